@@ -1,0 +1,238 @@
+/**
+ * Backward propagation: a topological order of the recorded nodes reachable from the heads, then
+ * one walk from the heads to the leaves applying each node's gradient rule and summing the
+ * contributions that reach an array along several paths.
+ */
+import { isFloat } from './dtype';
+import { engineError, formatShape } from './errors';
+import { gradRules, type GradContext, type GradRule } from './gradRules';
+import { NDArray, type BackwardOptions } from './ndarray';
+import { observer, type Contribution, type LeafGrad } from './observer';
+import type { OpName } from './ops/attrs';
+import { full, zerosLike } from './ops/creation';
+import { add } from './ops/elementwise';
+import { astype } from './ops/layout';
+import { sameShape } from './shape';
+import { autogradState } from './state';
+import type { TapeNode } from './tape';
+
+type Kind = 'backward' | 'grad';
+
+export type HeadGrad = NDArray | number | null | undefined;
+
+function notInGraphMessage(array: NDArray, what: string): string {
+  return array._madeWhileRecording
+    ? `${what} was computed inside autograd.record(), but from arrays that need no gradient: call attachGrad() on the variables before recording`
+    : `${what} was not computed inside autograd.record(), so there is no recorded graph to differentiate: compute it inside autograd.record(() => ...) after calling attachGrad() on its inputs`;
+}
+
+function freedError(op: Kind, node: TapeNode): Error {
+  return engineError(op, `the graph that computed this array (its '${node.op}' op, node #${node.id}) was freed by an earlier backward pass; pass { retainGraph: true } to the first backward() to run backward through the same graph again`);
+}
+
+function checkHeads(kind: Kind, heads: readonly NDArray[], headGrads: readonly HeadGrad[]): NDArray[] {
+  if (heads.length === 0) throw engineError(kind, 'needs at least one head array');
+  if (headGrads.length !== heads.length) throw engineError(kind, `got ${headGrads.length} head gradients for ${heads.length} heads`);
+  return heads.map((head, i) => {
+    const name = heads.length === 1 ? 'the head' : `head ${i}`;
+    if (!(head instanceof NDArray)) throw engineError(kind, `${name} must be an NDArray`);
+    if (!isFloat(head.dtype)) throw engineError(kind, `${name} has dtype ${head.dtype}; gradients exist for float arrays only`);
+    if (!head._requiresGrad) throw engineError(kind, notInGraphMessage(head, name === 'the head' ? 'this array' : name));
+    const given = headGrads[i];
+    if (given === null || given === undefined) return full(head.shape, 1, { dtype: head.dtype });
+    if (typeof given === 'number') return full(head.shape, given, { dtype: head.dtype });
+    if (!(given instanceof NDArray)) throw engineError(kind, `the head gradient for ${name} must be an NDArray or a number`);
+    if (!sameShape(given.shape, head.shape)) {
+      throw engineError(kind, `the head gradient has shape ${formatShape(given.shape)} but ${name} has shape ${formatShape(head.shape)}`);
+    }
+    return given.dtype === head.dtype ? given : astype(given, head.dtype);
+  });
+}
+
+/** Nodes reachable from `roots` through inputs that need gradients, each before its inputs' nodes. */
+function topologicalOrder(kind: Kind, roots: readonly TapeNode[]): TapeNode[] {
+  const visited = new Set<TapeNode>();
+  const postorder: TapeNode[] = [];
+  const stack: TapeNode[] = [];
+  const next: number[] = [];
+  for (const root of roots) {
+    if (visited.has(root)) continue;
+    visited.add(root);
+    stack.push(root);
+    next.push(0);
+    while (stack.length > 0) {
+      const top = stack.length - 1;
+      const node = stack[top]!;
+      if (node.freed) throw freedError(kind, node);
+      let child: TapeNode | null = null;
+      while (next[top]! < node.parents.length && child === null) {
+        const i = next[top]!++;
+        const parent = node.parents[i]!;
+        if (parent !== null && node.needsGrad[i] && !visited.has(parent)) child = parent;
+      }
+      if (child === null) {
+        stack.pop();
+        next.pop();
+        postorder.push(node);
+      } else {
+        visited.add(child);
+        stack.push(child);
+        next.push(0);
+      }
+    }
+  }
+  return postorder.reverse();
+}
+
+interface Propagation {
+  nodeGrads: Map<TapeNode, NDArray>;
+  leafGrads: Map<NDArray, NDArray>;
+}
+
+function accumulate<K>(grads: Map<K, NDArray>, key: K, grad: NDArray): void {
+  const previous = grads.get(key);
+  grads.set(key, previous === undefined ? grad : add(previous, grad));
+}
+
+function propagate(kind: Kind, heads: readonly NDArray[], headGrads: readonly NDArray[], order: readonly TapeNode[], keep: ReadonlySet<TapeNode>): Propagation {
+  const nodeGrads = new Map<TapeNode, NDArray>();
+  const leafGrads = new Map<NDArray, NDArray>();
+  heads.forEach((head, i) => {
+    if (head._node !== null) accumulate(nodeGrads, head._node, headGrads[i]!);
+    else accumulate(leafGrads, head, headGrads[i]!);
+  });
+  const obs = observer.current;
+  for (const node of order) {
+    const upstream = nodeGrads.get(node)!;
+    const context: GradContext<OpName> = { inputs: node.inputs, output: node.output!, attrs: node.attrs, saved: node.saved, needsGrad: node.needsGrad };
+    const grads = (gradRules[node.op] as GradRule<OpName>)(upstream, context);
+    const contributions: Contribution[] = [];
+    node.inputs.forEach((input, i) => {
+      if (!node.needsGrad[i]) return;
+      let grad = grads[i];
+      if (!(grad instanceof NDArray) || !sameShape(grad.shape, input.shape)) {
+        const got = grad instanceof NDArray ? `shape ${formatShape(grad.shape)}` : String(grad);
+        throw engineError(kind, `internal error: the gradient rule of '${node.op}' gave ${got} for input ${i} of shape ${formatShape(input.shape)}`);
+      }
+      if (grad.dtype !== input.dtype) grad = astype(grad, input.dtype);
+      contributions.push({ index: i, input, grad });
+      const parent = node.parents[i]!;
+      if (parent !== null) accumulate(nodeGrads, parent, grad);
+      else accumulate(leafGrads, input, grad);
+    });
+    obs?.backwardStep?.({ node, upstream, contributions });
+    if (!keep.has(node)) nodeGrads.delete(node);
+  }
+  return { nodeGrads, leafGrads };
+}
+
+/** Marks the nodes as used: their saved arrays go, and backward through them fails clearly. */
+function freeNodes(order: readonly TapeNode[]): void {
+  for (const node of order) {
+    node.freed = true;
+    node.inputs = [];
+    node.parents = [];
+    node.saved = [];
+    node.output = null;
+  }
+}
+
+/** Runs `fn` with recording on (createGraph) or off and silent (ordinary backward). */
+function inGradientMode<T>(createGraph: boolean, fn: () => T): T {
+  const state = autogradState;
+  const recording = state.recording;
+  state.recording = createGraph;
+  if (!createGraph) state.silent++;
+  try {
+    return fn();
+  } finally {
+    state.recording = recording;
+    if (!createGraph) state.silent--;
+  }
+}
+
+function withObserverErrors<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (error) {
+    observer.current?.backwardError?.(error);
+    throw error;
+  }
+}
+
+/**
+ * `head.backward()` / `autograd.backward(heads)`: writes (gradReq 'write') or adds (gradReq 'add')
+ * the gradient of the heads into the `.grad` of every variable the pass reaches.
+ */
+export function runBackward(kind: Kind, heads: readonly NDArray[], headGrads: readonly HeadGrad[], options: BackwardOptions): void {
+  withObserverErrors(() => {
+    const createGraph = options.createGraph ?? false;
+    const retainGraph = options.retainGraph ?? createGraph;
+    const grads = checkHeads(kind, heads, headGrads);
+    const roots = heads.flatMap((head) => (head._node === null ? [] : [head._node]));
+    const order = topologicalOrder(kind, roots);
+    const obs = observer.current;
+    obs?.backwardStart?.({ kind, heads, headGrads: grads, implicit: headGrads.map((g) => g === null || g === undefined), retainGraph, createGraph });
+    const { leafGrads } = inGradientMode(createGraph, () => propagate(kind, heads, grads, order, new Set()));
+    const written: LeafGrad[] = [];
+    inGradientMode(createGraph, () => {
+      for (const [array, grad] of leafGrads) {
+        const target = array._grad;
+        if (target === null || array._gradReq === 'null') continue;
+        if (createGraph) {
+          array._grad = array._gradReq === 'add' ? add(target, grad) : grad;
+        } else if (array._gradReq === 'add') {
+          const data = target._data;
+          const addend = grad._data;
+          for (let i = 0; i < data.length; i++) data[i] = data[i]! + addend[i]!;
+        } else {
+          target._data.set(grad._data);
+        }
+        written.push({ array, gradReq: array._gradReq, grad });
+      }
+    });
+    if (!retainGraph) freeNodes(order);
+    obs?.backwardEnd?.({ kind, leafGrads: written });
+  });
+}
+
+export interface GradOptions extends BackwardOptions {
+  /** Head gradients, one per head (default ones). */
+  headGrads?: readonly HeadGrad[] | NDArray | null;
+}
+
+/**
+ * `autograd.grad(heads, variables)`: the gradients of the heads with respect to `variables`,
+ * returned in order; `.grad` buffers are left untouched.
+ */
+export function computeGrads(heads: readonly NDArray[], variables: readonly NDArray[], options: GradOptions): NDArray[] {
+  return withObserverErrors(() => {
+    const createGraph = options.createGraph ?? false;
+    const retainGraph = options.retainGraph ?? createGraph;
+    const given = options.headGrads;
+    const headGradList: readonly HeadGrad[] = given === undefined || given === null ? heads.map(() => null)
+      : given instanceof NDArray ? [given] : given;
+    const grads = checkHeads('grad', heads, headGradList);
+    if (!Array.isArray(variables) || variables.length === 0) throw engineError('grad', 'needs a non-empty list of variables');
+    variables.forEach((variable, i) => {
+      if (!(variable instanceof NDArray)) throw engineError('grad', `variable ${i} must be an NDArray`);
+      if (!variable._requiresGrad) throw engineError('grad', `variable ${i} needs no gradient: call attachGrad() on it before autograd.record()`);
+    });
+    const roots = heads.flatMap((head) => (head._node === null ? [] : [head._node]));
+    const order = topologicalOrder('grad', roots);
+    const keep = new Set(variables.flatMap((v) => (v._node === null ? [] : [v._node])));
+    const obs = observer.current;
+    obs?.backwardStart?.({ kind: 'grad', heads, headGrads: grads, implicit: headGradList.map((g) => g === null || g === undefined), retainGraph, createGraph });
+    const { nodeGrads, leafGrads } = inGradientMode(createGraph, () => propagate('grad', heads, grads, order, keep));
+    const results = variables.map((variable) => {
+      const grad = variable._node !== null ? nodeGrads.get(variable._node) : leafGrads.get(variable);
+      return grad ?? zerosLike(variable);
+    });
+    if (!retainGraph) freeNodes(order);
+    obs?.backwardEnd?.({
+      kind: 'grad',
+      leafGrads: variables.map((array, i) => ({ array, gradReq: array._gradReq, grad: results[i]! })),
+    });
+    return results;
+  });
+}

@@ -1,0 +1,131 @@
+/**
+ * Engine errors: messages that name the op and the shapes or values involved, with a stack that
+ * starts at the user's own call instead of the engine's internals (V8 engines; elsewhere unchanged).
+ */
+
+/** Every error the engine raises on purpose (bad shapes, dtypes, indices, misuse of autograd). */
+export class GradLensError extends Error {
+  /** The op or API function that refused, e.g. `add` or `backward`. */
+  readonly op: string;
+  constructor(op: string, message: string) {
+    super(`${op}: ${message}`);
+    this.name = 'GradLensError';
+    this.op = op;
+  }
+}
+
+interface CallSiteLike {
+  getFileName(): string | null | undefined;
+  getLineNumber(): number | null;
+}
+
+type V8ErrorConstructor = ErrorConstructor & {
+  captureStackTrace?(target: object, constructorOpt?: Function): void;
+  prepareStackTrace?: (error: Error, frames: CallSiteLike[]) => unknown;
+  stackTraceLimit?: number;
+};
+
+const V8Error = Error as V8ErrorConstructor;
+const USER_FRAMES_KEPT = 10;
+const FRAMES_SEARCHED = 80;
+
+interface EngineCodeRange {
+  file: string;
+  start: number;
+  end: number;
+  /** When the engine is not one bundle (e.g. run from sources), every file under this folder. */
+  folder: string | null;
+}
+
+let engineRange: EngineCodeRange | null = null;
+
+function structuredFrames(read: () => unknown): CallSiteLike[] | null {
+  if (typeof V8Error.captureStackTrace !== 'function') return null;
+  const previous = V8Error.prepareStackTrace;
+  try {
+    V8Error.prepareStackTrace = (_error, frames) => frames;
+    const frames = read();
+    return Array.isArray(frames) ? (frames as CallSiteLike[]) : null;
+  } catch {
+    return null;
+  } finally {
+    V8Error.prepareStackTrace = previous;
+  }
+}
+
+function topPosition(mark: Error): { file: string; line: number } | null {
+  const frames = structuredFrames(() => mark.stack);
+  const top = frames?.[0];
+  const file = top?.getFileName();
+  const line = top?.getLineNumber();
+  return file && line ? { file, line } : null;
+}
+
+/** Called once, at the end of `index.ts`, with the marks made at the engine's first and last module. */
+export function registerEngineRange(startMark: Error, endMark: Error): void {
+  const start = topPosition(startMark);
+  const end = topPosition(endMark);
+  if (!start || !end) return;
+  if (start.file === end.file) {
+    engineRange = { file: start.file, start: start.line, end: end.line, folder: null };
+  } else {
+    const slash = Math.max(start.file.lastIndexOf('/'), start.file.lastIndexOf('\\'));
+    engineRange = { file: '', start: 0, end: 0, folder: start.file.slice(0, slash + 1) };
+  }
+}
+
+function isEngineFrame(frame: CallSiteLike, range: EngineCodeRange): boolean {
+  const file = frame.getFileName();
+  if (!file) return false;
+  if (range.folder !== null) return file.startsWith(range.folder);
+  const line = frame.getLineNumber() ?? 0;
+  return file === range.file && line >= range.start && line <= range.end;
+}
+
+/** Rewrites `error.stack` so that it begins at the first frame outside the engine. */
+export function startStackAtUserCode(error: Error): void {
+  const range = engineRange;
+  if (range === null || typeof V8Error.captureStackTrace !== 'function') return;
+  const limit = V8Error.stackTraceLimit;
+  V8Error.stackTraceLimit = FRAMES_SEARCHED;
+  try {
+    const probe: { stack?: unknown } = {};
+    const frames = structuredFrames(() => {
+      V8Error.captureStackTrace!(probe, startStackAtUserCode);
+      return probe.stack;
+    });
+    if (!frames) return;
+    let engineFrames = 0;
+    while (engineFrames < frames.length && isEngineFrame(frames[engineFrames]!, range)) engineFrames++;
+    if (engineFrames === 0 || engineFrames === frames.length) return;
+    // The same capture point again, now formatted by the host (which applies source maps in Node).
+    V8Error.captureStackTrace(error, startStackAtUserCode);
+    const stack = String(error.stack);
+    const firstFrame = stack.indexOf('\n    at ');
+    if (firstFrame < 0) return;
+    const lines = stack.slice(firstFrame + 1).split('\n');
+    const kept = lines.slice(engineFrames, engineFrames + (limit ?? USER_FRAMES_KEPT));
+    error.stack = `${stack.slice(0, firstFrame)}\n${kept.join('\n')}`;
+  } finally {
+    V8Error.stackTraceLimit = limit;
+  }
+}
+
+/** Builds a GradLensError whose stack starts at the user's call. Use as `throw engineError(...)`. */
+export function engineError(op: string, message: string): GradLensError {
+  const error = new GradLensError(op, message);
+  startStackAtUserCode(error);
+  return error;
+}
+
+/** The same for the standard error classes JavaScript users expect in a few places (TypeError). */
+export function engineTypeError(op: string, message: string): TypeError {
+  const error = new TypeError(`${op}: ${message}`);
+  startStackAtUserCode(error);
+  return error;
+}
+
+/** `(2, 3)` — shapes in messages are written as NumPy writes them. */
+export function formatShape(shape: readonly number[]): string {
+  return shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
+}

@@ -1,0 +1,277 @@
+/**
+ * The gradient rules: one entry per op, keyed by op name, typed so that an op without a rule
+ * does not compile. A rule receives the upstream gradient g = ∂L/∂out and the recorded node, and
+ * returns one gradient ∂L/∂input per input (null for an input that needs none). Rules are written
+ * with engine ops, so with `createGraph` their own computation is recorded and can be differentiated.
+ */
+import type { NDArray } from './ndarray';
+import type { OpAttrs, OpName } from './ops/attrs';
+import * as ew from './ops/elementwise';
+import * as red from './ops/reduce';
+import * as lay from './ops/layout';
+import { matmul } from './ops/linalg';
+import { scalarArray } from './ops/operand';
+import { zerosLike } from './ops/creation';
+import { reducedShape, sameShape, sizeOf } from './shape';
+import { isFloat } from './dtype';
+
+export interface GradContext<K extends OpName> {
+  readonly inputs: readonly NDArray[];
+  readonly output: NDArray;
+  readonly attrs: OpAttrs[K];
+  readonly saved: readonly NDArray[];
+  readonly needsGrad: readonly boolean[];
+}
+
+export type GradRule<K extends OpName> = (g: NDArray, ctx: GradContext<K>) => (NDArray | null)[];
+
+/** Sums a broadcast gradient back to the shape of the operand that was broadcast. */
+export function sumToShape(g: NDArray, shape: readonly number[]): NDArray {
+  if (sameShape(g.shape, shape)) return g;
+  const lead = g.ndim - shape.length;
+  const axes: number[] = [];
+  for (let axis = 0; axis < g.ndim; axis++) {
+    if (axis < lead || (shape[axis - lead] === 1 && g.shape[axis] !== 1)) axes.push(axis);
+  }
+  const summed = axes.length > 0 ? red.sum(g, axes, true) : g;
+  return lay.reshape(summed, shape);
+}
+
+/** The gradient for input `i` if it needs one. */
+function need(ctx: GradContext<OpName>, i: number, grad: () => NDArray): NDArray | null {
+  return ctx.needsGrad[i] ? grad() : null;
+}
+
+/** For ops whose result is not differentiable (comparisons, argmax): no gradient to any input. */
+const none = <K extends OpName>(_g: NDArray, ctx: GradContext<K>): null[] => ctx.inputs.map(() => null);
+
+/** Broadcast rule for two operands: ∂out/∂a, ∂out/∂b given as full-size gradients. */
+function binaryRule(ctx: GradContext<OpName>, da: () => NDArray, db: () => NDArray): (NDArray | null)[] {
+  const [a, b] = ctx.inputs as [NDArray, NDArray];
+  return [need(ctx, 0, () => sumToShape(da(), a.shape)), need(ctx, 1, () => sumToShape(db(), b.shape))];
+}
+
+/** g reshaped with the reduced axes kept (size 1) and broadcast back over the input. */
+function expandReduced(g: NDArray, input: NDArray, axes: readonly number[]): NDArray {
+  return lay.broadcastTo(lay.reshape(g, reducedShape(input.shape, axes, true)), input.shape);
+}
+
+function swapLastAxes(x: NDArray): NDArray {
+  const axes = x.shape.map((_, i) => i);
+  axes[x.ndim - 1] = x.ndim - 2;
+  axes[x.ndim - 2] = x.ndim - 1;
+  return lay.transpose(x, axes);
+}
+
+/** Gradients of NumPy `dot` for every rank, via reshapes to one matrix product. */
+function dotGrad(g: NDArray, ctx: GradContext<'dot'>): (NDArray | null)[] {
+  const [a, b] = ctx.inputs as [NDArray, NDArray];
+  if (a.ndim === 0 || b.ndim === 0) return binaryRule(ctx, () => ew.mul(g, b), () => ew.mul(g, a));
+  const k = a.shape[a.ndim - 1]!;
+  const m = sizeOf(a.shape.slice(0, -1));
+  const contracted = b.ndim === 1 ? 0 : b.ndim - 2;
+  const order = [contracted, ...b.shape.map((_, i) => i).filter((i) => i !== contracted)];
+  const bMoved = b.ndim > 2 ? lay.transpose(b, order) : b;
+  const n = b.size / Math.max(k, 1);
+  const a2 = lay.reshape(a, [m, k]);
+  const b2 = lay.reshape(bMoved, [k, n]);
+  const g2 = lay.reshape(g, [m, n]);
+  return [
+    need(ctx, 0, () => lay.reshape(matmul(g2, lay.transpose(b2)), a.shape)), // ∂/∂a = g·bᵀ
+    need(ctx, 1, () => {
+      const db = lay.reshape(matmul(lay.transpose(a2), g2), bMoved.shape); // ∂/∂b = aᵀ·g
+      if (b.ndim <= 2) return lay.reshape(db, b.shape);
+      const inverse = order.map((_, i) => order.indexOf(i));
+      return lay.transpose(db, inverse);
+    }),
+  ];
+}
+
+/** Gradients of batched, broadcasting `matmul` (1-D operands promoted as in the forward pass). */
+function matmulGrad(g: NDArray, ctx: GradContext<'matmul'>): (NDArray | null)[] {
+  const [a, b] = ctx.inputs as [NDArray, NDArray];
+  const a2 = a.ndim === 1 ? lay.reshape(a, [1, a.shape[0]!]) : a;
+  const b2 = b.ndim === 1 ? lay.reshape(b, [b.shape[0]!, 1]) : b;
+  const m = a2.shape[a2.ndim - 2]!;
+  const n = b2.shape[b2.ndim - 1]!;
+  const batch = g.shape.slice(0, g.ndim - (a.ndim === 1 ? 0 : 1) - (b.ndim === 1 ? 0 : 1));
+  const g2 = lay.reshape(g, [...batch, m, n]);
+  return [
+    need(ctx, 0, () => lay.reshape(sumToShape(matmul(g2, swapLastAxes(b2)), a2.shape), a.shape)), // g·bᵀ
+    need(ctx, 1, () => lay.reshape(sumToShape(matmul(swapLastAxes(a2), g2), b2.shape), b.shape)), // aᵀ·g
+  ];
+}
+
+/** Gradient of max/min: shared equally among the elements equal to the result. */
+function extremumGrad(g: NDArray, ctx: GradContext<'max' | 'min'>): (NDArray | null)[] {
+  const [a] = ctx.inputs as [NDArray];
+  const axes = ctx.attrs.axis;
+  return [need(ctx, 0, () => {
+    const hit = lay.astype(ew.equal(a, expandReduced(ctx.output, a, axes)), a.dtype);
+    const share = ew.div(hit, red.sum(hit, axes, true));
+    return ew.mul(expandReduced(g, a, axes), share);
+  })];
+}
+
+function batchNormGrad(g: NDArray, ctx: GradContext<'batchNorm'>): (NDArray | null)[] {
+  const [x, gamma, , runningMean, runningVar] = ctx.inputs as [NDArray, NDArray, NDArray, NDArray, NDArray];
+  const { axis, eps, useBatchStats } = ctx.attrs;
+  const axes = x.shape.map((_, i) => i).filter((i) => i !== axis);
+  const channelShape = x.shape.map((dim, i) => (i === axis ? dim : 1));
+  const perChannel = (p: NDArray) => lay.reshape(p, channelShape);
+  let xhat: NDArray;
+  let dx: () => NDArray;
+  if (useBatchStats) {
+    // Statistics recomputed from x with engine ops, so that second derivatives see them depend on x.
+    const centered = ew.sub(x, red.mean(x, axes, true));
+    const invStd = ew.pow(ew.add(red.mean(ew.square(centered), axes, true), eps), -0.5);
+    xhat = ew.mul(centered, invStd);
+    dx = () => {
+      const dxhat = ew.mul(g, perChannel(gamma));
+      // ∂L/∂x = invStd · (dxhat − mean(dxhat) − xhat · mean(dxhat · xhat))
+      const inner = ew.sub(ew.sub(dxhat, red.mean(dxhat, axes, true)), ew.mul(xhat, red.mean(ew.mul(dxhat, xhat), axes, true)));
+      return ew.mul(invStd, inner);
+    };
+  } else {
+    const invStd = ew.pow(ew.add(perChannel(runningVar), eps), -0.5);
+    xhat = ew.mul(ew.sub(x, perChannel(runningMean)), invStd);
+    dx = () => ew.mul(g, ew.mul(perChannel(gamma), invStd)); // running statistics are constants
+  }
+  return [
+    need(ctx, 0, dx),
+    need(ctx, 1, () => red.sum(ew.mul(g, xhat), axes)), // ∂/∂γ = Σ g · x̂
+    need(ctx, 2, () => red.sum(g, axes)), // ∂/∂β = Σ g
+    null,
+    null,
+  ];
+}
+
+export const gradRules: { readonly [K in OpName]: GradRule<K> } = {
+  // out = a + b: ∂a = g, ∂b = g (summed over broadcast axes)
+  add: (g, ctx) => binaryRule(ctx, () => g, () => g),
+  // out = a − b: ∂a = g, ∂b = −g
+  sub: (g, ctx) => binaryRule(ctx, () => g, () => ew.neg(g)),
+  // out = a·b: ∂a = g·b, ∂b = g·a
+  mul: (g, ctx) => binaryRule(ctx, () => ew.mul(g, ctx.inputs[1]!), () => ew.mul(g, ctx.inputs[0]!)),
+  // out = a/b: ∂a = g/b, ∂b = −g·a/b² = −g·out/b
+  div: (g, ctx) => binaryRule(ctx, () => ew.div(g, ctx.inputs[1]!), () => ew.neg(ew.mul(g, ew.div(ctx.output, ctx.inputs[1]!)))),
+  // out = a^b: ∂a = g·b·a^(b−1), ∂b = g·out·ln a
+  pow: (g, ctx) => binaryRule(ctx,
+    () => ew.mul(g, ew.mul(ctx.inputs[1]!, ew.pow(ctx.inputs[0]!, ew.sub(ctx.inputs[1]!, 1)))),
+    () => ew.mul(g, ew.mul(ctx.output, ew.log(ctx.inputs[0]!)))),
+  // out = max(a, b): g goes to the larger operand (to a on ties)
+  maximum: (g, ctx) => {
+    const aWins = ew.greaterEqual(ctx.inputs[0]!, ctx.inputs[1]!);
+    return binaryRule(ctx, () => ew.where(aWins, g, 0), () => ew.where(aWins, 0, g));
+  },
+  // out = min(a, b): g goes to the smaller operand (to a on ties)
+  minimum: (g, ctx) => {
+    const aWins = ew.lessEqual(ctx.inputs[0]!, ctx.inputs[1]!);
+    return binaryRule(ctx, () => ew.where(aWins, g, 0), () => ew.where(aWins, 0, g));
+  },
+  // out = −a: ∂a = −g
+  neg: (g) => [ew.neg(g)],
+  // out = |a|: ∂a = g·sign(a)
+  abs: (g, ctx) => [ew.mul(g, ew.sign(ctx.inputs[0]!))],
+  // out = eᵃ: ∂a = g·out
+  exp: (g, ctx) => [ew.mul(g, ctx.output)],
+  // out = ln a: ∂a = g/a
+  log: (g, ctx) => [ew.div(g, ctx.inputs[0]!)],
+  // out = √a: ∂a = g/(2·out)
+  sqrt: (g, ctx) => [ew.div(g, ew.mul(ctx.output, 2))],
+  // out = a²: ∂a = 2a·g
+  square: (g, ctx) => [ew.mul(g, ew.mul(ctx.inputs[0]!, 2))],
+  // out = sin a: ∂a = g·cos a
+  sin: (g, ctx) => [ew.mul(g, ew.cos(ctx.inputs[0]!))],
+  // out = cos a: ∂a = −g·sin a
+  cos: (g, ctx) => [ew.neg(ew.mul(g, ew.sin(ctx.inputs[0]!)))],
+  // out = tanh a: ∂a = g·(1 − out²)
+  tanh: (g, ctx) => [ew.mul(g, ew.sub(1, ew.square(ctx.output)))],
+  // out = sign a: ∂a = 0 (wherever it exists)
+  sign: (_g, ctx) => [zerosLike(ctx.inputs[0]!)],
+  // out = max(a, 0): ∂a = g where a > 0
+  relu: (g, ctx) => [ew.where(ew.greater(ctx.inputs[0]!, 0), g, 0)],
+  // out = σ(a): ∂a = g·out·(1 − out)
+  sigmoid: (g, ctx) => [ew.mul(g, ew.mul(ctx.output, ew.sub(1, ctx.output)))],
+  // out = cond ? a : b: ∂a = g where cond, ∂b = g elsewhere; cond has none
+  where: (g, ctx) => {
+    const [cond, a, b] = ctx.inputs as [NDArray, NDArray, NDArray];
+    return [
+      null,
+      need(ctx, 1, () => sumToShape(ew.where(cond, g, 0), a.shape)),
+      need(ctx, 2, () => sumToShape(ew.where(cond, 0, g), b.shape)),
+    ];
+  },
+  // out = clip(a, lo, hi): ∂a = g inside [lo, hi], 0 where clipped
+  clip: (g, ctx) => {
+    const a = ctx.inputs[0]!;
+    const { min, max } = ctx.attrs;
+    let grad = g;
+    if (min !== null) grad = ew.where(ew.less(a, min), 0, grad);
+    if (max !== null) grad = ew.where(ew.greater(a, max), 0, grad);
+    return [grad];
+  },
+  equal: none, notEqual: none, less: none, greater: none, lessEqual: none, greaterEqual: none,
+  argmax: none, argmin: none,
+  // out = Σ a over axes: ∂a = g broadcast back
+  sum: (g, ctx) => [expandReduced(g, ctx.inputs[0]!, ctx.attrs.axis)],
+  // out = mean a over axes: ∂a = g broadcast back / count
+  mean: (g, ctx) => {
+    const a = ctx.inputs[0]!;
+    const count = ctx.attrs.axis.reduce((n, axis) => n * a.shape[axis]!, 1);
+    return [ew.div(expandReduced(g, a, ctx.attrs.axis), count)];
+  },
+  // out = max a over axes: ∂a = g at the maxima, shared among ties
+  max: extremumGrad,
+  min: extremumGrad,
+  // out = a·b (NumPy dot): ∂a = g·bᵀ, ∂b = aᵀ·g
+  dot: dotGrad,
+  // out = a @ b: ∂a = g @ bᵀ, ∂b = aᵀ @ g (summed over broadcast batches)
+  matmul: matmulGrad,
+  // out = aᵀ (axes permuted): ∂a = g with the inverse permutation
+  transpose: (g, ctx) => [lay.transpose(g, ctx.attrs.axes.map((_, i) => ctx.attrs.axes.indexOf(i)))],
+  // shape-only ops: ∂a = g in a's shape
+  reshape: (g, ctx) => [lay.reshape(g, ctx.inputs[0]!.shape)],
+  expandDims: (g, ctx) => [lay.reshape(g, ctx.inputs[0]!.shape)],
+  squeeze: (g, ctx) => [lay.reshape(g, ctx.inputs[0]!.shape)],
+  // out = a broadcast: ∂a = g summed over the broadcast axes
+  broadcastTo: (g, ctx) => [sumToShape(g, ctx.inputs[0]!.shape)],
+  // out = [a₀ | a₁ | …] along axis: ∂aᵢ = the slice of g where aᵢ landed
+  concatenate: (g, ctx) => {
+    let offset = 0;
+    return ctx.inputs.map((input, i) => {
+      const size = input.shape[ctx.attrs.axis]!;
+      const start = offset;
+      offset += size;
+      return need(ctx, i, () => lay.take(g, Array.from({ length: size }, (_, t) => start + t), ctx.attrs.axis));
+    });
+  },
+  // out = stack(aᵢ) along a new axis: ∂aᵢ = g at index i of that axis
+  stack: (g, ctx) => ctx.inputs.map((_, i) => need(ctx, i, () => lay.take(g, i, ctx.attrs.axis))),
+  // out = a[i]: ∂a = g placed at index i, zeros elsewhere
+  at: (g, ctx) => [lay.takeGrad(g, scalarArray(ctx.attrs.index, 'int32'), 0, ctx.inputs[0]!.shape)],
+  // out = take(a, idx, axis): ∂a = g scatter-added at idx; the indices have none
+  take: (g, ctx) => [lay.takeGrad(g, ctx.inputs[1]!, ctx.attrs.axis, ctx.inputs[0]!.shape), null],
+  // out = scatter-add of g: ∂g = take of the upstream at the same indices
+  takeGrad: (g, ctx) => [lay.take(g, ctx.inputs[1]!, ctx.attrs.axis), null],
+  // out = take_along_axis(a, idx): ∂a = g scatter-added along the axis
+  takeAlongAxis: (g, ctx) => [lay.takeAlongAxisGrad(g, ctx.inputs[1]!, ctx.attrs.axis, ctx.inputs[0]!.shape[ctx.attrs.axis]!), null],
+  takeAlongAxisGrad: (g, ctx) => [lay.takeAlongAxis(g, ctx.inputs[1]!, ctx.attrs.axis), null],
+  // out = sort(a): ∂a = g routed back through the sorting permutation
+  sort: (g, ctx) => [lay.takeAlongAxisGrad(g, ctx.saved[0]!, ctx.attrs.axis, ctx.inputs[0]!.shape[ctx.attrs.axis]!)],
+  // out = copy of a: ∂a = g
+  copy: (g) => [g],
+  // out = a cast: ∂a = g cast back to a's dtype
+  astype: (g, ctx) => [isFloat(ctx.inputs[0]!.dtype) ? lay.astype(g, ctx.inputs[0]!.dtype) : null],
+  // y = softmax(a): ∂a = y·(g − Σ g·y)
+  softmax: (g, ctx) => {
+    const y = ctx.output;
+    return [ew.mul(y, ew.sub(g, red.sum(ew.mul(g, y), ctx.attrs.axis, true)))];
+  },
+  // y = log softmax(a): ∂a = g − eʸ·Σ g
+  logSoftmax: (g, ctx) => [ew.sub(g, ew.mul(ew.exp(ctx.output), red.sum(g, ctx.attrs.axis, true)))],
+  // out = a·mask/(1−p) in training: ∂a = g·mask/(1−p); identity in prediction
+  dropout: (g, ctx) => [ctx.attrs.active ? ew.mul(g, ctx.saved[0]!) : g],
+  // y = γ·x̂ + β
+  batchNorm: batchNormGrad,
+};

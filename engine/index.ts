@@ -1,0 +1,34 @@
+/**
+ * GradLens engine: an autograd library with the semantics of MXNet's `autograd` and `np`.
+ *
+ * ```ts
+ * import { np, autograd } from 'gradlens';
+ * const x = np.arange(4);
+ * x.attachGrad();
+ * const y = autograd.record(() => np.dot(x, x).mul(2));
+ * y.backward();
+ * console.log(x.grad);   // array([ 0.,  4.,  8., 12.])
+ * ```
+ */
+// Must stay the first import: it marks where the engine's code starts in a bundle (see errors.ts).
+import { ENGINE_START_MARK } from './bundle-start';
+import { registerEngineRange } from './errors';
+
+export { NDArray, type GradReq, type NestedArray, type BackwardOptions } from './ndarray';
+export { np } from './np';
+export { npx } from './npx';
+export { autograd } from './autograd';
+export { GradLensError } from './errors';
+export type { DType } from './dtype';
+export type { Shape } from './shape';
+export type { Operand } from './ops/operand';
+export type { GradOptions, HeadGrad } from './backward';
+export type { GradcheckOptions, GradcheckReport, GradcheckInputReport } from './gradcheck';
+export type { BatchNormOptions } from './ops/nn';
+export type { DTypeOption, ArrayLikeInput } from './ops/creation';
+
+/** The engine's version, recorded in traces. */
+export const version = '0.1.0';
+
+// Must stay last: the end of the engine's code in a bundle.
+registerEngineRange(ENGINE_START_MARK, new Error('gradlens engine end'));

@@ -1,0 +1,137 @@
+/**
+ * Data movement: permuting axes, gathering and scattering along an axis, sorting lanes. Arrays are
+ * row-major; an axis is addressed as the middle of `[outer, size, inner]`.
+ */
+import type { DType, TypedArray } from '../dtype';
+import { specialize } from './specialize';
+
+/** out (row-major, shape `outShape`) = a read through `srcStrides` (a's strides, permuted). */
+const permuteLoop = (a: TypedArray, out: TypedArray, outShape: number[], srcStrides: number[]): void => {
+  const ndim = outShape.length;
+  const size = out.length;
+  if (ndim === 0) { if (size > 0) out[0] = a[0]; return; }
+  const last = ndim - 1;
+  const inner = outShape[last];
+  const innerStride = srcStrides[last];
+  const index = new Array(last).fill(0);
+  let src = 0;
+  for (let dst = 0; dst < size; dst += inner) {
+    let s = src;
+    for (let j = 0; j < inner; j++, s += innerStride) out[dst + j] = a[s];
+    for (let axis = last - 1; axis >= 0; axis--) {
+      src += srcStrides[axis];
+      if (++index[axis] < outShape[axis]) break;
+      src -= srcStrides[axis] * outShape[axis];
+      index[axis] = 0;
+    }
+  }
+};
+
+export function runPermute(dtype: DType, a: TypedArray, out: TypedArray, outShape: number[], srcStrides: number[]): void {
+  specialize(permuteLoop, dtype)(a, out, outShape, srcStrides);
+}
+
+/** out[p, t, q] = a[p, indices[t], q]. */
+const gatherLoop = (a: TypedArray, out: TypedArray, indices: Int32Array, outer: number, size: number, inner: number): void => {
+  const count = indices.length;
+  for (let p = 0; p < outer; p++) {
+    for (let t = 0; t < count; t++) {
+      const src = (p * size + indices[t]) * inner;
+      const dst = (p * count + t) * inner;
+      for (let q = 0; q < inner; q++) out[dst + q] = a[src + q];
+    }
+  }
+};
+
+/** out[p, indices[t], q] += g[p, t, q]; `out` starts as zeros. */
+const scatterAddLoop = (g: TypedArray, out: TypedArray, indices: Int32Array, outer: number, size: number, inner: number): void => {
+  const count = indices.length;
+  for (let p = 0; p < outer; p++) {
+    for (let t = 0; t < count; t++) {
+      const dst = (p * size + indices[t]) * inner;
+      const src = (p * count + t) * inner;
+      for (let q = 0; q < inner; q++) out[dst + q] += g[src + q];
+    }
+  }
+};
+
+export function runGather(dtype: DType, a: TypedArray, out: TypedArray, indices: Int32Array, outer: number, size: number, inner: number): void {
+  specialize(gatherLoop, dtype)(a, out, indices, outer, size, inner);
+}
+
+export function runScatterAdd(dtype: DType, g: TypedArray, out: TypedArray, indices: Int32Array, outer: number, size: number, inner: number): void {
+  specialize(scatterAddLoop, dtype)(g, out, indices, outer, size, inner);
+}
+
+/** out[p, t, q] = a[p, indices[p, t, q], q] for indices of shape [outer, count, inner]. */
+const gatherAlongLoop = (a: TypedArray, out: TypedArray, indices: Int32Array, outer: number, size: number, count: number, inner: number): void => {
+  for (let p = 0; p < outer; p++) {
+    for (let t = 0; t < count; t++) {
+      const row = (p * count + t) * inner;
+      for (let q = 0; q < inner; q++) out[row + q] = a[(p * size + indices[row + q]) * inner + q];
+    }
+  }
+};
+
+/** out[p, indices[p, t, q], q] += g[p, t, q]; `out` starts as zeros. */
+const scatterAlongLoop = (g: TypedArray, out: TypedArray, indices: Int32Array, outer: number, size: number, count: number, inner: number): void => {
+  for (let p = 0; p < outer; p++) {
+    for (let t = 0; t < count; t++) {
+      const row = (p * count + t) * inner;
+      for (let q = 0; q < inner; q++) out[(p * size + indices[row + q]) * inner + q] += g[row + q];
+    }
+  }
+};
+
+export function runGatherAlong(dtype: DType, a: TypedArray, out: TypedArray, indices: Int32Array, outer: number, size: number, count: number, inner: number): void {
+  specialize(gatherAlongLoop, dtype)(a, out, indices, outer, size, count, inner);
+}
+
+export function runScatterAlong(dtype: DType, g: TypedArray, out: TypedArray, indices: Int32Array, outer: number, size: number, count: number, inner: number): void {
+  specialize(scatterAlongLoop, dtype)(g, out, indices, outer, size, count, inner);
+}
+
+/**
+ * The ascending order of every lane along the middle axis, as indices (stable; NaN sorts last, as
+ * in NumPy).
+ */
+export function argsortLanes(a: TypedArray, outer: number, size: number, inner: number): Int32Array {
+  const order = new Int32Array(a.length);
+  const lane = new Array<number>(size);
+  const values = new Float64Array(size);
+  const compare = (i: number, j: number): number => {
+    const x = values[i]!;
+    const y = values[j]!;
+    if (x < y) return -1;
+    if (x > y) return 1;
+    const xNaN = x !== x;
+    const yNaN = y !== y;
+    if (xNaN !== yNaN) return xNaN ? 1 : -1;
+    return i - j;
+  };
+  for (let p = 0; p < outer; p++) {
+    for (let q = 0; q < inner; q++) {
+      const base = p * size * inner + q;
+      for (let r = 0; r < size; r++) {
+        lane[r] = r;
+        values[r] = a[base + r * inner]!;
+      }
+      lane.sort(compare);
+      for (let r = 0; r < size; r++) order[base + r * inner] = lane[r]!;
+    }
+  }
+  return order;
+}
+
+/** Copies each part (shape [outer, partSize, inner]) into its place along the middle axis of out. */
+export function concatenateInto(parts: readonly TypedArray[], partSizes: readonly number[], out: TypedArray, outer: number, inner: number): void {
+  const total = partSizes.reduce((s, n) => s + n, 0);
+  let offset = 0;
+  parts.forEach((part, i) => {
+    const block = partSizes[i]! * inner;
+    for (let p = 0; p < outer; p++) {
+      out.set(part.subarray(p * block, (p + 1) * block), (p * total + offset) * inner);
+    }
+    offset += partSizes[i]!;
+  });
+}

@@ -1,0 +1,250 @@
+/**
+ * NDArray: a dense, row-major, n-dimensional array with MXNet's autograd members.
+ *
+ * ```ts
+ * const x = np.arange(4);
+ * x.attachGrad();
+ * const y = autograd.record(() => np.dot(x, x).mul(2));
+ * y.backward();
+ * x.grad;            // array([ 0.,  4.,  8., 12.])
+ * ```
+ */
+import { allocate, isFloat, type DType, type TypedArray } from './dtype';
+import { engineError, engineTypeError, formatShape } from './errors';
+import { formatArray } from './format';
+import { observer } from './observer';
+import { autogradState } from './state';
+import type { TapeNode } from './tape';
+import { sizeOf, type Shape } from './shape';
+import { runBackward } from './backward';
+import * as ew from './ops/elementwise';
+import * as red from './ops/reduce';
+import * as lin from './ops/linalg';
+import * as lay from './ops/layout';
+import type { Operand } from './ops/operand';
+
+/** How `backward` treats a variable's gradient: overwrite it, add to it, or compute none. */
+export type GradReq = 'write' | 'add' | 'null';
+
+/** What `toArray()` returns: numbers (booleans for bool arrays) nested once per dimension. */
+export type NestedArray = number | boolean | NestedArray[];
+
+export interface BackwardOptions {
+  /** Keep the graph so that backward can run through it again (default false). */
+  retainGraph?: boolean;
+  /** Record the gradient computation itself, for higher derivatives (default false). */
+  createGraph?: boolean;
+}
+
+const inspectSymbol = Symbol.for('nodejs.util.inspect.custom');
+
+export class NDArray {
+  /** Dimensions, outermost first. A 0-d array (a scalar) has shape `[]`. */
+  readonly shape: readonly number[];
+  readonly dtype: DType;
+  /** Number of elements. */
+  readonly size: number;
+
+  /** @internal Row-major storage; shared between an array and its reshaped views. */
+  _data: TypedArray;
+  /** @internal The recorded op that produced this array, when it is part of a graph. */
+  _node: TapeNode | null = null;
+  /** @internal A variable with a gradient, or the output of a recorded op. */
+  _requiresGrad = false;
+  /** @internal Produced by an op while recording (for error messages). */
+  _madeWhileRecording = false;
+  /** @internal */
+  _grad: NDArray | null = null;
+  /** @internal */
+  _gradReq: GradReq = 'null';
+
+  /** @internal Arrays are made by `np.*` functions and ops, not by this constructor. */
+  constructor(data: TypedArray, shape: Shape, dtype: DType) {
+    this._data = data;
+    this.shape = shape;
+    this.dtype = dtype;
+    this.size = data.length;
+  }
+
+  get ndim(): number { return this.shape.length; }
+
+  /** The gradient buffer, `null` until `attachGrad()` (and with gradReq `'null'`). */
+  get grad(): NDArray | null { return this._grad; }
+
+  get gradReq(): GradReq { return this._gradReq; }
+
+  /** Transpose (all axes reversed). */
+  get T(): NDArray { return lay.transpose(this); }
+
+  /**
+   * Makes this array a variable: allocates a zero gradient that `backward` fills. Called inside
+   * `autograd.record` on a computed array, it detaches the array from the graph that made it
+   * (MXNet's implicit `x = x.detach()`): gradients stop here.
+   */
+  attachGrad(gradReq: GradReq = 'write'): void {
+    if (gradReq !== 'write' && gradReq !== 'add' && gradReq !== 'null') {
+      throw engineError('attachGrad', `gradReq must be 'write', 'add' or 'null', got ${JSON.stringify(gradReq)}`);
+    }
+    if (!isFloat(this.dtype)) {
+      throw engineError('attachGrad', `gradients exist for float arrays only; this array has dtype ${this.dtype} (convert it with .astype('float32'))`);
+    }
+    const node = this._node;
+    this._node = null;
+    this._gradReq = gradReq;
+    this._requiresGrad = gradReq !== 'null';
+    this._grad = gradReq === 'null' ? null : new NDArray(allocate(this.dtype, this.size), this.shape, this.dtype);
+    const obs = observer.current;
+    if (obs !== null) {
+      if (node !== null) {
+        obs.graphBreak?.({
+          kind: 'attachGrad', array: this, node,
+          message: `attachGrad() on the result of '${node.op}' detaches it: gradients stop at this array and do not reach the inputs of '${node.op}'`,
+        });
+      }
+      obs.attachGrad?.(this, gradReq);
+    }
+  }
+
+  /**
+   * Computes the gradient of this array with respect to every variable it depends on and stores it
+   * in their `.grad`. A non-scalar array uses `headGrad` (default: ones, i.e. the gradient of its sum).
+   */
+  backward(headGrad?: NDArray | null, options: BackwardOptions = {}): void {
+    runBackward('backward', [this], [headGrad ?? null], options);
+  }
+
+  /** A new array with the same values that is not part of any graph: gradients stop here. */
+  detach(): NDArray {
+    const detached = new NDArray(this._data, this.shape, this.dtype);
+    const obs = observer.current;
+    if (obs !== null && this._requiresGrad) {
+      obs.graphBreak?.({
+        kind: 'detach', array: detached, node: this._node,
+        message: this._node !== null
+          ? `detach() makes a constant copy of the result of '${this._node.op}': gradients do not flow back through it`
+          : 'detach() makes a constant copy of a variable: gradients do not flow back through it',
+      });
+    }
+    return detached;
+  }
+
+  /** A copy with its own storage (recorded: gradients flow through it). */
+  copy(): NDArray { return lay.copy(this); }
+
+  astype(dtype: DType): NDArray { return lay.astype(this, dtype); }
+
+  /** The values as nested JavaScript arrays (booleans for a bool array). */
+  toArray(): NestedArray {
+    const data = this._data;
+    const bool = this.dtype === 'bool';
+    const build = (axis: number, offset: number, stride: number): NestedArray => {
+      if (axis === this.shape.length) return bool ? data[offset] !== 0 : data[offset]!;
+      const dim = this.shape[axis]!;
+      const inner = stride / Math.max(dim, 1);
+      const out: NestedArray[] = [];
+      for (let i = 0; i < dim; i++) out.push(build(axis + 1, offset + i * inner, inner));
+      return out;
+    };
+    return build(0, 0, this.size);
+  }
+
+  /** The values, flattened in row-major order, as a plain array of numbers. */
+  toFlatArray(): number[] { return Array.from(this._data); }
+
+  /** The single number of a size-1 array. */
+  item(): number {
+    if (this.size !== 1) {
+      throw engineError('item', `can only convert an array of size 1 to a number; this one has shape ${formatShape(this.shape)} (use .toArray())`);
+    }
+    this.reportCoercion('item');
+    return this._data[0]!;
+  }
+
+  /** Lets `a.sum() > 0` work: a size-1 array converts to its number; larger arrays refuse. */
+  valueOf(): number {
+    if (this.size !== 1) {
+      throw engineTypeError('valueOf', `an array of shape ${formatShape(this.shape)} cannot be used as a number; use .item() for a size-1 array, or .toArray() for the values`);
+    }
+    this.reportCoercion('valueOf');
+    return this._data[0]!;
+  }
+
+  [Symbol.toPrimitive](hint: string): number | string {
+    return hint === 'string' ? this.toString() : this.valueOf();
+  }
+
+  /** MXNet/NumPy style: `array([0., 1., 2., 3.])`. */
+  toString(): string { return formatArray(this); }
+
+  [inspectSymbol](): string { return formatArray(this); }
+
+  toJSON(): { shape: number[]; dtype: DType; data: NestedArray } {
+    return { shape: [...this.shape], dtype: this.dtype, data: this.toArray() };
+  }
+
+  private reportCoercion(how: 'item' | 'valueOf'): void {
+    const obs = observer.current;
+    if (obs !== null && autogradState.recording && this._requiresGrad) {
+      obs.graphBreak?.({
+        kind: 'coerce', array: this, node: this._node,
+        message: `${how}() turns this recorded array into a plain JavaScript number: anything computed from that number is a constant to autograd, so no gradient flows back through it`,
+      });
+    }
+  }
+
+  // Arithmetic (NumPy broadcasting; numbers accepted).
+  add(other: Operand): NDArray { return ew.add(this, other); }
+  sub(other: Operand): NDArray { return ew.sub(this, other); }
+  mul(other: Operand): NDArray { return ew.mul(this, other); }
+  div(other: Operand): NDArray { return ew.div(this, other); }
+  pow(other: Operand): NDArray { return ew.pow(this, other); }
+  maximum(other: Operand): NDArray { return ew.maximum(this, other); }
+  minimum(other: Operand): NDArray { return ew.minimum(this, other); }
+  neg(): NDArray { return ew.neg(this); }
+  abs(): NDArray { return ew.abs(this); }
+  exp(): NDArray { return ew.exp(this); }
+  log(): NDArray { return ew.log(this); }
+  sqrt(): NDArray { return ew.sqrt(this); }
+  square(): NDArray { return ew.square(this); }
+  sin(): NDArray { return ew.sin(this); }
+  cos(): NDArray { return ew.cos(this); }
+  tanh(): NDArray { return ew.tanh(this); }
+  sign(): NDArray { return ew.sign(this); }
+  clip(min: number | null, max: number | null): NDArray { return ew.clip(this, min, max); }
+
+  // Comparisons (bool results, no gradient).
+  equal(other: Operand): NDArray { return ew.equal(this, other); }
+  notEqual(other: Operand): NDArray { return ew.notEqual(this, other); }
+  less(other: Operand): NDArray { return ew.less(this, other); }
+  greater(other: Operand): NDArray { return ew.greater(this, other); }
+  lessEqual(other: Operand): NDArray { return ew.lessEqual(this, other); }
+  greaterEqual(other: Operand): NDArray { return ew.greaterEqual(this, other); }
+
+  // Reductions.
+  sum(axis?: number | number[] | null, keepdims = false): NDArray { return red.sum(this, axis, keepdims); }
+  mean(axis?: number | number[] | null, keepdims = false): NDArray { return red.mean(this, axis, keepdims); }
+  max(axis?: number | number[] | null, keepdims = false): NDArray { return red.max(this, axis, keepdims); }
+  min(axis?: number | number[] | null, keepdims = false): NDArray { return red.min(this, axis, keepdims); }
+  argmax(axis?: number | null): NDArray { return red.argmax(this, axis); }
+  argmin(axis?: number | null): NDArray { return red.argmin(this, axis); }
+
+  // Linear algebra, shape and indexing.
+  dot(other: NDArray): NDArray { return lin.dot(this, other); }
+  matmul(other: NDArray): NDArray { return lin.matmul(this, other); }
+  transpose(axes?: number[]): NDArray { return lay.transpose(this, axes); }
+  reshape(shape: number | readonly number[]): NDArray { return lay.reshape(this, shape); }
+  flatten(): NDArray { return lay.reshape(this, [-1]); }
+  expandDims(axis: number): NDArray { return lay.expandDims(this, axis); }
+  squeeze(axis?: number | number[] | null): NDArray { return lay.squeeze(this, axis); }
+  broadcastTo(shape: readonly number[]): NDArray { return lay.broadcastTo(this, shape); }
+  /** The sub-array at `index` along axis 0 (negative counts from the end). */
+  at(index: number): NDArray { return lay.at(this, index); }
+  take(indices: NDArray | number | number[], axis?: number | null): NDArray { return lay.take(this, indices, axis); }
+  sort(axis = -1): NDArray { return lay.sort(this, axis); }
+}
+
+/** Wraps storage as an array; `shape` must describe exactly `data.length` elements. */
+export function makeArray(data: TypedArray, shape: Shape, dtype: DType): NDArray {
+  if (sizeOf(shape) !== data.length) throw engineError('array', `shape ${formatShape(shape)} does not match ${data.length} elements`);
+  return new NDArray(data, shape, dtype);
+}

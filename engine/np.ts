@@ -1,0 +1,79 @@
+/**
+ * The `np` namespace: MXNet's NumPy-compatible interface.
+ *
+ * ```ts
+ * const x = np.arange(4);                  // array([0., 1., 2., 3.])
+ * const y = np.add(np.dot(x, x), 1);        // array(15.)
+ * ```
+ */
+import * as creation from './ops/creation';
+import * as ew from './ops/elementwise';
+import * as red from './ops/reduce';
+import * as lin from './ops/linalg';
+import * as lay from './ops/layout';
+import { random } from './random';
+
+export const np = {
+  // Creation
+  array: creation.array,
+  arange: creation.arange,
+  linspace: creation.linspace,
+  zeros: creation.zeros,
+  ones: creation.ones,
+  full: creation.full,
+  eye: creation.eye,
+  zerosLike: creation.zerosLike,
+  onesLike: creation.onesLike,
+  fullLike: creation.fullLike,
+  random,
+  // Arithmetic (broadcasting; numbers on either side)
+  add: ew.add,
+  subtract: ew.sub,
+  multiply: ew.mul,
+  divide: ew.div,
+  power: ew.pow,
+  maximum: ew.maximum,
+  minimum: ew.minimum,
+  negative: ew.neg,
+  // Unary math
+  abs: ew.abs,
+  exp: ew.exp,
+  log: ew.log,
+  sqrt: ew.sqrt,
+  square: ew.square,
+  sin: ew.sin,
+  cos: ew.cos,
+  tanh: ew.tanh,
+  sign: ew.sign,
+  clip: ew.clip,
+  where: ew.where,
+  // Comparisons (bool results)
+  equal: ew.equal,
+  notEqual: ew.notEqual,
+  less: ew.less,
+  greater: ew.greater,
+  lessEqual: ew.lessEqual,
+  greaterEqual: ew.greaterEqual,
+  // Reductions
+  sum: red.sum,
+  mean: red.mean,
+  max: red.max,
+  min: red.min,
+  argmax: red.argmax,
+  argmin: red.argmin,
+  // Linear algebra, shape and indexing
+  dot: lin.dot,
+  matmul: lin.matmul,
+  transpose: lay.transpose,
+  reshape: lay.reshape,
+  concatenate: lay.concatenate,
+  stack: lay.stack,
+  expandDims: lay.expandDims,
+  squeeze: lay.squeeze,
+  broadcastTo: lay.broadcastTo,
+  take: lay.take,
+  takeAlongAxis: lay.takeAlongAxis,
+  sort: lay.sort,
+  argsort: lay.argsort,
+  copy: lay.copy,
+};

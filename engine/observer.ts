@@ -1,0 +1,96 @@
+/**
+ * A narrow hook for tools that watch the engine (GradLens capture). The engine calls the attached
+ * observer at a few points; with none attached the cost is one null check.
+ */
+import type { NDArray, GradReq } from './ndarray';
+import type { TapeNode } from './tape';
+import type { OpName } from './ops/attrs';
+
+export interface OpEvent {
+  op: OpName;
+  inputs: readonly NDArray[];
+  attrs: object;
+  output: NDArray;
+  /** The node recorded for the op, or null (not recording, or no input needs a gradient). */
+  node: TapeNode | null;
+  recording: boolean;
+  training: boolean;
+}
+
+export type ScopeKind = 'record' | 'pause' | 'trainMode' | 'predictMode';
+
+export interface ScopeEvent {
+  kind: ScopeKind;
+  recording: boolean;
+  training: boolean;
+}
+
+export interface BackwardStartEvent {
+  kind: 'backward' | 'grad';
+  heads: readonly NDArray[];
+  /** The head gradients used, implicit ones included. */
+  headGrads: readonly NDArray[];
+  /** For each head, whether its gradient was implicit (ones). */
+  implicit: readonly boolean[];
+  retainGraph: boolean;
+  createGraph: boolean;
+}
+
+export interface Contribution {
+  /** Position of the input in the node's inputs. */
+  index: number;
+  input: NDArray;
+  grad: NDArray;
+}
+
+export interface BackwardStepEvent {
+  node: TapeNode;
+  upstream: NDArray;
+  contributions: readonly Contribution[];
+}
+
+export interface LeafGrad {
+  array: NDArray;
+  gradReq: GradReq;
+  /** The gradient this pass computed for the variable. */
+  grad: NDArray;
+}
+
+export interface BackwardEndEvent {
+  kind: 'backward' | 'grad';
+  leafGrads: readonly LeafGrad[];
+}
+
+export type GraphBreakKind = 'detach' | 'attachGrad' | 'coerce';
+
+export interface GraphBreakEvent {
+  kind: GraphBreakKind;
+  /** The array gradient stops at (the detached copy, the re-attached array, the coerced array). */
+  array: NDArray;
+  /** The node the array came from, when there was one. */
+  node: TapeNode | null;
+  message: string;
+}
+
+export interface EngineObserver {
+  op?(event: OpEvent): void;
+  scopeEnter?(event: ScopeEvent): void;
+  scopeExit?(event: ScopeEvent): void;
+  attachGrad?(array: NDArray, gradReq: GradReq): void;
+  graphBreak?(event: GraphBreakEvent): void;
+  backwardStart?(event: BackwardStartEvent): void;
+  backwardStep?(event: BackwardStepEvent): void;
+  backwardEnd?(event: BackwardEndEvent): void;
+  /** A backward pass that threw (freed graph, bad head gradient…), before the error propagates. */
+  backwardError?(error: unknown): void;
+}
+
+/** The attached observer (at most one). */
+export const observer: { current: EngineObserver | null } = { current: null };
+
+/** Attaches `next` (or detaches with null) and returns the observer it replaced. */
+export function setEngineObserver(next: EngineObserver | null): EngineObserver | null {
+  const previous = observer.current;
+  observer.current = next;
+  return previous;
+}

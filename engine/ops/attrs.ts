@@ -1,0 +1,58 @@
+/**
+ * Every op the tape can record, with the attributes it records. `OpName` is the key set of this
+ * interface, and the gradient table is typed `{ [K in OpName]: … }`, so an op without a gradient
+ * rule does not compile.
+ */
+import type { DType } from '../dtype';
+
+type NoAttrs = Record<string, never>;
+
+export interface ReduceAttrs {
+  /** Reduced axes, normalised and sorted. */
+  axis: number[];
+  keepdims: boolean;
+}
+
+export interface OpAttrs {
+  // Elementwise, two operands (NumPy broadcasting).
+  add: NoAttrs; sub: NoAttrs; mul: NoAttrs; div: NoAttrs; pow: NoAttrs; maximum: NoAttrs; minimum: NoAttrs;
+  // Elementwise, one operand.
+  neg: NoAttrs; abs: NoAttrs; exp: NoAttrs; log: NoAttrs; sqrt: NoAttrs; square: NoAttrs;
+  sin: NoAttrs; cos: NoAttrs; tanh: NoAttrs; sign: NoAttrs; relu: NoAttrs; sigmoid: NoAttrs;
+  where: NoAttrs;
+  // Comparisons: bool results, never differentiated (recorded only for observers).
+  equal: NoAttrs; notEqual: NoAttrs; less: NoAttrs; greater: NoAttrs; lessEqual: NoAttrs; greaterEqual: NoAttrs;
+  clip: { min: number | null; max: number | null };
+  // Reductions.
+  sum: ReduceAttrs; mean: ReduceAttrs; max: ReduceAttrs; min: ReduceAttrs;
+  /** `axis: null` searches the flattened array. */
+  argmax: { axis: number | null }; argmin: { axis: number | null };
+  // Linear algebra.
+  dot: NoAttrs; matmul: NoAttrs;
+  // Shape and indexing.
+  transpose: { axes: number[] };
+  reshape: { shape: number[] };
+  expandDims: { axis: number };
+  squeeze: { axis: number[] };
+  broadcastTo: { shape: number[] };
+  concatenate: { axis: number };
+  stack: { axis: number };
+  at: { index: number };
+  /** `axis: null` reads the input flattened, as NumPy's take does. */
+  take: { axis: number | null };
+  /** The gradient of `take`/`at`: scatter-adds into zeros of `shape`. */
+  takeGrad: { axis: number | null; shape: number[] };
+  takeAlongAxis: { axis: number };
+  /** The gradient of `takeAlongAxis`/`sort`: scatter-adds along `axis` into zeros of length `size`. */
+  takeAlongAxisGrad: { axis: number; size: number };
+  sort: { axis: number };
+  copy: NoAttrs;
+  astype: { dtype: DType };
+  // Neural-network ops.
+  softmax: { axis: number };
+  logSoftmax: { axis: number };
+  dropout: { p: number; active: boolean };
+  batchNorm: { eps: number; momentum: number; axis: number; useBatchStats: boolean };
+}
+
+export type OpName = keyof OpAttrs;

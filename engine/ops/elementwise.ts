@@ -1,0 +1,110 @@
+/** Elementwise ops: arithmetic and comparisons with broadcasting, unary math, where, clip. */
+import { allocate, arithmeticType, floatResult, promoteTypes, type DType } from '../dtype';
+import { engineError } from '../errors';
+import { runBinary, runUnary, type BinaryKernel, type UnaryKernel } from '../kernels/elementwise';
+import { NDArray } from '../ndarray';
+import { broadcastShapes, sizeOf } from '../shape';
+import { emit } from '../tape';
+import type { OpName } from './attrs';
+import { checkArray, dataAs, materialize, toArray, toOperands, type Operand } from './operand';
+
+const NO_ATTRS = {} as Record<string, never>;
+
+type ResultRule = 'arithmetic' | 'float' | 'bool';
+
+function binary(op: OpName, kernel: BinaryKernel, a: Operand, b: Operand, result: ResultRule): NDArray {
+  const [x, y] = toOperands(op, a, b);
+  const shape = broadcastShapes(op, x.shape, y.shape);
+  const common = promoteTypes(x.dtype, y.dtype);
+  const compute: DType = result === 'float' ? floatResult(common) : result === 'arithmetic' ? arithmeticType(common) : common;
+  const outDType: DType = result === 'bool' ? 'bool' : compute;
+  const out = new NDArray(allocate(outDType, sizeOf(shape)), shape, outDType);
+  runBinary(kernel, compute, dataAs(x, compute), x.shape, dataAs(y, compute), y.shape, out._data, shape);
+  return emit(op as 'add', [x, y], NO_ATTRS, out);
+}
+
+type Comparison = 'equal' | 'notEqual' | 'less' | 'greater' | 'lessEqual' | 'greaterEqual';
+
+function compare(op: Comparison, a: Operand, b: Operand): NDArray {
+  return binary(op, op, a, b, 'bool');
+}
+
+function unary(op: OpName, kernel: UnaryKernel, a: NDArray, result: ResultRule): NDArray {
+  const x = checkArray(op, a);
+  const dtype = result === 'float' ? floatResult(x.dtype) : arithmeticType(x.dtype);
+  const out = new NDArray(allocate(dtype, x.size), x.shape, dtype);
+  runUnary(kernel, dtype, dataAs(x, dtype), out._data);
+  return emit(op as 'neg', [x], NO_ATTRS, out);
+}
+
+/** a + b */
+export function add(a: Operand, b: Operand): NDArray { return binary('add', 'add', a, b, 'arithmetic'); }
+/** a − b */
+export function sub(a: Operand, b: Operand): NDArray { return binary('sub', 'sub', a, b, 'arithmetic'); }
+/** a · b (elementwise) */
+export function mul(a: Operand, b: Operand): NDArray { return binary('mul', 'mul', a, b, 'arithmetic'); }
+/** a / b (true division: integer operands give float32) */
+export function div(a: Operand, b: Operand): NDArray { return binary('div', 'div', a, b, 'float'); }
+/** a ** b */
+export function pow(a: Operand, b: Operand): NDArray { return binary('pow', 'pow', a, b, 'arithmetic'); }
+/** The larger of a and b, elementwise (NaN wins). */
+export function maximum(a: Operand, b: Operand): NDArray { return binary('maximum', 'maximum', a, b, 'arithmetic'); }
+/** The smaller of a and b, elementwise (NaN wins). */
+export function minimum(a: Operand, b: Operand): NDArray { return binary('minimum', 'minimum', a, b, 'arithmetic'); }
+
+export function equal(a: Operand, b: Operand): NDArray { return compare('equal', a, b); }
+export function notEqual(a: Operand, b: Operand): NDArray { return compare('notEqual', a, b); }
+export function less(a: Operand, b: Operand): NDArray { return compare('less', a, b); }
+export function greater(a: Operand, b: Operand): NDArray { return compare('greater', a, b); }
+export function lessEqual(a: Operand, b: Operand): NDArray { return compare('lessEqual', a, b); }
+export function greaterEqual(a: Operand, b: Operand): NDArray { return compare('greaterEqual', a, b); }
+
+export function neg(a: NDArray): NDArray { return unary('neg', 'neg', a, 'arithmetic'); }
+export function abs(a: NDArray): NDArray { return unary('abs', 'abs', a, 'arithmetic'); }
+export function exp(a: NDArray): NDArray { return unary('exp', 'exp', a, 'float'); }
+export function log(a: NDArray): NDArray { return unary('log', 'log', a, 'float'); }
+export function sqrt(a: NDArray): NDArray { return unary('sqrt', 'sqrt', a, 'float'); }
+export function square(a: NDArray): NDArray { return unary('square', 'square', a, 'arithmetic'); }
+export function sin(a: NDArray): NDArray { return unary('sin', 'sin', a, 'float'); }
+export function cos(a: NDArray): NDArray { return unary('cos', 'cos', a, 'float'); }
+export function tanh(a: NDArray): NDArray { return unary('tanh', 'tanh', a, 'float'); }
+/** −1, 0 or 1 (its gradient is zero everywhere it exists). */
+export function sign(a: NDArray): NDArray { return unary('sign', 'sign', a, 'arithmetic'); }
+/** max(x, 0) */
+export function relu(a: NDArray): NDArray { return unary('relu', 'relu', a, 'arithmetic'); }
+/** 1 / (1 + e^−x) */
+export function sigmoid(a: NDArray): NDArray { return unary('sigmoid', 'sigmoid', a, 'float'); }
+
+/** Elements of `a` where `condition` is true (non-zero), of `b` elsewhere; all three broadcast. */
+export function where(condition: Operand, a: Operand, b: Operand): NDArray {
+  const cond = toArray('where', condition, null, 'the condition');
+  const [x, y] = toOperands('where', a, b);
+  const shape = broadcastShapes('where', broadcastShapes('where', cond.shape, x.shape), y.shape);
+  const dtype = promoteTypes(x.dtype, y.dtype);
+  const size = sizeOf(shape);
+  const c = materialize(cond, cond.dtype, shape);
+  const xs = materialize(x, dtype, shape);
+  const ys = materialize(y, dtype, shape);
+  const out = allocate(dtype, size);
+  for (let i = 0; i < size; i++) out[i] = c[i] ? xs[i]! : ys[i]!;
+  return emit('where', [cond, x, y], NO_ATTRS, new NDArray(out, shape, dtype));
+}
+
+/** `a` limited to [min, max]; either bound may be null. */
+export function clip(a: NDArray, min: number | null | undefined, max: number | null | undefined): NDArray {
+  const x = checkArray('clip', a);
+  const lo = min ?? null;
+  const hi = max ?? null;
+  if (lo === null && hi === null) throw engineError('clip', 'at least one of min and max must be given');
+  if (lo !== null && hi !== null && lo > hi) throw engineError('clip', `min ${lo} is larger than max ${hi}`);
+  const dtype = arithmeticType(x.dtype);
+  const src = dataAs(x, dtype);
+  const out = allocate(dtype, x.size);
+  const low = lo ?? -Infinity;
+  const high = hi ?? Infinity;
+  for (let i = 0; i < out.length; i++) {
+    const v = src[i]!;
+    out[i] = v < low ? low : v > high ? high : v;
+  }
+  return emit('clip', [x], { min: lo, max: hi }, new NDArray(out, x.shape, dtype));
+}

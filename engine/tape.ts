@@ -1,0 +1,65 @@
+/**
+ * The tape: a recorded op is a plain node that names the op, its inputs, its attributes and the
+ * arrays its gradient rule needs. `emit` is the single place where an op's result joins the graph.
+ */
+import type { NDArray } from './ndarray';
+import type { OpAttrs, OpName } from './ops/attrs';
+import { observer } from './observer';
+import { autogradState } from './state';
+import { isFloat } from './dtype';
+
+export interface TapeNode<K extends OpName = OpName> {
+  readonly id: number;
+  readonly op: K;
+  /** The arrays the op read, in order; emptied when a backward pass frees the node. */
+  inputs: readonly NDArray[];
+  /** For each input, the node that had produced it when the op ran (null for a leaf). */
+  parents: readonly (TapeNode | null)[];
+  /** For each input, whether gradient must flow to it (a variable, or an array in the graph). */
+  needsGrad: readonly boolean[];
+  readonly attrs: OpAttrs[K];
+  /** Extra arrays the gradient rule reads (a dropout mask, a sort permutation). */
+  saved: readonly NDArray[];
+  /** The op's result; the rules of exp, sigmoid, softmax… read it. Null once freed. */
+  output: NDArray | null;
+  /** Whether the op ran in training mode (dropout, batchNorm differ). */
+  readonly trainMode: boolean;
+  /** Set by a backward pass without `retainGraph`: the node can no longer be differentiated. */
+  freed: boolean;
+}
+
+const NONE: readonly NDArray[] = [];
+
+/**
+ * Finishes an op: when recording and some input needs a gradient, `output` gets a node;
+ * an observer, if one is attached, hears about every op.
+ */
+export function emit<K extends OpName>(
+  op: K, inputs: readonly NDArray[], attrs: OpAttrs[K], output: NDArray, saved: readonly NDArray[] = NONE,
+): NDArray {
+  const state = autogradState;
+  if (state.recording) {
+    output._madeWhileRecording = true;
+    let anyNeedsGrad = false;
+    for (const input of inputs) if (input._requiresGrad) { anyNeedsGrad = true; break; }
+    if (anyNeedsGrad && isFloat(output.dtype)) {
+      output._node = {
+        id: state.nextNodeId++,
+        op,
+        inputs,
+        parents: inputs.map((input) => input._node),
+        needsGrad: inputs.map((input) => input._requiresGrad),
+        attrs,
+        saved,
+        output,
+        trainMode: state.training,
+        freed: false,
+      };
+      output._requiresGrad = true;
+    }
+  }
+  if (observer.current !== null && state.silent === 0) {
+    observer.current.op?.({ op, inputs, attrs, output, node: output._node, recording: state.recording, training: state.training });
+  }
+  return output;
+}

@@ -1,0 +1,71 @@
+#!/usr/bin/env node
+// Builds GradLens with esbuild. Usage: node scripts/build.mjs [engine|test|examples|bench|all]...
+// Type checking is separate (`npm run typecheck`); esbuild only strips types and bundles.
+import { build } from 'esbuild';
+import { execFileSync } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+process.chdir(root);
+
+/** Every file under `dir` whose name ends with `suffix`. */
+function findFiles(dir, suffix) {
+  const out = [];
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) out.push(...findFiles(path, suffix));
+    else if (name.endsWith(suffix)) out.push(path);
+  }
+  return out;
+}
+
+// Programs of ours that import 'gradlens' get the engine through tsconfig `paths`.
+const nodeProgram = {
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  sourcemap: 'linked',
+  logLevel: 'warning',
+  outbase: '.',
+  outdir: 'dist',
+};
+
+const targets = {
+  async engine() {
+    await build({
+      entryPoints: ['engine/index.ts'],
+      outfile: 'dist/engine.js',
+      bundle: true,
+      platform: 'neutral',
+      format: 'cjs',
+      target: 'es2022',
+      sourcemap: 'linked',
+      logLevel: 'warning',
+    });
+    execFileSync(process.execPath, [join('node_modules', 'typescript', 'bin', 'tsc'), '-p', 'engine/tsconfig.build.json'], { stdio: 'inherit' });
+  },
+  async test() {
+    await build({ ...nodeProgram, entryPoints: findFiles('test', '.test.ts') });
+  },
+  async examples() {
+    await build({ ...nodeProgram, entryPoints: findFiles('examples', '.ts') });
+  },
+  async bench() {
+    await build({ ...nodeProgram, entryPoints: findFiles('bench', '.bench.ts') });
+  },
+};
+
+const requested = process.argv.slice(2);
+const names = requested.length === 0 || requested.includes('all') ? Object.keys(targets) : requested;
+for (const name of names) {
+  if (!(name in targets)) {
+    console.error(`build: unknown target '${name}' (known: ${Object.keys(targets).join(', ')}, all)`);
+    process.exit(2);
+  }
+  const started = Date.now();
+  await targets[name]();
+  console.log(`build ${name}: ${Date.now() - started} ms → ${relative(root, join(root, 'dist'))}/`);
+}

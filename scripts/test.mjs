@@ -1,0 +1,26 @@
+#!/usr/bin/env node
+// Runs every test suite in order and stops at the first failure. Suites are built first by
+// `node scripts/build.mjs test examples` (see the "test" script in package.json).
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const mocha = ['node_modules/mocha/bin/mocha.js', '--ui', 'tdd', '--timeout', '60000', '--reporter', process.env.CI ? 'dot' : 'spec'];
+
+const suites = [
+  { name: 'unit', command: [process.execPath, '--enable-source-maps', ...mocha, 'dist/test/unit/**/*.test.js'] },
+];
+
+const only = process.argv.slice(2);
+for (const suite of suites) {
+  if (only.length > 0 && !only.includes(suite.name)) continue;
+  const started = Date.now();
+  console.log(`\n▶ ${suite.name} tests`);
+  const result = spawnSync(suite.command[0], suite.command.slice(1), { cwd: root, stdio: 'inherit' });
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  if (result.status !== 0) {
+    console.error(`✗ ${suite.name} tests failed (${seconds} s)`);
+    process.exit(result.status ?? 1);
+  }
+  console.log(`✓ ${suite.name} tests passed (${seconds} s)`);
+}
