@@ -17,6 +17,7 @@ export class GradLensError extends Error {
 interface CallSiteLike {
   getFileName(): string | null | undefined;
   getLineNumber(): number | null;
+  isNative?(): boolean;
 }
 
 type V8ErrorConstructor = ErrorConstructor & {
@@ -74,9 +75,10 @@ export function registerEngineRange(startMark: Error, endMark: Error): void {
   }
 }
 
+/** Engine code, or a built-in the engine called (Array.map, Number): neither is the user's line. */
 function isEngineFrame(frame: CallSiteLike, range: EngineCodeRange): boolean {
   const file = frame.getFileName();
-  if (!file) return false;
+  if (!file || frame.isNative?.()) return true;
   if (range.folder !== null) return file.startsWith(range.folder);
   const line = frame.getLineNumber() ?? 0;
   return file === range.file && line >= range.start && line <= range.end;

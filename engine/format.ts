@@ -92,9 +92,14 @@ function floatFormatter(values: readonly number[], dtype: DType): (value: number
     if (hasNonFinite) padLeft = Math.max(padLeft, 3 - (padRight + 1), 3 + (negInf ? 1 : 0) - (padRight + 1));
     return (value) => {
       if (!Number.isFinite(value)) return nonFinite(value).padStart(padLeft + padRight + 1);
-      const p = scientific(value, dtype);
+      let p = scientific(value, dtype);
+      if (p.frac.length < digits) {
+        // NumPy prints further digits of the exact value (not zeros) to reach the common width.
+        const [mantissa, exp] = Math.abs(value).toExponential(digits).split('e') as [string, string];
+        p = { int: (value < 0 ? '-' : '') + mantissa[0], frac: mantissa.slice(2), exp: Number(exp) };
+      }
       const exp = `e${p.exp < 0 ? '-' : '+'}${String(Math.abs(p.exp)).padStart(expSize, '0')}`;
-      return `${p.int.padStart(padLeft)}.${p.frac.padEnd(digits, '0')}${exp}`;
+      return `${p.int.padStart(padLeft)}.${p.frac}${exp}`;
     };
   }
   const parts = finite.map((v) => positional(v, dtype));
@@ -110,8 +115,7 @@ function floatFormatter(values: readonly number[], dtype: DType): (value: number
 
 function elementFormatter(values: readonly number[], dtype: DType): (value: number) => string {
   if (dtype === 'bool') {
-    const width = values.some((v) => v === 0) ? 5 : 4;
-    return (value) => (value !== 0 ? 'True' : 'False').padStart(width);
+    return (value) => (value !== 0 ? ' True' : 'False');
   }
   if (dtype === 'int32') {
     const width = Math.max(0, ...values.map((v) => String(v).length));
@@ -199,13 +203,15 @@ export function formatArray(a: Printable): string {
   const values = shownIndices(a.shape, summarise).map((i) => a._data[i]!);
   const format = elementFormatter(values, a.dtype);
   const prefix = 'array(';
-  const suffix = showDType ? ',' : ')';
   const body = a.shape.length === 0
     ? format(a._data[0]!).trim()
-    : layout(a, format, LINE_WIDTH - suffix.length, ' '.repeat(prefix.length + 1), summarise);
-  const text = prefix + body + suffix;
-  if (!showDType) return text;
+    : layout(a, format, LINE_WIDTH - 1, ' '.repeat(prefix.length + 1), summarise);
+  // NumPy 2 names the shape of a summarised array, which helps when the middle is elided.
+  const extras = [...(summarise ? [`shape=${shapeText(a.shape)}`] : []), ...(showDType ? [dtypeText] : [])];
+  if (extras.length === 0) return `${prefix}${body})`;
+  const text = `${prefix}${body},`;
+  const extraText = extras.join(', ');
   const lastLine = text.length - (text.lastIndexOf('\n') + 1);
-  const spacer = lastLine + dtypeText.length + 1 > LINE_WIDTH ? `\n${' '.repeat(prefix.length)}` : ' ';
-  return `${text}${spacer}${dtypeText})`;
+  const spacer = lastLine + extraText.length + 1 > LINE_WIDTH ? `\n${' '.repeat(prefix.length)}` : ' ';
+  return `${text}${spacer}${extraText})`;
 }
