@@ -49,15 +49,17 @@ function checkHeads(kind: Kind, heads: readonly NDArray[], headGrads: readonly H
   });
 }
 
+let passes = 0;
+
 /** Nodes reachable from `roots` through inputs that need gradients, each before its inputs' nodes. */
 function topologicalOrder(kind: Kind, roots: readonly TapeNode[]): TapeNode[] {
-  const visited = new Set<TapeNode>();
+  const pass = ++passes;
   const postorder: TapeNode[] = [];
   const stack: TapeNode[] = [];
   const next: number[] = [];
   for (const root of roots) {
-    if (visited.has(root)) continue;
-    visited.add(root);
+    if (root.visit === pass) continue;
+    root.visit = pass;
     stack.push(root);
     next.push(0);
     while (stack.length > 0) {
@@ -68,62 +70,68 @@ function topologicalOrder(kind: Kind, roots: readonly TapeNode[]): TapeNode[] {
       while (next[top]! < node.parents.length && child === null) {
         const i = next[top]!++;
         const parent = node.parents[i]!;
-        if (parent !== null && node.needsGrad[i] && !visited.has(parent)) child = parent;
+        if (parent !== null && node.needsGrad[i] && parent.visit !== pass) child = parent;
       }
       if (child === null) {
         stack.pop();
         next.pop();
         postorder.push(node);
       } else {
-        visited.add(child);
+        child.visit = pass;
+        child.upstream = null;
         stack.push(child);
         next.push(0);
       }
     }
   }
+  for (const root of roots) root.upstream = null;
   return postorder.reverse();
 }
 
 interface Propagation {
-  nodeGrads: Map<TapeNode, NDArray>;
   leafGrads: Map<NDArray, NDArray>;
+  /** The summed gradient of the outputs of the nodes in `keep`. */
+  kept: Map<TapeNode, NDArray>;
 }
 
-function accumulate<K>(grads: Map<K, NDArray>, key: K, grad: NDArray): void {
-  const previous = grads.get(key);
-  grads.set(key, previous === undefined ? grad : add(previous, grad));
+function sum(previous: NDArray | null | undefined, grad: NDArray): NDArray {
+  return previous === null || previous === undefined ? grad : add(previous, grad);
 }
 
 function propagate(kind: Kind, heads: readonly NDArray[], headGrads: readonly NDArray[], order: readonly TapeNode[], keep: ReadonlySet<TapeNode>): Propagation {
-  const nodeGrads = new Map<TapeNode, NDArray>();
   const leafGrads = new Map<NDArray, NDArray>();
+  const kept = new Map<TapeNode, NDArray>();
   heads.forEach((head, i) => {
-    if (head._node !== null) accumulate(nodeGrads, head._node, headGrads[i]!);
-    else accumulate(leafGrads, head, headGrads[i]!);
+    const node = head._node;
+    if (node !== null) node.upstream = sum(node.upstream, headGrads[i]!);
+    else leafGrads.set(head, sum(leafGrads.get(head), headGrads[i]!));
   });
   const obs = observer.current;
   for (const node of order) {
-    const upstream = nodeGrads.get(node)!;
+    const upstream = node.upstream!;
+    node.upstream = null;
+    if (keep.has(node)) kept.set(node, upstream);
     const context: GradContext<OpName> = { inputs: node.inputs, output: node.output!, attrs: node.attrs, saved: node.saved, needsGrad: node.needsGrad };
     const grads = (gradRules[node.op] as GradRule<OpName>)(upstream, context);
-    const contributions: Contribution[] = [];
-    node.inputs.forEach((input, i) => {
-      if (!node.needsGrad[i]) return;
+    const contributions: Contribution[] | null = obs?.backwardStep ? [] : null;
+    const { inputs, parents, needsGrad } = node;
+    for (let i = 0; i < inputs.length; i++) {
+      if (!needsGrad[i]) continue;
+      const input = inputs[i]!;
       let grad = grads[i];
       if (!(grad instanceof NDArray) || !sameShape(grad.shape, input.shape)) {
         const got = grad instanceof NDArray ? `shape ${formatShape(grad.shape)}` : String(grad);
         throw engineError(kind, `internal error: the gradient rule of '${node.op}' gave ${got} for input ${i} of shape ${formatShape(input.shape)}`);
       }
       if (grad.dtype !== input.dtype) grad = astype(grad, input.dtype);
-      contributions.push({ index: i, input, grad });
-      const parent = node.parents[i]!;
-      if (parent !== null) accumulate(nodeGrads, parent, grad);
-      else accumulate(leafGrads, input, grad);
-    });
-    obs?.backwardStep?.({ node, upstream, contributions });
-    if (!keep.has(node)) nodeGrads.delete(node);
+      contributions?.push({ index: i, input, grad });
+      const parent = parents[i]!;
+      if (parent !== null) parent.upstream = sum(parent.upstream, grad);
+      else leafGrads.set(input, sum(leafGrads.get(input), grad));
+    }
+    if (contributions !== null) obs!.backwardStep!({ node, upstream, contributions });
   }
-  return { nodeGrads, leafGrads };
+  return { leafGrads, kept };
 }
 
 /** Marks the nodes as used: their saved arrays go, and backward through them fails clearly. */
@@ -134,6 +142,7 @@ function freeNodes(order: readonly TapeNode[]): void {
     node.parents = [];
     node.saved = [];
     node.output = null;
+    node.upstream = null;
   }
 }
 
@@ -223,9 +232,9 @@ export function computeGrads(heads: readonly NDArray[], variables: readonly NDAr
     const keep = new Set(variables.flatMap((v) => (v._node === null ? [] : [v._node])));
     const obs = observer.current;
     obs?.backwardStart?.({ kind: 'grad', heads, headGrads: grads, implicit: headGradList.map((g) => g === null || g === undefined), retainGraph, createGraph });
-    const { nodeGrads, leafGrads } = inGradientMode(createGraph, () => propagate('grad', heads, grads, order, keep));
+    const { kept, leafGrads } = inGradientMode(createGraph, () => propagate('grad', heads, grads, order, keep));
     const results = variables.map((variable) => {
-      const grad = variable._node !== null ? nodeGrads.get(variable._node) : leafGrads.get(variable);
+      const grad = variable._node !== null ? kept.get(variable._node) : leafGrads.get(variable);
       return grad ?? zerosLike(variable);
     });
     if (!retainGraph) freeNodes(order);

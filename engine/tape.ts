@@ -26,9 +26,15 @@ export interface TapeNode<K extends OpName = OpName> {
   readonly trainMode: boolean;
   /** Set by a backward pass without `retainGraph`: the node can no longer be differentiated. */
   freed: boolean;
+  /** Scratch for backward passes: the number of the pass that last visited the node… */
+  visit: number;
+  /** …and the gradient of its output summed so far during that pass. */
+  upstream: NDArray | null;
 }
 
 const NONE: readonly NDArray[] = [];
+const parentOf = (input: NDArray): TapeNode | null => input._node;
+const requiresGrad = (input: NDArray): boolean => input._requiresGrad;
 
 /**
  * Finishes an op: when recording and some input needs a gradient, `output` gets a node;
@@ -47,13 +53,15 @@ export function emit<K extends OpName>(
         id: state.nextNodeId++,
         op,
         inputs,
-        parents: inputs.map((input) => input._node),
-        needsGrad: inputs.map((input) => input._requiresGrad),
+        parents: inputs.map(parentOf),
+        needsGrad: inputs.map(requiresGrad),
         attrs,
         saved,
         output,
         trainMode: state.training,
         freed: false,
+        visit: 0,
+        upstream: null,
       };
       output._requiresGrad = true;
     }

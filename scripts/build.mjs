@@ -48,13 +48,18 @@ const targets = {
     execFileSync(process.execPath, [join('node_modules', 'typescript', 'bin', 'tsc'), '-p', 'engine/tsconfig.build.json'], { stdio: 'inherit' });
   },
   async test() {
-    await build({ ...nodeProgram, entryPoints: findFiles('test', '.test.ts') });
+    // 'module' first: the differential tests bundle TensorFlow.js, whose CommonJS "main" is a
+    // prebuilt bundle that cannot share one engine with `dist/register_all_gradients` (ESM), and
+    // whose backend-cpu "main" is dropped as side-effect free. The ESM builds are one coherent graph.
+    await build({ ...nodeProgram, mainFields: ['module', 'main'], entryPoints: findFiles('test', '.test.ts') });
   },
   async examples() {
     await build({ ...nodeProgram, entryPoints: findFiles('examples', '.ts') });
   },
   async bench() {
-    await build({ ...nodeProgram, entryPoints: findFiles('bench', '.bench.ts') });
+    // tfjs (a reference in the engine benchmark) must come from its ES-module build: through the
+    // CommonJS entry, register_all_gradients registers gradients in a second copy of tfjs-core.
+    await build({ ...nodeProgram, entryPoints: findFiles('bench', '.bench.ts'), mainFields: ['module', 'main'] });
   },
 };
 

@@ -1,0 +1,485 @@
+// Differential tests: every engine op that has a TensorFlow.js counterpart gives the same forward
+// values and the same gradients (for a random head gradient) as @tensorflow/tfjs-core on its CPU
+// backend, for the same random float32 inputs. TensorFlow.js is an independent implementation, so
+// an agreement here checks both our kernels and our gradient rules.
+//
+// Each case is one mocha test: `ours` and `theirs` receive the same inputs (NDArrays / tf.Tensors)
+// and must compute the same function. Inputs stay away from kinks (|x| near 0, ties, clip bounds) and
+// from invalid domains, where the two libraries may legitimately pick different subgradients.
+import { strict as assert } from 'node:assert';
+import * as tf from '@tensorflow/tfjs-core';
+// Gradients are registered separately from the ops in tfjs-core (the union package does this).
+import '@tensorflow/tfjs-core/dist/register_all_gradients';
+import '@tensorflow/tfjs-backend-cpu';
+import { np, npx, autograd, NDArray } from 'gradlens';
+import { assertClose, flat } from '../helpers';
+
+// ---------------------------------------------------------------------------------------------
+// Deterministic inputs
+
+/** mulberry32: a small, fast, deterministic PRNG giving floats in [0, 1). */
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** A PRNG seeded from a string (FNV-1a), so each case's inputs do not depend on the test order. */
+function rngFor(name: string): () => number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 0x01000193);
+  return mulberry32(h);
+}
+
+interface InputSpec {
+  shape: number[];
+  /** Uniform range (default [-2, 2]). */
+  range?: [number, number];
+  /** Points to keep at least `margin` away from (kinks, clip bounds). */
+  avoid?: number[];
+  margin?: number;
+  /** Round every value to a multiple of `snap.step` plus `snap.offset` (to force or prevent ties). */
+  snap?: { step: number; offset?: number };
+}
+
+const size = (shape: readonly number[]): number => shape.reduce((n, d) => n * d, 1);
+
+function sample(rng: () => number, spec: InputSpec): Float32Array {
+  const [lo, hi] = spec.range ?? [-2, 2];
+  const margin = spec.margin ?? 0.05;
+  const out = new Float32Array(size(spec.shape));
+  for (let i = 0; i < out.length; i++) {
+    let v: number;
+    do {
+      v = lo + (hi - lo) * rng();
+      if (spec.snap) {
+        const offset = spec.snap.offset ?? 0;
+        v = offset + spec.snap.step * Math.round((v - offset) / spec.snap.step);
+      }
+    } while ((spec.avoid ?? []).some((p) => Math.abs(v - p) < margin) || v < lo || v > hi);
+    out[i] = v;
+  }
+  return out;
+}
+
+const ndarray = (data: Float32Array | Int32Array, shape: readonly number[]): NDArray => np.array(data).reshape(shape);
+
+/** Random non-differentiable constants, built into each side's function by the case itself. */
+function randomBools(name: string, n: number): boolean[] {
+  const rng = rngFor(`${name}/bools`);
+  return Array.from({ length: n }, () => rng() < 0.5);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The generic checker
+
+interface Tolerance { atol: number; rtol: number }
+
+const DEFAULT_TOL: Tolerance = { atol: 1e-5, rtol: 1e-4 };
+/** For sums and products over many elements, and for pow/log/exp (float32 rounding differs). */
+const LOOSE_TOL: Tolerance = { atol: 1e-4, rtol: 5e-4 };
+
+interface Case {
+  name: string;
+  inputs: InputSpec[];
+  ours: (...xs: NDArray[]) => NDArray;
+  theirs: (...ts: tf.Tensor[]) => tf.Tensor;
+  /** Compare gradients too (default true; false for bool/int results and ops tfjs cannot differentiate). */
+  grad?: boolean;
+  /** For forward values and gradients (default DEFAULT_TOL). */
+  tol?: Tolerance;
+  /** Training mode while recording (default true, as autograd.record). */
+  trainMode?: boolean;
+}
+
+interface Result { shape: number[]; dtype: string; values: number[] }
+
+function read(t: tf.Tensor): Result {
+  return { shape: [...t.shape], dtype: t.dtype, values: Array.from(t.dataSync()) };
+}
+
+function compareWith(actual: NDArray, expected: Result, tol: Tolerance, what: string): void {
+  assert.deepEqual([...actual.shape], expected.shape, `${what}: shape`);
+  assert.equal(actual.dtype, expected.dtype, `${what}: dtype`);
+  if (actual.dtype === 'float32') assertClose(actual, expected.values, tol, what);
+  else assert.deepEqual(flat(actual), expected.values, `${what}: values`);
+}
+
+function check(c: Case): void {
+  const rng = rngFor(c.name);
+  const data = c.inputs.map((spec) => sample(rng, spec));
+  const shapes = c.inputs.map((spec) => spec.shape);
+  const withGrad = c.grad ?? true;
+
+  // Ours: forward inside record (so that gradients can follow), gradients for a random head.
+  const xs = data.map((d, i) => ndarray(d, shapes[i]!));
+  if (withGrad) xs.forEach((x) => x.attachGrad());
+  const y = withGrad ? autograd.record(() => c.ours(...xs), { trainMode: c.trainMode ?? true }) : c.ours(...xs);
+
+  // Theirs: the same forward.
+  let expected!: Result;
+  tf.tidy(() => { expected = read(c.theirs(...data.map((d, i) => tf.tensor(d, shapes[i]!)))); });
+  compareWith(y, expected, c.tol ?? DEFAULT_TOL, `${c.name} forward`);
+  if (!withGrad) return;
+
+  const head = sample(rng, { shape: [...y.shape], range: [-1, 1] });
+  const ourGrads = autograd.grad(y, xs, { headGrads: [ndarray(head, y.shape)] });
+  let theirGrads!: Result[];
+  tf.tidy(() => {
+    const tensors = data.map((d, i) => tf.tensor(d, shapes[i]!));
+    theirGrads = tf.grads((...ts: tf.Tensor[]) => c.theirs(...ts))(tensors, tf.tensor(head, [...y.shape])).map(read);
+  });
+  assert.equal(ourGrads.length, xs.length, `${c.name}: one gradient per input`);
+  ourGrads.forEach((g, i) => compareWith(g, theirGrads[i]!, c.tol ?? DEFAULT_TOL, `${c.name} gradient of input ${i}`));
+}
+
+// ---------------------------------------------------------------------------------------------
+// The cases
+
+const POSITIVE: [number, number] = [0.2, 3];
+const AWAY_FROM_ZERO: Pick<InputSpec, 'avoid' | 'margin'> = { avoid: [0], margin: 0.1 };
+
+const elementwiseBinary: Case[] = [
+  { name: 'add [3,4] + [4]', inputs: [{ shape: [3, 4] }, { shape: [4] }], ours: (a, b) => np.add(a, b), theirs: (a, b) => tf.add(a, b) },
+  { name: 'add [2,1,3] + [4,1]', inputs: [{ shape: [2, 1, 3] }, { shape: [4, 1] }], ours: (a, b) => np.add(a, b), theirs: (a, b) => tf.add(a, b) },
+  { name: 'subtract [2,1,3] − [4,1]', inputs: [{ shape: [2, 1, 3] }, { shape: [4, 1] }], ours: (a, b) => np.subtract(a, b), theirs: (a, b) => tf.sub(a, b) },
+  { name: 'subtract [4] − [3,4]', inputs: [{ shape: [4] }, { shape: [3, 4] }], ours: (a, b) => np.subtract(a, b), theirs: (a, b) => tf.sub(a, b) },
+  { name: 'multiply [3,4] · [3,4]', inputs: [{ shape: [3, 4] }, { shape: [3, 4] }], ours: (a, b) => np.multiply(a, b), theirs: (a, b) => tf.mul(a, b) },
+  { name: 'multiply [2,1,3] · [4,1]', inputs: [{ shape: [2, 1, 3] }, { shape: [4, 1] }], ours: (a, b) => np.multiply(a, b), theirs: (a, b) => tf.mul(a, b) },
+  { name: 'multiply by a number', inputs: [{ shape: [3, 4] }], ours: (a) => np.multiply(a, 2.5), theirs: (a) => tf.mul(a, 2.5) },
+  {
+    name: 'divide [3,4] / [3,1]', inputs: [{ shape: [3, 4] }, { shape: [3, 1], ...AWAY_FROM_ZERO, margin: 0.3 }],
+    ours: (a, b) => np.divide(a, b), theirs: (a, b) => tf.div(a, b),
+  },
+  {
+    name: 'divide [4] / [2,1,4]', inputs: [{ shape: [4] }, { shape: [2, 1, 4], ...AWAY_FROM_ZERO, margin: 0.3 }],
+    ours: (a, b) => np.divide(a, b), theirs: (a, b) => tf.div(a, b),
+  },
+  {
+    name: 'power [3,4] ** [3,4]', inputs: [{ shape: [3, 4], range: [0.5, 2] }, { shape: [3, 4], range: [-2, 2] }],
+    ours: (a, b) => np.power(a, b), theirs: (a, b) => tf.pow(a, b), tol: LOOSE_TOL,
+  },
+  {
+    name: 'power [3,4] ** [4]', inputs: [{ shape: [3, 4], range: [0.5, 2] }, { shape: [4], range: [-2, 2] }],
+    ours: (a, b) => np.power(a, b), theirs: (a, b) => tf.pow(a, b), tol: LOOSE_TOL,
+  },
+  // a on odd multiples of 0.25, b on multiples of 0.5: never closer than 0.25, so no ties.
+  {
+    name: 'maximum [3,4] vs [3,4]', inputs: [{ shape: [3, 4], snap: { step: 0.5, offset: 0.25 } }, { shape: [3, 4], snap: { step: 0.5 } }],
+    ours: (a, b) => np.maximum(a, b), theirs: (a, b) => tf.maximum(a, b),
+  },
+  {
+    name: 'minimum [3,4] vs [3,4]', inputs: [{ shape: [3, 4], snap: { step: 0.5 } }, { shape: [3, 4], snap: { step: 0.5, offset: 0.25 } }],
+    ours: (a, b) => np.minimum(a, b), theirs: (a, b) => tf.minimum(a, b),
+  },
+  // tfjs's Maximum/Minimum gradients are not summed over broadcast axes (they keep the output's
+  // shape and tfjs then rejects them), so the reference broadcasts explicitly with tf.broadcastTo.
+  {
+    name: 'maximum [3,4] vs [4]', inputs: [{ shape: [3, 4], snap: { step: 0.5, offset: 0.25 } }, { shape: [4], snap: { step: 0.5 } }],
+    ours: (a, b) => np.maximum(a, b), theirs: (a, b) => tf.maximum(a, tf.broadcastTo(b, [3, 4])),
+  },
+  {
+    name: 'minimum [2,1,3] vs [4,1]', inputs: [{ shape: [2, 1, 3], snap: { step: 0.5, offset: 0.25 } }, { shape: [4, 1], snap: { step: 0.5 } }],
+    ours: (a, b) => np.minimum(a, b), theirs: (a, b) => tf.minimum(tf.broadcastTo(a, [2, 4, 3]), tf.broadcastTo(b, [2, 4, 3])),
+  },
+];
+
+const X34: InputSpec = { shape: [3, 4] };
+const elementwiseUnary: Case[] = [
+  { name: 'negative', inputs: [X34], ours: (a) => np.negative(a), theirs: (a) => tf.neg(a) },
+  { name: 'abs', inputs: [{ ...X34, ...AWAY_FROM_ZERO }], ours: (a) => np.abs(a), theirs: (a) => tf.abs(a) },
+  { name: 'exp', inputs: [X34], ours: (a) => np.exp(a), theirs: (a) => tf.exp(a), tol: LOOSE_TOL },
+  { name: 'log', inputs: [{ shape: [3, 4], range: POSITIVE }], ours: (a) => np.log(a), theirs: (a) => tf.log(a), tol: LOOSE_TOL },
+  { name: 'sqrt', inputs: [{ shape: [3, 4], range: POSITIVE }], ours: (a) => np.sqrt(a), theirs: (a) => tf.sqrt(a) },
+  { name: 'square', inputs: [X34], ours: (a) => np.square(a), theirs: (a) => tf.square(a) },
+  { name: 'sin', inputs: [{ shape: [3, 4], range: [-4, 4] }], ours: (a) => np.sin(a), theirs: (a) => tf.sin(a) },
+  { name: 'cos', inputs: [{ shape: [3, 4], range: [-4, 4] }], ours: (a) => np.cos(a), theirs: (a) => tf.cos(a) },
+  { name: 'tanh', inputs: [{ shape: [3, 4], range: [-3, 3] }], ours: (a) => np.tanh(a), theirs: (a) => tf.tanh(a) },
+  { name: 'sign (gradient zero)', inputs: [{ ...X34, ...AWAY_FROM_ZERO }], ours: (a) => np.sign(a), theirs: (a) => tf.sign(a) },
+  { name: 'relu', inputs: [{ ...X34, ...AWAY_FROM_ZERO }], ours: (a) => npx.relu(a), theirs: (a) => tf.relu(a) },
+  { name: 'sigmoid', inputs: [{ shape: [3, 4], range: [-5, 5] }], ours: (a) => npx.sigmoid(a), theirs: (a) => tf.sigmoid(a) },
+  {
+    name: 'clip to [-0.5, 0.7] (inputs away from the bounds)', inputs: [{ shape: [4, 5], avoid: [-0.5, 0.7], margin: 0.05 }],
+    ours: (a) => np.clip(a, -0.5, 0.7), theirs: (a) => tf.clipByValue(a, -0.5, 0.7),
+  },
+];
+
+// where: the condition is a random constant; a and b are differentiable and broadcast.
+const whereCases: Case[] = [
+  [[3, 4], [3, 4], [4]],
+  [[3, 1], [4], [3, 4]],
+].map(([condShape, aShape, bShape]) => {
+  const name = `where cond ${JSON.stringify(condShape)}, a ${JSON.stringify(aShape)}, b ${JSON.stringify(bShape)}`;
+  const cond = randomBools(name, size(condShape!));
+  return {
+    name, inputs: [{ shape: aShape! }, { shape: bShape! }],
+    ours: (a: NDArray, b: NDArray) => np.where(np.array(cond).reshape(condShape!), a, b),
+    theirs: (a: tf.Tensor, b: tf.Tensor) => tf.where(tf.tensor(cond, condShape, 'bool'), a, b),
+  };
+});
+
+// Comparisons: values on a coarse grid, so that ties (equal elements) occur often.
+const GRID: InputSpec['snap'] = { step: 0.5 };
+const comparisons: Case[] = ([
+  ['equal', np.equal, tf.equal],
+  ['notEqual', np.notEqual, tf.notEqual],
+  ['less', np.less, tf.less],
+  ['greater', np.greater, tf.greater],
+  ['lessEqual', np.lessEqual, tf.lessEqual],
+  ['greaterEqual', np.greaterEqual, tf.greaterEqual],
+] as const).map(([name, ours, theirs]) => ({
+  name: `${name} [3,4] vs [4] (bool result, with ties)`,
+  inputs: [{ shape: [3, 4], range: [-1, 1], snap: GRID }, { shape: [4], range: [-1, 1], snap: GRID }],
+  ours: (a: NDArray, b: NDArray) => ours(a, b),
+  theirs: (a: tf.Tensor, b: tf.Tensor) => theirs(a, b),
+  grad: false,
+}));
+
+const X234: InputSpec = { shape: [2, 3, 4] };
+const reductions: Case[] = [
+  { name: 'sum over all axes', inputs: [X234], ours: (a) => np.sum(a), theirs: (a) => tf.sum(a), tol: LOOSE_TOL },
+  { name: 'sum axis 1', inputs: [X234], ours: (a) => np.sum(a, 1), theirs: (a) => tf.sum(a, 1) },
+  { name: 'sum axes [0, 2] keepdims', inputs: [X234], ours: (a) => np.sum(a, [0, 2], true), theirs: (a) => tf.sum(a, [0, 2], true), tol: LOOSE_TOL },
+  { name: 'sum over 2000 elements', inputs: [{ shape: [40, 50] }], ours: (a) => np.sum(a, 0), theirs: (a) => tf.sum(a, 0), tol: LOOSE_TOL },
+  { name: 'mean over all axes', inputs: [X234], ours: (a) => np.mean(a), theirs: (a) => tf.mean(a) },
+  { name: 'mean axis -1 keepdims', inputs: [X234], ours: (a) => np.mean(a, -1, true), theirs: (a) => tf.mean(a, -1, true) },
+  { name: 'mean axes [0, 1]', inputs: [X234], ours: (a) => np.mean(a, [0, 1]), theirs: (a) => tf.mean(a, [0, 1]) },
+  { name: 'max over all axes', inputs: [X234], ours: (a) => np.max(a), theirs: (a) => tf.max(a) },
+  { name: 'max axis 1', inputs: [X234], ours: (a) => np.max(a, 1), theirs: (a) => tf.max(a, 1) },
+  { name: 'max axes [0, 2] keepdims', inputs: [X234], ours: (a) => np.max(a, [0, 2], true), theirs: (a) => tf.max(a, [0, 2], true) },
+  { name: 'min axis -1', inputs: [X234], ours: (a) => np.min(a, -1), theirs: (a) => tf.min(a, -1) },
+  { name: 'min axis 0 keepdims', inputs: [X234], ours: (a) => np.min(a, 0, true), theirs: (a) => tf.min(a, 0, true) },
+  { name: 'argmax axis 1 (int32)', inputs: [X234], ours: (a) => np.argmax(a, 1), theirs: (a) => tf.argMax(a, 1), grad: false },
+  { name: 'argmax of the flattened array', inputs: [X234], ours: (a) => np.argmax(a), theirs: (a) => tf.argMax(tf.reshape(a, [-1])), grad: false },
+  { name: 'argmin axis -1 (int32)', inputs: [X234], ours: (a) => np.argmin(a, -1), theirs: (a) => tf.argMin(a, -1), grad: false },
+  { name: 'argmin of the flattened array', inputs: [X234], ours: (a) => np.argmin(a), theirs: (a) => tf.argMin(tf.reshape(a, [-1])), grad: false },
+];
+
+const products: Case[] = [
+  { name: 'dot 1-D · 1-D', inputs: [{ shape: [5] }, { shape: [5] }], ours: (a, b) => np.dot(a, b), theirs: (a, b) => tf.dot(a, b) },
+  { name: 'dot 2-D · 1-D', inputs: [{ shape: [3, 5] }, { shape: [5] }], ours: (a, b) => np.dot(a, b), theirs: (a, b) => tf.dot(a, b) },
+  { name: 'dot 1-D · 2-D', inputs: [{ shape: [3] }, { shape: [3, 5] }], ours: (a, b) => np.dot(a, b), theirs: (a, b) => tf.dot(a, b) },
+  { name: 'dot 2-D · 2-D', inputs: [{ shape: [3, 5] }, { shape: [5, 4] }], ours: (a, b) => np.dot(a, b), theirs: (a, b) => tf.dot(a, b) },
+  { name: 'matmul [3,4] @ [4,5]', inputs: [{ shape: [3, 4] }, { shape: [4, 5] }], ours: (a, b) => np.matmul(a, b), theirs: (a, b) => tf.matMul(a, b) },
+  {
+    name: 'matmul [20,30] @ [30,10]', inputs: [{ shape: [20, 30] }, { shape: [30, 10] }],
+    ours: (a, b) => np.matmul(a, b), theirs: (a, b) => tf.matMul(a, b), tol: LOOSE_TOL,
+  },
+  { name: 'matmul batched [2,3,4] @ [2,4,5]', inputs: [{ shape: [2, 3, 4] }, { shape: [2, 4, 5] }], ours: (a, b) => np.matmul(a, b), theirs: (a, b) => tf.matMul(a, b) },
+  // tfjs's matMul broadcasts batches in the forward pass, but its BatchMatMul gradient does not sum
+  // over broadcast batches; broadcasting explicitly with tf.broadcastTo gives the reference gradient.
+  {
+    name: 'matmul broadcast batch [2,3,4] @ [4,5]', inputs: [{ shape: [2, 3, 4] }, { shape: [4, 5] }],
+    ours: (a, b) => np.matmul(a, b), theirs: (a, b) => tf.matMul(a, tf.broadcastTo(b, [2, 4, 5])),
+  },
+  {
+    name: 'matmul broadcast batch [2,1,3,4] @ [3,4,2]', inputs: [{ shape: [2, 1, 3, 4] }, { shape: [3, 4, 2] }],
+    ours: (a, b) => np.matmul(a, b), theirs: (a, b) => tf.matMul(tf.broadcastTo(a, [2, 3, 3, 4]), tf.broadcastTo(b, [2, 3, 4, 2])),
+  },
+];
+
+/** int32 indices as both libraries want them. */
+function takeCase(name: string, shape: number[], indices: number[], indexShape: number[], axis: number | null): Case {
+  return {
+    name, inputs: [{ shape }],
+    ours: (a) => np.take(a, np.array(Int32Array.from(indices)).reshape(indexShape), axis),
+    theirs: (a) => (axis === null
+      ? tf.gather(tf.reshape(a, [-1]), tf.tensor(indices, indexShape, 'int32'))
+      : tf.gather(a, tf.tensor(indices, indexShape, 'int32'), axis)),
+  };
+}
+
+/**
+ * takeAlongAxis on the last axis of a 2-D array. Forward against tf.gather with batchDims 1; the
+ * gradient reference gathers from the flattened array (tfjs's batched gather gradient needs its
+ * chained-op API), which gives the same function.
+ */
+function takeAlongAxisCase(name: string, shape: [number, number], indices: number[], width: number, batched: boolean): Case {
+  const [rows, n] = shape;
+  const flatIndices = indices.map((j, i) => Math.floor(i / width) * n + j);
+  return {
+    name, inputs: [{ shape }],
+    ours: (a) => np.takeAlongAxis(a, np.array(Int32Array.from(indices)).reshape([rows, width]), 1),
+    theirs: (a) => (batched
+      ? tf.gather(a, tf.tensor(indices, [rows, width], 'int32'), 1, 1)
+      : tf.reshape(tf.gather(tf.reshape(a, [-1]), tf.tensor1d(flatIndices, 'int32')), [rows, width])),
+    grad: !batched,
+  };
+}
+
+const layout: Case[] = [
+  { name: 'transpose (axes reversed)', inputs: [X234], ours: (a) => np.transpose(a), theirs: (a) => tf.transpose(a) },
+  { name: 'transpose axes [2, 0, 1]', inputs: [X234], ours: (a) => np.transpose(a, [2, 0, 1]), theirs: (a) => tf.transpose(a, [2, 0, 1]) },
+  { name: 'reshape [2,3,4] → [4,-1]', inputs: [X234], ours: (a) => np.reshape(a, [4, -1]), theirs: (a) => tf.reshape(a, [4, -1]) },
+  { name: 'reshape [2,3,4] → [6,4] then multiply', inputs: [X234, { shape: [6, 4] }], ours: (a, b) => np.reshape(a, [6, 4]).mul(b), theirs: (a, b) => tf.mul(tf.reshape(a, [6, 4]), b) },
+  {
+    name: 'concatenate axis 1', inputs: [{ shape: [2, 3] }, { shape: [2, 1] }, { shape: [2, 2] }],
+    ours: (a, b, c) => np.concatenate([a, b, c], 1), theirs: (a, b, c) => tf.concat([a, b, c], 1),
+  },
+  {
+    name: 'concatenate axis 0', inputs: [{ shape: [1, 3, 2] }, { shape: [2, 3, 2] }],
+    ours: (a, b) => np.concatenate([a, b], 0), theirs: (a, b) => tf.concat([a, b], 0),
+  },
+  {
+    name: 'stack axis 1', inputs: [{ shape: [3, 4] }, { shape: [3, 4] }, { shape: [3, 4] }],
+    ours: (a, b, c) => np.stack([a, b, c], 1), theirs: (a, b, c) => tf.stack([a, b, c], 1),
+  },
+  { name: 'stack axis 0', inputs: [{ shape: [4] }, { shape: [4] }], ours: (a, b) => np.stack([a, b]), theirs: (a, b) => tf.stack([a, b]) },
+  { name: 'expandDims axis 1', inputs: [{ shape: [3, 4] }], ours: (a) => np.expandDims(a, 1), theirs: (a) => tf.expandDims(a, 1) },
+  { name: 'expandDims axis -1', inputs: [{ shape: [3, 4] }], ours: (a) => np.expandDims(a, -1), theirs: (a) => tf.expandDims(a, -1) },
+  { name: 'squeeze axes [0, 2]', inputs: [{ shape: [1, 3, 1, 4] }], ours: (a) => np.squeeze(a, [0, 2]), theirs: (a) => tf.squeeze(a, [0, 2]) },
+  { name: 'squeeze all', inputs: [{ shape: [1, 3, 1, 4] }], ours: (a) => np.squeeze(a), theirs: (a) => tf.squeeze(a) },
+  { name: 'broadcastTo [3,1] → [2,3,4]', inputs: [{ shape: [3, 1] }], ours: (a) => np.broadcastTo(a, [2, 3, 4]), theirs: (a) => tf.broadcastTo(a, [2, 3, 4]) },
+  { name: 'broadcastTo [4] → [3,4]', inputs: [{ shape: [4] }], ours: (a) => np.broadcastTo(a, [3, 4]), theirs: (a) => tf.broadcastTo(a, [3, 4]) },
+  takeCase('take axis 0 with repeated indices', [5, 3], [0, 2, 2, 4, 0, 2], [6], 0),
+  takeCase('take axis 1 with 2-D repeated indices', [2, 3, 4], [2, 0, 1, 2, 2, 2], [2, 3], 1),
+  takeCase('take axis -1', [3, 4], [3, 3, 1], [3], -1),
+  takeCase('take from the flattened array (axis null)', [3, 4], [11, 0, 5, 5, 7], [5], null),
+  takeAlongAxisCase('takeAlongAxis axis 1 vs gather with batchDims 1 (forward)', [3, 5], [4, 0, 4, 1, 1, 1, 3, 2, 0, 2, 2, 4], 4, true),
+  takeAlongAxisCase('takeAlongAxis axis 1 with repeated indices (gradient)', [3, 5], [4, 0, 4, 1, 1, 1, 3, 2, 0, 2, 2, 4], 4, false),
+  { name: 'copy', inputs: [X234], ours: (a) => np.copy(a), theirs: (a) => tf.clone(a) },
+];
+
+// Creation ops: no inputs, forward only.
+const creation: Case[] = [
+  { name: 'arange(2, 11, 1.5)', inputs: [], ours: () => np.arange(2, 11, 1.5), theirs: () => tf.range(2, 11, 1.5), grad: false },
+  { name: 'linspace(-1, 2, 7)', inputs: [], ours: () => np.linspace(-1, 2, 7), theirs: () => tf.linspace(-1, 2, 7), grad: false },
+  { name: 'eye(3, 4)', inputs: [], ours: () => np.eye(3, 4), theirs: () => tf.eye(3, 4), grad: false },
+  { name: 'full([2, 3], 0.7)', inputs: [], ours: () => np.full([2, 3], 0.7), theirs: () => tf.fill([2, 3], 0.7), grad: false },
+];
+
+const nn: Case[] = [
+  { name: 'softmax last axis', inputs: [{ shape: [3, 5] }], ours: (a) => npx.softmax(a), theirs: (a) => tf.softmax(a) },
+  { name: 'softmax last axis of [2,3,4]', inputs: [X234], ours: (a) => npx.softmax(a, -1), theirs: (a) => tf.softmax(a, -1) },
+  { name: 'softmax of large inputs (~1000)', inputs: [{ shape: [3, 5], range: [995, 1005] }], ours: (a) => npx.softmax(a), theirs: (a) => tf.softmax(a) },
+  { name: 'logSoftmax last axis', inputs: [{ shape: [3, 5] }], ours: (a) => npx.logSoftmax(a), theirs: (a) => tf.logSoftmax(a) },
+  {
+    name: 'logSoftmax of large inputs (~1000) stays finite', inputs: [{ shape: [3, 5], range: [995, 1005] }],
+    ours: (a) => npx.logSoftmax(a), theirs: (a) => tf.logSoftmax(a), tol: LOOSE_TOL,
+  },
+];
+
+// Batch normalisation. tfjs normalises over the last axis, so x is [N, C] (ours: channel axis 1) or
+// NHWC (ours: channel axis 3). In prediction mode the running statistics are constants; in training
+// mode tfjs gets the batch statistics from tf.moments (biased variance, as ours).
+const EPS = 1e-3;
+function batchNormCases(): Case[] {
+  const cases: Case[] = [];
+  for (const shape of [[6, 3], [2, 3, 3, 4]]) {
+    const channels = shape[shape.length - 1]!;
+    const axis = shape.length - 1;
+    const statsRng = rngFor(`batchNorm stats ${JSON.stringify(shape)}`);
+    const runningMean = sample(statsRng, { shape: [channels], range: [-1, 1] });
+    const runningVar = sample(statsRng, { shape: [channels], range: [0.5, 2] });
+    const inputs: InputSpec[] = [{ shape, range: [-3, 3] }, { shape: [channels], range: [0.5, 1.5] }, { shape: [channels], range: [-1, 1] }];
+    const reduceAxes = shape.slice(0, -1).map((_, i) => i);
+    cases.push({
+      name: `batchNorm prediction mode, x ${JSON.stringify(shape)}`,
+      inputs,
+      ours: (x, gamma, beta) => npx.batchNorm(x, gamma, beta, np.array(runningMean), np.array(runningVar), { eps: EPS, axis }),
+      theirs: (x, gamma, beta) => tf.batchNorm(x, tf.tensor1d(runningMean), tf.tensor1d(runningVar), beta, gamma, EPS),
+      trainMode: false,
+    });
+    cases.push({
+      name: `batchNorm training mode (batch statistics), x ${JSON.stringify(shape)}`,
+      inputs,
+      ours: (x, gamma, beta) => npx.batchNorm(x, gamma, beta, np.array(runningMean), np.array(runningVar), { eps: EPS, axis }),
+      theirs: (x, gamma, beta) => {
+        const { mean, variance } = tf.moments(x, reduceAxes);
+        return tf.batchNorm(x, mean, variance, beta, gamma, EPS);
+      },
+      tol: LOOSE_TOL,
+    });
+  }
+  return cases;
+}
+
+// sort: tfjs has no sort, but topk(x, n) is a descending sort; reversed, it is ours. TopK has no
+// gradient in tfjs, so the reference gradient gathers x at the sorting permutation (computed by
+// topk on a detached copy of x): the gradient of that gather routes g back through the permutation.
+// The gather reads the flattened x (tfjs's batched gather gradient needs its chained-op API).
+function sortTheirs(x: tf.Tensor): tf.Tensor {
+  const n = x.shape[x.shape.length - 1]!;
+  const detached = tf.tensor(x.dataSync(), x.shape);
+  const order = tf.reverse(tf.topk(detached, n).indices, -1).dataSync();
+  const flatOrder = Array.from(order, (j, i) => Math.floor(i / n) * n + j);
+  return tf.reshape(tf.gather(tf.reshape(x, [-1]), tf.tensor1d(flatOrder, 'int32')), x.shape);
+}
+const sorting: Case[] = [
+  {
+    name: 'argsort [3,6] last axis vs topk indices reversed (int32)', inputs: [{ shape: [3, 6] }],
+    ours: (a) => np.argsort(a, -1), theirs: (a) => tf.reverse(tf.topk(a, 6).indices, -1), grad: false,
+  },
+  { name: 'sort [7] vs topk reversed (forward)', inputs: [{ shape: [7] }], ours: (a) => np.sort(a), theirs: (a) => tf.reverse(tf.topk(a, 7).values, -1), grad: false },
+  { name: 'sort [3,6] last axis vs topk reversed (forward)', inputs: [{ shape: [3, 6] }], ours: (a) => np.sort(a, -1), theirs: (a) => tf.reverse(tf.topk(a, 6).values, -1), grad: false },
+  { name: 'sort [7] gradient vs gather at the topk permutation', inputs: [{ shape: [7] }], ours: (a) => np.sort(a), theirs: sortTheirs },
+  { name: 'sort [3,6] gradient vs gather at the topk permutation', inputs: [{ shape: [3, 6] }], ours: (a) => np.sort(a, -1), theirs: sortTheirs },
+];
+
+const groups: [string, Case[]][] = [
+  ['elementwise binary ops (with broadcasting)', elementwiseBinary],
+  ['elementwise unary ops', elementwiseUnary],
+  ['where', whereCases],
+  ['comparisons', comparisons],
+  ['reductions', reductions],
+  ['dot and matmul', products],
+  ['shape and indexing ops', layout],
+  ['creation', creation],
+  ['softmax and logSoftmax', nn],
+  ['batchNorm', batchNormCases()],
+  ['sort', sorting],
+];
+
+// ---------------------------------------------------------------------------------------------
+
+suite('differential tests against TensorFlow.js (tfjs-core, CPU backend)', () => {
+  let tensorsBefore = 0;
+
+  suiteSetup(async () => {
+    // tfjs's warnings (the "install our node backend" notice) are silenced by production mode,
+    // which in tfjs-core only gates its warn()/log() output.
+    tf.enableProdMode();
+    assert.ok(await tf.setBackend('cpu'), 'the tfjs CPU backend is available');
+    await tf.ready();
+    tensorsBefore = tf.memory().numTensors;
+  });
+
+  test('tfjs is the ESM build with gradients registered (a self-check of the setup)', () => {
+    assert.equal(tf.getBackend(), 'cpu');
+    let grad!: number[];
+    tf.tidy(() => { grad = Array.from(tf.grad((x: tf.Tensor) => tf.div(x, 2))(tf.tensor([1, 2])).dataSync()); });
+    assert.deepEqual(grad, [0.5, 0.5]);
+  });
+
+  for (const [group, cases] of groups) {
+    suite(group, () => {
+      for (const c of cases) test(c.name, () => check(c));
+    });
+  }
+
+  test('batchNorm training mode updates the running statistics from tf.moments', () => {
+    const x = sample(rngFor('batchNorm running'), { shape: [8, 3], range: [-3, 3] });
+    const runningMean = np.array([0.1, -0.2, 0.3]);
+    const runningVar = np.array([1, 0.5, 2]);
+    const before = { mean: flat(runningMean), variance: flat(runningVar) };
+    autograd.record(() => npx.batchNorm(ndarray(x, [8, 3]), np.ones([3]), np.zeros([3]), runningMean, runningVar, { momentum: 0.8 }));
+    let mean!: number[];
+    let variance!: number[];
+    tf.tidy(() => {
+      const moments = tf.moments(tf.tensor(x, [8, 3]), 0);
+      mean = Array.from(moments.mean.dataSync());
+      variance = Array.from(moments.variance.dataSync());
+    });
+    assertClose(runningMean, before.mean.map((m, c) => 0.8 * m + 0.2 * mean[c]!), DEFAULT_TOL, 'running mean');
+    assertClose(runningVar, before.variance.map((v, c) => 0.8 * v + 0.2 * variance[c]!), DEFAULT_TOL, 'running variance');
+  });
+
+  test('every tfjs tensor made by these tests was disposed', () => {
+    assert.equal(tf.memory().numTensors, tensorsBefore);
+  });
+});
