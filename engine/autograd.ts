@@ -20,14 +20,15 @@ function scope<T>(kind: ScopeKind, recording: boolean, training: boolean, fn: ()
   if (typeof fn !== 'function') throw engineError(`autograd.${kind}`, 'needs a function to run, e.g. autograd.record(() => ...)');
   const obs = observer.current;
   obs?.scopeEnter?.({ kind, recording, training });
+  let result: T | undefined;
   try {
-    const result = withMode(recording, training, fn);
+    result = withMode(recording, training, fn);
     if (result instanceof Promise) {
       throw engineError(`autograd.${kind}`, 'the function returned a Promise: scopes are synchronous, so ops after an await would run outside it; compute inside without awaiting');
     }
     return result;
   } finally {
-    obs?.scopeExit?.({ kind, recording, training });
+    obs?.scopeExit?.({ kind, recording, training, result });
   }
 }
 

@@ -26,6 +26,14 @@ export type { GradOptions, HeadGrad } from './backward';
 export type { GradcheckOptions, GradcheckReport, GradcheckInputReport } from './gradcheck';
 export type { BatchNormOptions } from './ops/nn';
 export type { DTypeOption, ArrayLikeInput } from './ops/creation';
+// For tools that watch the engine (GradLens capture): not needed to use the library.
+export { setEngineObserver } from './observer';
+export type {
+  EngineObserver, OpEvent, ScopeEvent, ScopeKind, BackwardStartEvent, BackwardStepEvent, BackwardEndEvent,
+  Contribution, LeafGrad, GraphBreakEvent, GraphBreakKind,
+} from './observer';
+export type { TapeNode } from './tape';
+export type { OpName, OpAttrs } from './ops/attrs';
 
 /** The engine's version, recorded in traces. */
 export const version = '0.1.0';

@@ -23,6 +23,8 @@ export interface ScopeEvent {
   kind: ScopeKind;
   recording: boolean;
   training: boolean;
+  /** On exit: what the scope's function returned (undefined when it threw). */
+  result?: unknown;
 }
 
 export interface BackwardStartEvent {
@@ -74,6 +76,8 @@ export interface GraphBreakEvent {
 
 export interface EngineObserver {
   op?(event: OpEvent): void;
+  /** An array made by a creation function (`np.array`, `np.arange`, `np.random.normal`, …). */
+  created?(array: NDArray, how: string): void;
   scopeEnter?(event: ScopeEvent): void;
   scopeExit?(event: ScopeEvent): void;
   attachGrad?(array: NDArray, gradReq: GradReq): void;

@@ -6,6 +6,7 @@ import { allocate, castNumber, DEFAULT_DTYPE, type DType } from './dtype';
 import { engineError } from './errors';
 import { NDArray } from './ndarray';
 import { checkShape, sizeOf } from './shape';
+import { observer } from './observer';
 
 class Xoshiro128 {
   private s = new Uint32Array(4);
@@ -75,7 +76,9 @@ function filled(op: string, shape: number | readonly number[] | null | undefined
   const dims = shape === undefined || shape === null ? [] : checkShape(op, shape);
   const data = allocate(dtype, sizeOf(dims));
   for (let i = 0; i < data.length; i++) data[i] = castNumber(draw(), dtype);
-  return new NDArray(data, dims, dtype);
+  const array = new NDArray(data, dims, dtype);
+  observer.current?.created?.(array, op);
+  return array;
 }
 
 function checkFinite(op: string, name: string, value: number): void {

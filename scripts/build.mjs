@@ -3,7 +3,7 @@
 // Type checking is separate (`npm run typecheck`); esbuild only strips types and bundles.
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { chmodSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -39,7 +39,7 @@ const targets = {
       entryPoints: ['engine/index.ts'],
       outfile: 'dist/engine.js',
       bundle: true,
-      platform: 'neutral',
+      platform: 'node', // only for the CommonJS export annotation Node's ESM loader reads: the engine imports nothing
       format: 'cjs',
       target: 'es2022',
       sourcemap: 'linked',
@@ -47,11 +47,25 @@ const targets = {
     });
     execFileSync(process.execPath, [join('node_modules', 'typescript', 'bin', 'tsc'), '-p', 'engine/tsconfig.build.json'], { stdio: 'inherit' });
   },
+  /** The `gradlens` command and the recorder it preloads into traced programs. */
+  async cli() {
+    // Both use the engine build beside them (dist/engine.js) rather than a copy of their own, so
+    // that the recorder watches the very engine the traced program imports.
+    const engineBeside = {
+      name: 'engine-beside',
+      setup(b) { b.onResolve({ filter: /^gradlens$/ }, () => ({ path: './engine.js', external: true })); },
+    };
+    const common = { ...nodeProgram, outbase: undefined, outdir: undefined, plugins: [engineBeside], external: ['esbuild'] };
+    await build({ ...common, entryPoints: ['extension/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } });
+    await build({ ...common, entryPoints: ['extension/capture/child.ts'], outfile: 'dist/capture-child.js' });
+    chmodSync('dist/cli.js', 0o755);
+  },
   async test() {
     // 'module' first: the differential tests bundle TensorFlow.js, whose CommonJS "main" is a
     // prebuilt bundle that cannot share one engine with `dist/register_all_gradients` (ESM), and
     // whose backend-cpu "main" is dropped as side-effect free. The ESM builds are one coherent graph.
-    await build({ ...nodeProgram, mainFields: ['module', 'main'], entryPoints: findFiles('test', '.test.ts') });
+    // esbuild stays external: the capture tests run the real bundler (a native binary).
+    await build({ ...nodeProgram, mainFields: ['module', 'main'], external: ['esbuild'], entryPoints: findFiles('test', '.test.ts') });
   },
   async examples() {
     await build({ ...nodeProgram, entryPoints: findFiles('examples', '.ts') });

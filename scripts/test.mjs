@@ -8,7 +8,10 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const mocha = ['node_modules/mocha/bin/mocha.js', '--ui', 'tdd', '--timeout', '60000', '--reporter', process.env.CI ? 'dot' : 'spec'];
 
 const suites = [
+  // The engine and every pure module, in one process.
   { name: 'unit', command: [process.execPath, '--enable-source-maps', ...mocha, 'dist/test/unit/**/*.test.js'] },
+  // The capture and the CLI: real programs run in child processes.
+  { name: 'capture', command: [process.execPath, '--enable-source-maps', ...mocha, 'dist/test/capture/**/*.test.js'] },
 ];
 
 const only = process.argv.slice(2);

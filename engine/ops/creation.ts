@@ -4,6 +4,8 @@ import { engineError } from '../errors';
 import { NDArray } from '../ndarray';
 import { checkShape, sizeOf } from '../shape';
 import { checkArray } from './operand';
+import { observer } from '../observer';
+import { autogradState } from '../state';
 
 export interface DTypeOption {
   dtype?: DType;
@@ -18,8 +20,11 @@ function checkDType(op: string, dtype: unknown): DType | undefined {
   return dtype;
 }
 
-function fromData(data: TypedArray, shape: readonly number[], dtype: DType): NDArray {
-  return new NDArray(data, [...shape], dtype);
+/** A new leaf array; tools watching the engine hear how it was made. */
+function fromData(data: TypedArray, shape: readonly number[], dtype: DType, how: string): NDArray {
+  const array = new NDArray(data, [...shape], dtype);
+  if (observer.current !== null && autogradState.silent === 0) observer.current.created?.(array, how);
+  return array;
 }
 
 /**
@@ -29,7 +34,7 @@ function fromData(data: TypedArray, shape: readonly number[], dtype: DType): NDA
 export function array(value: ArrayLikeInput | NDArray | ArrayLike<number>, options: DTypeOption = {}): NDArray {
   const dtype = checkDType('array', options.dtype);
   if (value instanceof NDArray) {
-    return fromData(convertData(value._data, dtype ?? value.dtype), value.shape, dtype ?? value.dtype);
+    return fromData(convertData(value._data, dtype ?? value.dtype), value.shape, dtype ?? value.dtype, 'array');
   }
   if (ArrayBuffer.isView(value)) {
     if (value instanceof DataView || value instanceof BigInt64Array || value instanceof BigUint64Array) {
@@ -40,7 +45,7 @@ export function array(value: ArrayLikeInput | NDArray | ArrayLike<number>, optio
     const target = dtype ?? (source instanceof Float64Array ? 'float64' : source instanceof Float32Array ? 'float32' : 'int32');
     const data = allocate(target, source.length);
     for (let i = 0; i < source.length; i++) data[i] = castNumber(source[i]!, target);
-    return fromData(data, [source.length], target);
+    return fromData(data, [source.length], target, 'array');
   }
   const shape: number[] = [];
   let probe: unknown = value;
@@ -70,7 +75,7 @@ export function array(value: ArrayLikeInput | NDArray | ArrayLike<number>, optio
   const target = dtype ?? (sawBoolean && !sawNumber ? 'bool' : DEFAULT_DTYPE);
   const data = allocate(target, flat.length);
   for (let i = 0; i < flat.length; i++) data[i] = castNumber(flat[i]!, target);
-  return fromData(data, shape, target);
+  return fromData(data, shape, target, 'array');
 }
 
 /**
@@ -93,7 +98,7 @@ export function arange(start: number, stop?: number | DTypeOption, step?: number
   const count = Math.max(0, Math.ceil((to - from) / delta));
   const data = allocate(dtype, count);
   for (let i = 0; i < count; i++) data[i] = castNumber(from + i * delta, dtype);
-  return fromData(data, [count], dtype);
+  return fromData(data, [count], dtype, 'arange');
 }
 
 /** `num` evenly spaced values from start to stop (stop included unless `endpoint: false`). */
@@ -106,24 +111,28 @@ export function linspace(start: number, stop: number, num = 50, options: DTypeOp
   const data = allocate(dtype, num);
   for (let i = 0; i < num; i++) data[i] = castNumber(start + i * step, dtype);
   if (endpoint && num > 1) data[num - 1] = castNumber(stop, dtype);
-  return fromData(data, [num], dtype);
+  return fromData(data, [num], dtype, 'linspace');
+}
+
+function filled(how: string, shape: number | readonly number[], value: number | boolean, options: DTypeOption): NDArray {
+  const dims = checkShape(how, shape);
+  const dtype = checkDType(how, options.dtype) ?? (typeof value === 'boolean' ? 'bool' : DEFAULT_DTYPE);
+  const data = allocate(dtype, sizeOf(dims));
+  data.fill(castNumber(Number(value), dtype));
+  return fromData(data, dims, dtype, how);
 }
 
 /** An array of `shape` filled with `value`. */
 export function full(shape: number | readonly number[], value: number | boolean, options: DTypeOption = {}): NDArray {
-  const dims = checkShape('full', shape);
-  const dtype = checkDType('full', options.dtype) ?? (typeof value === 'boolean' ? 'bool' : DEFAULT_DTYPE);
-  const data = allocate(dtype, sizeOf(dims));
-  data.fill(castNumber(Number(value), dtype));
-  return fromData(data, dims, dtype);
+  return filled('full', shape, value, options);
 }
 
 export function zeros(shape: number | readonly number[], options: DTypeOption = {}): NDArray {
-  return full(shape, 0, options);
+  return filled('zeros', shape, 0, options);
 }
 
 export function ones(shape: number | readonly number[], options: DTypeOption = {}): NDArray {
-  return full(shape, 1, options);
+  return filled('ones', shape, 1, options);
 }
 
 /** The n×m identity (ones on diagonal `k`). */
@@ -136,20 +145,20 @@ export function eye(n: number, m?: number, k = 0, options: DTypeOption = {}): ND
     const j = i + k;
     if (j >= 0 && j < cols) data[i * cols + j] = 1;
   }
-  return fromData(data, dims, dtype);
+  return fromData(data, dims, dtype, 'eye');
 }
 
 export function zerosLike(a: NDArray): NDArray {
   const x = checkArray('zerosLike', a);
-  return fromData(allocate(x.dtype, x.size), x.shape, x.dtype);
+  return fromData(allocate(x.dtype, x.size), x.shape, x.dtype, 'zerosLike');
 }
 
 export function onesLike(a: NDArray): NDArray {
   const x = checkArray('onesLike', a);
-  return full(x.shape, 1, { dtype: x.dtype });
+  return filled('onesLike', x.shape, 1, { dtype: x.dtype });
 }
 
 export function fullLike(a: NDArray, value: number): NDArray {
   const x = checkArray('fullLike', a);
-  return full(x.shape, value, { dtype: x.dtype });
+  return filled('fullLike', x.shape, value, { dtype: x.dtype });
 }

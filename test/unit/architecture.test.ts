@@ -31,8 +31,25 @@ suite('architecture', () => {
     }
   });
 
-  test('the package has no runtime dependencies', () => {
+  test('the only runtime dependency is esbuild, which the capture uses to bundle user programs', () => {
     const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
-    assert.deepEqual(Object.keys(pkg.dependencies ?? {}), []);
+    assert.deepEqual(Object.keys(pkg.dependencies ?? {}), ['esbuild']);
+  });
+
+  test('extension/ and webview/ share only webview/protocol; the webview never imports the extension', () => {
+    for (const file of [...sources(join(root, 'webview')), ...sources(join(root, 'extension'))]) {
+      const text = readFileSync(file, 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
+      for (const match of text.matchAll(/from\s+['"]([^'"]+)['"]/g)) {
+        const specifier = match[1]!;
+        if (!specifier.startsWith('.')) continue;
+        const target = resolve(dirname(file), specifier);
+        const inWebview = file.startsWith(join(root, 'webview'));
+        if (inWebview) {
+          assert.ok(!target.startsWith(join(root, 'extension')), `${relative(root, file)} imports the extension (${specifier})`);
+        } else if (target.startsWith(join(root, 'webview'))) {
+          assert.ok(target.startsWith(join(root, 'webview', 'protocol')), `${relative(root, file)} imports webview code other than the protocol (${specifier})`);
+        }
+      }
+    }
   });
 });

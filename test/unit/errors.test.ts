@@ -53,7 +53,7 @@ suite('errors name the op and what is wrong', () => {
   test('wrong dtypes and gradients of non-float arrays are refused', () => {
     userError(() => np.arange(3, { dtype: 'int32' }).attachGrad(), /^attachGrad: gradients exist for float arrays only; this array has dtype int32/);
     userError(() => np.ones([2]).astype('float16' as 'float32'), /^astype: unknown dtype "float16"/);
-    userError(() => np.zeros([2], { dtype: 'complex' as 'float32' }), /^full: unknown dtype "complex"/);
+    userError(() => np.zeros([2], { dtype: 'complex' as 'float32' }), /^zeros: unknown dtype "complex"/);
     userError(() => autograd.grad(np.ones([1]), [np.ones([1])]), /^grad: this array was not computed inside autograd\.record\(\)/);
     userError(() => autograd.backward(np.array([1, 2], { dtype: 'int32' })), /^backward: the head has dtype int32; gradients exist for float arrays only$/);
   });
@@ -65,7 +65,7 @@ suite('errors name the op and what is wrong', () => {
     userError(() => np.array([1, 'x' as unknown as number]), /^array: element \[1\] is string, expected a number or a boolean$/);
     userError(() => np.arange(0, 3, 0), /^arange: step must not be zero$/);
     userError(() => np.clip(np.ones([2]), 2, 1), /^clip: min 2 is larger than max 1$/);
-    userError(() => np.ones([-1]), /^full: shape \[-1\] must contain non-negative integers$/);
+    userError(() => np.ones([-1]), /^ones: shape \[-1\] must contain non-negative integers$/);
     userError(() => np.random.normal(0, -1), /^random\.normal: scale must be non-negative, got -1$/);
   });
 

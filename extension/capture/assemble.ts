@@ -1,0 +1,179 @@
+/**
+ * Building the trace document from the journal a traced program left behind: sites are mapped to
+ * the user's files through the bundle's source map, nodes get their iteration index, recordings
+ * their nodes, and every node the gradient of the last backward pass that reached it.
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import {
+  TRACE_FORMAT, TRACE_VERSION, type BackwardPass, type Recording, type RunInfo, type Source, type Trace, type TraceNode,
+} from '../../webview/protocol/trace';
+import type { JournalRecord, MappedPosition, RawSite } from './journal';
+import { SourceMap } from './sourcemap';
+
+/** Reads lines of the user's files, once per file. */
+class SourceTexts {
+  private readonly files = new Map<string, string[] | null>();
+
+  line(file: string, line: number): string {
+    let lines = this.files.get(file);
+    if (lines === undefined) {
+      try {
+        lines = readFileSync(file, 'utf8').split(/\r?\n/);
+      } catch {
+        lines = null;
+      }
+      this.files.set(file, lines);
+    }
+    return lines?.[line - 1] ?? '';
+  }
+}
+
+/** Maps generated positions in the bundle to the user's sources. */
+export class SourceResolver {
+  private readonly texts = new SourceTexts();
+  private readonly map: SourceMap | null;
+  private readonly sourcesDir: string;
+
+  constructor(mapFile: string | null) {
+    let map: SourceMap | null = null;
+    if (mapFile !== null) {
+      try {
+        map = new SourceMap(JSON.parse(readFileSync(mapFile, 'utf8')));
+      } catch {
+        map = null;
+      }
+    }
+    this.map = map;
+    this.sourcesDir = mapFile === null ? '' : resolve(dirname(mapFile), map?.map.sourceRoot ?? '');
+  }
+
+  fromSite(site: RawSite): Source | null {
+    const original = this.map?.originalPosition(site.line, site.column);
+    if (!original) return null;
+    const file = resolve(this.sourcesDir, this.map!.map.sources[original.source]!);
+    return this.source(file, original.line, original.column, site.fn);
+  }
+
+  fromPosition(position: MappedPosition): Source {
+    return this.source(position.file, position.line, position.column);
+  }
+
+  private source(file: string, line: number, column: number, fn?: string): Source {
+    const text = this.texts.line(file, line);
+    return fn ? { file, line, column, text, function: fn } : { file, line, column, text };
+  }
+}
+
+export interface AssembleOptions {
+  records: readonly JournalRecord[];
+  resolver: SourceResolver;
+  /** Run information the runner knows (the journal adds seed, engine version, max elements). */
+  run: Omit<RunInfo, 'engineVersion' | 'seed' | 'maxElements'> & Partial<Pick<RunInfo, 'engineVersion' | 'seed' | 'maxElements'>>;
+}
+
+export function assembleTrace({ records, resolver, run }: AssembleOptions): Trace {
+  const sites = new Map<number, Source | null>();
+  const rawSites = new Map<number, RawSite>();
+  const source = (site: number | null): Source | null => {
+    if (site === null) return null;
+    if (!sites.has(site)) {
+      const raw = rawSites.get(site);
+      sites.set(site, raw ? resolver.fromSite(raw) : null);
+    }
+    return sites.get(site)!;
+  };
+
+  const trace: Trace = {
+    format: TRACE_FORMAT,
+    version: TRACE_VERSION,
+    run: { engineVersion: '', seed: 0, maxElements: 0, ...run },
+    nodes: [],
+    recordings: [],
+    backwardPasses: [],
+    graphBreaks: [],
+    anomalies: [],
+  };
+  const recordings = new Map<number, Recording>();
+  const iterations = new Map<string, number>();
+
+  for (const record of records) {
+    switch (record.t) {
+      case 'start':
+        trace.run.engineVersion = record.engineVersion;
+        trace.run.seed = record.seed;
+        trace.run.maxElements = record.maxElements;
+        break;
+      case 'site':
+        rawSites.set(record.id, { file: record.file, line: record.line, column: record.column, ...(record.fn ? { fn: record.fn } : {}) });
+        break;
+      case 'node': {
+        const { site, ...node } = record.node;
+        const src = source(site);
+        // Per position and op: a JavaScript number that an op turns into a constant shares its place.
+        const key = `${src ? `${src.file}:${src.line}:${src.column}` : '?'}:${node.kind}:${node.op}`;
+        const iteration = iterations.get(key) ?? 0;
+        iterations.set(key, iteration + 1);
+        const full: TraceNode = { ...node, source: src, iteration };
+        trace.nodes[node.id] = full;
+        if (node.recordingId !== null) recordings.get(node.recordingId)?.nodes.push(node.id);
+        break;
+      }
+      case 'recordingStart': {
+        const recording: Recording = { id: record.id, source: source(record.site), trainMode: record.trainMode, nodes: [], outputs: [], closed: false };
+        recordings.set(record.id, recording);
+        trace.recordings.push(recording);
+        break;
+      }
+      case 'recordingEnd': {
+        const recording = recordings.get(record.id);
+        if (recording) {
+          recording.outputs = record.outputs;
+          recording.closed = true;
+        }
+        break;
+      }
+      case 'pass': {
+        const { site, ...pass } = record.pass;
+        trace.backwardPasses.push({ ...pass, source: source(site) });
+        break;
+      }
+      case 'break': {
+        const { site, ...graphBreak } = record.graphBreak;
+        trace.graphBreaks.push({ ...graphBreak, source: source(site) });
+        break;
+      }
+      case 'anomaly': {
+        const { site, ...anomaly } = record.anomaly;
+        trace.anomalies.push({ ...anomaly, source: source(site) });
+        break;
+      }
+      case 'error':
+        trace.run.error = {
+          message: record.message,
+          stack: record.stack,
+          source: record.position ? resolver.fromPosition(record.position) : null,
+          origin: 'program',
+        };
+        break;
+    }
+  }
+  trace.nodes = trace.nodes.filter((node) => node !== undefined);
+  attachGradients(trace.nodes, trace.backwardPasses);
+  return trace;
+}
+
+/** Gives each node the gradient from the last backward pass that reached it. */
+function attachGradients(nodes: TraceNode[], passes: readonly BackwardPass[]): void {
+  const byId = new Map(nodes.map((node) => [node.id, node]));
+  for (const pass of passes) {
+    for (const step of pass.steps) {
+      const node = byId.get(step.node);
+      if (node) node.grad = step.upstream;
+    }
+    for (const leaf of pass.leafGrads) {
+      const node = byId.get(leaf.node);
+      if (node) node.grad = leaf.after ?? leaf.grad;
+    }
+  }
+}

@@ -1,0 +1,61 @@
+/**
+ * The journal: what the traced program (child process) tells the runner (parent), one JSON record
+ * per line, appended to a file as the program runs. The runner assembles the trace from it, so a
+ * program that is killed (timeout) or crashes still leaves everything flushed up to that point.
+ *
+ * Positions in the journal are "sites": places in the bundled program (generated line and column);
+ * the runner maps them back to the user's files through the bundle's source map.
+ */
+import type {
+  Anomaly, BackwardPass, GraphBreak, NodeId, Recording, TraceNode,
+} from '../../webview/protocol/trace';
+
+export interface RawSite {
+  /** The generated file (the bundle) as the stack names it (a path or a file: URL). */
+  file: string;
+  line: number;
+  column: number;
+  fn?: string;
+}
+
+/** A record with its `source` replaced by a site id (null: no user frame was found). */
+export type WithSite<T> = Omit<T, 'source'> & { site: number | null };
+
+export type JournalNode = Omit<WithSite<TraceNode>, 'iteration' | 'grad'>;
+export type JournalPass = WithSite<BackwardPass>;
+export type JournalBreak = WithSite<GraphBreak>;
+export type JournalAnomaly = WithSite<Anomaly>;
+
+/** Where an uncaught error pointed, already in original (source-mapped) coordinates. */
+export interface MappedPosition {
+  file: string;
+  line: number;
+  column: number;
+}
+
+export type JournalRecord =
+  | { t: 'start'; engineVersion: string; seed: number; maxElements: number }
+  | ({ t: 'site'; id: number } & RawSite)
+  | { t: 'node'; node: JournalNode }
+  | { t: 'recordingStart'; id: number; site: number | null; trainMode: boolean }
+  | { t: 'recordingEnd'; id: number; outputs: NodeId[] }
+  | { t: 'pass'; pass: JournalPass }
+  | { t: 'break'; graphBreak: JournalBreak }
+  | { t: 'anomaly'; anomaly: JournalAnomaly }
+  | { t: 'error'; message: string; stack: string; position: MappedPosition | null };
+
+export type { Recording };
+
+/** Parses journal text; a last line cut short by a kill is ignored. */
+export function parseJournal(text: string): JournalRecord[] {
+  const records: JournalRecord[] = [];
+  for (const line of text.split('\n')) {
+    if (line.length === 0) continue;
+    try {
+      records.push(JSON.parse(line) as JournalRecord);
+    } catch {
+      // Only the final line can be partial (the process died while writing it).
+    }
+  }
+  return records;
+}

@@ -1,0 +1,279 @@
+/**
+ * The recorder: an engine observer that turns what the engine does into journal records — nodes
+ * with their values, recordings, backward passes step by step, graph breaks and NaN/Inf anomalies.
+ *
+ * It keeps no strong reference to user arrays: arrays and tape nodes are mapped to trace ids
+ * through WeakMaps, and values are summarised the moment they are seen.
+ */
+import type {
+  BackwardEndEvent, BackwardStartEvent, BackwardStepEvent, EngineObserver, GraphBreakEvent, NDArray,
+  OpEvent, ScopeEvent, TapeNode,
+} from 'gradlens';
+import type { NodeId, NodeKind, Tensor, TensorStats } from '../../webview/protocol/trace';
+import type { JournalNode, JournalPass, JournalRecord } from './journal';
+import { hasNonFinite, statsOf, summarise } from './tensor';
+
+export interface RecorderOptions {
+  maxElements: number;
+  /** The site id of the user's current line (see SiteLocator). */
+  locate(): number | null;
+  write(record: JournalRecord): void;
+  /** Called at natural boundaries (end of a recording, of a backward pass). */
+  flush(): void;
+}
+
+/** Where an array computed outside `record` came from (it is a constant to autograd). */
+interface Provenance {
+  op: string;
+  site: number | null;
+  /** Computed from arrays that need gradients: using it in a graph cuts the gradient path. */
+  fromGrad: boolean;
+  paused: boolean;
+}
+
+const MAX_ANOMALIES = 100;
+
+export class Recorder {
+  private nextNodeId = 0;
+  private nextRecordingId = 0;
+  private nextPassId = 0;
+  private anomalyCount = 0;
+  private readonly arrayIds = new WeakMap<NDArray, NodeId>();
+  private readonly tapeInfo = new WeakMap<TapeNode, { id: NodeId; inputs: NodeId[] }>();
+  private readonly created = new WeakMap<NDArray, { how: string; site: number | null }>();
+  private readonly outside = new WeakMap<NDArray, Provenance>();
+  private readonly attachedAt = new WeakMap<NDArray, number | null>();
+  /** Per node id: its site, and whether its value has a NaN or an infinity. */
+  private readonly nodeSites: (number | null)[] = [];
+  private readonly nodeNonFinite: boolean[] = [];
+  private readonly scopes: ScopeEvent['kind'][] = [];
+  private readonly openRecordings: number[] = [];
+  private pass: JournalPass | null = null;
+
+  readonly observer: EngineObserver;
+
+  constructor(private readonly options: RecorderOptions) {
+    this.observer = {
+      op: (event) => this.onOp(event),
+      created: (array, how) => { this.created.set(array, { how, site: this.options.locate() }); },
+      scopeEnter: (event) => this.onScopeEnter(event),
+      scopeExit: (event) => this.onScopeExit(event),
+      attachGrad: (array) => this.onAttachGrad(array),
+      graphBreak: (event) => this.onGraphBreak(event),
+      backwardStart: (event) => this.onBackwardStart(event),
+      backwardStep: (event) => this.onBackwardStep(event),
+      backwardEnd: (event) => this.onBackwardEnd(event),
+      backwardError: (error) => this.onBackwardError(error),
+    };
+  }
+
+  private tensor(array: NDArray): Tensor {
+    return summarise(array, this.options.maxElements);
+  }
+
+  private addNode(node: Omit<JournalNode, 'id'>, array: NDArray | null): NodeId {
+    const id = this.nextNodeId++;
+    this.nodeSites[id] = node.site;
+    this.nodeNonFinite[id] = hasNonFinite(node.value.stats);
+    if (array !== null) this.arrayIds.set(array, id);
+    this.options.write({ t: 'node', node: { id, ...node } });
+    return id;
+  }
+
+  private get recordingId(): number | null {
+    return this.openRecordings.length > 0 ? this.openRecordings[this.openRecordings.length - 1]! : null;
+  }
+
+  /**
+   * The trace id of an array, adding it as a leaf node when it enters a graph for the first time.
+   * `site` overrides where the leaf was made; `usedAt` is the last resort (a JavaScript number
+   * turned into an array by the op that reads it has no other place).
+   */
+  private idOf(array: NDArray, site: number | null = null, usedAt: number | null = null): NodeId {
+    const known = this.arrayIds.get(array);
+    if (known !== undefined) return known;
+    const provenance = this.outside.get(array);
+    const made = this.created.get(array);
+    const variable = array._requiresGrad && array._node === null;
+    const kind: NodeKind = variable ? 'variable' : 'constant';
+    const id = this.addNode({
+      kind,
+      op: provenance?.op ?? made?.how ?? 'constant',
+      inputs: [],
+      attrs: {},
+      shape: [...array.shape],
+      dtype: array.dtype,
+      trainMode: false,
+      recording: false,
+      inGraph: variable,
+      ...(variable ? { gradReq: array.gradReq } : {}),
+      site: site ?? provenance?.site ?? made?.site ?? this.attachedAt.get(array) ?? usedAt,
+      recordingId: null,
+      value: this.tensor(array),
+    }, array);
+    if (provenance?.fromGrad && !variable) {
+      this.options.write({
+        t: 'break',
+        graphBreak: {
+          kind: provenance.paused ? 'paused' : 'outsideRecord',
+          node: id,
+          site: provenance.site,
+          message: provenance.paused
+            ? `gradient stops here: this array was computed by '${provenance.op}' inside autograd.pause(), so that op was not recorded and nothing reaches the variables it came from`
+            : `gradient stops here: this array was computed by '${provenance.op}' outside autograd.record(), so that op was not recorded and nothing reaches the variables it came from`,
+        },
+      });
+    }
+    return id;
+  }
+
+  private onOp(event: OpEvent): void {
+    const { output, inputs } = event;
+    if (!event.recording) {
+      let fromGrad = false;
+      for (const input of inputs) if (input._requiresGrad || this.outside.get(input)?.fromGrad) { fromGrad = true; break; }
+      this.outside.set(output, { op: event.op, site: this.options.locate(), fromGrad, paused: this.scopes.includes('pause') });
+      return;
+    }
+    const site = this.options.locate();
+    const inputIds = inputs.map((input) => this.idOf(input, null, site));
+    const value = this.tensor(output);
+    const id = this.addNode({
+      kind: 'op',
+      op: event.op,
+      inputs: inputIds,
+      attrs: event.attrs as Record<string, unknown>,
+      shape: [...output.shape],
+      dtype: output.dtype,
+      trainMode: event.training,
+      recording: true,
+      inGraph: event.node !== null,
+      site,
+      recordingId: this.recordingId,
+      value,
+    }, output);
+    if (event.node !== null) this.tapeInfo.set(event.node, { id, inputs: inputIds });
+    if (hasNonFinite(value.stats) && !inputIds.some((input) => this.nodeNonFinite[input])) {
+      this.anomaly('forward', id, site, value.stats, inputs.map((input) => statsOf(input._data)), event.op);
+    }
+  }
+
+  private anomaly(phase: 'forward' | 'backward', node: NodeId, site: number | null, stats: TensorStats, inputs: TensorStats[], op: string): void {
+    if (this.anomalyCount >= MAX_ANOMALIES) return;
+    this.anomalyCount++;
+    const kind = stats.nan > 0 ? 'nan' : 'inf';
+    const what = kind === 'nan' ? `${stats.nan} NaN` : `${stats.inf} infinite value${stats.inf === 1 ? '' : 's'}`;
+    const message = phase === 'forward'
+      ? `'${op}' produced ${what} from finite inputs`
+      : `the gradient rule of '${op}' produced ${what} from a finite upstream gradient`;
+    this.options.write({ t: 'anomaly', anomaly: { kind, phase, node, site, message, inputs, ...(phase === 'backward' && this.pass ? { pass: this.pass.id } : {}) } });
+  }
+
+  private onScopeEnter(event: ScopeEvent): void {
+    this.scopes.push(event.kind);
+    if (event.kind !== 'record') return;
+    const id = this.nextRecordingId++;
+    this.openRecordings.push(id);
+    this.options.write({ t: 'recordingStart', id, site: this.options.locate(), trainMode: event.training });
+  }
+
+  private onScopeExit(event: ScopeEvent): void {
+    this.scopes.pop();
+    if (event.kind !== 'record') return;
+    const id = this.openRecordings.pop();
+    if (id === undefined) return;
+    const outputs: NodeId[] = [];
+    const visit = (value: unknown, depth: number): void => {
+      if (value === null || typeof value !== 'object' || depth > 2) return;
+      const known = this.arrayIds.get(value as NDArray);
+      if (known !== undefined) { outputs.push(known); return; }
+      if (Array.isArray(value)) value.forEach((item) => visit(item, depth + 1));
+      else if (Object.getPrototypeOf(value) === Object.prototype) Object.values(value).forEach((item) => visit(item, depth + 1));
+    };
+    visit(event.result, 0);
+    this.options.write({ t: 'recordingEnd', id, outputs });
+    this.options.flush();
+  }
+
+  private onAttachGrad(array: NDArray): void {
+    // A new variable (or a re-attached one) is a new leaf from its next use on.
+    if (this.arrayIds.has(array) && !this.reattached.has(array)) this.arrayIds.delete(array);
+    this.reattached.delete(array);
+    this.attachedAt.set(array, this.options.locate());
+  }
+
+  /** Arrays whose new leaf node was already made by an attachGrad graph break. */
+  private readonly reattached = new WeakSet<NDArray>();
+
+  private onGraphBreak(event: GraphBreakEvent): void {
+    const site = this.options.locate();
+    let from = event.node !== null ? this.tapeInfo.get(event.node)?.id : undefined;
+    let node: NodeId;
+    if (event.kind === 'coerce') {
+      node = this.idOf(event.array, site);
+      from = undefined; // the coerced array is itself the node
+    } else {
+      // detach: the copy is a new constant; attachGrad: the array is now a variable leaf.
+      this.arrayIds.delete(event.array);
+      node = this.idOf(event.array, site);
+      if (event.kind === 'attachGrad') this.reattached.add(event.array);
+    }
+    this.options.write({
+      t: 'break',
+      graphBreak: { kind: event.kind, node, ...(from !== undefined ? { from } : {}), site, message: `gradient stops here: ${event.message}` },
+    });
+  }
+
+  private onBackwardStart(event: BackwardStartEvent): void {
+    this.pass = {
+      id: this.nextPassId++,
+      kind: event.kind,
+      site: this.options.locate(),
+      heads: event.heads.map((head) => this.idOf(head)),
+      headGrads: event.headGrads.map((grad) => this.tensor(grad)),
+      implicitHeadGrads: [...event.implicit],
+      retainGraph: event.retainGraph,
+      createGraph: event.createGraph,
+      steps: [],
+      leafGrads: [],
+    };
+  }
+
+  private onBackwardStep(event: BackwardStepEvent): void {
+    const pass = this.pass;
+    const info = this.tapeInfo.get(event.node);
+    if (pass === null || info === undefined) return; // recorded before capture started
+    const upstream = this.tensor(event.upstream);
+    const contributions = event.contributions.map((c) => ({ input: info.inputs[c.index]!, index: c.index, grad: this.tensor(c.grad) }));
+    pass.steps.push({ node: info.id, upstream, contributions });
+    if (!hasNonFinite(upstream.stats)) {
+      const bad = contributions.find((c) => hasNonFinite(c.grad.stats));
+      if (bad) this.anomaly('backward', info.id, this.nodeSites[info.id] ?? null, bad.grad.stats, [upstream.stats], event.node.op);
+    }
+  }
+
+  private onBackwardEnd(event: BackwardEndEvent): void {
+    const pass = this.pass;
+    if (pass === null) return;
+    pass.leafGrads = event.leafGrads.map((leaf) => ({
+      node: this.idOf(leaf.array),
+      gradReq: leaf.gradReq,
+      grad: this.tensor(leaf.grad),
+      ...(event.kind === 'backward' && leaf.array.grad ? { after: this.tensor(leaf.array.grad) } : {}),
+    }));
+    this.options.write({ t: 'pass', pass });
+    this.pass = null;
+    this.options.flush();
+  }
+
+  private onBackwardError(error: unknown): void {
+    const message = error instanceof Error ? error.message : String(error);
+    const pass: JournalPass = this.pass ?? {
+      id: this.nextPassId++, kind: 'backward', site: this.options.locate(), heads: [], headGrads: [], implicitHeadGrads: [],
+      retainGraph: false, createGraph: false, steps: [], leafGrads: [],
+    };
+    this.options.write({ t: 'pass', pass: { ...pass, error: message } });
+    this.pass = null;
+    this.options.flush();
+  }
+}

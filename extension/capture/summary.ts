@@ -1,0 +1,58 @@
+/** The text `gradlens trace` prints: counts, and each variable's final gradient. */
+import { relative } from 'node:path';
+import { np } from 'gradlens';
+import { nameFromSource } from '../../webview/protocol/names';
+import { decodeNumber, type Source, type Tensor, type Trace } from '../../webview/protocol/trace';
+
+export function describeSource(source: Source | null, cwd = process.cwd()): string {
+  if (!source) return '(unknown line)';
+  const file = relative(cwd, source.file) || source.file;
+  return `${file}:${source.line}`;
+}
+
+/** A gradient as MXNet prints it when the trace has its data; shape and stats otherwise. */
+export function formatTensor(tensor: Tensor): string {
+  if (tensor.data) {
+    const values = tensor.data.map(decodeNumber);
+    const array = np.array(tensor.dtype === 'float64' ? new Float64Array(values) : new Float32Array(values), { dtype: tensor.dtype });
+    return String(array.reshape(tensor.shape)).replace(/\n/g, '\n      ');
+  }
+  const s = tensor.stats;
+  const f = (v: number | null) => (v === null ? '–' : Number(v.toPrecision(4)));
+  const shape = tensor.shape.length === 1 ? `(${tensor.shape[0]},)` : `(${tensor.shape.join(', ')})`;
+  return `shape ${shape} ${tensor.dtype}: min ${f(s.min)}, max ${f(s.max)}, mean ${f(s.mean)}, L2 ${f(s.l2)}${s.nan ? `, ${s.nan} NaN` : ''}${s.inf ? `, ${s.inf} inf` : ''}`;
+}
+
+export function summarizeTrace(trace: Trace, cwd = process.cwd()): string {
+  const ops = trace.nodes.filter((n) => n.kind === 'op').length;
+  const leaves = trace.nodes.length - ops;
+  const lines = [
+    `  recordings       ${trace.recordings.length}`,
+    `  nodes            ${trace.nodes.length} (${ops} ops, ${leaves} leaves)`,
+    `  backward passes  ${trace.backwardPasses.length}${trace.backwardPasses.some((p) => p.error) ? ` (${trace.backwardPasses.filter((p) => p.error).length} failed)` : ''}`,
+    `  graph breaks     ${trace.graphBreaks.length}`,
+    `  anomalies        ${trace.anomalies.length}`,
+  ];
+  const error = trace.run.error;
+  if (error) lines.unshift(`  error            ${error.message}${error.source ? ` (${describeSource(error.source, cwd)})` : ''}`);
+  for (const anomaly of trace.anomalies.slice(0, 5)) {
+    lines.push(`    ${anomaly.phase} ${anomaly.kind} at ${describeSource(anomaly.source, cwd)}: ${anomaly.message}`);
+  }
+  // The last gradient each variable received.
+  const finals = new Map<number, Tensor>();
+  for (const pass of trace.backwardPasses) {
+    if (pass.kind !== 'backward') continue;
+    for (const leaf of pass.leafGrads) finals.set(leaf.node, leaf.after ?? leaf.grad);
+  }
+  if (finals.size > 0) {
+    lines.push('final gradients:');
+    const byId = new Map(trace.nodes.map((n) => [n.id, n]));
+    for (const [id, grad] of finals) {
+      const node = byId.get(id);
+      const name = nameFromSource(node?.source?.text) ?? `node ${id}`;
+      lines.push(`  ${name}.grad  (${describeSource(node?.source ?? null, cwd)})`);
+      lines.push(`      ${formatTensor(grad)}`);
+    }
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,137 @@
+/**
+ * The `gradlens` command: run a TypeScript/JavaScript program that imports `gradlens`, or trace it.
+ *
+ *   gradlens run FILE [-- ARGS...]
+ *   gradlens trace FILE [-o TRACE.json] [--html PAGE.html] [--max-elements N] [--timeout SECONDS] [--seed N] [-- ARGS...]
+ */
+import { statSync, writeFileSync } from 'node:fs';
+import { relative } from 'node:path';
+import { version } from 'gradlens';
+import { runProgram, type RunResult } from './capture/runner';
+import { summarizeTrace } from './capture/summary';
+
+const USAGE = `usage:
+  gradlens run FILE [-- ARGS...]
+      run a TypeScript or JavaScript program that imports 'gradlens'
+  gradlens trace FILE [options] [-- ARGS...]
+      run it with capture and write the trace (default: FILE.gradlens.json)
+      -o, --output FILE        where to write the trace
+      --html FILE              also write the inspector as one HTML page
+      --max-elements N         tensor elements kept per value (default 1024)
+      --timeout SECONDS        stop the program after this long (default 30)
+      --seed N                 seed of np.random (default: random, recorded in the trace)
+  gradlens --version | --help`;
+
+class UsageError extends Error {}
+
+interface Parsed {
+  command: 'run' | 'trace';
+  file: string;
+  args: string[];
+  output?: string;
+  html?: string;
+  maxElements?: number;
+  timeoutMs?: number;
+  seed?: number;
+}
+
+function integer(flag: string, text: string | undefined, min: number): number {
+  const value = Number(text);
+  if (text === undefined || !Number.isInteger(value) || value < min) throw new UsageError(`${flag} needs an integer ≥ ${min}, got ${text ?? 'nothing'}`);
+  return value;
+}
+
+export function parseArgs(argv: readonly string[]): Parsed | 'help' | 'version' {
+  if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') return 'help';
+  if (argv[0] === '--version' || argv[0] === '-v') return 'version';
+  const [command, ...rest] = argv;
+  if (command !== 'run' && command !== 'trace') throw new UsageError(`unknown command '${command}'`);
+  const parsed: Partial<Parsed> = { command, args: [] };
+  for (let i = 0; i < rest.length; i++) {
+    const arg = rest[i]!;
+    if (arg === '--') { parsed.args = rest.slice(i + 1); break; }
+    if (command === 'trace' && arg.startsWith('-')) {
+      const [flag, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+      const value = () => inline ?? rest[++i];
+      switch (flag) {
+        case '-o': case '--output': parsed.output = value(); if (!parsed.output) throw new UsageError(`${flag} needs a file name`); continue;
+        case '--html': parsed.html = value(); if (!parsed.html) throw new UsageError('--html needs a file name'); continue;
+        case '--max-elements': parsed.maxElements = integer(flag, value(), 0); continue;
+        case '--timeout': {
+          const text = value();
+          const seconds = Number(text);
+          if (!(seconds > 0)) throw new UsageError(`--timeout needs a positive number of seconds, got ${text ?? 'nothing'}`);
+          parsed.timeoutMs = seconds * 1000;
+          continue;
+        }
+        case '--seed': parsed.seed = integer(flag, value(), 0); continue;
+        default: throw new UsageError(`unknown option '${arg}'`);
+      }
+    }
+    if (parsed.file === undefined) { parsed.file = arg; continue; }
+    throw new UsageError(`unexpected argument '${arg}' (program arguments go after --)`);
+  }
+  if (!parsed.file) throw new UsageError(`${command} needs a FILE`);
+  return parsed as Parsed;
+}
+
+function kilobytes(bytes: number): string {
+  return bytes < 1024 * 1024 ? `${(bytes / 1024).toFixed(1)} KB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+function report(result: RunResult): void {
+  if (result.error && result.error.origin === 'process') process.stderr.write(`gradlens: ${result.error.message}\n`);
+}
+
+export async function main(argv: readonly string[], distDir: string): Promise<number> {
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs(argv);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`gradlens: ${error.message}\n${USAGE}\n`);
+    return 2;
+  }
+  if (parsed === 'help') { process.stdout.write(`${USAGE}\n`); return 0; }
+  if (parsed === 'version') { process.stdout.write(`gradlens ${version}\n`); return 0; }
+  if (parsed.html !== undefined) {
+    process.stderr.write('gradlens: --html is not available yet: the inspector is not built in this version\n');
+    return 2;
+  }
+  const common = {
+    file: parsed.file, args: parsed.args, distDir, stdin: 'inherit' as const,
+    onStdout: (chunk: string) => { process.stdout.write(chunk); },
+    onStderr: (chunk: string) => { process.stderr.write(chunk); },
+  };
+  if (parsed.command === 'run') {
+    const result = await runProgram({ ...common, capture: false, timeoutMs: Infinity, ...(parsed.seed !== undefined ? { seed: parsed.seed } : {}) });
+    report(result);
+    return result.exitCode ?? 1;
+  }
+  const result = await runProgram({
+    ...common, capture: true,
+    ...(parsed.maxElements !== undefined ? { maxElements: parsed.maxElements } : {}),
+    ...(parsed.timeoutMs !== undefined ? { timeoutMs: parsed.timeoutMs } : {}),
+    ...(parsed.seed !== undefined ? { seed: parsed.seed } : {}),
+  });
+  report(result);
+  const trace = result.trace!;
+  const output = parsed.output ?? `${parsed.file}.gradlens.json`;
+  writeFileSync(output, JSON.stringify(trace));
+  const status = result.timedOut ? 'timed out' : result.exitCode === 0 ? 'exit code 0' : `exit code ${result.exitCode}${result.signal ? `, ${result.signal}` : ''}`;
+  process.stderr.write([
+    '',
+    `gradlens: traced ${relative(process.cwd(), trace.run.file) || trace.run.file} in ${result.durationMs} ms (${status})`,
+    summarizeTrace(trace),
+    `trace written to ${output} (${kilobytes(statSync(output).size)})`,
+    '',
+  ].join('\n'));
+  return result.exitCode ?? 1;
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2), __dirname).then((code) => { process.exitCode = code; }, (error: unknown) => {
+    process.stderr.write(`gradlens: ${error instanceof Error ? error.stack : String(error)}\n`);
+    process.exitCode = 70;
+  });
+}

@@ -1,0 +1,72 @@
+// The `gradlens` command as a user runs it: dist/cli.js in a child process.
+import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { assertValidTrace, distDir, fixture } from '../trace-helpers';
+
+function gradlens(args: string[], cwd = process.cwd()) {
+  const result = spawnSync(process.execPath, [join(distDir, 'cli.js'), ...args], { cwd, encoding: 'utf8', timeout: 30_000 });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+suite('the gradlens command', function () {
+  this.timeout(30_000);
+  let work: string;
+  setup(() => { work = mkdtempSync(join(tmpdir(), 'gradlens-cli-test-')); });
+  teardown(() => rmSync(work, { recursive: true, force: true }));
+
+  test('trace writes FILE.gradlens.json beside the file and prints a summary', () => {
+    copyFileSync(fixture('loop.ts'), join(work, 'loop.ts'));
+    const result = gradlens(['trace', 'loop.ts', '--seed', '3'], work);
+    assert.equal(result.code, 0, result.stderr);
+    const output = join(work, 'loop.ts.gradlens.json');
+    assert.ok(existsSync(output));
+    const trace = JSON.parse(readFileSync(output, 'utf8'));
+    assertValidTrace(trace);
+    assert.equal(trace.run.seed, 3);
+    assert.match(result.stderr, /gradlens: traced loop\.ts in \d+ ms \(exit code 0\)/);
+    assert.match(result.stderr, /recordings {7}1\n {2}nodes {12}11 \(10 ops, 1 leaves\)\n {2}backward passes {2}1\n {2}graph breaks {5}0\n {2}anomalies {8}0/);
+    assert.match(result.stderr, /final gradients:\n {2}x\.grad {2}\(loop\.ts:4\)\n {6}array\(0\.35270795\)/);
+    assert.match(result.stderr, /trace written to loop\.ts\.gradlens\.json \(\d+\.\d KB\)/);
+  });
+
+  test('trace options: -o, --max-elements, --timeout; the exit code of a timeout is 124', () => {
+    const output = join(work, 'out.json');
+    const result = gradlens(['trace', fixture('hangs.ts'), '-o', output, '--timeout', '1', '--max-elements', '1']);
+    assert.equal(result.code, 124);
+    assert.match(result.stderr, /gradlens: the program ran longer than the 1 s timeout and was stopped/);
+    const trace = JSON.parse(readFileSync(output, 'utf8'));
+    assert.equal(trace.run.timedOut, true);
+    assert.equal(trace.run.maxElements, 1);
+  });
+
+  test('--html says the inspector is not available yet and exits 2', () => {
+    const result = gradlens(['trace', fixture('loop.ts'), '--html', join(work, 'page.html')]);
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /--html is not available yet/);
+  });
+
+  test('run streams the output and passes on the exit code and the arguments', () => {
+    const result = gradlens(['run', fixture('exit-code.ts'), '--', 'x', '--flag']);
+    assert.equal(result.code, 3);
+    assert.equal(result.stdout, '1 x,--flag\n');
+  });
+
+  test('a syntax error is printed with file:line:column, exit code 1', () => {
+    const result = gradlens(['run', fixture('syntax-error.ts')]);
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, /syntax-error\.ts:4:17: error: Unexpected ";"\n {4}const y = x\.mul\(;\n {20}\^/);
+  });
+
+  test('usage errors exit 2 with the usage; --help and --version exit 0', () => {
+    for (const args of [['frobnicate'], ['trace'], ['trace', 'a.ts', '--timeout', '-1'], ['trace', 'a.ts', '--bogus'], ['run', 'a.ts', 'extra']]) {
+      const result = gradlens(args);
+      assert.equal(result.code, 2, args.join(' '));
+      assert.match(result.stderr, /^gradlens: .+\nusage:/);
+    }
+    assert.match(gradlens(['--help']).stdout, /gradlens trace FILE \[options\]/);
+    assert.equal(gradlens(['--version']).stdout, 'gradlens 0.1.0\n');
+  });
+});

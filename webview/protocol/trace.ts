@@ -1,0 +1,203 @@
+/**
+ * The GradLens trace format, version 1: what running a program with capture records. Shared by the
+ * capture (which writes it), the inspector and the extension (which read it). Plain data only.
+ * The prose description is docs/trace-format.md; the JSON Schema is docs/trace.schema.json.
+ */
+
+export const TRACE_FORMAT = 'gradlens-trace';
+export const TRACE_VERSION = 1;
+
+export type NodeId = number;
+
+export type TraceDType = 'float32' | 'float64' | 'int32' | 'bool';
+
+/**
+ * A number in `data`: JSON has no NaN or infinities, so they are written as the strings
+ * "NaN", "Infinity" and "-Infinity".
+ */
+export type TraceNumber = number | 'NaN' | 'Infinity' | '-Infinity';
+
+export interface TensorStats {
+  /** Over the finite elements; null when there are none. */
+  min: number | null;
+  max: number | null;
+  mean: number | null;
+  std: number | null;
+  /** Euclidean norm of the finite elements. */
+  l2: number | null;
+  /** Counts of NaN, ±Infinity and exact zeros. */
+  nan: number;
+  inf: number;
+  zeros: number;
+}
+
+export interface Tensor {
+  shape: number[];
+  dtype: TraceDType;
+  /** All elements, row-major, when there are at most `maxElements`. */
+  data?: TraceNumber[];
+  /** The first `maxElements` elements when `data` is absent (the tensor was larger). */
+  sample?: TraceNumber[];
+  stats: TensorStats;
+}
+
+/** A place in the user's own code (never the engine's). Lines and columns are 1-based. */
+export interface Source {
+  file: string;
+  line: number;
+  column: number;
+  /** The text of that line. */
+  text: string;
+  /** The enclosing function, when it has a name. */
+  function?: string;
+}
+
+/** What a node is: the result of an op, or a leaf that entered a graph. */
+export type NodeKind = 'op' | 'variable' | 'constant';
+
+export interface TraceNode {
+  id: NodeId;
+  kind: NodeKind;
+  /** The op's name (`mul`, `dot`, …); for leaves what made the array (`arange`, `random.normal`, an op run outside record), else "constant" (a JavaScript number). */
+  op: string;
+  inputs: NodeId[];
+  attrs: Record<string, unknown>;
+  shape: number[];
+  dtype: TraceDType;
+  /** Whether the op ran in training mode. */
+  trainMode: boolean;
+  /** Whether autograd was recording when the op ran. */
+  recording: boolean;
+  /** Whether the result is part of a differentiable graph (an input needed a gradient). */
+  inGraph: boolean;
+  /** For variables: how backward treats their gradient. */
+  gradReq?: 'write' | 'add' | 'null';
+  source: Source | null;
+  /** How many earlier nodes the same source position produced (0 for the first run of a line). */
+  iteration: number;
+  /** The recording (autograd.record scope) the node was made in, if any. */
+  recordingId: number | null;
+  value: Tensor;
+  /** The gradient of this node's value from the last backward pass that reached it. */
+  grad?: Tensor;
+}
+
+export interface Recording {
+  id: number;
+  source: Source | null;
+  trainMode: boolean;
+  nodes: NodeId[];
+  /** The arrays the recorded function returned. */
+  outputs: NodeId[];
+  /** False when the program ended (threw, timed out) inside the scope. */
+  closed: boolean;
+}
+
+export interface Contribution {
+  input: NodeId;
+  /** Position of the input among the node's inputs. */
+  index: number;
+  grad: Tensor;
+}
+
+export interface BackwardStep {
+  /** The node whose gradient is propagated to its inputs at this step. */
+  node: NodeId;
+  /** ∂L/∂(node's value): the sum of everything that reached the node. */
+  upstream: Tensor;
+  contributions: Contribution[];
+}
+
+export interface LeafGrad {
+  node: NodeId;
+  gradReq: 'write' | 'add' | 'null';
+  /** The gradient this pass computed for the variable. */
+  grad: Tensor;
+  /** The variable's `.grad` after the pass (differs from `grad` with gradReq 'add'). */
+  after?: Tensor;
+}
+
+export interface BackwardPass {
+  id: number;
+  /** `backward` (y.backward(), autograd.backward) or `grad` (autograd.grad, .grad left alone). */
+  kind: 'backward' | 'grad';
+  source: Source | null;
+  heads: NodeId[];
+  headGrads: Tensor[];
+  /** For each head, whether its gradient was implicit (ones). */
+  implicitHeadGrads: boolean[];
+  retainGraph: boolean;
+  createGraph: boolean;
+  steps: BackwardStep[];
+  leafGrads: LeafGrad[];
+  /** Set when the pass threw (a freed graph, a bad head gradient). */
+  error?: string;
+}
+
+export type GraphBreakKind = 'detach' | 'attachGrad' | 'coerce' | 'outsideRecord' | 'paused';
+
+export interface GraphBreak {
+  kind: GraphBreakKind;
+  /** The node gradient stops at (the detached copy, the re-attached array, the op that read a constant). */
+  node?: NodeId;
+  /** The node the break cut off from the graph, when known. */
+  from?: NodeId;
+  source: Source | null;
+  message: string;
+}
+
+export interface Anomaly {
+  kind: 'nan' | 'inf';
+  phase: 'forward' | 'backward';
+  /** The node whose op produced the value (forward) or whose gradient rule did (backward). */
+  node: NodeId;
+  /** The backward pass, for backward anomalies. */
+  pass?: number;
+  source: Source | null;
+  message: string;
+  /** Stats of the op's inputs (forward) or of the upstream gradient (backward). */
+  inputs: TensorStats[];
+}
+
+export interface RunError {
+  message: string;
+  stack: string;
+  source: Source | null;
+  /** Where it came from: the program, the bundler (syntax/import error) or the process (crash, OOM). */
+  origin: 'program' | 'build' | 'process';
+}
+
+export interface RunInfo {
+  file: string;
+  argv: string[];
+  engineVersion: string;
+  seed: number;
+  startedAt: string;
+  durationMs: number;
+  exitCode: number | null;
+  signal?: string | null;
+  timedOut: boolean;
+  stdout: string;
+  stderr: string;
+  /** True when stdout/stderr were longer than the cap and were cut. */
+  stdoutTruncated?: boolean;
+  stderrTruncated?: boolean;
+  maxElements: number;
+  error?: RunError;
+}
+
+export interface Trace {
+  format: typeof TRACE_FORMAT;
+  version: typeof TRACE_VERSION;
+  run: RunInfo;
+  nodes: TraceNode[];
+  recordings: Recording[];
+  backwardPasses: BackwardPass[];
+  graphBreaks: GraphBreak[];
+  anomalies: Anomaly[];
+}
+
+/** Reads a number written by `encodeNumber`. */
+export function decodeNumber(value: TraceNumber): number {
+  return typeof value === 'number' ? value : value === 'NaN' ? NaN : value === 'Infinity' ? Infinity : -Infinity;
+}
