@@ -9,7 +9,7 @@ const mocha = ['node_modules/mocha/bin/mocha.js', '--ui', 'tdd', '--timeout', '6
 
 const suites = [
   // The engine and every pure module, in one process.
-  { name: 'unit', command: [process.execPath, '--enable-source-maps', ...mocha, 'dist/test/unit/**/*.test.js'] },
+  { name: 'unit', command: [process.execPath, '--enable-source-maps', '--expose-gc', ...mocha, 'dist/test/unit/**/*.test.js'] },
   // The capture and the CLI: real programs run in child processes.
   { name: 'capture', command: [process.execPath, '--enable-source-maps', ...mocha, 'dist/test/capture/**/*.test.js'] },
 ];

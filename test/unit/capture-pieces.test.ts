@@ -1,0 +1,81 @@
+// The pure pieces of the capture: the source-map decoder (against esbuild's own maps), tensor
+// summaries, NaN/Inf encoding, variable names from source lines.
+import { strict as assert } from 'node:assert';
+import { buildSync } from 'esbuild';
+import { np } from 'gradlens';
+import { SourceMap } from '../../extension/capture/sourcemap';
+import { encodeNumber, statsOf, summarise } from '../../extension/capture/tensor';
+import { nameFromSource } from '../../webview/protocol/names';
+import { decodeNumber, type TraceNumber } from '../../webview/protocol/trace';
+
+suite('source maps', () => {
+  test('generated positions map back to the TypeScript line and column', () => {
+    const source = [
+      'interface Point { x: number }',
+      'const p: Point = { x: 1 };',
+      'export function twice(v: number): number {',
+      '  return v * 2 + p.x;',
+      '}',
+      'console.log(twice(3));',
+    ].join('\n');
+    const result = buildSync({ stdin: { contents: source, loader: 'ts', sourcefile: 'input.ts' }, sourcemap: 'external', write: false, outfile: 'out.js', format: 'esm' });
+    const code = result.outputFiles.find((f) => f.path.endsWith('.js'))!.text;
+    const map = new SourceMap(JSON.parse(result.outputFiles.find((f) => f.path.endsWith('.map'))!.text));
+    const lines = code.split('\n');
+    const find = (needle: string) => {
+      const line = lines.findIndex((l) => l.includes(needle));
+      return { line: line + 1, column: lines[line]!.indexOf(needle) + 1 };
+    };
+    const call = find('twice(3)');
+    assert.deepEqual(map.originalPosition(call.line, call.column), { source: 0, line: 6, column: 13 });
+    const body = find('v * 2');
+    assert.equal(map.originalPosition(body.line, body.column)!.line, 4);
+    assert.equal(map.originalPosition(999, 1), null);
+  });
+
+  test('malformed mappings are refused clearly', () => {
+    assert.throws(() => new SourceMap({ version: 3, sources: [], mappings: 'A!' }), /invalid base64 VLQ character '!'/);
+    assert.throws(() => new SourceMap({ version: 2, sources: [], mappings: '' }), /unsupported source map version 2/);
+  });
+});
+
+suite('tensor summaries', () => {
+  test('stats over the finite values, with NaN, ±Infinity and zeros counted', () => {
+    const stats = statsOf(new Float64Array([1, 2, 3, NaN, Infinity, -Infinity, 0]));
+    assert.deepEqual(stats, { min: 0, max: 3, mean: 1.5, std: Math.sqrt(1.25), l2: Math.sqrt(14), nan: 1, inf: 2, zeros: 1 });
+    assert.deepEqual(statsOf(new Float32Array([NaN])), { min: null, max: null, mean: null, std: null, l2: null, nan: 1, inf: 0, zeros: 0 });
+    assert.ok(Math.abs(statsOf(new Float64Array([1e8 + 1, 1e8 + 3])).std! - 1) < 1e-9, 'no cancellation for a large mean');
+  });
+
+  test('data up to maxElements, a leading sample beyond; float32 in shortest digits', () => {
+    const small = summarise(np.array([0.1, NaN, -Infinity, 2]), 10);
+    assert.deepEqual(small.data, [0.1, 'NaN', '-Infinity', 2]);
+    assert.equal(small.sample, undefined);
+    const big = summarise(np.arange(50), 8);
+    assert.equal(big.data, undefined);
+    assert.deepEqual(big.sample, [0, 1, 2, 3, 4, 5, 6, 7]);
+    assert.equal(big.stats.max, 49);
+    assert.deepEqual(summarise(np.array([1 / 3], { dtype: 'float64' }), 4).data, [1 / 3]);
+    assert.deepEqual(summarise(np.array([true, false]), 4).data, [1, 0]);
+  });
+
+  test('NaN and infinities survive JSON as strings', () => {
+    const encoded = JSON.parse(JSON.stringify([NaN, Infinity, -Infinity, 1.5].map(encodeNumber))) as TraceNumber[];
+    assert.deepEqual(encoded, ['NaN', 'Infinity', '-Infinity', 1.5]);
+    assert.deepEqual(encoded.map(decodeNumber), [NaN, Infinity, -Infinity, 1.5]);
+  });
+});
+
+suite('names from source lines', () => {
+  test('declarations, assignments and attachGrad name a value', () => {
+    assert.equal(nameFromSource('const y = autograd.record(() => x.mul(2));'), 'y');
+    assert.equal(nameFromSource('  let logits: NDArray = h.matmul(w2);'), 'logits');
+    assert.equal(nameFromSource('    b = b.mul(2);'), 'b');
+    assert.equal(nameFromSource('this.weight = np.zeros([3]);'), 'this.weight');
+    assert.equal(nameFromSource('x.attachGrad();'), 'x');
+    assert.equal(nameFromSource('total += step;'), 'total');
+    assert.equal(nameFromSource('if (a == b) {'), null);
+    assert.equal(nameFromSource('console.log(x);'), null);
+    assert.equal(nameFromSource(''), null);
+  });
+});

@@ -1,0 +1,59 @@
+// The recorder in-process: it summarises values as they appear and keeps no reference to the
+// program's arrays (they are collected once the program drops them).
+import { strict as assert } from 'node:assert';
+import { np, autograd, setEngineObserver, NDArray } from 'gradlens';
+import type { JournalRecord } from '../../extension/capture/journal';
+import { Recorder } from '../../extension/capture/recorder';
+
+function withRecorder(fn: () => void): JournalRecord[] {
+  const records: JournalRecord[] = [];
+  const recorder = new Recorder({ maxElements: 16, locate: () => null, write: (r) => records.push(r), flush: () => {} });
+  const previous = setEngineObserver(recorder.observer);
+  try {
+    fn();
+  } finally {
+    setEngineObserver(previous);
+  }
+  return records;
+}
+
+const gc = (globalThis as { gc?: () => void }).gc;
+
+suite('recorder', () => {
+  test('journals nodes, the recording and the pass of y = 2·dot(x, x)', () => {
+    const records = withRecorder(() => {
+      const x = np.arange(4);
+      x.attachGrad();
+      autograd.record(() => np.dot(x, x).mul(2)).backward();
+    });
+    assert.deepEqual(records.map((r) => r.t), ['recordingStart', 'node', 'node', 'node', 'node', 'recordingEnd', 'pass']);
+    const nodes = records.flatMap((r) => (r.t === 'node' ? [r.node] : []));
+    assert.deepEqual(nodes.map((n) => [n.kind, n.op, n.inputs]), [['variable', 'arange', []], ['op', 'dot', [0, 0]], ['constant', 'constant', []], ['op', 'mul', [1, 2]]]);
+    const pass = records.find((r) => r.t === 'pass');
+    assert.ok(pass?.t === 'pass');
+    assert.deepEqual(pass.pass.steps.map((s) => s.node), [3, 1]);
+  });
+
+  test('holds no reference to the program\'s arrays', async () => {
+    assert.ok(gc, 'this suite runs with --expose-gc (scripts/test.mjs passes it)');
+    const refs: WeakRef<NDArray>[] = [];
+    withRecorder(() => {
+      (() => {
+        const x = np.random.normal(0, 1, [64, 64]);
+        x.attachGrad();
+        const y = autograd.record(() => {
+          const h = x.matmul(x).tanh();
+          refs.push(new WeakRef(h));
+          return h.sum();
+        });
+        y.backward();
+        refs.push(new WeakRef(x), new WeakRef(y), new WeakRef(x.grad!));
+      })();
+    });
+    for (let i = 0; i < 3; i++) {
+      gc!();
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    assert.deepEqual(refs.map((ref) => ref.deref() === undefined), [true, true, true, true]);
+  });
+});
