@@ -111,8 +111,8 @@ function propagate(kind: Kind, heads: readonly NDArray[], headGrads: readonly ND
     const upstream = node.upstream!;
     node.upstream = null;
     if (keep.has(node)) kept.set(node, upstream);
-    const context: GradContext<OpName> = { inputs: node.inputs, output: node.output!, attrs: node.attrs, saved: node.saved, needsGrad: node.needsGrad };
-    const grads = (gradRules[node.op] as GradRule<OpName>)(upstream, context);
+    // The node itself is the rule's context (its output is set: freed nodes never get here).
+    const grads = (gradRules[node.op] as GradRule<OpName>)(upstream, node as GradContext<OpName>);
     const contributions: Contribution[] | null = obs?.backwardStep ? [] : null;
     const { inputs, parents, needsGrad } = node;
     for (let i = 0; i < inputs.length; i++) {
@@ -134,13 +134,16 @@ function propagate(kind: Kind, heads: readonly NDArray[], headGrads: readonly ND
   return { leafGrads, kept };
 }
 
+const NO_ARRAYS: readonly NDArray[] = Object.freeze([]);
+const NO_PARENTS: readonly (TapeNode | null)[] = Object.freeze([]);
+
 /** Marks the nodes as used: their saved arrays go, and backward through them fails clearly. */
 function freeNodes(order: readonly TapeNode[]): void {
   for (const node of order) {
     node.freed = true;
-    node.inputs = [];
-    node.parents = [];
-    node.saved = [];
+    node.inputs = NO_ARRAYS;
+    node.parents = NO_PARENTS;
+    node.saved = NO_ARRAYS;
     node.output = null;
     node.upstream = null;
   }

@@ -51,6 +51,20 @@ function binaryRule(ctx: GradContext<OpName>, da: () => NDArray, db: () => NDArr
   return [need(ctx, 0, () => sumToShape(da(), a.shape)), need(ctx, 1, () => sumToShape(db(), b.shape))];
 }
 
+type Partial = (g: NDArray, ctx: GradContext<OpName>) => NDArray;
+
+/**
+ * The rule of a broadcasting binary op from its two partial gradients, each summed back to its
+ * operand's shape and computed only when needed. (Made once per op: no closures per backward step,
+ * which matters for graphs of many small ops.)
+ */
+function broadcastRule(da: Partial, db: Partial): GradRule<OpName> {
+  return (g, ctx) => [
+    ctx.needsGrad[0] ? sumToShape(da(g, ctx), ctx.inputs[0]!.shape) : null,
+    ctx.needsGrad[1] ? sumToShape(db(g, ctx), ctx.inputs[1]!.shape) : null,
+  ];
+}
+
 /** g reshaped with the reduced axes kept (size 1) and broadcast back over the input. */
 function expandReduced(g: NDArray, input: NDArray, axes: readonly number[]): NDArray {
   return lay.broadcastTo(lay.reshape(g, reducedShape(input.shape, axes, true)), input.shape);
@@ -148,17 +162,17 @@ function batchNormGrad(g: NDArray, ctx: GradContext<'batchNorm'>): (NDArray | nu
 
 export const gradRules: { readonly [K in OpName]: GradRule<K> } = {
   // out = a + b: ∂a = g, ∂b = g (summed over broadcast axes)
-  add: (g, ctx) => binaryRule(ctx, () => g, () => g),
+  add: broadcastRule((g) => g, (g) => g),
   // out = a − b: ∂a = g, ∂b = −g
-  sub: (g, ctx) => binaryRule(ctx, () => g, () => ew.neg(g)),
+  sub: broadcastRule((g) => g, (g) => ew.neg(g)),
   // out = a·b: ∂a = g·b, ∂b = g·a
-  mul: (g, ctx) => binaryRule(ctx, () => ew.mul(g, ctx.inputs[1]!), () => ew.mul(g, ctx.inputs[0]!)),
+  mul: broadcastRule((g, c) => ew.mul(g, c.inputs[1]!), (g, c) => ew.mul(g, c.inputs[0]!)),
   // out = a/b: ∂a = g/b, ∂b = −g·a/b² = −g·out/b
-  div: (g, ctx) => binaryRule(ctx, () => ew.div(g, ctx.inputs[1]!), () => ew.neg(ew.mul(g, ew.div(ctx.output, ctx.inputs[1]!)))),
+  div: broadcastRule((g, c) => ew.div(g, c.inputs[1]!), (g, c) => ew.neg(ew.mul(g, ew.div(c.output, c.inputs[1]!)))),
   // out = a^b: ∂a = g·b·a^(b−1), ∂b = g·out·ln a
-  pow: (g, ctx) => binaryRule(ctx,
-    () => ew.mul(g, ew.mul(ctx.inputs[1]!, ew.pow(ctx.inputs[0]!, ew.sub(ctx.inputs[1]!, 1)))),
-    () => ew.mul(g, ew.mul(ctx.output, ew.log(ctx.inputs[0]!)))),
+  pow: broadcastRule(
+    (g, c) => ew.mul(g, ew.mul(c.inputs[1]!, ew.pow(c.inputs[0]!, ew.sub(c.inputs[1]!, 1)))),
+    (g, c) => ew.mul(g, ew.mul(c.output, ew.log(c.inputs[0]!)))),
   // out = max(a, b): g goes to the larger operand (to a on ties)
   maximum: (g, ctx) => {
     const aWins = ew.greaterEqual(ctx.inputs[0]!, ctx.inputs[1]!);
@@ -186,13 +200,23 @@ export const gradRules: { readonly [K in OpName]: GradRule<K> } = {
   // out = cos a: ∂a = −g·sin a
   cos: (g, ctx) => [ew.neg(ew.mul(g, ew.sin(ctx.inputs[0]!)))],
   // out = tanh a: ∂a = g·(1 − out²)
-  tanh: (g, ctx) => [ew.mul(g, ew.sub(1, ew.square(ctx.output)))],
+  tanh: (g, ctx) => [ew.tanhGrad(g, ctx.output)],
   // out = sign a: ∂a = 0 (wherever it exists)
   sign: (_g, ctx) => [zerosLike(ctx.inputs[0]!)],
   // out = max(a, 0): ∂a = g where a > 0
-  relu: (g, ctx) => [ew.where(ew.greater(ctx.inputs[0]!, 0), g, 0)],
+  relu: (g, ctx) => [ew.reluGrad(g, ctx.inputs[0]!)],
   // out = σ(a): ∂a = g·out·(1 − out)
-  sigmoid: (g, ctx) => [ew.mul(g, ew.mul(ctx.output, ew.sub(1, ctx.output)))],
+  sigmoid: (g, ctx) => [ew.sigmoidGrad(g, ctx.output)],
+  // out = g·(1 − y²): ∂g = 1 − y², ∂y = −2·g·y
+  tanhGrad: broadcastRule(
+    (h, c) => ew.mul(h, ew.sub(1, ew.square(c.inputs[1]!))),
+    (h, c) => ew.mul(h, ew.mul(ew.mul(c.inputs[0]!, c.inputs[1]!), -2))),
+  // out = g·y·(1 − y): ∂g = y·(1 − y), ∂y = g·(1 − 2y)
+  sigmoidGrad: broadcastRule(
+    (h, c) => ew.mul(h, ew.mul(c.inputs[1]!, ew.sub(1, c.inputs[1]!))),
+    (h, c) => ew.mul(h, ew.mul(c.inputs[0]!, ew.sub(1, ew.mul(c.inputs[1]!, 2))))),
+  // out = g where x > 0: ∂g = h where x > 0, ∂x = 0
+  reluGrad: broadcastRule((h, c) => ew.reluGrad(h, c.inputs[1]!), (_h, c) => zerosLike(c.inputs[1]!)),
   // out = cond ? a : b: ∂a = g where cond, ∂b = g elsewhere; cond has none
   where: (g, ctx) => {
     const [cond, a, b] = ctx.inputs as [NDArray, NDArray, NDArray];

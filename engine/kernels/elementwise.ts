@@ -29,6 +29,13 @@ export const binaryLoops = {
   greater: (a, ia, sa, b, ib, sb, o, io, n) => { for (let j = 0; j < n; j++, ia += sa, ib += sb) o[io + j] = a[ia] > b[ib] ? 1 : 0; },
   lessEqual: (a, ia, sa, b, ib, sb, o, io, n) => { for (let j = 0; j < n; j++, ia += sa, ib += sb) o[io + j] = a[ia] <= b[ib] ? 1 : 0; },
   greaterEqual: (a, ia, sa, b, ib, sb, o, io, n) => { for (let j = 0; j < n; j++, ia += sa, ib += sb) o[io + j] = a[ia] >= b[ib] ? 1 : 0; },
+  // Backward loops of unary ops, one pass instead of three or four ops: a = upstream gradient.
+  /** b = tanh's output: a·(1 − b²) */
+  tanhGrad: (a, ia, sa, b, ib, sb, o, io, n) => { for (let j = 0; j < n; j++, ia += sa, ib += sb) { const y = b[ib]; o[io + j] = a[ia] * (1 - y * y); } },
+  /** b = sigmoid's output: a·b·(1 − b) */
+  sigmoidGrad: (a, ia, sa, b, ib, sb, o, io, n) => { for (let j = 0; j < n; j++, ia += sa, ib += sb) { const y = b[ib]; o[io + j] = a[ia] * y * (1 - y); } },
+  /** b = relu's input: a where b > 0, else 0 */
+  reluGrad: (a, ia, sa, b, ib, sb, o, io, n) => { for (let j = 0; j < n; j++, ia += sa, ib += sb) o[io + j] = b[ib] > 0 ? a[ia] : 0; },
   /** Copies the left operand; with a stride-0 right operand this materialises a broadcast. */
   left: (a, ia, sa, _b, _ib, _sb, o, io, n) => { for (let j = 0; j < n; j++, ia += sa) o[io + j] = a[ia]; },
 } satisfies Record<string, BinaryLoop>;

@@ -31,6 +31,21 @@ export const reduceLoops = {
     }
   },
   max: (a, o, outer, reduced, inner) => {
+    if (inner === 1) {
+      // Contiguous lanes: one comparison per element; a NaN fails it, wins and ends the lane.
+      for (let p = 0; p < outer; p++) {
+        const base = p * reduced;
+        let m = a[base];
+        if (m === m) {
+          for (let r = 1; r < reduced; r++) {
+            const v = a[base + r];
+            if (!(v <= m)) { m = v; if (v !== v) break; }
+          }
+        }
+        o[p] = m;
+      }
+      return;
+    }
     for (let p = 0; p < outer; p++) {
       for (let q = 0; q < inner; q++) {
         let i = p * reduced * inner + q;
@@ -45,6 +60,21 @@ export const reduceLoops = {
     }
   },
   min: (a, o, outer, reduced, inner) => {
+    if (inner === 1) {
+      // Contiguous lanes: one comparison per element; a NaN fails it, wins and ends the lane.
+      for (let p = 0; p < outer; p++) {
+        const base = p * reduced;
+        let m = a[base];
+        if (m === m) {
+          for (let r = 1; r < reduced; r++) {
+            const v = a[base + r];
+            if (!(v >= m)) { m = v; if (v !== v) break; }
+          }
+        }
+        o[p] = m;
+      }
+      return;
+    }
     for (let p = 0; p < outer; p++) {
       for (let q = 0; q < inner; q++) {
         let i = p * reduced * inner + q;
@@ -59,6 +89,21 @@ export const reduceLoops = {
     }
   },
   argmax: (a, o, outer, reduced, inner) => {
+    if (inner === 1) {
+      for (let p = 0; p < outer; p++) {
+        const base = p * reduced;
+        let m = a[base];
+        let best = 0;
+        if (m === m) {
+          for (let r = 1; r < reduced; r++) {
+            const v = a[base + r];
+            if (!(v <= m)) { m = v; best = r; if (v !== v) break; }
+          }
+        }
+        o[p] = best;
+      }
+      return;
+    }
     for (let p = 0; p < outer; p++) {
       for (let q = 0; q < inner; q++) {
         let i = p * reduced * inner + q;
@@ -74,6 +119,21 @@ export const reduceLoops = {
     }
   },
   argmin: (a, o, outer, reduced, inner) => {
+    if (inner === 1) {
+      for (let p = 0; p < outer; p++) {
+        const base = p * reduced;
+        let m = a[base];
+        let best = 0;
+        if (m === m) {
+          for (let r = 1; r < reduced; r++) {
+            const v = a[base + r];
+            if (!(v >= m)) { m = v; best = r; if (v !== v) break; }
+          }
+        }
+        o[p] = best;
+      }
+      return;
+    }
     for (let p = 0; p < outer; p++) {
       for (let q = 0; q < inner; q++) {
         let i = p * reduced * inner + q;

@@ -2,7 +2,7 @@
  * Per-dtype copies of kernel functions.
  *
  * V8 optimises a loop for the typed-array types it has seen; one loop fed Float32Array and
- * Float64Array runs 2-3x slower than two loops fed one type each (measured in bench/). A kernel is
+ * Float64Array ran 1.1-1.7x slower than two loops fed one type each (bench/README.md). A kernel is
  * therefore written once as an ordinary function that refers to nothing outside itself, and each
  * dtype gets its own compiled copy from the function's source text. Where compiling code is not
  * allowed (a strict Content-Security-Policy), the shared original runs instead: same results, slower.

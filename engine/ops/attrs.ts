@@ -20,6 +20,8 @@ export interface OpAttrs {
   neg: NoAttrs; abs: NoAttrs; exp: NoAttrs; log: NoAttrs; sqrt: NoAttrs; square: NoAttrs;
   sin: NoAttrs; cos: NoAttrs; tanh: NoAttrs; sign: NoAttrs; relu: NoAttrs; sigmoid: NoAttrs;
   where: NoAttrs;
+  /** Gradients of tanh, sigmoid and relu as ops of their own (see ops/elementwise.ts). */
+  tanhGrad: NoAttrs; sigmoidGrad: NoAttrs; reluGrad: NoAttrs;
   // Comparisons: bool results, never differentiated (recorded only for observers).
   equal: NoAttrs; notEqual: NoAttrs; less: NoAttrs; greater: NoAttrs; lessEqual: NoAttrs; greaterEqual: NoAttrs;
   clip: { min: number | null; max: number | null };

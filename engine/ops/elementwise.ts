@@ -75,6 +75,16 @@ export function relu(a: NDArray): NDArray { return unary('relu', 'relu', a, 'ari
 /** 1 / (1 + e^−x) */
 export function sigmoid(a: NDArray): NDArray { return unary('sigmoid', 'sigmoid', a, 'float'); }
 
+// The backward of tanh, sigmoid and relu as single ops (as PyTorch's tanh_backward): one pass over
+// the data in first-order backward, and ops of their own — with their own gradient rules — so that
+// second derivatives through them still work.
+/** g·(1 − y²), the gradient of tanh given its output y. */
+export function tanhGrad(g: NDArray, y: NDArray): NDArray { return binary('tanhGrad', 'tanhGrad', g, y, 'float'); }
+/** g·y·(1 − y), the gradient of sigmoid given its output y. */
+export function sigmoidGrad(g: NDArray, y: NDArray): NDArray { return binary('sigmoidGrad', 'sigmoidGrad', g, y, 'float'); }
+/** g where x > 0, else 0: the gradient of relu given its input x. */
+export function reluGrad(g: NDArray, x: NDArray): NDArray { return binary('reluGrad', 'reluGrad', g, x, 'arithmetic'); }
+
 /** Elements of `a` where `condition` is true (non-zero), of `b` elsewhere; all three broadcast. */
 export function where(condition: Operand, a: Operand, b: Operand): NDArray {
   const cond = toArray('where', condition, null, 'the condition');

@@ -6,6 +6,7 @@ import { np, npx, autograd, NDArray, type DType } from 'gradlens';
 import { gradRules } from '../../engine/gradRules';
 import type { OpName } from '../../engine/ops/attrs';
 import { takeAlongAxisGrad, takeGrad } from '../../engine/ops/layout';
+import { reluGrad as reluGradOp, sigmoidGrad as sigmoidGradOp, tanhGrad as tanhGradOp } from '../../engine/ops/elementwise';
 
 interface GradCase {
   name: string;
@@ -76,6 +77,9 @@ const cases: { [K in OpName]: Case[] } = {
   sign: [{ name: 'zero gradient away from 0', inputs: () => [awayFromZero([5])], fn: (a) => np.sign(a!).mul(a!) }],
   relu: [{ name: 'away from 0', inputs: () => [awayFromZero([2, 4])], fn: (a) => npx.relu(a!) }],
   sigmoid: [{ name: '[5]', inputs: () => [rand([5], -4, 4)], fn: (a) => npx.sigmoid(a!) }],
+  tanhGrad: [{ name: 'g·(1 − y²)', inputs: () => [rand([2, 3]), rand([2, 3], -0.9, 0.9)], fn: (g, y) => tanhGradOp(g!, y!) }],
+  sigmoidGrad: [{ name: 'g·y·(1 − y)', inputs: () => [rand([4]), rand([4], 0.1, 0.9)], fn: (g, y) => sigmoidGradOp(g!, y!) }],
+  reluGrad: [{ name: 'g where x > 0', inputs: () => [rand([5]), awayFromZero([5])], fn: (g, x) => reluGradOp(g!, x!).mul(x!) }],
   where: [{
     name: 'broadcast condition [3,1], a [3,4], b [4]',
     inputs: () => [rand([3, 4]), rand([4])],

@@ -1,0 +1,607 @@
+/**
+ * Engine benchmark: GradLens against TensorFlow.js (pure-JS `cpu` backend and `wasm` backend) and
+ * against hand-written plain JavaScript, all in one process, on four workloads:
+ *
+ *   1. MLP training step (784-256-10, batch 256, ReLU, softmax cross-entropy), forward + backward;
+ *   2. a graph of 10,000 scalar ops (micrograd style), forward + backward, in µs per op;
+ *   3. a 512×512 matrix product, in GFLOP/s;
+ *   4. elementwise ops and reductions over 1M float32 elements.
+ *
+ * plus a small measurement behind engine/kernels/specialize.ts (per-dtype kernel copies).
+ *
+ * Run with `npm run bench:engine` (builds, then runs under `node --expose-gc`); arguments after
+ * `npm run bench:engine --` pass through: `--only mlp,scalar,matmul,elementwise,specialize` runs
+ * some workloads, `--rounds N` changes the number of timed rounds, `--samples` prints every sample.
+ * It prints a table and never fails on timings: it is a measurement, not a test. See bench/README.md.
+ */
+import * as os from 'node:os';
+import { autograd, np, npx, type NDArray } from 'gradlens';
+import { formatTable, gcExposed, measure, type Contender, type Measurement, type MeasureOptions } from './harness';
+import {
+  normalArray, plainAdd, plainAddRow, plainExp, plainMatmulIKJ, plainMax, plainMul, plainSum, plainSumAxis0,
+  plainSumAxis1, plainTanh, seededUniform, uniformArray, Value,
+} from './plain';
+import { initTfjs, tf, useBackend, type TfBackend } from './tfjs';
+
+// ---------------------------------------------------------------------------------------------
+// Command line.
+
+const WORKLOADS = ['mlp', 'scalar', 'matmul', 'elementwise', 'specialize'] as const;
+type WorkloadName = (typeof WORKLOADS)[number];
+
+function parseArgs(argv: readonly string[]): { only: Set<WorkloadName>; rounds: number | null; samples: boolean } {
+  let only = new Set<WorkloadName>(WORKLOADS);
+  let rounds: number | null = null;
+  let samples = false;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const value = (): string => {
+      const next = arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : argv[++i];
+      if (next === undefined) throw new Error(`${arg} needs a value`);
+      return next;
+    };
+    if (arg.startsWith('--only')) {
+      const names = value().split(',').map((s) => s.trim()).filter(Boolean);
+      for (const name of names) {
+        if (!(WORKLOADS as readonly string[]).includes(name)) throw new Error(`unknown workload '${name}' (known: ${WORKLOADS.join(', ')})`);
+      }
+      only = new Set(names as WorkloadName[]);
+    } else if (arg.startsWith('--rounds')) {
+      rounds = Number(value());
+      if (!Number.isInteger(rounds) || rounds < 1) throw new Error('--rounds needs a positive integer');
+    } else if (arg === '--samples') {
+      samples = true;
+    } else {
+      throw new Error(`unknown argument '${arg}' (use --only LIST, --rounds N, --samples)`);
+    }
+  }
+  return { only, rounds, samples };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reporting.
+
+type Unit = { kind: 'ms' } | { kind: 'perOp'; ops: number } | { kind: 'gflops'; flops: number };
+
+interface Target {
+  /** e.g. "faster than tfjs-cpu". */
+  text: string;
+  holds: (ours: Measurement, byName: ReadonlyMap<string, Measurement>) => boolean;
+}
+
+interface WorkloadResult {
+  title: string;
+  unit: Unit;
+  results: Measurement[];
+  /** Figures measured earlier on this machine, by contender, in the workload's unit. */
+  earlier?: Readonly<Record<string, string>>;
+  target?: Target;
+  /** The contender the ratios are taken against references for (default: ours). */
+  primary?: string;
+  /** Workloads of one group are printed without a blank line between them. */
+  group: WorkloadName;
+}
+
+/** About three significant digits. */
+function sig(x: number): string {
+  if (!Number.isFinite(x)) return String(x);
+  const a = Math.abs(x);
+  if (a >= 100) return x.toFixed(0);
+  if (a >= 10) return x.toFixed(1);
+  if (a >= 1) return x.toFixed(2);
+  return x.toPrecision(3);
+}
+
+function inUnit(ms: number, unit: Unit): string {
+  switch (unit.kind) {
+    case 'ms': return `${sig(ms)} ms`;
+    case 'perOp': return `${sig((ms * 1000) / unit.ops)} µs/op`;
+    case 'gflops': return `${sig(unit.flops / (ms * 1e6))} GFLOP/s`;
+  }
+}
+
+function ratio(x: number): string {
+  return `${x >= 10 ? x.toFixed(1) : x.toFixed(2)}×`;
+}
+
+const OURS = 'ours';
+
+interface TargetOutcome { workload: string; text: string; holds: boolean; detail: string }
+
+function report(workloads: readonly WorkloadResult[]): { table: string; outcomes: TargetOutcome[] } {
+  const rows: string[][] = [['workload', 'contender', 'median', 'min', 'ours/ref', 'earlier', 'target']];
+  let lastGroup = '';
+  const outcomes: TargetOutcome[] = [];
+  for (const w of workloads) {
+    if (lastGroup !== '' && w.group !== lastGroup) rows.push([]);
+    lastGroup = w.group;
+    const byName = new Map(w.results.map((m) => [m.name, m]));
+    const ours = byName.get(w.primary ?? OURS)!;
+    w.results.forEach((m, i) => {
+      let target = '';
+      if (m === ours && w.target !== undefined) {
+        const holds = w.target.holds(ours, byName);
+        target = `${w.target.text}: ${holds ? 'yes' : 'NO'}`;
+        outcomes.push({ workload: w.title, text: w.target.text, holds, detail: inUnit(ours.medianMs, w.unit) });
+      }
+      rows.push([
+        i === 0 ? w.title : '',
+        m.name,
+        inUnit(m.medianMs, w.unit),
+        inUnit(m.minMs, w.unit),
+        m === ours ? '' : ratio(ours.medianMs / m.medianMs),
+        w.earlier?.[m.name] ?? '',
+        target,
+      ]);
+    });
+  }
+  return { table: formatTable(rows, new Set([2, 3, 4, 5])), outcomes };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Checks: every contender of a workload must compute the same thing (reported, not asserted).
+
+function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  if (a.length !== b.length) return Infinity;
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
+  return m;
+}
+
+function maxAbs(a: ArrayLike<number>): number {
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]!));
+  return m;
+}
+
+/** max |a − b| relative to max |b|, over several arrays. */
+function relDiff(a: readonly ArrayLike<number>[], b: readonly ArrayLike<number>[]): number {
+  let d = 0;
+  let scale = 0;
+  a.forEach((x, i) => { d = Math.max(d, maxAbsDiff(x, b[i]!)); scale = Math.max(scale, maxAbs(b[i]!)); });
+  return scale === 0 ? d : d / scale;
+}
+
+const checks: string[] = [];
+function check(what: string, rel: number, tolerance: number): void {
+  checks.push(`${rel <= tolerance ? 'ok      ' : 'MISMATCH'} ${what}: max relative difference ${rel.toExponential(1)} (tolerance ${tolerance.toExponential(0)})`);
+}
+
+function flat(array: NDArray): Float32Array {
+  return Float32Array.from(array.toFlatArray());
+}
+
+function ndarray(data: Float32Array, shape: readonly number[]): NDArray {
+  return np.array(data).reshape(shape);
+}
+
+// ---------------------------------------------------------------------------------------------
+// 1. MLP training step.
+
+const MLP = { batch: 256, inputs: 784, hidden: 256, classes: 10 };
+
+interface MlpData { x: Float32Array; onehot: Float32Array; w1: Float32Array; b1: Float32Array; w2: Float32Array; b2: Float32Array }
+
+function mlpData(): MlpData {
+  const random = seededUniform(1);
+  const { batch, inputs, hidden, classes } = MLP;
+  const onehot = new Float32Array(batch * classes);
+  for (let r = 0; r < batch; r++) onehot[r * classes + Math.floor(random() * classes)] = 1;
+  return {
+    x: uniformArray(batch * inputs, 0, 1, random),
+    onehot,
+    w1: normalArray(inputs * hidden, Math.sqrt(2 / inputs), random),
+    b1: uniformArray(hidden, -0.1, 0.1, random),
+    w2: normalArray(hidden * classes, Math.sqrt(2 / hidden), random),
+    b2: uniformArray(classes, -0.1, 0.1, random),
+  };
+}
+
+/** Set while the checks run: the tfjs steps then also read their gradients back (untimed). */
+let collectGrads = false;
+
+type MlpStep = () => { loss: number; grads: () => Float32Array[] };
+
+/** Ours: loss = −Σ(onehot · logSoftmax(relu(x·W1 + b1)·W2 + b2)) / batch; backward fills W.grad. */
+function oursMlp(d: MlpData): MlpStep {
+  const { batch, inputs, hidden, classes } = MLP;
+  const x = ndarray(d.x, [batch, inputs]);
+  const onehot = ndarray(d.onehot, [batch, classes]);
+  const params = [ndarray(d.w1, [inputs, hidden]), ndarray(d.b1, [hidden]), ndarray(d.w2, [hidden, classes]), ndarray(d.b2, [classes])];
+  for (const p of params) p.attachGrad();
+  const [w1, b1, w2, b2] = params as [NDArray, NDArray, NDArray, NDArray];
+  return () => {
+    const loss = autograd.record(() => {
+      const h = npx.relu(np.add(np.matmul(x, w1), b1));
+      const logits = np.add(np.matmul(h, w2), b2);
+      const logp = npx.logSoftmax(logits, -1);
+      return np.multiply(np.sum(np.multiply(logp, onehot)), -1 / batch);
+    });
+    loss.backward();
+    return { loss: loss.item(), grads: () => params.map((p) => flat(p.grad!)) };
+  };
+}
+
+/** tfjs: the same loss through tf.variableGrads, every tensor disposed by tf.tidy. */
+async function tfjsMlp(d: MlpData, backend: TfBackend): Promise<MlpStep> {
+  await useBackend(backend);
+  const { batch, inputs, hidden, classes } = MLP;
+  const x = tf.tensor2d(d.x, [batch, inputs]);
+  const onehot = tf.tensor2d(d.onehot, [batch, classes]);
+  const w1 = tf.variable(tf.tensor2d(d.w1, [inputs, hidden]));
+  const b1 = tf.variable(tf.tensor1d(d.b1));
+  const w2 = tf.variable(tf.tensor2d(d.w2, [hidden, classes]));
+  const b2 = tf.variable(tf.tensor1d(d.b2));
+  const vars = [w1, b1, w2, b2];
+  return () => {
+    let grads: Float32Array[] = [];
+    const loss = tf.tidy(() => {
+      const result = tf.variableGrads(() => {
+        const h = tf.relu(tf.add(tf.matMul(x, w1), b1));
+        const logits = tf.add(tf.matMul(h, w2), b2);
+        const logp = tf.logSoftmax(logits);
+        return tf.mul(tf.sum(tf.mul(logp, onehot)), -1 / batch) as tf.Scalar;
+      }, vars);
+      if (collectGrads) grads = vars.map((v) => result.grads[v.name]!.dataSync() as Float32Array);
+      return result.value.dataSync()[0]!;
+    });
+    return { loss, grads: () => grads };
+  };
+}
+
+async function benchMlp(options: MeasureOptions): Promise<WorkloadResult> {
+  const d = mlpData();
+  const ours = oursMlp(d);
+  const cpu = await tfjsMlp(d, 'cpu');
+  const wasm = await tfjsMlp(d, 'wasm');
+
+  const reference = ours();
+  const expected = reference.grads();
+  for (const [name, step, backend] of [['tfjs-cpu', cpu, 'cpu'], ['tfjs-wasm', wasm, 'wasm']] as const) {
+    await useBackend(backend);
+    collectGrads = true;
+    const got = step();
+    collectGrads = false;
+    check(`MLP step, ours vs ${name} (loss ${reference.loss.toFixed(4)} vs ${got.loss.toFixed(4)}; dW1, db1, dW2, db2)`,
+      Math.max(relDiff(got.grads(), expected), Math.abs(got.loss - reference.loss) / Math.abs(reference.loss)), 1e-4);
+  }
+
+  const contenders: Contender[] = [
+    { name: OURS, run: () => ours().loss },
+    { name: 'tfjs-cpu', setup: () => useBackend('cpu'), run: () => cpu().loss },
+    { name: 'tfjs-wasm', setup: () => useBackend('wasm'), run: () => wasm().loss },
+  ];
+  return {
+    group: 'mlp',
+    title: 'MLP step 784-256-10, batch 256 (fwd+bwd)',
+    unit: { kind: 'ms' },
+    results: await measure(contenders, options),
+    earlier: { 'tfjs-cpu': '266 ms', 'tfjs-wasm': '55 ms' },
+    target: { text: 'faster than tfjs-cpu', holds: (ours, by) => ours.medianMs < by.get('tfjs-cpu')!.medianMs },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// 2. A graph of 10,000 scalar ops: 2,500 residual steps acc = tanh(acc·w + x) + acc, with 50
+// weights w and 50 inputs x (all with gradients) reused in turn.
+
+const SCALAR = { steps: 2500, opsPerStep: 4, leaves: 50 };
+const SCALAR_OPS = SCALAR.steps * SCALAR.opsPerStep;
+
+function scalarLeaves(): { w: number[]; x: number[] } {
+  const random = seededUniform(2);
+  const w = Array.from({ length: SCALAR.leaves }, () => Math.fround(-1 + 2 * random()));
+  const x = Array.from({ length: SCALAR.leaves }, () => Math.fround(-1 + 2 * random()));
+  return { w, x };
+}
+
+type ScalarRun = () => { value: number; grads: () => number[] };
+
+function oursScalar(leaves: { w: number[]; x: number[] }): ScalarRun {
+  const w = leaves.w.map((v) => np.array(v));
+  const x = leaves.x.map((v) => np.array(v));
+  for (const leaf of [...w, ...x]) leaf.attachGrad();
+  const { steps, leaves: n } = SCALAR;
+  return () => {
+    const out = autograd.record(() => {
+      let acc = x[0]!;
+      for (let i = 0; i < steps; i++) acc = np.tanh(acc.mul(w[i % n]!).add(x[(i + 1) % n]!)).add(acc);
+      return acc;
+    });
+    out.backward();
+    return { value: out.item(), grads: () => [...w, ...x].map((leaf) => leaf.grad!.item()) };
+  };
+}
+
+function plainScalar(leaves: { w: number[]; x: number[] }): ScalarRun {
+  const w = leaves.w.map((v) => new Value(v));
+  const x = leaves.x.map((v) => new Value(v));
+  const all = [...w, ...x];
+  const { steps, leaves: n } = SCALAR;
+  return () => {
+    for (const leaf of all) leaf.grad = 0;
+    let acc = x[0]!;
+    for (let i = 0; i < steps; i++) acc = acc.mul(w[i % n]!).add(x[(i + 1) % n]!).tanh().add(acc);
+    acc.backward();
+    return { value: acc.data, grads: () => all.map((leaf) => leaf.grad) };
+  };
+}
+
+async function tfjsScalar(leaves: { w: number[]; x: number[] }, backend: TfBackend): Promise<ScalarRun> {
+  await useBackend(backend);
+  const w = leaves.w.map((v) => tf.variable(tf.scalar(v)));
+  const x = leaves.x.map((v) => tf.variable(tf.scalar(v)));
+  const all = [...w, ...x];
+  const { steps, leaves: n } = SCALAR;
+  return () => {
+    let grads: number[] = [];
+    const value = tf.tidy(() => {
+      const result = tf.variableGrads(() => {
+        let acc: tf.Tensor = x[0]!;
+        for (let i = 0; i < steps; i++) acc = tf.add(tf.tanh(tf.add(tf.mul(acc, w[i % n]!), x[(i + 1) % n]!)), acc);
+        return acc as tf.Scalar;
+      }, all);
+      if (collectGrads) grads = all.map((v) => result.grads[v.name]!.dataSync()[0]!);
+      return result.value.dataSync()[0]!;
+    });
+    return { value, grads: () => grads };
+  };
+}
+
+async function benchScalar(options: MeasureOptions): Promise<WorkloadResult> {
+  const leaves = scalarLeaves();
+  const ours = oursScalar(leaves);
+  const plain = plainScalar(leaves);
+  const cpu = await tfjsScalar(leaves, 'cpu');
+
+  // The graph really has 10,000 recorded ops.
+  const probe = autograd.record(() => {
+    const w = leaves.w.map((v) => np.array(v));
+    const x = leaves.x.map((v) => np.array(v));
+    for (const leaf of [...w, ...x]) leaf.attachGrad();
+    let acc = x[0]!;
+    for (let i = 0; i < SCALAR.steps; i++) acc = np.tanh(acc.mul(w[i % SCALAR.leaves]!).add(x[(i + 1) % SCALAR.leaves]!)).add(acc);
+    return acc;
+  });
+  const nodes = autograd.countNodes(probe);
+  if (nodes !== SCALAR_OPS) checks.push(`MISMATCH scalar graph: ${nodes} recorded ops, expected ${SCALAR_OPS}`);
+
+  const expected = plain();
+  const got = ours();
+  check(`scalar graph, ours (float32) vs plain JS (float64) (output ${got.value.toFixed(4)} vs ${expected.value.toFixed(4)}; 100 leaf gradients)`,
+    relDiff([[got.value, ...got.grads()]], [[expected.value, ...expected.grads()]]), 1e-3);
+  await useBackend('cpu');
+  collectGrads = true;
+  const tfGot = cpu();
+  collectGrads = false;
+  check(`scalar graph, tfjs-cpu vs plain JS (output ${tfGot.value.toFixed(4)})`,
+    relDiff([[tfGot.value, ...tfGot.grads()]], [[expected.value, ...expected.grads()]]), 1e-3);
+
+  const contenders: Contender[] = [
+    { name: OURS, run: () => ours().value },
+    { name: 'tfjs-cpu', setup: () => useBackend('cpu'), run: () => cpu().value },
+    { name: 'plain JS', run: () => plain().value },
+  ];
+  return {
+    group: 'scalar',
+    title: 'scalar graph, 10,000 ops (fwd+bwd)',
+    unit: { kind: 'perOp', ops: SCALAR_OPS },
+    results: await measure(contenders, options),
+    earlier: { 'tfjs-cpu': '15.7 µs/op', 'plain JS': '1.04 µs/op' },
+    target: { text: '≤ 2 µs/op', holds: (ours) => (ours.medianMs * 1000) / SCALAR_OPS <= 2 },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// 3. matmul 512×512.
+
+const MATMUL_N = 512;
+
+/** tfjs ops compute eagerly: the product exists when matMul returns; then its memory is freed. */
+function disposeAfter(result: tf.Tensor): number {
+  result.dispose();
+  return result.size;
+}
+
+async function benchMatmul(options: MeasureOptions): Promise<WorkloadResult> {
+  const n = MATMUL_N;
+  const random = seededUniform(3);
+  const a = normalArray(n * n, 1, random);
+  const b = normalArray(n * n, 1, random);
+  const A = ndarray(a, [n, n]);
+  const B = ndarray(b, [n, n]);
+  const tensors = async (backend: TfBackend) => {
+    await useBackend(backend);
+    return [tf.tensor2d(a, [n, n]), tf.tensor2d(b, [n, n])] as const;
+  };
+  const [cpuA, cpuB] = await tensors('cpu');
+  const [wasmA, wasmB] = await tensors('wasm');
+  const tfMatmul = (x: tf.Tensor2D, y: tf.Tensor2D) => tf.tidy(() => tf.matMul(x, y).dataSync());
+
+  const expected = plainMatmulIKJ(a, b, n);
+  check('matmul, ours vs plain i-k-j loop', relDiff([flat(np.matmul(A, B))], [expected]), 1e-5);
+  await useBackend('cpu');
+  check('matmul, tfjs-cpu vs plain i-k-j loop', relDiff([tfMatmul(cpuA, cpuB)], [expected]), 1e-5);
+  await useBackend('wasm');
+  check('matmul, tfjs-wasm vs plain i-k-j loop', relDiff([tfMatmul(wasmA, wasmB)], [expected]), 1e-5);
+
+  const contenders: Contender[] = [
+    { name: OURS, run: () => np.matmul(A, B) },
+    { name: 'tfjs-cpu', setup: () => useBackend('cpu'), run: () => disposeAfter(tf.matMul(cpuA, cpuB)) },
+    { name: 'tfjs-wasm', setup: () => useBackend('wasm'), run: () => disposeAfter(tf.matMul(wasmA, wasmB)) },
+    { name: 'plain i-k-j', run: () => plainMatmulIKJ(a, b, n) },
+  ];
+  return {
+    group: 'matmul',
+    title: 'matmul 512×512 · 512×512',
+    unit: { kind: 'gflops', flops: 2 * n * n * n },
+    results: await measure(contenders, options),
+    earlier: { 'tfjs-cpu': '0.93 GFLOP/s', 'tfjs-wasm': '28 GFLOP/s' },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// 4. Elementwise ops and reductions, 1M float32 elements, against plain typed-array loops.
+
+const ROWS = 1000;
+const COLS = 1000;
+
+async function benchElementwise(options: MeasureOptions): Promise<WorkloadResult[]> {
+  const random = seededUniform(4);
+  const a = uniformArray(ROWS * COLS, -2, 2, random);
+  const b = uniformArray(ROWS * COLS, -2, 2, random);
+  const row = uniformArray(COLS, -2, 2, random);
+  const A = ndarray(a, [ROWS, COLS]);
+  const B = ndarray(b, [ROWS, COLS]);
+  const R = ndarray(row, [COLS]);
+  const cases: { title: string; ours: () => NDArray; plain: () => Float32Array }[] = [
+    { title: 'add [1000,1000] + [1000,1000]', ours: () => np.add(A, B), plain: () => plainAdd(a, b) },
+    { title: 'mul [1000,1000] · [1000,1000]', ours: () => np.multiply(A, B), plain: () => plainMul(a, b) },
+    { title: 'exp [1000,1000]', ours: () => np.exp(A), plain: () => plainExp(a) },
+    { title: 'tanh [1000,1000]', ours: () => np.tanh(A), plain: () => plainTanh(a) },
+    { title: 'add [1000,1000] + [1000] (broadcast)', ours: () => np.add(A, R), plain: () => plainAddRow(a, row, ROWS, COLS) },
+    { title: 'sum [1000,1000], all', ours: () => np.sum(A), plain: () => plainSum(a) },
+    { title: 'sum [1000,1000], axis 0', ours: () => np.sum(A, 0), plain: () => plainSumAxis0(a, ROWS, COLS) },
+    { title: 'sum [1000,1000], axis 1', ours: () => np.sum(A, 1), plain: () => plainSumAxis1(a, ROWS, COLS) },
+    { title: 'max [1000,1000], all', ours: () => np.max(A), plain: () => plainMax(a) },
+  ];
+  let worst = 0;
+  for (const c of cases) worst = Math.max(worst, relDiff([flat(c.ours())], [c.plain()]));
+  check(`elementwise and reductions, ours vs plain loops (${cases.length} cases)`, worst, 1e-5);
+
+  const out: WorkloadResult[] = [];
+  for (const c of cases) {
+    progress(`  ${c.title}`);
+    out.push({
+      group: 'elementwise',
+      title: c.title,
+      unit: { kind: 'ms' },
+      results: await measure([{ name: OURS, run: c.ours }, { name: 'plain loop', run: c.plain }], options),
+      target: { text: '≤ 1.5× plain', holds: (ours, by) => ours.medianMs <= 1.5 * by.get('plain loop')!.medianMs },
+    });
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// 5. Why kernels are specialised per dtype (engine/kernels/specialize.ts): one copy of a loop that
+// only ever sees Float32Array against another copy of the same source that has also been fed
+// Float64Array, as a single shared kernel would be. Kernels only (outputs preallocated), float32
+// data, 1M elements. Informational, no target.
+
+const KERNELS = {
+  'add, out[i] = a[i] + b[i]': `(a, b, out) => { for (let i = 0; i < out.length; i++) out[i] = a[i] + b[i]; return out; }`,
+  'dot, four partial sums': `(a, b, out) => {
+    let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    for (let i = 0; i < a.length; i += 4) { s0 += a[i] * b[i]; s1 += a[i + 1] * b[i + 1]; s2 += a[i + 2] * b[i + 2]; s3 += a[i + 3] * b[i + 3]; }
+    out[0] = s0 + s1 + s2 + s3;
+    return out;
+  }`,
+} as const;
+
+type Kernel = (a: Float32Array | Float64Array, b: Float32Array | Float64Array, out: Float32Array | Float64Array) => unknown;
+
+/** A fresh compiled copy of `source` (what specialize.ts makes per dtype). */
+function compileKernel(source: string): Kernel {
+  return new Function(`"use strict"; return (${source});`)() as Kernel;
+}
+
+async function benchSpecialize(options: MeasureOptions): Promise<WorkloadResult[]> {
+  const random = seededUniform(5);
+  const a = uniformArray(ROWS * COLS, -2, 2, random);
+  const b = uniformArray(ROWS * COLS, -2, 2, random);
+  const out = new Float32Array(ROWS * COLS);
+  const a64 = Float64Array.from(a);
+  const b64 = Float64Array.from(b);
+  const out64 = new Float64Array(ROWS * COLS);
+  const results: WorkloadResult[] = [];
+  for (const [title, source] of Object.entries(KERNELS)) {
+    progress(`  ${title}`);
+    const own = compileKernel(source);
+    const shared = compileKernel(source);
+    // Both element types reach the shared copy while it warms up.
+    for (let i = 0; i < 20; i++) { own(a, b, out); shared(a, b, out); shared(a64, b64, out64); }
+    results.push({
+      group: 'specialize',
+      title: `kernel: ${title}`,
+      unit: { kind: 'ms' },
+      primary: 'float32 copy',
+      results: await measure([
+        { name: 'float32 copy', run: () => own(a, b, out) },
+        { name: 'shared copy', run: () => shared(a, b, out) },
+      ], options),
+    });
+  }
+  return results;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+function progress(message: string): void {
+  process.stderr.write(`${message}\n`);
+}
+
+async function main(): Promise<void> {
+  const { only, rounds, samples: showSamples } = parseArgs(process.argv.slice(2));
+  const started = performance.now();
+  const cpus = os.cpus();
+  console.log('GradLens engine benchmark');
+  console.log(`machine: ${cpus[0]?.model ?? 'unknown CPU'}, ${cpus.length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB; ${os.type()} ${os.release()} ${os.arch()}`);
+  console.log(`runtime: Node.js ${process.version} (V8 ${process.versions.v8}); ${new Date().toISOString()}`);
+  const tfjsInfo = await initTfjs();
+  console.log(`references: ${tfjsInfo}; plain JavaScript written in bench/plain.ts`);
+  if (!gcExposed) console.log('note: run with node --expose-gc so that garbage is collected between samples');
+
+  const r = (n: number) => rounds ?? n;
+  const workloads: WorkloadResult[] = [];
+  if (only.has('mlp')) {
+    progress('MLP step…');
+    workloads.push(await benchMlp({ rounds: r(9), sampleMs: 150, warmupMs: 600, minWarmupCalls: 3 }));
+  }
+  if (only.has('scalar')) {
+    progress('scalar graph…');
+    workloads.push(await benchScalar({ rounds: r(9), sampleMs: 300, warmupMs: 600, minWarmupCalls: 3 }));
+  }
+  if (only.has('matmul')) {
+    progress('matmul…');
+    workloads.push(await benchMatmul({ rounds: r(7), sampleMs: 100, warmupMs: 400, minWarmupCalls: 2 }));
+  }
+  if (only.has('elementwise')) {
+    progress('elementwise and reductions…');
+    workloads.push(...await benchElementwise({ rounds: r(11), sampleMs: 50, warmupMs: 150, minWarmupCalls: 5 }));
+  }
+  if (only.has('specialize')) {
+    progress('kernel specialisation…');
+    workloads.push(...await benchSpecialize({ rounds: r(11), sampleMs: 50, warmupMs: 150, minWarmupCalls: 5 }));
+  }
+
+  console.log('');
+  console.log('checks (every contender computes the same values; not timings):');
+  for (const line of checks) console.log(`  ${line}`);
+  console.log('');
+  if (showSamples) {
+    console.log('samples (one per round, in round order; calls per sample in brackets):');
+    for (const w of workloads) {
+      for (const m of w.results) console.log(`  ${w.title} | ${m.name} [${m.calls}]: ${m.samples.map((x) => inUnit(x, w.unit)).join(', ')}`);
+    }
+    console.log('');
+  }
+  const { table, outcomes } = report(workloads);
+  console.log(table);
+  console.log('');
+  console.log('median/min: over the timed rounds, each round running every contender once (interleaved, rotating order),');
+  console.log('  each sample the mean of a batch of calls. For GFLOP/s, "min" is the rate of the fastest sample.');
+  console.log('ours/ref: our median time ÷ the reference\'s median time (< 1: ours is faster); in the kernel rows,');
+  console.log('  the float32-only copy ÷ the copy shared with float64.');
+  console.log('earlier: the reference figures measured on this machine before, from the issue.');
+  const missed = outcomes.filter((o) => !o.holds);
+  console.log('');
+  if (outcomes.length === 0) console.log('targets: none among the selected workloads');
+  else console.log(`targets: ${outcomes.length - missed.length} of ${outcomes.length} hold${missed.length > 0 ? `; missed: ${missed.map((o) => `${o.workload} (${o.text}, ${o.detail})`).join('; ')}` : ''}`);
+  console.log(`total time: ${((performance.now() - started) / 1000).toFixed(1)} s`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
