@@ -28,7 +28,7 @@ suite('the gradlens command', function () {
     assert.equal(trace.run.seed, 3);
     assert.match(result.stderr, /gradlens: traced loop\.ts in \d+ ms \(exit code 0\)/);
     assert.match(result.stderr, /recordings {7}1\n {2}nodes {12}11 \(10 ops, 1 leaves\)\n {2}backward passes {2}1\n {2}graph breaks {5}0\n {2}anomalies {8}0/);
-    assert.match(result.stderr, /final gradients:\n {2}x\.grad {2}\(loop\.ts:4\)\n {6}array\(0\.35270795\)/);
+    assert.match(result.stderr, /final gradients:\n {2}x\.grad {2}\(loop\.ts:4\)\n {6}array\(0\.3527079\)/);
     assert.match(result.stderr, /trace written to loop\.ts\.gradlens\.json \(\d+\.\d KB\)/);
   });
 
