@@ -15,13 +15,16 @@
  * It prints a table and never fails on timings: it is a measurement, not a test. See bench/README.md.
  */
 import * as os from 'node:os';
-import { autograd, np, npx, type NDArray } from 'gradlens';
+import { autograd, np, type NDArray } from 'gradlens';
 import { formatTable, gcExposed, measure, type Contender, type Measurement, type MeasureOptions } from './harness';
 import {
   normalArray, plainAdd, plainAddRow, plainExp, plainMatmulIKJ, plainMax, plainMul, plainSum, plainSumAxis0,
   plainSumAxis1, plainTanh, seededUniform, uniformArray, Value,
 } from './plain';
 import { initTfjs, tf, useBackend, type TfBackend } from './tfjs';
+import {
+  flat, MLP, mlpData, ndarray, oursMlp, oursScalar, SCALAR, SCALAR_OPS, scalarLeaves, type MlpData, type MlpStep, type ScalarRun,
+} from './workloads';
 
 // ---------------------------------------------------------------------------------------------
 // Command line.
@@ -167,60 +170,11 @@ function check(what: string, rel: number, tolerance: number): void {
   checks.push(`${rel <= tolerance ? 'ok      ' : 'MISMATCH'} ${what}: max relative difference ${rel.toExponential(1)} (tolerance ${tolerance.toExponential(0)})`);
 }
 
-function flat(array: NDArray): Float32Array {
-  return Float32Array.from(array.toFlatArray());
-}
-
-function ndarray(data: Float32Array, shape: readonly number[]): NDArray {
-  return np.array(data).reshape(shape);
-}
-
 // ---------------------------------------------------------------------------------------------
 // 1. MLP training step.
 
-const MLP = { batch: 256, inputs: 784, hidden: 256, classes: 10 };
-
-interface MlpData { x: Float32Array; onehot: Float32Array; w1: Float32Array; b1: Float32Array; w2: Float32Array; b2: Float32Array }
-
-function mlpData(): MlpData {
-  const random = seededUniform(1);
-  const { batch, inputs, hidden, classes } = MLP;
-  const onehot = new Float32Array(batch * classes);
-  for (let r = 0; r < batch; r++) onehot[r * classes + Math.floor(random() * classes)] = 1;
-  return {
-    x: uniformArray(batch * inputs, 0, 1, random),
-    onehot,
-    w1: normalArray(inputs * hidden, Math.sqrt(2 / inputs), random),
-    b1: uniformArray(hidden, -0.1, 0.1, random),
-    w2: normalArray(hidden * classes, Math.sqrt(2 / hidden), random),
-    b2: uniformArray(classes, -0.1, 0.1, random),
-  };
-}
-
 /** Set while the checks run: the tfjs steps then also read their gradients back (untimed). */
 let collectGrads = false;
-
-type MlpStep = () => { loss: number; grads: () => Float32Array[] };
-
-/** Ours: loss = −Σ(onehot · logSoftmax(relu(x·W1 + b1)·W2 + b2)) / batch; backward fills W.grad. */
-function oursMlp(d: MlpData): MlpStep {
-  const { batch, inputs, hidden, classes } = MLP;
-  const x = ndarray(d.x, [batch, inputs]);
-  const onehot = ndarray(d.onehot, [batch, classes]);
-  const params = [ndarray(d.w1, [inputs, hidden]), ndarray(d.b1, [hidden]), ndarray(d.w2, [hidden, classes]), ndarray(d.b2, [classes])];
-  for (const p of params) p.attachGrad();
-  const [w1, b1, w2, b2] = params as [NDArray, NDArray, NDArray, NDArray];
-  return () => {
-    const loss = autograd.record(() => {
-      const h = npx.relu(np.add(np.matmul(x, w1), b1));
-      const logits = np.add(np.matmul(h, w2), b2);
-      const logp = npx.logSoftmax(logits, -1);
-      return np.multiply(np.sum(np.multiply(logp, onehot)), -1 / batch);
-    });
-    loss.backward();
-    return { loss: loss.item(), grads: () => params.map((p) => flat(p.grad!)) };
-  };
-}
 
 /** tfjs: the same loss through tf.variableGrads, every tensor disposed by tf.tidy. */
 async function tfjsMlp(d: MlpData, backend: TfBackend): Promise<MlpStep> {
@@ -284,34 +238,6 @@ async function benchMlp(options: MeasureOptions): Promise<WorkloadResult> {
 // ---------------------------------------------------------------------------------------------
 // 2. A graph of 10,000 scalar ops: 2,500 residual steps acc = tanh(acc·w + x) + acc, with 50
 // weights w and 50 inputs x (all with gradients) reused in turn.
-
-const SCALAR = { steps: 2500, opsPerStep: 4, leaves: 50 };
-const SCALAR_OPS = SCALAR.steps * SCALAR.opsPerStep;
-
-function scalarLeaves(): { w: number[]; x: number[] } {
-  const random = seededUniform(2);
-  const w = Array.from({ length: SCALAR.leaves }, () => Math.fround(-1 + 2 * random()));
-  const x = Array.from({ length: SCALAR.leaves }, () => Math.fround(-1 + 2 * random()));
-  return { w, x };
-}
-
-type ScalarRun = () => { value: number; grads: () => number[] };
-
-function oursScalar(leaves: { w: number[]; x: number[] }): ScalarRun {
-  const w = leaves.w.map((v) => np.array(v));
-  const x = leaves.x.map((v) => np.array(v));
-  for (const leaf of [...w, ...x]) leaf.attachGrad();
-  const { steps, leaves: n } = SCALAR;
-  return () => {
-    const out = autograd.record(() => {
-      let acc = x[0]!;
-      for (let i = 0; i < steps; i++) acc = np.tanh(acc.mul(w[i % n]!).add(x[(i + 1) % n]!)).add(acc);
-      return acc;
-    });
-    out.backward();
-    return { value: out.item(), grads: () => [...w, ...x].map((leaf) => leaf.grad!.item()) };
-  };
-}
 
 function plainScalar(leaves: { w: number[]; x: number[] }): ScalarRun {
   const w = leaves.w.map((v) => new Value(v));

@@ -73,7 +73,7 @@ const targets = {
   async bench() {
     // tfjs (a reference in the engine benchmark) must come from its ES-module build: through the
     // CommonJS entry, register_all_gradients registers gradients in a second copy of tfjs-core.
-    await build({ ...nodeProgram, entryPoints: findFiles('bench', '.bench.ts'), mainFields: ['module', 'main'] });
+    await build({ ...nodeProgram, entryPoints: findFiles('bench', '.bench.ts'), mainFields: ['module', 'main'], external: ['esbuild'] });
   },
 };
 

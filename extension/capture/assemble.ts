@@ -8,8 +8,9 @@ import { dirname, resolve } from 'node:path';
 import {
   TRACE_FORMAT, TRACE_VERSION, type BackwardPass, type Recording, type RunInfo, type Source, type Trace, type TraceNode,
 } from '../../webview/protocol/trace';
-import type { JournalRecord, MappedPosition, RawSite } from './journal';
+import type { JournalRecord, JournalStep, MappedPosition, RawSite } from './journal';
 import { SourceMap } from './sourcemap';
+import { expand } from './tensor';
 
 /** Reads lines of the user's files, once per file. */
 class SourceTexts {
@@ -95,6 +96,7 @@ export function assembleTrace({ records, resolver, run }: AssembleOptions): Trac
     anomalies: [],
   };
   const recordings = new Map<number, Recording>();
+  const steps = new Map<number, JournalStep[]>();
   const iterations = new Map<string, number>();
 
   for (const record of records) {
@@ -108,13 +110,13 @@ export function assembleTrace({ records, resolver, run }: AssembleOptions): Trac
         rawSites.set(record.id, { file: record.file, line: record.line, column: record.column, ...(record.fn ? { fn: record.fn } : {}) });
         break;
       case 'node': {
-        const { site, ...node } = record.node;
+        const { site, value, ...node } = record.node;
         const src = source(site);
         // Per position and op: a JavaScript number that an op turns into a constant shares its place.
         const key = `${src ? `${src.file}:${src.line}:${src.column}` : '?'}:${node.kind}:${node.op}`;
         const iteration = iterations.get(key) ?? 0;
         iterations.set(key, iteration + 1);
-        const full: TraceNode = { ...node, source: src, iteration };
+        const full: TraceNode = { ...node, source: src, iteration, value: expand(value) };
         trace.nodes[node.id] = full;
         if (node.recordingId !== null) recordings.get(node.recordingId)?.nodes.push(node.id);
         break;
@@ -133,9 +135,25 @@ export function assembleTrace({ records, resolver, run }: AssembleOptions): Trac
         }
         break;
       }
+      case 'step': {
+        const list = steps.get(record.pass) ?? [];
+        list.push(record.step);
+        steps.set(record.pass, list);
+        break;
+      }
       case 'pass': {
-        const { site, ...pass } = record.pass;
-        trace.backwardPasses.push({ ...pass, source: source(site) });
+        const { site, headGrads, leafGrads, ...pass } = record.pass;
+        trace.backwardPasses.push({
+          ...pass,
+          source: source(site),
+          headGrads: headGrads.map(expand),
+          steps: (steps.get(pass.id) ?? []).map(([node, upstream, contributions]) => ({
+            node,
+            upstream: expand(upstream),
+            contributions: contributions.map(([input, index, grad]) => ({ input, index, grad: expand(grad) })),
+          })),
+          leafGrads: leafGrads.map(({ grad, after, ...leaf }) => ({ ...leaf, grad: expand(grad), ...(after ? { after: expand(after) } : {}) })),
+        });
         break;
       }
       case 'break': {

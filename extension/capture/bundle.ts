@@ -4,8 +4,15 @@
  * engine build that the capture instruments (so the program and the recorder share one engine).
  */
 import type { BuildFailure, Message, Plugin } from 'esbuild';
+import { writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { applyInsertions, lineShifts, siteMarkers } from './instrument';
+import { shiftSourceMap, type RawSourceMap } from './sourcemap';
+
+import { SITES_SYMBOL } from './env';
+
+const SITES_VARIABLE = '__gradlensSites';
 
 export interface BuildProblem {
   message: string;
@@ -36,10 +43,11 @@ function gradlensPlugin(enginePath: string): Plugin {
  * the program's own folder, and `__filename`, `__dirname` and `import.meta.url` name the program,
  * not the bundle (so files next to it can be read).
  */
-function banner(entry: string): string {
+function banner(entry: string, markers: boolean): string {
   return [
     "import { createRequire as __gradlensCreateRequire } from 'node:module';",
     `const require = __gradlensCreateRequire(${JSON.stringify(pathToFileURL(entry).href)});`,
+    ...(markers ? [`const ${SITES_VARIABLE} = globalThis[Symbol.for(${JSON.stringify(SITES_SYMBOL)})] ?? new Int32Array(2);`] : []),
   ].join('\n');
 }
 
@@ -54,10 +62,15 @@ function problem(message: Message): BuildProblem {
   };
 }
 
-export async function bundleProgram(entry: string, outfile: string, enginePath: string): Promise<BundleResult> {
+/**
+ * Bundles `entry` into `outfile` (with `outfile.map`). With `markers`, every statement of the
+ * bundle records itself for the capture's site cache (instrument.ts).
+ */
+export async function bundleProgram(entry: string, outfile: string, enginePath: string, markers = false): Promise<BundleResult> {
   const esbuild = await import('esbuild');
   try {
-    await esbuild.build({
+    const result = await esbuild.build({
+      write: false,
       entryPoints: [entry],
       outfile,
       bundle: true,
@@ -67,7 +80,7 @@ export async function bundleProgram(entry: string, outfile: string, enginePath: 
       sourcemap: 'linked',
       sourcesContent: false,
       logLevel: 'silent',
-      banner: { js: banner(entry) },
+      banner: { js: banner(entry, markers) },
       define: {
         __filename: JSON.stringify(entry),
         __dirname: JSON.stringify(dirname(entry)),
@@ -75,7 +88,18 @@ export async function bundleProgram(entry: string, outfile: string, enginePath: 
       },
       plugins: [gradlensPlugin(enginePath)],
     });
-    return { ok: true, outfile, mapFile: `${outfile}.map` };
+    const mapFile = `${outfile}.map`;
+    let code = result.outputFiles.find((file) => file.path.endsWith('.mjs'))!.text;
+    let map = JSON.parse(result.outputFiles.find((file) => file.path.endsWith('.map'))!.text) as RawSourceMap;
+    if (markers) {
+      const bannerEnd = code.indexOf(SITES_VARIABLE) + 1;
+      const insertions = siteMarkers(code, SITES_VARIABLE).filter((insertion) => insertion.offset > bannerEnd);
+      map = shiftSourceMap(map, lineShifts(code, insertions));
+      code = applyInsertions(code, insertions);
+    }
+    writeFileSync(outfile, code);
+    writeFileSync(mapFile, JSON.stringify(map));
+    return { ok: true, outfile, mapFile };
   } catch (error) {
     const failure = error as Partial<BuildFailure>;
     if (Array.isArray(failure.errors) && failure.errors.length > 0) return { ok: false, problems: failure.errors.map(problem) };

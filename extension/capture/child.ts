@@ -7,7 +7,7 @@ import { dirname, join, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type * as Engine from 'gradlens';
 import { SiteLocator } from './callsite';
-import { ENV } from './env';
+import { ENV, SITES_SYMBOL } from './env';
 import type { MappedPosition } from './journal';
 import { JournalWriter } from './journal-writer';
 import { Recorder } from './recorder';
@@ -53,10 +53,13 @@ function start(): void {
   const journal = new JournalWriter(journalPath);
   const maxElements = Number(process.env[ENV.maxElements]) || 1024;
   journal.write({ t: 'start', engineVersion: engine.version, seed, maxElements });
-  const locator = new SiteLocator([bundle, pathToFileURL(bundle).href], (id, site) => journal.write({ t: 'site', id, ...site }));
+  // The statement markers of the instrumented program write here (bundle.ts, instrument.ts).
+  const markers = new Int32Array(2);
+  (globalThis as Record<symbol, unknown>)[Symbol.for(SITES_SYMBOL)] = markers;
+  const locator = new SiteLocator([bundle, pathToFileURL(bundle).href], (id, site) => journal.write({ t: 'site', id, ...site }), markers);
   const recorder = new Recorder({
     maxElements,
-    locate: () => locator.locate(),
+    locate: (kind) => locator.locate(kind),
     write: (record) => journal.write(record),
     flush: () => journal.flush(),
   });

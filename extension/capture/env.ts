@@ -9,3 +9,6 @@ export const ENV = {
   seed: 'GRADLENS_SEED',
   maxElements: 'GRADLENS_MAX_ELEMENTS',
 } as const;
+
+/** The shared Int32Array the instrumented program's statement markers write to (instrument.ts). */
+export const SITES_SYMBOL = 'gradlens.sites';

@@ -2,7 +2,7 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
 import type { JournalRecord } from './journal';
 
-const FLUSH_BYTES = 1 << 20;
+const FLUSH_BYTES = 1 << 16; // small batches: pending lines are garbage the collector would otherwise copy
 const FLUSH_MS = 100;
 
 export class JournalWriter {

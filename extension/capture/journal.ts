@@ -7,8 +7,9 @@
  * the runner maps them back to the user's files through the bundle's source map.
  */
 import type {
-  Anomaly, BackwardPass, GraphBreak, NodeId, Recording, TraceNode,
+  Anomaly, BackwardPass, GraphBreak, LeafGrad, NodeId, Recording, TraceNode,
 } from '../../webview/protocol/trace';
+import type { JournalTensor } from './tensor';
 
 export interface RawSite {
   /** The generated file (the bundle) as the stack names it (a path or a file: URL). */
@@ -21,8 +22,15 @@ export interface RawSite {
 /** A record with its `source` replaced by a site id (null: no user frame was found). */
 export type WithSite<T> = Omit<T, 'source'> & { site: number | null };
 
-export type JournalNode = Omit<WithSite<TraceNode>, 'iteration' | 'grad'>;
-export type JournalPass = WithSite<BackwardPass>;
+// Tensors travel compactly (see tensor.ts); steps as tuples: the bulk of a trace is steps.
+export type JournalNode = Omit<WithSite<TraceNode>, 'iteration' | 'grad' | 'value'> & { value: JournalTensor };
+export type JournalStep = [node: NodeId, upstream: JournalTensor, contributions: [input: NodeId, index: number, grad: JournalTensor][]];
+export type JournalLeafGrad = Omit<LeafGrad, 'grad' | 'after'> & { grad: JournalTensor; after?: JournalTensor };
+/** A pass without its steps: they are journaled one by one as they happen (`step` records). */
+export type JournalPass = Omit<WithSite<BackwardPass>, 'steps' | 'headGrads' | 'leafGrads'> & {
+  headGrads: JournalTensor[];
+  leafGrads: JournalLeafGrad[];
+};
 export type JournalBreak = WithSite<GraphBreak>;
 export type JournalAnomaly = WithSite<Anomaly>;
 
@@ -39,6 +47,7 @@ export type JournalRecord =
   | { t: 'node'; node: JournalNode }
   | { t: 'recordingStart'; id: number; site: number | null; trainMode: boolean }
   | { t: 'recordingEnd'; id: number; outputs: NodeId[] }
+  | { t: 'step'; pass: number; step: JournalStep }
   | { t: 'pass'; pass: JournalPass }
   | { t: 'break'; graphBreak: JournalBreak }
   | { t: 'anomaly'; anomaly: JournalAnomaly }

@@ -9,14 +9,14 @@ import type {
   BackwardEndEvent, BackwardStartEvent, BackwardStepEvent, EngineObserver, GraphBreakEvent, NDArray,
   OpEvent, ScopeEvent, TapeNode,
 } from 'gradlens';
-import type { NodeId, NodeKind, Tensor, TensorStats } from '../../webview/protocol/trace';
+import type { NodeId, NodeKind, TensorStats } from '../../webview/protocol/trace';
 import type { JournalNode, JournalPass, JournalRecord } from './journal';
-import { hasNonFinite, statsOf, summarise } from './tensor';
+import { compact, lastSummary, statsOf, type JournalTensor } from './tensor';
 
 export interface RecorderOptions {
   maxElements: number;
-  /** The site id of the user's current line (see SiteLocator). */
-  locate(): number | null;
+  /** The site id of the user's current line (see SiteLocator); `kind` names the event. */
+  locate(kind: string): number | null;
   write(record: JournalRecord): void;
   /** Called at natural boundaries (end of a recording, of a backward pass). */
   flush(): void;
@@ -55,7 +55,7 @@ export class Recorder {
   constructor(private readonly options: RecorderOptions) {
     this.observer = {
       op: (event) => this.onOp(event),
-      created: (array, how) => { this.created.set(array, { how, site: this.options.locate() }); },
+      created: (array, how) => { this.created.set(array, { how, site: this.options.locate(how) }); },
       scopeEnter: (event) => this.onScopeEnter(event),
       scopeExit: (event) => this.onScopeExit(event),
       attachGrad: (array) => this.onAttachGrad(array),
@@ -67,14 +67,16 @@ export class Recorder {
     };
   }
 
-  private tensor(array: NDArray): Tensor {
-    return summarise(array, this.options.maxElements);
+  /** The journal's picture of an array; `lastSummary.nonFinite` then says whether it has NaN/Inf. */
+  private tensor(array: NDArray): JournalTensor {
+    return compact(array, this.options.maxElements);
   }
 
+  /** Adds a node whose value was just summarised (so `lastSummary` describes it). */
   private addNode(node: Omit<JournalNode, 'id'>, array: NDArray | null): NodeId {
     const id = this.nextNodeId++;
     this.nodeSites[id] = node.site;
-    this.nodeNonFinite[id] = hasNonFinite(node.value.stats);
+    this.nodeNonFinite[id] = lastSummary.nonFinite;
     if (array !== null) this.arrayIds.set(array, id);
     this.options.write({ t: 'node', node: { id, ...node } });
     return id;
@@ -132,10 +134,10 @@ export class Recorder {
     if (!event.recording) {
       let fromGrad = false;
       for (const input of inputs) if (input._requiresGrad || this.outside.get(input)?.fromGrad) { fromGrad = true; break; }
-      this.outside.set(output, { op: event.op, site: this.options.locate(), fromGrad, paused: this.scopes.includes('pause') });
+      this.outside.set(output, { op: event.op, site: this.options.locate(event.op), fromGrad, paused: this.scopes.includes('pause') });
       return;
     }
-    const site = this.options.locate();
+    const site = this.options.locate(event.op);
     const inputIds = inputs.map((input) => this.idOf(input, null, site));
     const value = this.tensor(output);
     const id = this.addNode({
@@ -153,8 +155,8 @@ export class Recorder {
       value,
     }, output);
     if (event.node !== null) this.tapeInfo.set(event.node, { id, inputs: inputIds });
-    if (hasNonFinite(value.stats) && !inputIds.some((input) => this.nodeNonFinite[input])) {
-      this.anomaly('forward', id, site, value.stats, inputs.map((input) => statsOf(input._data)), event.op);
+    if (this.nodeNonFinite[id] && !inputIds.some((input) => this.nodeNonFinite[input])) {
+      this.anomaly('forward', id, site, statsOf(output._data), inputs.map((input) => statsOf(input._data)), event.op);
     }
   }
 
@@ -174,7 +176,7 @@ export class Recorder {
     if (event.kind !== 'record') return;
     const id = this.nextRecordingId++;
     this.openRecordings.push(id);
-    this.options.write({ t: 'recordingStart', id, site: this.options.locate(), trainMode: event.training });
+    this.options.write({ t: 'recordingStart', id, site: this.options.locate('record'), trainMode: event.training });
   }
 
   private onScopeExit(event: ScopeEvent): void {
@@ -199,14 +201,14 @@ export class Recorder {
     // A new variable (or a re-attached one) is a new leaf from its next use on.
     if (this.arrayIds.has(array) && !this.reattached.has(array)) this.arrayIds.delete(array);
     this.reattached.delete(array);
-    this.attachedAt.set(array, this.options.locate());
+    this.attachedAt.set(array, this.options.locate('attachGrad'));
   }
 
   /** Arrays whose new leaf node was already made by an attachGrad graph break. */
   private readonly reattached = new WeakSet<NDArray>();
 
   private onGraphBreak(event: GraphBreakEvent): void {
-    const site = this.options.locate();
+    const site = this.options.locate(event.kind);
     let from = event.node !== null ? this.tapeInfo.get(event.node)?.id : undefined;
     let node: NodeId;
     if (event.kind === 'coerce') {
@@ -228,13 +230,12 @@ export class Recorder {
     this.pass = {
       id: this.nextPassId++,
       kind: event.kind,
-      site: this.options.locate(),
+      site: this.options.locate(event.kind),
       heads: event.heads.map((head) => this.idOf(head)),
       headGrads: event.headGrads.map((grad) => this.tensor(grad)),
       implicitHeadGrads: [...event.implicit],
       retainGraph: event.retainGraph,
       createGraph: event.createGraph,
-      steps: [],
       leafGrads: [],
     };
   }
@@ -244,11 +245,16 @@ export class Recorder {
     const info = this.tapeInfo.get(event.node);
     if (pass === null || info === undefined) return; // recorded before capture started
     const upstream = this.tensor(event.upstream);
-    const contributions = event.contributions.map((c) => ({ input: info.inputs[c.index]!, index: c.index, grad: this.tensor(c.grad) }));
-    pass.steps.push({ node: info.id, upstream, contributions });
-    if (!hasNonFinite(upstream.stats)) {
-      const bad = contributions.find((c) => hasNonFinite(c.grad.stats));
-      if (bad) this.anomaly('backward', info.id, this.nodeSites[info.id] ?? null, bad.grad.stats, [upstream.stats], event.node.op);
+    const upstreamNonFinite = lastSummary.nonFinite;
+    let produced: NDArray | null = null;
+    const contributions: [NodeId, number, JournalTensor][] = [];
+    for (const c of event.contributions) {
+      contributions.push([info.inputs[c.index]!, c.index, this.tensor(c.grad)]);
+      if (lastSummary.nonFinite && produced === null) produced = c.grad;
+    }
+    this.options.write({ t: 'step', pass: pass.id, step: [info.id, upstream, contributions] });
+    if (!upstreamNonFinite && produced !== null) {
+      this.anomaly('backward', info.id, this.nodeSites[info.id] ?? null, statsOf(produced._data), [statsOf(event.upstream._data)], event.node.op);
     }
   }
 
@@ -269,8 +275,8 @@ export class Recorder {
   private onBackwardError(error: unknown): void {
     const message = error instanceof Error ? error.message : String(error);
     const pass: JournalPass = this.pass ?? {
-      id: this.nextPassId++, kind: 'backward', site: this.options.locate(), heads: [], headGrads: [], implicitHeadGrads: [],
-      retainGraph: false, createGraph: false, steps: [], leafGrads: [],
+      id: this.nextPassId++, kind: 'backward', site: this.options.locate('backward'), heads: [], headGrads: [], implicitHeadGrads: [],
+      retainGraph: false, createGraph: false, leafGrads: [],
     };
     this.options.write({ t: 'pass', pass: { ...pass, error: message } });
     this.pass = null;

@@ -123,7 +123,7 @@ export async function runProgram(options: RunOptions): Promise<RunResult> {
 
   const workDir = mkdtempSync(join(tmpdir(), 'gradlens-'));
   try {
-    const bundle = await bundleProgram(file, join(workDir, 'program.mjs'), enginePath);
+    const bundle = await bundleProgram(file, join(workDir, 'program.mjs'), enginePath, options.capture);
     if (!bundle.ok) {
       const first = bundle.problems[0]!;
       const text = bundle.problems.map((p) => formatProblem(p)).join('\n');

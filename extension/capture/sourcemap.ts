@@ -84,3 +84,41 @@ function decodeVlq(text: string): number[] {
   }
   return out;
 }
+
+function encodeVlq(value: number): string {
+  let vlq = value < 0 ? ((-value) << 1) | 1 : value << 1;
+  let out = '';
+  do {
+    let digit = vlq & 31;
+    vlq >>>= 5;
+    if (vlq > 0) digit |= 32;
+    out += BASE64[digit];
+  } while (vlq > 0);
+  return out;
+}
+
+/**
+ * The same source map for code into which text was inserted within lines (no line breaks): each
+ * generated column moves right by the length inserted at or before it on its line. `shifts` gives,
+ * per 0-based generated line, [column, length] pairs sorted by column.
+ */
+export function shiftSourceMap<M extends RawSourceMap>(map: M, shifts: ReadonlyMap<number, readonly (readonly [number, number])[]>): M {
+  const lines = map.mappings.split(';').map((text, line) => {
+    const lineShifts = shifts.get(line);
+    if (!lineShifts || text.length === 0) return text;
+    let previousOld = 0;
+    let previousNew = 0;
+    return text.split(',').map((segment) => {
+      if (segment.length === 0) return segment;
+      const fields = decodeVlq(segment);
+      const column = previousOld + fields[0]!;
+      let shifted = column;
+      for (const [at, length] of lineShifts) if (at <= column) shifted += length;
+      const encoded = encodeVlq(shifted - previousNew) + fields.slice(1).map(encodeVlq).join('');
+      previousOld = column;
+      previousNew = shifted;
+      return encoded;
+    }).join(',');
+  });
+  return { ...map, mappings: lines.join(';') };
+}

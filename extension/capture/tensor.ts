@@ -1,6 +1,9 @@
-/** Summarising an array's values for the trace: stats always, the data itself up to a limit. */
+/**
+ * Summarising an array's values: in the traced program, as compactly as possible (the journal);
+ * in the runner, as the trace's tensors with their stats.
+ */
 import type { NDArray } from 'gradlens';
-import type { Tensor, TensorStats, TraceNumber } from '../../webview/protocol/trace';
+import { decodeNumber, type Tensor, type TensorStats, type TraceDType, type TraceNumber } from '../../webview/protocol/trace';
 
 /** NaN and ±Infinity as JSON can carry them (see docs/trace-format.md). */
 export function encodeNumber(value: number): TraceNumber {
@@ -9,20 +12,33 @@ export function encodeNumber(value: number): TraceNumber {
 }
 
 /**
- * float32 values with the fewest digits that read back as the same float32 (0.1, not the
- * 0.10000000149011612 of its float64 image). Random values need 8 or 9 digits, so the search
- * starts there and shortens while the value survives.
+ * float32 values as the traced program writes them: 9 significant digits always identify a
+ * float32, at the cost of one conversion (this runs for every traced value). The runner then
+ * shortens them (`shortestFloat32`).
  */
 function encodeFloat32(value: number): TraceNumber {
   if (!Number.isFinite(value)) return encodeNumber(value);
-  if (Number.isInteger(value)) return value;
-  let shortest = Number(value.toPrecision(9));
-  for (let digits = 8; digits >= 1; digits--) {
-    const candidate = Number(value.toPrecision(digits));
-    if (Math.fround(candidate) !== value) break;
-    shortest = candidate;
+  return Number.isInteger(value) ? value : Number(value.toPrecision(9));
+}
+
+const TRIAL_DIGITS = [6, 7, 8] as const;
+
+/**
+ * The fewest digits that read back as the same float32 (0.1 and 0.002, not the
+ * 0.10000000149011612 of their float64 image, nor the 0.100000001 of nine digits).
+ */
+export function shortestFloat32(value: TraceNumber): TraceNumber {
+  if (typeof value !== 'number' || Number.isInteger(value)) return value;
+  const target = Math.fround(value);
+  if (String(target).length <= 9) return target; // 0.5, 0.25: short already
+  for (const digits of TRIAL_DIGITS) {
+    const candidate = Number(target.toPrecision(digits));
+    if (Math.fround(candidate) === target) {
+      // A shorter form may still exist below six digits (0.002 is 0.00200000 at six).
+      return candidate;
+    }
   }
-  return shortest;
+  return Number(target.toPrecision(9));
 }
 
 export function statsOf(data: ArrayLike<number>): TensorStats {
@@ -56,17 +72,63 @@ export function statsOf(data: ArrayLike<number>): TensorStats {
   return { min, max, mean, std: Math.sqrt(squaredDeviations / count), l2: Math.sqrt(sumSquares), nan, inf, zeros };
 }
 
+/**
+ * A tensor as the journal carries it: the complete data (the runner computes the stats), or for
+ * a tensor larger than the limit, a leading sample and the stats of all of it.
+ */
+export type JournalTensor =
+  | [shape: number[], dtype: TraceDType, data: TraceNumber[]]
+  | [shape: number[], dtype: TraceDType, sample: TraceNumber[], stats: TensorStats];
+
+/** Whether the last `compact` call saw a NaN or an infinity (saves a second pass over the data). */
+export const lastSummary = { nonFinite: false };
+
+/** The journal's picture of an array, made in the traced program: as little work as possible. */
+export function compact(array: NDArray, maxElements: number): JournalTensor {
+  const data = array._data;
+  const shape = array.shape.length === 0 ? [] : [...array.shape];
+  if (data.length > maxElements) {
+    const stats = statsOf(data);
+    lastSummary.nonFinite = stats.nan > 0 || stats.inf > 0;
+    const encode = array.dtype === 'float32' ? encodeFloat32 : encodeNumber;
+    const sample = new Array<TraceNumber>(maxElements);
+    for (let i = 0; i < maxElements; i++) sample[i] = encode(data[i]!);
+    return [shape, array.dtype, sample, stats];
+  }
+  let nonFinite = false;
+  const values = new Array<TraceNumber>(data.length);
+  if (array.dtype === 'float32') {
+    for (let i = 0; i < data.length; i++) {
+      const v = data[i]!;
+      if (v - v !== 0) nonFinite = true; // NaN or ±Infinity
+      values[i] = encodeFloat32(v);
+    }
+  } else {
+    for (let i = 0; i < data.length; i++) {
+      const v = data[i]!;
+      if (v - v !== 0) nonFinite = true;
+      values[i] = encodeNumber(v);
+    }
+  }
+  lastSummary.nonFinite = nonFinite;
+  return [shape, array.dtype, values];
+}
+
+/** The trace's tensor from the journal's: stats computed here when the journal has all the data. */
+export function expand(tensor: JournalTensor): Tensor {
+  const [shape, dtype, written] = tensor;
+  const values = dtype === 'float32' ? written.map(shortestFloat32) : written;
+  if (tensor.length === 4) return { shape, dtype, sample: values, stats: tensor[3] };
+  const numbers = new Float64Array(values.length);
+  for (let i = 0; i < values.length; i++) numbers[i] = decodeNumber(values[i]!);
+  // float32 values were written in shortest digits: their stats are those of the float32 values.
+  if (dtype === 'float32') for (let i = 0; i < numbers.length; i++) numbers[i] = Math.fround(numbers[i]!);
+  return { shape, dtype, data: values, stats: statsOf(numbers) };
+}
+
 /** The trace's picture of an array: stats, and its data when it has at most `maxElements` elements. */
 export function summarise(array: NDArray, maxElements: number): Tensor {
-  const data = array._data;
-  const encode = array.dtype === 'float32' ? encodeFloat32 : encodeNumber;
-  const count = Math.min(data.length, maxElements);
-  const values = new Array<TraceNumber>(count);
-  for (let i = 0; i < count; i++) values[i] = encode(data[i]!);
-  const tensor: Tensor = { shape: [...array.shape], dtype: array.dtype, stats: statsOf(data) };
-  if (data.length <= maxElements) tensor.data = values;
-  else tensor.sample = values;
-  return tensor;
+  return expand(compact(array, maxElements));
 }
 
 /** Whether the stats show a NaN or an infinity. */

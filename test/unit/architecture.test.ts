@@ -31,9 +31,9 @@ suite('architecture', () => {
     }
   });
 
-  test('the only runtime dependency is esbuild, which the capture uses to bundle user programs', () => {
+  test('runtime dependencies are only what the capture needs: esbuild (bundling) and acorn (statement markers)', () => {
     const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
-    assert.deepEqual(Object.keys(pkg.dependencies ?? {}), ['esbuild']);
+    assert.deepEqual(Object.keys(pkg.dependencies ?? {}).sort(), ['acorn', 'esbuild']);
   });
 
   test('extension/ and webview/ share only webview/protocol; the webview never imports the extension', () => {

@@ -1,0 +1,193 @@
+/**
+ * Capture benchmark: what tracing costs, in one run, each figure beside its reference.
+ *
+ *   1. overhead: the engine benchmark's MLP step and 10,000-op scalar graph as programs that time
+ *      themselves, run by `gradlens run` (untraced) and `gradlens trace` (instrumented, recorder
+ *      attached, journal written), alternately;
+ *   2. size: the trace of the seed example and of a program with 10,000 nodes;
+ *   3. end to end: `gradlens trace` on the seed example (bundle, run, assemble, write) against a bare
+ *      `node -e 0`, both as child processes.
+ *
+ * Run with `npm run bench:capture`. It prints a table and never fails on timings. See bench/README.md.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import { join, resolve } from 'node:path';
+import { runProgram } from '../extension/capture/runner';
+import { formatTable } from './harness';
+import { SCALAR, SCALAR_OPS } from './workloads';
+
+const root = resolve(__dirname, '..', '..');
+const distDir = join(root, 'dist');
+const seedExample = join(root, 'examples', 'seed', 'autograd.ts');
+const work = mkdtempSync(join(os.tmpdir(), 'gradlens-capture-bench-'));
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[sorted.length >> 1]!;
+}
+
+const sig = (x: number) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x >= 1 ? x.toFixed(2) : x.toPrecision(3));
+const rows: string[][] = [['measure', 'contender', 'median', 'min', 'ratio', 'target']];
+const outcomes: { name: string; holds: boolean; value: string }[] = [];
+
+function target(name: string, holds: boolean, value: string): string {
+  outcomes.push({ name, holds, value });
+  return `${name}: ${holds ? 'yes' : 'NO'}`;
+}
+
+/** Times `body()` in the program itself: warm-up calls, then timed ones; prints the times (ms). */
+function timedProgram(setup: string, body: string, warmup: number, runs: number): string {
+  return `import { np, npx, autograd } from 'gradlens';
+${setup}
+const times = [];
+for (let i = 0; i < ${warmup + runs}; i++) {
+  const t0 = performance.now();
+  ${body}
+  if (i >= ${warmup}) times.push(performance.now() - t0);
+}
+console.log(JSON.stringify(times));
+`;
+}
+
+const MLP_PROGRAM = timedProgram(`
+np.random.seed(1);
+const [batch, inputs, hidden, classes] = [256, 784, 256, 10];
+const x = np.random.uniform(0, 1, [batch, inputs]);
+const labels = np.random.randint(0, classes, [batch]).toFlatArray();
+const onehot = np.array(labels.map((c) => Array.from({ length: classes }, (_, k) => (k === c ? 1 : 0))));
+const w1 = np.random.normal(0, Math.sqrt(2 / inputs), [inputs, hidden]);
+const b1 = np.random.uniform(-0.1, 0.1, [hidden]);
+const w2 = np.random.normal(0, Math.sqrt(2 / hidden), [hidden, classes]);
+const b2 = np.random.uniform(-0.1, 0.1, [classes]);
+for (const p of [w1, b1, w2, b2]) p.attachGrad();
+function step() {
+  const loss = autograd.record(() => {
+    const h = npx.relu(np.add(np.matmul(x, w1), b1));
+    const logits = np.add(np.matmul(h, w2), b2);
+    return np.multiply(np.sum(np.multiply(npx.logSoftmax(logits, -1), onehot)), -1 / batch);
+  });
+  loss.backward();
+  return loss.item();
+}`, 'step();', 3, 12);
+
+function scalarTimedProgram(): string {
+  return timedProgram(`
+np.random.seed(2);
+const w = Array.from({ length: ${SCALAR.leaves} }, () => np.random.uniform(-1, 1));
+const x = Array.from({ length: ${SCALAR.leaves} }, () => np.random.uniform(-1, 1));
+for (const leaf of [...w, ...x]) leaf.attachGrad();
+function graph() {
+  const out = autograd.record(() => {
+    let acc = x[0];
+    for (let i = 0; i < ${SCALAR.steps}; i++) acc = np.tanh(acc.mul(w[i % ${SCALAR.leaves}]).add(x[(i + 1) % ${SCALAR.leaves}])).add(acc);
+    return acc;
+  });
+  out.backward();
+}`, 'graph();', 3, 6);
+}
+
+/** Runs the program untraced and traced, alternately, and collects the times it measured itself. */
+async function selfTimed(source: string, name: string, rounds: number): Promise<{ untraced: number[]; traced: number[] }> {
+  const file = join(work, `${name}.ts`);
+  writeFileSync(file, source);
+  const times = { untraced: [] as number[], traced: [] as number[] };
+  for (let round = 0; round < rounds; round++) {
+    for (const capture of round % 2 === 0 ? [false, true] : [true, false]) {
+      const result = await runProgram({ file, capture, distDir, seed: 1, timeoutMs: 600_000 });
+      if (result.exitCode !== 0) throw new Error(`${name} failed: ${result.stderr}`);
+      (capture ? times.traced : times.untraced).push(...(JSON.parse(result.stdout) as number[]));
+    }
+  }
+  return times;
+}
+
+async function overhead(): Promise<void> {
+  const mlp = await selfTimed(MLP_PROGRAM, 'mlp', 4);
+  const mlpRatio = median(mlp.traced) / median(mlp.untraced);
+  rows.push(['MLP step 784-256-10, batch 256', 'untraced', `${sig(median(mlp.untraced))} ms`, `${sig(Math.min(...mlp.untraced))} ms`, '', '']);
+  rows.push(['', 'traced', `${sig(median(mlp.traced))} ms`, `${sig(Math.min(...mlp.traced))} ms`, `${mlpRatio.toFixed(2)}×`,
+    target('MLP traced ≤ 3× untraced', mlpRatio <= 3, `${mlpRatio.toFixed(2)}×`)]);
+
+  const scalar = await selfTimed(scalarTimedProgram(), 'scalar', 4);
+  const perOp = (ms: number) => (ms * 1000) / SCALAR_OPS;
+  const tracedPerOp = perOp(median(scalar.traced));
+  rows.push([`scalar graph, ${SCALAR_OPS} ops`, 'untraced', `${sig(perOp(median(scalar.untraced)))} µs/op`, `${sig(perOp(Math.min(...scalar.untraced)))} µs/op`, '', '']);
+  rows.push(['', 'traced', `${sig(tracedPerOp)} µs/op`, `${sig(perOp(Math.min(...scalar.traced)))} µs/op`,
+    `${(median(scalar.traced) / median(scalar.untraced)).toFixed(2)}×`, target('scalar traced ≤ 5 µs/op', tracedPerOp <= 5, `${sig(tracedPerOp)} µs/op`)]);
+}
+
+/** A program of SCALAR.steps residual steps (4 ops each) on scalars: 10,000 op nodes. */
+function scalarProgram(): string {
+  return `import { np, autograd } from 'gradlens';
+np.random.seed(2);
+const w = Array.from({ length: ${SCALAR.leaves} }, () => np.random.uniform(-1, 1));
+const x = Array.from({ length: ${SCALAR.leaves} }, () => np.random.uniform(-1, 1));
+for (const leaf of [...w, ...x]) leaf.attachGrad();
+const out = autograd.record(() => {
+  let acc = x[0];
+  for (let i = 0; i < ${SCALAR.steps}; i++) acc = np.tanh(acc.mul(w[i % ${SCALAR.leaves}]).add(x[(i + 1) % ${SCALAR.leaves}])).add(acc);
+  return acc;
+});
+out.backward();
+`;
+}
+
+async function sizes(): Promise<void> {
+  const seed = await runProgram({ file: seedExample, capture: true, distDir, seed: 1 });
+  const seedBytes = Buffer.byteLength(JSON.stringify(seed.trace));
+  rows.push(['trace size', `seed example (${seed.trace!.nodes.length} nodes)`, `${(seedBytes / 1024).toFixed(1)} KB`, '', '', target('seed trace < 200 KB', seedBytes < 200 * 1024, `${(seedBytes / 1024).toFixed(1)} KB`)]);
+  const program = join(work, 'scalar-graph.ts');
+  writeFileSync(program, scalarProgram());
+  const big = await runProgram({ file: program, capture: true, distDir, seed: 1 });
+  const opNodes = big.trace!.nodes.filter((n) => n.kind === 'op').length;
+  const bigBytes = Buffer.byteLength(JSON.stringify(big.trace));
+  rows.push(['', `${opNodes} op nodes + ${big.trace!.nodes.length - opNodes} leaves`, `${(bigBytes / 1024 / 1024).toFixed(2)} MB`, '', `${(bigBytes / big.trace!.nodes.length).toFixed(0)} B/node`,
+    target('10,000-node trace < 20 MB', bigBytes < 20 * 1024 * 1024, `${(bigBytes / 1024 / 1024).toFixed(2)} MB`)]);
+}
+
+function endToEnd(): void {
+  const output = join(work, 'seed.gradlens.json');
+  const cli = () => spawnSync(process.execPath, [join(distDir, 'cli.js'), 'trace', seedExample, '-o', output, '--seed', '1'], { stdio: 'ignore' });
+  const bare = () => spawnSync(process.execPath, ['-e', '0'], { stdio: 'ignore' });
+  const time = (fn: () => unknown) => { const t0 = performance.now(); fn(); return performance.now() - t0; };
+  for (let i = 0; i < 2; i++) { cli(); bare(); }
+  const traced: number[] = [];
+  const node: number[] = [];
+  for (let round = 0; round < 9; round++) {
+    if (round % 2 === 0) { traced.push(time(cli)); node.push(time(bare)); } else { node.push(time(bare)); traced.push(time(cli)); }
+  }
+  const ratio = median(traced) / median(node);
+  rows.push(['gradlens trace seed example', 'node -e 0', `${sig(median(node))} ms`, `${sig(Math.min(...node))} ms`, '', '']);
+  rows.push(['(bundle, run, assemble, write)', 'gradlens trace', `${sig(median(traced))} ms`, `${sig(Math.min(...traced))} ms`, `${ratio.toFixed(1)}×`,
+    target('end to end ≤ 1 s', median(traced) <= 1000, `${sig(median(traced))} ms`)]);
+}
+
+async function main(): Promise<void> {
+  const cpus = os.cpus();
+  console.log('GradLens capture benchmark');
+  console.log(`machine: ${cpus[0]?.model.trim() ?? 'unknown'}, ${cpus.length} cores; Node.js ${process.version}; ${new Date().toISOString()}`);
+  try {
+    process.stderr.write('overhead…\n');
+    await overhead();
+    rows.push([]);
+    process.stderr.write('sizes…\n');
+    await sizes();
+    rows.push([]);
+    process.stderr.write('end to end…\n');
+    endToEnd();
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+  console.log(formatTable(rows, new Set([2, 3, 4])));
+  console.log('');
+  console.log('median/min over interleaved rounds; ratio: traced ÷ untraced (overhead), bytes per node (size), gradlens trace ÷ node -e 0 (end to end).');
+  const held = outcomes.filter((o) => o.holds).length;
+  console.log(`targets: ${held} of ${outcomes.length} hold${held < outcomes.length ? `; missed: ${outcomes.filter((o) => !o.holds).map((o) => `${o.name} (${o.value})`).join(', ')}` : ''}`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});

@@ -1,0 +1,89 @@
+/**
+ * The workloads the engine benchmark and the capture benchmark share, written with the engine:
+ * an MLP training step and a graph of 10,000 scalar ops (see bench/README.md for why these two).
+ */
+import { autograd, np, npx, type NDArray } from 'gradlens';
+import { normalArray, seededUniform, uniformArray } from './plain';
+
+export function flat(array: NDArray): Float32Array {
+  return Float32Array.from(array.toFlatArray());
+}
+
+export function ndarray(data: Float32Array, shape: readonly number[]): NDArray {
+  return np.array(data).reshape(shape);
+}
+
+// 1. MLP training step.
+
+export const MLP = { batch: 256, inputs: 784, hidden: 256, classes: 10 };
+
+export interface MlpData { x: Float32Array; onehot: Float32Array; w1: Float32Array; b1: Float32Array; w2: Float32Array; b2: Float32Array }
+
+export function mlpData(): MlpData {
+  const random = seededUniform(1);
+  const { batch, inputs, hidden, classes } = MLP;
+  const onehot = new Float32Array(batch * classes);
+  for (let r = 0; r < batch; r++) onehot[r * classes + Math.floor(random() * classes)] = 1;
+  return {
+    x: uniformArray(batch * inputs, 0, 1, random),
+    onehot,
+    w1: normalArray(inputs * hidden, Math.sqrt(2 / inputs), random),
+    b1: uniformArray(hidden, -0.1, 0.1, random),
+    w2: normalArray(hidden * classes, Math.sqrt(2 / hidden), random),
+    b2: uniformArray(classes, -0.1, 0.1, random),
+  };
+}
+
+export type MlpStep = () => { loss: number; grads: () => Float32Array[] };
+
+/** Ours: loss = −Σ(onehot · logSoftmax(relu(x·W1 + b1)·W2 + b2)) / batch; backward fills W.grad. */
+export function oursMlp(d: MlpData): MlpStep {
+  const { batch, inputs, hidden, classes } = MLP;
+  const x = ndarray(d.x, [batch, inputs]);
+  const onehot = ndarray(d.onehot, [batch, classes]);
+  const params = [ndarray(d.w1, [inputs, hidden]), ndarray(d.b1, [hidden]), ndarray(d.w2, [hidden, classes]), ndarray(d.b2, [classes])];
+  for (const p of params) p.attachGrad();
+  const [w1, b1, w2, b2] = params as [NDArray, NDArray, NDArray, NDArray];
+  return () => {
+    const loss = autograd.record(() => {
+      const h = npx.relu(np.add(np.matmul(x, w1), b1));
+      const logits = np.add(np.matmul(h, w2), b2);
+      const logp = npx.logSoftmax(logits, -1);
+      return np.multiply(np.sum(np.multiply(logp, onehot)), -1 / batch);
+    });
+    loss.backward();
+    return { loss: loss.item(), grads: () => params.map((p) => flat(p.grad!)) };
+  };
+}
+
+// 2. A graph of 10,000 scalar ops: 2,500 residual steps acc = tanh(acc·w + x) + acc, with 50
+// weights w and 50 inputs x (all with gradients) reused in turn.
+
+export const SCALAR = { steps: 2500, opsPerStep: 4, leaves: 50 };
+export const SCALAR_OPS = SCALAR.steps * SCALAR.opsPerStep;
+
+export function scalarLeaves(): { w: number[]; x: number[] } {
+  const random = seededUniform(2);
+  const w = Array.from({ length: SCALAR.leaves }, () => Math.fround(-1 + 2 * random()));
+  const x = Array.from({ length: SCALAR.leaves }, () => Math.fround(-1 + 2 * random()));
+  return { w, x };
+}
+
+export type ScalarRun = () => { value: number; grads: () => number[] };
+
+export function oursScalar(leaves: { w: number[]; x: number[] }): ScalarRun {
+  const w = leaves.w.map((v) => np.array(v));
+  const x = leaves.x.map((v) => np.array(v));
+  for (const leaf of [...w, ...x]) leaf.attachGrad();
+  const { steps, leaves: n } = SCALAR;
+  return () => {
+    const out = autograd.record(() => {
+      let acc = x[0]!;
+      for (let i = 0; i < steps; i++) acc = np.tanh(acc.mul(w[i % n]!).add(x[(i + 1) % n]!)).add(acc);
+      return acc;
+    });
+    out.backward();
+    return { value: out.item(), grads: () => [...w, ...x].map((leaf) => leaf.grad!.item()) };
+  };
+}
+
