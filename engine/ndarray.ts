@@ -57,6 +57,10 @@ export class NDArray {
   _grad: NDArray | null = null;
   /** @internal */
   _gradReq: GradReq = 'null';
+  /** @internal Scratch for a tool watching the engine (GradLens capture): which watch, and its id there. */
+  _watchEpoch = 0;
+  /** @internal */
+  _watchId = -1;
 
   /** @internal Arrays are made by `np.*` functions and ops, not by this constructor. */
   constructor(data: TypedArray, shape: Shape, dtype: DType) {

@@ -30,6 +30,9 @@ export interface TapeNode<K extends OpName = OpName> {
   visit: number;
   /** …and the gradient of its output summed so far during that pass. */
   upstream: NDArray | null;
+  /** Scratch for a tool watching the engine (GradLens capture): which watch, and its id there. */
+  watchEpoch: number;
+  watchId: number;
 }
 
 const NONE: readonly NDArray[] = [];
@@ -62,6 +65,8 @@ export function emit<K extends OpName>(
         freed: false,
         visit: 0,
         upstream: null,
+        watchEpoch: 0,
+        watchId: -1,
       };
       output._requiresGrad = true;
     }

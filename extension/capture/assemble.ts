@@ -8,7 +8,7 @@ import { dirname, resolve } from 'node:path';
 import {
   TRACE_FORMAT, TRACE_VERSION, type BackwardPass, type Recording, type RunInfo, type Source, type Trace, type TraceNode,
 } from '../../webview/protocol/trace';
-import type { JournalRecord, JournalStep, MappedPosition, RawSite } from './journal';
+import { NODE_FLAGS, type JournalRecord, type JournalStep, type MappedPosition, type RawSite } from './journal';
 import { SourceMap } from './sourcemap';
 import { expand } from './tensor';
 
@@ -110,15 +110,23 @@ export function assembleTrace({ records, resolver, run }: AssembleOptions): Trac
         rawSites.set(record.id, { file: record.file, line: record.line, column: record.column, ...(record.fn ? { fn: record.fn } : {}) });
         break;
       case 'node': {
-        const { site, value, ...node } = record.node;
+        const [id, kind, op, inputs, attrs, flags, gradReq, site, recordingId, value] = record.node;
         const src = source(site);
         // Per position and op: a JavaScript number that an op turns into a constant shares its place.
-        const key = `${src ? `${src.file}:${src.line}:${src.column}` : '?'}:${node.kind}:${node.op}`;
+        const key = `${src ? `${src.file}:${src.line}:${src.column}` : '?'}:${kind}:${op}`;
         const iteration = iterations.get(key) ?? 0;
         iterations.set(key, iteration + 1);
-        const full: TraceNode = { ...node, source: src, iteration, value: expand(value) };
-        trace.nodes[node.id] = full;
-        if (node.recordingId !== null) recordings.get(node.recordingId)?.nodes.push(node.id);
+        const tensor = expand(value);
+        const node: TraceNode = {
+          id, kind, op, inputs, attrs, shape: tensor.shape, dtype: tensor.dtype,
+          trainMode: (flags & NODE_FLAGS.trainMode) !== 0,
+          recording: (flags & NODE_FLAGS.recording) !== 0,
+          inGraph: (flags & NODE_FLAGS.inGraph) !== 0,
+          ...(gradReq !== null ? { gradReq } : {}),
+          source: src, iteration, recordingId, value: tensor,
+        };
+        trace.nodes[id] = node;
+        if (recordingId !== null) recordings.get(recordingId)?.nodes.push(id);
         break;
       }
       case 'recordingStart': {

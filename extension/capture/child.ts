@@ -61,6 +61,7 @@ function start(): void {
     maxElements,
     locate: (kind) => locator.locate(kind),
     write: (record) => journal.write(record),
+    writeLine: (json) => journal.writeLine(json),
     flush: () => journal.flush(),
   });
   engine.setEngineObserver(recorder.observer);

@@ -16,7 +16,12 @@ export class JournalWriter {
   }
 
   write(record: JournalRecord): void {
-    const line = `${JSON.stringify(record)}\n`;
+    this.writeLine(JSON.stringify(record));
+  }
+
+  /** A record already in JSON (the recorder writes its most frequent records itself). */
+  writeLine(json: string): void {
+    const line = `${json}\n`;
     this.pending.push(line);
     this.pendingBytes += line.length;
     // Time-based flushing keeps the file fresh while the program keeps calling the engine, so a

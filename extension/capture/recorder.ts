@@ -2,22 +2,25 @@
  * The recorder: an engine observer that turns what the engine does into journal records — nodes
  * with their values, recordings, backward passes step by step, graph breaks and NaN/Inf anomalies.
  *
- * It keeps no strong reference to user arrays: arrays and tape nodes are mapped to trace ids
- * through WeakMaps, and values are summarised the moment they are seen.
+ * It keeps no strong reference to user arrays: trace ids are written on the arrays and tape
+ * nodes (fields the engine keeps for watchers) or kept in WeakMaps, and values are summarised the
+ * moment they are seen.
  */
 import type {
   BackwardEndEvent, BackwardStartEvent, BackwardStepEvent, EngineObserver, GraphBreakEvent, NDArray,
   OpEvent, ScopeEvent, TapeNode,
 } from 'gradlens';
 import type { NodeId, NodeKind, TensorStats } from '../../webview/protocol/trace';
-import type { JournalNode, JournalPass, JournalRecord } from './journal';
-import { compact, lastSummary, statsOf, type JournalTensor } from './tensor';
+import { NODE_FLAGS, type JournalPass, type JournalRecord } from './journal';
+import { compact, compactJson, lastSummary, statsOf, type JournalTensor } from './tensor';
 
 export interface RecorderOptions {
   maxElements: number;
   /** The site id of the user's current line (see SiteLocator); `kind` names the event. */
   locate(kind: string): number | null;
   write(record: JournalRecord): void;
+  /** A record as JSON text (nodes and steps, the bulk, are written as text directly). */
+  writeLine(json: string): void;
   /** Called at natural boundaries (end of a recording, of a backward pass). */
   flush(): void;
 }
@@ -32,14 +35,20 @@ interface Provenance {
 }
 
 const MAX_ANOMALIES = 100;
+let watchEpochs = 0;
+const NO_INPUTS: NodeId[] = [];
+const NO_ATTRS: Record<string, unknown> = {};
+type GradReq = 'write' | 'add' | 'null';
 
 export class Recorder {
   private nextNodeId = 0;
   private nextRecordingId = 0;
   private nextPassId = 0;
   private anomalyCount = 0;
-  private readonly arrayIds = new WeakMap<NDArray, NodeId>();
-  private readonly tapeInfo = new WeakMap<TapeNode, { id: NodeId; inputs: NodeId[] }>();
+  /** Marks this recorder's ids on arrays and tape nodes (their `_watch…` fields): see idOf. */
+  private readonly epoch = ++watchEpochs;
+  /** Per node id: the ids of its inputs as they were when the op ran. */
+  private readonly nodeInputs: NodeId[][] = [];
   private readonly created = new WeakMap<NDArray, { how: string; site: number | null }>();
   private readonly outside = new WeakMap<NDArray, Provenance>();
   private readonly attachedAt = new WeakMap<NDArray, number | null>();
@@ -72,14 +81,41 @@ export class Recorder {
     return compact(array, this.options.maxElements);
   }
 
-  /** Adds a node whose value was just summarised (so `lastSummary` describes it). */
-  private addNode(node: Omit<JournalNode, 'id'>, array: NDArray | null): NodeId {
+  /** The same as JSON text. */
+  private tensorJson(array: NDArray): string {
+    return compactJson(array, this.options.maxElements);
+  }
+
+  /** Journals a node whose value was just summarised (so `lastSummary` describes it). */
+  private addNode(
+    kind: NodeKind, op: string, inputs: NodeId[], attrs: Record<string, unknown>, flags: number,
+    gradReq: GradReq | null, site: number | null, recordingId: number | null, valueJson: string, array: NDArray,
+  ): NodeId {
     const id = this.nextNodeId++;
-    this.nodeSites[id] = node.site;
+    this.nodeSites[id] = site;
     this.nodeNonFinite[id] = lastSummary.nonFinite;
-    if (array !== null) this.arrayIds.set(array, id);
-    this.options.write({ t: 'node', node: { id, ...node } });
+    this.nodeInputs[id] = inputs;
+    array._watchEpoch = this.epoch;
+    array._watchId = id;
+    // A JournalNode tuple: [id, kind, op, inputs, attrs, flags, gradReq, site, recordingId, value].
+    this.options.writeLine(`{"t":"node","node":[${id},"${kind}",${JSON.stringify(op)},[${inputs.join(',')}],${attrs === NO_ATTRS ? '{}' : JSON.stringify(attrs)},${flags},${gradReq === null ? 'null' : `"${gradReq}"`},${site ?? 'null'},${recordingId ?? 'null'},${valueJson}]}`);
     return id;
+  }
+
+  /**
+   * The id this recorder gave an array, if any. Ids live on the arrays themselves (a field the
+   * engine keeps for watchers) rather than in a WeakMap: this is asked for every input of every op.
+   */
+  private known(array: NDArray): NodeId | undefined {
+    return array._watchEpoch === this.epoch && array._watchId >= 0 ? array._watchId : undefined;
+  }
+
+  private forget(array: NDArray): void {
+    if (array._watchEpoch === this.epoch) array._watchId = -1;
+  }
+
+  private tapeId(node: TapeNode): NodeId | undefined {
+    return node.watchEpoch === this.epoch ? node.watchId : undefined;
   }
 
   private get recordingId(): number | null {
@@ -92,27 +128,23 @@ export class Recorder {
    * turned into an array by the op that reads it has no other place).
    */
   private idOf(array: NDArray, site: number | null = null, usedAt: number | null = null): NodeId {
-    const known = this.arrayIds.get(array);
+    const known = this.known(array);
     if (known !== undefined) return known;
     const provenance = this.outside.get(array);
     const made = this.created.get(array);
     const variable = array._requiresGrad && array._node === null;
-    const kind: NodeKind = variable ? 'variable' : 'constant';
-    const id = this.addNode({
-      kind,
-      op: provenance?.op ?? made?.how ?? 'constant',
-      inputs: [],
-      attrs: {},
-      shape: [...array.shape],
-      dtype: array.dtype,
-      trainMode: false,
-      recording: false,
-      inGraph: variable,
-      ...(variable ? { gradReq: array.gradReq } : {}),
-      site: site ?? provenance?.site ?? made?.site ?? this.attachedAt.get(array) ?? usedAt,
-      recordingId: null,
-      value: this.tensor(array),
-    }, array);
+    const id = this.addNode(
+      variable ? 'variable' : 'constant',
+      provenance?.op ?? made?.how ?? 'constant',
+      NO_INPUTS,
+      NO_ATTRS,
+      variable ? NODE_FLAGS.inGraph : 0,
+      variable ? array.gradReq : null,
+      site ?? provenance?.site ?? made?.site ?? this.attachedAt.get(array) ?? usedAt,
+      null,
+      this.tensorJson(array),
+      array,
+    );
     if (provenance?.fromGrad && !variable) {
       this.options.write({
         t: 'break',
@@ -139,22 +171,12 @@ export class Recorder {
     }
     const site = this.options.locate(event.op);
     const inputIds = inputs.map((input) => this.idOf(input, null, site));
-    const value = this.tensor(output);
-    const id = this.addNode({
-      kind: 'op',
-      op: event.op,
-      inputs: inputIds,
-      attrs: event.attrs as Record<string, unknown>,
-      shape: [...output.shape],
-      dtype: output.dtype,
-      trainMode: event.training,
-      recording: true,
-      inGraph: event.node !== null,
-      site,
-      recordingId: this.recordingId,
-      value,
-    }, output);
-    if (event.node !== null) this.tapeInfo.set(event.node, { id, inputs: inputIds });
+    const flags = NODE_FLAGS.recording | (event.training ? NODE_FLAGS.trainMode : 0) | (event.node !== null ? NODE_FLAGS.inGraph : 0);
+    const id = this.addNode('op', event.op, inputIds, event.attrs as Record<string, unknown>, flags, null, site, this.recordingId, this.tensorJson(output), output);
+    if (event.node !== null) {
+      event.node.watchEpoch = this.epoch;
+      event.node.watchId = id;
+    }
     if (this.nodeNonFinite[id] && !inputIds.some((input) => this.nodeNonFinite[input])) {
       this.anomaly('forward', id, site, statsOf(output._data), inputs.map((input) => statsOf(input._data)), event.op);
     }
@@ -187,7 +209,7 @@ export class Recorder {
     const outputs: NodeId[] = [];
     const visit = (value: unknown, depth: number): void => {
       if (value === null || typeof value !== 'object' || depth > 2) return;
-      const known = this.arrayIds.get(value as NDArray);
+      const known = this.known(value as NDArray);
       if (known !== undefined) { outputs.push(known); return; }
       if (Array.isArray(value)) value.forEach((item) => visit(item, depth + 1));
       else if (Object.getPrototypeOf(value) === Object.prototype) Object.values(value).forEach((item) => visit(item, depth + 1));
@@ -199,7 +221,7 @@ export class Recorder {
 
   private onAttachGrad(array: NDArray): void {
     // A new variable (or a re-attached one) is a new leaf from its next use on.
-    if (this.arrayIds.has(array) && !this.reattached.has(array)) this.arrayIds.delete(array);
+    if (!this.reattached.has(array)) this.forget(array);
     this.reattached.delete(array);
     this.attachedAt.set(array, this.options.locate('attachGrad'));
   }
@@ -209,14 +231,14 @@ export class Recorder {
 
   private onGraphBreak(event: GraphBreakEvent): void {
     const site = this.options.locate(event.kind);
-    let from = event.node !== null ? this.tapeInfo.get(event.node)?.id : undefined;
+    let from = event.node !== null ? this.tapeId(event.node) : undefined;
     let node: NodeId;
     if (event.kind === 'coerce') {
       node = this.idOf(event.array, site);
       from = undefined; // the coerced array is itself the node
     } else {
       // detach: the copy is a new constant; attachGrad: the array is now a variable leaf.
-      this.arrayIds.delete(event.array);
+      this.forget(event.array);
       node = this.idOf(event.array, site);
       if (event.kind === 'attachGrad') this.reattached.add(event.array);
     }
@@ -242,19 +264,33 @@ export class Recorder {
 
   private onBackwardStep(event: BackwardStepEvent): void {
     const pass = this.pass;
-    const info = this.tapeInfo.get(event.node);
-    if (pass === null || info === undefined) return; // recorded before capture started
-    const upstream = this.tensor(event.upstream);
+    const id = this.tapeId(event.node);
+    if (pass === null || id === undefined) return; // recorded before capture started
+    const inputIds = this.nodeInputs[id]!;
+    const upstream = this.tensorJson(event.upstream);
     const upstreamNonFinite = lastSummary.nonFinite;
     let produced: NDArray | null = null;
-    const contributions: [NodeId, number, JournalTensor][] = [];
+    let contributions = '';
+    // Rules often pass the upstream gradient on unchanged (add, copy, reshape of the same data):
+    // the same array is then written from the text already made.
+    const seen: NDArray[] = [event.upstream];
+    const seenJson: string[] = [upstream];
+    const seenNonFinite: boolean[] = [upstreamNonFinite];
     for (const c of event.contributions) {
-      contributions.push([info.inputs[c.index]!, c.index, this.tensor(c.grad)]);
-      if (lastSummary.nonFinite && produced === null) produced = c.grad;
+      let at = seen.indexOf(c.grad);
+      if (at < 0) {
+        at = seen.push(c.grad) - 1;
+        seenJson.push(this.tensorJson(c.grad));
+        seenNonFinite.push(lastSummary.nonFinite);
+      }
+      if (contributions.length > 0) contributions += ',';
+      contributions += `[${inputIds[c.index]!},${c.index},${seenJson[at]!}]`;
+      if (seenNonFinite[at] && produced === null) produced = c.grad;
     }
-    this.options.write({ t: 'step', pass: pass.id, step: [info.id, upstream, contributions] });
+    // A JournalStep tuple: [node, upstream, [[input, index, grad], …]].
+    this.options.writeLine(`{"t":"step","pass":${pass.id},"step":[${id},${upstream},[${contributions}]]}`);
     if (!upstreamNonFinite && produced !== null) {
-      this.anomaly('backward', info.id, this.nodeSites[info.id] ?? null, statsOf(produced._data), [statsOf(event.upstream._data)], event.node.op);
+      this.anomaly('backward', id, this.nodeSites[id] ?? null, statsOf(produced._data), [statsOf(event.upstream._data)], event.node.op);
     }
   }
 

@@ -143,8 +143,10 @@ export async function runProgram(options: RunOptions): Promise<RunResult> {
     if (options.capture) {
       Object.assign(env, { [ENV.journal]: journalPath, [ENV.bundle]: bundle.outfile, [ENV.maxElements]: String(maxElements) });
     }
+    // GRADLENS_NODE_ARGS: extra Node options for the program (profiling: `--cpu-prof`, debugging: `--inspect-brk`).
+    const extraNodeArgs = (process.env.GRADLENS_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
     const child = spawn(process.execPath, [
-      '--enable-source-maps', `--max-old-space-size=${memoryMb}`, '--require', preload, bundle.outfile, ...args,
+      '--enable-source-maps', `--max-old-space-size=${memoryMb}`, ...extraNodeArgs, '--require', preload, bundle.outfile, ...args,
     ], { cwd: options.cwd ?? process.cwd(), env, stdio: [options.stdin ?? 'ignore', 'pipe', 'pipe'] });
     child.stdout.setEncoding('utf8');
     child.stderr.setEncoding('utf8');

@@ -114,6 +114,38 @@ export function compact(array: NDArray, maxElements: number): JournalTensor {
   return [shape, array.dtype, values];
 }
 
+/**
+ * The JSON text of `compact(array, maxElements)`, written directly rather than through objects
+ * and JSON.stringify: this runs for every value of every traced op. float32 values go out with
+ * nine significant digits (the runner shortens them).
+ */
+export function compactJson(array: NDArray, maxElements: number): string {
+  const data = array._data;
+  const float32 = array.dtype === 'float32';
+  const large = data.length > maxElements;
+  const count = large ? maxElements : data.length;
+  let values = '';
+  let nonFinite = false;
+  for (let i = 0; i < count; i++) {
+    const v = data[i]!;
+    if (i > 0) values += ',';
+    if (v - v !== 0) {
+      nonFinite = true;
+      values += v !== v ? '"NaN"' : v > 0 ? '"Infinity"' : '"-Infinity"';
+    } else {
+      values += float32 && !Number.isInteger(v) ? v.toPrecision(9) : String(v);
+    }
+  }
+  const head = `[[${array.shape.join(',')}],"${array.dtype}",[${values}]`;
+  if (!large) {
+    lastSummary.nonFinite = nonFinite;
+    return `${head}]`;
+  }
+  const stats = statsOf(data);
+  lastSummary.nonFinite = stats.nan > 0 || stats.inf > 0;
+  return `${head},${JSON.stringify(stats)}]`;
+}
+
 /** The trace's tensor from the journal's: stats computed here when the journal has all the data. */
 export function expand(tensor: JournalTensor): Tensor {
   const [shape, dtype, written] = tensor;

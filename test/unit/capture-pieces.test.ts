@@ -4,7 +4,7 @@ import { strict as assert } from 'node:assert';
 import { buildSync } from 'esbuild';
 import { np } from 'gradlens';
 import { SourceMap } from '../../extension/capture/sourcemap';
-import { encodeNumber, statsOf, summarise } from '../../extension/capture/tensor';
+import { compact, compactJson, encodeNumber, statsOf, summarise } from '../../extension/capture/tensor';
 import { nameFromSource } from '../../webview/protocol/names';
 import { decodeNumber, type TraceNumber } from '../../webview/protocol/trace';
 
@@ -57,6 +57,12 @@ suite('tensor summaries', () => {
     assert.equal(big.stats.max, 49);
     assert.deepEqual(summarise(np.array([1 / 3], { dtype: 'float64' }), 4).data, [1 / 3]);
     assert.deepEqual(summarise(np.array([true, false]), 4).data, [1, 0]);
+  });
+
+  test('the journal\'s hand-written tensor JSON reads back as the compact tensor', () => {
+    for (const array of [np.array([0.1, NaN, -Infinity, 2, 1e-10, 3e21]), np.arange(50).div(7), np.array([[1, 2]], { dtype: 'int32' }), np.array(0.5, { dtype: 'float64' }), np.array([true])]) {
+      assert.deepEqual(JSON.parse(compactJson(array, 8)), JSON.parse(JSON.stringify(compact(array, 8))), String(array));
+    }
   });
 
   test('NaN and infinities survive JSON as strings', () => {

@@ -7,7 +7,11 @@ import { Recorder } from '../../extension/capture/recorder';
 
 function withRecorder(fn: () => void): JournalRecord[] {
   const records: JournalRecord[] = [];
-  const recorder = new Recorder({ maxElements: 16, locate: () => null, write: (r) => records.push(r), flush: () => {} });
+  const recorder = new Recorder({
+    maxElements: 16, locate: () => null, flush: () => {},
+    write: (r) => records.push(r),
+    writeLine: (json) => records.push(JSON.parse(json) as JournalRecord),
+  });
   const previous = setEngineObserver(recorder.observer);
   try {
     fn();
@@ -28,7 +32,7 @@ suite('recorder', () => {
     });
     assert.deepEqual(records.map((r) => r.t), ['recordingStart', 'node', 'node', 'node', 'node', 'recordingEnd', 'step', 'step', 'pass']);
     const nodes = records.flatMap((r) => (r.t === 'node' ? [r.node] : []));
-    assert.deepEqual(nodes.map((n) => [n.kind, n.op, n.inputs]), [['variable', 'arange', []], ['op', 'dot', [0, 0]], ['constant', 'constant', []], ['op', 'mul', [1, 2]]]);
+    assert.deepEqual(nodes.map(([, kind, op, inputs]) => [kind, op, inputs]), [['variable', 'arange', []], ['op', 'dot', [0, 0]], ['constant', 'constant', []], ['op', 'mul', [1, 2]]]);
     const steps = records.flatMap((r) => (r.t === 'step' ? [r.step[0]] : []));
     assert.deepEqual(steps, [3, 1], 'mul, then dot');
   });
