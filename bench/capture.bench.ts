@@ -37,12 +37,17 @@ function target(name: string, holds: boolean, value: string): string {
   return `${name}: ${holds ? 'yes' : 'NO'}`;
 }
 
-/** Times `body()` in the program itself: warm-up calls, then timed ones; prints the times (ms). */
+/**
+ * Times `body()` in the program itself: warm-up calls, then timed ones; prints the times (ms).
+ * As in the engine benchmark's harness, garbage is collected before each timed call (the programs
+ * run with --expose-gc), so that one call's garbage is not charged to the next.
+ */
 function timedProgram(setup: string, body: string, warmup: number, runs: number): string {
   return `import { np, npx, autograd } from 'gradlens';
 ${setup}
 const times = [];
 for (let i = 0; i < ${warmup + runs}; i++) {
+  globalThis.gc?.();
   const t0 = performance.now();
   ${body}
   if (i >= ${warmup}) times.push(performance.now() - t0);
@@ -165,6 +170,7 @@ function endToEnd(): void {
 }
 
 async function main(): Promise<void> {
+  process.env.GRADLENS_NODE_ARGS = `${process.env.GRADLENS_NODE_ARGS ?? ''} --expose-gc`;
   const cpus = os.cpus();
   console.log('GradLens capture benchmark');
   console.log(`machine: ${cpus[0]?.model.trim() ?? 'unknown'}, ${cpus.length} cores; Node.js ${process.version}; ${new Date().toISOString()}`);

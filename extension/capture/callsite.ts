@@ -25,8 +25,8 @@ const LONG_STACK = 100;
 export class SiteLocator {
   private readonly sites = new Map<string, number>();
   private readonly files: ReadonlySet<string>;
-  /** Site ids by (statement, events since it began, event): see instrument.ts. */
-  private readonly cache = new Map<string, number | null>();
+  /** Site ids by event kind, then by (statement, events since it began): see instrument.ts. */
+  private readonly cache = new Map<string, Map<number, number | null>>();
   private statementRun = -1;
   private ordinal = 0;
 
@@ -56,11 +56,17 @@ export class SiteLocator {
       this.statementRun = run;
       this.ordinal = 0;
     }
-    const key = `${markers[0]}:${this.ordinal++}:${kind}`;
-    let site = this.cache.get(key);
-    if (site === undefined) {
+    // A number, not a string: this runs for every engine event of the program.
+    const key = markers[0]! * 1024 + Math.min(this.ordinal++, 1023);
+    let byKey = this.cache.get(kind);
+    if (byKey === undefined) {
+      byKey = new Map();
+      this.cache.set(kind, byKey);
+    }
+    let site = byKey.get(key);
+    if (site === undefined || this.ordinal > 1023) {
       site = this.capture();
-      this.cache.set(key, site);
+      byKey.set(key, site);
     }
     return site;
   }

@@ -36,6 +36,16 @@ interface Provenance {
 
 const MAX_ANOMALIES = 100;
 let watchEpochs = 0;
+const quotedNames = new Map<string, string>();
+/** JSON of a name (op names repeat: quoted once each). */
+function quoted(name: string): string {
+  let text = quotedNames.get(name);
+  if (text === undefined) {
+    text = JSON.stringify(name);
+    quotedNames.set(name, text);
+  }
+  return text;
+}
 const NO_INPUTS: NodeId[] = [];
 const NO_ATTRS: Record<string, unknown> = {};
 type GradReq = 'write' | 'add' | 'null';
@@ -98,7 +108,7 @@ export class Recorder {
     array._watchEpoch = this.epoch;
     array._watchId = id;
     // A JournalNode tuple: [id, kind, op, inputs, attrs, flags, gradReq, site, recordingId, value].
-    this.options.writeLine(`{"t":"node","node":[${id},"${kind}",${JSON.stringify(op)},[${inputs.join(',')}],${attrs === NO_ATTRS ? '{}' : JSON.stringify(attrs)},${flags},${gradReq === null ? 'null' : `"${gradReq}"`},${site ?? 'null'},${recordingId ?? 'null'},${valueJson}]}`);
+    this.options.writeLine(`{"t":"node","node":[${id},"${kind}",${quoted(op)},[${inputs.join(',')}],${attrs === NO_ATTRS ? '{}' : JSON.stringify(attrs)},${flags},${gradReq === null ? 'null' : `"${gradReq}"`},${site ?? 'null'},${recordingId ?? 'null'},${valueJson}]}`);
     return id;
   }
 
@@ -170,7 +180,8 @@ export class Recorder {
       return;
     }
     const site = this.options.locate(event.op);
-    const inputIds = inputs.map((input) => this.idOf(input, null, site));
+    const inputIds = new Array<NodeId>(inputs.length);
+    for (let i = 0; i < inputs.length; i++) inputIds[i] = this.idOf(inputs[i]!, null, site);
     const flags = NODE_FLAGS.recording | (event.training ? NODE_FLAGS.trainMode : 0) | (event.node !== null ? NODE_FLAGS.inGraph : 0);
     const id = this.addNode('op', event.op, inputIds, event.attrs as Record<string, unknown>, flags, null, site, this.recordingId, this.tensorJson(output), output);
     if (event.node !== null) {
@@ -271,21 +282,13 @@ export class Recorder {
     const upstreamNonFinite = lastSummary.nonFinite;
     let produced: NDArray | null = null;
     let contributions = '';
-    // Rules often pass the upstream gradient on unchanged (add, copy, reshape of the same data):
-    // the same array is then written from the text already made.
-    const seen: NDArray[] = [event.upstream];
-    const seenJson: string[] = [upstream];
-    const seenNonFinite: boolean[] = [upstreamNonFinite];
     for (const c of event.contributions) {
-      let at = seen.indexOf(c.grad);
-      if (at < 0) {
-        at = seen.push(c.grad) - 1;
-        seenJson.push(this.tensorJson(c.grad));
-        seenNonFinite.push(lastSummary.nonFinite);
-      }
+      // Rules often pass the upstream gradient on unchanged (add, copy): reuse its text.
+      const same = c.grad === event.upstream;
+      const json = same ? upstream : this.tensorJson(c.grad);
+      if (!same && lastSummary.nonFinite && produced === null) produced = c.grad;
       if (contributions.length > 0) contributions += ',';
-      contributions += `[${inputIds[c.index]!},${c.index},${seenJson[at]!}]`;
-      if (seenNonFinite[at] && produced === null) produced = c.grad;
+      contributions += `[${inputIds[c.index]!},${c.index},${json}]`;
     }
     // A JournalStep tuple: [node, upstream, [[input, index, grad], …]].
     this.options.writeLine(`{"t":"step","pass":${pass.id},"step":[${id},${upstream},[${contributions}]]}`);
