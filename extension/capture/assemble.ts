@@ -3,12 +3,13 @@
  * the user's files through the bundle's source map, nodes get their iteration index, recordings
  * their nodes, and every node the gradient of the last backward pass that reached it.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import {
   TRACE_FORMAT, TRACE_VERSION, type BackwardPass, type Recording, type RunInfo, type Source, type Trace, type TraceNode,
 } from '../../webview/protocol/trace';
-import { NODE_FLAGS, type JournalRecord, type JournalStep, type MappedPosition, type RawSite } from './journal';
+import { NODE_FLAGS, parseJournal, type JournalNode, type JournalRecord, type JournalStep, type MappedPosition, type RawSite } from './journal';
+import { readBinaryJournal } from './journal-binary';
 import { SourceMap } from './sourcemap';
 import { expand } from './tensor';
 
@@ -66,14 +67,40 @@ export class SourceResolver {
   }
 }
 
-export interface AssembleOptions {
+/** Everything a traced program journaled (see journal.ts and journal-binary.ts). */
+export interface Journal {
   records: readonly JournalRecord[];
+  nodes: readonly JournalNode[];
+  steps: readonly [pass: number, step: JournalStep][];
+}
+
+function readTyped<T>(path: string, bytes: number, make: (buffer: ArrayBuffer) => T, empty: T): T {
+  if (!existsSync(path)) return empty;
+  const buffer = readFileSync(path);
+  const usable = buffer.length - (buffer.length % bytes); // a write cut short by a kill
+  return make(buffer.buffer.slice(buffer.byteOffset, buffer.byteOffset + usable) as ArrayBuffer);
+}
+
+/** Reads the journal files of a traced program (any of them may be missing or cut short). */
+export function readJournal(path: string): Journal {
+  const records = existsSync(path) ? parseJournal(readFileSync(path, 'utf8')) : [];
+  const names = new Map<number, string>();
+  for (const record of records) if (record.t === 'name') names.set(record.id, record.text);
+  const ints = readTyped(`${path}.i32`, 4, (b) => new Int32Array(b), new Int32Array(0));
+  const floats = readTyped(`${path}.f64`, 8, (b) => new Float64Array(b), new Float64Array(0));
+  return { records, ...readBinaryJournal(ints, floats, names) };
+}
+
+export const EMPTY_JOURNAL: Journal = { records: [], nodes: [], steps: [] };
+
+export interface AssembleOptions {
+  journal: Journal;
   resolver: SourceResolver;
   /** Run information the runner knows (the journal adds seed, engine version, max elements). */
   run: Omit<RunInfo, 'engineVersion' | 'seed' | 'maxElements'> & Partial<Pick<RunInfo, 'engineVersion' | 'seed' | 'maxElements'>>;
 }
 
-export function assembleTrace({ records, resolver, run }: AssembleOptions): Trace {
+export function assembleTrace({ journal, resolver, run }: AssembleOptions): Trace {
   const sites = new Map<number, Source | null>();
   const rawSites = new Map<number, RawSite>();
   const source = (site: number | null): Source | null => {
@@ -97,10 +124,17 @@ export function assembleTrace({ records, resolver, run }: AssembleOptions): Trac
   };
   const recordings = new Map<number, Recording>();
   const steps = new Map<number, JournalStep[]>();
+  for (const [pass, step] of journal.steps) {
+    const list = steps.get(pass) ?? [];
+    list.push(step);
+    steps.set(pass, list);
+  }
   const iterations = new Map<string, number>();
 
-  for (const record of records) {
+  for (const record of journal.records) {
     switch (record.t) {
+      case 'name':
+        break;
       case 'start':
         trace.run.engineVersion = record.engineVersion;
         trace.run.seed = record.seed;
@@ -109,26 +143,6 @@ export function assembleTrace({ records, resolver, run }: AssembleOptions): Trac
       case 'site':
         rawSites.set(record.id, { file: record.file, line: record.line, column: record.column, ...(record.fn ? { fn: record.fn } : {}) });
         break;
-      case 'node': {
-        const [id, kind, op, inputs, attrs, flags, gradReq, site, recordingId, value] = record.node;
-        const src = source(site);
-        // Per position and op: a JavaScript number that an op turns into a constant shares its place.
-        const key = `${src ? `${src.file}:${src.line}:${src.column}` : '?'}:${kind}:${op}`;
-        const iteration = iterations.get(key) ?? 0;
-        iterations.set(key, iteration + 1);
-        const tensor = expand(value);
-        const node: TraceNode = {
-          id, kind, op, inputs, attrs, shape: tensor.shape, dtype: tensor.dtype,
-          trainMode: (flags & NODE_FLAGS.trainMode) !== 0,
-          recording: (flags & NODE_FLAGS.recording) !== 0,
-          inGraph: (flags & NODE_FLAGS.inGraph) !== 0,
-          ...(gradReq !== null ? { gradReq } : {}),
-          source: src, iteration, recordingId, value: tensor,
-        };
-        trace.nodes[id] = node;
-        if (recordingId !== null) recordings.get(recordingId)?.nodes.push(id);
-        break;
-      }
       case 'recordingStart': {
         const recording: Recording = { id: record.id, source: source(record.site), trainMode: record.trainMode, nodes: [], outputs: [], closed: false };
         recordings.set(record.id, recording);
@@ -141,12 +155,6 @@ export function assembleTrace({ records, resolver, run }: AssembleOptions): Trac
           recording.outputs = record.outputs;
           recording.closed = true;
         }
-        break;
-      }
-      case 'step': {
-        const list = steps.get(record.pass) ?? [];
-        list.push(record.step);
-        steps.set(record.pass, list);
         break;
       }
       case 'pass': {
@@ -183,6 +191,25 @@ export function assembleTrace({ records, resolver, run }: AssembleOptions): Trac
         };
         break;
     }
+  }
+  for (const record of journal.nodes) {
+    const [id, kind, op, inputs, attrs, flags, gradReq, site, recordingId, value] = record;
+    const src = source(site);
+    // Per position and op: a JavaScript number that an op turns into a constant shares its place.
+    const key = `${src ? `${src.file}:${src.line}:${src.column}` : '?'}:${kind}:${op}`;
+    const iteration = iterations.get(key) ?? 0;
+    iterations.set(key, iteration + 1);
+    const tensor = expand(value);
+    const node: TraceNode = {
+      id, kind, op, inputs, attrs, shape: tensor.shape, dtype: tensor.dtype,
+      trainMode: (flags & NODE_FLAGS.trainMode) !== 0,
+      recording: (flags & NODE_FLAGS.recording) !== 0,
+      inGraph: (flags & NODE_FLAGS.inGraph) !== 0,
+      ...(gradReq !== null ? { gradReq } : {}),
+      source: src, iteration, recordingId, value: tensor,
+    };
+    trace.nodes[id] = node;
+    if (recordingId !== null) recordings.get(recordingId)?.nodes.push(id);
   }
   trace.nodes = trace.nodes.filter((node) => node !== undefined);
   attachGradients(trace.nodes, trace.backwardPasses);

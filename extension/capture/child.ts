@@ -9,7 +9,7 @@ import type * as Engine from 'gradlens';
 import { SiteLocator } from './callsite';
 import { ENV, SITES_SYMBOL } from './env';
 import type { MappedPosition } from './journal';
-import { JournalWriter } from './journal-writer';
+import { fileOutput, JournalWriter } from './journal-writer';
 import { Recorder } from './recorder';
 
 /**
@@ -50,8 +50,8 @@ function start(): void {
   const bundle = process.env[ENV.bundle];
   if (!journalPath || !bundle) return; // `gradlens run`: no capture
 
-  const journal = new JournalWriter(journalPath);
   const maxElements = Number(process.env[ENV.maxElements]) || 1024;
+  const journal = new JournalWriter(fileOutput(journalPath), maxElements);
   journal.write({ t: 'start', engineVersion: engine.version, seed, maxElements });
   // The statement markers of the instrumented program write here (bundle.ts, instrument.ts).
   const markers = new Int32Array(2);
@@ -60,8 +60,7 @@ function start(): void {
   const recorder = new Recorder({
     maxElements,
     locate: (kind) => locator.locate(kind),
-    write: (record) => journal.write(record),
-    writeLine: (json) => journal.writeLine(json),
+    journal,
     flush: () => journal.flush(),
   });
   engine.setEngineObserver(recorder.observer);

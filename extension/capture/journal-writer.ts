@@ -1,45 +1,94 @@
-/** Appends journal records to a file from the traced program, in batches. */
+/**
+ * The traced program's side of the journal: JSON lines for the rare records, the binary streams
+ * of journal-binary.ts for nodes and steps, flushed together in batches.
+ */
 import { closeSync, openSync, writeSync } from 'node:fs';
+import type { NDArray } from 'gradlens';
+import type { NodeId, NodeKind } from '../../webview/protocol/trace';
 import type { JournalRecord } from './journal';
+import { BinaryJournalWriter } from './journal-binary';
 
-const FLUSH_BYTES = 1 << 16; // small batches: pending lines are garbage the collector would otherwise copy
+const FLUSH_BYTES = 1 << 16; // small batches: pending data is garbage the collector would otherwise copy
 const FLUSH_MS = 100;
 
+/** Where journal data goes: the files of a traced program, or memory (tests). */
+export interface JournalOutput {
+  text(chunk: string): void;
+  binary(ints: Int32Array, floats: Float64Array): void;
+  close?(): void;
+}
+
+/** The three files of a journal: `path` (JSON lines), `path.i32` and `path.f64`. */
+export function fileOutput(path: string): JournalOutput {
+  const fds = [openSync(path, 'a'), openSync(`${path}.i32`, 'a'), openSync(`${path}.f64`, 'a')] as const;
+  return {
+    text: (chunk) => { writeSync(fds[0], chunk); },
+    binary: (ints, floats) => {
+      writeSync(fds[1], ints);
+      if (floats.length > 0) writeSync(fds[2], floats);
+    },
+    close: () => { for (const fd of fds) closeSync(fd); },
+  };
+}
+
 export class JournalWriter {
-  private readonly fd: number;
   private pending: string[] = [];
   private pendingBytes = 0;
   private lastFlush = Date.now();
+  private readonly binaryWriter: BinaryJournalWriter;
 
-  constructor(path: string) {
-    this.fd = openSync(path, 'a');
+  constructor(private readonly output: JournalOutput, maxElements: number) {
+    this.binaryWriter = new BinaryJournalWriter({
+      write: (ints, floats) => output.binary(ints, floats),
+      name: (id, text) => this.write({ t: 'name', id, text }),
+    }, maxElements);
+  }
+
+  /** Whether the last node or step tensor had a NaN or an infinity. */
+  get lastNonFinite(): boolean {
+    return this.binaryWriter.lastNonFinite;
   }
 
   write(record: JournalRecord): void {
-    this.writeLine(JSON.stringify(record));
-  }
-
-  /** A record already in JSON (the recorder writes its most frequent records itself). */
-  writeLine(json: string): void {
-    const line = `${json}\n`;
+    const line = `${JSON.stringify(record)}\n`;
     this.pending.push(line);
     this.pendingBytes += line.length;
-    // Time-based flushing keeps the file fresh while the program keeps calling the engine, so a
-    // program killed for a timeout loses at most the last few milliseconds.
-    if (this.pendingBytes >= FLUSH_BYTES || Date.now() - this.lastFlush >= FLUSH_MS) this.flush();
+    this.maybeFlush();
   }
 
+  node(
+    id: NodeId, kind: NodeKind, op: string, inputs: readonly NodeId[], attrs: Record<string, unknown>, flags: number,
+    gradReq: 'write' | 'add' | 'null' | null, site: number | null, recordingId: number | null, value: NDArray,
+  ): void {
+    this.binaryWriter.node(id, kind, op, inputs, attrs, flags, gradReq, site, recordingId, value);
+    this.maybeFlush();
+  }
+
+  step(pass: number, node: NodeId, upstream: NDArray, contributions: readonly { index: number; grad: NDArray }[], inputIds: readonly NodeId[]): NDArray | null {
+    const produced = this.binaryWriter.step(pass, node, upstream, contributions, inputIds);
+    this.maybeFlush();
+    return produced;
+  }
+
+  // Time-based flushing keeps the files fresh while the program keeps calling the engine, so a
+  // program killed for a timeout loses at most the last few milliseconds.
+  private maybeFlush(): void {
+    if (this.pendingBytes + this.binaryWriter.pendingBytes >= FLUSH_BYTES || Date.now() - this.lastFlush >= FLUSH_MS) this.flush();
+  }
+
+  /** Text first: it declares the names the binary records use. */
   flush(): void {
     if (this.pending.length > 0) {
-      writeSync(this.fd, this.pending.join(''));
+      this.output.text(this.pending.join(''));
       this.pending = [];
       this.pendingBytes = 0;
     }
+    this.binaryWriter.flush();
     this.lastFlush = Date.now();
   }
 
   close(): void {
     this.flush();
-    closeSync(this.fd);
+    this.output.close?.();
   }
 }

@@ -54,11 +54,11 @@ export interface MappedPosition {
 
 export type JournalRecord =
   | { t: 'start'; engineVersion: string; seed: number; maxElements: number }
+  /** A name used by the binary records (an op name, an attributes JSON text). */
+  | { t: 'name'; id: number; text: string }
   | ({ t: 'site'; id: number } & RawSite)
-  | { t: 'node'; node: JournalNode }
   | { t: 'recordingStart'; id: number; site: number | null; trainMode: boolean }
   | { t: 'recordingEnd'; id: number; outputs: NodeId[] }
-  | { t: 'step'; pass: number; step: JournalStep }
   | { t: 'pass'; pass: JournalPass }
   | { t: 'break'; graphBreak: JournalBreak }
   | { t: 'anomaly'; anomaly: JournalAnomaly }

@@ -11,16 +11,16 @@ import type {
   OpEvent, ScopeEvent, TapeNode,
 } from 'gradlens';
 import type { NodeId, NodeKind, TensorStats } from '../../webview/protocol/trace';
-import { NODE_FLAGS, type JournalPass, type JournalRecord } from './journal';
-import { compact, compactJson, lastSummary, statsOf, type JournalTensor } from './tensor';
+import { NODE_FLAGS, type JournalPass } from './journal';
+import { compact, statsOf, type JournalTensor } from './tensor';
+import type { JournalWriter } from './journal-writer';
 
 export interface RecorderOptions {
   maxElements: number;
   /** The site id of the user's current line (see SiteLocator); `kind` names the event. */
   locate(kind: string): number | null;
-  write(record: JournalRecord): void;
-  /** A record as JSON text (nodes and steps, the bulk, are written as text directly). */
-  writeLine(json: string): void;
+  /** The journal (nodes and steps go to its binary part, the rest as JSON lines). */
+  journal: Pick<JournalWriter, 'write' | 'node' | 'step' | 'lastNonFinite'>;
   /** Called at natural boundaries (end of a recording, of a backward pass). */
   flush(): void;
 }
@@ -36,16 +36,6 @@ interface Provenance {
 
 const MAX_ANOMALIES = 100;
 let watchEpochs = 0;
-const quotedNames = new Map<string, string>();
-/** JSON of a name (op names repeat: quoted once each). */
-function quoted(name: string): string {
-  let text = quotedNames.get(name);
-  if (text === undefined) {
-    text = JSON.stringify(name);
-    quotedNames.set(name, text);
-  }
-  return text;
-}
 const NO_INPUTS: NodeId[] = [];
 const NO_ATTRS: Record<string, unknown> = {};
 type GradReq = 'write' | 'add' | 'null';
@@ -86,30 +76,28 @@ export class Recorder {
     };
   }
 
-  /** The journal's picture of an array; `lastSummary.nonFinite` then says whether it has NaN/Inf. */
+  /** The journal's picture of an array (the rare records: head gradients, leaf gradients). */
   private tensor(array: NDArray): JournalTensor {
     return compact(array, this.options.maxElements);
   }
 
-  /** The same as JSON text. */
-  private tensorJson(array: NDArray): string {
-    return compactJson(array, this.options.maxElements);
-  }
-
-  /** Journals a node whose value was just summarised (so `lastSummary` describes it). */
+  /** Journals a node and its value `array`. */
   private addNode(
     kind: NodeKind, op: string, inputs: NodeId[], attrs: Record<string, unknown>, flags: number,
-    gradReq: GradReq | null, site: number | null, recordingId: number | null, valueJson: string, array: NDArray,
+    gradReq: GradReq | null, site: number | null, recordingId: number | null, array: NDArray,
   ): NodeId {
     const id = this.nextNodeId++;
+    this.journal.node(id, kind, op, inputs, attrs, flags, gradReq, site, recordingId, array);
     this.nodeSites[id] = site;
-    this.nodeNonFinite[id] = lastSummary.nonFinite;
+    this.nodeNonFinite[id] = this.journal.lastNonFinite;
     this.nodeInputs[id] = inputs;
     array._watchEpoch = this.epoch;
     array._watchId = id;
-    // A JournalNode tuple: [id, kind, op, inputs, attrs, flags, gradReq, site, recordingId, value].
-    this.options.writeLine(`{"t":"node","node":[${id},"${kind}",${quoted(op)},[${inputs.join(',')}],${attrs === NO_ATTRS ? '{}' : JSON.stringify(attrs)},${flags},${gradReq === null ? 'null' : `"${gradReq}"`},${site ?? 'null'},${recordingId ?? 'null'},${valueJson}]}`);
     return id;
+  }
+
+  private get journal(): RecorderOptions['journal'] {
+    return this.options.journal;
   }
 
   /**
@@ -152,11 +140,10 @@ export class Recorder {
       variable ? array.gradReq : null,
       site ?? provenance?.site ?? made?.site ?? this.attachedAt.get(array) ?? usedAt,
       null,
-      this.tensorJson(array),
       array,
     );
     if (provenance?.fromGrad && !variable) {
-      this.options.write({
+      this.journal.write({
         t: 'break',
         graphBreak: {
           kind: provenance.paused ? 'paused' : 'outsideRecord',
@@ -183,7 +170,7 @@ export class Recorder {
     const inputIds = new Array<NodeId>(inputs.length);
     for (let i = 0; i < inputs.length; i++) inputIds[i] = this.idOf(inputs[i]!, null, site);
     const flags = NODE_FLAGS.recording | (event.training ? NODE_FLAGS.trainMode : 0) | (event.node !== null ? NODE_FLAGS.inGraph : 0);
-    const id = this.addNode('op', event.op, inputIds, event.attrs as Record<string, unknown>, flags, null, site, this.recordingId, this.tensorJson(output), output);
+    const id = this.addNode('op', event.op, inputIds, event.attrs as Record<string, unknown>, flags, null, site, this.recordingId, output);
     if (event.node !== null) {
       event.node.watchEpoch = this.epoch;
       event.node.watchId = id;
@@ -201,7 +188,7 @@ export class Recorder {
     const message = phase === 'forward'
       ? `'${op}' produced ${what} from finite inputs`
       : `the gradient rule of '${op}' produced ${what} from a finite upstream gradient`;
-    this.options.write({ t: 'anomaly', anomaly: { kind, phase, node, site, message, inputs, ...(phase === 'backward' && this.pass ? { pass: this.pass.id } : {}) } });
+    this.journal.write({ t: 'anomaly', anomaly: { kind, phase, node, site, message, inputs, ...(phase === 'backward' && this.pass ? { pass: this.pass.id } : {}) } });
   }
 
   private onScopeEnter(event: ScopeEvent): void {
@@ -209,7 +196,7 @@ export class Recorder {
     if (event.kind !== 'record') return;
     const id = this.nextRecordingId++;
     this.openRecordings.push(id);
-    this.options.write({ t: 'recordingStart', id, site: this.options.locate('record'), trainMode: event.training });
+    this.journal.write({ t: 'recordingStart', id, site: this.options.locate('record'), trainMode: event.training });
   }
 
   private onScopeExit(event: ScopeEvent): void {
@@ -226,7 +213,7 @@ export class Recorder {
       else if (Object.getPrototypeOf(value) === Object.prototype) Object.values(value).forEach((item) => visit(item, depth + 1));
     };
     visit(event.result, 0);
-    this.options.write({ t: 'recordingEnd', id, outputs });
+    this.journal.write({ t: 'recordingEnd', id, outputs });
     this.options.flush();
   }
 
@@ -253,7 +240,7 @@ export class Recorder {
       node = this.idOf(event.array, site);
       if (event.kind === 'attachGrad') this.reattached.add(event.array);
     }
-    this.options.write({
+    this.journal.write({
       t: 'break',
       graphBreak: { kind: event.kind, node, ...(from !== undefined ? { from } : {}), site, message: `gradient stops here: ${event.message}` },
     });
@@ -278,21 +265,8 @@ export class Recorder {
     const id = this.tapeId(event.node);
     if (pass === null || id === undefined) return; // recorded before capture started
     const inputIds = this.nodeInputs[id]!;
-    const upstream = this.tensorJson(event.upstream);
-    const upstreamNonFinite = lastSummary.nonFinite;
-    let produced: NDArray | null = null;
-    let contributions = '';
-    for (const c of event.contributions) {
-      // Rules often pass the upstream gradient on unchanged (add, copy): reuse its text.
-      const same = c.grad === event.upstream;
-      const json = same ? upstream : this.tensorJson(c.grad);
-      if (!same && lastSummary.nonFinite && produced === null) produced = c.grad;
-      if (contributions.length > 0) contributions += ',';
-      contributions += `[${inputIds[c.index]!},${c.index},${json}]`;
-    }
-    // A JournalStep tuple: [node, upstream, [[input, index, grad], …]].
-    this.options.writeLine(`{"t":"step","pass":${pass.id},"step":[${id},${upstream},[${contributions}]]}`);
-    if (!upstreamNonFinite && produced !== null) {
+    const produced = this.journal.step(pass.id, id, event.upstream, event.contributions, inputIds);
+    if (produced !== null) {
       this.anomaly('backward', id, this.nodeSites[id] ?? null, statsOf(produced._data), [statsOf(event.upstream._data)], event.node.op);
     }
   }
@@ -306,7 +280,7 @@ export class Recorder {
       grad: this.tensor(leaf.grad),
       ...(event.kind === 'backward' && leaf.array.grad ? { after: this.tensor(leaf.array.grad) } : {}),
     }));
-    this.options.write({ t: 'pass', pass });
+    this.journal.write({ t: 'pass', pass });
     this.pass = null;
     this.options.flush();
   }
@@ -317,7 +291,7 @@ export class Recorder {
       id: this.nextPassId++, kind: 'backward', site: this.options.locate('backward'), heads: [], headGrads: [], implicitHeadGrads: [],
       retainGraph: false, createGraph: false, leafGrads: [],
     };
-    this.options.write({ t: 'pass', pass: { ...pass, error: message } });
+    this.journal.write({ t: 'pass', pass: { ...pass, error: message } });
     this.pass = null;
     this.options.flush();
   }

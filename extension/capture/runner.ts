@@ -5,14 +5,13 @@
  * without end — the caller gets a result and, with capture, a trace.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { RunError, Trace } from '../../webview/protocol/trace';
-import { assembleTrace, SourceResolver } from './assemble';
+import { assembleTrace, EMPTY_JOURNAL, readJournal, SourceResolver } from './assemble';
 import { bundleProgram, formatProblem, type BuildProblem } from './bundle';
 import { ENV } from './env';
-import { parseJournal } from './journal';
 
 export interface RunOptions {
   /** The program (TypeScript or JavaScript). */
@@ -108,7 +107,7 @@ export async function runProgram(options: RunOptions): Promise<RunResult> {
     return { ...result, durationMs, stdout: stdout.text, stderr: stderr.text, ...(trace ? { trace } : {}) };
   };
   const emptyTrace = (): Trace => assembleTrace({
-    records: [],
+    journal: EMPTY_JOURNAL,
     resolver: new SourceResolver(null),
     run: { file, argv: args, startedAt, durationMs: 0, exitCode: null, timedOut: false, stdout: '', stderr: '', seed, maxElements },
   });
@@ -177,9 +176,8 @@ export async function runProgram(options: RunOptions): Promise<RunResult> {
 
     let trace: Trace | undefined;
     if (options.capture) {
-      const journal = existsSync(journalPath) ? readFileSync(journalPath, 'utf8') : '';
       trace = assembleTrace({
-        records: parseJournal(journal),
+        journal: readJournal(journalPath),
         resolver: new SourceResolver(bundle.mapFile),
         run: { file, argv: args, startedAt, durationMs: 0, exitCode: code, timedOut, stdout: '', stderr: '', seed, maxElements },
       });

@@ -80,70 +80,21 @@ export type JournalTensor =
   | [shape: number[], dtype: TraceDType, data: TraceNumber[]]
   | [shape: number[], dtype: TraceDType, sample: TraceNumber[], stats: TensorStats];
 
-/** Whether the last `compact` call saw a NaN or an infinity (saves a second pass over the data). */
-export const lastSummary = { nonFinite: false };
-
-/** The journal's picture of an array, made in the traced program: as little work as possible. */
+/** The journal's picture of an array (for the JSON records; nodes and steps go binary). */
 export function compact(array: NDArray, maxElements: number): JournalTensor {
   const data = array._data;
   const shape = array.shape.length === 0 ? [] : [...array.shape];
   if (data.length > maxElements) {
     const stats = statsOf(data);
-    lastSummary.nonFinite = stats.nan > 0 || stats.inf > 0;
     const encode = array.dtype === 'float32' ? encodeFloat32 : encodeNumber;
     const sample = new Array<TraceNumber>(maxElements);
     for (let i = 0; i < maxElements; i++) sample[i] = encode(data[i]!);
     return [shape, array.dtype, sample, stats];
   }
-  let nonFinite = false;
+  const encode = array.dtype === 'float32' ? encodeFloat32 : encodeNumber;
   const values = new Array<TraceNumber>(data.length);
-  if (array.dtype === 'float32') {
-    for (let i = 0; i < data.length; i++) {
-      const v = data[i]!;
-      if (v - v !== 0) nonFinite = true; // NaN or ±Infinity
-      values[i] = encodeFloat32(v);
-    }
-  } else {
-    for (let i = 0; i < data.length; i++) {
-      const v = data[i]!;
-      if (v - v !== 0) nonFinite = true;
-      values[i] = encodeNumber(v);
-    }
-  }
-  lastSummary.nonFinite = nonFinite;
+  for (let i = 0; i < data.length; i++) values[i] = encode(data[i]!);
   return [shape, array.dtype, values];
-}
-
-/**
- * The JSON text of `compact(array, maxElements)`, written directly rather than through objects
- * and JSON.stringify: this runs for every value of every traced op. float32 values go out with
- * nine significant digits (the runner shortens them).
- */
-export function compactJson(array: NDArray, maxElements: number): string {
-  const data = array._data;
-  const float32 = array.dtype === 'float32';
-  const large = data.length > maxElements;
-  const count = large ? maxElements : data.length;
-  let values = '';
-  let nonFinite = false;
-  for (let i = 0; i < count; i++) {
-    const v = data[i]!;
-    if (i > 0) values += ',';
-    if (v - v !== 0) {
-      nonFinite = true;
-      values += v !== v ? '"NaN"' : v > 0 ? '"Infinity"' : '"-Infinity"';
-    } else {
-      values += float32 && !Number.isInteger(v) ? v.toPrecision(9) : String(v);
-    }
-  }
-  const head = `[[${array.shape.join(',')}],"${array.dtype}",[${values}]`;
-  if (!large) {
-    lastSummary.nonFinite = nonFinite;
-    return `${head}]`;
-  }
-  const stats = statsOf(data);
-  lastSummary.nonFinite = stats.nan > 0 || stats.inf > 0;
-  return `${head},${JSON.stringify(stats)}]`;
 }
 
 /** The trace's tensor from the journal's: stats computed here when the journal has all the data. */
@@ -161,9 +112,4 @@ export function expand(tensor: JournalTensor): Tensor {
 /** The trace's picture of an array: stats, and its data when it has at most `maxElements` elements. */
 export function summarise(array: NDArray, maxElements: number): Tensor {
   return expand(compact(array, maxElements));
-}
-
-/** Whether the stats show a NaN or an infinity. */
-export function hasNonFinite(stats: TensorStats): boolean {
-  return stats.nan > 0 || stats.inf > 0;
 }

@@ -3,8 +3,9 @@
 import { strict as assert } from 'node:assert';
 import { buildSync } from 'esbuild';
 import { np } from 'gradlens';
+import { BinaryJournalWriter, readBinaryJournal } from '../../extension/capture/journal-binary';
 import { SourceMap } from '../../extension/capture/sourcemap';
-import { compact, compactJson, encodeNumber, statsOf, summarise } from '../../extension/capture/tensor';
+import { encodeNumber, statsOf, summarise } from '../../extension/capture/tensor';
 import { nameFromSource } from '../../webview/protocol/names';
 import { decodeNumber, type TraceNumber } from '../../webview/protocol/trace';
 
@@ -59,12 +60,6 @@ suite('tensor summaries', () => {
     assert.deepEqual(summarise(np.array([true, false]), 4).data, [1, 0]);
   });
 
-  test('the journal\'s hand-written tensor JSON reads back as the compact tensor', () => {
-    for (const array of [np.array([0.1, NaN, -Infinity, 2, 1e-10, 3e21]), np.arange(50).div(7), np.array([[1, 2]], { dtype: 'int32' }), np.array(0.5, { dtype: 'float64' }), np.array([true])]) {
-      assert.deepEqual(JSON.parse(compactJson(array, 8)), JSON.parse(JSON.stringify(compact(array, 8))), String(array));
-    }
-  });
-
   test('NaN and infinities survive JSON as strings', () => {
     const encoded = JSON.parse(JSON.stringify([NaN, Infinity, -Infinity, 1.5].map(encodeNumber))) as TraceNumber[];
     assert.deepEqual(encoded, ['NaN', 'Infinity', '-Infinity', 1.5]);
@@ -83,5 +78,46 @@ suite('names from source lines', () => {
     assert.equal(nameFromSource('if (a == b) {'), null);
     assert.equal(nameFromSource('console.log(x);'), null);
     assert.equal(nameFromSource(''), null);
+  });
+});
+
+suite('binary journal', () => {
+  function roundTrip(write: (writer: BinaryJournalWriter) => void, maxElements = 4) {
+    const ints: number[] = [];
+    const floats: number[] = [];
+    const names = new Map<number, string>();
+    const writer = new BinaryJournalWriter({ write: (i, f) => { ints.push(...i); floats.push(...f); }, name: (id, text) => names.set(id, text) }, maxElements);
+    write(writer);
+    writer.flush();
+    return { ints: Int32Array.from(ints), floats: Float64Array.from(floats), names };
+  }
+
+  test('nodes and steps read back as written, NaN and infinities included, large tensors as samples', () => {
+    const { ints, floats, names } = roundTrip((w) => {
+      w.node(0, 'variable', 'arange', [], {}, 4, 'write', 3, null, np.array([0.1, NaN, Infinity]));
+      assert.equal(w.lastNonFinite, true);
+      w.node(1, 'op', 'sum', [0, 0], { axis: [0], keepdims: false }, 7, null, null, 2, np.arange(10));
+      assert.equal(w.lastNonFinite, false);
+      const produced = w.step(5, 1, np.array(1), [{ index: 0, grad: np.array([1, -Infinity]) }, { index: 1, grad: np.array([2, 2]) }], [0, 0]);
+      assert.deepEqual(produced?.toFlatArray(), [1, -Infinity], 'the contribution that turned finite into infinite');
+    });
+    const { nodes, steps } = readBinaryJournal(ints, floats, names);
+    assert.deepEqual(nodes[0], [0, 'variable', 'arange', [], {}, 4, 'write', 3, null, [[3], 'float32', [Math.fround(0.1), 'NaN', 'Infinity']]]);
+    const [id, kind, op, inputs, attrs, flags, gradReq, site, recordingId, value] = nodes[1]!;
+    assert.deepEqual([id, kind, op, inputs, attrs, flags, gradReq, site, recordingId], [1, 'op', 'sum', [0, 0], { axis: [0], keepdims: false }, 7, null, null, 2]);
+    assert.equal(value.length, 4, 'ten elements over a limit of four: a sample with stats');
+    assert.deepEqual(value.slice(0, 3), [[10], 'float32', [0, 1, 2, 3]]);
+    assert.equal((value[3] as { max: number }).max, 9);
+    assert.deepEqual(steps, [[5, [1, [[], 'float32', [1]], [[0, 0, [[2], 'float32', [1, '-Infinity']]], [0, 1, [[2], 'float32', [2, 2]]]]]]]);
+  });
+
+  test('a journal cut short by a kill loses only its last record', () => {
+    const { ints, floats, names } = roundTrip((w) => {
+      w.node(0, 'op', 'exp', [], {}, 0, null, null, null, np.array([1, 2]));
+      w.node(1, 'op', 'exp', [], {}, 0, null, null, null, np.array([3, 4]));
+    });
+    const cut = readBinaryJournal(ints.subarray(0, ints.length - 2), floats.subarray(0, floats.length - 1), names);
+    assert.deepEqual(cut.nodes.map((n) => n[0]), [0]);
+    assert.deepEqual(readBinaryJournal(ints, floats.subarray(0, 3), names).nodes.map((n) => n[0]), [0]);
   });
 });

@@ -2,39 +2,47 @@
 // program's arrays (they are collected once the program drops them).
 import { strict as assert } from 'node:assert';
 import { np, autograd, setEngineObserver, NDArray } from 'gradlens';
-import type { JournalRecord } from '../../extension/capture/journal';
+import type { Journal } from '../../extension/capture/assemble';
+import { parseJournal } from '../../extension/capture/journal';
+import { readBinaryJournal } from '../../extension/capture/journal-binary';
+import { JournalWriter } from '../../extension/capture/journal-writer';
 import { Recorder } from '../../extension/capture/recorder';
 
-function withRecorder(fn: () => void): JournalRecord[] {
-  const records: JournalRecord[] = [];
-  const recorder = new Recorder({
-    maxElements: 16, locate: () => null, flush: () => {},
-    write: (r) => records.push(r),
-    writeLine: (json) => records.push(JSON.parse(json) as JournalRecord),
-  });
+/** Runs `fn` watched by a recorder whose journal stays in memory; returns what it journaled. */
+function withRecorder(fn: () => void): Journal {
+  let text = '';
+  const ints: number[] = [];
+  const floats: number[] = [];
+  const journal = new JournalWriter({ text: (chunk) => { text += chunk; }, binary: (i, f) => { ints.push(...i); floats.push(...f); } }, 16);
+  const recorder = new Recorder({ maxElements: 16, locate: () => null, flush: () => journal.flush(), journal });
   const previous = setEngineObserver(recorder.observer);
   try {
     fn();
   } finally {
     setEngineObserver(previous);
+    journal.flush();
   }
-  return records;
+  const records = parseJournal(text);
+  const names = new Map(records.flatMap((r) => (r.t === 'name' ? [[r.id, r.text] as const] : [])));
+  return { records, ...readBinaryJournal(Int32Array.from(ints), Float64Array.from(floats), names) };
 }
 
 const gc = (globalThis as { gc?: () => void }).gc;
 
 suite('recorder', () => {
   test('journals nodes, the recording and the pass of y = 2·dot(x, x)', () => {
-    const records = withRecorder(() => {
+    const journal = withRecorder(() => {
       const x = np.arange(4);
       x.attachGrad();
       autograd.record(() => np.dot(x, x).mul(2)).backward();
     });
-    assert.deepEqual(records.map((r) => r.t), ['recordingStart', 'node', 'node', 'node', 'node', 'recordingEnd', 'step', 'step', 'pass']);
-    const nodes = records.flatMap((r) => (r.t === 'node' ? [r.node] : []));
-    assert.deepEqual(nodes.map(([, kind, op, inputs]) => [kind, op, inputs]), [['variable', 'arange', []], ['op', 'dot', [0, 0]], ['constant', 'constant', []], ['op', 'mul', [1, 2]]]);
-    const steps = records.flatMap((r) => (r.t === 'step' ? [r.step[0]] : []));
-    assert.deepEqual(steps, [3, 1], 'mul, then dot');
+    assert.deepEqual(journal.records.map((r) => r.t), ['recordingStart', 'name', 'name', 'name', 'name', 'recordingEnd', 'pass']);
+    assert.deepEqual(journal.nodes.map(([, kind, op, inputs]) => [kind, op, inputs]), [['variable', 'arange', []], ['op', 'dot', [0, 0]], ['constant', 'constant', []], ['op', 'mul', [1, 2]]]);
+    assert.deepEqual(journal.nodes[0]![9], [[4], 'float32', [0, 1, 2, 3]], 'values travel as numbers');
+    assert.deepEqual(journal.steps.map(([pass, [node]]) => [pass, node]), [[0, 3], [0, 1]], 'mul, then dot');
+    const [, [, upstream, contributions]] = journal.steps[1]!;
+    assert.deepEqual(upstream[2], [2]);
+    assert.deepEqual(contributions.map(([input, index, grad]) => [input, index, grad[2]]), [[0, 0, [0, 2, 4, 6]], [0, 1, [0, 2, 4, 6]]]);
   });
 
   test('holds no reference to the program\'s arrays', async () => {

@@ -1,0 +1,234 @@
+/**
+ * The binary part of the journal: nodes and backward steps, written for every op of a traced
+ * program. Formatting numbers as text and building strings per op was most of what tracing cost
+ * (bench/README.md), so these records go into two typed streams instead — structure as int32,
+ * values as float64, copied straight from the arrays — and the runner decodes them. The rarer
+ * records (sites, recordings, passes, breaks…) stay JSON lines (journal.ts).
+ *
+ * Int32 stream, per record:
+ *   node: 1, id, kind, op (name id), #inputs, inputs…, attrs (name id of the JSON, −1: none),
+ *         flags, gradReq, site (−1: none), recordingId (−1: none), tensor
+ *   step: 2, pass, node, upstream tensor, #contributions, (input, index, tensor)…
+ *   tensor: dtype, #dims, dims…, #values, complete (1) or sample (0)
+ * Float64 stream: each tensor's values, then (for a sample) its 8 stats.
+ * Names (op names, attribute JSON) are declared once in the JSON journal as `name` records.
+ */
+import type { NDArray } from 'gradlens';
+import type { NodeId, NodeKind, TensorStats, TraceDType, TraceNumber } from '../../webview/protocol/trace';
+import type { JournalNode, JournalStep } from './journal';
+import { encodeNumber, statsOf, type JournalTensor } from './tensor';
+
+const NODE = 1;
+const STEP = 2;
+const KINDS: readonly NodeKind[] = ['op', 'variable', 'constant'];
+const DTYPES: readonly TraceDType[] = ['float32', 'float64', 'int32', 'bool'];
+const GRAD_REQS = [null, 'write', 'add', 'null'] as const;
+const STAT_KEYS = ['min', 'max', 'mean', 'std', 'l2', 'nan', 'inf', 'zeros'] as const;
+
+/** A growable typed buffer. */
+class Stream<T extends Int32Array | Float64Array> {
+  length = 0;
+  constructor(public data: T, private readonly make: (size: number) => T) {}
+
+  reserve(extra: number): T {
+    if (this.length + extra > this.data.length) {
+      const bigger = this.make(Math.max(this.data.length * 2, this.length + extra));
+      bigger.set(this.data.subarray(0, this.length));
+      this.data = bigger;
+    }
+    return this.data;
+  }
+}
+
+export interface BinaryOutput {
+  /** The new records' int32 and float64 data, in order. */
+  write(ints: Int32Array, floats: Float64Array): void;
+  /** Declares a name (an op, an attribute JSON text) before its first use. */
+  name(id: number, text: string): void;
+}
+
+export class BinaryJournalWriter {
+  private readonly ints = new Stream(new Int32Array(1 << 14), (n) => new Int32Array(n));
+  private readonly floats = new Stream(new Float64Array(1 << 12), (n) => new Float64Array(n));
+  private readonly names = new Map<string, number>();
+  /** Whether the last tensor written had a NaN or an infinity. */
+  lastNonFinite = false;
+
+  constructor(private readonly output: BinaryOutput, private readonly maxElements: number) {}
+
+  /** Bytes waiting to be written. */
+  get pendingBytes(): number {
+    return this.ints.length * 4 + this.floats.length * 8;
+  }
+
+  private nameId(text: string): number {
+    let id = this.names.get(text);
+    if (id === undefined) {
+      id = this.names.size;
+      this.names.set(text, id);
+      this.output.name(id, text);
+    }
+    return id;
+  }
+
+  private tensor(array: NDArray): void {
+    const data = array._data;
+    const shape = array.shape;
+    const sample = data.length > this.maxElements;
+    const count = sample ? this.maxElements : data.length;
+    const ints = this.ints.reserve(4 + shape.length);
+    let at = this.ints.length;
+    ints[at++] = DTYPES.indexOf(array.dtype);
+    ints[at++] = shape.length;
+    for (let i = 0; i < shape.length; i++) ints[at++] = shape[i]!;
+    ints[at++] = count;
+    ints[at++] = sample ? 0 : 1;
+    this.ints.length = at;
+    const floats = this.floats.reserve(count + (sample ? 8 : 0));
+    const start = this.floats.length;
+    floats.set(data.length === count ? data : data.subarray(0, count), start);
+    this.floats.length = start + count;
+    if (sample) {
+      const stats = statsOf(data);
+      for (const key of STAT_KEYS) floats[this.floats.length++] = stats[key] ?? NaN;
+      this.lastNonFinite = stats.nan > 0 || stats.inf > 0;
+    } else {
+      let nonFinite = false;
+      for (let i = start; i < start + count; i++) {
+        const v = floats[i]!;
+        if (v - v !== 0) { nonFinite = true; break; }
+      }
+      this.lastNonFinite = nonFinite;
+    }
+  }
+
+  /** A node; afterwards `lastNonFinite` tells whether its value has NaN/Inf. */
+  node(
+    id: NodeId, kind: NodeKind, op: string, inputs: readonly NodeId[], attrs: Record<string, unknown>, flags: number,
+    gradReq: 'write' | 'add' | 'null' | null, site: number | null, recordingId: number | null, value: NDArray,
+  ): void {
+    let hasAttrs = false;
+    for (const _ in attrs) { hasAttrs = true; break; }
+    const attrsId = hasAttrs ? this.nameId(JSON.stringify(attrs)) : -1;
+    const ints = this.ints.reserve(11 + inputs.length);
+    let at = this.ints.length;
+    ints[at++] = NODE;
+    ints[at++] = id;
+    ints[at++] = KINDS.indexOf(kind);
+    ints[at++] = this.nameId(op);
+    ints[at++] = inputs.length;
+    for (let i = 0; i < inputs.length; i++) ints[at++] = inputs[i]!;
+    ints[at++] = attrsId;
+    ints[at++] = flags;
+    ints[at++] = GRAD_REQS.indexOf(gradReq);
+    ints[at++] = site ?? -1;
+    ints[at++] = recordingId ?? -1;
+    this.ints.length = at;
+    this.tensor(value);
+  }
+
+  /**
+   * A backward step. Returns the first contribution that has NaN/Inf while the upstream gradient
+   * has none (the rule produced it), or null.
+   */
+  step(pass: number, node: NodeId, upstream: NDArray, contributions: readonly { index: number; grad: NDArray }[], inputIds: readonly NodeId[]): NDArray | null {
+    const head = this.ints.reserve(3);
+    head[this.ints.length++] = STEP;
+    head[this.ints.length++] = pass;
+    head[this.ints.length++] = node;
+    this.tensor(upstream);
+    const upstreamNonFinite = this.lastNonFinite;
+    this.ints.reserve(1)[this.ints.length++] = contributions.length;
+    let produced: NDArray | null = null;
+    for (const c of contributions) {
+      const ints = this.ints.reserve(2);
+      ints[this.ints.length++] = inputIds[c.index]!;
+      ints[this.ints.length++] = c.index;
+      this.tensor(c.grad);
+      if (!upstreamNonFinite && this.lastNonFinite && produced === null) produced = c.grad;
+    }
+    return produced;
+  }
+
+  flush(): void {
+    if (this.ints.length === 0) return;
+    this.output.write(this.ints.data.subarray(0, this.ints.length), this.floats.data.subarray(0, this.floats.length));
+    this.ints.length = 0;
+    this.floats.length = 0;
+  }
+}
+
+/** Decodes the binary journal into the records the runner assembles. A truncated tail is dropped. */
+export function readBinaryJournal(ints: Int32Array, floats: Float64Array, names: ReadonlyMap<number, string>): { nodes: JournalNode[]; steps: [number, JournalStep][] } {
+  const nodes: JournalNode[] = [];
+  const steps: [number, JournalStep][] = [];
+  let i = 0;
+  let f = 0;
+  const need = (n: number, m = 0) => {
+    if (i + n > ints.length || f + m > floats.length) throw new RangeError('truncated');
+  };
+  const tensor = (): JournalTensor => {
+    need(2);
+    const dtype = DTYPES[ints[i++]!]!;
+    const ndim = ints[i++]!;
+    need(ndim + 2);
+    const shape = Array.from(ints.subarray(i, i + ndim));
+    i += ndim;
+    const count = ints[i++]!;
+    const complete = ints[i++] === 1;
+    need(0, count + (complete ? 0 : 8));
+    const values = new Array<TraceNumber>(count);
+    for (let k = 0; k < count; k++) values[k] = encodeNumber(floats[f++]!);
+    if (complete) return [shape, dtype, values];
+    const stats = {} as Record<(typeof STAT_KEYS)[number], number | null>;
+    for (const key of STAT_KEYS) {
+      const v = floats[f++]!;
+      stats[key] = Number.isNaN(v) ? null : v;
+    }
+    return [shape, dtype, values, stats as unknown as TensorStats];
+  };
+  try {
+    while (i < ints.length) {
+      const start = i;
+      const tag = ints[i++];
+      if (tag === NODE) {
+        need(5);
+        const id = ints[i++]!;
+        const kind = KINDS[ints[i++]!]!;
+        const op = names.get(ints[i++]!) ?? '?';
+        const count = ints[i++]!;
+        need(count + 5);
+        const inputs = Array.from(ints.subarray(i, i + count));
+        i += count;
+        const attrsId = ints[i++]!;
+        const flags = ints[i++]!;
+        const gradReq = GRAD_REQS[ints[i++]!] ?? null;
+        const site = ints[i++]!;
+        const recordingId = ints[i++]!;
+        const attrs = attrsId < 0 ? {} : JSON.parse(names.get(attrsId) ?? '{}') as Record<string, unknown>;
+        nodes.push([id, kind, op, inputs, attrs, flags, gradReq, site < 0 ? null : site, recordingId < 0 ? null : recordingId, tensor()]);
+      } else if (tag === STEP) {
+        need(2);
+        const pass = ints[i++]!;
+        const node = ints[i++]!;
+        const upstream = tensor();
+        need(1);
+        const count = ints[i++]!;
+        const contributions: [NodeId, number, JournalTensor][] = [];
+        for (let k = 0; k < count; k++) {
+          need(2);
+          const input = ints[i++]!;
+          const index = ints[i++]!;
+          contributions.push([input, index, tensor()]);
+        }
+        steps.push([pass, [node, upstream, contributions]]);
+      } else {
+        i = start;
+        break; // unknown or torn record: stop here
+      }
+    }
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+  }
+  return { nodes, steps };
+}
