@@ -9,6 +9,7 @@ import { relative } from 'node:path';
 import { version } from 'gradlens';
 import { runProgram, type RunResult } from './capture/runner';
 import { summarizeTrace } from './capture/summary';
+import { inspectorPage } from './capture/html';
 
 const USAGE = `usage:
   gradlens run FILE [-- ARGS...]
@@ -16,7 +17,7 @@ const USAGE = `usage:
   gradlens trace FILE [options] [-- ARGS...]
       run it with capture and write the trace (default: FILE.gradlens.json)
       -o, --output FILE        where to write the trace
-      --html FILE              also write the inspector as one HTML page
+      --html FILE              also write the inspector: one self-contained HTML page
       --max-elements N         tensor elements kept per value (default 1024)
       --timeout SECONDS        stop the program after this long (default 30)
       --seed N                 seed of np.random (default: random, recorded in the trace)
@@ -94,10 +95,6 @@ export async function main(argv: readonly string[], distDir: string): Promise<nu
   }
   if (parsed === 'help') { process.stdout.write(`${USAGE}\n`); return 0; }
   if (parsed === 'version') { process.stdout.write(`gradlens ${version}\n`); return 0; }
-  if (parsed.html !== undefined) {
-    process.stderr.write('gradlens: --html is not available yet: the inspector is not built in this version\n');
-    return 2;
-  }
   const common = {
     file: parsed.file, args: parsed.args, distDir, stdin: 'inherit' as const,
     onStdout: (chunk: string) => { process.stdout.write(chunk); },
@@ -118,12 +115,18 @@ export async function main(argv: readonly string[], distDir: string): Promise<nu
   const trace = result.trace!;
   const output = parsed.output ?? `${parsed.file}.gradlens.json`;
   writeFileSync(output, JSON.stringify(trace));
+  let page = '';
+  if (parsed.html !== undefined) {
+    writeFileSync(parsed.html, inspectorPage(trace, distDir));
+    page = `inspector written to ${parsed.html} (${kilobytes(statSync(parsed.html).size)}): open it in a browser`;
+  }
   const status = result.timedOut ? 'timed out' : result.exitCode === 0 ? 'exit code 0' : `exit code ${result.exitCode}${result.signal ? `, ${result.signal}` : ''}`;
   process.stderr.write([
     '',
     `gradlens: traced ${relative(process.cwd(), trace.run.file) || trace.run.file} in ${result.durationMs} ms (${status})`,
     summarizeTrace(trace),
     `trace written to ${output} (${kilobytes(statSync(output).size)})`,
+    ...(page ? [page] : []),
     '',
   ].join('\n'));
   return result.exitCode ?? 1;

@@ -60,6 +60,21 @@ const targets = {
     await build({ ...common, entryPoints: ['extension/capture/child.ts'], outfile: 'dist/capture-child.js' });
     chmodSync('dist/cli.js', 0o755);
   },
+  /** The inspector, for browsers: one script and one stylesheet (fonts inlined). */
+  async webview() {
+    await build({
+      entryPoints: ['webview/main.ts'],
+      outfile: 'dist/webview.js',
+      bundle: true,
+      platform: 'browser',
+      format: 'iife',
+      target: 'es2020',
+      minify: true,
+      sourcemap: 'linked',
+      loader: { '.ttf': 'dataurl' },
+      logLevel: 'warning',
+    });
+  },
   async test() {
     // 'module' first: the differential tests bundle TensorFlow.js, whose CommonJS "main" is a
     // prebuilt bundle that cannot share one engine with `dist/register_all_gradients` (ESM), and

@@ -3,7 +3,9 @@
  * in the runner, as the trace's tensors with their stats.
  */
 import type { NDArray } from 'gradlens';
-import { decodeNumber, type Tensor, type TensorStats, type TraceDType, type TraceNumber } from '../../webview/protocol/trace';
+import { decodeNumber, statsOf, type Tensor, type TensorStats, type TraceDType, type TraceNumber } from '../../webview/protocol/trace';
+
+export { statsOf };
 
 /** NaN and ±Infinity as JSON can carry them (see docs/trace-format.md). */
 export function encodeNumber(value: number): TraceNumber {
@@ -41,36 +43,6 @@ export function shortestFloat32(value: TraceNumber): TraceNumber {
   return Number(target.toPrecision(9));
 }
 
-export function statsOf(data: ArrayLike<number>): TensorStats {
-  let nan = 0;
-  let inf = 0;
-  let zeros = 0;
-  let count = 0;
-  let min = Infinity;
-  let max = -Infinity;
-  let sum = 0;
-  let sumSquares = 0;
-  for (let i = 0; i < data.length; i++) {
-    const v = data[i]!;
-    if (v !== v) { nan++; continue; }
-    if (v === Infinity || v === -Infinity) { inf++; continue; }
-    if (v === 0) zeros++;
-    count++;
-    if (v < min) min = v;
-    if (v > max) max = v;
-    sum += v;
-    sumSquares += v * v;
-  }
-  if (count === 0) return { min: null, max: null, mean: null, std: null, l2: null, nan, inf, zeros };
-  const mean = sum / count;
-  // A second pass for the variance: Σx²/n − mean² cancels badly when |mean| ≫ std.
-  let squaredDeviations = 0;
-  for (let i = 0; i < data.length; i++) {
-    const v = data[i]!;
-    if (Number.isFinite(v)) squaredDeviations += (v - mean) * (v - mean);
-  }
-  return { min, max, mean, std: Math.sqrt(squaredDeviations / count), l2: Math.sqrt(sumSquares), nan, inf, zeros };
-}
 
 /**
  * A tensor as the journal carries it: the complete data (the runner computes the stats), or for

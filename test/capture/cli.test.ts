@@ -42,10 +42,17 @@ suite('the gradlens command', function () {
     assert.equal(trace.run.maxElements, 1);
   });
 
-  test('--html says the inspector is not available yet and exits 2', () => {
-    const result = gradlens(['trace', fixture('loop.ts'), '--html', join(work, 'page.html')]);
-    assert.equal(result.code, 2);
-    assert.match(result.stderr, /--html is not available yet/);
+  test('--html writes the inspector as one self-contained page with the trace inside', () => {
+    const page = join(work, 'page.html');
+    const result = gradlens(['trace', fixture('loop.ts'), '-o', join(work, 'loop.json'), '--html', page]);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stderr, /inspector written to .*page\.html \(\d+\.\d (KB|MB)\): open it in a browser/);
+    const html = readFileSync(page, 'utf8');
+    assert.match(html, /<meta http-equiv="Content-Security-Policy" content="default-src 'none';/);
+    assert.doesNotMatch(html, /<script[^>]+src=|<link[^>]+href=/i, 'nothing is loaded from elsewhere');
+    const embedded = /<script id="gradlens-trace" type="application\/json">([\s\S]*?)<\/script>/.exec(html);
+    assert.ok(embedded, 'the trace is embedded');
+    assertValidTrace(JSON.parse(embedded[1]!));
   });
 
   test('run streams the output and passes on the exit code and the arguments', () => {

@@ -201,3 +201,35 @@ export interface Trace {
 export function decodeNumber(value: TraceNumber): number {
   return typeof value === 'number' ? value : value === 'NaN' ? NaN : value === 'Infinity' ? Infinity : -Infinity;
 }
+
+/** Stats of values: over the finite ones, with NaN, ±Infinity and exact zeros counted. */
+export function statsOf(data: ArrayLike<number>): TensorStats {
+  let nan = 0;
+  let inf = 0;
+  let zeros = 0;
+  let count = 0;
+  let min = Infinity;
+  let max = -Infinity;
+  let sum = 0;
+  let sumSquares = 0;
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i]!;
+    if (v !== v) { nan++; continue; }
+    if (v === Infinity || v === -Infinity) { inf++; continue; }
+    if (v === 0) zeros++;
+    count++;
+    if (v < min) min = v;
+    if (v > max) max = v;
+    sum += v;
+    sumSquares += v * v;
+  }
+  if (count === 0) return { min: null, max: null, mean: null, std: null, l2: null, nan, inf, zeros };
+  const mean = sum / count;
+  // A second pass for the variance: Σx²/n − mean² cancels badly when |mean| ≫ std.
+  let squaredDeviations = 0;
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i]!;
+    if (Number.isFinite(v)) squaredDeviations += (v - mean) * (v - mean);
+  }
+  return { min, max, mean, std: Math.sqrt(squaredDeviations / count), l2: Math.sqrt(sumSquares), nan, inf, zeros };
+}

@@ -1,0 +1,51 @@
+/**
+ * The standalone inspector: one self-contained HTML file (scripts, styles, fonts and the trace
+ * inlined; a Content-Security-Policy that allows no network access) that opens in any browser.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import type { Trace } from '../../webview/protocol/trace';
+
+/** JSON inside <script>: no `<` can end the element or open a comment. */
+export function scriptSafeJson(value: unknown): string {
+  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+export interface PageOptions {
+  /** Force a theme; by default the page follows the browser's light/dark preference. */
+  theme?: 'light' | 'dark';
+}
+
+export function inspectorPage(trace: Trace, distDir: string, options: PageOptions = {}): string {
+  const script = join(distDir, 'webview.js');
+  const style = join(distDir, 'webview.css');
+  for (const asset of [script, style]) {
+    if (!existsSync(asset)) throw new Error(`the inspector is not built: ${asset} is missing (run \`npm run build\`)`);
+  }
+  const nonce = randomBytes(16).toString('base64');
+  const js = readFileSync(script, 'utf8').replace(/<\/script/gi, '<\\/script');
+  const css = readFileSync(style, 'utf8').replace(/<\/style/gi, '<\\/style');
+  const title = `GradLens — ${basename(trace.run.file)}`;
+  const themeClass = options.theme === 'dark' ? ' dark' : options.theme === 'light' ? ' light' : '';
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src data: blob:; font-src data:; style-src 'unsafe-inline'; script-src 'nonce-${nonce}';">
+<title>${escapeHtml(title)}</title>
+<style>${css}</style>
+</head>
+<body class="standalone${themeClass}">
+<div id="app"></div>
+<script id="gradlens-trace" type="application/json">${scriptSafeJson(trace)}</script>
+<script nonce="${nonce}">${js}</script>
+</body>
+</html>
+`;
+}

@@ -1,0 +1,497 @@
+/**
+ * The inspector: state (what is selected, which step, how it is coloured), and the wiring between
+ * the host, the pure models, the graph view and the panels. Everything it draws is recomputed from
+ * the state; the graph view applies only what changed.
+ */
+import { DEFAULT_THRESHOLDS, type HostToWebview, type Selection, type UiState } from './protocol/messages';
+import type { Source, Trace } from './protocol/trace';
+import type { Host } from './host';
+import { contrastText, magnitudeScale, type MagnitudeScale } from './model/colors';
+import { decorate, magnitudeOf } from './model/decorate';
+import { toDot, toSvg } from './model/export';
+import { buildGraph, nodeNames, type GraphModel } from './model/graph';
+import { layeredLayout, type Positions } from './model/layout';
+import { functionPlot } from './model/plots';
+import { backwardFrame, forwardFrame } from './model/stepper';
+import type { GraphTheme } from './model/style';
+import { validateTrace } from './model/validate';
+import { detailsPanel } from './ui/detailsPanel';
+import { el } from './ui/dom';
+import { issuesPanel } from './ui/issuesPanel';
+import { Minimap } from './ui/minimap';
+import { plotPanel } from './ui/plotPanel';
+import { backwardStepPanel, forwardStepPanel } from './ui/stepPanel';
+import { button, checkbox, dropdown, registerToolkit, textField } from './ui/toolkit';
+import { GraphView } from './view/graphView';
+
+/** Above this many nodes, a selection opens folded. */
+const FOLD_THRESHOLD = 400;
+const SPEEDS = [0.5, 1, 2, 4, 8];
+
+function cssVar(name: string, fallback: string): string {
+  return getComputedStyle(document.body).getPropertyValue(name).trim() || fallback;
+}
+
+function readTheme(): GraphTheme {
+  return {
+    foreground: cssVar('--gl-fg', '#1f1f1f'),
+    mutedForeground: cssVar('--gl-muted', '#6b6b6b'),
+    background: cssVar('--gl-bg', '#ffffff'),
+    nodeBackground: cssVar('--gl-node-bg', '#f3f3f3'),
+    variableBackground: cssVar('--gl-variable-bg', '#e8f0fe'),
+    constantBackground: cssVar('--gl-constant-bg', '#fafafa'),
+    border: cssVar('--gl-border', '#8a8a8a'),
+    accent: cssVar('--gl-accent', '#0078d4'),
+    highlight: cssVar('--gl-highlight', '#e8912d'),
+    error: cssVar('--gl-error', '#d13438'),
+    warning: cssVar('--gl-warning', '#b8860b'),
+    edge: cssVar('--gl-edge', '#9a9a9a'),
+    fontFamily: cssVar('--gl-font', 'system-ui, sans-serif'),
+  };
+}
+
+function selectionKey(selection: Selection): string {
+  return `${selection.kind}:${selection.id}`;
+}
+
+export class InspectorApp {
+  private trace: Trace | null = null;
+  private state: UiState;
+  private model: GraphModel | null = null;
+  private layout: Positions | null = null;
+  private readonly layouts = new Map<string, Positions>();
+  private scale: MagnitudeScale | null = null;
+  private view: GraphView | null = null;
+  private timer: ReturnType<typeof setInterval> | null = null;
+  private matches = new Set<number>();
+  private cutPoints = new Set<number>();
+  private groupByFunction = false;
+  private readonly dom: ReturnType<InspectorApp['buildDom']>;
+  private readonly minimap: Minimap;
+
+  constructor(private readonly root: HTMLElement, private readonly host: Host) {
+    registerToolkit();
+    const restored = host.getState();
+    this.state = {
+      selection: null, step: 0, view: 'backward', colorMode: 'gradient', expanded: [], folded: null, selectedNode: null,
+      thresholds: DEFAULT_THRESHOLDS, speed: 1, ...(restored ?? {}),
+    };
+    this.minimap = new Minimap((x, y) => this.view?.panTo(x, y));
+    this.dom = this.buildDom();
+    document.addEventListener('keydown', (event) => this.onKey(event));
+    window.addEventListener('resize', () => { this.view?.resize(); this.drawMinimap(); });
+  }
+
+  // ---- Host messages -------------------------------------------------------------------------
+
+  receive(message: HostToWebview): void {
+    switch (message.type) {
+      case 'trace/snapshot': {
+        const validation = validateTrace(message.trace);
+        if (!validation.ok) { this.showError('This trace cannot be shown', validation.problems); return; }
+        this.trace = validation.trace;
+        this.layouts.clear();
+        if (message.thresholds) this.state.thresholds = message.thresholds;
+        const keep = this.state.selection && this.exists(this.state.selection) ? this.state.selection : null;
+        this.select(message.selection ?? keep ?? this.defaultSelection(), keep !== null && !message.selection);
+        if (message.focusNode !== undefined) this.focus([message.focusNode]);
+        break;
+      }
+      case 'node/focus':
+        this.focus(message.nodeIds);
+        break;
+      case 'step/move':
+        this.move(message.to);
+        break;
+      case 'selection/set':
+        if (this.exists(message.selection)) this.select(message.selection, false);
+        break;
+      case 'settings/thresholds':
+        this.state.thresholds = message.thresholds;
+        this.redecorate();
+        break;
+    }
+  }
+
+  private exists(selection: Selection): boolean {
+    const trace = this.trace;
+    if (!trace) return false;
+    return selection.kind === 'pass' ? trace.backwardPasses.some((p) => p.id === selection.id) : trace.recordings.some((r) => r.id === selection.id);
+  }
+
+  private defaultSelection(): Selection | null {
+    const trace = this.trace!;
+    const pass = trace.backwardPasses.find((p) => !p.error) ?? trace.backwardPasses[0];
+    if (pass) return { kind: 'pass', id: pass.id };
+    const recording = trace.recordings[0];
+    return recording ? { kind: 'recording', id: recording.id } : null;
+  }
+
+  // ---- State changes -------------------------------------------------------------------------
+
+  private select(selection: Selection | null, keepStep: boolean): void {
+    this.stop();
+    const changed = !this.state.selection || !selection || selectionKey(this.state.selection) !== selectionKey(selection);
+    this.state.selection = selection;
+    if (changed || !keepStep) {
+      this.state.step = 0;
+      this.state.expanded = [];
+      this.state.folded = null;
+      this.cutPoints.clear();
+    }
+    if (selection && selection.kind === 'recording') this.state.view = 'forward';
+    this.rebuild();
+  }
+
+  /** A new graph (selection, folding, expansion): model, layout (cached), full redraw. */
+  private rebuild(): void {
+    const trace = this.trace;
+    const selection = this.state.selection;
+    this.updatePicker();
+    if (!trace || !selection) {
+      this.dom.empty.hidden = false;
+      this.dom.empty.textContent = trace ? 'This trace has no recordings or backward passes: nothing was computed inside autograd.record().' : 'Waiting for a trace…';
+      this.renderPanels();
+      return;
+    }
+    this.dom.empty.hidden = true;
+    const unfolded = buildGraph(trace, selection);
+    const fold = this.state.folded ?? unfolded.nodes.length > FOLD_THRESHOLD;
+    this.state.folded = fold;
+    this.dom.fold.set(fold);
+    this.model = fold ? buildGraph(trace, selection, { fold: true, expanded: new Set(this.state.expanded) }) : unfolded;
+    const key = `${selectionKey(selection)}:${fold}:${[...this.state.expanded].sort().join('|')}`;
+    let layout = this.layouts.get(key);
+    if (!layout) {
+      layout = layeredLayout(this.model);
+      this.layouts.set(key, layout);
+    }
+    this.layout = layout;
+    this.minimap.setLayout(layout);
+    this.scale = this.buildScale();
+    this.view ??= new GraphView(this.dom.graph, readTheme(), {
+      onSelect: (elementId) => this.onGraphSelect(elementId),
+      onViewport: () => this.drawMinimap(),
+    });
+    this.view.show(this.model, layout, this.decorations(), { groupByFunction: this.groupByFunction });
+    this.updateStepper();
+    this.renderPanels();
+    this.drawMinimap();
+    this.save();
+  }
+
+  private buildScale(): MagnitudeScale {
+    const trace = this.trace!;
+    const byId = new Map(trace.nodes.map((node) => [node.id, node]));
+    const members = this.model!.traceNodes.map((id) => byId.get(id)!);
+    const magnitudes = members.map((node) => magnitudeOf(this.state.colorMode === 'gradient' ? node.grad : node.value));
+    // Step gradients too, so that colours do not jump as the pass proceeds.
+    const pass = this.pass();
+    if (pass && this.state.colorMode === 'gradient') for (const step of pass.steps) magnitudes.push(magnitudeOf(step.upstream));
+    return magnitudeScale(magnitudes);
+  }
+
+  private pass() {
+    const selection = this.state.selection;
+    if (!this.trace || !selection || selection.kind !== 'pass') return null;
+    return this.trace.backwardPasses.find((p) => p.id === selection.id) ?? null;
+  }
+
+  private frame() {
+    const trace = this.trace;
+    if (!trace || !this.model) return null;
+    const pass = this.pass();
+    if (this.state.view === 'backward' && pass) return { kind: 'backward' as const, frame: backwardFrame(pass, this.state.step) };
+    return { kind: 'forward' as const, frame: forwardFrame(trace, this.model.traceNodes, this.state.step) };
+  }
+
+  private stepCount(): number {
+    const frame = this.frame();
+    return frame ? frame.frame.total : 0;
+  }
+
+  private decorations() {
+    const scale = this.scale;
+    return decorate({
+      trace: this.trace!,
+      model: this.model!,
+      frame: this.frame(),
+      colorMode: this.state.colorMode,
+      colorizer: scale ? { color: (m) => scale.color(m), textColor: contrastText } : null,
+      thresholds: this.state.thresholds,
+      selected: new Set(this.state.selectedNode !== null ? [this.state.selectedNode] : []),
+      matches: this.matches,
+      cutPoints: this.cutPoints,
+    });
+  }
+
+  /** Same graph, new moment (step, colours, selection): classes and data only. */
+  private redecorate(): void {
+    if (!this.view || !this.model || !this.trace) return;
+    this.view.decorate(this.decorations());
+    this.updateStepper();
+    this.renderPanels();
+    this.save();
+  }
+
+  private setStep(step: number): void {
+    const clamped = Math.max(0, Math.min(this.stepCount(), step));
+    if (clamped === this.state.step) return;
+    this.state.step = clamped;
+    this.redecorate();
+    // Keep the node of this step in view.
+    const frame = this.frame();
+    const current = frame?.kind === 'backward' ? frame.frame.step?.node : frame?.frame.current;
+    const element = current !== undefined && current !== null ? this.model!.elementOf.get(current) : undefined;
+    if (element) this.view!.reveal(element);
+  }
+
+  private move(to: 'next' | 'previous' | 'first' | 'last'): void {
+    if (to === 'next') this.setStep(this.state.step + 1);
+    else if (to === 'previous') this.setStep(this.state.step - 1);
+    else if (to === 'first') this.setStep(0);
+    else this.setStep(this.stepCount());
+  }
+
+  private togglePlay(): void {
+    if (this.timer) { this.stop(); return; }
+    if (this.state.step >= this.stepCount()) this.setStep(0);
+    this.timer = setInterval(() => {
+      if (this.state.step >= this.stepCount()) { this.stop(); return; }
+      this.setStep(this.state.step + 1);
+    }, 1000 / this.state.speed);
+    this.updateStepper();
+  }
+
+  private stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    this.updateStepper();
+  }
+
+  private onGraphSelect(elementId: string | null): void {
+    const element = elementId ? this.model?.nodes.find((n) => n.id === elementId) : undefined;
+    if (element?.kind === 'group' && element.foldKey) {
+      // Clicking a folded group opens it.
+      this.state.expanded = [...this.state.expanded, element.foldKey];
+      this.state.selectedNode = element.members[0] ?? null;
+      this.rebuild();
+      return;
+    }
+    this.state.selectedNode = element ? element.members[element.members.length - 1]! : null;
+    this.cutPoints.clear();
+    this.redecorate();
+    const node = this.trace?.nodes.find((n) => n.id === this.state.selectedNode);
+    this.host.post({ type: 'node/selected', nodeIds: element ? element.members : [], source: node?.source ?? null });
+  }
+
+  /** Select nodes (from the host or a panel link), switching to a selection that shows them. */
+  private focus(nodeIds: readonly number[]): void {
+    const trace = this.trace;
+    if (!trace || nodeIds.length === 0) return;
+    const shown = new Set(this.model?.traceNodes ?? []);
+    if (!nodeIds.some((id) => shown.has(id))) {
+      const pass = trace.backwardPasses.find((p) => p.steps.some((s) => nodeIds.includes(s.node)) || p.leafGrads.some((l) => nodeIds.includes(l.node)));
+      const recording = trace.recordings.find((r) => r.nodes.some((id) => nodeIds.includes(id)));
+      const selection: Selection | null = pass ? { kind: 'pass', id: pass.id } : recording ? { kind: 'recording', id: recording.id } : null;
+      if (selection) this.select(selection, false);
+    }
+    this.state.selectedNode = nodeIds[nodeIds.length - 1]!;
+    const elements = nodeIds.map((id) => this.model?.elementOf.get(id)).filter((e): e is string => e !== undefined);
+    this.redecorate();
+    if (elements.length > 0) this.view?.fit(elements);
+  }
+
+  private search(query: string): void {
+    const trace = this.trace;
+    const q = query.trim().toLowerCase();
+    this.matches = new Set();
+    if (trace && q) {
+      const line = /^(?:line\s*)?(\d+)$/.exec(q);
+      const names = nodeNames(trace);
+      for (const node of trace.nodes) {
+        const name = names.get(node.id)?.toLowerCase();
+        if (line ? node.source?.line === Number(line[1]) : node.op.toLowerCase().includes(q) || name === q || (name?.includes(q) ?? false)) this.matches.add(node.id);
+      }
+    }
+    this.redecorate();
+    this.dom.searchInfo.textContent = q ? `${[...this.matches].filter((id) => this.model?.elementOf.has(id)).length} found` : '';
+  }
+
+  private fitMatches(): void {
+    const elements = [...this.matches].map((id) => this.model?.elementOf.get(id)).filter((e): e is string => e !== undefined);
+    if (elements.length > 0) this.view?.fit(elements);
+  }
+
+  private onKey(event: KeyboardEvent): void {
+    const target = event.target as HTMLElement | null;
+    if (target && /^(INPUT|TEXTAREA|VSCODE-TEXT-FIELD|SELECT|VSCODE-DROPDOWN)$/.test(target.tagName)) return;
+    const keys: Record<string, () => void> = {
+      ArrowRight: () => this.move('next'),
+      ArrowLeft: () => this.move('previous'),
+      Home: () => this.move('first'),
+      End: () => this.move('last'),
+      ' ': () => this.togglePlay(),
+    };
+    const action = keys[event.key];
+    if (action) { event.preventDefault(); action(); }
+  }
+
+  // ---- Drawing -------------------------------------------------------------------------------
+
+  private save(): void {
+    this.host.setState({ ...this.state });
+  }
+
+  private updatePicker(): void {
+    const trace = this.trace;
+    if (!trace) return;
+    const choices = [
+      ...trace.backwardPasses.map((p) => ({
+        value: `pass:${p.id}`,
+        label: `${p.kind === 'grad' ? 'autograd.grad' : 'backward'} · line ${p.source?.line ?? '?'} · ${p.error ? 'failed' : `${p.steps.length} steps`}`,
+      })),
+      ...trace.recordings.map((r) => ({ value: `recording:${r.id}`, label: `record · line ${r.source?.line ?? '?'} · ${r.nodes.length} ops` })),
+    ];
+    const selection = this.state.selection;
+    this.dom.picker.set(choices, selection ? `${selection.kind}:${selection.id}` : '');
+    this.dom.viewPicker.set([{ value: 'backward', label: 'Backward' }, { value: 'forward', label: 'Forward' }], this.state.view);
+    this.dom.colorPicker.set([{ value: 'gradient', label: 'Colour: gradient' }, { value: 'value', label: 'Colour: value' }], this.state.colorMode);
+  }
+
+  private updateStepper(): void {
+    const total = this.stepCount();
+    const { scrubber, stepLabel, play } = this.dom;
+    scrubber.max = String(total);
+    scrubber.value = String(this.state.step);
+    const frame = this.frame();
+    stepLabel.textContent = frame
+      ? `${frame.kind === 'backward' ? 'backward' : 'forward'} step ${this.state.step} / ${total}`
+      : '';
+    play.title = this.timer ? 'Pause (Space)' : 'Play (Space)';
+    play.querySelector('.codicon')!.className = `codicon codicon-${this.timer ? 'debug-pause' : 'play'}`;
+    this.dom.legend.replaceChildren(...this.legendItems());
+  }
+
+  private legendItems(): HTMLElement[] {
+    if (!this.scale) return [];
+    const label = this.state.colorMode === 'gradient' ? '‖∇‖' : '‖value‖';
+    return [el('span', { class: 'legend-title' }, `${label} (log)`), ...this.scale.legend(5).map((stop) => {
+      const swatch = el('span', { class: 'swatch' });
+      swatch.style.background = stop.color;
+      return el('span', { class: 'legend-stop' }, swatch, stop.label);
+    })];
+  }
+
+  private renderPanels(): void {
+    const trace = this.trace;
+    const side = this.dom.side;
+    if (!trace) { side.replaceChildren(); return; }
+    const actions = {
+      reveal: (source: Source) => this.host.post({ type: 'source/reveal', source }),
+      select: (nodeId: number) => this.focus([nodeId]),
+      showCuts: (nodeIds: number[]) => {
+        this.cutPoints = new Set(nodeIds);
+        this.redecorate();
+        const elements = nodeIds.map((id) => this.model?.elementOf.get(id)).filter((e): e is string => e !== undefined);
+        this.view?.fit(elements);
+      },
+    };
+    const panels: (HTMLElement | null)[] = [];
+    const frame = this.frame();
+    const pass = this.pass();
+    if (frame?.kind === 'backward' && pass) panels.push(backwardStepPanel(trace, pass, frame.frame, actions));
+    else if (frame?.kind === 'forward') panels.push(forwardStepPanel(trace, frame.frame, actions));
+    const selectedElement = this.state.selectedNode !== null ? this.model?.nodes.find((n) => n.members.includes(this.state.selectedNode!)) : undefined;
+    panels.push(detailsPanel(trace, selectedElement ? selectedElement.members.slice(0, selectedElement.members.indexOf(this.state.selectedNode!) + 1) : [], actions));
+    const plot = pass ? functionPlot(trace, pass) : null;
+    if (plot) panels.push(plotPanel(plot));
+    panels.push(issuesPanel(trace, actions));
+    side.replaceChildren(...panels.filter((p): p is HTMLElement => p !== null));
+  }
+
+  private drawMinimap(): void {
+    if (!this.view) return;
+    this.minimap.draw(this.view.viewport(), { node: cssVar('--gl-muted', '#888'), frame: cssVar('--gl-accent', '#0078d4') });
+  }
+
+  private exportAs(format: 'png' | 'svg' | 'dot'): void {
+    if (!this.model || !this.layout || !this.view) return;
+    const base = (this.trace?.run.file.split(/[\\/]/).pop() ?? 'graph').replace(/\.[^.]+$/, '');
+    const selection = this.state.selection;
+    const fileName = `${base}-${selection ? `${selection.kind}${selection.id}` : 'graph'}.${format}`;
+    if (format === 'png') {
+      this.host.post({ type: 'export/save', format, fileName, data: this.view.png(), encoding: 'base64' });
+      return;
+    }
+    const decorations = this.decorations();
+    const colors = new Map<string, string>();
+    for (const [id, data] of decorations.data) if (data.color) colors.set(id, data.color);
+    const text = format === 'svg' ? toSvg(this.model, this.layout.positions, { colors }) : toDot(this.model, { title: fileName });
+    this.host.post({ type: 'export/save', format, fileName, data: text, encoding: 'utf8' });
+  }
+
+  showError(title: string, problems: string[]): void {
+    this.stop();
+    this.dom.empty.hidden = false;
+    this.dom.empty.replaceChildren(el('div', { class: 'error-screen', role: 'alert' },
+      el('h1', {}, title), el('ul', {}, ...problems.map((p) => el('li', {}, p))),
+      el('p', {}, 'Run `gradlens trace FILE` again to make a new trace.')));
+    this.host.post({ type: 'webview/error', message: `${title}: ${problems.join('; ')}` });
+  }
+
+  private buildDom() {
+    const picker = dropdown('What to show', (value) => {
+      const [kind, id] = value.split(':');
+      if (kind === 'pass' || kind === 'recording') this.select({ kind, id: Number(id) }, false);
+    });
+    const viewPicker = dropdown('Backward or forward', (value) => {
+      this.state.view = value === 'forward' ? 'forward' : 'backward';
+      this.state.step = 0;
+      this.stop();
+      this.redecorate();
+    });
+    const colorPicker = dropdown('Colour nodes by', (value) => {
+      this.state.colorMode = value === 'value' ? 'value' : 'gradient';
+      this.scale = this.model ? this.buildScale() : null;
+      this.redecorate();
+    });
+    const fold = checkbox('Fold loops', false, (checked) => { this.state.folded = checked; this.state.expanded = []; this.rebuild(); });
+    const byFunction = checkbox('Group by function', false, (checked) => { this.groupByFunction = checked; this.rebuild(); });
+    const searchInfo = el('span', { class: 'search-info', 'aria-live': 'polite' });
+    const search = textField('Search op, name or line', (value) => this.search(value), () => this.fitMatches());
+    const graph = el('div', { class: 'graph', id: 'graph' });
+    const empty = el('div', { class: 'empty' }, 'Waiting for a trace…');
+    const side = el('aside', { class: 'side', 'aria-label': 'step and node details' });
+    const legend = el('div', { class: 'legend', 'aria-label': 'colour legend' });
+    const scrubber = el('input', { type: 'range', min: '0', max: '0', value: '0', class: 'scrubber', 'aria-label': 'step' });
+    scrubber.addEventListener('input', () => { this.stop(); this.setStep(Number(scrubber.value)); });
+    const stepLabel = el('span', { class: 'step-label', 'aria-live': 'polite' });
+    const play = button({ icon: 'play', title: 'Play (Space)', onClick: () => this.togglePlay() });
+    const speed = dropdown('Speed', (value) => { this.state.speed = Number(value); if (this.timer) { this.stop(); this.togglePlay(); } });
+    speed.set(SPEEDS.map((s) => ({ value: String(s), label: `${s} step/s` })), String(this.state.speed));
+    const toolbar = el('header', { class: 'toolbar' },
+      picker.element, viewPicker.element, colorPicker.element, fold.element, byFunction.element, search, searchInfo,
+      el('span', { class: 'spacer' }),
+      button({ icon: 'screen-full', title: 'Fit the graph', onClick: () => this.view?.fit() }),
+      button({ icon: 'zoom-out', title: 'Zoom out', onClick: () => this.view?.zoom(1 / 1.25) }),
+      button({ icon: 'zoom-in', title: 'Zoom in', onClick: () => this.view?.zoom(1.25) }),
+      button({ label: 'PNG', icon: 'file-media', title: 'Export the graph as PNG', onClick: () => this.exportAs('png') }),
+      button({ label: 'SVG', icon: 'file-code', title: 'Export the graph as SVG', onClick: () => this.exportAs('svg') }),
+      button({ label: 'DOT', icon: 'type-hierarchy', title: 'Export the graph as Graphviz DOT', onClick: () => this.exportAs('dot') }));
+    const stepper = el('footer', { class: 'stepper' },
+      button({ icon: 'debug-step-back', title: 'First step (Home)', onClick: () => this.move('first') }),
+      button({ icon: 'arrow-left', title: 'Previous step (←)', onClick: () => this.move('previous') }),
+      play,
+      button({ icon: 'arrow-right', title: 'Next step (→)', onClick: () => this.move('next') }),
+      button({ icon: 'debug-step-over', title: 'Last step (End)', onClick: () => this.move('last') }),
+      speed.element, scrubber, stepLabel, legend);
+    const canvas = el('div', { class: 'canvas' }, graph, empty, this.minimapElement());
+    this.root.replaceChildren(toolbar, el('main', { class: 'body' }, canvas, side), stepper);
+    return { picker, viewPicker, colorPicker, fold, byFunction, searchInfo, graph, empty, side, legend, scrubber, stepLabel, play };
+  }
+
+  private minimapElement(): HTMLElement {
+    return this.minimap.element;
+  }
+}

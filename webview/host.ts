@@ -1,0 +1,83 @@
+/**
+ * The inspector's host: VS Code (messages through acquireVsCodeApi, UI state through setState) or
+ * the standalone page (the trace embedded in the page answers the ready handshake; exports are
+ * downloads; revealing a source line is not possible and says so).
+ */
+import { isHostMessage, type HostToWebview, type UiState, type WebviewToHost } from './protocol/messages';
+import type { Trace } from './protocol/trace';
+
+export interface Host {
+  readonly kind: 'vscode' | 'standalone';
+  post(message: WebviewToHost): void;
+  onMessage(handler: (message: HostToWebview) => void): void;
+  getState(): Partial<UiState> | undefined;
+  setState(state: UiState): void;
+}
+
+interface VsCodeApi {
+  postMessage(message: unknown): void;
+  getState(): unknown;
+  setState(state: unknown): void;
+}
+
+declare const acquireVsCodeApi: (() => VsCodeApi) | undefined;
+
+function vscodeHost(api: VsCodeApi): Host {
+  return {
+    kind: 'vscode',
+    post: (message) => api.postMessage(message),
+    onMessage: (handler) => window.addEventListener('message', (event: MessageEvent) => {
+      if (isHostMessage(event.data)) handler(event.data);
+    }),
+    getState: () => (api.getState() as Partial<UiState> | undefined) ?? undefined,
+    setState: (state) => api.setState(state),
+  };
+}
+
+function download(fileName: string, data: string, encoding: 'base64' | 'utf8', type: string): void {
+  const bytes = encoding === 'base64' ? Uint8Array.from(atob(data), (c) => c.charCodeAt(0)) : new TextEncoder().encode(data);
+  const url = URL.createObjectURL(new Blob([bytes], { type }));
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = fileName;
+  link.click();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+/** The page's own host: its embedded trace (read lazily, so a malformed one is reported by the app). */
+function standaloneHost(readTrace: () => unknown, notify: (text: string) => void): Host {
+  const handlers: ((message: HostToWebview) => void)[] = [];
+  const deliver = (message: HostToWebview) => { for (const handler of handlers) handler(message); };
+  return {
+    kind: 'standalone',
+    post: (message) => {
+      if (message.type === 'webview/ready') {
+        queueMicrotask(() => {
+          let trace: unknown;
+          try {
+            trace = readTrace();
+          } catch (error) {
+            trace = { unreadable: error instanceof Error ? error.message : String(error) }; // validateTrace explains
+          }
+          deliver({ type: 'trace/snapshot', trace: trace as Trace });
+        });
+      } else if (message.type === 'export/save') {
+        download(message.fileName, message.data, message.encoding, message.format === 'png' ? 'image/png' : message.format === 'svg' ? 'image/svg+xml' : 'text/vnd.graphviz');
+      } else if (message.type === 'source/reveal') {
+        notify(`${message.source.file}:${message.source.line} — open it in your editor (in VS Code, GradLens jumps there).`);
+      }
+    },
+    onMessage: (handler) => { handlers.push(handler); },
+    getState: () => undefined,
+    setState: () => {},
+  };
+}
+
+export function connectHost(notify: (text: string) => void): Host {
+  if (typeof acquireVsCodeApi === 'function') return vscodeHost(acquireVsCodeApi());
+  return standaloneHost(() => {
+    const element = document.getElementById('gradlens-trace');
+    if (!element) throw new Error('this page has no embedded trace');
+    return JSON.parse(element.textContent ?? '');
+  }, notify);
+}

@@ -1,0 +1,35 @@
+/** The inspector's entry point, in a VS Code webview or a standalone page. */
+import '@vscode/codicons/dist/codicon.css';
+import './styles.css';
+import { InspectorApp } from './app';
+import { connectHost } from './host';
+
+function toast(text: string): void {
+  const element = document.createElement('div');
+  element.className = 'toast';
+  element.setAttribute('role', 'status');
+  element.textContent = text;
+  document.body.append(element);
+  setTimeout(() => element.remove(), 6000);
+}
+
+// Standalone, follow the browser's light/dark preference unless the page chose a theme.
+const body = document.body.classList;
+if (body.contains('standalone') && !body.contains('light') && !body.contains('dark')) {
+  body.add(window.matchMedia?.('(prefers-color-scheme: dark)').matches ? 'dark' : 'light');
+}
+
+const root = document.getElementById('app');
+if (root) {
+  const host = connectHost(toast);
+  const app = new InspectorApp(root, host);
+  host.onMessage((message) => {
+    try {
+      app.receive(message);
+    } catch (error) {
+      app.showError('The inspector failed', [error instanceof Error ? error.message : String(error)]);
+    }
+  });
+  host.post({ type: 'webview/ready' });
+  (window as unknown as { gradlens?: unknown }).gradlens = { app };
+}

@@ -1,0 +1,64 @@
+/**
+ * Which plots a backward pass offers: f(x) and ∂f/∂x against x when a 1-D variable x and a head of
+ * the same length computed elementwise from it are in the pass (the chapter's sin and cos).
+ */
+import { nodeNames } from './graph';
+import type { BackwardPass, Trace } from '../protocol/trace';
+import { values } from './tensor';
+
+export interface FunctionPlot {
+  xName: string;
+  fName: string;
+  /** Sorted by x. */
+  x: number[];
+  f: number[];
+  dfdx: number[];
+}
+
+const ELEMENTWISE = new Set([
+  'add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum', 'neg', 'abs', 'exp', 'log', 'sqrt', 'square',
+  'sin', 'cos', 'tanh', 'sign', 'relu', 'sigmoid', 'clip', 'where', 'copy', 'astype',
+]);
+
+export function functionPlot(trace: Trace, pass: BackwardPass): FunctionPlot | null {
+  if (pass.error || pass.heads.length !== 1) return null;
+  const byId = new Map(trace.nodes.map((node) => [node.id, node]));
+  const head = byId.get(pass.heads[0]!);
+  if (!head || head.shape.length !== 1) return null;
+  const n = head.shape[0]!;
+  // The nodes between head and leaves must all be elementwise ops on length-n (or scalar) values.
+  const pending = [head.id];
+  const seen = new Set<number>();
+  while (pending.length > 0) {
+    const node = byId.get(pending.pop()!)!;
+    if (seen.has(node.id)) continue;
+    seen.add(node.id);
+    if (node.kind !== 'op') continue;
+    if (!ELEMENTWISE.has(node.op)) return null;
+    for (const input of node.inputs) {
+      const inputNode = byId.get(input);
+      if (!inputNode) return null;
+      const size = inputNode.shape.reduce((a, d) => a * d, 1);
+      if (size !== 1 && !(inputNode.shape.length === 1 && inputNode.shape[0] === n)) return null;
+      pending.push(input);
+    }
+  }
+  const leaf = pass.leafGrads.find((l) => {
+    const node = byId.get(l.node);
+    return node?.shape.length === 1 && node.shape[0] === n && seen.has(l.node);
+  });
+  if (!leaf) return null;
+  const xNode = byId.get(leaf.node)!;
+  const x = values(xNode.value);
+  const f = values(head.value);
+  const g = values(leaf.grad);
+  if (!x || !f || !g) return null;
+  const order = Array.from(x, (_, i) => i).sort((a, b) => x[a]! - x[b]!);
+  return {
+    xName: nodeNames(trace).get(xNode.id) ?? 'x',
+    fName: nodeNames(trace).get(head.id) ?? 'f',
+    x: order.map((i) => x[i]!),
+    f: order.map((i) => f[i]!),
+    dfdx: order.map((i) => g[i]!),
+  };
+}

@@ -1,0 +1,62 @@
+/** Reading the trace's tensors: their numbers, sums of gradient terms, short text for the UI. */
+import { decodeNumber, statsOf, type Tensor } from '../protocol/trace';
+
+/** All the values, when the trace has them (not only a sample). */
+export function values(tensor: Tensor): Float64Array | null {
+  return tensor.data ? Float64Array.from(tensor.data, decodeNumber) : null;
+}
+
+/** The values the trace has: all of them, or the leading sample. */
+export function knownValues(tensor: Tensor): Float64Array {
+  return Float64Array.from(tensor.data ?? tensor.sample ?? [], decodeNumber);
+}
+
+export function sizeOf(shape: readonly number[]): number {
+  return shape.reduce((n, d) => n * d, 1);
+}
+
+/** The elementwise sum of tensors of one shape, or null when any of them is only a sample. */
+export function sumTensors(tensors: readonly Tensor[]): Tensor | null {
+  if (tensors.length === 0) return null;
+  if (tensors.length === 1) return tensors[0]!;
+  const [first] = tensors;
+  const total = new Float64Array(sizeOf(first!.shape));
+  for (const tensor of tensors) {
+    const data = values(tensor);
+    if (data === null || data.length !== total.length) return null;
+    for (let i = 0; i < total.length; i++) total[i]! += data[i]!;
+  }
+  if (first!.dtype === 'float32') for (let i = 0; i < total.length; i++) total[i] = Math.fround(total[i]!);
+  return { shape: [...first!.shape], dtype: first!.dtype, data: Array.from(total, (v) => (Number.isFinite(v) ? v : Number.isNaN(v) ? 'NaN' : v > 0 ? 'Infinity' : '-Infinity')), stats: statsOf(total) };
+}
+
+/** A number in at most `digits` significant digits, without noise: 0.1, 2, -3.5e-7, NaN, ∞. */
+export function formatNumber(value: number, digits = 4): string {
+  if (Number.isNaN(value)) return 'NaN';
+  if (!Number.isFinite(value)) return value > 0 ? '∞' : '−∞';
+  if (value === 0) return '0';
+  const abs = Math.abs(value);
+  if (abs >= 1e5 || abs < 1e-4) return value.toExponential(Math.max(0, digits - 1)).replace(/\.?0+e/, 'e');
+  return String(Number(value.toPrecision(digits)));
+}
+
+export function formatShape(shape: readonly number[]): string {
+  if (shape.length === 0) return 'scalar';
+  return shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
+}
+
+/**
+ * A tensor in one short line: the number of a scalar, the values of a short vector, else shape,
+ * dtype and summary stats.
+ */
+export function formatTensorShort(tensor: Tensor, maxValues = 6): string {
+  const data = values(tensor);
+  if (data !== null && tensor.shape.length === 0) return formatNumber(data[0]!);
+  if (data !== null && data.length <= maxValues && tensor.shape.length <= 1) return `[${Array.from(data, (v) => formatNumber(v)).join(', ')}]`;
+  const s = tensor.stats;
+  const parts = [`${formatShape(tensor.shape)}`];
+  if (s.mean !== null) parts.push(`mean ${formatNumber(s.mean)}`, `‖·‖ ${formatNumber(s.l2 ?? 0)}`);
+  if (s.nan > 0) parts.push(`${s.nan} NaN`);
+  if (s.inf > 0) parts.push(`${s.inf} ∞`);
+  return parts.join(' · ');
+}

@@ -1,0 +1,61 @@
+/**
+ * Details of the selected node: shape first, dtype, op and attributes, mode, source link, value
+ * and gradient; for variables and nodes without a gradient, "why is this gradient zero / missing?".
+ */
+import type { Trace } from '../protocol/trace';
+import { explainGradient } from '../model/explain';
+import { nodeNames } from '../model/graph';
+import { formatShape } from '../model/tensor';
+import { el, link, section } from './dom';
+import type { PanelActions } from './stepPanel';
+import { tensorView } from './tensorView';
+
+export interface DetailsActions extends PanelActions {
+  /** Highlight these nodes as the cut points of a "why" answer. */
+  showCuts(nodeIds: number[]): void;
+}
+
+function attrsText(attrs: Record<string, unknown>): string {
+  const entries = Object.entries(attrs);
+  return entries.length === 0 ? '—' : entries.map(([key, value]) => `${key}=${JSON.stringify(value)}`).join(', ');
+}
+
+export function detailsPanel(trace: Trace, nodeIds: readonly number[], actions: DetailsActions): HTMLElement {
+  const byId = new Map(trace.nodes.map((node) => [node.id, node]));
+  if (nodeIds.length === 0) return section('Node', el('p', { class: 'muted' }, 'Click a node to see its value, its gradient and where it was made.'));
+  const node = byId.get(nodeIds[nodeIds.length - 1]!);
+  if (!node) return section('Node', el('p', {}, 'This node is not in the trace.'));
+  const name = nodeNames(trace).get(node.id) ?? null;
+  const rows: [string, Node | string][] = [
+    ['shape', `${formatShape(node.shape)}`],
+    ['dtype', node.dtype],
+    ['kind', node.kind === 'op' ? 'result of an op' : node.kind === 'variable' ? `variable (attachGrad, gradReq '${node.gradReq ?? 'write'}')` : 'constant'],
+    ['op', node.op],
+    ['attributes', attrsText(node.attrs)],
+    ['mode', `${node.trainMode ? 'training' : 'prediction'}${node.recording ? ', recording' : ', not recording'}${node.inGraph ? '' : ' (not differentiable)'}`],
+  ];
+  if (node.iteration > 0 || nodeIds.length > 1) rows.push(['run', `${node.iteration + 1}${nodeIds.length > 1 ? ` (group of ${nodeIds.length})` : ''}`]);
+  const source = node.source;
+  const sourceRow = source
+    ? link(`${source.file.split(/[\\/]/).pop()}:${source.line}:${source.column}`, `open ${source.file} at line ${source.line}`, () => actions.reveal(source))
+    : 'unknown';
+  const table = el('table', { class: 'facts' }, ...rows.map(([key, value]) => el('tr', {}, el('th', {}, key), el('td', {}, value))),
+    el('tr', {}, el('th', {}, 'source'), el('td', {}, sourceRow)));
+  const parts: HTMLElement[] = [table];
+  if (source?.text) parts.push(el('pre', { class: 'source-line' }, source.text.trim()));
+  for (const graphBreak of trace.graphBreaks.filter((b) => b.node === node.id)) parts.push(el('p', { class: 'warning' }, graphBreak.message));
+  parts.push(tensorView(node.value, 'value'));
+  const explanation = explainGradient(trace, node.id);
+  if (node.grad) parts.push(tensorView(node.grad, 'gradient'));
+  if (explanation.verdict !== 'has-gradient' && (node.kind === 'variable' || node.inGraph)) {
+    const question = explanation.verdict === 'zero' ? 'Why is this gradient zero?' : 'Why is there no gradient?';
+    const answer = el('div', { class: 'why' }, el('h3', {}, question), ...explanation.reasons.map((reason) => el('p', {}, reason.text,
+      reason.source ? ' ' : '', reason.source ? link(`line ${reason.source.line}`, 'open this line', () => actions.reveal(reason.source!)) : '')));
+    parts.push(answer);
+    const cuts = explanation.reasons.flatMap((reason) => reason.nodes);
+    if (cuts.length > 0) parts.push(el('div', {}, link('show on the graph', 'highlight the cut points', () => actions.showCuts(cuts))));
+  } else if (explanation.reasons.length > 0) {
+    parts.push(el('div', { class: 'why' }, ...explanation.reasons.map((reason) => el('p', {}, reason.text))));
+  }
+  return section(name ? `${name} = ${node.op}` : node.op, ...parts);
+}

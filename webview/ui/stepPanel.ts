@@ -1,0 +1,120 @@
+/**
+ * The chain rule of the current step, with the numbers: the upstream gradient ∂L/∂out, the op's
+ * local rule in words and symbols, what each input receives, and — for an input reached along
+ * several paths — the sum of its terms.
+ */
+import type { BackwardPass, Source, Trace, TraceNode } from '../protocol/trace';
+import { nodeNames } from '../model/graph';
+import { localRule } from '../model/rules';
+import type { BackwardFrame, ForwardFrame } from '../model/stepper';
+import { formatTensorShort } from '../model/tensor';
+import { el, link, section } from './dom';
+
+export interface PanelActions {
+  reveal(source: Source): void;
+  select(nodeId: number): void;
+}
+
+let names: Map<number, string> = new Map();
+
+function nodeName(node: TraceNode | undefined): string {
+  if (!node) return '?';
+  const name = names.get(node.id);
+  return name ? `${name} (${node.op})` : node.op;
+}
+
+function nodeLink(node: TraceNode | undefined, actions: PanelActions): HTMLElement {
+  if (!node) return el('span', {}, '?');
+  return link(nodeName(node), `select node ${node.id}`, () => actions.select(node.id));
+}
+
+function sourceLink(source: Source | null, actions: PanelActions): HTMLElement | null {
+  if (!source) return null;
+  const file = source.file.split(/[\\/]/).pop();
+  return link(`${file}:${source.line}`, `open ${source.file} at line ${source.line}`, () => actions.reveal(source));
+}
+
+/**
+ * The chain rule for one input: a local derivative (`∂out/∂a = b`) is multiplied by the upstream
+ * gradient; a rule already written for the upstream gradient g (`∂L/∂a = g · bᵀ`) is shown as is.
+ */
+function chainText(partial: string): string {
+  const local = /^∂out\/∂\S+\s*=\s*(.+)$/.exec(partial);
+  if (local) return `∂L/∂in = ∂L/∂out · ${local[1]}`;
+  const direct = /^∂L\/∂\S+\s*=\s*(.+)$/.exec(partial);
+  if (direct) return `∂L/∂in = ${direct[1]}   (g = ∂L/∂out)`;
+  return partial || '∂L/∂in';
+}
+
+export function backwardStepPanel(trace: Trace, pass: BackwardPass, frame: BackwardFrame, actions: PanelActions): HTMLElement {
+  names = nodeNames(trace);
+  const byId = new Map(trace.nodes.map((node) => [node.id, node]));
+  if (pass.error) {
+    return section('This backward pass failed', el('p', { class: 'error' }, pass.error), el('p', {}, 'Nothing was computed: ', sourceLink(pass.source, actions) ?? ''));
+  }
+  if (frame.step === null) {
+    const heads = pass.heads.map((head, i) => el('li', {},
+      nodeLink(byId.get(head), actions), ': ∂L/∂out = ', el('code', {}, formatTensorShort(pass.headGrads[i]!)),
+      pass.implicitHeadGrads[i] ? el('span', { class: 'muted' }, ' — implicit: ones (backward of a non-scalar differentiates its sum)') : el('span', { class: 'muted' }, ' — the head gradient you passed')));
+    return section(`Step 0 of ${frame.total}: head gradient${pass.heads.length > 1 ? 's' : ''}`,
+      el('p', {}, `${pass.kind === 'grad' ? 'autograd.grad' : 'backward()'} at `, sourceLink(pass.source, actions) ?? '?', ' starts from:'),
+      el('ul', {}, ...heads),
+      el('p', { class: 'muted' }, 'Press → (next) to run the first step.'));
+  }
+  const step = frame.step;
+  const node = byId.get(step.node);
+  const rule = localRule(node?.op ?? 'unknown', node?.attrs ?? {}, node?.inputs.length ?? 1);
+  const contributions = step.contributions.map((c) => {
+    const input = byId.get(c.input);
+    return el('li', {},
+      el('span', { class: 'input-index' }, `input ${c.index}`), ' ', nodeLink(input, actions), ': ',
+      el('code', {}, chainText(rule.partials[c.index] ?? '')), ' = ', el('code', { class: 'value' }, formatTensorShort(c.grad)));
+  });
+  // Inputs that have now received more than one term: the accumulation as a sum.
+  const receivers = [...new Set(step.contributions.map((c) => c.input))];
+  const sums = receivers.flatMap((input) => {
+    const known = frame.known.get(input);
+    if (!known || known.terms.length < 2) return [];
+    const terms = known.terms.map((t) => el('span', { class: 'term', title: t.from === null ? 'head gradient' : `from step ${t.step}` }, formatTensorShort(t.grad)));
+    const joined: (HTMLElement | string)[] = [];
+    terms.forEach((term, i) => { if (i > 0) joined.push(' + '); joined.push(term); });
+    return [el('li', {}, nodeLink(byId.get(input), actions), ': ∂L/∂ = ', ...joined, ' = ', el('code', { class: 'value' }, known.total ? formatTensorShort(known.total) : '(sum of the terms)'),
+      known.final ? '' : el('span', { class: 'muted' }, ' so far'))];
+  });
+  const last = frame.index === frame.total;
+  return section(`Step ${frame.index} of ${frame.total}: ${nodeName(node)}`,
+    el('p', {}, sourceLink(node?.source ?? null, actions) ?? '', ' ', el('code', {}, rule.formula)),
+    el('p', {}, rule.summary),
+    el('div', { class: 'chain' },
+      el('div', {}, el('b', {}, 'upstream '), el('code', {}, '∂L/∂out = '), el('code', { class: 'value' }, formatTensorShort(step.upstream))),
+      el('div', {}, el('b', {}, 'local rule '), ...rule.partials.map((p) => el('code', { class: 'partial' }, p))),
+      rule.broadcast ? el('div', { class: 'muted' }, 'Broadcast inputs get the gradient summed over the axes they were broadcast along.') : null),
+    el('h3', {}, 'sends'),
+    contributions.length > 0 ? el('ul', { class: 'contributions' }, ...contributions) : el('p', { class: 'muted' }, 'nothing: no input of this op needs a gradient'),
+    sums.length > 0 ? el('h3', {}, 'accumulates') : null,
+    sums.length > 0 ? el('ul', { class: 'sums' }, ...sums) : null,
+    last ? leafSummary(trace, pass, actions) : null);
+}
+
+function leafSummary(trace: Trace, pass: BackwardPass, actions: PanelActions): HTMLElement {
+  const byId = new Map(trace.nodes.map((node) => [node.id, node]));
+  return el('div', { class: 'leaf-grads' },
+    el('h3', {}, pass.kind === 'grad' ? 'autograd.grad returns' : 'the variables\' .grad after this pass'),
+    el('ul', {}, ...pass.leafGrads.map((leaf) => el('li', {},
+      nodeLink(byId.get(leaf.node), actions), `.grad ${leaf.gradReq === 'add' ? '+=' : '='} `, el('code', { class: 'value' }, formatTensorShort(leaf.grad)),
+      leaf.gradReq === 'add' && leaf.after ? el('span', { class: 'muted' }, ` → ${formatTensorShort(leaf.after)}`) : null))));
+}
+
+export function forwardStepPanel(trace: Trace, frame: ForwardFrame, actions: PanelActions): HTMLElement {
+  names = nodeNames(trace);
+  const byId = new Map(trace.nodes.map((node) => [node.id, node]));
+  if (frame.current === null) {
+    return section(`Forward: step 0 of ${frame.total}`, el('p', {}, 'The leaves (variables and constants) are known. Press → to compute the ops in the order they ran.'));
+  }
+  const node = byId.get(frame.current)!;
+  const rule = localRule(node.op, node.attrs, node.inputs.length);
+  return section(`Forward: step ${frame.index} of ${frame.total}: ${nodeName(node)}`,
+    el('p', {}, sourceLink(node.source, actions) ?? '', ' ', el('code', {}, rule.formula)),
+    el('ul', {}, ...node.inputs.map((input, i) => el('li', {}, `input ${i} `, nodeLink(byId.get(input), actions), ' = ', el('code', {}, formatTensorShort(byId.get(input)!.value))))),
+    el('p', {}, 'gives ', el('code', { class: 'value' }, formatTensorShort(node.value))));
+}
