@@ -80,7 +80,8 @@ const targets = {
     // prebuilt bundle that cannot share one engine with `dist/register_all_gradients` (ESM), and
     // whose backend-cpu "main" is dropped as side-effect free. The ESM builds are one coherent graph.
     // esbuild stays external: the capture tests run the real bundler (a native binary).
-    await build({ ...nodeProgram, mainFields: ['module', 'main'], external: ['esbuild'], entryPoints: findFiles('test', '.test.ts') });
+    // playwright-core too: it drives a real browser from files of its own.
+    await build({ ...nodeProgram, mainFields: ['module', 'main'], external: ['esbuild', 'playwright-core'], entryPoints: findFiles('test', '.test.ts') });
   },
   async examples() {
     await build({ ...nodeProgram, entryPoints: findFiles('examples', '.ts') });

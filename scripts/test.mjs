@@ -12,6 +12,8 @@ const suites = [
   { name: 'unit', command: [process.execPath, '--enable-source-maps', '--expose-gc', ...mocha, 'dist/test/unit/**/*.test.js'] },
   // The capture and the CLI: real programs run in child processes.
   { name: 'capture', command: [process.execPath, '--enable-source-maps', ...mocha, 'dist/test/capture/**/*.test.js'] },
+  // The inspector in headless Chromium (Debian's chromium, driven by playwright-core).
+  { name: 'browser', command: [process.execPath, '--enable-source-maps', ...mocha, 'dist/test/browser/**/*.test.js'] },
 ];
 
 const only = process.argv.slice(2);

@@ -9,7 +9,7 @@ import type { Host } from './host';
 import { contrastText, magnitudeScale, type MagnitudeScale } from './model/colors';
 import { decorate, magnitudeOf } from './model/decorate';
 import { toDot, toSvg } from './model/export';
-import { buildGraph, nodeNames, type GraphModel } from './model/graph';
+import { buildGraph, nodeNames, selectNodes, type GraphModel } from './model/graph';
 import { layeredLayout, type Positions } from './model/layout';
 import { functionPlot } from './model/plots';
 import { backwardFrame, forwardFrame } from './model/stepper';
@@ -27,6 +27,12 @@ import { GraphView } from './view/graphView';
 /** Above this many nodes, a selection opens folded. */
 const FOLD_THRESHOLD = 400;
 const SPEEDS = [0.5, 1, 2, 4, 8];
+const EXPORT_CHOICES = [
+  { value: '', label: 'Export…' },
+  { value: 'png', label: 'PNG image' },
+  { value: 'svg', label: 'SVG image' },
+  { value: 'dot', label: 'Graphviz DOT' },
+];
 
 function cssVar(name: string, fallback: string): string {
   return getComputedStyle(document.body).getPropertyValue(name).trim() || fallback;
@@ -291,9 +297,12 @@ export class InspectorApp {
     if (!trace || nodeIds.length === 0) return;
     const shown = new Set(this.model?.traceNodes ?? []);
     if (!nodeIds.some((id) => shown.has(id))) {
-      const pass = trace.backwardPasses.find((p) => p.steps.some((s) => nodeIds.includes(s.node)) || p.leafGrads.some((l) => nodeIds.includes(l.node)));
-      const recording = trace.recordings.find((r) => r.nodes.some((id) => nodeIds.includes(id)));
-      const selection: Selection | null = pass ? { kind: 'pass', id: pass.id } : recording ? { kind: 'recording', id: recording.id } : null;
+      // The first pass, else the first recording, whose graph has the node (as an op or an input).
+      const candidates: Selection[] = [
+        ...trace.backwardPasses.filter((p) => !p.error).map((p) => ({ kind: 'pass' as const, id: p.id })),
+        ...trace.recordings.map((r) => ({ kind: 'recording' as const, id: r.id })),
+      ];
+      const selection = candidates.find((candidate) => selectNodes(trace, candidate).some((id) => nodeIds.includes(id)));
       if (selection) this.select(selection, false);
     }
     this.state.selectedNode = nodeIds[nodeIds.length - 1]!;
@@ -403,7 +412,10 @@ export class InspectorApp {
     if (frame?.kind === 'backward' && pass) panels.push(backwardStepPanel(trace, pass, frame.frame, actions));
     else if (frame?.kind === 'forward') panels.push(forwardStepPanel(trace, frame.frame, actions));
     const selectedElement = this.state.selectedNode !== null ? this.model?.nodes.find((n) => n.members.includes(this.state.selectedNode!)) : undefined;
-    panels.push(detailsPanel(trace, selectedElement ? selectedElement.members.slice(0, selectedElement.members.indexOf(this.state.selectedNode!) + 1) : [], actions));
+    const selectedIds = selectedElement
+      ? selectedElement.members.slice(0, selectedElement.members.indexOf(this.state.selectedNode!) + 1)
+      : this.state.selectedNode !== null ? [this.state.selectedNode] : [];
+    panels.push(detailsPanel(trace, selectedIds, actions));
     const plot = pass ? functionPlot(trace, pass) : null;
     if (plot) panels.push(plotPanel(plot));
     panels.push(issuesPanel(trace, actions));
@@ -460,6 +472,11 @@ export class InspectorApp {
     const byFunction = checkbox('Group by function', false, (checked) => { this.groupByFunction = checked; this.rebuild(); });
     const searchInfo = el('span', { class: 'search-info', 'aria-live': 'polite' });
     const search = textField('Search op, name or line', (value) => this.search(value), () => this.fitMatches());
+    const exporter = dropdown('Export the graph', (value) => {
+      if (value === 'png' || value === 'svg' || value === 'dot') this.exportAs(value);
+      exporter.set(EXPORT_CHOICES, '');
+    });
+    exporter.set(EXPORT_CHOICES, '');
     const graph = el('div', { class: 'graph', id: 'graph' });
     const empty = el('div', { class: 'empty' }, 'Waiting for a trace…');
     const side = el('aside', { class: 'side', 'aria-label': 'step and node details' });
@@ -476,16 +493,28 @@ export class InspectorApp {
       button({ icon: 'screen-full', title: 'Fit the graph', onClick: () => this.view?.fit() }),
       button({ icon: 'zoom-out', title: 'Zoom out', onClick: () => this.view?.zoom(1 / 1.25) }),
       button({ icon: 'zoom-in', title: 'Zoom in', onClick: () => this.view?.zoom(1.25) }),
-      button({ label: 'PNG', icon: 'file-media', title: 'Export the graph as PNG', onClick: () => this.exportAs('png') }),
-      button({ label: 'SVG', icon: 'file-code', title: 'Export the graph as SVG', onClick: () => this.exportAs('svg') }),
-      button({ label: 'DOT', icon: 'type-hierarchy', title: 'Export the graph as Graphviz DOT', onClick: () => this.exportAs('dot') }));
+      exporter.element);
+    const threshold = (which: 'vanishing' | 'exploding', label: string) => {
+      const field = textField(label, (value) => {
+        const number = Number(value);
+        if (value.trim() !== '' && Number.isFinite(number) && number > 0) {
+          this.state.thresholds = { ...this.state.thresholds, [which]: number };
+          this.redecorate();
+        }
+      }, () => {});
+      field.classList.add('threshold');
+      field.setAttribute('value', String(this.state.thresholds[which]));
+      field.setAttribute('title', `${label}: gradients whose L2 norm is ${which === 'vanishing' ? 'below' : 'above'} this get a badge`);
+      return field;
+    };
     const stepper = el('footer', { class: 'stepper' },
       button({ icon: 'debug-step-back', title: 'First step (Home)', onClick: () => this.move('first') }),
       button({ icon: 'arrow-left', title: 'Previous step (←)', onClick: () => this.move('previous') }),
       play,
       button({ icon: 'arrow-right', title: 'Next step (→)', onClick: () => this.move('next') }),
       button({ icon: 'debug-step-over', title: 'Last step (End)', onClick: () => this.move('last') }),
-      speed.element, scrubber, stepLabel, legend);
+      speed.element, scrubber, stepLabel, legend,
+      el('span', { class: 'thresholds' }, '↓', threshold('vanishing', 'vanishing below'), '↑', threshold('exploding', 'exploding above')));
     const canvas = el('div', { class: 'canvas' }, graph, empty, this.minimapElement());
     this.root.replaceChildren(toolbar, el('main', { class: 'body' }, canvas, side), stepper);
     return { picker, viewPicker, colorPicker, fold, byFunction, searchInfo, graph, empty, side, legend, scrubber, stepLabel, play };

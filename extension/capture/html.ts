@@ -30,7 +30,8 @@ export function inspectorPage(trace: Trace, distDir: string, options: PageOption
   const nonce = randomBytes(16).toString('base64');
   const js = readFileSync(script, 'utf8').replace(/<\/script/gi, '<\\/script');
   const css = readFileSync(style, 'utf8').replace(/<\/style/gi, '<\\/style');
-  const title = `GradLens — ${basename(trace.run.file)}`;
+  const file = (trace as Partial<Trace>).run?.file;
+  const title = `GradLens — ${typeof file === 'string' ? basename(file) : 'trace'}`;
   const themeClass = options.theme === 'dark' ? ' dark' : options.theme === 'light' ? ' light' : '';
   return `<!doctype html>
 <html lang="en">

@@ -8,7 +8,11 @@ import type { ColorMode, Thresholds } from '../protocol/messages';
 import type { Tensor, Trace } from '../protocol/trace';
 import type { GraphModel } from './graph';
 import type { BackwardFrame, ForwardFrame } from './stepper';
-import { formatTensorShort } from './tensor';
+import { badges, type Badge } from './colors';
+import { formatTensorTiny, sizeOf } from './tensor';
+
+/** How a badge reads at the end of a node's gradient line. */
+const BADGE_TEXT: Record<Badge, string> = { nan: '⚠NaN', inf: '⚠∞', zero: '(zero)', vanishing: '↓vanishing', exploding: '↑exploding' };
 
 export interface Decorations {
   classes: Map<string, string[]>;
@@ -69,12 +73,16 @@ export function decorate(input: DecorateInput): Decorations {
       if (members.every((id) => backward.pending.has(id)) || !reachable) list.push('pending');
       if (currentNode !== null && members.includes(currentNode)) list.push('current');
       else if (members.some((id) => receiving.has(id))) list.push('receiving');
-      if (gradient) fields.label = `${element.label}\n∇ ${formatTensorShort(gradient, 4)}`;
+      if (gradient) {
+        const marks = badges(gradient.stats, input.thresholds, true, sizeOf(gradient.shape));
+        for (const badge of marks) list.push(`badge-${badge}`);
+        fields.label = `${element.label}\n∇ ${formatTensorTiny(gradient)}${marks.map((b) => ` ${BADGE_TEXT[b]}`).join('')}`;
+      }
     } else if (forward) {
       if (!members.some((id) => forward.computed.has(id))) list.push('pending');
       if (currentNode !== null && members.includes(currentNode)) list.push('current');
       const node = byId.get(representative);
-      if (node && members.some((id) => forward.computed.has(id))) fields.label = `${element.label}\n= ${formatTensorShort(node.value, 4)}`;
+      if (node && members.some((id) => forward.computed.has(id))) fields.label = `${element.label}\n= ${formatTensorTiny(node.value)}`;
     }
     if (input.colorizer) {
       const node = byId.get(representative);
@@ -102,7 +110,7 @@ export function decorate(input: DecorateInput): Decorations {
       const contribution = step.contributions.find((c) => model.elementOf.get(c.input) === edge.source && (edge.index < 0 || c.index === edge.index));
       if (contribution) {
         list.push('active');
-        fields.gradLabel = formatTensorShort(contribution.grad, 4);
+        fields.gradLabel = formatTensorTiny(contribution.grad);
       }
     }
     classes.set(edge.id, list);

@@ -54,9 +54,20 @@ export function formatTensorShort(tensor: Tensor, maxValues = 6): string {
   if (data !== null && tensor.shape.length === 0) return formatNumber(data[0]!);
   if (data !== null && data.length <= maxValues && tensor.shape.length <= 1) return `[${Array.from(data, (v) => formatNumber(v)).join(', ')}]`;
   const s = tensor.stats;
+  if (s.min !== null && s.min === s.max && s.nan === 0 && s.inf === 0) return `${formatShape(tensor.shape)} all ${formatNumber(s.min)}`;
   const parts = [`${formatShape(tensor.shape)}`];
   if (s.mean !== null) parts.push(`mean ${formatNumber(s.mean)}`, `‖·‖ ${formatNumber(s.l2 ?? 0)}`);
   if (s.nan > 0) parts.push(`${s.nan} NaN`);
   if (s.inf > 0) parts.push(`${s.inf} ∞`);
   return parts.join(' · ');
+}
+
+/** A tensor in a few characters, for a graph node's label: a number, ≤ 4 values, or its norm. */
+export function formatTensorTiny(tensor: Tensor): string {
+  const data = values(tensor);
+  if (data !== null && (tensor.shape.length === 0 || data.length <= 4)) return formatTensorShort(tensor, 4);
+  const s = tensor.stats;
+  const bad = s.nan > 0 ? ' NaN' : s.inf > 0 ? ' ∞' : '';
+  if (s.min !== null && s.min === s.max && !bad) return `all ${formatNumber(s.min)}`;
+  return `‖·‖ ${s.l2 === null ? '–' : formatNumber(s.l2, 3)}${bad}`;
 }

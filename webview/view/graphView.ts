@@ -70,6 +70,7 @@ export class GraphView {
     });
     this.applied = decorations;
     this.cy.fit(undefined, 30);
+    if (this.cy.zoom() > 1.2) this.cy.zoom(1.2).center();
   }
 
   /** Applies new decorations, touching only the elements whose classes or data changed. */
@@ -100,7 +101,13 @@ export class GraphView {
     if (!elementIds || elementIds.length === 0) { this.cy.fit(undefined, 30); return; }
     let collection = this.cy.collection();
     for (const id of elementIds) collection = collection.union(this.cy.getElementById(id));
-    if (collection.nonempty()) this.cy.animate({ fit: { eles: collection, padding: 80 }, duration: 200 });
+    if (collection.empty()) return;
+    // Fitting a few nodes would zoom far in: no closer than 1.2× (labels are readable at 1).
+    this.cy.fit(collection, 80);
+    if (this.cy.zoom() > 1.2) {
+      const box = collection.boundingBox();
+      this.cy.zoom({ level: 1.2, position: { x: (box.x1 + box.x2) / 2, y: (box.y1 + box.y2) / 2 } });
+    }
   }
 
   /** Pans so that the element is visible, without changing the zoom, if it is off screen. */

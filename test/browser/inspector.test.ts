@@ -1,0 +1,256 @@
+// The standalone inspector in headless Chromium: the seed examples' traces stepped through, node
+// details, folding, the sin/cos plot, the zero-gradient explanation, hostile text, a malformed
+// trace. Screenshots of the main states go to test-results/inspector/ for people to look at.
+import { strict as assert } from 'node:assert';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { inspectorPage } from '../../extension/capture/html';
+import { runProgram } from '../../extension/capture/runner';
+import { formatTensorShort, formatTensorTiny } from '../../webview/model/tensor';
+import type { Trace } from '../../webview/protocol/trace';
+import { distDir, repoRoot } from '../trace-helpers';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const results = join(repoRoot, 'test-results', 'inspector');
+const pages = join(results, 'pages');
+
+async function traceOf(example: string): Promise<Trace> {
+  const result = await runProgram({ file: join(repoRoot, 'examples', 'seed', example), capture: true, distDir, seed: 1 });
+  assert.equal(result.exitCode, 0, result.stderr);
+  return result.trace!;
+}
+
+function writePage(name: string, trace: unknown, theme: 'light' | 'dark' = 'light'): string {
+  const file = join(pages, `${name}.html`);
+  writeFileSync(file, inspectorPage(trace as Trace, distDir, { theme }));
+  return file;
+}
+
+/** What the inspector shows, read from its live state (the graph is a canvas). */
+interface Shown {
+  step: number;
+  total: number;
+  current: string[];
+  active: { source: string; target: string; label: string }[];
+  labels: Record<string, string>;
+}
+
+async function shown(page: Page): Promise<Shown> {
+  return page.evaluate(() => {
+    const app = (globalThis as any).gradlens.app;
+    const cy = app.view.core;
+    const labels: Record<string, string> = {};
+    cy.nodes().forEach((n: any) => { labels[n.id()] = n.data('label'); });
+    return {
+      step: app.state.step,
+      total: app.stepCount(),
+      current: cy.nodes('.current').map((n: any) => n.id()),
+      active: cy.edges('.active').map((e: any) => ({ source: e.source().id(), target: e.target().id(), label: e.data('gradLabel') })),
+      labels,
+    };
+  });
+}
+
+async function send(page: Page, message: unknown): Promise<void> {
+  await page.evaluate((m) => (globalThis as any).gradlens.app.receive(m), message);
+}
+
+async function sideText(page: Page): Promise<string> {
+  return page.locator('aside.side').innerText();
+}
+
+async function clickNode(page: Page, elementId: string): Promise<void> {
+  const point = await page.evaluate((id) => {
+    const cy = (globalThis as any).gradlens.app.view.core;
+    const node = cy.getElementById(id);
+    const position = node.renderedPosition();
+    const box = cy.container().getBoundingClientRect();
+    return { x: box.left + position.x, y: box.top + position.y };
+  }, elementId);
+  await page.mouse.click(point.x, point.y);
+}
+
+suite('the inspector in a browser', function () {
+  this.timeout(120_000);
+  let browser: Browser;
+  let seed: Trace;
+  let sine: Trace;
+  let auction: Trace;
+  const errors: string[] = [];
+
+  suiteSetup(async () => {
+    assert.ok(existsSync(CHROMIUM), `Chromium is needed at ${CHROMIUM} (apt-get install -y chromium; .ci/run installs it)`);
+    mkdirSync(pages, { recursive: true });
+    [seed, sine, auction] = await Promise.all([traceOf('autograd.ts'), traceOf('exercise7-sin-plot.ts'), traceOf('exercise4-second-price-auction.ts')]);
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false,
+    });
+  });
+
+  suiteTeardown(async () => { await browser?.close(); });
+
+  async function open(file: string): Promise<Page> {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
+    page.on('pageerror', (error) => errors.push(`${file}: ${error.message}`));
+    await page.goto(`file://${file}`);
+    await page.waitForFunction(() => (globalThis as any).gradlens?.app?.view !== undefined || (globalThis as any).document.querySelector('.error-screen') !== null);
+    return page;
+  }
+
+  test('steps through every backward pass of the seed example: current node, contributions, final gradients', async () => {
+    const page = await open(writePage('seed', seed));
+    for (const pass of seed.backwardPasses.filter((p) => !p.error)) {
+      await send(page, { type: 'selection/set', selection: { kind: 'pass', id: pass.id } });
+      await page.keyboard.press('Home');
+      let state = await shown(page);
+      assert.equal(state.total, pass.steps.length, `pass at line ${pass.source?.line}`);
+      assert.deepEqual(state.current, []);
+      for (let k = 1; k <= pass.steps.length; k++) {
+        await page.keyboard.press('ArrowRight');
+        state = await shown(page);
+        const step = pass.steps[k - 1]!;
+        assert.equal(state.step, k);
+        assert.deepEqual(state.current, [`n${step.node}`], `pass at line ${pass.source?.line}, step ${k}`);
+        const expected = step.contributions.map((c) => ({ source: `n${c.input}`, target: `n${step.node}`, label: formatTensorTiny(c.grad) }));
+        const key = (e: { source: string; label: string }) => `${e.source}:${e.label}`;
+        assert.deepEqual(state.active.map(key).sort(), expected.map(key).sort(), `contributions at step ${k}`);
+        assert.match(await sideText(page), new RegExp(`Step ${k} of ${pass.steps.length}`));
+      }
+      for (const leaf of pass.leafGrads) {
+        assert.ok(state.labels[`n${leaf.node}`]?.includes(`∇ ${formatTensorTiny(leaf.grad)}`), `final gradient of node ${leaf.node}: ${state.labels[`n${leaf.node}`]}`);
+        assert.ok((await sideText(page)).includes(`.grad ${leaf.gradReq === 'add' ? '+=' : '='} ${formatTensorShort(leaf.grad)}`));
+      }
+    }
+    await send(page, { type: 'selection/set', selection: { kind: 'pass', id: 0 } });
+    await page.keyboard.press('End');
+    await page.screenshot({ path: join(results, 'backward-last-step.png') });
+    await page.close();
+  });
+
+  test('keyboard: ←/→, Home/End and Space to play', async () => {
+    const page = await open(writePage('seed-keys', seed));
+    await send(page, { type: 'selection/set', selection: { kind: 'pass', id: 9 } }); // the control-flow pass: 10 steps
+    await page.keyboard.press('End');
+    assert.equal((await shown(page)).step, 10);
+    await page.keyboard.press('ArrowLeft');
+    assert.equal((await shown(page)).step, 9);
+    await page.keyboard.press('Home');
+    assert.equal((await shown(page)).step, 0);
+    await send(page, { type: 'step/move', to: 'next' });
+    assert.equal((await shown(page)).step, 1);
+    await page.keyboard.press(' ');
+    await page.waitForFunction(() => (globalThis as any).gradlens.app.state.step >= 3, undefined, { timeout: 10_000 });
+    await page.keyboard.press(' ');
+    const paused = (await shown(page)).step;
+    await page.waitForTimeout(1500);
+    assert.equal((await shown(page)).step, paused, 'Space pauses');
+    await page.close();
+  });
+
+  test('node details: shape first, dtype, op, source link, value and gradient', async () => {
+    const page = await open(writePage('seed-details', seed));
+    await send(page, { type: 'selection/set', selection: { kind: 'pass', id: 0 } });
+    await page.keyboard.press('End');
+    await clickNode(page, 'n0');
+    const details = page.locator('section.panel', { hasText: 'x = arange' });
+    await details.waitFor();
+    const rows = await details.locator('table.facts th').allInnerTexts();
+    assert.deepEqual(rows.slice(0, 3), ['shape', 'dtype', 'kind']);
+    const text = await details.innerText();
+    assert.match(text, /shape\s+\(4,\)/);
+    assert.match(text, /autograd\.ts:8:\d+/);
+    assert.match(text, /let x = np\.arange\(4\);/);
+    assert.match(text, /value\s+\(4,\) float32/);
+    assert.match(text, /gradient\s+\(4,\) float32/);
+    await details.getByRole('button', { name: /autograd\.ts:8/ }).click();
+    await page.locator('.toast', { hasText: 'autograd.ts:8' }).waitFor();
+    await page.screenshot({ path: join(results, 'node-details.png') });
+    await page.close();
+  });
+
+  test('folding: the control-flow loop folds into one group node and opens on click', async () => {
+    const page = await open(writePage('seed-fold', seed));
+    await send(page, { type: 'selection/set', selection: { kind: 'pass', id: 9 } });
+    await page.locator('vscode-checkbox', { hasText: 'Fold loops' }).click();
+    const groups = await page.evaluate(() => (globalThis as any).gradlens.app.view.core.nodes('.group').map((n: any) => [n.id(), n.data('label')]));
+    const loop = groups.find(([, label]: [string, string]) => label.includes('mul ×9'));
+    assert.ok(loop, `a group of the nine loop iterations: ${JSON.stringify(groups)}`);
+    await page.screenshot({ path: join(results, 'folded-loop.png') });
+    await clickNode(page, loop[0]);
+    const after = await page.evaluate(() => (globalThis as any).gradlens.app.view.core.nodes('.group').length);
+    assert.equal(after, groups.length - 1, 'the clicked group opened');
+    await page.close();
+  });
+
+  test('the sin/cos plot of exercise 7', async () => {
+    const page = await open(writePage('sine', sine));
+    const plot = page.locator('section.panel', { hasText: 'and its derivative' });
+    await plot.waitFor();
+    assert.match(await plot.innerText(), /∂\w+\/∂x/);
+    await plot.locator('canvas').first().waitFor();
+    const series = await plot.locator('.u-legend .u-series').count();
+    assert.equal(series, 3, 'x, f(x) and ∂f/∂x');
+    await page.screenshot({ path: join(results, 'sin-cos-plot.png') });
+    await page.close();
+  });
+
+  test('why is y.grad zero: the attachGrad that cut the path', async () => {
+    const page = await open(writePage('seed-why', seed));
+    const y = seed.nodes.find((n) => n.kind === 'variable' && n.source?.line === 62)!;
+    await send(page, { type: 'node/focus', nodeIds: [y.id] });
+    const why = page.locator('.why');
+    await why.waitFor();
+    const text = await why.innerText();
+    assert.match(text, /Why is there no gradient\?/);
+    assert.match(text, /No backward pass reached y/);
+    assert.match(text, /attachGrad\(\) \(line 67\)/);
+    await page.locator('button.link', { hasText: 'show on the graph' }).click();
+    const cuts = await page.evaluate(() => (globalThis as any).gradlens.app.view.core.nodes('.cut-point').length);
+    assert.ok(cuts >= 1, 'the cut points are marked');
+    await page.screenshot({ path: join(results, 'why-zero.png') });
+    await page.close();
+  });
+
+  test('the second-price auction in the dark theme', async () => {
+    const page = await open(writePage('auction-dark', auction, 'dark'));
+    await page.keyboard.press('End');
+    assert.match(await sideText(page), /\.grad = \[0, 0, 0, 1\]/);
+    await page.screenshot({ path: join(results, 'auction-dark.png') });
+    await page.close();
+  });
+
+  test('hostile text in a trace is shown as text, never run', async () => {
+    const hostile = JSON.parse(JSON.stringify(seed)) as Trace;
+    const node = hostile.nodes[0]!;
+    node.op = '<img src=x onerror="window.__pwned=1">';
+    node.source!.text = 'let x = <script>window.__pwned=2</script>';
+    hostile.graphBreaks[0]!.message = '<b onmouseover="window.__pwned=3">bold</b>';
+    const page = await open(writePage('hostile', hostile));
+    await send(page, { type: 'node/focus', nodeIds: [node.id] });
+    await page.locator('pre.source-line').waitFor();
+    assert.equal(await page.locator('pre.source-line').innerText(), 'let x = <script>window.__pwned=2</script>');
+    assert.match(await sideText(page), /<b onmouseover="window\.__pwned=3">bold<\/b>/);
+    assert.equal(await page.evaluate(() => (globalThis as any).__pwned), undefined);
+    assert.equal(await page.locator('aside img, aside script, aside b[onmouseover]').count(), 0);
+    await page.close();
+  });
+
+  test('a malformed trace gets an error screen that says what is wrong', async () => {
+    const page = await open(writePage('malformed', { format: 'gradlens-trace', version: 99, nodes: 'no' }));
+    const screen = page.locator('.error-screen');
+    await screen.waitFor();
+    const text = await screen.innerText();
+    assert.match(text, /This trace cannot be shown/);
+    assert.match(text, /"version" is 99; this inspector reads version 1/);
+    assert.match(text, /"nodes" is missing or not a list/);
+    await page.screenshot({ path: join(results, 'malformed.png') });
+    await page.close();
+  });
+
+  test('no page errors along the way', () => {
+    assert.deepEqual(errors, []);
+  });
+});
