@@ -69,7 +69,7 @@ const targets = {
       platform: 'browser',
       format: 'iife',
       target: 'es2020',
-      minify: true,
+      minify: process.env.GRADLENS_MINIFY !== '0',
       sourcemap: 'linked',
       loader: { '.ttf': 'dataurl' },
       logLevel: 'warning',
@@ -89,7 +89,9 @@ const targets = {
   async bench() {
     // tfjs (a reference in the engine benchmark) must come from its ES-module build: through the
     // CommonJS entry, register_all_gradients registers gradients in a second copy of tfjs-core.
-    await build({ ...nodeProgram, entryPoints: findFiles('bench', '.bench.ts'), mainFields: ['module', 'main'], external: ['esbuild'] });
+    await build({ ...nodeProgram, entryPoints: findFiles('bench', '.bench.ts'), mainFields: ['module', 'main'], external: ['esbuild', 'playwright-core'] });
+    // The reference page of the inspector benchmark runs in the browser.
+    await build({ entryPoints: ['bench/dagre-page.ts'], outfile: 'dist/bench/dagre-page.js', bundle: true, platform: 'browser', format: 'iife', target: 'es2020', minify: true, logLevel: 'warning' });
   },
 };
 

@@ -72,7 +72,10 @@ export class InspectorApp {
   private matches = new Set<number>();
   private cutPoints = new Set<number>();
   private groupByFunction = false;
+  private initialFold: boolean | null = null;
   private readonly dom: ReturnType<InspectorApp['buildDom']>;
+  /** Milliseconds spent in the last rebuild, and when its first frame was drawn (for benchmarks). */
+  readonly timings = { model: 0, layout: 0, show: 0, firstFrameAt: 0 };
   private readonly minimap: Minimap;
 
   constructor(private readonly root: HTMLElement, private readonly host: Host) {
@@ -82,6 +85,7 @@ export class InspectorApp {
       selection: null, step: 0, view: 'backward', colorMode: 'gradient', expanded: [], folded: null, selectedNode: null,
       thresholds: DEFAULT_THRESHOLDS, speed: 1, ...(restored ?? {}),
     };
+    this.initialFold = this.state.folded;
     this.minimap = new Minimap((x, y) => this.view?.panTo(x, y));
     this.dom = this.buildDom();
     document.addEventListener('keydown', (event) => this.onKey(event));
@@ -142,7 +146,9 @@ export class InspectorApp {
     if (changed || !keepStep) {
       this.state.step = 0;
       this.state.expanded = [];
-      this.state.folded = null;
+      // A fold preference the page was opened with (?fold=0) applies to the first graph shown.
+      this.state.folded = this.initialFold;
+      this.initialFold = null;
       this.cutPoints.clear();
     }
     if (selection && selection.kind === 'recording') this.state.view = 'forward';
@@ -161,17 +167,20 @@ export class InspectorApp {
       return;
     }
     this.dom.empty.hidden = true;
+    const started = performance.now();
     const unfolded = buildGraph(trace, selection);
     const fold = this.state.folded ?? unfolded.nodes.length > FOLD_THRESHOLD;
     this.state.folded = fold;
     this.dom.fold.set(fold);
     this.model = fold ? buildGraph(trace, selection, { fold: true, expanded: new Set(this.state.expanded) }) : unfolded;
     const key = `${selectionKey(selection)}:${fold}:${[...this.state.expanded].sort().join('|')}`;
+    const modelled = performance.now();
     let layout = this.layouts.get(key);
     if (!layout) {
       layout = layeredLayout(this.model);
       this.layouts.set(key, layout);
     }
+    const laidOut = performance.now();
     this.layout = layout;
     this.minimap.setLayout(layout);
     this.scale = this.buildScale();
@@ -184,6 +193,8 @@ export class InspectorApp {
     this.renderPanels();
     this.drawMinimap();
     this.save();
+    Object.assign(this.timings, { model: modelled - started, layout: laidOut - modelled, show: performance.now() - laidOut, firstFrameAt: 0 });
+    requestAnimationFrame(() => { this.timings.firstFrameAt = performance.now(); });
   }
 
   private buildScale(): MagnitudeScale {

@@ -68,9 +68,26 @@ function standaloneHost(readTrace: () => unknown, notify: (text: string) => void
       }
     },
     onMessage: (handler) => { handlers.push(handler); },
-    getState: () => undefined,
+    getState: () => stateFromAddress(location.search),
     setState: () => {},
   };
+}
+
+/**
+ * A standalone page opened as `inspector.html?selection=pass:2&step=3&fold=0` starts there: links
+ * to a particular moment of a trace can be shared.
+ */
+export function stateFromAddress(search: string): Partial<UiState> | undefined {
+  const params = new URLSearchParams(search);
+  const state: Partial<UiState> = {};
+  const selection = /^(pass|recording):(\d+)$/.exec(params.get('selection') ?? '');
+  if (selection) state.selection = { kind: selection[1] as 'pass' | 'recording', id: Number(selection[2]) };
+  const step = Number(params.get('step'));
+  if (params.has('step') && Number.isInteger(step) && step >= 0) state.step = step;
+  if (params.get('fold') === '0' || params.get('fold') === '1') state.folded = params.get('fold') === '1';
+  const view = params.get('view');
+  if (view === 'forward' || view === 'backward') state.view = view;
+  return Object.keys(state).length > 0 ? state : undefined;
 }
 
 export function connectHost(notify: (text: string) => void): Host {

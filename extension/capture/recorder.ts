@@ -125,7 +125,7 @@ export class Recorder {
    * `site` overrides where the leaf was made; `usedAt` is the last resort (a JavaScript number
    * turned into an array by the op that reads it has no other place).
    */
-  private idOf(array: NDArray, site: number | null = null, usedAt: number | null = null): NodeId {
+  private idOf(array: NDArray, site: number | null = null, usedAt: number | null = null, op: string | null = null): NodeId {
     const known = this.known(array);
     if (known !== undefined) return known;
     const provenance = this.outside.get(array);
@@ -133,7 +133,7 @@ export class Recorder {
     const variable = array._requiresGrad && array._node === null;
     const id = this.addNode(
       variable ? 'variable' : 'constant',
-      provenance?.op ?? made?.how ?? 'constant',
+      op ?? provenance?.op ?? made?.how ?? 'constant',
       NO_INPUTS,
       NO_ATTRS,
       variable ? NODE_FLAGS.inGraph : 0,
@@ -237,7 +237,7 @@ export class Recorder {
     } else {
       // detach: the copy is a new constant; attachGrad: the array is now a variable leaf.
       this.forget(event.array);
-      node = this.idOf(event.array, site);
+      node = this.idOf(event.array, site, null, event.kind === 'detach' ? 'detach' : event.node?.op ?? null);
       if (event.kind === 'attachGrad') this.reattached.add(event.array);
     }
     this.journal.write({
@@ -257,6 +257,7 @@ export class Recorder {
       retainGraph: event.retainGraph,
       createGraph: event.createGraph,
       leafGrads: [],
+      lastNode: this.nextNodeId - 1,
     };
   }
 
@@ -289,7 +290,7 @@ export class Recorder {
     const message = error instanceof Error ? error.message : String(error);
     const pass: JournalPass = this.pass ?? {
       id: this.nextPassId++, kind: 'backward', site: this.options.locate('backward'), heads: [], headGrads: [], implicitHeadGrads: [],
-      retainGraph: false, createGraph: false, leafGrads: [],
+      retainGraph: false, createGraph: false, leafGrads: [], lastNode: this.nextNodeId - 1,
     };
     this.journal.write({ t: 'pass', pass: { ...pass, error: message } });
     this.pass = null;

@@ -56,7 +56,8 @@ export function explainGradient(trace: Trace, id: number): Explanation {
   const reached = trace.backwardPasses.filter((pass) => !pass.error && gradientIn(pass, id) !== null);
 
   if (reached.length === 0) {
-    const later = trace.backwardPasses.filter((pass) => !pass.error && pass.heads.some((head) => head >= id));
+    // Passes that ran after the node was made (`lastNode`; older traces: judged by their heads).
+    const later = trace.backwardPasses.filter((pass) => !pass.error && (pass.lastNode !== undefined ? pass.lastNode >= id : pass.heads.some((head) => head >= id)));
     if (later.length === 0) {
       return {
         verdict: 'missing', gradient: null, cuts: [],
@@ -72,9 +73,9 @@ export function explainGradient(trace: Trace, id: number): Explanation {
   const reasons: Reason[] = [];
   // A later pass that wrote a variable's gradient without reaching this node does not exist:
   // 'write' only overwrites what a pass reaches. An earlier non-zero gradient replaced by this one is worth saying.
-  const earlier = reached.slice(0, -1).reverse().find((pass) => !isZero(gradientIn(pass, id)!.grad));
+  const earlier = reached.slice(0, -1).reverse().find((pass) => pass.kind === 'backward' && !isZero(gradientIn(pass, id)!.grad));
   const leaf = last.leafGrads.find((l) => l.node === id);
-  if (earlier && leaf?.gradReq === 'write') {
+  if (earlier && leaf?.gradReq === 'write' && last.kind === 'backward' && earlier.kind === 'backward') {
     reasons.push({
       text: `The backward pass at line ${last.source?.line ?? '?'} overwrote the gradient ${name} had from the pass at line ${earlier.source?.line ?? '?'} (gradReq 'write'; use attachGrad('add') to accumulate).`,
       nodes: last.heads, source: last.source,

@@ -66,7 +66,8 @@ export interface GraphOptions {
 
 export function foldKey(node: TraceNode): string {
   const s = node.source;
-  return `${s ? `${s.file}:${s.line}:${s.column}` : '?'}:${node.kind}:${node.op}`;
+  // Without a source line there is nothing to say two nodes are the same line: never fold them.
+  return s ? `${s.file}:${s.line}:${s.column}:${node.kind}:${node.op}` : `?${node.id}`;
 }
 
 /** The trace nodes a selection shows. */
@@ -123,7 +124,7 @@ function names(nodes: readonly TraceNode[]): Map<number, string> {
   const runs = new Map<string, TraceNode[]>();
   for (const node of nodes) {
     if (!node.source || (node.kind === 'constant' && node.op === 'constant')) continue;
-    const key = `${node.source.file}:${node.source.line}:${node.iteration}:${node.kind === 'op' ? 'op' : 'leaf'}`;
+    const key = `${node.source.file}:${node.source.line}:${node.iteration}`;
     const list = runs.get(key) ?? [];
     list.push(node);
     runs.set(key, list);

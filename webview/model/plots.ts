@@ -21,7 +21,10 @@ const ELEMENTWISE = new Set([
 ]);
 
 export function functionPlot(trace: Trace, pass: BackwardPass): FunctionPlot | null {
+  // ∂f/∂x is x.grad only when the head gradient is ones (backward of the sum).
   if (pass.error || pass.heads.length !== 1) return null;
+  const headGrad = pass.headGrads[0];
+  if (!pass.implicitHeadGrads[0] && !(headGrad && headGrad.stats.min === 1 && headGrad.stats.max === 1)) return null;
   const byId = new Map(trace.nodes.map((node) => [node.id, node]));
   const head = byId.get(pass.heads[0]!);
   if (!head || head.shape.length !== 1) return null;

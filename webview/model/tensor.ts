@@ -35,9 +35,10 @@ export function formatNumber(value: number, digits = 4): string {
   if (Number.isNaN(value)) return 'NaN';
   if (!Number.isFinite(value)) return value > 0 ? '∞' : '−∞';
   if (value === 0) return '0';
-  const abs = Math.abs(value);
-  if (abs >= 1e5 || abs < 1e-4) return value.toExponential(Math.max(0, digits - 1)).replace(/\.?0+e/, 'e');
-  return String(Number(value.toPrecision(digits)));
+  const rounded = Number(value.toPrecision(digits)); // 99999 rounds to 1e5: decide on the rounded value
+  const abs = Math.abs(rounded);
+  if (abs >= 1e5 || abs < 1e-4) return rounded.toExponential(Math.max(0, digits - 1)).replace(/\.?0+e/, 'e');
+  return String(rounded);
 }
 
 export function formatShape(shape: readonly number[]): string {
@@ -65,7 +66,8 @@ export function formatTensorShort(tensor: Tensor, maxValues = 6): string {
 /** A tensor in a few characters, for a graph node's label: a number, ≤ 4 values, or its norm. */
 export function formatTensorTiny(tensor: Tensor): string {
   const data = values(tensor);
-  if (data !== null && (tensor.shape.length === 0 || data.length <= 4)) return formatTensorShort(tensor, 4);
+  if (data !== null && tensor.shape.length === 0) return formatNumber(data[0]!);
+  if (data !== null && data.length <= 4) return `[${Array.from(data, (v) => formatNumber(v)).join(', ')}]`;
   const s = tensor.stats;
   const bad = s.nan > 0 ? ' NaN' : s.inf > 0 ? ' ∞' : '';
   if (s.min !== null && s.min === s.max && !bad) return `all ${formatNumber(s.min)}`;

@@ -37,7 +37,10 @@ export function validateTrace(value: unknown): Validation {
   (value.backwardPasses as Record<string, unknown>[]).forEach((pass, i) => {
     if (!isObject(pass) || !Array.isArray(pass.steps) || !Array.isArray(pass.heads) || !Array.isArray(pass.leafGrads)) {
       if (problems.length < 5) problems.push(`backward pass ${i} is malformed (it needs heads, steps and leafGrads)`);
+      return;
     }
+    const bad = (pass.steps as unknown[]).findIndex((step) => !isObject(step) || typeof step.node !== 'number' || !isObject(step.upstream) || !Array.isArray(step.contributions));
+    if (bad >= 0 && problems.length < 5) problems.push(`step ${bad} of backward pass ${i} is malformed (it needs node, upstream and contributions)`);
   });
   return problems.length > 0 ? { ok: false, problems } : { ok: true, trace: value as unknown as Trace };
 }

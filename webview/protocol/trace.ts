@@ -132,6 +132,8 @@ export interface BackwardPass {
   leafGrads: LeafGrad[];
   /** Set when the pass threw (a freed graph, a bad head gradient). */
   error?: string;
+  /** The id of the last node made before the pass ran (which nodes existed then). */
+  lastNode?: number;
 }
 
 export type GraphBreakKind = 'detach' | 'attachGrad' | 'coerce' | 'outsideRecord' | 'paused';
