@@ -4,7 +4,7 @@
  * the state; the graph view applies only what changed.
  */
 import { DEFAULT_THRESHOLDS, type HostToWebview, type Selection, type UiState } from './protocol/messages';
-import type { Source, Trace } from './protocol/trace';
+import type { Source, Tensor, Trace, TraceNode } from './protocol/trace';
 import type { Host } from './host';
 import { contrastText, magnitudeScale, type MagnitudeScale } from './model/colors';
 import { decorate, magnitudeOf } from './model/decorate';
@@ -12,7 +12,8 @@ import { toDot, toSvg } from './model/export';
 import { buildGraph, nodeNames, selectNodes, type GraphModel } from './model/graph';
 import { layeredLayout, type Positions } from './model/layout';
 import { functionPlot } from './model/plots';
-import { backwardFrame, forwardFrame } from './model/stepper';
+import { stepMarks, type Frame, type StepMarks } from './model/marks';
+import { backwardFrame, forwardFrame, passGradients } from './model/stepper';
 import type { GraphTheme } from './model/style';
 import { validateTrace } from './model/validate';
 import { detailsPanel } from './ui/detailsPanel';
@@ -75,8 +76,10 @@ export class InspectorApp {
   private initialFold: boolean | null = null;
   private readonly dom: ReturnType<InspectorApp['buildDom']>;
   /** Milliseconds spent in the last rebuild, and when its first frame was drawn (for benchmarks). */
-  readonly timings = { model: 0, layout: 0, show: 0, firstFrameAt: 0 };
+  readonly timings = { scriptStartedAt: 0, constructedAt: 0, receivedAt: 0, validate: 0, model: 0, layout: 0, show: 0, firstFrameAt: 0 };
   private readonly minimap: Minimap;
+  /** Derived from the trace and the state, kept while they hold (a step recomputes only its frame). */
+  private readonly memo: { nodesById?: Map<number, TraceNode>; frame?: { key: string; model: GraphModel; value: Frame | null }; passGradients?: { key: string; value: Map<number, Tensor> } } = {};
 
   constructor(private readonly root: HTMLElement, private readonly host: Host) {
     registerToolkit();
@@ -90,6 +93,7 @@ export class InspectorApp {
     this.dom = this.buildDom();
     document.addEventListener('keydown', (event) => this.onKey(event));
     window.addEventListener('resize', () => { this.view?.resize(); this.drawMinimap(); });
+    this.timings.constructedAt = performance.now();
   }
 
   // ---- Host messages -------------------------------------------------------------------------
@@ -97,10 +101,13 @@ export class InspectorApp {
   receive(message: HostToWebview): void {
     switch (message.type) {
       case 'trace/snapshot': {
+        this.timings.receivedAt = performance.now();
         const validation = validateTrace(message.trace);
+        this.timings.validate = performance.now() - this.timings.receivedAt;
         if (!validation.ok) { this.showError('This trace cannot be shown', validation.problems); return; }
         this.trace = validation.trace;
         this.layouts.clear();
+        for (const key of Object.keys(this.memo) as (keyof InspectorApp['memo'])[]) delete this.memo[key];
         if (message.thresholds) this.state.thresholds = message.thresholds;
         const keep = this.state.selection && this.exists(this.state.selection) ? this.state.selection : null;
         this.select(message.selection ?? keep ?? this.defaultSelection(), keep !== null && !message.selection);
@@ -186,10 +193,13 @@ export class InspectorApp {
     this.scale = this.buildScale();
     this.view ??= new GraphView(this.dom.graph, readTheme(), {
       onSelect: (elementId) => this.onGraphSelect(elementId),
-      onViewport: () => this.drawMinimap(),
+      onViewport: () => { this.drawMinimap(); this.hover(null, null); },
+      onHover: (elementId, at) => this.hover(elementId, at),
     });
     this.view.show(this.model, layout, this.decorations(), { groupByFunction: this.groupByFunction });
+    this.view.mark(this.marks());
     this.updateStepper();
+    this.updateLegend();
     this.renderPanels();
     this.drawMinimap();
     this.save();
@@ -214,12 +224,39 @@ export class InspectorApp {
     return this.trace.backwardPasses.find((p) => p.id === selection.id) ?? null;
   }
 
-  private frame() {
+  private frame(): Frame | null {
     const trace = this.trace;
-    if (!trace || !this.model) return null;
+    const model = this.model;
+    if (!trace || !model) return null;
     const pass = this.pass();
-    if (this.state.view === 'backward' && pass) return { kind: 'backward' as const, frame: backwardFrame(pass, this.state.step) };
-    return { kind: 'forward' as const, frame: forwardFrame(trace, this.model.traceNodes, this.state.step) };
+    const backward = this.state.view === 'backward' && pass !== null;
+    const key = `${backward ? `pass:${pass.id}` : 'forward'}:${this.state.step}`;
+    const memo = this.memo.frame;
+    // The model is part of the key: a forward frame depends on the nodes shown.
+    if (memo && memo.key === key && memo.model === model) return memo.value;
+    const value: Frame = backward
+      ? { kind: 'backward', frame: backwardFrame(pass, this.state.step) }
+      : { kind: 'forward', frame: forwardFrame(trace, model.traceNodes, this.state.step) };
+    this.memo.frame = { key, model, value };
+    return value;
+  }
+
+  /** In the backward view, each node's gradient once the pass has run (colours and badges). */
+  private passGradients(): Map<number, Tensor> | null {
+    const pass = this.pass();
+    if (this.state.view !== 'backward' || !pass) return null;
+    const key = `pass:${pass.id}`;
+    if (this.memo.passGradients?.key !== key) this.memo.passGradients = { key, value: passGradients(pass) };
+    return this.memo.passGradients.value;
+  }
+
+  private nodesById(): Map<number, TraceNode> {
+    this.memo.nodesById ??= new Map(this.trace!.nodes.map((node) => [node.id, node]));
+    return this.memo.nodesById;
+  }
+
+  private marks(): StepMarks {
+    return stepMarks({ trace: this.trace!, model: this.model!, frame: this.frame(), thresholds: this.state.thresholds, byId: this.nodesById() });
   }
 
   private stepCount(): number {
@@ -232,7 +269,7 @@ export class InspectorApp {
     return decorate({
       trace: this.trace!,
       model: this.model!,
-      frame: this.frame(),
+      passGradients: this.passGradients(),
       colorMode: this.state.colorMode,
       colorizer: scale ? { color: (m) => scale.color(m), textColor: contrastText } : null,
       thresholds: this.state.thresholds,
@@ -242,12 +279,23 @@ export class InspectorApp {
     });
   }
 
-  /** Same graph, new moment (step, colours, selection): classes and data only. */
+  /** Same graph, new look (colours, selection, search, view): classes and data, marks, panels. */
   private redecorate(): void {
     if (!this.view || !this.model || !this.trace) return;
     this.view.decorate(this.decorations());
+    this.view.mark(this.marks());
     this.updateStepper();
+    this.updateLegend();
     this.renderPanels();
+    this.save();
+  }
+
+  /** Same graph, new moment: the step layer, the stepper and the step panel only. */
+  private restep(): void {
+    if (!this.view || !this.model || !this.trace) return;
+    this.view.mark(this.marks());
+    this.updateStepper();
+    this.renderStepPanel();
     this.save();
   }
 
@@ -255,7 +303,7 @@ export class InspectorApp {
     const clamped = Math.max(0, Math.min(this.stepCount(), step));
     if (clamped === this.state.step) return;
     this.state.step = clamped;
-    this.redecorate();
+    this.restep();
     // Keep the node of this step in view.
     const frame = this.frame();
     const current = frame?.kind === 'backward' ? frame.frame.step?.node : frame?.frame.current;
@@ -390,6 +438,9 @@ export class InspectorApp {
       : '';
     play.title = this.timer ? 'Pause (Space)' : 'Play (Space)';
     play.querySelector('.codicon')!.className = `codicon codicon-${this.timer ? 'debug-pause' : 'play'}`;
+  }
+
+  private updateLegend(): void {
     this.dom.legend.replaceChildren(...this.legendItems());
   }
 
@@ -403,11 +454,8 @@ export class InspectorApp {
     })];
   }
 
-  private renderPanels(): void {
-    const trace = this.trace;
-    const side = this.dom.side;
-    if (!trace) { side.replaceChildren(); return; }
-    const actions = {
+  private panelActions() {
+    return {
       reveal: (source: Source) => this.host.post({ type: 'source/reveal', source }),
       select: (nodeId: number) => this.focus([nodeId]),
       showCuts: (nodeIds: number[]) => {
@@ -417,11 +465,34 @@ export class InspectorApp {
         this.view?.fit(elements);
       },
     };
-    const panels: (HTMLElement | null)[] = [];
+  }
+
+  /** The step panel: what this step computes. */
+  private stepPanel(): HTMLElement {
+    const trace = this.trace!;
     const frame = this.frame();
     const pass = this.pass();
-    if (frame?.kind === 'backward' && pass) panels.push(backwardStepPanel(trace, pass, frame.frame, actions));
-    else if (frame?.kind === 'forward') panels.push(forwardStepPanel(trace, frame.frame, actions));
+    const panel = frame?.kind === 'backward' && pass ? backwardStepPanel(trace, pass, frame.frame, this.panelActions())
+      : frame?.kind === 'forward' ? forwardStepPanel(trace, frame.frame, this.panelActions())
+        : el('section', { hidden: '' });
+    panel.classList.add('step-panel');
+    return panel;
+  }
+
+  /** A step changes the step panel only; the other panels stay (and keep their scroll and charts). */
+  private renderStepPanel(): void {
+    const current = this.dom.side.querySelector(':scope > .step-panel');
+    if (!this.trace || !current) { this.renderPanels(); return; }
+    current.replaceWith(this.stepPanel());
+  }
+
+  private renderPanels(): void {
+    const trace = this.trace;
+    const side = this.dom.side;
+    if (!trace) { side.replaceChildren(); return; }
+    const actions = this.panelActions();
+    const pass = this.pass();
+    const panels: (HTMLElement | null)[] = [this.stepPanel()];
     const selectedElement = this.state.selectedNode !== null ? this.model?.nodes.find((n) => n.members.includes(this.state.selectedNode!)) : undefined;
     const selectedIds = selectedElement
       ? selectedElement.members.slice(0, selectedElement.members.indexOf(this.state.selectedNode!) + 1)
@@ -431,6 +502,30 @@ export class InspectorApp {
     if (plot) panels.push(plotPanel(plot));
     panels.push(issuesPanel(trace, actions));
     side.replaceChildren(...panels.filter((p): p is HTMLElement => p !== null));
+  }
+
+  /** A tooltip over the graph: a node's label, source line and breaks; a cut edge's explanation. */
+  private hover(elementId: string | null, at: { x: number; y: number } | null): void {
+    const tooltip = this.dom.tooltip;
+    const text = elementId && at ? this.tooltipText(elementId) : null;
+    if (!text || !at) { tooltip.hidden = true; return; }
+    tooltip.textContent = text;
+    tooltip.style.left = `${Math.round(at.x + 14)}px`;
+    tooltip.style.top = `${Math.round(at.y + 14)}px`;
+    tooltip.hidden = false;
+  }
+
+  private tooltipText(elementId: string): string | null {
+    const model = this.model;
+    if (!model) return null;
+    const edge = model.edges.find((e) => e.id === elementId);
+    if (edge) return edge.cut ? edge.cut.message : null;
+    const node = model.nodes.find((n) => n.id === elementId);
+    if (!node) return null;
+    const traceNode = this.nodesById().get(node.members[node.members.length - 1]!);
+    const source = traceNode?.source;
+    const where = source ? `${source.file.split(/[\\/]/).pop()}:${source.line}  ${source.text.trim()}` : null;
+    return [node.label.replace(/\n/g, '  ·  '), where, ...node.breaks.map((b) => `⚠ ${b.message}`)].filter((line): line is string => line !== null).join('\n');
   }
 
   private drawMinimap(): void {
@@ -444,13 +539,16 @@ export class InspectorApp {
     const selection = this.state.selection;
     const fileName = `${base}-${selection ? `${selection.kind}${selection.id}` : 'graph'}.${format}`;
     if (format === 'png') {
-      this.host.post({ type: 'export/save', format, fileName, data: this.view.png(), encoding: 'base64' });
+      this.view.png().then(
+        (data) => this.host.post({ type: 'export/save', format, fileName, data, encoding: 'base64' }),
+        (error: unknown) => this.host.post({ type: 'webview/error', message: `PNG export failed: ${error instanceof Error ? error.message : String(error)}` }),
+      );
       return;
     }
     const decorations = this.decorations();
     const colors = new Map<string, string>();
     for (const [id, data] of decorations.data) if (data.color) colors.set(id, data.color);
-    const text = format === 'svg' ? toSvg(this.model, this.layout.positions, { colors }) : toDot(this.model, { title: fileName });
+    const text = format === 'svg' ? toSvg(this.model, this.layout.positions, { colors, marks: this.view.marks }) : toDot(this.model, { title: fileName });
     this.host.post({ type: 'export/save', format, fileName, data: text, encoding: 'utf8' });
   }
 
@@ -526,9 +624,10 @@ export class InspectorApp {
       button({ icon: 'debug-step-over', title: 'Last step (End)', onClick: () => this.move('last') }),
       speed.element, scrubber, stepLabel, legend,
       el('span', { class: 'thresholds' }, '↓', threshold('vanishing', 'vanishing below'), '↑', threshold('exploding', 'exploding above')));
-    const canvas = el('div', { class: 'canvas' }, graph, empty, this.minimapElement());
+    const tooltip = el('div', { class: 'graph-tooltip', role: 'tooltip', hidden: '' });
+    const canvas = el('div', { class: 'canvas' }, graph, tooltip, empty, this.minimapElement());
     this.root.replaceChildren(toolbar, el('main', { class: 'body' }, canvas, side), stepper);
-    return { picker, viewPicker, colorPicker, fold, byFunction, searchInfo, graph, empty, side, legend, scrubber, stepLabel, play };
+    return { picker, viewPicker, colorPicker, fold, byFunction, searchInfo, graph, tooltip, empty, side, legend, scrubber, stepLabel, play };
   }
 
   private minimapElement(): HTMLElement {

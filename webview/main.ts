@@ -1,4 +1,5 @@
 /** The inspector's entry point, in a VS Code webview or a standalone page. */
+const scriptStartedAt = performance.now();
 import '@vscode/codicons/dist/codicon.css';
 import './styles.css';
 import { InspectorApp } from './app';
@@ -23,6 +24,7 @@ const root = document.getElementById('app');
 if (root) {
   const host = connectHost(toast);
   const app = new InspectorApp(root, host);
+  app.timings.scriptStartedAt = scriptStartedAt;
   host.onMessage((message) => {
     try {
       app.receive(message);

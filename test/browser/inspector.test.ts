@@ -5,6 +5,7 @@ import { strict as assert } from 'node:assert';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { syntheticTrace } from '../../bench/synthetic-trace';
 import { inspectorPage } from '../../extension/capture/html';
 import { runProgram } from '../../extension/capture/runner';
 import { formatTensorShort, formatTensorTiny } from '../../webview/model/tensor';
@@ -27,27 +28,28 @@ function writePage(name: string, trace: unknown, theme: 'light' | 'dark' = 'ligh
   return file;
 }
 
-/** What the inspector shows, read from its live state (the graph is a canvas). */
+/** What the inspector shows, read from its live state (the graph and its step layer are canvases). */
 interface Shown {
   step: number;
   total: number;
   current: string[];
   active: { source: string; target: string; label: string }[];
-  labels: Record<string, string>;
+  /** Per node: its note on the step layer (the gradient so far, or the value). */
+  notes: Record<string, string>;
+  pending: string[];
 }
 
 async function shown(page: Page): Promise<Shown> {
   return page.evaluate(() => {
     const app = (globalThis as any).gradlens.app;
-    const cy = app.view.core;
-    const labels: Record<string, string> = {};
-    cy.nodes().forEach((n: any) => { labels[n.id()] = n.data('label'); });
+    const marks = app.view.marks;
     return {
       step: app.state.step,
       total: app.stepCount(),
-      current: cy.nodes('.current').map((n: any) => n.id()),
-      active: cy.edges('.active').map((e: any) => ({ source: e.source().id(), target: e.target().id(), label: e.data('gradLabel') })),
-      labels,
+      current: marks.current === null ? [] : [marks.current],
+      active: [...marks.active].map(([id, label]: [string, string]) => ({ ...app.view.edgeEnds(id), label })),
+      notes: Object.fromEntries(marks.notes),
+      pending: [...marks.pending],
     };
   });
 }
@@ -108,6 +110,7 @@ suite('the inspector in a browser', function () {
       let state = await shown(page);
       assert.equal(state.total, pass.steps.length, `pass at line ${pass.source?.line}`);
       assert.deepEqual(state.current, []);
+      for (const s of pass.steps) if (!pass.heads.includes(s.node)) assert.ok(state.pending.includes(`n${s.node}`), `step 0: n${s.node} is not reached yet`);
       for (let k = 1; k <= pass.steps.length; k++) {
         await page.keyboard.press('ArrowRight');
         state = await shown(page);
@@ -118,15 +121,35 @@ suite('the inspector in a browser', function () {
         const key = (e: { source: string; label: string }) => `${e.source}:${e.label}`;
         assert.deepEqual(state.active.map(key).sort(), expected.map(key).sort(), `contributions at step ${k}`);
         assert.match(await sideText(page), new RegExp(`Step ${k} of ${pass.steps.length}`));
+        for (const done of pass.steps.slice(0, k)) {
+          assert.ok(!state.pending.includes(`n${done.node}`), `step ${k}: n${done.node} is processed`);
+          assert.ok(state.notes[`n${done.node}`]?.startsWith('∇ '), `step ${k}: n${done.node} shows its gradient`);
+        }
       }
       for (const leaf of pass.leafGrads) {
-        assert.ok(state.labels[`n${leaf.node}`]?.includes(`∇ ${formatTensorTiny(leaf.grad)}`), `final gradient of node ${leaf.node}: ${state.labels[`n${leaf.node}`]}`);
+        assert.ok(state.notes[`n${leaf.node}`]?.startsWith(`∇ ${formatTensorTiny(leaf.grad)}`), `final gradient of node ${leaf.node}: ${state.notes[`n${leaf.node}`]}`);
         assert.ok((await sideText(page)).includes(`.grad ${leaf.gradReq === 'add' ? '+=' : '='} ${formatTensorShort(leaf.grad)}`));
       }
     }
     await send(page, { type: 'selection/set', selection: { kind: 'pass', id: 0 } });
     await page.keyboard.press('End');
     await page.screenshot({ path: join(results, 'backward-last-step.png') });
+    // The step layer really draws: the current node's ring, in the highlight colour, on its canvas.
+    const ring = await page.evaluate(() => {
+      const app = (globalThis as any).gradlens.app;
+      const node = app.view.core.getElementById(app.view.marks.current);
+      const box = node.renderedBoundingBox({ includeLabels: false, includeOverlays: false });
+      const page = globalThis as any;
+      const layer = page.document.querySelector('canvas.step-layer');
+      const scale = layer.width / layer.clientWidth;
+      const x = Math.floor((box.x1 - 12) * scale);
+      const y = Math.floor((box.y1 - 12) * scale);
+      const pixels: Uint8ClampedArray = layer.getContext('2d').getImageData(x, y, Math.ceil((box.w + 24) * scale), Math.ceil((box.h + 24) * scale)).data;
+      let ringPixels = 0;
+      for (let i = 0; i < pixels.length; i += 4) if (pixels[i + 3]! > 200) ringPixels++;
+      return { ringPixels };
+    });
+    assert.ok(ring.ringPixels > 50, `the current node's ring is drawn (${ring.ringPixels} opaque pixels around it)`);
     await page.close();
   });
 
@@ -211,6 +234,45 @@ suite('the inspector in a browser', function () {
     const cuts = await page.evaluate(() => (globalThis as any).gradlens.app.view.core.nodes('.cut-point').length);
     assert.ok(cuts >= 1, 'the cut points are marked');
     await page.screenshot({ path: join(results, 'why-zero.png') });
+
+    // The cut edge explains itself on hover (edges are drawn on a canvas: found by the pointer's position).
+    const cut = await page.evaluate(() => {
+      const app = (globalThis as any).gradlens.app;
+      const edge = app.model.edges.find((e: any) => e.cut);
+      const at = app.view.renderedMidpoint(edge.id);
+      const box = (globalThis as any).document.getElementById('graph').getBoundingClientRect();
+      return { message: edge.cut.message as string, x: box.left + at.x, y: box.top + at.y };
+    });
+    await page.mouse.move(cut.x, cut.y);
+    const tooltip = page.locator('.graph-tooltip');
+    await tooltip.waitFor({ state: 'visible' });
+    assert.equal(await tooltip.innerText(), cut.message);
+    await page.mouse.move(5, 300);
+    await tooltip.waitFor({ state: 'hidden' });
+    await page.close();
+  });
+
+  test('level of detail: zoomed out, no labels; zoomed in, the nodes in view get them', async () => {
+    const page = await open(`${writePage('synthetic-1000', syntheticTrace(1000))}?fold=0`);
+    const detail = () => page.evaluate(() => {
+      const app = (globalThis as any).gradlens.app;
+      return { zoom: app.view.core.zoom() as number, detailed: app.view.core.nodes('.detail').length as number, all: app.view.core.nodes().length as number };
+    });
+    const fitted = await detail();
+    assert.ok(fitted.zoom < 0.25, `a large graph opens zoomed out (${fitted.zoom})`);
+    assert.equal(fitted.detailed, 0);
+    // Zoom in on the head (the last node), where backward starts.
+    await page.evaluate(() => {
+      const cy = (globalThis as any).gradlens.app.view.core;
+      cy.zoom({ level: 1, position: cy.nodes().last().position() });
+    });
+    await page.waitForFunction(() => (globalThis as any).gradlens.app.view.core.nodes('.detail').length > 0);
+    const zoomed = await detail();
+    assert.ok(zoomed.detailed > 0 && zoomed.detailed < zoomed.all / 4, `only the nodes near the view (${zoomed.detailed} of ${zoomed.all})`);
+    await page.screenshot({ path: join(results, 'synthetic-zoomed.png') });
+    await page.evaluate(() => (globalThis as any).gradlens.app.view.fit());
+    await page.waitForFunction(() => (globalThis as any).gradlens.app.view.core.nodes('.detail').length === 0);
+    await page.screenshot({ path: join(results, 'synthetic-fitted.png') });
     await page.close();
   });
 

@@ -1,7 +1,7 @@
 // Colouring by magnitude (webview/model/colors.ts): viridis, the log scale and its legend, label
 // contrast, and the warning badges.
 import { strict as assert } from 'node:assert';
-import { badges, contrastText, luminance, magnitudeScale, viridis, ZERO_COLOR } from '../../webview/model/colors';
+import { badges, COLOR_STEPS, contrastText, luminance, magnitudeScale, quantize, viridis, ZERO_COLOR } from '../../webview/model/colors';
 import type { TensorStats } from '../../webview/protocol/trace';
 
 function rgb(color: string): number[] {
@@ -70,7 +70,7 @@ suite('colors: magnitude scale', () => {
     const scale = magnitudeScale([1e-3, 1e-1, 10]);
     assert.equal(scale.color(1e-3), viridis(0));
     assert.equal(scale.color(10), viridis(1));
-    assert.equal(scale.color(1e-1), viridis(0.5)); // halfway in log10, not in value
+    assert.equal(scale.color(1e-1), viridis(quantize(0.5))); // halfway in log10, not in value
     assert.equal(scale.color(-10), viridis(1), 'magnitudes ignore the sign');
     assert.equal(scale.color(1e-9), viridis(0));
     assert.equal(scale.color(Infinity), viridis(1));
@@ -80,11 +80,22 @@ suite('colors: magnitude scale', () => {
     assert.ok(![viridis(0), viridis(0.5), viridis(1)].includes(ZERO_COLOR));
   });
 
+  test(`at most ${COLOR_STEPS} colours, evenly spaced (nodes of one colour share a cached texture)`, () => {
+    const values = Array.from({ length: 5000 }, (_, i) => 10 ** (-6 + (12 * i) / 4999));
+    const scale = magnitudeScale(values);
+    const colors = new Set(values.map((v) => scale.color(v)));
+    assert.equal(colors.size, COLOR_STEPS);
+    assert.equal(quantize(0), 0);
+    assert.equal(quantize(1), 1);
+    assert.equal(quantize(0.5 / (COLOR_STEPS - 1) - 1e-9), 0);
+    assert.equal(quantize(1.5 / (COLOR_STEPS - 1) + 1e-9), 2 / (COLOR_STEPS - 1));
+  });
+
   test('legend labels from min to max, with zero first when zeros were seen', () => {
     assert.deepEqual(magnitudeScale([1e-3, 1]).legend(4), [
       { color: viridis(0), label: '1e-3' },
-      { color: viridis(1 / 3), label: '1e-2' },
-      { color: viridis(2 / 3), label: '1e-1' },
+      { color: viridis(quantize(1 / 3)), label: '1e-2' },
+      { color: viridis(quantize(2 / 3)), label: '1e-1' },
       { color: viridis(1), label: '1e+0' },
     ]);
     const withZero = magnitudeScale([0, 1e-2, 1e2]).legend(3);

@@ -4,6 +4,7 @@ import { strict as assert } from 'node:assert';
 import { buildGraph, type GraphModel, type GraphNode } from '../../webview/model/graph';
 import { dotString, toDot, toSvg, xmlText } from '../../webview/model/export';
 import type { GraphBreak, Source, Tensor, Trace, TraceNode } from '../../webview/protocol/trace';
+import type { StepMarks } from '../../webview/model/marks';
 
 const FILE = '/home/ana/demo/autograd.ts';
 
@@ -240,6 +241,30 @@ suite('export: SVG', () => {
     const empty = toSvg({ nodes: [], edges: [], elementOf: new Map(), traceNodes: [], folded: false }, new Map());
     assertWellFormedXml(empty);
     assert.match(empty, /viewBox="0 0 48 48"/);
+  });
+
+  test('the moment shown: pending faded, current and receiving outlined, the carried edge highlighted with its contribution, notes', () => {
+    const marks: StepMarks = {
+      pending: new Set(['n3', 'e4']),
+      current: 'n1',
+      receiving: new Set(['n0']),
+      active: new Map([['e0', `[1, 2] ${HOSTILE}`]]),
+      notes: new Map([['n0', '∇ [1, 2]'], ['n1', '∇ 1'], ['n3', '∇ 7']]),
+    };
+    const doc = toSvg(HOSTILE_MODEL, POSITIONS, { marks });
+    assertWellFormedXml(doc);
+    assert.doesNotMatch(doc, /<script/i);
+    assert.match(doc, /<g class="node op head current" data-id="n1"><title>[^<]*<\/title><ellipse [^>]*stroke="#e8912d" stroke-width="4"/);
+    assert.match(doc, /<g class="node variable" data-id="n0"><title>[^<]*<\/title><rect [^>]*stroke="#e8912d" stroke-width="3"/);
+    assert.match(doc, /<g class="node constant pending" data-id="n3" opacity="0.35">/);
+    assert.ok(!doc.includes('>∇ 7<'), 'no note on a pending node');
+    assert.match(doc, /<text class="note" [^>]*>∇ \[1, 2\]<\/text>/);
+    const carried = (doc.match(/<path [^>]*marker-start="url\(#arrow-step\)"[^>]*>/g) ?? []);
+    assert.equal(carried.length, 1, 'one edge carries gradient, its arrow at the input');
+    assert.match(carried[0]!, /stroke="#e8912d" stroke-width="3.5"/);
+    assert.ok(doc.includes(`<text class="contribution" `) && doc.includes(`>[1, 2] ${xmlText(HOSTILE)}</text>`));
+    assert.match(doc, /<path [^>]*stroke-dasharray="6 4" opacity="0.35"/, 'the pending cut edge is faded');
+    assert.doesNotMatch(toSvg(HOSTILE_MODEL, POSITIONS), /class="note"|contribution|arrow-step\)"|opacity=/, 'no marks, none of this');
   });
 
   test('a graph built from a trace exports too', () => {

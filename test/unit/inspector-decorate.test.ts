@@ -1,123 +1,63 @@
-// What the drawn elements look like at a moment (webview/model/decorate.ts): classes for kinds,
-// heads, the current step, receiving and pending nodes, badges, breaks, selection, search matches
-// and cut points; active edges with the contribution they carry; labels with the gradient known
-// so far (backward) or the value (forward); colour through an injected colorizer.
+// What the drawn elements look like while stepping (webview/model/decorate.ts): classes for kinds,
+// heads, breaks, non-finite values, gradient badges, selection, search matches and cut points;
+// ×N on folded edges; colour through an injected colorizer. In the backward view colours and
+// badges come from each node's gradient at the end of the pass, so they stay put while stepping.
 import { strict as assert } from 'node:assert';
 import { DEFAULT_THRESHOLDS } from '../../webview/protocol/messages';
 import type { Trace } from '../../webview/protocol/trace';
 import { decorate, magnitudeOf, type Colorizer, type DecorateInput, type Decorations } from '../../webview/model/decorate';
 import { buildGraph, type GraphModel } from '../../webview/model/graph';
-import { backwardFrame, forwardFrame } from '../../webview/model/stepper';
-import { at, buildTrace, chapterTrace, graphBreak, op, scalar, step, tensor, variable, constant } from './trace-builder';
+import { passGradients } from '../../webview/model/stepper';
+import { at, badgeTrace, buildTrace, chapterTrace, graphBreak, op, scalar, step, tensor, variable, constant } from './trace-builder';
 
 const NONE = new Set<number>();
 
-function input(trace: Trace, model: GraphModel, frame: DecorateInput['frame'], extra: Partial<DecorateInput> = {}): DecorateInput {
-  return { trace, model, frame, colorMode: 'gradient', colorizer: null, thresholds: DEFAULT_THRESHOLDS, selected: NONE, matches: NONE, cutPoints: NONE, ...extra };
+function input(trace: Trace, model: GraphModel, backward: boolean, extra: Partial<DecorateInput> = {}): DecorateInput {
+  const pass = trace.backwardPasses[0];
+  return {
+    trace, model, passGradients: backward && pass ? passGradients(pass) : null,
+    colorMode: 'gradient', colorizer: null, thresholds: DEFAULT_THRESHOLDS, selected: NONE, matches: NONE, cutPoints: NONE, ...extra,
+  };
 }
 
-/** The chapter's pass, decorated at backward step k. */
-function chapterAt(k: number, extra: Partial<DecorateInput> = {}): { d: Decorations; model: GraphModel; trace: Trace } {
+/** The chapter's pass, decorated for the backward view. */
+function chapter(extra: Partial<DecorateInput> = {}): { d: Decorations; model: GraphModel; trace: Trace } {
   const trace = chapterTrace();
   const model = buildGraph(trace, { kind: 'pass', id: 0 });
-  const frame = backwardFrame(trace.backwardPasses[0]!, k);
-  return { d: decorate(input(trace, model, { kind: 'backward', frame }, extra)), model, trace };
+  return { d: decorate(input(trace, model, true, extra)), model, trace };
 }
 
 const classesOf = (d: Decorations, id: string) => d.classes.get(id) ?? [];
 const has = (d: Decorations, id: string, cls: string) => classesOf(d, id).includes(cls);
 
-/** y = relu(x) with x = [-1, -2]: relu sends zero. Plus a NaN value and an exploding/vanishing gradient. */
-function badgeTrace(): Trace {
-  return buildTrace({
-    nodes: [
-      variable(0, 'array', [-1, -2], at(1, 'const x = np.array([-1, -2]);', 11)),
-      op(1, 'relu', [0], [0, 0], at(2, 'const r = npx.relu(x);', 15)),
-      variable(2, 'array', [0, 1], at(3, 'const v = np.array([0, 1]);', 11)),
-      op(3, 'log', [2], [-Infinity, 0], at(4, 'const l = np.log(v);', 11)),
-      op(4, 'add', [1, 3], [-Infinity, 0], at(5, 'const s = r.add(l);', 13)),
-      variable(5, 'array', [1], at(6, 'const big = np.array([1]);', 13)),
-      variable(6, 'array', [1], at(7, 'const tiny = np.array([1]);', 14)),
-      op(7, 'mul', [5, 6], [1], at(8, 'const m = big.mul(tiny);', 17)),
-    ],
-    passes: [{
-      heads: [4, 7],
-      headGrads: [[1, 1], [1]],
-      steps: [
-        step(7, [1], [[5, 0, [1e-9]], [6, 1, [5000]]]),
-        step(4, [1, 1], [[1, 0, [1, 1]], [3, 1, [1, 1]]]),
-        step(3, [1, 1], [[2, 0, [Infinity, 1]]]),
-        step(1, [1, 1], [[0, 0, [0, 0]]]),
-      ],
-      leafGrads: [[0, [0, 0]], [2, [Infinity, 1]], [5, [1e-9]], [6, [5000]]],
-    }],
-  });
-}
-
-suite('inspector decorate: backward', () => {
-  test('kinds and heads are classes of every frame', () => {
-    const { d } = chapterAt(0);
+suite('inspector decorate: classes', () => {
+  test('kinds and heads', () => {
+    const { d } = chapter();
     assert.deepEqual(['n0', 'n1', 'n2', 'n3'].map((id) => classesOf(d, id)[0]), ['variable', 'op', 'constant', 'op']);
     assert.ok(has(d, 'n3', 'head'));
     assert.ok(!has(d, 'n1', 'head'));
   });
 
-  test('frame 0: the head shows its head gradient; the nodes not reached yet are pending; nothing is current', () => {
-    const { d } = chapterAt(0);
-    assert.equal(d.data.get('n3')?.label, 'y = mul\nscalar\n∇ 1');
-    assert.ok(!has(d, 'n3', 'pending'));
-    for (const id of ['n0', 'n1', 'n2']) assert.ok(has(d, id, 'pending'), `${id} is pending`);
-    for (const id of ['n0', 'n1', 'n2', 'n3']) assert.ok(!has(d, id, 'current') && !has(d, id, 'receiving'), id);
-    assert.equal(d.data.get('n0')?.label, undefined, 'no gradient known for x: the label is left alone');
+  test('nothing that changes with the step is a class or a label', () => {
+    const { d, model } = chapter();
+    for (const element of [...model.nodes, ...model.edges]) {
+      for (const cls of classesOf(d, element.id)) assert.ok(!['pending', 'current', 'receiving', 'active'].includes(cls), `${element.id}: ${cls}`);
+      assert.equal(d.data.get(element.id)?.label, undefined);
+    }
   });
 
-  test('step 1 (mul): mul is current, dot receives 2 along the active edge', () => {
-    const { d, model } = chapterAt(1);
-    assert.ok(has(d, 'n3', 'current'));
-    assert.ok(has(d, 'n1', 'receiving'));
-    assert.ok(!has(d, 'n1', 'pending'));
-    assert.equal(d.data.get('n1')?.label, 'dot\nscalar\n∇ 2');
-    const active = model.edges.filter((e) => has(d, e.id, 'active'));
-    assert.deepEqual(active.map((e) => [e.source, e.target, d.data.get(e.id)?.gradLabel]), [['n1', 'n3', '2']]);
-  });
-
-  test('step 2 (dot): both edges x → dot are active, each with its own contribution; x shows the sum 4x', () => {
-    const { d, model } = chapterAt(2);
-    assert.ok(has(d, 'n1', 'current'));
-    assert.ok(!has(d, 'n3', 'current'));
-    assert.ok(has(d, 'n0', 'receiving'));
-    const active = model.edges.filter((e) => has(d, e.id, 'active'));
-    assert.deepEqual(active.map((e) => [e.source, e.target, e.index, d.data.get(e.id)?.gradLabel]), [
-      ['n0', 'n1', 0, '[0, 2, 4, 6]'],
-      ['n0', 'n1', 1, '[0, 2, 4, 6]'],
-    ]);
-    assert.equal(d.data.get('n0')?.label, 'x = arange\n(4,)\n∇ [0, 4, 8, 12]');
-    assert.ok(!has(d, 'n0', 'pending'));
-  });
-
-  test('edges touching a pending node are pending; the edge of the constant stays so (it takes no part)', () => {
-    const { d, model } = chapterAt(0);
-    const pending = model.edges.filter((e) => has(d, e.id, 'pending')).map((e) => `${e.source}>${e.target}`);
-    assert.deepEqual(pending, ['n0>n1', 'n0>n1', 'n1>n3', 'n2>n3']);
-    const last = chapterAt(2);
-    assert.deepEqual(last.model.edges.filter((e) => has(last.d, e.id, 'pending')).map((e) => `${e.source}>${e.target}`), ['n2>n3']);
-  });
-
-  test('badges on gradients: zero, NaN/∞, vanishing and exploding, as classes and in the label', () => {
+  test('badges of the gradient at the end of the pass: zero, ∞, vanishing and exploding, as classes', () => {
     const trace = badgeTrace();
     const model = buildGraph(trace, { kind: 'pass', id: 0 });
-    const pass = trace.backwardPasses[0]!;
-    const d = decorate(input(trace, model, { kind: 'backward', frame: backwardFrame(pass, pass.steps.length) }));
+    const d = decorate(input(trace, model, true));
     const badgesOf = (id: string) => classesOf(d, id).filter((c) => c.startsWith('badge-'));
     assert.deepEqual(badgesOf('n0'), ['badge-zero']);
-    assert.match(d.data.get('n0')!.label!, /∇ \[0, 0\] \(zero\)$/);
     assert.deepEqual(badgesOf('n2'), ['badge-inf']);
-    assert.match(d.data.get('n2')!.label!, / ⚠∞$/);
     assert.deepEqual(badgesOf('n5'), ['badge-vanishing']);
-    assert.match(d.data.get('n5')!.label!, /↓vanishing$/);
     assert.deepEqual(badgesOf('n6'), ['badge-exploding']);
-    assert.match(d.data.get('n6')!.label!, /↑exploding$/);
     assert.deepEqual(badgesOf('n7'), [], 'a plain gradient of 1 has no badge');
+    const forward = decorate(input(trace, model, false));
+    assert.deepEqual(model.nodes.flatMap((n) => classesOf(forward, n.id).filter((c) => c.startsWith('badge-'))), [], 'no pass, no badges');
   });
 
   test('a NaN gradient gets the nan badge; thresholds are the caller\'s', () => {
@@ -126,20 +66,22 @@ suite('inspector decorate: backward', () => {
       passes: [{ heads: [1], steps: [step(1, 1, [[0, 0, [NaN, 2]]])], leafGrads: [[0, [NaN, 2]]] }],
     });
     const model = buildGraph(trace, { kind: 'pass', id: 0 });
-    const frame = backwardFrame(trace.backwardPasses[0]!, 1);
-    const d = decorate(input(trace, model, { kind: 'backward', frame }));
+    const d = decorate(input(trace, model, true));
     assert.ok(has(d, 'n0', 'badge-nan'));
-    assert.match(d.data.get('n0')!.label!, /⚠NaN$/);
-    // With an exploding threshold of 1, a gradient of norm 2 explodes.
-    const strict = decorate(input(trace, model, { kind: 'backward', frame }, { thresholds: { vanishing: 1e-7, exploding: 1 } }));
-    assert.ok(has(strict, 'n0', 'badge-exploding'));
-    assert.ok(!has(d, 'n0', 'badge-exploding'));
+    // With an exploding threshold of 1, the head's gradient of 1 is not above it; the sum's is 1 too.
+    const big = buildTrace({
+      nodes: [variable(0, 'array', [1, 2], at(1, 'const x = np.array([1, 2]);', 11)), op(1, 'sum', [0], 3, at(2, 'const y = x.sum();', 13))],
+      passes: [{ heads: [1], steps: [step(1, 1, [[0, 0, [1, 2]]])], leafGrads: [[0, [1, 2]]] }],
+    });
+    const bigModel = buildGraph(big, { kind: 'pass', id: 0 });
+    assert.ok(has(decorate(input(big, bigModel, true, { thresholds: { vanishing: 1e-7, exploding: 1 } })), 'n0', 'badge-exploding'));
+    assert.ok(!has(decorate(input(big, bigModel, true)), 'n0', 'badge-exploding'));
   });
 
   test('value classes: nonfinite for a NaN/∞ value, broken for a node at a graph break', () => {
     const trace = badgeTrace();
     const model = buildGraph(trace, { kind: 'pass', id: 0 });
-    const d = decorate(input(trace, model, null));
+    const d = decorate(input(trace, model, false));
     assert.ok(has(d, 'n3', 'nonfinite'), 'log(0) = −∞');
     assert.ok(has(d, 'n4', 'nonfinite'));
     assert.ok(!has(d, 'n1', 'nonfinite'));
@@ -154,15 +96,14 @@ suite('inspector decorate: backward', () => {
       breaks: [graphBreak('detach', 2, 1, at(3, '  u = y.detach();', 9), 'detach() makes a constant copy')],
     });
     const dm = buildGraph(detached, { kind: 'recording', id: 0 });
-    const dd = decorate(input(detached, dm, null));
+    const dd = decorate(input(detached, dm, false));
     assert.ok(has(dd, 'n2', 'broken'));
     assert.ok(!has(dd, 'n1', 'broken'));
-    const cut = dm.edges.find((e) => e.cut)!;
-    assert.deepEqual(classesOf(dd, cut.id), ['cut']);
+    for (const edge of dm.edges) assert.equal(dd.classes.get(edge.id), undefined, 'edges are drawn from the model, not decorated');
   });
 
   test('selection, search matches and cut points are classes of the elements holding those trace nodes', () => {
-    const { d } = chapterAt(1, { selected: new Set([0]), matches: new Set([1, 3]), cutPoints: new Set([2]) });
+    const { d } = chapter({ selected: new Set([0]), matches: new Set([1, 3]), cutPoints: new Set([2]) });
     assert.ok(has(d, 'n0', 'selected'));
     assert.ok(!has(d, 'n1', 'selected'));
     assert.ok(has(d, 'n1', 'match') && has(d, 'n3', 'match'));
@@ -171,7 +112,7 @@ suite('inspector decorate: backward', () => {
     assert.ok(!has(d, 'n0', 'cut-point'));
   });
 
-  test('a folded group: current when a member\'s step runs, ×N on merged edges, selected through any member', () => {
+  test('a folded group: selected through any member, a head if its last member is', () => {
     const line = '  b = b.mul(b);';
     const trace = buildTrace({
       nodes: [
@@ -188,41 +129,21 @@ suite('inspector decorate: backward', () => {
     });
     const model = buildGraph(trace, { kind: 'pass', id: 0 }, { fold: true });
     assert.deepEqual(model.nodes.map((n) => n.id), ['n0', 'g0']);
-    const d = decorate(input(trace, model, { kind: 'backward', frame: backwardFrame(trace.backwardPasses[0]!, 2) }, { selected: new Set([2]) }));
-    assert.ok(has(d, 'g0', 'current'));
+    const d = decorate(input(trace, model, true, { selected: new Set([2]) }));
     assert.ok(has(d, 'g0', 'selected'));
     assert.ok(has(d, 'g0', 'head'));
     const self = model.edges.find((e) => e.source === 'g0' && e.target === 'g0')!;
-    assert.equal(d.data.get(self.id)?.countLabel, '×4', 'mul_i → mul_{i+1} at input 0 and 1, for two iterations');
-    assert.ok(has(d, self.id, 'active'), 'the self-edge carries what step 2 sends inside the group');
-    const last = decorate(input(trace, model, { kind: 'backward', frame: backwardFrame(trace.backwardPasses[0]!, 3) }));
-    const into = model.edges.find((e) => e.source === 'n0')!;
-    assert.ok(has(last, into.id, 'active'));
-    assert.equal(last.data.get(into.id)?.gradLabel, '[512]');
-  });
-});
-
-suite('inspector decorate: forward and none', () => {
-  test('forward: ops not yet computed are pending, the current op is marked, computed nodes show their value', () => {
-    const trace = chapterTrace();
-    const model = buildGraph(trace, { kind: 'pass', id: 0 });
-    const d = decorate(input(trace, model, { kind: 'forward', frame: forwardFrame(trace, model.traceNodes, 1) }));
-    assert.ok(has(d, 'n1', 'current'));
-    assert.ok(has(d, 'n3', 'pending'));
-    assert.ok(!has(d, 'n0', 'pending') && !has(d, 'n2', 'pending'), 'leaves are there from the start');
-    assert.equal(d.data.get('n1')?.label, 'dot\nscalar\n= 14');
-    assert.equal(d.data.get('n0')?.label, 'x = arange\n(4,)\n= [0, 1, 2, 3]');
-    assert.equal(d.data.get('n3')?.label, undefined, 'y is not computed yet');
+    assert.equal(self.count, 4, 'mul_i → mul_{i+1} at input 0 and 1, for two iterations: the edge layer writes ×4');
   });
 
-  test('no frame: only kinds and static classes, no labels, nothing pending', () => {
+  test('no pass: only kinds and static classes, no data', () => {
     const trace = chapterTrace();
     const model = buildGraph(trace, { kind: 'pass', id: 0 });
-    const d = decorate(input(trace, model, null));
+    const d = decorate(input(trace, model, false));
     assert.deepEqual(classesOf(d, 'n3'), ['op', 'head']);
     assert.deepEqual(classesOf(d, 'n0'), ['variable']);
     assert.equal(d.data.size, 0);
-    for (const edge of model.edges) assert.deepEqual(classesOf(d, edge.id), []);
+    assert.equal(d.classes.size, model.nodes.length, 'one entry per node, none for edges');
   });
 });
 
@@ -237,10 +158,10 @@ suite('inspector decorate: colour', () => {
     return { colorizer, asked };
   }
 
-  test('gradient mode, backward: the colour of the gradient known at this step (its L2 norm)', () => {
+  test('gradient mode, backward: the colour of each node\'s gradient at the end of the pass (its L2 norm)', () => {
     const { colorizer, asked } = recording();
-    const { d } = chapterAt(2, { colorizer });
-    // x = [0, 4, 8, 12]: ‖·‖ = √224; n3's upstream 1; dot 2; the constant nothing.
+    const { d } = chapter({ colorizer });
+    // x = [0, 4, 8, 12]: ‖·‖ = √224; n3's head gradient 1; dot 2; the constant nothing.
     assert.deepEqual(asked, [Math.sqrt(224), 2, null, 1]);
     assert.equal(d.data.get('n3')?.color, '#000100');
     assert.equal(d.data.get('n3')?.textColor, 'text-on-#000100');
@@ -249,20 +170,14 @@ suite('inspector decorate: colour', () => {
     assert.equal(d.data.get('n2')?.color, undefined);
   });
 
-  test('gradient mode follows the step: at frame 0 only the head has a magnitude', () => {
+  test('value mode: the value\'s L2 norm', () => {
     const { colorizer, asked } = recording();
-    chapterAt(0, { colorizer });
-    assert.deepEqual(asked, [null, null, null, 1]);
-  });
-
-  test('value mode: the value\'s L2 norm, whatever the step', () => {
-    const { colorizer, asked } = recording();
-    const { d } = chapterAt(0, { colorizer, colorMode: 'value' });
+    const { d } = chapter({ colorizer, colorMode: 'value' });
     assert.deepEqual(asked, [Math.sqrt(14), 14, 2, 28]);
     assert.ok(has(d, 'n2', 'colored'));
   });
 
-  test('gradient mode outside a backward frame: the gradient the trace stored on the node', () => {
+  test('gradient mode outside the backward view: the gradient the trace stored on the node', () => {
     const trace = buildTrace({
       nodes: [
         variable(0, 'array', [1, 2], at(1, 'const x = np.array([1, 2]);', 11), { grad: [3, 4] }),
@@ -271,12 +186,12 @@ suite('inspector decorate: colour', () => {
     });
     const model = buildGraph(trace, { kind: 'recording', id: 0 });
     const { colorizer, asked } = recording();
-    decorate(input(trace, model, { kind: 'forward', frame: forwardFrame(trace, model.traceNodes, 0) }, { colorizer }));
+    decorate(input(trace, model, false, { colorizer }));
     assert.deepEqual(asked, [5, 1]);
   });
 
   test('without a colorizer nothing is coloured', () => {
-    const { d } = chapterAt(2);
+    const { d } = chapter();
     for (const id of ['n0', 'n1', 'n2', 'n3']) {
       assert.ok(!has(d, id, 'colored'));
       assert.equal(d.data.get(id)?.color, undefined);

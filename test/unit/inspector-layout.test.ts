@@ -58,32 +58,45 @@ function assertDistinctPositions(layout: Positions, n: number): void {
 }
 
 suite('inspector layout', () => {
-  test('the chapter graph: x and the constant in layer 0, dot in 1, y in 2; x by layer, y by row', () => {
+  test('the chapter graph: x in layer 0, dot in 1, the constant in 1 next to y in 2; x by layer, y by row', () => {
     const model = buildGraph(chapterTrace(), { kind: 'pass', id: 0 });
     const layout = layeredLayout(model);
-    assert.deepEqual(Object.fromEntries(layout.layers), { n0: 0, n2: 0, n1: 1, n3: 2 });
+    assert.deepEqual(Object.fromEntries(layout.layers), { n0: 0, n2: 1, n1: 1, n3: 2 });
     for (const [id, p] of layout.positions) assert.equal(p.x, layout.layers.get(id)! * 190, `${id}: x is its layer times the default gap`);
     assert.equal(layout.width, 2 * 190);
     assert.equal(layout.height, 80, 'the tallest layer has two nodes, one gap apart');
     assertDistinctPositions(layout, 4);
   });
 
-  test('sources are in layer 0; every edge of an acyclic graph goes to a higher layer (longest path)', () => {
+  test('every edge of an acyclic graph goes to a higher layer; ops by longest path, sources just before their first consumer', () => {
     const input = randomDag(300, 3, 7);
     const layout = layeredLayout(input);
     const targets = new Set(input.edges.map((e) => e.target));
-    for (const node of input.nodes) {
-      if (!targets.has(node.id)) assert.equal(layout.layers.get(node.id), 0, `source ${node.id}`);
-    }
     for (const e of input.edges) {
       assert.ok(layout.layers.get(e.target)! > layout.layers.get(e.source)!, `${e.source} → ${e.target}`);
     }
-    // Longest path: each non-source sits exactly one layer after its furthest predecessor.
     for (const node of input.nodes) {
+      const consumers = input.edges.filter((e) => e.source === node.id).map((e) => layout.layers.get(e.target)!);
       const preds = input.edges.filter((e) => e.target === node.id).map((e) => layout.layers.get(e.source)!);
-      if (preds.length > 0) assert.equal(layout.layers.get(node.id), Math.max(...preds) + 1, node.id);
+      if (preds.length > 0) {
+        // Longest path: one layer after its furthest predecessor.
+        assert.equal(layout.layers.get(node.id), Math.max(...preds) + 1, node.id);
+      } else if (consumers.length > 0) {
+        assert.equal(layout.layers.get(node.id), Math.min(...consumers) - 1, `source ${node.id} beside its first consumer`);
+      } else {
+        assert.ok(!targets.has(node.id));
+        assert.equal(layout.layers.get(node.id), 0, `isolated ${node.id}`);
+      }
     }
     assertDistinctPositions(layout, 300);
+  });
+
+  test('a weight used deep in a chain sits beside its product, not at the far left', () => {
+    const input = graph(['x', 'a', 'b', 'c', 'w', 'd'], [['x', 'a'], ['a', 'b'], ['b', 'c'], ['c', 'd'], ['w', 'd']]);
+    const layout = layeredLayout(input);
+    assert.equal(layout.layers.get('d'), 4);
+    assert.equal(layout.layers.get('w'), 3);
+    assert.equal(layout.layers.get('x'), 0);
   });
 
   test('gaps are options: x = layer·layerGap, rows nodeGap apart', () => {

@@ -3,7 +3,7 @@
 // totals (diamond, dot(x, x)), the final frame equal to leafGrads, clamping, truncated tensors,
 // failed passes, and forward frames — on hand-built traces and the seed trace.
 import { strict as assert } from 'node:assert';
-import { backwardFrame, forwardFrame, passNodes, type BackwardFrame } from '../../webview/model/stepper';
+import { backwardFrame, forwardFrame, passGradients, passNodes, type BackwardFrame } from '../../webview/model/stepper';
 import { selectNodes } from '../../webview/model/graph';
 import type { Trace } from '../../webview/protocol/trace';
 import {
@@ -106,6 +106,15 @@ suite('inspector stepper: backward frames', () => {
         assert.equal(frame.known.get(leaf.node)!.final, true);
       }
       assert.ok([...frame.known.values()].every((k) => k.final), 'at the end nothing more will arrive');
+    }
+  });
+
+  test('passGradients: every node\'s gradient once the pass has run (the leaves\' leafGrads, the ops\' upstream)', () => {
+    for (const pass of [chapterTrace(), diamondTrace(), dotOfOpTrace()].map((t) => t.backwardPasses[0]!)) {
+      const gradients = passGradients(pass);
+      for (const leaf of pass.leafGrads) assert.equal(gradients.get(leaf.node), leaf.grad);
+      for (const s of pass.steps) assert.equal(gradients.get(s.node), s.upstream);
+      assert.equal(gradients.size, new Set([...pass.leafGrads.map((l) => l.node), ...pass.steps.map((s) => s.node)]).size);
     }
   });
 

@@ -247,6 +247,33 @@ export function diamondTrace(): Trace {
 
 const SEED_KEY = Symbol.for('gradlens.test.seedTrace');
 
+/** y = relu(x) with x = [-1, -2]: relu sends zero. Plus a NaN value and an exploding/vanishing gradient. */
+export function badgeTrace(): Trace {
+  return buildTrace({
+    nodes: [
+      variable(0, 'array', [-1, -2], at(1, 'const x = np.array([-1, -2]);', 11)),
+      op(1, 'relu', [0], [0, 0], at(2, 'const r = npx.relu(x);', 15)),
+      variable(2, 'array', [0, 1], at(3, 'const v = np.array([0, 1]);', 11)),
+      op(3, 'log', [2], [-Infinity, 0], at(4, 'const l = np.log(v);', 11)),
+      op(4, 'add', [1, 3], [-Infinity, 0], at(5, 'const s = r.add(l);', 13)),
+      variable(5, 'array', [1], at(6, 'const big = np.array([1]);', 13)),
+      variable(6, 'array', [1], at(7, 'const tiny = np.array([1]);', 14)),
+      op(7, 'mul', [5, 6], [1], at(8, 'const m = big.mul(tiny);', 17)),
+    ],
+    passes: [{
+      heads: [4, 7],
+      headGrads: [[1, 1], [1]],
+      steps: [
+        step(7, [1], [[5, 0, [1e-9]], [6, 1, [5000]]]),
+        step(4, [1, 1], [[1, 0, [1, 1]], [3, 1, [1, 1]]]),
+        step(3, [1, 1], [[2, 0, [Infinity, 1]]]),
+        step(1, [1, 1], [[0, 0, [0, 0]]]),
+      ],
+      leafGrads: [[0, [0, 0]], [2, [Infinity, 1]], [5, [1e-9]], [6, [5000]]],
+    }],
+  });
+}
+
 /**
  * examples/seed/autograd.ts traced with the real capture (dist/ must be built), once per process:
  * the unit test files are separate bundles, so the promise is kept on globalThis.

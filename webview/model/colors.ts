@@ -95,6 +95,18 @@ function exponentLabels(values: readonly number[]): string[] {
  * beyond the range are clamped (±Infinity to the top). When all magnitudes are equal they all get
  * the middle colour. Zeros get ZERO_COLOR and nulls no colour.
  */
+/**
+ * How many colours the magnitude scale has: about as many as the eye tells apart on it, and nodes
+ * of one colour share one cached texture in Cytoscape (a thousand distinct colours would be a
+ * thousand textures to draw on the first frame).
+ */
+export const COLOR_STEPS = 64;
+
+/** A position on the scale (0…1) rounded to one of COLOR_STEPS steps. */
+export function quantize(position: number): number {
+  return Math.round(position * (COLOR_STEPS - 1)) / (COLOR_STEPS - 1);
+}
+
 export function magnitudeScale(values: readonly (number | null)[]): MagnitudeScale {
   let lo = Infinity;
   let hi = -Infinity;
@@ -109,7 +121,7 @@ export function magnitudeScale(values: readonly (number | null)[]): MagnitudeSca
   const empty = lo > hi;
   const min = empty ? 0 : lo;
   const max = empty ? 0 : hi;
-  const position = (log: number) => (max > min ? (log - min) / (max - min) : 0.5);
+  const position = (log: number) => (max > min ? quantize((log - min) / (max - min)) : 0.5);
 
   const color = (value: number | null): string | null => {
     if (value === null || Number.isNaN(value)) return null;

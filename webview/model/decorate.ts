@@ -1,18 +1,14 @@
 /**
- * What each drawn element looks like at a moment of the inspector: classes (kind, head, the
- * current step, pending, cut edges, badges, selection, search matches) and data (colour by
- * gradient or value magnitude, labels with the gradient known so far, contributions on edges).
- * Pure: the view applies the result (graphView.decorate).
+ * What each drawn node looks like while the user steps through it: classes (kind, head, graph
+ * breaks, non-finite values, gradient badges, selection, search matches, cut points) and data
+ * (colour by gradient or value magnitude). Pure: the view applies the result (graphView.decorate).
+ * What changes at every step is in marks.ts; edges are drawn from the model (cut, count).
  */
 import type { ColorMode, Thresholds } from '../protocol/messages';
 import type { Tensor, Trace } from '../protocol/trace';
 import type { GraphModel } from './graph';
-import type { BackwardFrame, ForwardFrame } from './stepper';
-import { badges, type Badge } from './colors';
-import { formatTensorTiny, sizeOf } from './tensor';
-
-/** How a badge reads at the end of a node's gradient line. */
-const BADGE_TEXT: Record<Badge, string> = { nan: '⚠NaN', inf: '⚠∞', zero: '(zero)', vanishing: '↓vanishing', exploding: '↑exploding' };
+import { badges } from './colors';
+import { sizeOf } from './tensor';
 
 export interface Decorations {
   classes: Map<string, string[]>;
@@ -28,7 +24,12 @@ export interface Colorizer {
 export interface DecorateInput {
   trace: Trace;
   model: GraphModel;
-  frame: { kind: 'backward'; frame: BackwardFrame } | { kind: 'forward'; frame: ForwardFrame } | null;
+  /**
+   * In the backward view, each node's gradient at the end of the selected pass (from
+   * `passGradients`): colours and badges show where this pass leaves large, small or broken
+   * gradients, and stay put while stepping. Otherwise null: the gradient the trace stored.
+   */
+  passGradients: ReadonlyMap<number, Tensor> | null;
   colorMode: ColorMode;
   colorizer: Colorizer | null;
   thresholds: Thresholds;
@@ -43,14 +44,10 @@ export function magnitudeOf(tensor: Tensor | null | undefined): number | null {
 }
 
 export function decorate(input: DecorateInput): Decorations {
-  const { trace, model, frame } = input;
+  const { trace, model, passGradients } = input;
   const byId = new Map(trace.nodes.map((node) => [node.id, node]));
   const classes = new Map<string, string[]>();
   const data = new Map<string, Record<string, string>>();
-  const backward = frame?.kind === 'backward' ? frame.frame : null;
-  const forward = frame?.kind === 'forward' ? frame.frame : null;
-  const currentNode = backward?.step?.node ?? forward?.current ?? null;
-  const receiving = new Set(backward?.step?.contributions.map((c) => c.input) ?? []);
 
   for (const element of model.nodes) {
     const list: string[] = [element.kind];
@@ -63,30 +60,18 @@ export function decorate(input: DecorateInput): Decorations {
     if (members.some((id) => input.matches.has(id))) list.push('match');
     if (members.some((id) => input.cutPoints.has(id))) list.push('cut-point');
 
-    // What is known at this moment: the gradient so far (backward) or whether computed (forward).
+    // The latest member stands for a folded group.
     const representative = members[members.length - 1]!;
+    const node = byId.get(representative);
     let gradient: Tensor | null = null;
-    if (backward) {
-      const known = members.map((id) => backward.known.get(id)).find((k) => k !== undefined);
-      gradient = known?.total ?? null;
-      const reachable = members.some((id) => backward.known.has(id) || backward.processed.has(id) || backward.pending.has(id));
-      if (members.every((id) => backward.pending.has(id)) || !reachable) list.push('pending');
-      if (currentNode !== null && members.includes(currentNode)) list.push('current');
-      else if (members.some((id) => receiving.has(id))) list.push('receiving');
-      if (gradient) {
-        const marks = badges(gradient.stats, input.thresholds, true, sizeOf(gradient.shape));
-        for (const badge of marks) list.push(`badge-${badge}`);
-        fields.label = `${element.label}\n∇ ${formatTensorTiny(gradient)}${marks.map((b) => ` ${BADGE_TEXT[b]}`).join('')}`;
-      }
-    } else if (forward) {
-      if (!members.some((id) => forward.computed.has(id))) list.push('pending');
-      if (currentNode !== null && members.includes(currentNode)) list.push('current');
-      const node = byId.get(representative);
-      if (node && members.some((id) => forward.computed.has(id))) fields.label = `${element.label}\n= ${formatTensorTiny(node.value)}`;
+    if (passGradients) {
+      for (let i = members.length - 1; i >= 0 && !gradient; i--) gradient = passGradients.get(members[i]!) ?? null;
+      if (gradient) for (const badge of badges(gradient.stats, input.thresholds, true, sizeOf(gradient.shape))) list.push(`badge-${badge}`);
+    } else {
+      gradient = node?.grad ?? null;
     }
     if (input.colorizer) {
-      const node = byId.get(representative);
-      const tensor = input.colorMode === 'gradient' ? (backward ? gradient : node?.grad ?? null) : node?.value ?? null;
+      const tensor = input.colorMode === 'gradient' ? gradient : node?.value ?? null;
       const color = input.colorizer.color(magnitudeOf(tensor));
       if (color) {
         list.push('colored');
@@ -98,23 +83,5 @@ export function decorate(input: DecorateInput): Decorations {
     if (Object.keys(fields).length > 0) data.set(element.id, fields);
   }
 
-  const pendingElements = new Set(model.nodes.filter((n) => classes.get(n.id)!.includes('pending')).map((n) => n.id));
-  for (const edge of model.edges) {
-    const list: string[] = [];
-    const fields: Record<string, string> = {};
-    if (edge.cut) list.push('cut');
-    if (edge.count > 1) fields.countLabel = `×${edge.count}`;
-    if (pendingElements.has(edge.target) || pendingElements.has(edge.source)) list.push('pending');
-    const step = backward?.step;
-    if (step && edge.cut === null && model.elementOf.get(step.node) === edge.target) {
-      const contribution = step.contributions.find((c) => model.elementOf.get(c.input) === edge.source && (edge.index < 0 || c.index === edge.index));
-      if (contribution) {
-        list.push('active');
-        fields.gradLabel = formatTensorTiny(contribution.grad);
-      }
-    }
-    classes.set(edge.id, list);
-    if (Object.keys(fields).length > 0) data.set(edge.id, fields);
-  }
   return { classes, data };
 }

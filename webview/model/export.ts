@@ -5,6 +5,7 @@
  */
 import { contrastText } from './colors';
 import type { GraphEdge, GraphModel, GraphNode, NodeKind } from './graph';
+import type { StepMarks } from './marks';
 
 type Point = { x: number; y: number };
 
@@ -82,6 +83,11 @@ export interface SvgStyle {
   nodeHeight?: number;
   /** Fill colour per drawn node id ('#rrggbb'); nodes without one get their kind's colour. */
   colors?: ReadonlyMap<string, string>;
+  /**
+   * The moment shown (a step): pending elements faded, the current and receiving nodes outlined,
+   * the edges carrying gradient highlighted with their contribution, each node's note below it.
+   */
+  marks?: StepMarks;
 }
 
 const MARGIN = 24;
@@ -91,6 +97,10 @@ const STACK_OFFSET = 4;
 /** How far a self-loop rises above its node. */
 const SELF_LOOP = 28;
 const CUT_COLOR = '#d32f2f';
+const STEP_COLOR = '#e8912d';
+const PENDING_OPACITY = 0.35;
+/** Room under the lowest node for its note. */
+const NOTE_ROOM = 16;
 const EDGE_COLOR = '#616161';
 const KIND_FILLS: Record<NodeKind, string> = { variable: '#fff3c4', constant: '#eeeeee', op: '#dbe9f6', group: '#e3dcf2' };
 
@@ -145,14 +155,21 @@ function edgeGeometry(edge: GraphEdge, kindOf: Map<string, NodeKind>, positions:
   return { d, label: { x: (start.x + 2 * control.x + end.x) / 4, y: (start.y + 2 * control.y + end.y) / 4 } };
 }
 
-function svgEdge(edge: GraphEdge, kindOf: Map<string, NodeKind>, positions: ReadonlyMap<string, Point>, box: Box, bend: number): string {
+function svgEdge(edge: GraphEdge, kindOf: Map<string, NodeKind>, positions: ReadonlyMap<string, Point>, box: Box, bend: number, marks: StepMarks | undefined): string {
   const { d, label } = edgeGeometry(edge, kindOf, positions, box, bend);
-  const color = edge.cut ? CUT_COLOR : EDGE_COLOR;
+  const carried = marks?.active.get(edge.id);
+  const color = edge.cut ? CUT_COLOR : carried !== undefined ? STEP_COLOR : EDGE_COLOR;
   const dash = edge.cut ? ' stroke-dasharray="6 4"' : '';
   const title = edge.cut ? `<title>${xmlText(edge.cut.message)}</title>` : '';
-  let out = `<path d="${d}" fill="none" stroke="${color}" stroke-width="1.5"${dash} marker-end="url(#${edge.cut ? 'arrow-cut' : 'arrow'})">${title}</path>`;
+  // A carried edge: gradient flows back to the input, so the arrow points at the edge's start.
+  const arrow = edge.cut ? 'marker-end="url(#arrow-cut)"' : carried !== undefined ? 'marker-start="url(#arrow-step)"' : 'marker-end="url(#arrow)"';
+  const faded = marks?.pending.has(edge.id) ? ` opacity="${PENDING_OPACITY}"` : '';
+  let out = `<path d="${d}" fill="none" stroke="${color}" stroke-width="${carried !== undefined ? 3.5 : 1.5}"${dash}${faded} ${arrow}>${title}</path>`;
   if (edge.count > 1) {
     out += `<text x="${fmt(label.x)}" y="${fmt(label.y - 4)}" text-anchor="middle" font-size="10" fill="${color}">×${edge.count}</text>`;
+  }
+  if (carried !== undefined) {
+    out += `<text class="contribution" x="${fmt(label.x)}" y="${fmt(label.y + (edge.count > 1 ? 10 : -4))}" text-anchor="middle" font-size="10" fill="#1f1f1f" stroke="#ffffff" stroke-width="3" paint-order="stroke">${xmlText(carried)}</text>`;
   }
   return `    ${out}`;
 }
@@ -169,15 +186,22 @@ function svgShape(node: GraphNode, at: Point, box: Box, paint: string): string {
   }
 }
 
-function svgNode(node: GraphNode, at: Point, box: Box, fill: string): string {
-  const stroke = node.breaks.length > 0 ? CUT_COLOR : '#424242';
-  const paint = ` fill="${xmlText(fill)}" stroke="${stroke}" stroke-width="${node.isHead ? 3 : 1}"`;
+function svgNode(node: GraphNode, at: Point, box: Box, fill: string, marks: StepMarks | undefined): string {
+  const stepped = marks?.current === node.id ? 4 : marks?.receiving.has(node.id) ? 3 : 0;
+  const stroke = stepped > 0 ? STEP_COLOR : node.breaks.length > 0 ? CUT_COLOR : '#424242';
+  const paint = ` fill="${xmlText(fill)}" stroke="${stroke}" stroke-width="${stepped || (node.isHead ? 3 : 1)}"`;
   const lines = node.label.split('\n');
   const tspans = lines.map((line, i) =>
     `<tspan x="${fmt(at.x)}" y="${fmt(at.y + (i - (lines.length - 1) / 2) * LINE_HEIGHT)}">${xmlText(line)}</tspan>`).join('');
   const tooltip = [node.label, ...node.breaks.map((b) => b.message)].join('\n');
-  return `    <g class="node ${node.kind}${node.isHead ? ' head' : ''}" data-id="${xmlText(node.id)}"><title>${xmlText(tooltip)}</title>`
-    + `${svgShape(node, at, box, paint)}<text text-anchor="middle" dominant-baseline="central" fill="${contrastText(fill)}">${tspans}</text></g>`;
+  const pending = marks?.pending.has(node.id) ?? false;
+  const classes = [node.kind, ...(node.isHead ? ['head'] : []), ...(marks?.current === node.id ? ['current'] : []), ...(pending ? ['pending'] : [])];
+  const note = marks?.notes.get(node.id);
+  const noteText = note !== undefined && !pending
+    ? `<text class="note" x="${fmt(at.x)}" y="${fmt(at.y + box.h / 2 + 12)}" text-anchor="middle" font-size="10" fill="#1f1f1f">${xmlText(note)}</text>`
+    : '';
+  return `    <g class="node ${classes.join(' ')}" data-id="${xmlText(node.id)}"${pending ? ` opacity="${PENDING_OPACITY}"` : ''}><title>${xmlText(tooltip)}</title>`
+    + `${svgShape(node, at, box, paint)}<text text-anchor="middle" dominant-baseline="central" fill="${contrastText(fill)}">${tspans}</text>${noteText}</g>`;
 }
 
 /** The box holding every drawn node, with room above for a self-loop or a group's shadow, plus the margin. */
@@ -192,10 +216,10 @@ function viewBox(points: readonly Point[], box: Box): { x: number; y: number; w:
   }
   const x = minX - box.w / 2 - MARGIN;
   const y = minY - box.h / 2 - SELF_LOOP - MARGIN; // room for a self-loop or a group's shadow
-  return { x, y, w: maxX + box.w / 2 + STACK_OFFSET + MARGIN - x, h: maxY + box.h / 2 + MARGIN - y };
+  return { x, y, w: maxX + box.w / 2 + STACK_OFFSET + MARGIN - x, h: maxY + box.h / 2 + NOTE_ROOM + MARGIN - y };
 }
 
-const MARKERS = [['arrow', EDGE_COLOR], ['arrow-cut', CUT_COLOR]].map(([id, color]) =>
+const MARKERS = [['arrow', EDGE_COLOR], ['arrow-cut', CUT_COLOR], ['arrow-step', STEP_COLOR]].map(([id, color]) =>
   `<marker id="${id}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">`
   + `<path d="M0,0 L10,5 L0,10 z" fill="${color}"/></marker>`).join('');
 
@@ -219,10 +243,10 @@ export function toSvg(model: GraphModel, positions: ReadonlyMap<string, Point>, 
     `  <defs>${MARKERS}</defs>`,
     `  <rect x="${x}" y="${y}" width="${w}" height="${h}" fill="#ffffff"/>`, // a white page, legible in any viewer
     '  <g class="edges">',
-    ...edges.map((edge) => svgEdge(edge, kindOf, positions, box, bend.get(edge)!)),
+    ...edges.map((edge) => svgEdge(edge, kindOf, positions, box, bend.get(edge)!, style.marks)),
     '  </g>',
     '  <g class="nodes">',
-    ...nodes.map((node) => svgNode(node, positions.get(node.id)!, box, style.colors?.get(node.id) ?? KIND_FILLS[node.kind] ?? KIND_FILLS.op)),
+    ...nodes.map((node) => svgNode(node, positions.get(node.id)!, box, style.colors?.get(node.id) ?? KIND_FILLS[node.kind] ?? KIND_FILLS.op, style.marks)),
     '  </g>',
     '</svg>',
     '',

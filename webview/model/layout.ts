@@ -2,7 +2,8 @@
  * A fast layered layout for computation graphs: inputs on the left, heads on the right.
  *
  * Layers are longest paths from the sources (Kahn's order; a cycle, which only folding can make, is
- * broken at its least-constrained node). Inside a layer, nodes are ordered by the barycentre of
+ * broken at its least-constrained node), then each source moves to the layer just before its first
+ * consumer (a weight beside its product, not all leaves in one column far left). Inside a layer, nodes are ordered by the barycentre of
  * their neighbours, sweeping left-to-right and back a few times. Linear in nodes and edges per
  * sweep: 10,000 nodes take tens of milliseconds, where general-purpose layered layouts take
  * seconds (bench/README.md). Pure: positions only.
@@ -25,7 +26,7 @@ export interface LayoutOptions {
 export interface Positions {
   /** Centre of each node. */
   positions: Map<string, { x: number; y: number }>;
-  /** Layer of each node (0: sources). */
+  /** Layer of each node (0: the first). */
   layers: Map<string, number>;
   width: number;
   height: number;
@@ -71,6 +72,16 @@ export function layeredLayout(graph: LayoutInput, options: LayoutOptions = {}): 
       if (layer[w]! < layer[v]! + 1) layer[w] = layer[v]! + 1;
       if (--remaining[w]! === 0) queue.push(w);
     }
+  }
+
+  // Sources (leaves: weights, inputs, constants) move right to just before their first consumer:
+  // a weight sits next to the product that uses it, not in a column of all leaves at the far left
+  // with edges across the whole graph.
+  for (let v = 0; v < n; v++) {
+    if (pred[v]!.length > 0 || succ[v]!.length === 0) continue;
+    let first = Infinity;
+    for (const w of succ[v]!) first = Math.min(first, layer[w]!);
+    if (first - 1 > layer[v]!) layer[v] = first - 1;
   }
 
   // Initial order: by first appearance (ids follow the order things happened).

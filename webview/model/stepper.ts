@@ -104,3 +104,10 @@ export function forwardFrame(trace: Trace, shown: readonly number[], index: numb
   for (let i = 0; i < k; i++) computed.add(ops[i]!);
   return { index: k, total: ops.length, current: k > 0 ? ops[k - 1]! : null, computed };
 }
+
+/** Each node's gradient once the pass has run: what colours and badges show for the pass. */
+export function passGradients(pass: BackwardPass): Map<number, Tensor> {
+  const gradients = new Map<number, Tensor>();
+  for (const [node, known] of backwardFrame(pass, pass.steps.length).known) if (known.total) gradients.set(node, known.total);
+  return gradients;
+}
