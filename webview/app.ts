@@ -9,12 +9,11 @@ import type { Host } from './host';
 import { contrastText, magnitudeScale, type MagnitudeScale } from './model/colors';
 import { decorate, magnitudeOf } from './model/decorate';
 import { toDot, toSvg } from './model/export';
-import { buildGraph, nodeNames, selectNodes, type GraphModel } from './model/graph';
+import { buildGraph, foldKey, nodeNames, selectNodes, type GraphModel } from './model/graph';
 import { layeredLayout, type Positions } from './model/layout';
 import { functionPlot } from './model/plots';
 import { stepMarks, type Frame, type StepMarks } from './model/marks';
 import { backwardFrame, forwardFrame, passGradients } from './model/stepper';
-import type { GraphTheme } from './model/style';
 import { validateTrace } from './model/validate';
 import { detailsPanel } from './ui/detailsPanel';
 import { el } from './ui/dom';
@@ -23,6 +22,7 @@ import { Minimap } from './ui/minimap';
 import { plotPanel } from './ui/plotPanel';
 import { backwardStepPanel, forwardStepPanel } from './ui/stepPanel';
 import { button, checkbox, dropdown, registerToolkit, textField } from './ui/toolkit';
+import { cssVar, readTheme, watchTheme } from './ui/theme';
 import { GraphView } from './view/graphView';
 
 /** Above this many nodes, a selection opens folded. */
@@ -34,28 +34,6 @@ const EXPORT_CHOICES = [
   { value: 'svg', label: 'SVG image' },
   { value: 'dot', label: 'Graphviz DOT' },
 ];
-
-function cssVar(name: string, fallback: string): string {
-  return getComputedStyle(document.body).getPropertyValue(name).trim() || fallback;
-}
-
-function readTheme(): GraphTheme {
-  return {
-    foreground: cssVar('--gl-fg', '#1f1f1f'),
-    mutedForeground: cssVar('--gl-muted', '#6b6b6b'),
-    background: cssVar('--gl-bg', '#ffffff'),
-    nodeBackground: cssVar('--gl-node-bg', '#f3f3f3'),
-    variableBackground: cssVar('--gl-variable-bg', '#e8f0fe'),
-    constantBackground: cssVar('--gl-constant-bg', '#fafafa'),
-    border: cssVar('--gl-border', '#8a8a8a'),
-    accent: cssVar('--gl-accent', '#0078d4'),
-    highlight: cssVar('--gl-highlight', '#e8912d'),
-    error: cssVar('--gl-error', '#d13438'),
-    warning: cssVar('--gl-warning', '#b8860b'),
-    edge: cssVar('--gl-edge', '#9a9a9a'),
-    fontFamily: cssVar('--gl-font', 'system-ui, sans-serif'),
-  };
-}
 
 function selectionKey(selection: Selection): string {
   return `${selection.kind}:${selection.id}`;
@@ -93,6 +71,8 @@ export class InspectorApp {
     this.dom = this.buildDom();
     document.addEventListener('keydown', (event) => this.onKey(event));
     window.addEventListener('resize', () => { this.view?.resize(); this.drawMinimap(); });
+    // VS Code switches themes under an open panel: redraw the graph in the new colours.
+    watchTheme(() => { this.view?.setTheme(readTheme()); this.drawMinimap(); });
     this.timings.constructedAt = performance.now();
   }
 
@@ -497,7 +477,13 @@ export class InspectorApp {
     const selectedIds = selectedElement
       ? selectedElement.members.slice(0, selectedElement.members.indexOf(this.state.selectedNode!) + 1)
       : this.state.selectedNode !== null ? [this.state.selectedNode] : [];
-    panels.push(detailsPanel(trace, selectedIds, actions));
+    // A node of an opened group can fold it again.
+    const selectedTrace = this.state.selectedNode !== null ? this.nodesById().get(this.state.selectedNode) : undefined;
+    const openedKey = selectedTrace && this.state.folded ? foldKey(selectedTrace) : null;
+    const refold = openedKey && this.state.expanded.includes(openedKey)
+      ? { label: `fold line ${selectedTrace!.source?.line ?? '?'} again`, run: () => { this.state.expanded = this.state.expanded.filter((k) => k !== openedKey); this.rebuild(); } }
+      : undefined;
+    panels.push(detailsPanel(trace, selectedIds, { ...actions, ...(refold ? { refold } : {}) }));
     const plot = pass ? functionPlot(trace, pass) : null;
     if (plot) panels.push(plotPanel(plot));
     panels.push(issuesPanel(trace, actions));

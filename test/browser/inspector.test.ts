@@ -54,6 +54,27 @@ async function shown(page: Page): Promise<Shown> {
   });
 }
 
+/** WCAG contrast ratio of two CSS rgb()/rgba() colours, translucent ones composited over `under`. */
+function contrastRatio(a: string, b: string, under: string): number {
+  const parse = (c: string): number[] => {
+    const m = /rgba?\(([^)]+)\)/.exec(c);
+    if (!m) throw new Error(`not an rgb() colour: ${c}`);
+    const [r, g, bl, alpha = '1'] = m[1]!.split(/[ ,/]+/).filter(Boolean);
+    return [Number(r), Number(g), Number(bl), Number(alpha)];
+  };
+  const base = parse(under);
+  const flat = (c: string): number[] => {
+    const [r, g, bl, alpha] = parse(c);
+    return [r!, g!, bl!].map((v, i) => v * alpha! + base[i]! * (1 - alpha!));
+  };
+  const lum = (rgb: number[]) => {
+    const [r, g, bl] = rgb.map((v) => { const s = v / 255; return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4; });
+    return 0.2126 * r! + 0.7152 * g! + 0.0722 * bl!;
+  };
+  const [la, lb] = [lum(flat(a)), lum(flat(b))];
+  return (Math.max(la, lb) + 0.05) / (Math.min(la, lb) + 0.05);
+}
+
 async function send(page: Page, message: unknown): Promise<void> {
   await page.evaluate((m) => (globalThis as any).gradlens.app.receive(m), message);
 }
@@ -205,6 +226,12 @@ suite('the inspector in a browser', function () {
     await clickNode(page, loop[0]);
     const after = await page.evaluate(() => (globalThis as any).gradlens.app.view.core.nodes('.group').length);
     assert.equal(after, groups.length - 1, 'the clicked group opened');
+    // The opened iterations fold again from a member's details.
+    const refold = page.locator('button.link', { hasText: /^fold line \d+ again$/ });
+    await refold.click();
+    const again = await page.evaluate(() => (globalThis as any).gradlens.app.view.core.nodes('.group').map((n: any) => n.data('label')));
+    assert.equal(again.length, groups.length, 'folded again');
+    assert.ok(again.some((label: string) => label.includes('mul ×9')));
     await page.close();
   });
 
@@ -281,6 +308,48 @@ suite('the inspector in a browser', function () {
     await page.keyboard.press('End');
     assert.match(await sideText(page), /\.grad = \[0, 0, 0, 1\]/);
     await page.screenshot({ path: join(results, 'auction-dark.png') });
+    await page.close();
+  });
+
+  test('legible in every theme: standalone light and dark, VS Code light, dark and both high contrasts', async () => {
+    const page = await open(writePage('themes', seed));
+    // VS Code puts its theme's variables on <html> and a theme class on <body>.
+    const vscodeThemes: Record<string, { bodyClass: string; vars: Record<string, string> }> = {
+      'Light Modern': { bodyClass: 'vscode-light', vars: { 'editor-background': '#ffffff', 'editor-foreground': '#3b3b3b', descriptionForeground: '#3b3b3b', 'panel-border': '#e5e5e5', 'editorWidget-background': '#f8f8f8', focusBorder: '#005fb8', 'charts-orange': '#d18616', errorForeground: '#f85149', 'editorLineNumber-foreground': '#6e7681', 'editor-selectionHighlightBackground': '#add6ff80' } },
+      'Dark Modern': { bodyClass: 'vscode-dark', vars: { 'editor-background': '#1f1f1f', 'editor-foreground': '#cccccc', descriptionForeground: '#9d9d9d', 'panel-border': '#2b2b2b', 'editorWidget-background': '#202020', focusBorder: '#0078d4', 'charts-orange': '#d18616', errorForeground: '#f85149', 'editorLineNumber-foreground': '#6e7681', 'editor-selectionHighlightBackground': '#add6ff26' } },
+      'Dark High Contrast': { bodyClass: 'vscode-high-contrast', vars: { 'editor-background': '#000000', 'editor-foreground': '#ffffff', foreground: '#ffffff', descriptionForeground: '#ffffff', contrastBorder: '#6fc3df', contrastActiveBorder: '#f38518', 'editorWidget-background': '#0c141f', focusBorder: '#f38518', 'charts-orange': '#d18616', errorForeground: '#f48771', 'editorLineNumber-foreground': '#ffffff' } },
+      'Light High Contrast': { bodyClass: 'vscode-high-contrast vscode-high-contrast-light', vars: { 'editor-background': '#ffffff', 'editor-foreground': '#292929', foreground: '#292929', descriptionForeground: '#292929', contrastBorder: '#0f4a85', contrastActiveBorder: '#b5200d', 'editorWidget-background': '#ffffff', focusBorder: '#006bbd', 'charts-orange': '#ca5010', errorForeground: '#b5200d', 'editorLineNumber-foreground': '#292929' } },
+    };
+    const themes: [string, { bodyClass: string; vars: Record<string, string> } | 'light' | 'dark'][] = [
+      ['standalone light', 'light'], ['standalone dark', 'dark'], ...Object.entries(vscodeThemes),
+    ];
+    for (const [name, theme] of themes) {
+      const colors = await page.evaluate(async (t) => {
+        const doc = (globalThis as any).document;
+        const body = doc.body;
+        doc.documentElement.removeAttribute('style');
+        if (t === 'light' || t === 'dark') {
+          body.className = `standalone ${t}`;
+        } else {
+          body.className = t.bodyClass;
+          for (const [key, value] of Object.entries(t.vars)) doc.documentElement.style.setProperty(`--vscode-${key}`, value);
+        }
+        // The theme watcher redraws in the next frame.
+        await new Promise((done) => (globalThis as any).requestAnimationFrame(() => (globalThis as any).requestAnimationFrame(done)));
+        return (globalThis as any).gradlens.app.view.colors;
+      }, theme);
+      const ratio = (a: string, b: string) => contrastRatio(a, b, colors.background);
+      const checks: [string, number, number][] = [
+        ['text on the background', ratio(colors.foreground, colors.background), 4.5],
+        ['text on a node', ratio(colors.foreground, colors.nodeBackground), 4.5],
+        ['text on a variable', ratio(colors.foreground, colors.variableBackground), 4.5],
+        ['node outlines', ratio(colors.border, colors.background), 3],
+        ['edges', ratio(colors.edge, colors.background), 3],
+        ['the step\'s highlight', ratio(colors.highlight, colors.background), 3],
+        ['graph breaks', ratio(colors.error, colors.background), 3],
+      ];
+      for (const [what, value, least] of checks) assert.ok(value >= least, `${name}: ${what} ${value.toFixed(2)}:1 < ${least}:1 (${JSON.stringify(colors)})`);
+    }
     await page.close();
   });
 

@@ -13,6 +13,8 @@ import { tensorView } from './tensorView';
 export interface DetailsActions extends PanelActions {
   /** Highlight these nodes as the cut points of a "why" answer. */
   showCuts(nodeIds: number[]): void;
+  /** When the node belongs to a folded group that was opened: fold it again (its label says what). */
+  refold?: { label: string; run(): void };
 }
 
 function attrsText(attrs: Record<string, unknown>): string {
@@ -42,6 +44,7 @@ export function detailsPanel(trace: Trace, nodeIds: readonly number[], actions: 
   const table = el('table', { class: 'facts' }, ...rows.map(([key, value]) => el('tr', {}, el('th', {}, key), el('td', {}, value))),
     el('tr', {}, el('th', {}, 'source'), el('td', {}, sourceRow)));
   const parts: HTMLElement[] = [table];
+  if (actions.refold) parts.push(el('div', {}, link(actions.refold.label, 'fold these nodes back into one group', actions.refold.run)));
   if (source?.text) parts.push(el('pre', { class: 'source-line' }, source.text.trim()));
   for (const graphBreak of trace.graphBreaks.filter((b) => b.node === node.id)) parts.push(el('p', { class: 'warning' }, graphBreak.message));
   parts.push(tensorView(node.value, 'value'));

@@ -156,6 +156,11 @@ export class GraphView {
     return this.appliedMarks;
   }
 
+  /** The colours drawn with now (for tests). */
+  get colors(): GraphTheme {
+    return this.theme;
+  }
+
   setTheme(theme: GraphTheme): void {
     this.theme = theme;
     this.cy.style(graphStylesheet(theme) as unknown as cytoscape.StylesheetJson);
