@@ -2,7 +2,7 @@
 // details, folding, the sin/cos plot, the zero-gradient explanation, hostile text, a malformed
 // trace. Screenshots of the main states go to test-results/inspector/ for people to look at.
 import { strict as assert } from 'node:assert';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { syntheticTrace } from '../../bench/synthetic-trace';
@@ -350,6 +350,48 @@ suite('the inspector in a browser', function () {
       ];
       for (const [what, value, least] of checks) assert.ok(value >= least, `${name}: ${what} ${value.toFixed(2)}:1 < ${least}:1 (${JSON.stringify(colors)})`);
     }
+    await page.close();
+  });
+
+  test('exports: PNG with the step drawn on it, SVG with the step marked, Graphviz DOT', async () => {
+    const page = await open(writePage('exports', seed));
+    await page.keyboard.press('ArrowRight');
+    const saved = async (format: string) => {
+      const download = page.waitForEvent('download');
+      await page.evaluate((f) => (globalThis as any).gradlens.app.exportAs(f), format);
+      const file = await download;
+      const path = await file.path();
+      return { name: file.suggestedFilename(), data: readFileSync(path!) };
+    };
+    const png = await saved('png');
+    assert.match(png.name, /^autograd-pass0\.png$/);
+    assert.deepEqual([...png.data.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], 'a PNG file');
+    const width = png.data.readUInt32BE(16);
+    const height = png.data.readUInt32BE(20);
+    assert.ok(width > 400 && height > 100, `the whole graph at twice its size (${width} × ${height})`);
+    // The step's highlight colour is in the picture (the step layer drawn over the graph).
+    const step = await page.evaluate(async (base64) => {
+      const image = new (globalThis as any).Image();
+      image.src = `data:image/png;base64,${base64}`;
+      await image.decode();
+      const canvas = (globalThis as any).document.createElement('canvas');
+      canvas.width = image.naturalWidth;
+      canvas.height = image.naturalHeight;
+      const ctx = canvas.getContext('2d');
+      ctx.drawImage(image, 0, 0);
+      const data = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
+      const highlight = (globalThis as any).gradlens.app.view.colors.highlight.match(/\d+/g).map(Number);
+      let count = 0;
+      for (let i = 0; i < data.length; i += 4) if (Math.abs(data[i] - highlight[0]) + Math.abs(data[i + 1] - highlight[1]) + Math.abs(data[i + 2] - highlight[2]) < 12) count++;
+      return count;
+    }, png.data.toString('base64'));
+    assert.ok(step > 200, `highlight pixels in the PNG: ${step}`);
+    const svg = (await saved('svg')).data.toString('utf8');
+    assert.match(svg, /^<\?xml/);
+    assert.match(svg, /class="node op head current"/, 'the current node of step 1 is marked');
+    assert.match(svg, /class="contribution"/);
+    const dot = (await saved('dot')).data.toString('utf8');
+    assert.match(dot, /^digraph "autograd-pass0\.dot" \{/);
     await page.close();
   });
 
