@@ -8,7 +8,7 @@ import type { Trace } from '../../webview/protocol/trace';
 import { decorate, magnitudeOf, type Colorizer, type DecorateInput, type Decorations } from '../../webview/model/decorate';
 import { buildGraph, type GraphModel } from '../../webview/model/graph';
 import { passGradients } from '../../webview/model/stepper';
-import { at, badgeTrace, buildTrace, chapterTrace, graphBreak, op, scalar, step, tensor, variable, constant } from './trace-builder';
+import { at, badgeTrace, buildTrace, chapterTrace, graphBreak, op, scalar, step, tensor, squaringLoopTrace, variable, constant } from './trace-builder';
 
 const NONE = new Set<number>();
 
@@ -113,20 +113,7 @@ suite('inspector decorate: classes', () => {
   });
 
   test('a folded group: selected through any member, a head if its last member is', () => {
-    const line = '  b = b.mul(b);';
-    const trace = buildTrace({
-      nodes: [
-        variable(0, 'array', [2], at(1, 'let b = np.array([2]);', 9)),
-        op(1, 'mul', [0, 0], [4], at(2, line, 9), { iteration: 0 }),
-        op(2, 'mul', [1, 1], [16], at(2, line, 9), { iteration: 1 }),
-        op(3, 'mul', [2, 2], [256], at(2, line, 9), { iteration: 2 }),
-      ],
-      passes: [{
-        heads: [3],
-        steps: [step(3, [1], [[2, 0, [16]], [2, 1, [16]]]), step(2, [32], [[1, 0, [128]], [1, 1, [128]]]), step(1, [256], [[0, 0, [512]], [0, 1, [512]]])],
-        leafGrads: [[0, [1024]]],
-      }],
-    });
+    const trace = squaringLoopTrace();
     const model = buildGraph(trace, { kind: 'pass', id: 0 }, { fold: true });
     assert.deepEqual(model.nodes.map((n) => n.id), ['n0', 'g0']);
     const d = decorate(input(trace, model, true, { selected: new Set([2]) }));

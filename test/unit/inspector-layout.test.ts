@@ -5,27 +5,16 @@ import { strict as assert } from 'node:assert';
 import { buildGraph } from '../../webview/model/graph';
 import { layeredLayout, type LayoutInput, type Positions } from '../../webview/model/layout';
 import { chapterTrace, seedIndex, seedTrace } from './trace-builder';
+import { seededUniform } from '../../bench/plain';
 
 const graph = (ids: string[], edges: [string, string][]): LayoutInput => ({
   nodes: ids.map((id) => ({ id })),
   edges: edges.map(([source, target]) => ({ source, target })),
 });
 
-/** A deterministic pseudo-random generator (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** A random DAG: every edge goes from a lower to a higher index (like trace ids). */
 function randomDag(n: number, edgesPerNode: number, seed: number): LayoutInput {
-  const next = random(seed);
+  const next = seededUniform(seed);
   const edges: [string, string][] = [];
   for (let i = 1; i < n; i++) {
     const count = 1 + Math.floor(next() * edgesPerNode);

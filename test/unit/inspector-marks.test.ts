@@ -7,7 +7,7 @@ import type { Trace } from '../../webview/protocol/trace';
 import { NO_MARKS, stepMarks, type Frame, type StepMarks } from '../../webview/model/marks';
 import { buildGraph, type GraphModel } from '../../webview/model/graph';
 import { backwardFrame, forwardFrame } from '../../webview/model/stepper';
-import { at, badgeTrace, buildTrace, chapterTrace, op, step, variable } from './trace-builder';
+import { at, badgeTrace, buildTrace, chapterTrace, op, step, squaringLoopTrace, variable } from './trace-builder';
 
 function marksOf(trace: Trace, model: GraphModel, frame: Frame | null, thresholds = DEFAULT_THRESHOLDS): StepMarks {
   return stepMarks({ trace, model, frame, thresholds });
@@ -101,20 +101,7 @@ suite('inspector marks: backward', () => {
   });
 
   test('a folded group: current when a member\'s step runs; the self-edge carries what a step sends inside the group', () => {
-    const line = '  b = b.mul(b);';
-    const trace = buildTrace({
-      nodes: [
-        variable(0, 'array', [2], at(1, 'let b = np.array([2]);', 9)),
-        op(1, 'mul', [0, 0], [4], at(2, line, 9), { iteration: 0 }),
-        op(2, 'mul', [1, 1], [16], at(2, line, 9), { iteration: 1 }),
-        op(3, 'mul', [2, 2], [256], at(2, line, 9), { iteration: 2 }),
-      ],
-      passes: [{
-        heads: [3],
-        steps: [step(3, [1], [[2, 0, [16]], [2, 1, [16]]]), step(2, [32], [[1, 0, [128]], [1, 1, [128]]]), step(1, [256], [[0, 0, [512]], [0, 1, [512]]])],
-        leafGrads: [[0, [1024]]],
-      }],
-    });
+    const trace = squaringLoopTrace();
     const model = buildGraph(trace, { kind: 'pass', id: 0 }, { fold: true });
     assert.deepEqual(model.nodes.map((n) => n.id), ['n0', 'g0']);
     const m = marksOf(trace, model, { kind: 'backward', frame: backwardFrame(trace.backwardPasses[0]!, 2) });

@@ -13,27 +13,16 @@ import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import '@tensorflow/tfjs-backend-cpu';
 import { np, npx, autograd, NDArray } from 'gradlens';
 import { assertClose, flat } from '../helpers';
+import { seededUniform } from '../../bench/plain';
 
 // ---------------------------------------------------------------------------------------------
 // Deterministic inputs
-
-/** mulberry32: a small, fast, deterministic PRNG giving floats in [0, 1). */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A PRNG seeded from a string (FNV-1a), so each case's inputs do not depend on the test order. */
 function rngFor(name: string): () => number {
   let h = 0x811c9dc5;
   for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 0x01000193);
-  return mulberry32(h);
+  return seededUniform(h);
 }
 
 interface InputSpec {

@@ -274,6 +274,24 @@ export function badgeTrace(): Trace {
   });
 }
 
+/** `b = b.mul(b)` three times in a loop from b = [2]: three muls of one line (a group when folded), and their pass. */
+export function squaringLoopTrace(): Trace {
+  const line = '  b = b.mul(b);';
+  return buildTrace({
+    nodes: [
+      variable(0, 'array', [2], at(1, 'let b = np.array([2]);', 9)),
+      op(1, 'mul', [0, 0], [4], at(2, line, 9), { iteration: 0 }),
+      op(2, 'mul', [1, 1], [16], at(2, line, 9), { iteration: 1 }),
+      op(3, 'mul', [2, 2], [256], at(2, line, 9), { iteration: 2 }),
+    ],
+    passes: [{
+      heads: [3],
+      steps: [step(3, [1], [[2, 0, [16]], [2, 1, [16]]]), step(2, [32], [[1, 0, [128]], [1, 1, [128]]]), step(1, [256], [[0, 0, [512]], [0, 1, [512]]])],
+      leafGrads: [[0, [1024]]],
+    }],
+  });
+}
+
 /**
  * examples/seed/autograd.ts traced with the real capture (dist/ must be built), once per process:
  * the unit test files are separate bundles, so the promise is kept on globalThis.

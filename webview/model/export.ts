@@ -4,7 +4,7 @@
  * escaped for its format. Pure: strings in, a string out.
  */
 import { contrastText } from './colors';
-import type { GraphEdge, GraphModel, GraphNode, NodeKind } from './graph';
+import { parallelEdges, type GraphEdge, type GraphModel, type GraphNode, type NodeKind } from './graph';
 import type { StepMarks } from './marks';
 
 type Point = { x: number; y: number };
@@ -124,15 +124,8 @@ function boundary(kind: NodeKind, centre: Point, toward: Point, box: Box): Point
 
 /** Parallel edges between one pair of nodes (dot(x, x)) bend apart: this one's offset in pixels. */
 function bends(edges: readonly GraphEdge[]): Map<GraphEdge, number> {
-  const byPair = new Map<string, GraphEdge[]>();
-  for (const edge of edges) {
-    const key = `${edge.source}\u0000${edge.target}`;
-    const list = byPair.get(key);
-    if (list) list.push(edge);
-    else byPair.set(key, [edge]);
-  }
   const out = new Map<GraphEdge, number>();
-  for (const list of byPair.values()) list.forEach((edge, k) => out.set(edge, (k - (list.length - 1) / 2) * 18));
+  for (const [edge, { index, count }] of parallelEdges(edges)) out.set(edge, (index - (count - 1) / 2) * 18);
   return out;
 }
 

@@ -258,3 +258,21 @@ export function buildGraph(trace: Trace, selection: Selection, options: GraphOpt
   }
   return { nodes: graphNodes, edges, elementOf, traceNodes, folded: fold };
 }
+
+/**
+ * Edges that run between the same two elements (dot(x, x) feeds x twice; folding merges loops):
+ * for each edge, its place among them and how many there are, so that drawings can bend them
+ * apart (an offset of `index - (count - 1) / 2` spacings from the straight line).
+ */
+export function parallelEdges(edges: readonly GraphEdge[]): Map<GraphEdge, { index: number; count: number }> {
+  const byPair = new Map<string, GraphEdge[]>();
+  for (const edge of edges) {
+    const key = `${edge.source}\u0000${edge.target}`;
+    const list = byPair.get(key);
+    if (list) list.push(edge);
+    else byPair.set(key, [edge]);
+  }
+  const out = new Map<GraphEdge, { index: number; count: number }>();
+  for (const list of byPair.values()) list.forEach((edge, index) => out.set(edge, { index, count: list.length }));
+  return out;
+}

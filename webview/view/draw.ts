@@ -1,6 +1,26 @@
 /** Canvas drawing shared by the edge layer and the step layer. */
 import type { EdgePath, NodeBox, Point } from './edgeGeometry';
 
+/**
+ * Sizes a layer's canvas to the view in device pixels (at most 2 per CSS pixel), clears it, and
+ * returns its context with the pixel ratio; null if the browser gives no 2D context.
+ */
+export function beginLayer(canvas: HTMLCanvasElement, view: { width: number; height: number }): { ctx: CanvasRenderingContext2D; dpr: number } | null {
+  const dpr = Math.max(1, Math.min(2, globalThis.devicePixelRatio || 1));
+  const width = Math.max(1, Math.round(view.width * dpr));
+  const height = Math.max(1, Math.round(view.height * dpr));
+  if (canvas.width !== width || canvas.height !== height) {
+    canvas.width = width;
+    canvas.height = height;
+  }
+  // desynchronized: the layer is redrawn at every step; it need not wait for the compositor's copy.
+  const ctx = canvas.getContext('2d', { desynchronized: true });
+  if (!ctx) return null;
+  ctx.setTransform(1, 0, 0, 1, 0, 0);
+  ctx.clearRect(0, 0, width, height);
+  return { ctx, dpr };
+}
+
 export function tracePath(ctx: CanvasRenderingContext2D, path: EdgePath): void {
   ctx.moveTo(path.start.x, path.start.y);
   for (const piece of path.pieces) {

@@ -4,7 +4,7 @@
  * as a loop over the node's top. The edge layer draws these paths and the step layer highlights
  * them, so both always agree. Pure: no DOM, no Cytoscape.
  */
-import type { GraphEdge } from '../model/graph';
+import { parallelEdges, type GraphEdge } from '../model/graph';
 
 export interface Point { x: number; y: number }
 
@@ -27,24 +27,12 @@ const PARALLEL_SPACING = 22;
 const LOOP_HEIGHT = 36;
 
 export function edgePaths(edges: readonly GraphEdge[], boxes: ReadonlyMap<string, NodeBox>): Map<string, EdgePath> {
-  const byPair = new Map<string, GraphEdge[]>();
-  for (const edge of edges) {
-    const key = `${edge.source}\u0000${edge.target}`;
-    const list = byPair.get(key);
-    if (list) list.push(edge);
-    else byPair.set(key, [edge]);
-  }
   const paths = new Map<string, EdgePath>();
-  for (const list of byPair.values()) {
-    list.forEach((edge, k) => {
-      const source = boxes.get(edge.source);
-      const target = boxes.get(edge.target);
-      if (!source || !target) return;
-      const path = edge.source === edge.target
-        ? loopPath(source, k)
-        : bentPath(source, target, (k - (list.length - 1) / 2) * PARALLEL_SPACING);
-      paths.set(edge.id, path);
-    });
+  for (const [edge, { index, count }] of parallelEdges(edges)) {
+    const source = boxes.get(edge.source);
+    const target = boxes.get(edge.target);
+    if (!source || !target) continue;
+    paths.set(edge.id, edge.source === edge.target ? loopPath(source, index) : bentPath(source, target, (index - (count - 1) / 2) * PARALLEL_SPACING));
   }
   return paths;
 }

@@ -9,7 +9,7 @@
  */
 import type { GraphEdge } from '../model/graph';
 import { DETAIL_MIN_ZOOM } from '../model/style';
-import { arrowhead, tee, tracePath } from './draw';
+import { arrowhead, beginLayer, tee, tracePath } from './draw';
 import { pathEnd, type EdgePath } from './edgeGeometry';
 import type { Viewport } from './stepLayer';
 
@@ -34,20 +34,9 @@ export class EdgeLayer {
 
   /** Redraws the edges; with `context`, draws onto it instead (an export) at 1 device pixel per CSS pixel. */
   draw(edges: readonly GraphEdge[], paths: ReadonlyMap<string, EdgePath>, view: Viewport, colors: EdgeColors, context?: CanvasRenderingContext2D): void {
-    const dpr = context ? 1 : Math.max(1, Math.min(2, globalThis.devicePixelRatio || 1));
-    let ctx = context ?? null;
-    if (!ctx) {
-      const width = Math.max(1, Math.round(view.width * dpr));
-      const height = Math.max(1, Math.round(view.height * dpr));
-      if (this.canvas.width !== width || this.canvas.height !== height) {
-        this.canvas.width = width;
-        this.canvas.height = height;
-      }
-      ctx = this.canvas.getContext('2d');
-      if (!ctx) return;
-      ctx.setTransform(1, 0, 0, 1, 0, 0);
-      ctx.clearRect(0, 0, width, height);
-    }
+    const target = context ? { ctx: context, dpr: 1 } : beginLayer(this.canvas, view);
+    if (!target) return;
+    const { ctx, dpr } = target;
     const { zoom, pan } = view;
     const base = new DOMMatrix([dpr, 0, 0, dpr, 0, 0]);
     ctx.setTransform(base.translate(pan.x, pan.y).scale(zoom));

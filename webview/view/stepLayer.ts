@@ -9,7 +9,7 @@
  * viewport. Text is drawn at screen size, so contributions stay readable when zoomed out.
  */
 import type { StepMarks } from '../model/marks';
-import { arrowhead, roundRect, tracePath } from './draw';
+import { arrowhead, beginLayer, roundRect, tracePath } from './draw';
 import type { EdgePath, NodeBox, Point } from './edgeGeometry';
 
 export interface LayerGeometry {
@@ -56,21 +56,9 @@ export class StepLayer {
 
   /** Redraws the layer; with `context`, draws onto it instead (an export), at 1 device pixel per CSS pixel. */
   draw(marks: StepMarks, geometry: LayerGeometry, view: Viewport, colors: LayerColors, context?: CanvasRenderingContext2D): void {
-    const external = context !== undefined;
-    const dpr = external ? 1 : Math.max(1, Math.min(2, globalThis.devicePixelRatio || 1));
-    let ctx = context ?? null;
-    if (!ctx) {
-      const width = Math.max(1, Math.round(view.width * dpr));
-      const height = Math.max(1, Math.round(view.height * dpr));
-      if (this.canvas.width !== width || this.canvas.height !== height) {
-        this.canvas.width = width;
-        this.canvas.height = height;
-      }
-      ctx = this.canvas.getContext('2d', { desynchronized: true });
-      if (!ctx) return;
-      ctx.setTransform(1, 0, 0, 1, 0, 0);
-      ctx.clearRect(0, 0, width, height);
-    }
+    const target = context ? { ctx: context, dpr: 1 } : beginLayer(this.canvas, view);
+    if (!target) return;
+    const { ctx, dpr } = target;
     const { zoom, pan } = view;
     // Model → device pixels.
     const base = new DOMMatrix([dpr, 0, 0, dpr, 0, 0]);
