@@ -5,9 +5,7 @@
 import { strict as assert } from 'node:assert';
 import { explainGradient } from '../../webview/model/explain';
 import type { Trace } from '../../webview/protocol/trace';
-import {
-  at, buildTrace, chapterTrace, constant, dataOf, graphBreak, op, seedIndex, seedTrace, step, variable,
-} from './trace-builder';
+import { at, beforeSeed, buildTrace, chapterTrace, constant, dataOf, graphBreak, op, type SeedIndex, step, variable } from './trace-builder';
 
 const X = variable(0, 'array', [-1, -2], at(1, 'const x = np.array([-1, -2]);', 11));
 
@@ -229,12 +227,8 @@ suite('inspector explain', () => {
 
 suite('inspector explain: the seed trace', () => {
   let t: Trace;
-  let seed: ReturnType<typeof seedIndex>;
-  suiteSetup(async function () {
-    this.timeout(30_000);
-    t = await seedTrace();
-    seed = seedIndex(t);
-  });
+  let seed: SeedIndex;
+  beforeSeed((trace, index) => { t = trace; seed = index; });
 
   test('y made at line 62 is missing: attachGrad() at line 67 cut u = x·y (line 66) off', () => {
     const y = seed.nodesAt(62, 'mul', 'variable')[0]!;

@@ -5,9 +5,7 @@
 import { strict as assert } from 'node:assert';
 import { buildGraph, foldKey, nodeNames, selectNodes, type GraphEdge, type GraphModel } from '../../webview/model/graph';
 import type { Trace } from '../../webview/protocol/trace';
-import {
-  at, buildTrace, chapterTrace, constant, graphBreak, op, seedIndex, seedTrace, step, variable,
-} from './trace-builder';
+import { at, beforeSeed, buildTrace, chapterTrace, constant, graphBreak, op, type SeedIndex, step, variable } from './trace-builder';
 
 /** Edges as compact strings: 'n0>n1:0' (data, input position), 'n1>n2:cut', 'g0>g1:×3' (merged). */
 function edgeList(model: GraphModel): string[] {
@@ -323,12 +321,8 @@ suite('inspector graph: buildGraph', () => {
 
 suite('inspector graph: the seed trace', () => {
   let t: Trace;
-  let seed: ReturnType<typeof seedIndex>;
-  suiteSetup(async function () {
-    this.timeout(30_000);
-    t = await seedTrace();
-    seed = seedIndex(t);
-  });
+  let seed: SeedIndex;
+  beforeSeed((trace, index) => { t = trace; seed = index; });
 
   test('pass at line 20 (y = 2·dot(x, x)): x, dot, the constant 2 and y; two edges from x into dot', () => {
     const pass = seed.passAt(20);

@@ -4,9 +4,7 @@
 import { strict as assert } from 'node:assert';
 import { functionPlot } from '../../webview/model/plots';
 import type { Trace } from '../../webview/protocol/trace';
-import {
-  at, buildTrace, constant, op, seedIndex, seedTrace, step, tensor, truncated, variable, type PassSpec,
-} from './trace-builder';
+import { at, beforeSeed, buildTrace, constant, op, type PassSpec, type SeedIndex, step, tensor, truncated, variable } from './trace-builder';
 
 const XS = [0.5, -1, 2, 0];
 const SIN = XS.map(Math.sin);
@@ -139,12 +137,8 @@ suite('inspector plots', () => {
 
 suite('inspector plots: the seed trace', () => {
   let t: Trace;
-  let seed: ReturnType<typeof seedIndex>;
-  suiteSetup(async function () {
-    this.timeout(30_000);
-    t = await seedTrace();
-    seed = seedIndex(t);
-  });
+  let seed: SeedIndex;
+  beforeSeed((trace, index) => { t = trace; seed = index; });
 
   test('y = x·x (line 32, a vector head, backward at line 33) offers y and 2x against x', () => {
     const plot = functionPlot(t, seed.passAt(33));

@@ -6,9 +6,7 @@ import { strict as assert } from 'node:assert';
 import { backwardFrame, forwardFrame, passGradients, passNodes, type BackwardFrame } from '../../webview/model/stepper';
 import { selectNodes } from '../../webview/model/graph';
 import type { Trace } from '../../webview/protocol/trace';
-import {
-  at, buildTrace, chapterTrace, dataOf, diamondTrace, op, seedIndex, seedTrace, step, tensor, truncated, variable,
-} from './trace-builder';
+import { at, beforeSeed, buildTrace, chapterTrace, dataOf, diamondTrace, op, type SeedIndex, step, tensor, truncated, variable } from './trace-builder';
 
 const sorted = (set: ReadonlySet<number>) => [...set].sort((a, b) => a - b);
 
@@ -254,12 +252,8 @@ suite('inspector stepper: forward frames', () => {
 
 suite('inspector stepper: the seed trace', () => {
   let t: Trace;
-  let seed: ReturnType<typeof seedIndex>;
-  suiteSetup(async function () {
-    this.timeout(30_000);
-    t = await seedTrace();
-    seed = seedIndex(t);
-  });
+  let seed: SeedIndex;
+  beforeSeed((trace, index) => { t = trace; seed = index; });
 
   test('pass at line 20: mul (line 17) then dot; x gets two terms 2x and ends with 4x = [0, 4, 8, 12]', () => {
     const pass = seed.passAt(20);

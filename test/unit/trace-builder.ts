@@ -305,6 +305,17 @@ export function seedTrace(): Promise<Trace> {
   return store[SEED_KEY]!;
 }
 
+export type SeedIndex = ReturnType<typeof seedIndex>;
+
+/** In a suite: trace the seed example once before its tests and hand over the trace and its index. */
+export function beforeSeed(use: (trace: Trace, index: SeedIndex) => void): void {
+  suiteSetup(async function () {
+    this.timeout(30_000);
+    const trace = await seedTrace();
+    use(trace, seedIndex(trace));
+  });
+}
+
 /** Helpers over a trace: a node by id, the pass called at a line, nodes of an op at a line. */
 export function seedIndex(t: Trace) {
   const byId = new Map(t.nodes.map((n) => [n.id, n]));
