@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Builds GradLens with esbuild. Usage: node scripts/build.mjs [engine|test|examples|bench|all]...
+// Builds GradLens with esbuild. Usage: node scripts/build.mjs [engine|cli|extension|webview|test|vscode-tests|examples|bench|all]...
 // Type checking is separate (`npm run typecheck`); esbuild only strips types and bundles.
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
@@ -75,13 +75,28 @@ const targets = {
       logLevel: 'warning',
     });
   },
+  /** The VS Code extension (Node, in the extension host): `vscode` is the host's; esbuild is native. */
+  async extension() {
+    await build({ ...nodeProgram, outbase: undefined, outdir: undefined, entryPoints: ['extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode', 'esbuild'], minify: process.env.GRADLENS_MINIFY !== '0' });
+  },
+  /** The suite that runs inside a real VS Code (test/extension): mocha bundled in, `vscode` the host's. */
+  async 'vscode-tests'() {
+    // Mocha's parallel-mode worker (require.resolve of a file of its own) is never used here.
+    await build({
+      ...nodeProgram, external: ['vscode', 'esbuild', 'playwright-core'], logOverride: { 'require-resolve-not-external': 'silent' },
+      entryPoints: [join('test', 'extension', 'index.ts'), ...findFiles(join('test', 'extension'), '.test.ts')],
+    });
+  },
   async test() {
     // 'module' first: the differential tests bundle TensorFlow.js, whose CommonJS "main" is a
     // prebuilt bundle that cannot share one engine with `dist/register_all_gradients` (ESM), and
     // whose backend-cpu "main" is dropped as side-effect free. The ESM builds are one coherent graph.
     // esbuild stays external: the capture tests run the real bundler (a native binary).
     // playwright-core too: it drives a real browser from files of its own.
-    await build({ ...nodeProgram, mainFields: ['module', 'main'], external: ['esbuild', 'playwright-core'], entryPoints: findFiles('test', '.test.ts') });
+    // test/extension runs inside VS Code (the vscode-tests target); test/e2e drives a packaged .vsix.
+    const inHost = [join('test', 'extension'), join('test', 'e2e')];
+    const entryPoints = findFiles('test', '.test.ts').filter((file) => !inHost.some((dir) => file.startsWith(dir)));
+    await build({ ...nodeProgram, mainFields: ['module', 'main'], external: ['esbuild', 'playwright-core'], entryPoints });
   },
   async examples() {
     await build({ ...nodeProgram, entryPoints: findFiles('examples', '.ts') });

@@ -2,6 +2,9 @@
 // Runs every test suite in order and stops at the first failure. Suites are built first by
 // `node scripts/build.mjs test examples` (see the "test" script in package.json).
 import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -14,6 +17,21 @@ const suites = [
   { name: 'capture', command: [process.execPath, '--enable-source-maps', ...mocha, 'dist/test/capture/**/*.test.js'] },
   // The inspector in headless Chromium (Debian's chromium, driven by playwright-core).
   { name: 'browser', command: [process.execPath, '--enable-source-maps', ...mocha, 'dist/test/browser/**/*.test.js'] },
+  // The extension in a real VS Code (code-server's extension host, installed on first use into a
+  // cache outside the repository), on a fresh copy of the fixture workspace.
+  {
+    name: 'vscode',
+    prepare() {
+      const workspace = mkdtempSync(join(tmpdir(), 'gradlens-workspace-'));
+      cpSync(join(root, 'test', 'fixtures', 'workspace'), workspace, { recursive: true });
+      return {
+        args: ['--workspace', workspace],
+        cleanup: () => rmSync(workspace, { recursive: true, force: true }),
+      };
+    },
+    command: [process.execPath, 'scripts/vscode/run-extension-tests.mjs', '--extension', root, '--tests', join(root, 'dist', 'test', 'extension', 'index.js'),
+      '--screenshot-dir', join('test-results', 'vscode'), '--logs-dir', join('test-results', 'vscode', 'logs')],
+  },
 ];
 
 const only = process.argv.slice(2);
@@ -21,7 +39,13 @@ for (const suite of suites) {
   if (only.length > 0 && !only.includes(suite.name)) continue;
   const started = Date.now();
   console.log(`\n▶ ${suite.name} tests`);
-  const result = spawnSync(suite.command[0], suite.command.slice(1), { cwd: root, stdio: 'inherit' });
+  const prepared = suite.prepare?.() ?? { args: [], cleanup: () => {} };
+  let result;
+  try {
+    result = spawnSync(suite.command[0], [...suite.command.slice(1), ...prepared.args], { cwd: root, stdio: 'inherit' });
+  } finally {
+    prepared.cleanup();
+  }
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   if (result.status !== 0) {
     console.error(`✗ ${suite.name} tests failed (${seconds} s)`);

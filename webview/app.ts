@@ -14,7 +14,7 @@ import { layeredLayout, type Positions } from './model/layout';
 import { functionPlot } from './model/plots';
 import { stepMarks, type Frame, type StepMarks } from './model/marks';
 import { backwardFrame, forwardFrame, passGradients } from './model/stepper';
-import { validateTrace } from './model/validate';
+import { validateTrace } from './protocol/validate';
 import { detailsPanel } from './ui/detailsPanel';
 import { el } from './ui/dom';
 import { issuesPanel } from './ui/issuesPanel';
@@ -94,6 +94,14 @@ export class InspectorApp {
         if (message.focusNode !== undefined) this.focus([message.focusNode]);
         break;
       }
+      case 'trace/none':
+        this.stop();
+        this.trace = null;
+        this.model = null;
+        this.dom.empty.hidden = false;
+        this.dom.empty.textContent = message.message;
+        this.renderPanels();
+        break;
       case 'node/focus':
         this.focus(message.nodeIds);
         break;
@@ -183,6 +191,7 @@ export class InspectorApp {
     this.renderPanels();
     this.drawMinimap();
     this.save();
+    this.reportStep();
     Object.assign(this.timings, { model: modelled - started, layout: laidOut - modelled, show: performance.now() - laidOut, firstFrameAt: 0 });
     requestAnimationFrame(() => { this.timings.firstFrameAt = performance.now(); });
   }
@@ -277,6 +286,17 @@ export class InspectorApp {
     this.updateStepper();
     this.renderStepPanel();
     this.save();
+    this.reportStep();
+  }
+
+  /** Tells the host which node and line this step is at (VS Code highlights the line). */
+  private reportStep(): void {
+    const selection = this.state.selection;
+    const frame = this.frame();
+    if (!selection || !frame) return;
+    const node = frame.kind === 'backward' ? frame.frame.step?.node ?? null : frame.frame.current;
+    const source = node !== null ? this.nodesById().get(node)?.source ?? null : null;
+    this.host.post({ type: 'step/changed', selection, view: frame.kind, step: this.state.step, total: frame.frame.total, nodeIds: node !== null ? [node] : [], source });
   }
 
   private setStep(step: number): void {

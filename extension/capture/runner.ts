@@ -36,6 +36,8 @@ export interface RunOptions {
   /** What the program reads as stdin (default: nothing). */
   stdin?: 'inherit' | 'ignore';
   signal?: AbortSignal;
+  /** The Node.js that runs the program (default: the one running this code, as Node even inside Electron). */
+  nodePath?: string;
 }
 
 export interface RunResult {
@@ -139,12 +141,14 @@ export async function runProgram(options: RunOptions): Promise<RunResult> {
 
     const journalPath = join(workDir, 'journal.ndjson');
     const env: NodeJS.ProcessEnv = { ...process.env, [ENV.engine]: enginePath, [ENV.seed]: String(seed) };
+    // Inside VS Code the running executable is Electron: it behaves as Node with this variable.
+    if (!options.nodePath && process.versions.electron) env.ELECTRON_RUN_AS_NODE = '1';
     if (options.capture) {
       Object.assign(env, { [ENV.journal]: journalPath, [ENV.bundle]: bundle.outfile, [ENV.maxElements]: String(maxElements) });
     }
     // GRADLENS_NODE_ARGS: extra Node options for the program (profiling: `--cpu-prof`, debugging: `--inspect-brk`).
     const extraNodeArgs = (process.env.GRADLENS_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
-    const child = spawn(process.execPath, [
+    const child = spawn(options.nodePath || process.execPath, [
       '--enable-source-maps', `--max-old-space-size=${memoryMb}`, ...extraNodeArgs, '--require', preload, bundle.outfile, ...args,
     ], { cwd: options.cwd ?? process.cwd(), env, stdio: [options.stdin ?? 'ignore', 'pipe', 'pipe'] });
     child.stdout.setEncoding('utf8');

@@ -1,7 +1,7 @@
 // Checking what arrived before drawing it (webview/model/validate.ts): a valid trace passes (hand-
 // built and real); each kind of malformation gives a message that says what is wrong.
 import { strict as assert } from 'node:assert';
-import { validateTrace } from '../../webview/model/validate';
+import { validateTrace } from '../../webview/protocol/validate';
 import { backwardFrame } from '../../webview/model/stepper';
 import type { Trace } from '../../webview/protocol/trace';
 import { assertValidTrace } from '../trace-helpers';

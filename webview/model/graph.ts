@@ -4,9 +4,13 @@
  * edges, and folding of nodes that one source line made many times (loops). Pure: no DOM, no
  * Cytoscape; tested in Node.
  */
-import { nameFromSource } from '../protocol/names';
 import type { Selection } from '../protocol/messages';
+import { nodeNames } from '../protocol/names';
+import { selectNodes } from '../protocol/select';
 import type { GraphBreak, Trace, TraceNode } from '../protocol/trace';
+
+// Shared with the extension, through the protocol: the model's users find them here too.
+export { nodeNames, selectNodes };
 
 export type NodeKind = 'op' | 'variable' | 'constant' | 'group';
 
@@ -70,73 +74,9 @@ export function foldKey(node: TraceNode): string {
   return s ? `${s.file}:${s.line}:${s.column}:${node.kind}:${node.op}` : `?${node.id}`;
 }
 
-/** The trace nodes a selection shows. */
-export function selectNodes(trace: Trace, selection: Selection): number[] {
-  const byId = new Map(trace.nodes.map((node) => [node.id, node]));
-  const chosen = new Set<number>();
-  if (selection.kind === 'recording') {
-    const recording = trace.recordings.find((r) => r.id === selection.id);
-    for (const id of recording?.nodes ?? []) {
-      chosen.add(id);
-      for (const input of byId.get(id)?.inputs ?? []) chosen.add(input); // where its data came from
-    }
-  } else {
-    const pass = trace.backwardPasses.find((p) => p.id === selection.id);
-    const pending = [...(pass?.heads ?? [])];
-    while (pending.length > 0) {
-      const id = pending.pop()!;
-      if (chosen.has(id) || !byId.has(id)) continue;
-      chosen.add(id);
-      pending.push(...byId.get(id)!.inputs);
-    }
-    for (const step of pass?.steps ?? []) chosen.add(step.node);
-  }
-  // Graph breaks that start inside the selection: show the node they cut off too.
-  for (const graphBreak of trace.graphBreaks) {
-    if (graphBreak.from !== undefined && graphBreak.node !== undefined && chosen.has(graphBreak.from)) chosen.add(graphBreak.node);
-  }
-  return [...chosen].filter((id) => byId.has(id)).sort((a, b) => a - b);
-}
-
 function shapeText(shape: readonly number[]): string {
   if (shape.length === 0) return 'scalar';
   return shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
-}
-
-const namesCache = new WeakMap<Trace, Map<number, string>>();
-
-/**
- * The variable name of each node whose value a source line assigns (`const y = …` → y): the last
- * node made on that line (in that run of it) that no other node of the same run consumes. The
- * JavaScript numbers an op turned into constants have none.
- */
-export function nodeNames(trace: Trace): Map<number, string> {
-  let cached = namesCache.get(trace);
-  if (!cached) {
-    cached = names(trace.nodes);
-    namesCache.set(trace, cached);
-  }
-  return cached;
-}
-
-function names(nodes: readonly TraceNode[]): Map<number, string> {
-  const out = new Map<number, string>();
-  const runs = new Map<string, TraceNode[]>();
-  for (const node of nodes) {
-    if (!node.source || (node.kind === 'constant' && node.op === 'constant')) continue;
-    const key = `${node.source.file}:${node.source.line}:${node.iteration}`;
-    const list = runs.get(key) ?? [];
-    list.push(node);
-    runs.set(key, list);
-  }
-  for (const run of runs.values()) {
-    const name = nameFromSource(run[0]!.source!.text);
-    if (!name) continue;
-    const consumed = new Set(run.flatMap((node) => node.inputs));
-    const result = [...run].reverse().find((node) => !consumed.has(node.id));
-    if (result) out.set(result.id, name);
-  }
-  return out;
 }
 
 export function buildGraph(trace: Trace, selection: Selection, options: GraphOptions = {}): GraphModel {

@@ -39,6 +39,8 @@ export interface UiState {
 export type HostToWebview =
   /** Everything the inspector needs: sent in answer to `webview/ready`, and when the trace changes. */
   | { type: 'trace/snapshot'; trace: Trace; selection?: Selection; focusNode?: number; thresholds?: Thresholds }
+  /** No trace to show (a panel restored after its trace was deleted): say what to do instead. */
+  | { type: 'trace/none'; message: string }
   /** Select and show a node (the editor's cursor moved to its line, a tree item was clicked). */
   | { type: 'node/focus'; nodeIds: number[] }
   /** Stepping from the host's commands and keybindings. */
@@ -50,6 +52,8 @@ export type WebviewToHost =
   | { type: 'webview/ready' }
   /** Open the file at the line (a node's source link). */
   | { type: 'source/reveal'; source: Source }
+  /** The step shown changed: its node and line (the host highlights that line in the editor). */
+  | { type: 'step/changed'; selection: Selection; view: 'backward' | 'forward'; step: number; total: number; nodeIds: number[]; source: Source | null }
   /** The user selected nodes in the graph (for selection sync with the editor and tree views). */
   | { type: 'node/selected'; nodeIds: number[]; source: Source | null }
   /** Save exported bytes (PNG/SVG/DOT); the host asks where. */

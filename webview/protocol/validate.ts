@@ -2,7 +2,7 @@
  * Checking that what arrived is a trace this inspector can read, with a message that says what is
  * wrong (the error screen shows it) instead of a blank page or an exception deep in the drawing.
  */
-import { TRACE_FORMAT, TRACE_VERSION, type Trace } from '../protocol/trace';
+import { TRACE_FORMAT, TRACE_VERSION, type Trace } from './trace';
 
 export type Validation = { ok: true; trace: Trace } | { ok: false; problems: string[] };
 

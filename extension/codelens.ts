@@ -1,0 +1,56 @@
+/**
+ * "Compute gradient" above every `autograd.record(`, `.backward(` and `autograd.grad(` call of a
+ * TS/JS file that imports gradlens. After a run the lens shows the result of its line ("x.grad =
+ * [0, 4, 8, 12] · step through 2 steps", which opens the inspector there); once the file is edited
+ * the lens says the result is stale and runs it again.
+ */
+import * as vscode from 'vscode';
+import { Disposable } from './dispose';
+import { lensResult } from './results';
+import type { Runs } from './runs';
+import { findSites } from './sites';
+
+export const LENS_LANGUAGES: vscode.DocumentSelector = [
+  { language: 'typescript', scheme: 'file' },
+  { language: 'javascript', scheme: 'file' },
+  { language: 'typescriptreact', scheme: 'file' },
+  { language: 'javascriptreact', scheme: 'file' },
+];
+
+export class GradientLenses extends Disposable implements vscode.CodeLensProvider {
+  private readonly changed = this.register(new vscode.EventEmitter<void>());
+  readonly onDidChangeCodeLenses = this.changed.event;
+
+  constructor(private readonly runs: Runs) {
+    super();
+    this.register(runs.onDidRun(() => this.changed.fire()));
+    // A lens over an edited file goes stale: ask again once the edit is made.
+    this.register(vscode.workspace.onDidChangeTextDocument((event) => {
+      if (runs.last(event.document.uri.fsPath)) this.changed.fire();
+    }));
+  }
+
+  provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
+    const sites = findSites(document.getText());
+    if (sites.length === 0) return [];
+    const record = this.runs.last(document.uri.fsPath);
+    const fresh = record !== null && record.documentVersion === document.version;
+    const lenses: vscode.CodeLens[] = [];
+    const seenLines = new Set<number>();
+    for (const site of sites) {
+      if (seenLines.has(site.line)) continue; // y.backward() inside autograd.record(…) on one line: one lens
+      seenLines.add(site.line);
+      const range = new vscode.Range(site.line, site.column, site.line, site.column);
+      const result = fresh ? lensResult(record.trace, record.file, site.line + 1) : null;
+      if (result) {
+        const selection = result.pass !== null ? { kind: 'pass' as const, id: result.pass } : { kind: 'recording' as const, id: result.recording! };
+        lenses.push(new vscode.CodeLens(range, { title: `$(graph) ${result.title}`, command: 'gradlens.openInspectorAt', arguments: [document.uri, selection], tooltip: 'Open the inspector on this' }));
+        lenses.push(new vscode.CodeLens(range, { title: '$(refresh) Compute again', command: 'gradlens.computeGradient', arguments: [document.uri, site.line], tooltip: 'Run the file again with capture' }));
+      } else {
+        const title = record && !fresh ? 'Compute gradient (file changed)' : record && fresh ? 'Compute gradient (not reached in the last run)' : 'Compute gradient';
+        lenses.push(new vscode.CodeLens(range, { title: `$(play) ${title}`, command: 'gradlens.computeGradient', arguments: [document.uri, site.line], tooltip: 'Run this file with capture and open the inspector here' }));
+      }
+    }
+    return lenses;
+  }
+}

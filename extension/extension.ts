@@ -1,0 +1,161 @@
+/**
+ * GradLens in VS Code: activation wires the pieces together and registers every command, provider
+ * and view with the extension's context, so that all of it goes away with the extension.
+ *
+ * - runs.ts        runs the current file with capture (progress, cancel, output, status bar)
+ * - panel.ts       the inspector panel (webview/) beside the editor
+ * - codelens.ts    "Compute gradient" above autograd.record / backward / autograd.grad calls
+ * - inlineValues.ts, diagnostics.ts, views.ts: the run's results in the editor, the Problems panel
+ *                  and Run and Debug
+ */
+import { readFileSync } from 'node:fs';
+import * as vscode from 'vscode';
+import type { Selection } from '../webview/protocol/messages';
+import type { Source, Trace } from '../webview/protocol/trace';
+import { validateTrace } from '../webview/protocol/validate';
+import { GradientLenses, LENS_LANGUAGES } from './codelens';
+import { readSettings } from './config';
+import { Problems } from './diagnostics';
+import { installEngineTypes, resolvesGradlens } from './engineTypes';
+import { InlineValues } from './inlineValues';
+import { INSPECTOR_VIEW_TYPE, InspectorPanel, revealSource, type Focus, type PanelEvents } from './panel';
+import { Runs, type RunRecord } from './runs';
+import { DebugViews } from './views';
+
+/** What activation made: the tests reach it through the extension's exports. */
+export interface GradLensApi {
+  runs: Runs;
+  views: DebugViews;
+  problems: Problems;
+  lenses: GradientLenses;
+  /** The open inspector panel, if any. */
+  panel(): InspectorPanel | null;
+  /** How long activate() took, in ms. */
+  activationMs: number;
+}
+
+export function activate(context: vscode.ExtensionContext): GradLensApi {
+  const started = Date.now();
+  const runs = new Runs(context);
+  const views = new DebugViews(runs);
+  const problems = new Problems(runs);
+  const lenses = new GradientLenses(runs);
+  const inline = new InlineValues(runs);
+  context.subscriptions.push(runs, views, problems, lenses, inline);
+  context.subscriptions.push(vscode.languages.registerCodeLensProvider(LENS_LANGUAGES, lenses));
+
+  const events: PanelEvents = { onNodesSelected: (_record, nodeIds) => { if (nodeIds.length > 0) views.reveal(nodeIds[nodeIds.length - 1]!); } };
+  const show = (record: RunRecord, focus: Focus = {}) => InspectorPanel.show(context, runs, events, record, focus);
+  context.subscriptions.push(vscode.window.registerWebviewPanelSerializer(INSPECTOR_VIEW_TYPE, {
+    deserializeWebviewPanel: async (panel) => { InspectorPanel.revive(panel, context, runs, events); },
+  }));
+
+  /** Runs a file and, as the settings say, opens the inspector on what the lens pointed at. */
+  const compute = async (uri: vscode.Uri | undefined, line: number | null) => {
+    const target = uri ?? vscode.window.activeTextEditor?.document.uri;
+    if (!target || target.scheme !== 'file') {
+      void vscode.window.showInformationMessage('GradLens: open a TypeScript or JavaScript file that imports gradlens first.');
+      return null;
+    }
+    const record = await runs.run(target, line);
+    if (record && !record.result.cancelled && (readSettings(target).openInspector || InspectorPanel.active)) {
+      show(record, record.focus ? { selection: record.focus } : {});
+    }
+    return record;
+  };
+  const lastOrSay = (): RunRecord | null => {
+    const record = runs.last();
+    if (!record) void vscode.window.showInformationMessage('GradLens has no trace yet: run "GradLens: Compute Gradients for Current File" or click a "Compute gradient" lens.');
+    return record;
+  };
+  const step = (to: 'next' | 'previous' | 'first' | 'last') => () => {
+    const panel = InspectorPanel.active;
+    if (panel) panel.step(to);
+    else void vscode.window.showInformationMessage('GradLens: open the inspector to step through a backward pass.');
+  };
+
+  const commands: Record<string, (...args: never[]) => unknown> = {
+    // From the editor's title bar VS Code passes the file; from the palette, nothing (the active editor).
+    'gradlens.computeGradients': (uri?: vscode.Uri) => compute(uri instanceof vscode.Uri ? uri : undefined, null),
+    'gradlens.computeGradient': (uri: vscode.Uri, line: number) => compute(uri, typeof line === 'number' ? line : null),
+    'gradlens.openInspector': () => {
+      const record = lastOrSay();
+      if (record) show(record);
+    },
+    'gradlens.openInspectorAt': (uri: vscode.Uri, selection: Selection) => {
+      const record = runs.last(uri.fsPath);
+      if (record) show(record, { selection });
+    },
+    'gradlens.focusNodes': (file: string, nodeIds: number[], source?: Source | null) => {
+      const record = runs.last(file) ?? runs.last();
+      if (!record) return;
+      const panel = InspectorPanel.active ?? show(record);
+      panel.focusNodes(nodeIds);
+      if (source) void revealSource(source, true);
+    },
+    'gradlens.nextStep': step('next'),
+    'gradlens.previousStep': step('previous'),
+    'gradlens.firstStep': step('first'),
+    'gradlens.lastStep': step('last'),
+    'gradlens.rerun': async () => {
+      const record = await runs.rerun();
+      if (record && !record.result.cancelled && (readSettings().openInspector || InspectorPanel.active)) show(record, record.focus ? { selection: record.focus } : {});
+      return record;
+    },
+    'gradlens.cancel': () => runs.cancel(),
+    'gradlens.openTrace': async () => {
+      const picked = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { 'GradLens traces': ['json'] }, title: 'Open a GradLens trace' });
+      if (!picked?.[0]) return;
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(readFileSync(picked[0].fsPath, 'utf8'));
+      } catch (error) {
+        void vscode.window.showErrorMessage(`GradLens: ${vscode.workspace.asRelativePath(picked[0])} is not JSON: ${error instanceof Error ? error.message : String(error)}`);
+        return;
+      }
+      const validation = validateTrace(parsed);
+      if (!validation.ok) {
+        void vscode.window.showErrorMessage(`GradLens: ${vscode.workspace.asRelativePath(picked[0])} is not a GradLens trace: ${validation.problems.slice(0, 3).join('; ')}`);
+        return;
+      }
+      show(runs.adopt(validation.trace as Trace, picked[0].fsPath));
+    },
+    'gradlens.exportTrace': async () => {
+      const record = lastOrSay();
+      if (!record) return;
+      const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(record.file))?.uri ?? vscode.workspace.workspaceFolders?.[0]?.uri;
+      const name = `${record.file.split(/[\\/]/).pop()}.gradlens.json`;
+      const target = await vscode.window.showSaveDialog({ ...(folder ? { defaultUri: vscode.Uri.joinPath(folder, name) } : {}), filters: { 'GradLens traces': ['json'] }, title: 'Export the trace' });
+      if (!target) return;
+      await vscode.workspace.fs.writeFile(target, Buffer.from(JSON.stringify(record.trace)));
+      void vscode.window.showInformationMessage(`GradLens: trace written to ${vscode.workspace.asRelativePath(target)}`);
+    },
+    'gradlens.showOutput': () => runs.output.show(true),
+    'gradlens.addEngineTypes': async () => {
+      const folder = vscode.window.activeTextEditor ? vscode.workspace.getWorkspaceFolder(vscode.window.activeTextEditor.document.uri) : vscode.workspace.workspaceFolders?.[0];
+      if (!folder) {
+        void vscode.window.showInformationMessage('GradLens: open a folder first; the types go into its node_modules/@types/gradlens.');
+        return;
+      }
+      if (resolvesGradlens(folder.uri.fsPath)) {
+        void vscode.window.showInformationMessage(`GradLens: 'gradlens' already resolves in ${folder.name}.`);
+        return;
+      }
+      try {
+        const path = installEngineTypes(context.extensionPath, folder.uri.fsPath);
+        void vscode.window.showInformationMessage(`GradLens: the engine's types are in ${vscode.workspace.asRelativePath(path)}; \`import { np, autograd } from 'gradlens'\` now type-checks.`);
+      } catch (error) {
+        void vscode.window.showErrorMessage(`GradLens could not add the types: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    },
+  };
+  for (const [id, handler] of Object.entries(commands)) context.subscriptions.push(vscode.commands.registerCommand(id, handler as (...args: unknown[]) => unknown));
+
+  const activationMs = Date.now() - started;
+  runs.output.appendLine(`GradLens activated in ${activationMs} ms`);
+  return { runs, views, problems, lenses, panel: () => InspectorPanel.active, activationMs };
+}
+
+export function deactivate(): void {
+  // Everything is in context.subscriptions.
+}

@@ -1,0 +1,285 @@
+/**
+ * The inspector panel beside the editor: the webview of webview/, one at a time. It answers the
+ * webview's `webview/ready` with a complete snapshot of the current trace (a hidden webview is
+ * destroyed and asks again when shown: the answer is always whole), reveals source lines the
+ * inspector links to, follows the editor's cursor to the nodes of its line, and saves exports.
+ * After a window reload VS Code revives it through the serializer; the webview restores its own UI
+ * state and the host reads the last trace back from the extension's storage.
+ */
+import { randomBytes } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import * as vscode from 'vscode';
+import type { HostToWebview, Selection, WebviewToHost } from '../webview/protocol/messages';
+import type { Source } from '../webview/protocol/trace';
+import { validateTrace } from '../webview/protocol/validate';
+import { readSettings } from './config';
+import { Disposable } from './dispose';
+import { panelHtml } from './panelHtml';
+import type { RunRecord, Runs } from './runs';
+
+export const INSPECTOR_VIEW_TYPE = 'gradlens.inspector';
+
+/** Where the inspector should go when it shows a trace. */
+export interface Focus {
+  selection?: Selection;
+  nodeIds?: number[];
+}
+
+/** What the panel reports to the rest of the extension. */
+export interface PanelEvents {
+  /** The user selected nodes in the graph. */
+  onNodesSelected(record: RunRecord, nodeIds: number[]): void;
+}
+
+/** Where the inspector's stepper is (for commands and tests). */
+export interface StepPosition {
+  selection: Selection;
+  view: 'backward' | 'forward';
+  step: number;
+  total: number;
+  nodeIds: number[];
+}
+
+export class InspectorPanel extends Disposable {
+  private static current: InspectorPanel | null = null;
+  private ready = false;
+  private position: StepPosition | null = null;
+  private readonly stepped = this.register(new vscode.EventEmitter<StepPosition>());
+  /** The inspector moved to another step. */
+  readonly onDidStep = this.stepped.event;
+  private readonly stepLine = this.register(vscode.window.createTextEditorDecorationType({
+    isWholeLine: true,
+    backgroundColor: new vscode.ThemeColor('editor.stackFrameHighlightBackground'),
+    overviewRulerColor: new vscode.ThemeColor('editorOverviewRuler.rangeHighlightForeground'),
+  }));
+  private cursorTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Messages that carry the host's wishes (focus, steps), sent once the webview is ready. */
+  private pending: HostToWebview[] = [];
+  private readonly highlight = this.register(vscode.window.createTextEditorDecorationType({
+    isWholeLine: true,
+    backgroundColor: new vscode.ThemeColor('editor.rangeHighlightBackground'),
+    overviewRulerColor: new vscode.ThemeColor('editorOverviewRuler.rangeHighlightForeground'),
+  }));
+
+  /** The open panel, if any (for commands and tests). */
+  static get active(): InspectorPanel | null {
+    return InspectorPanel.current;
+  }
+
+  /** Shows the panel (creating it beside the editor) on `record`, going to `focus`. */
+  static show(context: vscode.ExtensionContext, runs: Runs, events: PanelEvents, record: RunRecord, focus: Focus = {}): InspectorPanel {
+    const existing = InspectorPanel.current;
+    if (existing) {
+      existing.panel.reveal(undefined, true);
+      existing.setRecord(record, focus);
+      return existing;
+    }
+    const panel = vscode.window.createWebviewPanel(INSPECTOR_VIEW_TYPE, 'GradLens', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, {
+      enableScripts: true,
+      localResourceRoots: [vscode.Uri.joinPath(context.extensionUri, 'dist')],
+    });
+    return new InspectorPanel(panel, context, runs, events, record, focus);
+  }
+
+  /** Brings back a panel VS Code restored after a reload (the serializer calls this). */
+  static revive(panel: vscode.WebviewPanel, context: vscode.ExtensionContext, runs: Runs, events: PanelEvents): InspectorPanel {
+    InspectorPanel.current?.dispose();
+    let record = runs.last();
+    const saved = context.workspaceState.get<string>('gradlens.lastTrace');
+    if (!record && saved) {
+      try {
+        const validation = validateTrace(JSON.parse(readFileSync(saved, 'utf8')));
+        if (validation.ok) record = runs.adopt(validation.trace, saved);
+      } catch {
+        // the trace is gone: the panel says so below
+      }
+    }
+    return new InspectorPanel(panel, context, runs, events, record, {});
+  }
+
+  private constructor(
+    readonly panel: vscode.WebviewPanel,
+    context: vscode.ExtensionContext,
+    private readonly runs: Runs,
+    private readonly events: PanelEvents,
+    private record: RunRecord | null,
+    focus: Focus,
+  ) {
+    super();
+    InspectorPanel.current = this;
+    this.queueFocus(focus);
+    const webview = panel.webview;
+    webview.options = { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(context.extensionUri, 'dist')] };
+    panel.iconPath = vscode.Uri.joinPath(context.extensionUri, 'media', 'gradlens.svg');
+    this.setTitle();
+    webview.html = panelHtml({
+      cspSource: webview.cspSource,
+      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(context.extensionUri, 'dist', 'webview.js')).toString(),
+      styleUri: webview.asWebviewUri(vscode.Uri.joinPath(context.extensionUri, 'dist', 'webview.css')).toString(),
+      nonce: randomBytes(16).toString('base64'),
+      title: 'GradLens',
+    });
+    this.register(webview.onDidReceiveMessage((message: WebviewToHost) => this.receive(message)));
+    this.register(panel.onDidDispose(() => this.dispose()));
+    this.register(panel.onDidChangeViewState(() => { if (!panel.visible) this.ready = false; }));
+    this.register(vscode.window.onDidChangeTextEditorSelection((event) => this.followCursor(event)));
+    this.register(runs.onDidRun((next) => { if (next !== this.record) this.setRecord(next, next.focus ? { selection: next.focus } : {}); }));
+    this.register(vscode.workspace.onDidChangeConfiguration((event) => {
+      if (event.affectsConfiguration('gradlens.thresholds')) this.post({ type: 'settings/thresholds', thresholds: readSettings().thresholds });
+    }));
+  }
+
+  /** The trace shown. */
+  get shown(): RunRecord | null {
+    return this.record;
+  }
+
+  /** The step the inspector shows, as it last reported it. */
+  get stepPosition(): StepPosition | null {
+    return this.position;
+  }
+
+  /** Whether the webview has answered the handshake since it was (re)loaded. */
+  get isReady(): boolean {
+    return this.ready;
+  }
+
+  setRecord(record: RunRecord, focus: Focus = {}): void {
+    this.record = record;
+    this.setTitle();
+    this.queueFocus(focus);
+    if (this.ready) this.sendSnapshot();
+  }
+
+  /** Moves the inspector's stepper. */
+  step(to: 'next' | 'previous' | 'first' | 'last'): void {
+    this.post({ type: 'step/move', to });
+  }
+
+  /** Selects nodes in the inspector (a tree item or the editor's cursor asked). */
+  focusNodes(nodeIds: number[]): void {
+    if (nodeIds.length > 0) this.post({ type: 'node/focus', nodeIds });
+  }
+
+  reveal(): void {
+    this.panel.reveal(undefined, true);
+  }
+
+  override dispose(): void {
+    if (InspectorPanel.current === this) InspectorPanel.current = null;
+    if (this.cursorTimer) clearTimeout(this.cursorTimer);
+    super.dispose();
+    this.panel.dispose();
+  }
+
+  private post(message: HostToWebview): void {
+    if (this.ready) void this.panel.webview.postMessage(message);
+    else if (message.type !== 'trace/snapshot') this.pending.push(message);
+  }
+
+  private queueFocus(focus: Focus): void {
+    this.pending = [];
+    if (focus.selection) this.pending.push({ type: 'selection/set', selection: focus.selection });
+    if (focus.nodeIds?.length) this.pending.push({ type: 'node/focus', nodeIds: focus.nodeIds });
+  }
+
+  private setTitle(): void {
+    this.panel.title = this.record ? `GradLens: ${basename(this.record.file)}` : 'GradLens';
+  }
+
+  private sendSnapshot(): void {
+    if (!this.record) return;
+    const selection = this.pending.find((m): m is Extract<HostToWebview, { type: 'selection/set' }> => m.type === 'selection/set')?.selection;
+    const focusNode = this.pending.find((m): m is Extract<HostToWebview, { type: 'node/focus' }> => m.type === 'node/focus')?.nodeIds.at(-1);
+    const rest = this.pending.filter((m) => m.type !== 'selection/set' && m.type !== 'node/focus');
+    this.pending = [];
+    void this.panel.webview.postMessage({
+      type: 'trace/snapshot', trace: this.record.trace, thresholds: readSettings().thresholds,
+      ...(selection ? { selection } : {}), ...(focusNode !== undefined ? { focusNode } : {}),
+    } satisfies HostToWebview);
+    for (const message of rest) void this.panel.webview.postMessage(message);
+  }
+
+  private async receive(message: WebviewToHost): Promise<void> {
+    switch (message.type) {
+      case 'webview/ready':
+        this.ready = true;
+        if (this.record) this.sendSnapshot();
+        else void this.panel.webview.postMessage({ type: 'trace/none', message: 'No trace to show: run "GradLens: Compute Gradients for Current File" or click a "Compute gradient" lens above an autograd.record or backward call.' } satisfies HostToWebview);
+        break;
+      case 'step/changed': {
+        const { type: _type, source, ...position } = message;
+        this.position = position;
+        this.stepped.fire(position);
+        this.showStepLine(source);
+        break;
+      }
+      case 'source/reveal':
+        await revealSource(message.source, false, this.highlight);
+        break;
+      case 'node/selected':
+        if (this.record) this.events.onNodesSelected(this.record, message.nodeIds);
+        if (message.source) await revealSource(message.source, true, this.highlight);
+        break;
+      case 'export/save':
+        await this.save(message);
+        break;
+      case 'webview/error':
+        this.runs.output.appendLine(`inspector: ${message.message}`);
+        void vscode.window.showErrorMessage(`GradLens inspector: ${message.message}`);
+        break;
+    }
+  }
+
+  /** Highlights the line of the step's node in the editors that show its file (focus stays put). */
+  private showStepLine(source: Source | null): void {
+    for (const editor of vscode.window.visibleTextEditors) {
+      const here = source !== null && editor.document.uri.fsPath === source.file && source.line <= editor.document.lineCount;
+      editor.setDecorations(this.stepLine, here ? [editor.document.lineAt(source.line - 1).range] : []);
+      if (here) editor.revealRange(editor.document.lineAt(source.line - 1).range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+    }
+  }
+
+  /** The editor's cursor moved to a line of the traced file: select that line's nodes. */
+  private followCursor(event: vscode.TextEditorSelectionChangeEvent): void {
+    const record = this.record;
+    if (!record || !this.panel.visible || event.kind === vscode.TextEditorSelectionChangeKind.Command) return;
+    if (event.textEditor.document.uri.fsPath !== record.file) return;
+    const line = event.selections[0]!.active.line + 1;
+    if (this.cursorTimer) clearTimeout(this.cursorTimer);
+    this.cursorTimer = setTimeout(() => {
+      const nodeIds = record.trace.nodes.filter((n) => n.source?.file === record.file && n.source.line === line).map((n) => n.id);
+      this.focusNodes(nodeIds);
+    }, 150);
+  }
+
+  private async save(message: Extract<WebviewToHost, { type: 'export/save' }>): Promise<void> {
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+    const filters: Record<string, string[]> = { png: { PNG: ['png'] }, svg: { SVG: ['svg'] }, dot: { 'Graphviz DOT': ['dot', 'gv'] } }[message.format];
+    const target = await vscode.window.showSaveDialog({ ...(folder ? { defaultUri: vscode.Uri.joinPath(folder, message.fileName) } : {}), filters, title: 'Export the graph' });
+    if (!target) return;
+    const bytes = message.encoding === 'base64' ? Buffer.from(message.data, 'base64') : Buffer.from(message.data, 'utf8');
+    writeFileSync(target.fsPath, bytes);
+    void vscode.window.showInformationMessage(`GradLens: graph exported to ${vscode.workspace.asRelativePath(target)}`);
+  }
+}
+
+/** Opens the file at the source line; `keepFocus` leaves the keyboard where it was (the panel). */
+export async function revealSource(source: Source, keepFocus: boolean, highlight?: vscode.TextEditorDecorationType): Promise<void> {
+  const uri = vscode.Uri.file(source.file);
+  const visible = vscode.window.visibleTextEditors.find((e) => e.document.uri.fsPath === uri.fsPath);
+  try {
+    const document = await vscode.workspace.openTextDocument(uri);
+    const line = Math.min(Math.max(0, source.line - 1), document.lineCount - 1);
+    const column = Math.max(0, source.column - 1);
+    const range = new vscode.Range(line, column, line, column);
+    const editor = await vscode.window.showTextDocument(document, {
+      viewColumn: visible?.viewColumn ?? vscode.ViewColumn.One, preserveFocus: keepFocus, selection: range,
+    });
+    editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+    if (highlight) editor.setDecorations(highlight, [document.lineAt(line).range]);
+  } catch (error) {
+    void vscode.window.showWarningMessage(`GradLens cannot open ${source.file}:${source.line}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}

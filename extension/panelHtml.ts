@@ -1,0 +1,43 @@
+/**
+ * The inspector panel's page in VS Code: the built webview script and stylesheet from the
+ * extension's dist/ folder, under a strict Content Security Policy — nothing but those two files
+ * and inline content carrying this page's nonce. Cytoscape would inject its one stylesheet rule
+ * at start-up (refused by this policy): the page carries it, under its id, so Cytoscape finds it.
+ */
+export interface PanelPage {
+  /** The webview's `cspSource` (where its resources may come from). */
+  cspSource: string;
+  scriptUri: string;
+  styleUri: string;
+  /** A fresh random value per page. */
+  nonce: string;
+  title: string;
+}
+
+const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+export function panelHtml(page: PanelPage): string {
+  const csp = [
+    "default-src 'none'",
+    `img-src ${page.cspSource} data: blob:`,
+    `font-src ${page.cspSource} data:`,
+    `style-src ${page.cspSource} 'nonce-${page.nonce}'`,
+    `script-src 'nonce-${page.nonce}'`,
+  ].join('; ');
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${escape(csp)}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escape(page.title)}</title>
+<link rel="stylesheet" href="${escape(page.styleUri)}" nonce="${escape(page.nonce)}">
+<style id="__________cytoscape_stylesheet" nonce="${escape(page.nonce)}">.__________cytoscape_container { position: relative; }</style>
+</head>
+<body>
+<div id="app"></div>
+<script nonce="${escape(page.nonce)}" src="${escape(page.scriptUri)}"></script>
+</body>
+</html>
+`;
+}

@@ -1,0 +1,101 @@
+/**
+ * What a trace says about the lines of a file, in words for the editor: the result a lens shows
+ * above a `backward(` or `record(` call, the value and gradient at the end of a line that made
+ * nodes, and the problems (a thrown error, NaN/Inf, graph breaks) for the Problems panel. Pure: no
+ * VS Code, so it is tested in Node.
+ */
+import { nodeNames } from '../webview/protocol/names';
+import { formatTensorShort, formatTensorTiny } from '../webview/protocol/format';
+import type { BackwardPass, Source, Trace, TraceNode } from '../webview/protocol/trace';
+
+const onLine = (source: Source | null | undefined, file: string, line: number) => source != null && source.file === file && source.line === line;
+
+/** The backward passes (and autograd.grad calls) made at `line` (1-based) of `file`. */
+export function passesAt(trace: Trace, file: string, line: number): BackwardPass[] {
+  return trace.backwardPasses.filter((p) => onLine(p.source, file, line));
+}
+
+/** "x.grad = [0, 4, 8, 12]", for a pass's variables (the first two, then how many more). */
+function gradientsText(trace: Trace, pass: BackwardPass): string {
+  const names = nodeNames(trace);
+  const parts = pass.leafGrads.slice(0, 2).map((leaf) => `${names.get(leaf.node) ?? `node ${leaf.node}`}.grad ${leaf.gradReq === 'add' ? '+=' : '='} ${formatTensorTiny(leaf.grad)}`);
+  if (pass.leafGrads.length > 2) parts.push(`+${pass.leafGrads.length - 2} more`);
+  return parts.length > 0 ? parts.join(', ') : 'no variable reached';
+}
+
+/** The result a lens shows above the call at `line` (1-based), or null when the trace has none there. */
+export function lensResult(trace: Trace, file: string, line: number): { title: string; pass: number | null; recording: number | null } | null {
+  const passes = passesAt(trace, file, line);
+  if (passes.length > 0) {
+    const last = passes[passes.length - 1]!;
+    const times = passes.length > 1 ? `${passes.length} passes, the last: ` : '';
+    if (last.error) return { title: `${times}backward failed: ${last.error}`, pass: last.id, recording: null };
+    return { title: `${times}${gradientsText(trace, last)} · step through ${last.steps.length} step${last.steps.length === 1 ? '' : 's'}`, pass: last.id, recording: null };
+  }
+  const recordings = trace.recordings.filter((r) => onLine(r.source, file, line));
+  if (recordings.length > 0) {
+    const last = recordings[recordings.length - 1]!;
+    const byId = new Map(trace.nodes.map((n) => [n.id, n]));
+    const output = last.outputs.map((id) => byId.get(id)).find((n): n is TraceNode => n !== undefined);
+    const times = recordings.length > 1 ? `${recordings.length} recordings, the last: ` : '';
+    const value = output ? ` → ${nodeNames(trace).get(output.id) ?? output.op} = ${formatTensorTiny(output.value)}` : '';
+    return { title: `${times}recorded ${last.nodes.length} op${last.nodes.length === 1 ? '' : 's'}${value}`, pass: null, recording: last.id };
+  }
+  return null;
+}
+
+/** End-of-line text per line (1-based) of `file`: the value and gradient of the last node made there. */
+export function inlineValues(trace: Trace, file: string): Map<number, { text: string; node: number; count: number }> {
+  const lastAt = new Map<number, { node: TraceNode; count: number }>();
+  for (const node of trace.nodes) {
+    if (!node.source || node.source.file !== file) continue;
+    const seen = lastAt.get(node.source.line);
+    lastAt.set(node.source.line, { node, count: (seen?.count ?? 0) + 1 });
+  }
+  const names = nodeNames(trace);
+  const out = new Map<number, { text: string; node: number; count: number }>();
+  for (const [line, { node, count }] of lastAt) {
+    const name = names.get(node.id);
+    const value = `${name ? `${name} = ` : ''}${formatTensorShort(node.value, 4)}`;
+    const grad = node.grad ? ` · ∇ ${formatTensorShort(node.grad, 4)}` : '';
+    const runs = count > 1 ? ` (×${count}, last)` : '';
+    out.set(line, { text: `${value}${grad}${runs}`, node: node.id, count });
+  }
+  return out;
+}
+
+export type Severity = 'error' | 'warning' | 'information';
+
+export interface Problem {
+  file: string;
+  /** 1-based. */
+  line: number;
+  column: number;
+  severity: Severity;
+  message: string;
+  /** What kind: 'error', 'nan', 'inf', or the graph break's kind. */
+  code: string;
+}
+
+/** The run's error, its NaN/Inf anomalies and its graph breaks, each at its line. */
+export function problemsOf(trace: Trace): Problem[] {
+  const problems: Problem[] = [];
+  const at = (source: Source, severity: Severity, message: string, code: string) =>
+    problems.push({ file: source.file, line: source.line, column: source.column, severity, message, code });
+  const error = trace.run.error;
+  if (error) {
+    const source = error.source ?? (trace.run.file ? { file: trace.run.file, line: 1, column: 1, text: '' } : null);
+    if (source) at(source, 'error', error.origin === 'program' ? error.message : `${error.origin === 'build' ? 'does not compile' : 'the program stopped'}: ${error.message}`, 'error');
+  }
+  for (const anomaly of trace.anomalies) if (anomaly.source) at(anomaly.source, 'warning', anomaly.message, anomaly.kind);
+  // One problem per break kind and line: a loop repeats the same break at every iteration.
+  const seen = new Set<string>();
+  for (const graphBreak of trace.graphBreaks) {
+    if (!graphBreak.source) continue;
+    const key = `${graphBreak.kind}:${graphBreak.source.file}:${graphBreak.source.line}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    at(graphBreak.source, 'information', graphBreak.message, graphBreak.kind);
+  }
+  return problems;
+}

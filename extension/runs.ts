@@ -1,0 +1,196 @@
+/**
+ * Running the user's file with capture, from VS Code: only in a trusted workspace, saved first,
+ * with a progress notification whose Cancel kills the program, its output in the GradLens output
+ * channel, the result in the status bar, and the trace kept (in memory and in the extension's
+ * storage) for the inspector, the lenses, the views and the Problems panel.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import * as vscode from 'vscode';
+import type { Selection } from '../webview/protocol/messages';
+import type { Trace } from '../webview/protocol/trace';
+import { runProgram, type RunResult } from './capture/runner';
+import { readSettings } from './config';
+import { Disposable } from './dispose';
+
+export interface RunRecord {
+  /** The program's file (fsPath). */
+  file: string;
+  /** The version of its open document when it ran (lenses and inline values go stale after an edit). */
+  documentVersion: number | null;
+  trace: Trace;
+  result: Pick<RunResult, 'exitCode' | 'timedOut' | 'cancelled' | 'durationMs' | 'error'>;
+  /** Where the trace was saved. */
+  tracePath: string | null;
+  /** What a lens asked to see (a recording or backward pass at the lens's line). */
+  focus: Selection | null;
+}
+
+export class Runs extends Disposable {
+  private readonly byFile = new Map<string, RunRecord>();
+  private latest: RunRecord | null = null;
+  private lastRequest: { uri: vscode.Uri; line: number | null } | null = null;
+  private active: AbortController | null = null;
+  private readonly changed = this.register(new vscode.EventEmitter<RunRecord>());
+  /** Fires after every run, and when a trace file is opened. */
+  readonly onDidRun = this.changed.event;
+  readonly output = this.register(vscode.window.createOutputChannel('GradLens'));
+  private readonly status = this.register(vscode.window.createStatusBarItem('gradlens.lastRun', vscode.StatusBarAlignment.Left, 10));
+
+  constructor(private readonly context: vscode.ExtensionContext) {
+    super();
+    this.status.name = 'GradLens: last run';
+    this.status.command = 'gradlens.openInspector';
+  }
+
+  /** The last run of `file`, or the last run of all. */
+  last(file?: string): RunRecord | null {
+    return file ? this.byFile.get(file) ?? null : this.latest;
+  }
+
+  get running(): boolean {
+    return this.active !== null;
+  }
+
+  /**
+   * Runs the file with capture. `line`: the line of the lens clicked (0-based), to focus the
+   * recording or backward pass made there. Resolves with the record, or null when it did not run.
+   */
+  async run(uri: vscode.Uri, line: number | null = null): Promise<RunRecord | null> {
+    if (!vscode.workspace.isTrusted) {
+      const manage = 'Manage Workspace Trust';
+      const choice = await vscode.window.showWarningMessage('GradLens runs your program, which is not allowed in Restricted Mode. Trust this workspace to compute gradients.', manage);
+      if (choice === manage) await vscode.commands.executeCommand('workbench.trust.manage');
+      return null;
+    }
+    if (this.active) {
+      void vscode.window.showInformationMessage('GradLens is already running a program: cancel it first (the progress notification) or wait.');
+      return null;
+    }
+    const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+    if (document?.isDirty) await document.save();
+    this.lastRequest = { uri, line };
+    const settings = readSettings(uri);
+    const file = uri.fsPath;
+    const name = basename(file);
+    this.output.appendLine(`▶ ${file}`);
+    this.status.text = `$(sync~spin) GradLens: ${name}`;
+    this.status.show();
+    const abort = new AbortController();
+    this.active = abort;
+    try {
+      const result = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `GradLens: computing gradients of ${name}`, cancellable: true },
+        (progress, token) => {
+          token.onCancellationRequested(() => abort.abort());
+          progress.report({ message: 'running…' });
+          return runProgram({
+            file,
+            capture: true,
+            distDir: join(this.context.extensionPath, 'dist'),
+            cwd: vscode.workspace.getWorkspaceFolder(uri)?.uri.fsPath ?? join(file, '..'),
+            maxElements: settings.maxElements,
+            timeoutMs: settings.timeoutSeconds * 1000,
+            signal: abort.signal,
+            ...(settings.nodePath ? { nodePath: settings.nodePath } : {}),
+            onStdout: (chunk) => this.output.append(chunk),
+            onStderr: (chunk) => this.output.append(chunk),
+          });
+        },
+      );
+      const trace = result.trace!;
+      const record: RunRecord = {
+        file,
+        documentVersion: document?.version ?? vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString())?.version ?? null,
+        trace,
+        result: { exitCode: result.exitCode, timedOut: result.timedOut, cancelled: result.cancelled, durationMs: result.durationMs, ...(result.error ? { error: result.error } : {}) },
+        tracePath: this.save(trace, name),
+        focus: line === null ? null : focusAt(trace, file, line),
+      };
+      this.output.appendLine(`■ ${summary(record)}`);
+      this.remember(record);
+      if (result.error && !result.cancelled) {
+        const where = result.error.source ? ` (${basename(result.error.source.file)}:${result.error.source.line})` : '';
+        void vscode.window.showErrorMessage(`GradLens: ${name} ${result.timedOut ? 'timed out' : 'failed'}${where}: ${result.error.message}`, 'Show Output').then((choice) => {
+          if (choice) this.output.show(true);
+        });
+      }
+      return record;
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      this.output.appendLine(`✗ ${message}`);
+      this.status.text = `$(error) GradLens: ${name}`;
+      void vscode.window.showErrorMessage(`GradLens could not run ${name}: ${message}`);
+      return null;
+    } finally {
+      this.active = null;
+    }
+  }
+
+  /** Runs the last file run again (the same lens, if a lens started it). */
+  async rerun(): Promise<RunRecord | null> {
+    if (!this.lastRequest) {
+      void vscode.window.showInformationMessage('GradLens has not run anything yet: use "Compute Gradients for Current File" or a "Compute gradient" lens.');
+      return null;
+    }
+    return this.run(this.lastRequest.uri, this.lastRequest.line);
+  }
+
+  /** Stops the running program, if any. */
+  cancel(): void {
+    this.active?.abort();
+  }
+
+  /** Adopts a trace read from a file (Open Trace File…). */
+  adopt(trace: Trace, tracePath: string): RunRecord {
+    const record: RunRecord = {
+      file: trace.run.file, documentVersion: null, trace, tracePath, focus: null,
+      result: { exitCode: trace.run.exitCode, timedOut: trace.run.timedOut, cancelled: false, durationMs: trace.run.durationMs, ...(trace.run.error ? { error: trace.run.error } : {}) },
+    };
+    this.remember(record);
+    return record;
+  }
+
+  private remember(record: RunRecord): void {
+    this.byFile.set(record.file, record);
+    this.latest = record;
+    const failed = record.result.error && !record.result.cancelled;
+    this.status.text = `${failed ? '$(error)' : '$(pass)'} GradLens: ${basename(record.file)}`;
+    this.status.tooltip = summary(record);
+    this.status.show();
+    void this.context.workspaceState.update('gradlens.lastTrace', record.tracePath);
+    this.changed.fire(record);
+  }
+
+  /** Keeps the trace in the extension's storage (the inspector reopens it after a reload). */
+  private save(trace: Trace, name: string): string | null {
+    const folder = this.context.storageUri ?? this.context.globalStorageUri;
+    try {
+      const dir = join(folder.fsPath, 'traces');
+      mkdirSync(dir, { recursive: true });
+      const path = join(dir, `${name}.gradlens.json`);
+      writeFileSync(path, JSON.stringify(trace));
+      return path;
+    } catch (error) {
+      this.output.appendLine(`(the trace could not be saved: ${error instanceof Error ? error.message : String(error)})`);
+      return null;
+    }
+  }
+}
+
+/** One line about a run: what it recorded, or how it failed. */
+export function summary(record: RunRecord): string {
+  const { trace, result } = record;
+  const what = `${trace.recordings.length} recording${trace.recordings.length === 1 ? '' : 's'}, ${trace.backwardPasses.length} backward pass${trace.backwardPasses.length === 1 ? '' : 'es'}, ${trace.nodes.length} nodes`;
+  const how = result.cancelled ? 'cancelled' : result.timedOut ? 'timed out' : result.error ? `failed: ${result.error.message}` : `exit code ${result.exitCode ?? '?'}`;
+  return `${basename(record.file)}: ${what}; ${how} (${Math.round(result.durationMs)} ms)`;
+}
+
+/** The recording or backward pass made at `line` (0-based) of `file`: the backward pass first. */
+export function focusAt(trace: Trace, file: string, line: number): Selection | null {
+  const at = (source: { file: string; line: number } | null) => source !== null && source.file === file && source.line === line + 1;
+  const pass = trace.backwardPasses.find((p) => at(p.source));
+  if (pass) return { kind: 'pass', id: pass.id };
+  const recording = trace.recordings.find((r) => at(r.source));
+  return recording ? { kind: 'recording', id: recording.id } : null;
+}

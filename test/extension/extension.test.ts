@@ -1,0 +1,164 @@
+// GradLens inside a real VS Code (the extension host of code-server in CI, or of a desktop VS Code
+// through @vscode/test-electron): activation, commands, lenses, a run that opens the inspector and
+// talks to it, the Problems panel, the Run and Debug views, cancellation, programs that throw or
+// hang. The workspace is test/fixtures/workspace.
+import { strict as assert } from 'node:assert';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import type { GradLensApi } from '../../extension/extension';
+import type { RunRecord } from '../../extension/runs';
+
+const EXTENSION_ID = 'gradlens.gradlens';
+
+function workspaceFile(name: string): vscode.Uri {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  assert.ok(folder, 'the tests run with test/fixtures/workspace open');
+  return vscode.Uri.file(join(folder.uri.fsPath, name));
+}
+
+async function until<T>(what: string, probe: () => T | undefined | null | false, timeoutMs = 20_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value) return value;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+async function configure(key: string, value: unknown): Promise<void> {
+  await vscode.workspace.getConfiguration('gradlens').update(key, value, vscode.ConfigurationTarget.Workspace);
+}
+
+suite('GradLens in VS Code', () => {
+  let api: GradLensApi;
+
+  suiteSetup(async function () {
+    this.timeout(60_000);
+    const extension = vscode.extensions.getExtension<GradLensApi>(EXTENSION_ID);
+    assert.ok(extension, `${EXTENSION_ID} is installed in the extension host`);
+    api = await extension.activate();
+    console.log(`gradlens: activate() ran in ${api.activationMs} ms`);
+    await configure('openInspector', true);
+  });
+
+  suiteTeardown(async () => {
+    await configure('timeoutSeconds', undefined);
+    await configure('openInspector', undefined);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  test('activation: the API, and every contributed command registered', async () => {
+    assert.ok(api.runs && api.views && api.problems && api.lenses);
+    const contributed = (vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON as { contributes: { commands: { command: string }[] } }).contributes.commands.map((c) => c.command);
+    const registered = new Set(await vscode.commands.getCommands(true));
+    for (const command of contributed) assert.ok(registered.has(command), `${command} is registered`);
+    assert.ok(contributed.length >= 12);
+  });
+
+  test('lenses above autograd.record and backward in a file that imports gradlens, none elsewhere', async () => {
+    const uri = workspaceFile('simple.ts');
+    await vscode.window.showTextDocument(uri);
+    const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri);
+    const ours = lenses.filter((lens) => lens.command?.command.startsWith('gradlens.'));
+    assert.deepEqual(ours.map((lens) => [lens.range.start.line, lens.command!.title]), [
+      [5, '$(play) Compute gradient'],
+      [6, '$(play) Compute gradient'],
+    ]);
+    const [argUri, argLine] = ours[1]!.command!.arguments as [vscode.Uri, number];
+    assert.deepEqual([argUri.toString(), argLine], [uri.toString(), 6]);
+    await vscode.workspace.openTextDocument(workspaceFile('plain.ts')); // lenses are asked of open documents
+    const plain = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', workspaceFile('plain.ts'));
+    assert.equal(plain.filter((lens) => lens.command?.command.startsWith('gradlens.')).length, 0);
+  });
+
+  test('a lens runs the file, opens the inspector on its backward pass, and the inspector answers', async function () {
+    this.timeout(60_000);
+    const uri = workspaceFile('simple.ts');
+    const record = await vscode.commands.executeCommand<RunRecord | null>('gradlens.computeGradient', uri, 6);
+    assert.ok(record, 'the run finished');
+    assert.equal(record.result.exitCode, 0);
+    assert.equal(record.trace.backwardPasses.length, 1);
+    assert.deepEqual(record.focus, { kind: 'pass', id: 0 });
+    const panel = await until('the inspector panel', () => api.panel());
+    await until('the ready handshake', () => panel.isReady);
+    const first = await until('the first step report', () => panel.stepPosition);
+    assert.deepEqual([first.selection, first.view, first.step, first.total], [{ kind: 'pass', id: 0 }, 'backward', 0, 2]);
+    // A round trip: the host steps, the inspector moves and reports the node of the step.
+    const moved = new Promise<number[]>((resolve) => { const listener = panel.onDidStep((position) => { listener.dispose(); resolve(position.nodeIds); }); });
+    await vscode.commands.executeCommand('gradlens.nextStep');
+    const nodeIds = await moved;
+    assert.deepEqual(nodeIds, [record.trace.backwardPasses[0]!.steps[0]!.node]);
+    assert.equal(panel.stepPosition!.step, 1);
+    // After the run the lens shows the result.
+    const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri);
+    assert.ok(lenses.some((lens) => lens.command?.title === '$(graph) x.grad = [0, 4, 8, 12] · step through 2 steps'), lenses.map((l) => l.command?.title).join(' | '));
+  });
+
+  test('the Run and Debug views list the run: passes and recordings, variables, graph breaks', async () => {
+    const record = api.runs.last(workspaceFile('simple.ts').fsPath)!;
+    const groups = api.views.graph.getChildren();
+    assert.deepEqual(groups.map((g) => g.kind === 'group' && g.selection), [{ kind: 'pass', id: 0 }, { kind: 'recording', id: 0 }]);
+    const nodes = api.views.graph.getChildren(groups[0]);
+    assert.equal(nodes.length, record.trace.nodes.length);
+    const item = api.views.graph.getTreeItem(nodes.find((n) => n.kind === 'node' && n.node.kind === 'variable')!);
+    assert.equal(item.label, 'x = arange');
+    assert.match(String(item.description), /^\(4,\) · \[0, 1, 2, 3\] · ∇ \[0, 4, 8, 12\]$/);
+    const variables = api.views.gradients.getChildren();
+    assert.deepEqual(variables.map((v) => v.kind === 'node' && v.node.op), ['arange']);
+    assert.ok(api.views.issues.getChildren().length >= 1);
+  });
+
+  test('a program that throws: its error in the Problems panel at its line, the trace kept', async function () {
+    this.timeout(60_000);
+    const uri = workspaceFile('throws.ts');
+    const record = await vscode.commands.executeCommand<RunRecord | null>('gradlens.computeGradient', uri, 6);
+    assert.ok(record);
+    assert.equal(record.result.exitCode, 1);
+    assert.match(record.result.error!.message, /the fixture failed on purpose/);
+    assert.equal(record.trace.backwardPasses.length, 1, 'what ran before the error is in the trace');
+    const diagnostics = await until('the diagnostics', () => { const list = vscode.languages.getDiagnostics(uri); return list.length > 0 && list; });
+    const error = diagnostics.find((d) => d.severity === vscode.DiagnosticSeverity.Error)!;
+    assert.equal(error.range.start.line, 7);
+    assert.equal(error.source, 'GradLens');
+    assert.match(error.message, /the fixture failed on purpose/);
+  });
+
+  test('NaN/Inf anomalies are warnings at the line of the op', async function () {
+    this.timeout(60_000);
+    const uri = workspaceFile('nan.ts');
+    const record = await vscode.commands.executeCommand<RunRecord | null>('gradlens.computeGradient', uri, 9);
+    assert.ok(record && record.trace.anomalies.length > 0);
+    const warning = await until('the warning', () => vscode.languages.getDiagnostics(uri).find((d) => d.severity === vscode.DiagnosticSeverity.Warning));
+    assert.equal(warning.range.start.line, 6);
+  });
+
+  test('a program that hangs is stopped at the timeout, and the next run works', async function () {
+    this.timeout(60_000);
+    await configure('timeoutSeconds', 2);
+    const started = Date.now();
+    const record = await vscode.commands.executeCommand<RunRecord | null>('gradlens.computeGradients', workspaceFile('hangs.ts'));
+    assert.ok(record);
+    assert.equal(record.file, workspaceFile('hangs.ts').fsPath);
+    assert.equal(record.result.timedOut, true, JSON.stringify(record.result));
+    assert.ok(Date.now() - started < 20_000);
+    await configure('timeoutSeconds', undefined);
+    const next = await vscode.commands.executeCommand<RunRecord | null>('gradlens.computeGradient', workspaceFile('simple.ts'), 6);
+    assert.equal(next?.result.exitCode, 0);
+  });
+
+  test('Cancel stops the program at once', async function () {
+    this.timeout(60_000);
+    const running = vscode.commands.executeCommand<RunRecord | null>('gradlens.computeGradients', workspaceFile('hangs.ts'));
+    await until('the run to start', () => api.runs.running);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const cancelledAt = Date.now();
+    await vscode.commands.executeCommand('gradlens.cancel');
+    const record = await running;
+    assert.ok(record);
+    assert.equal(record.result.cancelled, true);
+    assert.equal(record.result.timedOut, false);
+    assert.ok(Date.now() - cancelledAt < 5000, 'the child is killed, not waited for');
+    assert.equal(api.runs.running, false);
+  });
+});

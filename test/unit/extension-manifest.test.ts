@@ -1,0 +1,83 @@
+// The extension's manifest against its code (package.json `contributes` ↔ extension/*.ts), and
+// the inspector panel's page (extension/panelHtml.ts): a strict Content Security Policy.
+import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { panelHtml } from '../../extension/panelHtml';
+import { repoRoot } from '../trace-helpers';
+
+interface Manifest {
+  main: string;
+  activationEvents: string[];
+  contributes: {
+    commands: { command: string; title: string; category: string }[];
+    keybindings: { command: string; when: string }[];
+    menus: Record<string, { command: string }[]>;
+    views: Record<string, { id: string }[]>;
+    configuration: { properties: Record<string, unknown> };
+  };
+}
+
+const manifest = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as Manifest;
+const source = (name: string) => readFileSync(join(repoRoot, 'extension', name), 'utf8');
+
+suite('extension: manifest', () => {
+  test('every contributed command is registered by activate, and every registered one contributed', () => {
+    const registered = [...source('extension.ts').matchAll(/'(gradlens\.[A-Za-z]+)': /g)].map((m) => m[1]!);
+    const contributed = manifest.contributes.commands.map((c) => c.command);
+    assert.deepEqual([...registered].sort(), [...contributed].sort());
+    for (const command of manifest.contributes.commands) assert.equal(command.category, 'GradLens', command.command);
+  });
+
+  test('keybindings, menus and command links name contributed commands', () => {
+    const contributed = new Set(manifest.contributes.commands.map((c) => c.command));
+    const used = [
+      ...manifest.contributes.keybindings.map((k) => k.command),
+      ...Object.values(manifest.contributes.menus).flat().map((m) => m.command),
+      // `command: 'gradlens.x'` (lenses, tree items, the status bar), `command:gradlens.x` (hover links).
+      ...['codelens.ts', 'views.ts', 'inlineValues.ts', 'runs.ts'].flatMap((file) => [...source(file).matchAll(/command:\s*'?(gradlens\.[A-Za-z]+)/g)].map((m) => m[1]!)),
+    ];
+    assert.ok(used.length > 10);
+    for (const id of used) assert.ok(contributed.has(id), `${id} is not a contributed command`);
+    for (const k of manifest.contributes.keybindings.filter((k) => /Step$/.test(k.command))) assert.match(k.when, /activeWebviewPanelId == 'gradlens\.inspector'/);
+  });
+
+  test('the views the code creates are contributed in Run and Debug', () => {
+    const created = [...source('views.ts').matchAll(/createTreeView\('([^']+)'/g)].map((m) => m[1]!);
+    assert.deepEqual(created.sort(), manifest.contributes.views.debug!.map((v) => v.id).sort());
+  });
+
+  test('every setting read by config.ts is contributed', () => {
+    const read = [...source('config.ts').matchAll(/config\.get<[^>]+>\('([^']+)'\)/g)].map((m) => `gradlens.${m[1]}`);
+    assert.ok(read.length >= 6);
+    for (const key of read) assert.ok(key in manifest.contributes.configuration.properties, key);
+  });
+
+  test('the main entry is the built extension', () => {
+    assert.equal(manifest.main, './dist/extension.js');
+  });
+});
+
+suite('extension: the inspector panel\'s page', () => {
+  const page = panelHtml({
+    cspSource: 'https://file+.vscode-resource.vscode-cdn.net', nonce: 'bm9uY2Uh"<', title: 'GradLens: <x>.ts',
+    scriptUri: 'https://file+.vscode-resource.vscode-cdn.net/ext/dist/webview.js', styleUri: 'https://file+.vscode-resource.vscode-cdn.net/ext/dist/webview.css',
+  });
+
+  test('a strict policy: nothing by default, scripts and inline styles only with the nonce', () => {
+    const attribute = /<meta http-equiv="Content-Security-Policy" content="([^"]+)">/.exec(page)![1]!;
+    const csp = attribute.replace(/&#(\d+);/g, (_, code: string) => String.fromCharCode(Number(code)));
+    assert.match(csp, /^default-src 'none'; /);
+    assert.match(csp, /script-src 'nonce-bm9uY2Uh"<'(;|$)/);
+    assert.match(csp, /style-src https:\/\/file\+\.vscode-resource\.vscode-cdn\.net 'nonce-/);
+    assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval|\*/);
+  });
+
+  test('the built script and stylesheet, and Cytoscape\'s one rule under its id, all with the nonce', () => {
+    assert.match(page, /<script nonce="bm9uY2Uh&#34;&#60;" src="https:\/\/file\+\.vscode-resource\.vscode-cdn\.net\/ext\/dist\/webview\.js"><\/script>/);
+    assert.match(page, /<link rel="stylesheet" href="[^"]+webview\.css" nonce="/);
+    assert.match(page, /<style id="__________cytoscape_stylesheet" nonce="[^"]+">\.__________cytoscape_container \{ position: relative; \}<\/style>/);
+    assert.match(page, /<title>GradLens: &#60;x&#62;\.ts<\/title>/);
+    assert.equal((page.match(/<script/g) ?? []).length, 1);
+  });
+});

@@ -1,0 +1,64 @@
+// What the editor shows after a run (extension/results.ts): lens results, inline values and the
+// problems of the seed example's trace, and of a program that throws.
+import { strict as assert } from 'node:assert';
+import { join } from 'node:path';
+import { inlineValues, lensResult, problemsOf } from '../../extension/results';
+import type { Trace } from '../../webview/protocol/trace';
+import { repoRoot } from '../trace-helpers';
+import { beforeSeed, buildTrace, at, op, variable } from './trace-builder';
+
+const FILE = join(repoRoot, 'examples', 'seed', 'autograd.ts');
+
+suite('extension: results in the editor', () => {
+  let t: Trace;
+  beforeSeed((trace) => { t = trace; });
+
+  test('the lens over the first backward: x.grad and the steps to step through', () => {
+    const result = lensResult(t, FILE, 20)!;
+    assert.equal(result.title, 'x.grad = [0, 4, 8, 12] · step through 2 steps');
+    assert.equal(t.backwardPasses[result.pass!]!.source?.line, 20);
+    assert.equal(result.recording, null);
+  });
+
+  test('the lens over a record: how many ops and what it returned', () => {
+    const result = lensResult(t, FILE, 17)!;
+    assert.match(result.title, /^recorded 2 ops → y = 28$/);
+    assert.equal(t.recordings[result.recording!]!.source?.line, 17);
+  });
+
+  test('no result where nothing ran', () => {
+    assert.equal(lensResult(t, FILE, 1), null);
+    assert.equal(lensResult(t, '/elsewhere.ts', 20), null);
+  });
+
+  test('inline values: the value and gradient of the last node of each line, ×N for loops', () => {
+    const values = inlineValues(t, FILE);
+    assert.equal(values.get(8)?.text, 'x = [0, 1, 2, 3] · ∇ [2, 2, 2, 2]', 'x.grad as the program ended');
+    const loop = [...values.values()].find((v) => v.count > 1);
+    assert.ok(loop && / \(×\d+, last\)$/.test(loop.text), `a line run many times: ${loop?.text}`);
+    for (const [line] of values) assert.ok(t.nodes.some((n) => n.source?.file === FILE && n.source.line === line));
+  });
+
+  test('problems: graph breaks once per line, as information, with the trace\'s words', () => {
+    const problems = problemsOf(t);
+    assert.ok(problems.length > 0);
+    assert.ok(problems.every((p) => p.severity === 'information' && p.file === FILE));
+    const lines = problems.map((p) => `${p.code}:${p.line}`);
+    assert.equal(new Set(lines).size, lines.length, 'one per kind and line');
+    const detach = problems.find((p) => p.code === 'detach')!;
+    assert.match(detach.message, /detach\(\)/);
+  });
+
+  test('problems: the program\'s error at its line, NaN as a warning', () => {
+    const trace = buildTrace({
+      nodes: [variable(0, 'array', [0], at(1, 'const x = np.array([0]);', 11)), op(1, 'log', [0], [-Infinity], at(2, 'const y = np.log(x);', 11))],
+    });
+    trace.run.error = { message: 'boom', stack: 'Error: boom', source: { file: trace.run.file, line: 3, column: 7, text: "throw new Error('boom');" }, origin: 'program' };
+    trace.anomalies.push({ kind: 'inf', phase: 'forward', node: 1, source: trace.nodes[1]!.source, message: 'log produced -Infinity', inputs: [] });
+    const problems = problemsOf(trace);
+    assert.deepEqual(problems.map((p) => [p.severity, p.line, p.column, p.code, p.message]), [
+      ['error', 3, 7, 'error', 'boom'],
+      ['warning', 2, 11, 'inf', 'log produced -Infinity'],
+    ]);
+  });
+});
