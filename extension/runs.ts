@@ -58,9 +58,11 @@ export class Runs extends Disposable {
    */
   async run(uri: vscode.Uri, line: number | null = null): Promise<RunRecord | null> {
     if (!vscode.workspace.isTrusted) {
+      // Say why and offer the way out, without keeping the command waiting for an answer.
       const manage = 'Manage Workspace Trust';
-      const choice = await vscode.window.showWarningMessage('GradLens runs your program, which is not allowed in Restricted Mode. Trust this workspace to compute gradients.', manage);
-      if (choice === manage) await vscode.commands.executeCommand('workbench.trust.manage');
+      void vscode.window.showWarningMessage('GradLens runs your program, which is not allowed in Restricted Mode. Trust this workspace to compute gradients.', manage).then((choice) => {
+        if (choice === manage) void vscode.commands.executeCommand('workbench.trust.manage');
+      });
       return null;
     }
     if (this.active) {

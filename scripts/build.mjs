@@ -93,8 +93,8 @@ const targets = {
     // whose backend-cpu "main" is dropped as side-effect free. The ESM builds are one coherent graph.
     // esbuild stays external: the capture tests run the real bundler (a native binary).
     // playwright-core too: it drives a real browser from files of its own.
-    // test/extension runs inside VS Code (the vscode-tests target); test/e2e drives a packaged .vsix.
-    const inHost = [join('test', 'extension'), join('test', 'e2e')];
+    // test/extension runs inside VS Code (the vscode-tests target).
+    const inHost = [join('test', 'extension')];
     const entryPoints = findFiles('test', '.test.ts').filter((file) => !inHost.some((dir) => file.startsWith(dir)));
     await build({ ...nodeProgram, mainFields: ['module', 'main'], external: ['esbuild', 'playwright-core'], entryPoints });
   },

@@ -70,7 +70,7 @@ export class InspectorApp {
     this.minimap = new Minimap((x, y) => this.view?.panTo(x, y));
     this.dom = this.buildDom();
     document.addEventListener('keydown', (event) => this.onKey(event));
-    window.addEventListener('resize', () => { this.view?.resize(); this.drawMinimap(); });
+    window.addEventListener('resize', () => this.drawMinimap()); // the graph view follows its own size
     // VS Code switches themes under an open panel: redraw the graph in the new colours.
     watchTheme(() => { this.view?.setTheme(readTheme()); this.drawMinimap(); });
     this.timings.constructedAt = performance.now();
@@ -394,6 +394,8 @@ export class InspectorApp {
   private onKey(event: KeyboardEvent): void {
     const target = event.target as HTMLElement | null;
     if (target && /^(INPUT|TEXTAREA|VSCODE-TEXT-FIELD|SELECT|VSCODE-DROPDOWN)$/.test(target.tagName)) return;
+    // With a modifier the key is VS Code's (Ctrl+Alt+→ is "Next Backward Step", which steps through the host).
+    if (event.ctrlKey || event.altKey || event.metaKey) return;
     const keys: Record<string, () => void> = {
       ArrowRight: () => this.move('next'),
       ArrowLeft: () => this.move('previous'),

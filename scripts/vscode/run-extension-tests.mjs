@@ -3,10 +3,10 @@
 // host: code-server serves the workbench, headless Chromium opens it with the smoke-test driver's
 // `payload`, and the workbench reports the extension host's output and the suite's exit code back.
 // Usage: node scripts/vscode/run-extension-tests.mjs --extension DIR --tests ABS/index.js --workspace DIR
-//          [--grep PATTERN] [--results FILE] [--trust] [--timeout-ms N] [--screenshot-dir DIR] [--logs-dir DIR] [--verbose]
-// --grep and --results reach the tests as MOCHA_GREP and GRADLENS_TEST_RESULTS (the extension host
-// inherits code-server's environment). --trust keeps workspace trust on, so the folder opens in
-// Restricted Mode. --timeout-ms (default 5 min) bounds the whole suite. --logs-dir keeps the workbench's
+//          [--grep PATTERN [--invert]] [--results FILE] [--trust] [--timeout-ms N] [--screenshot-dir DIR] [--logs-dir DIR] [--verbose]
+// --grep, --invert and --results reach the tests as MOCHA_GREP, MOCHA_INVERT=1 and GRADLENS_TEST_RESULTS
+// (the extension host inherits code-server's environment); --invert runs the tests --grep does not
+// match. --trust keeps workspace trust on, so the folder opens in Restricted Mode. --timeout-ms (default 5 min) bounds the whole suite. --logs-dir keeps the workbench's
 // log files, --verbose shows all workbench chatter. Exits with the suite's code: 0 when run() resolved, else 1.
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,12 +16,13 @@ import { chromium } from 'playwright-core';
 import { ensureCodeServer, startCodeServer } from './code-server.mjs';
 
 const USAGE = 'usage: node scripts/vscode/run-extension-tests.mjs --extension DIR --tests ABS/index.js --workspace DIR\n' +
-  '  [--grep PATTERN] [--results FILE] [--trust] [--timeout-ms N] [--screenshot-dir DIR] [--logs-dir DIR] [--verbose]';
+  '  [--grep PATTERN [--invert]] [--results FILE] [--trust] [--timeout-ms N] [--screenshot-dir DIR] [--logs-dir DIR] [--verbose]';
 const options = {
   extension: { type: 'string' },
   tests: { type: 'string' },
   workspace: { type: 'string' },
   grep: { type: 'string' },
+  invert: { type: 'boolean', default: false },
   results: { type: 'string' },
   trust: { type: 'boolean', default: false },
   'timeout-ms': { type: 'string', default: '300000' },
@@ -47,6 +48,10 @@ for (const [what, path] of [['--extension', join(opts.extension, 'package.json')
     console.error(`run-extension-tests: ${what}: ${resolve(path)} does not exist`);
     process.exit(2);
   }
+}
+if (opts.invert && !opts.grep) {
+  console.error(`run-extension-tests: --invert needs --grep\n${USAGE}`);
+  process.exit(2);
 }
 const timeoutMs = Number(opts['timeout-ms']);
 if (!(timeoutMs > 0)) {
@@ -115,6 +120,7 @@ try {
   log('code-server installed');
   const env = {};
   if (opts.grep) env.MOCHA_GREP = opts.grep;
+  if (opts.invert) env.MOCHA_INVERT = '1';
   if (opts.results) env.GRADLENS_TEST_RESULTS = resolve(opts.results);
   server = await startCodeServer({ userDataDir: join(temp, 'user-data'), extensionsDir: join(temp, 'extensions'), env, trust: opts.trust, log });
   log(`code-server up at ${server.url}`);

@@ -46,6 +46,9 @@ export class GraphView {
   /** Elements with the `detail` class. */
   private detailed = new Set<string>();
   private detailTimer: ReturnType<typeof setTimeout> | null = null;
+  /** The view is the automatic fit (no pan or zoom by the user yet): a resize fits again. */
+  private autoFit = true;
+  private readonly resizeObserver: ResizeObserver;
 
   constructor(container: HTMLElement, private theme: GraphTheme, events: GraphViewEvents) {
     this.cy = cytoscape({
@@ -86,6 +89,10 @@ export class GraphView {
     const renderTo = (this.cy as unknown as { renderTo?: (cxt: CanvasRenderingContext2D, zoom: number, pan: Point, pxRatio: number) => void }).renderTo;
     const scratch = document.createElement('canvas').getContext('2d');
     if (typeof renderTo === 'function' && scratch) renderTo.call(this.cy, scratch, 1, { x: 0, y: 0 }, 1);
+    // The user moving the view ends the automatic fit.
+    this.cy.on('dragpan scrollzoom pinchzoom', () => { this.autoFit = false; });
+    this.resizeObserver = new ResizeObserver(() => this.resize());
+    this.resizeObserver.observe(container);
     this.edgeLayer = new EdgeLayer(container);
     this.layer = new StepLayer(container);
     this.geometry = { node: (id) => this.boxes.get(id), nodes: () => this.boxes, edge: (id) => this.paths.get(id) };
@@ -127,6 +134,7 @@ export class GraphView {
     this.applied = decorations;
     this.appliedMarks = NO_MARKS;
     this.cy.viewport(viewport);
+    this.autoFit = true;
     this.drawLayers();
   }
 
@@ -195,8 +203,10 @@ export class GraphView {
   fit(elementIds?: readonly string[]): void {
     if (!elementIds || elementIds.length === 0) {
       this.cy.viewport(this.fitViewport(this.boxes.values(), FIT_PADDING));
+      this.autoFit = true;
       return;
     }
+    this.autoFit = false;
     const boxes = elementIds.map((id) => this.boxes.get(id)).filter((b): b is NodeBox => b !== undefined);
     if (boxes.length === 0) return;
     this.cy.viewport(this.fitViewport(boxes, 80));
@@ -215,6 +225,7 @@ export class GraphView {
   }
 
   zoom(factor: number): void {
+    this.autoFit = false;
     this.cy.zoom({ level: this.cy.zoom() * factor, renderedPosition: { x: this.cy.width() / 2, y: this.cy.height() / 2 } });
   }
 
@@ -225,6 +236,7 @@ export class GraphView {
   }
 
   panTo(x: number, y: number): void {
+    this.autoFit = false;
     const zoom = this.cy.zoom();
     this.cy.pan({ x: this.cy.width() / 2 - x * zoom, y: this.cy.height() / 2 - y * zoom });
   }
@@ -268,8 +280,10 @@ export class GraphView {
     }
   }
 
+  /** The container changed size: Cytoscape measures again, and an automatic fit is redone. */
   resize(): void {
     this.cy.resize();
+    if (this.autoFit && this.model) this.cy.viewport(this.fitViewport(this.boxes.values(), FIT_PADDING));
     this.drawLayers();
     this.scheduleDetail();
   }
@@ -286,6 +300,7 @@ export class GraphView {
 
   destroy(): void {
     if (this.detailTimer) clearTimeout(this.detailTimer);
+    this.resizeObserver.disconnect();
     this.cy.destroy();
     this.layer.canvas.remove();
     this.edgeLayer.canvas.remove();

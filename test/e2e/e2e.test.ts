@@ -1,0 +1,108 @@
+// End to end, like a person: the packaged .vsix installed in a real VS Code (code-server), the
+// chapter's examples opened, the engine's types added, "Compute gradient" clicked, the inspector
+// stepped to the end with the keyboard, a node clicked — and what each shows checked on screen.
+// Screenshots of each stage go to test-results/e2e/ (the README's pictures come from there).
+import { strict as assert } from 'node:assert';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { cursor, inspector, inspectorState, lensAbove, openFile, openWorkbench, packageVsix, repoRoot, runCommand, type Workbench } from './workbench';
+
+const results = join(repoRoot, 'test-results', 'e2e');
+
+async function waitFor(probe: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!probe()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+suite('end to end: the packaged extension in VS Code', function () {
+  this.timeout(240_000);
+  let scratch: string;
+  let workbench: Workbench;
+
+  suiteSetup(async function () {
+    this.timeout(600_000); // the first run installs code-server
+    mkdirSync(results, { recursive: true });
+    scratch = mkdtempSync(join(tmpdir(), 'gradlens-e2e-workspace-'));
+    const folder = join(scratch, 'examples');
+    cpSync(join(repoRoot, 'examples', 'seed'), join(folder, 'seed'), { recursive: true });
+    const vsix = packageVsix(scratch);
+    workbench = await openWorkbench(vsix, folder);
+  });
+
+  suiteTeardown(async () => {
+    await workbench?.close();
+    if (scratch) rmSync(scratch, { recursive: true, force: true });
+  });
+
+  test('the engine\'s types added to the workspace: examples/seed, red before, opens without errors', async () => {
+    const { page, folder } = workbench;
+    const counts = async () => {
+      const text = (await page.locator('[id="status.problems"]').innerText()).replace(/\s+/g, ' ').trim();
+      const [errors, warnings] = text.split(' ').map(Number);
+      return { errors: errors!, warnings: warnings!, text };
+    };
+    await openFile(page, 'seed/autograd.ts');
+    // Without the types, TypeScript cannot find 'gradlens' (this also shows its server is at work).
+    await page.waitForFunction(() => /^[1-9]/.test(((globalThis as unknown as { document: { getElementById(id: string): { textContent: string } | null } }).document.getElementById('status.problems')?.textContent ?? '').trim()), undefined, { timeout: 90_000 });
+    assert.ok((await counts()).errors > 0);
+    await runCommand(page, 'GradLens: Add Engine Types to Workspace');
+    await waitFor(() => existsSync(join(folder, 'node_modules', '@types', 'gradlens', 'index.d.ts')), 'the types on disk');
+    await page.waitForFunction(() => /^0\s*0/.test(((globalThis as unknown as { document: { getElementById(id: string): { textContent: string } | null } }).document.getElementById('status.problems')?.textContent ?? '').trim()), undefined, { timeout: 90_000 });
+    const after = await counts();
+    assert.deepEqual([after.errors, after.warnings], [0, 0], after.text);
+    await page.screenshot({ path: join(results, '1-examples.png') });
+  });
+
+  test('"Compute gradient" over y.backward() runs the file and opens the inspector on that pass', async () => {
+    const { page } = workbench;
+    const lens = await lensAbove(page, 'Compute gradient', 'y.backward();'); // line 20, the first backward pass
+    await page.screenshot({ path: join(results, '2-lenses.png') });
+    await lens.click();
+    const frame = inspector(page);
+    await frame.locator('.step-label', { hasText: 'backward step 0 / 2' }).waitFor({ timeout: 60_000 });
+    const state = await inspectorState(page);
+    assert.equal(state.total, 2);
+    assert.ok(state.firstFrameAt > 0, 'the graph is drawn');
+    await page.screenshot({ path: join(results, '3-inspector.png') });
+  });
+
+  test('the next-step key steps to the end, where the panel shows x.grad = [0, 4, 8, 12]', async () => {
+    const { page } = workbench;
+    const frame = inspector(page);
+    await frame.locator('.step-label').click(); // the panel has the focus: its keybindings apply
+    for (let k = 1; k <= 2; k++) {
+      await page.keyboard.press('Control+Alt+ArrowRight');
+      await frame.locator('.step-label', { hasText: `backward step ${k} / 2` }).waitFor({ timeout: 10_000 });
+    }
+    const side = await frame.locator('aside.side').innerText();
+    assert.match(side, /x \(arange\)\.grad = \[0, 4, 8, 12\]/);
+    // The line of the step's node is highlighted in the editor: dot, at line 17.
+    await page.screenshot({ path: join(results, '4-last-step.png') });
+  });
+
+  test('clicking a node in the graph moves the editor\'s cursor to the line that made it', async () => {
+    const { page } = workbench;
+    const frame = inspector(page);
+    const at = await frame.locator('#graph').evaluate(() => {
+      const cy = (globalThis as unknown as { gradlens: { app: { view: { core: { nodes(): { filter(f: (n: { data(k: string): string }) => boolean): { renderedPosition(): { x: number; y: number } }[] } } } } } }).gradlens.app.view.core;
+      const x = cy.nodes().filter((n) => String(n.data('label')).startsWith('x ='))[0]!;
+      return x.renderedPosition();
+    });
+    await frame.locator('#graph').click({ position: at });
+    await frame.locator('section.panel h2', { hasText: 'x = arange' }).waitFor({ timeout: 10_000 });
+    // The editor shows line 8 as its cursor line while the panel keeps the focus …
+    await page.waitForFunction(() => {
+      const doc = (globalThis as unknown as { document: { querySelectorAll(s: string): ArrayLike<{ textContent: string | null }> } }).document;
+      return Array.from(doc.querySelectorAll('.monaco-editor .line-numbers.active-line-number')).some((n) => n.textContent?.trim() === '8');
+    }, undefined, { timeout: 10_000 });
+    // … and once the user goes back to the editor, the status bar says so too.
+    await page.locator('.tabs-container .tab', { hasText: 'autograd.ts' }).first().click();
+    await page.waitForFunction(() => /Ln 8,/.test((globalThis as unknown as { document: { getElementById(id: string): { textContent: string } | null } }).document.getElementById('status.editor.selection')?.textContent ?? ''), undefined, { timeout: 10_000 });
+    assert.equal((await cursor(page)).line, 8, 'let x = np.arange(4); is line 8');
+    await page.screenshot({ path: join(results, '5-node-clicked.png') });
+  });
+});

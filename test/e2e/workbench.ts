@@ -1,0 +1,129 @@
+/**
+ * The packaged extension in a real VS Code, used like a person would: package the .vsix, install
+ * it into code-server (scripts/vscode/code-server.mjs), open a workspace in headless Chromium,
+ * and helpers for what a person does there — open a file, click a lens, look into the inspector
+ * panel, read the status bar. Shared by the end-to-end test and the extension benchmark.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser, type FrameLocator, type Locator, type Page } from 'playwright-core';
+import { installVsix, startCodeServer } from '../../scripts/vscode/code-server.mjs';
+
+export const repoRoot = join(__dirname, '..', '..', '..');
+
+/** Builds the .vsix from the current dist/ (as `npm run package` does) into `dir`. */
+export function packageVsix(dir: string): string {
+  const out = join(dir, 'gradlens.vsix');
+  execFileSync(process.execPath, [join(repoRoot, 'node_modules', '@vscode', 'vsce', 'vsce'), 'package', '--allow-missing-repository', '--readme-path', 'docs/extension.md', '-o', out], { cwd: repoRoot, stdio: 'pipe' });
+  return out;
+}
+
+export interface Workbench {
+  page: Page;
+  /** The workspace folder opened. */
+  folder: string;
+  close(): Promise<void>;
+}
+
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+/** Starts code-server with the .vsix installed and opens `folder` in a fresh browser page. */
+export async function openWorkbench(vsix: string, folder: string, log: (line: string) => void = () => {}): Promise<Workbench> {
+  const scratch = mkdtempSync(join(tmpdir(), 'gradlens-e2e-'));
+  const userDataDir = join(scratch, 'user-data');
+  const extensionsDir = join(scratch, 'extensions');
+  let browser: Browser | null = null;
+  let server: Awaited<ReturnType<typeof startCodeServer>> | null = null;
+  const close = async () => {
+    await browser?.close().catch(() => {});
+    await server?.stop();
+    rmSync(scratch, { recursive: true, force: true });
+  };
+  try {
+    await installVsix({ extensionsDir, vsixPath: vsix, userDataDir, log });
+    server = await startCodeServer({
+      userDataDir, extensionsDir, log,
+      settings: { 'workbench.editor.enablePreview': false, 'editor.minimap.enabled': false, 'window.commandCenter': false },
+    });
+    browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS,
+      handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false,
+    });
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    await page.goto(`${server.url}/?folder=${encodeURIComponent(folder)}`);
+    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    await page.locator('.explorer-folders-view').waitFor({ timeout: 60_000 });
+    return { page, folder, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+/** Runs a command from the palette by its title; retries while the command is not registered yet. */
+export async function runCommand(page: Page, title: string): Promise<void> {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    await page.keyboard.press('F1');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor();
+    await input.fill(`>${title}`);
+    const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
+    if (await row.isVisible({ timeout: 2000 }).catch(() => false)) {
+      await page.keyboard.press('Enter');
+      return;
+    }
+    await page.keyboard.press('Escape');
+    await page.waitForTimeout(500);
+  }
+  throw new Error(`the command palette never offered "${title}"`);
+}
+
+/** Opens a file of the workspace with Quick Open and waits for its editor tab. */
+export async function openFile(page: Page, name: string): Promise<void> {
+  await page.keyboard.press('Control+P');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor();
+  await input.fill(name);
+  await page.locator('.quick-input-list .monaco-list-row').first().waitFor();
+  await page.keyboard.press('Enter');
+  await page.locator('.tab.active', { hasText: name.split('/').pop()! }).waitFor();
+}
+
+/** The CodeLens link `text` just above the first editor line that reads `lineText`. */
+export async function lensAbove(page: Page, text: string, lineText: string): Promise<Locator> {
+  const all = page.locator('.monaco-editor .codelens-decoration a', { hasText: text });
+  await all.first().waitFor({ timeout: 60_000 });
+  const line = page.locator('.monaco-editor .view-line', { hasText: lineText }).first();
+  const lineTop = (await line.boundingBox())!.y;
+  let best: { lens: Locator; top: number } | null = null;
+  for (const lens of await all.all()) {
+    const top = (await lens.boundingBox())?.y;
+    if (top !== undefined && top < lineTop && (!best || top > best.top)) best = { lens, top };
+  }
+  if (!best) throw new Error(`no "${text}" lens above "${lineText}"`);
+  return best.lens;
+}
+
+/** The inspector panel's page (inside VS Code's webview iframes). */
+export function inspector(page: Page): FrameLocator {
+  return page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+}
+
+/** The editor's cursor, as the status bar shows it ("Ln 8, Col 5"). */
+export async function cursor(page: Page): Promise<{ line: number; column: number }> {
+  const text = await page.locator('[id="status.editor.selection"]').innerText();
+  const match = /Ln (\d+), Col (\d+)/.exec(text);
+  if (!match) throw new Error(`no cursor position in the status bar: ${text}`);
+  return { line: Number(match[1]), column: Number(match[2]) };
+}
+
+/** The inspector's own state, read inside its page. */
+export async function inspectorState(page: Page): Promise<{ step: number; total: number; firstFrameAt: number; side: string }> {
+  return inspector(page).locator('#app').evaluate(() => {
+    const app = (globalThis as unknown as { gradlens: { app: { state: { step: number }; stepCount(): number; timings: { firstFrameAt: number } } } }).gradlens.app;
+    const side = (globalThis as unknown as { document: { querySelector(s: string): { textContent: string | null } | null } }).document.querySelector('aside.side')?.textContent ?? '';
+    return { step: app.state.step, total: app.stepCount(), firstFrameAt: app.timings.firstFrameAt > 0 ? performance.timeOrigin + app.timings.firstFrameAt : 0, side };
+  });
+}

@@ -1,0 +1,94 @@
+// GradLens in Restricted Mode: the commands that run the user's program refuse, with a warning, and
+// nothing runs. Only meaningful with the workspace untrusted, so it is selected by name: the harness
+// runs it with workspace trust on (`run-extension-tests.mjs --trust --grep 'Restricted Mode'`, the
+// `vscode-untrusted` suite of scripts/test.mjs), and the trusted runs leave it out (`--invert`).
+import { strict as assert } from 'node:assert';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import type { GradLensApi } from '../../extension/extension';
+
+const EXTENSION_ID = 'gradlens.gradlens';
+
+function workspaceFile(name: string): vscode.Uri {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  assert.ok(folder, 'the tests run with test/fixtures/workspace open');
+  return vscode.Uri.file(join(folder.uri.fsPath, name));
+}
+
+/**
+ * Runs a command that should refuse and returns what it resolved with, checking meanwhile that no
+ * program starts. The refusal waits for its warning notification to be answered (it offers "Manage
+ * Workspace Trust"), so the notifications are cleared, as a person closing them would, until the
+ * command settles. A command that throws fails here.
+ */
+async function refused(api: GradLensApi, command: string, ...args: unknown[]): Promise<unknown> {
+  let settled = false;
+  const result = Promise.resolve(vscode.commands.executeCommand(command, ...args));
+  result.then(() => { settled = true; }, () => { settled = true; });
+  const end = Date.now() + 20_000;
+  while (!settled) {
+    assert.equal(api.runs.running, false, `${command} started a program`);
+    if (Date.now() > end) throw new Error(`${command} did not settle within 20 s`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    if (!settled) await vscode.commands.executeCommand('notifications.clearAll');
+  }
+  return result;
+}
+
+suite('GradLens in Restricted Mode', () => {
+  let api: GradLensApi;
+  const messages: string[] = [];
+  let restore: (() => void) | undefined;
+
+  suiteSetup(async function () {
+    this.timeout(60_000);
+    assert.equal(vscode.workspace.isTrusted, false, 'the workspace is untrusted (the harness must run with --trust)');
+    const extension = vscode.extensions.getExtension<GradLensApi>(EXTENSION_ID);
+    assert.ok(extension, `${EXTENSION_ID} is installed in the extension host`);
+    api = await extension.activate();
+    assert.ok(extension.isActive, 'the extension activates in Restricted Mode (limited support)');
+    // Record the messages the extension shows (the tests and the extension share this API object).
+    const window = vscode.window as unknown as Record<'showWarningMessage' | 'showInformationMessage', (...args: unknown[]) => unknown>;
+    const originals = { showWarningMessage: window.showWarningMessage, showInformationMessage: window.showInformationMessage };
+    for (const [name, kind] of [['showWarningMessage', 'warning'], ['showInformationMessage', 'info']] as const) {
+      window[name] = (...args: unknown[]) => {
+        messages.push(`${kind}: ${String(args[0])}`);
+        return originals[name].apply(vscode.window, args);
+      };
+    }
+    restore = () => Object.assign(window, originals);
+  });
+
+  suiteTeardown(() => restore?.());
+  setup(() => { messages.length = 0; });
+
+  test('Compute Gradients for Current File refuses with a warning, and runs nothing', async function () {
+    this.timeout(30_000);
+    const uri = workspaceFile('simple.ts');
+    await vscode.window.showTextDocument(uri);
+    assert.equal(await refused(api, 'gradlens.computeGradients', uri), null);
+    assert.equal(api.runs.last(), null, 'no run recorded');
+    assert.equal(api.runs.last(uri.fsPath), null);
+    assert.equal(api.runs.running, false, 'no program running');
+    assert.equal(messages.length, 1, messages.join(' | '));
+    assert.match(messages[0]!, /^warning: GradLens runs your program, which is not allowed in Restricted Mode/);
+  });
+
+  test('a Compute gradient lens refuses the same way', async function () {
+    this.timeout(30_000);
+    const uri = workspaceFile('simple.ts');
+    assert.equal(await refused(api, 'gradlens.computeGradient', uri, 6), null);
+    assert.equal(api.runs.last(), null);
+    assert.equal(api.runs.running, false);
+    assert.equal(messages.length, 1, messages.join(' | '));
+    assert.match(messages[0]!, /^warning: GradLens runs your program, which is not allowed in Restricted Mode/);
+  });
+
+  test('Re-run Last runs nothing: the refused runs left nothing to run again', async function () {
+    this.timeout(30_000);
+    assert.equal(await refused(api, 'gradlens.rerun'), null);
+    assert.equal(api.runs.last(), null);
+    assert.equal(api.runs.running, false);
+    assert.deepEqual(messages, ['info: GradLens has not run anything yet: use "Compute Gradients for Current File" or a "Compute gradient" lens.']);
+  });
+});
