@@ -11,6 +11,7 @@
 import { computeGrads, runBackward, type GradOptions, type HeadGrad } from './backward';
 import { engineError } from './errors';
 import { gradcheck } from './gradcheck';
+import { gradcheckRecorded } from './replay';
 import { NDArray, type BackwardOptions } from './ndarray';
 import { observer, type ScopeKind } from './observer';
 import { autogradState, withMode } from './state';
@@ -95,4 +96,7 @@ export const autograd = {
   },
 
   gradcheck,
+
+  /** `gradcheck` of the graph recorded behind `heads`, replayed: call it before `backward`. */
+  gradcheckRecorded,
 };

@@ -19,6 +19,16 @@ export interface GradcheckOptions {
   rtol?: number;
   /** Mode `fn` runs in (default true, as in autograd.record). */
   trainMode?: boolean;
+  /**
+   * Check at most this many elements of each input (a fixed pseudo-random choice; default: all).
+   * Each checked element costs two evaluations of `fn`: a cap keeps big inputs affordable.
+   */
+  elements?: number;
+  /**
+   * Weights of `fn`'s output elements in the scalar checked (its shape or size); default: fixed
+   * pseudo-random weights, which catch more errors than a plain sum.
+   */
+  weights?: NDArray;
 }
 
 export interface GradcheckInputReport {
@@ -28,7 +38,13 @@ export interface GradcheckInputReport {
   maxRelError: number;
   /** Index of the element furthest outside (or closest to) its tolerance. */
   worstIndex: number[];
+  /** The analytic and numeric derivative at `worstIndex`. */
+  worstAnalytic: number;
+  worstNumeric: number;
+  /** How many elements were checked (the input's size unless `elements` capped it). */
+  checked: number;
   analytic: NDArray;
+  /** Central differences; NaN at the elements that were not checked. */
   numeric: NDArray;
 }
 
@@ -58,6 +74,18 @@ function weightsFor(size: number): Float64Array {
   return w;
 }
 
+/** The flat indices to check: all of them, or `count` distinct ones picked by a small LCG, sorted. */
+function pickElements(size: number, count: number): number[] {
+  if (count >= size) return Array.from({ length: size }, (_, i) => i);
+  const picked = new Set<number>();
+  let state = 2463534242;
+  while (picked.size < count) {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    picked.add(Math.floor((state / 4294967296) * size));
+  }
+  return [...picked].sort((a, b) => a - b);
+}
+
 /**
  * Checks `fn`'s gradient with respect to each of `inputs` (copied to float64; the originals are
  * not touched). `fn` must be deterministic: dropout, for instance, needs `trainMode: false`.
@@ -72,6 +100,8 @@ export function gradcheck(fn: (...inputs: NDArray[]) => NDArray, inputs: readonl
   const atol = options.atol ?? 1e-5;
   const rtol = options.rtol ?? 1e-3;
   const trainMode = options.trainMode ?? true;
+  const elements = options.elements ?? Infinity;
+  if (!(elements >= 1)) throw engineError('gradcheck', `elements must be at least 1, got ${String(options.elements)}`);
   if (typeof fn !== 'function') throw engineError('gradcheck', 'needs a function of the inputs');
   if (!Array.isArray(inputs) || inputs.length === 0) throw engineError('gradcheck', 'needs a non-empty list of input arrays');
   inputs.forEach((input, i) => {
@@ -89,7 +119,8 @@ export function gradcheck(fn: (...inputs: NDArray[]) => NDArray, inputs: readonl
       return out;
     };
     const first = run();
-    const weights = weightsFor(first.size);
+    const weights = options.weights ? convertData(options.weights._data, 'float64') as Float64Array : weightsFor(first.size);
+    if (weights.length !== first.size) throw engineError('gradcheck', `weights has ${weights.length} elements but fn returned ${first.size}`);
     const weighted = (out: NDArray): number => {
       let total = 0;
       for (let i = 0; i < out.size; i++) total += weights[i]! * out._data[i]!;
@@ -100,8 +131,9 @@ export function gradcheck(fn: (...inputs: NDArray[]) => NDArray, inputs: readonl
       ? computeGrads([first], xs, { headGrads: [headGrad.astype(first.dtype)] })
       : xs.map((x) => new NDArray(new Float64Array(x.size), x.shape, 'float64'));
     const reports = xs.map((x, k): GradcheckInputReport => {
-      const numeric = new Float64Array(x.size);
-      for (let j = 0; j < x.size; j++) {
+      const numeric = new Float64Array(x.size).fill(NaN);
+      const indices = pickElements(x.size, elements);
+      for (const j of indices) {
         const original = x._data[j]!;
         x._data[j] = original + eps;
         const plus = weighted(run());
@@ -115,7 +147,7 @@ export function gradcheck(fn: (...inputs: NDArray[]) => NDArray, inputs: readonl
       let maxRelError = 0;
       let worst = 0;
       let worstRatio = -1;
-      for (let j = 0; j < x.size; j++) {
+      for (const j of indices) {
         const absError = Math.abs(exact[j]! - numeric[j]!);
         const scale = Math.max(Math.abs(exact[j]!), Math.abs(numeric[j]!));
         const relError = scale > 0 ? absError / scale : 0;
@@ -129,6 +161,9 @@ export function gradcheck(fn: (...inputs: NDArray[]) => NDArray, inputs: readonl
         maxAbsError,
         maxRelError,
         worstIndex: unravel(worst, x.shape),
+        worstAnalytic: x.size > 0 ? exact[worst]! : 0,
+        worstNumeric: x.size > 0 ? numeric[worst]! : 0,
+        checked: indices.length,
         analytic: new NDArray(convertData(exact, 'float64'), x.shape, 'float64'),
         numeric: new NDArray(numeric, x.shape, 'float64'),
       };

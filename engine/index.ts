@@ -24,6 +24,7 @@ export type { Shape } from './shape';
 export type { Operand } from './ops/operand';
 export type { GradOptions, HeadGrad } from './backward';
 export type { GradcheckOptions, GradcheckReport, GradcheckInputReport } from './gradcheck';
+export type { RecordedGradcheckReport } from './replay';
 export type { BatchNormOptions } from './ops/nn';
 export type { DTypeOption, ArrayLikeInput } from './ops/creation';
 // For tools that watch the engine (GradLens capture): not needed to use the library.

@@ -2,7 +2,7 @@
  * The `gradlens` command: run a TypeScript/JavaScript program that imports `gradlens`, or trace it.
  *
  *   gradlens run FILE [-- ARGS...]
- *   gradlens trace FILE [-o TRACE.json] [--html PAGE.html] [--max-elements N] [--timeout SECONDS] [--seed N] [-- ARGS...]
+ *   gradlens trace FILE [-o TRACE.json] [--html PAGE.html] [--max-elements N] [--timeout SECONDS] [--seed N] [--gradcheck[=N]] [-- ARGS...]
  */
 import { statSync, writeFileSync } from 'node:fs';
 import { relative } from 'node:path';
@@ -21,6 +21,9 @@ const USAGE = `usage:
       --max-elements N         tensor elements kept per value (default 1024)
       --timeout SECONDS        stop the program after this long (default 30)
       --seed N                 seed of np.random (default: random, recorded in the trace)
+      --gradcheck[=N]          check every backward pass numerically before it runs (float64
+                               central differences on the recorded graph; N elements per
+                               variable at most, default 32)
   gradlens --version | --help`;
 
 class UsageError extends Error {}
@@ -34,6 +37,8 @@ interface Parsed {
   maxElements?: number;
   timeoutMs?: number;
   seed?: number;
+  /** true, or the cap on elements checked per variable. */
+  gradcheck?: true | number;
 }
 
 function integer(flag: string, text: string | undefined, min: number): number {
@@ -66,6 +71,7 @@ export function parseArgs(argv: readonly string[]): Parsed | 'help' | 'version' 
           continue;
         }
         case '--seed': parsed.seed = integer(flag, value(), 0); continue;
+        case '--gradcheck': parsed.gradcheck = inline === undefined ? true : integer(flag, inline, 1); continue;
         default: throw new UsageError(`unknown option '${arg}'`);
       }
     }
@@ -110,6 +116,7 @@ export async function main(argv: readonly string[], distDir: string): Promise<nu
     ...(parsed.maxElements !== undefined ? { maxElements: parsed.maxElements } : {}),
     ...(parsed.timeoutMs !== undefined ? { timeoutMs: parsed.timeoutMs } : {}),
     ...(parsed.seed !== undefined ? { seed: parsed.seed } : {}),
+    ...(parsed.gradcheck !== undefined ? { gradcheck: parsed.gradcheck === true ? true : { elements: parsed.gradcheck } } : {}),
   });
   report(result);
   const trace = result.trace!;

@@ -14,6 +14,8 @@ export interface Settings {
   thresholds: Thresholds;
   /** The Node.js that runs programs; empty: the one running the extension host. */
   nodePath: string;
+  /** Elements checked per variable by a numeric gradient check. */
+  gradcheckElements: number;
 }
 
 export function readSettings(scope?: vscode.ConfigurationScope): Settings {
@@ -29,5 +31,6 @@ export function readSettings(scope?: vscode.ConfigurationScope): Settings {
       exploding: positive(config.get<number>('thresholds.exploding'), DEFAULT_THRESHOLDS.exploding),
     },
     nodePath: config.get<string>('nodePath') ?? '',
+    gradcheckElements: Math.floor(positive(config.get<number>('gradcheck.elements'), 32)),
   };
 }

@@ -10,7 +10,9 @@
  */
 import { readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
+import { summarizeGradchecks } from '../webview/protocol/gradcheck';
 import type { Selection } from '../webview/protocol/messages';
+import { nodeNames } from '../webview/protocol/names';
 import type { Source, Trace } from '../webview/protocol/trace';
 import { validateTrace } from '../webview/protocol/validate';
 import { GradientLenses, LENS_LANGUAGES } from './codelens';
@@ -21,6 +23,9 @@ import { InlineValues } from './inlineValues';
 import { INSPECTOR_VIEW_TYPE, InspectorPanel, revealSource, type Focus, type PanelEvents } from './panel';
 import { Runs, type RunRecord } from './runs';
 import { DebugViews } from './views';
+
+/** A Run and Debug view's item (what view/item/context menus pass to commands). */
+const isItem = (value: unknown): boolean => typeof value === 'object' && value !== null && 'kind' in value;
 
 /** When the bundle's own code began to run (its modules evaluated): load + activation are timed from here. */
 const moduleStarted = Date.now();
@@ -108,6 +113,27 @@ export function activate(context: vscode.ExtensionContext): GradLensApi {
       return record;
     },
     'gradlens.cancel': () => runs.cancel(),
+    // From the Gradients view (its title or a variable), the palette or the editor: the file is the
+    // one given, the active editor's, or the last one run.
+    'gradlens.gradcheck': async (target?: unknown) => {
+      const editor = vscode.window.activeTextEditor?.document;
+      const uri = target instanceof vscode.Uri ? target
+        : editor && editor.uri.scheme === 'file' && /^(typescript|javascript)(react)?$/.test(editor.languageId) && !isItem(target) ? editor.uri
+          : runs.last() ? vscode.Uri.file(runs.last()!.file) : undefined;
+      if (!uri) {
+        void vscode.window.showInformationMessage('GradLens: open a TypeScript or JavaScript file that imports gradlens to check its gradients.');
+        return null;
+      }
+      const record = await runs.run(uri, null, { gradcheck: true });
+      if (!record || record.result.cancelled) return record;
+      if (readSettings(uri).openInspector || InspectorPanel.active) show(record);
+      void vscode.commands.executeCommand('gradlens.gradients.focus');
+      const names = nodeNames(record.trace);
+      const report = summarizeGradchecks(record.trace.backwardPasses, (id) => names.get(id) ?? `node ${id}`);
+      if (report.failed.length > 0) void vscode.window.showWarningMessage(`GradLens: ${report.text}`);
+      else void vscode.window.showInformationMessage(`GradLens: ${report.text}`);
+      return record;
+    },
     'gradlens.openTrace': async () => {
       const picked = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { 'GradLens traces': ['json'] }, title: 'Open a GradLens trace' });
       if (!picked?.[0]) return;

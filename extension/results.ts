@@ -4,6 +4,7 @@
  * nodes, and the problems (a thrown error, NaN/Inf, graph breaks) for the Problems panel. Pure: no
  * VS Code, so it is tested in Node.
  */
+import { describeGradcheck, latestGradchecks } from '../webview/protocol/gradcheck';
 import { nodeNames } from '../webview/protocol/names';
 import { formatTensorShort, formatTensorTiny } from '../webview/protocol/format';
 import type { BackwardPass, Source, Trace, TraceNode } from '../webview/protocol/trace';
@@ -96,6 +97,15 @@ export function problemsOf(trace: Trace): Problem[] {
     if (seen.has(key)) continue;
     seen.add(key);
     at(graphBreak.source, 'information', graphBreak.message, graphBreak.kind);
+  }
+  // A gradient that disagrees with central differences, at the line that made the variable.
+  const names = nodeNames(trace);
+  const byId = new Map(trace.nodes.map((n) => [n.id, n]));
+  for (const { result, pass } of latestGradchecks(trace.backwardPasses).values()) {
+    const variable = byId.get(result.node);
+    if (result.ok || !variable?.source) continue;
+    const line = pass.source ? ` (the backward at line ${pass.source.line})` : '';
+    at(variable.source, 'warning', `${names.get(variable.id) ?? 'this variable'}${line}: ${describeGradcheck(result).replace(/^✗ /, '')}`, 'gradcheck');
   }
   return problems;
 }

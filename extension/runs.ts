@@ -54,9 +54,10 @@ export class Runs extends Disposable {
 
   /**
    * Runs the file with capture. `line`: the line of the lens clicked (0-based), to focus the
-   * recording or backward pass made there. Resolves with the record, or null when it did not run.
+   * recording or backward pass made there. `gradcheck`: also check every backward pass numerically.
+   * Resolves with the record, or null when it did not run.
    */
-  async run(uri: vscode.Uri, line: number | null = null): Promise<RunRecord | null> {
+  async run(uri: vscode.Uri, line: number | null = null, options: { gradcheck?: boolean } = {}): Promise<RunRecord | null> {
     if (!vscode.workspace.isTrusted) {
       // Say why and offer the way out, without keeping the command waiting for an answer.
       const manage = 'Manage Workspace Trust';
@@ -82,7 +83,7 @@ export class Runs extends Disposable {
     this.active = abort;
     try {
       const result = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: `GradLens: computing gradients of ${name}`, cancellable: true },
+        { location: vscode.ProgressLocation.Notification, title: `GradLens: ${options.gradcheck ? 'checking' : 'computing'} gradients of ${name}`, cancellable: true },
         (progress, token) => {
           token.onCancellationRequested(() => abort.abort());
           progress.report({ message: 'running…' });
@@ -95,6 +96,7 @@ export class Runs extends Disposable {
             timeoutMs: settings.timeoutSeconds * 1000,
             signal: abort.signal,
             ...(settings.nodePath ? { nodePath: settings.nodePath } : {}),
+            ...(options.gradcheck ? { gradcheck: { elements: settings.gradcheckElements } } : {}),
             onStdout: (chunk) => this.output.append(chunk),
             onStderr: (chunk) => this.output.append(chunk),
           });
@@ -185,7 +187,9 @@ export function summary(record: RunRecord): string {
   const { trace, result } = record;
   const what = `${trace.recordings.length} recording${trace.recordings.length === 1 ? '' : 's'}, ${trace.backwardPasses.length} backward pass${trace.backwardPasses.length === 1 ? '' : 'es'}, ${trace.nodes.length} nodes`;
   const how = result.cancelled ? 'cancelled' : result.timedOut ? 'timed out' : result.error ? `failed: ${result.error.message}` : `exit code ${result.exitCode ?? '?'}`;
-  return `${basename(record.file)}: ${what}; ${how} (${Math.round(result.durationMs)} ms)`;
+  const checks = trace.backwardPasses.flatMap((p) => p.gradcheck?.results ?? []);
+  const checked = trace.backwardPasses.some((p) => p.gradcheck) ? `; gradcheck ${checks.filter((c) => c.ok).length} ✓ ${checks.filter((c) => !c.ok).length} ✗` : '';
+  return `${basename(record.file)}: ${what}; ${how}${checked} (${Math.round(result.durationMs)} ms)`;
 }
 
 /** The recording or backward pass made at `line` (0-based) of `file`: the backward pass first. */

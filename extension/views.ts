@@ -1,11 +1,12 @@
 /**
  * The views in Run and Debug: "Autograd Graph" (the last run's recordings and backward passes, and
  * their nodes with shape and value/gradient), "Gradients" (each attached variable with its final
- * gradient) and "Anomalies & Graph Breaks". Clicking an item selects its node in the inspector and
+ * gradient and, after "Check Gradients Numerically", its gradcheck result) and "Anomalies & Graph Breaks". Clicking an item selects its node in the inspector and
  * shows its line; a node selected in the inspector is revealed in the graph view.
  */
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
+import { describeGradcheck, describeTolerance, latestGradchecks } from '../webview/protocol/gradcheck';
 import { nodeNames } from '../webview/protocol/names';
 import { selectNodes } from '../webview/protocol/select';
 import { formatShape, formatTensorShort } from '../webview/protocol/format';
@@ -124,8 +125,27 @@ export class GraphTree extends TraceTree {
   }
 }
 
-/** The attached variables and their final gradients. */
+/** The attached variables and their final gradients, with their numeric check when one ran. */
 export class GradientsTree extends TraceTree {
+  override getTreeItem(element: Item): vscode.TreeItem {
+    const item = super.getTreeItem(element);
+    const trace = this.record?.trace;
+    if (element.kind !== 'node' || !trace) return item;
+    const check = latestGradchecks(trace.backwardPasses).get(element.node.id);
+    if (!check) {
+      item.tooltip = `${String(item.tooltip)}\n\nCheck Gradients Numerically (the beaker) compares this gradient with central differences.`;
+      return item;
+    }
+    const { result, pass } = check;
+    item.description = `${result.ok ? '✓' : '✗'} ${String(item.description)}`;
+    item.iconPath = result.ok
+      ? new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed'))
+      : new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed'));
+    item.tooltip = `${String(item.tooltip)}\n\n${describeGradcheck(result)}\n${describeTolerance(pass)}${pass.source ? `\nchecked before the backward at line ${pass.source.line}` : ''}`;
+    item.contextValue = `variable.${result.ok ? 'passed' : 'failed'}`;
+    return item;
+  }
+
   getChildren(element?: Item): Item[] {
     const trace = this.record?.trace;
     if (element) return [];

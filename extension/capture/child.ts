@@ -10,7 +10,7 @@ import { SiteLocator } from './callsite';
 import { ENV, SITES_SYMBOL } from './env';
 import type { MappedPosition } from './journal';
 import { fileOutput, JournalWriter } from './journal-writer';
-import { Recorder } from './recorder';
+import { Recorder, type GradcheckSettings } from './recorder';
 
 /**
  * The first frame of a (source-mapped) stack that is the user's: not Node's, not the engine's
@@ -57,11 +57,19 @@ function start(): void {
   const markers = new Int32Array(2);
   (globalThis as Record<symbol, unknown>)[Symbol.for(SITES_SYMBOL)] = markers;
   const locator = new SiteLocator([bundle, pathToFileURL(bundle).href], (id, site) => journal.write({ t: 'site', id, ...site }), markers);
+  const gradcheckJson = process.env[ENV.gradcheck];
+  const gradcheck = gradcheckJson ? JSON.parse(gradcheckJson) as GradcheckSettings : null;
   const recorder = new Recorder({
     maxElements,
     locate: (kind) => locator.locate(kind),
     journal,
     flush: () => journal.flush(),
+    ...(gradcheck ? {
+      gradcheck: {
+        settings: gradcheck,
+        check: (heads, headGrads) => engine.autograd.gradcheckRecorded(heads, { ...gradcheck, headGrads }),
+      },
+    } : {}),
   });
   engine.setEngineObserver(recorder.observer);
 

@@ -8,6 +8,8 @@ export const ENV = {
   bundle: 'GRADLENS_BUNDLE',
   seed: 'GRADLENS_SEED',
   maxElements: 'GRADLENS_MAX_ELEMENTS',
+  /** Numeric gradient checks of every backward pass: JSON of GradcheckSettings (recorder.ts). */
+  gradcheck: 'GRADLENS_GRADCHECK',
 } as const;
 
 /** The shared Int32Array the instrumented program's statement markers write to (instrument.ts). */

@@ -8,11 +8,11 @@
  */
 import type {
   BackwardEndEvent, BackwardStartEvent, BackwardStepEvent, EngineObserver, GraphBreakEvent, NDArray,
-  OpEvent, ScopeEvent, TapeNode,
+  OpEvent, RecordedGradcheckReport, ScopeEvent, TapeNode,
 } from 'gradlens';
-import type { NodeId, NodeKind, TensorStats } from '../../webview/protocol/trace';
+import type { NodeId, NodeKind, PassGradcheck, TensorStats } from '../../webview/protocol/trace';
 import { NODE_FLAGS, type JournalPass } from './journal';
-import { compact, statsOf, type JournalTensor } from './tensor';
+import { compact, encodeNumber, statsOf, type JournalTensor } from './tensor';
 import type { JournalWriter } from './journal-writer';
 
 export interface RecorderOptions {
@@ -23,6 +23,19 @@ export interface RecorderOptions {
   journal: Pick<JournalWriter, 'write' | 'node' | 'step' | 'lastNonFinite'>;
   /** Called at natural boundaries (end of a recording, of a backward pass). */
   flush(): void;
+  /** When the run asked for numeric gradient checks: each pass's graph is checked before it runs. */
+  gradcheck?: {
+    settings: GradcheckSettings;
+    check(heads: readonly NDArray[], headGrads: readonly NDArray[]): RecordedGradcheckReport;
+  };
+}
+
+/** The tolerances of a run's gradient checks and the cap on elements checked per variable. */
+export interface GradcheckSettings {
+  eps: number;
+  atol: number;
+  rtol: number;
+  elements: number;
 }
 
 /** Where an array computed outside `record` came from (it is a constant to autograd). */
@@ -259,6 +272,33 @@ export class Recorder {
       leafGrads: [],
       lastNode: this.nextNodeId - 1,
     };
+    if (this.options.gradcheck) this.pass.gradcheck = this.gradcheck(event, this.options.gradcheck);
+  }
+
+  /** Replays the pass's graph with each variable moved by ±eps (before backward frees it). */
+  private gradcheck(event: BackwardStartEvent, options: NonNullable<RecorderOptions['gradcheck']>): PassGradcheck {
+    const started = performance.now();
+    try {
+      const report = options.check(event.heads, event.headGrads);
+      const results = report.variables.map((variable, i) => {
+        const input = report.inputs[i]!;
+        return {
+          node: this.idOf(variable),
+          ok: input.ok,
+          maxAbsError: encodeNumber(input.maxAbsError),
+          maxRelError: encodeNumber(input.maxRelError),
+          worstIndex: input.worstIndex,
+          analytic: encodeNumber(input.worstAnalytic),
+          numeric: encodeNumber(input.worstNumeric),
+          checked: input.checked,
+          size: variable.size,
+        };
+      });
+      return { ...options.settings, results, durationMs: performance.now() - started };
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      return { ...options.settings, results: [], error: message, durationMs: performance.now() - started };
+    }
   }
 
   private onBackwardStep(event: BackwardStepEvent): void {

@@ -12,6 +12,7 @@ import type { RunError, Trace } from '../../webview/protocol/trace';
 import { assembleTrace, EMPTY_JOURNAL, readJournal, SourceResolver } from './assemble';
 import { bundleProgram, formatProblem, type BuildProblem } from './bundle';
 import { ENV } from './env';
+import type { GradcheckSettings } from './recorder';
 
 export interface RunOptions {
   /** The program (TypeScript or JavaScript). */
@@ -23,6 +24,11 @@ export interface RunOptions {
   distDir: string;
   cwd?: string;
   maxElements?: number;
+  /**
+   * Check every backward pass numerically before it runs (its recorded graph replayed with each
+   * variable moved by ±eps): `true` for the defaults, or some of the settings.
+   */
+  gradcheck?: boolean | Partial<GradcheckSettings>;
   /** Milliseconds before the program is stopped (default 30 000; 0 or Infinity: never). */
   timeoutMs?: number;
   seed?: number;
@@ -38,6 +44,13 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** The Node.js that runs the program (default: the one running this code, as Node even inside Electron). */
   nodePath?: string;
+}
+
+/** The defaults of a run's gradient checks: float64 central differences, at most 32 elements per variable. */
+export const GRADCHECK_DEFAULTS: GradcheckSettings = { eps: 1e-6, atol: 1e-5, rtol: 1e-3, elements: 32 };
+
+export function gradcheckSettings(given: true | Partial<GradcheckSettings>): GradcheckSettings {
+  return given === true ? { ...GRADCHECK_DEFAULTS } : { ...GRADCHECK_DEFAULTS, ...given };
 }
 
 export interface RunResult {
@@ -145,6 +158,7 @@ export async function runProgram(options: RunOptions): Promise<RunResult> {
     if (!options.nodePath && process.versions.electron) env.ELECTRON_RUN_AS_NODE = '1';
     if (options.capture) {
       Object.assign(env, { [ENV.journal]: journalPath, [ENV.bundle]: bundle.outfile, [ENV.maxElements]: String(maxElements) });
+      if (options.gradcheck) env[ENV.gradcheck] = JSON.stringify(gradcheckSettings(options.gradcheck));
     }
     // GRADLENS_NODE_ARGS: extra Node options for the program (profiling: `--cpu-prof`, debugging: `--inspect-brk`).
     const extraNodeArgs = (process.env.GRADLENS_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);

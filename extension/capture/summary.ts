@@ -1,6 +1,7 @@
 /** The text `gradlens trace` prints: counts, and each variable's final gradient. */
 import { relative } from 'node:path';
 import { np } from 'gradlens';
+import { describeGradcheck } from '../../webview/protocol/gradcheck';
 import { nameFromSource } from '../../webview/protocol/names';
 import { decodeNumber, type Source, type Tensor, type Trace } from '../../webview/protocol/trace';
 
@@ -52,6 +53,20 @@ export function summarizeTrace(trace: Trace, cwd = process.cwd()): string {
       const name = nameFromSource(node?.source?.text) ?? `node ${id}`;
       lines.push(`  ${name}.grad  (${describeSource(node?.source ?? null, cwd)})`);
       lines.push(`      ${formatTensor(grad)}`);
+    }
+  }
+  const checked = trace.backwardPasses.filter((p) => p.gradcheck);
+  if (checked.length > 0) {
+    const byId = new Map(trace.nodes.map((n) => [n.id, n]));
+    const failed = checked.reduce((n, p) => n + p.gradcheck!.results.filter((r) => !r.ok).length + (p.gradcheck!.error ? 1 : 0), 0);
+    lines.push(`gradient checks (float64 central differences)${failed > 0 ? `: ${failed} failed` : ''}:`);
+    for (const pass of checked) {
+      const where = `pass ${pass.id + 1} (${describeSource(pass.source, cwd)})`;
+      if (pass.gradcheck!.error) lines.push(`  ${where}: not checked: ${pass.gradcheck!.error}`);
+      for (const result of pass.gradcheck!.results) {
+        const node = byId.get(result.node);
+        lines.push(`  ${where} ${nameFromSource(node?.source?.text) ?? `node ${result.node}`}: ${describeGradcheck(result)}`);
+      }
     }
   }
   return lines.join('\n');

@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { BackwardPass, TraceNode } from '../../webview/protocol/trace';
 import { assertValidTrace, distDir, fixture } from '../trace-helpers';
 
 function gradlens(args: string[], cwd = process.cwd()) {
@@ -40,6 +41,33 @@ suite('the gradlens command', function () {
     const trace = JSON.parse(readFileSync(output, 'utf8'));
     assert.equal(trace.run.timedOut, true);
     assert.equal(trace.run.maxElements, 1);
+  });
+
+  test('--gradcheck checks each backward pass on its recorded graph and leaves the program as it was', () => {
+    const checked = join(work, 'checked.json');
+    const result = gradlens(['trace', fixture('gradcheck.ts'), '-o', checked, '--seed', '5', '--gradcheck=3']);
+    assert.equal(result.code, 0, result.stderr);
+    const trace = JSON.parse(readFileSync(checked, 'utf8'));
+    assertValidTrace(trace);
+    const [first, second] = trace.backwardPasses as [BackwardPass, BackwardPass];
+    assert.equal(first.gradcheck?.elements, 3);
+    const byNode = new Map((first.gradcheck?.results ?? []).map((r) => [r.node, r]));
+    const variable = (text: string) => trace.nodes.find((n: TraceNode) => n.source?.text.startsWith(text))!.id;
+    assert.deepEqual(
+      [variable('const w ='), variable('const b =')].map((id) => byNode.get(id)).map((r) => r && { ok: r.ok, checked: r.checked, size: r.size }),
+      [{ ok: true, checked: 3, size: 12 }, { ok: true, checked: 3, size: 3 }],
+    );
+    // The second pass fails before it starts (the graph was freed): there is nothing to check.
+    assert.match(second.error ?? '', /freed by an earlier backward pass/);
+    assert.equal(second.gradcheck, undefined);
+    assert.match(result.stderr, /gradient checks \(float64 central differences\):\n(?: {2}pass 1 .*\n)* {2}pass 1 \(.*gradcheck\.ts:14\) w: ✓ gradcheck: max \|Δ\| \S+ over 3 of 12 elements/);
+    // The check draws no random numbers and touches no array of the program.
+    const plain = gradlens(['trace', fixture('gradcheck.ts'), '-o', join(work, 'plain.json'), '--seed', '5']);
+    assert.equal(plain.stdout, result.stdout);
+    assert.match(plain.stdout, /after: -?\d/);
+    const plainTrace = JSON.parse(readFileSync(join(work, 'plain.json'), 'utf8'));
+    assert.equal(plainTrace.backwardPasses[0].gradcheck, undefined);
+    assert.deepEqual(plainTrace.backwardPasses[0].leafGrads, first.leafGrads);
   });
 
   test('--html writes the inspector as one self-contained page with the trace inside', () => {

@@ -109,6 +109,24 @@ suite('GradLens in VS Code', () => {
     assert.ok(api.views.issues.getChildren().length >= 1);
   });
 
+  test('Check Gradients Numerically: from the Gradients view, each variable gets its gradcheck result', async function () {
+    this.timeout(60_000);
+    const uri = workspaceFile('simple.ts');
+    await vscode.window.showTextDocument(uri);
+    const [variable] = api.views.gradients.getChildren(); // the item the view's inline action passes
+    const record = await vscode.commands.executeCommand<RunRecord | null>('gradlens.gradcheck', variable);
+    assert.ok(record, 'the run finished');
+    const check = record.trace.backwardPasses[0]!.gradcheck;
+    assert.ok(check, 'the pass was checked');
+    assert.deepEqual(check.results.map((r) => [r.ok, r.checked, r.size]), [[true, 4, 4]]);
+    const [item] = api.views.gradients.getChildren();
+    const tree = api.views.gradients.getTreeItem(item!);
+    assert.match(String(tree.description), /^✓ \(4,\)/);
+    assert.match(String(tree.tooltip), /✓ gradcheck: max \|Δ\| \S+ over 4 elements/);
+    assert.equal(tree.contextValue, 'variable.passed');
+    assert.equal(vscode.languages.getDiagnostics(uri).filter((d) => d.code === 'gradcheck').length, 0, 'no problem when it agrees');
+  });
+
   test('a program that throws: its error in the Problems panel at its line, the trace kept', async function () {
     this.timeout(60_000);
     const uri = workspaceFile('throws.ts');

@@ -3,6 +3,7 @@
 import { strict as assert } from 'node:assert';
 import { join } from 'node:path';
 import { inlineValues, lensResult, problemsOf } from '../../extension/results';
+import { describeGradcheck, summarizeGradchecks } from '../../webview/protocol/gradcheck';
 import type { Trace } from '../../webview/protocol/trace';
 import { repoRoot } from '../trace-helpers';
 import { beforeSeed, buildTrace, at, op, variable } from './trace-builder';
@@ -60,5 +61,30 @@ suite('extension: results in the editor', () => {
       ['error', 3, 7, 'error', 'boom'],
       ['warning', 2, 11, 'inf', 'log produced -Infinity'],
     ]);
+  });
+
+  test('problems and words of a gradient check: a failed variable as a warning at its line, a passed one not', () => {
+    const trace = buildTrace({
+      nodes: [
+        variable(0, 'array', [1, 2], at(1, 'const w = np.array([1, 2]);', 11)),
+        variable(1, 'array', [3], at(2, 'const b = np.array([3]);', 11)),
+        op(2, 'sum', [0, 1], 6, at(3, 'const y = autograd.record(() => w.mul(b).sum());', 11)),
+      ],
+      passes: [{ heads: [2], line: 4, leafGrads: [[0, [3, 3]], [1, [3]]] }],
+    });
+    const check = (node: number, ok: boolean, analytic: number, numeric: number) => ({
+      node, ok, maxAbsError: Math.abs(analytic - numeric), maxRelError: 0.5, worstIndex: [1], analytic, numeric, checked: 2, size: 2,
+    });
+    trace.backwardPasses[0]!.gradcheck = { eps: 1e-6, atol: 1e-5, rtol: 1e-3, elements: 32, durationMs: 1, results: [check(0, false, 3, 2), check(1, true, 3, 3)] };
+    const problems = problemsOf(trace).filter((p) => p.code === 'gradcheck');
+    assert.deepEqual(problems.map((p) => [p.severity, p.line, p.message]), [
+      ['warning', 1, 'w (the backward at line 4): gradcheck: at [1] backward gives 3, central differences 2 (max |Δ| 1 over 2 elements)'],
+    ]);
+    const summary = summarizeGradchecks(trace.backwardPasses, (id) => ['w', 'b'][id] ?? '?');
+    assert.equal(summary.checked, 2);
+    assert.equal(summary.text, 'gradcheck failed for w (backward at line 4): w at [1] backward gives 3, central differences 2 (max |Δ| 1 over 2 elements)');
+    trace.backwardPasses[0]!.gradcheck!.results[0] = check(0, true, 3, 3);
+    assert.equal(summarizeGradchecks(trace.backwardPasses, () => '?').text, 'gradcheck passed: 2 variables in 1 backward pass agree with central differences');
+    assert.equal(describeGradcheck(check(1, true, 3, 3)), '✓ gradcheck: max |Δ| 0 over 2 elements');
   });
 });

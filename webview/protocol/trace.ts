@@ -117,6 +117,36 @@ export interface LeafGrad {
   after?: Tensor;
 }
 
+/** A numeric check of one variable's gradient in a pass (engine: autograd.gradcheckRecorded). */
+export interface GradcheckResult {
+  /** The variable. */
+  node: NodeId;
+  /** Every checked element within atol + rtol·|numeric|. */
+  ok: boolean;
+  maxAbsError: TraceNumber;
+  maxRelError: TraceNumber;
+  /** The element furthest outside (or closest to) its tolerance, and both derivatives there. */
+  worstIndex: number[];
+  analytic: TraceNumber;
+  numeric: TraceNumber;
+  /** Elements checked, of `size` (a cap keeps big variables affordable). */
+  checked: number;
+  size: number;
+}
+
+/** The numeric gradient check of a pass, when the run asked for one (`gradlens trace --gradcheck`). */
+export interface PassGradcheck {
+  eps: number;
+  atol: number;
+  rtol: number;
+  /** The cap on checked elements per variable. */
+  elements: number;
+  results: GradcheckResult[];
+  /** Why the check could not run (e.g. the graph was freed by an earlier pass). */
+  error?: string;
+  durationMs: number;
+}
+
 export interface BackwardPass {
   id: number;
   /** `backward` (y.backward(), autograd.backward) or `grad` (autograd.grad, .grad left alone). */
@@ -134,6 +164,8 @@ export interface BackwardPass {
   error?: string;
   /** The id of the last node made before the pass ran (which nodes existed then). */
   lastNode?: number;
+  /** The graph replayed with each variable moved by ±eps, before the pass ran (on request). */
+  gradcheck?: PassGradcheck;
 }
 
 export type GraphBreakKind = 'detach' | 'attachGrad' | 'coerce' | 'outsideRecord' | 'paused';

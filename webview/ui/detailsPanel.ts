@@ -2,6 +2,7 @@
  * Details of the selected node: shape first, dtype, op and attributes, mode, source link, value
  * and gradient; for variables and nodes without a gradient, "why is this gradient zero / missing?".
  */
+import { describeGradcheck, describeTolerance, latestGradchecks } from '../protocol/gradcheck';
 import type { Trace } from '../protocol/trace';
 import { explainGradient } from '../model/explain';
 import { nodeNames } from '../model/graph';
@@ -50,6 +51,13 @@ export function detailsPanel(trace: Trace, nodeIds: readonly number[], actions: 
   parts.push(tensorView(node.value, 'value'));
   const explanation = explainGradient(trace, node.id);
   if (node.grad) parts.push(tensorView(node.grad, 'gradient'));
+  const check = latestGradchecks(trace.backwardPasses).get(node.id);
+  if (check) {
+    const at = check.pass.source;
+    parts.push(el('p', { class: check.result.ok ? 'gradcheck ok' : 'gradcheck warning', title: describeTolerance(check.pass) },
+      describeGradcheck(check.result), at ? ' (before the backward at ' : '',
+      at ? link(`line ${at.line}`, 'open this line', () => actions.reveal(at)) : '', at ? ')' : ''));
+  }
   if (explanation.verdict !== 'has-gradient' && (node.kind === 'variable' || node.inGraph)) {
     const question = explanation.verdict === 'zero' ? 'Why is this gradient zero?' : 'Why is there no gradient?';
     const answer = el('div', { class: 'why' }, el('h3', {}, question), ...explanation.reasons.map((reason) => el('p', {}, reason.text,

@@ -3,6 +3,7 @@
  * local rule in words and symbols, what each input receives, and — for an input reached along
  * several paths — the sum of its terms.
  */
+import { describeGradcheck, describeTolerance } from '../protocol/gradcheck';
 import type { BackwardPass, Source, Trace, TraceNode } from '../protocol/trace';
 import { nodeNames } from '../model/graph';
 import { localRule } from '../model/rules';
@@ -102,7 +103,14 @@ function leafSummary(trace: Trace, pass: BackwardPass, actions: PanelActions): H
     el('h3', {}, pass.kind === 'grad' ? 'autograd.grad returns' : 'the variables\' .grad after this pass'),
     el('ul', {}, ...pass.leafGrads.map((leaf) => el('li', {},
       nodeLink(byId.get(leaf.node), actions), `.grad ${leaf.gradReq === 'add' ? '+=' : '='} `, el('code', { class: 'value' }, formatTensorShort(leaf.grad)),
-      leaf.gradReq === 'add' && leaf.after ? el('span', { class: 'muted' }, ` → ${formatTensorShort(leaf.after)}`) : null))));
+      leaf.gradReq === 'add' && leaf.after ? el('span', { class: 'muted' }, ` → ${formatTensorShort(leaf.after)}`) : null,
+      gradcheckOf(pass, leaf.node)))));
+}
+
+/** The pass's numeric check of a variable, when the run asked for one. */
+function gradcheckOf(pass: BackwardPass, node: number): HTMLElement | null {
+  const result = pass.gradcheck?.results.find((r) => r.node === node);
+  return result ? el('div', { class: result.ok ? 'gradcheck ok' : 'gradcheck warning', title: describeTolerance(pass) }, describeGradcheck(result)) : null;
 }
 
 export function forwardStepPanel(trace: Trace, frame: ForwardFrame, actions: PanelActions): HTMLElement {

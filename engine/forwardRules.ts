@@ -1,0 +1,64 @@
+/**
+ * The forward rule of every op the tape records: how to compute the op again from its inputs and
+ * its recorded attributes. `replay.ts` uses it to re-evaluate a recorded graph as a function of its
+ * variables (a numeric gradient check of what a program actually recorded). Typed over `OpName`
+ * like the gradient table, so a new op without a forward rule does not compile.
+ */
+import type { NDArray } from './ndarray';
+import type { OpAttrs, OpName } from './ops/attrs';
+import * as ew from './ops/elementwise';
+import * as layout from './ops/layout';
+import * as linalg from './ops/linalg';
+import * as nn from './ops/nn';
+import * as reduce from './ops/reduce';
+import type { TapeNode } from './tape';
+
+export type ForwardRule<K extends OpName> = (inputs: readonly NDArray[], attrs: OpAttrs[K], node: TapeNode<K>) => NDArray;
+
+const at = (inputs: readonly NDArray[], i: number): NDArray => inputs[i]!;
+const unary = (fn: (a: NDArray) => NDArray): ForwardRule<OpName> => (inputs) => fn(at(inputs, 0));
+const binary = (fn: (a: NDArray, b: NDArray) => NDArray): ForwardRule<OpName> => (inputs) => fn(at(inputs, 0), at(inputs, 1));
+
+export const forwardRules: { [K in OpName]: ForwardRule<K> } = {
+  add: binary(ew.add), sub: binary(ew.sub), mul: binary(ew.mul), div: binary(ew.div), pow: binary(ew.pow),
+  maximum: binary(ew.maximum), minimum: binary(ew.minimum),
+  neg: unary(ew.neg), abs: unary(ew.abs), exp: unary(ew.exp), log: unary(ew.log), sqrt: unary(ew.sqrt),
+  square: unary(ew.square), sin: unary(ew.sin), cos: unary(ew.cos), tanh: unary(ew.tanh), sign: unary(ew.sign),
+  relu: unary(ew.relu), sigmoid: unary(ew.sigmoid),
+  where: (inputs) => ew.where(at(inputs, 0), at(inputs, 1), at(inputs, 2)),
+  tanhGrad: binary(ew.tanhGrad), sigmoidGrad: binary(ew.sigmoidGrad), reluGrad: binary(ew.reluGrad),
+  equal: binary(ew.equal), notEqual: binary(ew.notEqual), less: binary(ew.less), greater: binary(ew.greater),
+  lessEqual: binary(ew.lessEqual), greaterEqual: binary(ew.greaterEqual),
+  clip: (inputs, attrs) => ew.clip(at(inputs, 0), attrs.min, attrs.max),
+  sum: (inputs, attrs) => reduce.sum(at(inputs, 0), attrs.axis, attrs.keepdims),
+  mean: (inputs, attrs) => reduce.mean(at(inputs, 0), attrs.axis, attrs.keepdims),
+  max: (inputs, attrs) => reduce.max(at(inputs, 0), attrs.axis, attrs.keepdims),
+  min: (inputs, attrs) => reduce.min(at(inputs, 0), attrs.axis, attrs.keepdims),
+  argmax: (inputs, attrs) => reduce.argmax(at(inputs, 0), attrs.axis),
+  argmin: (inputs, attrs) => reduce.argmin(at(inputs, 0), attrs.axis),
+  dot: binary(linalg.dot), matmul: binary(linalg.matmul),
+  transpose: (inputs, attrs) => layout.transpose(at(inputs, 0), attrs.axes),
+  reshape: (inputs, attrs) => layout.reshape(at(inputs, 0), attrs.shape),
+  expandDims: (inputs, attrs) => layout.expandDims(at(inputs, 0), attrs.axis),
+  squeeze: (inputs, attrs) => layout.squeeze(at(inputs, 0), attrs.axis),
+  broadcastTo: (inputs, attrs) => layout.broadcastTo(at(inputs, 0), attrs.shape),
+  concatenate: (inputs, attrs) => layout.concatenate(inputs, attrs.axis),
+  stack: (inputs, attrs) => layout.stack(inputs, attrs.axis),
+  at: (inputs, attrs) => layout.at(at(inputs, 0), attrs.index),
+  take: (inputs, attrs) => layout.take(at(inputs, 0), at(inputs, 1), attrs.axis),
+  takeGrad: (inputs, attrs) => layout.takeGrad(at(inputs, 0), at(inputs, 1), attrs.axis, attrs.shape),
+  takeAlongAxis: (inputs, attrs) => layout.takeAlongAxis(at(inputs, 0), at(inputs, 1), attrs.axis),
+  takeAlongAxisGrad: (inputs, attrs) => layout.takeAlongAxisGrad(at(inputs, 0), at(inputs, 1), attrs.axis, attrs.size),
+  sort: (inputs, attrs) => layout.sort(at(inputs, 0), attrs.axis),
+  copy: unary(layout.copy),
+  astype: (inputs, attrs) => layout.astype(at(inputs, 0), attrs.dtype),
+  softmax: (inputs, attrs) => nn.softmax(at(inputs, 0), attrs.axis),
+  logSoftmax: (inputs, attrs) => nn.logSoftmax(at(inputs, 0), attrs.axis),
+  // The mask the op drew is part of what was recorded: the replay multiplies by the same one.
+  dropout: (inputs, attrs, node) => (attrs.active && node.saved[0] ? ew.mul(at(inputs, 0), node.saved[0]) : layout.copy(at(inputs, 0))),
+  // On copies of the running statistics: a replay must not move the program's own.
+  batchNorm: (inputs, attrs) => nn.batchNorm(
+    at(inputs, 0), at(inputs, 1), at(inputs, 2), layout.copy(at(inputs, 3)), layout.copy(at(inputs, 4)),
+    { eps: attrs.eps, momentum: attrs.momentum, axis: attrs.axis },
+  ),
+};
