@@ -7,7 +7,7 @@
 import * as vscode from 'vscode';
 import { Disposable } from './dispose';
 import { lensResult } from './results';
-import type { Runs } from './runs';
+import { isCurrent, type Runs } from './runs';
 import { findSites } from './sites';
 
 export const LENS_LANGUAGES: vscode.DocumentSelector = [
@@ -34,7 +34,7 @@ export class GradientLenses extends Disposable implements vscode.CodeLensProvide
     const sites = findSites(document.getText());
     if (sites.length === 0) return [];
     const record = this.runs.last(document.uri.fsPath);
-    const fresh = record !== null && record.documentVersion === document.version;
+    const fresh = record !== null && isCurrent(record, document);
     const lenses: vscode.CodeLens[] = [];
     const seenLines = new Set<number>();
     for (const site of sites) {

@@ -10,7 +10,7 @@ import { formatShape, formatTensorShort } from '../webview/protocol/format';
 import { readSettings } from './config';
 import { Disposable } from './dispose';
 import { inlineValues } from './results';
-import type { RunRecord, Runs } from './runs';
+import { isCurrent, type RunRecord, type Runs } from './runs';
 import { LENS_LANGUAGES } from './codelens';
 
 export class InlineValues extends Disposable implements vscode.HoverProvider {
@@ -52,7 +52,7 @@ export class InlineValues extends Disposable implements vscode.HoverProvider {
     markdown.appendMarkdown(`**${escapeMarkdown(name ? `${name} = ${node.op}` : node.op)}** — ${formatShape(node.shape)} ${node.dtype}${nodes.length > 1 ? ` (the last of ${nodes.length} made on this line)` : ''}\n\n`);
     markdown.appendMarkdown(`value: \`${formatTensorShort(node.value)}\`\n\n`);
     if (node.grad) markdown.appendMarkdown(`gradient: \`${formatTensorShort(node.grad)}\`\n\n`);
-    if (record.documentVersion !== document.version) markdown.appendMarkdown('_The file changed since this run._\n\n');
+    if (!isCurrent(record, document)) markdown.appendMarkdown('_The file changed since this run._\n\n');
     const args = encodeURIComponent(JSON.stringify([record.file, nodes.map((n) => n.id)]));
     markdown.appendMarkdown(`[$(graph) Show in the inspector](command:gradlens.focusNodes?${args})`);
     return new vscode.Hover(markdown, document.lineAt(position.line).range);
@@ -69,7 +69,7 @@ export class InlineValues extends Disposable implements vscode.HoverProvider {
       editor.setDecorations(this.stale, []);
       return;
     }
-    const isFresh = record.documentVersion === editor.document.version;
+    const isFresh = isCurrent(record, editor.document);
     const options: vscode.DecorationOptions[] = [];
     for (const [line, value] of inlineValues(record.trace, record.file)) {
       if (line < 1 || line > editor.document.lineCount) continue;

@@ -4,7 +4,7 @@
  * channel, the result in the status bar, and the trace kept (in memory and in the extension's
  * storage) for the inspector, the lenses, the views and the Problems panel.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import * as vscode from 'vscode';
 import type { Selection } from '../webview/protocol/messages';
@@ -190,6 +190,21 @@ export function summary(record: RunRecord): string {
   const checks = trace.backwardPasses.flatMap((p) => p.gradcheck?.results ?? []);
   const checked = trace.backwardPasses.some((p) => p.gradcheck) ? `; gradcheck ${checks.filter((c) => c.ok).length} ✓ ${checks.filter((c) => !c.ok).length} ✗` : '';
   return `${basename(record.file)}: ${what}; ${how}${checked} (${Math.round(result.durationMs)} ms)`;
+}
+
+/**
+ * Whether `document` still has the text the record's run read: the same version of the open
+ * document, or — for a trace read back from disk (after a window reload, or Open Trace File…) —
+ * a saved file not modified since the run started.
+ */
+export function isCurrent(record: RunRecord, document: vscode.TextDocument): boolean {
+  if (record.documentVersion !== null) return record.documentVersion === document.version;
+  if (document.isDirty) return false;
+  try {
+    return statSync(document.uri.fsPath).mtimeMs <= Date.parse(record.trace.run.startedAt);
+  } catch {
+    return false;
+  }
 }
 
 /** The recording or backward pass made at `line` (0-based) of `file`: the backward pass first. */

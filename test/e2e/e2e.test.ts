@@ -33,6 +33,13 @@ suite('end to end: the packaged extension in VS Code', function () {
     workbench = await openWorkbench(vsix, folder);
   });
 
+  // A failing step leaves a picture of the screen beside the others.
+  teardown(async function () {
+    if (this.currentTest?.state !== 'failed' || !workbench) return;
+    const name = (this.currentTest.title.replace(/[^A-Za-z0-9]+/g, '-').slice(0, 60));
+    await workbench.page.screenshot({ path: join(results, `failed-${name}.png`) }).catch(() => {});
+  });
+
   suiteTeardown(async () => {
     await workbench?.close();
     if (scratch) rmSync(scratch, { recursive: true, force: true });
@@ -104,5 +111,39 @@ suite('end to end: the packaged extension in VS Code', function () {
     await page.waitForFunction(() => /Ln 8,/.test((globalThis as unknown as { document: { getElementById(id: string): { textContent: string } | null } }).document.getElementById('status.editor.selection')?.textContent ?? ''), undefined, { timeout: 10_000 });
     assert.equal((await cursor(page)).line, 8, 'let x = np.arange(4); is line 8');
     await page.screenshot({ path: join(results, '5-node-clicked.png') });
+  });
+
+  test('after a window reload the inspector comes back on the same pass, at the same step', async () => {
+    const { page } = workbench;
+    await runCommand(page, 'Developer: Reload Window');
+    await page.waitForLoadState('load');
+    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    const frame = inspector(page);
+    await frame.locator('.step-label', { hasText: 'backward step 2 / 2' }).waitFor({ timeout: 60_000 });
+    const side = await frame.locator('aside.side').innerText();
+    assert.match(side, /x \(arange\)\.grad = \[0, 4, 8, 12\]/);
+    // The file did not change since the run: the lenses still show its results.
+    await lensAbove(page, 'x.grad = [0, 4, 8, 12] · step through 2 steps', 'y.backward();');
+    await page.screenshot({ path: join(results, '6-restored.png') });
+  });
+
+  test('Check Gradients Numerically from the palette: the Gradients view in Run and Debug shows each variable checked', async () => {
+    const { page } = workbench;
+    await page.locator('.tabs-container .tab', { hasText: 'autograd.ts' }).first().click();
+    await runCommand(page, 'GradLens: Check Gradients Numerically (gradcheck)');
+    await page.keyboard.press('Control+Shift+D');
+    // Room for GradLens's views: fold VS Code's own "Run" section, open the Autograd Graph.
+    const header = (title: RegExp) => page.locator('.pane-header', { has: page.locator('h3.title', { hasText: title }) });
+    if (await header(/^Run$/).getAttribute('aria-expanded') === 'true') await header(/^Run$/).click();
+    if (await header(/^Autograd Graph$/).getAttribute('aria-expanded') === 'false') await header(/^Autograd Graph$/).click();
+    const gradients = page.locator('.pane', { has: page.locator('.pane-header', { hasText: 'Gradients' }) });
+    await gradients.locator('.monaco-list-row', { hasText: '✓' }).first().waitFor({ timeout: 60_000 });
+    // Every variable a backward pass reached (it shows a gradient, ∇) was checked, and agrees.
+    const rows = await gradients.locator('.monaco-list-row').allInnerTexts();
+    const reached = rows.filter((row) => row.includes('∇'));
+    assert.ok(reached.length >= 4, rows.join(' | '));
+    assert.ok(reached.every((row) => row.includes('✓')), rows.join(' | '));
+    assert.ok(rows.every((row) => !row.includes('✗')), rows.join(' | '));
+    await page.screenshot({ path: join(results, '7-run-and-debug.png') });
   });
 });

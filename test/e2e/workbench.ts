@@ -5,13 +5,19 @@
  * panel, read the status bar. Shared by the end-to-end test and the extension benchmark.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { chromium, type Browser, type FrameLocator, type Locator, type Page } from 'playwright-core';
 import { installVsix, startCodeServer } from '../../scripts/vscode/code-server.mjs';
 
-export const repoRoot = join(__dirname, '..', '..', '..');
+/** The repository: the nearest folder above this bundle (dist/test/e2e, or dist/bench for the benchmark) with scripts/build.mjs. */
+export const repoRoot = (() => {
+  for (let dir = __dirname; dirname(dir) !== dir; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'scripts', 'build.mjs'))) return dir;
+  }
+  throw new Error(`no GradLens repository above ${__dirname}`);
+})();
 
 /** Builds the .vsix from the current dist/ (as `npm run package` does) into `dir`. */
 export function packageVsix(dir: string): string {

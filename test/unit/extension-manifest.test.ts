@@ -56,6 +56,13 @@ suite('extension: manifest', () => {
   test('the main entry is the built extension', () => {
     assert.equal(manifest.main, './dist/extension.js');
   });
+
+  test('a window reload restores the inspector: its panel type activates the extension, which registers a serializer for it', () => {
+    const viewType = /export const INSPECTOR_VIEW_TYPE = '([^']+)'/.exec(source('panel.ts'))?.[1];
+    assert.equal(viewType, 'gradlens.inspector');
+    assert.ok(manifest.activationEvents.includes(`onWebviewPanel:${viewType}`));
+    assert.match(source('extension.ts'), /registerWebviewPanelSerializer\(INSPECTOR_VIEW_TYPE/);
+  });
 });
 
 suite('extension: the inspector panel\'s page', () => {

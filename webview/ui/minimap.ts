@@ -34,6 +34,10 @@ export class Minimap {
   draw(viewport: { x1: number; y1: number; x2: number; y2: number }, colors: { node: string; frame: string }): void {
     const ctx = this.element.getContext('2d');
     if (!ctx || !this.layout) return;
+    // With the whole graph in view an overview adds nothing, and would cover part of the graph.
+    const whole = viewport.x1 <= 0 && viewport.y1 <= 0 && viewport.x2 >= this.layout.width && viewport.y2 >= this.layout.height;
+    this.element.hidden = whole;
+    if (whole) return;
     const { x, y, w, h } = this.bounds;
     const sx = this.element.width / w;
     const sy = this.element.height / h;
