@@ -3,6 +3,8 @@
  * extension's dist/ folder, under a strict Content Security Policy — nothing but those two files
  * and inline content carrying this page's nonce. Cytoscape would inject its one stylesheet rule
  * at start-up (refused by this policy): the page carries it, under its id, so Cytoscape finds it.
+ * The toolkit (FAST) probes the browser with a style element of its own, which carries the nonce it
+ * reads from `<meta property="csp-nonce">`.
  */
 export interface PanelPage {
   /** The webview's `cspSource` (where its resources may come from). */
@@ -30,6 +32,7 @@ export function panelHtml(page: PanelPage): string {
 <meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="${escape(csp)}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<meta property="csp-nonce" content="${escape(page.nonce)}">
 <title>${escape(page.title)}</title>
 <link rel="stylesheet" href="${escape(page.styleUri)}" nonce="${escape(page.nonce)}">
 <style id="__________cytoscape_stylesheet" nonce="${escape(page.nonce)}">.__________cytoscape_container { position: relative; }</style>

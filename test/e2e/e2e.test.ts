@@ -22,6 +22,7 @@ suite('end to end: the packaged extension in VS Code', function () {
   this.timeout(240_000);
   let scratch: string;
   let workbench: Workbench;
+  const inspectorErrors: string[] = [];
 
   suiteSetup(async function () {
     this.timeout(600_000); // the first run installs code-server
@@ -31,6 +32,10 @@ suite('end to end: the packaged extension in VS Code', function () {
     cpSync(join(repoRoot, 'examples', 'seed'), join(folder, 'seed'), { recursive: true });
     const vsix = packageVsix(scratch);
     workbench = await openWorkbench(vsix, folder);
+    // What the inspector page reports to its console (every frame's messages reach the page).
+    workbench.page.on('console', (message) => {
+      if (message.type() === 'error' && /dist\/webview/.test(message.location().url)) inspectorErrors.push(message.text());
+    });
   });
 
   // A failing step leaves a picture of the screen beside the others.
@@ -145,5 +150,9 @@ suite('end to end: the packaged extension in VS Code', function () {
     assert.ok(reached.every((row) => row.includes('✓')), rows.join(' | '));
     assert.ok(rows.every((row) => !row.includes('✗')), rows.join(' | '));
     await page.screenshot({ path: join(results, '7-run-and-debug.png') });
+  });
+
+  test('the inspector logged no error on the way, not even a Content Security Policy refusal', () => {
+    assert.deepEqual(inspectorErrors, []);
   });
 });

@@ -84,6 +84,7 @@ suite('extension: the inspector panel\'s page', () => {
     assert.match(page, /<script nonce="bm9uY2Uh&#34;&#60;" src="https:\/\/file\+\.vscode-resource\.vscode-cdn\.net\/ext\/dist\/webview\.js"><\/script>/);
     assert.match(page, /<link rel="stylesheet" href="[^"]+webview\.css" nonce="/);
     assert.match(page, /<style id="__________cytoscape_stylesheet" nonce="[^"]+">\.__________cytoscape_container \{ position: relative; \}<\/style>/);
+    assert.match(page, /<meta property="csp-nonce" content="bm9uY2Uh&#34;&#60;">/, 'the toolkit reads the nonce for its style probe here');
     assert.match(page, /<title>GradLens: &#60;x&#62;\.ts<\/title>/);
     assert.equal((page.match(/<script/g) ?? []).length, 1);
   });
