@@ -26,6 +26,13 @@ async function until<T>(what: string, probe: () => T | undefined | null | false,
   }
 }
 
+/** The program's process (hangs.ts prints its pid first) no longer exists. */
+function assertGone(record: RunRecord): void {
+  const pid = Number(/pid (\d+)/.exec(record.trace.run.stdout)?.[1]);
+  assert.ok(pid > 0, `the program printed its pid: ${JSON.stringify(record.trace.run.stdout)}`);
+  assert.throws(() => process.kill(pid, 0), (error: NodeJS.ErrnoException) => error.code === 'ESRCH', `process ${pid} is gone`);
+}
+
 async function configure(key: string, value: unknown): Promise<void> {
   await vscode.workspace.getConfiguration('gradlens').update(key, value, vscode.ConfigurationTarget.Workspace);
 }
@@ -160,6 +167,7 @@ suite('GradLens in VS Code', () => {
     assert.equal(record.file, workspaceFile('hangs.ts').fsPath);
     assert.equal(record.result.timedOut, true, JSON.stringify(record.result));
     assert.ok(Date.now() - started < 20_000);
+    assertGone(record);
     await configure('timeoutSeconds', undefined);
     const next = await vscode.commands.executeCommand<RunRecord | null>('gradlens.computeGradient', workspaceFile('simple.ts'), 6);
     assert.equal(next?.result.exitCode, 0);
@@ -178,5 +186,6 @@ suite('GradLens in VS Code', () => {
     assert.equal(record.result.timedOut, false);
     assert.ok(Date.now() - cancelledAt < 5000, 'the child is killed, not waited for');
     assert.equal(api.runs.running, false);
+    assertGone(record);
   });
 });
