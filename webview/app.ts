@@ -631,7 +631,7 @@ export class InspectorApp {
       button({ icon: 'arrow-right', title: 'Next step (→)', onClick: () => this.move('next') }),
       button({ icon: 'debug-step-over', title: 'Last step (End)', onClick: () => this.move('last') }),
       speed.element, scrubber, stepLabel, legend,
-      el('span', { class: 'thresholds' }, '↓', threshold('vanishing', 'vanishing below'), '↑', threshold('exploding', 'exploding above')));
+      el('span', { class: 'thresholds' }, 'badges: vanishing ‖∇‖ <', threshold('vanishing', 'vanishing below'), 'exploding >', threshold('exploding', 'exploding above')));
     const tooltip = el('div', { class: 'graph-tooltip', role: 'tooltip', hidden: '' });
     const canvas = el('div', { class: 'canvas' }, graph, tooltip, empty, this.minimapElement());
     this.root.replaceChildren(toolbar, el('main', { class: 'body' }, canvas, side), stepper);
