@@ -9,7 +9,8 @@ import { basename, join } from 'node:path';
 import * as vscode from 'vscode';
 import type { Selection } from '../webview/protocol/messages';
 import type { Trace } from '../webview/protocol/trace';
-import { runProgram, type RunResult } from './capture/runner';
+import type * as Runner from './capture/runner';
+import type { RunResult } from './capture/runner';
 import { readSettings } from './config';
 import { Disposable } from './dispose';
 
@@ -87,7 +88,7 @@ export class Runs extends Disposable {
         (progress, token) => {
           token.onCancellationRequested(() => abort.abort());
           progress.report({ message: 'running…' });
-          return runProgram({
+          return loadRunner().runProgram({
             file,
             capture: true,
             distDir: join(this.context.extensionPath, 'dist'),
@@ -183,6 +184,14 @@ export class Runs extends Disposable {
 }
 
 /** One line about a run: what it recorded, or how it failed. */
+/**
+ * The capture runner, from its own bundle next to this one (dist/capture-runner.js), loaded on the
+ * first run: activation does not pay for the bundler glue, the parser and the trace assembly.
+ */
+function loadRunner(): typeof Runner {
+  return require('./capture-runner.js') as typeof Runner;
+}
+
 export function summary(record: RunRecord): string {
   const { trace, result } = record;
   const what = `${trace.recordings.length} recording${trace.recordings.length === 1 ? '' : 's'}, ${trace.backwardPasses.length} backward pass${trace.backwardPasses.length === 1 ? '' : 'es'}, ${trace.nodes.length} nodes`;

@@ -77,7 +77,11 @@ const targets = {
   },
   /** The VS Code extension (Node, in the extension host): `vscode` is the host's; esbuild is native. */
   async extension() {
-    await build({ ...nodeProgram, outbase: undefined, outdir: undefined, entryPoints: ['extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode', 'esbuild'], minify: process.env.GRADLENS_MINIFY !== '0' });
+    const minify = process.env.GRADLENS_MINIFY !== '0';
+    // The runner (the capture with its parser and source maps) is loaded on the first run only
+    // (extension/runs.ts requires ./capture-runner.js): activation loads a small bundle.
+    await build({ ...nodeProgram, outbase: undefined, outdir: undefined, entryPoints: ['extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode', 'esbuild', './capture-runner.js'], minify });
+    await build({ ...nodeProgram, outbase: undefined, outdir: undefined, entryPoints: ['extension/capture/runner.ts'], outfile: 'dist/capture-runner.js', external: ['esbuild'], minify });
   },
   /** The suite that runs inside a real VS Code (test/extension): mocha bundled in, `vscode` the host's. */
   async 'vscode-tests'() {
