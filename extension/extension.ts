@@ -5,6 +5,7 @@
  * - runs.ts        runs the current file with capture (progress, cancel, output, status bar)
  * - panel.ts       the inspector panel (webview/) beside the editor
  * - codelens.ts    "Compute gradient" above autograd.record / backward / autograd.grad calls
+ * - debug.ts       the `gradlens` launch configuration (F5): a run from the debugger
  * - inlineValues.ts, diagnostics.ts, views.ts: the run's results in the editor, the Problems panel
  *                  and Run and Debug
  */
@@ -16,6 +17,7 @@ import { nodeNames } from '../webview/protocol/names';
 import type { Source, Trace } from '../webview/protocol/trace';
 import { validateTrace } from '../webview/protocol/validate';
 import { GradientLenses, LENS_LANGUAGES } from './codelens';
+import { GradientsDebugger } from './debug';
 import { readSettings } from './config';
 import { Problems } from './diagnostics';
 import { installEngineTypes, resolvesGradlens } from './engineTypes';
@@ -56,6 +58,10 @@ export function activate(context: vscode.ExtensionContext): GradLensApi {
 
   const events: PanelEvents = { onNodesSelected: (_record, nodeIds) => { if (nodeIds.length > 0) views.reveal(nodeIds[nodeIds.length - 1]!); } };
   const show = (record: RunRecord, focus: Focus = {}) => InspectorPanel.show(context, runs, events, record, focus);
+  // F5 / Run and Debug with a `gradlens` launch configuration: the inspector opens when the run ends.
+  context.subscriptions.push(new GradientsDebugger(runs, (record) => {
+    if (readSettings(vscode.Uri.file(record.file)).openInspector || InspectorPanel.active) show(record);
+  }));
   context.subscriptions.push(vscode.window.registerWebviewPanelSerializer(INSPECTOR_VIEW_TYPE, {
     deserializeWebviewPanel: async (panel) => { InspectorPanel.revive(panel, context, runs, events); },
   }));

@@ -58,7 +58,7 @@ export class Runs extends Disposable {
    * recording or backward pass made there. `gradcheck`: also check every backward pass numerically.
    * Resolves with the record, or null when it did not run.
    */
-  async run(uri: vscode.Uri, line: number | null = null, options: { gradcheck?: boolean } = {}): Promise<RunRecord | null> {
+  async run(uri: vscode.Uri, line: number | null = null, options: RunOptions = {}): Promise<RunRecord | null> {
     if (!vscode.workspace.isTrusted) {
       // Say why and offer the way out, without keeping the command waiting for an answer.
       const manage = 'Manage Workspace Trust';
@@ -98,8 +98,8 @@ export class Runs extends Disposable {
             signal: abort.signal,
             ...(settings.nodePath ? { nodePath: settings.nodePath } : {}),
             ...(options.gradcheck ? { gradcheck: { elements: settings.gradcheckElements } } : {}),
-            onStdout: (chunk) => this.output.append(chunk),
-            onStderr: (chunk) => this.output.append(chunk),
+            onStdout: (chunk) => { this.output.append(chunk); options.onOutput?.(chunk, 'stdout'); },
+            onStderr: (chunk) => { this.output.append(chunk); options.onOutput?.(chunk, 'stderr'); },
           });
         },
       );
@@ -184,6 +184,14 @@ export class Runs extends Disposable {
 }
 
 /** One line about a run: what it recorded, or how it failed. */
+/** How a run is asked for, beyond the file and the lens line. */
+export interface RunOptions {
+  /** Also check every backward pass numerically. */
+  gradcheck?: boolean;
+  /** The program's output as it arrives (besides the output channel): the debugger's console. */
+  onOutput?(text: string, category: 'stdout' | 'stderr'): void;
+}
+
 /**
  * The capture runner, from its own bundle next to this one (dist/capture-runner.js), loaded on the
  * first run: activation does not pay for the bundler glue, the parser and the trace assembly.

@@ -22,8 +22,6 @@ export type Item =
   | { kind: 'issue'; label: string; detail: string; nodeId: number | null; source: Source | null; severity: 'anomaly' | 'break' }
   | { kind: 'empty'; label: string };
 
-const EMPTY: Item = { kind: 'empty', label: 'Run "Compute Gradients for Current File" to see the graph here.' };
-
 function nodeIcon(node: TraceNode, trace: Trace): vscode.ThemeIcon {
   if (trace.anomalies.some((a) => a.node === node.id)) return new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'));
   if (node.kind === 'variable') return new vscode.ThemeIcon('symbol-variable');
@@ -92,7 +90,7 @@ export class GraphTree extends TraceTree {
 
   getChildren(element?: Item): Item[] {
     const trace = this.record?.trace;
-    if (!trace) return element ? [] : [EMPTY];
+    if (!trace) return []; // the view's welcome content says what to do
     if (!element) {
       const line = (source: Source | null) => (source ? `line ${source.line}` : '');
       this.groups = [
@@ -149,7 +147,7 @@ export class GradientsTree extends TraceTree {
   getChildren(element?: Item): Item[] {
     const trace = this.record?.trace;
     if (element) return [];
-    if (!trace) return [EMPTY];
+    if (!trace) return []; // the view's welcome content says what to do
     const variables = trace.nodes.filter((n) => n.kind === 'variable');
     return variables.length > 0 ? variables.map((node) => ({ kind: 'node', node, parent: null })) : [{ kind: 'empty', label: 'No variable was attached (attachGrad).' }];
   }
@@ -160,7 +158,7 @@ export class IssuesTree extends TraceTree {
   getChildren(element?: Item): Item[] {
     const trace = this.record?.trace;
     if (element) return [];
-    if (!trace) return [EMPTY];
+    if (!trace) return []; // the view's welcome content says what to do
     const where = (source: Source | null) => (source ? `${basename(source.file)}:${source.line}` : '');
     const items: Item[] = [
       ...trace.anomalies.map((a): Item => ({ kind: 'issue', label: a.message, detail: where(a.source), nodeId: a.node, source: a.source, severity: 'anomaly' })),

@@ -134,6 +134,52 @@ suite('GradLens in VS Code', () => {
     assert.equal(vscode.languages.getDiagnostics(uri).filter((d) => d.code === 'gradcheck').length, 0, 'no problem when it agrees');
   });
 
+  test('the debugger: a gradlens launch configuration runs the file, its output in the Debug Console, the inspector on its gradients', async function () {
+    this.timeout(60_000);
+    const uri = workspaceFile('simple.ts');
+    const output: string[] = [];
+    const tracker = vscode.debug.registerDebugAdapterTrackerFactory('gradlens', {
+      createDebugAdapterTracker: () => ({
+        onDidSendMessage: (message: { type: string; event?: string; body?: { output?: string } }) => {
+          if (message.type === 'event' && message.event === 'output' && message.body?.output) output.push(message.body.output);
+        },
+      }),
+    });
+    try {
+      const before = api.runs.last(uri.fsPath);
+      const ended = new Promise<void>((resolve) => { const listener = vscode.debug.onDidTerminateDebugSession(() => { listener.dispose(); resolve(); }); });
+      const started = await vscode.debug.startDebugging(vscode.workspace.workspaceFolders![0], { type: 'gradlens', request: 'launch', name: 'GradLens test', program: 'simple.ts' });
+      assert.ok(started, 'the session started');
+      await ended;
+      const record = api.runs.last(uri.fsPath);
+      assert.ok(record && record !== before, 'a new run of simple.ts');
+      assert.equal(record.result.exitCode, 0);
+      const text = output.join('');
+      assert.match(text, /array\(\[ ?0\., +4\., +8\., 12\.\]\)/, text);
+      assert.match(text, /simple\.ts: 1 recording, 1 backward pass, \d+ nodes; exit code 0/, text);
+      const panel = await until('the inspector', () => api.panel());
+      await until('the inspector on the new run', () => panel.isReady && panel.stepPosition?.total === 2);
+    } finally {
+      tracker.dispose();
+    }
+  });
+
+  test('the debugger\'s Stop cancels the run and kills the program', async function () {
+    this.timeout(60_000);
+    const session = new Promise<vscode.DebugSession>((resolve) => { const listener = vscode.debug.onDidStartDebugSession((s) => { listener.dispose(); resolve(s); }); });
+    const ended = new Promise<void>((resolve) => { const listener = vscode.debug.onDidTerminateDebugSession(() => { listener.dispose(); resolve(); }); });
+    assert.ok(await vscode.debug.startDebugging(vscode.workspace.workspaceFolders![0], { type: 'gradlens', request: 'launch', name: 'GradLens hangs', program: 'hangs.ts' }));
+    await until('the run to start', () => api.runs.running);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const record = new Promise<RunRecord>((resolve) => { const listener = api.runs.onDidRun((r) => { listener.dispose(); resolve(r); }); });
+    await vscode.debug.stopDebugging(await session);
+    await ended;
+    const stopped = await record;
+    assert.equal(stopped.result.cancelled, true);
+    assertGone(stopped);
+    await until('the run to end', () => !api.runs.running);
+  });
+
   test('a program that throws: its error in the Problems panel at its line, the trace kept', async function () {
     this.timeout(60_000);
     const uri = workspaceFile('throws.ts');

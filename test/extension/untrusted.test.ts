@@ -84,6 +84,17 @@ suite('GradLens in Restricted Mode', () => {
     assert.match(messages[0]!, /^warning: GradLens runs your program, which is not allowed in Restricted Mode/);
   });
 
+  test('Check Gradients Numerically refuses the same way', async function () {
+    this.timeout(30_000);
+    const uri = workspaceFile('simple.ts');
+    await vscode.window.showTextDocument(uri);
+    assert.equal(await refused(api, 'gradlens.gradcheck', uri), null);
+    assert.equal(api.runs.last(), null);
+    assert.equal(api.runs.running, false);
+    assert.equal(messages.length, 1, messages.join(' | '));
+    assert.match(messages[0]!, /^warning: GradLens runs your program, which is not allowed in Restricted Mode/);
+  });
+
   test('Re-run Last runs nothing: the refused runs left nothing to run again', async function () {
     this.timeout(30_000);
     assert.equal(await refused(api, 'gradlens.rerun'), null);

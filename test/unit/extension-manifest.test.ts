@@ -53,6 +53,15 @@ suite('extension: manifest', () => {
     for (const key of read) assert.ok(key in manifest.contributes.configuration.properties, key);
   });
 
+  test('the debugger: its type is the one the code registers, with an activation event; welcome content only for our views', () => {
+    const manifestWithDebuggers = manifest as Manifest & { contributes: { debuggers: { type: string }[]; viewsWelcome: { view: string }[] } };
+    const type = /export const DEBUG_TYPE = '([^']+)'/.exec(source('debug.ts'))?.[1];
+    assert.deepEqual(manifestWithDebuggers.contributes.debuggers.map((d) => d.type), [type]);
+    assert.ok(manifest.activationEvents.includes(`onDebugResolve:${type}`));
+    const views = new Set(manifest.contributes.views.debug!.map((v) => v.id));
+    for (const welcome of manifestWithDebuggers.contributes.viewsWelcome) assert.ok(views.has(welcome.view), welcome.view);
+  });
+
   test('the main entry is the built extension', () => {
     assert.equal(manifest.main, './dist/extension.js');
   });
