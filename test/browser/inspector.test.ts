@@ -16,8 +16,8 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const results = join(repoRoot, 'test-results', 'inspector');
 const pages = join(results, 'pages');
 
-async function traceOf(example: string): Promise<Trace> {
-  const result = await runProgram({ file: join(repoRoot, 'examples', 'seed', example), capture: true, distDir, seed: 1 });
+async function traceOf(example: string, options: { gradcheck?: boolean } = {}): Promise<Trace> {
+  const result = await runProgram({ file: join(repoRoot, 'examples', 'seed', example), capture: true, distDir, seed: 1, ...options });
   assert.equal(result.exitCode, 0, result.stderr);
   return result.trace!;
 }
@@ -212,6 +212,21 @@ suite('the inspector in a browser', function () {
     await details.getByRole('button', { name: /autograd\.ts:8/ }).click();
     await page.locator('.toast', { hasText: 'autograd.ts:8' }).waitFor();
     await page.screenshot({ path: join(results, 'node-details.png') });
+    await page.close();
+  });
+
+  test('a checked run: the last step and the variable\'s details say how its gradient compares with central differences', async () => {
+    const checked = await traceOf('autograd.ts', { gradcheck: true });
+    const page = await open(writePage('seed-gradcheck', checked));
+    await send(page, { type: 'selection/set', selection: { kind: 'pass', id: 0 } });
+    await page.keyboard.press('End');
+    const step = page.locator('.leaf-grads');
+    assert.match(await step.innerText(), /x \(arange\)\.grad = \[0, 4, 8, 12\]\s*✓ gradcheck: max \|Δ\| \S+ over 4 elements/);
+    await clickNode(page, 'n0');
+    const details = page.locator('section.panel', { hasText: 'x = arange' });
+    // x's latest check is the last pass that reached it (line 91 of the chapter).
+    assert.match(await details.locator('.gradcheck').innerText(), /^✓ gradcheck: max \|Δ\| \S+ over 4 elements \(before the backward at line 91\)$/);
+    assert.match(await details.locator('.gradcheck').getAttribute('title') ?? '', /float64 central differences, eps 0\.000001/);
     await page.close();
   });
 
