@@ -251,6 +251,8 @@ export class InspectorPanel extends Disposable {
     this.cursorTimer = setTimeout(() => {
       const nodeIds = record.trace.nodes.filter((n) => n.source?.file === record.file && n.source.line === line).map((n) => n.id);
       this.focusNodes(nodeIds);
+      // The Run and Debug views follow too (a node clicked in the inspector does the same).
+      if (nodeIds.length > 0) this.events.onNodesSelected(record, nodeIds);
     }, 150);
   }
 

@@ -132,7 +132,7 @@ suite('end to end: the packaged extension in VS Code', function () {
     await page.screenshot({ path: join(results, '6-restored.png') });
   });
 
-  test('Check Gradients Numerically from the palette: the Gradients view in Run and Debug shows each variable checked', async () => {
+  test('Check Gradients Numerically from the palette: the Gradients view in Run and Debug shows each variable checked; the views follow the cursor', async () => {
     const { page } = workbench;
     await page.locator('.tabs-container .tab', { hasText: 'autograd.ts' }).first().click();
     await runCommand(page, 'GradLens: Check Gradients Numerically (gradcheck)');
@@ -149,6 +149,11 @@ suite('end to end: the packaged extension in VS Code', function () {
     assert.ok(reached.length >= 4, rows.join(' | '));
     assert.ok(reached.every((row) => row.includes('✓')), rows.join(' | '));
     assert.ok(rows.every((row) => !row.includes('✗')), rows.join(' | '));
+    // The cursor put on a line in the editor selects that line's node in the inspector and in the Autograd Graph view.
+    await page.locator('.monaco-editor .view-line', { hasText: 'y = autograd.record(() => x.mul(x));' }).first().click();
+    const graph = page.locator('.pane', { has: page.locator('.pane-header', { hasText: 'Autograd Graph' }) });
+    await graph.locator('.monaco-list-row.selected', { hasText: 'y = mul' }).waitFor({ timeout: 20_000 });
+    await inspector(page).locator('section.panel h2', { hasText: 'y = mul' }).waitFor({ timeout: 10_000 });
     await page.screenshot({ path: join(results, '7-run-and-debug.png') });
   });
 
