@@ -96,7 +96,7 @@ export class GraphTree extends TraceTree {
       this.groups = [
         ...trace.backwardPasses.map((p): Item => ({
           kind: 'group', selection: { kind: 'pass', id: p.id }, label: `${p.kind === 'grad' ? 'autograd.grad' : 'backward'} · ${line(p.source)}`,
-          description: p.error ? 'failed' : `${p.steps.length} steps`, nodeIds: selectNodes(trace, { kind: 'pass', id: p.id }),
+          description: p.error ? 'failed' : `${p.steps.length} step${p.steps.length === 1 ? '' : 's'}`, nodeIds: selectNodes(trace, { kind: 'pass', id: p.id }),
         })),
         ...trace.recordings.map((r): Item => ({
           kind: 'group', selection: { kind: 'recording', id: r.id }, label: `record · ${line(r.source)}`,

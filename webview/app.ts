@@ -419,7 +419,7 @@ export class InspectorApp {
     const choices = [
       ...trace.backwardPasses.map((p) => ({
         value: `pass:${p.id}`,
-        label: `${p.kind === 'grad' ? 'autograd.grad' : 'backward'} · line ${p.source?.line ?? '?'} · ${p.error ? 'failed' : `${p.steps.length} steps`}`,
+        label: `${p.kind === 'grad' ? 'autograd.grad' : 'backward'} · line ${p.source?.line ?? '?'} · ${p.error ? 'failed' : `${p.steps.length} step${p.steps.length === 1 ? '' : 's'}`}`,
       })),
       ...trace.recordings.map((r) => ({ value: `recording:${r.id}`, label: `record · line ${r.source?.line ?? '?'} · ${r.nodes.length} ops` })),
     ];

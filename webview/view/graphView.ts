@@ -30,6 +30,8 @@ interface Viewport { zoom: number; pan: Point }
 const FIT_PADDING = 30;
 /** No closer than this when fitting: labels are readable at 1. */
 const FIT_MAX_ZOOM = 1.2;
+/** The zoom at which node labels read comfortably: a whole-graph fit at least this close is kept. */
+const READABLE_ZOOM = 0.8;
 /** How long the viewport must rest before the level of detail follows it. */
 const DETAIL_DELAY_MS = 90;
 
@@ -206,10 +208,19 @@ export class GraphView {
       this.autoFit = true;
       return;
     }
-    this.autoFit = false;
     const boxes = elementIds.map((id) => this.boxes.get(id)).filter((b): b is NodeBox => b !== undefined);
     if (boxes.length === 0) return;
-    this.cy.viewport(this.fitViewport(boxes, 80));
+    // A graph that fits whole at a readable zoom stays whole (the elements are highlighted in it):
+    // zooming in on one node would push its neighbours, the context of its gradient, out of view.
+    const whole = this.fitViewport(this.boxes.values(), FIT_PADDING);
+    const focused = this.fitViewport(boxes, 80);
+    if (whole.zoom >= Math.min(focused.zoom, READABLE_ZOOM)) {
+      this.cy.viewport(whole);
+      this.autoFit = true;
+      return;
+    }
+    this.autoFit = false;
+    this.cy.viewport(focused);
   }
 
   /** Pans so that the element is visible, without changing the zoom, if it is off screen. */
