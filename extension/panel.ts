@@ -225,6 +225,9 @@ export class InspectorPanel extends Disposable {
       case 'export/save':
         await this.save(message);
         break;
+      case 'gradcheck/run':
+        if (this.record) await vscode.commands.executeCommand('gradlens.gradcheck', vscode.Uri.file(this.record.file));
+        break;
       case 'webview/error':
         this.runs.output.appendLine(`inspector: ${message.message}`);
         void vscode.window.showErrorMessage(`GradLens inspector: ${message.message}`);

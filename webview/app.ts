@@ -505,7 +505,8 @@ export class InspectorApp {
     const refold = openedKey && this.state.expanded.includes(openedKey)
       ? { label: `fold line ${selectedTrace!.source?.line ?? '?'} again`, run: () => { this.state.expanded = this.state.expanded.filter((k) => k !== openedKey); this.rebuild(); } }
       : undefined;
-    panels.push(detailsPanel(trace, selectedIds, { ...actions, ...(refold ? { refold } : {}) }));
+    const checkGradients = this.host.kind === 'vscode' ? () => this.host.post({ type: 'gradcheck/run' }) : undefined;
+    panels.push(detailsPanel(trace, selectedIds, { ...actions, ...(refold ? { refold } : {}), ...(checkGradients ? { checkGradients } : {}) }));
     const plot = pass ? functionPlot(trace, pass) : null;
     if (plot) panels.push(plotPanel(plot));
     panels.push(issuesPanel(trace, actions));

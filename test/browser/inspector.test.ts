@@ -209,6 +209,8 @@ suite('the inspector in a browser', function () {
     assert.match(text, /let x = np\.arange\(4\);/);
     assert.match(text, /value\s+\(4,\) float32/);
     assert.match(text, /gradient\s+\(4,\) float32/);
+    // The standalone page cannot run the program again: it says how to check the gradient.
+    assert.match(text, /Is this gradient right\? gradlens trace --gradcheck compares it with central differences\./);
     await details.getByRole('button', { name: /autograd\.ts:8/ }).click();
     await page.locator('.toast', { hasText: 'autograd.ts:8' }).waitFor();
     await page.screenshot({ path: join(results, 'node-details.png') });

@@ -58,6 +58,8 @@ export type WebviewToHost =
   | { type: 'node/selected'; nodeIds: number[]; source: Source | null }
   /** Save exported bytes (PNG/SVG/DOT); the host asks where. */
   | { type: 'export/save'; format: 'png' | 'svg' | 'dot'; fileName: string; data: string; encoding: 'base64' | 'utf8' }
+  /** Run the traced file again with numeric gradient checks (Check Gradients Numerically). */
+  | { type: 'gradcheck/run' }
   /** Something the host should show the user (a malformed trace…). */
   | { type: 'webview/error'; message: string };
 

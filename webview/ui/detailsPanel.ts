@@ -16,6 +16,8 @@ export interface DetailsActions extends PanelActions {
   showCuts(nodeIds: number[]): void;
   /** When the node belongs to a folded group that was opened: fold it again (its label says what). */
   refold?: { label: string; run(): void };
+  /** Run the program again with numeric gradient checks (in VS Code; absent in the standalone page). */
+  checkGradients?: () => void;
 }
 
 function attrsText(attrs: Record<string, unknown>): string {
@@ -52,6 +54,11 @@ export function detailsPanel(trace: Trace, nodeIds: readonly number[], actions: 
   const explanation = explainGradient(trace, node.id);
   if (node.grad) parts.push(tensorView(node.grad, 'gradient'));
   const check = latestGradchecks(trace.backwardPasses).get(node.id);
+  if (!check && node.kind === 'variable' && node.grad) {
+    parts.push(el('p', { class: 'muted' }, 'Is this gradient right? ', actions.checkGradients
+      ? link('check it numerically', 'run the file again, comparing every backward pass with float64 central differences', actions.checkGradients)
+      : 'gradlens trace --gradcheck compares it with central differences.'));
+  }
   if (check) {
     const at = check.pass.source;
     parts.push(el('p', { class: check.result.ok ? 'gradcheck ok' : 'gradcheck warning', title: describeTolerance(check.pass) },
