@@ -90,11 +90,10 @@ interface Click {
 async function clickToFrame(page: Page, text: string, newPanel: boolean): Promise<Click> {
   const before = newPanel ? null : await panelClock(page);
   const lens = await lensAbove(page, text, LENS_LINE);
-  const box = (await lens.boundingBox())!;
-  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.mouse.move(lens.x, lens.y);
   // The mouse itself, not locator.click(): its actionability checks would be timed too.
   const clickedAt = Date.now();
-  await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+  await page.mouse.click(lens.x, lens.y);
   const deadline = clickedAt + 60_000;
   for (;;) {
     const clock = await panelClock(page);

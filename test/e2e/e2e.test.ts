@@ -73,7 +73,7 @@ suite('end to end: the packaged extension in VS Code', function () {
     const { page } = workbench;
     const lens = await lensAbove(page, 'Compute gradient', 'y.backward();'); // line 20, the first backward pass
     await page.screenshot({ path: join(results, '2-lenses.png') });
-    await lens.click();
+    await page.mouse.click(lens.x, lens.y);
     const frame = inspector(page);
     await frame.locator('.step-label', { hasText: 'backward step 0 / 2' }).waitFor({ timeout: 60_000 });
     const state = await inspectorState(page);

@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { chromium, type Browser, type FrameLocator, type Locator, type Page } from 'playwright-core';
+import { chromium, type Browser, type FrameLocator, type Page } from 'playwright-core';
 import { installVsix, startCodeServer } from '../../scripts/vscode/code-server.mjs';
 
 /** The repository: the nearest folder above this bundle (dist/test/e2e, or dist/bench for the benchmark) with scripts/build.mjs. */
@@ -97,19 +97,39 @@ export async function openFile(page: Page, name: string): Promise<void> {
   await page.locator('.tab.active', { hasText: name.split('/').pop()! }).waitFor();
 }
 
-/** The CodeLens link `text` just above the first editor line that reads `lineText`. */
-export async function lensAbove(page: Page, text: string, lineText: string): Promise<Locator> {
-  const all = page.locator('.monaco-editor .codelens-decoration a', { hasText: text });
-  await all.first().waitFor({ timeout: 60_000 });
-  const line = page.locator('.monaco-editor .view-line', { hasText: lineText }).first();
-  const lineTop = (await line.boundingBox())!.y;
-  let best: { lens: Locator; top: number } | null = null;
-  for (const lens of await all.all()) {
-    const top = (await lens.boundingBox())?.y;
-    if (top !== undefined && top < lineTop && (!best || top > best.top)) best = { lens, top };
+/**
+ * The centre of the CodeLens link `text` just above the first editor line that reads `lineText`.
+ * Lenses re-render whenever VS Code asks for them again (a TypeScript restart, a run), so the
+ * position is measured in one go inside the page, and only once two measurements agree.
+ */
+export async function lensAbove(page: Page, text: string, lineText: string, timeoutMs = 60_000): Promise<{ x: number; y: number }> {
+  const measure = () => page.evaluate(([wanted, line]) => {
+    interface Box { top: number; left: number; width: number; height: number }
+    interface Element { textContent: string | null; getBoundingClientRect(): Box }
+    const doc = (globalThis as unknown as { document: { querySelectorAll(s: string): ArrayLike<Element> } }).document;
+    const clean = (t: string | null) => (t ?? '').replace(/\u00a0/g, ' ');
+    const target = Array.from(doc.querySelectorAll('.monaco-editor .view-line')).find((l) => clean(l.textContent).includes(line));
+    if (!target) return null;
+    const lineTop = target.getBoundingClientRect().top;
+    let best: Box | null = null;
+    for (const lens of Array.from(doc.querySelectorAll('.monaco-editor .codelens-decoration a'))) {
+      if (!clean(lens.textContent).includes(wanted)) continue;
+      const box = lens.getBoundingClientRect();
+      if (box.width > 0 && box.top < lineTop && (!best || box.top > best.top)) best = box;
+    }
+    return best ? { x: Math.round(best.left + best.width / 2), y: Math.round(best.top + best.height / 2) } : null;
+  }, [text, lineText] as const);
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const first = await measure();
+    if (first) {
+      await page.waitForTimeout(150);
+      const second = await measure();
+      if (second && second.x === first.x && second.y === first.y) return second;
+    }
+    if (Date.now() > end) throw new Error(`no "${text}" lens above "${lineText}" within ${timeoutMs / 1000} s`);
+    await page.waitForTimeout(250);
   }
-  if (!best) throw new Error(`no "${text}" lens above "${lineText}"`);
-  return best.lens;
 }
 
 /** The inspector panel's page (inside VS Code's webview iframes). */
