@@ -4,7 +4,7 @@
  * their nodes, and every node the gradient of the last backward pass that reached it.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   TRACE_FORMAT, TRACE_VERSION, type BackwardPass, type Recording, type RunInfo, type Source, type Trace, type TraceNode,
 } from '../../webview/protocol/trace';
@@ -35,7 +35,8 @@ class SourceTexts {
 export class SourceResolver {
   private readonly texts = new SourceTexts();
   private readonly map: SourceMap | null;
-  private readonly sourcesDir: string;
+  /** What the map's `sources` (URLs, percent-encoded) are relative to. */
+  private readonly sourcesBase: URL | null;
 
   constructor(mapFile: string | null) {
     let map: SourceMap | null = null;
@@ -47,13 +48,15 @@ export class SourceResolver {
       }
     }
     this.map = map;
-    this.sourcesDir = mapFile === null ? '' : resolve(dirname(mapFile), map?.map.sourceRoot ?? '');
+    const root = map?.map.sourceRoot ?? '';
+    this.sourcesBase = mapFile === null ? null : new URL(root === '' || root.endsWith('/') ? root : `${root}/`, pathToFileURL(mapFile));
   }
 
   fromSite(site: RawSite): Source | null {
     const original = this.map?.originalPosition(site.line, site.column);
     if (!original) return null;
-    const file = resolve(this.sourcesDir, this.map!.map.sources[original.source]!);
+    // A source is a URL: `my%20file.ts` names `my file.ts` (esbuild encodes spaces, accents, #, …).
+    const file = fileURLToPath(new URL(this.map!.map.sources[original.source]!, this.sourcesBase!));
     return this.source(file, original.line, original.column, site.fn);
   }
 

@@ -1,10 +1,10 @@
 // The `gradlens` command as a user runs it: dist/cli.js in a child process.
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { BackwardPass, TraceNode } from '../../webview/protocol/trace';
+import type { BackwardPass, Trace, TraceNode } from '../../webview/protocol/trace';
 import { assertValidTrace, distDir, fixture } from '../trace-helpers';
 
 function gradlens(args: string[], cwd = process.cwd()) {
@@ -41,6 +41,25 @@ suite('the gradlens command', function () {
     const trace = JSON.parse(readFileSync(output, 'utf8'));
     assert.equal(trace.run.timedOut, true);
     assert.equal(trace.run.maxElements, 1);
+  });
+
+  test('odd names: a file in folders with spaces, accents, #, % and & is named exactly in the trace, its error too', () => {
+    const folder = join(work, 'odd dir ü #%&', 'sub (1)');
+    mkdirSync(folder, { recursive: true });
+    const file = join(folder, 'my file é #2.ts');
+    copyFileSync(fixture('loop.ts'), file);
+    const result = gradlens(['trace', file, '-o', join(work, 'odd.json')]);
+    assert.equal(result.code, 0, result.stderr);
+    const trace = JSON.parse(readFileSync(join(work, 'odd.json'), 'utf8')) as Trace;
+    const x = trace.nodes.find((n) => n.kind === 'variable')!;
+    assert.deepEqual([x.source?.file, x.source?.line, x.source?.text], [file, 4, 'const x = np.array(1.5);']);
+    assert.match(result.stderr, /x\.grad {2}\(.*my file é #2\.ts:4\)/);
+    const throwing = join(folder, 'throws ö.ts');
+    writeFileSync(throwing, "import { np } from 'gradlens';\nconst x = np.array([1]);\nthrow new Error('boom');\n");
+    const failed = gradlens(['trace', throwing, '-o', join(work, 'odd-error.json')]);
+    assert.equal(failed.code, 1);
+    const error = (JSON.parse(readFileSync(join(work, 'odd-error.json'), 'utf8')) as Trace).run.error!;
+    assert.deepEqual([error.source?.file, error.source?.line], [throwing, 3]);
   });
 
   test('--gradcheck checks each backward pass on its recorded graph and leaves the program as it was', () => {
