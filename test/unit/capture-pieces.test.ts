@@ -75,6 +75,10 @@ suite('names from source lines', () => {
     assert.equal(nameFromSource('this.weight = np.zeros([3]);'), 'this.weight');
     assert.equal(nameFromSource('x.attachGrad();'), 'x');
     assert.equal(nameFromSource('total += step;'), 'total');
+    assert.equal(nameFromSource('const Δw = w.grad!.mul(lr);'), 'Δw');
+    assert.equal(nameFromSource('let 损失 = y.sum();'), '损失');
+    assert.equal(nameFromSource('$x.attachGrad();'), '$x');
+    assert.equal(nameFromSource('const 1x = 2;'), null);
     assert.equal(nameFromSource('if (a == b) {'), null);
     assert.equal(nameFromSource('console.log(x);'), null);
     assert.equal(nameFromSource(''), null);

@@ -1,9 +1,11 @@
 /** Reading a variable name from the source line that made a node: `const y = …` → `y`. */
 import type { Trace, TraceNode } from './trace';
 
-const DECLARATION = /^\s*(?:export\s+)?(?:const|let|var)\s+([A-Za-z_$][\w$]*)\s*(?::[^=]+)?=(?!=)/;
-const ASSIGNMENT = /^\s*([A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*)\s*(?:[-+*/]?=)(?!=)/;
-const ATTACH = /^\s*([A-Za-z_$][\w$]*)\.attachGrad\(/;
+// JavaScript identifiers, Unicode ones included (`const Δw = …`, `let 损失 = …`).
+const ID = String.raw`[\p{ID_Start}_$][\p{ID_Continue}$\u200c\u200d]*`;
+const DECLARATION = new RegExp(String.raw`^\s*(?:export\s+)?(?:const|let|var)\s+(${ID})\s*(?::[^=]+)?=(?!=)`, 'u');
+const ASSIGNMENT = new RegExp(String.raw`^\s*(${ID}(?:\.${ID})*)\s*(?:[-+*/]?=)(?!=)`, 'u');
+const ATTACH = new RegExp(String.raw`^\s*(${ID})\.attachGrad\(`, 'u');
 
 /**
  * The name a source line gives its value: a declaration (`const y = …`), an assignment
