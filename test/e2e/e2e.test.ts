@@ -6,7 +6,7 @@ import { strict as assert } from 'node:assert';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cursor, inspector, inspectorState, lensAbove, openFile, openWorkbench, packageVsix, repoRoot, runCommand, type Workbench } from './workbench';
+import { cursor, inspector, inspectorState, lensAbove, openFromExplorer, openWorkbench, packageVsix, repoRoot, runCommand, type Workbench } from './workbench';
 
 const results = join(repoRoot, 'test-results', 'e2e');
 
@@ -57,7 +57,7 @@ suite('end to end: the packaged extension in VS Code', function () {
       const [errors, warnings] = text.split(' ').map(Number);
       return { errors: errors!, warnings: warnings!, text };
     };
-    await openFile(page, 'seed/autograd.ts');
+    await openFromExplorer(page, 'seed/autograd.ts');
     // Without the types, TypeScript cannot find 'gradlens' (this also shows its server is at work).
     await page.waitForFunction(() => /^[1-9]/.test(((globalThis as unknown as { document: { getElementById(id: string): { textContent: string } | null } }).document.getElementById('status.problems')?.textContent ?? '').trim()), undefined, { timeout: 90_000 });
     assert.ok((await counts()).errors > 0);
@@ -66,6 +66,8 @@ suite('end to end: the packaged extension in VS Code', function () {
     await page.waitForFunction(() => /^0\s*0/.test(((globalThis as unknown as { document: { getElementById(id: string): { textContent: string } | null } }).document.getElementById('status.problems')?.textContent ?? '').trim()), undefined, { timeout: 90_000 });
     const after = await counts();
     assert.deepEqual([after.errors, after.warnings], [0, 0], after.text);
+    // The editor tab no longer counts a problem either (its decoration follows the Problems panel).
+    await page.locator('.tab.active', { hasText: /^autograd\.ts$/ }).waitFor({ timeout: 30_000 });
     await page.screenshot({ path: join(results, '1-examples.png') });
   });
 

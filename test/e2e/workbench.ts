@@ -86,6 +86,19 @@ export async function runCommand(page: Page, title: string): Promise<void> {
   throw new Error(`the command palette never offered "${title}"`);
 }
 
+/** Opens a file by clicking through the Explorer: each folder of `path` expanded, then the file. */
+export async function openFromExplorer(page: Page, path: string): Promise<void> {
+  const parts = path.split('/');
+  const tree = page.locator('.explorer-folders-view');
+  for (const [i, name] of parts.entries()) {
+    const row = tree.locator('.monaco-list-row', { has: page.locator('.label-name', { hasText: new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) }) }).first();
+    await row.waitFor({ timeout: 30_000 });
+    const folder = i < parts.length - 1;
+    if (!folder || (await row.getAttribute('aria-expanded')) === 'false') await row.click();
+  }
+  await page.locator('.tab.active', { hasText: parts[parts.length - 1]! }).waitFor();
+}
+
 /** Opens a file of the workspace with Quick Open and waits for its editor tab. */
 export async function openFile(page: Page, name: string): Promise<void> {
   await page.keyboard.press('Control+P');
