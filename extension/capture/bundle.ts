@@ -67,8 +67,8 @@ function problem(message: Message): BuildProblem {
  * bundle records itself for the capture's site cache (instrument.ts).
  */
 export async function bundleProgram(entry: string, outfile: string, enginePath: string, markers = false): Promise<BundleResult> {
-  const esbuild = await import('esbuild');
   try {
+    const esbuild = await import('esbuild');
     const result = await esbuild.build({
       write: false,
       entryPoints: [entry],
@@ -103,7 +103,11 @@ export async function bundleProgram(entry: string, outfile: string, enginePath: 
   } catch (error) {
     const failure = error as Partial<BuildFailure>;
     if (Array.isArray(failure.errors) && failure.errors.length > 0) return { ok: false, problems: failure.errors.map(problem) };
-    return { ok: false, problems: [{ message: String((error as Error).message ?? error), file: null, line: null, column: null, lineText: null }] };
+    // Not the program's fault: esbuild itself did not start (no binary for this platform, a broken install).
+    const cause = String((error as Error).message ?? error).split('\n')[0];
+    const message = `esbuild, which bundles your program before it runs, did not work on this machine (${process.platform}-${process.arch}): ${cause}. `
+      + 'Reinstall GradLens for this platform (npm ci, or a .vsix packaged on it: it carries the esbuild binary of the platform it was built on).';
+    return { ok: false, problems: [{ message, file: null, line: null, column: null, lineText: null }] };
   }
 }
 

@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import type { BackwardPass, Trace, TraceNode } from '../../webview/protocol/trace';
 import { assertValidTrace, distDir, fixture } from '../trace-helpers';
 
-function gradlens(args: string[], cwd = process.cwd()) {
-  const result = spawnSync(process.execPath, [join(distDir, 'cli.js'), ...args], { cwd, encoding: 'utf8', timeout: 30_000 });
+function gradlens(args: string[], cwd = process.cwd(), env: NodeJS.ProcessEnv = process.env) {
+  const result = spawnSync(process.execPath, [join(distDir, 'cli.js'), ...args], { cwd, env, encoding: 'utf8', timeout: 30_000 });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -41,6 +41,14 @@ suite('the gradlens command', function () {
     const trace = JSON.parse(readFileSync(output, 'utf8'));
     assert.equal(trace.run.timedOut, true);
     assert.equal(trace.run.maxElements, 1);
+  });
+
+  test('an esbuild that does not start is reported as such, with what to do', () => {
+    const result = gradlens(['trace', fixture('loop.ts'), '-o', join(work, 'broken.json')], process.cwd(), { ...process.env, ESBUILD_BINARY_PATH: '/bin/false' });
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, new RegExp(`esbuild, which bundles your program before it runs, did not work on this machine \\(${process.platform}-${process.arch}\\): .+\\. Reinstall GradLens for this platform`));
+    const trace = JSON.parse(readFileSync(join(work, 'broken.json'), 'utf8')) as Trace;
+    assert.equal(trace.run.error?.origin, 'build');
   });
 
   test('odd names: a file in folders with spaces, accents, #, % and & is named exactly in the trace, its error too', () => {
