@@ -19,10 +19,10 @@ export const repoRoot = (() => {
   throw new Error(`no GradLens repository above ${__dirname}`);
 })();
 
-/** Builds the .vsix from the current dist/ (as `npm run package` does) into `dir`. */
+/** Builds and packages the extension (`npm run package`: scripts/package.mjs) into `dir`. */
 export function packageVsix(dir: string): string {
   const out = join(dir, 'gradlens.vsix');
-  execFileSync(process.execPath, [join(repoRoot, 'node_modules', '@vscode', 'vsce', 'vsce'), 'package', '--allow-missing-repository', '--readme-path', 'docs/extension.md', '-o', out], { cwd: repoRoot, stdio: 'pipe' });
+  execFileSync(process.execPath, [join(repoRoot, 'scripts', 'package.mjs'), '--out', out], { cwd: repoRoot, stdio: 'pipe' });
   return out;
 }
 
