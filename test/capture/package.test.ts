@@ -48,7 +48,7 @@ suite('packaging the extension', function () {
       assert.ok(files.includes(file), `${file} is in the package`);
     }
     for (const file of files) {
-      assert.doesNotMatch(file, /\.map$|\.ts$(?<!\.d\.ts)|^extension\/(engine|webview|test|bench|scripts|examples)\//, `${file} stays out of the package`);
+      assert.doesNotMatch(file, /\.map$|\.html$|\.ts$(?<!\.d\.ts)|^extension\/(engine|webview|test|bench|scripts|examples)\//, `${file} stays out of the package`);
     }
   };
 
