@@ -11,3 +11,6 @@ export declare function startCodeServer(options: {
   log?: (line: string) => void;
 }): Promise<{ url: string; port: number; output(): string; stop(): Promise<void> }>;
 export declare function installVsix(options: { extensionsDir: string; vsixPath: string; userDataDir?: string; log?: (line: string) => void }): Promise<void>;
+
+/** Settings that keep the workbench quiet (no welcome page, chat, tips, update checks or telemetry). */
+export declare const QUIET_SETTINGS: Readonly<Record<string, unknown>>;

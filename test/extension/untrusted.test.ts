@@ -21,6 +21,8 @@ function workspaceFile(name: string): vscode.Uri {
  * Workspace Trust"), so the notifications are cleared, as a person closing them would, until the
  * command settles. A command that throws fails here.
  */
+const REFUSAL = /^warning: GradLens runs your program, which is not allowed in Restricted Mode/;
+
 async function refused(api: GradLensApi, command: string, ...args: unknown[]): Promise<unknown> {
   let settled = false;
   const result = Promise.resolve(vscode.commands.executeCommand(command, ...args));
@@ -62,26 +64,28 @@ suite('GradLens in Restricted Mode', () => {
   suiteTeardown(() => restore?.());
   setup(() => { messages.length = 0; });
 
+  /** No run recorded, none running, and the one message the user saw says why. */
+  function assertNothingRan(uri: vscode.Uri): void {
+    assert.equal(api.runs.last(), null, 'no run recorded');
+    assert.equal(api.runs.last(uri.fsPath), null);
+    assert.equal(api.runs.running, false, 'no program running');
+    assert.equal(messages.length, 1, messages.join(' | '));
+    assert.match(messages[0]!, REFUSAL);
+  }
+
   test('Compute Gradients for Current File refuses with a warning, and runs nothing', async function () {
     this.timeout(30_000);
     const uri = workspaceFile('simple.ts');
     await vscode.window.showTextDocument(uri);
     assert.equal(await refused(api, 'gradlens.computeGradients', uri), null);
-    assert.equal(api.runs.last(), null, 'no run recorded');
-    assert.equal(api.runs.last(uri.fsPath), null);
-    assert.equal(api.runs.running, false, 'no program running');
-    assert.equal(messages.length, 1, messages.join(' | '));
-    assert.match(messages[0]!, /^warning: GradLens runs your program, which is not allowed in Restricted Mode/);
+    assertNothingRan(uri);
   });
 
   test('a Compute gradient lens refuses the same way', async function () {
     this.timeout(30_000);
     const uri = workspaceFile('simple.ts');
     assert.equal(await refused(api, 'gradlens.computeGradient', uri, 6), null);
-    assert.equal(api.runs.last(), null);
-    assert.equal(api.runs.running, false);
-    assert.equal(messages.length, 1, messages.join(' | '));
-    assert.match(messages[0]!, /^warning: GradLens runs your program, which is not allowed in Restricted Mode/);
+    assertNothingRan(uri);
   });
 
   test('Check Gradients Numerically refuses the same way', async function () {
@@ -89,10 +93,7 @@ suite('GradLens in Restricted Mode', () => {
     const uri = workspaceFile('simple.ts');
     await vscode.window.showTextDocument(uri);
     assert.equal(await refused(api, 'gradlens.gradcheck', uri), null);
-    assert.equal(api.runs.last(), null);
-    assert.equal(api.runs.running, false);
-    assert.equal(messages.length, 1, messages.join(' | '));
-    assert.match(messages[0]!, /^warning: GradLens runs your program, which is not allowed in Restricted Mode/);
+    assertNothingRan(uri);
   });
 
   test('Re-run Last runs nothing: the refused runs left nothing to run again', async function () {
