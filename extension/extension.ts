@@ -6,6 +6,7 @@
  * - panel.ts       the inspector panel (webview/) beside the editor
  * - codelens.ts    "Compute gradient" above autograd.record / backward / autograd.grad calls
  * - debug.ts       the `gradlens` launch configuration (F5): a run from the debugger
+ * - typesOffer.ts  offers the engine's types where 'gradlens' does not resolve
  * - inlineValues.ts, diagnostics.ts, views.ts: the run's results in the editor, the Problems panel
  *                  and Run and Debug
  */
@@ -24,6 +25,7 @@ import { installEngineTypes, resolvesGradlens } from './engineTypes';
 import { InlineValues } from './inlineValues';
 import { INSPECTOR_VIEW_TYPE, InspectorPanel, revealSource, type Focus, type PanelEvents } from './panel';
 import { Runs, type RunRecord } from './runs';
+import { TypesOffer } from './typesOffer';
 import { DebugViews } from './views';
 
 /** A Run and Debug view's item (what view/item/context menus pass to commands). */
@@ -40,6 +42,8 @@ export interface GradLensApi {
   lenses: GradientLenses;
   /** The open inspector panel, if any. */
   panel(): InspectorPanel | null;
+  /** The offer of the engine's types where 'gradlens' does not resolve. */
+  typesOffer: TypesOffer;
   /** How long activate() took, in ms. */
   activationMs: number;
   /** From the bundle's evaluation to the end of activate(), in ms. */
@@ -53,7 +57,8 @@ export function activate(context: vscode.ExtensionContext): GradLensApi {
   const problems = new Problems(runs);
   const lenses = new GradientLenses(runs);
   const inline = new InlineValues(runs);
-  context.subscriptions.push(runs, views, problems, lenses, inline);
+  const typesOffer = new TypesOffer(context);
+  context.subscriptions.push(runs, views, problems, lenses, inline, typesOffer);
   context.subscriptions.push(vscode.languages.registerCodeLensProvider(LENS_LANGUAGES, lenses));
 
   const events: PanelEvents = { onNodesSelected: (_record, nodeIds) => { if (nodeIds.length > 0) views.reveal(nodeIds[nodeIds.length - 1]!); } };
@@ -168,8 +173,11 @@ export function activate(context: vscode.ExtensionContext): GradLensApi {
       void vscode.window.showInformationMessage(`GradLens: trace written to ${vscode.workspace.asRelativePath(target)}`);
     },
     'gradlens.showOutput': () => runs.output.show(true),
-    'gradlens.addEngineTypes': async () => {
-      const folder = vscode.window.activeTextEditor ? vscode.workspace.getWorkspaceFolder(vscode.window.activeTextEditor.document.uri) : vscode.workspace.workspaceFolders?.[0];
+    // From the palette: the active editor's folder; from the offer (typesOffer.ts): the folder it names.
+    'gradlens.addEngineTypes': async (target?: vscode.Uri) => {
+      const editor = vscode.window.activeTextEditor;
+      const folder = target instanceof vscode.Uri ? vscode.workspace.getWorkspaceFolder(target)
+        : editor ? vscode.workspace.getWorkspaceFolder(editor.document.uri) : vscode.workspace.workspaceFolders?.[0];
       if (!folder) {
         void vscode.window.showInformationMessage('GradLens: open a folder first; the types go into its node_modules/@types/gradlens.');
         return;
@@ -194,7 +202,7 @@ export function activate(context: vscode.ExtensionContext): GradLensApi {
   const activationMs = Date.now() - started;
   const loadAndActivationMs = Date.now() - moduleStarted;
   runs.output.appendLine(`GradLens activated in ${activationMs} ms (${loadAndActivationMs} ms since its code was loaded)`);
-  return { runs, views, problems, lenses, panel: () => InspectorPanel.active, activationMs, loadAndActivationMs };
+  return { runs, views, problems, lenses, typesOffer, panel: () => InspectorPanel.active, activationMs, loadAndActivationMs };
 }
 
 export function deactivate(): void {

@@ -79,6 +79,14 @@ suite('GradLens in VS Code', () => {
     assert.equal(plain.filter((lens) => lens.command?.command.startsWith('gradlens.')).length, 0);
   });
 
+  test('a file that imports gradlens where it does not resolve: the engine\'s types are offered, once per folder', async () => {
+    await vscode.window.showTextDocument(workspaceFile('simple.ts'));
+    await vscode.window.showTextDocument(workspaceFile('nan.ts'));
+    const folder = vscode.workspace.workspaceFolders![0]!.uri.fsPath;
+    await until('the offer', () => api.typesOffer.offered.length > 0);
+    assert.deepEqual(api.typesOffer.offered, [folder]);
+  });
+
   test('a lens runs the file, opens the inspector on its backward pass, and the inspector answers', async function () {
     this.timeout(60_000);
     const uri = workspaceFile('simple.ts');

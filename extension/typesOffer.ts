@@ -1,0 +1,44 @@
+/**
+ * The engine's types, offered: when a file that imports `gradlens` opens in a workspace folder where
+ * 'gradlens' does not resolve (TypeScript marks the import as an error), a notification offers to
+ * add the types (Add Engine Types to Workspace) — once per folder, remembered, in a trusted
+ * workspace only (it writes into the folder).
+ */
+import * as vscode from 'vscode';
+import { Disposable } from './dispose';
+import { resolvesGradlens } from './engineTypes';
+import { importsGradlens } from './sites';
+
+const LANGUAGES = /^(typescript|javascript)(react)?$/;
+export const ADD_TYPES = 'Add Types';
+
+export class TypesOffer extends Disposable {
+  /** Folders asked in this window (the workspace state remembers it across windows). */
+  private readonly asked = new Set<string>();
+  /** The folders offered the types in this window (for tests). */
+  readonly offered: string[] = [];
+
+  constructor(private readonly context: vscode.ExtensionContext) {
+    super();
+    this.register(vscode.workspace.onDidOpenTextDocument((document) => this.consider(document)));
+    for (const document of vscode.workspace.textDocuments) this.consider(document);
+  }
+
+  private consider(document: vscode.TextDocument): void {
+    if (!vscode.workspace.isTrusted || document.uri.scheme !== 'file' || !LANGUAGES.test(document.languageId)) return;
+    const folder = vscode.workspace.getWorkspaceFolder(document.uri);
+    if (!folder) return;
+    const key = `gradlens.typesOffered:${folder.uri.fsPath}`;
+    if (this.asked.has(key) || this.context.workspaceState.get<boolean>(key)) return;
+    if (!importsGradlens(document.getText()) || resolvesGradlens(folder.uri.fsPath)) return;
+    this.asked.add(key);
+    this.offered.push(folder.uri.fsPath);
+    void this.context.workspaceState.update(key, true);
+    void vscode.window.showInformationMessage(
+      `GradLens: TypeScript cannot find the types of 'gradlens' in ${folder.name}, so its imports show as errors. Add the engine's types (node_modules/@types/gradlens)?`,
+      ADD_TYPES, 'Not Now',
+    ).then((choice) => {
+      if (choice === ADD_TYPES) void vscode.commands.executeCommand('gradlens.addEngineTypes', folder.uri);
+    });
+  }
+}
