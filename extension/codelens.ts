@@ -17,6 +17,11 @@ export const LENS_LANGUAGES: vscode.DocumentSelector = [
   { language: 'javascriptreact', scheme: 'file' },
 ];
 
+/** Whether GradLens can run the document: a TypeScript or JavaScript file on disk. */
+export function isProgram(document: vscode.TextDocument): boolean {
+  return vscode.languages.match(LENS_LANGUAGES, document) > 0;
+}
+
 export class GradientLenses extends Disposable implements vscode.CodeLensProvider {
   private readonly changed = this.register(new vscode.EventEmitter<void>());
   readonly onDidChangeCodeLenses = this.changed.event;

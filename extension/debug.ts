@@ -7,6 +7,7 @@
  */
 import { isAbsolute, join } from 'node:path';
 import * as vscode from 'vscode';
+import { isProgram } from './codelens';
 import { Disposable } from './dispose';
 import type { RunRecord, Runs } from './runs';
 import { summary } from './runs';
@@ -20,8 +21,6 @@ export interface GradLensLaunch extends vscode.DebugConfiguration {
   /** Also check every backward pass numerically (Check Gradients Numerically). */
   gradcheck?: boolean;
 }
-
-const LANGUAGES = /^(typescript|javascript)(react)?$/;
 
 /** The configuration F5 uses on the active file when there is no launch.json. */
 export function currentFileLaunch(): GradLensLaunch {
@@ -149,7 +148,7 @@ class Configurations implements vscode.DebugConfigurationProvider {
     // F5 with no launch.json: the active file, if GradLens can run it.
     if (!config.type && !config.request && !config.name) {
       const editor = vscode.window.activeTextEditor;
-      if (!editor || !LANGUAGES.test(editor.document.languageId)) {
+      if (!editor || !isProgram(editor.document)) {
         void vscode.window.showInformationMessage('GradLens: open a TypeScript or JavaScript file that imports gradlens, then start again.');
         return undefined;
       }
@@ -172,7 +171,7 @@ export class GradientsDebugger extends Disposable {
     this.register(vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, {
       provideDebugConfigurations: () => {
         const document = vscode.window.activeTextEditor?.document;
-        if (!document || document.uri.scheme !== 'file' || !LANGUAGES.test(document.languageId)) return [];
+        if (!document || !isProgram(document)) return [];
         const name = document.uri.path.split('/').pop();
         return [{ ...currentFileLaunch(), name: `GradLens: Compute Gradients of ${name}`, program: document.uri.fsPath }];
       },

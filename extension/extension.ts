@@ -17,7 +17,7 @@ import type { Selection } from '../webview/protocol/messages';
 import { nodeNames } from '../webview/protocol/names';
 import type { Source, Trace } from '../webview/protocol/trace';
 import { validateTrace } from '../webview/protocol/validate';
-import { GradientLenses, LENS_LANGUAGES } from './codelens';
+import { GradientLenses, isProgram, LENS_LANGUAGES } from './codelens';
 import { GradientsDebugger } from './debug';
 import { readSettings } from './config';
 import { Problems } from './diagnostics';
@@ -129,7 +129,7 @@ export function activate(context: vscode.ExtensionContext): GradLensApi {
     'gradlens.gradcheck': async (target?: unknown) => {
       const editor = vscode.window.activeTextEditor?.document;
       const uri = target instanceof vscode.Uri ? target
-        : editor && editor.uri.scheme === 'file' && /^(typescript|javascript)(react)?$/.test(editor.languageId) && !isItem(target) ? editor.uri
+        : editor && isProgram(editor) && !isItem(target) ? editor.uri
           : runs.last() ? vscode.Uri.file(runs.last()!.file) : undefined;
       if (!uri) {
         void vscode.window.showInformationMessage('GradLens: open a TypeScript or JavaScript file that imports gradlens to check its gradients.');

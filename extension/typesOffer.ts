@@ -5,11 +5,11 @@
  * workspace only (it writes into the folder).
  */
 import * as vscode from 'vscode';
+import { isProgram } from './codelens';
 import { Disposable } from './dispose';
 import { resolvesGradlens } from './engineTypes';
 import { importsGradlens } from './sites';
 
-const LANGUAGES = /^(typescript|javascript)(react)?$/;
 export const ADD_TYPES = 'Add Types';
 
 export class TypesOffer extends Disposable {
@@ -25,7 +25,7 @@ export class TypesOffer extends Disposable {
   }
 
   private consider(document: vscode.TextDocument): void {
-    if (!vscode.workspace.isTrusted || document.uri.scheme !== 'file' || !LANGUAGES.test(document.languageId)) return;
+    if (!vscode.workspace.isTrusted || !isProgram(document)) return;
     const folder = vscode.workspace.getWorkspaceFolder(document.uri);
     if (!folder) return;
     const key = `gradlens.typesOffered:${folder.uri.fsPath}`;
