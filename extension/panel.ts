@@ -10,7 +10,9 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
+import { checkWebviewMessage } from '../webview/protocol/checkMessages';
 import type { HostToWebview, Selection, WebviewToHost } from '../webview/protocol/messages';
+import { sourceOf, textOf } from '../webview/protocol/refs';
 import type { Source } from '../webview/protocol/trace';
 import { validateTrace } from '../webview/protocol/validate';
 import { readSettings } from './config';
@@ -120,7 +122,11 @@ export class InspectorPanel extends Disposable {
       nonce: randomBytes(16).toString('base64'),
       title: 'GradLens',
     });
-    this.register(webview.onDidReceiveMessage((message: WebviewToHost) => this.receive(message)));
+    this.register(webview.onDidReceiveMessage((value: unknown) => {
+      const checked = checkWebviewMessage(value);
+      if (checked.ok) void this.receive(checked.message);
+      else this.runs.output.appendLine(`inspector: ignored a message (${checked.problem})`);
+    }));
     this.register(panel.onDidDispose(() => this.dispose()));
     this.register(panel.onDidChangeViewState(() => { if (!panel.visible) this.ready = false; }));
     this.register(vscode.window.onDidChangeTextEditorSelection((event) => this.followCursor(event)));
@@ -209,19 +215,32 @@ export class InspectorPanel extends Disposable {
         else void this.panel.webview.postMessage({ type: 'trace/none', message: 'No trace to show: run "GradLens: Compute Gradients for Current File" or click a "Compute gradient" lens above an autograd.record or backward call.' } satisfies HostToWebview);
         break;
       case 'step/changed': {
-        const { type: _type, source, ...position } = message;
+        const { type: _type, ...position } = message;
         this.position = position;
         this.stepped.fire(position);
-        this.showStepLine(source);
+        const node = position.nodeIds[0];
+        this.showStepLine(this.record && node !== undefined ? sourceOf(this.record.trace, { kind: 'node', id: node }) : null);
         break;
       }
-      case 'source/reveal':
-        await revealSource(message.source, false, this.highlight);
+      case 'source/reveal': {
+        const source = this.record ? sourceOf(this.record.trace, message.ref) : null;
+        if (source) await revealSource(source, false, this.highlight);
+        else this.runs.output.appendLine(`inspector: ignored source/reveal of ${JSON.stringify(message.ref)} (not in the trace shown)`);
         break;
-      case 'node/selected':
-        if (this.record) this.events.onNodesSelected(this.record, message.nodeIds);
-        if (message.source) await revealSource(message.source, true, this.highlight);
+      }
+      case 'node/selected': {
+        if (!this.record) break;
+        const last = message.nodeIds.at(-1);
+        const source = last !== undefined ? sourceOf(this.record.trace, { kind: 'node', id: last }) : null;
+        this.events.onNodesSelected(this.record, message.nodeIds);
+        if (source) await revealSource(source, true, this.highlight);
         break;
+      }
+      case 'text/open': {
+        const text = this.record ? textOf(this.record.trace, message.ref) : null;
+        if (text !== null) await vscode.window.showTextDocument(await vscode.workspace.openTextDocument({ content: text, language: 'plaintext' }), { preview: true });
+        break;
+      }
       case 'export/save':
         await this.save(message);
         break;

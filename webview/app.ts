@@ -3,8 +3,8 @@
  * the host, the pure models, the graph view and the panels. Everything it draws is recomputed from
  * the state; the graph view applies only what changed.
  */
-import { DEFAULT_THRESHOLDS, type HostToWebview, type Selection, type UiState } from './protocol/messages';
-import type { Source, Tensor, Trace, TraceNode } from './protocol/trace';
+import { DEFAULT_THRESHOLDS, type HostToWebview, type Selection, type SourceRef, type UiState } from './protocol/messages';
+import type { Tensor, Trace, TraceNode } from './protocol/trace';
 import type { Host } from './host';
 import { contrastText, magnitudeScale, type MagnitudeScale } from './model/colors';
 import { decorate, magnitudeOf } from './model/decorate';
@@ -295,8 +295,7 @@ export class InspectorApp {
     const frame = this.frame();
     if (!selection || !frame) return;
     const node = frame.kind === 'backward' ? frame.frame.step?.node ?? null : frame.frame.current;
-    const source = node !== null ? this.nodesById().get(node)?.source ?? null : null;
-    this.host.post({ type: 'step/changed', selection, view: frame.kind, step: this.state.step, total: frame.frame.total, nodeIds: node !== null ? [node] : [], source });
+    this.host.post({ type: 'step/changed', selection, view: frame.kind, step: this.state.step, total: frame.frame.total, nodeIds: node !== null ? [node] : [] });
   }
 
   private setStep(step: number): void {
@@ -346,8 +345,7 @@ export class InspectorApp {
     this.state.selectedNode = element ? element.members[element.members.length - 1]! : null;
     this.cutPoints.clear();
     this.redecorate();
-    const node = this.trace?.nodes.find((n) => n.id === this.state.selectedNode);
-    this.host.post({ type: 'node/selected', nodeIds: element ? element.members : [], source: node?.source ?? null });
+    this.host.post({ type: 'node/selected', nodeIds: element ? element.members : [] });
   }
 
   /** Select nodes (from the host or a panel link), switching to a selection that shows them. */
@@ -458,7 +456,7 @@ export class InspectorApp {
 
   private panelActions() {
     return {
-      reveal: (source: Source) => this.host.post({ type: 'source/reveal', source }),
+      reveal: (ref: SourceRef) => this.host.post({ type: 'source/reveal', ref }),
       select: (nodeId: number) => this.focus([nodeId]),
       showCuts: (nodeIds: number[]) => {
         this.cutPoints = new Set(nodeIds);

@@ -3,7 +3,10 @@
  * the standalone page (the trace embedded in the page answers the ready handshake; exports are
  * downloads; revealing a source line is not possible and says so).
  */
-import { isHostMessage, type HostToWebview, type UiState, type WebviewToHost } from './protocol/messages';
+import { checkHostMessage } from './protocol/checkMessages';
+import { visible } from './protocol/display';
+import type { HostToWebview, SourceRef, UiState, WebviewToHost } from './protocol/messages';
+import { sourceOf } from './protocol/refs';
 import type { Trace } from './protocol/trace';
 
 export interface Host {
@@ -27,7 +30,9 @@ function vscodeHost(api: VsCodeApi): Host {
     kind: 'vscode',
     post: (message) => api.postMessage(message),
     onMessage: (handler) => window.addEventListener('message', (event: MessageEvent) => {
-      if (isHostMessage(event.data)) handler(event.data);
+      const checked = checkHostMessage(event.data);
+      if (checked.ok) handler(checked.message);
+      else console.warn(`GradLens inspector: ignored a message from the host (${checked.problem})`);
     }),
     getState: () => (api.getState() as Partial<UiState> | undefined) ?? undefined,
     setState: (state) => api.setState(state),
@@ -47,6 +52,16 @@ function download(fileName: string, data: string, encoding: 'base64' | 'utf8', t
 /** The page's own host: its embedded trace (read lazily, so a malformed one is reported by the app). */
 function standaloneHost(readTrace: () => unknown, notify: (text: string) => void): Host {
   const handlers: ((message: HostToWebview) => void)[] = [];
+  let delivered: unknown = null;
+  /** Where a source link points, from the trace the page holds (the app has validated it before any link is shown). */
+  const describeSource = (ref: SourceRef): string | null => {
+    try {
+      const source = sourceOf(delivered as Trace, ref);
+      return source ? `${visible(source.file)}:${source.line} — open it in your editor (in VS Code, GradLens jumps there).` : null;
+    } catch {
+      return null;
+    }
+  };
   const deliver = (message: HostToWebview) => { for (const handler of handlers) handler(message); };
   return {
     kind: 'standalone',
@@ -59,12 +74,13 @@ function standaloneHost(readTrace: () => unknown, notify: (text: string) => void
           } catch (error) {
             trace = { unreadable: error instanceof Error ? error.message : String(error) }; // validateTrace explains
           }
+          delivered = trace;
           deliver({ type: 'trace/snapshot', trace: trace as Trace });
         });
       } else if (message.type === 'export/save') {
         download(message.fileName, message.data, message.encoding, message.format === 'png' ? 'image/png' : message.format === 'svg' ? 'image/svg+xml' : 'text/vnd.graphviz');
       } else if (message.type === 'source/reveal') {
-        notify(`${message.source.file}:${message.source.line} — open it in your editor (in VS Code, GradLens jumps there).`);
+        notify(describeSource(message.ref) ?? 'Open the file in your editor (in VS Code, GradLens jumps there).');
       }
     },
     onMessage: (handler) => { handlers.push(handler); },

@@ -3,6 +3,7 @@
  * no backward pass yet, no path from any head (with the cut points that break it), a graph break,
  * overwritten by a later pass (gradReq 'write'), or every term that reached it was zero.
  */
+import type { SourceRef } from '../protocol/messages';
 import type { BackwardPass, GraphBreak, Source, Tensor, Trace, TraceNode } from '../protocol/trace';
 import { nodeNames } from './graph';
 
@@ -13,6 +14,8 @@ export interface Reason {
   /** Nodes to point at (cut points, the ops that sent zeros, the overwriting pass's heads). */
   nodes: number[];
   source: Source | null;
+  /** What `source` is the line of, for a link the host resolves. */
+  ref: SourceRef | null;
 }
 
 export interface Explanation {
@@ -61,7 +64,7 @@ export function explainGradient(trace: Trace, id: number): Explanation {
     if (later.length === 0) {
       return {
         verdict: 'missing', gradient: null, cuts: [],
-        reasons: [{ text: `No backward pass has run since ${name} was made: call backward() on a result computed from it inside autograd.record().`, nodes: [], source: null }],
+        reasons: [{ text: `No backward pass has run since ${name} was made: call backward() on a result computed from it inside autograd.record().`, nodes: [], source: null, ref: null }],
       };
     }
     return whyNotReached(trace, byId, id, name);
@@ -78,7 +81,7 @@ export function explainGradient(trace: Trace, id: number): Explanation {
   if (earlier && leaf?.gradReq === 'write' && last.kind === 'backward' && earlier.kind === 'backward') {
     reasons.push({
       text: `The backward pass at line ${last.source?.line ?? '?'} overwrote the gradient ${name} had from the pass at line ${earlier.source?.line ?? '?'} (gradReq 'write'; use attachGrad('add') to accumulate).`,
-      nodes: last.heads, source: last.source,
+      nodes: last.heads, source: last.source, ref: { kind: 'pass', id: last.id },
     });
   }
   if (!isZero(gradient)) return { verdict: 'has-gradient', gradient, reasons, cuts: [] };
@@ -94,11 +97,11 @@ export function explainGradient(trace: Trace, id: number): Explanation {
       text: upstreamZero
         ? `'${sender?.op}'${where(sender?.source ?? null)} passed on a zero gradient: its own upstream gradient was already zero.`
         : `'${sender?.op}'${where(sender?.source ?? null)} sent zero: its local derivative is zero here (for relu: inputs ≤ 0; for max/min: elements not selected; for where/clip: the masked-out side).`,
-      nodes: [step.node], source: sender?.source ?? null,
+      nodes: [step.node], source: sender?.source ?? null, ref: { kind: 'node', id: step.node },
     });
   }
-  if (last.heads.includes(id)) reasons.push({ text: `${name} is a head of the pass and its head gradient was zero.`, nodes: [id], source: last.source });
-  if (reasons.length === 0) reasons.push({ text: `The gradient of ${name} from the pass at line ${last.source?.line ?? '?'} is zero.`, nodes: [], source: last.source });
+  if (last.heads.includes(id)) reasons.push({ text: `${name} is a head of the pass and its head gradient was zero.`, nodes: [id], source: last.source, ref: { kind: 'pass', id: last.id } });
+  if (reasons.length === 0) reasons.push({ text: `The gradient of ${name} from the pass at line ${last.source?.line ?? '?'} is zero.`, nodes: [], source: last.source, ref: { kind: 'pass', id: last.id } });
   return { verdict: 'zero', gradient, reasons, cuts: [] };
 }
 
@@ -113,7 +116,7 @@ function whyNotReached(trace: Trace, byId: Map<number, TraceNode>, id: number, n
   if (!consumers.has(id)) {
     return {
       verdict: 'missing', gradient: null, cuts: [],
-      reasons: [{ text: `${name} was not used by any recorded op: ops outside autograd.record() (or inside autograd.pause()) are not recorded, so no gradient can flow back to it.`, nodes: [], source: byId.get(id)?.source ?? null }],
+      reasons: [{ text: `${name} was not used by any recorded op: ops outside autograd.record() (or inside autograd.pause()) are not recorded, so no gradient can flow back to it.`, nodes: [], source: byId.get(id)?.source ?? null, ref: { kind: 'node', id } }],
     };
   }
   // Everything computed from the node, then the breaks that start there.
@@ -132,12 +135,13 @@ function whyNotReached(trace: Trace, byId: Map<number, TraceNode>, id: number, n
       text: `No backward pass reached ${name}. It feeds ${feeds}; ${how}${where(cut.source)} cut the result of ${describe(from)} off the graph, so gradient stops there. ${cut.message.replace(/^gradient stops here: /, '')}`,
       nodes: [...(cut.from !== undefined ? [cut.from] : []), ...(cut.node !== undefined ? [cut.node] : [])],
       source: cut.source,
+      ref: { kind: 'break', index: trace.graphBreaks.indexOf(cut) },
     };
   });
   if (reasons.length === 0) {
     reasons.push({
       text: `No backward pass reached ${name}: nothing you called backward() on was computed from it (its results — ${[...downstream].slice(0, 3).map((d) => describe(byId.get(d))).join(', ')} — are not inputs of any head).`,
-      nodes: [...downstream].slice(0, 5), source: null,
+      nodes: [...downstream].slice(0, 5), source: null, ref: null,
     });
   }
   return { verdict: 'missing', gradient: null, reasons, cuts };

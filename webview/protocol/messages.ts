@@ -4,7 +4,7 @@
  * snapshot, never a delta: a hidden webview keeps only the newest message. The webview persists
  * UI state only (VS Code's setState), never trace data.
  */
-import type { Source, Trace } from './trace';
+import type { Trace } from './trace';
 
 /** What the inspector shows: a recording's graph, or a backward pass (and the step in it). */
 export type Selection =
@@ -48,21 +48,42 @@ export type HostToWebview =
   | { type: 'selection/set'; selection: Selection }
   | { type: 'settings/thresholds'; thresholds: Thresholds };
 
+/**
+ * Something of the trace that has a source line, named by id: the host looks the line up in the
+ * trace it holds (a webview never tells the host which file to open).
+ */
+export type SourceRef =
+  | { kind: 'node'; id: number }
+  | { kind: 'pass'; id: number }
+  | { kind: 'recording'; id: number }
+  /** An index into `graphBreaks` / `anomalies`. */
+  | { kind: 'break'; index: number }
+  | { kind: 'anomaly'; index: number }
+  /** The run's uncaught error. */
+  | { kind: 'error' };
+
+/** A text of the trace that the inspector shows cut short: VS Code opens the whole of it on request. */
+export type TextRef =
+  | { kind: 'node'; id: number; field: 'op' | 'attrs' | 'sourceFile' | 'sourceText' }
+  | { kind: 'break'; index: number; field: 'message' }
+  | { kind: 'anomaly'; index: number; field: 'message' }
+  | { kind: 'pass'; id: number; field: 'error' }
+  | { kind: 'error'; field: 'message' | 'stack' }
+  | { kind: 'output'; field: 'stdout' | 'stderr' };
+
 export type WebviewToHost =
   | { type: 'webview/ready' }
-  /** Open the file at the line (a node's source link). */
-  | { type: 'source/reveal'; source: Source }
-  /** The step shown changed: its node and line (the host highlights that line in the editor). */
-  | { type: 'step/changed'; selection: Selection; view: 'backward' | 'forward'; step: number; total: number; nodeIds: number[]; source: Source | null }
+  /** Open the file at the line of something in the trace (a source link). */
+  | { type: 'source/reveal'; ref: SourceRef }
+  /** The step shown changed, and its node (the host highlights that node's line in the editor). */
+  | { type: 'step/changed'; selection: Selection; view: 'backward' | 'forward'; step: number; total: number; nodeIds: number[] }
   /** The user selected nodes in the graph (for selection sync with the editor and tree views). */
-  | { type: 'node/selected'; nodeIds: number[]; source: Source | null }
+  | { type: 'node/selected'; nodeIds: number[] }
   /** Save exported bytes (PNG/SVG/DOT); the host asks where. */
   | { type: 'export/save'; format: 'png' | 'svg' | 'dot'; fileName: string; data: string; encoding: 'base64' | 'utf8' }
   /** Run the traced file again with numeric gradient checks (Check Gradients Numerically). */
   | { type: 'gradcheck/run' }
+  /** Show the whole of a text the inspector cut short. */
+  | { type: 'text/open'; ref: TextRef }
   /** Something the host should show the user (a malformed trace…). */
   | { type: 'webview/error'; message: string };
-
-export function isHostMessage(value: unknown): value is HostToWebview {
-  return typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string';
-}

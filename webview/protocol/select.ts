@@ -1,10 +1,22 @@
 /** Which trace nodes a recording or a backward pass shows (the inspector's graph, the views' lists). */
 import type { Selection } from './messages';
-import type { Trace } from './trace';
+import type { Trace, TraceNode } from './trace';
+
+const nodeIndexes = new WeakMap<Trace, Map<number, TraceNode>>();
+
+/** The trace's nodes by id, built once per trace (a trace is never changed after it is read). */
+export function indexNodes(trace: Trace): ReadonlyMap<number, TraceNode> {
+  let index = nodeIndexes.get(trace);
+  if (!index) {
+    index = new Map(trace.nodes.map((node) => [node.id, node]));
+    nodeIndexes.set(trace, index);
+  }
+  return index;
+}
 
 /** The trace nodes a selection shows. */
 export function selectNodes(trace: Trace, selection: Selection): number[] {
-  const byId = new Map(trace.nodes.map((node) => [node.id, node]));
+  const byId = indexNodes(trace);
   const chosen = new Set<number>();
   if (selection.kind === 'recording') {
     const recording = trace.recordings.find((r) => r.id === selection.id);

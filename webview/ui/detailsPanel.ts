@@ -42,7 +42,7 @@ export function detailsPanel(trace: Trace, nodeIds: readonly number[], actions: 
   if (node.iteration > 0 || nodeIds.length > 1) rows.push(['run', `${node.iteration + 1}${nodeIds.length > 1 ? ` (group of ${nodeIds.length})` : ''}`]);
   const source = node.source;
   const sourceRow = source
-    ? link(`${source.file.split(/[\\/]/).pop()}:${source.line}:${source.column}`, `open ${source.file} at line ${source.line}`, () => actions.reveal(source))
+    ? link(`${source.file.split(/[\\/]/).pop()}:${source.line}:${source.column}`, `open ${source.file} at line ${source.line}`, () => actions.reveal({ kind: 'node', id: node.id }))
     : 'unknown';
   const table = el('table', { class: 'facts' }, ...rows.map(([key, value]) => el('tr', {}, el('th', {}, key), el('td', {}, value))),
     el('tr', {}, el('th', {}, 'source'), el('td', {}, sourceRow)));
@@ -63,12 +63,12 @@ export function detailsPanel(trace: Trace, nodeIds: readonly number[], actions: 
     const at = check.pass.source;
     parts.push(el('p', { class: check.result.ok ? 'gradcheck ok' : 'gradcheck warning', title: describeTolerance(check.pass) },
       describeGradcheck(check.result), at ? ' (before the backward at ' : '',
-      at ? link(`line ${at.line}`, 'open this line', () => actions.reveal(at)) : '', at ? ')' : ''));
+      at ? link(`line ${at.line}`, 'open this line', () => actions.reveal({ kind: 'pass', id: check.pass.id })) : '', at ? ')' : ''));
   }
   if (explanation.verdict !== 'has-gradient' && (node.kind === 'variable' || node.inGraph)) {
     const question = explanation.verdict === 'zero' ? 'Why is this gradient zero?' : 'Why is there no gradient?';
     const answer = el('div', { class: 'why' }, el('h3', {}, question), ...explanation.reasons.map((reason) => el('p', {}, reason.text,
-      reason.source ? ' ' : '', reason.source ? link(`line ${reason.source.line}`, 'open this line', () => actions.reveal(reason.source!)) : '')));
+      reason.source ? ' ' : '', reason.source && reason.ref ? link(`line ${reason.source.line}`, 'open this line', () => actions.reveal(reason.ref!)) : '')));
     parts.push(answer);
     const cuts = explanation.reasons.flatMap((reason) => reason.nodes);
     if (cuts.length > 0) parts.push(el('div', {}, link('show on the graph', 'highlight the cut points', () => actions.showCuts(cuts))));

@@ -4,6 +4,7 @@
  * several paths — the sum of its terms.
  */
 import { describeGradcheck, describeTolerance } from '../protocol/gradcheck';
+import type { SourceRef } from '../protocol/messages';
 import type { BackwardPass, Source, Trace, TraceNode } from '../protocol/trace';
 import { nodeNames } from '../model/graph';
 import { localRule } from '../model/rules';
@@ -12,7 +13,8 @@ import { formatTensorShort } from '../model/tensor';
 import { el, link, section } from './dom';
 
 export interface PanelActions {
-  reveal(source: Source): void;
+  /** Open the line of something in the trace (the host resolves the reference). */
+  reveal(ref: SourceRef): void;
   select(nodeId: number): void;
 }
 
@@ -29,10 +31,10 @@ function nodeLink(node: TraceNode | undefined, actions: PanelActions): HTMLEleme
   return link(nodeName(node), `select node ${node.id}`, () => actions.select(node.id));
 }
 
-function sourceLink(source: Source | null, actions: PanelActions): HTMLElement | null {
+function sourceLink(source: Source | null, ref: SourceRef, actions: PanelActions): HTMLElement | null {
   if (!source) return null;
   const file = source.file.split(/[\\/]/).pop();
-  return link(`${file}:${source.line}`, `open ${source.file} at line ${source.line}`, () => actions.reveal(source));
+  return link(`${file}:${source.line}`, `open ${source.file} at line ${source.line}`, () => actions.reveal(ref));
 }
 
 /**
@@ -51,14 +53,14 @@ export function backwardStepPanel(trace: Trace, pass: BackwardPass, frame: Backw
   names = nodeNames(trace);
   const byId = new Map(trace.nodes.map((node) => [node.id, node]));
   if (pass.error) {
-    return section('This backward pass failed', el('p', { class: 'error' }, pass.error), el('p', {}, 'Nothing was computed: ', sourceLink(pass.source, actions) ?? ''));
+    return section('This backward pass failed', el('p', { class: 'error' }, pass.error), el('p', {}, 'Nothing was computed: ', sourceLink(pass.source, { kind: 'pass', id: pass.id }, actions) ?? ''));
   }
   if (frame.step === null) {
     const heads = pass.heads.map((head, i) => el('li', {},
       nodeLink(byId.get(head), actions), ': ∂L/∂out = ', el('code', {}, formatTensorShort(pass.headGrads[i]!)),
       pass.implicitHeadGrads[i] ? el('span', { class: 'muted' }, ' — implicit: ones (backward of a non-scalar differentiates its sum)') : el('span', { class: 'muted' }, ' — the head gradient you passed')));
     return section(`Step 0 of ${frame.total}: head gradient${pass.heads.length > 1 ? 's' : ''}`,
-      el('p', {}, `${pass.kind === 'grad' ? 'autograd.grad' : 'backward()'} at `, sourceLink(pass.source, actions) ?? '?', ' starts from:'),
+      el('p', {}, `${pass.kind === 'grad' ? 'autograd.grad' : 'backward()'} at `, sourceLink(pass.source, { kind: 'pass', id: pass.id }, actions) ?? '?', ' starts from:'),
       el('ul', {}, ...heads),
       el('p', { class: 'muted' }, 'Press → (next) to run the first step.'));
   }
@@ -84,7 +86,7 @@ export function backwardStepPanel(trace: Trace, pass: BackwardPass, frame: Backw
   });
   const last = frame.index === frame.total;
   return section(`Step ${frame.index} of ${frame.total}: ${nodeName(node)}`,
-    el('p', {}, sourceLink(node?.source ?? null, actions) ?? '', ' ', el('code', {}, rule.formula)),
+    el('p', {}, sourceLink(node?.source ?? null, { kind: 'node', id: step.node }, actions) ?? '', ' ', el('code', {}, rule.formula)),
     el('p', {}, rule.summary),
     el('div', { class: 'chain' },
       el('div', {}, el('b', {}, 'upstream '), el('code', {}, '∂L/∂out = '), el('code', { class: 'value' }, formatTensorShort(step.upstream))),
@@ -122,7 +124,7 @@ export function forwardStepPanel(trace: Trace, frame: ForwardFrame, actions: Pan
   const node = byId.get(frame.current)!;
   const rule = localRule(node.op, node.attrs, node.inputs.length);
   return section(`Forward: step ${frame.index} of ${frame.total}: ${nodeName(node)}`,
-    el('p', {}, sourceLink(node.source, actions) ?? '', ' ', el('code', {}, rule.formula)),
+    el('p', {}, sourceLink(node.source, { kind: 'node', id: node.id }, actions) ?? '', ' ', el('code', {}, rule.formula)),
     el('ul', {}, ...node.inputs.map((input, i) => el('li', {}, `input ${i} `, nodeLink(byId.get(input), actions), ' = ', el('code', {}, formatTensorShort(byId.get(input)!.value))))),
     el('p', {}, 'gives ', el('code', { class: 'value' }, formatTensorShort(node.value))));
 }

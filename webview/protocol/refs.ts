@@ -1,0 +1,39 @@
+/**
+ * What the ids of a message name in a trace: the source line of a node, pass, recording, graph
+ * break, anomaly or the run's error, and the whole text of a field the inspector showed cut short.
+ * The host resolves ids against the trace it holds; an id that names nothing resolves to null.
+ */
+import type { SourceRef, TextRef } from './messages';
+import type { Source, Trace } from './trace';
+import { indexNodes } from './select';
+
+/** The source line `ref` names in `trace`, or null (no such thing, or it has no line). */
+export function sourceOf(trace: Trace, ref: SourceRef): Source | null {
+  switch (ref.kind) {
+    case 'node': return indexNodes(trace).get(ref.id)?.source ?? null;
+    case 'pass': return trace.backwardPasses.find((p) => p.id === ref.id)?.source ?? null;
+    case 'recording': return trace.recordings.find((r) => r.id === ref.id)?.source ?? null;
+    case 'break': return trace.graphBreaks[ref.index]?.source ?? null;
+    case 'anomaly': return trace.anomalies[ref.index]?.source ?? null;
+    case 'error': return trace.run.error?.source ?? null;
+  }
+}
+
+/** The whole text `ref` names in `trace`, or null. */
+export function textOf(trace: Trace, ref: TextRef): string | null {
+  switch (ref.kind) {
+    case 'node': {
+      const node = indexNodes(trace).get(ref.id);
+      if (!node) return null;
+      if (ref.field === 'op') return node.op;
+      if (ref.field === 'attrs') return JSON.stringify(node.attrs, null, 2);
+      if (ref.field === 'sourceFile') return node.source?.file ?? null;
+      return node.source?.text ?? null;
+    }
+    case 'break': return trace.graphBreaks[ref.index]?.message ?? null;
+    case 'anomaly': return trace.anomalies[ref.index]?.message ?? null;
+    case 'pass': return trace.backwardPasses.find((p) => p.id === ref.id)?.error ?? null;
+    case 'error': return trace.run.error?.[ref.field] ?? null;
+    case 'output': return trace.run[ref.field];
+  }
+}
