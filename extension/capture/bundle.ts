@@ -5,7 +5,7 @@
  */
 import type { BuildFailure, Message, Plugin } from 'esbuild';
 import { writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { applyInsertions, lineShifts, siteMarkers } from './instrument';
 import { shiftSourceMap, type RawSourceMap } from './sourcemap';
@@ -22,7 +22,8 @@ export interface BuildProblem {
   lineText: string | null;
 }
 
-export type BundleResult = { ok: true; outfile: string; mapFile: string } | { ok: false; problems: BuildProblem[] };
+/** `inputs`: every file of the user's that went into the bundle (absolute paths). */
+export type BundleResult = { ok: true; outfile: string; mapFile: string; inputs: string[] } | { ok: false; problems: BuildProblem[] };
 
 /** The engine as the program's `gradlens` import. */
 function gradlensPlugin(enginePath: string): Plugin {
@@ -80,6 +81,7 @@ export async function bundleProgram(entry: string, outfile: string, enginePath: 
       sourcemap: 'linked',
       sourcesContent: false,
       logLevel: 'silent',
+      metafile: true,
       banner: { js: banner(entry, markers) },
       define: {
         __filename: JSON.stringify(entry),
@@ -99,7 +101,9 @@ export async function bundleProgram(entry: string, outfile: string, enginePath: 
     }
     writeFileSync(outfile, code);
     writeFileSync(mapFile, JSON.stringify(map));
-    return { ok: true, outfile, mapFile };
+    // Metafile inputs are relative to the working directory; the engine is external, so not among them.
+    const inputs = Object.keys(result.metafile?.inputs ?? {}).filter((input) => !input.includes(':')).map((input) => resolve(input));
+    return { ok: true, outfile, mapFile, inputs };
   } catch (error) {
     const failure = error as Partial<BuildFailure>;
     if (Array.isArray(failure.errors) && failure.errors.length > 0) return { ok: false, problems: failure.errors.map(problem) };

@@ -44,6 +44,11 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** The Node.js that runs the program (default: the one running this code, as Node even inside Electron). */
   nodePath?: string;
+  /**
+   * Called with the program's own files (absolute paths, the entry among them) once it is bundled
+   * and before it starts: a message refuses the run (the caller is about to write one of them).
+   */
+  checkInputs?(inputs: readonly string[]): string | null;
 }
 
 /** The defaults of a run's gradient checks: float64 central differences, at most 32 elements per variable. */
@@ -63,6 +68,8 @@ export interface RunResult {
   stderr: string;
   /** Syntax or import errors: the program never started. */
   buildProblems?: BuildProblem[];
+  /** Why `checkInputs` refused the run: the program never started. */
+  refused?: string;
   /** What went wrong, in words, when something did (thrown error, build error, crash, timeout). */
   error?: RunError;
   /** With `capture`: the trace, also written for failed runs. */
@@ -150,6 +157,11 @@ export async function runProgram(options: RunOptions): Promise<RunResult> {
         origin: 'build',
       };
       return finish({ exitCode: 1, signal: null, timedOut: false, cancelled: false, buildProblems: bundle.problems, error }, options.capture ? emptyTrace() : undefined);
+    }
+
+    const refused = options.checkInputs?.(bundle.inputs) ?? null;
+    if (refused !== null) {
+      return finish({ exitCode: 2, signal: null, timedOut: false, cancelled: false, refused, error: processError(refused) }, options.capture ? emptyTrace() : undefined);
     }
 
     const journalPath = join(workDir, 'journal.ndjson');

@@ -201,6 +201,26 @@ export interface RunError {
   origin: 'program' | 'build' | 'process';
 }
 
+/**
+ * How a run ended, as it happened: the program's own exit, the timeout, a cancellation (by the
+ * user, or a signal to the CLI), a signal GradLens did not send, the memory budget, or no start.
+ */
+export type RunOutcome =
+  | { kind: 'exited'; code: number }
+  | { kind: 'timed-out'; afterMs: number }
+  | { kind: 'cancelled'; by: 'user' | 'SIGINT' | 'SIGTERM' | 'SIGHUP' }
+  | { kind: 'killed'; signal: string }
+  | { kind: 'out-of-memory'; what: 'heap' | 'arrays'; limitMb: number }
+  | { kind: 'did-not-start'; reason: 'not-found' | 'build' | 'refused' | 'spawn' };
+
+/** Set when a trace file was cut short (its writer was stopped) and what came before the cut was read. */
+export interface TraceTruncation {
+  /** Bytes of the file that were read. */
+  bytes: number;
+  /** What is missing, in words. */
+  note: string;
+}
+
 export interface RunInfo {
   file: string;
   argv: string[];
@@ -218,6 +238,8 @@ export interface RunInfo {
   stderrTruncated?: boolean;
   maxElements: number;
   error?: RunError;
+  /** How the run ended (absent in traces written before GradLens 0.2). */
+  outcome?: RunOutcome;
 }
 
 export interface Trace {
@@ -229,6 +251,8 @@ export interface Trace {
   backwardPasses: BackwardPass[];
   graphBreaks: GraphBreak[];
   anomalies: Anomaly[];
+  /** Only in a trace read back from a file that was cut short. */
+  truncated?: TraceTruncation;
 }
 
 /** Reads a number written by `encodeNumber`. */
