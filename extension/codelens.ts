@@ -9,6 +9,7 @@ import { Disposable } from './dispose';
 import { lensResult } from './results';
 import { isCurrent, type Runs } from './runs';
 import { findSites } from './sites';
+import { safe } from './untrusted';
 
 export const LENS_LANGUAGES: vscode.DocumentSelector = [
   { language: 'typescript', scheme: 'file' },
@@ -49,7 +50,7 @@ export class GradientLenses extends Disposable implements vscode.CodeLensProvide
       const result = fresh ? lensResult(record.trace, record.file, site.line + 1) : null;
       if (result) {
         const selection = result.pass !== null ? { kind: 'pass' as const, id: result.pass } : { kind: 'recording' as const, id: result.recording! };
-        lenses.push(new vscode.CodeLens(range, { title: `$(graph) ${result.title}`, command: 'gradlens.openInspectorAt', arguments: [document.uri, selection], tooltip: 'Open the inspector on this' }));
+        lenses.push(new vscode.CodeLens(range, { title: safe.icons`$(graph) ${result.title}`, command: 'gradlens.openInspectorAt', arguments: [document.uri, selection], tooltip: 'Open the inspector on this' }));
         lenses.push(new vscode.CodeLens(range, { title: '$(refresh) Compute again', command: 'gradlens.computeGradient', arguments: [document.uri, site.line], tooltip: 'Run the file again with capture' }));
       } else {
         const title = record && !fresh ? 'Compute gradient (file changed)' : record && fresh ? 'Compute gradient (not reached in the last run)' : 'Compute gradient';

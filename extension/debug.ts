@@ -9,6 +9,7 @@ import { isAbsolute, join } from 'node:path';
 import * as vscode from 'vscode';
 import { isProgram } from './codelens';
 import { Disposable } from './dispose';
+import { notify } from './notify';
 import type { RunRecord, Runs } from './runs';
 import { summary } from './runs';
 
@@ -149,13 +150,13 @@ class Configurations implements vscode.DebugConfigurationProvider {
     if (!config.type && !config.request && !config.name) {
       const editor = vscode.window.activeTextEditor;
       if (!editor || !isProgram(editor.document)) {
-        void vscode.window.showInformationMessage('GradLens: open a TypeScript or JavaScript file that imports gradlens, then start again.');
+        void notify('info', 'GradLens: open a TypeScript or JavaScript file that imports gradlens, then start again.');
         return undefined;
       }
       return currentFileLaunch();
     }
     if (!config.program) {
-      void vscode.window.showErrorMessage('GradLens: this launch configuration has no "program" (the file to run).');
+      void notify('error', 'GradLens: this launch configuration has no "program" (the file to run).');
       return undefined;
     }
     return config;

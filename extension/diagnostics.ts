@@ -5,7 +5,10 @@
 import * as vscode from 'vscode';
 import { Disposable } from './dispose';
 import { problemsOf, type Severity } from './results';
+import { checkTracePath } from './pathPolicy';
+import { pathPolicyOf } from './reveal';
 import type { Runs } from './runs';
+import { plainText } from './untrusted';
 
 const SEVERITY: Record<Severity, vscode.DiagnosticSeverity> = {
   error: vscode.DiagnosticSeverity.Error,
@@ -23,10 +26,13 @@ export class Problems extends Disposable {
     this.register(runs.onDidRun((record) => {
       for (const uri of this.filesOf.get(record.file) ?? []) this.collection.delete(uri);
       const byFile = new Map<string, vscode.Diagnostic[]>();
+      const policy = pathPolicyOf(record);
       for (const problem of problemsOf(record.trace)) {
+        // A trace read from a file does not put problems on files outside the workspace and its folder.
+        if (!checkTracePath(problem.file, policy).ok) continue;
         const line = Math.max(0, problem.line - 1);
         const column = Math.max(0, problem.column - 1);
-        const diagnostic = new vscode.Diagnostic(new vscode.Range(line, column, line, Number.MAX_SAFE_INTEGER), problem.message, SEVERITY[problem.severity]);
+        const diagnostic = new vscode.Diagnostic(new vscode.Range(line, column, line, Number.MAX_SAFE_INTEGER), plainText(problem.message, { multiline: true }), SEVERITY[problem.severity]);
         diagnostic.source = 'GradLens';
         diagnostic.code = problem.code;
         const list = byFile.get(problem.file) ?? [];

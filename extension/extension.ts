@@ -13,9 +13,10 @@
 import { readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
 import { summarizeGradchecks } from '../webview/protocol/gradcheck';
-import type { Selection } from '../webview/protocol/messages';
+import type { Selection, SourceRef } from '../webview/protocol/messages';
 import { nodeNames } from '../webview/protocol/names';
-import type { Source, Trace } from '../webview/protocol/trace';
+import { sourceOf } from '../webview/protocol/refs';
+import type { Trace } from '../webview/protocol/trace';
 import { validateTrace } from '../webview/protocol/validate';
 import { GradientLenses, isProgram, LENS_LANGUAGES } from './codelens';
 import { GradientsDebugger } from './debug';
@@ -23,9 +24,13 @@ import { readSettings } from './config';
 import { Problems } from './diagnostics';
 import { installEngineTypes, resolvesGradlens } from './engineTypes';
 import { InlineValues } from './inlineValues';
-import { INSPECTOR_VIEW_TYPE, InspectorPanel, revealSource, type Focus, type PanelEvents } from './panel';
+import { notify, shownMessages, type Shown } from './notify';
+import { INSPECTOR_VIEW_TYPE, InspectorPanel, type Focus, type PanelEvents } from './panel';
+import { revealSource } from './reveal';
+import { programToRun } from './runFromTrace';
 import { Runs, type RunRecord } from './runs';
 import { TypesOffer } from './typesOffer';
+import { safe } from './untrusted';
 import { DebugViews } from './views';
 
 /** A Run and Debug view's item (what view/item/context menus pass to commands). */
@@ -44,6 +49,8 @@ export interface GradLensApi {
   panel(): InspectorPanel | null;
   /** The offer of the engine's types where 'gradlens' does not resolve. */
   typesOffer: TypesOffer;
+  /** The notifications shown since activation (the exact text VS Code got). */
+  notifications(): readonly Shown[];
   /** How long activate() took, in ms. */
   activationMs: number;
   /** From the bundle's evaluation to the end of activate(), in ms. */
@@ -61,7 +68,10 @@ export function activate(context: vscode.ExtensionContext): GradLensApi {
   context.subscriptions.push(runs, views, problems, lenses, inline, typesOffer);
   context.subscriptions.push(vscode.languages.registerCodeLensProvider(LENS_LANGUAGES, lenses));
 
-  const events: PanelEvents = { onNodesSelected: (_record, nodeIds) => { if (nodeIds.length > 0) views.reveal(nodeIds[nodeIds.length - 1]!); } };
+  const events: PanelEvents = {
+    onNodesSelected: (_record, nodeIds) => { if (nodeIds.length > 0) views.reveal(nodeIds[nodeIds.length - 1]!); },
+    onCheckGradients: (record) => { void checkGradientsOf(record); },
+  };
   const show = (record: RunRecord, focus: Focus = {}) => InspectorPanel.show(context, runs, events, record, focus);
   // F5 / Run and Debug with a `gradlens` launch configuration: the inspector opens when the run ends.
   context.subscriptions.push(new GradientsDebugger(runs, (record) => {
@@ -75,7 +85,7 @@ export function activate(context: vscode.ExtensionContext): GradLensApi {
   const compute = async (uri: vscode.Uri | undefined, line: number | null) => {
     const target = uri ?? vscode.window.activeTextEditor?.document.uri;
     if (!target || target.scheme !== 'file') {
-      void vscode.window.showInformationMessage('GradLens: open a TypeScript or JavaScript file that imports gradlens first.');
+      void notify('info', 'GradLens: open a TypeScript or JavaScript file that imports gradlens first.');
       return null;
     }
     const record = await runs.run(target, line);
@@ -86,13 +96,30 @@ export function activate(context: vscode.ExtensionContext): GradLensApi {
   };
   const lastOrSay = (): RunRecord | null => {
     const record = runs.last();
-    if (!record) void vscode.window.showInformationMessage('GradLens has no trace yet: run "GradLens: Compute Gradients for Current File" or click a "Compute gradient" lens.');
+    if (!record) void notify('info', 'GradLens has no trace yet: run "GradLens: Compute Gradients for Current File" or click a "Compute gradient" lens.');
     return record;
   };
   const step = (to: 'next' | 'previous' | 'first' | 'last') => () => {
     const panel = InspectorPanel.active;
     if (panel) panel.step(to);
-    else void vscode.window.showInformationMessage('GradLens: open the inspector to step through a backward pass.');
+    else void notify('info', 'GradLens: open the inspector to step through a backward pass.');
+  };
+
+  /** Runs `uri` with numeric gradient checks and reports them (Gradients view, Problems, a notification). */
+  const checkGradients = async (uri: vscode.Uri): Promise<RunRecord | null> => {
+    const record = await runs.run(uri, null, { gradcheck: true });
+    if (!record || record.result.cancelled) return record;
+    if (readSettings(uri).openInspector || InspectorPanel.active) show(record);
+    void vscode.commands.executeCommand('gradlens.gradients.focus');
+    const names = nodeNames(record.trace);
+    const report = summarizeGradchecks(record.trace.backwardPasses, (id) => names.get(id) ?? `node ${id}`);
+    void notify(report.failed.length > 0 ? 'warning' : 'info', safe.notification`GradLens: ${report.text}`);
+    return record;
+  };
+  /** The same for the program a trace names: a trace read from a file only with the user's yes (runFromTrace.ts). */
+  const checkGradientsOf = async (record: RunRecord): Promise<RunRecord | null> => {
+    const uri = await programToRun(record, 'Check Gradients Numerically');
+    return uri ? checkGradients(uri) : null;
   };
 
   const commands: Record<string, (...args: never[]) => unknown> = {
@@ -107,12 +134,17 @@ export function activate(context: vscode.ExtensionContext): GradLensApi {
       const record = runs.last(uri.fsPath);
       if (record) show(record, { selection });
     },
-    'gradlens.focusNodes': (file: string, nodeIds: number[], source?: Source | null) => {
-      const record = runs.last(file) ?? runs.last();
+    // From the views and the hovers: nodes by id (and, for a graph break without a node, a reference),
+    // resolved against the trace held here — never a path from the arguments.
+    'gradlens.focusNodes': (file: unknown, nodeIds: unknown, ref?: SourceRef | null) => {
+      const record = (typeof file === 'string' ? runs.last(file) : null) ?? runs.last();
       if (!record) return;
+      const ids = Array.isArray(nodeIds) ? nodeIds.filter((id): id is number => Number.isSafeInteger(id)) : [];
       const panel = InspectorPanel.active ?? show(record);
-      panel.focusNodes(nodeIds);
-      if (source) void revealSource(source, true);
+      panel.focusNodes(ids);
+      const target: SourceRef | null = ids.length > 0 ? { kind: 'node', id: ids[ids.length - 1]! } : ref ?? null;
+      const source = target ? sourceOf(record.trace, target) : null;
+      if (source) void revealSource(record, source, true);
     },
     'gradlens.nextStep': step('next'),
     'gradlens.previousStep': step('previous'),
@@ -128,39 +160,34 @@ export function activate(context: vscode.ExtensionContext): GradLensApi {
     // one given, the active editor's, or the last one run.
     'gradlens.gradcheck': async (target?: unknown) => {
       const editor = vscode.window.activeTextEditor?.document;
-      const uri = target instanceof vscode.Uri ? target
-        : editor && isProgram(editor) && !isItem(target) ? editor.uri
-          : runs.last() ? vscode.Uri.file(runs.last()!.file) : undefined;
-      if (!uri) {
-        void vscode.window.showInformationMessage('GradLens: open a TypeScript or JavaScript file that imports gradlens to check its gradients.');
-        return null;
-      }
-      const record = await runs.run(uri, null, { gradcheck: true });
-      if (!record || record.result.cancelled) return record;
-      if (readSettings(uri).openInspector || InspectorPanel.active) show(record);
-      void vscode.commands.executeCommand('gradlens.gradients.focus');
-      const names = nodeNames(record.trace);
-      const report = summarizeGradchecks(record.trace.backwardPasses, (id) => names.get(id) ?? `node ${id}`);
-      if (report.failed.length > 0) void vscode.window.showWarningMessage(`GradLens: ${report.text}`);
-      else void vscode.window.showInformationMessage(`GradLens: ${report.text}`);
-      return record;
+      if (target instanceof vscode.Uri) return checkGradients(target);
+      if (editor && isProgram(editor) && !isItem(target)) return checkGradients(editor.uri);
+      const last = runs.last();
+      if (last) return checkGradientsOf(last);
+      void notify('info', 'GradLens: open a TypeScript or JavaScript file that imports gradlens to check its gradients.');
+      return null;
     },
-    'gradlens.openTrace': async () => {
-      const picked = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { 'GradLens traces': ['json'] }, title: 'Open a GradLens trace' });
-      if (!picked?.[0]) return;
+    // From the palette (a file dialog), or with the file (the Explorer's context menu on a trace).
+    'gradlens.openTrace': async (given?: unknown) => {
+      const picked = given instanceof vscode.Uri ? given
+        : (await vscode.window.showOpenDialog({ canSelectMany: false, filters: { 'GradLens traces': ['json'] }, title: 'Open a GradLens trace' }))?.[0];
+      if (!picked) return null;
+      const name = vscode.workspace.asRelativePath(picked);
       let parsed: unknown;
       try {
-        parsed = JSON.parse(readFileSync(picked[0].fsPath, 'utf8'));
+        parsed = JSON.parse(readFileSync(picked.fsPath, 'utf8'));
       } catch (error) {
-        void vscode.window.showErrorMessage(`GradLens: ${vscode.workspace.asRelativePath(picked[0])} is not JSON: ${error instanceof Error ? error.message : String(error)}`);
-        return;
+        void notify('error', safe.notification`GradLens: ${name} is not JSON: ${error instanceof Error ? error.message : String(error)}`);
+        return null;
       }
       const validation = validateTrace(parsed);
       if (!validation.ok) {
-        void vscode.window.showErrorMessage(`GradLens: ${vscode.workspace.asRelativePath(picked[0])} is not a GradLens trace: ${validation.problems.slice(0, 3).join('; ')}`);
-        return;
+        void notify('error', safe.notification`GradLens: ${name} is not a GradLens trace: ${validation.problems.slice(0, 3).join('; ')}`);
+        return null;
       }
-      show(runs.adopt(validation.trace as Trace, picked[0].fsPath));
+      const record = runs.adopt(validation.trace as Trace, picked.fsPath);
+      show(record);
+      return record;
     },
     'gradlens.exportTrace': async () => {
       const record = lastOrSay();
@@ -170,7 +197,7 @@ export function activate(context: vscode.ExtensionContext): GradLensApi {
       const target = await vscode.window.showSaveDialog({ ...(folder ? { defaultUri: vscode.Uri.joinPath(folder, name) } : {}), filters: { 'GradLens traces': ['json'] }, title: 'Export the trace' });
       if (!target) return;
       await vscode.workspace.fs.writeFile(target, Buffer.from(JSON.stringify(record.trace)));
-      void vscode.window.showInformationMessage(`GradLens: trace written to ${vscode.workspace.asRelativePath(target)}`);
+      void notify('info', safe.notification`GradLens: trace written to ${vscode.workspace.asRelativePath(target)}`);
     },
     'gradlens.showOutput': () => runs.output.show(true),
     // From the palette: the active editor's folder; from the offer (typesOffer.ts): the folder it names.
@@ -179,11 +206,11 @@ export function activate(context: vscode.ExtensionContext): GradLensApi {
       const folder = target instanceof vscode.Uri ? vscode.workspace.getWorkspaceFolder(target)
         : editor ? vscode.workspace.getWorkspaceFolder(editor.document.uri) : vscode.workspace.workspaceFolders?.[0];
       if (!folder) {
-        void vscode.window.showInformationMessage('GradLens: open a folder first; the types go into its node_modules/@types/gradlens.');
+        void notify('info', 'GradLens: open a folder first; the types go into its node_modules/@types/gradlens.');
         return;
       }
       if (resolvesGradlens(folder.uri.fsPath)) {
-        void vscode.window.showInformationMessage(`GradLens: 'gradlens' already resolves in ${folder.name}.`);
+        void notify('info', safe.notification`GradLens: 'gradlens' already resolves in ${folder.name}.`);
         return;
       }
       try {
@@ -191,9 +218,9 @@ export function activate(context: vscode.ExtensionContext): GradLensApi {
         // The TypeScript server may have cached "cannot find module 'gradlens'": let it look again.
         const commands = await vscode.commands.getCommands(true);
         if (commands.includes('typescript.restartTsServer')) await vscode.commands.executeCommand('typescript.restartTsServer');
-        void vscode.window.showInformationMessage(`GradLens: the engine's types are in ${vscode.workspace.asRelativePath(path)}; \`import { np, autograd } from 'gradlens'\` now type-checks.`);
+        void notify('info', safe.notification`GradLens: the engine's types are in ${vscode.workspace.asRelativePath(path)}; \`import { np, autograd } from 'gradlens'\` now type-checks.`);
       } catch (error) {
-        void vscode.window.showErrorMessage(`GradLens could not add the types: ${error instanceof Error ? error.message : String(error)}`);
+        void notify('error', safe.notification`GradLens could not add the types: ${error instanceof Error ? error.message : String(error)}`);
       }
     },
   };
@@ -202,7 +229,7 @@ export function activate(context: vscode.ExtensionContext): GradLensApi {
   const activationMs = Date.now() - started;
   const loadAndActivationMs = Date.now() - moduleStarted;
   runs.output.appendLine(`GradLens activated in ${activationMs} ms (${loadAndActivationMs} ms since its code was loaded)`);
-  return { runs, views, problems, lenses, typesOffer, panel: () => InspectorPanel.active, activationMs, loadAndActivationMs };
+  return { runs, views, problems, lenses, typesOffer, panel: () => InspectorPanel.active, notifications: shownMessages, activationMs, loadAndActivationMs };
 }
 
 export function deactivate(): void {

@@ -12,6 +12,7 @@ import { Disposable } from './dispose';
 import { inlineValues } from './results';
 import { isCurrent, type RunRecord, type Runs } from './runs';
 import { LENS_LANGUAGES } from './codelens';
+import { plainText, safe } from './untrusted';
 
 export class InlineValues extends Disposable implements vscode.HoverProvider {
   private readonly fresh = this.register(vscode.window.createTextEditorDecorationType({
@@ -47,11 +48,12 @@ export class InlineValues extends Disposable implements vscode.HoverProvider {
     if (nodes.length === 0) return null;
     const node = nodes[nodes.length - 1]!;
     const name = nodeNames(record.trace).get(node.id);
+    // Trace text goes in escaped (markdownText); the one command link is ours, the only command enabled.
     const markdown = new vscode.MarkdownString(undefined, true);
     markdown.isTrusted = { enabledCommands: ['gradlens.focusNodes'] };
-    markdown.appendMarkdown(`**${escapeMarkdown(name ? `${name} = ${node.op}` : node.op)}** — ${formatShape(node.shape)} ${node.dtype}${nodes.length > 1 ? ` (the last of ${nodes.length} made on this line)` : ''}\n\n`);
-    markdown.appendMarkdown(`value: \`${formatTensorShort(node.value)}\`\n\n`);
-    if (node.grad) markdown.appendMarkdown(`gradient: \`${formatTensorShort(node.grad)}\`\n\n`);
+    markdown.appendMarkdown(`**${safe.markdown`${name ? `${name} = ${node.op}` : node.op}`}** — ${safe.markdown`${formatShape(node.shape)} ${node.dtype}`}${nodes.length > 1 ? ` (the last of ${nodes.length} made on this line)` : ''}\n\n`);
+    markdown.appendMarkdown(`value: ${safe.markdown`${formatTensorShort(node.value)}`}\n\n`);
+    if (node.grad) markdown.appendMarkdown(`gradient: ${safe.markdown`${formatTensorShort(node.grad)}`}\n\n`);
     if (!isCurrent(record, document)) markdown.appendMarkdown('_The file changed since this run._\n\n');
     const args = encodeURIComponent(JSON.stringify([record.file, nodes.map((n) => n.id)]));
     markdown.appendMarkdown(`[$(graph) Show in the inspector](command:gradlens.focusNodes?${args})`);
@@ -74,13 +76,10 @@ export class InlineValues extends Disposable implements vscode.HoverProvider {
     for (const [line, value] of inlineValues(record.trace, record.file)) {
       if (line < 1 || line > editor.document.lineCount) continue;
       const end = editor.document.lineAt(line - 1).range.end;
-      options.push({ range: new vscode.Range(end, end), renderOptions: { after: { contentText: isFresh ? value.text : `${value.text} (stale)` } } });
+      const text = plainText(value.text, { limit: 200 });
+      options.push({ range: new vscode.Range(end, end), renderOptions: { after: { contentText: isFresh ? text : `${text} (stale)` } } });
     }
     editor.setDecorations(isFresh ? this.fresh : this.stale, options);
     editor.setDecorations(isFresh ? this.stale : this.fresh, []);
   }
-}
-
-function escapeMarkdown(text: string): string {
-  return text.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&');
 }

@@ -17,8 +17,11 @@ import type { Source } from '../webview/protocol/trace';
 import { validateTrace } from '../webview/protocol/validate';
 import { readSettings } from './config';
 import { Disposable } from './dispose';
+import { notify } from './notify';
 import { panelHtml } from './panelHtml';
+import { revealSource } from './reveal';
 import type { RunRecord, Runs } from './runs';
+import { plainText, safe } from './untrusted';
 
 export const INSPECTOR_VIEW_TYPE = 'gradlens.inspector';
 
@@ -32,6 +35,8 @@ export interface Focus {
 export interface PanelEvents {
   /** The user selected nodes in the graph. */
   onNodesSelected(record: RunRecord, nodeIds: number[]): void;
+  /** The user asked to check the shown trace's gradients numerically (its program runs again). */
+  onCheckGradients(record: RunRecord): void;
 }
 
 /** Where the inspector's stepper is (for commands and tests). */
@@ -88,11 +93,11 @@ export class InspectorPanel extends Disposable {
   static revive(panel: vscode.WebviewPanel, context: vscode.ExtensionContext, runs: Runs, events: PanelEvents): InspectorPanel {
     InspectorPanel.current?.dispose();
     let record = runs.last();
-    const saved = context.workspaceState.get<string>('gradlens.lastTrace');
+    const saved = runs.lastSaved();
     if (!record && saved) {
       try {
-        const validation = validateTrace(JSON.parse(readFileSync(saved, 'utf8')));
-        if (validation.ok) record = runs.adopt(validation.trace, saved);
+        const validation = validateTrace(JSON.parse(readFileSync(saved.path, 'utf8')));
+        if (validation.ok) record = runs.adopt(validation.trace, saved.path, saved.origin);
       } catch {
         // the trace is gone: the panel says so below
       }
@@ -122,11 +127,7 @@ export class InspectorPanel extends Disposable {
       nonce: randomBytes(16).toString('base64'),
       title: 'GradLens',
     });
-    this.register(webview.onDidReceiveMessage((value: unknown) => {
-      const checked = checkWebviewMessage(value);
-      if (checked.ok) void this.receive(checked.message);
-      else this.runs.output.appendLine(`inspector: ignored a message (${checked.problem})`);
-    }));
+    this.register(webview.onDidReceiveMessage((value: unknown) => this.handle(value)));
     this.register(panel.onDidDispose(() => this.dispose()));
     this.register(panel.onDidChangeViewState(() => { if (!panel.visible) this.ready = false; }));
     this.register(vscode.window.onDidChangeTextEditorSelection((event) => this.followCursor(event)));
@@ -191,7 +192,7 @@ export class InspectorPanel extends Disposable {
   }
 
   private setTitle(): void {
-    this.panel.title = this.record ? `GradLens: ${basename(this.record.file)}` : 'GradLens';
+    this.panel.title = this.record ? safe.plain`GradLens: ${basename(this.record.file)}` : 'GradLens';
   }
 
   private sendSnapshot(): void {
@@ -205,6 +206,13 @@ export class InspectorPanel extends Disposable {
       ...(selection ? { selection } : {}), ...(focusNode !== undefined ? { focusNode } : {}),
     } satisfies HostToWebview);
     for (const message of rest) void this.panel.webview.postMessage(message);
+  }
+
+  /** A message from the webview: checked, then acted on; anything else is logged and ignored. */
+  async handle(value: unknown): Promise<void> {
+    const checked = checkWebviewMessage(value);
+    if (checked.ok) await this.receive(checked.message);
+    else this.runs.output.appendLine(`inspector: ignored a message (${checked.problem})`);
   }
 
   private async receive(message: WebviewToHost): Promise<void> {
@@ -224,7 +232,7 @@ export class InspectorPanel extends Disposable {
       }
       case 'source/reveal': {
         const source = this.record ? sourceOf(this.record.trace, message.ref) : null;
-        if (source) await revealSource(source, false, this.highlight);
+        if (source) await revealSource(this.record!, source, false, this.highlight);
         else this.runs.output.appendLine(`inspector: ignored source/reveal of ${JSON.stringify(message.ref)} (not in the trace shown)`);
         break;
       }
@@ -233,7 +241,7 @@ export class InspectorPanel extends Disposable {
         const last = message.nodeIds.at(-1);
         const source = last !== undefined ? sourceOf(this.record.trace, { kind: 'node', id: last }) : null;
         this.events.onNodesSelected(this.record, message.nodeIds);
-        if (source) await revealSource(source, true, this.highlight);
+        if (source) await revealSource(this.record, source, true, this.highlight);
         break;
       }
       case 'text/open': {
@@ -245,11 +253,11 @@ export class InspectorPanel extends Disposable {
         await this.save(message);
         break;
       case 'gradcheck/run':
-        if (this.record) await vscode.commands.executeCommand('gradlens.gradcheck', vscode.Uri.file(this.record.file));
+        if (this.record) this.events.onCheckGradients(this.record);
         break;
       case 'webview/error':
-        this.runs.output.appendLine(`inspector: ${message.message}`);
-        void vscode.window.showErrorMessage(`GradLens inspector: ${message.message}`);
+        this.runs.output.appendLine(`inspector: ${plainText(message.message, { multiline: true })}`);
+        void notify('error', safe.notification`GradLens inspector: ${message.message}`);
         break;
     }
   }
@@ -285,25 +293,6 @@ export class InspectorPanel extends Disposable {
     if (!target) return;
     const bytes = message.encoding === 'base64' ? Buffer.from(message.data, 'base64') : Buffer.from(message.data, 'utf8');
     writeFileSync(target.fsPath, bytes);
-    void vscode.window.showInformationMessage(`GradLens: graph exported to ${vscode.workspace.asRelativePath(target)}`);
-  }
-}
-
-/** Opens the file at the source line; `keepFocus` leaves the keyboard where it was (the panel). */
-export async function revealSource(source: Source, keepFocus: boolean, highlight?: vscode.TextEditorDecorationType): Promise<void> {
-  const uri = vscode.Uri.file(source.file);
-  const visible = vscode.window.visibleTextEditors.find((e) => e.document.uri.fsPath === uri.fsPath);
-  try {
-    const document = await vscode.workspace.openTextDocument(uri);
-    const line = Math.min(Math.max(0, source.line - 1), document.lineCount - 1);
-    const column = Math.max(0, source.column - 1);
-    const range = new vscode.Range(line, column, line, column);
-    const editor = await vscode.window.showTextDocument(document, {
-      viewColumn: visible?.viewColumn ?? vscode.ViewColumn.One, preserveFocus: keepFocus, selection: range,
-    });
-    editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
-    if (highlight) editor.setDecorations(highlight, [document.lineAt(line).range]);
-  } catch (error) {
-    void vscode.window.showWarningMessage(`GradLens cannot open ${source.file}:${source.line}: ${error instanceof Error ? error.message : String(error)}`);
+    void notify('info', safe.notification`GradLens: graph exported to ${vscode.workspace.asRelativePath(target)}`);
   }
 }

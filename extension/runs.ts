@@ -5,7 +5,7 @@
  * storage) for the inspector, the lenses, the views and the Problems panel.
  */
 import { mkdirSync, statSync, writeFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import * as vscode from 'vscode';
 import type { Selection } from '../webview/protocol/messages';
 import type { Trace } from '../webview/protocol/trace';
@@ -13,6 +13,8 @@ import type * as Runner from './capture/runner';
 import type { RunResult } from './capture/runner';
 import { readSettings } from './config';
 import { Disposable } from './dispose';
+import { notify } from './notify';
+import { plainText, safe } from './untrusted';
 
 export interface RunRecord {
   /** The program's file (fsPath). */
@@ -25,7 +27,20 @@ export interface RunRecord {
   tracePath: string | null;
   /** What a lens asked to see (a recording or backward pass at the lens's line). */
   focus: Selection | null;
+  /**
+   * Where the trace came from: a run in this window (its files are the program's own), or a file
+   * read back (Open Trace File…, a restored panel) — data whose paths are checked before use.
+   */
+  origin: 'run' | 'file';
 }
+
+/** Where the last trace shown was kept (workspace state), and whether a run here made it. */
+export interface LastTrace {
+  path: string;
+  origin: RunRecord['origin'];
+}
+
+const LAST_TRACE = 'gradlens.lastTrace';
 
 export class Runs extends Disposable {
   private readonly byFile = new Map<string, RunRecord>();
@@ -62,13 +77,13 @@ export class Runs extends Disposable {
     if (!vscode.workspace.isTrusted) {
       // Say why and offer the way out, without keeping the command waiting for an answer.
       const manage = 'Manage Workspace Trust';
-      void vscode.window.showWarningMessage('GradLens runs your program, which is not allowed in Restricted Mode. Trust this workspace to compute gradients.', manage).then((choice) => {
+      void notify('warning', 'GradLens runs your program, which is not allowed in Restricted Mode. Trust this workspace to compute gradients.', manage).then((choice) => {
         if (choice === manage) void vscode.commands.executeCommand('workbench.trust.manage');
       });
       return null;
     }
     if (this.active) {
-      void vscode.window.showInformationMessage('GradLens is already running a program: cancel it first (the progress notification) or wait.');
+      void notify('info', 'GradLens is already running a program: cancel it first (the progress notification) or wait.');
       return null;
     }
     const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
@@ -78,13 +93,13 @@ export class Runs extends Disposable {
     const file = uri.fsPath;
     const name = basename(file);
     this.output.appendLine(`▶ ${file}`);
-    this.status.text = `$(sync~spin) GradLens: ${name}`;
+    this.status.text = safe.icons`$(sync~spin) GradLens: ${name}`;
     this.status.show();
     const abort = new AbortController();
     this.active = abort;
     try {
       const result = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: `GradLens: ${options.gradcheck ? 'checking' : 'computing'} gradients of ${name}`, cancellable: true },
+        { location: vscode.ProgressLocation.Notification, title: safe.notification`GradLens: ${options.gradcheck ? 'checking' : 'computing'} gradients of ${name}`, cancellable: true },
         (progress, token) => {
           token.onCancellationRequested(() => abort.abort());
           progress.report({ message: 'running…' });
@@ -111,12 +126,14 @@ export class Runs extends Disposable {
         result: { exitCode: result.exitCode, timedOut: result.timedOut, cancelled: result.cancelled, durationMs: result.durationMs, ...(result.error ? { error: result.error } : {}) },
         tracePath: this.save(trace, name),
         focus: line === null ? null : focusAt(trace, file, line),
+        origin: 'run',
       };
       this.output.appendLine(`■ ${summary(record)}`);
       this.remember(record);
       if (result.error && !result.cancelled) {
         const where = result.error.source ? ` (${basename(result.error.source.file)}:${result.error.source.line})` : '';
-        void vscode.window.showErrorMessage(`GradLens: ${name} ${result.timedOut ? 'timed out' : 'failed'}${where}: ${result.error.message}`, 'Show Output').then((choice) => {
+        const verb = result.timedOut ? 'timed out' : 'failed';
+        void notify('error', safe.notification`GradLens: ${name} ${verb}${where}: ${result.error.message}`, 'Show Output').then((choice) => {
           if (choice) this.output.show(true);
         });
       }
@@ -124,8 +141,8 @@ export class Runs extends Disposable {
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       this.output.appendLine(`✗ ${message}`);
-      this.status.text = `$(error) GradLens: ${name}`;
-      void vscode.window.showErrorMessage(`GradLens could not run ${name}: ${message}`);
+      this.status.text = safe.icons`$(error) GradLens: ${name}`;
+      void notify('error', safe.notification`GradLens could not run ${name}: ${message}`);
       return null;
     } finally {
       this.active = null;
@@ -135,7 +152,7 @@ export class Runs extends Disposable {
   /** Runs the last file run again (the same lens, if a lens started it). */
   async rerun(): Promise<RunRecord | null> {
     if (!this.lastRequest) {
-      void vscode.window.showInformationMessage('GradLens has not run anything yet: use "Compute Gradients for Current File" or a "Compute gradient" lens.');
+      void notify('info', 'GradLens has not run anything yet: use "Compute Gradients for Current File" or a "Compute gradient" lens.');
       return null;
     }
     return this.run(this.lastRequest.uri, this.lastRequest.line);
@@ -146,10 +163,10 @@ export class Runs extends Disposable {
     this.active?.abort();
   }
 
-  /** Adopts a trace read from a file (Open Trace File…). */
-  adopt(trace: Trace, tracePath: string): RunRecord {
+  /** Adopts a trace read from a file (Open Trace File…), or the last one again after a window reload. */
+  adopt(trace: Trace, tracePath: string, origin: RunRecord['origin'] = 'file'): RunRecord {
     const record: RunRecord = {
-      file: trace.run.file, documentVersion: null, trace, tracePath, focus: null,
+      file: trace.run.file, documentVersion: null, trace, tracePath, focus: null, origin,
       result: { exitCode: trace.run.exitCode, timedOut: trace.run.timedOut, cancelled: false, durationMs: trace.run.durationMs, ...(trace.run.error ? { error: trace.run.error } : {}) },
     };
     this.remember(record);
@@ -160,18 +177,33 @@ export class Runs extends Disposable {
     this.byFile.set(record.file, record);
     this.latest = record;
     const failed = record.result.error && !record.result.cancelled;
-    this.status.text = `${failed ? '$(error)' : '$(pass)'} GradLens: ${basename(record.file)}`;
-    this.status.tooltip = summary(record);
+    this.status.text = `${failed ? '$(error)' : '$(pass)'} ${safe.icons`GradLens: ${basename(record.file)}`}`;
+    this.status.tooltip = plainText(summary(record), { multiline: true });
     this.status.show();
-    void this.context.workspaceState.update('gradlens.lastTrace', record.tracePath);
+    void this.context.workspaceState.update(LAST_TRACE, record.tracePath ? { path: record.tracePath, origin: record.origin } satisfies LastTrace : undefined);
     this.changed.fire(record);
+  }
+
+  /**
+   * The trace shown last, to show again after a window reload: a run's trace is trusted as a run's
+   * only when it is still where this extension saved it, any other is a trace read from a file.
+   */
+  lastSaved(): LastTrace | null {
+    const saved = this.context.workspaceState.get<unknown>(LAST_TRACE);
+    const path = typeof saved === 'string' ? saved : typeof saved === 'object' && saved !== null && typeof (saved as LastTrace).path === 'string' ? (saved as LastTrace).path : null;
+    if (!path) return null;
+    const ours = typeof saved === 'object' && (saved as LastTrace).origin === 'run' && dirname(path) === this.tracesFolder();
+    return { path, origin: ours ? 'run' : 'file' };
+  }
+
+  private tracesFolder(): string {
+    return join((this.context.storageUri ?? this.context.globalStorageUri).fsPath, 'traces');
   }
 
   /** Keeps the trace in the extension's storage (the inspector reopens it after a reload). */
   private save(trace: Trace, name: string): string | null {
-    const folder = this.context.storageUri ?? this.context.globalStorageUri;
     try {
-      const dir = join(folder.fsPath, 'traces');
+      const dir = this.tracesFolder();
       mkdirSync(dir, { recursive: true });
       const path = join(dir, `${name}.gradlens.json`);
       writeFileSync(path, JSON.stringify(trace));

@@ -8,7 +8,9 @@ import * as vscode from 'vscode';
 import { isProgram } from './codelens';
 import { Disposable } from './dispose';
 import { resolvesGradlens } from './engineTypes';
+import { notify } from './notify';
 import { importsGradlens } from './sites';
+import { safe } from './untrusted';
 
 export const ADD_TYPES = 'Add Types';
 
@@ -34,8 +36,8 @@ export class TypesOffer extends Disposable {
     this.asked.add(key);
     this.offered.push(folder.uri.fsPath);
     void this.context.workspaceState.update(key, true);
-    void vscode.window.showInformationMessage(
-      `GradLens: TypeScript cannot find the types of 'gradlens' in ${folder.name}, so its imports show as errors. Add the engine's types (node_modules/@types/gradlens)?`,
+    void notify('info',
+      safe.notification`GradLens: TypeScript cannot find the types of 'gradlens' in ${folder.name}, so its imports show as errors. Add the engine's types (node_modules/@types/gradlens)?`,
       ADD_TYPES, 'Not Now',
     ).then((choice) => {
       if (choice === ADD_TYPES) void vscode.commands.executeCommand('gradlens.addEngineTypes', folder.uri);

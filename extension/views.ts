@@ -10,16 +10,17 @@ import { describeGradcheck, describeTolerance, latestGradchecks } from '../webvi
 import { nodeNames } from '../webview/protocol/names';
 import { selectNodes } from '../webview/protocol/select';
 import { formatShape, formatTensorShort } from '../webview/protocol/format';
-import type { Selection } from '../webview/protocol/messages';
+import type { Selection, SourceRef } from '../webview/protocol/messages';
 import type { Source, Trace, TraceNode } from '../webview/protocol/trace';
 import { Disposable } from './dispose';
 import type { RunRecord, Runs } from './runs';
+import { plainText, safe } from './untrusted';
 
 /** An item of the views: a group (recording or pass), a node, or an anomaly or graph break. */
 export type Item =
   | { kind: 'group'; selection: Selection; label: string; description: string; nodeIds: number[] }
   | { kind: 'node'; node: TraceNode; parent: Item | null }
-  | { kind: 'issue'; label: string; detail: string; nodeId: number | null; source: Source | null; severity: 'anomaly' | 'break' }
+  | { kind: 'issue'; label: string; detail: string; nodeId: number | null; ref: SourceRef; severity: 'anomaly' | 'break' }
   | { kind: 'empty'; label: string };
 
 function nodeIcon(node: TraceNode, trace: Trace): vscode.ThemeIcon {
@@ -52,9 +53,9 @@ abstract class TraceTree extends Disposable implements vscode.TreeDataProvider<I
       case 'empty':
         return new vscode.TreeItem(element.label);
       case 'group': {
-        const item = new vscode.TreeItem(element.label, vscode.TreeItemCollapsibleState.Collapsed);
+        const item = new vscode.TreeItem(plainText(element.label), vscode.TreeItemCollapsibleState.Collapsed);
         item.id = `${element.selection.kind}${element.selection.id}`;
-        item.description = element.description;
+        item.description = plainText(element.description);
         item.iconPath = new vscode.ThemeIcon(element.selection.kind === 'pass' ? 'debug-step-back' : 'record');
         item.command = { title: 'Open in the inspector', command: 'gradlens.openInspectorAt', arguments: [vscode.Uri.file(this.record!.file), element.selection] };
         item.contextValue = 'group';
@@ -63,21 +64,21 @@ abstract class TraceTree extends Disposable implements vscode.TreeDataProvider<I
       case 'node': {
         const node = element.node;
         const name = nodeNames(trace!).get(node.id);
-        const item = new vscode.TreeItem(name ? `${name} = ${node.op}` : node.op);
+        const item = new vscode.TreeItem(name ? safe.plain`${name} = ${node.op}` : plainText(node.op));
         item.id = `${element.parent?.kind === 'group' ? `${element.parent.selection.kind}${element.parent.selection.id}/` : ''}n${node.id}`;
         item.description = `${formatShape(node.shape)} · ${formatTensorShort(node.value, 4)}${node.grad ? ` · ∇ ${formatTensorShort(node.grad, 4)}` : ''}`;
-        item.tooltip = `${node.kind} ${node.op} ${formatShape(node.shape)} ${node.dtype}${node.source ? `\n${basename(node.source.file)}:${node.source.line}  ${node.source.text.trim()}` : ''}`;
+        item.tooltip = safe.plain`${node.kind} ${node.op} ${formatShape(node.shape)} ${node.dtype}` + (node.source ? `\n${safe.plain`${basename(node.source.file)}:${node.source.line}  ${node.source.text.trim()}`}` : '');
         item.iconPath = nodeIcon(node, trace!);
-        item.command = { title: 'Show the node', command: 'gradlens.focusNodes', arguments: [this.record!.file, [node.id], node.source] };
+        item.command = { title: 'Show the node', command: 'gradlens.focusNodes', arguments: [this.record!.file, [node.id]] };
         item.contextValue = node.kind;
         return item;
       }
       case 'issue': {
-        const item = new vscode.TreeItem(element.label);
-        item.description = element.detail;
-        item.tooltip = element.label;
+        const item = new vscode.TreeItem(plainText(element.label));
+        item.description = plainText(element.detail);
+        item.tooltip = plainText(element.label, { multiline: true });
         item.iconPath = element.severity === 'anomaly' ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground')) : new vscode.ThemeIcon('debug-disconnect');
-        item.command = { title: 'Show where', command: 'gradlens.focusNodes', arguments: [this.record!.file, element.nodeId === null ? [] : [element.nodeId], element.source] };
+        item.command = { title: 'Show where', command: 'gradlens.focusNodes', arguments: [this.record!.file, element.nodeId === null ? [] : [element.nodeId], element.ref] };
         return item;
       }
     }
@@ -161,8 +162,8 @@ export class IssuesTree extends TraceTree {
     if (!trace) return []; // the view's welcome content says what to do
     const where = (source: Source | null) => (source ? `${basename(source.file)}:${source.line}` : '');
     const items: Item[] = [
-      ...trace.anomalies.map((a): Item => ({ kind: 'issue', label: a.message, detail: where(a.source), nodeId: a.node, source: a.source, severity: 'anomaly' })),
-      ...trace.graphBreaks.map((b): Item => ({ kind: 'issue', label: b.message, detail: where(b.source), nodeId: b.node ?? null, source: b.source, severity: 'break' })),
+      ...trace.anomalies.map((a, index): Item => ({ kind: 'issue', label: a.message, detail: where(a.source), nodeId: a.node, ref: { kind: 'anomaly', index }, severity: 'anomaly' })),
+      ...trace.graphBreaks.map((b, index): Item => ({ kind: 'issue', label: b.message, detail: where(b.source), nodeId: b.node ?? null, ref: { kind: 'break', index }, severity: 'break' })),
     ];
     return items.length > 0 ? items : [{ kind: 'empty', label: 'No NaN, no Infinity, no graph break.' }];
   }

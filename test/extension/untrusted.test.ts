@@ -6,6 +6,9 @@ import { strict as assert } from 'node:assert';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { GradLensApi } from '../../extension/extension';
+import type { RunRecord } from '../../extension/runs';
+import { notificationLinks } from '../../extension/untrusted';
+import { COMMAND_LINK, openPaths, simpleTrace, until, watchWindow, writeTrace } from './hostile';
 
 const EXTENSION_ID = 'gradlens.gradlens';
 
@@ -102,5 +105,33 @@ suite('GradLens in Restricted Mode', () => {
     assert.equal(api.runs.last(), null);
     assert.equal(api.runs.running, false);
     assert.deepEqual(messages, ['info: GradLens has not run anything yet: use "Compute Gradients for Current File" or a "Compute gradient" lens.']);
+  });
+
+  test('a trace file opens, its text stays text, its source links stay in the workspace, and what it names does not run', async function () {
+    this.timeout(30_000);
+    const watch = watchWindow();
+    try {
+      const trace = simpleTrace();
+      trace.run.file = workspaceFile('simple.ts').fsPath;
+      trace.nodes[0]!.source = { file: '/etc/passwd', line: 1, column: 1, text: 'root:x:0:0' };
+      trace.nodes[0]!.op = COMMAND_LINK;
+      const from = api.notifications().length;
+      const record = await vscode.commands.executeCommand<RunRecord | null>('gradlens.openTrace', writeTrace('restricted.gradlens.json', trace));
+      assert.ok(record, 'trace files open in Restricted Mode');
+      const panel = await until('the inspector', () => api.panel());
+      await panel.handle({ type: 'source/reveal', ref: { kind: 'node', id: trace.nodes[0]!.id } });
+      assert.ok(!openPaths().includes('/etc/passwd'), 'the password file was not opened');
+      await panel.handle({ type: 'gradcheck/run' });
+      assert.equal(await vscode.commands.executeCommand('gradlens.gradcheck'), null);
+      assert.equal(watch.modals.length, 0, 'no offer to run it');
+      assert.equal(api.runs.running, false);
+      assert.equal(api.runs.last()?.origin, 'file', 'nothing ran: the last record is the trace opened');
+      const said = api.notifications().slice(from).map((n) => n.message);
+      for (const message of said) assert.deepEqual(notificationLinks(message), [], message);
+      assert.ok(said.some((m) => /does not open \/etc\/passwd from this trace/.test(m)), said.join('\n'));
+      assert.ok(said.some((m) => /does not run a program named by a trace file in Restricted Mode/.test(m)), said.join('\n'));
+    } finally {
+      watch.restore();
+    }
   });
 });

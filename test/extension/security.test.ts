@@ -1,0 +1,191 @@
+// A trace is data, never an instruction (issue 9): text from traces and programs never becomes a
+// command link, icon or markdown; a trace read from a file opens only files in the workspace or its
+// own folder and runs nothing without the user's yes; the inspector's messages are checked.
+import { strict as assert } from 'node:assert';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import type { GradLensApi } from '../../extension/extension';
+import type { RunRecord } from '../../extension/runs';
+import { notificationLinks } from '../../extension/untrusted';
+import { COMMAND_LINK, openPaths, RLO, simpleTrace, until, watchWindow, workspaceFolder, writeTrace, type Watch } from './hostile';
+
+const EXTENSION_ID = 'gradlens.gradlens';
+
+/** Every notification shown since `from`: none holds a link VS Code would draw. */
+function assertNoLinks(api: GradLensApi, from: number): string[] {
+  const messages = api.notifications().slice(from).map((n) => n.message);
+  for (const message of messages) assert.deepEqual(notificationLinks(message), [], `a link in: ${message}`);
+  return messages;
+}
+
+suite('GradLens security: a trace is data', () => {
+  let api: GradLensApi;
+  let watch: Watch;
+  let outside: string;
+
+  suiteSetup(async function () {
+    this.timeout(60_000);
+    api = await vscode.extensions.getExtension<GradLensApi>(EXTENSION_ID)!.activate();
+    watch = watchWindow();
+    outside = mkdtempSync(join(tmpdir(), 'gradlens-outside-'));
+  });
+
+  suiteTeardown(async () => {
+    watch.restore();
+    rmSync(outside, { recursive: true, force: true });
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  setup(() => { watch.modals.length = 0; watch.answer = undefined; });
+
+  test('a malformed trace is refused with its text shown as text: no command link forms', async () => {
+    const from = api.notifications().length;
+    const base = simpleTrace();
+    const cases: [string, unknown][] = [
+      ['format.gradlens.json', { ...base, format: COMMAND_LINK }],
+      ['version.gradlens.json', { ...base, version: COMMAND_LINK }],
+      ['dangling.gradlens.json', { ...base, nodes: base.nodes.map((n, i) => (i === 1 ? { ...n, inputs: [COMMAND_LINK] } : n)) }],
+      [`not json ${COMMAND_LINK}.gradlens.json`.replace(/\//g, '_'), `{"format": "${COMMAND_LINK}", `],
+      [`${COMMAND_LINK}.gradlens.json`.replace(/\//g, '_'), { ...base, format: 'other' }],
+    ];
+    for (const [name, value] of cases) {
+      assert.equal(await vscode.commands.executeCommand('gradlens.openTrace', writeTrace(name, value)), null, `${name} is refused`);
+    }
+    const messages = assertNoLinks(api, from);
+    assert.equal(messages.length, cases.length, messages.join('\n'));
+    assert.ok(messages.every((m) => m.includes('command:')), 'the hostile text is shown, as text');
+  });
+
+  test('a trace\'s names and sources reach the editor, views and hovers as text', async function () {
+    this.timeout(30_000);
+    const trace = simpleTrace();
+    const simple = join(workspaceFolder(), 'simple.ts');
+    const variable = trace.nodes.find((n) => n.kind === 'variable')!;
+    variable.op = `${COMMAND_LINK} g${RLO}gnp.exe $(flame) **bold**`;
+    trace.graphBreaks.push({ kind: 'detach', node: variable.id, source: { file: '/etc/passwd', line: 1, column: 1, text: 'root' }, message: `${COMMAND_LINK}${RLO}` });
+    trace.run.error = { message: `${COMMAND_LINK} ${RLO}`, stack: '', source: { file: simple, line: 3, column: 1, text: '' }, origin: 'program' };
+    const from = api.notifications().length;
+    const record = await vscode.commands.executeCommand<RunRecord | null>('gradlens.openTrace', writeTrace('names.gradlens.json', trace));
+    assert.ok(record, 'a well-formed trace opens');
+    assert.equal(record.origin, 'file');
+    assertNoLinks(api, from);
+    // Views: the escaped name, never the raw override.
+    const node = api.views.gradients.getChildren().find((item) => item.kind === 'node' && item.node.id === variable.id)!;
+    const label = String(api.views.gradients.getTreeItem(node).label);
+    assert.ok(label.includes('\\u202E') && !label.includes(RLO), label);
+    for (const item of api.views.issues.getChildren()) {
+      const tree = api.views.issues.getTreeItem(item);
+      assert.ok(!String(tree.label).includes(RLO) && !String(tree.tooltip).includes(RLO), String(tree.label));
+    }
+    // Problems: none on a file outside the workspace; the error's words escaped.
+    assert.equal(vscode.languages.getDiagnostics(vscode.Uri.file('/etc/passwd')).length, 0, 'no problem put on /etc/passwd');
+    const errors = await until('the error diagnostic', () => { const list = vscode.languages.getDiagnostics(vscode.Uri.file(simple)).filter((d) => d.code === 'error'); return list.length > 0 && list; });
+    assert.ok(errors.length === 1 && errors[0]!.message.includes('\\u202E'), errors.map((d) => d.message).join('|'));
+    // Hovers: the only command link is GradLens's own, to the one command allowed.
+    await vscode.window.showTextDocument(vscode.Uri.file(simple));
+    const line = variable.source!.line - 1;
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', vscode.Uri.file(simple), new vscode.Position(line, 2));
+    const markdown = hovers.flatMap((h) => h.contents).map((c) => (typeof c === 'string' ? c : 'value' in c ? c.value : '')).join('\n');
+    assert.ok(markdown.includes('gradnp') || markdown.includes('gnp'), `the hover shows the node: ${markdown}`);
+    const commands = [...markdown.matchAll(/\]\((command:[^)?]+)/g)].map((m) => m[1]);
+    assert.deepEqual(commands, ['command:gradlens.focusNodes'], markdown);
+    assert.ok(!markdown.includes(RLO) && !markdown.includes('**bold**'), markdown);
+  });
+
+  test('a program\'s output, error and file name never form a link', async function () {
+    this.timeout(60_000);
+    const from = api.notifications().length;
+    const record = await vscode.commands.executeCommand<RunRecord | null>('gradlens.computeGradients', vscode.Uri.file(join(workspaceFolder(), 'hostile-output.ts')));
+    assert.ok(record && record.result.exitCode === 1);
+    const odd = join(workspaceFolder(), `${COMMAND_LINK.replace(/\//g, '_')} g${RLO}gnp.ts`);
+    writeFileSync(odd, "import { np } from 'gradlens';\nnp.arange(2);\nthrow new Error('fails');\n");
+    await vscode.commands.executeCommand('gradlens.computeGradients', vscode.Uri.file(odd));
+    const messages = assertNoLinks(api, from);
+    assert.ok(messages.some((m) => m.includes('command:') && m.includes('\\u202E')), messages.join('\n'));
+    for (const title of watch.progressTitles) assert.deepEqual(notificationLinks(title), [], title);
+    assert.ok(watch.progressTitles.some((t) => t.includes('\\u202E')), watch.progressTitles.join('\n'));
+  });
+
+  test('source links of a trace read from a file open only files in the workspace or the trace\'s folder', async function () {
+    this.timeout(30_000);
+    const trace = simpleTrace();
+    const [first, second] = trace.nodes;
+    first!.source = { file: '/etc/passwd', line: 1, column: 1, text: 'root:x:0:0' };
+    second!.source = { ...second!.source!, file: `${workspaceFolder()}/../${'x'}/simple.ts` };
+    const record = await vscode.commands.executeCommand<RunRecord | null>('gradlens.openTrace', writeTrace('sources.gradlens.json', trace));
+    assert.ok(record);
+    const panel = await until('the inspector', () => api.panel());
+    const from = api.notifications().length;
+    await panel.handle({ type: 'source/reveal', ref: { kind: 'node', id: first!.id } });
+    await panel.handle({ type: 'source/reveal', ref: { kind: 'node', id: second!.id } });
+    await panel.handle({ type: 'node/selected', nodeIds: [first!.id] });
+    await vscode.commands.executeCommand('gradlens.focusNodes', record.file, [first!.id], { kind: 'node', id: first!.id });
+    assert.ok(!openPaths().includes('/etc/passwd'), 'the password file was not opened');
+    const said = api.notifications().slice(from).map((n) => n.message);
+    assert.ok(said.some((m) => /does not open \/etc\/passwd from this trace: it is outside the workspace/.test(m)), said.join('\n'));
+    assert.ok(said.some((m) => /climbs out of its folder/.test(m)), said.join('\n'));
+    // A node whose line is in the workspace opens there.
+    const third = trace.nodes.find((n) => n.id !== first!.id && n.id !== second!.id && n.source)!;
+    await panel.handle({ type: 'source/reveal', ref: { kind: 'node', id: third.id } });
+    const editor = await until('the source line', () => vscode.window.visibleTextEditors.find((e) => e.document.uri.fsPath === third.source!.file));
+    assert.equal(editor.selection.active.line, third.source!.line - 1);
+  });
+
+  test('the inspector\'s messages are checked: unknown ones and unknown ids change nothing', async function () {
+    this.timeout(30_000);
+    const record = await vscode.commands.executeCommand<RunRecord | null>('gradlens.openTrace', writeTrace('messages.gradlens.json', simpleTrace()));
+    assert.ok(record);
+    const panel = await until('the inspector', () => api.panel());
+    const from = api.notifications().length;
+    const before = openPaths().length;
+    for (const message of [
+      { type: 'command/run', command: 'workbench.action.terminal.new' },
+      { type: 'source/reveal', source: { file: '/etc/passwd', line: 1, column: 1, text: '' } },
+      { type: 'source/reveal', ref: { kind: 'node', id: 123456 } },
+      { type: 'text/open', ref: { kind: 'node', id: 123456, field: 'op' } },
+      { type: 'export/save', format: 'svg', fileName: '../../outside.svg', data: '<svg/>', encoding: 'utf8' },
+      null, 'webview/ready', 42,
+    ]) await panel.handle(message);
+    assert.equal(openPaths().length, before, 'no document opened');
+    assert.deepEqual(api.notifications().slice(from), [], 'nothing said to the user');
+    assert.equal(watch.modals.length, 0);
+  });
+
+  test('checking gradients from a trace runs only a workspace file, and only after the user says yes', async function () {
+    this.timeout(60_000);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    const marker = join(workspaceFolder(), 'marker.txt');
+    const outsideProgram = join(outside, 'outside.ts');
+    writeFileSync(outsideProgram, `import { writeFileSync } from 'node:fs';\nwriteFileSync(${JSON.stringify(join(outside, 'ran.txt'))}, 'ran');\n`);
+    // A trace naming a program outside the workspace: refused, with the reason.
+    const foreign = simpleTrace();
+    foreign.run.file = outsideProgram;
+    assert.ok(await vscode.commands.executeCommand('gradlens.openTrace', writeTrace('foreign.gradlens.json', foreign)));
+    const from = api.notifications().length;
+    assert.equal(await vscode.commands.executeCommand('gradlens.gradcheck'), null);
+    await (await until('the inspector', () => api.panel())).handle({ type: 'gradcheck/run' });
+    assert.equal(existsSync(join(outside, 'ran.txt')), false, 'the program outside the workspace did not run');
+    assert.equal(watch.modals.length, 0, 'not even offered');
+    assert.ok(api.notifications().slice(from).some((m) => /does not run .*outside\.ts, named by the trace: it is outside the workspace folders/.test(m.message)));
+    // A trace naming a workspace program: the user is asked, naming the file; no means no.
+    const local = simpleTrace();
+    local.run.file = join(workspaceFolder(), 'marker.ts');
+    const record = await vscode.commands.executeCommand<RunRecord | null>('gradlens.openTrace', writeTrace('local.gradlens.json', local));
+    assert.ok(record);
+    watch.answer = undefined;
+    assert.equal(await vscode.commands.executeCommand('gradlens.gradcheck'), null);
+    assert.equal(watch.modals.length, 1);
+    assert.match(watch.modals[0]!, /^Run marker\.ts\?\n.*marker\.ts, which the trace read from .*local\.gradlens\.json names/s);
+    assert.equal(existsSync(marker), false, 'dismissed: nothing ran');
+    // Yes: it runs, with numeric checks.
+    watch.answer = 'Run It';
+    await (await until('the inspector', () => api.panel())).handle({ type: 'gradcheck/run' });
+    const checked = await until('the checked run', () => { const last = api.runs.last(local.run.file); return last?.origin === 'run' && last; }, 40_000);
+    assert.equal(watch.modals.length, 2);
+    assert.ok(existsSync(marker), 'the confirmed program ran');
+    assert.ok(checked.trace.backwardPasses[0]?.gradcheck, 'with numeric checks');
+    rmSync(marker, { force: true });
+  });
+});
