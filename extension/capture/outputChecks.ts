@@ -33,7 +33,8 @@ const foldsCase = process.platform === 'darwin' || process.platform === 'win32';
 export function sameFile(a: string, b: string): boolean {
   const [statA, statB] = [statOf(a), statOf(b)];
   if (statA && statB) {
-    if (realOf(a) === realOf(b)) return true;
+    const [realA, realB] = [realOf(a), realOf(b)];
+    if (realA !== null && realA === realB) return true;
     return statA.ino !== 0n && statA.ino === statB.ino && statA.dev === statB.dev;
   }
   if (statA || statB) return false;

@@ -82,11 +82,13 @@ function failure(path: string, error: unknown): TraceFileError {
  *   writeFileAtomically('out.txt', (file) => { file.write('hello'); }) // 5
  */
 export function writeFileAtomically(target: string, produce: (file: ChunkedWriter) => void): number {
-  let existing: { path: string; mode: number } | null = null;
+  let existing: { path: string; mode: number; folder: boolean } | null = null;
   try {
     const path = realpathSync(target);
-    existing = { path, mode: statSync(path).mode & 0o7777 };
+    const stat = statSync(path);
+    existing = { path, mode: stat.mode & 0o7777, folder: stat.isDirectory() };
   } catch { /* nothing there yet */ }
+  if (existing?.folder) throw new TraceFileError(target, 'EISDIR', 'it is a folder');
   // A read-only file says "keep me", as writing onto it in place used to.
   if (existing) {
     try { accessSync(existing.path, constants.W_OK); } catch (error) { throw failure(target, error); }

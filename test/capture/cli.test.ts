@@ -1,7 +1,7 @@
 // The `gradlens` command as a user runs it: dist/cli.js in a child process.
 import { strict as assert } from 'node:assert';
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, linkSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { setPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readTraceFile } from '../../extension/capture/readTraceFile';
@@ -131,10 +131,12 @@ suite('the gradlens command', function () {
   test('-o naming the program, a link to it or a file it imports is refused (exit 2) before it runs; the file is unchanged', () => {
     const { main, model, ran } = markingProgram(work);
     symlinkSync(main, join(work, 'link.ts'));
+    linkSync(main, join(work, 'hard.ts'));
     const before = [readFileSync(main, 'utf8'), readFileSync(model, 'utf8')];
     const cases: [string[], RegExp][] = [
       [['-o', 'main.ts'], /^gradlens: -o .*main\.ts: is the program itself; writing there would overwrite it\n$/],
       [['-o', './link.ts'], /^gradlens: -o .*link\.ts: is the program itself/],
+      [['-o', 'hard.ts'], /^gradlens: -o .*hard\.ts: is the program itself/],
       [['-o', join(work, 'model.ts')], /^gradlens: -o .*model\.ts: is one of the program's own files \(it imports it\); writing there would overwrite it\n/],
       [['-o', 'trace.json', '--html', 'model.ts'], /^gradlens: --html .*model\.ts: is one of the program's own files/],
       [['--html', 'main.ts'], /^gradlens: --html .*main\.ts: is the program itself/],

@@ -3,10 +3,11 @@
 // and reading files back in Node (readTraceFile.ts).
 import { strict as assert } from 'node:assert';
 import { constants } from 'node:buffer';
-import { chmodSync, closeSync, existsSync, lstatSync, mkdirSync, mkdtempSync, openSync, readFileSync, readSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, linkSync, lstatSync, mkdirSync, mkdtempSync, openSync, readFileSync, readSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inspectorPage, scriptSafeJson } from '../../extension/capture/html';
+import { sameFile } from '../../extension/capture/outputChecks';
 import { MAX_TRACE_FILE_BYTES, readTraceFile } from '../../extension/capture/readTraceFile';
 import { streamTraceJson, TraceFileError, writeFileAtomically, writeInspectorPageFile, writeTraceFile } from '../../extension/capture/traceFile';
 import { statsOf, type Trace, type TraceNode } from '../../webview/protocol/trace';
@@ -135,6 +136,7 @@ suite('trace files', function () {
     assert.ok(blocked instanceof TraceFileError);
     assert.equal(blocked.message, `cannot write ${path}: a folder is in the way (EISDIR, at ${path}.partial)`);
     assert.equal(readFileSync(path, 'utf8'), 'the previous trace');
+    assert.equal(captureError(() => writeTraceFile(baseTrace(), work))?.message, `cannot write ${work}: it is a folder`);
     const missing = captureError(() => writeTraceFile(baseTrace(), join(work, 'no', 'such', 'trace.json')));
     assert.match(missing?.message ?? '', /^cannot write .*trace\.json: its folder does not exist \(any more\) \(ENOENT, at .*trace\.json\.partial\)$/);
   });
@@ -195,6 +197,20 @@ suite('trace files', function () {
     const embedded = /<script id="gradlens-trace" type="application\/json">([\s\S]*?)<\/script>/.exec(page);
     assert.equal(embedded?.[1], scriptSafeJson(t));
     assert.equal(existsSync(`${path}.partial`), false);
+  });
+
+  test('sameFile: one file by any name (relative, through .., a hard link); files not there yet by folder and name', () => {
+    const file = join(work, 'model.ts');
+    writeFileSync(file, 'x');
+    writeFileSync(join(work, 'other.ts'), 'x');
+    linkSync(file, join(work, 'hard.ts'));
+    mkdirSync(join(work, 'sub'));
+    assert.equal(sameFile(file, join(work, 'sub', '..', 'model.ts')), true);
+    assert.equal(sameFile(file, join(work, 'hard.ts')), true, 'a hard link is the same file (as another case is on a case-insensitive disk)');
+    assert.equal(sameFile(file, join(work, 'other.ts')), false, 'same content, another file');
+    assert.equal(sameFile(join(work, 'sub', '..', 'new.json'), join(work, 'new.json')), true);
+    assert.equal(sameFile(join(work, 'new.json'), join(work, 'new2.json')), false);
+    assert.equal(sameFile(join(work, 'new.json'), file), false);
   });
 
   test('readTraceFile: a file cut short, a .partial of an interrupted write, and files that are no trace', () => {
