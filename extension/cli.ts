@@ -4,12 +4,15 @@
  *   gradlens run FILE [-- ARGS...]
  *   gradlens trace FILE [-o TRACE.json] [--html PAGE.html] [--max-elements N] [--timeout SECONDS] [--seed N] [--gradcheck[=N]] [-- ARGS...]
  */
-import { statSync, writeFileSync } from 'node:fs';
-import { relative } from 'node:path';
+import { relative, resolve } from 'node:path';
 import { version } from 'gradlens';
 import { runProgram, type RunResult } from './capture/runner';
 import { summarizeTrace } from './capture/summary';
-import { inspectorPage } from './capture/html';
+import { checkNotInputs, checkOutputs, type Output } from './capture/outputChecks';
+import { TraceFileError, writeInspectorPageFile, writeTraceFile } from './capture/traceFile';
+
+/** The exit code when the trace or the page could not be written (BSD sysexits EX_IOERR). */
+const EXIT_WRITE_FAILED = 74;
 
 const USAGE = `usage:
   gradlens run FILE [-- ARGS...]
@@ -111,32 +114,48 @@ export async function main(argv: readonly string[], distDir: string): Promise<nu
     report(result);
     return result.exitCode ?? 1;
   }
+  const output = parsed.output ?? `${parsed.file}.gradlens.json`;
+  const outputs: Output[] = [
+    { label: parsed.output !== undefined ? '-o' : 'the trace', path: resolve(output) },
+    ...(parsed.html !== undefined ? [{ label: '--html', path: resolve(parsed.html) }] : []),
+  ];
+  const unwritable = checkOutputs(resolve(parsed.file), outputs);
+  if (unwritable !== null) { process.stderr.write(`gradlens: ${unwritable}\n`); return 2; }
   const result = await runProgram({
     ...common, capture: true,
+    checkInputs: (inputs) => checkNotInputs(inputs, outputs),
     ...(parsed.maxElements !== undefined ? { maxElements: parsed.maxElements } : {}),
     ...(parsed.timeoutMs !== undefined ? { timeoutMs: parsed.timeoutMs } : {}),
     ...(parsed.seed !== undefined ? { seed: parsed.seed } : {}),
     ...(parsed.gradcheck !== undefined ? { gradcheck: parsed.gradcheck === true ? true : { elements: parsed.gradcheck } } : {}),
   });
   report(result);
+  if (result.refused !== undefined) return 2;
   const trace = result.trace!;
-  const output = parsed.output ?? `${parsed.file}.gradlens.json`;
-  writeFileSync(output, JSON.stringify(trace));
-  let page = '';
-  if (parsed.html !== undefined) {
-    writeFileSync(parsed.html, inspectorPage(trace, distDir));
-    page = `inspector written to ${parsed.html} (${kilobytes(statSync(parsed.html).size)}): open it in a browser`;
-  }
+  let writeFailed = false;
+  // Each file is written whole or not at all (traceFile.ts); a failure is said in the summary.
+  const written = (what: string, write: () => number, done: (bytes: number) => string): string => {
+    try {
+      return done(write());
+    } catch (error) {
+      if (!(error instanceof TraceFileError)) throw error;
+      writeFailed = true;
+      return `gradlens: the ${what} was not written: ${error.message}`;
+    }
+  };
+  const traceLine = written('trace', () => writeTraceFile(trace, outputs[0]!.path), (bytes) => `trace written to ${output} (${kilobytes(bytes)})`);
+  const page = parsed.html === undefined ? '' : written('inspector', () => writeInspectorPageFile(trace, outputs[1]!.path, distDir),
+    (bytes) => `inspector written to ${parsed.html} (${kilobytes(bytes)}): open it in a browser`);
   const status = result.timedOut ? 'timed out' : result.exitCode === 0 ? 'exit code 0' : `exit code ${result.exitCode}${result.signal ? `, ${result.signal}` : ''}`;
   process.stderr.write([
     '',
     `gradlens: traced ${relative(process.cwd(), trace.run.file) || trace.run.file} in ${result.durationMs} ms (${status})`,
     summarizeTrace(trace),
-    `trace written to ${output} (${kilobytes(statSync(output).size)})`,
+    traceLine,
     ...(page ? [page] : []),
     '',
   ].join('\n'));
-  return result.exitCode ?? 1;
+  return writeFailed ? EXIT_WRITE_FAILED : result.exitCode ?? 1;
 }
 
 if (require.main === module) {

@@ -22,6 +22,26 @@ export interface PageOptions {
 }
 
 export function inspectorPage(trace: Trace, distDir: string, options: PageOptions = {}): string {
+  return renderPage(trace, distDir, options, scriptSafeJson(trace));
+}
+
+/**
+ * The page in two pieces, before and after the trace's JSON, for a writer that streams the trace
+ * between them (traceFile.ts: a trace can be longer than any one string).
+ *
+ * @example
+ *   const { head, tail } = inspectorPageAround(trace, distDir);
+ *   // head + scriptSafeJson(trace) + tail is the page inspectorPage gives (with another nonce)
+ */
+export function inspectorPageAround(trace: Trace, distDir: string, options: PageOptions = {}): { head: string; tail: string } {
+  const marker = `\u0000gradlens-trace-${randomBytes(12).toString('hex')}\u0000`;
+  const page = renderPage(trace, distDir, options, marker);
+  const at = page.indexOf(marker);
+  return { head: page.slice(0, at), tail: page.slice(at + marker.length) };
+}
+
+/** `traceJson`: the trace as scriptSafeJson writes it (or a marker where it goes). */
+function renderPage(trace: Trace, distDir: string, options: PageOptions, traceJson: string): string {
   const script = join(distDir, 'webview.js');
   const style = join(distDir, 'webview.css');
   for (const asset of [script, style]) {
@@ -44,7 +64,7 @@ export function inspectorPage(trace: Trace, distDir: string, options: PageOption
 </head>
 <body class="standalone${themeClass}">
 <div id="app"></div>
-<script id="gradlens-trace" type="application/json">${scriptSafeJson(trace)}</script>
+<script id="gradlens-trace" type="application/json">${traceJson}</script>
 <script nonce="${nonce}">${js}</script>
 </body>
 </html>

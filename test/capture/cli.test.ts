@@ -1,15 +1,33 @@
 // The `gradlens` command as a user runs it: dist/cli.js in a child process.
 import { strict as assert } from 'node:assert';
-import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawn, spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, linkSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { setPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { readTraceFile } from '../../extension/capture/readTraceFile';
 import type { BackwardPass, Trace, TraceNode } from '../../webview/protocol/trace';
 import { assertValidTrace, distDir, fixture } from '../trace-helpers';
 
 function gradlens(args: string[], cwd = process.cwd(), env: NodeJS.ProcessEnv = process.env) {
   const result = spawnSync(process.execPath, [join(distDir, 'cli.js'), ...args], { cwd, env, encoding: 'utf8', timeout: 30_000 });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** A program (main.ts, importing ./model) that leaves a file named `ran` when it runs. */
+function markingProgram(folder: string): { main: string; model: string; ran: string } {
+  const [main, model, ran] = [join(folder, 'main.ts'), join(folder, 'model.ts'), join(folder, 'ran')];
+  writeFileSync(model, 'export const scale = 2;\n');
+  writeFileSync(main, `import { writeFileSync } from 'node:fs';\nimport { np } from 'gradlens';\nimport { scale } from './model';\nwriteFileSync(${JSON.stringify(ran)}, 'yes');\nconsole.log(np.array([1]).mul(scale).item());\n`);
+  return { main, model, ran };
+}
+
+/** Resolves once `check` holds (polled every few ms), or with false after `ms`. */
+async function until(check: () => boolean, ms: number): Promise<boolean> {
+  for (const deadline = Date.now() + ms; Date.now() < deadline;) {
+    if (check()) return true;
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+  return check();
 }
 
 suite('the gradlens command', function () {
@@ -108,6 +126,96 @@ suite('the gradlens command', function () {
     const embedded = /<script id="gradlens-trace" type="application\/json">([\s\S]*?)<\/script>/.exec(html);
     assert.ok(embedded, 'the trace is embedded');
     assertValidTrace(JSON.parse(embedded[1]!));
+  });
+
+  test('-o naming the program, a link to it or a file it imports is refused (exit 2) before it runs; the file is unchanged', () => {
+    const { main, model, ran } = markingProgram(work);
+    symlinkSync(main, join(work, 'link.ts'));
+    linkSync(main, join(work, 'hard.ts'));
+    const before = [readFileSync(main, 'utf8'), readFileSync(model, 'utf8')];
+    const cases: [string[], RegExp][] = [
+      [['-o', 'main.ts'], /^gradlens: -o .*main\.ts: is the program itself; writing there would overwrite it\n$/],
+      [['-o', './link.ts'], /^gradlens: -o .*link\.ts: is the program itself/],
+      [['-o', 'hard.ts'], /^gradlens: -o .*hard\.ts: is the program itself/],
+      [['-o', join(work, 'model.ts')], /^gradlens: -o .*model\.ts: is one of the program's own files \(it imports it\); writing there would overwrite it\n/],
+      [['-o', 'trace.json', '--html', 'model.ts'], /^gradlens: --html .*model\.ts: is one of the program's own files/],
+      [['--html', 'main.ts'], /^gradlens: --html .*main\.ts: is the program itself/],
+    ];
+    for (const [options, message] of cases) {
+      const result = gradlens(['trace', 'main.ts', ...options], work);
+      assert.equal(result.code, 2, `${options.join(' ')}: ${result.stderr}`);
+      assert.match(result.stderr, message, options.join(' '));
+      assert.deepEqual([readFileSync(main, 'utf8'), readFileSync(model, 'utf8')], before, options.join(' '));
+      assert.equal(existsSync(ran), false, `${options.join(' ')}: the program did not run`);
+      assert.equal(result.stdout, '');
+    }
+    assert.equal(existsSync(join(work, 'trace.json')), false, 'no trace was written for a refused run');
+  });
+
+  test('-o into a missing folder, onto a folder, or --html and -o naming one file: refused (exit 2) before the program runs', () => {
+    const { ran } = markingProgram(work);
+    mkdirSync(join(work, 'traces'));
+    const cases: [string[], RegExp][] = [
+      [['-o', 'missing/trace.json'], /^gradlens: -o .*missing[\\/]trace\.json: no such folder; create it first\n$/],
+      [['-o', 'traces'], /^gradlens: -o .*traces: is a folder; name a file to write\n$/],
+      [['-o', 'main.ts/trace.json'], /^gradlens: -o .*trace\.json: .*main\.ts is not a folder\n$/],
+      [['-o', 'same.json', '--html', './traces/../same.json'], /^gradlens: -o and --html name the same file, .*same\.json; give them different names\n$/],
+      [['--html', 'nowhere/page.html'], /^gradlens: --html .*page\.html: no such folder; create it first\n$/],
+    ];
+    for (const [options, message] of cases) {
+      const result = gradlens(['trace', 'main.ts', ...options], work);
+      assert.equal(result.code, 2, `${options.join(' ')}: ${result.stderr}`);
+      assert.match(result.stderr, message, options.join(' '));
+      assert.equal(existsSync(ran), false, `${options.join(' ')}: the program did not run`);
+    }
+    assert.equal(existsSync(join(work, 'same.json')), false);
+  });
+
+  test('a trace that cannot be written: exit 74, the file and the cause named, the previous trace left as it was', () => {
+    const target = join(work, 'trace.json');
+    writeFileSync(target, 'the previous trace');
+    // The program puts a folder where the CLI's partial file goes: the write fails after the run.
+    writeFileSync(join(work, 'blocks.ts'), `import { mkdirSync } from 'node:fs';\nmkdirSync(${JSON.stringify(`${target}.partial`)});\n`);
+    const result = gradlens(['trace', 'blocks.ts', '-o', target], work);
+    assert.equal(result.code, 74, result.stderr);
+    assert.match(result.stderr, /gradlens: traced blocks\.ts in \d+ ms \(exit code 0\)/);
+    assert.ok(result.stderr.includes(`gradlens: the trace was not written: cannot write ${target}: a folder is in the way (EISDIR, at ${target}.partial)`), result.stderr);
+    assert.equal(readFileSync(target, 'utf8'), 'the previous trace');
+  });
+
+  test('killed while writing the trace: the previous trace is byte for byte intact, the .partial reads back as a truncated trace', async function () {
+    this.timeout(60_000);
+    const target = join(work, 'trace.json');
+    assert.equal(gradlens(['trace', fixture('loop.ts'), '-o', target]).code, 0);
+    const previous = readFileSync(target);
+    // About 40 MB of trace: ten ops on 100,000 elements, each value, gradient and step kept whole.
+    writeFileSync(join(work, 'big.ts'), [
+      "import { np, autograd } from 'gradlens';",
+      'const x = np.random.normal(0, 1, [100000]);',
+      'x.attachGrad();',
+      'const y = autograd.record(() => { let h = x; for (let i = 0; i < 10; i++) h = h.mul(1.0001); return h.sum(); });',
+      'y.backward();',
+    ].join('\n'));
+    const child = spawn(process.execPath, [join(distDir, 'cli.js'), 'trace', 'big.ts', '-o', target, '--max-elements', '100000'], { cwd: work, stdio: 'ignore' });
+    // On a busy machine the polling below must not lose the race to the writer.
+    try { setPriority(child.pid!, 19); } catch { /* not permitted here: the margin is still ~38 MB of writing */ }
+    let exit: { code: number | null; signal: string | null } | null = null;
+    const exited = new Promise<void>((resolve) => child.on('exit', (code, signal) => { exit = { code, signal }; resolve(); }));
+    const partial = `${target}.partial`;
+    const size = () => { try { return statSync(partial).size; } catch { return -1; } };
+    // Past the run and into the nodes: a couple of chunks are on disk.
+    const caught = await until(() => exit !== null || size() >= 2 * 2 ** 20, 40_000);
+    child.kill('SIGKILL');
+    await exited;
+    assert.ok(caught, 'the CLI wrote a .partial file');
+    assert.deepEqual(exit, { code: null, signal: 'SIGKILL' }, `the CLI was killed while writing (${size()} bytes of .partial)`);
+    assert.ok(readFileSync(target).equals(previous), 'the previous trace is unchanged');
+    const read = readTraceFile(partial);
+    assert.ok(read.ok, read.ok ? '' : read.problems.join('; '));
+    assert.ok(read.truncated, 'the partial trace says it was cut');
+    assert.match(read.truncated.note, /^this is the partial trace of an interrupted write; the file ends inside the nodes: \d+ nodes? (was|were) read; no recordings, backward passes, graph breaks or anomalies were written$/);
+    assert.ok(read.trace.nodes.length >= 1, `${read.trace.nodes.length} nodes`);
+    assert.match(read.trace.run.file, /big\.ts$/);
   });
 
   test('run streams the output and passes on the exit code and the arguments', () => {
