@@ -10,14 +10,13 @@
  * - inlineValues.ts, diagnostics.ts, views.ts: the run's results in the editor, the Problems panel
  *                  and Run and Debug
  */
-import { readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
 import { summarizeGradchecks } from '../webview/protocol/gradcheck';
 import type { Selection, SourceRef } from '../webview/protocol/messages';
 import { nodeNames } from '../webview/protocol/names';
 import { sourceOf } from '../webview/protocol/refs';
-import type { Trace } from '../webview/protocol/trace';
-import { validateTrace } from '../webview/protocol/validate';
+import { readTraceFile } from './capture/readTraceFile';
+import { writeTraceFile } from './capture/traceFile';
 import { GradientLenses, isProgram, LENS_LANGUAGES } from './codelens';
 import { GradientsDebugger } from './debug';
 import { readSettings } from './config';
@@ -170,22 +169,16 @@ export function activate(context: vscode.ExtensionContext): GradLensApi {
     // From the palette (a file dialog), or with the file (the Explorer's context menu on a trace).
     'gradlens.openTrace': async (given?: unknown) => {
       const picked = given instanceof vscode.Uri ? given
-        : (await vscode.window.showOpenDialog({ canSelectMany: false, filters: { 'GradLens traces': ['json'] }, title: 'Open a GradLens trace' }))?.[0];
+        : (await vscode.window.showOpenDialog({ canSelectMany: false, filters: { 'GradLens traces': ['json', 'partial'] }, title: 'Open a GradLens trace' }))?.[0];
       if (!picked) return null;
       const name = vscode.workspace.asRelativePath(picked);
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(readFileSync(picked.fsPath, 'utf8'));
-      } catch (error) {
-        void notify('error', safe.notification`GradLens: ${name} is not JSON: ${error instanceof Error ? error.message : String(error)}`);
+      const read = readTraceFile(picked.fsPath);
+      if (!read.ok) {
+        void notify('error', safe.notification`GradLens: ${name} is not a trace GradLens can show: ${read.problems.slice(0, 3).join('; ')}`);
         return null;
       }
-      const validation = validateTrace(parsed);
-      if (!validation.ok) {
-        void notify('error', safe.notification`GradLens: ${name} is not a GradLens trace: ${validation.problems.slice(0, 3).join('; ')}`);
-        return null;
-      }
-      const record = runs.adopt(validation.trace as Trace, picked.fsPath);
+      if (read.notice) void notify('warning', safe.notification`GradLens: ${read.notice}`);
+      const record = runs.adopt(read.trace, picked.fsPath);
       show(record);
       return record;
     },
@@ -196,7 +189,14 @@ export function activate(context: vscode.ExtensionContext): GradLensApi {
       const name = `${record.file.split(/[\\/]/).pop()}.gradlens.json`;
       const target = await vscode.window.showSaveDialog({ ...(folder ? { defaultUri: vscode.Uri.joinPath(folder, name) } : {}), filters: { 'GradLens traces': ['json'] }, title: 'Export the trace' });
       if (!target) return;
-      await vscode.workspace.fs.writeFile(target, Buffer.from(JSON.stringify(record.trace)));
+      try {
+        // On disk through the safe writer (never one string: a big trace would not fit); elsewhere through VS Code.
+        if (target.scheme === 'file') writeTraceFile(record.trace, target.fsPath);
+        else await vscode.workspace.fs.writeFile(target, Buffer.from(JSON.stringify(record.trace)));
+      } catch (error) {
+        void notify('error', safe.notification`GradLens could not write ${vscode.workspace.asRelativePath(target)}: ${error instanceof Error ? error.message : String(error)}`);
+        return;
+      }
       void notify('info', safe.notification`GradLens: trace written to ${vscode.workspace.asRelativePath(target)}`);
     },
     'gradlens.showOutput': () => runs.output.show(true),

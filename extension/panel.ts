@@ -7,14 +7,14 @@
  * state and the host reads the last trace back from the extension's storage.
  */
 import { randomBytes } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import { checkWebviewMessage } from '../webview/protocol/checkMessages';
 import type { HostToWebview, Selection, WebviewToHost } from '../webview/protocol/messages';
 import { sourceOf, textOf } from '../webview/protocol/refs';
 import type { Source } from '../webview/protocol/trace';
-import { validateTrace } from '../webview/protocol/validate';
+import { readTraceFile } from './capture/readTraceFile';
 import { readSettings } from './config';
 import { Disposable } from './dispose';
 import { notify } from './notify';
@@ -95,12 +95,8 @@ export class InspectorPanel extends Disposable {
     let record = runs.last();
     const saved = runs.lastSaved();
     if (!record && saved) {
-      try {
-        const validation = validateTrace(JSON.parse(readFileSync(saved.path, 'utf8')));
-        if (validation.ok) record = runs.adopt(validation.trace, saved.path, saved.origin);
-      } catch {
-        // the trace is gone: the panel says so below
-      }
+      const read = readTraceFile(saved.path); // a trace that is gone or unreadable: the panel says so below
+      if (read.ok) record = runs.adopt(read.trace, saved.path, saved.origin);
     }
     return new InspectorPanel(panel, context, runs, events, record, {});
   }

@@ -4,13 +4,14 @@
  * channel, the result in the status bar, and the trace kept (in memory and in the extension's
  * storage) for the inspector, the lenses, the views and the Problems panel.
  */
-import { mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import * as vscode from 'vscode';
 import type { Selection } from '../webview/protocol/messages';
 import type { Trace } from '../webview/protocol/trace';
 import type * as Runner from './capture/runner';
 import type { RunResult } from './capture/runner';
+import { writeTraceFile } from './capture/traceFile';
 import { readSettings } from './config';
 import { Disposable } from './dispose';
 import { notify } from './notify';
@@ -200,13 +201,13 @@ export class Runs extends Disposable {
     return join((this.context.storageUri ?? this.context.globalStorageUri).fsPath, 'traces');
   }
 
-  /** Keeps the trace in the extension's storage (the inspector reopens it after a reload). */
+  /** Keeps the trace in the extension's storage (the inspector reopens it after a reload); a failed write keeps the last one. */
   private save(trace: Trace, name: string): string | null {
     try {
       const dir = this.tracesFolder();
       mkdirSync(dir, { recursive: true });
       const path = join(dir, `${name}.gradlens.json`);
-      writeFileSync(path, JSON.stringify(trace));
+      writeTraceFile(trace, path);
       return path;
     } catch (error) {
       this.output.appendLine(`(the trace could not be saved: ${error instanceof Error ? error.message : String(error)})`);
