@@ -58,6 +58,18 @@ suite('GradLens security: a trace is data', () => {
     assert.ok(messages.every((m) => m.includes('command:')), 'the hostile text is shown, as text');
   });
 
+  test('a trace file cut short (an interrupted write) opens as what it holds, with a warning saying so', async () => {
+    const text = JSON.stringify(simpleTrace());
+    const cut = text.slice(0, text.indexOf('"recordings"') - 40); // inside the last node
+    const from = api.notifications().length;
+    const record = await vscode.commands.executeCommand<RunRecord | null>('gradlens.openTrace', writeTrace('cut.gradlens.json.partial', cut));
+    assert.ok(record, 'the partial trace opens');
+    assert.ok(record.trace.truncated, 'marked as cut short');
+    assert.ok(record.trace.nodes.length > 0 && record.trace.nodes.length < simpleTrace().nodes.length, 'what came before the cut, without the node cut in half');
+    const said = assertNoLinks(api, from);
+    assert.ok(said.some((m) => /partial trace of an interrupted write/.test(m)), said.join('\n'));
+  });
+
   test('a trace\'s names and sources reach the editor, views and hovers as text', async function () {
     this.timeout(30_000);
     const trace = simpleTrace();
