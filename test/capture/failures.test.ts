@@ -78,7 +78,7 @@ suite('capture when programs fail', function () {
     assert.equal(nodes.get(forward[0]!.node)!.op, 'log');
     assert.equal(forward[0]!.source!.line, 7);
     assert.equal(forward[0]!.inputs[0]!.zeros, 1, 'the input stats show the zero that log met');
-    assert.match(forward[0]!.message, /'log' produced 1 infinite value from finite inputs/);
+    assert.equal(forward[0]!.message, "'log' produced 1 −Infinity from finite inputs");
     const log = nodes.get(forward[0]!.node)!;
     assert.deepEqual(values(log.value).map(Math.fround), [0, -Infinity, Math.fround(Math.log(2))]);
   });
