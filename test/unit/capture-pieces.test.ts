@@ -4,6 +4,7 @@ import { strict as assert } from 'node:assert';
 import { buildSync } from 'esbuild';
 import { np } from 'gradlens';
 import { BinaryJournalWriter, readBinaryJournal } from '../../extension/capture/journal-binary';
+import { applyInsertions, siteMarkers, statementTable } from '../../extension/capture/instrument';
 import { SourceMap } from '../../extension/capture/sourcemap';
 import { encodeNumber, statsOf, summarise } from '../../extension/capture/tensor';
 import { nameFromSource } from '../../webview/protocol/names';
@@ -123,5 +124,26 @@ suite('binary journal', () => {
     const cut = readBinaryJournal(ints.subarray(0, ints.length - 2), floats.subarray(0, floats.length - 1), names);
     assert.deepEqual(cut.nodes.map((n) => n[0]), [0]);
     assert.deepEqual(readBinaryJournal(ints, floats.subarray(0, 3), names).nodes.map((n) => n[0]), [0]);
+  });
+});
+
+suite('statement markers', () => {
+  test('the table gives where each marked statement begins in the instrumented code', () => {
+    const code = 'const a = 1;\nif (a) f(a);\nconst g = (x) => x + 1;\n';
+    const insertions = siteMarkers(code, 'M');
+    const instrumented = applyInsertions(code, insertions);
+    const table = statementTable(code, insertions);
+    const lines = instrumented.split('\n');
+    const at = (n: number) => lines[table[2 * n]! - 1]!.slice(table[2 * n + 1]! - 1);
+    const before = (n: number) => lines[table[2 * n]! - 1]!.slice(0, table[2 * n + 1]! - 1);
+    assert.equal(table.length / 2, 5);
+    assert.deepEqual([0, 1, 2, 3, 4].map(at), [
+      'const a = 1;',
+      'if (a) {M[0]=3,M[1]++;f(a);}',
+      'const g = (x) => (M[0]=4,M[1]++,x + 1);',
+      'f(a);}',
+      'x + 1);',
+    ]);
+    for (let n = 0; n < 5; n++) assert.match(before(n), new RegExp(`M\\[0\\]=${n},M\\[1\\]\\+\\+[;,]$`), `statement ${n} follows its own marker`);
   });
 });
