@@ -267,7 +267,7 @@ export async function runProgram(options: RunOptions): Promise<RunResult> {
     });
     if (supervision.spawnError) stderr.add(`${supervision.spawnError.message}\n`);
     if (supervision.leftovers.length > 0) {
-      warnings.push(`the program exited but left ${processesInWords(supervision.leftovers)} running: GradLens ended them`);
+      warnings.push(`the program exited but left ${processesInWords(supervision.leftovers)} running: GradLens ended ${supervision.leftovers.length === 1 ? 'it' : 'them'}`);
     }
 
     let journalData = EMPTY_JOURNAL;
