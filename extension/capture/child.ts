@@ -126,7 +126,8 @@ function start(): void {
     const message = error instanceof Error ? error.message : String(error);
     journal.write({
       t: 'error', message, stack, position: userPosition(stack, own),
-      statement: markers[0]! >= 0 ? markers[0]! : null,
+      // Only for an Error: a rejected string has no stack to have lost, and may come from anywhere.
+      statement: error instanceof Error && markers[0]! >= 0 ? markers[0]! : null,
       ...(error instanceof engine.ArrayMemoryError ? { outOfArrayMemory: true as const } : {}),
     });
     journal.flush();

@@ -138,6 +138,12 @@ suite('capture when programs fail', function () {
     assert.deepEqual(result.trace.run.outcome, { kind: 'cancelled', by: 'user' });
   });
 
+  test('a Node that cannot be started is reported as a run that did not start', async () => {
+    const result = await trace(fixture('loop.ts'), { nodePath: '/no/such/node' });
+    assert.deepEqual(result.trace.run.outcome, { kind: 'did-not-start', reason: 'spawn' });
+    assert.equal(result.trace.run.error?.message, 'the program could not be started: spawn /no/such/node ENOENT');
+  });
+
   test('a file that does not exist is reported, not thrown', async () => {
     const result = await trace(fixture('no-such-file.ts'));
     assert.equal(result.exitCode, 2);

@@ -1,9 +1,13 @@
 // The pure pieces of the capture: the source-map decoder (against esbuild's own maps), tensor
 // summaries, NaN/Inf encoding, variable names from source lines.
 import { strict as assert } from 'node:assert';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { buildSync } from 'esbuild';
 import { np } from 'gradlens';
 import { BinaryJournalWriter, readBinaryJournal } from '../../extension/capture/journal-binary';
+import { SourceResolver } from '../../extension/capture/assemble';
 import { applyInsertions, siteMarkers, statementTable } from '../../extension/capture/instrument';
 import { SourceMap } from '../../extension/capture/sourcemap';
 import { encodeNumber, statsOf, summarise } from '../../extension/capture/tensor';
@@ -145,5 +149,27 @@ suite('statement markers', () => {
       'x + 1);',
     ]);
     for (let n = 0; n < 5; n++) assert.match(before(n), new RegExp(`M\\[0\\]=${n},M\\[1\\]\\+\\+[;,]$`), `statement ${n} follows its own marker`);
+  });
+});
+
+suite('source lines of a trace', () => {
+  const folder = mkdtempSync(join(tmpdir(), 'gradlens-sources-'));
+  const program = join(folder, 'program.ts');
+  const other = join(folder, 'other.ts');
+  writeFileSync(program, 'const a = 1;\nthrow new Error(String(a));\n');
+  writeFileSync(other, 'a line of a file that is not the program\'s\n');
+  suiteTeardown(() => rmSync(folder, { recursive: true, force: true }));
+  const resolver = new SourceResolver({ mapFile: join(folder, 'bundle.mjs.map'), map: { version: 3, sources: ['program.ts'], mappings: 'AAAA;AACA' }, inputs: [program], statements: Int32Array.of(2, 1) });
+
+  test('are read from the program\'s own files only: a position elsewhere is no source', () => {
+    assert.deepEqual(resolver.fromPosition({ file: program, line: 2, column: 7 }), { file: program, line: 2, column: 7, text: 'throw new Error(String(a));' });
+    assert.equal(resolver.fromPosition({ file: other, line: 1, column: 1 }), null);
+    assert.equal(resolver.fromPosition({ file: '/etc/passwd', line: 1, column: 1 }), null);
+  });
+
+  test('a statement number maps through the table and the source map', () => {
+    assert.deepEqual(resolver.fromStatement(0), { file: program, line: 2, column: 1, text: 'throw new Error(String(a));' });
+    assert.equal(resolver.fromStatement(1), null);
+    assert.equal(resolver.fromStatement(-1), null);
   });
 });
