@@ -5,20 +5,20 @@
  * without end, start processes that outlive it, write into its journal — the caller gets a result
  * and, with capture, a trace, and nothing of the run is left behind (cleanup.ts, processTree.ts).
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, fstatSync, mkdtempSync, openSync, readSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { RunError, RunOutcome, Trace } from '../../webview/protocol/trace';
-import { assembleTrace, EMPTY_JOURNAL, readJournal, SourceResolver, type Journal } from './assemble';
+import { assembleTrace, EMPTY_JOURNAL, SourceResolver, type Journal } from './assemble';
 import { bundleProgram, formatProblem, type BuildProblem } from './bundle';
 import { untilDone } from './cleanup';
 import { ENV, type ChildConfig } from './env';
-import { readFrames } from './journal-frame';
+import { openJournal, readJournalFile } from './journal-file';
 import { outcomeOf, processError } from './outcome';
 import type { GradcheckSettings } from './recorder';
-import { supervise, type CancelledBy } from './supervise';
+import { cancelledBy, supervise } from './supervise';
 
 export interface RunOptions {
   /** The program (TypeScript or JavaScript). */
@@ -114,34 +114,54 @@ export function defaultMaxMemoryMb(): number {
 }
 
 const MEMORY_ADVICE = 'Raise it with --max-memory-mb or free arrays you no longer need.';
-/** The most of a journal that is read: a program can fill the file without end. */
-const MAX_JOURNAL_BYTES = 2 ** 31 - 1;
 /** The fd the program's process finds its journal on (stdio 0–2, then this). */
 const JOURNAL_FD = 3;
-
-/** The journal file of a run: opened by the runner, appended to by the child through an inherited fd. */
-function openJournal(workDir: string): { path: string; writeFd: number; readFd: number } {
-  const path = join(workDir, 'journal');
-  const writeFd = openSync(path, 'ax', 0o600);
-  // Read back through an fd of our own: the program may unlink or replace the file by its path.
-  return { path, writeFd, readFd: openSync(path, 'r') };
-}
-
-function readAll(fd: number): { data: Buffer; cut: boolean } {
-  const size = fstatSync(fd).size;
-  const data = Buffer.allocUnsafe(Math.min(size, MAX_JOURNAL_BYTES));
-  let read = 0;
-  while (read < data.length) {
-    const n = readSync(fd, data, read, data.length - read, read);
-    if (n === 0) break;
-    read += n;
-  }
-  return { data: data.subarray(0, read), cut: size > MAX_JOURNAL_BYTES };
-}
 
 /** Words for a number of pids: `1 process (pid 41)`, `2 processes (pids 41, 42)`. */
 function processesInWords(pids: readonly number[]): string {
   return pids.length === 1 ? `1 process (pid ${pids[0]})` : `${pids.length} processes (pids ${pids.join(', ')})`;
+}
+
+function buildError(problems: readonly BuildProblem[], cwd: string): RunError {
+  const first = problems[0]!;
+  return {
+    message: first.message,
+    stack: problems.map((p) => formatProblem(p)).join('\n'),
+    source: first.file ? { file: resolve(cwd, first.file), line: first.line ?? 1, column: first.column ?? 1, text: first.lineText ?? '' } : null,
+    origin: 'build',
+  };
+}
+
+function captureConfig(options: RunOptions, key: Buffer, bundleFile: string, maxElements: number): NonNullable<ChildConfig['capture']> {
+  return {
+    journalFd: JOURNAL_FD, key: key.toString('hex'), bundle: bundleFile, maxElements,
+    gradcheck: options.gradcheck ? gradcheckSettings(options.gradcheck) : null,
+  };
+}
+
+/**
+ * Starts the bundled program with the preload, configured through a 0600 file in the run's folder
+ * (env.ts), its journal on fd 3 when capturing, in a process group of its own.
+ */
+function startProgram(options: RunOptions, bundleFile: string, config: ChildConfig, journalFd: number | null, tag: string, workDir: string): ChildProcess {
+  const configPath = join(workDir, 'config.json');
+  writeFileSync(configPath, JSON.stringify(config), { mode: 0o600, flag: 'wx' });
+  const env: NodeJS.ProcessEnv = { ...process.env, [ENV.config]: configPath, [ENV.runTag]: tag };
+  // Inside VS Code the running executable is Electron: it behaves as Node with this variable.
+  if (!options.nodePath && process.versions.electron) env.ELECTRON_RUN_AS_NODE = '1';
+  // GRADLENS_NODE_ARGS: extra Node options for the program (profiling: `--cpu-prof`, debugging: `--inspect-brk`).
+  const extraNodeArgs = (process.env.GRADLENS_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
+  const memoryMb = options.memoryMb ?? 4096;
+  return spawn(options.nodePath || process.execPath, [
+    '--enable-source-maps', `--max-old-space-size=${memoryMb}`, ...extraNodeArgs, '--require', join(options.distDir, 'capture-child.js'), bundleFile, ...(options.args ?? []),
+  ], {
+    cwd: options.cwd ?? process.cwd(),
+    env,
+    stdio: [options.stdin ?? 'ignore', 'pipe', 'pipe', ...(journalFd !== null ? [journalFd] : [])],
+    // A process group (and session) of its own, so that the whole tree can be ended (processTree.ts).
+    detached: process.platform !== 'win32',
+    windowsHide: true,
+  });
 }
 
 type Finished = Omit<RunResult, 'durationMs' | 'stdout' | 'stderr' | 'trace' | 'warnings'>;
@@ -184,14 +204,10 @@ export async function runProgram(options: RunOptions): Promise<RunResult> {
     { outcome: { kind: 'did-not-start', reason }, exitCode, signal: null, timedOut: false, cancelled: false, error, ...extra },
     traceOf(EMPTY_JOURNAL, new SourceResolver(null), exitCode, false),
   );
-  const cancelledEarly = (): RunResult => {
-    const reason: unknown = options.signal?.reason;
-    const by: CancelledBy = reason === 'SIGINT' || reason === 'SIGTERM' || reason === 'SIGHUP' ? reason : 'user';
-    return finish(
-      { outcome: { kind: 'cancelled', by }, exitCode: null, signal: null, timedOut: false, cancelled: true, error: processError('the run was cancelled before the program started') },
-      traceOf(EMPTY_JOURNAL, new SourceResolver(null), null, false),
-    );
-  };
+  const cancelledEarly = (): RunResult => finish(
+    { outcome: { kind: 'cancelled', by: cancelledBy(options.signal) }, exitCode: null, signal: null, timedOut: false, cancelled: true, error: processError('the run was cancelled before the program started') },
+    traceOf(EMPTY_JOURNAL, new SourceResolver(null), null, false),
+  );
 
   if (!existsSync(file) || !statSync(file).isFile()) return notStarted('not-found', 2, processError(`no such file: ${file}`));
   for (const asset of [enginePath, preload]) {
@@ -202,21 +218,14 @@ export async function runProgram(options: RunOptions): Promise<RunResult> {
   const workDir = mkdtempSync(join(tmpdir(), 'gradlens-'));
   let endProcesses = (): void => {};
   const done = untilDone(() => { endProcesses(); rmSync(workDir, { recursive: true, force: true }); });
-  let journalFds: number[] = [];
+  let readFd: number | null = null;
   try {
     if (options.signal?.aborted) return cancelledEarly();
     const bundle = await bundleProgram(file, join(workDir, 'program.mjs'), enginePath, options.capture);
     if (!bundle.ok) {
-      const first = bundle.problems[0]!;
-      const text = bundle.problems.map((p) => formatProblem(p)).join('\n');
-      stderr.add(`${text}\n`);
-      options.onStderr?.(`${text}\n`);
-      const error: RunError = {
-        message: first.message,
-        stack: text,
-        source: first.file ? { file: resolve(options.cwd ?? process.cwd(), first.file), line: first.line ?? 1, column: first.column ?? 1, text: first.lineText ?? '' } : null,
-        origin: 'build',
-      };
+      const error = buildError(bundle.problems, options.cwd ?? process.cwd());
+      stderr.add(`${error.stack}\n`);
+      options.onStderr?.(`${error.stack}\n`);
       return notStarted('build', 1, error, { buildProblems: bundle.problems });
     }
     const refused = options.checkInputs?.(bundle.inputs) ?? null;
@@ -228,36 +237,17 @@ export async function runProgram(options: RunOptions): Promise<RunResult> {
     const key = randomBytes(32);
     const tag = randomBytes(16).toString('hex');
     const journal = options.capture ? openJournal(workDir) : null;
-    journalFds = journal ? [journal.writeFd, journal.readFd] : [];
+    readFd = journal?.readFd ?? null;
     const config: ChildConfig = {
       engine: enginePath, seed, maxArrayBytes: maxMemoryMb * 2 ** 20, memoryAdvice: MEMORY_ADVICE,
-      ...(options.capture ? {
-        capture: {
-          journalFd: JOURNAL_FD, key: key.toString('hex'), bundle: bundle.outfile, maxElements,
-          gradcheck: options.gradcheck ? gradcheckSettings(options.gradcheck) : null,
-        },
-      } : {}),
+      ...(journal ? { capture: captureConfig(options, key, bundle.outfile, maxElements) } : {}),
     };
-    const configPath = join(workDir, 'config.json');
-    writeFileSync(configPath, JSON.stringify(config), { mode: 0o600, flag: 'wx' });
-    const env: NodeJS.ProcessEnv = { ...process.env, [ENV.config]: configPath, [ENV.runTag]: tag };
-    // Inside VS Code the running executable is Electron: it behaves as Node with this variable.
-    if (!options.nodePath && process.versions.electron) env.ELECTRON_RUN_AS_NODE = '1';
-    // GRADLENS_NODE_ARGS: extra Node options for the program (profiling: `--cpu-prof`, debugging: `--inspect-brk`).
-    const extraNodeArgs = (process.env.GRADLENS_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
-    const child = spawn(options.nodePath || process.execPath, [
-      '--enable-source-maps', `--max-old-space-size=${memoryMb}`, ...extraNodeArgs, '--require', preload, bundle.outfile, ...args,
-    ], {
-      cwd: options.cwd ?? process.cwd(),
-      env,
-      stdio: [options.stdin ?? 'ignore', 'pipe', 'pipe', ...(journal ? [journal.writeFd] : [])],
-      // A process group (and session) of its own, so that the whole tree can be ended (processTree.ts).
-      detached: process.platform !== 'win32',
-      windowsHide: true,
-    });
-    if (journal) closeSync(journal.writeFd); // the child holds its own copy
-    journalFds = journal ? [journal.readFd] : [];
-
+    let child: ChildProcess;
+    try {
+      child = startProgram(options, bundle.outfile, config, journal?.writeFd ?? null, tag, workDir);
+    } finally {
+      if (journal) closeSync(journal.writeFd); // the child holds its own copy
+    }
     const supervision = await supervise(child, `${ENV.runTag}=${tag}`, {
       timeoutMs,
       ...(options.signal ? { signal: options.signal } : {}),
@@ -269,31 +259,21 @@ export async function runProgram(options: RunOptions): Promise<RunResult> {
     if (supervision.leftovers.length > 0) {
       warnings.push(`the program exited but left ${processesInWords(supervision.leftovers)} running: GradLens ended ${supervision.leftovers.length === 1 ? 'it' : 'them'}`);
     }
-
-    let journalData = EMPTY_JOURNAL;
-    if (journal) {
-      const { data, cut } = readAll(journal.readFd);
-      const frames = readFrames(data, key);
-      if (frames.foreign > 0) {
-        warnings.push(`the program wrote ${frames.foreign} record${frames.foreign === 1 ? '' : 's'} into GradLens's journal that ${frames.foreign === 1 ? 'was' : 'were'} not GradLens's: ignored`);
-      }
-      if (frames.stopped) warnings.push(`the journal was cut: ${frames.stopped}`);
-      if (cut) warnings.push(`the journal is larger than ${MAX_JOURNAL_BYTES} bytes: only its beginning was read`);
-      journalData = readJournal(frames);
-    }
+    const read = readFd !== null ? readJournalFile(readFd, key) : { journal: EMPTY_JOURNAL, warnings: [] };
+    warnings.push(...read.warnings);
     const { outcome, error: processFailure } = outcomeOf({
       supervision, timeoutMs, heapMb: memoryMb, arraysMb: maxMemoryMb, stderr: stderr.text,
-      outOfArrayMemory: journalData.records.some((record) => record.t === 'error' && record.outOfArrayMemory === true),
+      outOfArrayMemory: read.journal.records.some((record) => record.t === 'error' && record.outOfArrayMemory === true),
     });
     const exitCode = supervision.timedOut ? 124 : supervision.spawnError ? null : supervision.code;
-    const trace = traceOf(journalData, resolver, exitCode, supervision.timedOut);
+    const trace = traceOf(read.journal, resolver, exitCode, supervision.timedOut);
     const error = processFailure ?? trace?.run.error;
     return finish({
       outcome, exitCode, signal: supervision.signal, timedOut: supervision.timedOut, cancelled: supervision.cancelledBy !== null,
       ...(error ? { error } : {}),
     }, trace);
   } finally {
-    for (const fd of journalFds) closeSync(fd);
+    if (readFd !== null) closeSync(readFd);
     done();
     rmSync(workDir, { recursive: true, force: true });
   }

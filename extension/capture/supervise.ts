@@ -37,8 +37,10 @@ export interface SuperviseOptions {
 
 const CLI_SIGNALS: readonly string[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
-function cancelledBy(signal: AbortSignal): CancelledBy {
-  return typeof signal.reason === 'string' && CLI_SIGNALS.includes(signal.reason) ? signal.reason as CancelledBy : 'user';
+/** Who cancelled, from the abort reason (see RunOptions.signal). */
+export function cancelledBy(signal: AbortSignal | undefined): CancelledBy {
+  const reason: unknown = signal?.reason;
+  return typeof reason === 'string' && CLI_SIGNALS.includes(reason) ? reason as CancelledBy : 'user';
 }
 
 function closed(stream: NodeJS.ReadableStream & { closed?: boolean }): Promise<void> {
@@ -63,12 +65,13 @@ export async function supervise(child: ChildProcess, tag: string, options: Super
 
   const exited = new Promise<Pick<Supervision, 'code' | 'signal' | 'spawnError'>>((done) => {
     child.once('exit', (code, signal) => done({ code, signal }));
-    child.once('error', (error) => { if (child.pid === undefined) done({ code: null, signal: null, spawnError: error }); });
+    // Every 'error' is listened to (an unheard one would throw); only one without a pid means no start.
+    child.on('error', (error) => { if (child.pid === undefined) done({ code: null, signal: null, spawnError: error }); });
   });
   const timer = Number.isFinite(options.timeoutMs) && options.timeoutMs > 0
     ? setTimeout(() => { if (running()) { timedOut = true; end(); } }, options.timeoutMs)
     : null;
-  const onAbort = () => { if (running()) { cancelled = cancelledBy(options.signal!); end(); } };
+  const onAbort = () => { if (running()) { cancelled = cancelledBy(options.signal); end(); } };
   if (options.signal?.aborted) onAbort();
   options.signal?.addEventListener('abort', onAbort);
 
