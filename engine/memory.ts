@@ -69,6 +69,7 @@ export class ArrayMemoryError extends GradLensError {
     advice: string,
   ) {
     super('allocate', '');
+    this.name = 'ArrayMemoryError';
     // Any allocation of any op can meet the budget: the message names the allocation, not an op.
     this.message = `out of memory for arrays: an array of ${elements.toLocaleString('en-US')} ${dtype} elements (${megabytes(requestedBytes)}) `
       + `would take the arrays past the budget of ${megabytes(budgetBytes)} (${megabytes(liveBytes)} in use). ${advice}`;

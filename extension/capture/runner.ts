@@ -20,6 +20,9 @@ import { outcomeOf, processError } from './outcome';
 import type { GradcheckSettings } from './recorder';
 import { cancelledBy, supervise } from './supervise';
 
+// For hosts that outlive their runs in ways an exit handler does not see (VS Code's deactivate).
+export { endAllRuns } from './cleanup';
+
 export interface RunOptions {
   /** The program (TypeScript or JavaScript). */
   file: string;
@@ -42,7 +45,8 @@ export interface RunOptions {
   memoryMb?: number;
   /**
    * The budget of the program's arrays in MB (engine memory.ts; V8's heap limit does not count
-   * them): past it an allocation throws at the user's line (default: half the machine's memory, at most 8192).
+   * them), measured as all the ArrayBuffers of its process: past it an allocation throws at the
+   * user's line (default: half the machine's memory, at most 8192).
    */
   maxMemoryMb?: number;
   /** Bytes of stdout and of stderr kept in the trace (default 1 MB each). */

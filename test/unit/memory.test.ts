@@ -55,7 +55,7 @@ suite('memory budget of arrays', () => {
 
   test('the host says what to do in the advice', () => {
     setMemoryBudget({ maxBytes: 10, liveBytes: () => 0, advice: 'Raise it with --max-memory-mb.' });
-    assert.throws(() => np.zeros([3]), /^GradLensError: out of memory for arrays: an array of 3 float32 elements \(12 bytes\) would take the arrays past the budget of 10 bytes \(0 bytes in use\)\. Raise it with --max-memory-mb\.$/m);
+    assert.throws(() => np.zeros([3]), /^ArrayMemoryError: out of memory for arrays: an array of 3 float32 elements \(12 bytes\) would take the arrays past the budget of 10 bytes \(0 bytes in use\)\. Raise it with --max-memory-mb\.$/m);
   });
 
   test('without liveBytes, every byte allocated since the budget was set counts', () => {
