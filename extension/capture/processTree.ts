@@ -203,3 +203,11 @@ export function endRun(marks: RunMarks): number[] {
   for (const pid of stopped) signal(pid, 'SIGKILL');
   return [...stopped];
 }
+
+/**
+ * Ends what the run left running after the program exited by itself. Not on Windows: `taskkill`
+ * follows a pid, and the program's may already belong to another process there.
+ */
+export function endLeftovers(marks: RunMarks): number[] {
+  return process.platform === 'win32' ? [] : endRun(marks);
+}

@@ -5,7 +5,7 @@
  * then whatever of the run is still running is ended and the pipes are let go.
  */
 import type { ChildProcess } from 'node:child_process';
-import { endRun, markRun, type RunMarks } from './processTree';
+import { endLeftovers, endRun, markRun, type RunMarks } from './processTree';
 
 /** How long output may still arrive after the program exited (a descendant may hold the pipes). */
 export const PIPE_GRACE_MS = 250;
@@ -86,7 +86,7 @@ export async function supervise(child: ChildProcess, tag: string, options: Super
   ]);
   clearTimeout(grace);
   // Also after a stop: a process may have started between the stop's rounds and the exit.
-  const remaining = end();
+  const remaining = marks ? endLeftovers(marks) : [];
   stdout.destroy();
   stderr.destroy();
   const stopped = timedOut || cancelled !== null;
