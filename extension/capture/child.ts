@@ -68,6 +68,15 @@ function takeConfig(): ChildConfig | null {
   }
 }
 
+/** `String(value())`, or '' when the program's object throws on being read (a getter, a toString). */
+function safeString(value: () => unknown): string {
+  try {
+    return String(value());
+  } catch {
+    return '';
+  }
+}
+
 /** A full garbage collection without giving the program `gc`: the flag is on only while a new context fetches it. */
 function fullCollection(): () => void {
   let gc: (() => void) | null = null;
@@ -122,12 +131,16 @@ function start(): void {
 
   const fail = (error: unknown): void => {
     engine.setEngineObserver(null);
-    const stack = error instanceof Error ? String(error.stack) : String(error);
-    const message = error instanceof Error ? error.message : String(error);
+    // Read first: the error's getters, when the program gave it some, run statements of their own.
+    const statement = error instanceof Error && markers[0]! >= 0 ? markers[0]! : null;
+    const stack = error instanceof Error ? safeString(() => error.stack) : safeString(() => error);
+    const message = error instanceof Error ? safeString(() => error.message) : safeString(() => error);
+    // Frames are looked for below the message: a message can hold lines that look like frames.
+    const header = error instanceof Error ? safeString(() => error) : '';
+    const frames = header !== '' && stack.startsWith(header) ? stack.slice(header.length) : stack;
     journal.write({
-      t: 'error', message, stack, position: userPosition(stack, own),
-      // Only for an Error: a rejected string has no stack to have lost, and may come from anywhere.
-      statement: error instanceof Error && markers[0]! >= 0 ? markers[0]! : null,
+      t: 'error', message, stack, position: userPosition(frames, own),
+      statement, // only for an Error: a rejected string has no stack to have lost, and may come from anywhere
       ...(error instanceof engine.ArrayMemoryError ? { outOfArrayMemory: true as const } : {}),
     });
     journal.flush();

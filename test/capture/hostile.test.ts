@@ -177,6 +177,13 @@ suite('hostile programs', function () {
     assert.deepEqual([error.source?.file, error.source?.line, error.source?.column], [hostile('deep-recursion.ts'), 11, 3]);
   });
 
+  test('an error whose message holds a line that looks like a frame: placed where it was thrown, not where its text says', async () => {
+    const result = await trace(hostile('fake-frames.ts'));
+    await assertGone(printedPids(result.stdout));
+    const source = result.trace.run.error?.source;
+    assert.deepEqual([source?.file, source?.line], [hostile('fake-frames.ts'), 5]);
+  });
+
   test('a program killed by a signal it sent itself: the outcome names the signal', async () => {
     const result = await trace(hostile('kills-itself.ts'));
     await assertGone(printedPids(result.stdout));
