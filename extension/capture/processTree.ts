@@ -192,14 +192,22 @@ export function endRun(marks: RunMarks): number[] {
     return [];
   }
   const stopped = new Set<number>();
+  // While the program lives (it is our child: unreaped, even dead, its pid stays its own), its group
+  // is the run's and one signal reaches all of it at once.
+  let groupIsTheRun = false;
   for (let round = 0; round < ROUNDS; round++) {
     const found = findRunProcesses(marks).filter((pid) => !stopped.has(pid));
     if (found.length === 0) break;
+    if (round === 0 && found.includes(marks.pid)) {
+      groupIsTheRun = true;
+      signal(-marks.pid, 'SIGSTOP');
+    }
     for (const pid of found) {
       signal(pid, 'SIGSTOP');
       stopped.add(pid);
     }
   }
+  if (groupIsTheRun) signal(-marks.pid, 'SIGKILL');
   for (const pid of stopped) signal(pid, 'SIGKILL');
   return [...stopped];
 }

@@ -2,6 +2,7 @@
 // is told (outcome.ts). The real processes are the hostile-program suite's (test/capture/hostile).
 import { strict as assert } from 'node:assert';
 import { parseProcStat, parsePs, runMembers, type ProcessEntry, type ProcessProbe, type RunMarks } from '../../extension/capture/processTree';
+import { endAllRuns, untilDone } from '../../extension/capture/cleanup';
 import { exitStatus, outcomeOf, signalName } from '../../extension/capture/outcome';
 import type { Supervision } from '../../extension/capture/supervise';
 
@@ -63,5 +64,19 @@ suite('how a run ended', () => {
     assert.equal(exitStatus({ kind: 'killed', signal: 'SIGSEGV' }, null), 139);
     assert.equal(exitStatus({ kind: 'out-of-memory', what: 'arrays', limitMb: 64 }, 1), 1);
     assert.equal(exitStatus({ kind: 'did-not-start', reason: 'build' }, 1), 1);
+  });
+});
+
+suite('runs end with their host', () => {
+  test('endAllRuns runs each registered cleanup once; a run that finished is not cleaned again', () => {
+    const ended: string[] = [];
+    const finished = untilDone(() => ended.push('finished'));
+    untilDone(() => ended.push('running'));
+    untilDone(() => { throw new Error('a cleanup that fails'); });
+    untilDone(() => ended.push('after the failure'));
+    finished();
+    endAllRuns();
+    endAllRuns();
+    assert.deepEqual(ended, ['running', 'after the failure']);
   });
 });
