@@ -164,7 +164,9 @@ suite('hostile programs', function () {
     await assertGone(printedPids(result.stdout));
     const error = result.trace.run.error!;
     assert.equal(error.message, 'Maximum call stack size exceeded');
-    assert.match(error.stack, /at Recorder\.|capture-child\.js/, 'the stack ran out inside GradLens (the stack text is kept)');
+    // The stack runs out inside the recorder nearly every time (the code before this branch reported
+    // that as the place), else in the engine; either way the stack text is kept as it was.
+    assert.match(error.stack, /^RangeError: Maximum call stack size exceeded\n {4}at /);
     assert.deepEqual([error.source?.file, error.source?.line, error.source?.text], [hostile('deep-recursion.ts'), 11, '  const y = np.add(x, n);']);
     assert.deepEqual(result.trace.run.outcome, { kind: 'exited', code: 1 });
   });
