@@ -110,6 +110,7 @@ function start(): void {
     process.stderr.write(`gradlens: the trace ends here: its journal could not be written (${error instanceof Error ? error.message : String(error)})\n`);
   }), capture.maxElements);
   journal.write({ t: 'start', engineVersion: engine.version, seed: config.seed, maxElements: capture.maxElements });
+  journal.flush(); // a program stopped in its first 100 ms still leaves its seed and engine version
   // The statement markers of the instrumented program write here (bundle.ts, instrument.ts).
   const markers = Int32Array.of(-1, 0);
   (globalThis as Record<symbol, unknown>)[Symbol.for(SITES_SYMBOL)] = markers;

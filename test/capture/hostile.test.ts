@@ -58,6 +58,7 @@ suite('hostile programs', function () {
     assert.equal(result.exitCode, 124);
     assert.deepEqual(result.trace.run.outcome, { kind: 'timed-out', afterMs: 2000 });
     assert.equal(result.trace.run.timedOut, true);
+    assert.equal(result.trace.run.engineVersion, '0.1.0', 'the journal\'s first record is there, flushed at once');
   });
 
   test('a detached process holding stdout after the program exits 0: the run ends promptly, exited 0, the process ended and named', async () => {
