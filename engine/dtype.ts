@@ -1,4 +1,5 @@
 /** Element types of an NDArray, their storage and the promotion rules between them. */
+import { arrayBytes, overBudget } from './memory';
 
 export type DType = 'float32' | 'float64' | 'int32' | 'bool';
 export const DTYPES: readonly DType[] = ['float32', 'float64', 'int32', 'bool'];
@@ -14,13 +15,19 @@ export function isFloat(dtype: DType): boolean {
   return dtype === 'float32' || dtype === 'float64';
 }
 
+/** New zeroed storage for `size` elements, charged to the memory budget (memory.ts). */
 export function allocate(dtype: DType, size: number): TypedArray {
   switch (dtype) {
-    case 'float32': return new Float32Array(size);
-    case 'float64': return new Float64Array(size);
-    case 'int32': return new Int32Array(size);
-    case 'bool': return new Uint8Array(size);
+    case 'float32': charge(size * 4, size, dtype); return new Float32Array(size);
+    case 'float64': charge(size * 8, size, dtype); return new Float64Array(size);
+    case 'int32': charge(size * 4, size, dtype); return new Int32Array(size);
+    case 'bool': charge(size, size, dtype); return new Uint8Array(size);
   }
+}
+
+// The hot path of every allocation: one add and one compare; the budget is measured only past it.
+function charge(bytes: number, elements: number, dtype: DType): void {
+  if ((arrayBytes.charged += bytes) > arrayBytes.limit) overBudget(bytes, elements, dtype);
 }
 
 /** Converts one number to what an array of `dtype` stores (int32 truncates toward zero, bool is 0/1). */

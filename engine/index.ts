@@ -34,6 +34,9 @@ export type {
   Contribution, LeafGrad, GraphBreakEvent, GraphBreakKind,
 } from './observer';
 export type { TapeNode } from './tape';
+// For hosts that run programs they do not control (GradLens capture sets it in a traced program):
+// a cap on the bytes the engine's arrays hold, past which an allocation throws ArrayMemoryError.
+export { setMemoryBudget, memoryBudget, ArrayMemoryError, type MemoryBudget } from './memory';
 export type { OpName, OpAttrs } from './ops/attrs';
 
 /** The engine's version, recorded in traces. */

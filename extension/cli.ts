@@ -1,11 +1,17 @@
 /**
  * The `gradlens` command: run a TypeScript/JavaScript program that imports `gradlens`, or trace it.
  *
- *   gradlens run FILE [-- ARGS...]
- *   gradlens trace FILE [-o TRACE.json] [--html PAGE.html] [--max-elements N] [--timeout SECONDS] [--seed N] [--gradcheck[=N]] [-- ARGS...]
+ *   gradlens run FILE [--max-memory-mb N] [-- ARGS...]
+ *   gradlens trace FILE [-o TRACE.json] [--html PAGE.html] [--max-elements N] [--timeout SECONDS] [--seed N] [--gradcheck[=N]] [--max-memory-mb N] [-- ARGS...]
+ *
+ * SIGINT, SIGTERM and SIGHUP cancel the run (the program and everything it started are ended, the
+ * trace of what ran is still written, the exit status is 128 + N); a second one exits at once.
+ * SIGKILL cannot be caught: the program, in a process group of its own, would then keep running.
  */
 import { relative, resolve } from 'node:path';
 import { version } from 'gradlens';
+import { endAllRuns } from './capture/cleanup';
+import { exitStatus, signalNumber } from './capture/outcome';
 import { runProgram, type RunResult } from './capture/runner';
 import { summarizeTrace } from './capture/summary';
 import { checkNotInputs, checkOutputs, type Output } from './capture/outputChecks';
@@ -15,7 +21,7 @@ import { TraceFileError, writeInspectorPageFile, writeTraceFile } from './captur
 const EXIT_WRITE_FAILED = 74;
 
 const USAGE = `usage:
-  gradlens run FILE [-- ARGS...]
+  gradlens run FILE [--max-memory-mb N] [-- ARGS...]
       run a TypeScript or JavaScript program that imports 'gradlens'
   gradlens trace FILE [options] [-- ARGS...]
       run it with capture and write the trace (default: FILE.gradlens.json)
@@ -27,7 +33,12 @@ const USAGE = `usage:
       --gradcheck[=N]          check every backward pass numerically before it runs (float64
                                central differences on the recorded graph; N elements per
                                variable at most, default 32)
-  gradlens --version | --help`;
+      --max-memory-mb N        budget of the program's arrays: past it, an allocation throws
+                               at your line (default: half the machine's memory, at most 8192)
+  gradlens --version | --help
+exit status: the program's own; 124 when it timed out; 128+N when signal N ended it
+  (139 for SIGSEGV) or cancelled gradlens (130 for SIGINT, 143 for SIGTERM); 1 for a build
+  error; 2 for a usage error or a missing file`;
 
 class UsageError extends Error {}
 
@@ -42,7 +53,11 @@ interface Parsed {
   seed?: number;
   /** true, or the cap on elements checked per variable. */
   gradcheck?: true | number;
+  maxMemoryMb?: number;
 }
+
+/** Options `run` takes too (the rest are `trace`'s). */
+const RUN_OPTIONS: readonly string[] = ['--max-memory-mb'];
 
 function integer(flag: string, text: string | undefined, min: number): number {
   const value = Number(text);
@@ -59,8 +74,8 @@ export function parseArgs(argv: readonly string[]): Parsed | 'help' | 'version' 
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i]!;
     if (arg === '--') { parsed.args = rest.slice(i + 1); break; }
-    if (command === 'trace' && arg.startsWith('-')) {
-      const [flag, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const [flag, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    if (arg.startsWith('-') && (command === 'trace' || RUN_OPTIONS.includes(flag))) {
       const value = () => inline ?? rest[++i];
       switch (flag) {
         case '-o': case '--output': parsed.output = value(); if (!parsed.output) throw new UsageError(`${flag} needs a file name`); continue;
@@ -75,6 +90,7 @@ export function parseArgs(argv: readonly string[]): Parsed | 'help' | 'version' 
         }
         case '--seed': parsed.seed = integer(flag, value(), 0); continue;
         case '--gradcheck': parsed.gradcheck = inline === undefined ? true : integer(flag, inline, 1); continue;
+        case '--max-memory-mb': parsed.maxMemoryMb = integer(flag, value(), 1); continue;
         default: throw new UsageError(`unknown option '${arg}'`);
       }
     }
@@ -91,6 +107,33 @@ function kilobytes(bytes: number): string {
 
 function report(result: RunResult): void {
   if (result.error && result.error.origin === 'process') process.stderr.write(`gradlens: ${result.error.message}\n`);
+  for (const warning of result.warnings) process.stderr.write(`gradlens: ${warning}\n`);
+}
+
+const CANCELLING_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+const cancelled = new AbortController();
+let received: NodeJS.Signals | null = null;
+
+/**
+ * A first SIGINT, SIGTERM or SIGHUP cancels the run (ended at once, its trace still written); a
+ * second one exits at once: the exit handlers end the runs' processes and remove their folders.
+ */
+function cancelOnSignals(): void {
+  for (const name of CANCELLING_SIGNALS) {
+    process.on(name, () => {
+      if (received !== null) {
+        endAllRuns();
+        process.exit(128 + signalNumber(name));
+      }
+      received = name;
+      cancelled.abort(name);
+    });
+  }
+}
+
+/** 128 + N after signal N to gradlens, else the status of the run (outcome.ts). */
+function exitCode(result: RunResult): number {
+  return received !== null ? 128 + signalNumber(received) : exitStatus(result.outcome, result.exitCode);
 }
 
 export async function main(argv: readonly string[], distDir: string): Promise<number> {
@@ -104,15 +147,17 @@ export async function main(argv: readonly string[], distDir: string): Promise<nu
   }
   if (parsed === 'help') { process.stdout.write(`${USAGE}\n`); return 0; }
   if (parsed === 'version') { process.stdout.write(`gradlens ${version}\n`); return 0; }
+  cancelOnSignals();
   const common = {
-    file: parsed.file, args: parsed.args, distDir, stdin: 'inherit' as const,
+    file: parsed.file, args: parsed.args, distDir, stdin: 'inherit' as const, signal: cancelled.signal,
+    ...(parsed.maxMemoryMb !== undefined ? { maxMemoryMb: parsed.maxMemoryMb } : {}),
     onStdout: (chunk: string) => { process.stdout.write(chunk); },
     onStderr: (chunk: string) => { process.stderr.write(chunk); },
   };
   if (parsed.command === 'run') {
     const result = await runProgram({ ...common, capture: false, timeoutMs: Infinity, ...(parsed.seed !== undefined ? { seed: parsed.seed } : {}) });
     report(result);
-    return result.exitCode ?? 1;
+    return exitCode(result);
   }
   const output = parsed.output ?? `${parsed.file}.gradlens.json`;
   const outputs: Output[] = [
@@ -155,7 +200,7 @@ export async function main(argv: readonly string[], distDir: string): Promise<nu
     ...(page ? [page] : []),
     '',
   ].join('\n'));
-  return writeFailed ? EXIT_WRITE_FAILED : result.exitCode ?? 1;
+  return writeFailed ? EXIT_WRITE_FAILED : exitCode(result);
 }
 
 if (require.main === module) {

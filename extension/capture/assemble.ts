@@ -3,21 +3,26 @@
  * the user's files through the bundle's source map, nodes get their iteration index, recordings
  * their nodes, and every node the gradient of the last backward pass that reached it.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   TRACE_FORMAT, TRACE_VERSION, type BackwardPass, type Recording, type RunInfo, type Source, type Trace, type TraceNode,
 } from '../../webview/protocol/trace';
 import { NODE_FLAGS, parseJournal, type JournalNode, type JournalRecord, type JournalStep, type MappedPosition, type RawSite } from './journal';
 import { readBinaryJournal } from './journal-binary';
-import { SourceMap } from './sourcemap';
+import type { FrameReading } from './journal-frame';
+import { SourceMap, type RawSourceMap } from './sourcemap';
 import { expand } from './tensor';
 
-/** Reads lines of the user's files, once per file. */
+/** Reads lines of the program's own files, once per file; any other file is never opened. */
 class SourceTexts {
   private readonly files = new Map<string, string[] | null>();
 
-  line(file: string, line: number): string {
+  constructor(private readonly allowed: ReadonlySet<string>) {}
+
+  /** The text of a line, or null when the file is not one of the program's. */
+  line(file: string, line: number): string | null {
+    if (!this.allowed.has(file)) return null;
     let lines = this.files.get(file);
     if (lines === undefined) {
       try {
@@ -31,41 +36,65 @@ class SourceTexts {
   }
 }
 
-/** Maps generated positions in the bundle to the user's sources. */
+/** What the runner knows of the bundle before the program runs (it may rewrite the files beside it). */
+export interface BundleSources {
+  mapFile: string;
+  map: RawSourceMap;
+  /** The program's own files (the bundle's inputs). */
+  inputs: readonly string[];
+  /** Where each marked statement begins in the bundle (instrument.ts statementTable), if marked. */
+  statements: Int32Array | null;
+}
+
+/** Maps generated positions in the bundle to the user's sources; only the program's own files are believed. */
 export class SourceResolver {
-  private readonly texts = new SourceTexts();
+  private readonly texts: SourceTexts;
   private readonly map: SourceMap | null;
   /** What the map's `sources` (URLs, percent-encoded) are relative to. */
   private readonly sourcesBase: URL | null;
+  private readonly statements: Int32Array | null;
 
-  constructor(mapFile: string | null) {
+  constructor(bundle: BundleSources | null) {
     let map: SourceMap | null = null;
-    if (mapFile !== null) {
-      try {
-        map = new SourceMap(JSON.parse(readFileSync(mapFile, 'utf8')));
-      } catch {
-        map = null;
-      }
+    try {
+      map = bundle ? new SourceMap(bundle.map) : null;
+    } catch {
+      map = null;
     }
     this.map = map;
+    this.statements = bundle?.statements ?? null;
     const root = map?.map.sourceRoot ?? '';
-    this.sourcesBase = mapFile === null ? null : new URL(root === '' || root.endsWith('/') ? root : `${root}/`, pathToFileURL(mapFile));
+    this.sourcesBase = bundle ? new URL(root === '' || root.endsWith('/') ? root : `${root}/`, pathToFileURL(bundle.mapFile)) : null;
+    const mapSources = map ? map.map.sources.map((_, index) => this.sourceFile(index)) : [];
+    this.texts = new SourceTexts(new Set([...(bundle?.inputs ?? []), ...mapSources]));
+  }
+
+  /** A source is a URL: `my%20file.ts` names `my file.ts` (esbuild encodes spaces, accents, #, …). */
+  private sourceFile(index: number): string {
+    return fileURLToPath(new URL(this.map!.map.sources[index]!, this.sourcesBase!));
   }
 
   fromSite(site: RawSite): Source | null {
     const original = this.map?.originalPosition(site.line, site.column);
     if (!original) return null;
-    // A source is a URL: `my%20file.ts` names `my file.ts` (esbuild encodes spaces, accents, #, …).
-    const file = fileURLToPath(new URL(this.map!.map.sources[original.source]!, this.sourcesBase!));
-    return this.source(file, original.line, original.column, site.fn);
+    return this.source(this.sourceFile(original.source), original.line, original.column, site.fn);
   }
 
-  fromPosition(position: MappedPosition): Source {
+  /** A position from an error's stack: believed only in the program's own files. */
+  fromPosition(position: MappedPosition): Source | null {
     return this.source(position.file, position.line, position.column);
   }
 
-  private source(file: string, line: number, column: number, fn?: string): Source {
+  /** Where statement `n` of the instrumented bundle is in the user's files. */
+  fromStatement(n: number): Source | null {
+    const table = this.statements;
+    if (table === null || !Number.isInteger(n) || n < 0 || 2 * n + 1 >= table.length || table[2 * n] === 0) return null;
+    return this.fromSite({ file: '', line: table[2 * n]!, column: table[2 * n + 1]! });
+  }
+
+  private source(file: string, line: number, column: number, fn?: string): Source | null {
     const text = this.texts.line(file, line);
+    if (text === null) return null;
     return fn ? { file, line, column, text, function: fn } : { file, line, column, text };
   }
 }
@@ -77,21 +106,12 @@ export interface Journal {
   steps: readonly [pass: number, step: JournalStep][];
 }
 
-function readTyped<T>(path: string, bytes: number, make: (buffer: ArrayBuffer) => T, empty: T): T {
-  if (!existsSync(path)) return empty;
-  const buffer = readFileSync(path);
-  const usable = buffer.length - (buffer.length % bytes); // a write cut short by a kill
-  return make(buffer.buffer.slice(buffer.byteOffset, buffer.byteOffset + usable) as ArrayBuffer);
-}
-
-/** Reads the journal files of a traced program (any of them may be missing or cut short). */
-export function readJournal(path: string): Journal {
-  const records = existsSync(path) ? parseJournal(readFileSync(path, 'utf8')) : [];
+/** The journal in the frames the runner accepted (journal-frame.ts). */
+export function readJournal(frames: Pick<FrameReading, 'text' | 'ints' | 'floats'>): Journal {
+  const records = parseJournal(frames.text);
   const names = new Map<number, string>();
   for (const record of records) if (record.t === 'name') names.set(record.id, record.text);
-  const ints = readTyped(`${path}.i32`, 4, (b) => new Int32Array(b), new Int32Array(0));
-  const floats = readTyped(`${path}.f64`, 8, (b) => new Float64Array(b), new Float64Array(0));
-  return { records, ...readBinaryJournal(ints, floats, names) };
+  return { records, ...readBinaryJournal(frames.ints, frames.floats, names) };
 }
 
 export const EMPTY_JOURNAL: Journal = { records: [], nodes: [], steps: [] };
@@ -189,7 +209,9 @@ export function assembleTrace({ journal, resolver, run }: AssembleOptions): Trac
         trace.run.error = {
           message: record.message,
           stack: record.stack,
-          source: record.position ? resolver.fromPosition(record.position) : null,
+          // No frame of the user's on the stack (a stack overflow deep in the engine): the statement being run.
+          source: record.position ? resolver.fromPosition(record.position)
+            : typeof record.statement === 'number' ? resolver.fromStatement(record.statement) : null,
           origin: 'program',
         };
         break;

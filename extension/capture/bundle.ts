@@ -7,7 +7,7 @@ import type { BuildFailure, Message, Plugin } from 'esbuild';
 import { writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { applyInsertions, lineShifts, siteMarkers } from './instrument';
+import { applyInsertions, lineShifts, siteMarkers, statementTable } from './instrument';
 import { shiftSourceMap, type RawSourceMap } from './sourcemap';
 
 import { SITES_SYMBOL } from './env';
@@ -22,8 +22,14 @@ export interface BuildProblem {
   lineText: string | null;
 }
 
-/** `inputs`: every file of the user's that went into the bundle (absolute paths). */
-export type BundleResult = { ok: true; outfile: string; mapFile: string; inputs: string[] } | { ok: false; problems: BuildProblem[] };
+/**
+ * `inputs`: every file of the user's that went into the bundle (absolute paths). `map` and
+ * `statements` (with markers: where each statement begins, instrument.ts) are kept in memory: the
+ * files beside the bundle are in a folder the program can write to.
+ */
+export type BundleResult =
+  | { ok: true; outfile: string; mapFile: string; inputs: string[]; map: RawSourceMap; statements: Int32Array | null }
+  | { ok: false; problems: BuildProblem[] };
 
 /** The engine as the program's `gradlens` import. */
 function gradlensPlugin(enginePath: string): Plugin {
@@ -93,17 +99,19 @@ export async function bundleProgram(entry: string, outfile: string, enginePath: 
     const mapFile = `${outfile}.map`;
     let code = result.outputFiles.find((file) => file.path.endsWith('.mjs'))!.text;
     let map = JSON.parse(result.outputFiles.find((file) => file.path.endsWith('.map'))!.text) as RawSourceMap;
+    let statements: Int32Array | null = null;
     if (markers) {
       const bannerEnd = code.indexOf(SITES_VARIABLE) + 1;
       const insertions = siteMarkers(code, SITES_VARIABLE).filter((insertion) => insertion.offset > bannerEnd);
       map = shiftSourceMap(map, lineShifts(code, insertions));
+      statements = statementTable(code, insertions);
       code = applyInsertions(code, insertions);
     }
     writeFileSync(outfile, code);
     writeFileSync(mapFile, JSON.stringify(map));
     // Metafile inputs are relative to the working directory; the engine is external, so not among them.
     const inputs = Object.keys(result.metafile?.inputs ?? {}).filter((input) => !input.includes(':')).map((input) => resolve(input));
-    return { ok: true, outfile, mapFile, inputs };
+    return { ok: true, outfile, mapFile, inputs, map, statements };
   } catch (error) {
     const failure = error as Partial<BuildFailure>;
     if (Array.isArray(failure.errors) && failure.errors.length > 0) return { ok: false, problems: failure.errors.map(problem) };

@@ -1,28 +1,43 @@
 /**
- * Preloaded (`node --require`) into the traced program's process: attaches the recorder to the
- * engine the program imports, seeds the random generator, and journals an uncaught error before
- * the process ends. Configured through environment variables set by the runner (runner.ts).
+ * Preloaded (`node --require`) into the traced program's process: takes the run's configuration
+ * (env.ts) and removes every trace of it the program could read, attaches the recorder to the
+ * engine the program imports, seeds the random generator, sets the memory budget of arrays, and
+ * journals an uncaught error before the process ends.
  */
+import { readFileSync, unlinkSync } from 'node:fs';
 import { dirname, join, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import type * as Engine from 'gradlens';
 import { SiteLocator } from './callsite';
-import { ENV, SITES_SYMBOL } from './env';
+import { ENV, PRIVATE_PREFIX, SITES_SYMBOL, type ChildConfig } from './env';
 import type { MappedPosition } from './journal';
-import { fileOutput, JournalWriter } from './journal-writer';
-import { Recorder, type GradcheckSettings } from './recorder';
+import { frameOutput, JournalWriter } from './journal-writer';
+import { Recorder } from './recorder';
+
+/** GradLens's own code, as stack frames name it: built files, and the sources their maps point to. */
+export interface OwnCode {
+  files: readonly string[];
+  folders: readonly string[];
+}
+
+/** This preload's and the engine's code, from where the preload was built (dist/). */
+export function ownCode(preloadPath: string, enginePath: string): OwnCode {
+  const root = join(dirname(preloadPath), '..');
+  return { files: [preloadPath, enginePath], folders: ['engine', 'extension', 'webview'].map((folder) => join(root, folder) + sep) };
+}
 
 /**
- * The first frame of a (source-mapped) stack that is the user's: not Node's, not the engine's
- * (dist/engine.js, or the engine's sources it maps back to).
+ * The first frame of a (source-mapped) stack that is the user's: not Node's, not the engine's,
+ * not the recorder's (a stack overflow inside the recorder has nothing but its frames on top).
  */
-export function userPosition(stack: string, enginePath: string): MappedPosition | null {
-  const engineSources = join(dirname(enginePath), '..', 'engine') + sep;
+export function userPosition(stack: string, own: OwnCode): MappedPosition | null {
   for (const line of stack.split('\n')) {
     const match = /^\s+at (?:.*? \()?(.+?):(\d+):(\d+)\)?$/.exec(line);
     if (!match) continue;
     const file = match[1]!.startsWith('file://') ? fileURLToPath(match[1]!) : match[1]!;
-    if (file.startsWith('node:') || file === enginePath || file.startsWith(engineSources)) continue;
+    if (file.startsWith('node:') || own.files.includes(file) || own.folders.some((folder) => file.startsWith(folder))) continue;
     return { file, line: Number(match[2]), column: Number(match[3]) };
   }
   return null;
@@ -39,28 +54,70 @@ function blockingOutput(): void {
   }
 }
 
+/** The run's configuration, read once: the file is deleted and the variables removed before the program runs. */
+function takeConfig(): ChildConfig | null {
+  const path = process.env[ENV.config];
+  for (const name of Object.keys(process.env)) if (name.startsWith(PRIVATE_PREFIX)) delete process.env[name];
+  if (!path) return null;
+  try {
+    const text = readFileSync(path, 'utf8');
+    unlinkSync(path);
+    return JSON.parse(text) as ChildConfig;
+  } catch {
+    return null; // a Node process the program started with our execArgv: its config was taken already
+  }
+}
+
+/** `String(value())`, or '' when the program's object throws on being read (a getter, a toString). */
+function safeString(value: () => unknown): string {
+  try {
+    return String(value());
+  } catch {
+    return '';
+  }
+}
+
+/** A full garbage collection without giving the program `gc`: the flag is on only while a new context fetches it. */
+function fullCollection(): () => void {
+  let gc: (() => void) | null = null;
+  return () => {
+    if (gc === null) {
+      setFlagsFromString('--expose-gc');
+      gc = runInNewContext('gc') as () => void;
+      setFlagsFromString('--no-expose-gc');
+    }
+    gc();
+  };
+}
+
 function start(): void {
   blockingOutput();
-  const enginePath = process.env[ENV.engine];
-  const seed = Number(process.env[ENV.seed]);
-  if (!enginePath) return;
-  const engine = require(enginePath) as typeof Engine;
-  if (Number.isInteger(seed)) engine.np.random.seed(seed);
-  const journalPath = process.env[ENV.journal];
-  const bundle = process.env[ENV.bundle];
-  if (!journalPath || !bundle) return; // `gradlens run`: no capture
+  const config = takeConfig();
+  if (!config) return;
+  const engine = require(config.engine) as typeof Engine;
+  engine.np.random.seed(config.seed);
+  engine.setMemoryBudget({
+    maxBytes: config.maxArrayBytes,
+    liveBytes: () => process.memoryUsage().arrayBuffers,
+    collect: fullCollection(),
+    advice: config.memoryAdvice,
+  });
+  const capture = config.capture;
+  if (!capture) return; // `gradlens run`
 
-  const maxElements = Number(process.env[ENV.maxElements]) || 1024;
-  const journal = new JournalWriter(fileOutput(journalPath), maxElements);
-  journal.write({ t: 'start', engineVersion: engine.version, seed, maxElements });
+  const own = ownCode(__filename, config.engine);
+  const journal = new JournalWriter(frameOutput(capture.journalFd, Buffer.from(capture.key, 'hex'), (error) => {
+    process.stderr.write(`gradlens: the trace ends here: its journal could not be written (${error instanceof Error ? error.message : String(error)})\n`);
+  }), capture.maxElements);
+  journal.write({ t: 'start', engineVersion: engine.version, seed: config.seed, maxElements: capture.maxElements });
+  journal.flush(); // a program stopped in its first 100 ms still leaves its seed and engine version
   // The statement markers of the instrumented program write here (bundle.ts, instrument.ts).
-  const markers = new Int32Array(2);
+  const markers = Int32Array.of(-1, 0);
   (globalThis as Record<symbol, unknown>)[Symbol.for(SITES_SYMBOL)] = markers;
-  const locator = new SiteLocator([bundle, pathToFileURL(bundle).href], (id, site) => journal.write({ t: 'site', id, ...site }), markers);
-  const gradcheckJson = process.env[ENV.gradcheck];
-  const gradcheck = gradcheckJson ? JSON.parse(gradcheckJson) as GradcheckSettings : null;
+  const locator = new SiteLocator([capture.bundle, pathToFileURL(capture.bundle).href], (id, site) => journal.write({ t: 'site', id, ...site }), markers);
+  const gradcheck = capture.gradcheck;
   const recorder = new Recorder({
-    maxElements,
+    maxElements: capture.maxElements,
     locate: (kind) => locator.locate(kind),
     journal,
     flush: () => journal.flush(),
@@ -75,9 +132,18 @@ function start(): void {
 
   const fail = (error: unknown): void => {
     engine.setEngineObserver(null);
-    const stack = error instanceof Error ? String(error.stack) : String(error);
-    const message = error instanceof Error ? error.message : String(error);
-    journal.write({ t: 'error', message, stack, position: userPosition(stack, enginePath) });
+    // Read first: the error's getters, when the program gave it some, run statements of their own.
+    const statement = error instanceof Error && markers[0]! >= 0 ? markers[0]! : null;
+    const stack = error instanceof Error ? safeString(() => error.stack) : safeString(() => error);
+    const message = error instanceof Error ? safeString(() => error.message) : safeString(() => error);
+    // Frames are looked for below the message: a message can hold lines that look like frames.
+    const header = error instanceof Error ? safeString(() => error) : '';
+    const frames = header !== '' && stack.startsWith(header) ? stack.slice(header.length) : stack;
+    journal.write({
+      t: 'error', message, stack, position: userPosition(frames, own),
+      statement, // only for an Error: a rejected string has no stack to have lost, and may come from anywhere
+      ...(error instanceof engine.ArrayMemoryError ? { outOfArrayMemory: true as const } : {}),
+    });
     journal.flush();
     process.stderr.write(`${error instanceof Error ? stack : `Uncaught ${stack}`}\n`);
     process.exitCode = 1;

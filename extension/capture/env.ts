@@ -1,16 +1,44 @@
-/** Environment variables through which the runner configures the preloaded recorder (child.ts). */
+/**
+ * How the runner configures the preloaded recorder (child.ts). Everything travels in one file in
+ * the run's private folder, which the preload reads and deletes before the program starts: the
+ * environment would not do for the journal's key, since a program reads its initial environment
+ * from /proc/self/environ whatever the preload removes from `process.env`.
+ */
+import type { GradcheckSettings } from './recorder';
+
 export const ENV = {
-  /** Absolute path of the engine build the program imports as `gradlens`. */
-  engine: 'GRADLENS_ENGINE',
-  /** Journal file to append to; absent for `gradlens run` (no capture). */
-  journal: 'GRADLENS_JOURNAL',
-  /** The bundled program, whose frames are the user's. */
-  bundle: 'GRADLENS_BUNDLE',
-  seed: 'GRADLENS_SEED',
-  maxElements: 'GRADLENS_MAX_ELEMENTS',
-  /** Numeric gradient checks of every backward pass: JSON of GradcheckSettings (recorder.ts). */
-  gradcheck: 'GRADLENS_GRADCHECK',
+  /** Path of the run's configuration (ChildConfig as JSON, mode 0600). */
+  config: 'GRADLENS_CONFIG',
+  /**
+   * The run tag: a random value every process of the run inherits, by which a descendant that left
+   * the program's process group is still found and ended (processTree.ts). It is no secret, and not
+   * a `GRADLENS_` variable on purpose: the preload removes those from the program's environment.
+   */
+  runTag: '__GRADLENS_RUN_TAG',
 } as const;
+
+/** Variables with this prefix are removed from `process.env` before the program starts. */
+export const PRIVATE_PREFIX = 'GRADLENS_';
+
+export interface ChildConfig {
+  /** Absolute path of the engine build the program imports as `gradlens`. */
+  engine: string;
+  seed: number;
+  /** The budget of the program's array bytes (engine memory.ts), and what its error advises. */
+  maxArrayBytes: number;
+  memoryAdvice: string;
+  /** Absent for `gradlens run` (no capture). */
+  capture?: {
+    /** The journal: an fd the runner opened and the child inherited; frames MACed with `key` (hex). */
+    journalFd: number;
+    key: string;
+    /** The bundled program, whose frames are the user's. */
+    bundle: string;
+    maxElements: number;
+    /** Numeric gradient checks of every backward pass (recorder.ts), or none. */
+    gradcheck: GradcheckSettings | null;
+  };
+}
 
 /** The shared Int32Array the instrumented program's statement markers write to (instrument.ts). */
 export const SITES_SYMBOL = 'gradlens.sites';

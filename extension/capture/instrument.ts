@@ -16,6 +16,8 @@ export interface Insertion {
   text: string;
   /** Closers go before openers at the same offset. */
   order: 0 | 1;
+  /** The number of the statement a marker announces (openers only): the code it marks begins right after. */
+  statement?: number;
 }
 
 interface AnyNode {
@@ -36,7 +38,8 @@ export function siteMarkers(code: string, array: string): Insertion[] {
   const program = parse(code, { ecmaVersion: 'latest', sourceType: 'module', allowHashBang: true }) as unknown as AnyNode;
   const insertions: Insertion[] = [];
   let next = 0;
-  const marker = () => `${array}[0]=${next++},${array}[1]++`;
+  const marker = () => `${array}[0]=${next},${array}[1]++`;
+  const opener = (offset: number, text: string): Insertion => ({ offset, text, order: 1, statement: next++ });
 
   const markList = (statements: unknown): void => {
     if (!Array.isArray(statements)) return;
@@ -44,13 +47,13 @@ export function siteMarkers(code: string, array: string): Insertion[] {
       if (SKIPPED.has(statement.type)) continue;
       if (statement.type === 'ExportNamedDeclaration' && !statement.declaration) continue;
       if (statement.type === 'ExpressionStatement' && typeof statement.directive === 'string') continue;
-      insertions.push({ offset: statement.start, text: `${marker()};`, order: 1 });
+      insertions.push(opener(statement.start, `${marker()};`));
     }
   };
   /** A statement in a position that is not a list (`if (c) stmt`): wrapped in braces with its marker. */
   const wrap = (statement: unknown): void => {
     if (!isNode(statement) || statement.type === 'BlockStatement' || SKIPPED.has(statement.type)) return;
-    insertions.push({ offset: statement.start, text: `{${marker()};`, order: 1 });
+    insertions.push(opener(statement.start, `{${marker()};`));
     insertions.push({ offset: statement.end, text: '}', order: 0 });
   };
 
@@ -78,7 +81,7 @@ export function siteMarkers(code: string, array: string): Insertion[] {
       case 'ArrowFunctionExpression': {
         const body = node.body;
         if (node.expression && isNode(body)) {
-          insertions.push({ offset: body.start, text: `(${marker()},`, order: 1 });
+          insertions.push(opener(body.start, `(${marker()},`));
           insertions.push({ offset: body.end, text: ')', order: 0 });
         }
         break;
@@ -127,4 +130,28 @@ export function lineShifts(code: string, insertions: readonly Insertion[]): Map<
     shifts.set(line, list);
   }
   return shifts;
+}
+
+/**
+ * Where each marked statement begins in the instrumented code: `[line, column]` (1-based) of
+ * statement n at `2n` and `2n + 1`. When an error leaves no frame of the user's on its stack (a
+ * stack overflow deep in the engine), the statement being run is the best place to report it.
+ */
+export function statementTable(code: string, insertions: readonly Insertion[]): Int32Array {
+  const count = insertions.reduce((n, insertion) => (insertion.statement === undefined ? n : Math.max(n, insertion.statement + 1)), 0);
+  const table = new Int32Array(count * 2);
+  let line = 1;
+  let lineStart = 0;
+  let scanned = 0;
+  let shift = 0; // characters inserted on this line so far
+  for (const insertion of insertions) {
+    for (; scanned < insertion.offset; scanned++) {
+      if (code.charCodeAt(scanned) === 10) { line++; lineStart = scanned + 1; shift = 0; }
+    }
+    shift += insertion.text.length;
+    if (insertion.statement === undefined) continue;
+    table[insertion.statement * 2] = line;
+    table[insertion.statement * 2 + 1] = insertion.offset - lineStart + shift + 1;
+  }
+  return table;
 }

@@ -2,32 +2,44 @@
  * The traced program's side of the journal: JSON lines for the rare records, the binary streams
  * of journal-binary.ts for nodes and steps, flushed together in batches.
  */
-import { closeSync, openSync, writeSync } from 'node:fs';
 import type { NDArray } from 'gradlens';
 import type { NodeId, NodeKind } from '../../webview/protocol/trace';
 import type { JournalRecord } from './journal';
 import { BinaryJournalWriter } from './journal-binary';
+import { FrameWriter, STREAMS, type StreamId } from './journal-frame';
 
 const FLUSH_BYTES = 1 << 16; // small batches: pending data is garbage the collector would otherwise copy
 const FLUSH_MS = 100;
 
-/** Where journal data goes: the files of a traced program, or memory (tests). */
+/** Where journal data goes: the frames of a traced program's journal, or memory (tests). */
 export interface JournalOutput {
   text(chunk: string): void;
   binary(ints: Int32Array, floats: Float64Array): void;
   close?(): void;
 }
 
-/** The three files of a journal: `path` (JSON lines), `path.i32` and `path.f64`. */
-export function fileOutput(path: string): JournalOutput {
-  const fds = [openSync(path, 'a'), openSync(`${path}.i32`, 'a'), openSync(`${path}.f64`, 'a')] as const;
+/**
+ * The journal as authenticated frames on the fd the runner opened (journal-frame.ts). A write that
+ * fails (the program closed the fd, the disk is full) ends the journal, not the program's op.
+ */
+export function frameOutput(fd: number, key: Buffer, onFailure: (error: unknown) => void): JournalOutput {
+  const frames = new FrameWriter(fd, key);
+  let failed = false;
+  const write = (stream: StreamId, payload: Uint8Array) => {
+    if (failed) return;
+    try {
+      frames.write(stream, payload);
+    } catch (error) {
+      failed = true;
+      onFailure(error);
+    }
+  };
   return {
-    text: (chunk) => { writeSync(fds[0], chunk); },
+    text: (chunk) => write(STREAMS.text, Buffer.from(chunk, 'utf8')),
     binary: (ints, floats) => {
-      writeSync(fds[1], ints);
-      if (floats.length > 0) writeSync(fds[2], floats);
+      write(STREAMS.ints, new Uint8Array(ints.buffer, ints.byteOffset, ints.byteLength));
+      if (floats.length > 0) write(STREAMS.floats, new Uint8Array(floats.buffer, floats.byteOffset, floats.byteLength));
     },
-    close: () => { for (const fd of fds) closeSync(fd); },
   };
 }
 

@@ -1,7 +1,8 @@
 /**
  * The journal: what the traced program (child process) tells the runner (parent), one JSON record
- * per line, appended to a file as the program runs. The runner assembles the trace from it, so a
- * program that is killed (timeout) or crashes still leaves everything flushed up to that point.
+ * per line, appended as authenticated frames (journal-frame.ts) to a file the runner opened. The
+ * runner assembles the trace from it, so a program that is killed (timeout) or crashes still leaves
+ * everything flushed up to that point.
  *
  * Positions in the journal are "sites": places in the bundled program (generated line and column);
  * the runner maps them back to the user's files through the bundle's source map.
@@ -62,7 +63,12 @@ export type JournalRecord =
   | { t: 'pass'; pass: JournalPass }
   | { t: 'break'; graphBreak: JournalBreak }
   | { t: 'anomaly'; anomaly: JournalAnomaly }
-  | { t: 'error'; message: string; stack: string; position: MappedPosition | null };
+  /**
+   * The program's uncaught error. `position`: the first frame of the user's on its stack;
+   * `statement`: the statement being run (instrument.ts), for when no such frame is there;
+   * `outOfArrayMemory`: it is the engine's memory budget refusing an allocation.
+   */
+  | { t: 'error'; message: string; stack: string; position: MappedPosition | null; statement?: number | null; outOfArrayMemory?: true };
 
 export type { Recording };
 

@@ -53,6 +53,26 @@ const NO_INPUTS: NodeId[] = [];
 const NO_ATTRS: Record<string, unknown> = {};
 type GradReq = 'write' | 'add' | 'null';
 
+interface NonFinite { nan: number; positive: number; negative: number }
+
+function countNonFinite(values: ArrayLike<number>): NonFinite {
+  const counts = { nan: 0, positive: 0, negative: 0 };
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (v !== v) counts.nan++;
+    else if (v === Infinity) counts.positive++;
+    else if (v === -Infinity) counts.negative++;
+  }
+  return counts;
+}
+
+/** `1 NaN and 1 −Infinity`, `2 NaN, 3 +Infinity and 1 −Infinity`: each kind produced, with its count. */
+export function describeNonFinite({ nan, positive, negative }: NonFinite): string {
+  const kinds = [[nan, 'NaN'], [positive, '+Infinity'], [negative, '−Infinity']] as const;
+  const parts = kinds.filter(([count]) => count > 0).map(([count, name]) => `${count} ${name}`);
+  return parts.length <= 1 ? parts.join('') : `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}`;
+}
+
 export class Recorder {
   private nextNodeId = 0;
   private nextRecordingId = 0;
@@ -189,15 +209,17 @@ export class Recorder {
       event.node.watchId = id;
     }
     if (this.nodeNonFinite[id] && !inputIds.some((input) => this.nodeNonFinite[input])) {
-      this.anomaly('forward', id, site, statsOf(output._data), inputs.map((input) => statsOf(input._data)), event.op);
+      this.anomaly('forward', id, site, output._data, inputs.map((input) => statsOf(input._data)), event.op);
     }
   }
 
-  private anomaly(phase: 'forward' | 'backward', node: NodeId, site: number | null, stats: TensorStats, inputs: TensorStats[], op: string): void {
+  /** `produced`: the values that have the NaN/Inf (the op's output, or the rule's contribution). */
+  private anomaly(phase: 'forward' | 'backward', node: NodeId, site: number | null, produced: ArrayLike<number>, inputs: TensorStats[], op: string): void {
     if (this.anomalyCount >= MAX_ANOMALIES) return;
     this.anomalyCount++;
-    const kind = stats.nan > 0 ? 'nan' : 'inf';
-    const what = kind === 'nan' ? `${stats.nan} NaN` : `${stats.inf} infinite value${stats.inf === 1 ? '' : 's'}`;
+    const counts = countNonFinite(produced);
+    const kind = counts.nan > 0 ? 'nan' : 'inf';
+    const what = describeNonFinite(counts);
     const message = phase === 'forward'
       ? `'${op}' produced ${what} from finite inputs`
       : `the gradient rule of '${op}' produced ${what} from a finite upstream gradient`;
@@ -308,7 +330,7 @@ export class Recorder {
     const inputIds = this.nodeInputs[id]!;
     const produced = this.journal.step(pass.id, id, event.upstream, event.contributions, inputIds);
     if (produced !== null) {
-      this.anomaly('backward', id, this.nodeSites[id] ?? null, statsOf(produced._data), [statsOf(event.upstream._data)], event.node.op);
+      this.anomaly('backward', id, this.nodeSites[id] ?? null, produced._data, [statsOf(event.upstream._data)], event.node.op);
     }
   }
 

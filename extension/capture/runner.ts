@@ -2,17 +2,26 @@
  * Running a user's program in a child Node process, optionally with capture: bundle it, start it
  * with the recorder preloaded, stream its output, stop it at the timeout or on cancellation, and
  * assemble the trace from its journal. Whatever the program does — throw, hang, crash, allocate
- * without end — the caller gets a result and, with capture, a trace.
+ * without end, start processes that outlive it, write into its journal — the caller gets a result
+ * and, with capture, a trace, and nothing of the run is left behind (cleanup.ts, processTree.ts).
  */
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { closeSync, existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { RunError, Trace } from '../../webview/protocol/trace';
-import { assembleTrace, EMPTY_JOURNAL, readJournal, SourceResolver } from './assemble';
+import type { RunError, RunOutcome, Trace } from '../../webview/protocol/trace';
+import { assembleTrace, EMPTY_JOURNAL, SourceResolver, type Journal } from './assemble';
 import { bundleProgram, formatProblem, type BuildProblem } from './bundle';
-import { ENV } from './env';
+import { untilDone } from './cleanup';
+import { ENV, type ChildConfig } from './env';
+import { openJournal, readJournalFile } from './journal-file';
+import { outcomeOf, processError } from './outcome';
 import type { GradcheckSettings } from './recorder';
+import { cancelledBy, supervise } from './supervise';
+
+// For hosts that outlive their runs in ways an exit handler does not see (VS Code's deactivate).
+export { endAllRuns } from './cleanup';
 
 export interface RunOptions {
   /** The program (TypeScript or JavaScript). */
@@ -34,6 +43,12 @@ export interface RunOptions {
   seed?: number;
   /** Heap limit of the program in MB (default 4096). */
   memoryMb?: number;
+  /**
+   * The budget of the program's arrays in MB (engine memory.ts; V8's heap limit does not count
+   * them), measured as all the ArrayBuffers of its process: past it an allocation throws at the
+   * user's line (default: half the machine's memory, at most 8192).
+   */
+  maxMemoryMb?: number;
   /** Bytes of stdout and of stderr kept in the trace (default 1 MB each). */
   maxOutputBytes?: number;
   /** Called with the program's output as it arrives. */
@@ -41,6 +56,10 @@ export interface RunOptions {
   onStderr?(chunk: string): void;
   /** What the program reads as stdin (default: nothing). */
   stdin?: 'inherit' | 'ignore';
+  /**
+   * Cancels the run: the program and everything it started are ended. Abort it with the name of a
+   * signal the caller received (`controller.abort('SIGTERM')`) to have the outcome say so.
+   */
   signal?: AbortSignal;
   /** The Node.js that runs the program (default: the one running this code, as Node even inside Electron). */
   nodePath?: string;
@@ -59,6 +78,9 @@ export function gradcheckSettings(given: true | Partial<GradcheckSettings>): Gra
 }
 
 export interface RunResult {
+  /** How the run ended (also `trace.run.outcome`). */
+  outcome: RunOutcome;
+  /** The program's exit code (124 after the timeout), null when a signal ended it. */
   exitCode: number | null;
   signal: string | null;
   timedOut: boolean;
@@ -72,6 +94,8 @@ export interface RunResult {
   refused?: string;
   /** What went wrong, in words, when something did (thrown error, build error, crash, timeout). */
   error?: RunError;
+  /** What GradLens noticed besides the program's outcome (processes left running, writes into the journal); also `trace.run.warnings`. */
+  warnings: string[];
   /** With `capture`: the trace, also written for failed runs. */
   trace?: Trace;
 }
@@ -88,18 +112,63 @@ class CappedText {
   }
 }
 
-const SIGNAL_WORDS: Record<string, string> = {
-  SIGSEGV: 'crashed (segmentation fault)',
-  SIGABRT: 'aborted',
-  SIGKILL: 'was killed',
-  SIGTERM: 'was terminated',
-  SIGBUS: 'crashed (bus error)',
-  SIGILL: 'crashed (illegal instruction)',
-};
-
-function processError(message: string): RunError {
-  return { message, stack: '', source: null, origin: 'process' };
+/** The default budget of array bytes: half the machine's memory, at most 8 GB. */
+export function defaultMaxMemoryMb(): number {
+  return Math.min(8192, Math.floor(totalmem() / 2 / 2 ** 20));
 }
+
+const MEMORY_ADVICE = 'Raise it with --max-memory-mb or free arrays you no longer need.';
+/** The fd the program's process finds its journal on (stdio 0–2, then this). */
+const JOURNAL_FD = 3;
+
+/** Words for a number of pids: `1 process (pid 41)`, `2 processes (pids 41, 42)`. */
+function processesInWords(pids: readonly number[]): string {
+  return pids.length === 1 ? `1 process (pid ${pids[0]})` : `${pids.length} processes (pids ${pids.join(', ')})`;
+}
+
+function buildError(problems: readonly BuildProblem[], cwd: string): RunError {
+  const first = problems[0]!;
+  return {
+    message: first.message,
+    stack: problems.map((p) => formatProblem(p)).join('\n'),
+    source: first.file ? { file: resolve(cwd, first.file), line: first.line ?? 1, column: first.column ?? 1, text: first.lineText ?? '' } : null,
+    origin: 'build',
+  };
+}
+
+function captureConfig(options: RunOptions, key: Buffer, bundleFile: string, maxElements: number): NonNullable<ChildConfig['capture']> {
+  return {
+    journalFd: JOURNAL_FD, key: key.toString('hex'), bundle: bundleFile, maxElements,
+    gradcheck: options.gradcheck ? gradcheckSettings(options.gradcheck) : null,
+  };
+}
+
+/**
+ * Starts the bundled program with the preload, configured through a 0600 file in the run's folder
+ * (env.ts), its journal on fd 3 when capturing, in a process group of its own.
+ */
+function startProgram(options: RunOptions, bundleFile: string, config: ChildConfig, journalFd: number | null, tag: string, workDir: string): ChildProcess {
+  const configPath = join(workDir, 'config.json');
+  writeFileSync(configPath, JSON.stringify(config), { mode: 0o600, flag: 'wx' });
+  const env: NodeJS.ProcessEnv = { ...process.env, [ENV.config]: configPath, [ENV.runTag]: tag };
+  // Inside VS Code the running executable is Electron: it behaves as Node with this variable.
+  if (!options.nodePath && process.versions.electron) env.ELECTRON_RUN_AS_NODE = '1';
+  // GRADLENS_NODE_ARGS: extra Node options for the program (profiling: `--cpu-prof`, debugging: `--inspect-brk`).
+  const extraNodeArgs = (process.env.GRADLENS_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
+  const memoryMb = options.memoryMb ?? 4096;
+  return spawn(options.nodePath || process.execPath, [
+    '--enable-source-maps', `--max-old-space-size=${memoryMb}`, ...extraNodeArgs, '--require', join(options.distDir, 'capture-child.js'), bundleFile, ...(options.args ?? []),
+  ], {
+    cwd: options.cwd ?? process.cwd(),
+    env,
+    stdio: [options.stdin ?? 'ignore', 'pipe', 'pipe', ...(journalFd !== null ? [journalFd] : [])],
+    // A process group (and session) of its own, so that the whole tree can be ended (processTree.ts).
+    detached: process.platform !== 'win32',
+    windowsHide: true,
+  });
+}
+
+type Finished = Omit<RunResult, 'durationMs' | 'stdout' | 'stderr' | 'trace' | 'warnings'>;
 
 export async function runProgram(options: RunOptions): Promise<RunResult> {
   const started = Date.now();
@@ -110,12 +179,14 @@ export async function runProgram(options: RunOptions): Promise<RunResult> {
   const timeoutMs = options.timeoutMs ?? 30_000;
   const seed = options.seed ?? Math.floor(Math.random() * 2 ** 31);
   const memoryMb = options.memoryMb ?? 4096;
+  const maxMemoryMb = options.maxMemoryMb ?? defaultMaxMemoryMb();
   const enginePath = join(options.distDir, 'engine.js');
   const preload = join(options.distDir, 'capture-child.js');
   const stdout = new CappedText(options.maxOutputBytes ?? 1 << 20);
   const stderr = new CappedText(options.maxOutputBytes ?? 1 << 20);
+  const warnings: string[] = [];
 
-  const finish = (result: Omit<RunResult, 'durationMs' | 'stdout' | 'stderr' | 'trace'>, trace?: Trace): RunResult => {
+  const finish = (result: Finished, trace?: Trace): RunResult => {
     const durationMs = Date.now() - started;
     if (trace) {
       Object.assign(trace.run, {
@@ -123,98 +194,91 @@ export async function runProgram(options: RunOptions): Promise<RunResult> {
         stdout: stdout.text, stderr: stderr.text,
         ...(stdout.truncated ? { stdoutTruncated: true } : {}),
         ...(stderr.truncated ? { stderrTruncated: true } : {}),
+        outcome: result.outcome,
+        ...(warnings.length > 0 ? { warnings } : {}),
       });
       if (!trace.run.error && result.error) trace.run.error = result.error;
     }
-    return { ...result, durationMs, stdout: stdout.text, stderr: stderr.text, ...(trace ? { trace } : {}) };
+    return { ...result, durationMs, stdout: stdout.text, stderr: stderr.text, warnings, ...(trace ? { trace } : {}) };
   };
-  const emptyTrace = (): Trace => assembleTrace({
-    journal: EMPTY_JOURNAL,
-    resolver: new SourceResolver(null),
-    run: { file, argv: args, startedAt, durationMs: 0, exitCode: null, timedOut: false, stdout: '', stderr: '', seed, maxElements },
-  });
+  const traceOf = (journal: Journal, resolver: SourceResolver, exitCode: number | null, timedOut: boolean): Trace | undefined => (options.capture
+    ? assembleTrace({ journal, resolver, run: { file, argv: args, startedAt, durationMs: 0, exitCode, timedOut, stdout: '', stderr: '', seed, maxElements } })
+    : undefined);
+  const notStarted = (reason: 'not-found' | 'build' | 'refused', exitCode: number, error: RunError, extra: Partial<Finished> = {}): RunResult => finish(
+    { outcome: { kind: 'did-not-start', reason }, exitCode, signal: null, timedOut: false, cancelled: false, error, ...extra },
+    traceOf(EMPTY_JOURNAL, new SourceResolver(null), exitCode, false),
+  );
+  const cancelledEarly = (): RunResult => finish(
+    { outcome: { kind: 'cancelled', by: cancelledBy(options.signal) }, exitCode: null, signal: null, timedOut: false, cancelled: true, error: processError('the run was cancelled before the program started') },
+    traceOf(EMPTY_JOURNAL, new SourceResolver(null), null, false),
+  );
 
-  if (!existsSync(file) || !statSync(file).isFile()) {
-    const error = processError(`no such file: ${file}`);
-    return finish({ exitCode: 2, signal: null, timedOut: false, cancelled: false, error }, options.capture ? emptyTrace() : undefined);
-  }
+  if (!existsSync(file) || !statSync(file).isFile()) return notStarted('not-found', 2, processError(`no such file: ${file}`));
   for (const asset of [enginePath, preload]) {
     if (!existsSync(asset)) throw new Error(`GradLens is not built: ${asset} is missing (run \`npm run build\`)`);
   }
 
+  // Private to this user (mkdtemp makes it 0700); removed in every case, also when this process exits.
   const workDir = mkdtempSync(join(tmpdir(), 'gradlens-'));
+  let endProcesses = (): void => {};
+  const done = untilDone(() => { endProcesses(); rmSync(workDir, { recursive: true, force: true }); });
+  let readFd: number | null = null;
   try {
+    if (options.signal?.aborted) return cancelledEarly();
     const bundle = await bundleProgram(file, join(workDir, 'program.mjs'), enginePath, options.capture);
     if (!bundle.ok) {
-      const first = bundle.problems[0]!;
-      const text = bundle.problems.map((p) => formatProblem(p)).join('\n');
-      stderr.add(`${text}\n`);
-      options.onStderr?.(`${text}\n`);
-      const error: RunError = {
-        message: first.message,
-        stack: text,
-        source: first.file ? { file: resolve(options.cwd ?? process.cwd(), first.file), line: first.line ?? 1, column: first.column ?? 1, text: first.lineText ?? '' } : null,
-        origin: 'build',
-      };
-      return finish({ exitCode: 1, signal: null, timedOut: false, cancelled: false, buildProblems: bundle.problems, error }, options.capture ? emptyTrace() : undefined);
+      const error = buildError(bundle.problems, options.cwd ?? process.cwd());
+      stderr.add(`${error.stack}\n`);
+      options.onStderr?.(`${error.stack}\n`);
+      return notStarted('build', 1, error, { buildProblems: bundle.problems });
     }
-
     const refused = options.checkInputs?.(bundle.inputs) ?? null;
-    if (refused !== null) {
-      return finish({ exitCode: 2, signal: null, timedOut: false, cancelled: false, refused, error: processError(refused) }, options.capture ? emptyTrace() : undefined);
+    if (refused !== null) return notStarted('refused', 2, processError(refused), { refused });
+    if (options.signal?.aborted) return cancelledEarly();
+    // Everything the trace is built from is read now: the files beside the bundle are the program's to rewrite.
+    const resolver = new SourceResolver(bundle);
+
+    const key = randomBytes(32);
+    const tag = randomBytes(16).toString('hex');
+    const journal = options.capture ? openJournal(workDir) : null;
+    readFd = journal?.readFd ?? null;
+    const config: ChildConfig = {
+      engine: enginePath, seed, maxArrayBytes: maxMemoryMb * 2 ** 20, memoryAdvice: MEMORY_ADVICE,
+      ...(journal ? { capture: captureConfig(options, key, bundle.outfile, maxElements) } : {}),
+    };
+    let child: ChildProcess;
+    try {
+      child = startProgram(options, bundle.outfile, config, journal?.writeFd ?? null, tag, workDir);
+    } finally {
+      if (journal) closeSync(journal.writeFd); // the child holds its own copy
     }
-
-    const journalPath = join(workDir, 'journal.ndjson');
-    const env: NodeJS.ProcessEnv = { ...process.env, [ENV.engine]: enginePath, [ENV.seed]: String(seed) };
-    // Inside VS Code the running executable is Electron: it behaves as Node with this variable.
-    if (!options.nodePath && process.versions.electron) env.ELECTRON_RUN_AS_NODE = '1';
-    if (options.capture) {
-      Object.assign(env, { [ENV.journal]: journalPath, [ENV.bundle]: bundle.outfile, [ENV.maxElements]: String(maxElements) });
-      if (options.gradcheck) env[ENV.gradcheck] = JSON.stringify(gradcheckSettings(options.gradcheck));
-    }
-    // GRADLENS_NODE_ARGS: extra Node options for the program (profiling: `--cpu-prof`, debugging: `--inspect-brk`).
-    const extraNodeArgs = (process.env.GRADLENS_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
-    const child = spawn(options.nodePath || process.execPath, [
-      '--enable-source-maps', `--max-old-space-size=${memoryMb}`, ...extraNodeArgs, '--require', preload, bundle.outfile, ...args,
-    ], { cwd: options.cwd ?? process.cwd(), env, stdio: [options.stdin ?? 'ignore', 'pipe', 'pipe'] });
-    child.stdout.setEncoding('utf8');
-    child.stderr.setEncoding('utf8');
-    child.stdout.on('data', (chunk: string) => { stdout.add(chunk); options.onStdout?.(chunk); });
-    child.stderr.on('data', (chunk: string) => { stderr.add(chunk); options.onStderr?.(chunk); });
-
-    let timedOut = false;
-    let cancelled = false;
-    const stop = () => { if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL'); };
-    const timer = Number.isFinite(timeoutMs) && timeoutMs > 0 ? setTimeout(() => { timedOut = true; stop(); }, timeoutMs) : null;
-    const onAbort = () => { cancelled = true; stop(); };
-    if (options.signal?.aborted) onAbort();
-    options.signal?.addEventListener('abort', onAbort);
-
-    const { code, signal } = await new Promise<{ code: number | null; signal: string | null }>((done) => {
-      child.on('error', (error) => { stderr.add(`${error.message}\n`); done({ code: null, signal: null }); });
-      child.on('close', (exitCode, exitSignal) => done({ code: exitCode, signal: exitSignal }));
+    const supervision = await supervise(child, `${ENV.runTag}=${tag}`, {
+      timeoutMs,
+      ...(options.signal ? { signal: options.signal } : {}),
+      onStdout: (chunk) => { stdout.add(chunk); options.onStdout?.(chunk); },
+      onStderr: (chunk) => { stderr.add(chunk); options.onStderr?.(chunk); },
+      onMarked: (end) => { endProcesses = () => { end(); }; },
     });
-    if (timer) clearTimeout(timer);
-    options.signal?.removeEventListener('abort', onAbort);
-
-    let error: RunError | undefined;
-    if (timedOut) error = processError(`the program ran longer than the ${timeoutMs / 1000} s timeout and was stopped`);
-    else if (cancelled) error = processError('the run was cancelled and the program was stopped');
-    else if (/JavaScript heap out of memory|Reached heap limit/.test(stderr.text)) {
-      error = processError(`the program ran out of memory (its heap is limited to ${memoryMb} MB) and was stopped`);
-    } else if (signal) error = processError(`the program ${SIGNAL_WORDS[signal] ?? `was stopped by ${signal}`}`);
-
-    let trace: Trace | undefined;
-    if (options.capture) {
-      trace = assembleTrace({
-        journal: readJournal(journalPath),
-        resolver: new SourceResolver(bundle.mapFile),
-        run: { file, argv: args, startedAt, durationMs: 0, exitCode: code, timedOut, stdout: '', stderr: '', seed, maxElements },
-      });
+    if (supervision.spawnError) stderr.add(`${supervision.spawnError.message}\n`);
+    if (supervision.leftovers.length > 0) {
+      warnings.push(`the program exited but left ${processesInWords(supervision.leftovers)} running: GradLens ended ${supervision.leftovers.length === 1 ? 'it' : 'them'}`);
     }
-    if (!error && trace?.run.error) error = trace.run.error;
-    return finish({ exitCode: timedOut ? 124 : code, signal, timedOut, cancelled, ...(error ? { error } : {}) }, trace);
+    const read = readFd !== null ? readJournalFile(readFd, key) : { journal: EMPTY_JOURNAL, warnings: [] };
+    warnings.push(...read.warnings);
+    const { outcome, error: processFailure } = outcomeOf({
+      supervision, timeoutMs, heapMb: memoryMb, arraysMb: maxMemoryMb, stderr: stderr.text,
+      outOfArrayMemory: read.journal.records.some((record) => record.t === 'error' && record.outOfArrayMemory === true),
+    });
+    const exitCode = supervision.timedOut ? 124 : supervision.spawnError ? null : supervision.code;
+    const trace = traceOf(read.journal, resolver, exitCode, supervision.timedOut);
+    const error = processFailure ?? trace?.run.error;
+    return finish({
+      outcome, exitCode, signal: supervision.signal, timedOut: supervision.timedOut, cancelled: supervision.cancelledBy !== null,
+      ...(error ? { error } : {}),
+    }, trace);
   } finally {
+    if (readFd !== null) closeSync(readFd);
+    done();
     rmSync(workDir, { recursive: true, force: true });
   }
 }

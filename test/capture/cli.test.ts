@@ -231,12 +231,14 @@ suite('the gradlens command', function () {
   });
 
   test('usage errors exit 2 with the usage; --help and --version exit 0', () => {
-    for (const args of [['frobnicate'], ['trace'], ['trace', 'a.ts', '--timeout', '-1'], ['trace', 'a.ts', '--bogus'], ['run', 'a.ts', 'extra']]) {
+    for (const args of [['frobnicate'], ['trace'], ['trace', 'a.ts', '--timeout', '-1'], ['trace', 'a.ts', '--bogus'], ['run', 'a.ts', 'extra'],
+      ['trace', 'a.ts', '--max-memory-mb', '0'], ['run', 'a.ts', '--max-memory-mb', 'lots']]) {
       const result = gradlens(args);
       assert.equal(result.code, 2, args.join(' '));
       assert.match(result.stderr, /^gradlens: .+\nusage:/);
     }
     assert.match(gradlens(['--help']).stdout, /gradlens trace FILE \[options\]/);
+    assert.match(gradlens(['--help']).stdout, /exit status: the program's own; 124 when it timed out; 128\+N/);
     assert.equal(gradlens(['--version']).stdout, 'gradlens 0.1.0\n');
   });
 });

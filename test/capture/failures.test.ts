@@ -46,6 +46,7 @@ suite('capture when programs fail', function () {
     assert.equal(t.run.timedOut, true);
     assert.equal(t.run.signal, 'SIGKILL');
     assert.match(t.run.error!.message, /ran longer than the 1\.5 s timeout and was stopped/);
+    assert.deepEqual(t.run.outcome, { kind: 'timed-out', afterMs: 1500 });
     assert.equal(t.backwardPasses.length, 1, 'what was recorded before the hang is kept');
     assert.equal(t.run.stdout, 'spinning\n', 'and what it printed');
   });
@@ -61,6 +62,7 @@ suite('capture when programs fail', function () {
     assert.deepEqual([error.source!.line, error.source!.column], [4, 17]);
     assert.match(result.stderr, /syntax-error\.ts:4:17: error: Unexpected ";"/);
     assert.equal(result.trace.nodes.length, 0);
+    assert.deepEqual(result.trace.run.outcome, { kind: 'did-not-start', reason: 'build' });
   });
 
   test('an import that cannot be resolved is a build error at the import', async () => {
@@ -78,7 +80,7 @@ suite('capture when programs fail', function () {
     assert.equal(nodes.get(forward[0]!.node)!.op, 'log');
     assert.equal(forward[0]!.source!.line, 7);
     assert.equal(forward[0]!.inputs[0]!.zeros, 1, 'the input stats show the zero that log met');
-    assert.match(forward[0]!.message, /'log' produced 1 infinite value from finite inputs/);
+    assert.equal(forward[0]!.message, "'log' produced 1 −Infinity from finite inputs");
     const log = nodes.get(forward[0]!.node)!;
     assert.deepEqual(values(log.value).map(Math.fround), [0, -Infinity, Math.fround(Math.log(2))]);
   });
@@ -118,11 +120,13 @@ suite('capture when programs fail', function () {
   test('a crash (signal) and running out of memory get clear messages, never a hang', async () => {
     const crash = await trace(fixture('crash.ts'));
     assert.equal(crash.signal, 'SIGSEGV');
-    assert.equal(crash.trace.run.error!.message, 'the program crashed (segmentation fault)');
+    assert.equal(crash.trace.run.error!.message, 'the program was killed by SIGSEGV (11): it crashed (segmentation fault)');
+    assert.deepEqual(crash.trace.run.outcome, { kind: 'killed', signal: 'SIGSEGV' });
     assert.equal(crash.trace.run.stdout, 'about to crash\n');
     const oom = await trace(fixture('oom.ts'), { memoryMb: 64 });
     assert.notEqual(oom.exitCode, 0);
     assert.equal(oom.trace.run.error!.message, 'the program ran out of memory (its heap is limited to 64 MB) and was stopped');
+    assert.deepEqual(oom.outcome, { kind: 'out-of-memory', what: 'heap', limitMb: 64 });
   });
 
   test('cancellation stops the program', async () => {
@@ -131,12 +135,20 @@ suite('capture when programs fail', function () {
     const result = await trace(fixture('hangs.ts'), { signal: controller.signal, timeoutMs: 20_000 });
     assert.equal(result.cancelled, true);
     assert.equal(result.trace.run.error!.message, 'the run was cancelled and the program was stopped');
+    assert.deepEqual(result.trace.run.outcome, { kind: 'cancelled', by: 'user' });
+  });
+
+  test('a Node that cannot be started is reported as a run that did not start', async () => {
+    const result = await trace(fixture('loop.ts'), { nodePath: '/no/such/node' });
+    assert.deepEqual(result.trace.run.outcome, { kind: 'did-not-start', reason: 'spawn' });
+    assert.equal(result.trace.run.error?.message, 'the program could not be started: spawn /no/such/node ENOENT');
   });
 
   test('a file that does not exist is reported, not thrown', async () => {
     const result = await trace(fixture('no-such-file.ts'));
     assert.equal(result.exitCode, 2);
     assert.match(result.trace.run.error!.message, /^no such file: .*no-such-file\.ts$/);
+    assert.deepEqual(result.trace.run.outcome, { kind: 'did-not-start', reason: 'not-found' });
   });
 });
 
@@ -161,6 +173,7 @@ suite('capture of ordinary programs', function () {
     assert.equal(result.exitCode, 3);
     assert.equal(result.stdout, '1 a,b c\n');
     assert.deepEqual(result.trace.run.argv, ['a', 'b c']);
+    assert.deepEqual(result.trace.run.outcome, { kind: 'exited', code: 3 });
   });
 
   test('arrays computed outside record or under pause are graph breaks at their lines', async () => {

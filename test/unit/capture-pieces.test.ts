@@ -1,9 +1,14 @@
 // The pure pieces of the capture: the source-map decoder (against esbuild's own maps), tensor
 // summaries, NaN/Inf encoding, variable names from source lines.
 import { strict as assert } from 'node:assert';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { buildSync } from 'esbuild';
 import { np } from 'gradlens';
 import { BinaryJournalWriter, readBinaryJournal } from '../../extension/capture/journal-binary';
+import { SourceResolver } from '../../extension/capture/assemble';
+import { applyInsertions, siteMarkers, statementTable } from '../../extension/capture/instrument';
 import { SourceMap } from '../../extension/capture/sourcemap';
 import { encodeNumber, statsOf, summarise } from '../../extension/capture/tensor';
 import { nameFromSource } from '../../webview/protocol/names';
@@ -123,5 +128,48 @@ suite('binary journal', () => {
     const cut = readBinaryJournal(ints.subarray(0, ints.length - 2), floats.subarray(0, floats.length - 1), names);
     assert.deepEqual(cut.nodes.map((n) => n[0]), [0]);
     assert.deepEqual(readBinaryJournal(ints, floats.subarray(0, 3), names).nodes.map((n) => n[0]), [0]);
+  });
+});
+
+suite('statement markers', () => {
+  test('the table gives where each marked statement begins in the instrumented code', () => {
+    const code = 'const a = 1;\nif (a) f(a);\nconst g = (x) => x + 1;\n';
+    const insertions = siteMarkers(code, 'M');
+    const instrumented = applyInsertions(code, insertions);
+    const table = statementTable(code, insertions);
+    const lines = instrumented.split('\n');
+    const at = (n: number) => lines[table[2 * n]! - 1]!.slice(table[2 * n + 1]! - 1);
+    const before = (n: number) => lines[table[2 * n]! - 1]!.slice(0, table[2 * n + 1]! - 1);
+    assert.equal(table.length / 2, 5);
+    assert.deepEqual([0, 1, 2, 3, 4].map(at), [
+      'const a = 1;',
+      'if (a) {M[0]=3,M[1]++;f(a);}',
+      'const g = (x) => (M[0]=4,M[1]++,x + 1);',
+      'f(a);}',
+      'x + 1);',
+    ]);
+    for (let n = 0; n < 5; n++) assert.match(before(n), new RegExp(`M\\[0\\]=${n},M\\[1\\]\\+\\+[;,]$`), `statement ${n} follows its own marker`);
+  });
+});
+
+suite('source lines of a trace', () => {
+  const folder = mkdtempSync(join(tmpdir(), 'gradlens-sources-'));
+  const program = join(folder, 'program.ts');
+  const other = join(folder, 'other.ts');
+  writeFileSync(program, 'const a = 1;\nthrow new Error(String(a));\n');
+  writeFileSync(other, 'a line of a file that is not the program\'s\n');
+  suiteTeardown(() => rmSync(folder, { recursive: true, force: true }));
+  const resolver = new SourceResolver({ mapFile: join(folder, 'bundle.mjs.map'), map: { version: 3, sources: ['program.ts'], mappings: 'AAAA;AACA' }, inputs: [program], statements: Int32Array.of(2, 1) });
+
+  test('are read from the program\'s own files only: a position elsewhere is no source', () => {
+    assert.deepEqual(resolver.fromPosition({ file: program, line: 2, column: 7 }), { file: program, line: 2, column: 7, text: 'throw new Error(String(a));' });
+    assert.equal(resolver.fromPosition({ file: other, line: 1, column: 1 }), null);
+    assert.equal(resolver.fromPosition({ file: '/etc/passwd', line: 1, column: 1 }), null);
+  });
+
+  test('a statement number maps through the table and the source map', () => {
+    assert.deepEqual(resolver.fromStatement(0), { file: program, line: 2, column: 1, text: 'throw new Error(String(a));' });
+    assert.equal(resolver.fromStatement(1), null);
+    assert.equal(resolver.fromStatement(-1), null);
   });
 });

@@ -6,7 +6,7 @@ import type { Journal } from '../../extension/capture/assemble';
 import { parseJournal } from '../../extension/capture/journal';
 import { readBinaryJournal } from '../../extension/capture/journal-binary';
 import { JournalWriter } from '../../extension/capture/journal-writer';
-import { Recorder } from '../../extension/capture/recorder';
+import { describeNonFinite, Recorder } from '../../extension/capture/recorder';
 
 /** Runs `fn` watched by a recorder whose journal stays in memory; returns what it journaled. */
 function withRecorder(fn: () => void): Journal {
@@ -66,5 +66,21 @@ suite('recorder', () => {
       await new Promise((resolve) => setImmediate(resolve));
     }
     assert.deepEqual(refs.map((ref) => ref.deref() === undefined), [true, true, true, true]);
+  });
+
+  test('a NaN/Inf anomaly names every kind the op produced, with counts and the sign of infinities', () => {
+    const journal = withRecorder(() => {
+      const x = np.array([-1, 0, 1]);
+      x.attachGrad();
+      autograd.record(() => np.log(x).sum());
+    });
+    const anomalies = journal.records.flatMap((r) => (r.t === 'anomaly' ? [r.anomaly] : []));
+    assert.deepEqual(anomalies.map((a) => [a.kind, a.phase, a.message]), [['nan', 'forward', "'log' produced 1 NaN and 1 −Infinity from finite inputs"]]);
+  });
+
+  test('non-finite values in words: one kind, two, all three', () => {
+    assert.equal(describeNonFinite({ nan: 0, positive: 0, negative: 1 }), '1 −Infinity');
+    assert.equal(describeNonFinite({ nan: 2, positive: 1, negative: 0 }), '2 NaN and 1 +Infinity');
+    assert.equal(describeNonFinite({ nan: 2, positive: 3, negative: 1 }), '2 NaN, 3 +Infinity and 1 −Infinity');
   });
 });

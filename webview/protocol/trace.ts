@@ -240,6 +240,11 @@ export interface RunInfo {
   error?: RunError;
   /** How the run ended (absent in traces written before GradLens 0.2). */
   outcome?: RunOutcome;
+  /**
+   * What GradLens noticed besides how the program ended, in words: processes it left running that
+   * GradLens ended, records in the journal that were not GradLens's (ignored).
+   */
+  warnings?: string[];
 }
 
 export interface Trace {

@@ -1,0 +1,31 @@
+/**
+ * What must not outlive the process that runs programs (the CLI, VS Code's extension host): the
+ * runs' process trees and temporary folders. Each run registers how to end itself; they all run
+ * when this process exits — also through `process.exit` on a second Ctrl+C — and on `endAllRuns()`.
+ * A SIGKILL of this process cannot be caught: then the program is left running (it is in a process
+ * group of its own) and its folder under the temp directory stays behind.
+ */
+const cleanups = new Set<() => void>();
+let installed = false;
+
+/** Registers `cleanup` (synchronous) until the returned function is called. */
+export function untilDone(cleanup: () => void): () => void {
+  if (!installed) {
+    installed = true;
+    process.on('exit', endAllRuns);
+  }
+  cleanups.add(cleanup);
+  return () => { cleanups.delete(cleanup); };
+}
+
+/** Ends every run still going: kills its processes and removes its folder. */
+export function endAllRuns(): void {
+  for (const cleanup of [...cleanups]) {
+    cleanups.delete(cleanup);
+    try {
+      cleanup();
+    } catch {
+      // the others still run
+    }
+  }
+}
