@@ -16,6 +16,8 @@ export interface Settings {
   nodePath: string;
   /** Elements checked per variable by a numeric gradient check. */
   gradcheckElements: number;
+  /** The budget of a program's arrays in MB; null: the runner's default (half the machine, at most 8 GB). */
+  maxMemoryMb: number | null;
 }
 
 export function readSettings(scope?: vscode.ConfigurationScope): Settings {
@@ -32,5 +34,6 @@ export function readSettings(scope?: vscode.ConfigurationScope): Settings {
     },
     nodePath: config.get<string>('nodePath') ?? '',
     gradcheckElements: Math.floor(positive(config.get<number>('gradcheck.elements'), 32)),
+    maxMemoryMb: (() => { const mb = config.get<number>('maxMemoryMb'); return typeof mb === 'number' && Number.isFinite(mb) && mb >= 1 ? Math.floor(mb) : null; })(),
   };
 }

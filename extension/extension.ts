@@ -27,7 +27,7 @@ import { notify, shownMessages, type Shown } from './notify';
 import { INSPECTOR_VIEW_TYPE, InspectorPanel, type Focus, type PanelEvents } from './panel';
 import { revealSource } from './reveal';
 import { programToRun } from './runFromTrace';
-import { Runs, type RunRecord } from './runs';
+import { endAllRuns, Runs, type RunRecord } from './runs';
 import { TypesOffer } from './typesOffer';
 import { safe } from './untrusted';
 import { DebugViews } from './views';
@@ -233,5 +233,6 @@ export function activate(context: vscode.ExtensionContext): GradLensApi {
 }
 
 export function deactivate(): void {
-  // Everything is in context.subscriptions.
+  // Everything else is in context.subscriptions; a program still running is ended with its every process.
+  endAllRuns();
 }

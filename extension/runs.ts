@@ -112,6 +112,8 @@ export class Runs extends Disposable {
             maxElements: settings.maxElements,
             timeoutMs: settings.timeoutSeconds * 1000,
             signal: abort.signal,
+            ...(settings.maxMemoryMb !== null ? { maxMemoryMb: settings.maxMemoryMb } : {}),
+            memoryAdvice: 'Raise it with the gradlens.maxMemoryMb setting, or free arrays you no longer need.',
             ...(settings.nodePath ? { nodePath: settings.nodePath } : {}),
             ...(options.gradcheck ? { gradcheck: { elements: settings.gradcheckElements } } : {}),
             onStdout: (chunk) => { this.output.append(chunk); options.onOutput?.(chunk, 'stdout'); },
@@ -129,6 +131,7 @@ export class Runs extends Disposable {
         focus: line === null ? null : focusAt(trace, file, line),
         origin: 'run',
       };
+      for (const warning of result.warnings) this.output.appendLine(`⚠ ${plainText(warning)}`);
       this.output.appendLine(`■ ${summary(record)}`);
       this.remember(record);
       if (result.error && !result.cancelled) {
@@ -229,8 +232,16 @@ export interface RunOptions {
  * The capture runner, from its own bundle next to this one (dist/capture-runner.js), loaded on the
  * first run: activation does not pay for the bundler glue, the parser and the trace assembly.
  */
+let runner: typeof Runner | null = null;
+
 function loadRunner(): typeof Runner {
-  return require('./capture-runner.js') as typeof Runner;
+  runner ??= require('./capture-runner.js') as typeof Runner;
+  return runner;
+}
+
+/** Ends every program still running and removes its files (the extension is deactivated). */
+export function endAllRuns(): void {
+  runner?.endAllRuns();
 }
 
 export function summary(record: RunRecord): string {

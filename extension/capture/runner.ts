@@ -49,6 +49,8 @@ export interface RunOptions {
    * user's line (default: half the machine's memory, at most 8192).
    */
   maxMemoryMb?: number;
+  /** The sentence after the memory budget's error that says how to raise it (default: the CLI's flag). */
+  memoryAdvice?: string;
   /** Bytes of stdout and of stderr kept in the trace (default 1 MB each). */
   maxOutputBytes?: number;
   /** Called with the program's output as it arrives. */
@@ -243,7 +245,7 @@ export async function runProgram(options: RunOptions): Promise<RunResult> {
     const journal = options.capture ? openJournal(workDir) : null;
     readFd = journal?.readFd ?? null;
     const config: ChildConfig = {
-      engine: enginePath, seed, maxArrayBytes: maxMemoryMb * 2 ** 20, memoryAdvice: MEMORY_ADVICE,
+      engine: enginePath, seed, maxArrayBytes: maxMemoryMb * 2 ** 20, memoryAdvice: options.memoryAdvice ?? MEMORY_ADVICE,
       ...(journal ? { capture: captureConfig(options, key, bundle.outfile, maxElements) } : {}),
     };
     let child: ChildProcess;

@@ -227,6 +227,22 @@ suite('GradLens in VS Code', () => {
     assert.equal(next?.result.exitCode, 0);
   });
 
+  test('the arrays\' memory budget (gradlens.maxMemoryMb) stops a program at the line that allocates, saying how to raise it', async function () {
+    this.timeout(60_000);
+    await configure('maxMemoryMb', 64);
+    try {
+      const uri = workspaceFile('memory.ts');
+      const record = await vscode.commands.executeCommand<RunRecord | null>('gradlens.computeGradients', uri);
+      assert.ok(record);
+      assert.deepEqual(record.trace.run.outcome, { kind: 'out-of-memory', what: 'arrays', limitMb: 64 });
+      assert.match(record.result.error!.message, /budget of 64 MB.*gradlens\.maxMemoryMb setting/s);
+      const error = await until('the diagnostic', () => vscode.languages.getDiagnostics(uri).find((d) => d.severity === vscode.DiagnosticSeverity.Error));
+      assert.equal(error.range.start.line, 5, 'kept.push(np.ones([1000, 1000])) is line 6');
+    } finally {
+      await configure('maxMemoryMb', undefined);
+    }
+  });
+
   test('Cancel stops the program at once', async function () {
     this.timeout(60_000);
     const running = vscode.commands.executeCommand<RunRecord | null>('gradlens.computeGradients', workspaceFile('hangs.ts'));
