@@ -38,7 +38,8 @@ const USAGE = `usage:
   gradlens --version | --help
 exit status: the program's own; 124 when it timed out; 128+N when signal N ended it
   (139 for SIGSEGV) or cancelled gradlens (130 for SIGINT, 143 for SIGTERM); 1 for a build
-  error; 2 for a usage error or a missing file`;
+  error; 2 for a usage error, a missing file or a refused output (-o naming the program, a file
+  it imports, a folder, a missing folder); 74 when the trace or the page could not be written`;
 
 class UsageError extends Error {}
 
