@@ -10,6 +10,7 @@ import * as vscode from 'vscode';
 import { isProgram } from './codelens';
 import { Disposable } from './dispose';
 import { notify } from './notify';
+import { plainText, safe } from './untrusted';
 import type { RunRecord, Runs } from './runs';
 import { summary } from './runs';
 
@@ -99,13 +100,13 @@ export class GradientsAdapter implements vscode.DebugAdapter {
     const program = typeof launch.program === 'string' ? launch.program : '';
     if (!program) return this.end('GradLens: the launch configuration needs "program": the file to run.', 1);
     const file = isAbsolute(program) || !folder ? program : join(folder, program);
-    this.output(`GradLens: computing the gradients of ${file}${launch.gradcheck ? ', with numeric checks' : ''}\n`, 'console');
+    this.output(`${safe.plain`GradLens: computing the gradients of ${file}`}${launch.gradcheck ? ', with numeric checks' : ''}\n`, 'console');
     const record = await this.runs.run(vscode.Uri.file(file), null, {
       gradcheck: launch.gradcheck === true,
       onOutput: (text, category) => this.output(text, category),
     });
     if (!record) return this.end('GradLens did not run the program (see the notification).\n', 1);
-    this.output(`${summary(record)}\n`, 'console');
+    this.output(`${plainText(summary(record), { multiline: true })}\n`, 'console');
     if (!record.result.cancelled) this.finished(record);
     this.end('', record.result.exitCode ?? 1);
   }

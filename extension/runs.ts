@@ -93,7 +93,7 @@ export class Runs extends Disposable {
     const settings = readSettings(uri);
     const file = uri.fsPath;
     const name = basename(file);
-    this.output.appendLine(`▶ ${file}`);
+    this.output.appendLine(safe.plain`▶ ${file}`);
     this.status.text = safe.icons`$(sync~spin) GradLens: ${name}`;
     this.status.show();
     const abort = new AbortController();
@@ -132,7 +132,7 @@ export class Runs extends Disposable {
         origin: 'run',
       };
       for (const warning of result.warnings) this.output.appendLine(`⚠ ${plainText(warning)}`);
-      this.output.appendLine(`■ ${summary(record)}`);
+      this.output.appendLine(`■ ${plainText(summary(record), { multiline: true })}`);
       this.remember(record);
       if (result.error && !result.cancelled) {
         const where = result.error.source ? ` (${basename(result.error.source.file)}:${result.error.source.line})` : '';
@@ -144,7 +144,7 @@ export class Runs extends Disposable {
       return record;
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      this.output.appendLine(`✗ ${message}`);
+      this.output.appendLine(`✗ ${plainText(message, { multiline: true })}`);
       this.status.text = safe.icons`$(error) GradLens: ${name}`;
       void notify('error', safe.notification`GradLens could not run ${name}: ${message}`);
       return null;
