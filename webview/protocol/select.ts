@@ -1,17 +1,23 @@
 /** Which trace nodes a recording or a backward pass shows (the inspector's graph, the views' lists). */
 import type { Selection } from './messages';
+import { buildIndex } from './nodeIndex';
 import type { Trace, TraceNode } from './trace';
 
-const nodeIndexes = new WeakMap<Trace, Map<number, TraceNode>>();
+const nodeIndexes = new WeakMap<Trace, ReadonlyMap<number, TraceNode>>();
 
 /** The trace's nodes by id, built once per trace (a trace is never changed after it is read). */
 export function indexNodes(trace: Trace): ReadonlyMap<number, TraceNode> {
   let index = nodeIndexes.get(trace);
   if (!index) {
-    index = new Map(trace.nodes.map((node) => [node.id, node]));
+    index = buildIndex(trace.nodes);
     nodeIndexes.set(trace, index);
   }
   return index;
+}
+
+/** Keeps the index validation built on its way through the nodes, so that it is not built twice. */
+export function rememberIndex(trace: Trace, index: ReadonlyMap<number, TraceNode>): void {
+  nodeIndexes.set(trace, index);
 }
 
 /** The trace nodes a selection shows. */
