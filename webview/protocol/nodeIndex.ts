@@ -69,6 +69,11 @@ export class NodeIndexBuilder {
   }
 }
 
+/** Whether the index is the list itself: node ids are 0…n−1 (a typed array of n can then stand for a set of them). */
+export function isListIndex(index: ReadonlyMap<number, TraceNode>): boolean {
+  return index instanceof ListIndex;
+}
+
 export function buildIndex(nodes: readonly TraceNode[]): ReadonlyMap<number, TraceNode> {
   const builder = new NodeIndexBuilder(nodes);
   for (let i = 0; i < nodes.length; i++) builder.add(i, nodes[i]!.id, nodes[i]!);
