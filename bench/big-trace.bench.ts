@@ -23,13 +23,14 @@ const root = resolve(__dirname, '..', '..');
 const distDir = join(root, 'dist');
 const work = mkdtempSync(join(os.tmpdir(), 'gradlens-big-trace-'));
 
-interface Opened { firstFrameMs: number; answerMs: number; drawn: number; screen: string; heapMb: number }
+interface Opened { firstFrameMs: number; answerMs: number; stepMs: number; zoomMs: number; drawn: number; screen: string; heapMb: number }
 
-/** A page with a tiny trace, ready to be handed a big one. */
+/** A page with a tiny trace, ready to be handed a big one (in a context of its own: a process of its own). */
 async function blankPage(browser: Browser): Promise<Page> {
   const file = join(work, 'blank.html');
   writeFileSync(file, inspectorPage(syntheticTrace(10), distDir));
-  const page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
+  const context = await browser.newContext({ viewport: { width: 1400, height: 860 } });
+  const page = await context.newPage();
   await page.goto(`file://${file}`);
   await page.waitForFunction(() => ((globalThis as any).gradlens?.app?.timings?.firstFrameAt ?? 0) > 0);
   return page;
@@ -57,13 +58,27 @@ async function open(page: Page, limits: { draw?: number; summary?: number }, sel
   const asked = Date.now();
   await page.evaluate(() => new Promise((done) => (globalThis as any).requestAnimationFrame(done)));
   const answerMs = Date.now() - asked;
+  // A step and a zoom, each to the frame that shows it (medians of five).
+  const { stepMs, zoomMs } = await page.evaluate(async () => {
+    const { app } = (globalThis as any).gradlens;
+    const frame = () => new Promise<number>((done) => (globalThis as any).requestAnimationFrame(() => done(performance.now())));
+    const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1]!;
+    const timed = async (act: () => void) => {
+      const times: number[] = [];
+      for (let i = 0; i < 5; i++) { await frame(); const t0 = performance.now(); act(); times.push((await frame()) - t0); }
+      return median(times);
+    };
+    if (!app.view || !app.model) return { stepMs: NaN, zoomMs: NaN };
+    return { stepMs: await timed(() => app.move('next')), zoomMs: await timed(() => app.view.zoom(1.1)) };
+  });
   const heapMb = await page.evaluate(() => ((performance as any).memory?.usedJSHeapSize ?? 0) / 2 ** 20);
-  return { ...shown, answerMs, heapMb };
+  return { ...shown, answerMs, stepMs, zoomMs, heapMb };
 }
 
 /** Builds a trace of `size` nodes inside the page (tiny-trace.ts: too large to send as text). */
 async function withTrace(page: Page, size: number): Promise<number> {
-  await page.evaluate(`globalThis.benchTrace = (${tinyTrace.toString()})(${size})`);
+  // void: the value of the expression would be sent back to the driver, all 10⁶ nodes of it.
+  await page.evaluate(`void (globalThis.benchTrace = (${tinyTrace.toString()})(${size}))`);
   return page.evaluate(() => (globalThis as any).benchTrace.nodes.length as number);
 }
 
@@ -74,24 +89,25 @@ async function main(): Promise<void> {
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--enable-precise-memory-info'],
   });
-  const rows: string[][] = [['case', 'trace nodes', 'screen', 'drawn', 'first frame', 'next frame after', 'heap']];
-  const row = (name: string, nodes: number, o: Opened) => rows.push([name, nodes.toLocaleString('en-US'), o.screen, String(o.drawn), ms(o.firstFrameMs), ms(o.answerMs), `${o.heapMb.toFixed(0)} MB`]);
+  const rows: string[][] = [['case', 'trace nodes', 'screen', 'drawn', 'first frame', 'next frame after', 'step → frame', 'zoom → frame', 'heap']];
+  const row = (name: string, nodes: number, o: Opened) => rows.push([name, nodes.toLocaleString('en-US'), o.screen, String(o.drawn), ms(o.firstFrameMs), ms(o.answerMs),
+    Number.isNaN(o.stepMs) ? '' : ms(o.stepMs), Number.isNaN(o.zoomMs) ? '' : ms(o.zoomMs), `${o.heapMb.toFixed(0)} MB`]);
   try {
     console.log(`GradLens big traces; ${os.cpus()[0]?.model.trim()}, ${os.cpus().length} cores; Chromium ${browser.version()} (headless, software rendering); ${new Date().toISOString()}`);
-    for (const size of process.env.ONLY_SUMMARY ? [] : [5_000, 10_000, 20_000, 40_000]) {
+    for (const size of process.env.ONLY_SUMMARY ? [] : [5_000, 10_000, 20_000, 40_000, 80_000]) {
       process.stderr.write(`drawn ${size}…\n`);
       const page = await blankPage(browser);
       const nodes = await withTrace(page, size);
-      await page.evaluate(() => { (globalThis as any).gradlens.app.state.folded = false; });
+      await page.evaluate(() => { const app = (globalThis as any).gradlens.app; app.state.folded = app.userFold = false; });
       row('drawn unfolded', nodes, await open(page, { draw: Infinity, summary: Infinity }, null));
-      await page.close();
+      await page.context().close();
     }
-    for (const size of process.env.ONLY_SUMMARY ? [] : [30_000, 100_000, 300_000]) {
+    for (const size of process.env.ONLY_SUMMARY ? [] : [30_000, 100_000, 300_000, 600_000]) {
       process.stderr.write(`trace ${size}…\n`);
       const page = await blankPage(browser);
       const nodes = await withTrace(page, size);
       row('opened folded', nodes, await open(page, { summary: Infinity }, null));
-      await page.close();
+      await page.context().close();
     }
     for (const size of [1_000_000]) {
       process.stderr.write(`summary ${size}…\n`);
@@ -99,13 +115,13 @@ async function main(): Promise<void> {
       const nodes = await withTrace(page, size);
       row('summary', nodes, await open(page, {}, null));
       row('its pass, folded', nodes, await open(page, {}, { kind: 'pass', id: 0 }));
-      await page.close();
+      await page.context().close();
     }
   } finally {
     await browser.close();
     rmSync(work, { recursive: true, force: true });
   }
-  console.log(formatTable(rows, new Set([1, 3, 4, 5, 6])));
+  console.log(formatTable(rows, new Set([1, 3, 4, 5, 6, 7, 8])));
   console.log('first frame: from the page getting the trace (parsed) to the first frame drawn; next frame after: how long a frame then waits.');
 }
 

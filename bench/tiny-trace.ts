@@ -20,18 +20,20 @@ export function tinyTrace(targetNodes: number): Trace {
   };
   const file = '/bench/model.ts';
   const lines: Record<number, string> = { 2: 'const x = np.array(input);', 10: 'const w = np.random.normal(0, 1, []);', 11: 'const b = np.zeros([]);', 20: '  let z = h.mul(w);', 21: '  z = z.add(b);', 22: '  h = np.tanh(z);', 23: '  h = h.add(skip);', 30: 'const loss = h.sum();' };
-  const iterations: Record<string, number> = {};
+  // One op per line here, so a line's count is its iteration. Little garbage: a million nodes
+  // already take most of a page's heap.
+  const iterations: number[] = [];
   const nodes: Trace['nodes'] = [];
   const add = (kind: 'op' | 'variable', op: string, inputs: number[], line: number): number => {
     const id = nodes.length;
-    const key = `${line}:${op}`;
-    const iteration = iterations[key] ?? 0;
-    iterations[key] = iteration + 1;
-    nodes.push({
+    const iteration = iterations[line] ?? 0;
+    iterations[line] = iteration + 1;
+    const node: Trace['nodes'][number] = {
       id, kind, op, inputs, attrs: {}, shape: [], dtype: 'float32', trainMode: true, recording: kind === 'op', inGraph: true,
-      ...(kind === 'variable' ? { gradReq: 'write' as const } : {}),
       source: { file, line, column: 5, text: lines[line]!, function: 'forward' }, iteration, recordingId: kind === 'op' ? 0 : null, value: scalar(),
-    });
+    };
+    if (kind === 'variable') node.gradReq = 'write';
+    nodes.push(node);
     return id;
   };
   let h = add('variable', 'array', [], 2);

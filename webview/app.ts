@@ -40,12 +40,17 @@ import { GraphView } from './view/graphView';
 /** Above this many nodes, a selection opens folded. */
 const FOLD_THRESHOLD = 400;
 /**
- * The most drawn nodes (elements after folding) the page draws: above, the graph is described
- * instead. Measured in headless Chromium (software rendering, 2 cores): see bench/big-trace.bench.ts.
+ * The most elements (nodes after folding) the page draws; above, the graph is described instead.
+ * Measured (bench/big-trace.bench.ts, headless Chromium, software rendering, 2 cores): 10,000 drawn
+ * nodes show in 1 s and a step or a zoom takes 20 / 90 ms; at 20,000 both take 130–150 ms.
  */
 export const DRAW_LIMIT = 10_000;
-/** Above this many trace nodes, the trace opens as a summary (same measurement). */
-export const SUMMARY_THRESHOLD = 100_000;
+/**
+ * Above this many trace nodes, the trace opens as a summary. Same measurement, opening folded:
+ * 100,000 nodes take 0.5 s from receiving the trace to the first frame, 300,000 1 s, 600,000
+ * 2.7 s — and every later rebuild (another pass, a fold, an opened group) costs as much again.
+ */
+export const SUMMARY_THRESHOLD = 200_000;
 const SPEEDS = [0.5, 1, 2, 4, 8];
 const EXPORT_CHOICES = [
   { value: '', label: 'Export…' },
@@ -71,6 +76,8 @@ export class InspectorApp {
   private cutPoints = new Set<number>();
   private groupByFunction = false;
   private initialFold: boolean | null = null;
+  /** Folding as the user last set it with the checkbox in this page (null: never). */
+  private userFold: boolean | null = null;
   /** The trace is above the summary threshold: it opens as a summary, one graph at a time from there. */
   private large = false;
   /** The limits in force (benchmarks raise them to measure past them). */
@@ -108,7 +115,7 @@ export class InspectorApp {
         this.timings.receivedAt = performance.now();
         const validation = validateTrace(message.trace);
         this.timings.validate = performance.now() - this.timings.receivedAt;
-        if (!validation.ok) { this.showError('This trace cannot be shown', validation.problems); return; }
+        if (!validation.ok) { this.forget(); this.showError('This trace cannot be shown', validation.problems); return; }
         this.trace = validation.trace;
         this.large = validation.trace.nodes.length > this.limits.summary;
         this.layouts.clear();
@@ -122,11 +129,7 @@ export class InspectorApp {
         break;
       }
       case 'trace/none':
-        this.stop();
-        this.trace = null;
-        this.model = null;
-        this.dom.banner.replaceChildren();
-        this.dom.summary.hidden = true;
+        this.forget();
         this.dom.empty.hidden = false;
         this.dom.empty.textContent = visible(message.message, { multiline: true, limit: 1000 });
         this.renderPanels();
@@ -207,10 +210,10 @@ export class InspectorApp {
     this.dom.empty.hidden = true;
     const started = performance.now();
     const count = selectNodes(trace, selection).length;
-    const fold = this.state.folded ?? count > FOLD_THRESHOLD;
+    // Unfolded, every node is drawn: past the draw limit a graph opens folded, unless the user unfolded it.
+    const fold = (this.state.folded ?? count > FOLD_THRESHOLD) || (count > this.limits.draw && this.userFold !== false);
     this.state.folded = fold;
     this.dom.fold.set(fold);
-    // Unfolded, every node is drawn: too many is known before building anything.
     if (!fold && count > this.limits.draw) { this.showTooLarge(selection, count, count, false); return; }
     const model = buildGraph(trace, selection, fold ? { fold: true, expanded: new Set(this.state.expanded) } : {});
     if (model.nodes.length > this.limits.draw) { this.showTooLarge(selection, count, model.nodes.length, fold); return; }
@@ -266,7 +269,7 @@ export class InspectorApp {
     this.clearGraph();
     const what = selection.kind === 'pass' ? 'This backward pass' : 'This recording';
     const refold = !folded || this.state.expanded.length > 0
-      ? () => { this.state.folded = true; this.state.expanded = []; this.rebuild(); }
+      ? () => { this.state.folded = this.userFold = true; this.state.expanded = []; this.rebuild(); }
       : undefined;
     this.dom.empty.hidden = false;
     this.dom.empty.replaceChildren(tooLargeScreen(what, nodes, drawn, folded, this.limits.draw, {
@@ -277,6 +280,19 @@ export class InspectorApp {
     this.save();
     this.timings.firstFrameAt = 0;
     requestAnimationFrame(() => { this.timings.firstFrameAt = performance.now(); });
+  }
+
+  /** The trace shown is gone (another arrived that cannot be shown, or none): nothing of it stays on screen. */
+  private forget(): void {
+    this.trace = null;
+    this.large = false;
+    this.clearGraph();
+    this.dom.banner.replaceChildren();
+    this.dom.summary.hidden = true;
+    this.dom.picker.set([], '');
+    this.dom.side.replaceChildren();
+    this.updateStepper();
+    this.updateLegend();
   }
 
   /** No graph on screen (the summary or a description is): nothing to step through or hover. */
@@ -681,7 +697,7 @@ export class InspectorApp {
       this.scale = this.model ? this.buildScale() : null;
       this.redecorate();
     });
-    const fold = checkbox('Fold loops', false, (checked) => { this.state.folded = checked; this.state.expanded = []; this.rebuild(); });
+    const fold = checkbox('Fold loops', false, (checked) => { this.state.folded = this.userFold = checked; this.state.expanded = []; this.rebuild(); });
     const byFunction = checkbox('Group by function', false, (checked) => { this.groupByFunction = checked; this.rebuild(); });
     const searchInfo = el('span', { class: 'search-info', 'aria-live': 'polite' });
     const search = textField('Search op, name or line', (value) => this.search(value), () => this.fitMatches());

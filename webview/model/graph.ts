@@ -154,7 +154,7 @@ export function buildGraph(trace: Trace, selection: Selection, options: GraphOpt
   });
   for (const element of graphNodes) {
     const title = element.name ? `${labelText(element.name)} = ${labelText(element.op)}` : labelText(element.op);
-    element.label = `${title}${element.count > 1 ? ` ×${element.count}` : ''}\n${shapeText(element.shape)}`;
+    element.label = `${title}${element.count > 1 ? ` ×${element.count}` : ''}\n${labelText(shapeText(element.shape), 48)}`;
   }
 
   // Data edges input → consumer. An edge between two single nodes is one input of one op: no two

@@ -28,7 +28,7 @@ function output(run: RunInfo, field: 'stdout' | 'stderr', actions: RunActions): 
 
 export function runPanel(run: RunInfo, actions: RunActions): HTMLElement {
   const file = baseName(run.file);
-  const facts = el('p', {}, el('b', {}, shownText(file, { limit: 200 })), ` ${describeRunEnd(run)} after ${describeDuration(run.durationMs)}`);
+  const facts = el('p', {}, el('b', {}, shownText(file, { limit: 200 })), `: ${describeRunEnd(run)} · took ${describeDuration(run.durationMs)}`);
   facts.title = attributeText(run.file);
   const parts: (HTMLElement | null)[] = [facts];
   const error = run.error;

@@ -29,8 +29,8 @@ function selectionList(title: string, items: readonly SelectionItem[], actions: 
 export function summaryScreen(trace: Trace, summary: TraceSummary, limit: number, actions: SummaryActions): HTMLElement {
   return el('div', { class: 'summary', role: 'region', 'aria-label': 'summary of a large trace' },
     el('h1', {}, `A large trace: ${summary.nodes.toLocaleString('en-US')} nodes`),
-    el('p', {}, `That is more than this inspector draws at once (${limit.toLocaleString('en-US')} nodes), so it opens as this summary. `
-      + 'Open a backward pass or a recording to see its graph, folded by source line.'),
+    el('p', {}, `More nodes than this inspector opens as graphs at once (${limit.toLocaleString('en-US')}), so the trace opens as this summary. `
+      + 'Open a backward pass or a recording below to see its graph, folded by source line.'),
     runPanel(trace.run, { reveal: actions.reveal, openText: actions.openText }),
     selectionList('Backward passes', summary.passes, actions, 'No backward pass ran.'),
     selectionList('Recordings', summary.recordings, actions, 'Nothing was computed inside autograd.record().'),
