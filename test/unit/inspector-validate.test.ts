@@ -62,6 +62,7 @@ suite('inspector validate', () => {
 
   test('text that was not JSON (the host reports { unreadable })', () => {
     assert.deepEqual(problemsOf({ unreadable: 'Unexpected token } in JSON at position 12' }), ['the trace is not valid JSON: Unexpected token } in JSON at position 12']);
+    assert.deepEqual(problemsOf({ unreadable: 'Unexpected token \'x\', "[a](command:x)" is not valid JSON' }), ['the trace is not valid JSON: Unexpected token \'x\', "\\u005Ba\\u005D(command:x)" is not valid JSON']);
   });
 
   test('not a JSON object: null, a string, a number, a list', () => {
@@ -199,6 +200,9 @@ suite('inspector validate', () => {
   test('quoted values are short and show hidden characters as escapes', () => {
     const [problem] = problemsAfter((t) => { t.nodes[0].kind = `gnp\u202E.exe${'x'.repeat(100_000)}`; });
     assert.equal(problem, `nodes[0].kind is "gnp\\u202E.exe${'x'.repeat(32)}…" (100,008 characters), expected 'op', 'variable' or 'constant'`);
+    // Text that is markup somewhere (a command link in a VS Code notification) is not quoted at all.
+    const [link] = problemsAfter((t) => { t.format = '[Trust](command:workbench.action.terminal.new)'; });
+    assert.equal(link, '"format" is a text of 46 characters, expected "gradlens-trace" (is this a GradLens trace?)');
   });
 
   test('at most ten problems are listed, then how many more', () => {

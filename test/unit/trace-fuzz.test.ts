@@ -126,6 +126,7 @@ function fuzz(name: string, base: unknown, cases: number, seed: number): Tally {
         assert.ok(result.problems.length >= 1 && result.problems.length <= 11, 'ten problems at most, then how many more');
         for (const problem of result.problems) {
           assertShown(problem, 'a problem');
+          assert.doesNotMatch(problem, /\]\(|</, `a problem carries no markup from the trace (VS Code notifications render links): ${problem}`);
           assert.ok(problem.length < 600, `a problem is short (${problem.length} characters)`);
         }
       }

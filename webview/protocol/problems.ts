@@ -12,12 +12,23 @@ export const MAX_LISTED = 10;
 /** Characters of a text value quoted in a problem. */
 const QUOTED = 40;
 
+/** Characters that make text markup somewhere (a markdown link in a notification, HTML): such text is not quoted. */
+export const MARKUP = /[[\]<>`]/;
+
+/** `text` with the characters of {@link MARKUP} written as escapes (`\u005B`): for a message that must quote it. */
+export function withoutMarkup(text: string): string {
+  return text.replace(/[[\]<>`]/g, (c) => `\\u${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`);
+}
+
 /** A value in a few words: `"mul"`, `-1`, `null`, `a list`, `missing`. */
 export function describeValue(value: unknown): string {
   if (value === undefined) return 'missing';
   if (value === null) return 'null';
   if (typeof value === 'string') {
-    return value.length <= QUOTED ? `"${visible(value)}"` : `"${visible(value.slice(0, QUOTED))}…" (${value.length.toLocaleString('en-US')} characters)`;
+    const excerpt = value.slice(0, QUOTED);
+    // Problems reach VS Code notifications, which render [text](command:…) as a link that runs.
+    if (MARKUP.test(excerpt)) return `a text of ${value.length.toLocaleString('en-US')} characters`;
+    return value.length <= QUOTED ? `"${visible(value)}"` : `"${visible(excerpt)}…" (${value.length.toLocaleString('en-US')} characters)`;
   }
   if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
   if (Array.isArray(value)) return value.length === 0 ? 'an empty list' : `a list of ${value.length.toLocaleString('en-US')}`;

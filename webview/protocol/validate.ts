@@ -7,7 +7,7 @@
  */
 import { visible } from './display';
 import { NodeIndexBuilder } from './nodeIndex';
-import { describeValue, Problems } from './problems';
+import { describeValue, Problems, withoutMarkup } from './problems';
 import { pruneLost } from './prune';
 import { rememberIndex } from './select';
 import { TRACE_FORMAT, TRACE_VERSION, type Trace, type TraceNode } from './trace';
@@ -19,7 +19,8 @@ export type Validation = { ok: true; trace: Trace } | { ok: false; problems: str
 const LISTS = ['nodes', 'recordings', 'backwardPasses', 'graphBreaks', 'anomalies'] as const;
 
 export function validateTrace(value: unknown): Validation {
-  if (isObject(value) && typeof value.unreadable === 'string') return { ok: false, problems: [`the trace is not valid JSON: ${visible(value.unreadable, { limit: 300 })}`] };
+  // JSON.parse quotes the text it stopped at: markup in it is escaped, as in any problem (problems.ts).
+  if (isObject(value) && typeof value.unreadable === 'string') return { ok: false, problems: [`the trace is not valid JSON: ${withoutMarkup(visible(value.unreadable, { limit: 300 }))}`] };
   if (!isObject(value)) return { ok: false, problems: ['the trace is not a JSON object'] };
   const p = new Problems();
   if (value.format !== TRACE_FORMAT) p.add(`"format" is ${describeValue(value.format)}, expected "${TRACE_FORMAT}" (is this a GradLens trace?)`);

@@ -4,7 +4,8 @@
  * `Problems` and says whether the value can be used. They run for every node of a trace of a
  * million nodes, so they allocate nothing unless something is wrong.
  */
-import type { Problems } from './problems';
+import { visible } from './display';
+import { withoutMarkup, type Problems } from './problems';
 
 /** More dimensions than any engine makes: a longer shape is not a shape. */
 export const MAX_RANK = 64;
@@ -138,7 +139,8 @@ export function checkAttrs(p: Problems, key: string, value: unknown): boolean {
     const problem = jsonProblem(value[name], 1);
     if (problem !== null) {
       p.enter(key);
-      p.say(name, problem);
+      // The attribute's name comes from the trace: short, escaped, no markup, like a quoted value.
+      p.say(withoutMarkup(visible(name, { limit: 40 })), problem);
       p.leave();
       return false;
     }
