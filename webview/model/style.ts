@@ -57,8 +57,6 @@ export function graphStylesheet(theme: GraphTheme): StyleRule[] {
         'font-size': 11,
         'text-wrap': 'wrap',
         'text-max-width': `${NODE_WIDTH - 12}px`,
-        // A name without spaces longer than the box (cut at 32 characters, labels.ts) wraps inside it.
-        'text-overflow-wrap': 'anywhere',
         'text-valign': 'center',
         'text-halign': 'center',
         // Labels vanish when they would be unreadable anyway.
