@@ -297,10 +297,11 @@ export class InspectorApp {
 
   /** No graph on screen (the summary or a description is): nothing to step through or hover. */
   private clearGraph(): void {
-    this.stop();
     this.model = null;
     this.layout = null;
     this.scale = null;
+    this.stop(); // and the stepper says nothing: there is no graph to step through
+    this.updateLegend();
     this.view?.clear();
     this.hover(null, null);
     this.minimap.element.hidden = true;
