@@ -1,32 +1,56 @@
 /**
  * The inspector: state (what is selected, which step, how it is coloured), and the wiring between
  * the host, the pure models, the graph view and the panels. Everything it draws is recomputed from
- * the state; the graph view applies only what changed.
+ * the state; the graph view applies only what changed. A trace too large to draw opens as a
+ * summary; a graph too large to draw says so; a panel or handler that fails says so in its place.
  */
-import { DEFAULT_THRESHOLDS, type HostToWebview, type Selection, type SourceRef, type UiState } from './protocol/messages';
-import type { Tensor, Trace, TraceNode } from './protocol/trace';
+import { visible } from './protocol/display';
+import { DEFAULT_THRESHOLDS, type HostToWebview, type Selection, type SourceRef, type TextRef, type UiState } from './protocol/messages';
+import { indexNodes } from './protocol/select';
+import type { Tensor, Trace } from './protocol/trace';
 import type { Host } from './host';
 import { contrastText, magnitudeScale, type MagnitudeScale } from './model/colors';
 import { decorate, magnitudeOf } from './model/decorate';
 import { toDot, toSvg } from './model/export';
-import { buildGraph, foldKey, nodeNames, selectNodes, type GraphModel } from './model/graph';
+import { exportFileName } from './model/exportName';
+import { buildGraph, elementIndex, foldKey, nodeNames, selectNodes, type GraphModel } from './model/graph';
 import { layeredLayout, type Positions } from './model/layout';
+import { endedWell } from './model/outcome';
 import { functionPlot } from './model/plots';
 import { stepMarks, type Frame, type StepMarks } from './model/marks';
 import { backwardFrame, forwardFrame, passGradients } from './model/stepper';
+import { pickerChoices, summarize, SUMMARY_CHOICE } from './model/summary';
+import { tooltipText } from './model/tooltip';
 import { validateTrace } from './protocol/validate';
+import { truncationBanner } from './ui/banner';
 import { detailsPanel } from './ui/detailsPanel';
 import { el } from './ui/dom';
+import { errorText, onFailure, safely } from './ui/failures';
+import { guardedPanel } from './ui/guard';
 import { issuesPanel } from './ui/issuesPanel';
 import { Minimap } from './ui/minimap';
 import { plotPanel } from './ui/plotPanel';
+import { runPanel } from './ui/runPanel';
 import { backwardStepPanel, forwardStepPanel } from './ui/stepPanel';
+import { summaryScreen, tooLargeScreen } from './ui/summaryScreen';
 import { button, checkbox, dropdown, registerToolkit, textField } from './ui/toolkit';
 import { cssVar, readTheme, watchTheme } from './ui/theme';
 import { GraphView } from './view/graphView';
 
 /** Above this many nodes, a selection opens folded. */
 const FOLD_THRESHOLD = 400;
+/**
+ * The most elements (nodes after folding) the page draws; above, the graph is described instead.
+ * Measured (bench/big-trace.bench.ts, headless Chromium, software rendering, 2 cores): 10,000 drawn
+ * nodes show in 1 s and a step or a zoom takes 20 / 90 ms; at 20,000 both take 130–150 ms.
+ */
+export const DRAW_LIMIT = 10_000;
+/**
+ * Above this many trace nodes, the trace opens as a summary. Same measurement, opening folded:
+ * 100,000 nodes take 0.5 s from receiving the trace to the first frame, 300,000 1 s, 600,000
+ * 2.7 s — and every later rebuild (another pass, a fold, an opened group) costs as much again.
+ */
+export const SUMMARY_THRESHOLD = 200_000;
 const SPEEDS = [0.5, 1, 2, 4, 8];
 const EXPORT_CHOICES = [
   { value: '', label: 'Export…' },
@@ -52,12 +76,18 @@ export class InspectorApp {
   private cutPoints = new Set<number>();
   private groupByFunction = false;
   private initialFold: boolean | null = null;
+  /** Folding as the user last set it with the checkbox in this page (null: never). */
+  private userFold: boolean | null = null;
+  /** The trace is above the summary threshold: it opens as a summary, one graph at a time from there. */
+  private large = false;
+  /** The limits in force (benchmarks raise them to measure past them). */
+  readonly limits = { draw: DRAW_LIMIT, summary: SUMMARY_THRESHOLD };
   private readonly dom: ReturnType<InspectorApp['buildDom']>;
   /** Milliseconds spent in the last rebuild, and when its first frame was drawn (for benchmarks). */
-  readonly timings = { scriptStartedAt: 0, constructedAt: 0, receivedAt: 0, validate: 0, model: 0, layout: 0, show: 0, firstFrameAt: 0 };
+  readonly timings = { scriptStartedAt: 0, constructedAt: 0, receivedAt: 0, validate: 0, model: 0, layout: 0, show: 0, firstFrameAt: 0, summaryAt: 0 };
   private readonly minimap: Minimap;
   /** Derived from the trace and the state, kept while they hold (a step recomputes only its frame). */
-  private readonly memo: { nodesById?: Map<number, TraceNode>; frame?: { key: string; model: GraphModel; value: Frame | null }; passGradients?: { key: string; value: Map<number, Tensor> } } = {};
+  private readonly memo: { frame?: { key: string; model: GraphModel; value: Frame | null }; passGradients?: { key: string; value: Map<number, Tensor> } } = {};
 
   constructor(private readonly root: HTMLElement, private readonly host: Host) {
     registerToolkit();
@@ -69,10 +99,11 @@ export class InspectorApp {
     this.initialFold = this.state.folded;
     this.minimap = new Minimap((x, y) => this.view?.panTo(x, y));
     this.dom = this.buildDom();
-    document.addEventListener('keydown', (event) => this.onKey(event));
-    window.addEventListener('resize', () => this.drawMinimap()); // the graph view follows its own size
+    onFailure((where, error) => this.showFailure(where, error));
+    document.addEventListener('keydown', safely('a key press', (event: KeyboardEvent) => this.onKey(event)));
+    window.addEventListener('resize', safely('resizing', () => this.drawMinimap())); // the graph view follows its own size
     // VS Code switches themes under an open panel: redraw the graph in the new colours.
-    watchTheme(() => { this.view?.setTheme(readTheme()); this.drawMinimap(); });
+    watchTheme(safely('changing the theme', () => { this.view?.setTheme(readTheme()); this.drawMinimap(); }));
     this.timings.constructedAt = performance.now();
   }
 
@@ -84,22 +115,23 @@ export class InspectorApp {
         this.timings.receivedAt = performance.now();
         const validation = validateTrace(message.trace);
         this.timings.validate = performance.now() - this.timings.receivedAt;
-        if (!validation.ok) { this.showError('This trace cannot be shown', validation.problems); return; }
+        if (!validation.ok) { this.forget(); this.showError('This trace cannot be shown', validation.problems); return; }
         this.trace = validation.trace;
+        this.large = validation.trace.nodes.length > this.limits.summary;
         this.layouts.clear();
         for (const key of Object.keys(this.memo) as (keyof InspectorApp['memo'])[]) delete this.memo[key];
+        this.dom.banner.replaceChildren(...[truncationBanner(validation.trace)].filter((b): b is HTMLElement => b !== null));
         if (message.thresholds) this.state.thresholds = message.thresholds;
-        const keep = this.state.selection && this.exists(this.state.selection) ? this.state.selection : null;
-        this.select(message.selection ?? keep ?? this.defaultSelection(), keep !== null && !message.selection);
+        // A trace too large to draw opens as its summary, unless the host asks for one of its graphs.
+        const keep = !this.large && this.state.selection && this.exists(this.state.selection) ? this.state.selection : null;
+        this.select(message.selection ?? keep ?? (this.large ? null : this.defaultSelection()), keep !== null && !message.selection);
         if (message.focusNode !== undefined) this.focus([message.focusNode]);
         break;
       }
       case 'trace/none':
-        this.stop();
-        this.trace = null;
-        this.model = null;
+        this.forget();
         this.dom.empty.hidden = false;
-        this.dom.empty.textContent = message.message;
+        this.dom.empty.textContent = visible(message.message, { multiline: true, limit: 1000 });
         this.renderPanels();
         break;
       case 'node/focus':
@@ -152,10 +184,24 @@ export class InspectorApp {
 
   /** A new graph (selection, folding, expansion): model, layout (cached), full redraw. */
   private rebuild(): void {
+    try {
+      this.draw();
+    } catch (error) {
+      console.error('GradLens inspector: drawing the graph failed', error);
+      this.model = null;
+      this.showError('The graph could not be drawn', [errorText(error)]);
+    }
+  }
+
+  private draw(): void {
     const trace = this.trace;
     const selection = this.state.selection;
     this.updatePicker();
+    this.dom.summary.hidden = true;
+    this.dom.side.hidden = false;
     if (!trace || !selection) {
+      this.model = null;
+      if (trace && this.large) { this.showSummary(); return; }
       this.dom.empty.hidden = false;
       this.dom.empty.textContent = trace ? 'This trace has no recordings or backward passes: nothing was computed inside autograd.record().' : 'Waiting for a trace…';
       this.renderPanels();
@@ -163,16 +209,20 @@ export class InspectorApp {
     }
     this.dom.empty.hidden = true;
     const started = performance.now();
-    const unfolded = buildGraph(trace, selection);
-    const fold = this.state.folded ?? unfolded.nodes.length > FOLD_THRESHOLD;
+    const count = selectNodes(trace, selection).length;
+    // Unfolded, every node is drawn: past the draw limit a graph opens folded, unless the user unfolded it.
+    const fold = (this.state.folded ?? count > FOLD_THRESHOLD) || (count > this.limits.draw && this.userFold !== false);
     this.state.folded = fold;
     this.dom.fold.set(fold);
-    this.model = fold ? buildGraph(trace, selection, { fold: true, expanded: new Set(this.state.expanded) }) : unfolded;
+    if (!fold && count > this.limits.draw) { this.showTooLarge(selection, count, count, false); return; }
+    const model = buildGraph(trace, selection, fold ? { fold: true, expanded: new Set(this.state.expanded) } : {});
+    if (model.nodes.length > this.limits.draw) { this.showTooLarge(selection, count, model.nodes.length, fold); return; }
+    this.model = model;
     const key = `${selectionKey(selection)}:${fold}:${[...this.state.expanded].sort().join('|')}`;
     const modelled = performance.now();
     let layout = this.layouts.get(key);
     if (!layout) {
-      layout = layeredLayout(this.model);
+      layout = layeredLayout(model);
       this.layouts.set(key, layout);
     }
     const laidOut = performance.now();
@@ -184,7 +234,7 @@ export class InspectorApp {
       onViewport: () => { this.drawMinimap(); this.hover(null, null); },
       onHover: (elementId, at) => this.hover(elementId, at),
     });
-    this.view.show(this.model, layout, this.decorations(), { groupByFunction: this.groupByFunction });
+    this.view.show(model, layout, this.decorations(), { groupByFunction: this.groupByFunction });
     this.view.mark(this.marks());
     this.updateStepper();
     this.updateLegend();
@@ -196,9 +246,69 @@ export class InspectorApp {
     requestAnimationFrame(() => { this.timings.firstFrameAt = performance.now(); });
   }
 
-  private buildScale(): MagnitudeScale {
+  /** The summary screen of a large trace: its lists, no graph. */
+  private showSummary(): void {
     const trace = this.trace!;
-    const byId = new Map(trace.nodes.map((node) => [node.id, node]));
+    this.clearGraph();
+    this.dom.side.hidden = true;
+    this.dom.summary.hidden = false;
+    this.dom.summary.replaceChildren(summaryScreen(trace, summarize(trace), this.limits.summary, {
+      ...this.panelActions(),
+      open: (selection) => this.select(selection, false),
+    }));
+    this.dom.summary.scrollTop = 0;
+    this.updateStepper();
+    this.updateLegend();
+    this.save();
+    this.timings.summaryAt = performance.now();
+    requestAnimationFrame(() => { this.timings.firstFrameAt = performance.now(); });
+  }
+
+  /** Instead of a graph with more elements than the draw limit: how large it is and what to do. */
+  private showTooLarge(selection: Selection, nodes: number, drawn: number, folded: boolean): void {
+    this.clearGraph();
+    const what = selection.kind === 'pass' ? 'This backward pass' : 'This recording';
+    const refold = !folded || this.state.expanded.length > 0
+      ? () => { this.state.folded = this.userFold = true; this.state.expanded = []; this.rebuild(); }
+      : undefined;
+    this.dom.empty.hidden = false;
+    this.dom.empty.replaceChildren(tooLargeScreen(what, nodes, drawn, folded, this.limits.draw, {
+      ...(refold ? { fold: refold } : {}),
+      ...(this.large ? { summary: () => this.select(null, false) } : {}),
+    }));
+    this.renderPanels();
+    this.save();
+    this.timings.firstFrameAt = 0;
+    requestAnimationFrame(() => { this.timings.firstFrameAt = performance.now(); });
+  }
+
+  /** The trace shown is gone (another arrived that cannot be shown, or none): nothing of it stays on screen. */
+  private forget(): void {
+    this.trace = null;
+    this.large = false;
+    this.clearGraph();
+    this.dom.banner.replaceChildren();
+    this.dom.summary.hidden = true;
+    this.dom.picker.set([], '');
+    this.dom.side.replaceChildren();
+    this.updateStepper();
+    this.updateLegend();
+  }
+
+  /** No graph on screen (the summary or a description is): nothing to step through or hover. */
+  private clearGraph(): void {
+    this.model = null;
+    this.layout = null;
+    this.scale = null;
+    this.stop(); // and the stepper says nothing: there is no graph to step through
+    this.updateLegend();
+    this.view?.clear();
+    this.hover(null, null);
+    this.minimap.element.hidden = true;
+  }
+
+  private buildScale(): MagnitudeScale {
+    const byId = indexNodes(this.trace!);
     const members = this.model!.traceNodes.map((id) => byId.get(id)!);
     const magnitudes = members.map((node) => magnitudeOf(this.state.colorMode === 'gradient' ? node.grad : node.value));
     // Step gradients too, so that colours do not jump as the pass proceeds.
@@ -239,13 +349,8 @@ export class InspectorApp {
     return this.memo.passGradients.value;
   }
 
-  private nodesById(): Map<number, TraceNode> {
-    this.memo.nodesById ??= new Map(this.trace!.nodes.map((node) => [node.id, node]));
-    return this.memo.nodesById;
-  }
-
   private marks(): StepMarks {
-    return stepMarks({ trace: this.trace!, model: this.model!, frame: this.frame(), thresholds: this.state.thresholds, byId: this.nodesById() });
+    return stepMarks({ trace: this.trace!, model: this.model!, frame: this.frame(), thresholds: this.state.thresholds });
   }
 
   private stepCount(): number {
@@ -320,10 +425,10 @@ export class InspectorApp {
   private togglePlay(): void {
     if (this.timer) { this.stop(); return; }
     if (this.state.step >= this.stepCount()) this.setStep(0);
-    this.timer = setInterval(() => {
+    this.timer = setInterval(safely('playing the steps', () => {
       if (this.state.step >= this.stepCount()) { this.stop(); return; }
       this.setStep(this.state.step + 1);
-    }, 1000 / this.state.speed);
+    }), 1000 / this.state.speed);
     this.updateStepper();
   }
 
@@ -334,7 +439,7 @@ export class InspectorApp {
   }
 
   private onGraphSelect(elementId: string | null): void {
-    const element = elementId ? this.model?.nodes.find((n) => n.id === elementId) : undefined;
+    const element = elementId && this.model ? elementIndex(this.model).nodes.get(elementId) : undefined;
     if (element?.kind === 'group' && element.foldKey) {
       // Clicking a folded group opens it.
       this.state.expanded = [...this.state.expanded, element.foldKey];
@@ -352,14 +457,14 @@ export class InspectorApp {
   private focus(nodeIds: readonly number[]): void {
     const trace = this.trace;
     if (!trace || nodeIds.length === 0) return;
-    const shown = new Set(this.model?.traceNodes ?? []);
-    if (!nodeIds.some((id) => shown.has(id))) {
+    const wanted = new Set(nodeIds);
+    if (!this.model || !nodeIds.some((id) => this.model!.elementOf.has(id))) {
       // The first pass, else the first recording, whose graph has the node (as an op or an input).
       const candidates: Selection[] = [
         ...trace.backwardPasses.filter((p) => !p.error).map((p) => ({ kind: 'pass' as const, id: p.id })),
         ...trace.recordings.map((r) => ({ kind: 'recording' as const, id: r.id })),
       ];
-      const selection = candidates.find((candidate) => selectNodes(trace, candidate).some((id) => nodeIds.includes(id)));
+      const selection = candidates.find((candidate) => selectNodes(trace, candidate).some((id) => wanted.has(id)));
       if (selection) this.select(selection, false);
     }
     this.state.selectedNode = nodeIds[nodeIds.length - 1]!;
@@ -377,7 +482,9 @@ export class InspectorApp {
       const names = nodeNames(trace);
       for (const node of trace.nodes) {
         const name = names.get(node.id)?.toLowerCase();
-        if (line ? node.source?.line === Number(line[1]) : node.op.toLowerCase().includes(q) || name === q || (name?.includes(q) ?? false)) this.matches.add(node.id);
+        // Only the shown part of an op's name is searched (a 25 MB name is shown cut).
+        const op = node.op.length > 200 ? node.op.slice(0, 200) : node.op;
+        if (line ? node.source?.line === Number(line[1]) : op.toLowerCase().includes(q) || name === q || (name?.includes(q) ?? false)) this.matches.add(node.id);
       }
     }
     this.redecorate();
@@ -414,15 +521,8 @@ export class InspectorApp {
   private updatePicker(): void {
     const trace = this.trace;
     if (!trace) return;
-    const choices = [
-      ...trace.backwardPasses.map((p) => ({
-        value: `pass:${p.id}`,
-        label: `${p.kind === 'grad' ? 'autograd.grad' : 'backward'} · line ${p.source?.line ?? '?'} · ${p.error ? 'failed' : `${p.steps.length} step${p.steps.length === 1 ? '' : 's'}`}`,
-      })),
-      ...trace.recordings.map((r) => ({ value: `recording:${r.id}`, label: `record · line ${r.source?.line ?? '?'} · ${r.nodes.length} ops` })),
-    ];
     const selection = this.state.selection;
-    this.dom.picker.set(choices, selection ? `${selection.kind}:${selection.id}` : '');
+    this.dom.picker.set(pickerChoices(trace, selection, this.large), selection ? `${selection.kind}:${selection.id}` : this.large ? SUMMARY_CHOICE : '');
     this.dom.viewPicker.set([{ value: 'backward', label: 'Backward' }, { value: 'forward', label: 'Forward' }], this.state.view);
     this.dom.colorPicker.set([{ value: 'gradient', label: 'Colour: gradient' }, { value: 'value', label: 'Colour: value' }], this.state.colorMode);
   }
@@ -455,8 +555,11 @@ export class InspectorApp {
   }
 
   private panelActions() {
+    // In VS Code the host can open the whole of a text cut short; the standalone page cannot.
+    const openText = this.host.kind === 'vscode' ? (ref: TextRef) => this.host.post({ type: 'text/open', ref }) : undefined;
     return {
       reveal: (ref: SourceRef) => this.host.post({ type: 'source/reveal', ref }),
+      ...(openText ? { openText } : {}),
       select: (nodeId: number) => this.focus([nodeId]),
       showCuts: (nodeIds: number[]) => {
         this.cutPoints = new Set(nodeIds);
@@ -472,9 +575,9 @@ export class InspectorApp {
     const trace = this.trace!;
     const frame = this.frame();
     const pass = this.pass();
-    const panel = frame?.kind === 'backward' && pass ? backwardStepPanel(trace, pass, frame.frame, this.panelActions())
+    const panel = guardedPanel('Step', () => (frame?.kind === 'backward' && pass ? backwardStepPanel(trace, pass, frame.frame, this.panelActions())
       : frame?.kind === 'forward' ? forwardStepPanel(trace, frame.frame, this.panelActions())
-        : el('section', { hidden: '' });
+        : el('section', { hidden: '' })))!;
     panel.classList.add('step-panel');
     return panel;
   }
@@ -492,22 +595,29 @@ export class InspectorApp {
     if (!trace) { side.replaceChildren(); return; }
     const actions = this.panelActions();
     const pass = this.pass();
-    const panels: (HTMLElement | null)[] = [this.stepPanel()];
-    const selectedElement = this.state.selectedNode !== null ? this.model?.nodes.find((n) => n.members.includes(this.state.selectedNode!)) : undefined;
-    const selectedIds = selectedElement
-      ? selectedElement.members.slice(0, selectedElement.members.indexOf(this.state.selectedNode!) + 1)
-      : this.state.selectedNode !== null ? [this.state.selectedNode] : [];
-    // A node of an opened group can fold it again.
-    const selectedTrace = this.state.selectedNode !== null ? this.nodesById().get(this.state.selectedNode) : undefined;
-    const openedKey = selectedTrace && this.state.folded ? foldKey(selectedTrace) : null;
-    const refold = openedKey && this.state.expanded.includes(openedKey)
-      ? { label: `fold line ${selectedTrace!.source?.line ?? '?'} again`, run: () => { this.state.expanded = this.state.expanded.filter((k) => k !== openedKey); this.rebuild(); } }
-      : undefined;
-    const checkGradients = this.host.kind === 'vscode' ? () => this.host.post({ type: 'gradcheck/run' }) : undefined;
-    panels.push(detailsPanel(trace, selectedIds, { ...actions, ...(refold ? { refold } : {}), ...(checkGradients ? { checkGradients } : {}) }));
-    const plot = pass ? functionPlot(trace, pass) : null;
-    if (plot) panels.push(plotPanel(plot));
-    panels.push(issuesPanel(trace, actions));
+    const model = this.model;
+    const panels: (HTMLElement | null)[] = [];
+    if (model) {
+      panels.push(this.stepPanel());
+      const selected = this.state.selectedNode;
+      const element = selected !== null ? elementIndex(model).nodes.get(model.elementOf.get(selected) ?? '') : undefined;
+      const selectedIds = element ? element.members.slice(0, element.members.indexOf(selected!) + 1) : selected !== null ? [selected] : [];
+      // A node of an opened group can fold it again.
+      const selectedTrace = selected !== null ? indexNodes(trace).get(selected) : undefined;
+      const openedKey = selectedTrace && this.state.folded ? foldKey(selectedTrace) : null;
+      const refold = openedKey && this.state.expanded.includes(openedKey)
+        ? { label: `fold line ${selectedTrace!.source?.line ?? '?'} again`, run: () => { this.state.expanded = this.state.expanded.filter((k) => k !== openedKey); this.rebuild(); } }
+        : undefined;
+      const checkGradients = this.host.kind === 'vscode' ? () => this.host.post({ type: 'gradcheck/run' }) : undefined;
+      panels.push(guardedPanel('Node', () => detailsPanel(trace, selectedIds, { ...actions, ...(refold ? { refold } : {}), ...(checkGradients ? { checkGradients } : {}) })));
+      panels.push(guardedPanel('Plot', () => {
+        const plot = pass ? functionPlot(trace, pass) : null;
+        return plot ? plotPanel(plot) : null;
+      }));
+    }
+    // How the run ended, when it did not end well: the graph may be all there is of it.
+    if (!endedWell(trace.run)) panels.push(guardedPanel('Run', () => runPanel(trace.run, actions)));
+    panels.push(guardedPanel('Anomalies and graph breaks', () => issuesPanel(trace, actions)));
     side.replaceChildren(...panels.filter((p): p is HTMLElement => p !== null));
   }
 
@@ -523,16 +633,7 @@ export class InspectorApp {
   }
 
   private tooltipText(elementId: string): string | null {
-    const model = this.model;
-    if (!model) return null;
-    const edge = model.edges.find((e) => e.id === elementId);
-    if (edge) return edge.cut ? edge.cut.message : null;
-    const node = model.nodes.find((n) => n.id === elementId);
-    if (!node) return null;
-    const traceNode = this.nodesById().get(node.members[node.members.length - 1]!);
-    const source = traceNode?.source;
-    const where = source ? `${source.file.split(/[\\/]/).pop()}:${source.line}  ${source.text.trim()}` : null;
-    return [node.label.replace(/\n/g, '  ·  '), where, ...node.breaks.map((b) => `⚠ ${b.message}`)].filter((line): line is string => line !== null).join('\n');
+    return this.model && this.trace ? tooltipText(this.trace, this.model, elementId) : null;
   }
 
   private drawMinimap(): void {
@@ -542,9 +643,8 @@ export class InspectorApp {
 
   private exportAs(format: 'png' | 'svg' | 'dot'): void {
     if (!this.model || !this.layout || !this.view) return;
-    const base = (this.trace?.run.file.split(/[\\/]/).pop() ?? 'graph').replace(/\.[^.]+$/, '');
-    const selection = this.state.selection;
-    const fileName = `${base}-${selection ? `${selection.kind}${selection.id}` : 'graph'}.${format}`;
+    // Plain characters only, whatever run.file holds: the VS Code host refuses any other name.
+    const fileName = exportFileName(this.trace?.run.file, this.state.selection, format);
     if (format === 'png') {
       this.view.png().then(
         (data) => this.host.post({ type: 'export/save', format, fileName, data, encoding: 'base64' }),
@@ -561,15 +661,29 @@ export class InspectorApp {
 
   showError(title: string, problems: string[]): void {
     this.stop();
+    this.dom.summary.hidden = true;
     this.dom.empty.hidden = false;
+    // Problems quote the trace (briefly, escaped); escaped again here in case a caller did not.
+    const shown = problems.slice(0, 12).map((p) => visible(p, { limit: 1000 }));
     this.dom.empty.replaceChildren(el('div', { class: 'error-screen', role: 'alert' },
-      el('h1', {}, title), el('ul', {}, ...problems.map((p) => el('li', {}, p))),
+      el('h1', {}, title), el('ul', {}, ...shown.map((p) => el('li', {}, p))),
       el('p', {}, 'Run `gradlens trace FILE` again to make a new trace.')));
-    this.host.post({ type: 'webview/error', message: `${title}: ${problems.join('; ')}` });
+    this.host.post({ type: 'webview/error', message: `${title}: ${shown.join('; ')}` });
+  }
+
+  /** A handler failed (failures.ts): say so above the graph, tell the host, and carry on. */
+  private showFailure(where: string, error: unknown): void {
+    console.error(`GradLens inspector: ${where} failed`, error);
+    const text = `Something went wrong (${visible(where, { limit: 100 })}): ${errorText(error)}`;
+    const dismiss = button({ icon: 'close', title: 'Dismiss', onClick: () => { this.dom.failure.hidden = true; } });
+    this.dom.failure.replaceChildren(el('span', {}, text), dismiss);
+    this.dom.failure.hidden = false;
+    this.host.post({ type: 'webview/error', message: text });
   }
 
   private buildDom() {
     const picker = dropdown('What to show', (value) => {
+      if (value === SUMMARY_CHOICE) { this.select(null, false); return; }
       const [kind, id] = value.split(':');
       if (kind === 'pass' || kind === 'recording') this.select({ kind, id: Number(id) }, false);
     });
@@ -584,7 +698,7 @@ export class InspectorApp {
       this.scale = this.model ? this.buildScale() : null;
       this.redecorate();
     });
-    const fold = checkbox('Fold loops', false, (checked) => { this.state.folded = checked; this.state.expanded = []; this.rebuild(); });
+    const fold = checkbox('Fold loops', false, (checked) => { this.state.folded = this.userFold = checked; this.state.expanded = []; this.rebuild(); });
     const byFunction = checkbox('Group by function', false, (checked) => { this.groupByFunction = checked; this.rebuild(); });
     const searchInfo = el('span', { class: 'search-info', 'aria-live': 'polite' });
     const search = textField('Search op, name or line', (value) => this.search(value), () => this.fitMatches());
@@ -598,7 +712,7 @@ export class InspectorApp {
     const side = el('aside', { class: 'side', 'aria-label': 'step and node details' });
     const legend = el('div', { class: 'legend', 'aria-label': 'colour legend' });
     const scrubber = el('input', { type: 'range', min: '0', max: '0', value: '0', class: 'scrubber', 'aria-label': 'step' });
-    scrubber.addEventListener('input', () => { this.stop(); this.setStep(Number(scrubber.value)); });
+    scrubber.addEventListener('input', safely('moving the scrubber', () => { this.stop(); this.setStep(Number(scrubber.value)); }));
     const stepLabel = el('span', { class: 'step-label', 'aria-live': 'polite' });
     const play = button({ icon: 'play', title: 'Play (Space)', onClick: () => this.togglePlay() });
     const speed = dropdown('Speed', (value) => { this.state.speed = Number(value); if (this.timer) { this.stop(); this.togglePlay(); } });
@@ -632,9 +746,12 @@ export class InspectorApp {
       speed.element, scrubber, stepLabel, legend,
       el('span', { class: 'thresholds' }, 'badges: vanishing ‖∇‖ <', threshold('vanishing', 'vanishing below'), 'exploding >', threshold('exploding', 'exploding above')));
     const tooltip = el('div', { class: 'graph-tooltip', role: 'tooltip', hidden: '' });
-    const canvas = el('div', { class: 'canvas' }, graph, tooltip, empty, this.minimapElement());
-    this.root.replaceChildren(toolbar, el('main', { class: 'body' }, canvas, side), stepper);
-    return { picker, viewPicker, colorPicker, fold, byFunction, searchInfo, graph, tooltip, empty, side, legend, scrubber, stepLabel, play };
+    const summary = el('div', { class: 'summary-screen', hidden: '' });
+    const failure = el('div', { class: 'failure', role: 'alert', hidden: '' });
+    const canvas = el('div', { class: 'canvas' }, graph, tooltip, empty, summary, failure, this.minimapElement());
+    const banner = el('div', { class: 'banners' });
+    this.root.replaceChildren(toolbar, banner, el('main', { class: 'body' }, canvas, side), stepper);
+    return { picker, viewPicker, colorPicker, fold, byFunction, searchInfo, graph, tooltip, empty, summary, failure, banner, side, legend, scrubber, stepLabel, play };
   }
 
   private minimapElement(): HTMLElement {

@@ -4,6 +4,8 @@ import '@vscode/codicons/dist/codicon.css';
 import './styles.css';
 import { InspectorApp } from './app';
 import { connectHost } from './host';
+import type { HostToWebview } from './protocol/messages';
+import { errorText } from './ui/failures';
 
 function toast(text: string): void {
   const element = document.createElement('div');
@@ -25,13 +27,17 @@ if (root) {
   const host = connectHost(toast);
   const app = new InspectorApp(root, host);
   app.timings.scriptStartedAt = scriptStartedAt;
-  host.onMessage((message) => {
+  // Whatever a message holds, it ends on screen, never as an uncaught exception.
+  const deliver = (message: HostToWebview) => {
     try {
       app.receive(message);
     } catch (error) {
-      app.showError('The inspector failed', [error instanceof Error ? error.message : String(error)]);
+      console.error('GradLens inspector: a message from the host failed', error);
+      app.showError('The inspector failed', [errorText(error)]);
     }
-  });
+  };
+  host.onMessage(deliver);
   host.post({ type: 'webview/ready' });
-  (window as unknown as { gradlens?: unknown }).gradlens = { app };
+  // For tests and benchmarks: the app, and the path host messages take.
+  (window as unknown as { gradlens?: unknown }).gradlens = { app, deliver };
 }

@@ -1,10 +1,15 @@
 /**
  * The standalone inspector: one self-contained HTML file (scripts, styles, fonts and the trace
- * inlined; a Content-Security-Policy that allows no network access) that opens in any browser.
+ * inlined) that opens in any browser, under a Content-Security-Policy that allows no network
+ * access and no inline code but what carries this page's nonce — styles included: the page's
+ * stylesheet has the nonce, Cytoscape's one injected rule is carried by a placeholder element of
+ * its id (Cytoscape then injects nothing), and the toolkit (FAST) reads the nonce from
+ * `<meta property="csp-nonce">` for the style element it probes with (as extension/panelHtml.ts).
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { visible } from '../../webview/protocol/display';
 import type { Trace } from '../../webview/protocol/trace';
 
 /** JSON inside <script>: no `<` can end the element or open a comment. */
@@ -51,16 +56,19 @@ function renderPage(trace: Trace, distDir: string, options: PageOptions, traceJs
   const js = readFileSync(script, 'utf8').replace(/<\/script/gi, '<\\/script');
   const css = readFileSync(style, 'utf8').replace(/<\/style/gi, '<\\/style');
   const file = (trace as Partial<Trace>).run?.file;
-  const title = `GradLens — ${typeof file === 'string' ? basename(file) : 'trace'}`;
+  // The tab's title shows the program's name: hidden characters as escapes, like every label.
+  const title = `GradLens — ${typeof file === 'string' ? visible(basename(file), { limit: 200 }) : 'trace'}`;
   const themeClass = options.theme === 'dark' ? ' dark' : options.theme === 'light' ? ' light' : '';
   return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src data: blob:; font-src data:; style-src 'unsafe-inline'; script-src 'nonce-${nonce}';">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src data: blob:; font-src data:; style-src 'nonce-${nonce}'; script-src 'nonce-${nonce}';">
+<meta property="csp-nonce" content="${nonce}">
 <title>${escapeHtml(title)}</title>
-<style>${css}</style>
+<style id="__________cytoscape_stylesheet" nonce="${nonce}">.__________cytoscape_container { position: relative; }</style>
+<style nonce="${nonce}">${css}</style>
 </head>
 <body class="standalone${themeClass}">
 <div id="app"></div>

@@ -1,6 +1,7 @@
 // The standalone inspector in headless Chromium: the seed examples' traces stepped through, node
 // details, folding, the sin/cos plot, the zero-gradient explanation, hostile text, a malformed
-// trace. Screenshots of the main states go to test-results/inspector/ for people to look at.
+// trace — with no uncaught exception, dialog or Content-Security-Policy violation on any page.
+// Screenshots of the main states go to test-results/inspector/ for people to look at.
 import { strict as assert } from 'node:assert';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,6 +12,7 @@ import { runProgram } from '../../extension/capture/runner';
 import { formatTensorShort, formatTensorTiny } from '../../webview/model/tensor';
 import type { Trace } from '../../webview/protocol/trace';
 import { distDir, repoRoot } from '../trace-helpers';
+import { instrument, Watch } from './page-helpers';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const results = join(repoRoot, 'test-results', 'inspector');
@@ -101,6 +103,7 @@ suite('the inspector in a browser', function () {
   let sine: Trace;
   let auction: Trace;
   const errors: string[] = [];
+  const watch = new Watch();
 
   suiteSetup(async () => {
     assert.ok(existsSync(CHROMIUM), `Chromium is needed at ${CHROMIUM} (apt-get install -y chromium; .ci/run installs it)`);
@@ -118,6 +121,8 @@ suite('the inspector in a browser', function () {
   async function open(file: string): Promise<Page> {
     const page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
     page.on('pageerror', (error) => errors.push(`${file}: ${error.message}`));
+    watch.attach(page, file.split('/').pop()!);
+    await instrument(page);
     await page.goto(`file://${file}`);
     await page.waitForFunction(() => (globalThis as any).gradlens?.app?.view !== undefined || (globalThis as any).document.querySelector('.error-screen') !== null);
     return page;
@@ -440,7 +445,22 @@ suite('the inspector in a browser', function () {
     await page.close();
   });
 
-  test('no page errors along the way', () => {
+  test('no page errors, dialogs, console errors or CSP violations along the way', () => {
     assert.deepEqual(errors, []);
+    assert.deepEqual(watch.problems, []);
+  });
+
+  test('the page\'s CSP allows no inline style: a violation is caught (the check above can fail)', async () => {
+    const page = await open(writePage('csp-probe', seed));
+    const before = watch.problems.length;
+    await page.evaluate(() => (globalThis as any).document.body.setAttribute('style', 'color: red'));
+    await page.waitForFunction(() => true);
+    await page.waitForTimeout(200);
+    const caught = watch.problems.splice(before);
+    assert.ok(caught.some((p) => /CSP violation: style-src-attr/.test(p)), `the probe was caught: ${JSON.stringify(caught)}`);
+    const csp = await page.evaluate(() => (globalThis as any).document.querySelector('meta[http-equiv="Content-Security-Policy"]').content as string);
+    assert.doesNotMatch(csp, /unsafe-inline/);
+    assert.match(csp, /style-src 'nonce-[^']+'/);
+    await page.close();
   });
 });

@@ -5,7 +5,9 @@
  */
 import type { SourceRef } from '../protocol/messages';
 import type { BackwardPass, GraphBreak, Source, Tensor, Trace, TraceNode } from '../protocol/trace';
+import { indexNodes } from '../protocol/select';
 import { nodeNames } from './graph';
+import { labelText } from './labels';
 
 export type Verdict = 'has-gradient' | 'zero' | 'missing';
 
@@ -33,9 +35,13 @@ function where(source: Source | null): string {
 
 let names: ReadonlyMap<number, string> = new Map();
 
+/** An op's name inside a sentence: short, hidden characters escaped. */
+const opOf = (node: TraceNode | undefined): string => (node ? labelText(node.op, 60) : 'unknown');
+
 function describe(node: TraceNode | undefined): string {
   if (!node) return 'a node';
-  return names.get(node.id) ?? `'${node.op}'${where(node.source)}`;
+  const name = names.get(node.id);
+  return name !== undefined ? labelText(name, 60) : `'${opOf(node)}'${where(node.source)}`;
 }
 
 function isZero(tensor: Tensor): boolean {
@@ -53,7 +59,7 @@ function gradientIn(pass: BackwardPass, id: number): { grad: Tensor; after?: Ten
 
 export function explainGradient(trace: Trace, id: number): Explanation {
   names = nodeNames(trace);
-  const byId = new Map(trace.nodes.map((node) => [node.id, node]));
+  const byId = indexNodes(trace);
   const node = byId.get(id);
   const name = describe(node);
   const reached = trace.backwardPasses.filter((pass) => !pass.error && gradientIn(pass, id) !== null);
@@ -95,8 +101,8 @@ export function explainGradient(trace: Trace, id: number): Explanation {
     const upstreamZero = isZero(step.upstream);
     reasons.push({
       text: upstreamZero
-        ? `'${sender?.op}'${where(sender?.source ?? null)} passed on a zero gradient: its own upstream gradient was already zero.`
-        : `'${sender?.op}'${where(sender?.source ?? null)} sent zero: its local derivative is zero here (for relu: inputs ≤ 0; for max/min: elements not selected; for where/clip: the masked-out side).`,
+        ? `'${opOf(sender)}'${where(sender?.source ?? null)} passed on a zero gradient: its own upstream gradient was already zero.`
+        : `'${opOf(sender)}'${where(sender?.source ?? null)} sent zero: its local derivative is zero here (for relu: inputs ≤ 0; for max/min: elements not selected; for where/clip: the masked-out side).`,
       nodes: [step.node], source: sender?.source ?? null, ref: { kind: 'node', id: step.node },
     });
   }
@@ -105,14 +111,26 @@ export function explainGradient(trace: Trace, id: number): Explanation {
   return { verdict: 'zero', gradient, reasons, cuts: [] };
 }
 
-/** The node took part in recorded ops, but no pass reached it: find where the path is cut. */
-function whyNotReached(trace: Trace, byId: Map<number, TraceNode>, id: number, name: string): Explanation {
-  const consumers = new Map<number, number[]>();
-  for (const node of trace.nodes) for (const input of node.inputs) {
-    const list = consumers.get(input) ?? [];
-    list.push(node.id);
-    consumers.set(input, list);
+const consumerIndexes = new WeakMap<Trace, Map<number, number[]>>();
+
+/** The nodes that take each node as an input (once per trace: asked at every details view). */
+function consumersOf(trace: Trace): ReadonlyMap<number, number[]> {
+  let consumers = consumerIndexes.get(trace);
+  if (!consumers) {
+    consumers = new Map();
+    for (const node of trace.nodes) for (const input of node.inputs) {
+      const list = consumers.get(input);
+      if (list) list.push(node.id);
+      else consumers.set(input, [node.id]);
+    }
+    consumerIndexes.set(trace, consumers);
   }
+  return consumers;
+}
+
+/** The node took part in recorded ops, but no pass reached it: find where the path is cut. */
+function whyNotReached(trace: Trace, byId: ReadonlyMap<number, TraceNode>, id: number, name: string): Explanation {
+  const consumers = consumersOf(trace);
   if (!consumers.has(id)) {
     return {
       verdict: 'missing', gradient: null, cuts: [],
@@ -126,8 +144,12 @@ function whyNotReached(trace: Trace, byId: Map<number, TraceNode>, id: number, n
     const current = pending.pop()!;
     for (const next of consumers.get(current) ?? []) if (!downstream.has(next)) { downstream.add(next); pending.push(next); }
   }
-  const cuts = trace.graphBreaks.filter((b) => (b.from !== undefined && (downstream.has(b.from) || b.from === id)) || (b.kind === 'coerce' && b.node !== undefined && downstream.has(b.node)));
-  const reasons: Reason[] = cuts.map((cut) => {
+  const cutIndexes: number[] = [];
+  trace.graphBreaks.forEach((b, index) => {
+    if ((b.from !== undefined && (downstream.has(b.from) || b.from === id)) || (b.kind === 'coerce' && b.node !== undefined && downstream.has(b.node))) cutIndexes.push(index);
+  });
+  const cuts = cutIndexes.map((index) => trace.graphBreaks[index]!);
+  const reasons: Reason[] = cuts.map((cut, k) => {
     const from = cut.from !== undefined ? byId.get(cut.from) : cut.node !== undefined ? byId.get(cut.node) : undefined;
     const feeds = [...(consumers.get(id) ?? [])].map((c) => describe(byId.get(c))).slice(0, 3).join(', ');
     const how = cut.kind === 'detach' ? 'detach()' : cut.kind === 'attachGrad' ? 'attachGrad()' : cut.kind === 'coerce' ? 'a conversion to a JavaScript number' : 'an op outside autograd.record()';
@@ -135,7 +157,7 @@ function whyNotReached(trace: Trace, byId: Map<number, TraceNode>, id: number, n
       text: `No backward pass reached ${name}. It feeds ${feeds}; ${how}${where(cut.source)} cut the result of ${describe(from)} off the graph, so gradient stops there. ${cut.message.replace(/^gradient stops here: /, '')}`,
       nodes: [...(cut.from !== undefined ? [cut.from] : []), ...(cut.node !== undefined ? [cut.node] : [])],
       source: cut.source,
-      ref: { kind: 'break', index: trace.graphBreaks.indexOf(cut) },
+      ref: { kind: 'break', index: cutIndexes[k]! },
     };
   });
   if (reasons.length === 0) {

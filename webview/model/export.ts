@@ -1,8 +1,10 @@
 /**
  * Exports of the drawn graph: Graphviz DOT (to lay out and render elsewhere) and a standalone SVG
  * document at the inspector's positions. Names and labels come from user code, so every string is
- * escaped for its format. Pure: strings in, a string out.
+ * escaped for its format, after hidden characters became visible escapes and long texts were cut
+ * (labels by the graph model, break messages here). Pure: strings in, a string out.
  */
+import { visible } from '../protocol/display';
 import { contrastText } from './colors';
 import { parallelEdges, type GraphEdge, type GraphModel, type GraphNode, type NodeKind } from './graph';
 import type { StepMarks } from './marks';
@@ -31,8 +33,16 @@ export function xmlText(text: string): string {
 
 const DOT_SHAPES: Record<NodeKind, string> = { variable: 'box', constant: 'note', op: 'ellipse', group: 'box3d' };
 
-function breakMessages(node: GraphNode): string {
-  return node.breaks.map((b) => b.message).join('\n');
+/** Characters of a graph break's message in a tooltip. */
+const MESSAGE_LIMIT = 500;
+/** Graph breaks listed in one node's tooltip (a loop can break at one node thousands of times). */
+const MAX_BREAKS = 5;
+
+const message = (text: string): string => visible(text, { multiline: true, limit: MESSAGE_LIMIT });
+
+function breakMessages(node: GraphNode): string[] {
+  const shown = node.breaks.slice(0, MAX_BREAKS).map((b) => message(b.message));
+  return node.breaks.length > MAX_BREAKS ? [...shown, `… and ${node.breaks.length - MAX_BREAKS} more graph breaks`] : shown;
 }
 
 function dotNode(node: GraphNode, fill: string | undefined): string {
@@ -41,14 +51,14 @@ function dotNode(node: GraphNode, fill: string | undefined): string {
   if (styles.length > 0) attrs.push(`style=${dotString(styles.join(','))}`);
   if (fill !== undefined) attrs.push(`fillcolor=${dotString(fill)}`, `fontcolor=${dotString(contrastText(fill))}`);
   if (node.isHead) attrs.push('penwidth=2', 'peripheries=2'); // heads: a heavy double border
-  if (node.breaks.length > 0) attrs.push('color=red', `tooltip=${dotString(breakMessages(node))}`);
+  if (node.breaks.length > 0) attrs.push('color=red', `tooltip=${dotString(breakMessages(node).join('\n'))}`);
   return `  ${dotString(node.id)} [${attrs.join(', ')}];`;
 }
 
 function dotEdge(edge: GraphEdge): string {
   const attrs: string[] = [];
   if (edge.count > 1) attrs.push(`label=${dotString(`×${edge.count}`)}`);
-  if (edge.cut) attrs.push('style=dashed', 'color=red', `tooltip=${dotString(edge.cut.message)}`);
+  if (edge.cut) attrs.push('style=dashed', 'color=red', `tooltip=${dotString(message(edge.cut.message))}`);
   return `  ${dotString(edge.source)} -> ${dotString(edge.target)}${attrs.length > 0 ? ` [${attrs.join(', ')}]` : ''};`;
 }
 
@@ -153,7 +163,7 @@ function svgEdge(edge: GraphEdge, kindOf: Map<string, NodeKind>, positions: Read
   const carried = marks?.active.get(edge.id);
   const color = edge.cut ? CUT_COLOR : carried !== undefined ? STEP_COLOR : EDGE_COLOR;
   const dash = edge.cut ? ' stroke-dasharray="6 4"' : '';
-  const title = edge.cut ? `<title>${xmlText(edge.cut.message)}</title>` : '';
+  const title = edge.cut ? `<title>${xmlText(message(edge.cut.message))}</title>` : '';
   // A carried edge: gradient flows back to the input, so the arrow points at the edge's start.
   const arrow = edge.cut ? 'marker-end="url(#arrow-cut)"' : carried !== undefined ? 'marker-start="url(#arrow-step)"' : 'marker-end="url(#arrow)"';
   const faded = marks?.pending.has(edge.id) ? ` opacity="${PENDING_OPACITY}"` : '';
@@ -186,7 +196,7 @@ function svgNode(node: GraphNode, at: Point, box: Box, fill: string, marks: Step
   const lines = node.label.split('\n');
   const tspans = lines.map((line, i) =>
     `<tspan x="${fmt(at.x)}" y="${fmt(at.y + (i - (lines.length - 1) / 2) * LINE_HEIGHT)}">${xmlText(line)}</tspan>`).join('');
-  const tooltip = [node.label, ...node.breaks.map((b) => b.message)].join('\n');
+  const tooltip = [node.label, ...breakMessages(node)].join('\n');
   const pending = marks?.pending.has(node.id) ?? false;
   const classes = [node.kind, ...(node.isHead ? ['head'] : []), ...(marks?.current === node.id ? ['current'] : []), ...(pending ? ['pending'] : [])];
   const note = marks?.notes.get(node.id);

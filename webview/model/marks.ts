@@ -6,6 +6,7 @@
  * a step redraws only them (decorate.ts holds what stays put while stepping).
  */
 import type { Thresholds } from '../protocol/messages';
+import { indexNodes } from '../protocol/select';
 import type { Trace, TraceNode } from '../protocol/trace';
 import { badges, type Badge } from './colors';
 import type { GraphModel } from './graph';
@@ -37,14 +38,14 @@ export interface MarksInput {
   model: GraphModel;
   frame: Frame | null;
   thresholds: Thresholds;
-  /** The trace's nodes by id (the caller keeps one per trace). */
+  /** The trace's nodes by id (default: the trace's own index). */
   byId?: ReadonlyMap<number, TraceNode>;
 }
 
 export function stepMarks(input: MarksInput): StepMarks {
   const { model, frame } = input;
   if (!frame) return NO_MARKS;
-  const byId = input.byId ?? new Map(input.trace.nodes.map((node) => [node.id, node]));
+  const byId = input.byId ?? indexNodes(input.trace);
   const pending = new Set<string>();
   const receiving = new Set<string>();
   const active = new Map<string, string>();

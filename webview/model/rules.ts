@@ -37,9 +37,16 @@ function listInput(i: number): string {
   return `a${String(i).replace(/\d/g, (d) => SUBSCRIPTS[Number(d)]!)}`;
 }
 
-/** A number as the rule texts show it: at most 4 significant digits. */
+/** A number as the rule texts show it: at most 4 significant digits; anything else as JSON writes it. */
 function num(value: unknown): string {
-  return typeof value === 'number' && Number.isFinite(value) ? String(Number(value.toPrecision(4))) : String(value);
+  if (typeof value === 'number') return Number.isFinite(value) ? String(Number(value.toPrecision(4))) : String(value);
+  if (typeof value === 'string') return value;
+  // Never String(object): an attribute {"toString": 1} from a trace would throw.
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return '(…)';
+  }
 }
 
 /** [1, 2] → "[1, 2]"; anything else as written. */
@@ -137,7 +144,8 @@ function argReduction(op: 'argmax' | 'argmin'): RuleBuilder {
 
 /** The permutation that undoes `axes` (the transpose of g that puts it back in a's order). */
 function inversePermutation(axes: unknown): unknown {
-  if (!Array.isArray(axes) || !axes.every((axis) => typeof axis === 'number')) return 'the inverse permutation';
+  // Quadratic in the axes: an attribute list longer than any shape is not a permutation to invert.
+  if (!Array.isArray(axes) || axes.length > 64 || !axes.every((axis) => typeof axis === 'number')) return 'the inverse permutation';
   return axes.map((_, i) => axes.indexOf(i));
 }
 

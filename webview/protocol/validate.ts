@@ -1,46 +1,78 @@
 /**
- * Checking that what arrived is a trace this inspector can read, with a message that says what is
- * wrong (the error screen shows it) instead of a blank page or an exception deep in the drawing.
+ * Checking that what arrived is a trace this inspector can read — every field of every record,
+ * and every id it names — with messages that say where and what is wrong (the error screen shows
+ * them) instead of a blank page or an exception deep in the drawing. Linear in the trace's size.
+ * A trace that was cut short (`truncated`) may name nodes it lost: those references are dropped
+ * (prune.ts) rather than refusing what was kept.
  */
-import { TRACE_FORMAT, TRACE_VERSION, type Trace } from './trace';
+import { visible } from './display';
+import { NodeIndexBuilder } from './nodeIndex';
+import { describeValue, Problems, withoutMarkup } from './problems';
+import { pruneLost } from './prune';
+import { rememberIndex } from './select';
+import { TRACE_FORMAT, TRACE_VERSION, type Trace, type TraceNode } from './trace';
+import { checkAnomaly, checkGraphBreak, checkNode, checkPass, checkRecording, checkRecordingRefs, checkRun, checkTruncation, type Refs } from './validateRecords';
+import { isObject, type Fields } from './validateTensor';
 
 export type Validation = { ok: true; trace: Trace } | { ok: false; problems: string[] };
 
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const LISTS = ['nodes', 'recordings', 'backwardPasses', 'graphBreaks', 'anomalies'] as const;
 
 export function validateTrace(value: unknown): Validation {
-  if (isObject(value) && typeof value.unreadable === 'string') return { ok: false, problems: [`the trace is not valid JSON: ${value.unreadable}`] };
+  // JSON.parse quotes the text it stopped at: markup in it is escaped, as in any problem (problems.ts).
+  if (isObject(value) && typeof value.unreadable === 'string') return { ok: false, problems: [`the trace is not valid JSON: ${withoutMarkup(visible(value.unreadable, { limit: 300 }))}`] };
   if (!isObject(value)) return { ok: false, problems: ['the trace is not a JSON object'] };
-  const problems: string[] = [];
-  if (value.format !== TRACE_FORMAT) problems.push(`"format" is ${JSON.stringify(value.format)}, expected "${TRACE_FORMAT}" (is this a GradLens trace?)`);
-  if (value.version !== TRACE_VERSION) problems.push(`"version" is ${JSON.stringify(value.version)}; this inspector reads version ${TRACE_VERSION}`);
-  for (const key of ['nodes', 'recordings', 'backwardPasses', 'graphBreaks', 'anomalies'] as const) {
-    if (!Array.isArray(value[key])) problems.push(`"${key}" is missing or not a list`);
+  const p = new Problems();
+  if (value.format !== TRACE_FORMAT) p.add(`"format" is ${describeValue(value.format)}, expected "${TRACE_FORMAT}" (is this a GradLens trace?)`);
+  if (value.version !== TRACE_VERSION) p.add(`"version" is ${describeValue(value.version)}; this inspector reads version ${TRACE_VERSION}`);
+  for (const key of LISTS) if (!Array.isArray(value[key])) p.add(`"${key}" is missing or not a list`);
+  if (!isObject(value.run)) p.add('"run" is missing or not an object');
+  if (p.count > 0) return { ok: false, problems: p.list() };
+
+  const tolerant = value.truncated !== undefined;
+  if (tolerant) checkTruncation(p, value.truncated);
+  const [nodes, recordings, passes, graphBreaks, anomalies] = LISTS.map((key) => value[key] as unknown[]) as [unknown[], unknown[], unknown[], unknown[], unknown[]];
+  const byId = new NodeIndexBuilder(nodes);
+  const refs: Refs = { p, nodes: byId, passes: new Set<number>(), recordings: new Set<number>(), tolerant, dangling: 0 };
+
+  const recordingIds = refs.recordings as Set<number>;
+  p.enter('recordings');
+  recordings.forEach((recording, i) => unique(p, i, checkRecording(p, i, recording), recordingIds, 'recording'));
+  p.leave();
+
+  p.enter('nodes');
+  let previous = -1;
+  for (let i = 0; i < nodes.length; i++) {
+    const id = checkNode(refs, i, nodes[i], previous);
+    if (id >= 0) { byId.add(i, id, nodes[i] as TraceNode); previous = id; }
   }
-  if (!isObject(value.run)) problems.push('"run" is missing');
-  if (problems.length > 0) return { ok: false, problems };
-  const ids = new Set<number>();
-  (value.nodes as unknown[]).forEach((node, i) => {
-    if (!isObject(node) || typeof node.id !== 'number' || !Array.isArray(node.inputs) || !Array.isArray(node.shape) || !isObject(node.value) || typeof node.op !== 'string') {
-      if (problems.length < 5) problems.push(`node ${i} is malformed (it needs id, op, inputs, shape and value)`);
-      return;
-    }
-    ids.add(node.id);
-  });
-  (value.nodes as Record<string, unknown>[]).forEach((node) => {
-    for (const input of (Array.isArray(node?.inputs) ? node.inputs : []) as unknown[]) {
-      if (typeof input !== 'number' || !ids.has(input)) {
-        if (problems.length < 5) problems.push(`node ${String(node.id)} names input ${JSON.stringify(input)}, which is not a node of the trace`);
-      }
-    }
-  });
-  (value.backwardPasses as Record<string, unknown>[]).forEach((pass, i) => {
-    if (!isObject(pass) || !Array.isArray(pass.steps) || !Array.isArray(pass.heads) || !Array.isArray(pass.leafGrads)) {
-      if (problems.length < 5) problems.push(`backward pass ${i} is malformed (it needs heads, steps and leafGrads)`);
-      return;
-    }
-    const bad = (pass.steps as unknown[]).findIndex((step) => !isObject(step) || typeof step.node !== 'number' || !isObject(step.upstream) || !Array.isArray(step.contributions));
-    if (bad >= 0 && problems.length < 5) problems.push(`step ${bad} of backward pass ${i} is malformed (it needs node, upstream and contributions)`);
-  });
-  return problems.length > 0 ? { ok: false, problems } : { ok: true, trace: value as unknown as Trace };
+  p.leave();
+
+  p.enter('recordings');
+  recordings.forEach((recording, i) => checkRecordingRefs(refs, i, recording));
+  p.leave();
+  const passIds = refs.passes as Set<number>;
+  p.enter('backwardPasses');
+  passes.forEach((pass, i) => unique(p, i, checkPass(refs, i, pass), passIds, 'backward pass'));
+  p.leave();
+  p.enter('graphBreaks');
+  graphBreaks.forEach((graphBreak, i) => checkGraphBreak(refs, i, graphBreak));
+  p.leave();
+  p.enter('anomalies');
+  anomalies.forEach((anomaly, i) => checkAnomaly(refs, i, anomaly));
+  p.leave();
+  checkRun(p, value.run as Fields);
+  if (p.count > 0) return { ok: false, problems: p.list() };
+
+  const trace = value as unknown as Trace;
+  if (refs.dangling > 0) return { ok: true, trace: pruneLost(trace) };
+  rememberIndex(trace, byId.index());
+  return { ok: true, trace };
+}
+
+/** Records of one kind have different ids. */
+function unique(p: Problems, index: number, id: number, seen: Set<number>, what: string): void {
+  if (id < 0) return;
+  if (seen.has(id)) p.say(index, `has id ${id}, the same as an earlier ${what}: each has its own`);
+  seen.add(id);
 }

@@ -1,4 +1,5 @@
 /** Building DOM: every string from a trace goes in as text, never as HTML. */
+import { safely } from './failures';
 
 type Child = Node | string | null | undefined | false;
 
@@ -18,7 +19,7 @@ export function el<K extends keyof HTMLElementTagNameMap>(tag: K, attributes: Re
 /** A link-looking button (keyboard reachable) that runs `onClick`. */
 export function link(text: string, title: string, onClick: () => void): HTMLElement {
   const element = el('button', { class: 'link', title, type: 'button' }, text);
-  element.addEventListener('click', onClick);
+  element.addEventListener('click', safely(title, onClick));
   return element;
 }
 

@@ -1,5 +1,6 @@
 /** A small overview of the whole graph with the visible part framed; click or drag to move there. */
 import type { Positions } from '../model/layout';
+import { safely } from './failures';
 
 export class Minimap {
   readonly element: HTMLCanvasElement;
@@ -12,11 +13,11 @@ export class Minimap {
     this.element.width = 180;
     this.element.height = 120;
     this.element.setAttribute('aria-label', 'overview of the graph');
-    const move = (event: PointerEvent) => {
+    const move = safely('moving the overview', (event: PointerEvent) => {
       const rect = this.element.getBoundingClientRect();
       const { x, y, w, h } = this.bounds;
       this.onPan(x + ((event.clientX - rect.left) / rect.width) * w, y + ((event.clientY - rect.top) / rect.height) * h);
-    };
+    });
     this.element.addEventListener('pointerdown', (event) => {
       move(event);
       const drag = (e: PointerEvent) => move(e);

@@ -3,27 +3,38 @@
  * local rule in words and symbols, what each input receives, and — for an input reached along
  * several paths — the sum of its terms.
  */
+import { visible } from '../protocol/display';
 import { describeGradcheck, describeTolerance } from '../protocol/gradcheck';
-import type { SourceRef } from '../protocol/messages';
-import type { BackwardPass, Source, Trace, TraceNode } from '../protocol/trace';
+import type { SourceRef, TextRef } from '../protocol/messages';
+import { indexNodes } from '../protocol/select';
+import type { BackwardPass, GradcheckResult, Source, Trace, TraceNode } from '../protocol/trace';
 import { nodeNames } from '../model/graph';
+import { labelText } from '../model/labels';
 import { localRule } from '../model/rules';
 import type { BackwardFrame, ForwardFrame } from '../model/stepper';
+import { headAndTail } from '../model/summary';
 import { formatTensorShort } from '../model/tensor';
 import { el, link, section } from './dom';
+import { attributeText, baseName, shownText } from './text';
 
 export interface PanelActions {
   /** Open the line of something in the trace (the host resolves the reference). */
   reveal(ref: SourceRef): void;
   select(nodeId: number): void;
+  /** Show the whole of a text cut short (in VS Code; absent in the standalone page). */
+  openText?: (ref: TextRef) => void;
 }
 
-let names: Map<number, string> = new Map();
+/** Items of a list shown in a panel (a step can send to 10⁵ inputs, a pass reach 10⁵ variables). */
+const MAX_ITEMS = 200;
 
+let names: ReadonlyMap<number, string> = new Map();
+
+/** A node in a sentence: its variable name and op, short and escaped. */
 function nodeName(node: TraceNode | undefined): string {
   if (!node) return '?';
   const name = names.get(node.id);
-  return name ? `${name} (${node.op})` : node.op;
+  return name ? `${labelText(name, 60)} (${labelText(node.op, 60)})` : labelText(node.op, 60);
 }
 
 function nodeLink(node: TraceNode | undefined, actions: PanelActions): HTMLElement {
@@ -31,11 +42,19 @@ function nodeLink(node: TraceNode | undefined, actions: PanelActions): HTMLEleme
   return link(nodeName(node), `select node ${node.id}`, () => actions.select(node.id));
 }
 
-function sourceLink(source: Source | null, ref: SourceRef, actions: PanelActions): HTMLElement | null {
+export function sourceLink(source: Source | null, ref: SourceRef, actions: PanelActions): HTMLElement | null {
   if (!source) return null;
-  const file = source.file.split(/[\\/]/).pop();
-  return link(`${file}:${source.line}`, `open ${source.file} at line ${source.line}`, () => actions.reveal(ref));
+  return link(`${visible(baseName(source.file), { limit: 200 })}:${source.line}`, attributeText(`open ${source.file} at line ${source.line}`), () => actions.reveal(ref));
 }
+
+/** The first and last items of a long list, and a line saying how many are between. */
+function capped<T>(items: readonly T[], item: (value: T) => HTMLElement): HTMLElement[] {
+  const { head, tail, omitted } = headAndTail(items, MAX_ITEMS);
+  return [...head.map(item), ...(omitted > 0 ? [el('li', { class: 'muted' }, `… ${omitted.toLocaleString('en-US')} more …`)] : []), ...tail.map(item)];
+}
+
+/** Rule texts carry attribute values from the trace: escaped and cut like any other. */
+const ruleText = (text: string): string => visible(text, { limit: 500 });
 
 /**
  * The chain rule for one input: a local derivative (`∂out/∂a = b`) is multiplied by the upstream
@@ -51,12 +70,12 @@ function chainText(partial: string): string {
 
 export function backwardStepPanel(trace: Trace, pass: BackwardPass, frame: BackwardFrame, actions: PanelActions): HTMLElement {
   names = nodeNames(trace);
-  const byId = new Map(trace.nodes.map((node) => [node.id, node]));
+  const byId = indexNodes(trace);
   if (pass.error) {
-    return section('This backward pass failed', el('p', { class: 'error' }, pass.error), el('p', {}, 'Nothing was computed: ', sourceLink(pass.source, { kind: 'pass', id: pass.id }, actions) ?? ''));
+    return section('This backward pass failed', el('p', { class: 'error' }, shownText(pass.error, { ref: { kind: 'pass', id: pass.id, field: 'error' }, open: actions.openText })), el('p', {}, 'Nothing was computed: ', sourceLink(pass.source, { kind: 'pass', id: pass.id }, actions) ?? ''));
   }
   if (frame.step === null) {
-    const heads = pass.heads.map((head, i) => el('li', {},
+    const heads = capped(pass.heads.map((head, i) => ({ head, i })), ({ head, i }) => el('li', {},
       nodeLink(byId.get(head), actions), ': ∂L/∂out = ', el('code', {}, formatTensorShort(pass.headGrads[i]!)),
       pass.implicitHeadGrads[i] ? el('span', { class: 'muted' }, ' — implicit: ones (backward of a non-scalar differentiates its sum)') : el('span', { class: 'muted' }, ' — the head gradient you passed')));
     return section(`Step 0 of ${frame.total}: head gradient${pass.heads.length > 1 ? 's' : ''}`,
@@ -67,18 +86,18 @@ export function backwardStepPanel(trace: Trace, pass: BackwardPass, frame: Backw
   const step = frame.step;
   const node = byId.get(step.node);
   const rule = localRule(node?.op ?? 'unknown', node?.attrs ?? {}, node?.inputs.length ?? 1);
-  const contributions = step.contributions.map((c) => {
+  const contributions = capped(step.contributions, (c) => {
     const input = byId.get(c.input);
     return el('li', {},
       el('span', { class: 'input-index' }, `input ${c.index}`), ' ', nodeLink(input, actions), ': ',
-      el('code', {}, chainText(rule.partials[c.index] ?? '')), ' = ', el('code', { class: 'value' }, formatTensorShort(c.grad)));
+      el('code', {}, ruleText(chainText(rule.partials[c.index] ?? ''))), ' = ', el('code', { class: 'value' }, formatTensorShort(c.grad)));
   });
   // Inputs that have now received more than one term: the accumulation as a sum.
-  const receivers = [...new Set(step.contributions.map((c) => c.input))];
+  const receivers = [...new Set(step.contributions.map((c) => c.input))].slice(0, MAX_ITEMS);
   const sums = receivers.flatMap((input) => {
     const known = frame.known.get(input);
     if (!known || known.terms.length < 2) return [];
-    const terms = known.terms.map((t) => el('span', { class: 'term', title: t.from === null ? 'head gradient' : `from step ${t.step}` }, formatTensorShort(t.grad)));
+    const terms = known.terms.slice(0, MAX_ITEMS).map((t) => el('span', { class: 'term', title: t.from === null ? 'head gradient' : `from step ${t.step}` }, formatTensorShort(t.grad)));
     const joined: (HTMLElement | string)[] = [];
     terms.forEach((term, i) => { if (i > 0) joined.push(' + '); joined.push(term); });
     return [el('li', {}, nodeLink(byId.get(input), actions), ': ∂L/∂ = ', ...joined, ' = ', el('code', { class: 'value' }, known.total ? formatTensorShort(known.total) : '(sum of the terms)'),
@@ -86,11 +105,11 @@ export function backwardStepPanel(trace: Trace, pass: BackwardPass, frame: Backw
   });
   const last = frame.index === frame.total;
   return section(`Step ${frame.index} of ${frame.total}: ${nodeName(node)}`,
-    el('p', {}, sourceLink(node?.source ?? null, { kind: 'node', id: step.node }, actions) ?? '', ' ', el('code', {}, rule.formula)),
-    el('p', {}, rule.summary),
+    el('p', {}, sourceLink(node?.source ?? null, { kind: 'node', id: step.node }, actions) ?? '', ' ', el('code', {}, ruleText(rule.formula))),
+    el('p', {}, ruleText(rule.summary)),
     el('div', { class: 'chain' },
       el('div', {}, el('b', {}, 'upstream '), el('code', {}, '∂L/∂out = '), el('code', { class: 'value' }, formatTensorShort(step.upstream))),
-      el('div', {}, el('b', {}, 'local rule '), ...rule.partials.map((p) => el('code', { class: 'partial' }, p))),
+      el('div', {}, el('b', {}, 'local rule '), ...rule.partials.slice(0, MAX_ITEMS).map((p) => el('code', { class: 'partial' }, ruleText(p)))),
       rule.broadcast ? el('div', { class: 'muted' }, 'Broadcast inputs get the gradient summed over the axes they were broadcast along.') : null),
     el('h3', {}, 'sends'),
     contributions.length > 0 ? el('ul', { class: 'contributions' }, ...contributions) : el('p', { class: 'muted' }, 'nothing: no input of this op needs a gradient'),
@@ -100,31 +119,39 @@ export function backwardStepPanel(trace: Trace, pass: BackwardPass, frame: Backw
 }
 
 function leafSummary(trace: Trace, pass: BackwardPass, actions: PanelActions): HTMLElement {
-  const byId = new Map(trace.nodes.map((node) => [node.id, node]));
+  const byId = indexNodes(trace);
   return el('div', { class: 'leaf-grads' },
     el('h3', {}, pass.kind === 'grad' ? 'autograd.grad returns' : 'the variables\' .grad after this pass'),
-    el('ul', {}, ...pass.leafGrads.map((leaf) => el('li', {},
+    el('ul', {}, ...capped(pass.leafGrads, (leaf) => el('li', {},
       nodeLink(byId.get(leaf.node), actions), `.grad ${leaf.gradReq === 'add' ? '+=' : '='} `, el('code', { class: 'value' }, formatTensorShort(leaf.grad)),
       leaf.gradReq === 'add' && leaf.after ? el('span', { class: 'muted' }, ` → ${formatTensorShort(leaf.after)}`) : null,
       gradcheckOf(pass, leaf.node)))));
 }
 
+const checksByNode = new WeakMap<BackwardPass, Map<number, GradcheckResult>>();
+
 /** The pass's numeric check of a variable, when the run asked for one. */
 function gradcheckOf(pass: BackwardPass, node: number): HTMLElement | null {
-  const result = pass.gradcheck?.results.find((r) => r.node === node);
+  let checks = checksByNode.get(pass);
+  if (!checks) checksByNode.set(pass, checks = new Map((pass.gradcheck?.results ?? []).map((r) => [r.node, r])));
+  const result = checks.get(node);
   return result ? el('div', { class: result.ok ? 'gradcheck ok' : 'gradcheck warning', title: describeTolerance(pass) }, describeGradcheck(result)) : null;
 }
 
 export function forwardStepPanel(trace: Trace, frame: ForwardFrame, actions: PanelActions): HTMLElement {
   names = nodeNames(trace);
-  const byId = new Map(trace.nodes.map((node) => [node.id, node]));
+  const byId = indexNodes(trace);
   if (frame.current === null) {
     return section(`Forward: step 0 of ${frame.total}`, el('p', {}, 'The leaves (variables and constants) are known. Press → to compute the ops in the order they ran.'));
   }
   const node = byId.get(frame.current)!;
   const rule = localRule(node.op, node.attrs, node.inputs.length);
+  const input = ({ id, i }: { id: number; i: number }) => {
+    const inputNode = byId.get(id);
+    return el('li', {}, `input ${i} `, nodeLink(inputNode, actions), ' = ', el('code', {}, inputNode ? formatTensorShort(inputNode.value) : '?'));
+  };
   return section(`Forward: step ${frame.index} of ${frame.total}: ${nodeName(node)}`,
-    el('p', {}, sourceLink(node.source, { kind: 'node', id: node.id }, actions) ?? '', ' ', el('code', {}, rule.formula)),
-    el('ul', {}, ...node.inputs.map((input, i) => el('li', {}, `input ${i} `, nodeLink(byId.get(input), actions), ' = ', el('code', {}, formatTensorShort(byId.get(input)!.value))))),
+    el('p', {}, sourceLink(node.source, { kind: 'node', id: node.id }, actions) ?? '', ' ', el('code', {}, ruleText(rule.formula))),
+    el('ul', {}, ...capped(node.inputs.map((id, i) => ({ id, i })), input)),
     el('p', {}, 'gives ', el('code', { class: 'value' }, formatTensorShort(node.value))));
 }

@@ -7,6 +7,7 @@ import type { Tensor } from '../protocol/trace';
 import { formatNumber, formatShape, knownValues, sizeOf } from '../model/tensor';
 import { histogramChart } from './charts';
 import { el } from './dom';
+import { safely } from './failures';
 
 const MAX_ROWS = 48;
 const MAX_COLUMNS = 16;
@@ -76,7 +77,7 @@ export function tensorView(tensor: Tensor, title: string): HTMLElement {
   if (size > 64 || !data) {
     const chart = el('div', { class: 'histogram' });
     root.append(chart);
-    requestAnimationFrame(() => histogramChart(chart, knownValues(tensor)));
+    requestAnimationFrame(safely('drawing a histogram', () => { histogramChart(chart, knownValues(tensor)); }));
   }
   return root;
 }

@@ -62,7 +62,7 @@ export function watchTheme(onChange: () => void): () => void {
   const observer = new MutationObserver(() => {
     if (scheduled) return;
     scheduled = true;
-    requestAnimationFrame(() => { scheduled = false; onChange(); });
+    requestAnimationFrame(() => { scheduled = false; onChange(); }); // onChange is the app's, guarded there
   });
   observer.observe(document.body, { attributes: true, attributeFilter: ['class'] });
   observer.observe(document.documentElement, { attributes: true, attributeFilter: ['style', 'class'] });

@@ -6,6 +6,7 @@
 import {
   provideVSCodeDesignSystem, vsCodeButton, vsCodeCheckbox, vsCodeDivider, vsCodeDropdown, vsCodeOption, vsCodeTextField,
 } from '@vscode/webview-ui-toolkit';
+import { safely } from './failures';
 
 let registered = false;
 
@@ -36,7 +37,7 @@ export function button(options: ButtonOptions): HTMLElement {
     element.append(icon);
   }
   if (options.label) element.append(document.createTextNode(options.label));
-  element.addEventListener('click', () => options.onClick());
+  element.addEventListener('click', safely(options.title, () => options.onClick()));
   return element;
 }
 
@@ -50,7 +51,7 @@ export function dropdown(title: string, onChange: (value: string) => void): { el
   const element = document.createElement('vscode-dropdown');
   element.setAttribute('title', title);
   element.setAttribute('aria-label', title);
-  element.addEventListener('change', () => onChange((element as unknown as { value: string }).value));
+  element.addEventListener('change', safely(title, () => onChange((element as unknown as { value: string }).value)));
   return {
     element,
     set(choices, value) {
@@ -70,7 +71,7 @@ export function checkbox(label: string, checked: boolean, onChange: (checked: bo
   element.textContent = label;
   const state = element as unknown as { checked: boolean };
   state.checked = checked;
-  element.addEventListener('change', () => onChange(state.checked));
+  element.addEventListener('change', safely(label, () => onChange(state.checked)));
   return { element, set: (value) => { state.checked = value; } };
 }
 
@@ -79,8 +80,8 @@ export function textField(placeholder: string, onInput: (value: string) => void,
   element.setAttribute('placeholder', placeholder);
   element.setAttribute('aria-label', placeholder);
   const value = () => (element as unknown as { value: string }).value ?? '';
-  element.addEventListener('input', () => onInput(value()));
-  element.addEventListener('keydown', (event) => { if ((event as KeyboardEvent).key === 'Enter') onEnter(value()); });
+  element.addEventListener('input', safely(placeholder, () => onInput(value())));
+  element.addEventListener('keydown', safely(placeholder, (event: Event) => { if ((event as KeyboardEvent).key === 'Enter') onEnter(value()); }));
   return element;
 }
 

@@ -7,13 +7,14 @@
  */
 import cytoscape, { type Core, type ElementDefinition } from 'cytoscape';
 import type { Decorations } from '../model/decorate';
-import type { GraphModel, NodeKind } from '../model/graph';
+import { elementIndex, type GraphModel, type NodeKind } from '../model/graph';
 import type { Positions } from '../model/layout';
 import { NO_MARKS, type StepMarks } from '../model/marks';
 import { CONSTANT_HEIGHT, DETAIL_MIN_ZOOM, graphStylesheet, NODE_HEIGHT, NODE_WIDTH, type GraphTheme } from '../model/style';
 import { distanceToPath, edgePaths, type EdgePath, type NodeBox, type Point } from './edgeGeometry';
 import { EdgeLayer } from './edgeLayer';
 import { StepLayer, type LayerGeometry } from './stepLayer';
+import { safely } from '../ui/failures';
 
 export type { Decorations };
 
@@ -67,24 +68,25 @@ export class GraphView {
       motionBlur: false,
       pixelRatio: 1,
     });
-    this.cy.on('tap', 'node', (event) => events.onSelect(event.target.id()));
-    this.cy.on('tap', (event) => { if (event.target === this.cy) events.onSelect(null); });
-    this.cy.on('viewport', () => {
+    // Every handler reports a failure instead of throwing out of Cytoscape's event loop (failures.ts).
+    this.cy.on('tap', 'node', safely('selecting a node', (event: cytoscape.EventObject) => events.onSelect(event.target.id())));
+    this.cy.on('tap', safely('a click on the graph', (event: cytoscape.EventObject) => { if (event.target === this.cy) events.onSelect(null); }));
+    this.cy.on('viewport', safely('moving the view', () => {
       this.drawLayers();
       this.scheduleDetail();
       events.onViewport?.();
-    });
-    this.cy.on('mouseover', 'node', (event) => events.onHover?.(event.target.id(), event.renderedPosition ?? null));
-    this.cy.on('mouseout', 'node', () => events.onHover?.(null, null));
+    }));
+    this.cy.on('mouseover', 'node', safely('hovering a node', (event: cytoscape.EventObject) => events.onHover?.(event.target.id(), event.renderedPosition ?? null)));
+    this.cy.on('mouseout', 'node', safely('hovering a node', () => events.onHover?.(null, null)));
     // Edges are not Cytoscape elements: the pointer over a graph break is found here.
     let hovered: string | null = null;
-    this.cy.on('mousemove', (event) => {
+    this.cy.on('mousemove', safely('hovering the graph', (event: cytoscape.EventObject) => {
       if (event.target !== this.cy) return;
       const edge = this.cutEdgeAt(event.position);
       if (edge === null && hovered === null) return;
       hovered = edge;
       events.onHover?.(edge, edge ? event.renderedPosition : null);
-    });
+    }));
     // Cytoscape builds its layered texture cache synchronously the first time it draws, and in
     // idle frames after that. Drawing the empty graph once, now, keeps that build off the first
     // frame of a real graph (for 1,000 nodes fitted, a 7,000 × 2,000 px layer before anything shows).
@@ -93,7 +95,7 @@ export class GraphView {
     if (typeof renderTo === 'function' && scratch) renderTo.call(this.cy, scratch, 1, { x: 0, y: 0 }, 1);
     // The user moving the view ends the automatic fit.
     this.cy.on('dragpan scrollzoom pinchzoom', () => { this.autoFit = false; });
-    this.resizeObserver = new ResizeObserver(() => this.resize());
+    this.resizeObserver = new ResizeObserver(safely('resizing the graph', () => this.resize()));
     this.resizeObserver.observe(container);
     this.edgeLayer = new EdgeLayer(container);
     this.layer = new StepLayer(container);
@@ -140,6 +142,18 @@ export class GraphView {
     this.drawLayers();
   }
 
+  /** Draws nothing (the page shows a summary or a description instead). */
+  clear(): void {
+    this.model = null;
+    this.boxes.clear();
+    this.paths = new Map();
+    this.detailed = new Set();
+    this.cy.elements().remove();
+    this.applied = { classes: new Map(), data: new Map() };
+    this.appliedMarks = NO_MARKS;
+    this.drawLayers();
+  }
+
   /** Where an edge's label sits on screen, in the container's pixels (for tests). */
   renderedMidpoint(edgeId: string): Point | null {
     const path = this.paths.get(edgeId);
@@ -151,7 +165,7 @@ export class GraphView {
 
   /** The source and target element of an edge (for tests: edges are drawn, not Cytoscape elements). */
   edgeEnds(edgeId: string): { source: string; target: string } | null {
-    const edge = this.model?.edges.find((e) => e.id === edgeId);
+    const edge = this.model ? elementIndex(this.model).edges.get(edgeId) : undefined;
     return edge ? { source: edge.source, target: edge.target } : null;
   }
 
@@ -321,7 +335,7 @@ export class GraphView {
 
   private scheduleDetail(): void {
     if (this.detailTimer) clearTimeout(this.detailTimer);
-    this.detailTimer = setTimeout(() => { this.detailTimer = null; this.updateDetail(); }, DETAIL_DELAY_MS);
+    this.detailTimer = setTimeout(safely('showing labels', () => { this.detailTimer = null; this.updateDetail(); }), DETAIL_DELAY_MS);
   }
 
   /** Moves the `detail` class to what is in view now, changing only the elements that differ. */

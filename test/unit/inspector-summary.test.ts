@@ -1,0 +1,97 @@
+// A trace in lists and words (webview/model/summary.ts, outcome.ts): the passes and recordings
+// with their sizes, long lists cut to their first and last items, the picker's entries, graph
+// breaks grouped by kind and line, and how a run ended — "timed out after 30 s", "cancelled",
+// "killed by SIGSEGV", "out of memory for arrays (budget 512 MB)".
+import { strict as assert } from 'node:assert';
+import type { RunInfo, RunOutcome } from '../../webview/protocol/trace';
+import { describeDuration, describeOutcome, describeRunEnd, endedWell } from '../../webview/model/outcome';
+import { groupBreaks, headAndTail, MAX_CHOICES, pickerChoices, summarize } from '../../webview/model/summary';
+import { at, chapterTrace, graphBreak } from './trace-builder';
+
+suite('inspector summary', () => {
+  test('passes and recordings with their sizes and lines', () => {
+    const summary = summarize(chapterTrace());
+    assert.equal(summary.nodes, 4);
+    assert.deepEqual(summary.passes, [{ selection: { kind: 'pass', id: 0 }, title: 'backward · line 4', size: '2 steps · 3 nodes' }]);
+    assert.deepEqual(summary.recordings, [{ selection: { kind: 'recording', id: 0 }, title: 'record · line ?', size: '2 ops' }]);
+  });
+
+  test('a failed pass and an unclosed recording say so', () => {
+    const t = chapterTrace();
+    t.backwardPasses[0]!.error = 'the graph was freed';
+    t.recordings[0]!.closed = false;
+    const summary = summarize(t);
+    assert.equal(summary.passes[0]!.size, 'failed');
+    assert.equal(summary.recordings[0]!.size, '2 ops · not closed (the program ended inside it)');
+  });
+
+  test('graph breaks of a loop group by kind and line, each with the index of its first', () => {
+    const breaks = [
+      graphBreak('detach', 1, 0, at(5, 'x'), 'a'), graphBreak('detach', 2, 0, at(5, 'x'), 'b'),
+      graphBreak('coerce', 3, undefined, at(5, 'x'), 'c'), graphBreak('detach', 4, 0, at(6, 'x'), 'd'),
+    ];
+    assert.deepEqual(groupBreaks(breaks).map((g) => [g.first.message, g.index, g.count]), [['gradient stops here: a', 0, 2], ['gradient stops here: c', 2, 1], ['gradient stops here: d', 3, 1]]);
+  });
+
+  test('a long list: its first and last items, and how many are left out', () => {
+    assert.deepEqual(headAndTail([1, 2, 3], 5), { head: [1, 2, 3], tail: [], omitted: 0 });
+    const { head, tail, omitted } = headAndTail(Array.from({ length: 10_000 }, (_, i) => i), 200);
+    assert.deepEqual([head.length, head[0], tail.length, tail[99], omitted], [100, 0, 100, 9_999, 9_800]);
+  });
+
+  test('the picker lists at most MAX_CHOICES, the first and the last, and always the current selection', () => {
+    const t = chapterTrace();
+    const pass = t.backwardPasses[0]!;
+    t.backwardPasses = Array.from({ length: 5_000 }, (_, id) => ({ ...pass, id }));
+    const choices = pickerChoices(t, { kind: 'pass', id: 2_500 }, true);
+    assert.equal(choices[0]!.value, 'summary');
+    assert.equal(choices.length, MAX_CHOICES + 2, 'the summary entry, the first and last, and the current one');
+    assert.equal(choices[1]!.value, 'pass:0');
+    assert.equal(choices[choices.length - 1]!.value, 'recording:0');
+    assert.ok(choices.some((c) => c.value === 'pass:2500'));
+    assert.deepEqual(pickerChoices(chapterTrace(), null, false), [
+      { value: 'pass:0', label: 'backward · line 4 · 2 steps' }, { value: 'recording:0', label: 'record · line ? · 2 ops' }]);
+  });
+});
+
+suite('inspector outcome', () => {
+  const run = (extra: Partial<RunInfo>): RunInfo => ({ ...chapterTrace().run, ...extra });
+
+  test('every way a run ends, in words', () => {
+    const cases: [RunOutcome, string][] = [
+      [{ kind: 'exited', code: 0 }, 'exited normally'],
+      [{ kind: 'exited', code: 3 }, 'exited with code 3'],
+      [{ kind: 'timed-out', afterMs: 30_000 }, 'timed out after 30 s'],
+      [{ kind: 'timed-out', afterMs: 1_500 }, 'timed out after 1.5 s'],
+      [{ kind: 'cancelled', by: 'user' }, 'cancelled'],
+      [{ kind: 'cancelled', by: 'SIGINT' }, 'cancelled (SIGINT, Ctrl+C)'],
+      [{ kind: 'killed', signal: 'SIGSEGV' }, 'killed by SIGSEGV'],
+      [{ kind: 'out-of-memory', what: 'arrays', limitMb: 512 }, 'out of memory for arrays (budget 512 MB)'],
+      [{ kind: 'out-of-memory', what: 'heap', limitMb: 4096 }, 'out of memory (JavaScript heap, 4096 MB)'],
+      [{ kind: 'did-not-start', reason: 'build' }, 'did not start: it could not be built (a syntax or import error)'],
+      [{ kind: 'did-not-start', reason: 'not-found' }, 'did not start: the file was not found'],
+    ];
+    for (const [outcome, words] of cases) assert.equal(describeOutcome(outcome), words);
+    assert.equal(describeOutcome({ kind: 'killed', signal: 'SIG\u202EVSEGS' }), 'killed by SIG\\u202EVSEGS', 'a signal name from the trace is escaped');
+  });
+
+  test('traces written before outcomes: from the exit code, the signal and the timeout', () => {
+    assert.equal(describeRunEnd(run({})), 'exited normally');
+    assert.equal(describeRunEnd(run({ exitCode: 1 })), 'exited with code 1');
+    assert.equal(describeRunEnd(run({ exitCode: null, signal: 'SIGKILL', timedOut: true })), 'timed out');
+    assert.equal(describeRunEnd(run({ exitCode: null, signal: 'SIGKILL' })), 'killed by SIGKILL');
+    assert.equal(describeRunEnd(run({ outcome: { kind: 'cancelled', by: 'SIGTERM' } })), 'cancelled (SIGTERM)');
+  });
+
+  test('ended well: exit code 0 and no uncaught error', () => {
+    assert.equal(endedWell(run({})), true);
+    assert.equal(endedWell(run({ outcome: { kind: 'exited', code: 0 } })), true);
+    assert.equal(endedWell(run({ outcome: { kind: 'timed-out', afterMs: 1 } })), false);
+    assert.equal(endedWell(run({ error: { message: 'x', stack: '', source: null, origin: 'program' } })), false);
+    assert.equal(endedWell(run({ exitCode: 2 })), false);
+  });
+
+  test('durations', () => {
+    assert.deepEqual([850, 2_300, 31_000, 250_000].map(describeDuration), ['850 ms', '2.3 s', '31 s', '4 min 10 s']);
+  });
+});

@@ -1,0 +1,16 @@
+/** A strip above the graph for what the reader must know first: the trace was cut short. */
+import { droppedRecords } from '../protocol/prune';
+import type { Trace } from '../protocol/trace';
+import { el } from './dom';
+import { shownText } from './text';
+
+export function truncationBanner(trace: Trace): HTMLElement | null {
+  const cut = trace.truncated;
+  if (!cut) return null;
+  const dropped = droppedRecords(trace);
+  return el('div', { class: 'banner warning-banner', role: 'status' },
+    el('b', {}, 'This trace was cut short: '),
+    `only the first ${cut.bytes.toLocaleString('en-US')} bytes of its file could be read — `,
+    shownText(cut.note, { limit: 500 }),
+    dropped > 0 ? ` (${dropped.toLocaleString('en-US')} record${dropped === 1 ? '' : 's'} that named the lost part ${dropped === 1 ? 'is' : 'are'} left out.)` : '');
+}
