@@ -55,7 +55,9 @@ suite('GradLens security: a trace is data', () => {
     }
     const messages = assertNoLinks(api, from);
     assert.equal(messages.length, cases.length, messages.join('\n'));
-    assert.ok(messages.every((m) => m.includes('command:')), 'the hostile text is shown, as text');
+    // The file names are shown as they are (as text); the trace's own text is described, never quoted as markup.
+    assert.equal(messages.filter((m) => m.includes('](command:')).length, 0, messages.join('\n'));
+    assert.equal(messages.filter((m) => m.includes('] (command:workbench.action.terminal.new)')).length, 2, messages.join('\n'));
   });
 
   test('a trace file cut short (an interrupted write) opens as what it holds, with a warning saying so', async () => {

@@ -217,10 +217,11 @@ function repair(text: string, bytes: number, parseError: unknown): TraceRead {
   }
   const missing = LISTS.filter((list) => !has(value, list));
   for (const list of missing) value[list] = [];
+  // Marked before it is validated: references into the part that was cut off are then dropped, not refused.
+  const truncated: TraceTruncation = { bytes, note: describeCut(value, cut, inside, missing) };
+  value.truncated = truncated;
   const validation = validateTrace(value);
   if (!validation.ok) return validation;
-  const truncated: TraceTruncation = { bytes, note: describeCut(value, cut, inside, missing) };
-  validation.trace.truncated = truncated;
   return { ok: true, trace: validation.trace, truncated };
 }
 
