@@ -14,6 +14,7 @@ import { endAllRuns } from './capture/cleanup';
 import { exitStatus, signalNumber } from './capture/outcome';
 import { runProgram, type RunResult } from './capture/runner';
 import { summarizeTrace } from './capture/summary';
+import { describeRunEnd } from '../webview/protocol/outcome';
 import { checkNotInputs, checkOutputs, type Output } from './capture/outputChecks';
 import { TraceFileError, writeInspectorPageFile, writeTraceFile } from './capture/traceFile';
 
@@ -192,7 +193,7 @@ export async function main(argv: readonly string[], distDir: string): Promise<nu
   const traceLine = written('trace', () => writeTraceFile(trace, outputs[0]!.path), (bytes) => `trace written to ${output} (${kilobytes(bytes)})`);
   const page = parsed.html === undefined ? '' : written('inspector', () => writeInspectorPageFile(trace, outputs[1]!.path, distDir),
     (bytes) => `inspector written to ${parsed.html} (${kilobytes(bytes)}): open it in a browser`);
-  const status = result.timedOut ? 'timed out' : result.exitCode === 0 ? 'exit code 0' : `exit code ${result.exitCode}${result.signal ? `, ${result.signal}` : ''}`;
+  const status = describeRunEnd(trace.run);
   process.stderr.write([
     '',
     `gradlens: traced ${relative(process.cwd(), trace.run.file) || trace.run.file} in ${result.durationMs} ms (${status})`,

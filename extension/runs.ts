@@ -8,6 +8,7 @@ import { mkdirSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import * as vscode from 'vscode';
 import type { Selection } from '../webview/protocol/messages';
+import { describeRunEnd } from '../webview/protocol/outcome';
 import type { Trace } from '../webview/protocol/trace';
 import type * as Runner from './capture/runner';
 import type { RunResult } from './capture/runner';
@@ -247,7 +248,8 @@ export function endAllRuns(): void {
 export function summary(record: RunRecord): string {
   const { trace, result } = record;
   const what = `${trace.recordings.length} recording${trace.recordings.length === 1 ? '' : 's'}, ${trace.backwardPasses.length} backward pass${trace.backwardPasses.length === 1 ? '' : 'es'}, ${trace.nodes.length} nodes`;
-  const how = result.cancelled ? 'cancelled' : result.timedOut ? 'timed out' : result.error ? `failed: ${result.error.message}` : `exit code ${result.exitCode ?? '?'}`;
+  const ended = describeRunEnd(trace.run);
+  const how = result.error && trace.run.error?.origin === 'program' ? `${ended}: ${result.error.message}` : ended;
   const checks = trace.backwardPasses.flatMap((p) => p.gradcheck?.results ?? []);
   const checked = trace.backwardPasses.some((p) => p.gradcheck) ? `; gradcheck ${checks.filter((c) => c.ok).length} ✓ ${checks.filter((c) => !c.ok).length} ✗` : '';
   return `${basename(record.file)}: ${what}; ${how}${checked} (${Math.round(result.durationMs)} ms)`;

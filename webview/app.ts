@@ -15,7 +15,7 @@ import { toDot, toSvg } from './model/export';
 import { exportFileName } from './model/exportName';
 import { buildGraph, elementIndex, foldKey, nodeNames, selectNodes, type GraphModel } from './model/graph';
 import { layeredLayout, type Positions } from './model/layout';
-import { endedWell } from './model/outcome';
+import { endedWell } from './protocol/outcome';
 import { functionPlot } from './model/plots';
 import { stepMarks, type Frame, type StepMarks } from './model/marks';
 import { backwardFrame, forwardFrame, passGradients } from './model/stepper';

@@ -45,7 +45,7 @@ suite('the gradlens command', function () {
     const trace = JSON.parse(readFileSync(output, 'utf8'));
     assertValidTrace(trace);
     assert.equal(trace.run.seed, 3);
-    assert.match(result.stderr, /gradlens: traced loop\.ts in \d+ ms \(exit code 0\)/);
+    assert.match(result.stderr, /gradlens: traced loop\.ts in \d+ ms \(exited normally\)/);
     assert.match(result.stderr, /recordings {7}1\n {2}nodes {12}11 \(10 ops, 1 leaves\)\n {2}backward passes {2}1\n {2}graph breaks {5}0\n {2}anomalies {8}0/);
     assert.match(result.stderr, /final gradients:\n {2}x\.grad {2}\(loop\.ts:4\)\n {6}array\(0\.3527079\)/);
     assert.match(result.stderr, /trace written to loop\.ts\.gradlens\.json \(\d+\.\d KB\)/);
@@ -178,7 +178,7 @@ suite('the gradlens command', function () {
     writeFileSync(join(work, 'blocks.ts'), `import { mkdirSync } from 'node:fs';\nmkdirSync(${JSON.stringify(`${target}.partial`)});\n`);
     const result = gradlens(['trace', 'blocks.ts', '-o', target], work);
     assert.equal(result.code, 74, result.stderr);
-    assert.match(result.stderr, /gradlens: traced blocks\.ts in \d+ ms \(exit code 0\)/);
+    assert.match(result.stderr, /gradlens: traced blocks\.ts in \d+ ms \(exited normally\)/);
     assert.ok(result.stderr.includes(`gradlens: the trace was not written: cannot write ${target}: a folder is in the way (EISDIR, at ${target}.partial)`), result.stderr);
     assert.equal(readFileSync(target, 'utf8'), 'the previous trace');
   });

@@ -4,7 +4,7 @@
 // "killed by SIGSEGV", "out of memory for arrays (budget 512 MB)".
 import { strict as assert } from 'node:assert';
 import type { RunInfo, RunOutcome } from '../../webview/protocol/trace';
-import { describeDuration, describeOutcome, describeRunEnd, endedWell } from '../../webview/model/outcome';
+import { describeDuration, describeOutcome, describeRunEnd, endedWell } from '../../webview/protocol/outcome';
 import { groupBreaks, headAndTail, MAX_CHOICES, pickerChoices, summarize } from '../../webview/model/summary';
 import { at, chapterTrace, graphBreak } from './trace-builder';
 

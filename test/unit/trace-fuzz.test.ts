@@ -20,7 +20,7 @@ import { exportFileName } from '../../webview/model/exportName';
 import { buildGraph, nodeNames, type GraphModel } from '../../webview/model/graph';
 import { layeredLayout } from '../../webview/model/layout';
 import { stepMarks } from '../../webview/model/marks';
-import { describeRunEnd } from '../../webview/model/outcome';
+import { describeRunEnd } from '../../webview/protocol/outcome';
 import { functionPlot } from '../../webview/model/plots';
 import { localRule } from '../../webview/model/rules';
 import { backwardFrame, forwardFrame, passGradients } from '../../webview/model/stepper';

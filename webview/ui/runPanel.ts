@@ -5,7 +5,7 @@
  */
 import type { SourceRef } from '../protocol/messages';
 import type { RunInfo } from '../protocol/trace';
-import { describeDuration, describeRunEnd } from '../model/outcome';
+import { describeDuration, describeRunEnd } from '../protocol/outcome';
 import { el, link, section } from './dom';
 import { attributeText, baseName, shownText, type OpenText } from './text';
 

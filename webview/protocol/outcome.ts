@@ -1,10 +1,10 @@
 /**
- * How a run ended, in words, for the run panel and the summary: "timed out after 30 s",
+ * How a run ended, in words, for the inspector's run panel and summary, the CLI and VS Code: "timed out after 30 s",
  * "cancelled", "killed by SIGSEGV", "out of memory for arrays (budget 512 MB)". From `run.outcome`
  * when the trace has it, else from the older fields (exit code, signal, timedOut).
  */
-import type { RunInfo, RunOutcome } from '../protocol/trace';
-import { labelText } from './labels';
+import { visible } from './display';
+import type { RunInfo, RunOutcome } from './trace';
 
 function seconds(ms: number): string {
   const s = ms / 1000;
@@ -30,7 +30,7 @@ export function describeOutcome(outcome: RunOutcome): string {
     case 'exited': return outcome.code === 0 ? 'exited normally' : `exited with code ${outcome.code}`;
     case 'timed-out': return `timed out after ${seconds(outcome.afterMs)}`;
     case 'cancelled': return CANCELLED_BY[outcome.by] ?? 'cancelled';
-    case 'killed': return `killed by ${labelText(outcome.signal, 24)}`;
+    case 'killed': return `killed by ${visible(outcome.signal, { limit: 24 })}`;
     case 'out-of-memory': return outcome.what === 'arrays'
       ? `out of memory for arrays (budget ${outcome.limitMb} MB)`
       : `out of memory (JavaScript heap, ${outcome.limitMb} MB)`;
@@ -42,7 +42,7 @@ export function describeOutcome(outcome: RunOutcome): string {
 export function describeRunEnd(run: RunInfo): string {
   if (run.outcome) return describeOutcome(run.outcome);
   if (run.timedOut) return 'timed out';
-  if (run.signal) return `killed by ${labelText(run.signal, 24)}`;
+  if (run.signal) return `killed by ${visible(run.signal, { limit: 24 })}`;
   if (run.exitCode === null) return 'ended without an exit code';
   return run.exitCode === 0 ? 'exited normally' : `exited with code ${run.exitCode}`;
 }
