@@ -3,12 +3,36 @@
  * 0…n−1), a Set otherwise. A pass of 10⁶ nodes then costs a 1 MB array instead of a Set of 10⁶
  * entries (a second of hashing in a browser). Iterates in increasing id order when dense.
  */
-export class IdSet implements ReadonlySet<number> {
+/** A read-only set of ids whose other iterators and forEach follow from `values()` (ReadonlySet's surface). */
+export abstract class IdSetView implements ReadonlySet<number> {
+  abstract readonly size: number;
+  abstract has(id: number): boolean;
+  abstract values(): IterableIterator<number>;
+
+  keys(): IterableIterator<number> {
+    return this.values();
+  }
+
+  *entries(): IterableIterator<[number, number]> {
+    for (const id of this.values()) yield [id, id];
+  }
+
+  forEach(callback: (value: number, key: number, set: ReadonlySet<number>) => void, thisArg?: unknown): void {
+    for (const id of this.values()) callback.call(thisArg, id, id, this);
+  }
+
+  [Symbol.iterator](): IterableIterator<number> {
+    return this.values();
+  }
+}
+
+export class IdSet extends IdSetView {
   private readonly marks: Uint8Array | null;
   private readonly set: Set<number> | null;
   readonly size: number;
 
   constructor(ids: Iterable<number>) {
+    super();
     const list = Array.isArray(ids) ? (ids as number[]) : [...ids];
     let max = -1;
     let dense = true;
@@ -35,21 +59,5 @@ export class IdSet implements ReadonlySet<number> {
     if (this.set) { yield* this.set; return; }
     const marks = this.marks!;
     for (let id = 0; id < marks.length; id++) if (marks[id] === 1) yield id;
-  }
-
-  keys(): IterableIterator<number> {
-    return this.values();
-  }
-
-  *entries(): IterableIterator<[number, number]> {
-    for (const id of this.values()) yield [id, id];
-  }
-
-  forEach(callback: (value: number, key: number, set: ReadonlySet<number>) => void, thisArg?: unknown): void {
-    for (const id of this.values()) callback.call(thisArg, id, id, this);
-  }
-
-  [Symbol.iterator](): IterableIterator<number> {
-    return this.values();
   }
 }

@@ -4,7 +4,7 @@
  * terms they are summed from, the contributions flowing to the inputs. Pure state, no drawing.
  */
 import { indexNodes } from '../protocol/select';
-import { IdSet } from './idSet';
+import { IdSet, IdSetView } from './idSet';
 import type { BackwardPass, BackwardStep, Tensor, Trace } from '../protocol/trace';
 import { sumTensors } from './tensor';
 
@@ -96,8 +96,10 @@ export function backwardFrame(pass: BackwardPass, index: number): BackwardFrame 
  * The nodes of a pass not reached at a step: those neither processed nor sent anything yet. Asked
  * of, not built: a step of a pass of 10⁶ nodes then costs what the steps so far cost, not 10⁶.
  */
-class PendingNodes implements ReadonlySet<number> {
-  constructor(private readonly all: ReadonlySet<number>, private readonly processed: ReadonlySet<number>, private readonly reached: ReadonlyMap<number, unknown>) {}
+class PendingNodes extends IdSetView {
+  constructor(private readonly all: ReadonlySet<number>, private readonly processed: ReadonlySet<number>, private readonly reached: ReadonlyMap<number, unknown>) {
+    super();
+  }
 
   has(id: number): boolean {
     return this.all.has(id) && !this.processed.has(id) && !this.reached.has(id);
@@ -111,22 +113,6 @@ class PendingNodes implements ReadonlySet<number> {
 
   *values(): IterableIterator<number> {
     for (const id of this.all) if (this.has(id)) yield id;
-  }
-
-  keys(): IterableIterator<number> {
-    return this.values();
-  }
-
-  *entries(): IterableIterator<[number, number]> {
-    for (const id of this.values()) yield [id, id];
-  }
-
-  forEach(callback: (value: number, key: number, set: ReadonlySet<number>) => void, thisArg?: unknown): void {
-    for (const id of this.values()) callback.call(thisArg, id, id, this);
-  }
-
-  [Symbol.iterator](): IterableIterator<number> {
-    return this.values();
   }
 }
 
