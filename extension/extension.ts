@@ -27,6 +27,7 @@ import { notify, shownMessages, type Shown } from './notify';
 import { INSPECTOR_VIEW_TYPE, InspectorPanel, type Focus, type PanelEvents } from './panel';
 import { revealSource } from './reveal';
 import { programToRun } from './runFromTrace';
+import { TraceTexts } from './traceTexts';
 import { endAllRuns, Runs, type RunRecord } from './runs';
 import { TypesOffer } from './typesOffer';
 import { safe } from './untrusted';
@@ -64,12 +65,14 @@ export function activate(context: vscode.ExtensionContext): GradLensApi {
   const lenses = new GradientLenses(runs);
   const inline = new InlineValues(runs);
   const typesOffer = new TypesOffer(context);
-  context.subscriptions.push(runs, views, problems, lenses, inline, typesOffer);
+  const texts = new TraceTexts();
+  context.subscriptions.push(runs, views, problems, lenses, inline, typesOffer, texts);
   context.subscriptions.push(vscode.languages.registerCodeLensProvider(LENS_LANGUAGES, lenses));
 
   const events: PanelEvents = {
     onNodesSelected: (_record, nodeIds) => { if (nodeIds.length > 0) views.reveal(nodeIds[nodeIds.length - 1]!); },
     onCheckGradients: (record) => { void checkGradientsOf(record); },
+    onOpenText: (name, text) => texts.show(name, text),
   };
   const show = (record: RunRecord, focus: Focus = {}) => InspectorPanel.show(context, runs, events, record, focus);
   // F5 / Run and Debug with a `gradlens` launch configuration: the inspector opens when the run ends.

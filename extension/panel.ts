@@ -11,7 +11,7 @@ import { writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import { checkWebviewMessage } from '../webview/protocol/checkMessages';
-import type { HostToWebview, Selection, WebviewToHost } from '../webview/protocol/messages';
+import type { HostToWebview, Selection, TextRef, WebviewToHost } from '../webview/protocol/messages';
 import { sourceOf, textOf } from '../webview/protocol/refs';
 import type { Source } from '../webview/protocol/trace';
 import { readTraceFile } from './capture/readTraceFile';
@@ -37,6 +37,15 @@ export interface PanelEvents {
   onNodesSelected(record: RunRecord, nodeIds: number[]): void;
   /** The user asked to check the shown trace's gradients numerically (its program runs again). */
   onCheckGradients(record: RunRecord): void;
+  /** The user asked for the whole of a text the inspector cut short. */
+  onOpenText(name: string, text: string): Promise<unknown>;
+}
+
+/** A document name for a text of the trace: what it is, never the text itself. */
+function textName(ref: TextRef): string {
+  const what = { op: 'op name', attrs: 'attributes', sourceFile: 'source file', sourceText: 'source line', message: 'message', error: 'error', stack: 'stack', stdout: 'stdout', stderr: 'stderr' }[ref.field];
+  const of = ref.kind === 'node' ? `node ${ref.id} ` : ref.kind === 'pass' ? `backward pass ${ref.id} ` : ref.kind === 'break' ? `graph break ${ref.index} ` : ref.kind === 'anomaly' ? `anomaly ${ref.index} ` : ref.kind === 'error' ? 'the error\'s ' : 'the program\'s ';
+  return `${of}${what}.txt`;
 }
 
 /** Where the inspector's stepper is (for commands and tests). */
@@ -242,7 +251,7 @@ export class InspectorPanel extends Disposable {
       }
       case 'text/open': {
         const text = this.record ? textOf(this.record.trace, message.ref) : null;
-        if (text !== null) await vscode.window.showTextDocument(await vscode.workspace.openTextDocument({ content: text, language: 'plaintext' }), { preview: true });
+        if (text !== null) await this.events.onOpenText(textName(message.ref), text);
         break;
       }
       case 'export/save':

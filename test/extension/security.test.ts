@@ -165,6 +165,13 @@ suite('GradLens security: a trace is data', () => {
     assert.equal(openPaths().length, before, 'no document opened');
     assert.deepEqual(api.notifications().slice(from), [], 'nothing said to the user');
     assert.equal(watch.modals.length, 0);
+    // A text the inspector cut short, asked for by reference: VS Code opens the whole of it, as plain text.
+    const node = record.trace.nodes[0]!;
+    await panel.handle({ type: 'text/open', ref: { kind: 'node', id: node.id, field: 'sourceText' } });
+    const shown = await until('the text', () => vscode.window.activeTextEditor?.document.uri.scheme === 'gradlens-text' && vscode.window.activeTextEditor.document);
+    assert.equal(shown.getText(), node.source!.text);
+    assert.equal(shown.uri.path, `/node ${node.id} source line.txt`);
+    assert.equal(shown.isDirty, false, 'read-only, nothing to save');
   });
 
   test('checking gradients from a trace runs only a workspace file, and only after the user says yes', async function () {
