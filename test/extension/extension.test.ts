@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { GradLensApi } from '../../extension/extension';
 import type { RunRecord } from '../../extension/runs';
+import { until } from './until';
 
 const EXTENSION_ID = 'gradlens.gradlens';
 
@@ -14,16 +15,6 @@ function workspaceFile(name: string): vscode.Uri {
   const folder = vscode.workspace.workspaceFolders?.[0];
   assert.ok(folder, 'the tests run with test/fixtures/workspace open');
   return vscode.Uri.file(join(folder.uri.fsPath, name));
-}
-
-async function until<T>(what: string, probe: () => T | undefined | null | false, timeoutMs = 20_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value) return value;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 /** The program's process (hangs.ts prints its pid first) no longer exists. */

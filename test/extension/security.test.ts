@@ -9,7 +9,8 @@ import * as vscode from 'vscode';
 import type { GradLensApi } from '../../extension/extension';
 import type { RunRecord } from '../../extension/runs';
 import { notificationLinks } from '../../extension/untrusted';
-import { COMMAND_LINK, openPaths, RLO, simpleTrace, until, watchWindow, workspaceFolder, writeTrace, type Watch } from './hostile';
+import { COMMAND_LINK, openPaths, RLO, simpleTrace, watchWindow, workspaceFolder, writeTrace, type Watch } from './hostile';
+import { until } from './until';
 
 const EXTENSION_ID = 'gradlens.gradlens';
 

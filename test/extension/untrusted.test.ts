@@ -8,7 +8,8 @@ import * as vscode from 'vscode';
 import type { GradLensApi } from '../../extension/extension';
 import type { RunRecord } from '../../extension/runs';
 import { notificationLinks } from '../../extension/untrusted';
-import { COMMAND_LINK, openPaths, simpleTrace, until, watchWindow, writeTrace } from './hostile';
+import { COMMAND_LINK, openPaths, simpleTrace, watchWindow, writeTrace } from './hostile';
+import { until } from './until';
 
 const EXTENSION_ID = 'gradlens.gradlens';
 
