@@ -1,5 +1,6 @@
 /** Reading a variable name from the source line that made a node: `const y = …` → `y`. */
-import type { Trace, TraceNode } from './trace';
+import { perTrace } from './perTrace';
+import type { TraceNode } from './trace';
 
 // JavaScript identifiers, Unicode ones included (`const Δw = …`, `let 损失 = …`).
 const ID = String.raw`[\p{ID_Start}_$][\p{ID_Continue}$\u200c\u200d]*`;
@@ -21,21 +22,12 @@ export function nameFromSource(text: string | undefined | null): string | null {
   return match ? match[1]! : null;
 }
 
-const namesCache = new WeakMap<Trace, Map<number, string>>();
-
 /**
  * The variable name of each node whose value a source line assigns (`const y = …` → y): the last
  * node made on that line (in that run of it) that no other node of the same run consumes. The
  * JavaScript numbers an op turned into constants have none.
  */
-export function nodeNames(trace: Trace): Map<number, string> {
-  let cached = namesCache.get(trace);
-  if (!cached) {
-    cached = names(trace.nodes);
-    namesCache.set(trace, cached);
-  }
-  return cached;
-}
+export const nodeNames = perTrace<Map<number, string>>((trace) => names(trace.nodes));
 
 function names(nodes: readonly TraceNode[]): Map<number, string> {
   const out = new Map<number, string>();

@@ -1,24 +1,14 @@
 /** Which trace nodes a recording or a backward pass shows (the inspector's graph, the views' lists). */
 import type { Selection } from './messages';
 import { buildIndex, isListIndex } from './nodeIndex';
+import { perTrace } from './perTrace';
 import type { Trace, TraceNode } from './trace';
 
-const nodeIndexes = new WeakMap<Trace, ReadonlyMap<number, TraceNode>>();
-
-/** The trace's nodes by id, built once per trace (a trace is never changed after it is read). */
-export function indexNodes(trace: Trace): ReadonlyMap<number, TraceNode> {
-  let index = nodeIndexes.get(trace);
-  if (!index) {
-    index = buildIndex(trace.nodes);
-    nodeIndexes.set(trace, index);
-  }
-  return index;
-}
+/** The trace's nodes by id, built once per trace. */
+export const indexNodes = perTrace<ReadonlyMap<number, TraceNode>>((trace) => buildIndex(trace.nodes));
 
 /** Keeps the index validation built on its way through the nodes, so that it is not built twice. */
-export function rememberIndex(trace: Trace, index: ReadonlyMap<number, TraceNode>): void {
-  nodeIndexes.set(trace, index);
-}
+export const rememberIndex = (trace: Trace, index: ReadonlyMap<number, TraceNode>): void => indexNodes.remember(trace, index);
 
 const selections = new WeakMap<Trace, Map<string, number[]>>();
 
