@@ -14,7 +14,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { inspectorPage } from '../extension/capture/html';
+import { inspectorPage } from '../capture/html';
 import { formatTable } from './harness';
 import { syntheticTrace } from './synthetic-trace';
 import { tinyTrace } from './tiny-trace';

@@ -14,7 +14,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import { join, resolve } from 'node:path';
-import { runProgram } from '../extension/capture/runner';
+import { runProgram } from '../capture/runner';
 import { formatTable } from './harness';
 import { SCALAR, SCALAR_OPS } from './workloads';
 

@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { inspectorPage, scriptSafeJson } from '../extension/capture/html';
+import { inspectorPage, scriptSafeJson } from '../capture/html';
 import { buildGraph } from '../webview/model/graph';
 import { formatTable } from './harness';
 import { syntheticTrace } from './synthetic-trace';

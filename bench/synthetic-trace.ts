@@ -5,7 +5,7 @@
  * and a complete backward pass (one step per op, contributions to every input). Values are small
  * vectors, as in a traced program with --max-elements; what is measured is the number of nodes.
  */
-import { statsOf, TRACE_FORMAT, TRACE_VERSION, type BackwardStep, type Tensor, type Trace, type TraceNode } from '../webview/protocol/trace';
+import { statsOf, TRACE_FORMAT, TRACE_VERSION, type BackwardStep, type Tensor, type Trace, type TraceNode } from '../protocol/trace';
 
 function tensor(values: number[]): Tensor {
   return { shape: [values.length], dtype: 'float32', data: values, stats: statsOf(values) };

@@ -6,7 +6,7 @@
  * with scalar values, one recording of every op and one backward pass of one step per op. The
  * function is self-contained (no imports, no outer names), as page.evaluate requires.
  */
-import type { Trace } from '../webview/protocol/trace';
+import type { Trace } from '../protocol/trace';
 
 export function tinyTrace(targetNodes: number): Trace {
   let state = 1;

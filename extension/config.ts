@@ -1,6 +1,6 @@
 /** The extension's settings (`gradlens.*`), read in one place with their defaults. */
 import * as vscode from 'vscode';
-import { DEFAULT_THRESHOLDS, type Thresholds } from '../webview/protocol/messages';
+import { DEFAULT_THRESHOLDS, type Thresholds } from '../protocol/messages';
 
 export interface Settings {
   /** Tensor elements kept per value in a trace. */

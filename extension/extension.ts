@@ -11,12 +11,12 @@
  *                  and Run and Debug
  */
 import * as vscode from 'vscode';
-import { summarizeGradchecks } from '../webview/protocol/gradcheck';
-import type { Selection, SourceRef } from '../webview/protocol/messages';
-import { nodeNames } from '../webview/protocol/names';
-import { sourceOf } from '../webview/protocol/refs';
-import { readTraceFile } from './capture/readTraceFile';
-import { writeTraceFile } from './capture/traceFile';
+import { summarizeGradchecks } from '../protocol/query/gradcheck';
+import type { Selection, SourceRef } from '../protocol/messages';
+import { nodeNames } from '../protocol/query/names';
+import { sourceOf } from '../protocol/query/refs';
+import { readTraceFile } from '../capture/readTraceFile';
+import { writeTraceFile } from '../capture/traceFile';
 import { GradientLenses, isProgram, LENS_LANGUAGES } from './codelens';
 import { GradientsDebugger } from './debug';
 import { readSettings } from './config';

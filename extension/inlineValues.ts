@@ -5,8 +5,8 @@
  * moved); the next run replaces them. Off with `gradlens.inlineValues`.
  */
 import * as vscode from 'vscode';
-import { nodeNames } from '../webview/protocol/names';
-import { formatShape, formatTensorShort } from '../webview/protocol/format';
+import { nodeNames } from '../protocol/query/names';
+import { formatShape, formatTensorShort } from '../protocol/query/format';
 import { readSettings } from './config';
 import { Disposable } from './dispose';
 import { inlineValues } from './results';

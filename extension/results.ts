@@ -4,10 +4,10 @@
  * nodes, and the problems (a thrown error, NaN/Inf, graph breaks) for the Problems panel. Pure: no
  * VS Code, so it is tested in Node.
  */
-import { describeGradcheck, latestGradchecks } from '../webview/protocol/gradcheck';
-import { nodeNames } from '../webview/protocol/names';
-import { formatTensorShort, formatTensorTiny } from '../webview/protocol/format';
-import type { BackwardPass, Source, Trace, TraceNode } from '../webview/protocol/trace';
+import { describeGradcheck, latestGradchecks } from '../protocol/query/gradcheck';
+import { nodeNames } from '../protocol/query/names';
+import { formatTensorShort, formatTensorTiny } from '../protocol/query/format';
+import type { BackwardPass, Source, Trace, TraceNode } from '../protocol/trace';
 
 const onLine = (source: Source | null | undefined, file: string, line: number) => source != null && source.file === file && source.line === line;
 

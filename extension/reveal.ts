@@ -5,7 +5,7 @@
  */
 import { dirname } from 'node:path';
 import * as vscode from 'vscode';
-import type { Source } from '../webview/protocol/trace';
+import type { Source } from '../protocol/trace';
 import { notify } from './notify';
 import { checkTracePath, type PathPolicy } from './pathPolicy';
 import type { RunRecord } from './runs';

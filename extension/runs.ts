@@ -7,12 +7,12 @@
 import { mkdirSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import * as vscode from 'vscode';
-import type { Selection } from '../webview/protocol/messages';
-import { describeRunEnd } from '../webview/protocol/outcome';
-import type { Trace } from '../webview/protocol/trace';
-import type * as Runner from './capture/runner';
-import type { RunResult } from './capture/runner';
-import { writeTraceFile } from './capture/traceFile';
+import type { Selection } from '../protocol/messages';
+import { describeRunEnd } from '../protocol/query/outcome';
+import type { Trace } from '../protocol/trace';
+import type * as Runner from '../capture/runner';
+import type { RunResult } from '../capture/runner';
+import { writeTraceFile } from '../capture/traceFile';
 import { readSettings } from './config';
 import { Disposable } from './dispose';
 import { notify } from './notify';

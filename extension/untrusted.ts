@@ -10,7 +10,7 @@
  * const message = safe.notification`GradLens: ${name} failed: ${error.message}`;
  * ```
  */
-import { visible, type DisplayOptions } from '../webview/protocol/display';
+import { visible, type DisplayOptions } from '../protocol/display';
 
 /** VS Code's own link syntax in notification messages (vs/base/common/linkedText.ts). */
 export const NOTIFICATION_LINK = /\[([^\]]+)\]\(((?:https?:\/\/|command:|file:)[^)\s]+)(?: (["'])(.+?)(\3))?\)/gi;

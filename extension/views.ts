@@ -6,12 +6,12 @@
  */
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
-import { describeGradcheck, describeTolerance, latestGradchecks } from '../webview/protocol/gradcheck';
-import { nodeNames } from '../webview/protocol/names';
-import { selectNodes } from '../webview/protocol/select';
-import { formatShape, formatTensorShort } from '../webview/protocol/format';
-import type { Selection, SourceRef } from '../webview/protocol/messages';
-import type { Source, Trace, TraceNode } from '../webview/protocol/trace';
+import { describeGradcheck, describeTolerance, latestGradchecks } from '../protocol/query/gradcheck';
+import { nodeNames } from '../protocol/query/names';
+import { selectNodes } from '../protocol/query/select';
+import { formatShape, formatTensorShort } from '../protocol/query/format';
+import type { Selection, SourceRef } from '../protocol/messages';
+import type { Source, Trace, TraceNode } from '../protocol/trace';
 import { Disposable } from './dispose';
 import type { RunRecord, Runs } from './runs';
 import { plainText, safe } from './untrusted';

@@ -56,8 +56,8 @@ const targets = {
       setup(b) { b.onResolve({ filter: /^gradlens$/ }, () => ({ path: './engine.js', external: true })); },
     };
     const common = { ...nodeProgram, outbase: undefined, outdir: undefined, plugins: [engineBeside], external: ['esbuild'] };
-    await build({ ...common, entryPoints: ['extension/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } });
-    await build({ ...common, entryPoints: ['extension/capture/child.ts'], outfile: 'dist/capture-child.js' });
+    await build({ ...common, entryPoints: ['cli/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } });
+    await build({ ...common, entryPoints: ['capture/child.ts'], outfile: 'dist/capture-child.js' });
     chmodSync('dist/cli.js', 0o755);
   },
   /** The inspector, for browsers: one script and one stylesheet (fonts inlined). */
@@ -81,7 +81,7 @@ const targets = {
     // The runner (the capture with its parser and source maps) is loaded on the first run only
     // (extension/runs.ts requires ./capture-runner.js): activation loads a small bundle.
     await build({ ...nodeProgram, outbase: undefined, outdir: undefined, entryPoints: ['extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode', 'esbuild', './capture-runner.js'], minify });
-    await build({ ...nodeProgram, outbase: undefined, outdir: undefined, entryPoints: ['extension/capture/runner.ts'], outfile: 'dist/capture-runner.js', external: ['esbuild'], minify });
+    await build({ ...nodeProgram, outbase: undefined, outdir: undefined, entryPoints: ['capture/runner.ts'], outfile: 'dist/capture-runner.js', external: ['esbuild'], minify });
   },
   /** The suite that runs inside a real VS Code (test/extension): mocha bundled in, `vscode` the host's. */
   async 'vscode-tests'() {

@@ -2,9 +2,9 @@
 import { strict as assert } from 'node:assert';
 import { resolve } from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
-import schema from '../docs/trace.schema.json';
-import { runProgram, type RunOptions, type RunResult } from '../extension/capture/runner';
-import type { Trace, TraceNode } from '../webview/protocol/trace';
+import schema from '../protocol/trace.schema.json';
+import { runProgram, type RunOptions, type RunResult } from '../capture/runner';
+import type { Trace, TraceNode } from '../protocol/trace';
 
 /** The repository root and the build output, seen from dist/test/<suite>/x.test.js. */
 export const repoRoot = resolve(__dirname, '..', '..', '..');
@@ -15,7 +15,7 @@ const validate = new Ajv2020({ allErrors: true, strict: true, strictRequired: fa
 
 export function assertValidTrace(trace: unknown): asserts trace is Trace {
   const ok = validate(trace);
-  assert.ok(ok, `the trace does not match docs/trace.schema.json:\n${JSON.stringify(validate.errors, null, 2)}`);
+  assert.ok(ok, `the trace does not match protocol/trace.schema.json:\n${JSON.stringify(validate.errors, null, 2)}`);
 }
 
 /** Runs a program with capture (quietly) and checks its trace against the schema. */

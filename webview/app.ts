@@ -4,10 +4,10 @@
  * the state; the graph view applies only what changed. A trace too large to draw opens as a
  * summary; a graph too large to draw says so; a panel or handler that fails says so in its place.
  */
-import { visible } from './protocol/display';
-import { DEFAULT_THRESHOLDS, type HostToWebview, type Selection, type SourceRef, type TextRef, type UiState } from './protocol/messages';
-import { indexNodes } from './protocol/select';
-import type { Tensor, Trace } from './protocol/trace';
+import { visible } from '../protocol/display';
+import { DEFAULT_THRESHOLDS, type HostToWebview, type Selection, type SourceRef, type TextRef, type UiState } from '../protocol/messages';
+import { indexNodes } from '../protocol/query/select';
+import type { Tensor, Trace } from '../protocol/trace';
 import type { Host } from './host';
 import { contrastText, magnitudeScale, type MagnitudeScale } from './model/colors';
 import { decorate, magnitudeOf } from './model/decorate';
@@ -15,13 +15,13 @@ import { toDot, toSvg } from './model/export';
 import { exportFileName } from './model/exportName';
 import { buildGraph, elementIndex, foldKey, nodeNames, selectNodes, type GraphModel } from './model/graph';
 import { layeredLayout, type Positions } from './model/layout';
-import { endedWell } from './protocol/outcome';
+import { endedWell } from '../protocol/query/outcome';
 import { functionPlot } from './model/plots';
 import { stepMarks, type Frame, type StepMarks } from './model/marks';
 import { backwardFrame, forwardFrame, passGradients } from './model/stepper';
 import { pickerChoices, summarize, SUMMARY_CHOICE } from './model/summary';
 import { tooltipText } from './model/tooltip';
-import { validateTrace } from './protocol/validate';
+import { validateTrace } from '../protocol/validate';
 import { truncationBanner } from './ui/banner';
 import { detailsPanel } from './ui/detailsPanel';
 import { el } from './ui/dom';

@@ -3,11 +3,11 @@
  * the standalone page (the trace embedded in the page answers the ready handshake; exports are
  * downloads; revealing a source line is not possible and says so).
  */
-import { checkHostMessage } from './protocol/checkMessages';
-import { visible } from './protocol/display';
-import type { HostToWebview, SourceRef, UiState, WebviewToHost } from './protocol/messages';
-import { sourceOf } from './protocol/refs';
-import type { Trace } from './protocol/trace';
+import { checkHostMessage } from '../protocol/checkMessages';
+import { visible } from '../protocol/display';
+import type { HostToWebview, SourceRef, UiState, WebviewToHost } from '../protocol/messages';
+import { sourceOf } from '../protocol/query/refs';
+import type { Trace } from '../protocol/trace';
 
 export interface Host {
   readonly kind: 'vscode' | 'standalone';

@@ -4,7 +4,7 @@ import '@vscode/codicons/dist/codicon.css';
 import './styles.css';
 import { InspectorApp } from './app';
 import { connectHost } from './host';
-import type { HostToWebview } from './protocol/messages';
+import type { HostToWebview } from '../protocol/messages';
 import { errorText } from './ui/failures';
 
 function toast(text: string): void {

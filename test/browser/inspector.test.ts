@@ -7,10 +7,10 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { syntheticTrace } from '../../bench/synthetic-trace';
-import { inspectorPage } from '../../extension/capture/html';
-import { runProgram } from '../../extension/capture/runner';
+import { inspectorPage } from '../../capture/html';
+import { runProgram } from '../../capture/runner';
 import { formatTensorShort, formatTensorTiny } from '../../webview/model/tensor';
-import type { Trace } from '../../webview/protocol/trace';
+import type { Trace } from '../../protocol/trace';
 import { distDir, repoRoot } from '../trace-helpers';
 import { instrument, Watch } from './page-helpers';
 

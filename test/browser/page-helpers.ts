@@ -9,7 +9,7 @@ import { strict as assert } from 'node:assert';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { inspectorPage } from '../../extension/capture/html';
+import { inspectorPage } from '../../capture/html';
 import { distDir, repoRoot } from '../trace-helpers';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';

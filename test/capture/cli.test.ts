@@ -4,8 +4,8 @@ import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, linkSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { setPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readTraceFile } from '../../extension/capture/readTraceFile';
-import type { BackwardPass, Trace, TraceNode } from '../../webview/protocol/trace';
+import { readTraceFile } from '../../capture/readTraceFile';
+import type { BackwardPass, Trace, TraceNode } from '../../protocol/trace';
 import { assertValidTrace, distDir, fixture } from '../trace-helpers';
 
 function gradlens(args: string[], cwd = process.cwd(), env: NodeJS.ProcessEnv = process.env) {

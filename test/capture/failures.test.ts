@@ -2,7 +2,7 @@
 // message that points at the cause.
 import { strict as assert } from 'node:assert';
 import { basename } from 'node:path';
-import { decodeNumber, type Tensor } from '../../webview/protocol/trace';
+import { decodeNumber, type Tensor } from '../../protocol/trace';
 import { fixture, indexNodes, trace } from '../trace-helpers';
 
 const values = (tensor: Tensor | undefined) => (tensor?.data ?? []).map(decodeNumber);

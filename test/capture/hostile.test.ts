@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { Trace } from '../../webview/protocol/trace';
+import type { Trace } from '../../protocol/trace';
 import { assertValidTrace, distDir, repoRoot, trace } from '../trace-helpers';
 import { killAll, printedPids, survivors } from './processes';
 

@@ -3,7 +3,7 @@
 import { strict as assert } from 'node:assert';
 import { readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { decodeNumber, type BackwardPass, type Tensor, type Trace, type TraceNode } from '../../webview/protocol/trace';
+import { decodeNumber, type BackwardPass, type Tensor, type Trace, type TraceNode } from '../../protocol/trace';
 import { indexNodes, repoRoot, trace } from '../trace-helpers';
 
 const seedDir = join(repoRoot, 'examples', 'seed');

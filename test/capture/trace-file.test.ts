@@ -1,4 +1,4 @@
-// Writing trace files (extension/capture/traceFile.ts): the same text as JSON.stringify, streamed;
+// Writing trace files (capture/traceFile.ts): the same text as JSON.stringify, streamed;
 // through <target>.partial and a rename, so a failure leaves the old file; past V8's string limit;
 // and reading files back in Node (readTraceFile.ts).
 import { strict as assert } from 'node:assert';
@@ -6,12 +6,12 @@ import { constants } from 'node:buffer';
 import { chmodSync, closeSync, existsSync, linkSync, lstatSync, mkdirSync, mkdtempSync, openSync, readFileSync, readSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { inspectorPage, scriptSafeJson } from '../../extension/capture/html';
-import { sameFile } from '../../extension/capture/outputChecks';
-import { MAX_TRACE_FILE_BYTES, readTraceFile } from '../../extension/capture/readTraceFile';
-import { streamTraceJson, TraceFileError, writeFileAtomically, writeInspectorPageFile, writeTraceFile } from '../../extension/capture/traceFile';
-import { readTraceText } from '../../webview/protocol/readTrace';
-import { statsOf, type Trace, type TraceNode } from '../../webview/protocol/trace';
+import { inspectorPage, scriptSafeJson } from '../../capture/html';
+import { sameFile } from '../../capture/outputChecks';
+import { MAX_TRACE_FILE_BYTES, readTraceFile } from '../../capture/readTraceFile';
+import { streamTraceJson, TraceFileError, writeFileAtomically, writeInspectorPageFile, writeTraceFile } from '../../capture/traceFile';
+import { readTraceText } from '../../protocol/readTrace';
+import { statsOf, type Trace, type TraceNode } from '../../protocol/trace';
 import { distDir, repoRoot, trace as traceProgram } from '../trace-helpers';
 
 const streamed = (t: Trace) => { let text = ''; streamTraceJson(t, (piece) => { text += piece; }); return text; };

@@ -4,7 +4,7 @@ import { strict as assert } from 'node:assert';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import * as vscode from 'vscode';
-import type { Trace } from '../../webview/protocol/trace';
+import type { Trace } from '../../protocol/trace';
 
 /** Link text that would run a command if VS Code drew it as a link. */
 export const COMMAND_LINK = '[Open this](command:workbench.action.terminal.new)';

@@ -6,13 +6,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildSync } from 'esbuild';
 import { np } from 'gradlens';
-import { BinaryJournalWriter, readBinaryJournal } from '../../extension/capture/journal-binary';
-import { SourceResolver } from '../../extension/capture/assemble';
-import { applyInsertions, siteMarkers, statementTable } from '../../extension/capture/instrument';
-import { SourceMap } from '../../extension/capture/sourcemap';
-import { encodeNumber, statsOf, summarise } from '../../extension/capture/tensor';
-import { nameFromSource } from '../../webview/protocol/names';
-import { decodeNumber, type TraceNumber } from '../../webview/protocol/trace';
+import { BinaryJournalWriter, readBinaryJournal } from '../../capture/journal-binary';
+import { SourceResolver } from '../../capture/assemble';
+import { applyInsertions, siteMarkers, statementTable } from '../../capture/instrument';
+import { SourceMap } from '../../capture/sourcemap';
+import { encodeNumber, statsOf, summarise } from '../../capture/tensor';
+import { nameFromSource } from '../../protocol/query/names';
+import { decodeNumber, type TraceNumber } from '../../protocol/trace';
 
 suite('source maps', () => {
   test('generated positions map back to the TypeScript line and column', () => {

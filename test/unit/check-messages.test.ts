@@ -1,9 +1,9 @@
 // The messages between the inspector and its host are checked at run time, both ways: a message is
 // accepted only with the fields its type names, of the right kinds; ids resolve against the trace.
 import { strict as assert } from 'node:assert';
-import { checkExportName, checkHostMessage, checkWebviewMessage, MAX_ERROR_TEXT } from '../../webview/protocol/checkMessages';
-import { sourceOf, textOf } from '../../webview/protocol/refs';
-import type { Trace } from '../../webview/protocol/trace';
+import { checkExportName, checkHostMessage, checkWebviewMessage, MAX_ERROR_TEXT } from '../../protocol/checkMessages';
+import { sourceOf, textOf } from '../../protocol/query/refs';
+import type { Trace } from '../../protocol/trace';
 import { beforeSeed } from './trace-builder';
 
 const accepted = (value: unknown) => {

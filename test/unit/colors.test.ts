@@ -2,7 +2,7 @@
 // contrast, and the warning badges.
 import { strict as assert } from 'node:assert';
 import { badges, COLOR_STEPS, contrastText, luminance, magnitudeScale, quantize, viridis, ZERO_COLOR } from '../../webview/model/colors';
-import type { TensorStats } from '../../webview/protocol/trace';
+import type { TensorStats } from '../../protocol/trace';
 
 function rgb(color: string): number[] {
   assert.match(color, /^#[0-9a-f]{6}$/);

@@ -3,7 +3,7 @@
 import { strict as assert } from 'node:assert';
 import { buildGraph, type GraphModel, type GraphNode } from '../../webview/model/graph';
 import { dotString, toDot, toSvg, xmlText } from '../../webview/model/export';
-import type { GraphBreak, Source, Tensor, Trace, TraceNode } from '../../webview/protocol/trace';
+import type { GraphBreak, Source, Tensor, Trace, TraceNode } from '../../protocol/trace';
 import type { StepMarks } from '../../webview/model/marks';
 
 const FILE = '/home/ana/demo/autograd.ts';

@@ -3,8 +3,8 @@
 import { strict as assert } from 'node:assert';
 import { join } from 'node:path';
 import { inlineValues, lensResult, problemsOf } from '../../extension/results';
-import { describeGradcheck, summarizeGradchecks } from '../../webview/protocol/gradcheck';
-import type { Trace } from '../../webview/protocol/trace';
+import { describeGradcheck, summarizeGradchecks } from '../../protocol/query/gradcheck';
+import type { Trace } from '../../protocol/trace';
 import { repoRoot } from '../trace-helpers';
 import { beforeSeed, buildTrace, at, op, variable } from './trace-builder';
 

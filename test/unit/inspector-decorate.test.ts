@@ -3,8 +3,8 @@
 // ×N on folded edges; colour through an injected colorizer. In the backward view colours and
 // badges come from each node's gradient at the end of the pass, so they stay put while stepping.
 import { strict as assert } from 'node:assert';
-import { DEFAULT_THRESHOLDS } from '../../webview/protocol/messages';
-import type { Trace } from '../../webview/protocol/trace';
+import { DEFAULT_THRESHOLDS } from '../../protocol/messages';
+import type { Trace } from '../../protocol/trace';
 import { decorate, magnitudeOf, type Colorizer, type DecorateInput, type Decorations } from '../../webview/model/decorate';
 import { buildGraph, type GraphModel } from '../../webview/model/graph';
 import { passGradients } from '../../webview/model/stepper';

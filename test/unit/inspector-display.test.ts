@@ -3,9 +3,9 @@
 // the tooltip, the picker, the explanations and the SVG and DOT exports; long texts are cut before
 // anything measures them; the export's file name is plain whatever run.file holds.
 import { strict as assert } from 'node:assert';
-import { checkExportName } from '../../webview/protocol/checkMessages';
-import { hasHiddenCharacters } from '../../webview/protocol/display';
-import { nameFromSource } from '../../webview/protocol/names';
+import { checkExportName } from '../../protocol/checkMessages';
+import { hasHiddenCharacters } from '../../protocol/display';
+import { nameFromSource } from '../../protocol/query/names';
 import { explainGradient } from '../../webview/model/explain';
 import { toDot, toSvg } from '../../webview/model/export';
 import { exportBaseName, exportFileName } from '../../webview/model/exportName';
@@ -14,7 +14,7 @@ import { labelText, keyText } from '../../webview/model/labels';
 import { layeredLayout } from '../../webview/model/layout';
 import { pickerChoices } from '../../webview/model/summary';
 import { tooltipText } from '../../webview/model/tooltip';
-import type { Trace } from '../../webview/protocol/trace';
+import type { Trace } from '../../protocol/trace';
 import { seededUniform } from './trace-mutations';
 import { at, buildTrace, graphBreak, op, step, variable } from './trace-builder';
 

@@ -4,7 +4,7 @@
 // overwritten by a later 'write' pass, and has-gradient — on hand-built traces and the seed trace.
 import { strict as assert } from 'node:assert';
 import { explainGradient } from '../../webview/model/explain';
-import type { Trace } from '../../webview/protocol/trace';
+import type { Trace } from '../../protocol/trace';
 import { at, beforeSeed, buildTrace, chapterTrace, constant, dataOf, graphBreak, op, type SeedIndex, step, variable } from './trace-builder';
 
 const X = variable(0, 'array', [-1, -2], at(1, 'const x = np.array([-1, -2]);', 11));

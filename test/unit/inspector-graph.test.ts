@@ -4,7 +4,7 @@
 // merged edges — on small hand-built traces and on the real seed trace.
 import { strict as assert } from 'node:assert';
 import { buildGraph, foldKey, nodeNames, selectNodes, type GraphEdge, type GraphModel } from '../../webview/model/graph';
-import type { Trace } from '../../webview/protocol/trace';
+import type { Trace } from '../../protocol/trace';
 import { at, beforeSeed, buildTrace, chapterTrace, constant, graphBreak, op, type SeedIndex, step, variable } from './trace-builder';
 
 /** Edges as compact strings: 'n0>n1:0' (data, input position), 'n1>n2:cut', 'g0>g1:×3' (merged). */

@@ -2,8 +2,8 @@
 // nodes receiving gradient, the edges carrying it with their contribution, and each node's note
 // (the gradient known so far with its badges, or the value in the forward view).
 import { strict as assert } from 'node:assert';
-import { DEFAULT_THRESHOLDS } from '../../webview/protocol/messages';
-import type { Trace } from '../../webview/protocol/trace';
+import { DEFAULT_THRESHOLDS } from '../../protocol/messages';
+import type { Trace } from '../../protocol/trace';
 import { NO_MARKS, stepMarks, type Frame, type StepMarks } from '../../webview/model/marks';
 import { buildGraph, type GraphModel } from '../../webview/model/graph';
 import { backwardFrame, forwardFrame } from '../../webview/model/stepper';

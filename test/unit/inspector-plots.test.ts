@@ -3,7 +3,7 @@
 // differ, for 2-D heads, several heads, failed passes or truncated data.
 import { strict as assert } from 'node:assert';
 import { functionPlot } from '../../webview/model/plots';
-import type { Trace } from '../../webview/protocol/trace';
+import type { Trace } from '../../protocol/trace';
 import { at, beforeSeed, buildTrace, constant, op, type PassSpec, type SeedIndex, step, tensor, truncated, variable } from './trace-builder';
 
 const XS = [0.5, -1, 2, 0];

@@ -5,7 +5,7 @@
 import { strict as assert } from 'node:assert';
 import { backwardFrame, forwardFrame, passGradients, passNodes, type BackwardFrame } from '../../webview/model/stepper';
 import { selectNodes } from '../../webview/model/graph';
-import type { Trace } from '../../webview/protocol/trace';
+import type { Trace } from '../../protocol/trace';
 import { at, beforeSeed, buildTrace, chapterTrace, dataOf, diamondTrace, op, type SeedIndex, step, tensor, truncated, variable } from './trace-builder';
 
 const sorted = (set: ReadonlySet<number>) => [...set].sort((a, b) => a - b);

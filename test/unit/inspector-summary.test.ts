@@ -3,8 +3,8 @@
 // breaks grouped by kind and line, and how a run ended — "timed out after 30 s", "cancelled",
 // "killed by SIGSEGV", "out of memory for arrays (budget 512 MB)".
 import { strict as assert } from 'node:assert';
-import type { RunInfo, RunOutcome } from '../../webview/protocol/trace';
-import { describeDuration, describeOutcome, describeRunEnd, endedWell } from '../../webview/protocol/outcome';
+import type { RunInfo, RunOutcome } from '../../protocol/trace';
+import { describeDuration, describeOutcome, describeRunEnd, endedWell } from '../../protocol/query/outcome';
 import { groupBreaks, headAndTail, MAX_CHOICES, pickerChoices, summarize } from '../../webview/model/summary';
 import { at, chapterTrace, graphBreak } from './trace-builder';
 

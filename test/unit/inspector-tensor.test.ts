@@ -2,7 +2,7 @@
 // tensor texts, and sums of gradient terms (float32 rounding, NaN/∞, samples that cannot be summed).
 import { strict as assert } from 'node:assert';
 import { formatNumber, formatShape, formatTensorShort, formatTensorTiny, knownValues, sizeOf, sumTensors, values } from '../../webview/model/tensor';
-import { statsOf } from '../../webview/protocol/trace';
+import { statsOf } from '../../protocol/trace';
 import { scalar, tensor, truncated } from './trace-builder';
 
 suite('inspector tensor: formatNumber', () => {

@@ -1,14 +1,14 @@
-// Checking what arrived before drawing it (webview/protocol/validate.ts): a valid trace passes
+// Checking what arrived before drawing it (protocol/validate.ts): a valid trace passes
 // (hand-built and real); every field of every record is checked, with a message naming its path;
 // every id a trace names must exist, node ids increase and inputs are earlier nodes (no cycles);
 // a trace cut short keeps what it has, without the references to what it lost.
 import { strict as assert } from 'node:assert';
 import { syntheticTrace } from '../../bench/synthetic-trace';
-import { droppedRecords } from '../../webview/protocol/prune';
-import { indexNodes } from '../../webview/protocol/select';
-import { validateTrace } from '../../webview/protocol/validate';
+import { droppedRecords } from '../../protocol/prune';
+import { indexNodes } from '../../protocol/query/select';
+import { validateTrace } from '../../protocol/validate';
 import { backwardFrame } from '../../webview/model/stepper';
-import type { Trace } from '../../webview/protocol/trace';
+import type { Trace } from '../../protocol/trace';
 import { assertValidTrace } from '../trace-helpers';
 import { chapterTrace, diamondTrace, seedTrace } from './trace-builder';
 

@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { appendFileSync, closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FrameWriter, readFrames, STREAMS } from '../../extension/capture/journal-frame';
+import { FrameWriter, readFrames, STREAMS } from '../../capture/journal-frame';
 
 suite('journal frames', () => {
   let folder: string;

@@ -1,9 +1,9 @@
-// Reading a trace file's text back (webview/protocol/readTrace.ts): a whole file as is, a file cut
+// Reading a trace file's text back (protocol/readTrace.ts): a whole file as is, a file cut
 // at any byte repaired to a valid trace that says what is missing, anything else refused in words.
 import { strict as assert } from 'node:assert';
-import { readTraceText, TRACE_FIELD_ORDER, type TraceRead } from '../../webview/protocol/readTrace';
-import { statsOf, type Trace } from '../../webview/protocol/trace';
-import { validateTrace } from '../../webview/protocol/validate';
+import { readTraceText, TRACE_FIELD_ORDER, type TraceRead } from '../../protocol/readTrace';
+import { statsOf, type Trace } from '../../protocol/trace';
+import { validateTrace } from '../../protocol/validate';
 import { chapterTrace, diamondTrace, graphBreak, at, variable } from './trace-builder';
 
 const LISTS = ['nodes', 'recordings', 'backwardPasses', 'graphBreaks', 'anomalies'] as const;

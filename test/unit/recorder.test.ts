@@ -2,11 +2,11 @@
 // program's arrays (they are collected once the program drops them).
 import { strict as assert } from 'node:assert';
 import { np, autograd, setEngineObserver, NDArray } from 'gradlens';
-import type { Journal } from '../../extension/capture/assemble';
-import { parseJournal } from '../../extension/capture/journal';
-import { readBinaryJournal } from '../../extension/capture/journal-binary';
-import { JournalWriter } from '../../extension/capture/journal-writer';
-import { describeNonFinite, Recorder } from '../../extension/capture/recorder';
+import type { Journal } from '../../capture/assemble';
+import { parseJournal } from '../../capture/journal';
+import { readBinaryJournal } from '../../capture/journal-binary';
+import { JournalWriter } from '../../capture/journal-writer';
+import { describeNonFinite, Recorder } from '../../capture/recorder';
 
 /** Runs `fn` watched by a recorder whose journal stays in memory; returns what it journaled. */
 function withRecorder(fn: () => void): Journal {

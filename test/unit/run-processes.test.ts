@@ -1,10 +1,10 @@
 // Which processes belong to a run (processTree.ts), read from a process table; and how a run's end
 // is told (outcome.ts). The real processes are the hostile-program suite's (test/capture/hostile).
 import { strict as assert } from 'node:assert';
-import { parseProcStat, parsePs, runMembers, type ProcessEntry, type ProcessProbe, type RunMarks } from '../../extension/capture/processTree';
-import { endAllRuns, untilDone } from '../../extension/capture/cleanup';
-import { exitStatus, outcomeOf, signalName } from '../../extension/capture/outcome';
-import type { Supervision } from '../../extension/capture/supervise';
+import { parseProcStat, parsePs, runMembers, type ProcessEntry, type ProcessProbe, type RunMarks } from '../../capture/processTree';
+import { endAllRuns, untilDone } from '../../capture/cleanup';
+import { exitStatus, outcomeOf, signalName } from '../../capture/outcome';
+import type { Supervision } from '../../capture/supervise';
 
 const entry = (pid: number, ppid: number, pgid: number, sid: number, startTime = 200, state = 'S'): ProcessEntry => ({ pid, ppid, pgid, sid, state, startTime });
 const marks: RunMarks = { pid: 100, tag: '__GRADLENS_RUN_TAG=abc', handles: new Set(['socket:[7]']), startTime: 200 };

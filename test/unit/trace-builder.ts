@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import {
   statsOf, type BackwardPass, type BackwardStep, type GraphBreak, type Recording, type Source, type Tensor,
   type TensorStats, type Trace, type TraceDType, type TraceNode, type TraceNumber,
-} from '../../webview/protocol/trace';
+} from '../../protocol/trace';
 import { repoRoot, trace as traceProgram } from '../trace-helpers';
 
 export const FILE = '/home/ana/demo/model.ts';

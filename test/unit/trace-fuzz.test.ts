@@ -6,12 +6,12 @@
 // no hidden character, and the step frames agree with the pass gradients the colours use.
 import { strict as assert } from 'node:assert';
 import { syntheticTrace } from '../../bench/synthetic-trace';
-import { checkExportName } from '../../webview/protocol/checkMessages';
-import { hasHiddenCharacters } from '../../webview/protocol/display';
-import { DEFAULT_THRESHOLDS, type Selection } from '../../webview/protocol/messages';
-import { indexNodes, selectNodes } from '../../webview/protocol/select';
-import type { Trace } from '../../webview/protocol/trace';
-import { validateTrace } from '../../webview/protocol/validate';
+import { checkExportName } from '../../protocol/checkMessages';
+import { hasHiddenCharacters } from '../../protocol/display';
+import { DEFAULT_THRESHOLDS, type Selection } from '../../protocol/messages';
+import { indexNodes, selectNodes } from '../../protocol/query/select';
+import type { Trace } from '../../protocol/trace';
+import { validateTrace } from '../../protocol/validate';
 import { contrastText, magnitudeScale } from '../../webview/model/colors';
 import { decorate, magnitudeOf } from '../../webview/model/decorate';
 import { explainGradient } from '../../webview/model/explain';
@@ -20,7 +20,7 @@ import { exportFileName } from '../../webview/model/exportName';
 import { buildGraph, nodeNames, type GraphModel } from '../../webview/model/graph';
 import { layeredLayout } from '../../webview/model/layout';
 import { stepMarks } from '../../webview/model/marks';
-import { describeRunEnd } from '../../webview/protocol/outcome';
+import { describeRunEnd } from '../../protocol/query/outcome';
 import { functionPlot } from '../../webview/model/plots';
 import { localRule } from '../../webview/model/rules';
 import { backwardFrame, forwardFrame, passGradients } from '../../webview/model/stepper';

@@ -1,7 +1,7 @@
 // Text from outside (traces, program output, file names) in each kind of place VS Code shows text:
 // nothing it holds can become a link, an icon, markdown or a reordering of what is around it.
 import { strict as assert } from 'node:assert';
-import { DISPLAY_LIMIT, hasHiddenCharacters, visible } from '../../webview/protocol/display';
+import { DISPLAY_LIMIT, hasHiddenCharacters, visible } from '../../protocol/display';
 import { iconSafeText, markdownText, notificationLinks, notificationText, plainText, safe } from '../../extension/untrusted';
 
 const LINK = '[Open terminal](command:workbench.action.terminal.new)';

@@ -3,8 +3,8 @@
  * scale with its legend, legible label colours, and the badges that flag NaN, infinities, all-zero
  * tensors and vanishing or exploding gradients. Pure: no DOM.
  */
-import type { Thresholds } from '../protocol/messages';
-import type { TensorStats } from '../protocol/trace';
+import type { Thresholds } from '../../protocol/messages';
+import type { TensorStats } from '../../protocol/trace';
 
 /**
  * Viridis (matplotlib's default colormap, perceptually uniform) at t = k/17 for k = 0…17: entries

@@ -4,9 +4,9 @@
  * (colour by gradient or value magnitude). Pure: the view applies the result (graphView.decorate).
  * What changes at every step is in marks.ts; edges are drawn from the model (cut, count).
  */
-import type { ColorMode, Thresholds } from '../protocol/messages';
-import { indexNodes } from '../protocol/select';
-import type { Tensor, Trace } from '../protocol/trace';
+import type { ColorMode, Thresholds } from '../../protocol/messages';
+import { indexNodes } from '../../protocol/query/select';
+import type { Tensor, Trace } from '../../protocol/trace';
 import type { GraphModel } from './graph';
 import { badges } from './colors';
 import { sizeOf } from './tensor';

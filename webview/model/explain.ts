@@ -3,9 +3,9 @@
  * no backward pass yet, no path from any head (with the cut points that break it), a graph break,
  * overwritten by a later pass (gradReq 'write'), or every term that reached it was zero.
  */
-import type { SourceRef } from '../protocol/messages';
-import type { BackwardPass, GraphBreak, Source, Tensor, Trace, TraceNode } from '../protocol/trace';
-import { indexNodes } from '../protocol/select';
+import type { SourceRef } from '../../protocol/messages';
+import type { BackwardPass, GraphBreak, Source, Tensor, Trace, TraceNode } from '../../protocol/trace';
+import { indexNodes } from '../../protocol/query/select';
 import { nodeNames } from './graph';
 import { labelText } from './labels';
 

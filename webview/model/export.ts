@@ -4,7 +4,7 @@
  * escaped for its format, after hidden characters became visible escapes and long texts were cut
  * (labels by the graph model, break messages here). Pure: strings in, a string out.
  */
-import { visible } from '../protocol/display';
+import { visible } from '../../protocol/display';
 import { contrastText } from './colors';
 import { parallelEdges, type GraphEdge, type GraphModel, type GraphNode, type NodeKind } from './graph';
 import type { StepMarks } from './marks';

@@ -4,7 +4,7 @@
  * passes the host's checkExportName whatever the trace's `run.file` holds (bidi controls, slashes,
  * a leading dot, 100 MB); `graph` when nothing plain is left.
  */
-import type { Selection } from '../protocol/messages';
+import type { Selection } from '../../protocol/messages';
 
 /** Characters of the program's name kept. */
 const NAME_LIMIT = 80;

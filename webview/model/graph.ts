@@ -4,11 +4,11 @@
  * edges, and folding of nodes that one source line made many times (loops). Pure: no DOM, no
  * Cytoscape; tested in Node.
  */
-import type { Selection } from '../protocol/messages';
-import { nodeNames } from '../protocol/names';
-import { isListIndex } from '../protocol/nodeIndex';
-import { indexNodes, selectNodes } from '../protocol/select';
-import type { GraphBreak, Trace, TraceNode } from '../protocol/trace';
+import type { Selection } from '../../protocol/messages';
+import { nodeNames } from '../../protocol/query/names';
+import { isListIndex } from '../../protocol/query/nodeIndex';
+import { indexNodes, selectNodes } from '../../protocol/query/select';
+import type { GraphBreak, Trace, TraceNode } from '../../protocol/trace';
 import { keyText, labelText } from './labels';
 
 // Shared with the extension, through the protocol: the model's users find them here too.

@@ -4,7 +4,7 @@
  * reach Cytoscape's text measurement), with hidden characters as visible escapes (display.ts).
  * The details panel shows the rest, with its length.
  */
-import { visible } from '../protocol/display';
+import { visible } from '../../protocol/display';
 
 /** Characters of an op or variable name in a graph label. */
 export const LABEL_LIMIT = 32;

@@ -5,9 +5,9 @@
  * forward view). Pure. The view draws these marks on a layer of their own over the graph, so that
  * a step redraws only them (decorate.ts holds what stays put while stepping).
  */
-import type { Thresholds } from '../protocol/messages';
-import { indexNodes } from '../protocol/select';
-import type { Trace, TraceNode } from '../protocol/trace';
+import type { Thresholds } from '../../protocol/messages';
+import { indexNodes } from '../../protocol/query/select';
+import type { Trace, TraceNode } from '../../protocol/trace';
 import { badges, type Badge } from './colors';
 import type { GraphModel } from './graph';
 import type { BackwardFrame, ForwardFrame } from './stepper';

@@ -3,8 +3,8 @@
  * the same length computed elementwise from it are in the pass (the chapter's sin and cos).
  */
 import { nodeNames } from './graph';
-import { indexNodes } from '../protocol/select';
-import type { BackwardPass, Trace } from '../protocol/trace';
+import { indexNodes } from '../../protocol/query/select';
+import type { BackwardPass, Trace } from '../../protocol/trace';
 import { values } from './tensor';
 
 export interface FunctionPlot {

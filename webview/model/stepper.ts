@@ -3,9 +3,9 @@
  * from the trace alone: at step k the node being processed, the gradients known so far with the
  * terms they are summed from, the contributions flowing to the inputs. Pure state, no drawing.
  */
-import { indexNodes } from '../protocol/select';
+import { indexNodes } from '../../protocol/query/select';
 import { IdSet, IdSetView } from './idSet';
-import type { BackwardPass, BackwardStep, Tensor, Trace } from '../protocol/trace';
+import type { BackwardPass, BackwardStep, Tensor, Trace } from '../../protocol/trace';
 import { sumTensors } from './tensor';
 
 /** One term of a node's gradient: what one step (or the head gradient) sent it. */

@@ -3,8 +3,8 @@
  * once: its backward passes and recordings with their sizes and lines, its anomalies and graph
  * breaks (the breaks of a loop grouped by kind and line). Linear in the trace; no graph is built.
  */
-import type { Selection } from '../protocol/messages';
-import type { BackwardPass, GraphBreak, Recording, Trace } from '../protocol/trace';
+import type { Selection } from '../../protocol/messages';
+import type { BackwardPass, GraphBreak, Recording, Trace } from '../../protocol/trace';
 import { passNodes } from './stepper';
 
 export interface SelectionItem {

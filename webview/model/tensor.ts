@@ -1,8 +1,8 @@
 /** Sums of gradient terms; the readers and formatters of tensors are in protocol/format.ts. */
-import { statsOf, type Tensor } from '../protocol/trace';
-import { values, sizeOf } from '../protocol/format';
+import { statsOf, type Tensor } from '../../protocol/trace';
+import { values, sizeOf } from '../../protocol/query/format';
 
-export { formatNumber, formatShape, formatTensorShort, formatTensorTiny, knownValues, sizeOf, values } from '../protocol/format';
+export { formatNumber, formatShape, formatTensorShort, formatTensorTiny, knownValues, sizeOf, values } from '../../protocol/query/format';
 
 /** The elementwise sum of tensors of one shape, or null when any of them is only a sample. */
 export function sumTensors(tensors: readonly Tensor[]): Tensor | null {

@@ -3,9 +3,9 @@
  * its graph breaks; a cut edge's explanation. Every text from the trace is cut and escaped
  * (display.ts) — the tooltip is a small box, not a place for a 100 MB source line.
  */
-import { visible } from '../protocol/display';
-import { indexNodes } from '../protocol/select';
-import type { Trace } from '../protocol/trace';
+import { visible } from '../../protocol/display';
+import { indexNodes } from '../../protocol/query/select';
+import type { Trace } from '../../protocol/trace';
 import { elementIndex, type GraphModel } from './graph';
 
 /** Characters of a source line or message in the tooltip. */

@@ -1,6 +1,6 @@
 /** A strip above the graph for what the reader must know first: the trace was cut short. */
-import { droppedRecords } from '../protocol/prune';
-import type { Trace } from '../protocol/trace';
+import { droppedRecords } from '../../protocol/prune';
+import type { Trace } from '../../protocol/trace';
 import { el } from './dom';
 import { shownText } from './text';
 

@@ -2,10 +2,10 @@
  * Details of the selected node: shape first, dtype, op and attributes, mode, source link, value
  * and gradient; for variables and nodes without a gradient, "why is this gradient zero / missing?".
  */
-import { DISPLAY_LIMIT, visible } from '../protocol/display';
-import { describeGradcheck, describeTolerance, latestGradchecks } from '../protocol/gradcheck';
-import { indexNodes } from '../protocol/select';
-import type { Trace } from '../protocol/trace';
+import { DISPLAY_LIMIT, visible } from '../../protocol/display';
+import { describeGradcheck, describeTolerance, latestGradchecks } from '../../protocol/query/gradcheck';
+import { indexNodes } from '../../protocol/query/select';
+import type { Trace } from '../../protocol/trace';
 import { explainGradient } from '../model/explain';
 import { nodeNames } from '../model/graph';
 import { labelText } from '../model/labels';

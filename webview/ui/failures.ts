@@ -3,7 +3,7 @@
  * (the app shows it and tells the host) instead of ending as an uncaught exception. A trace is
  * validated before use; this is for what validation cannot foresee.
  */
-import { visible } from '../protocol/display';
+import { visible } from '../../protocol/display';
 
 /** An error in one line a person can read, escaped and short. */
 export function errorText(error: unknown): string {

@@ -1,5 +1,5 @@
 /** Anomalies (NaN/Inf) and graph breaks of the trace, each a link to its node and line. */
-import type { Anomaly, Trace } from '../protocol/trace';
+import type { Anomaly, Trace } from '../../protocol/trace';
 import { groupBreaks, headAndTail, type BreakGroup } from '../model/summary';
 import { el, section } from './dom';
 import type { PanelActions } from './stepPanel';

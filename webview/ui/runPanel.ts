@@ -3,9 +3,9 @@
  * error with the line and the stack, and what it printed. Shown in the side panel when the run did
  * not end well, and always on the summary screen. Every text is cut and escaped (text.ts).
  */
-import type { SourceRef } from '../protocol/messages';
-import type { RunInfo } from '../protocol/trace';
-import { describeDuration, describeRunEnd } from '../protocol/outcome';
+import type { SourceRef } from '../../protocol/messages';
+import type { RunInfo } from '../../protocol/trace';
+import { describeDuration, describeRunEnd } from '../../protocol/query/outcome';
 import { el, link, section } from './dom';
 import { attributeText, baseName, shownText, type OpenText } from './text';
 

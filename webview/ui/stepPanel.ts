@@ -3,11 +3,11 @@
  * local rule in words and symbols, what each input receives, and — for an input reached along
  * several paths — the sum of its terms.
  */
-import { visible } from '../protocol/display';
-import { describeGradcheck, describeTolerance } from '../protocol/gradcheck';
-import type { SourceRef, TextRef } from '../protocol/messages';
-import { indexNodes } from '../protocol/select';
-import type { BackwardPass, GradcheckResult, Source, Trace, TraceNode } from '../protocol/trace';
+import { visible } from '../../protocol/display';
+import { describeGradcheck, describeTolerance } from '../../protocol/query/gradcheck';
+import type { SourceRef, TextRef } from '../../protocol/messages';
+import { indexNodes } from '../../protocol/query/select';
+import type { BackwardPass, GradcheckResult, Source, Trace, TraceNode } from '../../protocol/trace';
 import { nodeNames } from '../model/graph';
 import { labelText } from '../model/labels';
 import { localRule } from '../model/rules';

@@ -3,8 +3,8 @@
  * backward passes and recordings (each opens its own graph, folded by source line), and its
  * anomalies and graph breaks. Built from lists alone (model/summary.ts): no graph, no layout.
  */
-import type { Selection } from '../protocol/messages';
-import type { Trace } from '../protocol/trace';
+import type { Selection } from '../../protocol/messages';
+import type { Trace } from '../../protocol/trace';
 import { headAndTail, type SelectionItem, type TraceSummary } from '../model/summary';
 import { el, link, section } from './dom';
 import { issuesPanel } from './issuesPanel';

@@ -3,7 +3,7 @@
  * for 1-D and 2-D (a slice picker for more dimensions), and a histogram with stats for large or
  * truncated tensors.
  */
-import type { Tensor } from '../protocol/trace';
+import type { Tensor } from '../../protocol/trace';
 import { formatNumber, formatShape, knownValues, sizeOf } from '../model/tensor';
 import { histogramChart } from './charts';
 import { el } from './dom';

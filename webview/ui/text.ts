@@ -4,8 +4,8 @@
  * open the whole of it (text/open with the field's reference; the host resolves it, refs.ts).
  * The whole text never reaches the DOM.
  */
-import { DISPLAY_LIMIT, visible } from '../protocol/display';
-import type { TextRef } from '../protocol/messages';
+import { DISPLAY_LIMIT, visible } from '../../protocol/display';
+import type { TextRef } from '../../protocol/messages';
 import { el, link } from './dom';
 
 /** Opens the whole of a text the inspector cut short; absent where no host can (the standalone page). */

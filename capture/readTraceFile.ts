@@ -6,8 +6,8 @@
 import { constants } from 'node:buffer';
 import { readFileSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
-import { readTraceText } from '../../webview/protocol/readTrace';
-import type { Trace, TraceTruncation } from '../../webview/protocol/trace';
+import { readTraceText } from '../protocol/readTrace';
+import type { Trace, TraceTruncation } from '../protocol/trace';
 
 /** The largest file read: V8's longest string (≈ 512 MB). UTF-8 has at least one byte per character, so any smaller file fits. */
 export const MAX_TRACE_FILE_BYTES = constants.MAX_STRING_LENGTH;

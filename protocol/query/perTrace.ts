@@ -2,7 +2,7 @@
  * Facts derived from a trace, computed once per trace: a trace is never changed after it is read,
  * so a value kept beside it (weakly: it goes with the trace) stays true.
  */
-import type { Trace } from './trace';
+import type { Trace } from '../trace';
 
 export interface PerTrace<T> {
   (trace: Trace): T;

@@ -1,8 +1,8 @@
 /** Which trace nodes a recording or a backward pass shows (the inspector's graph, the views' lists). */
-import type { Selection } from './messages';
+import type { Selection } from '../messages';
 import { buildIndex, isListIndex } from './nodeIndex';
 import { perTrace } from './perTrace';
-import type { Trace, TraceNode } from './trace';
+import type { Trace, TraceNode } from '../trace';
 
 /** The trace's nodes by id, built once per trace. */
 export const indexNodes = perTrace<ReadonlyMap<number, TraceNode>>((trace) => buildIndex(trace.nodes));

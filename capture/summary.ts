@@ -1,9 +1,9 @@
 /** The text `gradlens trace` prints: counts, and each variable's final gradient. */
 import { relative } from 'node:path';
 import { np } from 'gradlens';
-import { describeGradcheck } from '../../webview/protocol/gradcheck';
-import { nameFromSource } from '../../webview/protocol/names';
-import { decodeNumber, type Source, type Tensor, type Trace } from '../../webview/protocol/trace';
+import { describeGradcheck } from '../protocol/query/gradcheck';
+import { nameFromSource } from '../protocol/query/names';
+import { decodeNumber, type Source, type Tensor, type Trace } from '../protocol/trace';
 
 export function describeSource(source: Source | null, cwd = process.cwd()): string {
   if (!source) return '(unknown line)';

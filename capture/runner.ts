@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { RunError, RunOutcome, Trace } from '../../webview/protocol/trace';
+import type { RunError, RunOutcome, Trace } from '../protocol/trace';
 import { assembleTrace, EMPTY_JOURNAL, SourceResolver, type Journal } from './assemble';
 import { bundleProgram, formatProblem, type BuildProblem } from './bundle';
 import { untilDone } from './cleanup';

@@ -10,13 +10,13 @@
  */
 import { relative, resolve } from 'node:path';
 import { version } from 'gradlens';
-import { endAllRuns } from './capture/cleanup';
-import { exitStatus, signalNumber } from './capture/outcome';
-import { runProgram, type RunResult } from './capture/runner';
-import { summarizeTrace } from './capture/summary';
-import { describeRunEnd } from '../webview/protocol/outcome';
-import { checkNotInputs, checkOutputs, type Output } from './capture/outputChecks';
-import { TraceFileError, writeInspectorPageFile, writeTraceFile } from './capture/traceFile';
+import { endAllRuns } from '../capture/cleanup';
+import { exitStatus, signalNumber } from '../capture/outcome';
+import { runProgram, type RunResult } from '../capture/runner';
+import { summarizeTrace } from '../capture/summary';
+import { describeRunEnd } from '../protocol/query/outcome';
+import { checkNotInputs, checkOutputs, type Output } from '../capture/outputChecks';
+import { TraceFileError, writeInspectorPageFile, writeTraceFile } from '../capture/traceFile';
 
 /** The exit code when the trace or the page could not be written (BSD sysexits EX_IOERR). */
 const EXIT_WRITE_FAILED = 74;

@@ -6,10 +6,10 @@
  * (prune.ts) rather than refusing what was kept.
  */
 import { visible } from './display';
-import { NodeIndexBuilder } from './nodeIndex';
+import { NodeIndexBuilder } from './query/nodeIndex';
 import { describeValue, Problems, withoutMarkup } from './problems';
 import { pruneLost } from './prune';
-import { rememberIndex } from './select';
+import { rememberIndex } from './query/select';
 import { TRACE_FORMAT, TRACE_VERSION, type Trace, type TraceNode } from './trace';
 import { checkAnomaly, checkGraphBreak, checkNode, checkPass, checkRecording, checkRecordingRefs, checkRun, checkTruncation, type Refs } from './validateRecords';
 import { isObject, type Fields } from './validateTensor';

@@ -14,7 +14,7 @@
  * Names (op names, attribute JSON) are declared once in the JSON journal as `name` records.
  */
 import type { NDArray } from 'gradlens';
-import type { NodeId, NodeKind, TensorStats, TraceDType, TraceNumber } from '../../webview/protocol/trace';
+import type { NodeId, NodeKind, TensorStats, TraceDType, TraceNumber } from '../protocol/trace';
 import type { JournalNode, JournalStep } from './journal';
 import { encodeNumber, statsOf, type JournalTensor } from './tensor';
 

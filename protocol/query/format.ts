@@ -2,7 +2,7 @@
  * The trace's tensors in numbers and words: their values (all, or the leading sample), and short
  * text — a number, a few values, or shape and stats — for the inspector, the editor and the views.
  */
-import { decodeNumber, type Tensor } from './trace';
+import { decodeNumber, type Tensor } from '../trace';
 
 /** All the values, when the trace has them (not only a sample). */
 export function values(tensor: Tensor): Float64Array | null {

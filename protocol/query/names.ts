@@ -1,6 +1,6 @@
 /** Reading a variable name from the source line that made a node: `const y = …` → `y`. */
 import { perTrace } from './perTrace';
-import type { TraceNode } from './trace';
+import type { TraceNode } from '../trace';
 
 // JavaScript identifiers, Unicode ones included (`const Δw = …`, `let 损失 = …`).
 const ID = String.raw`[\p{ID_Start}_$][\p{ID_Continue}$\u200c\u200d]*`;

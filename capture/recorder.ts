@@ -10,7 +10,7 @@ import type {
   BackwardEndEvent, BackwardStartEvent, BackwardStepEvent, EngineObserver, GraphBreakEvent, NDArray,
   OpEvent, RecordedGradcheckReport, ScopeEvent, TapeNode,
 } from 'gradlens';
-import type { NodeId, NodeKind, PassGradcheck, TensorStats } from '../../webview/protocol/trace';
+import type { NodeId, NodeKind, PassGradcheck, TensorStats } from '../protocol/trace';
 import { NODE_FLAGS, type JournalPass } from './journal';
 import { compact, encodeNumber, statsOf, type JournalTensor } from './tensor';
 import type { JournalWriter } from './journal-writer';

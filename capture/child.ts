@@ -25,7 +25,7 @@ export interface OwnCode {
 /** This preload's and the engine's code, from where the preload was built (dist/). */
 export function ownCode(preloadPath: string, enginePath: string): OwnCode {
   const root = join(dirname(preloadPath), '..');
-  return { files: [preloadPath, enginePath], folders: ['engine', 'extension', 'webview'].map((folder) => join(root, folder) + sep) };
+  return { files: [preloadPath, enginePath], folders: ['engine', 'capture', 'cli', 'protocol', 'extension', 'webview'].map((folder) => join(root, folder) + sep) };
 }
 
 /**

@@ -9,7 +9,7 @@
  */
 import type {
   Anomaly, BackwardPass, GraphBreak, LeafGrad, NodeId, NodeKind, Recording,
-} from '../../webview/protocol/trace';
+} from '../protocol/trace';
 import type { JournalTensor } from './tensor';
 
 export interface RawSite {

@@ -9,8 +9,8 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { visible } from '../../webview/protocol/display';
-import type { Trace } from '../../webview/protocol/trace';
+import { visible } from '../protocol/display';
+import type { Trace } from '../protocol/trace';
 
 /** JSON inside <script>: no `<` can end the element or open a comment. */
 export function scriptSafeJson(value: unknown): string {

@@ -3,7 +3,7 @@
  * `gradlens` command passes on for it.
  */
 import { constants } from 'node:os';
-import type { RunError, RunOutcome } from '../../webview/protocol/trace';
+import type { RunError, RunOutcome } from '../protocol/trace';
 import type { Supervision } from './supervise';
 
 /** What a signal does, where it says more than its name. */

@@ -6,8 +6,8 @@
  */
 import { accessSync, closeSync, constants, fchmodSync, fsyncSync, openSync, realpathSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { TRACE_FIELD_ORDER } from '../../webview/protocol/readTrace';
-import type { Trace } from '../../webview/protocol/trace';
+import { TRACE_FIELD_ORDER } from '../protocol/readTrace';
+import type { Trace } from '../protocol/trace';
 import { inspectorPageAround, type PageOptions } from './html';
 import { streamJson, type TextSink } from './jsonStream';
 

@@ -3,8 +3,8 @@
  * "cancelled", "killed by SIGSEGV", "out of memory for arrays (budget 512 MB)". From `run.outcome`
  * when the trace has it, else from the older fields (exit code, signal, timedOut).
  */
-import { visible } from './display';
-import type { RunInfo, RunOutcome } from './trace';
+import { visible } from '../display';
+import type { RunInfo, RunOutcome } from '../trace';
 
 function seconds(ms: number): string {
   const s = ms / 1000;

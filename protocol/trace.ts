@@ -1,7 +1,7 @@
 /**
  * The GradLens trace format, version 1: what running a program with capture records. Shared by the
  * capture (which writes it), the inspector and the extension (which read it). Plain data only.
- * The prose description is docs/trace-format.md; the JSON Schema is docs/trace.schema.json.
+ * The prose description is docs/trace-format.md; the JSON Schema is protocol/trace.schema.json.
  */
 
 export const TRACE_FORMAT = 'gradlens-trace';

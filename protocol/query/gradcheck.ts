@@ -3,7 +3,7 @@
  * inspector: "✓ max |Δ| 2.1e-10 over 4 of 4 elements", or where the worst element disagrees.
  */
 import { formatNumber } from './format';
-import { decodeNumber, type BackwardPass, type GradcheckResult, type NodeId } from './trace';
+import { decodeNumber, type BackwardPass, type GradcheckResult, type NodeId } from '../trace';
 
 /** One line for a variable's check. */
 export function describeGradcheck(result: GradcheckResult): string {

@@ -3,7 +3,7 @@
  * the index: no Map of a million entries (a third of a second and tens of MB) to build for it. A
  * trace with other ids (a hand-made one, one cut short) gets a Map.
  */
-import type { TraceNode } from './trace';
+import type { TraceNode } from '../trace';
 
 /** The index of nodes whose ids are their positions in the list. */
 class ListIndex implements ReadonlyMap<number, TraceNode> {

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   TRACE_FORMAT, TRACE_VERSION, type BackwardPass, type Recording, type RunInfo, type Source, type Trace, type TraceNode,
-} from '../../webview/protocol/trace';
+} from '../protocol/trace';
 import { NODE_FLAGS, parseJournal, type JournalNode, type JournalRecord, type JournalStep, type MappedPosition, type RawSite } from './journal';
 import { readBinaryJournal } from './journal-binary';
 import type { FrameReading } from './journal-frame';

@@ -3,7 +3,7 @@
  * in the runner, as the trace's tensors with their stats.
  */
 import type { NDArray } from 'gradlens';
-import { decodeNumber, statsOf, type Tensor, type TensorStats, type TraceDType, type TraceNumber } from '../../webview/protocol/trace';
+import { decodeNumber, statsOf, type Tensor, type TensorStats, type TraceDType, type TraceNumber } from '../protocol/trace';
 
 export { statsOf };
 

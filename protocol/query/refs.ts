@@ -3,8 +3,8 @@
  * break, anomaly or the run's error, and the whole text of a field the inspector showed cut short.
  * The host resolves ids against the trace it holds; an id that names nothing resolves to null.
  */
-import type { SourceRef, TextRef } from './messages';
-import type { Source, Trace } from './trace';
+import type { SourceRef, TextRef } from '../messages';
+import type { Source, Trace } from '../trace';
 import { indexNodes } from './select';
 
 /** The source line `ref` names in `trace`, or null (no such thing, or it has no line). */

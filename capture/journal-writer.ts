@@ -3,7 +3,7 @@
  * of journal-binary.ts for nodes and steps, flushed together in batches.
  */
 import type { NDArray } from 'gradlens';
-import type { NodeId, NodeKind } from '../../webview/protocol/trace';
+import type { NodeId, NodeKind } from '../protocol/trace';
 import type { JournalRecord } from './journal';
 import { BinaryJournalWriter } from './journal-binary';
 import { FrameWriter, STREAMS, type StreamId } from './journal-frame';
