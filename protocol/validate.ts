@@ -9,7 +9,7 @@ import { visible } from './display';
 import { NodeIndexBuilder } from './query/nodeIndex';
 import { describeValue, Problems, withoutMarkup } from './problems';
 import { pruneLost } from './prune';
-import { rememberIndex } from './query/select';
+import { rememberNodeIndex } from './query/indexTrace';
 import { TRACE_FORMAT, TRACE_VERSION, type Trace, type TraceNode } from './trace';
 import { checkAnomaly, checkGraphBreak, checkNode, checkPass, checkRecording, checkRecordingRefs, checkRun, checkTruncation, type Refs } from './validateRecords';
 import { isObject, type Fields } from './validateTensor';
@@ -66,7 +66,7 @@ export function validateTrace(value: unknown): Validation {
 
   const trace = value as unknown as Trace;
   if (refs.dangling > 0) return { ok: true, trace: pruneLost(trace) };
-  rememberIndex(trace, byId.index());
+  rememberNodeIndex(trace, byId.index());
   return { ok: true, trace };
 }
 

@@ -6,7 +6,7 @@
  */
 import { visible } from '../protocol/display';
 import { DEFAULT_THRESHOLDS, type HostToWebview, type Selection, type SourceRef, type TextRef, type UiState } from '../protocol/messages';
-import { indexNodes } from '../protocol/query/select';
+import { indexTrace } from '../protocol/query/indexTrace';
 import type { Tensor, Trace } from '../protocol/trace';
 import type { Host } from './host';
 import { contrastText, magnitudeScale, type MagnitudeScale } from './model/colors';
@@ -308,7 +308,7 @@ export class InspectorApp {
   }
 
   private buildScale(): MagnitudeScale {
-    const byId = indexNodes(this.trace!);
+    const byId = indexTrace(this.trace!).nodes;
     const members = this.model!.traceNodes.map((id) => byId.get(id)!);
     const magnitudes = members.map((node) => magnitudeOf(this.state.colorMode === 'gradient' ? node.grad : node.value));
     // Step gradients too, so that colours do not jump as the pass proceeds.
@@ -603,7 +603,7 @@ export class InspectorApp {
       const element = selected !== null ? elementIndex(model).nodes.get(model.elementOf.get(selected) ?? '') : undefined;
       const selectedIds = element ? element.members.slice(0, element.members.indexOf(selected!) + 1) : selected !== null ? [selected] : [];
       // A node of an opened group can fold it again.
-      const selectedTrace = selected !== null ? indexNodes(trace).get(selected) : undefined;
+      const selectedTrace = selected !== null ? indexTrace(trace).nodes.get(selected) : undefined;
       const openedKey = selectedTrace && this.state.folded ? foldKey(selectedTrace) : null;
       const refold = openedKey && this.state.expanded.includes(openedKey)
         ? { label: `fold line ${selectedTrace!.source?.line ?? '?'} again`, run: () => { this.state.expanded = this.state.expanded.filter((k) => k !== openedKey); this.rebuild(); } }

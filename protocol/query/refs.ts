@@ -5,12 +5,12 @@
  */
 import type { SourceRef, TextRef } from '../messages';
 import type { Source, Trace } from '../trace';
-import { indexNodes } from './select';
+import { indexTrace } from './indexTrace';
 
 /** The source line `ref` names in `trace`, or null (no such thing, or it has no line). */
 export function sourceOf(trace: Trace, ref: SourceRef): Source | null {
   switch (ref.kind) {
-    case 'node': return indexNodes(trace).get(ref.id)?.source ?? null;
+    case 'node': return indexTrace(trace).nodes.get(ref.id)?.source ?? null;
     case 'pass': return trace.backwardPasses.find((p) => p.id === ref.id)?.source ?? null;
     case 'recording': return trace.recordings.find((r) => r.id === ref.id)?.source ?? null;
     case 'break': return trace.graphBreaks[ref.index]?.source ?? null;
@@ -23,7 +23,7 @@ export function sourceOf(trace: Trace, ref: SourceRef): Source | null {
 export function textOf(trace: Trace, ref: TextRef): string | null {
   switch (ref.kind) {
     case 'node': {
-      const node = indexNodes(trace).get(ref.id);
+      const node = indexTrace(trace).nodes.get(ref.id);
       if (!node) return null;
       if (ref.field === 'op') return node.op;
       if (ref.field === 'attrs') return JSON.stringify(node.attrs, null, 2);

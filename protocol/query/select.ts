@@ -1,14 +1,8 @@
 /** Which trace nodes a recording or a backward pass shows (the inspector's graph, the views' lists). */
 import type { Selection } from '../messages';
-import { buildIndex, isListIndex } from './nodeIndex';
-import { perTrace } from './perTrace';
-import type { Trace, TraceNode } from '../trace';
-
-/** The trace's nodes by id, built once per trace. */
-export const indexNodes = perTrace<ReadonlyMap<number, TraceNode>>((trace) => buildIndex(trace.nodes));
-
-/** Keeps the index validation built on its way through the nodes, so that it is not built twice. */
-export const rememberIndex = (trace: Trace, index: ReadonlyMap<number, TraceNode>): void => indexNodes.remember(trace, index);
+import { indexTrace } from './indexTrace';
+import { isListIndex } from './nodeIndex';
+import type { Trace } from '../trace';
 
 const selections = new WeakMap<Trace, Map<string, number[]>>();
 
@@ -26,7 +20,7 @@ export function selectNodes(trace: Trace, selection: Selection): number[] {
 }
 
 function select(trace: Trace, selection: Selection): number[] {
-  const byId = indexNodes(trace);
+  const byId = indexTrace(trace).nodes;
   const chosen = isListIndex(byId) ? new IdMarks(trace.nodes.length) : new Set<number>();
   if (selection.kind === 'recording') {
     const recording = trace.recordings.find((r) => r.id === selection.id);

@@ -5,7 +5,7 @@
 import { strict as assert } from 'node:assert';
 import { syntheticTrace } from '../../bench/synthetic-trace';
 import { droppedRecords } from '../../protocol/prune';
-import { indexNodes } from '../../protocol/query/select';
+import { indexTrace } from '../../protocol/query/indexTrace';
 import { validateTrace } from '../../protocol/validate';
 import { backwardFrame } from '../../webview/model/stepper';
 import type { Trace } from '../../protocol/trace';
@@ -42,8 +42,8 @@ suite('inspector validate', () => {
     const result = validateTrace(t);
     assert.equal(result.ok, true);
     assert.equal(result.ok && result.trace, t);
-    assert.equal(indexNodes(t).get(3)?.op, 'mul');
-    assert.equal(indexNodes(t).size, 4);
+    assert.equal(indexTrace(t).nodes.get(3)?.op, 'mul');
+    assert.equal(indexTrace(t).nodes.size, 4);
   });
 
   test('the seed trace, through JSON, passes', async function () {

@@ -9,7 +9,8 @@ import { syntheticTrace } from '../../bench/synthetic-trace';
 import { checkExportName } from '../../protocol/checkMessages';
 import { hasHiddenCharacters } from '../../protocol/display';
 import { DEFAULT_THRESHOLDS, type Selection } from '../../protocol/messages';
-import { indexNodes, selectNodes } from '../../protocol/query/select';
+import { selectNodes } from '../../protocol/query/select';
+import { indexTrace } from '../../protocol/query/indexTrace';
 import type { Trace } from '../../protocol/trace';
 import { validateTrace } from '../../protocol/validate';
 import { contrastText, magnitudeScale } from '../../webview/model/colors';
@@ -80,7 +81,7 @@ function exercise(trace: Trace, random: () => number): void {
         if (node.fn) assertShown(node.fn, 'a function box');
       }
       const layout = layeredLayout(model);
-      const values = model.traceNodes.map((id) => magnitudeOf(indexNodes(trace).get(id)?.grad));
+      const values = model.traceNodes.map((id) => magnitudeOf(indexTrace(trace).nodes.get(id)?.grad));
       const scale = magnitudeScale(values);
       const decorations = decorate({
         trace, model, passGradients: gradients, colorMode: 'gradient', colorizer: { color: (m) => scale.color(m), textColor: contrastText },

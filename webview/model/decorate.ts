@@ -5,7 +5,7 @@
  * What changes at every step is in marks.ts; edges are drawn from the model (cut, count).
  */
 import type { ColorMode, Thresholds } from '../../protocol/messages';
-import { indexNodes } from '../../protocol/query/select';
+import { indexTrace } from '../../protocol/query/indexTrace';
 import type { Tensor, Trace } from '../../protocol/trace';
 import type { GraphModel } from './graph';
 import { badges } from './colors';
@@ -46,7 +46,7 @@ export function magnitudeOf(tensor: Tensor | null | undefined): number | null {
 
 export function decorate(input: DecorateInput): Decorations {
   const { trace, model, passGradients } = input;
-  const byId = indexNodes(trace);
+  const byId = indexTrace(trace).nodes;
   const classes = new Map<string, string[]>();
   const data = new Map<string, Record<string, string>>();
 

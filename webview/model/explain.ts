@@ -5,7 +5,7 @@
  */
 import type { SourceRef } from '../../protocol/messages';
 import type { BackwardPass, GraphBreak, Source, Tensor, Trace, TraceNode } from '../../protocol/trace';
-import { indexNodes } from '../../protocol/query/select';
+import { indexTrace } from '../../protocol/query/indexTrace';
 import { nodeNames } from './graph';
 import { labelText } from './labels';
 
@@ -59,7 +59,7 @@ function gradientIn(pass: BackwardPass, id: number): { grad: Tensor; after?: Ten
 
 export function explainGradient(trace: Trace, id: number): Explanation {
   names = nodeNames(trace);
-  const byId = indexNodes(trace);
+  const byId = indexTrace(trace).nodes;
   const node = byId.get(id);
   const name = describe(node);
   const reached = trace.backwardPasses.filter((pass) => !pass.error && gradientIn(pass, id) !== null);

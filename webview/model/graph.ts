@@ -7,7 +7,8 @@
 import type { Selection } from '../../protocol/messages';
 import { nodeNames } from '../../protocol/query/names';
 import { isListIndex } from '../../protocol/query/nodeIndex';
-import { indexNodes, selectNodes } from '../../protocol/query/select';
+import { selectNodes } from '../../protocol/query/select';
+import { indexTrace } from '../../protocol/query/indexTrace';
 import type { GraphBreak, Trace, TraceNode } from '../../protocol/trace';
 import { keyText, labelText } from './labels';
 
@@ -87,7 +88,7 @@ function shapeText(shape: readonly number[]): string {
 }
 
 export function buildGraph(trace: Trace, selection: Selection, options: GraphOptions = {}): GraphModel {
-  const byId = indexNodes(trace);
+  const byId = indexTrace(trace).nodes;
   const traceNodes = selectNodes(trace, selection);
   const nodes = traceNodes.map((id) => byId.get(id)!);
   // Each shown node's place in `nodes` (−1: not shown); by id in a typed array when ids are 0…n−1.

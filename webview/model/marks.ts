@@ -6,7 +6,7 @@
  * a step redraws only them (decorate.ts holds what stays put while stepping).
  */
 import type { Thresholds } from '../../protocol/messages';
-import { indexNodes } from '../../protocol/query/select';
+import { indexTrace } from '../../protocol/query/indexTrace';
 import type { Trace, TraceNode } from '../../protocol/trace';
 import { badges, type Badge } from './colors';
 import type { GraphModel } from './graph';
@@ -45,7 +45,7 @@ export interface MarksInput {
 export function stepMarks(input: MarksInput): StepMarks {
   const { model, frame } = input;
   if (!frame) return NO_MARKS;
-  const byId = input.byId ?? indexNodes(input.trace);
+  const byId = input.byId ?? indexTrace(input.trace).nodes;
   const pending = new Set<string>();
   const receiving = new Set<string>();
   const active = new Map<string, string>();

@@ -3,7 +3,7 @@
  * the same length computed elementwise from it are in the pass (the chapter's sin and cos).
  */
 import { nodeNames } from './graph';
-import { indexNodes } from '../../protocol/query/select';
+import { indexTrace } from '../../protocol/query/indexTrace';
 import type { BackwardPass, Trace } from '../../protocol/trace';
 import { values } from './tensor';
 
@@ -26,7 +26,7 @@ export function functionPlot(trace: Trace, pass: BackwardPass): FunctionPlot | n
   if (pass.error || pass.heads.length !== 1) return null;
   const headGrad = pass.headGrads[0];
   if (!pass.implicitHeadGrads[0] && !(headGrad && headGrad.stats.min === 1 && headGrad.stats.max === 1)) return null;
-  const byId = indexNodes(trace);
+  const byId = indexTrace(trace).nodes;
   const head = byId.get(pass.heads[0]!);
   if (!head || head.shape.length !== 1) return null;
   const n = head.shape[0]!;

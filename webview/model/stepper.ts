@@ -3,7 +3,7 @@
  * from the trace alone: at step k the node being processed, the gradients known so far with the
  * terms they are summed from, the contributions flowing to the inputs. Pure state, no drawing.
  */
-import { indexNodes } from '../../protocol/query/select';
+import { indexTrace } from '../../protocol/query/indexTrace';
 import { IdSet, IdSetView } from './idSet';
 import type { BackwardPass, BackwardStep, Tensor, Trace } from '../../protocol/trace';
 import { sumTensors } from './tensor';
@@ -130,7 +130,7 @@ export interface ForwardFrame {
  * the start, ops appear one per step.
  */
 export function forwardFrame(trace: Trace, shown: readonly number[], index: number): ForwardFrame {
-  const byId = indexNodes(trace);
+  const byId = indexTrace(trace).nodes;
   const ops = shown.filter((id) => byId.get(id)?.kind === 'op');
   const k = Math.max(0, Math.min(ops.length, Math.floor(index)));
   const computed = new Set<number>(shown.filter((id) => byId.get(id)?.kind !== 'op'));

@@ -4,7 +4,7 @@
  * (display.ts) — the tooltip is a small box, not a place for a 100 MB source line.
  */
 import { visible } from '../../protocol/display';
-import { indexNodes } from '../../protocol/query/select';
+import { indexTrace } from '../../protocol/query/indexTrace';
 import type { Trace } from '../../protocol/trace';
 import { elementIndex, type GraphModel } from './graph';
 
@@ -22,7 +22,7 @@ export function tooltipText(trace: Trace, model: GraphModel, elementId: string):
   if (edge) return edge.cut ? shortLines(edge.cut.message) : null;
   const node = index.nodes.get(elementId);
   if (!node) return null;
-  const traceNode = indexNodes(trace).get(node.members[node.members.length - 1]!);
+  const traceNode = indexTrace(trace).nodes.get(node.members[node.members.length - 1]!);
   const source = traceNode?.source;
   const file = source ? source.file.slice(Math.max(source.file.lastIndexOf('/'), source.file.lastIndexOf('\\')) + 1) : '';
   const where = source ? `${visible(file, { limit: 100 })}:${source.line}  ${short(source.text.trim())}` : null;

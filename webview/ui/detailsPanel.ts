@@ -4,7 +4,7 @@
  */
 import { DISPLAY_LIMIT, visible } from '../../protocol/display';
 import { describeGradcheck, describeTolerance, latestGradchecks } from '../../protocol/query/gradcheck';
-import { indexNodes } from '../../protocol/query/select';
+import { indexTrace } from '../../protocol/query/indexTrace';
 import type { Trace } from '../../protocol/trace';
 import { explainGradient } from '../model/explain';
 import { nodeNames } from '../model/graph';
@@ -44,7 +44,7 @@ function attrsText(attrs: Record<string, unknown>): { text: string; cut: boolean
 }
 
 export function detailsPanel(trace: Trace, nodeIds: readonly number[], actions: DetailsActions): HTMLElement {
-  const byId = indexNodes(trace);
+  const byId = indexTrace(trace).nodes;
   if (nodeIds.length === 0) return section('Node', el('p', { class: 'muted' }, 'Click a node to see its value, its gradient and where it was made.'));
   const node = byId.get(nodeIds[nodeIds.length - 1]!);
   if (!node) return section('Node', el('p', {}, 'This node is not in the trace.'));

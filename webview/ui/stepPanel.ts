@@ -6,7 +6,7 @@
 import { visible } from '../../protocol/display';
 import { describeGradcheck, describeTolerance } from '../../protocol/query/gradcheck';
 import type { SourceRef, TextRef } from '../../protocol/messages';
-import { indexNodes } from '../../protocol/query/select';
+import { indexTrace } from '../../protocol/query/indexTrace';
 import type { BackwardPass, GradcheckResult, Source, Trace, TraceNode } from '../../protocol/trace';
 import { nodeNames } from '../model/graph';
 import { labelText } from '../model/labels';
@@ -70,7 +70,7 @@ function chainText(partial: string): string {
 
 export function backwardStepPanel(trace: Trace, pass: BackwardPass, frame: BackwardFrame, actions: PanelActions): HTMLElement {
   names = nodeNames(trace);
-  const byId = indexNodes(trace);
+  const byId = indexTrace(trace).nodes;
   if (pass.error) {
     return section('This backward pass failed', el('p', { class: 'error' }, shownText(pass.error, { ref: { kind: 'pass', id: pass.id, field: 'error' }, open: actions.openText })), el('p', {}, 'Nothing was computed: ', sourceLink(pass.source, { kind: 'pass', id: pass.id }, actions) ?? ''));
   }
@@ -119,7 +119,7 @@ export function backwardStepPanel(trace: Trace, pass: BackwardPass, frame: Backw
 }
 
 function leafSummary(trace: Trace, pass: BackwardPass, actions: PanelActions): HTMLElement {
-  const byId = indexNodes(trace);
+  const byId = indexTrace(trace).nodes;
   return el('div', { class: 'leaf-grads' },
     el('h3', {}, pass.kind === 'grad' ? 'autograd.grad returns' : 'the variables\' .grad after this pass'),
     el('ul', {}, ...capped(pass.leafGrads, (leaf) => el('li', {},
@@ -140,7 +140,7 @@ function gradcheckOf(pass: BackwardPass, node: number): HTMLElement | null {
 
 export function forwardStepPanel(trace: Trace, frame: ForwardFrame, actions: PanelActions): HTMLElement {
   names = nodeNames(trace);
-  const byId = indexNodes(trace);
+  const byId = indexTrace(trace).nodes;
   if (frame.current === null) {
     return section(`Forward: step 0 of ${frame.total}`, el('p', {}, 'The leaves (variables and constants) are known. Press → to compute the ops in the order they ran.'));
   }
