@@ -2,6 +2,7 @@
 import { relative } from 'node:path';
 import { np } from 'gradlens';
 import { describeGradcheck } from '../protocol/query/gradcheck';
+import { indexTrace } from '../protocol/query/indexTrace';
 import { nameFromSource } from '../protocol/query/names';
 import { decodeNumber, type Source, type Tensor, type Trace } from '../protocol/trace';
 
@@ -47,7 +48,7 @@ export function summarizeTrace(trace: Trace, cwd = process.cwd()): string {
   }
   if (finals.size > 0) {
     lines.push('final gradients:');
-    const byId = new Map(trace.nodes.map((n) => [n.id, n]));
+    const byId = indexTrace(trace).nodes;
     for (const [id, grad] of finals) {
       const node = byId.get(id);
       const name = nameFromSource(node?.source?.text) ?? `node ${id}`;
@@ -57,7 +58,7 @@ export function summarizeTrace(trace: Trace, cwd = process.cwd()): string {
   }
   const checked = trace.backwardPasses.filter((p) => p.gradcheck);
   if (checked.length > 0) {
-    const byId = new Map(trace.nodes.map((n) => [n.id, n]));
+    const byId = indexTrace(trace).nodes;
     const failed = checked.reduce((n, p) => n + p.gradcheck!.results.filter((r) => !r.ok).length + (p.gradcheck!.error ? 1 : 0), 0);
     lines.push(`gradient checks (float64 central differences)${failed > 0 ? `: ${failed} failed` : ''}:`);
     for (const pass of checked) {

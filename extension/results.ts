@@ -6,6 +6,7 @@
  */
 import { describeGradcheck, latestGradchecks } from '../protocol/query/gradcheck';
 import { nodeNames } from '../protocol/query/names';
+import { indexTrace } from '../protocol/query/indexTrace';
 import { formatTensorShort, formatTensorTiny } from '../protocol/query/format';
 import type { BackwardPass, Source, Trace, TraceNode } from '../protocol/trace';
 
@@ -36,7 +37,7 @@ export function lensResult(trace: Trace, file: string, line: number): { title: s
   const recordings = trace.recordings.filter((r) => onLine(r.source, file, line));
   if (recordings.length > 0) {
     const last = recordings[recordings.length - 1]!;
-    const byId = new Map(trace.nodes.map((n) => [n.id, n]));
+    const byId = indexTrace(trace).nodes;
     const output = last.outputs.map((id) => byId.get(id)).find((n): n is TraceNode => n !== undefined);
     const times = recordings.length > 1 ? `${recordings.length} recordings, the last: ` : '';
     const value = output ? ` → ${nodeNames(trace).get(output.id) ?? output.op} = ${formatTensorTiny(output.value)}` : '';
@@ -100,7 +101,7 @@ export function problemsOf(trace: Trace): Problem[] {
   }
   // A gradient that disagrees with central differences, at the line that made the variable.
   const names = nodeNames(trace);
-  const byId = new Map(trace.nodes.map((n) => [n.id, n]));
+  const byId = indexTrace(trace).nodes;
   for (const { result, pass } of latestGradchecks(trace.backwardPasses).values()) {
     const variable = byId.get(result.node);
     if (result.ok || !variable?.source) continue;

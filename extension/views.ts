@@ -8,6 +8,7 @@ import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import { describeGradcheck, describeTolerance, latestGradchecks } from '../protocol/query/gradcheck';
 import { nodeNames } from '../protocol/query/names';
+import { indexTrace } from '../protocol/query/indexTrace';
 import { selectNodes } from '../protocol/query/select';
 import { formatShape, formatTensorShort } from '../protocol/query/format';
 import type { Selection, SourceRef } from '../protocol/messages';
@@ -107,7 +108,7 @@ export class GraphTree extends TraceTree {
       return this.groups.length > 0 ? this.groups : [{ kind: 'empty', label: 'This run recorded nothing (no autograd.record).' }];
     }
     if (element.kind !== 'group') return [];
-    const byId = new Map(trace.nodes.map((n) => [n.id, n]));
+    const byId = indexTrace(trace).nodes;
     return element.nodeIds.map((id) => byId.get(id)).filter((n): n is TraceNode => n !== undefined).map((node) => ({ kind: 'node', node, parent: element }));
   }
 
@@ -116,7 +117,7 @@ export class GraphTree extends TraceTree {
     if (this.groups.length === 0) this.getChildren();
     for (const group of this.groups) {
       if (group.kind === 'group' && group.nodeIds.includes(nodeId)) {
-        const node = this.record!.trace.nodes.find((n) => n.id === nodeId)!;
+        const node = indexTrace(this.record!.trace).node(nodeId)!;
         return { kind: 'node', node, parent: group };
       }
     }

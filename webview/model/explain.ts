@@ -111,27 +111,10 @@ export function explainGradient(trace: Trace, id: number): Explanation {
   return { verdict: 'zero', gradient, reasons, cuts: [] };
 }
 
-const consumerIndexes = new WeakMap<Trace, Map<number, number[]>>();
-
-/** The nodes that take each node as an input (once per trace: asked at every details view). */
-function consumersOf(trace: Trace): ReadonlyMap<number, number[]> {
-  let consumers = consumerIndexes.get(trace);
-  if (!consumers) {
-    consumers = new Map();
-    for (const node of trace.nodes) for (const input of node.inputs) {
-      const list = consumers.get(input);
-      if (list) list.push(node.id);
-      else consumers.set(input, [node.id]);
-    }
-    consumerIndexes.set(trace, consumers);
-  }
-  return consumers;
-}
-
 /** The node took part in recorded ops, but no pass reached it: find where the path is cut. */
 function whyNotReached(trace: Trace, byId: ReadonlyMap<number, TraceNode>, id: number, name: string): Explanation {
-  const consumers = consumersOf(trace);
-  if (!consumers.has(id)) {
+  const index = indexTrace(trace);
+  if (!index.isConsumed(id)) {
     return {
       verdict: 'missing', gradient: null, cuts: [],
       reasons: [{ text: `${name} was not used by any recorded op: ops outside autograd.record() (or inside autograd.pause()) are not recorded, so no gradient can flow back to it.`, nodes: [], source: byId.get(id)?.source ?? null, ref: { kind: 'node', id } }],
@@ -142,7 +125,7 @@ function whyNotReached(trace: Trace, byId: ReadonlyMap<number, TraceNode>, id: n
   const pending = [id];
   while (pending.length > 0) {
     const current = pending.pop()!;
-    for (const next of consumers.get(current) ?? []) if (!downstream.has(next)) { downstream.add(next); pending.push(next); }
+    for (const next of index.consumers(current)) if (!downstream.has(next)) { downstream.add(next); pending.push(next); }
   }
   const cutIndexes: number[] = [];
   trace.graphBreaks.forEach((b, index) => {
@@ -151,7 +134,7 @@ function whyNotReached(trace: Trace, byId: ReadonlyMap<number, TraceNode>, id: n
   const cuts = cutIndexes.map((index) => trace.graphBreaks[index]!);
   const reasons: Reason[] = cuts.map((cut, k) => {
     const from = cut.from !== undefined ? byId.get(cut.from) : cut.node !== undefined ? byId.get(cut.node) : undefined;
-    const feeds = [...(consumers.get(id) ?? [])].map((c) => describe(byId.get(c))).slice(0, 3).join(', ');
+    const feeds = index.consumers(id).map((c) => describe(byId.get(c))).slice(0, 3).join(', ');
     const how = cut.kind === 'detach' ? 'detach()' : cut.kind === 'attachGrad' ? 'attachGrad()' : cut.kind === 'coerce' ? 'a conversion to a JavaScript number' : 'an op outside autograd.record()';
     return {
       text: `No backward pass reached ${name}. It feeds ${feeds}; ${how}${where(cut.source)} cut the result of ${describe(from)} off the graph, so gradient stops there. ${cut.message.replace(/^gradient stops here: /, '')}`,

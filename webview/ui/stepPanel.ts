@@ -7,7 +7,7 @@ import { visible } from '../../protocol/display';
 import { describeGradcheck, describeTolerance } from '../../protocol/query/gradcheck';
 import type { SourceRef, TextRef } from '../../protocol/messages';
 import { indexTrace } from '../../protocol/query/indexTrace';
-import type { BackwardPass, GradcheckResult, Source, Trace, TraceNode } from '../../protocol/trace';
+import type { BackwardPass, Source, Trace, TraceNode } from '../../protocol/trace';
 import { nodeNames } from '../model/graph';
 import { labelText } from '../model/labels';
 import { localRule } from '../model/rules';
@@ -125,16 +125,12 @@ function leafSummary(trace: Trace, pass: BackwardPass, actions: PanelActions): H
     el('ul', {}, ...capped(pass.leafGrads, (leaf) => el('li', {},
       nodeLink(byId.get(leaf.node), actions), `.grad ${leaf.gradReq === 'add' ? '+=' : '='} `, el('code', { class: 'value' }, formatTensorShort(leaf.grad)),
       leaf.gradReq === 'add' && leaf.after ? el('span', { class: 'muted' }, ` → ${formatTensorShort(leaf.after)}`) : null,
-      gradcheckOf(pass, leaf.node)))));
+      gradcheckOf(trace, pass, leaf.node)))));
 }
 
-const checksByNode = new WeakMap<BackwardPass, Map<number, GradcheckResult>>();
-
 /** The pass's numeric check of a variable, when the run asked for one. */
-function gradcheckOf(pass: BackwardPass, node: number): HTMLElement | null {
-  let checks = checksByNode.get(pass);
-  if (!checks) checksByNode.set(pass, checks = new Map((pass.gradcheck?.results ?? []).map((r) => [r.node, r])));
-  const result = checks.get(node);
+function gradcheckOf(trace: Trace, pass: BackwardPass, node: number): HTMLElement | null {
+  const result = indexTrace(trace).check(pass.id, node);
   return result ? el('div', { class: result.ok ? 'gradcheck ok' : 'gradcheck warning', title: describeTolerance(pass) }, describeGradcheck(result)) : null;
 }
 
