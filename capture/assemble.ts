@@ -6,11 +6,13 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
-  TRACE_FORMAT, TRACE_VERSION, type BackwardPass, type Recording, type RunInfo, type Source, type Trace, type TraceNode,
+  TRACE_FORMAT, TRACE_VERSION, type BackwardPass, type BackwardStep, type NodeId, type Recording, type RunInfo, type Source,
+  type Trace, type TraceNode,
 } from '../protocol/trace';
-import { NODE_FLAGS, parseJournal, type JournalNode, type JournalRecord, type JournalStep, type MappedPosition, type RawSite } from './journal';
+import { parseJournal, type JournalRecord, type MappedPosition, type RawSite } from './journal';
 import { readBinaryJournal } from './journal-binary';
 import type { FrameReading } from './journal-frame';
+import type { JournalNode, JournalStep } from './records';
 import { SourceMap, type RawSourceMap } from './sourcemap';
 import { expand } from './tensor';
 
@@ -103,7 +105,7 @@ export class SourceResolver {
 export interface Journal {
   records: readonly JournalRecord[];
   nodes: readonly JournalNode[];
-  steps: readonly [pass: number, step: JournalStep][];
+  steps: readonly JournalStep[];
 }
 
 /** The journal in the frames the runner accepted (journal-frame.ts). */
@@ -147,11 +149,14 @@ export function assembleTrace({ journal, resolver, run }: AssembleOptions): Trac
   };
   const recordings = new Map<number, Recording>();
   const steps = new Map<number, JournalStep[]>();
-  for (const [pass, step] of journal.steps) {
-    const list = steps.get(pass) ?? [];
+  for (const step of journal.steps) {
+    const list = steps.get(step.pass) ?? [];
     list.push(step);
-    steps.set(pass, list);
+    steps.set(step.pass, list);
   }
+  // A step names its contributions' inputs by position: the ids are the node's inputs.
+  const nodeInputs = new Map<NodeId, readonly NodeId[]>();
+  for (const node of journal.nodes) nodeInputs.set(node.id, node.inputs);
   const iterations = new Map<string, number>();
 
   for (const record of journal.records) {
@@ -186,11 +191,7 @@ export function assembleTrace({ journal, resolver, run }: AssembleOptions): Trac
           ...pass,
           source: source(site),
           headGrads: headGrads.map(expand),
-          steps: (steps.get(pass.id) ?? []).map(([node, upstream, contributions]) => ({
-            node,
-            upstream: expand(upstream),
-            contributions: contributions.map(([input, index, grad]) => ({ input, index, grad: expand(grad) })),
-          })),
+          steps: (steps.get(pass.id) ?? []).map((step) => traceStep(step, nodeInputs.get(step.node) ?? [])),
           leafGrads: leafGrads.map(({ grad, after, ...leaf }) => ({ ...leaf, grad: expand(grad), ...(after ? { after: expand(after) } : {}) })),
         });
         break;
@@ -218,27 +219,37 @@ export function assembleTrace({ journal, resolver, run }: AssembleOptions): Trac
     }
   }
   for (const record of journal.nodes) {
-    const [id, kind, op, inputs, attrs, flags, gradReq, site, recordingId, value] = record;
-    const src = source(site);
+    const src = source(record.site);
     // Per position and op: a JavaScript number that an op turns into a constant shares its place.
-    const key = `${src ? `${src.file}:${src.line}:${src.column}` : '?'}:${kind}:${op}`;
+    const key = `${src ? `${src.file}:${src.line}:${src.column}` : '?'}:${record.kind}:${record.op}`;
     const iteration = iterations.get(key) ?? 0;
     iterations.set(key, iteration + 1);
-    const tensor = expand(value);
-    const node: TraceNode = {
-      id, kind, op, inputs, attrs, shape: tensor.shape, dtype: tensor.dtype,
-      trainMode: (flags & NODE_FLAGS.trainMode) !== 0,
-      recording: (flags & NODE_FLAGS.recording) !== 0,
-      inGraph: (flags & NODE_FLAGS.inGraph) !== 0,
-      ...(gradReq !== null ? { gradReq } : {}),
-      source: src, iteration, recordingId, value: tensor,
-    };
-    trace.nodes[id] = node;
-    if (recordingId !== null) recordings.get(recordingId)?.nodes.push(id);
+    trace.nodes[record.id] = traceNode(record, src, iteration);
+    if (record.recordingId !== null) recordings.get(record.recordingId)?.nodes.push(record.id);
   }
   trace.nodes = trace.nodes.filter((node) => node !== undefined);
   attachGradients(trace.nodes, trace.backwardPasses);
   return trace;
+}
+
+/** The trace's node from its journal record, given where it was made and how many times that place ran before. */
+function traceNode(record: JournalNode, source: Source | null, iteration: number): TraceNode {
+  const { id, kind, op, inputs, attrs, trainMode, recording, inGraph, gradReq, recordingId } = record;
+  const value = expand(record.value);
+  return {
+    id, kind, op, inputs, attrs, shape: value.shape, dtype: value.dtype, trainMode, recording, inGraph,
+    ...(gradReq !== null ? { gradReq } : {}),
+    source, iteration, recordingId, value,
+  };
+}
+
+/** The trace's step from its journal record; `inputs`: the ids of the step's node's inputs. */
+function traceStep(step: JournalStep, inputs: readonly NodeId[]): BackwardStep {
+  return {
+    node: step.node,
+    upstream: expand(step.upstream),
+    contributions: step.contributions.map(({ index, grad }) => ({ input: inputs[index]!, index, grad: expand(grad) })),
+  };
 }
 
 /** Gives each node the gradient from the last backward pass that reached it. */

@@ -1,21 +1,25 @@
 /**
- * The binary part of the journal: nodes and backward steps, written for every op of a traced
- * program. Formatting numbers as text and building strings per op was most of what tracing cost
- * (bench/README.md), so these records go into two typed streams instead — structure as int32,
+ * The binary part of the journal: node and step records (records.ts), written for every op of a
+ * traced program. Formatting numbers as text and building strings per op was most of what tracing
+ * cost (bench/README.md), so these records go into two typed streams instead — structure as int32,
  * values as float64, copied straight from the arrays — and the runner decodes them. The rarer
  * records (sites, recordings, passes, breaks…) stay JSON lines (journal.ts).
  *
- * Int32 stream, per record:
+ * Int32 stream, per record (fields in the order of NODE_LAYOUT and STEP_LAYOUT):
  *   node: 1, id, kind, op (name id), #inputs, inputs…, attrs (name id of the JSON, −1: none),
- *         flags, gradReq, site (−1: none), recordingId (−1: none), tensor
- *   step: 2, pass, node, upstream tensor, #contributions, (input, index, tensor)…
+ *         flags (trainMode 1 | recording 2 | inGraph 4), gradReq, site (−1: none),
+ *         recordingId (−1: none), value tensor
+ *   step: 2, pass, node, upstream tensor, #contributions, (index, grad tensor)…
  *   tensor: dtype, #dims, dims…, #values, complete (1) or sample (0)
  * Float64 stream: each tensor's values, then (for a sample) its 8 stats.
  * Names (op names, attribute JSON) are declared once in the JSON journal as `name` records.
+ *
+ * The encoder and the decoder are written out field by field rather than driven by a table of
+ * per-field codecs: this runs for every op, and straight-line code keeps each write a store.
  */
 import type { NDArray } from 'gradlens';
 import type { NodeId, NodeKind, TensorStats, TraceDType, TraceNumber } from '../protocol/trace';
-import type { JournalNode, JournalStep } from './journal';
+import { everyField, type ContributionRecord, type JournalNode, type JournalStep, type NodeRecord, type StepRecord } from './records';
 import { encodeNumber, statsOf, type JournalTensor } from './tensor';
 
 const NODE = 1;
@@ -24,6 +28,14 @@ const KINDS: readonly NodeKind[] = ['op', 'variable', 'constant'];
 const DTYPES: readonly TraceDType[] = ['float32', 'float64', 'int32', 'bool'];
 const GRAD_REQS = [null, 'write', 'add', 'null'] as const;
 const STAT_KEYS = ['min', 'max', 'mean', 'std', 'l2', 'nan', 'inf', 'zeros'] as const;
+const FLAGS = { trainMode: 1, recording: 2, inGraph: 4 } as const;
+
+// Each record's fields in stream order, listed so that a field added to a record fails to compile
+// here (naming it): then add it to the writer's `node`/`step` and to `readNode`/`readStep` below.
+export const NODE_LAYOUT = everyField<NodeRecord<unknown>>()(
+  ['id', 'kind', 'op', 'inputs', 'attrs', 'trainMode', 'recording', 'inGraph', 'gradReq', 'site', 'recordingId', 'value'],
+);
+export const STEP_LAYOUT = everyField<StepRecord<unknown>>()(['pass', 'node', 'upstream', 'contributions']);
 
 /** A growable typed buffer. */
 class Stream<T extends Int32Array | Float64Array> {
@@ -102,50 +114,48 @@ export class BinaryJournalWriter {
     }
   }
 
-  /** A node; afterwards `lastNonFinite` tells whether its value has NaN/Inf. */
-  node(
-    id: NodeId, kind: NodeKind, op: string, inputs: readonly NodeId[], attrs: Record<string, unknown>, flags: number,
-    gradReq: 'write' | 'add' | 'null' | null, site: number | null, recordingId: number | null, value: NDArray,
-  ): void {
+  /** A node; afterwards `lastNonFinite` tells whether its value has NaN/Inf. Nothing of `node` is kept. */
+  node(node: NodeRecord<NDArray>): void {
+    const { inputs, attrs } = node;
     let hasAttrs = false;
     for (const _ in attrs) { hasAttrs = true; break; }
     const attrsId = hasAttrs ? this.nameId(JSON.stringify(attrs)) : -1;
     const ints = this.ints.reserve(11 + inputs.length);
     let at = this.ints.length;
     ints[at++] = NODE;
-    ints[at++] = id;
-    ints[at++] = KINDS.indexOf(kind);
-    ints[at++] = this.nameId(op);
+    ints[at++] = node.id;
+    ints[at++] = KINDS.indexOf(node.kind);
+    ints[at++] = this.nameId(node.op);
     ints[at++] = inputs.length;
     for (let i = 0; i < inputs.length; i++) ints[at++] = inputs[i]!;
     ints[at++] = attrsId;
-    ints[at++] = flags;
-    ints[at++] = GRAD_REQS.indexOf(gradReq);
-    ints[at++] = site ?? -1;
-    ints[at++] = recordingId ?? -1;
+    ints[at++] = (node.trainMode ? FLAGS.trainMode : 0) | (node.recording ? FLAGS.recording : 0) | (node.inGraph ? FLAGS.inGraph : 0);
+    ints[at++] = GRAD_REQS.indexOf(node.gradReq);
+    ints[at++] = node.site ?? -1;
+    ints[at++] = node.recordingId ?? -1;
     this.ints.length = at;
-    this.tensor(value);
+    this.tensor(node.value);
   }
 
   /**
    * A backward step. Returns the first contribution that has NaN/Inf while the upstream gradient
-   * has none (the rule produced it), or null.
+   * has none (the rule produced it), or null. Nothing of `step` is kept.
    */
-  step(pass: number, node: NodeId, upstream: NDArray, contributions: readonly { index: number; grad: NDArray }[], inputIds: readonly NodeId[]): NDArray | null {
+  step(step: StepRecord<NDArray>): NDArray | null {
+    const { contributions } = step;
     const head = this.ints.reserve(3);
     head[this.ints.length++] = STEP;
-    head[this.ints.length++] = pass;
-    head[this.ints.length++] = node;
-    this.tensor(upstream);
+    head[this.ints.length++] = step.pass;
+    head[this.ints.length++] = step.node;
+    this.tensor(step.upstream);
     const upstreamNonFinite = this.lastNonFinite;
     this.ints.reserve(1)[this.ints.length++] = contributions.length;
     let produced: NDArray | null = null;
-    for (const c of contributions) {
-      const ints = this.ints.reserve(2);
-      ints[this.ints.length++] = inputIds[c.index]!;
-      ints[this.ints.length++] = c.index;
-      this.tensor(c.grad);
-      if (!upstreamNonFinite && this.lastNonFinite && produced === null) produced = c.grad;
+    for (let k = 0; k < contributions.length; k++) {
+      const { index, grad } = contributions[k]!;
+      this.ints.reserve(1)[this.ints.length++] = index;
+      this.tensor(grad);
+      if (!upstreamNonFinite && this.lastNonFinite && produced === null) produced = grad;
     }
     return produced;
   }
@@ -159,9 +169,9 @@ export class BinaryJournalWriter {
 }
 
 /** Decodes the binary journal into the records the runner assembles. A truncated tail is dropped. */
-export function readBinaryJournal(ints: Int32Array, floats: Float64Array, names: ReadonlyMap<number, string>): { nodes: JournalNode[]; steps: [number, JournalStep][] } {
+export function readBinaryJournal(ints: Int32Array, floats: Float64Array, names: ReadonlyMap<number, string>): { nodes: JournalNode[]; steps: JournalStep[] } {
   const nodes: JournalNode[] = [];
-  const steps: [number, JournalStep][] = [];
+  const steps: JournalStep[] = [];
   let i = 0;
   let f = 0;
   const need = (n: number, m = 0) => {
@@ -187,42 +197,54 @@ export function readBinaryJournal(ints: Int32Array, floats: Float64Array, names:
     }
     return [shape, dtype, values, stats as unknown as TensorStats];
   };
+  const readNode = (): JournalNode => {
+    need(4);
+    const id = ints[i++]!;
+    const kind = KINDS[ints[i++]!]!;
+    const op = names.get(ints[i++]!) ?? '?';
+    const count = ints[i++]!;
+    need(count + 5);
+    const inputs: NodeId[] = Array.from(ints.subarray(i, i + count));
+    i += count;
+    const attrsId = ints[i++]!;
+    const flags = ints[i++]!;
+    const gradReq = GRAD_REQS[ints[i++]!] ?? null;
+    const site = ints[i++]!;
+    const recordingId = ints[i++]!;
+    return {
+      id, kind, op, inputs,
+      attrs: attrsId < 0 ? {} : JSON.parse(names.get(attrsId) ?? '{}') as Record<string, unknown>,
+      trainMode: (flags & FLAGS.trainMode) !== 0,
+      recording: (flags & FLAGS.recording) !== 0,
+      inGraph: (flags & FLAGS.inGraph) !== 0,
+      gradReq,
+      site: site < 0 ? null : site,
+      recordingId: recordingId < 0 ? null : recordingId,
+      value: tensor(),
+    };
+  };
+  const readStep = (): JournalStep => {
+    need(2);
+    const pass = ints[i++]!;
+    const node = ints[i++]!;
+    const upstream = tensor();
+    need(1);
+    const count = ints[i++]!;
+    const contributions: ContributionRecord<JournalTensor>[] = [];
+    for (let k = 0; k < count; k++) {
+      need(1);
+      const index = ints[i++]!;
+      contributions.push({ index, grad: tensor() });
+    }
+    return { pass, node, upstream, contributions };
+  };
   try {
     while (i < ints.length) {
       const start = i;
       const tag = ints[i++];
-      if (tag === NODE) {
-        need(5);
-        const id = ints[i++]!;
-        const kind = KINDS[ints[i++]!]!;
-        const op = names.get(ints[i++]!) ?? '?';
-        const count = ints[i++]!;
-        need(count + 5);
-        const inputs = Array.from(ints.subarray(i, i + count));
-        i += count;
-        const attrsId = ints[i++]!;
-        const flags = ints[i++]!;
-        const gradReq = GRAD_REQS[ints[i++]!] ?? null;
-        const site = ints[i++]!;
-        const recordingId = ints[i++]!;
-        const attrs = attrsId < 0 ? {} : JSON.parse(names.get(attrsId) ?? '{}') as Record<string, unknown>;
-        nodes.push([id, kind, op, inputs, attrs, flags, gradReq, site < 0 ? null : site, recordingId < 0 ? null : recordingId, tensor()]);
-      } else if (tag === STEP) {
-        need(2);
-        const pass = ints[i++]!;
-        const node = ints[i++]!;
-        const upstream = tensor();
-        need(1);
-        const count = ints[i++]!;
-        const contributions: [NodeId, number, JournalTensor][] = [];
-        for (let k = 0; k < count; k++) {
-          need(2);
-          const input = ints[i++]!;
-          const index = ints[i++]!;
-          contributions.push([input, index, tensor()]);
-        }
-        steps.push([pass, [node, upstream, contributions]]);
-      } else {
+      if (tag === NODE) nodes.push(readNode());
+      else if (tag === STEP) steps.push(readStep());
+      else {
         i = start;
         break; // unknown or torn record: stop here
       }

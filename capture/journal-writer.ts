@@ -3,10 +3,10 @@
  * of journal-binary.ts for nodes and steps, flushed together in batches.
  */
 import type { NDArray } from 'gradlens';
-import type { NodeId, NodeKind } from '../protocol/trace';
 import type { JournalRecord } from './journal';
 import { BinaryJournalWriter } from './journal-binary';
 import { FrameWriter, STREAMS, type StreamId } from './journal-frame';
+import type { NodeRecord, StepRecord } from './records';
 
 const FLUSH_BYTES = 1 << 16; // small batches: pending data is garbage the collector would otherwise copy
 const FLUSH_MS = 100;
@@ -68,16 +68,15 @@ export class JournalWriter {
     this.maybeFlush();
   }
 
-  node(
-    id: NodeId, kind: NodeKind, op: string, inputs: readonly NodeId[], attrs: Record<string, unknown>, flags: number,
-    gradReq: 'write' | 'add' | 'null' | null, site: number | null, recordingId: number | null, value: NDArray,
-  ): void {
-    this.binaryWriter.node(id, kind, op, inputs, attrs, flags, gradReq, site, recordingId, value);
+  /** Encodes `node` at once (binary); nothing of it is kept, so the caller may reuse the object. */
+  node(node: NodeRecord<NDArray>): void {
+    this.binaryWriter.node(node);
     this.maybeFlush();
   }
 
-  step(pass: number, node: NodeId, upstream: NDArray, contributions: readonly { index: number; grad: NDArray }[], inputIds: readonly NodeId[]): NDArray | null {
-    const produced = this.binaryWriter.step(pass, node, upstream, contributions, inputIds);
+  /** The same for a step; returns the contribution whose NaN/Inf the rule produced, if any (see BinaryJournalWriter.step). */
+  step(step: StepRecord<NDArray>): NDArray | null {
+    const produced = this.binaryWriter.step(step);
     this.maybeFlush();
     return produced;
   }

@@ -8,7 +8,7 @@
  * the runner maps them back to the user's files through the bundle's source map.
  */
 import type {
-  Anomaly, BackwardPass, GraphBreak, LeafGrad, NodeId, NodeKind, Recording,
+  Anomaly, BackwardPass, GraphBreak, LeafGrad, NodeId, Recording,
 } from '../protocol/trace';
 import type { JournalTensor } from './tensor';
 
@@ -20,23 +20,12 @@ export interface RawSite {
   fn?: string;
 }
 
-type GradReq = 'write' | 'add' | 'null';
-
 /** A record with its `source` replaced by a site id (null: no user frame was found). */
 export type WithSite<T> = Omit<T, 'source'> & { site: number | null };
 
-// Nodes and steps travel as tuples and tensors compactly (tensor.ts): they are the bulk of a trace,
-// written for every op of the traced program. The runner expands them (assemble.ts).
+// Nodes and steps, the bulk of a trace (one each per op), are not JSON lines: they are the records
+// of records.ts in the binary streams of journal-binary.ts. Tensors here travel compactly (tensor.ts).
 
-/** Bits of a node's `flags`. */
-export const NODE_FLAGS = { trainMode: 1, recording: 2, inGraph: 4 } as const;
-
-/** A node; its shape and dtype are its value's. */
-export type JournalNode = [
-  id: NodeId, kind: NodeKind, op: string, inputs: NodeId[], attrs: Record<string, unknown>, flags: number,
-  gradReq: GradReq | null, site: number | null, recordingId: number | null, value: JournalTensor,
-];
-export type JournalStep = [node: NodeId, upstream: JournalTensor, contributions: [input: NodeId, index: number, grad: JournalTensor][]];
 export type JournalLeafGrad = Omit<LeafGrad, 'grad' | 'after'> & { grad: JournalTensor; after?: JournalTensor };
 /** A pass without its steps: they are journaled one by one as they happen (`step` records). */
 export type JournalPass = Omit<WithSite<BackwardPass>, 'steps' | 'headGrads' | 'leafGrads'> & {

@@ -10,10 +10,11 @@ import type {
   BackwardEndEvent, BackwardStartEvent, BackwardStepEvent, EngineObserver, GraphBreakEvent, NDArray,
   OpEvent, RecordedGradcheckReport, ScopeEvent, TapeNode,
 } from 'gradlens';
-import type { NodeId, NodeKind, PassGradcheck, TensorStats } from '../protocol/trace';
-import { NODE_FLAGS, type JournalPass } from './journal';
-import { compact, encodeNumber, statsOf, type JournalTensor } from './tensor';
+import type { NodeId, PassGradcheck, TensorStats } from '../protocol/trace';
+import type { JournalPass } from './journal';
 import type { JournalWriter } from './journal-writer';
+import type { ContributionRecord, NodeRecord, StepRecord } from './records';
+import { compact, encodeNumber, statsOf, type JournalTensor } from './tensor';
 
 export interface RecorderOptions {
   maxElements: number;
@@ -51,7 +52,7 @@ const MAX_ANOMALIES = 100;
 let watchEpochs = 0;
 const NO_INPUTS: NodeId[] = [];
 const NO_ATTRS: Record<string, unknown> = {};
-type GradReq = 'write' | 'add' | 'null';
+const NO_CONTRIBUTIONS: readonly ContributionRecord<NDArray>[] = [];
 
 interface NonFinite { nan: number; positive: number; negative: number }
 
@@ -80,8 +81,6 @@ export class Recorder {
   private anomalyCount = 0;
   /** Marks this recorder's ids on arrays and tape nodes (their `_watch…` fields): see idOf. */
   private readonly epoch = ++watchEpochs;
-  /** Per node id: the ids of its inputs as they were when the op ran. */
-  private readonly nodeInputs: NodeId[][] = [];
   private readonly created = new WeakMap<NDArray, { how: string; site: number | null }>();
   private readonly outside = new WeakMap<NDArray, Provenance>();
   private readonly attachedAt = new WeakMap<NDArray, number | null>();
@@ -91,6 +90,16 @@ export class Recorder {
   private readonly scopes: ScopeEvent['kind'][] = [];
   private readonly openRecordings: number[] = [];
   private pass: JournalPass | null = null;
+  // One node record and one step record, refilled for every node and step rather than made anew:
+  // the journal encodes them at once and keeps nothing of them, and this runs for every op of the
+  // traced program. Each is filled whole where it is written (idOf, onOp, onBackwardStep: a field
+  // added to a record fails to compile here, then set it there too); the arrays in them are
+  // dropped once written, so that no reference to the program's arrays remains.
+  private readonly nodeRecord: NodeRecord<NDArray | null> = {
+    id: -1, kind: 'constant', op: '', inputs: NO_INPUTS, attrs: NO_ATTRS, trainMode: false, recording: false, inGraph: false,
+    gradReq: null, site: null, recordingId: null, value: null,
+  };
+  private readonly stepRecord: StepRecord<NDArray | null> = { pass: -1, node: -1, upstream: null, contributions: NO_CONTRIBUTIONS };
 
   readonly observer: EngineObserver;
 
@@ -114,16 +123,16 @@ export class Recorder {
     return compact(array, this.options.maxElements);
   }
 
-  /** Journals a node and its value `array`. */
-  private addNode(
-    kind: NodeKind, op: string, inputs: NodeId[], attrs: Record<string, unknown>, flags: number,
-    gradReq: GradReq | null, site: number | null, recordingId: number | null, array: NDArray,
-  ): NodeId {
+  /** Journals the node filled in `nodeRecord` (every field but id and value) with its value `array`. */
+  private addNode(array: NDArray): NodeId {
+    const node = this.nodeRecord;
     const id = this.nextNodeId++;
-    this.journal.node(id, kind, op, inputs, attrs, flags, gradReq, site, recordingId, array);
-    this.nodeSites[id] = site;
+    node.id = id;
+    node.value = array;
+    this.journal.node(node as NodeRecord<NDArray>); // its value is set just above
+    node.value = null;
+    this.nodeSites[id] = node.site;
     this.nodeNonFinite[id] = this.journal.lastNonFinite;
-    this.nodeInputs[id] = inputs;
     array._watchEpoch = this.epoch;
     array._watchId = id;
     return id;
@@ -164,17 +173,18 @@ export class Recorder {
     const provenance = this.outside.get(array);
     const made = this.created.get(array);
     const variable = array._requiresGrad && array._node === null;
-    const id = this.addNode(
-      variable ? 'variable' : 'constant',
-      op ?? provenance?.op ?? made?.how ?? 'constant',
-      NO_INPUTS,
-      NO_ATTRS,
-      variable ? NODE_FLAGS.inGraph : 0,
-      variable ? array.gradReq : null,
-      site ?? provenance?.site ?? made?.site ?? this.attachedAt.get(array) ?? usedAt,
-      null,
-      array,
-    );
+    const leaf = this.nodeRecord;
+    leaf.kind = variable ? 'variable' : 'constant';
+    leaf.op = op ?? provenance?.op ?? made?.how ?? 'constant';
+    leaf.inputs = NO_INPUTS;
+    leaf.attrs = NO_ATTRS;
+    leaf.trainMode = false;
+    leaf.recording = false;
+    leaf.inGraph = variable;
+    leaf.gradReq = variable ? array.gradReq : null;
+    leaf.site = site ?? provenance?.site ?? made?.site ?? this.attachedAt.get(array) ?? usedAt;
+    leaf.recordingId = null;
+    const id = this.addNode(array);
     if (provenance?.fromGrad && !variable) {
       this.journal.write({
         t: 'break',
@@ -202,8 +212,18 @@ export class Recorder {
     const site = this.options.locate(event.op);
     const inputIds = new Array<NodeId>(inputs.length);
     for (let i = 0; i < inputs.length; i++) inputIds[i] = this.idOf(inputs[i]!, null, site);
-    const flags = NODE_FLAGS.recording | (event.training ? NODE_FLAGS.trainMode : 0) | (event.node !== null ? NODE_FLAGS.inGraph : 0);
-    const id = this.addNode('op', event.op, inputIds, event.attrs as Record<string, unknown>, flags, null, site, this.recordingId, output);
+    const node = this.nodeRecord; // filled after the inputs: idOf above fills it for new leaves
+    node.kind = 'op';
+    node.op = event.op;
+    node.inputs = inputIds;
+    node.attrs = event.attrs as Record<string, unknown>;
+    node.trainMode = event.training;
+    node.recording = true;
+    node.inGraph = event.node !== null;
+    node.gradReq = null;
+    node.site = site;
+    node.recordingId = this.recordingId;
+    const id = this.addNode(output);
     if (event.node !== null) {
       event.node.watchEpoch = this.epoch;
       event.node.watchId = id;
@@ -327,8 +347,14 @@ export class Recorder {
     const pass = this.pass;
     const id = this.tapeId(event.node);
     if (pass === null || id === undefined) return; // recorded before capture started
-    const inputIds = this.nodeInputs[id]!;
-    const produced = this.journal.step(pass.id, id, event.upstream, event.contributions, inputIds);
+    const step = this.stepRecord;
+    step.pass = pass.id;
+    step.node = id;
+    step.upstream = event.upstream;
+    step.contributions = event.contributions;
+    const produced = this.journal.step(step as StepRecord<NDArray>); // its arrays are set just above
+    step.upstream = null;
+    step.contributions = NO_CONTRIBUTIONS;
     if (produced !== null) {
       this.anomaly('backward', id, this.nodeSites[id] ?? null, produced._data, [statsOf(event.upstream._data)], event.node.op);
     }

@@ -127,7 +127,10 @@ export function engineTypeError(op: string, message: string): TypeError {
   return error;
 }
 
-/** `(2, 3)` — shapes in messages are written as NumPy writes them. */
+/**
+ * `(2, 3)`, `(4,)`, `()`: a shape as NumPy writes it, in the engine's messages and printed arrays
+ * (the engine's one shape formatter; the inspector's is protocol/query/format.ts).
+ */
 export function formatShape(shape: readonly number[]): string {
   return shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
 }

@@ -5,6 +5,7 @@
  * summarisation with "..." above 1000 elements.
  */
 import type { DType, TypedArray } from './dtype';
+import { formatShape } from './errors';
 
 /** What formatArray needs to know of an array (kept structural to avoid an import cycle). */
 interface Printable {
@@ -182,10 +183,6 @@ function layout(a: Printable, format: (value: number) => string, width: number, 
   return recurse(0, 0, a.size, prefix, width);
 }
 
-function shapeText(shape: readonly number[]): string {
-  return shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
-}
-
 /**
  * `array([...])` for any array. As MXNet prints: float32 (its default) and bool show no dtype,
  * float64 and int32 do.
@@ -195,7 +192,7 @@ export function formatArray(a: Printable): string {
   const showDType = a.dtype === 'float64' || a.dtype === 'int32';
   if (a.size === 0) {
     const parts = ['[]'];
-    if (a.shape.length !== 1) parts.push(`shape=${shapeText(a.shape)}`);
+    if (a.shape.length !== 1) parts.push(`shape=${formatShape(a.shape)}`);
     if (a.dtype !== 'float32') parts.push(dtypeText);
     return `array(${parts.join(', ')})`;
   }
@@ -207,7 +204,7 @@ export function formatArray(a: Printable): string {
     ? format(a._data[0]!).trim()
     : layout(a, format, LINE_WIDTH - 1, ' '.repeat(prefix.length + 1), summarise);
   // NumPy 2 names the shape of a summarised array, which helps when the middle is elided.
-  const extras = [...(summarise ? [`shape=${shapeText(a.shape)}`] : []), ...(showDType ? [dtypeText] : [])];
+  const extras = [...(summarise ? [`shape=${formatShape(a.shape)}`] : []), ...(showDType ? [dtypeText] : [])];
   if (extras.length === 0) return `${prefix}${body})`;
   const text = `${prefix}${body},`;
   const extraText = extras.join(', ');

@@ -29,9 +29,14 @@ export function formatNumber(value: number, digits = 4): string {
   return String(rounded);
 }
 
-export function formatShape(shape: readonly number[]): string {
+/**
+ * `(2, 3)`, `(4,)`, `scalar`: a shape as the inspector, the editor and the views show it (the one
+ * shape formatter outside the engine). `dim` writes each dimension: the rule texts pass their own,
+ * since a shape attribute in a trace can hold anything.
+ */
+export function formatShape<Dim = number>(shape: readonly Dim[], dim: (value: Dim) => string = String): string {
   if (shape.length === 0) return 'scalar';
-  return shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
+  return shape.length === 1 ? `(${dim(shape[0]!)},)` : `(${shape.map((d) => dim(d)).join(', ')})`;
 }
 
 /**

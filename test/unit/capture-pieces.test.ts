@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { buildSync } from 'esbuild';
 import { np } from 'gradlens';
 import { BinaryJournalWriter, readBinaryJournal } from '../../capture/journal-binary';
+import type { NodeRecord } from '../../capture/records';
 import { SourceResolver } from '../../capture/assemble';
 import { applyInsertions, siteMarkers, statementTable } from '../../capture/instrument';
 import { SourceMap } from '../../capture/sourcemap';
@@ -91,6 +92,10 @@ suite('names from source lines', () => {
 });
 
 suite('binary journal', () => {
+  /** A node's fields with nothing set: the records below give what they are about. */
+  const LEAF: Omit<NodeRecord<unknown>, 'id' | 'kind' | 'op' | 'value'> = {
+    inputs: [], attrs: {}, trainMode: false, recording: false, inGraph: false, gradReq: null, site: null, recordingId: null,
+  };
   function roundTrip(write: (writer: BinaryJournalWriter) => void, maxElements = 4) {
     const ints: number[] = [];
     const floats: number[] = [];
@@ -103,31 +108,31 @@ suite('binary journal', () => {
 
   test('nodes and steps read back as written, NaN and infinities included, large tensors as samples', () => {
     const { ints, floats, names } = roundTrip((w) => {
-      w.node(0, 'variable', 'arange', [], {}, 4, 'write', 3, null, np.array([0.1, NaN, Infinity]));
+      w.node({ ...LEAF, id: 0, kind: 'variable', op: 'arange', inGraph: true, gradReq: 'write', site: 3, value: np.array([0.1, NaN, Infinity]) });
       assert.equal(w.lastNonFinite, true);
-      w.node(1, 'op', 'sum', [0, 0], { axis: [0], keepdims: false }, 7, null, null, 2, np.arange(10));
+      w.node({ id: 1, kind: 'op', op: 'sum', inputs: [0, 0], attrs: { axis: [0], keepdims: false }, trainMode: true, recording: true, inGraph: true, gradReq: null, site: null, recordingId: 2, value: np.arange(10) });
       assert.equal(w.lastNonFinite, false);
-      const produced = w.step(5, 1, np.array(1), [{ index: 0, grad: np.array([1, -Infinity]) }, { index: 1, grad: np.array([2, 2]) }], [0, 0]);
+      const produced = w.step({ pass: 5, node: 1, upstream: np.array(1), contributions: [{ index: 0, grad: np.array([1, -Infinity]) }, { index: 1, grad: np.array([2, 2]) }] });
       assert.deepEqual(produced?.toFlatArray(), [1, -Infinity], 'the contribution that turned finite into infinite');
     });
     const { nodes, steps } = readBinaryJournal(ints, floats, names);
-    assert.deepEqual(nodes[0], [0, 'variable', 'arange', [], {}, 4, 'write', 3, null, [[3], 'float32', [Math.fround(0.1), 'NaN', 'Infinity']]]);
-    const [id, kind, op, inputs, attrs, flags, gradReq, site, recordingId, value] = nodes[1]!;
-    assert.deepEqual([id, kind, op, inputs, attrs, flags, gradReq, site, recordingId], [1, 'op', 'sum', [0, 0], { axis: [0], keepdims: false }, 7, null, null, 2]);
+    assert.deepEqual(nodes[0], { ...LEAF, id: 0, kind: 'variable', op: 'arange', inGraph: true, gradReq: 'write', site: 3, value: [[3], 'float32', [Math.fround(0.1), 'NaN', 'Infinity']] });
+    const { value, ...node } = nodes[1]!;
+    assert.deepEqual(node, { id: 1, kind: 'op', op: 'sum', inputs: [0, 0], attrs: { axis: [0], keepdims: false }, trainMode: true, recording: true, inGraph: true, gradReq: null, site: null, recordingId: 2 });
     assert.equal(value.length, 4, 'ten elements over a limit of four: a sample with stats');
     assert.deepEqual(value.slice(0, 3), [[10], 'float32', [0, 1, 2, 3]]);
     assert.equal((value[3] as { max: number }).max, 9);
-    assert.deepEqual(steps, [[5, [1, [[], 'float32', [1]], [[0, 0, [[2], 'float32', [1, '-Infinity']]], [0, 1, [[2], 'float32', [2, 2]]]]]]]);
+    assert.deepEqual(steps, [{ pass: 5, node: 1, upstream: [[], 'float32', [1]], contributions: [{ index: 0, grad: [[2], 'float32', [1, '-Infinity']] }, { index: 1, grad: [[2], 'float32', [2, 2]] }] }]);
   });
 
   test('a journal cut short by a kill loses only its last record', () => {
     const { ints, floats, names } = roundTrip((w) => {
-      w.node(0, 'op', 'exp', [], {}, 0, null, null, null, np.array([1, 2]));
-      w.node(1, 'op', 'exp', [], {}, 0, null, null, null, np.array([3, 4]));
+      w.node({ ...LEAF, id: 0, kind: 'op', op: 'exp', value: np.array([1, 2]) });
+      w.node({ ...LEAF, id: 1, kind: 'op', op: 'exp', value: np.array([3, 4]) });
     });
     const cut = readBinaryJournal(ints.subarray(0, ints.length - 2), floats.subarray(0, floats.length - 1), names);
-    assert.deepEqual(cut.nodes.map((n) => n[0]), [0]);
-    assert.deepEqual(readBinaryJournal(ints, floats.subarray(0, 3), names).nodes.map((n) => n[0]), [0]);
+    assert.deepEqual(cut.nodes.map((n) => n.id), [0]);
+    assert.deepEqual(readBinaryJournal(ints, floats.subarray(0, 3), names).nodes.map((n) => n.id), [0]);
   });
 });
 

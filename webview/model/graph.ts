@@ -5,6 +5,7 @@
  * Cytoscape; tested in Node.
  */
 import type { Selection } from '../../protocol/messages';
+import { formatShape } from '../../protocol/query/format';
 import { nodeNames } from '../../protocol/query/names';
 import { isListIndex } from '../../protocol/query/nodeIndex';
 import { selectNodes } from '../../protocol/query/select';
@@ -82,11 +83,6 @@ function functionOf(node: TraceNode): string | null {
   return fn === undefined ? null : labelText(fn);
 }
 
-function shapeText(shape: readonly number[]): string {
-  if (shape.length === 0) return 'scalar';
-  return shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
-}
-
 export function buildGraph(trace: Trace, selection: Selection, options: GraphOptions = {}): GraphModel {
   const byId = indexTrace(trace).nodes;
   const traceNodes = selectNodes(trace, selection);
@@ -155,7 +151,7 @@ export function buildGraph(trace: Trace, selection: Selection, options: GraphOpt
   });
   for (const element of graphNodes) {
     const title = element.name ? `${labelText(element.name)} = ${labelText(element.op)}` : labelText(element.op);
-    element.label = `${title}${element.count > 1 ? ` ×${element.count}` : ''}\n${labelText(shapeText(element.shape), 48)}`;
+    element.label = `${title}${element.count > 1 ? ` ×${element.count}` : ''}\n${labelText(formatShape(element.shape), 48)}`;
   }
 
   // Data edges input → consumer. An edge between two single nodes is one input of one op: no two

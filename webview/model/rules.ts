@@ -6,6 +6,7 @@
  * what reaches the input (reductions, products, shape ops) are written ∂L/∂a = … in terms of g.
  * Pure: no DOM, no engine import (the engine's op list is checked against RULE_OPS by the tests).
  */
+import { formatShape } from '../../protocol/query/format';
 
 export interface LocalRule {
   /** One sentence in words: what the op does and what its inputs' gradients are. */
@@ -54,11 +55,9 @@ function bracket(value: unknown): string {
   return Array.isArray(value) ? `[${value.map(num).join(', ')}]` : num(value);
 }
 
-/** A shape as the graph labels print it: (2, 3), (4,), or scalar. */
+/** A shape attribute as the graph labels print shapes: (2, 3), (4,), or scalar; (…) when it is no list. */
 function shapeText(value: unknown): string {
-  if (!Array.isArray(value)) return '(…)';
-  if (value.length === 0) return 'scalar';
-  return value.length === 1 ? `(${num(value[0])},)` : `(${value.map(num).join(', ')})`;
+  return Array.isArray(value) ? formatShape(value, num) : '(…)';
 }
 
 /** Reduction axes as recorded (normalised lists): "axis [1]", "axes [0, 1]"; all axes when missing. */
