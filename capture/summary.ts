@@ -1,6 +1,7 @@
 /** The text `gradlens trace` prints: counts, and each variable's final gradient. */
 import { relative } from 'node:path';
 import { np } from 'gradlens';
+import { formatShape } from '../protocol/query/format';
 import { describeGradcheck } from '../protocol/query/gradcheck';
 import { indexTrace } from '../protocol/query/indexTrace';
 import { nameFromSource } from '../protocol/query/names';
@@ -21,8 +22,7 @@ export function formatTensor(tensor: Tensor): string {
   }
   const s = tensor.stats;
   const f = (v: number | null) => (v === null ? '–' : Number(v.toPrecision(4)));
-  const shape = tensor.shape.length === 1 ? `(${tensor.shape[0]},)` : `(${tensor.shape.join(', ')})`;
-  return `shape ${shape} ${tensor.dtype}: min ${f(s.min)}, max ${f(s.max)}, mean ${f(s.mean)}, L2 ${f(s.l2)}${s.nan ? `, ${s.nan} NaN` : ''}${s.inf ? `, ${s.inf} inf` : ''}`;
+  return `shape ${formatShape(tensor.shape)} ${tensor.dtype}: min ${f(s.min)}, max ${f(s.max)}, mean ${f(s.mean)}, L2 ${f(s.l2)}${s.nan ? `, ${s.nan} NaN` : ''}${s.inf ? `, ${s.inf} inf` : ''}`;
 }
 
 export function summarizeTrace(trace: Trace, cwd = process.cwd()): string {

@@ -135,6 +135,9 @@ suite('local rules', () => {
     assert.match(dropout.summary, /probability 0\.2 and scales the others by 1\.25:/);
     assert.equal(localRule('dropout', { p: 0.2, active: false }, 1).formula, 'out = a');
     assert.match(localRule('reshape', { shape: [4] }, 1).formula, /reshaped to \(4,\)$/);
+    // Dimensions exactly, however large (numbers elsewhere are rounded to 4 digits).
+    assert.equal(localRule('broadcastTo', { shape: [12345, 3] }, 1).formula, 'out = a broadcast to (12345, 3)');
+    assert.match(localRule('reshape', { shape: [60000, 784] }, 1).formula, /reshaped to \(60000, 784\)$/);
     assert.deepEqual(localRule('concatenate', { axis: 0 }, 2).partials, ['∂L/∂a₀ = the slice of g where a₀ landed', '∂L/∂a₁ = the slice of g where a₁ landed']);
     assert.equal(localRule('stack', { axis: 0 }, 12).partials[11], '∂L/∂a₁₁ = g at index 11 of the new axis 0');
     assert.match(localRule('batchNorm', { ...ATTRS['batchNorm'], useBatchStats: false }, 5).partials[0]!, /running statistics are constants/);

@@ -57,7 +57,12 @@ function bracket(value: unknown): string {
 
 /** A shape attribute as the graph labels print shapes: (2, 3), (4,), or scalar; (…) when it is no list. */
 function shapeText(value: unknown): string {
-  return Array.isArray(value) ? formatShape(value, num) : '(…)';
+  return Array.isArray(value) ? formatShape(value, dimension) : '(…)';
+}
+
+/** A dimension exactly (12345, not num's 1.235e4); anything else a trace holds as num writes it. */
+function dimension(value: unknown): string {
+  return Number.isSafeInteger(value) ? String(value) : num(value);
 }
 
 /** Reduction axes as recorded (normalised lists): "axis [1]", "axes [0, 1]"; all axes when missing. */
