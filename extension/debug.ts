@@ -1,7 +1,8 @@
 /**
  * GradLens from the debugger: a `gradlens` launch configuration (F5, the Run and Debug view, a
  * launch.json entry) runs the program with capture, its output in the Debug Console, and opens the
- * inspector on its gradients when it ends; the Stop button cancels the run. The debug adapter is
+ * inspector on its gradients when it ends (runAndShow.ts, as every command does); the Stop button
+ * cancels the run. The debug adapter is
  * inline (this process) and small: GradLens records a program rather than pausing it, so the
  * session answers breakpoint requests by saying so and ends when the run ends.
  */
@@ -11,7 +12,8 @@ import { isProgram } from './codelens';
 import { Disposable } from './dispose';
 import { notify } from './notify';
 import { plainText, safe } from './untrusted';
-import type { RunRecord, Runs } from './runs';
+import type { RunAndShow } from './runAndShow';
+import type { Runs } from './runs';
 import { summary } from './runs';
 
 export const DEBUG_TYPE = 'gradlens';
@@ -48,7 +50,7 @@ export class GradientsAdapter implements vscode.DebugAdapter {
   constructor(
     private readonly session: vscode.DebugSession,
     private readonly runs: Runs,
-    private readonly finished: (record: RunRecord) => void,
+    private readonly runAndShow: RunAndShow,
   ) {}
 
   handleMessage(message: vscode.DebugProtocolMessage): void {
@@ -101,13 +103,12 @@ export class GradientsAdapter implements vscode.DebugAdapter {
     if (!program) return this.end('GradLens: the launch configuration needs "program": the file to run.', 1);
     const file = isAbsolute(program) || !folder ? program : join(folder, program);
     this.output(`${safe.plain`GradLens: computing the gradients of ${file}`}${launch.gradcheck ? ', with numeric checks' : ''}\n`, 'console');
-    const record = await this.runs.run(vscode.Uri.file(file), null, {
+    const record = await this.runAndShow(vscode.Uri.file(file), {
       gradcheck: launch.gradcheck === true,
       onOutput: (text, category) => this.output(text, category),
     });
     if (!record) return this.end('GradLens did not run the program (see the notification).\n', 1);
     this.output(`${plainText(summary(record), { multiline: true })}\n`, 'console');
-    if (!record.result.cancelled) this.finished(record);
     this.end('', record.result.exitCode ?? 1);
   }
 
@@ -164,9 +165,9 @@ class Configurations implements vscode.DebugConfigurationProvider {
   }
 }
 
-/** The debugger entry point, registered; `finished` opens the inspector on a run that ended. */
+/** The debugger entry point, registered; a session's run goes through `runAndShow` (runAndShow.ts). */
 export class GradientsDebugger extends Disposable {
-  constructor(runs: Runs, finished: (record: RunRecord) => void) {
+  constructor(runs: Runs, runAndShow: RunAndShow) {
     super();
     const configurations = new Configurations();
     this.register(vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, configurations));
@@ -179,7 +180,7 @@ export class GradientsDebugger extends Disposable {
       },
     }, vscode.DebugConfigurationProviderTriggerKind.Dynamic));
     this.register(vscode.debug.registerDebugAdapterDescriptorFactory(DEBUG_TYPE, {
-      createDebugAdapterDescriptor: (session) => new vscode.DebugAdapterInlineImplementation(new GradientsAdapter(session, runs, finished)),
+      createDebugAdapterDescriptor: (session) => new vscode.DebugAdapterInlineImplementation(new GradientsAdapter(session, runs, runAndShow)),
     }));
   }
 }

@@ -3,6 +3,7 @@
  * and view with the extension's context, so that all of it goes away with the extension.
  *
  * - runs.ts        runs the current file with capture (progress, cancel, output, status bar)
+ * - runAndShow.ts  a run, then the inspector on its trace: what every command that runs a file does
  * - panel.ts       the inspector panel (webview/) beside the editor
  * - codelens.ts    "Compute gradient" above autograd.record / backward / autograd.grad calls
  * - debug.ts       the `gradlens` launch configuration (F5): a run from the debugger
@@ -19,13 +20,13 @@ import { readTraceFile } from '../capture/readTraceFile';
 import { writeTraceFile } from '../capture/traceFile';
 import { GradientLenses, isProgram, LENS_LANGUAGES } from './codelens';
 import { GradientsDebugger } from './debug';
-import { readSettings } from './config';
 import { Problems } from './diagnostics';
 import { installEngineTypes, resolvesGradlens } from './engineTypes';
 import { InlineValues } from './inlineValues';
 import { notify, shownMessages, type Shown } from './notify';
 import { INSPECTOR_VIEW_TYPE, InspectorPanel, type Focus, type PanelEvents } from './panel';
 import { revealSource } from './reveal';
+import { runAndShowWith } from './runAndShow';
 import { programToRun } from './runFromTrace';
 import { TraceTexts } from './traceTexts';
 import { endAllRuns, Runs, type RunRecord } from './runs';
@@ -75,26 +76,21 @@ export function activate(context: vscode.ExtensionContext): GradLensApi {
     onOpenText: (name, text) => texts.show(name, text),
   };
   const show = (record: RunRecord, focus: Focus = {}) => InspectorPanel.show(context, runs, events, record, focus);
+  const runAndShow = runAndShowWith(runs, show);
   // F5 / Run and Debug with a `gradlens` launch configuration: the inspector opens when the run ends.
-  context.subscriptions.push(new GradientsDebugger(runs, (record) => {
-    if (readSettings(vscode.Uri.file(record.file)).openInspector || InspectorPanel.active) show(record);
-  }));
+  context.subscriptions.push(new GradientsDebugger(runs, runAndShow));
   context.subscriptions.push(vscode.window.registerWebviewPanelSerializer(INSPECTOR_VIEW_TYPE, {
     deserializeWebviewPanel: async (panel) => { InspectorPanel.revive(panel, context, runs, events); },
   }));
 
-  /** Runs a file and, as the settings say, opens the inspector on what the lens pointed at. */
+  /** Runs a file (the given one, or the active editor's) and shows what the lens pointed at. */
   const compute = async (uri: vscode.Uri | undefined, line: number | null) => {
     const target = uri ?? vscode.window.activeTextEditor?.document.uri;
     if (!target || target.scheme !== 'file') {
       void notify('info', 'GradLens: open a TypeScript or JavaScript file that imports gradlens first.');
       return null;
     }
-    const record = await runs.run(target, line);
-    if (record && !record.result.cancelled && (readSettings(target).openInspector || InspectorPanel.active)) {
-      show(record, record.focus ? { selection: record.focus } : {});
-    }
-    return record;
+    return runAndShow(target, { line });
   };
   const lastOrSay = (): RunRecord | null => {
     const record = runs.last();
@@ -109,9 +105,8 @@ export function activate(context: vscode.ExtensionContext): GradLensApi {
 
   /** Runs `uri` with numeric gradient checks and reports them (Gradients view, Problems, a notification). */
   const checkGradients = async (uri: vscode.Uri): Promise<RunRecord | null> => {
-    const record = await runs.run(uri, null, { gradcheck: true });
+    const record = await runAndShow(uri, { gradcheck: true });
     if (!record || record.result.cancelled) return record;
-    if (readSettings(uri).openInspector || InspectorPanel.active) show(record);
     void vscode.commands.executeCommand('gradlens.gradients.focus');
     const names = nodeNames(record.trace);
     const report = summarizeGradchecks(record.trace.backwardPasses, (id) => names.get(id) ?? `node ${id}`);
@@ -152,10 +147,12 @@ export function activate(context: vscode.ExtensionContext): GradLensApi {
     'gradlens.previousStep': step('previous'),
     'gradlens.firstStep': step('first'),
     'gradlens.lastStep': step('last'),
-    'gradlens.rerun': async () => {
-      const record = await runs.rerun();
-      if (record && !record.result.cancelled && (readSettings().openInspector || InspectorPanel.active)) show(record, record.focus ? { selection: record.focus } : {});
-      return record;
+    // The last file run, at the same lens if a lens started it.
+    'gradlens.rerun': () => {
+      const last = runs.lastRequested;
+      if (last) return runAndShow(last.uri, { line: last.line });
+      void notify('info', 'GradLens has not run anything yet: use "Compute Gradients for Current File" or a "Compute gradient" lens.');
+      return null;
     },
     'gradlens.cancel': () => runs.cancel(),
     // From the Gradients view (its title or a variable), the palette or the editor: the file is the

@@ -154,13 +154,9 @@ export class Runs extends Disposable {
     }
   }
 
-  /** Runs the last file run again (the same lens, if a lens started it). */
-  async rerun(): Promise<RunRecord | null> {
-    if (!this.lastRequest) {
-      void notify('info', 'GradLens has not run anything yet: use "Compute Gradients for Current File" or a "Compute gradient" lens.');
-      return null;
-    }
-    return this.run(this.lastRequest.uri, this.lastRequest.line);
+  /** The file and lens line of the last run asked for (Re-run Last runs it again); a refused run leaves none. */
+  get lastRequested(): { uri: vscode.Uri; line: number | null } | null {
+    return this.lastRequest;
   }
 
   /** Stops the running program, if any. */

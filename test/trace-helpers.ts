@@ -1,5 +1,9 @@
-/** Running fixtures through the capture, with every trace validated against the JSON Schema. */
+/**
+ * Running fixtures through the capture, with every trace validated against the JSON Schema; the
+ * golden trace of the seed example (test/fixtures/traces/seed.gradlens.json), written and read.
+ */
 import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
 import schema from '../protocol/trace.schema.json';
@@ -29,4 +33,48 @@ export async function trace(file: string, options: Partial<RunOptions> = {}): Pr
 /** Nodes by id, and the line of a node. */
 export function indexNodes(trace: Trace): Map<number, TraceNode> {
   return new Map(trace.nodes.map((node) => [node.id, node]));
+}
+
+/** The seed example, and its trace with seed 1 as the golden fixture (test/capture/golden.test.ts keeps it current). */
+export const SEED_EXAMPLE = resolve(repoRoot, 'examples', 'seed', 'autograd.ts');
+export const SEED_FIXTURE = resolve(repoRoot, 'test', 'fixtures', 'traces', 'seed.gradlens.json');
+
+/** What stands for the repository's folder in a normalised trace. */
+export const REPO = '$REPO';
+/** The start and duration of every normalised run (the same as simple.gradlens.json's). */
+const STARTED_AT = '2026-12-06T00:00:00.000Z';
+const DURATION_MS = 100;
+
+/** `trace` through JSON with what changes from run to run fixed: the repository's folder in any text is `$REPO`, the start time and the duration constants. */
+export function normaliseTrace(trace: Trace, root = repoRoot): Trace {
+  const normal = JSON.parse(JSON.stringify(trace), (_key, value: unknown) => (typeof value === 'string' ? value.split(root).join(REPO) : value)) as Trace;
+  normal.run.startedAt = STARTED_AT;
+  normal.run.durationMs = DURATION_MS;
+  return normal;
+}
+
+/** A normalised trace with `$REPO` back to the repository's folder: its sources are files again. */
+export function loadableTrace(normal: Trace, root = repoRoot): Trace {
+  return JSON.parse(JSON.stringify(normal), (_key, value: unknown) => (typeof value === 'string' ? value.split(REPO).join(root) : value)) as Trace;
+}
+
+/** The golden trace of the seed example as a run here would make it (a fresh copy per call). */
+export function seedFixture(): Trace {
+  return loadableTrace(JSON.parse(readFileSync(SEED_FIXTURE, 'utf8')) as Trace);
+}
+
+/** The fixture's text: JSON, one field a line, a list of numbers or words on one line (diffs stay readable). */
+export function goldenText(value: unknown, indent = ''): string {
+  const inner = `${indent} `;
+  if (Array.isArray(value)) {
+    if (value.length === 0) return '[]';
+    if (value.every((item) => item === null || typeof item !== 'object')) return `[${value.map((item) => JSON.stringify(item)).join(', ')}]`;
+    return `[\n${value.map((item) => inner + goldenText(item, inner)).join(',\n')}\n${indent}]`;
+  }
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value).filter(([, v]) => v !== undefined);
+    if (entries.length === 0) return '{}';
+    return `{\n${entries.map(([k, v]) => `${inner}${JSON.stringify(k)}: ${goldenText(v, inner)}`).join(',\n')}\n${indent}}`;
+  }
+  return JSON.stringify(value);
 }

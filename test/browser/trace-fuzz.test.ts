@@ -11,8 +11,8 @@ import type { Browser, Page } from 'playwright-core';
 import { tinyTrace } from '../../bench/tiny-trace';
 import { validateTrace } from '../../protocol/validate';
 import type { Trace } from '../../protocol/trace';
+import { seedFixture } from '../trace-helpers';
 import { mutations, seededUniform } from '../unit/trace-mutations';
-import { seedTrace } from '../unit/trace-builder';
 import { launch, openPage, results, screenOf, Watch, within, writePage } from './page-helpers';
 
 const CASES = 250;
@@ -53,12 +53,13 @@ async function runCase(page: Page, trace: unknown, nodeId: number | null): Promi
 suite('trace fuzzer (browser)', function () {
   this.timeout(300_000);
   let browser: Browser;
-  let seed: Trace;
+  /** The seed example's golden trace (test/fixtures/traces/seed.gradlens.json). */
+  const seed: Trace = seedFixture();
   const watch = new Watch();
 
   suiteSetup(async function () {
     this.timeout(60_000);
-    [browser, seed] = await Promise.all([launch(), seedTrace()]);
+    browser = await launch();
   });
   suiteTeardown(async () => { await browser?.close(); });
 

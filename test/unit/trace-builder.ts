@@ -1,6 +1,6 @@
 /**
  * Small hand-built traces for the inspector's unit tests (webview/model), and the seed trace
- * (examples/seed/autograd.ts) captured once per process. Not a test file itself.
+ * (examples/seed/autograd.ts) read from its golden fixture once per process. Not a test file itself.
  *
  *   buildTrace({
  *     nodes: [
@@ -10,12 +10,11 @@
  *     passes: [{ heads: [1], steps: [step(1, 1, [[0, 0, [0, 1, 2, 3]], [0, 1, [0, 1, 2, 3]]])], leafGrads: [[0, [0, 2, 4, 6]]] }],
  *   })
  */
-import { join } from 'node:path';
 import {
   statsOf, type BackwardPass, type BackwardStep, type GraphBreak, type Recording, type Source, type Tensor,
   type TensorStats, type Trace, type TraceDType, type TraceNode, type TraceNumber,
 } from '../../protocol/trace';
-import { repoRoot, trace as traceProgram } from '../trace-helpers';
+import { seedFixture } from '../trace-helpers';
 
 export const FILE = '/home/ana/demo/model.ts';
 
@@ -293,15 +292,13 @@ export function squaringLoopTrace(): Trace {
 }
 
 /**
- * examples/seed/autograd.ts traced with the real capture (dist/ must be built), once per process:
- * the unit test files are separate bundles, so the promise is kept on globalThis.
+ * The trace of examples/seed/autograd.ts: the golden fixture (test/fixtures/traces/seed.gradlens.json,
+ * kept current by test/capture/golden.test.ts), read once per process: the unit test files are
+ * separate bundles, so the promise is kept on globalThis.
  */
 export function seedTrace(): Promise<Trace> {
   const store = globalThis as unknown as Record<symbol, Promise<Trace> | undefined>;
-  store[SEED_KEY] ??= traceProgram(join(repoRoot, 'examples', 'seed', 'autograd.ts')).then((result) => {
-    if (result.exitCode !== 0) throw new Error(`tracing the seed example failed (exit code ${result.exitCode}): ${result.stderr}`);
-    return result.trace;
-  });
+  store[SEED_KEY] ??= Promise.resolve(seedFixture());
   return store[SEED_KEY]!;
 }
 
@@ -309,8 +306,7 @@ export type SeedIndex = ReturnType<typeof seedIndex>;
 
 /** In a suite: trace the seed example once before its tests and hand over the trace and its index. */
 export function beforeSeed(use: (trace: Trace, index: SeedIndex) => void): void {
-  suiteSetup(async function () {
-    this.timeout(30_000);
+  suiteSetup(async () => {
     const trace = await seedTrace();
     use(trace, seedIndex(trace));
   });

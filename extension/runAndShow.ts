@@ -1,0 +1,34 @@
+/**
+ * "Run the file, then open the inspector on its trace", the one way every command that runs a
+ * program does it: Compute Gradients (palette, editor title), a lens, Re-run Last, Check Gradients
+ * Numerically and a `gradlens` launch configuration. The run is Runs.run's (trust, one at a time,
+ * saving, progress with Cancel, output, the error notification); then a run that was not cancelled
+ * is shown — when the setting asks for it, or when the inspector is open already (it moves to the
+ * new run) — at what the lens pointed at, if a lens started it.
+ *
+ *   const runAndShow = runAndShowWith(runs, show);
+ *   await runAndShow(uri, { line: 6 }); // the pass made at line 7, in the inspector
+ */
+import type * as vscode from 'vscode';
+import { readSettings } from './config';
+import { InspectorPanel, type Focus } from './panel';
+import type { RunOptions, RunRecord, Runs } from './runs';
+
+/** How a run is asked for: the lens's line (0-based) besides the run's own options. */
+export interface RunAndShowOptions extends RunOptions {
+  line?: number | null;
+}
+
+/** Runs `file` and shows its trace; resolves with the record, or null when it did not run. */
+export type RunAndShow = (file: vscode.Uri, options?: RunAndShowOptions) => Promise<RunRecord | null>;
+
+/** `show` opens (or moves) the inspector panel on a record. */
+export function runAndShowWith(runs: Runs, show: (record: RunRecord, focus: Focus) => unknown): RunAndShow {
+  return async (file, { line = null, ...options } = {}) => {
+    const record = await runs.run(file, line, options);
+    if (record && !record.result.cancelled && (readSettings(file).openInspector || InspectorPanel.active)) {
+      show(record, record.focus ? { selection: record.focus } : {});
+    }
+    return record;
+  };
+}
