@@ -38,11 +38,9 @@ async function runCase(page: Page, trace: unknown, nodeId: number | null): Promi
       send({ type: 'step/move', to: 'previous' });
       if (id !== null) send({ type: 'node/focus', nodeIds: [id] });
       if (app.view && app.model) {
-        app.state.view = 'forward';
-        app.redecorate();
+        app.dispatch({ type: 'view/set', view: 'forward' });
         send({ type: 'step/move', to: 'next' });
-        app.state.view = 'backward';
-        app.redecorate();
+        app.dispatch({ type: 'view/set', view: 'backward' });
       }
     }
     const failures = [...doc.querySelectorAll('.panel-error, .failure:not([hidden])')].map((e: any) => e.innerText as string);

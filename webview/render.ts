@@ -1,0 +1,303 @@
+/**
+ * Puts a state on screen. `render(state)` derives what the state shows (state/derive.ts) and
+ * applies what is not already there: each derived piece is compared by identity with the one on
+ * screen, so a step redraws the step layer and the step panel, a colour change the decorations,
+ * a new selection the graph — and no caller chooses among them.
+ */
+import { visible } from '../protocol/display';
+import type { SourceRef, TextRef, UiState } from '../protocol/messages';
+import type { Trace } from '../protocol/trace';
+import type { Host } from './host';
+import type { Decorations } from './model/decorate';
+import type { GraphModel } from './model/graph';
+import type { Frame, StepMarks } from './model/marks';
+import { tooltipText } from './model/tooltip';
+import { currentNode, type Derivation, type GraphScreen, type Screen } from './state/derive';
+import type { InspectorState } from './state/state';
+import { truncationBanner } from './ui/banner';
+import { el } from './ui/dom';
+import { Minimap } from './ui/minimap';
+import { errorScreen, FailureBar, shownProblems } from './ui/screens';
+import { sidePanels, stepPanel, type SideActions, type SideGraph } from './ui/sidePanels';
+import { Stepper } from './ui/stepper';
+import { summaryScreen, tooLargeScreen } from './ui/summaryScreen';
+import { cssVar, readTheme } from './ui/theme';
+import { Toolbar, type ToolbarCommands } from './ui/toolbar';
+import { Tooltip } from './ui/tooltip';
+import { GraphView } from './view/graphView';
+
+/** Milliseconds of the last graph shown, and when frames were drawn (for benchmarks). */
+export interface Timings {
+  scriptStartedAt: number;
+  constructedAt: number;
+  receivedAt: number;
+  validate: number;
+  model: number;
+  layout: number;
+  show: number;
+  firstFrameAt: number;
+  summaryAt: number;
+}
+
+export interface RendererEvents extends ToolbarCommands {
+  /** A graph element was clicked (null: the background). */
+  onGraphSelect(elementId: string | null): void;
+}
+
+/** What is on screen, to compare the next derivation with. */
+interface Shown {
+  screen: Screen | null;
+  trace: Trace | null;
+  model: GraphModel | null;
+  groupByFunction: boolean;
+  decorations: Decorations | null;
+  marks: StepMarks | null;
+  frame: Frame | null;
+  ui: UiState | null;
+}
+
+export class Renderer {
+  view: GraphView | null = null;
+  private readonly toolbar: Toolbar;
+  private readonly stepper: Stepper;
+  private readonly tooltip = new Tooltip();
+  private readonly failure = new FailureBar();
+  private readonly minimap: Minimap;
+  private readonly graphElement = el('div', { class: 'graph', id: 'graph' });
+  private readonly empty = el('div', { class: 'empty' }, 'Waiting for a trace…');
+  private readonly summary = el('div', { class: 'summary-screen', hidden: '' });
+  private readonly side = el('aside', { class: 'side', 'aria-label': 'step and node details' });
+  private readonly banner = el('div', { class: 'banners' });
+  private shown: Shown = { screen: null, trace: null, model: null, groupByFunction: false, decorations: null, marks: null, frame: null, ui: null };
+
+  constructor(root: HTMLElement, private readonly host: Host, private readonly derive: Derivation, readonly timings: Timings,
+    private readonly events: RendererEvents, initial: InspectorState) {
+    this.toolbar = new Toolbar(events);
+    this.stepper = new Stepper(events.dispatch, initial.ui);
+    this.minimap = new Minimap((x, y) => this.view?.panTo(x, y));
+    const canvas = el('div', { class: 'canvas' }, this.graphElement, this.tooltip.element, this.empty, this.summary, this.failure.element, this.minimap.element);
+    root.replaceChildren(this.toolbar.element, this.banner, el('main', { class: 'body' }, canvas, this.side), this.stepper.element);
+  }
+
+  /** The graph on screen, if one is. */
+  get graph(): GraphScreen | null {
+    return this.shown.screen?.tag === 'graph' ? this.shown.screen : null;
+  }
+
+  get decorations(): Decorations | null {
+    return this.shown.decorations;
+  }
+
+  render(state: InspectorState): void {
+    const derive = this.derive;
+    let screen = derive.screen(state);
+    const trace = state.doc.kind === 'trace' ? state.doc.trace : null;
+    if (trace !== this.shown.trace) this.banner.replaceChildren(...[trace ? truncationBanner(trace) : null].filter((b): b is HTMLElement => b !== null));
+    const graph = screen.tag === 'graph' ? screen : null;
+    const frame = graph ? derive.frame(state) : null;
+    const decorations = graph ? derive.decorations(state) : null;
+    const marks = graph ? derive.marks(state) : null;
+    let newGraph = false;
+    try {
+      if (screen !== this.shown.screen || (graph && state.page.groupByFunction !== this.shown.groupByFunction)) {
+        newGraph = graph !== null;
+        this.showScreen(screen, decorations!, state);
+      } else if (graph && decorations !== this.shown.decorations) {
+        this.view!.decorate(decorations!);
+      }
+      if (graph && (newGraph || marks !== this.shown.marks)) this.view!.mark(marks!);
+    } catch (error) {
+      console.error('GradLens inspector: drawing the graph failed', error);
+      screen = { tag: 'error', title: 'The graph could not be drawn', problems: [error instanceof Error ? `${error.name}: ${error.message}` : String(error)] };
+      this.showScreen(screen, null, state);
+    }
+    const drawn = screen.tag === 'graph' ? screen : null;
+    this.renderSide(state, trace, screen, frame, decorations);
+    // Stepping keeps the node of the step in view (a new graph is fitted instead).
+    if (drawn && !newGraph && frame !== this.shown.frame && drawn.model === this.shown.model) {
+      const node = currentNode(frame);
+      const element = node !== null ? drawn.model.elementOf.get(node) : undefined;
+      if (element) this.view!.reveal(element);
+    }
+    this.updateControls(state, screen, frame);
+    if (drawn && frame !== this.shown.frame) this.reportStep(state, frame);
+    if (state.ui !== this.shown.ui) this.host.setState({ ...state.ui });
+    this.shown = {
+      screen, trace, model: drawn?.model ?? null, groupByFunction: state.page.groupByFunction,
+      decorations: drawn ? decorations : null, marks: drawn ? marks : null, frame: drawn ? frame : null, ui: state.ui,
+    };
+  }
+
+  /** A handler failed (failures.ts): say so above the graph, tell the host, and carry on. */
+  showFailure(where: string, error: unknown): void {
+    console.error(`GradLens inspector: ${where} failed`, error);
+    const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    const text = `Something went wrong (${visible(where, { limit: 100 })}): ${visible(reason, { limit: 500 })}`;
+    this.failure.show(text);
+    this.host.post({ type: 'webview/error', message: text });
+  }
+
+  hover(elementId: string | null, at: { x: number; y: number } | null): void {
+    const graph = this.graph;
+    this.tooltip.show(elementId && at && graph ? tooltipText(graph.trace, graph.model, elementId) : null, at);
+  }
+
+  drawMinimap(): void {
+    if (!this.view) return;
+    this.minimap.draw(this.view.viewport(), { node: cssVar('--gl-muted', '#888'), frame: cssVar('--gl-accent', '#0078d4') });
+  }
+
+  setTheme(): void {
+    this.view?.setTheme(readTheme());
+    this.drawMinimap();
+  }
+
+  // ---- Screens -------------------------------------------------------------------------------
+
+  private showScreen(screen: Screen, decorations: Decorations | null, state: InspectorState): void {
+    this.summary.hidden = true;
+    this.side.hidden = false;
+    if (screen.tag === 'graph') { this.showGraph(screen, decorations!, state); return; }
+    this.clearGraph();
+    this.empty.hidden = false;
+    switch (screen.tag) {
+      case 'waiting': this.empty.textContent = 'Waiting for a trace…'; break;
+      case 'empty': this.empty.textContent = visible(screen.message, { multiline: true, limit: 1000 }); break;
+      case 'error': {
+        this.empty.replaceChildren(errorScreen(screen.title, screen.problems));
+        this.host.post({ type: 'webview/error', message: `${screen.title}: ${shownProblems(screen.problems).join('; ')}` });
+        break;
+      }
+      case 'summary': {
+        this.empty.hidden = true;
+        this.side.hidden = true;
+        this.summary.hidden = false;
+        this.summary.replaceChildren(summaryScreen(screen.trace, screen.summary, this.derive.limits.summary, {
+          ...this.panelActions(), open: (selection) => this.events.dispatch({ type: 'selection/set', selection }),
+        }));
+        this.summary.scrollTop = 0;
+        this.timings.summaryAt = performance.now();
+        this.frameDrawn();
+        break;
+      }
+      case 'tooLarge': {
+        const what = screen.selection.kind === 'pass' ? 'This backward pass' : 'This recording';
+        this.empty.replaceChildren(tooLargeScreen(what, screen.nodes, screen.drawn, screen.folded, this.derive.limits.draw, {
+          ...(screen.canRefold ? { fold: () => this.events.dispatch({ type: 'fold/set', folded: true }) } : {}),
+          ...(screen.canSummary ? { summary: () => this.events.dispatch({ type: 'selection/set', selection: null }) } : {}),
+        }));
+        this.timings.firstFrameAt = 0;
+        this.frameDrawn();
+        break;
+      }
+    }
+  }
+
+  private showGraph(screen: GraphScreen, decorations: Decorations, state: InspectorState): void {
+    this.empty.hidden = true;
+    const started = performance.now();
+    this.minimap.setLayout(screen.layout);
+    this.view ??= new GraphView(this.graphElement, readTheme(), {
+      onSelect: (elementId) => this.events.onGraphSelect(elementId),
+      onViewport: () => { this.drawMinimap(); this.hover(null, null); },
+      onHover: (elementId, at) => this.hover(elementId, at),
+    });
+    this.view.show(screen.model, screen.layout, decorations, { groupByFunction: state.page.groupByFunction });
+    this.drawMinimap();
+    Object.assign(this.timings, { model: this.derive.times.model, layout: this.derive.times.layout, show: performance.now() - started, firstFrameAt: 0 });
+    this.frameDrawn();
+  }
+
+  /** No graph on screen (words, the summary or a description are): nothing to hover. */
+  private clearGraph(): void {
+    this.view?.clear();
+    this.tooltip.hide();
+    this.minimap.element.hidden = true;
+  }
+
+  private frameDrawn(): void {
+    requestAnimationFrame(() => { this.timings.firstFrameAt = performance.now(); });
+  }
+
+  // ---- Side bar, controls, host --------------------------------------------------------------
+
+  /** All panels when the graph or its look changed; only the step panel when just the step did (the others keep their scroll). */
+  private renderSide(state: InspectorState, trace: Trace | null, screen: Screen, frame: Frame | null, decorations: Decorations | null): void {
+    if (!trace) { this.side.replaceChildren(); return; }
+    if (screen.tag === 'summary') return; // the side bar is hidden beside the summary
+    const graph = screen.tag === 'graph' ? screen : null;
+    const side: SideGraph | null = graph ? {
+      model: graph.model, pass: this.derive.pass(state), frame, folded: graph.folded, expanded: state.ui.expanded, selectedNode: state.ui.selectedNode,
+    } : null;
+    const sameLook = trace === this.shown.trace && screen === this.shown.screen && decorations === this.shown.decorations
+      && state.page.groupByFunction === this.shown.groupByFunction;
+    const current = this.side.querySelector(':scope > .step-panel');
+    if (sameLook && (!side || frame === this.shown.frame)) return;
+    if (sameLook && side && current) { current.replaceWith(stepPanel(trace, side, this.panelActions())); return; }
+    this.side.replaceChildren(...sidePanels(trace, side, this.sideActions()));
+  }
+
+  private updateControls(state: InspectorState, screen: Screen, frame: Frame | null): void {
+    const graph = screen.tag === 'graph' ? screen : null;
+    const large = state.doc.kind === 'trace' && state.doc.large;
+    const matches = this.derive.matches(state);
+    const query = state.page.search.trim();
+    this.toolbar.update({
+      choices: this.derive.choices(state),
+      selection: state.doc.kind === 'trace' ? state.ui.selection : null,
+      summary: large && state.ui.selection === null,
+      view: state.ui.view,
+      colorMode: state.ui.colorMode,
+      folded: screen.tag === 'graph' || screen.tag === 'tooLarge' ? screen.folded : state.ui.folded ?? false,
+      searchInfo: query ? `${[...matches].filter((id) => graph?.model.elementOf.has(id)).length} found` : '',
+    });
+    this.stepper.update({
+      kind: frame?.kind ?? null, step: state.ui.step, total: frame?.frame.total ?? 0,
+      playing: state.page.playing, scale: graph ? this.derive.scale(state) : null, colorMode: state.ui.colorMode,
+    });
+  }
+
+  /** Tells the host which node and line this step is at (VS Code highlights the line). */
+  private reportStep(state: InspectorState, frame: Frame | null): void {
+    const selection = state.ui.selection;
+    if (!selection || !frame) return;
+    const node = currentNode(frame);
+    this.host.post({ type: 'step/changed', selection, view: frame.kind, step: state.ui.step, total: frame.frame.total, nodeIds: node !== null ? [node] : [] });
+  }
+
+  private panelActions() {
+    const dispatch = this.events.dispatch;
+    // In VS Code the host can open the whole of a text cut short; the standalone page cannot.
+    const openText = this.host.kind === 'vscode' ? (ref: TextRef) => this.host.post({ type: 'text/open', ref }) : undefined;
+    return {
+      reveal: (ref: SourceRef) => this.host.post({ type: 'source/reveal', ref }),
+      ...(openText ? { openText } : {}),
+      select: (nodeId: number) => {
+        dispatch({ type: 'nodes/focus', nodeIds: [nodeId] });
+        this.fitNodes([nodeId]);
+      },
+    };
+  }
+
+  private sideActions(): SideActions {
+    const dispatch = this.events.dispatch;
+    const checkGradients = this.host.kind === 'vscode' ? () => this.host.post({ type: 'gradcheck/run' }) : undefined;
+    return {
+      ...this.panelActions(),
+      showCuts: (nodeIds: number[]) => {
+        dispatch({ type: 'cuts/show', nodeIds });
+        this.fitNodes(nodeIds);
+      },
+      refold: (key: string) => dispatch({ type: 'group/refold', key }),
+      ...(checkGradients ? { checkGradients } : {}),
+    };
+  }
+
+  /** Moves the camera to the nodes the graph on screen draws (none: it stays). */
+  fitNodes(nodeIds: Iterable<number>): void {
+    const graph = this.graph;
+    if (!graph) return;
+    const elements = [...nodeIds].map((id) => graph.model.elementOf.get(id)).filter((e): e is string => e !== undefined);
+    if (elements.length > 0) this.view?.fit(elements);
+  }
+}

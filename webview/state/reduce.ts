@@ -1,0 +1,134 @@
+/**
+ * The inspector's one state transition: `reduce(state, action, facts)` → the next state. Pure: it
+ * changes nothing it is given, and what it needs to know of the graph on screen (how many steps
+ * the current frame has, whether the graph shows a node) it asks `facts`, which the derivation
+ * answers (derive.ts). Decisions live here; drawing them is the renderer's.
+ */
+import type { Selection } from '../../protocol/messages';
+import { indexTrace } from '../../protocol/query/indexTrace';
+import { selectNodes } from '../../protocol/query/select';
+import type { Trace } from '../../protocol/trace';
+import { selectionKey, traceOf, type Action, type InspectorState, type StepTarget } from './state';
+
+/** What the reducer asks of the graph a state shows. */
+export interface Facts {
+  /** The number of steps of the state's frame (0 without a graph). */
+  stepCount(state: InspectorState): number;
+  /** Whether the state's graph draws any of the nodes. */
+  shows(state: InspectorState, nodeIds: readonly number[]): boolean;
+}
+
+export function reduce(state: InspectorState, action: Action, facts: Facts): InspectorState {
+  switch (action.type) {
+    case 'trace/loaded': return loaded(state, action, facts);
+    case 'trace/none': return stopped({ ...state, doc: { kind: 'none', message: action.message } });
+    case 'trace/invalid': return stopped({ ...state, doc: { kind: 'invalid', title: action.title, problems: action.problems } });
+    case 'selection/set': {
+      const trace = traceOf(state);
+      if (!trace || (action.selection && !exists(trace, action.selection))) return state;
+      return select(state, action.selection, action.keepStep ?? false);
+    }
+    case 'step/move': return setStep(state, target(state, action.to, facts), facts);
+    case 'step/set': return setStep(state, action.step, facts);
+    case 'play/toggle': {
+      if (state.page.playing) return stopped(state);
+      const rewound = state.ui.step >= facts.stepCount(state) ? setStep(state, 0, facts) : state;
+      return { ...rewound, page: { ...rewound.page, playing: true } };
+    }
+    case 'play/stop': return stopped(state);
+    case 'play/tick':
+      if (!state.page.playing) return state;
+      return state.ui.step >= facts.stepCount(state) ? stopped(state) : setStep(state, state.ui.step + 1, facts);
+    case 'node/select':
+      return { ...state, ui: { ...state.ui, selectedNode: action.nodeId }, page: { ...state.page, cutPoints: [] } };
+    case 'nodes/focus': return focus(state, action.nodeIds, facts);
+    case 'group/expand':
+      return { ...state, ui: { ...state.ui, expanded: [...state.ui.expanded, action.key], selectedNode: action.firstMember } };
+    case 'group/refold':
+      return { ...state, ui: { ...state.ui, expanded: state.ui.expanded.filter((key) => key !== action.key) } };
+    case 'fold/set':
+      return { ...state, ui: { ...state.ui, folded: action.folded, expanded: [] }, page: { ...state.page, userFold: action.folded } };
+    case 'groupByFunction/set': return { ...state, page: { ...state.page, groupByFunction: action.on } };
+    case 'search/set': return { ...state, page: { ...state.page, search: action.query } };
+    case 'color/set': return { ...state, ui: { ...state.ui, colorMode: action.mode } };
+    case 'view/set': return stopped({ ...state, ui: { ...state.ui, view: action.view, step: 0 } });
+    case 'thresholds/set': return { ...state, ui: { ...state.ui, thresholds: action.thresholds } };
+    case 'speed/set': return { ...state, ui: { ...state.ui, speed: action.speed } };
+    case 'cuts/show': return { ...state, page: { ...state.page, cutPoints: [...action.nodeIds] } };
+  }
+}
+
+function loaded(state: InspectorState, action: Extract<Action, { type: 'trace/loaded' }>, facts: Facts): InspectorState {
+  const { trace, large } = action;
+  const ui = action.thresholds ? { ...state.ui, thresholds: action.thresholds } : state.ui;
+  const next: InspectorState = { ...state, doc: { kind: 'trace', trace, large }, ui };
+  // The same selection stays (with its step) when the new trace has it; a large trace opens as its summary.
+  const kept = !large && ui.selection && exists(trace, ui.selection) ? ui.selection : null;
+  const wanted = action.selection && exists(trace, action.selection) ? action.selection : null;
+  const selected = select(next, wanted ?? kept ?? (large ? null : defaultSelection(trace)), kept !== null && !wanted);
+  return action.focusNode !== undefined ? focus(selected, [action.focusNode], facts) : selected;
+}
+
+/** Show `selection`: a different one starts at step 0, unexpanded, with the page's initial fold. */
+function select(state: InspectorState, selection: Selection | null, keepStep: boolean): InspectorState {
+  const previous = state.ui.selection;
+  const changed = !previous || !selection || selectionKey(previous) !== selectionKey(selection);
+  let ui = { ...state.ui, selection };
+  let page = { ...state.page, playing: false };
+  if (changed || !keepStep) {
+    ui = { ...ui, step: 0, expanded: [], folded: page.initialFold };
+    page = { ...page, initialFold: null, cutPoints: [] };
+  }
+  if (selection?.kind === 'recording') ui = { ...ui, view: 'forward' };
+  return { ...state, ui, page };
+}
+
+function focus(state: InspectorState, nodeIds: readonly number[], facts: Facts): InspectorState {
+  const trace = traceOf(state);
+  if (!trace || nodeIds.length === 0) return state;
+  let next = state;
+  if (!facts.shows(state, nodeIds)) {
+    const selection = selectionShowing(trace, nodeIds);
+    if (selection) next = select(state, selection, false);
+  }
+  return { ...next, ui: { ...next.ui, selectedNode: nodeIds[nodeIds.length - 1]! } };
+}
+
+function target(state: InspectorState, to: StepTarget, facts: Facts): number {
+  if (to === 'next') return state.ui.step + 1;
+  if (to === 'previous') return state.ui.step - 1;
+  return to === 'first' ? 0 : facts.stepCount(state);
+}
+
+/** The step, kept within the frame: the same state when it does not move. */
+function setStep(state: InspectorState, step: number, facts: Facts): InspectorState {
+  const clamped = Math.max(0, Math.min(facts.stepCount(state), Number.isFinite(step) ? Math.trunc(step) : 0));
+  return clamped === state.ui.step ? state : { ...state, ui: { ...state.ui, step: clamped } };
+}
+
+function stopped(state: InspectorState): InspectorState {
+  return state.page.playing ? { ...state, page: { ...state.page, playing: false } } : state;
+}
+
+export function exists(trace: Trace, selection: Selection): boolean {
+  const index = indexTrace(trace);
+  return selection.kind === 'pass' ? index.pass(selection.id) !== undefined : index.recording(selection.id) !== undefined;
+}
+
+/** The first pass that did not fail (else the first pass), else the first recording. */
+export function defaultSelection(trace: Trace): Selection | null {
+  const pass = trace.backwardPasses.find((p) => !p.error) ?? trace.backwardPasses[0];
+  if (pass) return { kind: 'pass', id: pass.id };
+  const recording = trace.recordings[0];
+  return recording ? { kind: 'recording', id: recording.id } : null;
+}
+
+/** The first pass, else the first recording, whose graph has one of the nodes (as an op or an input). */
+export function selectionShowing(trace: Trace, nodeIds: readonly number[]): Selection | null {
+  const wanted = new Set(nodeIds);
+  const candidates: Selection[] = [
+    ...trace.backwardPasses.filter((p) => !p.error).map((p) => ({ kind: 'pass' as const, id: p.id })),
+    ...trace.recordings.map((r) => ({ kind: 'recording' as const, id: r.id })),
+  ];
+  return candidates.find((candidate) => selectNodes(trace, candidate).some((id) => wanted.has(id))) ?? null;
+}

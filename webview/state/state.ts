@@ -1,0 +1,87 @@
+/**
+ * All of the inspector's state, and the actions that change it (reduce.ts). Plain data: what the
+ * screen shows is derived from it (derive.ts), never kept beside it. `ui` is what the webview
+ * persists across reloads (protocol/messages.ts `UiState`); `page` lives as long as the page.
+ */
+import { DEFAULT_THRESHOLDS, type ColorMode, type Selection, type Thresholds, type UiState } from '../../protocol/messages';
+import type { Trace } from '../../protocol/trace';
+
+/** What the inspector holds to show: nothing yet, a message instead of a trace, a refused trace, or a trace. */
+export type DocState =
+  | { kind: 'waiting' }
+  | { kind: 'none'; message: string }
+  | { kind: 'invalid'; title: string; problems: readonly string[] }
+  /** `large`: above the summary threshold, the trace opens as its summary, one graph at a time from there. */
+  | { kind: 'trace'; trace: Trace; large: boolean };
+
+export interface PageState {
+  groupByFunction: boolean;
+  /** The search field's text. */
+  search: string;
+  /** Nodes where an explanation says gradient flow is cut (highlighted until another node is selected). */
+  cutPoints: readonly number[];
+  /** Folding as the user last set it with the checkbox in this page (null: never). */
+  userFold: boolean | null;
+  /** A fold preference the page was opened with (`?fold=0`): applies to the first graph shown. */
+  initialFold: boolean | null;
+  playing: boolean;
+}
+
+export interface InspectorState {
+  doc: DocState;
+  ui: UiState;
+  page: PageState;
+}
+
+export type StepTarget = 'next' | 'previous' | 'first' | 'last';
+
+export type Action =
+  /** A validated trace arrived; the host may ask for a selection, a node and thresholds with it. */
+  | { type: 'trace/loaded'; trace: Trace; large: boolean; selection?: Selection; focusNode?: number; thresholds?: Thresholds }
+  | { type: 'trace/none'; message: string }
+  | { type: 'trace/invalid'; title: string; problems: readonly string[] }
+  /** Show a recording or a pass (null: the summary of a large trace); `keepStep` keeps the step, expansion and fold when it is the same one. */
+  | { type: 'selection/set'; selection: Selection | null; keepStep?: boolean }
+  | { type: 'step/move'; to: StepTarget }
+  | { type: 'step/set'; step: number }
+  | { type: 'play/toggle' }
+  | { type: 'play/stop' }
+  /** The play timer fired: one step on, or stop at the end. */
+  | { type: 'play/tick' }
+  /** A node of the graph was clicked (its last member is selected), or the background (null). */
+  | { type: 'node/select'; nodeId: number | null }
+  /** Select nodes from the host or a panel link, switching to a selection that shows them. */
+  | { type: 'nodes/focus'; nodeIds: readonly number[] }
+  /** A folded group was clicked: it opens, its first member selected. */
+  | { type: 'group/expand'; key: string; firstMember: number | null }
+  | { type: 'group/refold'; key: string }
+  | { type: 'fold/set'; folded: boolean }
+  | { type: 'groupByFunction/set'; on: boolean }
+  | { type: 'search/set'; query: string }
+  | { type: 'color/set'; mode: ColorMode }
+  | { type: 'view/set'; view: 'backward' | 'forward' }
+  | { type: 'thresholds/set'; thresholds: Thresholds }
+  | { type: 'speed/set'; speed: number }
+  | { type: 'cuts/show'; nodeIds: readonly number[] };
+
+/** The state a page starts in: what it persisted (if anything), and the fold it was opened with. */
+export function initialState(restored: Partial<UiState> | null | undefined, initialFold?: boolean | null): InspectorState {
+  const ui: UiState = {
+    selection: null, step: 0, view: 'backward', colorMode: 'gradient', expanded: [], folded: null, selectedNode: null,
+    thresholds: DEFAULT_THRESHOLDS, speed: 1, ...(restored ?? {}),
+  };
+  return {
+    doc: { kind: 'waiting' },
+    ui,
+    page: { groupByFunction: false, search: '', cutPoints: [], userFold: null, initialFold: initialFold ?? ui.folded, playing: false },
+  };
+}
+
+export function selectionKey(selection: Selection): string {
+  return `${selection.kind}:${selection.id}`;
+}
+
+/** The trace the state shows, if any. */
+export function traceOf(state: InspectorState): Trace | null {
+  return state.doc.kind === 'trace' ? state.doc.trace : null;
+}

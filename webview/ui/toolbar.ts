@@ -1,0 +1,90 @@
+/** The inspector's toolbar: what to show, direction, colour, folding, search, camera and export. */
+import type { Selection } from '../../protocol/messages';
+import type { Choice } from '../model/summary';
+import { SUMMARY_CHOICE } from '../model/summary';
+import type { Action } from '../state/state';
+import { el } from './dom';
+import { button, checkbox, dropdown, textField } from './toolkit';
+
+const EXPORT_CHOICES = [
+  { value: '', label: 'Export…' },
+  { value: 'png', label: 'PNG image' },
+  { value: 'svg', label: 'SVG image' },
+  { value: 'dot', label: 'Graphviz DOT' },
+];
+const VIEW_CHOICES = [{ value: 'backward', label: 'Backward' }, { value: 'forward', label: 'Forward' }];
+const COLOR_CHOICES = [{ value: 'gradient', label: 'Colour: gradient' }, { value: 'value', label: 'Colour: value' }];
+
+export type ExportFormat = 'png' | 'svg' | 'dot';
+
+/** What the toolbar does besides changing state: the camera and exports. */
+export interface ToolbarCommands {
+  dispatch(action: Action): void;
+  fit(): void;
+  zoom(factor: number): void;
+  fitMatches(): void;
+  exportAs(format: ExportFormat): void;
+}
+
+/** What the toolbar shows of the state. */
+export interface ToolbarView {
+  choices: Choice[];
+  selection: Selection | null;
+  /** The picker shows the summary choice (a large trace without a selection). */
+  summary: boolean;
+  view: 'backward' | 'forward';
+  colorMode: 'gradient' | 'value';
+  folded: boolean;
+  /** "n found", or nothing without a search. */
+  searchInfo: string;
+}
+
+export class Toolbar {
+  readonly element: HTMLElement;
+  private readonly picker;
+  private readonly viewPicker;
+  private readonly colorPicker;
+  private readonly fold;
+  private readonly searchInfo: HTMLElement;
+  private shown: ToolbarView | null = null;
+
+  constructor(commands: ToolbarCommands) {
+    const { dispatch } = commands;
+    this.picker = dropdown('What to show', (value) => {
+      if (value === SUMMARY_CHOICE) { dispatch({ type: 'selection/set', selection: null }); return; }
+      const [kind, id] = value.split(':');
+      if (kind === 'pass' || kind === 'recording') dispatch({ type: 'selection/set', selection: { kind, id: Number(id) } });
+    });
+    this.viewPicker = dropdown('Backward or forward', (value) => dispatch({ type: 'view/set', view: value === 'forward' ? 'forward' : 'backward' }));
+    this.colorPicker = dropdown('Colour nodes by', (value) => dispatch({ type: 'color/set', mode: value === 'value' ? 'value' : 'gradient' }));
+    this.fold = checkbox('Fold loops', false, (checked) => dispatch({ type: 'fold/set', folded: checked }));
+    const byFunction = checkbox('Group by function', false, (checked) => dispatch({ type: 'groupByFunction/set', on: checked }));
+    this.searchInfo = el('span', { class: 'search-info', 'aria-live': 'polite' });
+    const search = textField('Search op, name or line', (value) => dispatch({ type: 'search/set', query: value }), () => commands.fitMatches());
+    const exporter = dropdown('Export the graph', (value) => {
+      if (value === 'png' || value === 'svg' || value === 'dot') commands.exportAs(value);
+      exporter.set(EXPORT_CHOICES, '');
+    });
+    exporter.set(EXPORT_CHOICES, '');
+    this.element = el('header', { class: 'toolbar' },
+      this.picker.element, this.viewPicker.element, this.colorPicker.element, this.fold.element, byFunction.element, search, this.searchInfo,
+      el('span', { class: 'spacer' }),
+      button({ icon: 'screen-full', title: 'Fit the graph', onClick: () => commands.fit() }),
+      button({ icon: 'zoom-out', title: 'Zoom out', onClick: () => commands.zoom(1 / 1.25) }),
+      button({ icon: 'zoom-in', title: 'Zoom in', onClick: () => commands.zoom(1.25) }),
+      exporter.element);
+  }
+
+  /** Shows the state; controls whose part did not change are left alone (a dropdown rebuilt loses its focus). */
+  update(next: ToolbarView): void {
+    const last = this.shown;
+    const selectionValue = next.selection ? `${next.selection.kind}:${next.selection.id}` : next.summary ? SUMMARY_CHOICE : '';
+    const lastValue = last ? (last.selection ? `${last.selection.kind}:${last.selection.id}` : last.summary ? SUMMARY_CHOICE : '') : null;
+    if (!last || last.choices !== next.choices || lastValue !== selectionValue) this.picker.set(next.choices, selectionValue);
+    if (!last || last.view !== next.view) this.viewPicker.set(VIEW_CHOICES, next.view);
+    if (!last || last.colorMode !== next.colorMode) this.colorPicker.set(COLOR_CHOICES, next.colorMode);
+    if (!last || last.folded !== next.folded) this.fold.set(next.folded);
+    if (!last || last.searchInfo !== next.searchInfo) this.searchInfo.textContent = next.searchInfo;
+    this.shown = next;
+  }
+}
