@@ -59,6 +59,16 @@ export const RULES: readonly FolderRule[] = [
     may: ['webview/', 'protocol/', 'cytoscape', 'uplot', '@vscode/webview-ui-toolkit', '@vscode/codicons'],
   },
   {
+    folder: 'webview/model/',
+    why: 'the inspector\'s models are pure (tested in Node): no DOM, no Cytoscape, no screen state',
+    may: ['webview/model/', 'protocol/'],
+  },
+  {
+    folder: 'webview/state/',
+    why: 'the inspector\'s state, reducer and derivations are pure (tested in Node): they read models, never the DOM or the view',
+    may: ['webview/state/', 'webview/model/', 'protocol/'],
+  },
+  {
     folder: 'extension/',
     why: 'the only code that talks to VS Code; activation loads a small bundle; the inspector is its built assets, never its modules',
     may: [
