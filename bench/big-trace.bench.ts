@@ -69,7 +69,7 @@ async function open(page: Page, limits: { draw?: number; summary?: number }, sel
       return median(times);
     };
     if (!app.view || !app.model) return { stepMs: NaN, zoomMs: NaN };
-    return { stepMs: await timed(() => app.move('next')), zoomMs: await timed(() => app.view.zoom(1.1)) };
+    return { stepMs: await timed(() => app.dispatch({ type: 'step/move', to: 'next' })), zoomMs: await timed(() => app.view.zoom(1.1)) };
   });
   const heapMb = await page.evaluate(() => ((performance as any).memory?.usedJSHeapSize ?? 0) / 2 ** 20);
   return { ...shown, answerMs, stepMs, zoomMs, heapMb };
@@ -98,7 +98,7 @@ async function main(): Promise<void> {
       process.stderr.write(`drawn ${size}…\n`);
       const page = await blankPage(browser);
       const nodes = await withTrace(page, size);
-      await page.evaluate(() => { const app = (globalThis as any).gradlens.app; app.state.folded = app.userFold = false; });
+      await page.evaluate(() => (globalThis as any).gradlens.app.dispatch({ type: 'fold/set', folded: false })); // the same pass in the big trace keeps it
       row('drawn unfolded', nodes, await open(page, { draw: Infinity, summary: Infinity }, null));
       await page.context().close();
     }

@@ -57,7 +57,7 @@ interface PanelClock {
 async function panelClock(page: Page): Promise<PanelClock | null> {
   try {
     return await inspector(page).locator('#app').evaluate(() => {
-      // app.trace is private to the inspector's code; its run block says when the run began and how long it took.
+      // The trace on screen: its run block says when the run began and how long it took.
       const app = (globalThis as unknown as { gradlens?: { app: { timings: PanelClock['timings']; trace: { run: PanelClock['run'] } | null } } }).gradlens?.app;
       return app ? { timeOrigin: performance.timeOrigin, timings: { ...app.timings }, run: app.trace?.run ?? null } : null;
     }, undefined, { timeout: 200 });

@@ -75,7 +75,7 @@ async function ours(browser: Browser, file: string, fold: boolean | null): Promi
     for (let i = 0; i < steps; i++) {
       await frame();
       const t0 = performance.now();
-      app.move('next');
+      app.dispatch({ type: 'step/move', to: 'next' });
       sync.push(performance.now() - t0);
       times.push((await frame()) - t0);
     }

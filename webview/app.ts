@@ -5,6 +5,7 @@
  * A trace too large to draw opens as a summary; a panel or handler that fails says so in its place.
  */
 import type { HostToWebview } from '../protocol/messages';
+import type { Trace } from '../protocol/trace';
 import { validateTrace } from '../protocol/validate';
 import type { Host } from './host';
 import { elementIndex, type GraphModel } from './model/graph';
@@ -12,7 +13,7 @@ import { exportFileName } from './model/exportName';
 import { Renderer, type Timings } from './render';
 import { Derivation, type Limits } from './state/derive';
 import { reduce } from './state/reduce';
-import { initialState, type Action, type InspectorState } from './state/state';
+import { initialState, traceOf, type Action, type InspectorState } from './state/state';
 import { exportGraph } from './ui/exportGraph';
 import { onFailure, safely } from './ui/failures';
 import { registerToolkit } from './ui/toolkit';
@@ -80,6 +81,11 @@ export class InspectorApp {
   /** The graph view, once a graph was drawn; the model of the graph on screen. */
   get view(): GraphView | null {
     return this.renderer.view;
+  }
+
+  /** The trace on screen, if one is. */
+  get trace(): Trace | null {
+    return traceOf(this.current);
   }
 
   get model(): GraphModel | null {
