@@ -9,6 +9,7 @@ import {
   TRACE_FORMAT, TRACE_VERSION, type BackwardPass, type BackwardStep, type NodeId, type Recording, type RunInfo, type Source,
   type Trace, type TraceNode,
 } from '../protocol/trace';
+import { buildIndex } from '../protocol/query/nodeIndex';
 import { parseJournal, type JournalRecord, type MappedPosition, type RawSite } from './journal';
 import { readBinaryJournal } from './journal-binary';
 import type { FrameReading } from './journal-frame';
@@ -252,9 +253,9 @@ function traceStep(step: JournalStep, inputs: readonly NodeId[]): BackwardStep {
   };
 }
 
-/** Gives each node the gradient from the last backward pass that reached it. */
+/** Gives each node the gradient from the last backward pass that reached it (before the trace exists to be indexed). */
 function attachGradients(nodes: TraceNode[], passes: readonly BackwardPass[]): void {
-  const byId = new Map(nodes.map((node) => [node.id, node]));
+  const byId = buildIndex(nodes); // the list itself while ids are positions, as the capture numbers them
   for (const pass of passes) {
     for (const step of pass.steps) {
       const node = byId.get(step.node);
