@@ -236,7 +236,8 @@ export class NDArray {
   dot(other: NDArray): NDArray { return lin.dot(this, other); }
   matmul(other: NDArray): NDArray { return lin.matmul(this, other); }
   transpose(axes?: number[]): NDArray { return lay.transpose(this, axes); }
-  reshape(shape: number | readonly number[]): NDArray { return lay.reshape(this, shape); }
+  /** The same elements in another shape: `a.reshape(2, 3)` or `a.reshape([2, 3])`; one dimension may be −1 (inferred), as in `X.reshape(-1, 784)`. */
+  reshape(...shape: (number | readonly number[])[]): NDArray { return lay.reshape(this, lay.shapeArguments('reshape', shape)); }
   flatten(): NDArray { return lay.reshape(this, [-1]); }
   expandDims(axis: number): NDArray { return lay.expandDims(this, axis); }
   squeeze(axis?: number | number[] | null): NDArray { return lay.squeeze(this, axis); }

@@ -33,8 +33,25 @@ export function transpose(a: NDArray, axes?: readonly number[] | null): NDArray 
   return emit('transpose', [x], { axes: perm }, new NDArray(out, shape, x.dtype));
 }
 
+/**
+ * The shape a method call gives: `a.reshape(2, 3)` or `a.reshape([2, 3])` (NumPy and MXNet take
+ * both); a list among several numbers is refused rather than read in part.
+ */
+export function shapeArguments(op: string, dims: readonly (number | readonly number[])[]): number | readonly number[] {
+  if (dims.length === 1) return dims[0]!;
+  if (dims.length === 0) throw engineError(op, 'needs the new shape, e.g. a.reshape(2, 3) or a.reshape([2, 3])');
+  const numbers = dims.filter((d): d is number => typeof d === 'number');
+  if (numbers.length !== dims.length) throw engineError(op, `takes the shape as numbers, a.${op}(2, 3), or as one list, a.${op}([2, 3]); got ${dims.length} arguments with a list among them`);
+  return numbers;
+}
+
 /** The same values in a new shape (one dimension may be -1). Shares storage with `a`. */
 export function reshape(a: NDArray, shape: number | readonly number[]): NDArray {
+  // np.reshape(a, 2, 3) from JavaScript would otherwise drop the 3 (NumPy's third argument is `order`, which MXNet has not).
+  if (arguments.length > 2) {
+    const dims = Array.from(arguments).slice(1).map(String).join(', ');
+    throw engineError('reshape', `takes the new shape as one argument, np.reshape(a, [${dims}]), or as numbers on the array, a.reshape(${dims})`);
+  }
   const x = checkArray('reshape', a);
   const target = resolveReshape('reshape', x.shape, shape);
   return emit('reshape', [x], { shape: target }, new NDArray(x._data, target, x.dtype));

@@ -165,6 +165,20 @@ suite('shape and indexing', () => {
     assert.deepEqual(np.broadcastTo(np.arange(3), [2, 3]).toArray(), [[0, 1, 2], [0, 1, 2]]);
   });
 
+  test('reshape takes the shape as numbers or as one list; a shape it would read in part is refused', () => {
+    const x = np.arange(24);
+    assert.deepEqual(x.reshape(4, 6).shape, [4, 6]);
+    assert.deepEqual(x.reshape(-1, 6).shape, [4, 6], "d2l's X.reshape(-1, num_inputs)");
+    assert.deepEqual(x.reshape(2, 3, -1).shape, [2, 3, 4]);
+    assert.deepEqual(x.reshape([2, 12]).shape, [2, 12]);
+    assert.deepEqual(x.reshape(24).shape, [24]);
+    assert.deepEqual(x.reshape(4, 6).toArray(), x.reshape([4, 6]).toArray());
+    assert.throws(() => x.reshape([2, 3], 4), /reshape: takes the shape as numbers, a\.reshape\(2, 3\), or as one list/);
+    assert.throws(() => x.reshape(), /reshape: needs the new shape/);
+    assert.throws(() => (np.reshape as (...args: unknown[]) => unknown)(x, 4, 6), /reshape: takes the new shape as one argument, np\.reshape\(a, \[4, 6\]\)/);
+    assert.throws(() => x.reshape(5, -1), /cannot reshape array of size 24/);
+  });
+
   test('concatenate, stack, at, take, takeAlongAxis, sort, argsort', () => {
     assert.deepEqual(np.concatenate([a, np.ones([2, 1])], 1).toArray(), [[0, 1, 2, 1], [3, 4, 5, 1]]);
     assert.deepEqual(np.stack([np.arange(2), np.ones([2])], 1).toArray(), [[0, 1], [1, 1]]);
