@@ -7,6 +7,7 @@
 import type { NDArray } from './ndarray';
 import type { OpAttrs, OpName } from './ops/attrs';
 import * as ew from './ops/elementwise';
+import { perUnaryOp, unaryOps } from './ops/unary';
 import * as layout from './ops/layout';
 import * as linalg from './ops/linalg';
 import * as nn from './ops/nn';
@@ -19,12 +20,13 @@ const at = (inputs: readonly NDArray[], i: number): NDArray => inputs[i]!;
 const unary = (fn: (a: NDArray) => NDArray): ForwardRule<OpName> => (inputs) => fn(at(inputs, 0));
 const binary = (fn: (a: NDArray, b: NDArray) => NDArray): ForwardRule<OpName> => (inputs) => fn(at(inputs, 0), at(inputs, 1));
 
+/** Every unary op computed again from its input (its definition: ops/defs/unary.ts). */
+const unaryForwardRules = perUnaryOp((name) => (inputs: readonly NDArray[]) => unaryOps[name](at(inputs, 0)));
+
 export const forwardRules: { [K in OpName]: ForwardRule<K> } = {
   add: binary(ew.add), sub: binary(ew.sub), mul: binary(ew.mul), div: binary(ew.div), pow: binary(ew.pow),
   maximum: binary(ew.maximum), minimum: binary(ew.minimum),
-  neg: unary(ew.neg), abs: unary(ew.abs), exp: unary(ew.exp), log: unary(ew.log), sqrt: unary(ew.sqrt),
-  square: unary(ew.square), sin: unary(ew.sin), cos: unary(ew.cos), tanh: unary(ew.tanh), sign: unary(ew.sign),
-  relu: unary(ew.relu), sigmoid: unary(ew.sigmoid),
+  ...unaryForwardRules,
   where: (inputs) => ew.where(at(inputs, 0), at(inputs, 1), at(inputs, 2)),
   tanhGrad: binary(ew.tanhGrad), sigmoidGrad: binary(ew.sigmoidGrad), reluGrad: binary(ew.reluGrad),
   equal: binary(ew.equal), notEqual: binary(ew.notEqual), less: binary(ew.less), greater: binary(ew.greater),

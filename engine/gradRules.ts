@@ -7,6 +7,9 @@
 import type { NDArray } from './ndarray';
 import type { OpAttrs, OpName } from './ops/attrs';
 import * as ew from './ops/elementwise';
+import type { GradOps, UnaryDefinition } from './ops/defs/types';
+import { UNARY_OPS, type UnaryOpName } from './ops/defs/unary';
+import { perUnaryOp, unaryOps } from './ops/unary';
 import * as red from './ops/reduce';
 import * as lay from './ops/layout';
 import { matmul } from './ops/linalg';
@@ -138,7 +141,7 @@ function batchNormGrad(g: NDArray, ctx: GradContext<'batchNorm'>): (NDArray | nu
   if (useBatchStats) {
     // Statistics recomputed from x with engine ops, so that second derivatives see them depend on x.
     const centered = ew.sub(x, red.mean(x, axes, true));
-    const invStd = ew.pow(ew.add(red.mean(ew.square(centered), axes, true), eps), -0.5);
+    const invStd = ew.pow(ew.add(red.mean(unaryOps.square(centered), axes, true), eps), -0.5);
     xhat = ew.mul(centered, invStd);
     dx = () => {
       const dxhat = ew.mul(g, perChannel(gamma));
@@ -160,19 +163,32 @@ function batchNormGrad(g: NDArray, ctx: GradContext<'batchNorm'>): (NDArray | nu
   ];
 }
 
+/** The ops a definition's gradient is written with (ops/defs/types.ts), looked up when a rule runs. */
+const GRAD_OPS: GradOps = {
+  neg: (a) => unaryOps.neg(a), sign: (a) => unaryOps.sign(a), sin: (a) => unaryOps.sin(a), cos: (a) => unaryOps.cos(a),
+  add: (a, b) => ew.add(a, b), mul: (a, b) => ew.mul(a, b), div: (a, b) => ew.div(a, b), zerosLike: (a) => zerosLike(a),
+  tanhGrad: (g, y) => ew.tanhGrad(g, y), sigmoidGrad: (g, y) => ew.sigmoidGrad(g, y), reluGrad: (g, x) => ew.reluGrad(g, x),
+};
+
+/** The unary ops' rules, from their definitions (ops/defs/unary.ts): ∂L/∂a when a needs it. */
+const unaryGradRules = perUnaryOp((name): GradRule<UnaryOpName> => {
+  const grad: UnaryDefinition['grad'] = UNARY_OPS[name].grad;
+  return (g, ctx) => [ctx.needsGrad[0] ? grad(g, { a: ctx.inputs[0]!, out: ctx.output }, GRAD_OPS) : null];
+});
+
 export const gradRules: { readonly [K in OpName]: GradRule<K> } = {
   // out = a + b: ∂a = g, ∂b = g (summed over broadcast axes)
   add: broadcastRule((g) => g, (g) => g),
   // out = a − b: ∂a = g, ∂b = −g
-  sub: broadcastRule((g) => g, (g) => ew.neg(g)),
+  sub: broadcastRule((g) => g, (g) => unaryOps.neg(g)),
   // out = a·b: ∂a = g·b, ∂b = g·a
   mul: broadcastRule((g, c) => ew.mul(g, c.inputs[1]!), (g, c) => ew.mul(g, c.inputs[0]!)),
   // out = a/b: ∂a = g/b, ∂b = −g·a/b² = −g·out/b
-  div: broadcastRule((g, c) => ew.div(g, c.inputs[1]!), (g, c) => ew.neg(ew.mul(g, ew.div(c.output, c.inputs[1]!)))),
+  div: broadcastRule((g, c) => ew.div(g, c.inputs[1]!), (g, c) => unaryOps.neg(ew.mul(g, ew.div(c.output, c.inputs[1]!)))),
   // out = a^b: ∂a = g·b·a^(b−1), ∂b = g·out·ln a
   pow: broadcastRule(
     (g, c) => ew.mul(g, ew.mul(c.inputs[1]!, ew.pow(c.inputs[0]!, ew.sub(c.inputs[1]!, 1)))),
-    (g, c) => ew.mul(g, ew.mul(c.output, ew.log(c.inputs[0]!)))),
+    (g, c) => ew.mul(g, ew.mul(c.output, unaryOps.log(c.inputs[0]!)))),
   // out = max(a, b): g goes to the larger operand (to a on ties)
   maximum: (g, ctx) => {
     const aWins = ew.greaterEqual(ctx.inputs[0]!, ctx.inputs[1]!);
@@ -183,33 +199,10 @@ export const gradRules: { readonly [K in OpName]: GradRule<K> } = {
     const aWins = ew.lessEqual(ctx.inputs[0]!, ctx.inputs[1]!);
     return binaryRule(ctx, () => ew.where(aWins, g, 0), () => ew.where(aWins, 0, g));
   },
-  // out = −a: ∂a = −g
-  neg: (g) => [ew.neg(g)],
-  // out = |a|: ∂a = g·sign(a)
-  abs: (g, ctx) => [ew.mul(g, ew.sign(ctx.inputs[0]!))],
-  // out = eᵃ: ∂a = g·out
-  exp: (g, ctx) => [ew.mul(g, ctx.output)],
-  // out = ln a: ∂a = g/a
-  log: (g, ctx) => [ew.div(g, ctx.inputs[0]!)],
-  // out = √a: ∂a = g/(2·out)
-  sqrt: (g, ctx) => [ew.div(g, ew.mul(ctx.output, 2))],
-  // out = a²: ∂a = 2a·g
-  square: (g, ctx) => [ew.mul(g, ew.mul(ctx.inputs[0]!, 2))],
-  // out = sin a: ∂a = g·cos a
-  sin: (g, ctx) => [ew.mul(g, ew.cos(ctx.inputs[0]!))],
-  // out = cos a: ∂a = −g·sin a
-  cos: (g, ctx) => [ew.neg(ew.mul(g, ew.sin(ctx.inputs[0]!)))],
-  // out = tanh a: ∂a = g·(1 − out²)
-  tanh: (g, ctx) => [ew.tanhGrad(g, ctx.output)],
-  // out = sign a: ∂a = 0 (wherever it exists)
-  sign: (_g, ctx) => [zerosLike(ctx.inputs[0]!)],
-  // out = max(a, 0): ∂a = g where a > 0
-  relu: (g, ctx) => [ew.reluGrad(g, ctx.inputs[0]!)],
-  // out = σ(a): ∂a = g·out·(1 − out)
-  sigmoid: (g, ctx) => [ew.sigmoidGrad(g, ctx.output)],
+  ...unaryGradRules,
   // out = g·(1 − y²): ∂g = 1 − y², ∂y = −2·g·y
   tanhGrad: broadcastRule(
-    (h, c) => ew.mul(h, ew.sub(1, ew.square(c.inputs[1]!))),
+    (h, c) => ew.mul(h, ew.sub(1, unaryOps.square(c.inputs[1]!))),
     (h, c) => ew.mul(h, ew.mul(ew.mul(c.inputs[0]!, c.inputs[1]!), -2))),
   // out = g·y·(1 − y): ∂g = y·(1 − y), ∂y = g·(1 − 2y)
   sigmoidGrad: broadcastRule(
@@ -293,7 +286,7 @@ export const gradRules: { readonly [K in OpName]: GradRule<K> } = {
     return [ew.mul(y, ew.sub(g, red.sum(ew.mul(g, y), ctx.attrs.axis, true)))];
   },
   // y = log softmax(a): ∂a = g − eʸ·Σ g
-  logSoftmax: (g, ctx) => [ew.sub(g, ew.mul(ew.exp(ctx.output), red.sum(g, ctx.attrs.axis, true)))],
+  logSoftmax: (g, ctx) => [ew.sub(g, ew.mul(unaryOps.exp(ctx.output), red.sum(g, ctx.attrs.axis, true)))],
   // out = a·mask/(1−p) in training: ∂a = g·mask/(1−p); identity in prediction
   dropout: (g, ctx) => [ctx.attrs.active ? ew.mul(g, ctx.saved[0]!) : g],
   // y = γ·x̂ + β

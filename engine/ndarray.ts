@@ -22,6 +22,9 @@ import * as red from './ops/reduce';
 import * as lin from './ops/linalg';
 import * as lay from './ops/layout';
 import type { Operand } from './ops/operand';
+import { UNARY_OPS, type UnaryOpName } from './ops/defs/unary';
+import type { OpApi } from './ops/defs/types';
+import { unaryOps, type UnaryMethods } from './ops/unary';
 
 /** How `backward` treats a variable's gradient: overwrite it, add to it, or compute none. */
 export type GradReq = 'write' | 'add' | 'null';
@@ -204,16 +207,6 @@ export class NDArray {
   pow(other: Operand): NDArray { return ew.pow(this, other); }
   maximum(other: Operand): NDArray { return ew.maximum(this, other); }
   minimum(other: Operand): NDArray { return ew.minimum(this, other); }
-  neg(): NDArray { return ew.neg(this); }
-  abs(): NDArray { return ew.abs(this); }
-  exp(): NDArray { return ew.exp(this); }
-  log(): NDArray { return ew.log(this); }
-  sqrt(): NDArray { return ew.sqrt(this); }
-  square(): NDArray { return ew.square(this); }
-  sin(): NDArray { return ew.sin(this); }
-  cos(): NDArray { return ew.cos(this); }
-  tanh(): NDArray { return ew.tanh(this); }
-  sign(): NDArray { return ew.sign(this); }
   clip(min: number | null, max: number | null): NDArray { return ew.clip(this, min, max); }
 
   // Comparisons (bool results, no gradient).
@@ -246,6 +239,16 @@ export class NDArray {
   at(index: number): NDArray { return lay.at(this, index); }
   take(indices: NDArray | number | number[], axis?: number | null): NDArray { return lay.take(this, indices, axis); }
   sort(axis = -1): NDArray { return lay.sort(this, axis); }
+}
+
+// The unary ops' methods (a.neg(), a.exp(), …), one per definition with a `method` (ops/defs/unary.ts).
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type, @typescript-eslint/no-unsafe-declaration-merging -- the methods are installed below
+export interface NDArray extends UnaryMethods {}
+for (const name of Object.keys(UNARY_OPS) as UnaryOpName[]) {
+  const method = (UNARY_OPS[name].api as OpApi).method;
+  if (method === undefined) continue;
+  // unaryOps is read when the method is called: ops/unary.ts may load after this module.
+  Object.defineProperty(NDArray.prototype, method, { value: function (this: NDArray) { return unaryOps[name](this); }, writable: true, configurable: true });
 }
 
 /** Wraps storage as an array; `shape` must describe exactly `data.length` elements. */

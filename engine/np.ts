@@ -8,6 +8,7 @@
  */
 import * as creation from './ops/creation';
 import * as ew from './ops/elementwise';
+import { npUnary } from './ops/unary';
 import * as red from './ops/reduce';
 import * as lin from './ops/linalg';
 import * as lay from './ops/layout';
@@ -34,17 +35,8 @@ export const np = {
   power: ew.pow,
   maximum: ew.maximum,
   minimum: ew.minimum,
-  negative: ew.neg,
-  // Unary math
-  abs: ew.abs,
-  exp: ew.exp,
-  log: ew.log,
-  sqrt: ew.sqrt,
-  square: ew.square,
-  sin: ew.sin,
-  cos: ew.cos,
-  tanh: ew.tanh,
-  sign: ew.sign,
+  // Unary math: np.negative, np.exp, … (from their definitions, ops/defs/unary.ts)
+  ...npUnary,
   clip: ew.clip,
   where: ew.where,
   // Comparisons (bool results)

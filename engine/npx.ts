@@ -1,10 +1,9 @@
 /** The `npx` namespace: MXNet's neural-network operators beside NumPy's. */
-import * as ew from './ops/elementwise';
+import { npxUnary } from './ops/unary';
 import * as nn from './ops/nn';
 
 export const npx = {
-  relu: ew.relu,
-  sigmoid: ew.sigmoid,
+  ...npxUnary, // relu, sigmoid
   softmax: nn.softmax,
   logSoftmax: nn.logSoftmax,
   dropout: nn.dropout,

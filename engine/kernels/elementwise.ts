@@ -43,19 +43,7 @@ export const binaryLoops = {
 export type BinaryKernel = keyof typeof binaryLoops;
 
 export const unaryLoops = {
-  neg: (a, o, n) => { for (let i = 0; i < n; i++) o[i] = -a[i]; },
-  abs: (a, o, n) => { for (let i = 0; i < n; i++) o[i] = Math.abs(a[i]); },
-  exp: (a, o, n) => { for (let i = 0; i < n; i++) o[i] = Math.exp(a[i]); },
-  log: (a, o, n) => { for (let i = 0; i < n; i++) o[i] = Math.log(a[i]); },
-  sqrt: (a, o, n) => { for (let i = 0; i < n; i++) o[i] = Math.sqrt(a[i]); },
-  square: (a, o, n) => { for (let i = 0; i < n; i++) { const x = a[i]; o[i] = x * x; } },
-  sin: (a, o, n) => { for (let i = 0; i < n; i++) o[i] = Math.sin(a[i]); },
-  cos: (a, o, n) => { for (let i = 0; i < n; i++) o[i] = Math.cos(a[i]); },
-  tanh: (a, o, n) => { for (let i = 0; i < n; i++) o[i] = Math.tanh(a[i]); },
-  sign: (a, o, n) => { for (let i = 0; i < n; i++) { const x = a[i]; o[i] = x > 0 ? 1 : x < 0 ? -1 : x; } },
-  // NaN stays NaN (rather than becoming 0) so that anomaly detection sees where it came from.
-  relu: (a, o, n) => { for (let i = 0; i < n; i++) { const x = a[i]; o[i] = x > 0 || x !== x ? x : 0; } },
-  sigmoid: (a, o, n) => { for (let i = 0; i < n; i++) o[i] = 1 / (1 + Math.exp(-a[i])); },
+  // The unary ops' loops are in their definitions (ops/defs/unary.ts).
   copy: (a, o, n) => { for (let i = 0; i < n; i++) o[i] = a[i]; },
 } satisfies Record<string, UnaryLoop>;
 

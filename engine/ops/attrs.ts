@@ -4,6 +4,7 @@
  * rule does not compile.
  */
 import type { DType } from '../dtype';
+import type { UnaryOpName } from './defs/unary';
 
 type NoAttrs = Record<string, never>;
 
@@ -13,12 +14,12 @@ export interface ReduceAttrs {
   keepdims: boolean;
 }
 
-export interface OpAttrs {
+/** The unary elementwise ops record no attributes (their definitions: defs/unary.ts). */
+type UnaryAttrs = { [K in UnaryOpName]: NoAttrs };
+
+export interface OpAttrs extends UnaryAttrs {
   // Elementwise, two operands (NumPy broadcasting).
   add: NoAttrs; sub: NoAttrs; mul: NoAttrs; div: NoAttrs; pow: NoAttrs; maximum: NoAttrs; minimum: NoAttrs;
-  // Elementwise, one operand.
-  neg: NoAttrs; abs: NoAttrs; exp: NoAttrs; log: NoAttrs; sqrt: NoAttrs; square: NoAttrs;
-  sin: NoAttrs; cos: NoAttrs; tanh: NoAttrs; sign: NoAttrs; relu: NoAttrs; sigmoid: NoAttrs;
   where: NoAttrs;
   /** Gradients of tanh, sigmoid and relu as ops of their own (see ops/elementwise.ts). */
   tanhGrad: NoAttrs; sigmoidGrad: NoAttrs; reluGrad: NoAttrs;

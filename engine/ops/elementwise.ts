@@ -1,7 +1,7 @@
-/** Elementwise ops: arithmetic and comparisons with broadcasting, unary math, where, clip. */
+/** Elementwise ops: arithmetic and comparisons with broadcasting, where, clip. (Unary math: unary.ts, from defs/unary.ts.) */
 import { allocate, arithmeticType, floatResult, promoteTypes, type DType } from '../dtype';
 import { engineError } from '../errors';
-import { runBinary, runUnary, type BinaryKernel, type UnaryKernel } from '../kernels/elementwise';
+import { runBinary, type BinaryKernel } from '../kernels/elementwise';
 import { NDArray } from '../ndarray';
 import { broadcastShapes, sizeOf } from '../shape';
 import { emit } from '../tape';
@@ -29,14 +29,6 @@ function compare(op: Comparison, a: Operand, b: Operand): NDArray {
   return binary(op, op, a, b, 'bool');
 }
 
-function unary(op: OpName, kernel: UnaryKernel, a: NDArray, result: ResultRule): NDArray {
-  const x = checkArray(op, a);
-  const dtype = result === 'float' ? floatResult(x.dtype) : arithmeticType(x.dtype);
-  const out = new NDArray(allocate(dtype, x.size), x.shape, dtype);
-  runUnary(kernel, dtype, dataAs(x, dtype), out._data);
-  return emit(op as 'neg', [x], NO_ATTRS, out);
-}
-
 /** a + b */
 export function add(a: Operand, b: Operand): NDArray { return binary('add', 'add', a, b, 'arithmetic'); }
 /** a − b */
@@ -58,22 +50,6 @@ export function less(a: Operand, b: Operand): NDArray { return compare('less', a
 export function greater(a: Operand, b: Operand): NDArray { return compare('greater', a, b); }
 export function lessEqual(a: Operand, b: Operand): NDArray { return compare('lessEqual', a, b); }
 export function greaterEqual(a: Operand, b: Operand): NDArray { return compare('greaterEqual', a, b); }
-
-export function neg(a: NDArray): NDArray { return unary('neg', 'neg', a, 'arithmetic'); }
-export function abs(a: NDArray): NDArray { return unary('abs', 'abs', a, 'arithmetic'); }
-export function exp(a: NDArray): NDArray { return unary('exp', 'exp', a, 'float'); }
-export function log(a: NDArray): NDArray { return unary('log', 'log', a, 'float'); }
-export function sqrt(a: NDArray): NDArray { return unary('sqrt', 'sqrt', a, 'float'); }
-export function square(a: NDArray): NDArray { return unary('square', 'square', a, 'arithmetic'); }
-export function sin(a: NDArray): NDArray { return unary('sin', 'sin', a, 'float'); }
-export function cos(a: NDArray): NDArray { return unary('cos', 'cos', a, 'float'); }
-export function tanh(a: NDArray): NDArray { return unary('tanh', 'tanh', a, 'float'); }
-/** −1, 0 or 1 (its gradient is zero everywhere it exists). */
-export function sign(a: NDArray): NDArray { return unary('sign', 'sign', a, 'arithmetic'); }
-/** max(x, 0) */
-export function relu(a: NDArray): NDArray { return unary('relu', 'relu', a, 'arithmetic'); }
-/** 1 / (1 + e^−x) */
-export function sigmoid(a: NDArray): NDArray { return unary('sigmoid', 'sigmoid', a, 'float'); }
 
 // The backward of tanh, sigmoid and relu as single ops (as PyTorch's tanh_backward): one pass over
 // the data in first-order backward, and ops of their own — with their own gradient rules — so that

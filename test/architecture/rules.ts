@@ -30,6 +30,11 @@ export const RULES: readonly FolderRule[] = [
     may: ['engine/'],
   },
   {
+    folder: 'engine/ops/defs/',
+    why: 'op definitions are data the inspector reads too: of the engine they import types only, which the build erases',
+    may: ['engine/ops/defs/', { target: 'engine/', only: ['type'], why: 'NDArray, the loop type and Operand describe the entries' }],
+  },
+  {
     folder: 'protocol/',
     why: 'the contract between the host and the inspector: plain data and pure functions, no Node, no DOM, no engine',
     may: ['protocol/'],
@@ -61,7 +66,7 @@ export const RULES: readonly FolderRule[] = [
   {
     folder: 'webview/model/',
     why: 'the inspector\'s models are pure (tested in Node): no DOM, no Cytoscape, no screen state',
-    may: ['webview/model/', 'protocol/'],
+    may: ['webview/model/', 'protocol/', { target: 'engine/ops/defs/', why: 'the step panel says what each op\'s definition says of it (plain data: the defs import no engine code)' }],
   },
   {
     folder: 'webview/state/',

@@ -73,6 +73,10 @@ suite('architecture', () => {
         "import { np } from 'gradlens';", // 4: no engine
         "import type { GradLensApi } from '../extension/extension';", // 5
       ].join('\n') },
+      { path: 'engine/ops/defs/bad.ts', text: [
+        "import { NDArray } from '../../ndarray';", // 1: a definition takes engine types only (the inspector reads it)
+        "import type { Operand } from '../operand';", // fine
+      ].join('\n') },
       { path: 'webview/state/bad.ts', text: [
         "import { el } from '../ui/dom';", // 1: the state is pure: no DOM building
         "import type { GraphView } from '../view/graphView';", // 2: nor the view
@@ -101,6 +105,7 @@ suite('architecture', () => {
       'capture/bad.ts:1 capture/', 'capture/bad.ts:3 capture/', 'capture/bad.ts:5 capture/', 'capture/bad.ts:6 capture/',
       'cli/bad.ts:1 cli/', 'cli/bad.ts:3 cli/',
       'webview/bad.ts:1 webview/', 'webview/bad.ts:2 webview/', 'webview/bad.ts:3 webview/', 'webview/bad.ts:4 webview/', 'webview/bad.ts:5 webview/',
+      'engine/ops/defs/bad.ts:1 engine/ops/defs/',
       'webview/state/bad.ts:1 webview/state/', 'webview/state/bad.ts:2 webview/state/', 'webview/model/bad.ts:1 webview/model/',
       'extension/bad.ts:1 extension/', 'extension/bad.ts:2 extension/', 'extension/bad.ts:3 extension/', 'extension/bad.ts:4 extension/',
       'extension/bad.ts:7 extension/', 'extension/bad.ts:8 extension/',

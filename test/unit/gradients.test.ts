@@ -69,6 +69,8 @@ const cases: { [K in OpName]: Case[] } = {
   abs: [{ name: 'away from 0', inputs: () => [awayFromZero([6])], fn: (a) => np.abs(a!) }],
   exp: [{ name: '[2,3]', inputs: () => [rand([2, 3])], fn: (a) => np.exp(a!) }],
   log: [{ name: 'positive', inputs: () => [positive([5])], fn: (a) => np.log(a!) }],
+  log1p: [{ name: 'above −1', inputs: () => [rand([5], -0.5, 2)], fn: (a) => np.log1p(a!) }],
+  expm1: [{ name: '[2,3]', inputs: () => [rand([2, 3])], fn: (a) => a!.expm1() }],
   sqrt: [{ name: 'positive', inputs: () => [positive([5])], fn: (a) => np.sqrt(a!) }],
   square: [{ name: '[2,3]', inputs: () => [rand([2, 3])], fn: (a) => np.square(a!) }],
   sin: [{ name: '[5]', inputs: () => [rand([5], -4, 4)], fn: (a) => np.sin(a!) }],

@@ -184,6 +184,8 @@ const elementwiseUnary: Case[] = [
   { name: 'abs', inputs: [{ ...X34, ...AWAY_FROM_ZERO }], ours: (a) => np.abs(a), theirs: (a) => tf.abs(a) },
   { name: 'exp', inputs: [X34], ours: (a) => np.exp(a), theirs: (a) => tf.exp(a), tol: LOOSE_TOL },
   { name: 'log', inputs: [{ shape: [3, 4], range: POSITIVE }], ours: (a) => np.log(a), theirs: (a) => tf.log(a), tol: LOOSE_TOL },
+  { name: 'log1p', inputs: [{ shape: [3, 4], range: POSITIVE }], ours: (a) => np.log1p(a), theirs: (a) => tf.log1p(a), tol: LOOSE_TOL },
+  { name: 'expm1', inputs: [X34], ours: (a) => np.expm1(a), theirs: (a) => tf.expm1(a), tol: LOOSE_TOL },
   { name: 'sqrt', inputs: [{ shape: [3, 4], range: POSITIVE }], ours: (a) => np.sqrt(a), theirs: (a) => tf.sqrt(a) },
   { name: 'square', inputs: [X34], ours: (a) => np.square(a), theirs: (a) => tf.square(a) },
   { name: 'sin', inputs: [{ shape: [3, 4], range: [-4, 4] }], ours: (a) => np.sin(a), theirs: (a) => tf.sin(a) },

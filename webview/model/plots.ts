@@ -2,6 +2,7 @@
  * Which plots a backward pass offers: f(x) and ∂f/∂x against x when a 1-D variable x and a head of
  * the same length computed elementwise from it are in the pass (the chapter's sin and cos).
  */
+import { UNARY_OPS } from '../../engine/ops/defs/unary';
 import { nodeNames } from './graph';
 import { indexTrace } from '../../protocol/query/indexTrace';
 import type { BackwardPass, Trace } from '../../protocol/trace';
@@ -17,8 +18,7 @@ export interface FunctionPlot {
 }
 
 const ELEMENTWISE = new Set([
-  'add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum', 'neg', 'abs', 'exp', 'log', 'sqrt', 'square',
-  'sin', 'cos', 'tanh', 'sign', 'relu', 'sigmoid', 'clip', 'where', 'copy', 'astype',
+  'add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum', 'clip', 'where', 'copy', 'astype', ...Object.keys(UNARY_OPS),
 ]);
 
 export function functionPlot(trace: Trace, pass: BackwardPass): FunctionPlot | null {

@@ -4,8 +4,10 @@
  * its result is out (y for softmax and batchNorm), and g = ∂L/∂out is the upstream gradient.
  * Elementwise rules are written as local derivatives (∂out/∂a = b); rules that are better read as
  * what reaches the input (reductions, products, shape ops) are written ∂L/∂a = … in terms of g.
- * Pure: no DOM, no engine import (the engine's op list is checked against RULE_OPS by the tests).
+ * Pure: no DOM, and of the engine only the op definitions' words, which import no engine code
+ * (the engine's op list is checked against RULE_OPS by the tests).
  */
+import { UNARY_OPS } from '../../engine/ops/defs/unary';
 import { formatShape } from '../../protocol/query/format';
 
 export interface LocalRule {
@@ -297,6 +299,11 @@ function batchNorm(attrs: Attrs): LocalRule {
       'running mean: no gradient', 'running variance: no gradient']);
 }
 
+/** The unary ops' rules, in the words of their definitions (engine/ops/defs/unary.ts: plain data beside the engine's). */
+function unaryRules(): Record<string, RuleBuilder> {
+  return Object.fromEntries(Object.entries(UNARY_OPS).map(([name, { words }]) => [name, fixed(words.summary, words.formula, [words.partial])]));
+}
+
 const RULES: Readonly<Record<string, RuleBuilder>> = {
   add: fixed(
     "add adds elementwise: each input's gradient is the upstream gradient",
@@ -315,36 +322,7 @@ const RULES: Readonly<Record<string, RuleBuilder>> = {
     'out = aᵇ', ['∂out/∂a = b · aᵇ⁻¹', '∂out/∂b = aᵇ · ln a'], true),
   maximum: extremum('maximum'),
   minimum: extremum('minimum'),
-  neg: fixed('neg negates elementwise: its gradient is the negated upstream gradient', 'out = −a', ['∂out/∂a = −1']),
-  abs: fixed(
-    'abs takes the absolute value elementwise: its gradient is the upstream gradient times the sign of a (0 at 0)',
-    'out = |a|', ['∂out/∂a = sign(a)']),
-  exp: fixed(
-    'exp exponentiates elementwise: its gradient is the upstream gradient times the output itself',
-    'out = eᵃ', ['∂out/∂a = eᵃ = out']),
-  log: fixed(
-    'log takes the natural logarithm elementwise: its gradient is the upstream gradient divided by a',
-    'out = ln a', ['∂out/∂a = 1/a']),
-  sqrt: fixed(
-    'sqrt takes the square root elementwise: its gradient is the upstream gradient divided by twice the output (infinite at 0)',
-    'out = √a', ['∂out/∂a = 1/(2√a) = 1/(2 · out)']),
-  square: fixed('square squares elementwise: its gradient is the upstream gradient times 2a', 'out = a²', ['∂out/∂a = 2a']),
-  sin: fixed('sin takes the sine elementwise: its gradient is the upstream gradient times cos a', 'out = sin a', ['∂out/∂a = cos a']),
-  cos: fixed(
-    'cos takes the cosine elementwise: its gradient is the upstream gradient times −sin a',
-    'out = cos a', ['∂out/∂a = −sin a']),
-  tanh: fixed(
-    'tanh squashes elementwise into (−1, 1): its gradient is the upstream gradient times 1 − out²',
-    'out = tanh a', ['∂out/∂a = 1 − out²']),
-  sign: fixed(
-    'sign is piecewise constant: its gradient is zero wherever it exists, so nothing flows back',
-    'out = sign a', ['∂out/∂a = 0 (wherever it exists)']),
-  relu: fixed(
-    'relu keeps the positive part elementwise: the upstream gradient passes where a > 0 and is zero elsewhere',
-    'out = max(a, 0)', ['∂out/∂a = 1 where a > 0, else 0']),
-  sigmoid: fixed(
-    'sigmoid squashes elementwise into (0, 1): its gradient is the upstream gradient times out · (1 − out)',
-    'out = σ(a) = 1 / (1 + e⁻ᵃ)', ['∂out/∂a = out · (1 − out)']),
+  ...unaryRules(),
   where: fixed(
     'where picks a where the condition holds and b elsewhere: each picked input gets the upstream gradient where it was picked, the condition gets none',
     'out = condition ? a : b',
