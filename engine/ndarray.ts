@@ -242,7 +242,6 @@ export class NDArray {
 }
 
 // The unary ops' methods (a.neg(), a.exp(), …), one per definition with a `method` (ops/defs/unary.ts).
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type, @typescript-eslint/no-unsafe-declaration-merging -- the methods are installed below
 export interface NDArray extends UnaryMethods {}
 for (const name of Object.keys(UNARY_OPS) as UnaryOpName[]) {
   const method = (UNARY_OPS[name].api as OpApi).method;
