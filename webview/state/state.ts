@@ -64,8 +64,8 @@ export type Action =
   | { type: 'speed/set'; speed: number }
   | { type: 'cuts/show'; nodeIds: readonly number[] };
 
-/** The state a page starts in: what it persisted (if anything), and the fold it was opened with. */
-export function initialState(restored: Partial<UiState> | null | undefined, initialFold?: boolean | null): InspectorState {
+/** The state a page starts in: what it persisted (if anything); its fold (`?fold=0`) applies to the first graph. */
+export function initialState(restored: Partial<UiState> | null | undefined): InspectorState {
   const ui: UiState = {
     selection: null, step: 0, view: 'backward', colorMode: 'gradient', expanded: [], folded: null, selectedNode: null,
     thresholds: DEFAULT_THRESHOLDS, speed: 1, ...(restored ?? {}),
@@ -73,7 +73,7 @@ export function initialState(restored: Partial<UiState> | null | undefined, init
   return {
     doc: { kind: 'waiting' },
     ui,
-    page: { groupByFunction: false, search: '', cutPoints: [], userFold: null, initialFold: initialFold ?? ui.folded, playing: false },
+    page: { groupByFunction: false, search: '', cutPoints: [], userFold: null, initialFold: ui.folded, playing: false },
   };
 }
 
