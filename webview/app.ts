@@ -21,7 +21,6 @@ import { watchTheme } from './ui/theme';
 import type { ExportFormat } from './ui/toolbar';
 import type { GraphView } from './view/graphView';
 
-export { FOLD_THRESHOLD } from './state/derive';
 /**
  * The most elements (nodes after folding) the page draws; above, the graph is described instead.
  * Measured (bench/big-trace.bench.ts, headless Chromium, software rendering, 2 cores): 10,000 drawn

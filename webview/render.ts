@@ -240,8 +240,7 @@ export class Renderer {
   private updateControls(state: InspectorState, screen: Screen, frame: Frame | null): void {
     const graph = screen.tag === 'graph' ? screen : null;
     const large = state.doc.kind === 'trace' && state.doc.large;
-    const matches = this.derive.matches(state);
-    const query = state.page.search.trim();
+    const found = this.derive.matchesDrawn(state);
     this.toolbar.update({
       choices: this.derive.choices(state),
       selection: state.doc.kind === 'trace' ? state.ui.selection : null,
@@ -249,7 +248,7 @@ export class Renderer {
       view: state.ui.view,
       colorMode: state.ui.colorMode,
       folded: screen.tag === 'graph' || screen.tag === 'tooLarge' ? screen.folded : state.ui.folded ?? false,
-      searchInfo: query ? `${[...matches].filter((id) => graph?.model.elementOf.has(id)).length} found` : '',
+      searchInfo: found === null ? '' : `${found} found`,
     });
     this.stepper.update({
       kind: frame?.kind ?? null, step: state.ui.step, total: frame?.frame.total ?? 0,

@@ -1,7 +1,8 @@
 /**
  * Elementwise loops and the broadcasting driver that runs them. Each loop is a self-contained
  * function (see `specialize.ts`): binary loops walk two strided inputs (stride 0 = broadcast) into a
- * contiguous output; unary loops map one contiguous array.
+ * contiguous output. Unary loops (`UnaryLoop`) map one contiguous array; they are in the unary ops'
+ * definitions (ops/defs/unary.ts).
  */
 import type { DType, TypedArray } from '../dtype';
 import { stridesOf, type Shape } from '../shape';
@@ -41,17 +42,6 @@ export const binaryLoops = {
 } satisfies Record<string, BinaryLoop>;
 
 export type BinaryKernel = keyof typeof binaryLoops;
-
-export const unaryLoops = {
-  // The unary ops' loops are in their definitions (ops/defs/unary.ts).
-  copy: (a, o, n) => { for (let i = 0; i < n; i++) o[i] = a[i]; },
-} satisfies Record<string, UnaryLoop>;
-
-export type UnaryKernel = keyof typeof unaryLoops;
-
-export function runUnary(kernel: UnaryKernel, dtype: DType, a: TypedArray, out: TypedArray): void {
-  specialize(unaryLoops[kernel], dtype)(a, out, out.length);
-}
 
 /**
  * Runs `kernel` over two operands broadcast to `outShape`. `a` and `b` are row-major with shapes

@@ -91,6 +91,8 @@ suite('inspector state: what is derived', () => {
     const searched = run(state, { type: 'search/set', query: 'mul' });
     assert.deepEqual([...derive.matches(searched)].sort(), [3, 5]);
     assert.deepEqual([...derive.matches(run(state, { type: 'search/set', query: 'line 5' }))], [6]);
+    assert.equal(derive.matchesDrawn(searched), 2);
+    assert.equal(derive.matchesDrawn(state), null, 'no search, no count');
     assert.notEqual(derive.decorations(searched), decorations);
     const forward = run(state, { type: 'view/set', view: 'forward' });
     assert.notEqual(derive.frame(forward), derive.frame(state));

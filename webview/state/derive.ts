@@ -106,6 +106,12 @@ export class Derivation implements Facts {
     return this.matchesOf(state.doc.kind === 'trace' ? state.doc.trace : null, state.page.search);
   }
 
+  /** How many of the search's matches the graph on screen draws (null without a search). */
+  matchesDrawn(state: InspectorState): number | null {
+    if (state.page.search.trim() === '') return null;
+    return this.countDrawn(this.matches(state), this.graphOf(state)?.model ?? null);
+  }
+
   decorations(state: InspectorState): Decorations | null {
     const graph = this.graphOf(state);
     if (!graph) return null;
@@ -207,6 +213,13 @@ export class Derivation implements Facts {
       if (line ? node.source?.line === Number(line[1]) : op.toLowerCase().includes(q) || name === q || (name?.includes(q) ?? false)) matches.add(node.id);
     }
     return matches;
+  });
+
+  // Asked at every render (a step while playing too): counted once per search and graph.
+  private readonly countDrawn = memoLast((matches: ReadonlySet<number>, model: GraphModel | null): number => {
+    let count = 0;
+    if (model) for (const id of matches) if (model.elementOf.has(id)) count++;
+    return count;
   });
 
   private readonly decorationsOf = memoLast((trace: Trace, model: GraphModel, gradients: ReadonlyMap<number, Tensor> | null, colorMode: ColorMode,
