@@ -10,6 +10,7 @@ import * as ew from './ops/elementwise';
 import type { EngineOps, GradOps, OpDefinitions, UnaryDefinition } from './ops/defs/types';
 import { UNARY_OPS, type UnaryOpName } from './ops/defs/unary';
 import { NN_OPS } from './ops/defs/nn';
+import { INDEXING_OPS } from './ops/defs/indexing';
 import * as nn from './ops/nn';
 import { perUnaryOp, unaryOps } from './ops/unary';
 import * as red from './ops/reduce';
@@ -149,6 +150,7 @@ export const ENGINE_OPS: EngineOps = {
   reshape: (a, shape) => lay.reshape(a, shape), broadcastTo: (a, shape) => lay.broadcastTo(a, shape),
   transpose: (a, axes) => lay.transpose(a, axes as number[] | undefined), matmul: (a, b) => matmul(a, b),
   copy: (a) => lay.copy(a), astype: (a, dtype) => lay.astype(a, dtype), sumToShape: (g, shape) => sumToShape(g, shape),
+  take: (a, indices, axis) => lay.take(a, indices, axis), takeGrad: (g, indices, axis, shape) => lay.takeGrad(g, indices, axis, shape),
   softmax: (a, axis) => nn.softmax(a, axis), logSoftmax: (a, axis) => nn.logSoftmax(a, axis),
   batchNorm: (x, gamma, beta, mean, variance, options) => nn.batchNorm(x, gamma, beta, mean, variance, options),
 };
@@ -274,4 +276,5 @@ export const gradRules: { readonly [K in OpName]: GradRule<K> } = {
   // out = a cast: ∂a = g cast back to a's dtype
   astype: (g, ctx) => [isFloat(ctx.inputs[0]!.dtype) ? lay.astype(g, ctx.inputs[0]!.dtype) : null],
   ...definedGradRules(NN_OPS),
+  ...definedGradRules(INDEXING_OPS),
 };

@@ -138,6 +138,31 @@ const cases: { [K in OpName]: Case[] } = {
     { name: 'axis 1 with repeated indices', inputs: () => [rand([2, 4])], fn: (a) => np.take(a!, ints([0, 3, 0]), 1) },
     { name: 'flattened, 2-D indices', inputs: () => [rand([2, 3])], fn: (a) => a!.take(ints([5, 1, 1, 0]).reshape([2, 2])) },
   ],
+  get: [
+    { name: 'slices', inputs: () => [rand([3, 4])], fn: (a) => a!.get(':, 1:3') },
+    { name: 'reversed, newaxis and an integer', inputs: () => [rand([3, 4])], fn: (a) => a!.get(['::-1', np.newaxis, 2]) },
+    { name: 'pairs with repeated positions', inputs: () => [rand([3, 4])], fn: (a) => a!.get([[0, 1, 0], [2, 2, 2]]) },
+    { name: 'index arrays separated by a slice', inputs: () => [rand([2, 3, 4])], fn: (a) => a!.get([[0, 1], null, ints([3, 0])]) },
+    { name: 'bool mask', inputs: () => [rand([2, 3])], fn: (a) => a!.get(np.array([[true, false, true], [false, true, true]])) },
+  ],
+  set: [
+    {
+      name: 'a slice of a computed array', inputs: () => [rand([3, 4]), rand([2])],
+      fn: (a, v) => { const y = a!.mul(1); y.set([1, '1:3'], v!); return y.mul(y); },
+    },
+    {
+      name: 'rows with a repeated index, value broadcast', inputs: () => [rand([3, 4]), rand([4])],
+      fn: (a, v) => { const y = a!.mul(2); y.set([[0, 2, 0]], v!.mul(v!)); return y.sin(); },
+    },
+    {
+      name: 'into fresh zeros (corr2d)', inputs: () => [rand([2, 2])],
+      fn: (k) => { const y = np.zeros([2, 2], { dtype: DT }); y.set([0, 1], k!.mul(k!).sum()); y.set('1, :', k!.get(0)); return y.exp(); },
+    },
+    {
+      name: 'assign', inputs: () => [rand([3]), rand([3])],
+      fn: (a, v) => { const y = a!.add(1); const before = y.mul(3); y.assign(v!.mul(a!)); return y.add(before); },
+    },
+  ],
   takeGrad: [{ name: 'scatter-add along axis 0', inputs: () => [rand([3, 2])], fn: (g) => takeGrad(g!, ints([1, 1, 3]), 0, [4, 2]) }],
   takeAlongAxis: [{ name: 'axis 1', inputs: () => [rand([2, 3])], fn: (a) => np.takeAlongAxis(a!, ints([2, 0, 0, 1, 1, 2]).reshape([2, 3]), 1) }],
   takeAlongAxisGrad: [{ name: 'axis 1', inputs: () => [rand([2, 3])], fn: (g) => takeAlongAxisGrad(g!, ints([2, 0, 0, 1, 1, 2]).reshape([2, 3]), 1, 3) }],

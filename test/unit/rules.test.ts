@@ -4,6 +4,7 @@ import { strict as assert } from 'node:assert';
 import { gradRules } from '../../engine/gradRules';
 import { localRule, RULE_OPS, type LocalRule } from '../../webview/model/rules';
 import { NN_OPS } from '../../engine/ops/defs/nn';
+import { INDEXING_OPS } from '../../engine/ops/defs/indexing';
 
 /** Realistic recorded attributes (as the tape records them) for the ops that have any. */
 const ATTRS: Record<string, Record<string, unknown>> = {
@@ -24,7 +25,7 @@ const BINARY = new Set(['add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum',
 
 /** How many inputs the engine records for each op (list ops: any number; 3 here). */
 function arity(op: string): number {
-  const defined = (NN_OPS as Record<string, { inputs: readonly string[] | 'list' }>)[op];
+  const defined = ({ ...NN_OPS, ...INDEXING_OPS } as Record<string, { inputs: readonly string[] | 'list' }>)[op];
   if (defined) return defined.inputs === 'list' ? 3 : defined.inputs.length;
   if (op === 'where' || op === 'concatenate' || op === 'stack') return 3;
   return BINARY.has(op) ? 2 : 1;

@@ -158,6 +158,8 @@ export interface EngineOps extends GradOps {
   astype(a: NDArray, dtype: NDArray['dtype']): NDArray;
   /** Sums a broadcast gradient back to the shape of the operand that was broadcast. */
   sumToShape(g: NDArray, shape: readonly number[]): NDArray;
+  take(a: NDArray, indices: NDArray, axis: number | null): NDArray;
+  takeGrad(g: NDArray, indices: NDArray, axis: number | null, shape: readonly number[]): NDArray;
   softmax(a: NDArray, axis: number): NDArray;
   logSoftmax(a: NDArray, axis: number): NDArray;
   batchNorm(x: NDArray, gamma: NDArray, beta: NDArray, runningMean: NDArray, runningVar: NDArray,
