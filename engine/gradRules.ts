@@ -136,7 +136,10 @@ function extremumGrad(g: NDArray, ctx: GradContext<'max' | 'min'>): (NDArray | n
 /** The ops a definition's gradient is written with (ops/defs/types.ts), looked up when a rule runs. */
 const GRAD_OPS: GradOps = {
   neg: (a) => unaryOps.neg(a), sign: (a) => unaryOps.sign(a), sin: (a) => unaryOps.sin(a), cos: (a) => unaryOps.cos(a),
-  add: (a, b) => ew.add(a, b), mul: (a, b) => ew.mul(a, b), div: (a, b) => ew.div(a, b), zerosLike: (a) => zerosLike(a),
+  square: (a) => unaryOps.square(a), sqrt: (a) => unaryOps.sqrt(a), exp: (a) => unaryOps.exp(a),
+  sinh: (a) => unaryOps.sinh(a), cosh: (a) => unaryOps.cosh(a), erf: (a) => unaryOps.erf(a), sigmoid: (a) => unaryOps.sigmoid(a),
+  add: (a, b) => ew.add(a, b), sub: (a, b) => ew.sub(a, b), mul: (a, b) => ew.mul(a, b), div: (a, b) => ew.div(a, b),
+  zerosLike: (a) => zerosLike(a),
   tanhGrad: (g, y) => ew.tanhGrad(g, y), sigmoidGrad: (g, y) => ew.sigmoidGrad(g, y), reluGrad: (g, x) => ew.reluGrad(g, x),
 };
 

@@ -3,7 +3,7 @@ import { npxUnary } from './ops/unary';
 import * as nn from './ops/nn';
 
 export const npx = {
-  ...npxUnary, // relu, sigmoid
+  ...npxUnary, // relu, sigmoid, logSigmoid, erf, gelu
   softmax: nn.softmax,
   logSoftmax: nn.logSoftmax,
   dropout: nn.dropout,

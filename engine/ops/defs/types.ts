@@ -28,11 +28,19 @@ export interface UnaryWords {
 export interface GradOps {
   neg(a: NDArray): NDArray;
   add(a: Operand, b: Operand): NDArray;
+  sub(a: Operand, b: Operand): NDArray;
   mul(a: Operand, b: Operand): NDArray;
   div(a: Operand, b: Operand): NDArray;
   sign(a: NDArray): NDArray;
   sin(a: NDArray): NDArray;
   cos(a: NDArray): NDArray;
+  square(a: NDArray): NDArray;
+  sqrt(a: NDArray): NDArray;
+  exp(a: NDArray): NDArray;
+  sinh(a: NDArray): NDArray;
+  cosh(a: NDArray): NDArray;
+  erf(a: NDArray): NDArray;
+  sigmoid(a: NDArray): NDArray;
   zerosLike(a: NDArray): NDArray;
   /** g·(1 − y²): tanh's gradient given its output y. */
   tanhGrad(g: NDArray, y: NDArray): NDArray;
