@@ -6,11 +6,11 @@
  */
 import type { NDArray } from './ndarray';
 import type { OpAttrs, OpName } from './ops/attrs';
-import * as ew from './ops/elementwise';
 import { perUnaryOp, unaryOps } from './ops/unary';
 import * as layout from './ops/layout';
 import * as linalg from './ops/linalg';
 import { NN_OPS } from './ops/defs/nn';
+import { ELEMENTWISE_OPS } from './ops/defs/elementwise';
 import type { OpDefinitions } from './ops/defs/types';
 import { ENGINE_OPS } from './gradRules';
 import * as reduce from './ops/reduce';
@@ -36,14 +36,7 @@ function definedReplayRules<Attrs>(defs: OpDefinitions<Attrs>): { [K in keyof At
 }
 
 export const forwardRules: { [K in OpName]: ForwardRule<K> } = {
-  add: binary(ew.add), sub: binary(ew.sub), mul: binary(ew.mul), div: binary(ew.div), pow: binary(ew.pow),
-  maximum: binary(ew.maximum), minimum: binary(ew.minimum),
   ...unaryForwardRules,
-  where: (inputs) => ew.where(at(inputs, 0), at(inputs, 1), at(inputs, 2)),
-  tanhGrad: binary(ew.tanhGrad), sigmoidGrad: binary(ew.sigmoidGrad), reluGrad: binary(ew.reluGrad),
-  equal: binary(ew.equal), notEqual: binary(ew.notEqual), less: binary(ew.less), greater: binary(ew.greater),
-  lessEqual: binary(ew.lessEqual), greaterEqual: binary(ew.greaterEqual),
-  clip: (inputs, attrs) => ew.clip(at(inputs, 0), attrs.min, attrs.max),
   sum: (inputs, attrs) => reduce.sum(at(inputs, 0), attrs.axis, attrs.keepdims),
   mean: (inputs, attrs) => reduce.mean(at(inputs, 0), attrs.axis, attrs.keepdims),
   max: (inputs, attrs) => reduce.max(at(inputs, 0), attrs.axis, attrs.keepdims),
@@ -67,4 +60,5 @@ export const forwardRules: { [K in OpName]: ForwardRule<K> } = {
   copy: unary(layout.copy),
   astype: (inputs, attrs) => layout.astype(at(inputs, 0), attrs.dtype),
   ...definedReplayRules(NN_OPS),
+  ...definedReplayRules(ELEMENTWISE_OPS),
 };

@@ -10,6 +10,7 @@ import * as ew from './ops/elementwise';
 import type { EngineOps, GradOps, OpDefinitions, UnaryDefinition } from './ops/defs/types';
 import { UNARY_OPS, type UnaryOpName } from './ops/defs/unary';
 import { NN_OPS } from './ops/defs/nn';
+import { ELEMENTWISE_OPS } from './ops/defs/elementwise';
 import * as nn from './ops/nn';
 import { perUnaryOp, unaryOps } from './ops/unary';
 import * as red from './ops/reduce';
@@ -54,20 +55,6 @@ const none = <K extends OpName>(_g: NDArray, ctx: GradContext<K>): null[] => ctx
 function binaryRule(ctx: GradContext<OpName>, da: () => NDArray, db: () => NDArray): (NDArray | null)[] {
   const [a, b] = ctx.inputs as [NDArray, NDArray];
   return [need(ctx, 0, () => sumToShape(da(), a.shape)), need(ctx, 1, () => sumToShape(db(), b.shape))];
-}
-
-type Partial = (g: NDArray, ctx: GradContext<OpName>) => NDArray;
-
-/**
- * The rule of a broadcasting binary op from its two partial gradients, each summed back to its
- * operand's shape and computed only when needed. (Made once per op: no closures per backward step,
- * which matters for graphs of many small ops.)
- */
-function broadcastRule(da: Partial, db: Partial): GradRule<OpName> {
-  return (g, ctx) => [
-    ctx.needsGrad[0] ? sumToShape(da(g, ctx), ctx.inputs[0]!.shape) : null,
-    ctx.needsGrad[1] ? sumToShape(db(g, ctx), ctx.inputs[1]!.shape) : null,
-  ];
 }
 
 /** g reshaped with the reduced axes kept (size 1) and broadcast back over the input. */
@@ -151,6 +138,9 @@ export const ENGINE_OPS: EngineOps = {
   copy: (a) => lay.copy(a), astype: (a, dtype) => lay.astype(a, dtype), sumToShape: (g, shape) => sumToShape(g, shape),
   softmax: (a, axis) => nn.softmax(a, axis), logSoftmax: (a, axis) => nn.logSoftmax(a, axis),
   batchNorm: (x, gamma, beta, mean, variance, options) => nn.batchNorm(x, gamma, beta, mean, variance, options),
+  log: (a) => unaryOps.log(a), maximum: (a, b) => ew.maximum(a, b), minimum: (a, b) => ew.minimum(a, b),
+  notEqual: (a, b) => ew.notEqual(a, b), less: (a, b) => ew.less(a, b), greater: (a, b) => ew.greater(a, b),
+  lessEqual: (a, b) => ew.lessEqual(a, b), greaterEqual: (a, b) => ew.greaterEqual(a, b), clip: (a, min, max) => ew.clip(a, min, max),
 };
 
 /** The rules of a family's definitions (ops/defs/*.ts), each handed the engine ops when it runs. */
@@ -170,58 +160,7 @@ const unaryGradRules = perUnaryOp((name): GradRule<UnaryOpName> => {
 });
 
 export const gradRules: { readonly [K in OpName]: GradRule<K> } = {
-  // out = a + b: ∂a = g, ∂b = g (summed over broadcast axes)
-  add: broadcastRule((g) => g, (g) => g),
-  // out = a − b: ∂a = g, ∂b = −g
-  sub: broadcastRule((g) => g, (g) => unaryOps.neg(g)),
-  // out = a·b: ∂a = g·b, ∂b = g·a
-  mul: broadcastRule((g, c) => ew.mul(g, c.inputs[1]!), (g, c) => ew.mul(g, c.inputs[0]!)),
-  // out = a/b: ∂a = g/b, ∂b = −g·a/b² = −g·out/b
-  div: broadcastRule((g, c) => ew.div(g, c.inputs[1]!), (g, c) => unaryOps.neg(ew.mul(g, ew.div(c.output, c.inputs[1]!)))),
-  // out = a^b: ∂a = g·b·a^(b−1), ∂b = g·out·ln a
-  pow: broadcastRule(
-    (g, c) => ew.mul(g, ew.mul(c.inputs[1]!, ew.pow(c.inputs[0]!, ew.sub(c.inputs[1]!, 1)))),
-    (g, c) => ew.mul(g, ew.mul(c.output, unaryOps.log(c.inputs[0]!)))),
-  // out = max(a, b): g goes to the larger operand (to a on ties)
-  maximum: (g, ctx) => {
-    const aWins = ew.greaterEqual(ctx.inputs[0]!, ctx.inputs[1]!);
-    return binaryRule(ctx, () => ew.where(aWins, g, 0), () => ew.where(aWins, 0, g));
-  },
-  // out = min(a, b): g goes to the smaller operand (to a on ties)
-  minimum: (g, ctx) => {
-    const aWins = ew.lessEqual(ctx.inputs[0]!, ctx.inputs[1]!);
-    return binaryRule(ctx, () => ew.where(aWins, g, 0), () => ew.where(aWins, 0, g));
-  },
   ...unaryGradRules,
-  // out = g·(1 − y²): ∂g = 1 − y², ∂y = −2·g·y
-  tanhGrad: broadcastRule(
-    (h, c) => ew.mul(h, ew.sub(1, unaryOps.square(c.inputs[1]!))),
-    (h, c) => ew.mul(h, ew.mul(ew.mul(c.inputs[0]!, c.inputs[1]!), -2))),
-  // out = g·y·(1 − y): ∂g = y·(1 − y), ∂y = g·(1 − 2y)
-  sigmoidGrad: broadcastRule(
-    (h, c) => ew.mul(h, ew.mul(c.inputs[1]!, ew.sub(1, c.inputs[1]!))),
-    (h, c) => ew.mul(h, ew.mul(c.inputs[0]!, ew.sub(1, ew.mul(c.inputs[1]!, 2))))),
-  // out = g where x > 0: ∂g = h where x > 0, ∂x = 0
-  reluGrad: broadcastRule((h, c) => ew.reluGrad(h, c.inputs[1]!), (_h, c) => zerosLike(c.inputs[1]!)),
-  // out = cond ? a : b: ∂a = g where cond, ∂b = g elsewhere; cond has none
-  where: (g, ctx) => {
-    const [cond, a, b] = ctx.inputs as [NDArray, NDArray, NDArray];
-    return [
-      null,
-      need(ctx, 1, () => sumToShape(ew.where(cond, g, 0), a.shape)),
-      need(ctx, 2, () => sumToShape(ew.where(cond, 0, g), b.shape)),
-    ];
-  },
-  // out = clip(a, lo, hi): ∂a = g inside [lo, hi], 0 where clipped
-  clip: (g, ctx) => {
-    const a = ctx.inputs[0]!;
-    const { min, max } = ctx.attrs;
-    let grad = g;
-    if (min !== null) grad = ew.where(ew.less(a, min), 0, grad);
-    if (max !== null) grad = ew.where(ew.greater(a, max), 0, grad);
-    return [grad];
-  },
-  equal: none, notEqual: none, less: none, greater: none, lessEqual: none, greaterEqual: none,
   argmax: none, argmin: none,
   // out = Σ a over axes: ∂a = g broadcast back
   sum: (g, ctx) => [expandReduced(g, ctx.inputs[0]!, ctx.attrs.axis)],
@@ -274,4 +213,5 @@ export const gradRules: { readonly [K in OpName]: GradRule<K> } = {
   // out = a cast: ∂a = g cast back to a's dtype
   astype: (g, ctx) => [isFloat(ctx.inputs[0]!.dtype) ? lay.astype(g, ctx.inputs[0]!.dtype) : null],
   ...definedGradRules(NN_OPS),
+  ...definedGradRules(ELEMENTWISE_OPS),
 };

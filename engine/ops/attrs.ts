@@ -6,8 +6,8 @@
 import type { DType } from '../dtype';
 import type { UnaryOpName } from './defs/unary';
 import type { NnAttrs } from './defs/nn';
-
-type NoAttrs = Record<string, never>;
+import type { ElementwiseAttrs } from './defs/elementwise';
+import type { NoAttrs } from './defs/types';
 
 export interface ReduceAttrs {
   /** Reduced axes, normalised and sorted. */
@@ -18,15 +18,7 @@ export interface ReduceAttrs {
 /** The unary elementwise ops record no attributes (their definitions: defs/unary.ts). */
 type UnaryAttrs = { [K in UnaryOpName]: NoAttrs };
 
-export interface OpAttrs extends UnaryAttrs, NnAttrs {
-  // Elementwise, two operands (NumPy broadcasting).
-  add: NoAttrs; sub: NoAttrs; mul: NoAttrs; div: NoAttrs; pow: NoAttrs; maximum: NoAttrs; minimum: NoAttrs;
-  where: NoAttrs;
-  /** Gradients of tanh, sigmoid and relu as ops of their own (see ops/elementwise.ts). */
-  tanhGrad: NoAttrs; sigmoidGrad: NoAttrs; reluGrad: NoAttrs;
-  // Comparisons: bool results, never differentiated (recorded only for observers).
-  equal: NoAttrs; notEqual: NoAttrs; less: NoAttrs; greater: NoAttrs; lessEqual: NoAttrs; greaterEqual: NoAttrs;
-  clip: { min: number | null; max: number | null };
+export interface OpAttrs extends UnaryAttrs, NnAttrs, ElementwiseAttrs {
   // Reductions.
   sum: ReduceAttrs; mean: ReduceAttrs; max: ReduceAttrs; min: ReduceAttrs;
   /** `axis: null` searches the flattened array. */

@@ -4,6 +4,7 @@ import { strict as assert } from 'node:assert';
 import { gradRules } from '../../engine/gradRules';
 import { localRule, RULE_OPS, type LocalRule } from '../../webview/model/rules';
 import { NN_OPS } from '../../engine/ops/defs/nn';
+import { ELEMENTWISE_OPS } from '../../engine/ops/defs/elementwise';
 
 /** Realistic recorded attributes (as the tape records them) for the ops that have any. */
 const ATTRS: Record<string, Record<string, unknown>> = {
@@ -18,15 +19,15 @@ const ATTRS: Record<string, Record<string, unknown>> = {
   dropout: { p: 0.5, active: true }, batchNorm: { eps: 1e-5, momentum: 0.9, axis: 1, useBatchStats: true },
 };
 
-const BINARY = new Set(['add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum', 'tanhGrad', 'sigmoidGrad', 'reluGrad',
-  'equal', 'notEqual', 'less', 'greater', 'lessEqual', 'greaterEqual', 'dot', 'matmul', 'take', 'takeGrad',
-  'takeAlongAxis', 'takeAlongAxisGrad']);
+const BINARY = new Set(['dot', 'matmul', 'take', 'takeGrad', 'takeAlongAxis', 'takeAlongAxisGrad']);
+
+const DEFINED: Record<string, { inputs: readonly string[] | 'list' }> = { ...NN_OPS, ...ELEMENTWISE_OPS };
 
 /** How many inputs the engine records for each op (list ops: any number; 3 here). */
 function arity(op: string): number {
-  const defined = (NN_OPS as Record<string, { inputs: readonly string[] | 'list' }>)[op];
+  const defined = DEFINED[op];
   if (defined) return defined.inputs === 'list' ? 3 : defined.inputs.length;
-  if (op === 'where' || op === 'concatenate' || op === 'stack') return 3;
+  if (op === 'concatenate' || op === 'stack') return 3;
   return BINARY.has(op) ? 2 : 1;
 }
 

@@ -9,6 +9,7 @@
  */
 import { UNARY_OPS } from '../../engine/ops/defs/unary';
 import { NN_OPS } from '../../engine/ops/defs/nn';
+import { ELEMENTWISE_OPS } from '../../engine/ops/defs/elementwise';
 import type { OpDefinitions, OpWords, Say } from '../../engine/ops/defs/types';
 import { formatShape } from '../../protocol/query/format';
 
@@ -79,34 +80,6 @@ function oneAxis(axis: unknown): string {
 /** "along axis 1", or "of the flattened array" for `axis: null`. */
 function along(axis: unknown): string {
   return typeof axis === 'number' ? `along axis ${num(axis)}` : axis === null ? 'of the flattened array' : 'along its axis';
-}
-
-// ---- Elementwise, two operands ----
-
-function extremum(op: 'maximum' | 'minimum'): RuleBuilder {
-  const [word, aWins, bWins] = op === 'maximum' ? ['larger', 'a ≥ b', 'a < b'] : ['smaller', 'a ≤ b', 'a > b'];
-  return fixed(
-    `${op} takes the ${word} of a and b elementwise: the upstream gradient goes to whichever input was ${word} (to a on ties)`,
-    `out = ${op === 'maximum' ? 'max' : 'min'}(a, b)`,
-    [`∂out/∂a = 1 where ${aWins}, else 0`, `∂out/∂b = 1 where ${bWins}, else 0`], true);
-}
-
-function comparison(op: string, symbol: string): RuleBuilder {
-  return fixed(
-    `${op} compares a ${symbol} b elementwise and returns booleans: not differentiable: no gradient flows through it`,
-    `out = (a ${symbol} b)`, ['a: no gradient', 'b: no gradient']);
-}
-
-// ---- Elementwise, one operand ----
-
-function clip(attrs: Attrs): LocalRule {
-  const lo = typeof attrs['min'] === 'number' ? num(attrs['min']) : null;
-  const hi = typeof attrs['max'] === 'number' ? num(attrs['max']) : null;
-  const inside = lo !== null && hi !== null ? `${lo} ≤ a ≤ ${hi}` : lo !== null ? `a ≥ ${lo}` : hi !== null ? `a ≤ ${hi}` : null;
-  return rule(
-    `clip limits a to [${lo ?? '−∞'}, ${hi ?? '∞'}]: the upstream gradient passes where a is inside the bounds and is zero where a was clipped`,
-    `out = clip(a, ${lo ?? '−∞'}, ${hi ?? '∞'})`,
-    [inside ? `∂out/∂a = 1 where ${inside}, else 0` : '∂out/∂a = 1']);
 }
 
 // ---- Reductions ----
@@ -269,47 +242,7 @@ function unaryRules(): Record<string, RuleBuilder> {
 }
 
 const RULES: Readonly<Record<string, RuleBuilder>> = {
-  add: fixed(
-    "add adds elementwise: each input's gradient is the upstream gradient",
-    'out = a + b', ['∂out/∂a = 1', '∂out/∂b = 1'], true),
-  sub: fixed(
-    "sub subtracts elementwise: a's gradient is the upstream gradient, b's is its negation",
-    'out = a − b', ['∂out/∂a = 1', '∂out/∂b = −1'], true),
-  mul: fixed(
-    "mul multiplies elementwise: each input's gradient is the upstream gradient times the other input",
-    'out = a · b', ['∂out/∂a = b', '∂out/∂b = a'], true),
-  div: fixed(
-    "div divides elementwise: a's gradient is the upstream gradient divided by b, b's is minus the upstream gradient times a/b²",
-    'out = a / b', ['∂out/∂a = 1/b', '∂out/∂b = −a/b²'], true),
-  pow: fixed(
-    "pow raises a to the power b elementwise: a's gradient is the upstream gradient times b · aᵇ⁻¹, b's is the upstream gradient times aᵇ · ln a",
-    'out = aᵇ', ['∂out/∂a = b · aᵇ⁻¹', '∂out/∂b = aᵇ · ln a'], true),
-  maximum: extremum('maximum'),
-  minimum: extremum('minimum'),
   ...unaryRules(),
-  where: fixed(
-    'where picks a where the condition holds and b elsewhere: each picked input gets the upstream gradient where it was picked, the condition gets none',
-    'out = condition ? a : b',
-    ['condition: no gradient', '∂out/∂a = 1 where condition, else 0', '∂out/∂b = 0 where condition, else 1'], true),
-  tanhGrad: fixed(
-    "tanhGrad is the gradient of tanh as an op of its own (seen when differentiating twice): it scales an upstream gradient g by 1 − y², y being tanh's output",
-    'out = g · (1 − y²)',
-    ['∂out/∂g = 1 − y²', '∂out/∂y = −2 · g · y'], true),
-  sigmoidGrad: fixed(
-    "sigmoidGrad is the gradient of sigmoid as an op of its own (seen when differentiating twice): it scales an upstream gradient g by y · (1 − y), y being sigmoid's output",
-    'out = g · y · (1 − y)',
-    ['∂out/∂g = y · (1 − y)', '∂out/∂y = g · (1 − 2y)'], true),
-  reluGrad: fixed(
-    'reluGrad is the gradient of relu as an op of its own (seen when differentiating twice): it passes an upstream gradient g where x > 0; x gets a zero gradient',
-    'out = g where x > 0, else 0',
-    ['∂out/∂g = 1 where x > 0, else 0', '∂out/∂x = 0'], true),
-  equal: comparison('equal', '='),
-  notEqual: comparison('notEqual', '≠'),
-  less: comparison('less', '<'),
-  greater: comparison('greater', '>'),
-  lessEqual: comparison('lessEqual', '≤'),
-  greaterEqual: comparison('greaterEqual', '≥'),
-  clip,
   sum,
   mean,
   max: extremeReduction('max'),
@@ -343,6 +276,7 @@ const RULES: Readonly<Record<string, RuleBuilder>> = {
   copy: fixed('copy copies a: its gradient is the upstream gradient unchanged', 'out = a', ['∂out/∂a = 1']),
   astype,
   ...definedRules(NN_OPS),
+  ...definedRules(ELEMENTWISE_OPS),
 };
 
 /** Every op name with a specific rule: the engine's op list (the tests compare it with the gradient table). */

@@ -6,7 +6,10 @@ import type { UnaryLoop } from '../../kernels/elementwise';
 import type { NDArray } from '../../ndarray';
 import type { Operand } from '../operand';
 
-/** Where an op is in the API: its `np` or `npx` function and its `NDArray` method, by name. */
+/**
+ * Where an op is in the API: its `np` or `npx` function and its `NDArray` method, by name; none for
+ * an op only gradient rules record (tanhGrad, takeGrad, …).
+ */
 export interface OpApi {
   np?: string;
   npx?: string;
@@ -131,6 +134,9 @@ export interface Say {
   listInput(i: number): string;
 }
 
+/** The attributes of an op that records none. */
+export type NoAttrs = Record<string, never>;
+
 /** A family's table: one definition per op, attributes typed per op by the family's attribute map. */
 export type OpDefinitions<Attrs> = { readonly [K in keyof Attrs]: OpDefinition<Attrs[K]> };
 
@@ -162,4 +168,13 @@ export interface EngineOps extends GradOps {
   logSoftmax(a: NDArray, axis: number): NDArray;
   batchNorm(x: NDArray, gamma: NDArray, beta: NDArray, runningMean: NDArray, runningVar: NDArray,
     options: { eps: number; momentum: number; axis: number }): NDArray;
+  log(a: NDArray): NDArray;
+  maximum(a: Operand, b: Operand): NDArray;
+  minimum(a: Operand, b: Operand): NDArray;
+  notEqual(a: Operand, b: Operand): NDArray;
+  less(a: Operand, b: Operand): NDArray;
+  greater(a: Operand, b: Operand): NDArray;
+  lessEqual(a: Operand, b: Operand): NDArray;
+  greaterEqual(a: Operand, b: Operand): NDArray;
+  clip(a: NDArray, min: number | null, max: number | null): NDArray;
 }
