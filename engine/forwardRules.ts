@@ -11,9 +11,9 @@ import * as layout from './ops/layout';
 import * as linalg from './ops/linalg';
 import { NN_OPS } from './ops/defs/nn';
 import { ELEMENTWISE_OPS } from './ops/defs/elementwise';
+import { REDUCE_OPS } from './ops/defs/reduce';
 import type { OpDefinitions } from './ops/defs/types';
 import { ENGINE_OPS } from './gradRules';
-import * as reduce from './ops/reduce';
 import type { TapeNode } from './tape';
 
 export type ForwardRule<K extends OpName> = (inputs: readonly NDArray[], attrs: OpAttrs[K], node: TapeNode<K>) => NDArray;
@@ -37,12 +37,6 @@ function definedReplayRules<Attrs>(defs: OpDefinitions<Attrs>): { [K in keyof At
 
 export const forwardRules: { [K in OpName]: ForwardRule<K> } = {
   ...unaryForwardRules,
-  sum: (inputs, attrs) => reduce.sum(at(inputs, 0), attrs.axis, attrs.keepdims),
-  mean: (inputs, attrs) => reduce.mean(at(inputs, 0), attrs.axis, attrs.keepdims),
-  max: (inputs, attrs) => reduce.max(at(inputs, 0), attrs.axis, attrs.keepdims),
-  min: (inputs, attrs) => reduce.min(at(inputs, 0), attrs.axis, attrs.keepdims),
-  argmax: (inputs, attrs) => reduce.argmax(at(inputs, 0), attrs.axis),
-  argmin: (inputs, attrs) => reduce.argmin(at(inputs, 0), attrs.axis),
   dot: binary(linalg.dot), matmul: binary(linalg.matmul),
   transpose: (inputs, attrs) => layout.transpose(at(inputs, 0), attrs.axes),
   reshape: (inputs, attrs) => layout.reshape(at(inputs, 0), attrs.shape),
@@ -61,4 +55,5 @@ export const forwardRules: { [K in OpName]: ForwardRule<K> } = {
   astype: (inputs, attrs) => layout.astype(at(inputs, 0), attrs.dtype),
   ...definedReplayRules(NN_OPS),
   ...definedReplayRules(ELEMENTWISE_OPS),
+  ...definedReplayRules(REDUCE_OPS),
 };

@@ -11,6 +11,7 @@ import type { EngineOps, GradOps, OpDefinitions, UnaryDefinition } from './ops/d
 import { UNARY_OPS, type UnaryOpName } from './ops/defs/unary';
 import { NN_OPS } from './ops/defs/nn';
 import { ELEMENTWISE_OPS } from './ops/defs/elementwise';
+import { REDUCE_OPS } from './ops/defs/reduce';
 import * as nn from './ops/nn';
 import { perUnaryOp, unaryOps } from './ops/unary';
 import * as red from './ops/reduce';
@@ -18,7 +19,7 @@ import * as lay from './ops/layout';
 import { matmul } from './ops/linalg';
 import { scalarArray } from './ops/operand';
 import { zerosLike } from './ops/creation';
-import { reducedShape, sameShape, sizeOf } from './shape';
+import { sameShape, sizeOf } from './shape';
 import { isFloat } from './dtype';
 
 export interface GradContext<K extends OpName> {
@@ -48,18 +49,10 @@ function need(ctx: GradContext<OpName>, i: number, grad: () => NDArray): NDArray
   return ctx.needsGrad[i] ? grad() : null;
 }
 
-/** For ops whose result is not differentiable (comparisons, argmax): no gradient to any input. */
-const none = <K extends OpName>(_g: NDArray, ctx: GradContext<K>): null[] => ctx.inputs.map(() => null);
-
 /** Broadcast rule for two operands: ∂out/∂a, ∂out/∂b given as full-size gradients. */
 function binaryRule(ctx: GradContext<OpName>, da: () => NDArray, db: () => NDArray): (NDArray | null)[] {
   const [a, b] = ctx.inputs as [NDArray, NDArray];
   return [need(ctx, 0, () => sumToShape(da(), a.shape)), need(ctx, 1, () => sumToShape(db(), b.shape))];
-}
-
-/** g reshaped with the reduced axes kept (size 1) and broadcast back over the input. */
-function expandReduced(g: NDArray, input: NDArray, axes: readonly number[]): NDArray {
-  return lay.broadcastTo(lay.reshape(g, reducedShape(input.shape, axes, true)), input.shape);
 }
 
 function swapLastAxes(x: NDArray): NDArray {
@@ -108,17 +101,6 @@ function matmulGrad(g: NDArray, ctx: GradContext<'matmul'>): (NDArray | null)[] 
   ];
 }
 
-/** Gradient of max/min: shared equally among the elements equal to the result. */
-function extremumGrad(g: NDArray, ctx: GradContext<'max' | 'min'>): (NDArray | null)[] {
-  const [a] = ctx.inputs as [NDArray];
-  const axes = ctx.attrs.axis;
-  return [need(ctx, 0, () => {
-    const hit = lay.astype(ew.equal(a, expandReduced(ctx.output, a, axes)), a.dtype);
-    const share = ew.div(hit, red.sum(hit, axes, true));
-    return ew.mul(expandReduced(g, a, axes), share);
-  })];
-}
-
 /** The ops a definition's gradient is written with (ops/defs/types.ts), looked up when a rule runs. */
 const GRAD_OPS: GradOps = {
   neg: (a) => unaryOps.neg(a), sign: (a) => unaryOps.sign(a), sin: (a) => unaryOps.sin(a), cos: (a) => unaryOps.cos(a),
@@ -141,6 +123,9 @@ export const ENGINE_OPS: EngineOps = {
   log: (a) => unaryOps.log(a), maximum: (a, b) => ew.maximum(a, b), minimum: (a, b) => ew.minimum(a, b),
   notEqual: (a, b) => ew.notEqual(a, b), less: (a, b) => ew.less(a, b), greater: (a, b) => ew.greater(a, b),
   lessEqual: (a, b) => ew.lessEqual(a, b), greaterEqual: (a, b) => ew.greaterEqual(a, b), clip: (a, min, max) => ew.clip(a, min, max),
+  max: (a, axis, keepdims) => red.max(a, axis as number[] | number | null | undefined, keepdims),
+  min: (a, axis, keepdims) => red.min(a, axis as number[] | number | null | undefined, keepdims),
+  argmax: (a, axis) => red.argmax(a, axis), argmin: (a, axis) => red.argmin(a, axis),
 };
 
 /** The rules of a family's definitions (ops/defs/*.ts), each handed the engine ops when it runs. */
@@ -161,18 +146,6 @@ const unaryGradRules = perUnaryOp((name): GradRule<UnaryOpName> => {
 
 export const gradRules: { readonly [K in OpName]: GradRule<K> } = {
   ...unaryGradRules,
-  argmax: none, argmin: none,
-  // out = Σ a over axes: ∂a = g broadcast back
-  sum: (g, ctx) => [expandReduced(g, ctx.inputs[0]!, ctx.attrs.axis)],
-  // out = mean a over axes: ∂a = g broadcast back / count
-  mean: (g, ctx) => {
-    const a = ctx.inputs[0]!;
-    const count = ctx.attrs.axis.reduce((n, axis) => n * a.shape[axis]!, 1);
-    return [ew.div(expandReduced(g, a, ctx.attrs.axis), count)];
-  },
-  // out = max a over axes: ∂a = g at the maxima, shared among ties
-  max: extremumGrad,
-  min: extremumGrad,
   // out = a·b (NumPy dot): ∂a = g·bᵀ, ∂b = aᵀ·g
   dot: dotGrad,
   // out = a @ b: ∂a = g @ bᵀ, ∂b = aᵀ @ g (summed over broadcast batches)
@@ -214,4 +187,5 @@ export const gradRules: { readonly [K in OpName]: GradRule<K> } = {
   astype: (g, ctx) => [isFloat(ctx.inputs[0]!.dtype) ? lay.astype(g, ctx.inputs[0]!.dtype) : null],
   ...definedGradRules(NN_OPS),
   ...definedGradRules(ELEMENTWISE_OPS),
+  ...definedGradRules(REDUCE_OPS),
 };

@@ -7,22 +7,13 @@ import type { DType } from '../dtype';
 import type { UnaryOpName } from './defs/unary';
 import type { NnAttrs } from './defs/nn';
 import type { ElementwiseAttrs } from './defs/elementwise';
+import type { ReduceAttrs } from './defs/reduce';
 import type { NoAttrs } from './defs/types';
-
-export interface ReduceAttrs {
-  /** Reduced axes, normalised and sorted. */
-  axis: number[];
-  keepdims: boolean;
-}
 
 /** The unary elementwise ops record no attributes (their definitions: defs/unary.ts). */
 type UnaryAttrs = { [K in UnaryOpName]: NoAttrs };
 
-export interface OpAttrs extends UnaryAttrs, NnAttrs, ElementwiseAttrs {
-  // Reductions.
-  sum: ReduceAttrs; mean: ReduceAttrs; max: ReduceAttrs; min: ReduceAttrs;
-  /** `axis: null` searches the flattened array. */
-  argmax: { axis: number | null }; argmin: { axis: number | null };
+export interface OpAttrs extends UnaryAttrs, NnAttrs, ElementwiseAttrs, ReduceAttrs {
   // Linear algebra.
   dot: NoAttrs; matmul: NoAttrs;
   // Shape and indexing.

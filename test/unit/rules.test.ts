@@ -5,6 +5,7 @@ import { gradRules } from '../../engine/gradRules';
 import { localRule, RULE_OPS, type LocalRule } from '../../webview/model/rules';
 import { NN_OPS } from '../../engine/ops/defs/nn';
 import { ELEMENTWISE_OPS } from '../../engine/ops/defs/elementwise';
+import { REDUCE_OPS } from '../../engine/ops/defs/reduce';
 
 /** Realistic recorded attributes (as the tape records them) for the ops that have any. */
 const ATTRS: Record<string, Record<string, unknown>> = {
@@ -21,7 +22,7 @@ const ATTRS: Record<string, Record<string, unknown>> = {
 
 const BINARY = new Set(['dot', 'matmul', 'take', 'takeGrad', 'takeAlongAxis', 'takeAlongAxisGrad']);
 
-const DEFINED: Record<string, { inputs: readonly string[] | 'list' }> = { ...NN_OPS, ...ELEMENTWISE_OPS };
+const DEFINED: Record<string, { inputs: readonly string[] | 'list' }> = { ...NN_OPS, ...ELEMENTWISE_OPS, ...REDUCE_OPS };
 
 /** How many inputs the engine records for each op (list ops: any number; 3 here). */
 function arity(op: string): number {

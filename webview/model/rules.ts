@@ -10,6 +10,7 @@
 import { UNARY_OPS } from '../../engine/ops/defs/unary';
 import { NN_OPS } from '../../engine/ops/defs/nn';
 import { ELEMENTWISE_OPS } from '../../engine/ops/defs/elementwise';
+import { REDUCE_OPS } from '../../engine/ops/defs/reduce';
 import type { OpDefinitions, OpWords, Say } from '../../engine/ops/defs/types';
 import { formatShape } from '../../protocol/query/format';
 
@@ -80,41 +81,6 @@ function oneAxis(axis: unknown): string {
 /** "along axis 1", or "of the flattened array" for `axis: null`. */
 function along(axis: unknown): string {
   return typeof axis === 'number' ? `along axis ${num(axis)}` : axis === null ? 'of the flattened array' : 'along its axis';
-}
-
-// ---- Reductions ----
-
-function sum(attrs: Attrs): LocalRule {
-  const axes = reducedAxes(attrs['axis']);
-  return rule(
-    `sum sums over ${axes}: every summed element receives the upstream gradient unchanged (g broadcast back over ${axes})`,
-    `out = Σ a over ${axes}`, [`∂out/∂a = 1 (g broadcast back over ${axes})`]);
-}
-
-function mean(attrs: Attrs): LocalRule {
-  const axes = reducedAxes(attrs['axis']);
-  return rule(
-    `mean averages over ${axes}: every averaged element receives the upstream gradient divided by n, the number of elements averaged`,
-    `out = (1/n) Σ a over ${axes}`, [`∂out/∂a = 1/n (g broadcast back over ${axes}), n = the number of elements averaged`]);
-}
-
-function extremeReduction(op: 'max' | 'min'): RuleBuilder {
-  const word = op === 'max' ? 'largest' : 'smallest';
-  const name = op === 'max' ? 'maximum' : 'minimum';
-  return (attrs) => {
-    const axes = reducedAxes(attrs['axis']);
-    return rule(
-      `${op} takes the ${word} element over ${axes}: the upstream gradient goes to the ${name}, shared equally among ties`,
-      `out = ${op} a over ${axes}`, [`∂out/∂a = 1/k at the k elements equal to the ${name}, else 0`]);
-  };
-}
-
-function argReduction(op: 'argmax' | 'argmin'): RuleBuilder {
-  const word = op === 'argmax' ? 'largest' : 'smallest';
-  return (attrs) => rule(
-    `${op} returns the index of the ${word} element ${along(attrs['axis'])}: not differentiable: no gradient flows through it`,
-    `out = ${op} a ${along(attrs['axis'])}`,
-    ['a: no gradient']);
 }
 
 // ---- Shape and indexing ----
@@ -243,12 +209,6 @@ function unaryRules(): Record<string, RuleBuilder> {
 
 const RULES: Readonly<Record<string, RuleBuilder>> = {
   ...unaryRules(),
-  sum,
-  mean,
-  max: extremeReduction('max'),
-  min: extremeReduction('min'),
-  argmax: argReduction('argmax'),
-  argmin: argReduction('argmin'),
   dot: fixed(
     "dot is NumPy's dot product (an inner product of two vectors, a matrix product otherwise): a's gradient is the upstream gradient times bᵀ, b's is aᵀ times the upstream gradient",
     'out = dot(a, b)',
@@ -277,6 +237,7 @@ const RULES: Readonly<Record<string, RuleBuilder>> = {
   astype,
   ...definedRules(NN_OPS),
   ...definedRules(ELEMENTWISE_OPS),
+  ...definedRules(REDUCE_OPS),
 };
 
 /** Every op name with a specific rule: the engine's op list (the tests compare it with the gradient table). */

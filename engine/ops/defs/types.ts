@@ -177,4 +177,8 @@ export interface EngineOps extends GradOps {
   lessEqual(a: Operand, b: Operand): NDArray;
   greaterEqual(a: Operand, b: Operand): NDArray;
   clip(a: NDArray, min: number | null, max: number | null): NDArray;
+  max(a: NDArray, axis?: AxisArgument, keepdims?: boolean): NDArray;
+  min(a: NDArray, axis?: AxisArgument, keepdims?: boolean): NDArray;
+  argmax(a: NDArray, axis?: number | null): NDArray;
+  argmin(a: NDArray, axis?: number | null): NDArray;
 }
