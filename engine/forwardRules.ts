@@ -8,10 +8,10 @@ import type { NDArray } from './ndarray';
 import type { OpAttrs, OpName } from './ops/attrs';
 import { perUnaryOp, unaryOps } from './ops/unary';
 import * as layout from './ops/layout';
-import * as linalg from './ops/linalg';
 import { NN_OPS } from './ops/defs/nn';
 import { ELEMENTWISE_OPS } from './ops/defs/elementwise';
 import { REDUCE_OPS } from './ops/defs/reduce';
+import { LINALG_OPS } from './ops/defs/linalg';
 import type { OpDefinitions } from './ops/defs/types';
 import { ENGINE_OPS } from './gradRules';
 import type { TapeNode } from './tape';
@@ -20,7 +20,6 @@ export type ForwardRule<K extends OpName> = (inputs: readonly NDArray[], attrs: 
 
 const at = (inputs: readonly NDArray[], i: number): NDArray => inputs[i]!;
 const unary = (fn: (a: NDArray) => NDArray): ForwardRule<OpName> => (inputs) => fn(at(inputs, 0));
-const binary = (fn: (a: NDArray, b: NDArray) => NDArray): ForwardRule<OpName> => (inputs) => fn(at(inputs, 0), at(inputs, 1));
 
 /** Every unary op computed again from its input (its definition: ops/defs/unary.ts). */
 const unaryForwardRules = perUnaryOp((name) => (inputs: readonly NDArray[]) => unaryOps[name](at(inputs, 0)));
@@ -37,7 +36,6 @@ function definedReplayRules<Attrs>(defs: OpDefinitions<Attrs>): { [K in keyof At
 
 export const forwardRules: { [K in OpName]: ForwardRule<K> } = {
   ...unaryForwardRules,
-  dot: binary(linalg.dot), matmul: binary(linalg.matmul),
   transpose: (inputs, attrs) => layout.transpose(at(inputs, 0), attrs.axes),
   reshape: (inputs, attrs) => layout.reshape(at(inputs, 0), attrs.shape),
   expandDims: (inputs, attrs) => layout.expandDims(at(inputs, 0), attrs.axis),
@@ -56,4 +54,5 @@ export const forwardRules: { [K in OpName]: ForwardRule<K> } = {
   ...definedReplayRules(NN_OPS),
   ...definedReplayRules(ELEMENTWISE_OPS),
   ...definedReplayRules(REDUCE_OPS),
+  ...definedReplayRules(LINALG_OPS),
 };

@@ -12,14 +12,15 @@ import { UNARY_OPS, type UnaryOpName } from './ops/defs/unary';
 import { NN_OPS } from './ops/defs/nn';
 import { ELEMENTWISE_OPS } from './ops/defs/elementwise';
 import { REDUCE_OPS } from './ops/defs/reduce';
+import { LINALG_OPS } from './ops/defs/linalg';
 import * as nn from './ops/nn';
 import { perUnaryOp, unaryOps } from './ops/unary';
 import * as red from './ops/reduce';
 import * as lay from './ops/layout';
-import { matmul } from './ops/linalg';
+import * as lin from './ops/linalg';
 import { scalarArray } from './ops/operand';
 import { zerosLike } from './ops/creation';
-import { sameShape, sizeOf } from './shape';
+import { sameShape } from './shape';
 import { isFloat } from './dtype';
 
 export interface GradContext<K extends OpName> {
@@ -49,58 +50,6 @@ function need(ctx: GradContext<OpName>, i: number, grad: () => NDArray): NDArray
   return ctx.needsGrad[i] ? grad() : null;
 }
 
-/** Broadcast rule for two operands: ∂out/∂a, ∂out/∂b given as full-size gradients. */
-function binaryRule(ctx: GradContext<OpName>, da: () => NDArray, db: () => NDArray): (NDArray | null)[] {
-  const [a, b] = ctx.inputs as [NDArray, NDArray];
-  return [need(ctx, 0, () => sumToShape(da(), a.shape)), need(ctx, 1, () => sumToShape(db(), b.shape))];
-}
-
-function swapLastAxes(x: NDArray): NDArray {
-  const axes = x.shape.map((_, i) => i);
-  axes[x.ndim - 1] = x.ndim - 2;
-  axes[x.ndim - 2] = x.ndim - 1;
-  return lay.transpose(x, axes);
-}
-
-/** Gradients of NumPy `dot` for every rank, via reshapes to one matrix product. */
-function dotGrad(g: NDArray, ctx: GradContext<'dot'>): (NDArray | null)[] {
-  const [a, b] = ctx.inputs as [NDArray, NDArray];
-  if (a.ndim === 0 || b.ndim === 0) return binaryRule(ctx, () => ew.mul(g, b), () => ew.mul(g, a));
-  const k = a.shape[a.ndim - 1]!;
-  const m = sizeOf(a.shape.slice(0, -1));
-  const contracted = b.ndim === 1 ? 0 : b.ndim - 2;
-  const order = [contracted, ...b.shape.map((_, i) => i).filter((i) => i !== contracted)];
-  const bMoved = b.ndim > 2 ? lay.transpose(b, order) : b;
-  const n = b.size / Math.max(k, 1);
-  const a2 = lay.reshape(a, [m, k]);
-  const b2 = lay.reshape(bMoved, [k, n]);
-  const g2 = lay.reshape(g, [m, n]);
-  return [
-    need(ctx, 0, () => lay.reshape(matmul(g2, lay.transpose(b2)), a.shape)), // ∂/∂a = g·bᵀ
-    need(ctx, 1, () => {
-      const db = lay.reshape(matmul(lay.transpose(a2), g2), bMoved.shape); // ∂/∂b = aᵀ·g
-      if (b.ndim <= 2) return lay.reshape(db, b.shape);
-      const inverse = order.map((_, i) => order.indexOf(i));
-      return lay.transpose(db, inverse);
-    }),
-  ];
-}
-
-/** Gradients of batched, broadcasting `matmul` (1-D operands promoted as in the forward pass). */
-function matmulGrad(g: NDArray, ctx: GradContext<'matmul'>): (NDArray | null)[] {
-  const [a, b] = ctx.inputs as [NDArray, NDArray];
-  const a2 = a.ndim === 1 ? lay.reshape(a, [1, a.shape[0]!]) : a;
-  const b2 = b.ndim === 1 ? lay.reshape(b, [b.shape[0]!, 1]) : b;
-  const m = a2.shape[a2.ndim - 2]!;
-  const n = b2.shape[b2.ndim - 1]!;
-  const batch = g.shape.slice(0, g.ndim - (a.ndim === 1 ? 0 : 1) - (b.ndim === 1 ? 0 : 1));
-  const g2 = lay.reshape(g, [...batch, m, n]);
-  return [
-    need(ctx, 0, () => lay.reshape(sumToShape(matmul(g2, swapLastAxes(b2)), a2.shape), a.shape)), // g·bᵀ
-    need(ctx, 1, () => lay.reshape(sumToShape(matmul(swapLastAxes(a2), g2), b2.shape), b.shape)), // aᵀ·g
-  ];
-}
-
 /** The ops a definition's gradient is written with (ops/defs/types.ts), looked up when a rule runs. */
 const GRAD_OPS: GradOps = {
   neg: (a) => unaryOps.neg(a), sign: (a) => unaryOps.sign(a), sin: (a) => unaryOps.sin(a), cos: (a) => unaryOps.cos(a),
@@ -116,16 +65,16 @@ export const ENGINE_OPS: EngineOps = {
   sum: (a, axis, keepdims) => red.sum(a, axis as number[] | number | null | undefined, keepdims),
   mean: (a, axis, keepdims) => red.mean(a, axis as number[] | number | null | undefined, keepdims),
   reshape: (a, shape) => lay.reshape(a, shape), broadcastTo: (a, shape) => lay.broadcastTo(a, shape),
-  transpose: (a, axes) => lay.transpose(a, axes as number[] | undefined), matmul: (a, b) => matmul(a, b),
+  transpose: (a, axes) => lay.transpose(a, axes as number[] | undefined), matmul: (a, b) => lin.matmul(a, b),
   copy: (a) => lay.copy(a), astype: (a, dtype) => lay.astype(a, dtype), sumToShape: (g, shape) => sumToShape(g, shape),
   softmax: (a, axis) => nn.softmax(a, axis), logSoftmax: (a, axis) => nn.logSoftmax(a, axis),
   batchNorm: (x, gamma, beta, mean, variance, options) => nn.batchNorm(x, gamma, beta, mean, variance, options),
   log: (a) => unaryOps.log(a), maximum: (a, b) => ew.maximum(a, b), minimum: (a, b) => ew.minimum(a, b),
   notEqual: (a, b) => ew.notEqual(a, b), less: (a, b) => ew.less(a, b), greater: (a, b) => ew.greater(a, b),
   lessEqual: (a, b) => ew.lessEqual(a, b), greaterEqual: (a, b) => ew.greaterEqual(a, b), clip: (a, min, max) => ew.clip(a, min, max),
-  max: (a, axis, keepdims) => red.max(a, axis as number[] | number | null | undefined, keepdims),
-  min: (a, axis, keepdims) => red.min(a, axis as number[] | number | null | undefined, keepdims),
+  max: (a, axis, keepdims) => red.max(a, axis, keepdims), min: (a, axis, keepdims) => red.min(a, axis, keepdims),
   argmax: (a, axis) => red.argmax(a, axis), argmin: (a, axis) => red.argmin(a, axis),
+  dot: (a, b) => lin.dot(a, b),
 };
 
 /** The rules of a family's definitions (ops/defs/*.ts), each handed the engine ops when it runs. */
@@ -146,10 +95,6 @@ const unaryGradRules = perUnaryOp((name): GradRule<UnaryOpName> => {
 
 export const gradRules: { readonly [K in OpName]: GradRule<K> } = {
   ...unaryGradRules,
-  // out = a·b (NumPy dot): ∂a = g·bᵀ, ∂b = aᵀ·g
-  dot: dotGrad,
-  // out = a @ b: ∂a = g @ bᵀ, ∂b = aᵀ @ g (summed over broadcast batches)
-  matmul: matmulGrad,
   // out = aᵀ (axes permuted): ∂a = g with the inverse permutation
   transpose: (g, ctx) => [lay.transpose(g, ctx.attrs.axes.map((_, i) => ctx.attrs.axes.indexOf(i)))],
   // shape-only ops: ∂a = g in a's shape
@@ -188,4 +133,5 @@ export const gradRules: { readonly [K in OpName]: GradRule<K> } = {
   ...definedGradRules(NN_OPS),
   ...definedGradRules(ELEMENTWISE_OPS),
   ...definedGradRules(REDUCE_OPS),
+  ...definedGradRules(LINALG_OPS),
 };

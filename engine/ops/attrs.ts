@@ -8,14 +8,13 @@ import type { UnaryOpName } from './defs/unary';
 import type { NnAttrs } from './defs/nn';
 import type { ElementwiseAttrs } from './defs/elementwise';
 import type { ReduceAttrs } from './defs/reduce';
+import type { LinalgAttrs } from './defs/linalg';
 import type { NoAttrs } from './defs/types';
 
 /** The unary elementwise ops record no attributes (their definitions: defs/unary.ts). */
 type UnaryAttrs = { [K in UnaryOpName]: NoAttrs };
 
-export interface OpAttrs extends UnaryAttrs, NnAttrs, ElementwiseAttrs, ReduceAttrs {
-  // Linear algebra.
-  dot: NoAttrs; matmul: NoAttrs;
+export interface OpAttrs extends UnaryAttrs, NnAttrs, ElementwiseAttrs, ReduceAttrs, LinalgAttrs {
   // Shape and indexing.
   transpose: { axes: number[] };
   reshape: { shape: number[] };

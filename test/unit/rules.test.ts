@@ -6,6 +6,7 @@ import { localRule, RULE_OPS, type LocalRule } from '../../webview/model/rules';
 import { NN_OPS } from '../../engine/ops/defs/nn';
 import { ELEMENTWISE_OPS } from '../../engine/ops/defs/elementwise';
 import { REDUCE_OPS } from '../../engine/ops/defs/reduce';
+import { LINALG_OPS } from '../../engine/ops/defs/linalg';
 
 /** Realistic recorded attributes (as the tape records them) for the ops that have any. */
 const ATTRS: Record<string, Record<string, unknown>> = {
@@ -20,9 +21,9 @@ const ATTRS: Record<string, Record<string, unknown>> = {
   dropout: { p: 0.5, active: true }, batchNorm: { eps: 1e-5, momentum: 0.9, axis: 1, useBatchStats: true },
 };
 
-const BINARY = new Set(['dot', 'matmul', 'take', 'takeGrad', 'takeAlongAxis', 'takeAlongAxisGrad']);
+const BINARY = new Set(['take', 'takeGrad', 'takeAlongAxis', 'takeAlongAxisGrad']);
 
-const DEFINED: Record<string, { inputs: readonly string[] | 'list' }> = { ...NN_OPS, ...ELEMENTWISE_OPS, ...REDUCE_OPS };
+const DEFINED: Record<string, { inputs: readonly string[] | 'list' }> = { ...NN_OPS, ...ELEMENTWISE_OPS, ...REDUCE_OPS, ...LINALG_OPS };
 
 /** How many inputs the engine records for each op (list ops: any number; 3 here). */
 function arity(op: string): number {

@@ -6,6 +6,7 @@ import { UNARY_OPS } from '../../engine/ops/defs/unary';
 import { NN_OPS } from '../../engine/ops/defs/nn';
 import { ELEMENTWISE_OPS } from '../../engine/ops/defs/elementwise';
 import { REDUCE_OPS } from '../../engine/ops/defs/reduce';
+import { LINALG_OPS } from '../../engine/ops/defs/linalg';
 import type { OpDefinition, OpDefinitions } from '../../engine/ops/defs/types';
 import { nodeNames } from './graph';
 import { indexTrace } from '../../protocol/query/indexTrace';
@@ -28,7 +29,7 @@ function plottable<Attrs>(defs: OpDefinitions<Attrs>): string[] {
 }
 
 const ELEMENTWISE = new Set([
-  'copy', 'astype', ...Object.keys(UNARY_OPS), ...plottable(NN_OPS), ...plottable(ELEMENTWISE_OPS), ...plottable(REDUCE_OPS),
+  'copy', 'astype', ...Object.keys(UNARY_OPS), ...plottable(NN_OPS), ...plottable(ELEMENTWISE_OPS), ...plottable(REDUCE_OPS), ...plottable(LINALG_OPS),
 ]);
 
 export function functionPlot(trace: Trace, pass: BackwardPass): FunctionPlot | null {

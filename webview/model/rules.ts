@@ -11,6 +11,7 @@ import { UNARY_OPS } from '../../engine/ops/defs/unary';
 import { NN_OPS } from '../../engine/ops/defs/nn';
 import { ELEMENTWISE_OPS } from '../../engine/ops/defs/elementwise';
 import { REDUCE_OPS } from '../../engine/ops/defs/reduce';
+import { LINALG_OPS } from '../../engine/ops/defs/linalg';
 import type { OpDefinitions, OpWords, Say } from '../../engine/ops/defs/types';
 import { formatShape } from '../../protocol/query/format';
 
@@ -209,14 +210,6 @@ function unaryRules(): Record<string, RuleBuilder> {
 
 const RULES: Readonly<Record<string, RuleBuilder>> = {
   ...unaryRules(),
-  dot: fixed(
-    "dot is NumPy's dot product (an inner product of two vectors, a matrix product otherwise): a's gradient is the upstream gradient times bᵀ, b's is aᵀ times the upstream gradient",
-    'out = dot(a, b)',
-    ['∂L/∂a = g · bᵀ', '∂L/∂b = aᵀ · g']),
-  matmul: fixed(
-    "matmul multiplies matrices, batched over the leading axes: a's gradient is the upstream gradient times bᵀ, b's is aᵀ times the upstream gradient (summed over broadcast batches)",
-    'out = a @ b',
-    ['∂L/∂a = g @ bᵀ', '∂L/∂b = aᵀ @ g'], true),
   transpose,
   reshape: reshaping('reshape', (attrs) => `gives a the shape ${shapeText(attrs['shape'])}`,
     (attrs) => `reshaped to ${shapeText(attrs['shape'])}`),
@@ -238,6 +231,7 @@ const RULES: Readonly<Record<string, RuleBuilder>> = {
   ...definedRules(NN_OPS),
   ...definedRules(ELEMENTWISE_OPS),
   ...definedRules(REDUCE_OPS),
+  ...definedRules(LINALG_OPS),
 };
 
 /** Every op name with a specific rule: the engine's op list (the tests compare it with the gradient table). */

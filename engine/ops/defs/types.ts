@@ -181,4 +181,5 @@ export interface EngineOps extends GradOps {
   min(a: NDArray, axis?: AxisArgument, keepdims?: boolean): NDArray;
   argmax(a: NDArray, axis?: number | null): NDArray;
   argmin(a: NDArray, axis?: number | null): NDArray;
+  dot(a: NDArray, b: NDArray): NDArray;
 }
