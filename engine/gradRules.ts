@@ -13,6 +13,7 @@ import { NN_OPS } from './ops/defs/nn';
 import { ELEMENTWISE_OPS } from './ops/defs/elementwise';
 import { REDUCE_OPS } from './ops/defs/reduce';
 import { LINALG_OPS } from './ops/defs/linalg';
+import { LAYOUT_OPS } from './ops/defs/layout';
 import * as nn from './ops/nn';
 import { perUnaryOp, unaryOps } from './ops/unary';
 import * as red from './ops/reduce';
@@ -45,11 +46,6 @@ export function sumToShape(g: NDArray, shape: readonly number[]): NDArray {
   return lay.reshape(summed, shape);
 }
 
-/** The gradient for input `i` if it needs one. */
-function need(ctx: GradContext<OpName>, i: number, grad: () => NDArray): NDArray | null {
-  return ctx.needsGrad[i] ? grad() : null;
-}
-
 /** The ops a definition's gradient is written with (ops/defs/types.ts), looked up when a rule runs. */
 const GRAD_OPS: GradOps = {
   neg: (a) => unaryOps.neg(a), sign: (a) => unaryOps.sign(a), sin: (a) => unaryOps.sin(a), cos: (a) => unaryOps.cos(a),
@@ -75,6 +71,13 @@ export const ENGINE_OPS: EngineOps = {
   max: (a, axis, keepdims) => red.max(a, axis, keepdims), min: (a, axis, keepdims) => red.min(a, axis, keepdims),
   argmax: (a, axis) => red.argmax(a, axis), argmin: (a, axis) => red.argmin(a, axis),
   dot: (a, b) => lin.dot(a, b),
+  expandDims: (a, axis) => lay.expandDims(a, axis), squeeze: (a, axis) => lay.squeeze(a, axis),
+  concatenate: (arrays, axis) => lay.concatenate(arrays, axis), stack: (arrays, axis) => lay.stack(arrays, axis),
+  at: (a, index) => lay.at(a, index), take: (a, indices, axis) => lay.take(a, indices, axis),
+  takeGrad: (g, indices, axis, shape) => lay.takeGrad(g, indices, axis, shape),
+  takeAlongAxis: (a, indices, axis) => lay.takeAlongAxis(a, indices, axis),
+  takeAlongAxisGrad: (g, indices, axis, size) => lay.takeAlongAxisGrad(g, indices, axis, size),
+  sort: (a, axis) => lay.sort(a, axis), scalarArray: (value, dtype) => scalarArray(value, dtype), isFloat: (dtype) => isFloat(dtype),
 };
 
 /** The rules of a family's definitions (ops/defs/*.ts), each handed the engine ops when it runs. */
@@ -95,43 +98,9 @@ const unaryGradRules = perUnaryOp((name): GradRule<UnaryOpName> => {
 
 export const gradRules: { readonly [K in OpName]: GradRule<K> } = {
   ...unaryGradRules,
-  // out = aᵀ (axes permuted): ∂a = g with the inverse permutation
-  transpose: (g, ctx) => [lay.transpose(g, ctx.attrs.axes.map((_, i) => ctx.attrs.axes.indexOf(i)))],
-  // shape-only ops: ∂a = g in a's shape
-  reshape: (g, ctx) => [lay.reshape(g, ctx.inputs[0]!.shape)],
-  expandDims: (g, ctx) => [lay.reshape(g, ctx.inputs[0]!.shape)],
-  squeeze: (g, ctx) => [lay.reshape(g, ctx.inputs[0]!.shape)],
-  // out = a broadcast: ∂a = g summed over the broadcast axes
-  broadcastTo: (g, ctx) => [sumToShape(g, ctx.inputs[0]!.shape)],
-  // out = [a₀ | a₁ | …] along axis: ∂aᵢ = the slice of g where aᵢ landed
-  concatenate: (g, ctx) => {
-    let offset = 0;
-    return ctx.inputs.map((input, i) => {
-      const size = input.shape[ctx.attrs.axis]!;
-      const start = offset;
-      offset += size;
-      return need(ctx, i, () => lay.take(g, Array.from({ length: size }, (_, t) => start + t), ctx.attrs.axis));
-    });
-  },
-  // out = stack(aᵢ) along a new axis: ∂aᵢ = g at index i of that axis
-  stack: (g, ctx) => ctx.inputs.map((_, i) => need(ctx, i, () => lay.take(g, i, ctx.attrs.axis))),
-  // out = a[i]: ∂a = g placed at index i, zeros elsewhere
-  at: (g, ctx) => [lay.takeGrad(g, scalarArray(ctx.attrs.index, 'int32'), 0, ctx.inputs[0]!.shape)],
-  // out = take(a, idx, axis): ∂a = g scatter-added at idx; the indices have none
-  take: (g, ctx) => [lay.takeGrad(g, ctx.inputs[1]!, ctx.attrs.axis, ctx.inputs[0]!.shape), null],
-  // out = scatter-add of g: ∂g = take of the upstream at the same indices
-  takeGrad: (g, ctx) => [lay.take(g, ctx.inputs[1]!, ctx.attrs.axis), null],
-  // out = take_along_axis(a, idx): ∂a = g scatter-added along the axis
-  takeAlongAxis: (g, ctx) => [lay.takeAlongAxisGrad(g, ctx.inputs[1]!, ctx.attrs.axis, ctx.inputs[0]!.shape[ctx.attrs.axis]!), null],
-  takeAlongAxisGrad: (g, ctx) => [lay.takeAlongAxis(g, ctx.inputs[1]!, ctx.attrs.axis), null],
-  // out = sort(a): ∂a = g routed back through the sorting permutation
-  sort: (g, ctx) => [lay.takeAlongAxisGrad(g, ctx.saved[0]!, ctx.attrs.axis, ctx.inputs[0]!.shape[ctx.attrs.axis]!)],
-  // out = copy of a: ∂a = g
-  copy: (g) => [g],
-  // out = a cast: ∂a = g cast back to a's dtype
-  astype: (g, ctx) => [isFloat(ctx.inputs[0]!.dtype) ? lay.astype(g, ctx.inputs[0]!.dtype) : null],
   ...definedGradRules(NN_OPS),
   ...definedGradRules(ELEMENTWISE_OPS),
   ...definedGradRules(REDUCE_OPS),
   ...definedGradRules(LINALG_OPS),
+  ...definedGradRules(LAYOUT_OPS),
 };

@@ -5,10 +5,11 @@ import { NN_OPS } from '../../engine/ops/defs/nn';
 import { ELEMENTWISE_OPS } from '../../engine/ops/defs/elementwise';
 import { REDUCE_OPS } from '../../engine/ops/defs/reduce';
 import { LINALG_OPS } from '../../engine/ops/defs/linalg';
+import { LAYOUT_OPS } from '../../engine/ops/defs/layout';
 import { UNARY_OPS } from '../../engine/ops/defs/unary';
 import type { OpApi } from '../../engine/ops/defs/types';
 
-const FAMILIES: Record<string, Record<string, { api: OpApi }>> = { unary: UNARY_OPS, nn: NN_OPS, elementwise: ELEMENTWISE_OPS, reduce: REDUCE_OPS, linalg: LINALG_OPS };
+const FAMILIES: Record<string, Record<string, { api: OpApi }>> = { unary: UNARY_OPS, nn: NN_OPS, elementwise: ELEMENTWISE_OPS, reduce: REDUCE_OPS, linalg: LINALG_OPS, layout: LAYOUT_OPS };
 
 suite('op definitions', () => {
   for (const [family, defs] of Object.entries(FAMILIES)) {

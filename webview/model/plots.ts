@@ -7,6 +7,7 @@ import { NN_OPS } from '../../engine/ops/defs/nn';
 import { ELEMENTWISE_OPS } from '../../engine/ops/defs/elementwise';
 import { REDUCE_OPS } from '../../engine/ops/defs/reduce';
 import { LINALG_OPS } from '../../engine/ops/defs/linalg';
+import { LAYOUT_OPS } from '../../engine/ops/defs/layout';
 import type { OpDefinition, OpDefinitions } from '../../engine/ops/defs/types';
 import { nodeNames } from './graph';
 import { indexTrace } from '../../protocol/query/indexTrace';
@@ -29,7 +30,8 @@ function plottable<Attrs>(defs: OpDefinitions<Attrs>): string[] {
 }
 
 const ELEMENTWISE = new Set([
-  'copy', 'astype', ...Object.keys(UNARY_OPS), ...plottable(NN_OPS), ...plottable(ELEMENTWISE_OPS), ...plottable(REDUCE_OPS), ...plottable(LINALG_OPS),
+  ...Object.keys(UNARY_OPS), ...plottable(NN_OPS), ...plottable(ELEMENTWISE_OPS), ...plottable(REDUCE_OPS),
+  ...plottable(LINALG_OPS), ...plottable(LAYOUT_OPS),
 ]);
 
 export function functionPlot(trace: Trace, pass: BackwardPass): FunctionPlot | null {

@@ -1,6 +1,7 @@
 /**
- * The local derivative rule of every engine op, in words and in symbols, for the step panel.
- * The math follows engine/gradRules.ts. Notation: the op's inputs are a, b (a₀, a₁, … for lists),
+ * The local derivative rule of every engine op, in words and in symbols, for the step panel: the
+ * words of each op's definition (engine/ops/defs/*.ts), which writes attribute values with the
+ * text helpers here (`SAY`). Notation: the op's inputs are a, b (a₀, a₁, … for lists),
  * its result is out (y for softmax and batchNorm), and g = ∂L/∂out is the upstream gradient.
  * Elementwise rules are written as local derivatives (∂out/∂a = b); rules that are better read as
  * what reaches the input (reductions, products, shape ops) are written ∂L/∂a = … in terms of g.
@@ -12,6 +13,7 @@ import { NN_OPS } from '../../engine/ops/defs/nn';
 import { ELEMENTWISE_OPS } from '../../engine/ops/defs/elementwise';
 import { REDUCE_OPS } from '../../engine/ops/defs/reduce';
 import { LINALG_OPS } from '../../engine/ops/defs/linalg';
+import { LAYOUT_OPS } from '../../engine/ops/defs/layout';
 import type { OpDefinitions, OpWords, Say } from '../../engine/ops/defs/types';
 import { formatShape } from '../../protocol/query/format';
 
@@ -84,116 +86,6 @@ function along(axis: unknown): string {
   return typeof axis === 'number' ? `along axis ${num(axis)}` : axis === null ? 'of the flattened array' : 'along its axis';
 }
 
-// ---- Shape and indexing ----
-
-/** The permutation that undoes `axes` (the transpose of g that puts it back in a's order). */
-function inversePermutation(axes: unknown): unknown {
-  // Quadratic in the axes: an attribute list longer than any shape is not a permutation to invert.
-  if (!Array.isArray(axes) || axes.length > 64 || !axes.every((axis) => typeof axis === 'number')) return 'the inverse permutation';
-  return axes.map((_, i) => axes.indexOf(i));
-}
-
-function transpose(attrs: Attrs): LocalRule {
-  const axes = Array.isArray(attrs['axes']) ? bracket(attrs['axes']) : null;
-  const inverse = bracket(inversePermutation(attrs['axes']));
-  return rule(
-    `transpose permutes the axes of a${axes ? ` to ${axes}` : ''}: its gradient is the upstream gradient permuted back by ${inverse}`,
-    `out = aᵀ${axes ? ` (axes ${axes})` : ''}`, [`∂L/∂a = g with axes permuted by ${inverse}`]);
-}
-
-/** reshape, expandDims, squeeze: the elements stay, only the shape changes. */
-function reshaping(op: string, does: (attrs: Attrs) => string, result: (attrs: Attrs) => string): RuleBuilder {
-  return (attrs) => rule(
-    `${op} ${does(attrs)} without changing the elements: its gradient is the upstream gradient reshaped back to a's shape`,
-    `out = a ${result(attrs)}`, ["∂L/∂a = g reshaped to a's shape"]);
-}
-
-/** " at position 0" for expandDims, nothing when the attribute is missing. */
-function position(axis: unknown): string {
-  return typeof axis === 'number' ? ` at position ${num(axis)}` : '';
-}
-
-/** squeeze's axes: "axis [0]", "axes [0, 2]", or just "axes" when missing. */
-function squeezed(axis: unknown): string {
-  return Array.isArray(axis) ? reducedAxes(axis) : 'axes';
-}
-
-function broadcastTo(attrs: Attrs): LocalRule {
-  const shape = shapeText(attrs['shape']);
-  return rule(
-    `broadcastTo repeats a to the shape ${shape}: its gradient is the upstream gradient summed over the repeated axes`,
-    `out = a broadcast to ${shape}`, ['∂L/∂a = Σ g over the broadcast axes'], true);
-}
-
-function concatenate(attrs: Attrs, inputCount: number): LocalRule {
-  const axis = oneAxis(attrs['axis']);
-  const names = Array.from({ length: inputCount }, (_, i) => listInput(i));
-  return rule(
-    `concatenate joins ${inputCount} inputs along ${axis}: each input's gradient is the slice of the upstream gradient where that input landed`,
-    `out = [${names.join(' | ')}] along ${axis}`, names.map((name) => `∂L/∂${name} = the slice of g where ${name} landed`));
-}
-
-function stack(attrs: Attrs, inputCount: number): LocalRule {
-  const axis = typeof attrs['axis'] === 'number' ? `axis ${num(attrs['axis'])}` : 'axis';
-  const names = Array.from({ length: inputCount }, (_, i) => listInput(i));
-  return rule(
-    `stack stacks ${inputCount} inputs along a new ${axis}: input i's gradient is the upstream gradient at index i of that axis`,
-    `out = stack(${names.join(', ')}) along a new ${axis}`, names.map((name, i) => `∂L/∂${name} = g at index ${i} of the new ${axis}`));
-}
-
-function at(attrs: Attrs): LocalRule {
-  const index = num(attrs['index'] ?? 'i');
-  return rule(
-    `at reads a[${index}] (index ${index} of the first axis): its gradient is the upstream gradient placed at index ${index}, zeros elsewhere`,
-    `out = a[${index}]`, [`∂L/∂a = g at index ${index}, 0 elsewhere`]);
-}
-
-function take(attrs: Attrs): LocalRule {
-  const axis = along(attrs['axis']);
-  return rule(
-    `take gathers the elements of a at the given indices ${axis}: its gradient scatter-adds the upstream gradient back at those indices (repeated indices add up)`,
-    `out = take(a, indices) ${axis}`, ['∂L/∂a = g scatter-added at the indices', 'indices: no gradient']);
-}
-
-function takeGrad(attrs: Attrs): LocalRule {
-  const axis = along(attrs['axis']);
-  const shape = shapeText(attrs['shape']);
-  return rule(
-    `takeGrad is the gradient of take and at as an op of its own (seen when differentiating twice): it scatter-adds g into zeros of shape ${shape} at the indices ${axis}; its own gradient takes the upstream gradient back at those indices`,
-    `out = zeros of shape ${shape} with g scatter-added at the indices ${axis}`,
-    ['∂L/∂g = the upstream gradient taken at the indices', 'indices: no gradient']);
-}
-
-function takeAlongAxis(attrs: Attrs): LocalRule {
-  const axis = oneAxis(attrs['axis']);
-  return rule(
-    `takeAlongAxis picks elements of a along ${axis} at the given indices: its gradient scatter-adds the upstream gradient back along ${axis} (repeated indices add up)`,
-    `out = takeAlongAxis(a, indices, ${axis})`, [`∂L/∂a = g scatter-added along ${axis} at the indices`, 'indices: no gradient']);
-}
-
-function takeAlongAxisGrad(attrs: Attrs): LocalRule {
-  const axis = oneAxis(attrs['axis']);
-  const size = num(attrs['size'] ?? 'n');
-  return rule(
-    `takeAlongAxisGrad is the gradient of takeAlongAxis and sort as an op of its own (seen when differentiating twice): it scatter-adds g along ${axis} into zeros of length ${size}; its own gradient takes the upstream gradient along ${axis} at the indices`,
-    `out = zeros of length ${size} along ${axis} with g scatter-added at the indices`,
-    [`∂L/∂g = the upstream gradient taken along ${axis} at the indices`, 'indices: no gradient']);
-}
-
-function sort(attrs: Attrs): LocalRule {
-  const axis = oneAxis(attrs['axis']);
-  return rule(
-    `sort sorts a along ${axis}: each element's gradient is the upstream gradient at the place it was sorted to`,
-    `out = sort(a) along ${axis}`, ['∂L/∂a = g routed back through the sorting permutation']);
-}
-
-function astype(attrs: Attrs): LocalRule {
-  const dtype = typeof attrs['dtype'] === 'string' ? attrs['dtype'] : 'another dtype';
-  return rule(
-    `astype converts a to ${dtype}: its gradient is the upstream gradient converted back to a's dtype (none when a is int32 or bool)`,
-    `out = a as ${dtype}`, ["∂L/∂a = g as a's dtype (no gradient for an int32 or bool a)"]);
-}
-
 /** How the definitions' words write attribute values (engine/ops/defs/types.ts). */
 const SAY: Say = { num, list: bracket, shape: shapeText, axis: oneAxis, axes: reducedAxes, along, listInput };
 
@@ -210,28 +102,11 @@ function unaryRules(): Record<string, RuleBuilder> {
 
 const RULES: Readonly<Record<string, RuleBuilder>> = {
   ...unaryRules(),
-  transpose,
-  reshape: reshaping('reshape', (attrs) => `gives a the shape ${shapeText(attrs['shape'])}`,
-    (attrs) => `reshaped to ${shapeText(attrs['shape'])}`),
-  expandDims: reshaping('expandDims', (attrs) => `inserts a new axis of length 1${position(attrs['axis'])}`,
-    (attrs) => `with a new axis of length 1${position(attrs['axis'])}`),
-  squeeze: reshaping('squeeze', (attrs) => `removes the length-1 ${squeezed(attrs['axis'])}`,
-    (attrs) => `without its length-1 ${squeezed(attrs['axis'])}`),
-  broadcastTo,
-  concatenate,
-  stack,
-  at,
-  take,
-  takeGrad,
-  takeAlongAxis,
-  takeAlongAxisGrad,
-  sort,
-  copy: fixed('copy copies a: its gradient is the upstream gradient unchanged', 'out = a', ['∂out/∂a = 1']),
-  astype,
   ...definedRules(NN_OPS),
   ...definedRules(ELEMENTWISE_OPS),
   ...definedRules(REDUCE_OPS),
   ...definedRules(LINALG_OPS),
+  ...definedRules(LAYOUT_OPS),
 };
 
 /** Every op name with a specific rule: the engine's op list (the tests compare it with the gradient table). */

@@ -84,7 +84,7 @@ export interface OpContext<A> {
 }
 
 export interface OpFlags {
-  /** out[i] depends on the inputs at i only (after broadcasting): the inspector may plot f(x). */
+  /** out[i] depends on the inputs at i only (after broadcasting): the inspector may plot f(x) (and ∂f/∂x, if differentiable). */
   elementwise: boolean;
   /** Some input can receive a gradient (comparisons and argmax cannot). */
   differentiable: boolean;
@@ -182,4 +182,20 @@ export interface EngineOps extends GradOps {
   argmax(a: NDArray, axis?: number | null): NDArray;
   argmin(a: NDArray, axis?: number | null): NDArray;
   dot(a: NDArray, b: NDArray): NDArray;
+  expandDims(a: NDArray, axis: number): NDArray;
+  squeeze(a: NDArray, axis?: number | readonly number[] | null): NDArray;
+  concatenate(arrays: readonly NDArray[], axis?: number): NDArray;
+  stack(arrays: readonly NDArray[], axis?: number): NDArray;
+  at(a: NDArray, index: number): NDArray;
+  take(a: NDArray, indices: NDArray | number | readonly number[], axis?: number | null): NDArray;
+  /** take's gradient: g scatter-added at `indices` into zeros of `shape`. */
+  takeGrad(g: NDArray, indices: NDArray, axis: number | null, shape: readonly number[]): NDArray;
+  takeAlongAxis(a: NDArray, indices: NDArray, axis: number): NDArray;
+  /** takeAlongAxis's gradient: g scatter-added along `axis` into zeros of length `size`. */
+  takeAlongAxisGrad(g: NDArray, indices: NDArray, axis: number, size: number): NDArray;
+  sort(a: NDArray, axis?: number): NDArray;
+  /** A 0-d array holding `value`. */
+  scalarArray(value: number, dtype: NDArray['dtype']): NDArray;
+  /** Whether arrays of `dtype` have gradients. */
+  isFloat(dtype: NDArray['dtype']): boolean;
 }
