@@ -10,7 +10,9 @@ import * as ew from './ops/elementwise';
 import { perUnaryOp, unaryOps } from './ops/unary';
 import * as layout from './ops/layout';
 import * as linalg from './ops/linalg';
-import * as nn from './ops/nn';
+import { NN_OPS } from './ops/defs/nn';
+import type { OpDefinitions } from './ops/defs/types';
+import { ENGINE_OPS } from './gradRules';
 import * as reduce from './ops/reduce';
 import type { TapeNode } from './tape';
 
@@ -22,6 +24,16 @@ const binary = (fn: (a: NDArray, b: NDArray) => NDArray): ForwardRule<OpName> =>
 
 /** Every unary op computed again from its input (its definition: ops/defs/unary.ts). */
 const unaryForwardRules = perUnaryOp((name) => (inputs: readonly NDArray[]) => unaryOps[name](at(inputs, 0)));
+
+/** The replay rules of a family's definitions (ops/defs/*.ts), each handed the engine ops when it runs. */
+function definedReplayRules<Attrs>(defs: OpDefinitions<Attrs>): { [K in keyof Attrs]: ForwardRule<K & OpName> } {
+  const rules: Record<string, ForwardRule<OpName>> = {};
+  for (const name of Object.keys(defs) as (keyof Attrs & string)[]) {
+    const replay = defs[name].replay as (inputs: readonly NDArray[], attrs: unknown, op: typeof ENGINE_OPS, saved: readonly NDArray[]) => NDArray;
+    rules[name] = (inputs, attrs, node) => replay(inputs, attrs, ENGINE_OPS, node.saved);
+  }
+  return rules as { [K in keyof Attrs]: ForwardRule<K & OpName> };
+}
 
 export const forwardRules: { [K in OpName]: ForwardRule<K> } = {
   add: binary(ew.add), sub: binary(ew.sub), mul: binary(ew.mul), div: binary(ew.div), pow: binary(ew.pow),
@@ -54,13 +66,5 @@ export const forwardRules: { [K in OpName]: ForwardRule<K> } = {
   sort: (inputs, attrs) => layout.sort(at(inputs, 0), attrs.axis),
   copy: unary(layout.copy),
   astype: (inputs, attrs) => layout.astype(at(inputs, 0), attrs.dtype),
-  softmax: (inputs, attrs) => nn.softmax(at(inputs, 0), attrs.axis),
-  logSoftmax: (inputs, attrs) => nn.logSoftmax(at(inputs, 0), attrs.axis),
-  // The mask the op drew is part of what was recorded: the replay multiplies by the same one.
-  dropout: (inputs, attrs, node) => (attrs.active && node.saved[0] ? ew.mul(at(inputs, 0), node.saved[0]) : layout.copy(at(inputs, 0))),
-  // On copies of the running statistics: a replay must not move the program's own.
-  batchNorm: (inputs, attrs) => nn.batchNorm(
-    at(inputs, 0), at(inputs, 1), at(inputs, 2), layout.copy(at(inputs, 3)), layout.copy(at(inputs, 4)),
-    { eps: attrs.eps, momentum: attrs.momentum, axis: attrs.axis },
-  ),
+  ...definedReplayRules(NN_OPS),
 };

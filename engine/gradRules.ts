@@ -7,8 +7,10 @@
 import type { NDArray } from './ndarray';
 import type { OpAttrs, OpName } from './ops/attrs';
 import * as ew from './ops/elementwise';
-import type { GradOps, UnaryDefinition } from './ops/defs/types';
+import type { EngineOps, GradOps, OpDefinitions, UnaryDefinition } from './ops/defs/types';
 import { UNARY_OPS, type UnaryOpName } from './ops/defs/unary';
+import { NN_OPS } from './ops/defs/nn';
+import * as nn from './ops/nn';
 import { perUnaryOp, unaryOps } from './ops/unary';
 import * as red from './ops/reduce';
 import * as lay from './ops/layout';
@@ -130,45 +132,36 @@ function extremumGrad(g: NDArray, ctx: GradContext<'max' | 'min'>): (NDArray | n
   })];
 }
 
-function batchNormGrad(g: NDArray, ctx: GradContext<'batchNorm'>): (NDArray | null)[] {
-  const [x, gamma, , runningMean, runningVar] = ctx.inputs as [NDArray, NDArray, NDArray, NDArray, NDArray];
-  const { axis, eps, useBatchStats } = ctx.attrs;
-  const axes = x.shape.map((_, i) => i).filter((i) => i !== axis);
-  const channelShape = x.shape.map((dim, i) => (i === axis ? dim : 1));
-  const perChannel = (p: NDArray) => lay.reshape(p, channelShape);
-  let xhat: NDArray;
-  let dx: () => NDArray;
-  if (useBatchStats) {
-    // Statistics recomputed from x with engine ops, so that second derivatives see them depend on x.
-    const centered = ew.sub(x, red.mean(x, axes, true));
-    const invStd = ew.pow(ew.add(red.mean(unaryOps.square(centered), axes, true), eps), -0.5);
-    xhat = ew.mul(centered, invStd);
-    dx = () => {
-      const dxhat = ew.mul(g, perChannel(gamma));
-      // ∂L/∂x = invStd · (dxhat − mean(dxhat) − xhat · mean(dxhat · xhat))
-      const inner = ew.sub(ew.sub(dxhat, red.mean(dxhat, axes, true)), ew.mul(xhat, red.mean(ew.mul(dxhat, xhat), axes, true)));
-      return ew.mul(invStd, inner);
-    };
-  } else {
-    const invStd = ew.pow(ew.add(perChannel(runningVar), eps), -0.5);
-    xhat = ew.mul(ew.sub(x, perChannel(runningMean)), invStd);
-    dx = () => ew.mul(g, ew.mul(perChannel(gamma), invStd)); // running statistics are constants
-  }
-  return [
-    need(ctx, 0, dx),
-    need(ctx, 1, () => red.sum(ew.mul(g, xhat), axes)), // ∂/∂γ = Σ g · x̂
-    need(ctx, 2, () => red.sum(g, axes)), // ∂/∂β = Σ g
-    null,
-    null,
-  ];
-}
-
 /** The ops a definition's gradient is written with (ops/defs/types.ts), looked up when a rule runs. */
 const GRAD_OPS: GradOps = {
   neg: (a) => unaryOps.neg(a), sign: (a) => unaryOps.sign(a), sin: (a) => unaryOps.sin(a), cos: (a) => unaryOps.cos(a),
   add: (a, b) => ew.add(a, b), mul: (a, b) => ew.mul(a, b), div: (a, b) => ew.div(a, b), zerosLike: (a) => zerosLike(a),
   tanhGrad: (g, y) => ew.tanhGrad(g, y), sigmoidGrad: (g, y) => ew.sigmoidGrad(g, y), reluGrad: (g, x) => ew.reluGrad(g, x),
 };
+
+/** The engine ops every definition's gradient and replay are written with (ops/defs/types.ts EngineOps). */
+export const ENGINE_OPS: EngineOps = {
+  ...GRAD_OPS,
+  sub: (a, b) => ew.sub(a, b), pow: (a, b) => ew.pow(a, b), exp: (a) => unaryOps.exp(a), square: (a) => unaryOps.square(a),
+  where: (c, a, b) => ew.where(c, a, b), equal: (a, b) => ew.equal(a, b),
+  sum: (a, axis, keepdims) => red.sum(a, axis as number[] | number | null | undefined, keepdims),
+  mean: (a, axis, keepdims) => red.mean(a, axis as number[] | number | null | undefined, keepdims),
+  reshape: (a, shape) => lay.reshape(a, shape), broadcastTo: (a, shape) => lay.broadcastTo(a, shape),
+  transpose: (a, axes) => lay.transpose(a, axes as number[] | undefined), matmul: (a, b) => matmul(a, b),
+  copy: (a) => lay.copy(a), astype: (a, dtype) => lay.astype(a, dtype), sumToShape: (g, shape) => sumToShape(g, shape),
+  softmax: (a, axis) => nn.softmax(a, axis), logSoftmax: (a, axis) => nn.logSoftmax(a, axis),
+  batchNorm: (x, gamma, beta, mean, variance, options) => nn.batchNorm(x, gamma, beta, mean, variance, options),
+};
+
+/** The rules of a family's definitions (ops/defs/*.ts), each handed the engine ops when it runs. */
+export function definedGradRules<Attrs>(defs: OpDefinitions<Attrs>): { [K in keyof Attrs]: GradRule<K & OpName> } {
+  const rules: Record<string, GradRule<OpName>> = {};
+  for (const name of Object.keys(defs) as (keyof Attrs & string)[]) {
+    const grad = defs[name].grad as (g: NDArray, ctx: GradContext<OpName>, op: EngineOps) => (NDArray | null)[];
+    rules[name] = (g, ctx) => grad(g, ctx, ENGINE_OPS);
+  }
+  return rules as { [K in keyof Attrs]: GradRule<K & OpName> };
+}
 
 /** The unary ops' rules, from their definitions (ops/defs/unary.ts): ∂L/∂a when a needs it. */
 const unaryGradRules = perUnaryOp((name): GradRule<UnaryOpName> => {
@@ -280,15 +273,5 @@ export const gradRules: { readonly [K in OpName]: GradRule<K> } = {
   copy: (g) => [g],
   // out = a cast: ∂a = g cast back to a's dtype
   astype: (g, ctx) => [isFloat(ctx.inputs[0]!.dtype) ? lay.astype(g, ctx.inputs[0]!.dtype) : null],
-  // y = softmax(a): ∂a = y·(g − Σ g·y)
-  softmax: (g, ctx) => {
-    const y = ctx.output;
-    return [ew.mul(y, ew.sub(g, red.sum(ew.mul(g, y), ctx.attrs.axis, true)))];
-  },
-  // y = log softmax(a): ∂a = g − eʸ·Σ g
-  logSoftmax: (g, ctx) => [ew.sub(g, ew.mul(unaryOps.exp(ctx.output), red.sum(g, ctx.attrs.axis, true)))],
-  // out = a·mask/(1−p) in training: ∂a = g·mask/(1−p); identity in prediction
-  dropout: (g, ctx) => [ctx.attrs.active ? ew.mul(g, ctx.saved[0]!) : g],
-  // y = γ·x̂ + β
-  batchNorm: batchNormGrad,
+  ...definedGradRules(NN_OPS),
 };

@@ -5,6 +5,7 @@
  */
 import type { DType } from '../dtype';
 import type { UnaryOpName } from './defs/unary';
+import type { NnAttrs } from './defs/nn';
 
 type NoAttrs = Record<string, never>;
 
@@ -17,7 +18,7 @@ export interface ReduceAttrs {
 /** The unary elementwise ops record no attributes (their definitions: defs/unary.ts). */
 type UnaryAttrs = { [K in UnaryOpName]: NoAttrs };
 
-export interface OpAttrs extends UnaryAttrs {
+export interface OpAttrs extends UnaryAttrs, NnAttrs {
   // Elementwise, two operands (NumPy broadcasting).
   add: NoAttrs; sub: NoAttrs; mul: NoAttrs; div: NoAttrs; pow: NoAttrs; maximum: NoAttrs; minimum: NoAttrs;
   where: NoAttrs;
@@ -51,11 +52,6 @@ export interface OpAttrs extends UnaryAttrs {
   sort: { axis: number };
   copy: NoAttrs;
   astype: { dtype: DType };
-  // Neural-network ops.
-  softmax: { axis: number };
-  logSoftmax: { axis: number };
-  dropout: { p: number; active: boolean };
-  batchNorm: { eps: number; momentum: number; axis: number; useBatchStats: boolean };
 }
 
 export type OpName = keyof OpAttrs;

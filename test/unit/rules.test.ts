@@ -3,6 +3,7 @@
 import { strict as assert } from 'node:assert';
 import { gradRules } from '../../engine/gradRules';
 import { localRule, RULE_OPS, type LocalRule } from '../../webview/model/rules';
+import { NN_OPS } from '../../engine/ops/defs/nn';
 
 /** Realistic recorded attributes (as the tape records them) for the ops that have any. */
 const ATTRS: Record<string, Record<string, unknown>> = {
@@ -23,8 +24,9 @@ const BINARY = new Set(['add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum',
 
 /** How many inputs the engine records for each op (list ops: any number; 3 here). */
 function arity(op: string): number {
+  const defined = (NN_OPS as Record<string, { inputs: readonly string[] | 'list' }>)[op];
+  if (defined) return defined.inputs === 'list' ? 3 : defined.inputs.length;
   if (op === 'where' || op === 'concatenate' || op === 'stack') return 3;
-  if (op === 'batchNorm') return 5;
   return BINARY.has(op) ? 2 : 1;
 }
 

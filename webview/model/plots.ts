@@ -3,6 +3,7 @@
  * the same length computed elementwise from it are in the pass (the chapter's sin and cos).
  */
 import { UNARY_OPS } from '../../engine/ops/defs/unary';
+import { NN_OPS } from '../../engine/ops/defs/nn';
 import { nodeNames } from './graph';
 import { indexTrace } from '../../protocol/query/indexTrace';
 import type { BackwardPass, Trace } from '../../protocol/trace';
@@ -19,6 +20,7 @@ export interface FunctionPlot {
 
 const ELEMENTWISE = new Set([
   'add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum', 'clip', 'where', 'copy', 'astype', ...Object.keys(UNARY_OPS),
+  ...Object.entries(NN_OPS).filter(([, definition]) => definition.flags.elementwise).map(([name]) => name),
 ]);
 
 export function functionPlot(trace: Trace, pass: BackwardPass): FunctionPlot | null {

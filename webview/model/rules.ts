@@ -8,18 +8,16 @@
  * (the engine's op list is checked against RULE_OPS by the tests).
  */
 import { UNARY_OPS } from '../../engine/ops/defs/unary';
+import { NN_OPS } from '../../engine/ops/defs/nn';
+import type { OpDefinitions, OpWords, Say } from '../../engine/ops/defs/types';
 import { formatShape } from '../../protocol/query/format';
 
-export interface LocalRule {
-  /** One sentence in words: what the op does and what its inputs' gradients are. */
-  summary: string;
-  /** The forward computation, e.g. "out = a · b". */
-  formula: string;
-  /** One per input, e.g. "∂out/∂a = b"; inputs that get no gradient say so ("condition: no gradient"). */
-  partials: string[];
-  /** The gradients are summed over broadcast axes (NumPy broadcasting of the operands). */
-  broadcast: boolean;
-}
+/**
+ * One sentence in words (what the op does and what its inputs' gradients are), the forward
+ * computation ("out = a · b"), one partial per input ("∂out/∂a = b"; inputs that get no gradient
+ * say so) and whether the gradients are summed over broadcast axes.
+ */
+export type LocalRule = OpWords;
 
 type Attrs = Record<string, unknown>;
 type RuleBuilder = (attrs: Attrs, inputCount: number) => LocalRule;
@@ -256,47 +254,13 @@ function astype(attrs: Attrs): LocalRule {
     `out = a as ${dtype}`, ["∂L/∂a = g as a's dtype (no gradient for an int32 or bool a)"]);
 }
 
-// ---- Neural-network ops ----
+/** How the definitions' words write attribute values (engine/ops/defs/types.ts). */
+const SAY: Say = { num, list: bracket, shape: shapeText, axis: oneAxis, axes: reducedAxes, along, listInput };
 
-function softmax(attrs: Attrs): LocalRule {
-  const axis = oneAxis(attrs['axis']);
-  return rule(
-    `softmax turns a into probabilities along ${axis}: its gradient is y times (the upstream gradient minus its y-weighted sum)`,
-    `y = eᵃ / Σ eᵃ along ${axis}`, ['∂yᵢ/∂aⱼ = yᵢ · (δᵢⱼ − yⱼ), so ∂L/∂a = y · (g − Σ g · y)']);
-}
-
-function logSoftmax(attrs: Attrs): LocalRule {
-  const axis = oneAxis(attrs['axis']);
-  return rule(
-    `logSoftmax takes the log of softmax along ${axis}: its gradient is the upstream gradient minus softmax(a) times the sum of the upstream gradient`,
-    `y = a − ln Σ eᵃ along ${axis}`, ['∂L/∂a = g − eʸ · Σ g (eʸ = softmax(a))']);
-}
-
-function dropout(attrs: Attrs): LocalRule {
-  const p = typeof attrs['p'] === 'number' ? attrs['p'] : null;
-  if (attrs['active'] === false || p === 0) {
-    return rule('dropout is the identity here (prediction mode, or p = 0): the upstream gradient passes unchanged', 'out = a', ['∂out/∂a = 1']);
-  }
-  const pText = p === null ? 'p' : num(p);
-  const scale = p === null ? '1/(1 − p)' : num(1 / (1 - p));
-  return rule(
-    `dropout zeroes each element with probability ${pText} and scales the others by ${scale}: the upstream gradient flows only through the kept elements, scaled the same way`,
-    `out = a · mask / (1 − ${pText})`, [`∂out/∂a = mask / (1 − ${pText}) (0 where dropped, ${scale} where kept)`]);
-}
-
-function batchNorm(attrs: Attrs): LocalRule {
-  const channel = typeof attrs['axis'] === 'number' ? ` (axis ${num(attrs['axis'])})` : '';
-  const eps = typeof attrs['eps'] === 'number' ? `, ε = ${num(attrs['eps'])}` : '';
-  const batch = attrs['useBatchStats'] !== false;
-  const stats = batch ? "the batch's mean μ and variance σ²" : 'the running mean μ and variance σ²';
-  const dx = batch
-    ? '∂L/∂x = (ĝ − mean ĝ − x̂ · mean(ĝ · x̂)) / √(σ² + ε), ĝ = γ · g'
-    : '∂L/∂x = γ · g / √(σ² + ε) (the running statistics are constants)';
-  return rule(
-    `batchNorm normalises x per channel${channel} with ${stats}, then scales by γ and shifts by β: γ's gradient is Σ g · x̂, β's is Σ g, the running statistics get none`,
-    `y = γ · x̂ + β, x̂ = (x − μ) / √(σ² + ε)${eps}`,
-    [dx, '∂L/∂γ = Σ g · x̂ (over all axes but the channel)', '∂L/∂β = Σ g (over all axes but the channel)',
-      'running mean: no gradient', 'running variance: no gradient']);
+/** A family's rules, in the words of its definitions (engine/ops/defs/*.ts). */
+function definedRules<Family>(defs: OpDefinitions<Family>): Record<string, RuleBuilder> {
+  return Object.fromEntries(Object.entries<OpDefinitions<Family>[keyof Family]>(defs as never).map(([name, definition]) =>
+    [name, (attrs: Attrs, inputCount: number) => definition.words(attrs as never, inputCount, SAY)]));
 }
 
 /** The unary ops' rules, in the words of their definitions (engine/ops/defs/unary.ts: plain data beside the engine's). */
@@ -378,10 +342,7 @@ const RULES: Readonly<Record<string, RuleBuilder>> = {
   sort,
   copy: fixed('copy copies a: its gradient is the upstream gradient unchanged', 'out = a', ['∂out/∂a = 1']),
   astype,
-  softmax,
-  logSoftmax,
-  dropout,
-  batchNorm,
+  ...definedRules(NN_OPS),
 };
 
 /** Every op name with a specific rule: the engine's op list (the tests compare it with the gradient table). */

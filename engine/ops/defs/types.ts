@@ -52,3 +52,114 @@ export interface UnaryDefinition {
   grad(g: NDArray, values: { a: NDArray; out: NDArray }, op: GradOps): NDArray;
   words: UnaryWords;
 }
+
+// ---- Ops of every shape (defs/nn.ts and the families after it) ----
+
+/** What the inspector's step panel says of a recorded op: a sentence, the forward formula, one partial per input. */
+export interface OpWords {
+  summary: string;
+  formula: string;
+  partials: string[];
+  /** The inputs' gradients are summed over broadcast axes (NumPy broadcasting of the operands). */
+  broadcast: boolean;
+}
+
+/**
+ * Attributes as a trace holds them: the inspector reads them from a file it did not write, so every
+ * field may be missing or of any type, and `words` must say something sensible for each.
+ */
+export type TraceAttrs<A> = { readonly [K in keyof A]?: unknown };
+
+/** What a gradient rule reads of a recorded op. */
+export interface OpContext<A> {
+  readonly inputs: readonly NDArray[];
+  readonly output: NDArray;
+  readonly attrs: A;
+  /** Extra arrays the op kept for its gradient (a dropout mask, a sort permutation). */
+  readonly saved: readonly NDArray[];
+  readonly needsGrad: readonly boolean[];
+}
+
+export interface OpFlags {
+  /** out[i] depends on the inputs at i only (after broadcasting): the inspector may plot f(x). */
+  elementwise: boolean;
+  /** Some input can receive a gradient (comparisons and argmax cannot). */
+  differentiable: boolean;
+}
+
+/**
+ * One op of any arity, with attributes `A`. The public function (np/npx/method) checks its
+ * arguments, computes with a kernel and records the op; everything else about the op is here.
+ */
+export interface OpDefinition<A> {
+  api: OpApi;
+  /** Its inputs as the step panel names them, in order; `'list'` for ops of any number of inputs (a₀, a₁, …). */
+  inputs: readonly string[] | 'list';
+  flags: OpFlags;
+  /**
+   * One gradient per input (null for one that needs none: `ctx.needsGrad`), written with engine ops
+   * so that with createGraph it is differentiated again. The one line of math goes above it.
+   */
+  grad(g: NDArray, ctx: OpContext<A>, op: EngineOps): readonly (NDArray | null)[];
+  /** The op run again on new inputs with its recorded attributes (and saved arrays): replay.ts. */
+  replay(inputs: readonly NDArray[], attrs: A, op: EngineOps, saved: readonly NDArray[]): NDArray;
+  /**
+   * The step panel's words, from attributes as a trace holds them (`inputCount` for list ops),
+   * written with the inspector's text helpers `say`.
+   */
+  words(attrs: TraceAttrs<A>, inputCount: number, say: Say): OpWords;
+}
+
+/**
+ * How the step panel writes the values of attributes it read from a trace (webview/model/rules.ts
+ * implements it): each takes anything and returns text, never throwing.
+ */
+export interface Say {
+  /** A number at most 4 significant digits; a string as is; anything else as JSON writes it. */
+  num(value: unknown): string;
+  /** [1, 2] → "[1, 2]"; anything else as `num`. */
+  list(value: unknown): string;
+  /** A shape as the graph labels print shapes: (2, 3), (4,), scalar; (…) when it is no list. */
+  shape(value: unknown): string;
+  /** One axis: "axis 1"; `null` reads "the flattened array". */
+  axis(value: unknown): string;
+  /** Reduction axes: "axis [1]", "axes [0, 1]", "all axes" when missing. */
+  axes(value: unknown): string;
+  /** "along axis 1", or "of the flattened array" for null. */
+  along(value: unknown): string;
+  /** The name of input i of a list op: a₀, a₁, … */
+  listInput(i: number): string;
+}
+
+/** A family's table: one definition per op, attributes typed per op by the family's attribute map. */
+export type OpDefinitions<Attrs> = { readonly [K in keyof Attrs]: OpDefinition<Attrs[K]> };
+
+/** Reduction axes as ops take them: one, several, or all (null / omitted). */
+export type AxisArgument = number | readonly number[] | null | undefined;
+
+/**
+ * The engine ops definitions are written with (gradients and replays), handed in when a rule runs:
+ * a definition imports no engine code. Implemented by `ENGINE_OPS` in gradRules.ts.
+ */
+export interface EngineOps extends GradOps {
+  sub(a: Operand, b: Operand): NDArray;
+  pow(a: Operand, b: Operand): NDArray;
+  exp(a: NDArray): NDArray;
+  square(a: NDArray): NDArray;
+  where(condition: Operand, a: Operand, b: Operand): NDArray;
+  equal(a: Operand, b: Operand): NDArray;
+  sum(a: NDArray, axis?: AxisArgument, keepdims?: boolean): NDArray;
+  mean(a: NDArray, axis?: AxisArgument, keepdims?: boolean): NDArray;
+  reshape(a: NDArray, shape: readonly number[]): NDArray;
+  broadcastTo(a: NDArray, shape: readonly number[]): NDArray;
+  transpose(a: NDArray, axes?: readonly number[]): NDArray;
+  matmul(a: NDArray, b: NDArray): NDArray;
+  copy(a: NDArray): NDArray;
+  astype(a: NDArray, dtype: NDArray['dtype']): NDArray;
+  /** Sums a broadcast gradient back to the shape of the operand that was broadcast. */
+  sumToShape(g: NDArray, shape: readonly number[]): NDArray;
+  softmax(a: NDArray, axis: number): NDArray;
+  logSoftmax(a: NDArray, axis: number): NDArray;
+  batchNorm(x: NDArray, gamma: NDArray, beta: NDArray, runningMean: NDArray, runningVar: NDArray,
+    options: { eps: number; momentum: number; axis: number }): NDArray;
+}
