@@ -10,7 +10,9 @@ import * as ew from './ops/elementwise';
 import type { EngineOps, GradOps, OpDefinitions, UnaryDefinition } from './ops/defs/types';
 import { UNARY_OPS, type UnaryOpName } from './ops/defs/unary';
 import { NN_OPS } from './ops/defs/nn';
+import { CONV_OPS } from './ops/defs/conv';
 import * as nn from './ops/nn';
+import * as conv from './ops/conv';
 import { perUnaryOp, unaryOps } from './ops/unary';
 import * as red from './ops/reduce';
 import * as lay from './ops/layout';
@@ -151,6 +153,12 @@ export const ENGINE_OPS: EngineOps = {
   copy: (a) => lay.copy(a), astype: (a, dtype) => lay.astype(a, dtype), sumToShape: (g, shape) => sumToShape(g, shape),
   softmax: (a, axis) => nn.softmax(a, axis), logSoftmax: (a, axis) => nn.logSoftmax(a, axis),
   batchNorm: (x, gamma, beta, mean, variance, options) => nn.batchNorm(x, gamma, beta, mean, variance, options),
+  take: (a, indices, axis) => lay.take(a, indices, axis),
+  convolution: (data, weight, bias, window) => conv.convolve(data, weight, bias, window),
+  convolutionGradData: (dy, weight, attrs) => conv.convolutionGradData(dy, weight, attrs),
+  convolutionGradWeight: (data, dy, attrs) => conv.convolutionGradWeight(data, dy, attrs),
+  pooling: (data, params) => conv.pool(data, params),
+  poolingGrad: (dy, argmax, attrs) => conv.poolingGrad(dy, argmax, attrs),
 };
 
 /** The rules of a family's definitions (ops/defs/*.ts), each handed the engine ops when it runs. */
@@ -274,4 +282,5 @@ export const gradRules: { readonly [K in OpName]: GradRule<K> } = {
   // out = a cast: ∂a = g cast back to a's dtype
   astype: (g, ctx) => [isFloat(ctx.inputs[0]!.dtype) ? lay.astype(g, ctx.inputs[0]!.dtype) : null],
   ...definedGradRules(NN_OPS),
+  ...definedGradRules(CONV_OPS),
 };

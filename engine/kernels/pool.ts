@@ -7,7 +7,7 @@
  * (MXNet's default count_include_pad: every window divides by its full area k_h·k_w). Windows may
  * overlap (k > s): their gradients add up.
  *   max: y[w] = x[argmax(w)] (first maximum in row-major window order; NaN wins, the first one);
- *        dx = scatter-add of dy at the argmaxes;  the gradient of that w.r.t. dy is maxPoolSelect(g).
+ *        dx = scatter-add of dy at the argmaxes;  the gradient of that w.r.t. dy reads g at the argmaxes.
  *   avg: y = A·x for a fixed averaging matrix A; dx = Aᵀ·dy (avgPoolBackward);
  *        the gradient of avgPoolBackward w.r.t. dy is avgPoolForward(g).
  *
@@ -164,14 +164,6 @@ const scatterAtLoop = (dy: TypedArray, dx: TypedArray, argmax: Int32Array): void
   }
 };
 
-/** out[t] = a[argmax[t]] (0 for a window without argmax). */
-const gatherAtLoop = (a: TypedArray, out: TypedArray, argmax: Int32Array): void => {
-  for (let t = 0; t < argmax.length; t++) {
-    const at = argmax[t];
-    out[t] = at >= 0 ? a[at] : 0;
-  }
-};
-
 const outputSize = (g: PoolGeometry): number => g.batch * g.channels * g.output.reduce((n, size) => n * size, 1);
 const inputSize = (g: PoolGeometry): number => g.batch * g.channels * g.input.reduce((n, size) => n * size, 1);
 
@@ -191,16 +183,6 @@ export function maxPoolBackward(dtype: DType, dy: TypedArray, argmax: Int32Array
   const dx = allocate(dtype, inputSize(g));
   specialize(scatterAtLoop, dtype)(dy, dx, argmax);
   return dx;
-}
-
-/**
- * a (N, C, …input) read at every window's argmax: (N, C, …output). The adjoint of maxPoolBackward,
- * so its gradient w.r.t. dy (maxPoolBackward's gradient w.r.t. x is zero: argmaxes are constant).
- */
-export function maxPoolSelect(dtype: DType, a: TypedArray, argmax: Int32Array): TypedArray {
-  const out = allocate(dtype, argmax.length);
-  specialize(gatherAtLoop, dtype)(a, out, argmax);
-  return out;
 }
 
 /** Average pooling of x (N, C, …input): (N, C, …output), each window divided by its full area. */

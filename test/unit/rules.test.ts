@@ -4,6 +4,7 @@ import { strict as assert } from 'node:assert';
 import { gradRules } from '../../engine/gradRules';
 import { localRule, RULE_OPS, type LocalRule } from '../../webview/model/rules';
 import { NN_OPS } from '../../engine/ops/defs/nn';
+import { CONV_OPS } from '../../engine/ops/defs/conv';
 
 /** Realistic recorded attributes (as the tape records them) for the ops that have any. */
 const ATTRS: Record<string, Record<string, unknown>> = {
@@ -16,6 +17,11 @@ const ATTRS: Record<string, Record<string, unknown>> = {
   take: { axis: null }, takeGrad: { axis: 0, shape: [5, 2] }, takeAlongAxis: { axis: 1 }, takeAlongAxisGrad: { axis: 1, size: 5 },
   sort: { axis: 0 }, astype: { dtype: 'float64' }, softmax: { axis: 1 }, logSoftmax: { axis: 1 },
   dropout: { p: 0.5, active: true }, batchNorm: { eps: 1e-5, momentum: 0.9, axis: 1, useBatchStats: true },
+  convolution: { kernel: [3, 3], stride: [1, 1], pad: [1, 1], dilate: [1, 1], numGroup: 1, noBias: false },
+  convolutionGradData: { kernel: [3, 3], stride: [2, 2], pad: [1, 1], dilate: [1, 1], numGroup: 1, dataShape: [2, 3, 5, 5] },
+  convolutionGradWeight: { kernel: [3], stride: [1], pad: [0], dilate: [2], numGroup: 1, weightShape: [4, 3, 3] },
+  pooling: { kernel: [2, 2], stride: [2, 2], pad: [0, 0], poolType: 'max', globalPool: false },
+  poolingGrad: { kernel: [3, 3], stride: [2, 2], pad: [1, 1], poolType: 'avg', globalPool: false, dataShape: [1, 2, 5, 5] },
 };
 
 const BINARY = new Set(['add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum', 'tanhGrad', 'sigmoidGrad', 'reluGrad',
@@ -24,7 +30,7 @@ const BINARY = new Set(['add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum',
 
 /** How many inputs the engine records for each op (list ops: any number; 3 here). */
 function arity(op: string): number {
-  const defined = (NN_OPS as Record<string, { inputs: readonly string[] | 'list' }>)[op];
+  const defined = ({ ...NN_OPS, ...CONV_OPS } as Record<string, { inputs: readonly string[] | 'list' }>)[op];
   if (defined) return defined.inputs === 'list' ? 3 : defined.inputs.length;
   if (op === 'where' || op === 'concatenate' || op === 'stack') return 3;
   return BINARY.has(op) ? 2 : 1;

@@ -4,6 +4,7 @@
  */
 import { UNARY_OPS } from '../../engine/ops/defs/unary';
 import { NN_OPS } from '../../engine/ops/defs/nn';
+import { CONV_OPS } from '../../engine/ops/defs/conv';
 import { nodeNames } from './graph';
 import { indexTrace } from '../../protocol/query/indexTrace';
 import type { BackwardPass, Trace } from '../../protocol/trace';
@@ -20,7 +21,7 @@ export interface FunctionPlot {
 
 const ELEMENTWISE = new Set([
   'add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum', 'clip', 'where', 'copy', 'astype', ...Object.keys(UNARY_OPS),
-  ...Object.entries(NN_OPS).filter(([, definition]) => definition.flags.elementwise).map(([name]) => name),
+  ...[...Object.entries(NN_OPS), ...Object.entries(CONV_OPS)].filter(([, definition]) => definition.flags.elementwise).map(([name]) => name),
 ]);
 
 export function functionPlot(trace: Trace, pass: BackwardPass): FunctionPlot | null {

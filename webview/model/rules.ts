@@ -9,6 +9,7 @@
  */
 import { UNARY_OPS } from '../../engine/ops/defs/unary';
 import { NN_OPS } from '../../engine/ops/defs/nn';
+import { CONV_OPS } from '../../engine/ops/defs/conv';
 import type { OpDefinitions, OpWords, Say } from '../../engine/ops/defs/types';
 import { formatShape } from '../../protocol/query/format';
 
@@ -343,6 +344,7 @@ const RULES: Readonly<Record<string, RuleBuilder>> = {
   copy: fixed('copy copies a: its gradient is the upstream gradient unchanged', 'out = a', ['∂out/∂a = 1']),
   astype,
   ...definedRules(NN_OPS),
+  ...definedRules(CONV_OPS),
 };
 
 /** Every op name with a specific rule: the engine's op list (the tests compare it with the gradient table). */

@@ -5,12 +5,17 @@
 import type { UnaryLoop } from '../../kernels/elementwise';
 import type { NDArray } from '../../ndarray';
 import type { Operand } from '../operand';
+import type { ConvolutionParams, PoolingParams } from './conv';
 
-/** Where an op is in the API: its `np` or `npx` function and its `NDArray` method, by name. */
+/**
+ * Where an op is in the API: its `np` or `npx` function and its `NDArray` method, by name; or, for
+ * an op recorded only by another op's gradient (a convolution's data gradient), that op's name.
+ */
 export interface OpApi {
   np?: string;
   npx?: string;
   method?: string;
+  gradientOf?: string;
 }
 
 /** What the inspector's step panel says of a one-input op: a sentence, the forward formula, the local derivative. */
@@ -162,4 +167,14 @@ export interface EngineOps extends GradOps {
   logSoftmax(a: NDArray, axis: number): NDArray;
   batchNorm(x: NDArray, gamma: NDArray, beta: NDArray, runningMean: NDArray, runningVar: NDArray,
     options: { eps: number; momentum: number; axis: number }): NDArray;
+  /** Flattened a read at `indices` (NumPy take with axis null): the result has the indices' shape. */
+  take(a: NDArray, indices: NDArray, axis: null): NDArray;
+  convolution(data: NDArray, weight: NDArray, bias: NDArray | null, window: ConvolutionParams): NDArray;
+  /** A convolution's data gradient: dy (N, O, …) transposed-convolved with the weight, of shape `dataShape`. */
+  convolutionGradData(dy: NDArray, weight: NDArray, attrs: ConvolutionParams & { dataShape: readonly number[] }): NDArray;
+  /** A convolution's weight gradient: the data correlated with dy, of shape `weightShape`. */
+  convolutionGradWeight(data: NDArray, dy: NDArray, attrs: ConvolutionParams & { weightShape: readonly number[] }): NDArray;
+  pooling(data: NDArray, params: PoolingParams): NDArray;
+  /** A pooling's data gradient, of shape `dataShape`; max pooling's routes dy to the argmax indices. */
+  poolingGrad(dy: NDArray, argmax: NDArray | null, attrs: PoolingParams & { dataShape: readonly number[] }): NDArray;
 }
