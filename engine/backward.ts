@@ -4,7 +4,7 @@
  * contributions that reach an array along several paths.
  */
 import { isFloat } from './dtype';
-import { engineError, formatShape } from './errors';
+import { engineError, formatShape, siteText } from './errors';
 import { gradRules, type GradContext, type GradRule } from './gradRules';
 import { NDArray, type BackwardOptions } from './ndarray';
 import { observer, type Contribution, type LeafGrad } from './observer';
@@ -88,6 +88,57 @@ function topologicalOrder(kind: Kind, roots: readonly TapeNode[]): TapeNode[] {
   return postorder.reverse();
 }
 
+/** The storage version `array` had when `node` recorded it as input `i` (the output when i = inputs.length). */
+function recordedVersion(node: TapeNode, i: number): number {
+  return node.versions === null ? 0 : node.versions[i]!;
+}
+
+function currentVersion(array: NDArray): number {
+  return array._storage === null ? 0 : array._storage.version;
+}
+
+/** Whether an input or the output of `node` was written (assign, set) since the op was recorded. */
+function writtenSince(node: TapeNode): boolean {
+  const { inputs } = node;
+  for (let i = 0; i < inputs.length; i++) if (currentVersion(inputs[i]!) !== recordedVersion(node, i)) return true;
+  return currentVersion(node.output!) !== recordedVersion(node, inputs.length);
+}
+
+function staleMessage(kind: Kind, node: TapeNode, array: NDArray, which: string): string {
+  const write = array._storage?.lastWrite ?? null;
+  const where = write === null ? '' : ` by ${write.op}${((site) => (site === null ? '' : ` at ${site}`))(siteText(write.site))}`;
+  return `the gradient of '${node.op}' (node #${node.id}) needs the value ${which} (shape ${formatShape(array.shape)}) had when the op ran, `
+    + `but the array was written afterwards${where}: the gradient would be wrong. Write after ${kind === 'grad' ? 'autograd.grad' : 'backward'}, `
+    + 'or keep the value the op read with .copy() (x = x.copy()) before writing into the array';
+}
+
+/**
+ * A stand-in for an array written since the op read it: the same shape, dtype and graph links, but
+ * its elements cannot be read. A rule that needs only the shape (add, sum, reshape) runs; one that
+ * needs the values (mul, exp) fails with the reason — PyTorch's version check, asked of the values
+ * a rule actually reads.
+ */
+function staleArray(kind: Kind, node: TapeNode, array: NDArray, which: string): NDArray {
+  const stale = Object.create(NDArray.prototype) as NDArray;
+  for (const key of Object.keys(array) as (keyof NDArray)[]) {
+    if (key !== '_data') Object.defineProperty(stale, key, { value: array[key], writable: true, enumerable: true, configurable: true });
+  }
+  Object.defineProperty(stale, '_data', { get: () => { throw engineError(kind, staleMessage(kind, node, array, which)); } });
+  return stale;
+}
+
+/** The rule's view of `node`: the node itself, or with stand-ins for what was written since. */
+function ruleContext(kind: Kind, node: TapeNode): GradContext<OpName> {
+  if (!writtenSince(node)) return node as GradContext<OpName>;
+  const inputs = node.inputs.map((input, i) =>
+    currentVersion(input) === recordedVersion(node, i) ? input : staleArray(kind, node, input, `its input ${i}`));
+  const output = node.output!;
+  return {
+    inputs, attrs: node.attrs, saved: node.saved, needsGrad: node.needsGrad,
+    output: currentVersion(output) === recordedVersion(node, inputs.length) ? output : staleArray(kind, node, output, 'its output'),
+  };
+}
+
 interface Propagation {
   leafGrads: Map<NDArray, NDArray>;
   /** The summed gradient of the outputs of the nodes in `keep`. */
@@ -112,7 +163,7 @@ function propagate(kind: Kind, heads: readonly NDArray[], headGrads: readonly ND
     node.upstream = null;
     if (keep.has(node)) kept.set(node, upstream);
     // The node itself is the rule's context (its output is set: freed nodes never get here).
-    const grads = (gradRules[node.op] as GradRule<OpName>)(upstream, node as GradContext<OpName>);
+    const grads = (gradRules[node.op] as GradRule<OpName>)(upstream, ruleContext(kind, node));
     const contributions: Contribution[] | null = obs?.backwardStep ? [] : null;
     const { inputs, parents, needsGrad } = node;
     for (let i = 0; i < inputs.length; i++) {

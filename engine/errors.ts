@@ -113,6 +113,43 @@ export function startStackAtUserCode(error: Error): void {
   }
 }
 
+/** Where some engine call was made from: read later, when an error needs to say so. */
+export interface CodeSite {
+  /** Two captures of one stack: one read as frames (to count the engine's), one as the host formats it (source-mapped in Node). */
+  readonly frames: { stack?: unknown };
+  readonly text: { stack?: unknown };
+}
+
+/** The current stack, captured cheaply (it is formatted only if `siteText` reads it). */
+export function captureSite(): CodeSite {
+  const frames: { stack?: unknown } = {};
+  const text: { stack?: unknown } = {};
+  if (typeof V8Error.captureStackTrace === 'function') {
+    const limit = V8Error.stackTraceLimit;
+    V8Error.stackTraceLimit = FRAMES_SEARCHED;
+    V8Error.captureStackTrace(frames, captureSite);
+    V8Error.captureStackTrace(text, captureSite);
+    V8Error.stackTraceLimit = limit;
+  }
+  return { frames, text };
+}
+
+/**
+ * The user's frame of a captured site as the host writes it, e.g. `step (train.ts:18:7)`; null
+ * when it cannot be told (no V8, or no frame outside the engine).
+ */
+export function siteText(site: CodeSite): string | null {
+  const range = engineRange;
+  const frames = structuredFrames(() => site.frames.stack);
+  if (!frames) return null;
+  let engineFrames = 0;
+  if (range !== null) while (engineFrames < frames.length && isEngineFrame(frames[engineFrames]!, range)) engineFrames++;
+  if (engineFrames === frames.length) return null;
+  const lines = String(site.text.stack ?? '').split('\n').filter((line) => line.startsWith('    at '));
+  const line = lines[engineFrames];
+  return line === undefined ? null : line.slice('    at '.length);
+}
+
 /** Builds a GradLensError whose stack starts at the user's call. Use as `throw engineError(...)`. */
 export function engineError(op: string, message: string): GradLensError {
   const error = new GradLensError(op, message);

@@ -11,6 +11,7 @@ import { perUnaryOp, unaryOps } from './ops/unary';
 import * as layout from './ops/layout';
 import * as linalg from './ops/linalg';
 import { NN_OPS } from './ops/defs/nn';
+import { INDEXING_OPS } from './ops/defs/indexing';
 import { CONV_OPS } from './ops/defs/conv';
 import type { OpDefinitions } from './ops/defs/types';
 import { ENGINE_OPS } from './gradRules';
@@ -68,5 +69,6 @@ export const forwardRules: { [K in OpName]: ForwardRule<K> } = {
   copy: unary(layout.copy),
   astype: (inputs, attrs) => layout.astype(at(inputs, 0), attrs.dtype),
   ...definedReplayRules(NN_OPS),
+  ...definedReplayRules(INDEXING_OPS),
   ...definedReplayRules(CONV_OPS),
 };

@@ -10,6 +10,7 @@ import * as ew from './ops/elementwise';
 import type { EngineOps, GradOps, OpDefinitions, UnaryDefinition } from './ops/defs/types';
 import { UNARY_OPS, type UnaryOpName } from './ops/defs/unary';
 import { NN_OPS } from './ops/defs/nn';
+import { INDEXING_OPS } from './ops/defs/indexing';
 import { CONV_OPS } from './ops/defs/conv';
 import * as nn from './ops/nn';
 import * as conv from './ops/conv';
@@ -137,7 +138,10 @@ function extremumGrad(g: NDArray, ctx: GradContext<'max' | 'min'>): (NDArray | n
 /** The ops a definition's gradient is written with (ops/defs/types.ts), looked up when a rule runs. */
 const GRAD_OPS: GradOps = {
   neg: (a) => unaryOps.neg(a), sign: (a) => unaryOps.sign(a), sin: (a) => unaryOps.sin(a), cos: (a) => unaryOps.cos(a),
-  add: (a, b) => ew.add(a, b), mul: (a, b) => ew.mul(a, b), div: (a, b) => ew.div(a, b), zerosLike: (a) => zerosLike(a),
+  square: (a) => unaryOps.square(a), sqrt: (a) => unaryOps.sqrt(a), exp: (a) => unaryOps.exp(a),
+  sinh: (a) => unaryOps.sinh(a), cosh: (a) => unaryOps.cosh(a), erf: (a) => unaryOps.erf(a), sigmoid: (a) => unaryOps.sigmoid(a),
+  add: (a, b) => ew.add(a, b), sub: (a, b) => ew.sub(a, b), mul: (a, b) => ew.mul(a, b), div: (a, b) => ew.div(a, b),
+  zerosLike: (a) => zerosLike(a),
   tanhGrad: (g, y) => ew.tanhGrad(g, y), sigmoidGrad: (g, y) => ew.sigmoidGrad(g, y), reluGrad: (g, x) => ew.reluGrad(g, x),
 };
 
@@ -151,9 +155,9 @@ export const ENGINE_OPS: EngineOps = {
   reshape: (a, shape) => lay.reshape(a, shape), broadcastTo: (a, shape) => lay.broadcastTo(a, shape),
   transpose: (a, axes) => lay.transpose(a, axes as number[] | undefined), matmul: (a, b) => matmul(a, b),
   copy: (a) => lay.copy(a), astype: (a, dtype) => lay.astype(a, dtype), sumToShape: (g, shape) => sumToShape(g, shape),
+  take: (a, indices, axis) => lay.take(a, indices, axis), takeGrad: (g, indices, axis, shape) => lay.takeGrad(g, indices, axis, shape),
   softmax: (a, axis) => nn.softmax(a, axis), logSoftmax: (a, axis) => nn.logSoftmax(a, axis),
   batchNorm: (x, gamma, beta, mean, variance, options) => nn.batchNorm(x, gamma, beta, mean, variance, options),
-  take: (a, indices, axis) => lay.take(a, indices, axis),
   convolution: (data, weight, bias, window) => conv.convolve(data, weight, bias, window),
   convolutionGradData: (dy, weight, attrs) => conv.convolutionGradData(dy, weight, attrs),
   convolutionGradWeight: (data, dy, attrs) => conv.convolutionGradWeight(data, dy, attrs),
@@ -282,5 +286,6 @@ export const gradRules: { readonly [K in OpName]: GradRule<K> } = {
   // out = a cast: ∂a = g cast back to a's dtype
   astype: (g, ctx) => [isFloat(ctx.inputs[0]!.dtype) ? lay.astype(g, ctx.inputs[0]!.dtype) : null],
   ...definedGradRules(NN_OPS),
+  ...definedGradRules(INDEXING_OPS),
   ...definedGradRules(CONV_OPS),
 };

@@ -17,10 +17,14 @@ import { autogradState } from './state';
 import type { TapeNode } from './tape';
 import { sizeOf, type Shape } from './shape';
 import { runBackward } from './backward';
+import { shareStorage, type Storage } from './storage';
 import * as ew from './ops/elementwise';
 import * as red from './ops/reduce';
 import * as lin from './ops/linalg';
 import * as lay from './ops/layout';
+import * as idx from './ops/indexing';
+import type { Index } from './indexing/parse';
+import type { WriteValue } from './ops/indexing';
 import type { Operand } from './ops/operand';
 import { UNARY_OPS, type UnaryOpName } from './ops/defs/unary';
 import type { OpApi } from './ops/defs/types';
@@ -50,6 +54,8 @@ export class NDArray {
 
   /** @internal Row-major storage; shared between an array and its reshaped views. */
   _data: TypedArray;
+  /** @internal The version of the storage (in-place writes), once it has been written or shared (storage.ts). */
+  _storage: Storage | null = null;
   /** @internal The recorded op that produced this array, when it is part of a graph. */
   _node: TapeNode | null = null;
   /** @internal A variable with a gradient, or the output of a recorded op. */
@@ -122,7 +128,7 @@ export class NDArray {
 
   /** A new array with the same values that is not part of any graph: gradients stop here. */
   detach(): NDArray {
-    const detached = new NDArray(this._data, this.shape, this.dtype);
+    const detached = shareStorage(this, new NDArray(this._data, this.shape, this.dtype));
     const obs = observer.current;
     if (obs !== null && this._requiresGrad) {
       obs.graphBreak?.({
@@ -235,6 +241,23 @@ export class NDArray {
   expandDims(axis: number): NDArray { return lay.expandDims(this, axis); }
   squeeze(axis?: number | number[] | null): NDArray { return lay.squeeze(this, axis); }
   broadcastTo(shape: readonly number[]): NDArray { return lay.broadcastTo(this, shape); }
+  /**
+   * `a[index]`, a copy of the selection (NumPy returns a view; GradLens always copies). `index` is
+   * NumPy's syntax as one string (`':, 2:6'`, `'::-1'`, `'...'`), or a list with one item per axis:
+   * a number, a slice string (`'1:3'`), null (a whole axis), np.newaxis, an integer list or array
+   * (advanced indexing, NumPy's rules: `a.get([[0, 1], y])`), or a bool array (a mask).
+   */
+  get(index: Index): NDArray { return arguments.length === 1 ? idx.get(this, index) : (idx.get as (...args: unknown[]) => NDArray)(this, ...arguments); }
+  /**
+   * `a[index] = value`, in place (same index forms as `get`; value broadcast to the selection and
+   * cast to this dtype). The array keeps its identity, `.grad` and name; inside autograd.record the
+   * write is recorded when the array or the value needs a gradient. Returns this array.
+   */
+  set(index: Index, value: WriteValue): NDArray { return arguments.length === 2 ? idx.set(this, index, value) : (idx.set as (...args: unknown[]) => NDArray)(this, ...arguments); }
+  /** `a[:] = value`, in place: the SGD step is `p.assign(p.sub(p.grad!.mul(lr)))`. Returns this array. */
+  assign(value: WriteValue): NDArray { return arguments.length === 1 ? idx.assign(this, value) : (idx.assign as (...args: unknown[]) => NDArray)(this, ...arguments); }
+  /** `for (const row of a)`: the sub-arrays along axis 0. */
+  [Symbol.iterator](): IterableIterator<NDArray> { return idx.rows(this); }
   /** The sub-array at `index` along axis 0 (negative counts from the end). */
   at(index: number): NDArray { return lay.at(this, index); }
   take(indices: NDArray | number | number[], axis?: number | null): NDArray { return lay.take(this, indices, axis); }

@@ -13,6 +13,7 @@ import * as red from './ops/reduce';
 import * as lin from './ops/linalg';
 import * as lay from './ops/layout';
 import { random } from './random';
+import { newaxis } from './indexing/parse';
 
 export const np = {
   // Creation
@@ -27,6 +28,8 @@ export const np = {
   onesLike: creation.onesLike,
   fullLike: creation.fullLike,
   random,
+  /** A new axis of length 1 in an index: `a.get([null, np.newaxis])` (NumPy's None). */
+  newaxis: newaxis as typeof newaxis,
   // Arithmetic (broadcasting; numbers on either side)
   add: ew.add,
   subtract: ew.sub,

@@ -4,7 +4,7 @@ import * as nn from './ops/nn';
 import * as conv from './ops/conv';
 
 export const npx = {
-  ...npxUnary, // relu, sigmoid
+  ...npxUnary, // relu, sigmoid, logSigmoid, erf, gelu
   softmax: nn.softmax,
   logSoftmax: nn.logSoftmax,
   dropout: nn.dropout,

@@ -87,6 +87,19 @@ export interface EngineObserver {
   backwardEnd?(event: BackwardEndEvent): void;
   /** A backward pass that threw (freed graph, bad head gradient…), before the error propagates. */
   backwardError?(error: unknown): void;
+  /**
+   * An in-place write (`assign`, `set`) changed `array`'s elements; `recorded` when it joined the
+   * graph as an op (then `op` was heard first). Values seen before the write are now out of date.
+   */
+  write?(event: WriteEvent): void;
+}
+
+export interface WriteEvent {
+  op: 'assign' | 'set';
+  array: NDArray;
+  /** The index as NumPy writes it (`'...'` for assign). */
+  index: string;
+  recorded: boolean;
 }
 
 /** The attached observer (at most one). */

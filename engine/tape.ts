@@ -30,6 +30,11 @@ export interface TapeNode<K extends OpName = OpName> {
   visit: number;
   /** …and the gradient of its output summed so far during that pass. */
   upstream: NDArray | null;
+  /**
+   * The storage versions of the inputs and then the output when the op ran (storage.ts), or null
+   * when all were 0 (never written): a backward pass compares them with the current ones.
+   */
+  readonly versions: readonly number[] | null;
   /** Scratch for a tool watching the engine (GradLens capture): which watch, and its id there. */
   watchEpoch: number;
   watchId: number;
@@ -37,6 +42,19 @@ export interface TapeNode<K extends OpName = OpName> {
 
 const NONE: readonly NDArray[] = [];
 const parentOf = (input: NDArray): TapeNode | null => input._node;
+
+/** The storage versions of `inputs` and `output`, or null when every one is 0 (the usual case). */
+function versionsOf(inputs: readonly NDArray[], output: NDArray): number[] | null {
+  let versions: number[] | null = null;
+  const n = inputs.length;
+  for (let i = 0; i <= n; i++) {
+    const storage = (i < n ? inputs[i]! : output)._storage;
+    if (storage === null || storage.version === 0) continue;
+    versions ??= new Array<number>(n + 1).fill(0);
+    versions[i] = storage.version;
+  }
+  return versions;
+}
 const requiresGrad = (input: NDArray): boolean => input._requiresGrad;
 
 /**
@@ -62,6 +80,7 @@ export function emit<K extends OpName>(
         saved,
         output,
         trainMode: state.training,
+        versions: versionsOf(inputs, output),
         freed: false,
         visit: 0,
         upstream: null,

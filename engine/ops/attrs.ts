@@ -6,6 +6,7 @@
 import type { DType } from '../dtype';
 import type { UnaryOpName } from './defs/unary';
 import type { NnAttrs } from './defs/nn';
+import type { IndexingAttrs } from './defs/indexing';
 import type { ConvAttrs } from './defs/conv';
 
 type NoAttrs = Record<string, never>;
@@ -19,7 +20,7 @@ export interface ReduceAttrs {
 /** The unary elementwise ops record no attributes (their definitions: defs/unary.ts). */
 type UnaryAttrs = { [K in UnaryOpName]: NoAttrs };
 
-export interface OpAttrs extends UnaryAttrs, NnAttrs, ConvAttrs {
+export interface OpAttrs extends UnaryAttrs, NnAttrs, IndexingAttrs, ConvAttrs {
   // Elementwise, two operands (NumPy broadcasting).
   add: NoAttrs; sub: NoAttrs; mul: NoAttrs; div: NoAttrs; pow: NoAttrs; maximum: NoAttrs; minimum: NoAttrs;
   where: NoAttrs;

@@ -8,6 +8,7 @@ import {
 import { NDArray } from '../ndarray';
 import { broadcastShapes, checkShape, normalizeAxis, normalizeAxes, resolveReshape, sameShape, sizeOf, stridesOf } from '../shape';
 import { emit } from '../tape';
+import { shareStorage } from '../storage';
 import { isDType } from '../dtype';
 import { checkArray, dataAs } from './operand';
 
@@ -54,7 +55,7 @@ export function reshape(a: NDArray, shape: number | readonly number[]): NDArray 
   }
   const x = checkArray('reshape', a);
   const target = resolveReshape('reshape', x.shape, shape);
-  return emit('reshape', [x], { shape: target }, new NDArray(x._data, target, x.dtype));
+  return emit('reshape', [x], { shape: target }, shareStorage(x, new NDArray(x._data, target, x.dtype)));
 }
 
 /** A new axis of size 1 at `axis`. */
@@ -62,7 +63,7 @@ export function expandDims(a: NDArray, axis: number): NDArray {
   const x = checkArray('expandDims', a);
   const ax = normalizeAxis('expandDims', axis, x.ndim + 1);
   const shape = [...x.shape.slice(0, ax), 1, ...x.shape.slice(ax)];
-  return emit('expandDims', [x], { axis: ax }, new NDArray(x._data, shape, x.dtype));
+  return emit('expandDims', [x], { axis: ax }, shareStorage(x, new NDArray(x._data, shape, x.dtype)));
 }
 
 /** Removes axes of size 1 (all of them by default). */
@@ -75,7 +76,7 @@ export function squeeze(a: NDArray, axis?: number | readonly number[] | null): N
     if (x.shape[ax] !== 1) throw engineError('squeeze', `cannot select an axis to squeeze out which has size not equal to one (axis ${ax} of shape ${formatShape(x.shape)})`);
   }
   const shape = x.shape.filter((_, i) => !axes.includes(i));
-  return emit('squeeze', [x], { axis: axes }, new NDArray(x._data, shape, x.dtype));
+  return emit('squeeze', [x], { axis: axes }, shareStorage(x, new NDArray(x._data, shape, x.dtype)));
 }
 
 /** `a` repeated along new leading axes and size-1 axes to fill `shape` (NumPy broadcasting). */

@@ -42,7 +42,7 @@ suite('npx.convolution and npx.pooling', () => {
     for (let epoch = 0; epoch < 20; epoch++) {
       const l = autograd.record(() => np.square(npx.convolution(x, k, { kernel: [1, 2] }).sub(y)).sum());
       l.backward();
-      k._data.set(k.sub(k.grad!.mul(3e-2))._data);
+      k.assign(k.sub(k.grad!.mul(3e-2)));
       loss = l.item();
     }
     assert.ok(loss < 1e-3, `loss ${loss}`);

@@ -2,11 +2,12 @@
 import { strict as assert } from 'node:assert';
 import { NDArray, np, npx } from 'gradlens';
 import { NN_OPS } from '../../engine/ops/defs/nn';
+import { INDEXING_OPS } from '../../engine/ops/defs/indexing';
 import { CONV_OPS } from '../../engine/ops/defs/conv';
 import { UNARY_OPS } from '../../engine/ops/defs/unary';
 import type { OpApi } from '../../engine/ops/defs/types';
 
-const FAMILIES: Record<string, Record<string, { api: OpApi }>> = { unary: UNARY_OPS, nn: NN_OPS, conv: CONV_OPS };
+const FAMILIES: Record<string, Record<string, { api: OpApi }>> = { unary: UNARY_OPS, nn: NN_OPS, indexing: INDEXING_OPS, conv: CONV_OPS };
 
 suite('op definitions', () => {
   for (const [family, defs] of Object.entries(FAMILIES)) {

@@ -84,6 +84,61 @@ suite('elementwise ops and dtype rules', () => {
     assertClose(npx.relu(np.array([NaN])), [NaN], {}, 'relu keeps NaN so that anomalies are visible');
   });
 
+  test('logarithms, trigonometric and hyperbolic functions, reciprocal', () => {
+    const f64 = { dtype: 'float64' } as const;
+    assertClose(np.log2(np.array([1, 8, 0.5])), [0, 3, -1]);
+    assertClose(np.array([1, 1000, 0.01]).log10(), [0, 3, -2]);
+    const angles = [-1.2, -0.3, 0, 0.7, 1.4];
+    assertClose(np.tan(np.array(angles, f64)), angles.map(Math.tan), { rtol: 1e-15 });
+    assertClose(np.arctan(np.array([-1e300, -1, 0, 1, Infinity], f64)), [-Math.PI / 2, -Math.PI / 4, 0, Math.PI / 4, Math.PI / 2], { rtol: 1e-15 });
+    assertClose(np.arcsin(np.array([-1, -0.5, 0, 0.5, 1, 1.5])), [-Math.PI / 2, -Math.PI / 6, 0, Math.PI / 6, Math.PI / 2, NaN]);
+    assertClose(np.array([-1, 0, 0.5, 1, -2]).arccos(), [Math.PI, Math.PI / 2, Math.PI / 3, 0, NaN]);
+    assertClose(np.sinh(np.array([-1, 0, 2], f64)), [-1, 0, 2].map(Math.sinh), { rtol: 1e-15 });
+    assertClose(np.array([-1, 0, 2], f64).cosh(), [-1, 0, 2].map(Math.cosh), { rtol: 1e-15 });
+    assertClose(np.sinh(np.array([-800, 800], f64)), [-Infinity, Infinity]);
+    assert.equal(np.log2(np.array([1], { dtype: 'int32' })).dtype, 'float32');
+  });
+
+  test('reciprocal: 1/0 is ±Infinity, integers stay integers as in NumPy', () => {
+    assert.deepEqual(flat(np.reciprocal(np.array([0, -0, 2, -4, 0.1], { dtype: 'float64' }))), [Infinity, -Infinity, 0.5, -0.25, 10]);
+    const ints = np.reciprocal(np.array([1, 2, -1, -3], { dtype: 'int32' }));
+    assert.equal(ints.dtype, 'int32');
+    assert.deepEqual(flat(ints), [1, 0, -1, 0]);
+  });
+
+  test('erf to about 1e-15 relative, ±1 far out, NaN stays NaN', () => {
+    // Reference values from a 400-digit evaluation of the series.
+    const x = np.array([0.1, 0.5, 1, 2, -3, 0, 7, -Infinity, NaN], { dtype: 'float64' });
+    const expected = [0.1124629160182849, 0.5204998778130465, 0.8427007929497149, 0.9953222650189527, -0.9999779095030014, 0, 1, -1, NaN];
+    assertClose(npx.erf(x), expected, { atol: 0, rtol: 2e-15 });
+    assert.ok(Object.is(x.neg().erf().toFlatArray()[5], -0), 'erf(−0) is −0');
+    assertClose(np.array([-0.5, 0.5]).erf(), [-0.5204998778130465, 0.5204998778130465], {}, 'float32');
+  });
+
+  test('gelu is a·Φ(a) to about 1e-15 relative, also far into the negative tail', () => {
+    const x = np.array([-10, -5, -1, 0, 1, 3, 10, -40, Infinity, NaN], { dtype: 'float64' });
+    // a·Φ(a) from a 400-digit erf; 1 + erf(a/√2) would cancel to 0 at −10 (the value is −7.6e-23).
+    const expected = [-7.619853024160526e-23, -1.4332578593959695e-6, -0.15865525393145705, 0, 0.8413447460685429, 2.99595030590511, 10, 0, Infinity, NaN];
+    assertClose(npx.gelu(x), expected, { atol: 0, rtol: 2e-15 });
+    assertClose(npx.gelu(np.array([-10, 10])), [-7.619853e-23, 10], { atol: 0, rtol: 1e-6 }, 'float32');
+    // Φ(a) + a·φ(a): 1 at 10; −7.6e-22 at −10, where Φ (from 1 + erf) rounds to 0, 1% of the value.
+    const a = np.array([-10, -1, 0, 10], { dtype: 'float64' });
+    a.attachGrad();
+    autograd.record(() => npx.gelu(a)).backward();
+    assertClose(a.grad, [-7.6184000964648e-22, -0.0833154705876863, 0.5, 1], { atol: 1e-23, rtol: 1e-14 });
+  });
+
+  test('logSigmoid is finite and exact for large |a|', () => {
+    const x = np.array([-100, 100, 0, -800, 800, -Infinity, Infinity], { dtype: 'float64' });
+    // ln σ(100) = −ln(1 + e⁻¹⁰⁰) = −e⁻¹⁰⁰ to double precision.
+    assertClose(npx.logSigmoid(x), [-100, -Math.exp(-100), -Math.LN2, -800, -0, -Infinity, 0], { atol: 0, rtol: 1e-15 });
+    assertClose(npx.logSigmoid(np.array([-100, 100])), [-100, 0], { atol: 1e-43 }, 'float32: e⁻¹⁰⁰ is subnormal');
+    const a = np.array([-100, 100, 0], { dtype: 'float64' });
+    a.attachGrad();
+    autograd.record(() => npx.logSigmoid(a)).backward();
+    assertClose(a.grad, [1, Math.exp(-100), 0.5], { atol: 0, rtol: 1e-15 }, 'σ(−a), not 1 − σ(a), which would be 0 at 100');
+  });
+
   test('comparisons give bool arrays', () => {
     const a = np.array([1, 2, 3]);
     assert.deepEqual(a.equal(2).toArray(), [false, true, false]);

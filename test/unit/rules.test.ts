@@ -4,6 +4,7 @@ import { strict as assert } from 'node:assert';
 import { gradRules } from '../../engine/gradRules';
 import { localRule, RULE_OPS, type LocalRule } from '../../webview/model/rules';
 import { NN_OPS } from '../../engine/ops/defs/nn';
+import { INDEXING_OPS } from '../../engine/ops/defs/indexing';
 import { CONV_OPS } from '../../engine/ops/defs/conv';
 
 /** Realistic recorded attributes (as the tape records them) for the ops that have any. */
@@ -30,7 +31,7 @@ const BINARY = new Set(['add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum',
 
 /** How many inputs the engine records for each op (list ops: any number; 3 here). */
 function arity(op: string): number {
-  const defined = ({ ...NN_OPS, ...CONV_OPS } as Record<string, { inputs: readonly string[] | 'list' }>)[op];
+  const defined = ({ ...NN_OPS, ...INDEXING_OPS, ...CONV_OPS } as Record<string, { inputs: readonly string[] | 'list' }>)[op];
   if (defined) return defined.inputs === 'list' ? 3 : defined.inputs.length;
   if (op === 'where' || op === 'concatenate' || op === 'stack') return 3;
   return BINARY.has(op) ? 2 : 1;

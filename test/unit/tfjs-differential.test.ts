@@ -195,6 +195,30 @@ const elementwiseUnary: Case[] = [
   { name: 'sign (gradient zero)', inputs: [{ ...X34, ...AWAY_FROM_ZERO }], ours: (a) => np.sign(a), theirs: (a) => tf.sign(a) },
   { name: 'relu', inputs: [{ ...X34, ...AWAY_FROM_ZERO }], ours: (a) => npx.relu(a), theirs: (a) => tf.relu(a) },
   { name: 'sigmoid', inputs: [{ shape: [3, 4], range: [-5, 5] }], ours: (a) => npx.sigmoid(a), theirs: (a) => tf.sigmoid(a) },
+  // tfjs has no log2, log10 or gelu: the reference is their definition in tfjs ops.
+  { name: 'log2 (vs ln a / ln 2)', inputs: [{ shape: [3, 4], range: POSITIVE }], ours: (a) => np.log2(a), theirs: (a) => tf.div(tf.log(a), Math.LN2), tol: LOOSE_TOL },
+  { name: 'log10 (vs ln a / ln 10)', inputs: [{ shape: [3, 4], range: POSITIVE }], ours: (a) => np.log10(a), theirs: (a) => tf.div(tf.log(a), Math.LN10), tol: LOOSE_TOL },
+  { name: 'tan', inputs: [{ shape: [3, 4], range: [-1.2, 1.2] }], ours: (a) => np.tan(a), theirs: (a) => tf.tan(a), tol: LOOSE_TOL },
+  { name: 'arcsin', inputs: [{ shape: [3, 4], range: [-0.9, 0.9] }], ours: (a) => np.arcsin(a), theirs: (a) => tf.asin(a), tol: LOOSE_TOL },
+  { name: 'arccos', inputs: [{ shape: [3, 4], range: [-0.9, 0.9] }], ours: (a) => np.arccos(a), theirs: (a) => tf.acos(a), tol: LOOSE_TOL },
+  { name: 'arctan', inputs: [{ shape: [3, 4], range: [-4, 4] }], ours: (a) => np.arctan(a), theirs: (a) => tf.atan(a) },
+  { name: 'sinh', inputs: [{ shape: [3, 4], range: [-3, 3] }], ours: (a) => np.sinh(a), theirs: (a) => tf.sinh(a), tol: LOOSE_TOL },
+  { name: 'cosh', inputs: [{ shape: [3, 4], range: [-3, 3] }], ours: (a) => np.cosh(a), theirs: (a) => tf.cosh(a), tol: LOOSE_TOL },
+  {
+    name: 'reciprocal', inputs: [{ ...X34, ...AWAY_FROM_ZERO, margin: 0.3 }],
+    ours: (a) => np.reciprocal(a), theirs: (a) => tf.reciprocal(a), tol: LOOSE_TOL,
+  },
+  { name: 'erf', inputs: [{ shape: [3, 4], range: [-3, 3] }], ours: (a) => npx.erf(a), theirs: (a) => tf.erf(a) },
+  {
+    name: 'gelu (vs a · (1 + erf(a/√2))/2)', inputs: [{ shape: [3, 4], range: [-4, 4] }],
+    ours: (a) => npx.gelu(a), theirs: (a) => tf.mul(tf.mul(a, 0.5), tf.add(1, tf.erf(tf.mul(a, Math.SQRT1_2)))),
+  },
+  { name: 'logSigmoid', inputs: [{ shape: [3, 4], range: [-8, 8] }], ours: (a) => npx.logSigmoid(a), theirs: (a) => tf.logSigmoid(a) },
+  // tfjs's logSigmoid gradient reads its input from a closure instead of saving it, and fails when
+  // that input is an intermediate tensor (disposed by then): large inputs of either sign are two
+  // cases, not one concatenation.
+  { name: 'logSigmoid of large a (20 to 40)', inputs: [{ shape: [3, 4], range: [20, 40] }], ours: (a) => npx.logSigmoid(a), theirs: (a) => tf.logSigmoid(a) },
+  { name: 'logSigmoid of large −a (−40 to −20)', inputs: [{ shape: [3, 4], range: [-40, -20] }], ours: (a) => npx.logSigmoid(a), theirs: (a) => tf.logSigmoid(a) },
   {
     name: 'clip to [-0.5, 0.7] (inputs away from the bounds)', inputs: [{ shape: [4, 5], avoid: [-0.5, 0.7], margin: 0.05 }],
     ours: (a) => np.clip(a, -0.5, 0.7), theirs: (a) => tf.clipByValue(a, -0.5, 0.7),

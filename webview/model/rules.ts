@@ -9,6 +9,7 @@
  */
 import { UNARY_OPS } from '../../engine/ops/defs/unary';
 import { NN_OPS } from '../../engine/ops/defs/nn';
+import { INDEXING_OPS } from '../../engine/ops/defs/indexing';
 import { CONV_OPS } from '../../engine/ops/defs/conv';
 import type { OpDefinitions, OpWords, Say } from '../../engine/ops/defs/types';
 import { formatShape } from '../../protocol/query/format';
@@ -344,6 +345,7 @@ const RULES: Readonly<Record<string, RuleBuilder>> = {
   copy: fixed('copy copies a: its gradient is the upstream gradient unchanged', 'out = a', ['∂out/∂a = 1']),
   astype,
   ...definedRules(NN_OPS),
+  ...definedRules(INDEXING_OPS),
   ...definedRules(CONV_OPS),
 };
 

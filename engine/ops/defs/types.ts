@@ -33,11 +33,19 @@ export interface UnaryWords {
 export interface GradOps {
   neg(a: NDArray): NDArray;
   add(a: Operand, b: Operand): NDArray;
+  sub(a: Operand, b: Operand): NDArray;
   mul(a: Operand, b: Operand): NDArray;
   div(a: Operand, b: Operand): NDArray;
   sign(a: NDArray): NDArray;
   sin(a: NDArray): NDArray;
   cos(a: NDArray): NDArray;
+  square(a: NDArray): NDArray;
+  sqrt(a: NDArray): NDArray;
+  exp(a: NDArray): NDArray;
+  sinh(a: NDArray): NDArray;
+  cosh(a: NDArray): NDArray;
+  erf(a: NDArray): NDArray;
+  sigmoid(a: NDArray): NDArray;
   zerosLike(a: NDArray): NDArray;
   /** g·(1 − y²): tanh's gradient given its output y. */
   tanhGrad(g: NDArray, y: NDArray): NDArray;
@@ -163,12 +171,12 @@ export interface EngineOps extends GradOps {
   astype(a: NDArray, dtype: NDArray['dtype']): NDArray;
   /** Sums a broadcast gradient back to the shape of the operand that was broadcast. */
   sumToShape(g: NDArray, shape: readonly number[]): NDArray;
+  take(a: NDArray, indices: NDArray, axis: number | null): NDArray;
+  takeGrad(g: NDArray, indices: NDArray, axis: number | null, shape: readonly number[]): NDArray;
   softmax(a: NDArray, axis: number): NDArray;
   logSoftmax(a: NDArray, axis: number): NDArray;
   batchNorm(x: NDArray, gamma: NDArray, beta: NDArray, runningMean: NDArray, runningVar: NDArray,
     options: { eps: number; momentum: number; axis: number }): NDArray;
-  /** Flattened a read at `indices` (NumPy take with axis null): the result has the indices' shape. */
-  take(a: NDArray, indices: NDArray, axis: null): NDArray;
   convolution(data: NDArray, weight: NDArray, bias: NDArray | null, window: ConvolutionParams): NDArray;
   /** A convolution's data gradient: dy (N, O, …) transposed-convolved with the weight, of shape `dataShape`. */
   convolutionGradData(dy: NDArray, weight: NDArray, attrs: ConvolutionParams & { dataShape: readonly number[] }): NDArray;
