@@ -22,6 +22,7 @@ import { perUnaryOp, unaryOps } from './ops/unary';
 import * as red from './ops/reduce';
 import * as lay from './ops/layout';
 import * as lin from './ops/linalg';
+import { normOf } from './ops/norm';
 import { scalarArray } from './ops/operand';
 import { zerosLike } from './ops/creation';
 import { sameShape } from './shape';
@@ -89,6 +90,11 @@ export const ENGINE_OPS: EngineOps = {
   convolutionGradWeight: (data, dy, attrs) => conv.convolutionGradWeight(data, dy, attrs),
   pooling: (data, params) => conv.pool(data, params),
   poolingGrad: (dy, argmax, attrs) => conv.poolingGrad(dy, argmax, attrs),
+  // The NumPy ops var … einsum.
+  abs: (a) => unaryOps.abs(a),
+  var: (a, axis, options) => red.variance(a, axis, options), std: (a, axis, options) => red.std(a, axis, options),
+  prod: (a, axis, keepdims) => red.prod(a, axis, keepdims), any: (a, axis, keepdims) => red.any(a, axis, keepdims),
+  all: (a, axis, keepdims) => red.all(a, axis, keepdims), norm: (a, ord, axis, keepdims) => normOf(a, ord, axis, keepdims),
 };
 
 /** The rules of a family's definitions (ops/defs/*.ts), each handed the engine ops when it runs. */

@@ -26,6 +26,7 @@ import * as idx from './ops/indexing';
 import type { Index } from './indexing/parse';
 import type { WriteValue } from './ops/indexing';
 import type { Operand } from './ops/operand';
+import type { VarOptions } from './ops/reduce';
 import { UNARY_OPS, type UnaryOpName } from './ops/defs/unary';
 import type { OpApi } from './ops/defs/types';
 import { unaryOps, type UnaryMethods } from './ops/unary';
@@ -262,6 +263,13 @@ export class NDArray {
   at(index: number): NDArray { return lay.at(this, index); }
   take(indices: NDArray | number | number[], axis?: number | null): NDArray { return lay.take(this, indices, axis); }
   sort(axis = -1): NDArray { return lay.sort(this, axis); }
+
+  // NumPy's statistics and shape methods (np.var, np.repeat, …; the same arguments after the array).
+  /** The variance over `axis` (all by default): `a.var(0, { ddof: 1 })`. */
+  var(axis?: number | number[] | null, options?: VarOptions): NDArray { return red.variance(this, axis, options); }
+  /** The standard deviation over `axis` (all by default), with var's options. */
+  std(axis?: number | number[] | null, options?: VarOptions): NDArray { return red.std(this, axis, options); }
+  prod(axis?: number | number[] | null, keepdims = false): NDArray { return red.prod(this, axis, keepdims); }
 }
 
 // The unary ops' methods (a.neg(), a.exp(), …), one per definition with a `method` (ops/defs/unary.ts).

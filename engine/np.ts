@@ -12,6 +12,7 @@ import { npUnary } from './ops/unary';
 import * as red from './ops/reduce';
 import * as lin from './ops/linalg';
 import * as lay from './ops/layout';
+import { norm } from './ops/norm';
 import { random } from './random';
 import { newaxis } from './indexing/parse';
 
@@ -71,4 +72,14 @@ export const np = {
   sort: lay.sort,
   argsort: lay.argsort,
   copy: lay.copy,
+  // Statistics, products, logical reductions and norms
+  var: red.variance,
+  std: red.std,
+  prod: red.prod,
+  any: red.any,
+  all: red.all,
+  /** Linear algebra beyond products: `np.linalg.norm`. */
+  linalg: {
+    norm,
+  },
 };

@@ -272,6 +272,36 @@ const cases: { [K in OpName]: Case[] } = {
       fn: (dy) => poolingGrad(dy!, POOL_ARGMAX, { ...POOL, poolType: 'max' }),
     },
   ],
+  var: [
+    { name: 'all axes', inputs: () => [rand([3, 4])], fn: (a) => np.var(a!) },
+    { name: 'axis 1, ddof 1, keepdims (method)', inputs: () => [rand([3, 4])], fn: (a) => a!.var(1, { ddof: 1, keepdims: true }) },
+  ],
+  std: [
+    { name: 'axes [0, 2]', inputs: () => [rand([2, 3, 4])], fn: (a) => np.std(a!, [0, 2]) },
+    { name: 'axis 0, ddof 1 (method)', inputs: () => [rand([4, 2])], fn: (a) => a!.std(0, { ddof: 1 }) },
+  ],
+  prod: [
+    { name: 'axis 1', inputs: () => [rand([3, 4])], fn: (a) => np.prod(a!, 1) },
+    { name: 'all axes (method)', inputs: () => [rand([2, 3], 0.5, 1.5)], fn: (a) => a!.prod() },
+    {
+      name: 'one zero in some lanes (product of the others, not out/a)',
+      inputs: () => [np.array([[0, 1.5, -0.7], [0.8, 1.2, -1.3], [2, 0, 0.9]], { dtype: DT })], fn: (a) => np.prod(a!, 1),
+    },
+    { name: 'a zero, axis 0 keepdims', inputs: () => [np.array([[0.5, 2], [0, -1.5], [1.2, 0.7]], { dtype: DT })], fn: (a) => a!.prod(0, true) },
+  ],
+  any: [{ nonDifferentiable: (x) => np.any(x.greater(0), 1) }],
+  all: [{ nonDifferentiable: (x) => np.all(x) }],
+  norm: [
+    { name: '2-norm of the flattened array', inputs: () => [rand([3, 4])], fn: (a) => np.linalg.norm(a!) },
+    { name: 'vector 2-norm along axis 1, keepdims', inputs: () => [rand([3, 4])], fn: (a) => np.linalg.norm(a!, 2, 1, true) },
+    { name: 'vector 1-norm along axis 0', inputs: () => [awayFromZero([3, 4])], fn: (a) => np.linalg.norm(a!, 1, 0) },
+    { name: 'vector ∞-norm along axis -1', inputs: () => [awayFromZero([2, 5])], fn: (a) => np.linalg.norm(a!, Infinity, -1) },
+    { name: 'vector −∞-norm of a 1-D array', inputs: () => [awayFromZero([5])], fn: (a) => np.linalg.norm(a!, -Infinity) },
+    { name: "'fro' over axes [0, 2]", inputs: () => [rand([2, 3, 2])], fn: (a) => np.linalg.norm(a!, 'fro', [0, 2]) },
+    { name: 'matrix 1-norm (largest column sum)', inputs: () => [awayFromZero([3, 4])], fn: (a) => np.linalg.norm(a!, 1) },
+    { name: 'matrix ∞-norm over axes [2, 0]', inputs: () => [awayFromZero([3, 2, 4])], fn: (a) => np.linalg.norm(a!, Infinity, [2, 0]) },
+    { name: 'matrix −1-norm, keepdims', inputs: () => [awayFromZero([4, 3])], fn: (a) => np.linalg.norm(a!, -1, [0, 1], true) },
+  ],
 };
 
 function describe(report: ReturnType<typeof autograd.gradcheck>): string {

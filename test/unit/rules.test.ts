@@ -28,6 +28,8 @@ const ATTRS: Record<string, Record<string, unknown>> = {
   convolutionGradWeight: { kernel: [3], stride: [1], pad: [0], dilate: [2], numGroup: 1, weightShape: [4, 3, 3] },
   pooling: { kernel: [2, 2], stride: [2, 2], pad: [0, 0], poolType: 'max', globalPool: false },
   poolingGrad: { kernel: [3, 3], stride: [2, 2], pad: [1, 1], poolType: 'avg', globalPool: false, dataShape: [1, 2, 5, 5] },
+  var: { axis: [1], keepdims: false, ddof: 1 }, std: { axis: [0, 1], keepdims: true, ddof: 0 }, prod: { axis: [0], keepdims: false },
+  any: { axis: [0, 1], keepdims: false }, all: { axis: [1], keepdims: true }, norm: { ord: 'inf', axis: [1, 0], keepdims: false },
 };
 
 /** The definitions of every op but the unary ones (which have one input). */

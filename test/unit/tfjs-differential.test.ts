@@ -490,6 +490,26 @@ const sorting: Case[] = [
   { name: 'sort [3,6] gradient vs gather at the topk permutation', inputs: [{ shape: [3, 6] }], ours: (a) => np.sort(a, -1), theirs: sortTheirs },
 ];
 
+// var and std against tf.moments (the biased variance), prod, any, all and np.linalg.norm.
+const statistics: Case[] = [
+  { name: 'var over all axes vs moments', inputs: [X234], ours: (a) => np.var(a), theirs: (a) => tf.moments(a).variance },
+  { name: 'var axis 1 keepdims vs moments', inputs: [X234], ours: (a) => np.var(a, 1, { keepdims: true }), theirs: (a) => tf.moments(a, 1, true).variance },
+  { name: 'std axes [0, 2] vs √moments', inputs: [X234], ours: (a) => np.std(a, [0, 2]), theirs: (a) => tf.sqrt(tf.moments(a, [0, 2]).variance) },
+  // tfjs's Prod gradient needs its chained-op API: the forward is checked against tf.prod, the
+  // gradient against e^(Σ ln a) on positive inputs (the same function there).
+  { name: 'prod axes [0, 2] keepdims vs tf.prod (forward)', inputs: [{ shape: [2, 3, 2], range: [-1.5, 1.5] }], ours: (a) => np.prod(a, [0, 2], true), theirs: (a) => tf.prod(a, [0, 2], true), grad: false },
+  { name: 'prod axis 1 vs e^(Σ ln a)', inputs: [{ shape: [3, 4], range: [0.5, 1.5] }], ours: (a) => np.prod(a, 1), theirs: (a) => tf.exp(tf.sum(tf.log(a), 1)), tol: LOOSE_TOL },
+  { name: 'any axis 1 (bool result)', inputs: [{ shape: [3, 4] }], ours: (a) => np.any(a.greater(1), 1), theirs: (a) => tf.any(tf.greater(a, 1), 1), grad: false },
+  { name: 'all over all axes (bool result)', inputs: [{ shape: [3, 4] }], ours: (a) => np.all(a.greater(-1.5)), theirs: (a) => tf.all(tf.greater(a, -1.5)), grad: false },
+  { name: 'norm of the flattened array', inputs: [X234], ours: (a) => np.linalg.norm(a), theirs: (a) => tf.norm(a) },
+  { name: 'norm ord 2 along axis 1 keepdims', inputs: [X234], ours: (a) => np.linalg.norm(a, 2, 1, true), theirs: (a) => tf.norm(a, 2, 1, true) },
+  { name: 'norm ord 1 along axis -1', inputs: [{ ...X234, ...AWAY_FROM_ZERO }], ours: (a) => np.linalg.norm(a, 1, -1), theirs: (a) => tf.norm(a, 1, -1) },
+  { name: 'norm ord inf along axis 0', inputs: [{ ...X234, ...AWAY_FROM_ZERO }], ours: (a) => np.linalg.norm(a, Infinity, 0), theirs: (a) => tf.norm(a, Infinity, 0) },
+  { name: 'matrix norm ord 1', inputs: [{ shape: [3, 4], ...AWAY_FROM_ZERO }], ours: (a) => np.linalg.norm(a, 1), theirs: (a) => tf.norm(a, 1, [0, 1]) },
+  { name: 'matrix norm ord inf over axes [1, 2]', inputs: [{ ...X234, ...AWAY_FROM_ZERO }], ours: (a) => np.linalg.norm(a, Infinity, [1, 2]), theirs: (a) => tf.norm(a, Infinity, [1, 2]) },
+  { name: "matrix norm 'fro' over axes [0, 2]", inputs: [X234], ours: (a) => np.linalg.norm(a, 'fro', [0, 2]), theirs: (a) => tf.norm(a, 'fro', [0, 2]) },
+];
+
 const groups: [string, Case[]][] = [
   ['elementwise binary ops (with broadcasting)', elementwiseBinary],
   ['elementwise unary ops', elementwiseUnary],
@@ -503,6 +523,7 @@ const groups: [string, Case[]][] = [
   ['batchNorm', batchNormCases()],
   ['convolution and pooling', convolutions],
   ['sort', sorting],
+  ['var, std, prod, any, all, norm', statistics],
 ];
 
 // ---------------------------------------------------------------------------------------------

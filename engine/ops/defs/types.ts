@@ -6,6 +6,7 @@ import type { UnaryLoop } from '../../kernels/elementwise';
 import type { NDArray } from '../../ndarray';
 import type { Operand } from '../operand';
 import type { ConvolutionParams, PoolingParams } from './conv';
+import type { NormOrder } from './reduce';
 
 /**
  * Where an op is in the API: its `np` or `npx` function and its `NDArray` method, by name; none for
@@ -217,4 +218,13 @@ export interface EngineOps extends GradOps {
   pooling(data: NDArray, params: PoolingParams): NDArray;
   /** A pooling's data gradient, of shape `dataShape`; max pooling's routes dy to the argmax indices. */
   poolingGrad(dy: NDArray, argmax: NDArray | null, attrs: PoolingParams & { dataShape: readonly number[] }): NDArray;
+  // The NumPy ops var … einsum.
+  abs(a: NDArray): NDArray;
+  var(a: NDArray, axis: AxisArgument, options: { ddof: number; keepdims: boolean }): NDArray;
+  std(a: NDArray, axis: AxisArgument, options: { ddof: number; keepdims: boolean }): NDArray;
+  prod(a: NDArray, axis?: AxisArgument, keepdims?: boolean): NDArray;
+  any(a: NDArray, axis?: AxisArgument, keepdims?: boolean): NDArray;
+  all(a: NDArray, axis?: AxisArgument, keepdims?: boolean): NDArray;
+  /** np.linalg.norm of a recorded kind: `axis` normalised, in NumPy's order. */
+  norm(a: NDArray, ord: NormOrder, axis: readonly number[], keepdims: boolean): NDArray;
 }

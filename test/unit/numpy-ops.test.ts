@@ -1,0 +1,211 @@
+// The NumPy ops added with var … einsum, against NumPy itself: the same inputs, computed by python3's
+// NumPy in this test, give the same shapes, kinds (bool, integer, float) and values. Then what NumPy
+// cannot check: gradients at the awkward points (prod at zeros, norm at 0), overflow, and the errors.
+import { strict as assert } from 'node:assert';
+import { execFileSync } from 'node:child_process';
+import { np, autograd, NDArray, type DType } from 'gradlens';
+import { assertClose, expectError, flat } from '../helpers';
+
+interface Input {
+  shape: number[];
+  /** Default: pseudo-random values in [-2, 2) from the case's name, 3 decimals. */
+  values?: number[];
+  dtype?: DType;
+}
+
+interface NumpyCase {
+  name: string;
+  inputs: Input[];
+  ours: (...xs: NDArray[]) => NDArray | NDArray[];
+  /** The same computation in NumPy, its inputs named a, b, c (float64 unless their dtype says). */
+  python: string;
+}
+
+/** A value as JSON carries it from Python: NaN and ±∞ as strings. */
+type Value = number | 'nan' | 'inf' | '-inf';
+interface Answer { shape: number[]; kind: 'b' | 'i' | 'f'; values: Value[] }
+
+/** Deterministic values for a case (FNV-1a of its name seeds an LCG). */
+function valuesFor(name: string, count: number): number[] {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 0x01000193) >>> 0;
+  return Array.from({ length: count }, () => {
+    h = (Math.imul(h, 1664525) + 1013904223) >>> 0;
+    return Math.round((h / 2 ** 32 * 4 - 2) * 1000) / 1000;
+  });
+}
+
+const size = (shape: readonly number[]) => shape.reduce((n, d) => n * d, 1);
+const inputValues = (c: NumpyCase, input: Input, i: number) => input.values ?? valuesFor(`${c.name}/${i}`, size(input.shape));
+
+const STATISTICS: NumpyCase[] = [
+  { name: 'var over all axes', inputs: [{ shape: [3, 4] }], ours: (a) => np.var(a), python: 'np.var(a)' },
+  { name: 'var axis 1, ddof 1', inputs: [{ shape: [3, 4] }], ours: (a) => np.var(a, 1, { ddof: 1 }), python: 'np.var(a, axis=1, ddof=1)' },
+  { name: 'var axes [0, 2], keepdims (method)', inputs: [{ shape: [2, 3, 4] }], ours: (a) => a.var([0, 2], { keepdims: true }), python: 'np.var(a, axis=(0, 2), keepdims=True)' },
+  { name: 'var of int32', inputs: [{ shape: [5], values: [1, 2, 3, 4, 10], dtype: 'int32' }], ours: (a) => np.var(a), python: 'np.var(a)' },
+  { name: 'std axis 0', inputs: [{ shape: [4, 3] }], ours: (a) => np.std(a, 0), python: 'np.std(a, axis=0)' },
+  { name: 'std ddof 1 (method)', inputs: [{ shape: [6] }], ours: (a) => a.std(null, { ddof: 1 }), python: 'np.std(a, ddof=1)' },
+  { name: 'prod axis 1', inputs: [{ shape: [3, 4] }], ours: (a) => np.prod(a, 1), python: 'np.prod(a, axis=1)' },
+  { name: 'prod axis -1 keepdims (method)', inputs: [{ shape: [2, 3, 2] }], ours: (a) => a.prod(-1, true), python: 'np.prod(a, axis=-1, keepdims=True)' },
+  { name: 'prod of int32 over all axes', inputs: [{ shape: [2, 3], values: [1, -2, 3, 4, 1, 2], dtype: 'int32' }], ours: (a) => np.prod(a), python: 'np.prod(a)' },
+  { name: 'prod of an empty axis is 1', inputs: [{ shape: [2, 0] }], ours: (a) => np.prod(a, 1), python: 'np.prod(a, axis=1)' },
+  { name: 'any over all axes (0-d)', inputs: [{ shape: [2, 3], values: [0, 0, 0, 0, 0.5, 0] }], ours: (a) => np.any(a), python: 'np.any(a)' },
+  { name: 'any axis 0, NaN is true', inputs: [{ shape: [2, 3], values: [0, NaN, 0, 0, 0, 2] }], ours: (a) => np.any(a, 0), python: 'np.any(a, axis=0)' },
+  { name: 'all axis 1 keepdims', inputs: [{ shape: [3, 2], values: [1, 2, 0, 3, -1, NaN] }], ours: (a) => np.all(a, 1, true), python: 'np.all(a, axis=1, keepdims=True)' },
+  { name: 'all of bools over axes [0, 1]', inputs: [{ shape: [2, 2, 2], values: [1, 1, 1, 0, 1, 1, 1, 1], dtype: 'bool' }], ours: (a) => np.all(a, [0, 1]), python: 'np.all(a, axis=(0, 1))' },
+];
+
+const NORMS: NumpyCase[] = [
+  { name: 'norm of the flattened array', inputs: [{ shape: [2, 3, 2] }], ours: (a) => np.linalg.norm(a), python: 'np.linalg.norm(a)' },
+  { name: 'norm keepdims, no axis', inputs: [{ shape: [2, 3] }], ours: (a) => np.linalg.norm(a, null, null, true), python: 'np.linalg.norm(a, keepdims=True)' },
+  { name: 'norm of a vector, ord 1', inputs: [{ shape: [5] }], ours: (a) => np.linalg.norm(a, 1), python: 'np.linalg.norm(a, 1)' },
+  { name: 'norm along axis 1, ord 2', inputs: [{ shape: [3, 4] }], ours: (a) => np.linalg.norm(a, 2, 1), python: 'np.linalg.norm(a, 2, axis=1)' },
+  { name: 'norm along axis 0, ord inf', inputs: [{ shape: [3, 4] }], ours: (a) => np.linalg.norm(a, Infinity, 0), python: 'np.linalg.norm(a, np.inf, axis=0)' },
+  { name: 'norm along axis -1, ord -inf', inputs: [{ shape: [2, 2, 3] }], ours: (a) => np.linalg.norm(a, -Infinity, -1), python: 'np.linalg.norm(a, -np.inf, axis=-1)' },
+  { name: 'matrix norm ord 1', inputs: [{ shape: [3, 4] }], ours: (a) => np.linalg.norm(a, 1), python: 'np.linalg.norm(a, 1)' },
+  { name: 'matrix norm ord inf', inputs: [{ shape: [3, 4] }], ours: (a) => np.linalg.norm(a, Infinity), python: 'np.linalg.norm(a, np.inf)' },
+  { name: "matrix norm 'fro'", inputs: [{ shape: [3, 4] }], ours: (a) => np.linalg.norm(a, 'fro'), python: "np.linalg.norm(a, 'fro')" },
+  { name: 'matrix norm ord -1 over axes [2, 0]', inputs: [{ shape: [3, 2, 4] }], ours: (a) => np.linalg.norm(a, -1, [2, 0]), python: 'np.linalg.norm(a, -1, axis=(2, 0))' },
+  { name: 'matrix norm ord -inf over axes [0, 2], keepdims', inputs: [{ shape: [3, 2, 4] }], ours: (a) => np.linalg.norm(a, -Infinity, [0, 2], true), python: 'np.linalg.norm(a, -np.inf, axis=(0, 2), keepdims=True)' },
+  { name: 'norm of int32', inputs: [{ shape: [2], values: [3, 4], dtype: 'int32' }], ours: (a) => np.linalg.norm(a), python: 'np.linalg.norm(a)' },
+];
+
+const GROUPS: [string, NumpyCase[]][] = [
+  ['var, std, prod, any, all', STATISTICS],
+  ['np.linalg.norm', NORMS],
+];
+const ALL = GROUPS.flatMap(([, cases]) => cases);
+
+/** NumPy's answers for every case. */
+function numpyAnswers(): Answer[][] {
+  const script = [
+    'import json, sys, numpy as np',
+    'def value(v):',
+    '    v = float(v)',
+    '    return "nan" if v != v else ("inf" if v == float("inf") else ("-inf" if v == -float("inf") else v))',
+    'def answer(r):',
+    '    r = np.asarray(r)',
+    '    return {"shape": list(r.shape), "kind": "f" if r.dtype.kind in "fc" else ("b" if r.dtype.kind == "b" else "i"), "values": [value(v) for v in r.reshape(-1).tolist()]}',
+    'out = []',
+    'for inputs, expression in json.loads(sys.stdin.read()):',
+    '    names = {}',
+    '    for name, (shape, values, dtype) in zip("abcdef", inputs):',
+    '        names[name] = np.array([float("nan") if v is None else v for v in values], dtype={"float64": np.float64, "float32": np.float32, "int32": np.int32, "bool": np.bool_}[dtype]).reshape(shape)',
+    '    r = eval(expression, {"np": np}, names)',
+    '    out.append([answer(x) for x in r] if isinstance(r, list) else [answer(r)])',
+    'print(json.dumps(out))',
+  ].join('\n');
+  const input = JSON.stringify(ALL.map((c) => [c.inputs.map((input, i) => [input.shape, inputValues(c, input, i), input.dtype ?? 'float64']), c.python]));
+  return JSON.parse(execFileSync('python3', ['-c', script], { input, encoding: 'utf8' })) as Answer[][];
+}
+
+const KIND: Record<DType, Answer['kind']> = { bool: 'b', int32: 'i', float32: 'f', float64: 'f' };
+const number = (v: Value): number => (v === 'nan' ? NaN : v === 'inf' ? Infinity : v === '-inf' ? -Infinity : v);
+
+function compare(got: NDArray, want: Answer, what: string): void {
+  assert.deepEqual([...got.shape], want.shape, `${what}: shape`);
+  assert.equal(KIND[got.dtype], want.kind, `${what}: kind (ours ${got.dtype})`);
+  if (got.dtype === 'float64' || got.dtype === 'float32') assertClose(got, want.values.map(number), { atol: 1e-12, rtol: 1e-10 }, what);
+  else assert.deepEqual(flat(got), want.values.map(number), `${what}: values`);
+}
+
+suite('NumPy ops against NumPy', () => {
+  let answers: Answer[][] = [];
+  suiteSetup(() => { answers = numpyAnswers(); });
+
+  for (const [group, cases] of GROUPS) {
+    suite(group, () => {
+      for (const c of cases) {
+        test(`${c.name}: ${c.python}`, () => {
+          const xs = c.inputs.map((input, i) => np.array(inputValues(c, input, i), { dtype: input.dtype ?? 'float64' }).reshape(input.shape));
+          const result = c.ours(...xs);
+          const want = answers[ALL.indexOf(c)]!;
+          const got = Array.isArray(result) ? result : [result];
+          assert.equal(got.length, want.length, 'number of results');
+          got.forEach((g, i) => compare(g, want[i]!, `result ${i}`));
+        });
+      }
+    });
+  }
+});
+
+/** ∂(Σ fn(x))/∂x. */
+function gradient(fn: (x: NDArray) => NDArray, x: NDArray): NDArray {
+  const variable = x.copy();
+  variable.attachGrad();
+  autograd.record(() => fn(variable)).backward();
+  return variable.grad!;
+}
+
+suite('var, std, prod, any, all, norm: what NumPy does not check', () => {
+  test('prod: the gradient at zeros is the product of the others (lanes with no, one and two zeros)', () => {
+    const a = np.array([[1, 2, 3], [0, 2, 3], [0, 0, 4]], { dtype: 'float64' });
+    assert.deepEqual(gradient((x) => np.prod(x, 1), a).toArray(), [[6, 3, 2], [6, 0, 0], [0, 0, 0]]);
+    assert.deepEqual(gradient((x) => x.prod(), np.array([2, 0, 5])).toArray(), [0, 10, 0]);
+  });
+
+  test('prod: a lane with one zero differentiates twice (∂²/∂a₀∂a₁ of a₀a₁a₂ is a₂)', () => {
+    const a = np.array([0, 2, 3], { dtype: 'float64' });
+    a.attachGrad();
+    const [second] = autograd.record(() => {
+      const [grad] = autograd.grad(np.prod(a), [a], { createGraph: true });
+      return autograd.grad(grad!.get(0), [a]);
+    });
+    assert.deepEqual(flat(second), [0, 3, 2]);
+  });
+
+  test('norm: large and tiny values neither overflow nor underflow', () => {
+    assertClose(np.linalg.norm(np.array([3e30, 4e30])), 5e30, { rtol: 1e-6 });
+    assertClose(np.linalg.norm(np.array([3e-30, -4e-30])), 5e-30, { rtol: 1e-6 });
+    assertClose(np.linalg.norm(np.array([3e200, 4e200], { dtype: 'float64' })), 5e200, { rtol: 1e-12 });
+    assertClose(np.linalg.norm(np.array([[3e-200, 4e-200]], { dtype: 'float64' }), 'fro'), 5e-200, { rtol: 1e-12 });
+    assertClose(gradient((x) => np.linalg.norm(x), np.array([3e30, 4e30])), [0.6, 0.8], { rtol: 1e-6 });
+    assert.deepEqual(flat(np.linalg.norm(np.array([[Infinity, 1], [NaN, 1], [0, 0]]), 2, 1)).map(String), ['Infinity', 'NaN', '0']);
+  });
+
+  test('norm: the gradient at 0 is 0, not NaN, to second order too', () => {
+    assert.deepEqual(flat(gradient((x) => np.linalg.norm(x), np.zeros([3]))), [0, 0, 0]);
+    assert.deepEqual(flat(gradient((x) => np.linalg.norm(x, 2, 1), np.array([[0, 0], [3, 4]]))), [0, 0, 0.6000000238418579, 0.800000011920929]);
+    const x = np.zeros([2], { dtype: 'float64' });
+    x.attachGrad();
+    autograd.record(() => {
+      const [grad] = autograd.grad(np.linalg.norm(x), [x], { createGraph: true });
+      assert.ok(flat(grad).every((v) => v === 0));
+      assert.ok(flat(autograd.grad(grad!.sum(), [x])[0]).every(Number.isFinite));
+    });
+  });
+
+  test('std: the gradient of a constant lane is 0, not NaN', () => {
+    assert.deepEqual(flat(gradient((x) => np.std(x, 1), np.array([[2, 2], [1, 3]]))), [0, 0, -0.5, 0.5]);
+  });
+
+  test('any and all give 0-d bools without an axis and are no part of a graph', () => {
+    const x = np.array([0.5, -1]);
+    x.attachGrad();
+    const [some, every] = autograd.record(() => [np.any(x.greater(0)), np.all(x)]);
+    assert.deepEqual([some!.shape, some!.dtype, some!.item()], [[], 'bool', 1]);
+    assert.deepEqual([every!.shape, every!.dtype, every!.item()], [[], 'bool', 1]);
+  });
+
+  test('bad arguments say what is wrong, quoting them', () => {
+    const a = np.ones([2, 3]);
+    expectError(() => np.var(a, 0, { ddof: 1, keepDims: true } as never), /^var: unknown option 'keepDims' \(the options are ddof, keepdims\)$/);
+    expectError(() => np.std(a, 0, true as never), /^std: options must be an object such as \{ ddof: 1, keepdims: true \}, got true$/);
+    expectError(() => np.var(a, null, { ddof: -1 }), /^var: ddof must be an integer ≥ 0, got -1$/);
+    expectError(() => np.var(a, null, { ddof: 0.5 }), /ddof must be an integer ≥ 0, got 0.5/);
+    expectError(() => np.var(a, null, { keepdims: 1 as never }), /^var: keepdims must be true or false, got 1$/);
+    expectError(() => np.var(a, 2), /^var: axis 2 is out of bounds for array of dimension 2$/);
+    expectError(() => np.prod(a, [0, 0]), /^prod: repeated axis 0 in \[0, 0\]$/);
+    expectError(() => np.any(a, -3), /^any: axis -3 is out of bounds/);
+    expectError(() => np.all('x' as never), /^all: the input must be an NDArray, got string x$/);
+    expectError(() => np.linalg.norm(a, 3), /^norm: ord 3 is not supported \(use 2, 1, Infinity or -Infinity for vectors; 'fro', 1, -1, Infinity or -Infinity for matrices\)$/);
+    expectError(() => np.linalg.norm(a, 'nuc'), /^norm: the matrix norm ord 'nuc' needs singular values, which GradLens does not compute/);
+    expectError(() => np.linalg.norm(a, 2), /^norm: the matrix norm ord 2 needs singular values/);
+    expectError(() => np.linalg.norm(np.ones([3]), 'fro'), /^norm: invalid norm order 'fro' for vectors/);
+    expectError(() => np.linalg.norm(np.ones([2, 2, 2]), 1), /^norm: improper number of dimensions to norm: ord 1 needs a 1-D or 2-D array or an axis, got shape \(2, 2, 2\)$/);
+    expectError(() => np.linalg.norm(a, null, [1, -1]), /^norm: duplicate axes given: \[1,-1\]$/);
+    expectError(() => np.linalg.norm(a, null, [0, 1, 1]), /^norm: axis must be an integer or a pair of integers, got \[0,1,1\]$/);
+    expectError(() => np.linalg.norm(a, null, 2), /^norm: axis 2 is out of bounds for array of dimension 2$/);
+    expectError(() => np.linalg.norm(a, null, null, 'yes' as never), /^norm: keepdims must be true or false, got 'yes'$/);
+  });
+});
