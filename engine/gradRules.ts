@@ -95,6 +95,7 @@ export const ENGINE_OPS: EngineOps = {
   var: (a, axis, options) => red.variance(a, axis, options), std: (a, axis, options) => red.std(a, axis, options),
   prod: (a, axis, keepdims) => red.prod(a, axis, keepdims), any: (a, axis, keepdims) => red.any(a, axis, keepdims),
   all: (a, axis, keepdims) => red.all(a, axis, keepdims), norm: (a, ord, axis, keepdims) => normOf(a, ord, axis, keepdims),
+  logaddexp: (a, b) => ew.logaddexp(a, b), isnan: (a) => ew.isnan(a), isinf: (a) => ew.isinf(a), outer: (a, b) => lin.outer(a, b),
 };
 
 /** The rules of a family's definitions (ops/defs/*.ts), each handed the engine ops when it runs. */

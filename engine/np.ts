@@ -78,6 +78,10 @@ export const np = {
   prod: red.prod,
   any: red.any,
   all: red.all,
+  logaddexp: ew.logaddexp,
+  isnan: ew.isnan,
+  isinf: ew.isinf,
+  outer: lin.outer,
   /** Linear algebra beyond products: `np.linalg.norm`. */
   linalg: {
     norm,

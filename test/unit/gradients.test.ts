@@ -302,6 +302,17 @@ const cases: { [K in OpName]: Case[] } = {
     { name: 'matrix ∞-norm over axes [2, 0]', inputs: () => [awayFromZero([3, 2, 4])], fn: (a) => np.linalg.norm(a!, Infinity, [2, 0]) },
     { name: 'matrix −1-norm, keepdims', inputs: () => [awayFromZero([4, 3])], fn: (a) => np.linalg.norm(a!, -1, [0, 1], true) },
   ],
+  logaddexp: [
+    { name: 'broadcast [3,4] with [4]', inputs: () => [rand([3, 4]), rand([4])], fn: (a, b) => np.logaddexp(a!, b!) },
+    { name: 'large inputs (~500), where eᵃ overflows', inputs: () => [rand([4], 499, 501), rand([4], 499, 501)], fn: (a, b) => np.logaddexp(a!, b!) },
+    { name: 'with a number', inputs: () => [rand([5], -4, 4)], fn: (a) => np.logaddexp(a!, 0.5) },
+  ],
+  isnan: [{ nonDifferentiable: (x) => np.isnan(x) }],
+  isinf: [{ nonDifferentiable: (x) => np.isinf(x.div(0)) }],
+  outer: [
+    { name: '[3] ⊗ [4]', inputs: () => [rand([3]), rand([4])], fn: (a, b) => np.outer(a!, b!) },
+    { name: '[2,2] ⊗ 0-d (flattened)', inputs: () => [rand([2, 2]), rand([])], fn: (a, b) => np.outer(a!, b!) },
+  ],
 };
 
 function describe(report: ReturnType<typeof autograd.gradcheck>): string {

@@ -510,6 +510,19 @@ const statistics: Case[] = [
   { name: "matrix norm 'fro' over axes [0, 2]", inputs: [X234], ours: (a) => np.linalg.norm(a, 'fro', [0, 2]), theirs: (a) => tf.norm(a, 'fro', [0, 2]) },
 ];
 
+// logaddexp against tf.logSumExp over a stacked pair (tfjs stacks equal shapes: broadcast first).
+const logaddexpTheirs = (a: tf.Tensor, b: tf.Tensor, shape: number[]) => tf.logSumExp(tf.stack([tf.broadcastTo(a, shape), tf.broadcastTo(b, shape)]), 0);
+const moreElementwise: Case[] = [
+  { name: 'logaddexp [3,4] and [4] vs logSumExp', inputs: [{ shape: [3, 4] }, { shape: [4] }], ours: (a, b) => np.logaddexp(a, b), theirs: (a, b) => logaddexpTheirs(a, b, [3, 4]) },
+  {
+    name: 'logaddexp of large inputs (~1000) vs logSumExp', inputs: [{ shape: [2, 3], range: [995, 1005] }, { shape: [2, 3], range: [995, 1005] }],
+    ours: (a, b) => np.logaddexp(a, b), theirs: (a, b) => logaddexpTheirs(a, b, [2, 3]), tol: LOOSE_TOL,
+  },
+  { name: 'isnan of 0/0 and a (bool result)', inputs: [{ shape: [3, 4] }], ours: (a) => np.isnan(a.mul(a.greater(0)).div(a.mul(a.greater(0)))), theirs: (a) => tf.isNaN(tf.div(tf.mul(a, tf.greater(a, 0)), tf.mul(a, tf.greater(a, 0)))), grad: false },
+  { name: 'isinf of 1/0 and a (bool result)', inputs: [{ shape: [3, 4] }], ours: (a) => np.isinf(np.divide(1, a.mul(a.greater(0)))), theirs: (a) => tf.isInf(tf.div(1, tf.mul(a, tf.greater(a, 0)))), grad: false },
+  { name: 'outer [3] ⊗ [4] vs outerProduct', inputs: [{ shape: [3] }, { shape: [4] }], ours: (a, b) => np.outer(a, b), theirs: (a, b) => tf.outerProduct(a as tf.Tensor1D, b as tf.Tensor1D) },
+];
+
 const groups: [string, Case[]][] = [
   ['elementwise binary ops (with broadcasting)', elementwiseBinary],
   ['elementwise unary ops', elementwiseUnary],
@@ -524,6 +537,7 @@ const groups: [string, Case[]][] = [
   ['convolution and pooling', convolutions],
   ['sort', sorting],
   ['var, std, prod, any, all, norm', statistics],
+  ['logaddexp, isnan, isinf, outer', moreElementwise],
 ];
 
 // ---------------------------------------------------------------------------------------------

@@ -227,4 +227,8 @@ export interface EngineOps extends GradOps {
   all(a: NDArray, axis?: AxisArgument, keepdims?: boolean): NDArray;
   /** np.linalg.norm of a recorded kind: `axis` normalised, in NumPy's order. */
   norm(a: NDArray, ord: NormOrder, axis: readonly number[], keepdims: boolean): NDArray;
+  logaddexp(a: Operand, b: Operand): NDArray;
+  isnan(a: NDArray): NDArray;
+  isinf(a: NDArray): NDArray;
+  outer(a: NDArray, b: NDArray): NDArray;
 }
