@@ -23,6 +23,8 @@ import * as red from './ops/reduce';
 import * as lay from './ops/layout';
 import * as lin from './ops/linalg';
 import { normOf } from './ops/norm';
+import { padGrad, padOf } from './ops/pad';
+import * as arr from './ops/arrange';
 import { scalarArray } from './ops/operand';
 import { zerosLike } from './ops/creation';
 import { sameShape } from './shape';
@@ -96,6 +98,9 @@ export const ENGINE_OPS: EngineOps = {
   prod: (a, axis, keepdims) => red.prod(a, axis, keepdims), any: (a, axis, keepdims) => red.any(a, axis, keepdims),
   all: (a, axis, keepdims) => red.all(a, axis, keepdims), norm: (a, ord, axis, keepdims) => normOf(a, ord, axis, keepdims),
   logaddexp: (a, b) => ew.logaddexp(a, b), isnan: (a) => ew.isnan(a), isinf: (a) => ew.isinf(a), outer: (a, b) => lin.outer(a, b),
+  pad: (a, padWidth, mode, constantValue) => padOf(a, padWidth, mode, constantValue), padGrad: (g, padWidth, mode, shape) => padGrad(g, padWidth, mode, shape),
+  repeat: (a, repeats, axis) => arr.repeat(a, repeats, axis), tile: (a, reps) => arr.tile(a, reps), flip: (a, axis) => arr.flip(a, axis),
+  splitPiece: (a, axis, begin, end) => arr.splitPiece(a, axis, begin, end),
 };
 
 /** The rules of a family's definitions (ops/defs/*.ts), each handed the engine ops when it runs. */

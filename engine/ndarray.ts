@@ -23,6 +23,7 @@ import * as red from './ops/reduce';
 import * as lin from './ops/linalg';
 import * as lay from './ops/layout';
 import * as idx from './ops/indexing';
+import * as arr from './ops/arrange';
 import type { Index } from './indexing/parse';
 import type { WriteValue } from './ops/indexing';
 import type { Operand } from './ops/operand';
@@ -270,6 +271,12 @@ export class NDArray {
   /** The standard deviation over `axis` (all by default), with var's options. */
   std(axis?: number | number[] | null, options?: VarOptions): NDArray { return red.std(this, axis, options); }
   prod(axis?: number | number[] | null, keepdims = false): NDArray { return red.prod(this, axis, keepdims); }
+  /** Each element repeated (one count, or one per element) along `axis`, of the flattened array by default. */
+  repeat(repeats: number | readonly number[], axis?: number | null): NDArray { return arr.repeat(this, repeats, axis); }
+  /** The whole array repeated `reps` times along its axes (np.tile). */
+  tile(reps: number | readonly number[]): NDArray { return arr.tile(this, reps); }
+  /** Reversed along `axis` (every axis by default). */
+  flip(axis?: number | number[] | null): NDArray { return arr.flip(this, axis); }
 }
 
 // The unary ops' methods (a.neg(), a.exp(), …), one per definition with a `method` (ops/defs/unary.ts).

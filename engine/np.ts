@@ -13,6 +13,8 @@ import * as red from './ops/reduce';
 import * as lin from './ops/linalg';
 import * as lay from './ops/layout';
 import { norm } from './ops/norm';
+import { pad } from './ops/pad';
+import * as arr from './ops/arrange';
 import { random } from './random';
 import { newaxis } from './indexing/parse';
 
@@ -82,6 +84,11 @@ export const np = {
   isnan: ew.isnan,
   isinf: ew.isinf,
   outer: lin.outer,
+  pad,
+  repeat: arr.repeat,
+  tile: arr.tile,
+  split: arr.split,
+  flip: arr.flip,
   /** Linear algebra beyond products: `np.linalg.norm`. */
   linalg: {
     norm,

@@ -9,6 +9,7 @@ import { takeAlongAxisGrad, takeGrad } from '../../engine/ops/layout';
 import { reluGrad as reluGradOp, sigmoidGrad as sigmoidGradOp, tanhGrad as tanhGradOp } from '../../engine/ops/elementwise';
 import { convolutionGradData, convolutionGradWeight, poolingGrad } from '../../engine/ops/conv';
 import { maxPoolForward, poolGeometry } from '../../engine/kernels/pool';
+import { padGrad as padGradOp } from '../../engine/ops/pad';
 
 interface GradCase {
   name: string;
@@ -312,6 +313,33 @@ const cases: { [K in OpName]: Case[] } = {
   outer: [
     { name: '[3] ⊗ [4]', inputs: () => [rand([3]), rand([4])], fn: (a, b) => np.outer(a!, b!) },
     { name: '[2,2] ⊗ 0-d (flattened)', inputs: () => [rand([2, 2]), rand([])], fn: (a, b) => np.outer(a!, b!) },
+  ],
+  pad: [
+    { name: 'constant, one pair per axis', inputs: () => [rand([2, 3])], fn: (a) => np.pad(a!, [[1, 0], [2, 1]], { constantValues: 0.5 }) },
+    { name: 'edge', inputs: () => [rand([3, 2])], fn: (a) => np.pad(a!, [2, 1], { mode: 'edge' }) },
+    { name: 'reflect, wider than the array', inputs: () => [rand([2, 3])], fn: (a) => np.pad(a!, [[3, 4], [5, 2]], { mode: 'reflect' }) },
+    { name: 'symmetric', inputs: () => [rand([4])], fn: (a) => np.pad(a!, 6, { mode: 'symmetric' }) },
+    { name: 'wrap, one axis only', inputs: () => [rand([2, 3])], fn: (a) => np.pad(a!, [[0, 0], [4, 2]], { mode: 'wrap' }) },
+  ],
+  padGrad: [
+    { name: 'constant', inputs: () => [rand([4, 5])], fn: (g) => padGradOp(g!, [[1, 0], [2, 1]], 'constant', [3, 2]) },
+    { name: 'reflect', inputs: () => [rand([6, 7])], fn: (g) => padGradOp(g!, [[2, 1], [1, 3]], 'reflect', [3, 3]) },
+  ],
+  repeat: [
+    { name: 'axis 0, one count per row', inputs: () => [rand([3, 2])], fn: (a) => np.repeat(a!, [2, 0, 3], 0) },
+    { name: 'flattened, 2 each (method)', inputs: () => [rand([2, 2])], fn: (a) => a!.repeat(2) },
+  ],
+  tile: [
+    { name: 'reps longer than the dimensions', inputs: () => [rand([2, 3])], fn: (a) => np.tile(a!, [2, 1, 3]) },
+    { name: 'one count (method)', inputs: () => [rand([2, 2])], fn: (a) => a!.tile(3) },
+  ],
+  split: [
+    { name: 'the middle piece at indices [1, 3] along axis 1', inputs: () => [rand([2, 5])], fn: (a) => np.split(a!, [1, 3], 1)[1]! },
+    { name: 'three sections, used twice', inputs: () => [rand([6, 2])], fn: (a) => { const [p, q, r] = np.split(a!, 3); return p!.mul(q!).add(r!.mul(r!)); } },
+  ],
+  flip: [
+    { name: 'axis 1', inputs: () => [rand([2, 3])], fn: (a) => np.flip(a!, 1).mul(np.arange(3)) },
+    { name: 'every axis (method)', inputs: () => [rand([2, 2, 3])], fn: (a) => a!.flip().mul(np.arange(12).reshape([2, 2, 3])) },
   ],
 };
 

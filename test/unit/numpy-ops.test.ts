@@ -84,10 +84,39 @@ const ELEMENTWISE: NumpyCase[] = [
   { name: 'outer of int32', inputs: [{ shape: [2], values: [1, 2], dtype: 'int32' }, { shape: [2], values: [3, -4], dtype: 'int32' }], ours: (a, b) => np.outer(a, b), python: 'np.outer(a, b)' },
 ];
 
+const ints = (values: number[], shape = [values.length]): Input => ({ shape, values, dtype: 'int32' });
+const SHAPES: NumpyCase[] = [
+  { name: 'pad constant n', inputs: [{ shape: [2, 3] }], ours: (a) => np.pad(a, 1), python: 'np.pad(a, 1)' },
+  { name: 'pad constant [before, after]', inputs: [{ shape: [2, 3] }], ours: (a) => np.pad(a, [1, 2], { constantValues: -7 }), python: 'np.pad(a, (1, 2), constant_values=-7)' },
+  { name: 'pad constant per axis', inputs: [{ shape: [2, 3, 2] }], ours: (a) => np.pad(a, [[0, 1], [2, 0], [1, 1]]), python: 'np.pad(a, ((0, 1), (2, 0), (1, 1)))' },
+  { name: 'pad [[n]] and [n]', inputs: [{ shape: [2, 2] }], ours: (a) => [np.pad(a, [[2]]), np.pad(a, [1])], python: '[np.pad(a, ((2,),)), np.pad(a, (1,))]' },
+  { name: 'pad int32 casts the constant', inputs: [ints([1, 2, 3])], ours: (a) => np.pad(a, [2, 1], { constantValues: 2.7 }), python: 'np.pad(a, (2, 1), constant_values=2.7)' },
+  { name: 'pad edge', inputs: [{ shape: [2, 3] }], ours: (a) => np.pad(a, [[1, 2], [3, 1]], { mode: 'edge' }), python: "np.pad(a, ((1, 2), (3, 1)), mode='edge')" },
+  { name: 'pad reflect, wider than the axis', inputs: [{ shape: [3] }], ours: (a) => np.pad(a, [7, 5], { mode: 'reflect' }), python: "np.pad(a, (7, 5), mode='reflect')" },
+  { name: 'pad reflect of a length-1 axis', inputs: [{ shape: [1, 2] }], ours: (a) => np.pad(a, 2, { mode: 'reflect' }), python: "np.pad(a, 2, mode='reflect')" },
+  { name: 'pad symmetric, wider than the axis', inputs: [{ shape: [2, 3] }], ours: (a) => np.pad(a, [[5, 4], [2, 7]], { mode: 'symmetric' }), python: "np.pad(a, ((5, 4), (2, 7)), mode='symmetric')" },
+  { name: 'pad wrap, wider than the axis', inputs: [{ shape: [3, 2] }], ours: (a) => np.pad(a, [4, 8], { mode: 'wrap' }), python: "np.pad(a, (4, 8), mode='wrap')" },
+  { name: 'pad of a 0-d array', inputs: [{ shape: [] }], ours: (a) => np.pad(a, 2), python: 'np.pad(a, 2)' },
+  { name: 'repeat flattened', inputs: [{ shape: [2, 2] }], ours: (a) => np.repeat(a, 2), python: 'np.repeat(a, 2)' },
+  { name: 'repeat one count per column (method)', inputs: [{ shape: [2, 3] }], ours: (a) => a.repeat([0, 2, 1], 1), python: 'np.repeat(a, [0, 2, 1], axis=1)' },
+  { name: 'repeat along axis -1 of int32', inputs: [ints([1, 2, 3, 4], [2, 2])], ours: (a) => np.repeat(a, 3, -1), python: 'np.repeat(a, 3, axis=-1)' },
+  { name: 'tile reps shorter than the dimensions', inputs: [{ shape: [2, 3] }], ours: (a) => np.tile(a, 2), python: 'np.tile(a, 2)' },
+  { name: 'tile reps longer than the dimensions (method)', inputs: [{ shape: [3] }], ours: (a) => a.tile([2, 1, 2]), python: 'np.tile(a, (2, 1, 2))' },
+  { name: 'tile with a 0', inputs: [{ shape: [2, 2] }], ours: (a) => np.tile(a, [0, 3]), python: 'np.tile(a, (0, 3))' },
+  { name: 'split into sections', inputs: [{ shape: [6, 2] }], ours: (a) => np.split(a, 3), python: 'np.split(a, 3)' },
+  { name: 'split at indices along axis 1', inputs: [{ shape: [2, 7] }], ours: (a) => np.split(a, [2, 5], 1), python: 'np.split(a, [2, 5], axis=1)' },
+  { name: 'split at negative, repeated, decreasing and too large indices', inputs: [{ shape: [6] }], ours: (a) => np.split(a, [-2, 1, 1, 9]), python: 'np.split(a, [-2, 1, 1, 9])' },
+  { name: 'split along axis -1 of int32', inputs: [ints([1, 2, 3, 4, 5, 6], [3, 2])], ours: (a) => np.split(a, 2, -1), python: 'np.split(a, 2, axis=-1)' },
+  { name: 'flip every axis', inputs: [{ shape: [2, 3] }], ours: (a) => np.flip(a), python: 'np.flip(a)' },
+  { name: 'flip axes [0, 2] (method)', inputs: [{ shape: [2, 2, 3] }], ours: (a) => a.flip([0, 2]), python: 'np.flip(a, axis=(0, 2))' },
+  { name: 'flip axis -1 of bools', inputs: [{ shape: [3], values: [1, 0, 0], dtype: 'bool' }], ours: (a) => np.flip(a, -1), python: 'np.flip(a, -1)' },
+];
+
 const GROUPS: [string, NumpyCase[]][] = [
   ['var, std, prod, any, all', STATISTICS],
   ['np.linalg.norm', NORMS],
   ['logaddexp, isnan, isinf, outer', ELEMENTWISE],
+  ['pad, repeat, tile, split, flip', SHAPES],
 ];
 const ALL = GROUPS.flatMap(([, cases]) => cases);
 
@@ -248,5 +277,46 @@ suite('logaddexp, isnan, isinf, outer: what NumPy does not check', () => {
     expectError(() => np.isinf([1, 2] as never), /^isinf: the input must be an NDArray, got a JavaScript array/);
     expectError(() => np.outer(np.ones([2]), 3 as never), /^outer: the second operand must be an NDArray, got number 3$/);
     expectError(() => np.logaddexp(np.ones([2]), np.ones([3])), /^logaddexp: operands could not be broadcast together with shapes \(2,\) \(3,\)$/);
+  });
+});
+
+suite('pad, repeat, tile, split, flip: what NumPy does not check', () => {
+  test('split: each piece gets its gradient back in place; unused pieces give zeros', () => {
+    const g = gradient((x) => { const [, middle] = np.split(x, [1, 3]); return middle!.mul(np.array([10, 20])); }, np.arange(5));
+    assert.deepEqual(flat(g), [0, 10, 20, 0, 0]);
+  });
+
+  test('pad: padded copies add their gradients to the elements they copy', () => {
+    assert.deepEqual(flat(gradient((x) => np.pad(x, [2, 1], { mode: 'edge' }), np.array([1, 2, 3]))), [3, 1, 2]);
+    assert.deepEqual(flat(gradient((x) => np.pad(x, [2, 2], { mode: 'reflect' }), np.array([1, 2, 3]))), [2, 3, 2]); // 3 2 | 1 2 3 | 2 1
+    assert.deepEqual(flat(gradient((x) => np.pad(x, 1, { constantValues: 9 }), np.array([1, 2]))), [1, 1]);
+  });
+
+  test('repeat and tile: the gradient sums over the copies', () => {
+    assert.deepEqual(flat(gradient((x) => np.repeat(x, [3, 0, 1]), np.array([1, 2, 3]))), [3, 0, 1]);
+    assert.deepEqual(flat(gradient((x) => np.tile(x, [2, 3]), np.array([1, 2]))), [6, 6]);
+  });
+
+  test('bad arguments say what is wrong, quoting them', () => {
+    const a = np.ones([2, 3]);
+    expectError(() => np.pad(a, [[1, 2], [3, 4], [5, 6]]), /^pad: padWidth \[\[1,2\],\[3,4\],\[5,6\]\] does not fit an array of dimension 2: give integers ≥ 0 as n, \[before, after\], or one \[before, after\] per axis$/);
+    expectError(() => np.pad(a, -1), /^pad: padWidth -1 does not fit/);
+    expectError(() => np.pad(a, [1.5, 2]), /^pad: padWidth \[1.5,2\] does not fit/);
+    expectError(() => np.pad(a, 1, { mode: 'mirror' as never }), /^pad: unknown mode 'mirror' \(the modes are 'constant', 'edge', 'reflect', 'symmetric', 'wrap'\)$/);
+    expectError(() => np.pad(a, 1, { constant_values: 1 } as never), /^pad: unknown option 'constant_values' \(the options are mode, constantValues\)$/);
+    expectError(() => np.pad(a, 1, { constantValues: [1, 2] as never }), /^pad: constantValues must be a number, got \[1,2\]$/);
+    expectError(() => np.pad(a, 1, { mode: 'edge', constantValues: 1 }), /^pad: constantValues is an option of mode 'constant', not of mode 'edge'$/);
+    expectError(() => np.pad(np.ones([0, 2]), 1, { mode: 'wrap' }), /^pad: can't extend the empty axis 0 \(shape \(0, 2\)\) with mode 'wrap'/);
+    expectError(() => np.repeat(a, [1, 2], 1), /^repeat: 2 repeats do not match axis 1 of size 3 \(give one count, or one per element\)$/);
+    expectError(() => np.repeat(a, -1), /^repeat: repeats must be an integer ≥ 0 or a list of them, got -1$/);
+    expectError(() => np.repeat(a, 2, 2), /^repeat: axis 2 is out of bounds for array of dimension 2$/);
+    expectError(() => np.tile(a, [2, 'x'] as never), /^tile: reps must be an integer ≥ 0 or a list of them, got \[2,"x"\]$/);
+    expectError(() => np.split(a, 2, 1), /^split: array split does not result in an equal division: axis 1 of size 3 into 2 sections \(shape \(2, 3\)\)$/);
+    expectError(() => np.split(a, 0), /^split: the number of sections must be a positive integer, got 0$/);
+    expectError(() => np.split(a, [1, 0.5]), /^split: indicesOrSections must be a number of sections or a list of integer indices, got \[1,0.5\]$/);
+    expectError(() => np.split(a, 1, -3), /^split: axis -3 is out of bounds for array of dimension 2$/);
+    expectError(() => np.split(np.array(1), 1), /^split: a 0-d array cannot be split$/);
+    expectError(() => np.flip(a, [0, 0]), /^flip: repeated axis 0 in \[0, 0\]$/);
+    expectError(() => np.flip(a, 2), /^flip: axis 2 is out of bounds for array of dimension 2$/);
   });
 });

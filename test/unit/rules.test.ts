@@ -30,6 +30,8 @@ const ATTRS: Record<string, Record<string, unknown>> = {
   poolingGrad: { kernel: [3, 3], stride: [2, 2], pad: [1, 1], poolType: 'avg', globalPool: false, dataShape: [1, 2, 5, 5] },
   var: { axis: [1], keepdims: false, ddof: 1 }, std: { axis: [0, 1], keepdims: true, ddof: 0 }, prod: { axis: [0], keepdims: false },
   any: { axis: [0, 1], keepdims: false }, all: { axis: [1], keepdims: true }, norm: { ord: 'inf', axis: [1, 0], keepdims: false },
+  pad: { padWidth: [[1, 2], [0, 0]], mode: 'reflect', constantValue: 0 }, padGrad: { padWidth: [[1, 1]], mode: 'constant', shape: [3] },
+  repeat: { repeats: [1, 2], axis: 0 }, tile: { reps: [2, 3] }, split: { axis: 1, begin: 2, end: 5 }, flip: { axis: [0, 1] },
 };
 
 /** The definitions of every op but the unary ones (which have one input). */

@@ -523,6 +523,26 @@ const moreElementwise: Case[] = [
   { name: 'outer [3] ⊗ [4] vs outerProduct', inputs: [{ shape: [3] }, { shape: [4] }], ours: (a, b) => np.outer(a, b), theirs: (a, b) => tf.outerProduct(a as tf.Tensor1D, b as tf.Tensor1D) },
 ];
 
+const shapes: Case[] = [
+  { name: 'pad constant vs tf.pad', inputs: [{ shape: [2, 3] }], ours: (a) => np.pad(a, [[1, 2], [0, 3]], { constantValues: 0.5 }), theirs: (a) => tf.pad(a, [[1, 2], [0, 3]], 0.5) },
+  // tfjs's MirrorPad gradient only slices the middle out of dy, dropping what the mirrored copies
+  // received: forward only (the gradients are gradcheck's, test/unit/gradients.test.ts).
+  { name: "pad reflect vs mirrorPad 'reflect' (forward)", inputs: [{ shape: [3, 4] }], ours: (a) => np.pad(a, [[2, 1], [3, 0]], { mode: 'reflect' }), theirs: (a) => tf.mirrorPad(a, [[2, 1], [3, 0]], 'reflect'), grad: false },
+  { name: "pad symmetric vs mirrorPad 'symmetric' (forward)", inputs: [{ shape: [3, 4] }], ours: (a) => np.pad(a, [[3, 1], [2, 4]], { mode: 'symmetric' }), theirs: (a) => tf.mirrorPad(a, [[3, 1], [2, 4]], 'symmetric'), grad: false },
+  { name: 'tile [2,3] by [2, 3]', inputs: [{ shape: [2, 3] }], ours: (a) => np.tile(a, [2, 3]), theirs: (a) => tf.tile(a, [2, 3]) },
+  { name: 'tile [2,1,3] by [1, 4, 2] (method)', inputs: [{ shape: [2, 1, 3] }], ours: (a) => a.tile([1, 4, 2]), theirs: (a) => tf.tile(a, [1, 4, 2]) },
+  { name: 'flip axis 1 vs reverse', inputs: [X234], ours: (a) => np.flip(a, 1), theirs: (a) => tf.reverse(a, 1) },
+  { name: 'flip every axis vs reverse', inputs: [X234], ours: (a) => np.flip(a), theirs: (a) => tf.reverse(a) },
+  { name: 'split the middle piece vs tf.split sizes [1, 2, 2]', inputs: [{ shape: [3, 5] }], ours: (a) => np.split(a, [1, 3], 1)[1]!, theirs: (a) => tf.split(a, [1, 2, 2], 1)[1]! },
+  {
+    name: 'split into 3 sections, every piece used', inputs: [{ shape: [6, 2] }],
+    ours: (a) => { const [p, q, r] = np.split(a, 3); return p!.mul(q!).add(r!); },
+    theirs: (a) => { const [p, q, r] = tf.split(a, 3); return tf.add(tf.mul(p!, q!), r!); },
+  },
+  // repeat: tfjs has none; a gather at the repeated positions is the same function.
+  { name: 'repeat [2, 0, 1] along axis 0 vs gather', inputs: [{ shape: [3, 4] }], ours: (a) => np.repeat(a, [2, 0, 1], 0), theirs: (a) => tf.gather(a, tf.tensor1d([0, 0, 2], 'int32'), 0) },
+];
+
 const groups: [string, Case[]][] = [
   ['elementwise binary ops (with broadcasting)', elementwiseBinary],
   ['elementwise unary ops', elementwiseUnary],
@@ -538,6 +558,7 @@ const groups: [string, Case[]][] = [
   ['sort', sorting],
   ['var, std, prod, any, all, norm', statistics],
   ['logaddexp, isnan, isinf, outer', moreElementwise],
+  ['pad, tile, flip, split, repeat', shapes],
 ];
 
 // ---------------------------------------------------------------------------------------------

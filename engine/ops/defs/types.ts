@@ -7,6 +7,7 @@ import type { NDArray } from '../../ndarray';
 import type { Operand } from '../operand';
 import type { ConvolutionParams, PoolingParams } from './conv';
 import type { NormOrder } from './reduce';
+import type { PadMode } from './layout';
 
 /**
  * Where an op is in the API: its `np` or `npx` function and its `NDArray` method, by name; none for
@@ -231,4 +232,13 @@ export interface EngineOps extends GradOps {
   isnan(a: NDArray): NDArray;
   isinf(a: NDArray): NDArray;
   outer(a: NDArray, b: NDArray): NDArray;
+  /** np.pad with one [before, after] pair per axis. */
+  pad(a: NDArray, padWidth: readonly (readonly number[])[], mode: PadMode, constantValue: number): NDArray;
+  /** pad's gradient: g summed back into `shape`. */
+  padGrad(g: NDArray, padWidth: readonly (readonly number[])[], mode: PadMode, shape: readonly number[]): NDArray;
+  repeat(a: NDArray, repeats: number | readonly number[], axis: number | null): NDArray;
+  tile(a: NDArray, reps: number | readonly number[]): NDArray;
+  flip(a: NDArray, axis?: AxisArgument): NDArray;
+  /** One piece of np.split: [begin, end) along `axis`. */
+  splitPiece(a: NDArray, axis: number, begin: number, end: number): NDArray;
 }
