@@ -16,6 +16,7 @@ import { REDUCE_OPS } from './ops/defs/reduce';
 import { LINALG_OPS } from './ops/defs/linalg';
 import { LAYOUT_OPS } from './ops/defs/layout';
 import { CONV_OPS } from './ops/defs/conv';
+import { MATH_OPS } from './ops/defs/math';
 import * as nn from './ops/nn';
 import * as conv from './ops/conv';
 import { perUnaryOp, unaryOps } from './ops/unary';
@@ -25,6 +26,7 @@ import * as lin from './ops/linalg';
 import { normOf } from './ops/norm';
 import { padGrad, padOf } from './ops/pad';
 import * as arr from './ops/arrange';
+import * as math from './ops/math';
 import { scalarArray } from './ops/operand';
 import { zerosLike } from './ops/creation';
 import { sameShape } from './shape';
@@ -101,6 +103,7 @@ export const ENGINE_OPS: EngineOps = {
   pad: (a, padWidth, mode, constantValue) => padOf(a, padWidth, mode, constantValue), padGrad: (g, padWidth, mode, shape) => padGrad(g, padWidth, mode, shape),
   repeat: (a, repeats, axis) => arr.repeat(a, repeats, axis), tile: (a, reps) => arr.tile(a, reps), flip: (a, axis) => arr.flip(a, axis),
   splitPiece: (a, axis, begin, end) => arr.splitPiece(a, axis, begin, end),
+  cumsum: (a, axis, reverse) => math.cumsumOf(a, axis, reverse), einsum: (operands, equation, shape) => math.einsumOf(operands, equation, shape),
 };
 
 /** The rules of a family's definitions (ops/defs/*.ts), each handed the engine ops when it runs. */
@@ -128,4 +131,5 @@ export const gradRules: { readonly [K in OpName]: GradRule<K> } = {
   ...definedGradRules(LINALG_OPS),
   ...definedGradRules(LAYOUT_OPS),
   ...definedGradRules(CONV_OPS),
+  ...definedGradRules(MATH_OPS),
 };

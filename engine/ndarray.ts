@@ -24,6 +24,7 @@ import * as lin from './ops/linalg';
 import * as lay from './ops/layout';
 import * as idx from './ops/indexing';
 import * as arr from './ops/arrange';
+import * as math from './ops/math';
 import type { Index } from './indexing/parse';
 import type { WriteValue } from './ops/indexing';
 import type { Operand } from './ops/operand';
@@ -277,6 +278,8 @@ export class NDArray {
   tile(reps: number | readonly number[]): NDArray { return arr.tile(this, reps); }
   /** Reversed along `axis` (every axis by default). */
   flip(axis?: number | number[] | null): NDArray { return arr.flip(this, axis); }
+  /** Running sums along `axis` (of the flattened array by default). */
+  cumsum(axis?: number | null): NDArray { return math.cumsum(this, axis); }
 }
 
 // The unary ops' methods (a.neg(), a.exp(), …), one per definition with a `method` (ops/defs/unary.ts).

@@ -15,6 +15,7 @@ import * as lay from './ops/layout';
 import { norm } from './ops/norm';
 import { pad } from './ops/pad';
 import * as arr from './ops/arrange';
+import * as math from './ops/math';
 import { random } from './random';
 import { newaxis } from './indexing/parse';
 
@@ -89,6 +90,8 @@ export const np = {
   tile: arr.tile,
   split: arr.split,
   flip: arr.flip,
+  cumsum: math.cumsum,
+  einsum: math.einsum,
   /** Linear algebra beyond products: `np.linalg.norm`. */
   linalg: {
     norm,

@@ -8,10 +8,11 @@ import { REDUCE_OPS } from '../../engine/ops/defs/reduce';
 import { LINALG_OPS } from '../../engine/ops/defs/linalg';
 import { LAYOUT_OPS } from '../../engine/ops/defs/layout';
 import { CONV_OPS } from '../../engine/ops/defs/conv';
+import { MATH_OPS } from '../../engine/ops/defs/math';
 import { UNARY_OPS } from '../../engine/ops/defs/unary';
 import type { OpApi } from '../../engine/ops/defs/types';
 
-const FAMILIES: Record<string, Record<string, { api: OpApi }>> = { unary: UNARY_OPS, nn: NN_OPS, elementwise: ELEMENTWISE_OPS, reduce: REDUCE_OPS, linalg: LINALG_OPS, layout: LAYOUT_OPS, indexing: INDEXING_OPS, conv: CONV_OPS };
+const FAMILIES: Record<string, Record<string, { api: OpApi }>> = { unary: UNARY_OPS, nn: NN_OPS, elementwise: ELEMENTWISE_OPS, reduce: REDUCE_OPS, linalg: LINALG_OPS, layout: LAYOUT_OPS, indexing: INDEXING_OPS, conv: CONV_OPS, math: MATH_OPS };
 
 /** `np.linalg.norm` from 'linalg.norm': a dotted name reads a namespace inside np. */
 function member(root: object, path: string): unknown {

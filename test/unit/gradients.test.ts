@@ -10,6 +10,7 @@ import { reluGrad as reluGradOp, sigmoidGrad as sigmoidGradOp, tanhGrad as tanhG
 import { convolutionGradData, convolutionGradWeight, poolingGrad } from '../../engine/ops/conv';
 import { maxPoolForward, poolGeometry } from '../../engine/kernels/pool';
 import { padGrad as padGradOp } from '../../engine/ops/pad';
+import { cumsumOf as cumsumOp } from '../../engine/ops/math';
 
 interface GradCase {
   name: string;
@@ -340,6 +341,21 @@ const cases: { [K in OpName]: Case[] } = {
   flip: [
     { name: 'axis 1', inputs: () => [rand([2, 3])], fn: (a) => np.flip(a!, 1).mul(np.arange(3)) },
     { name: 'every axis (method)', inputs: () => [rand([2, 2, 3])], fn: (a) => a!.flip().mul(np.arange(12).reshape([2, 2, 3])) },
+  ],
+  cumsum: [
+    { name: 'flattened', inputs: () => [rand([2, 3])], fn: (a) => np.cumsum(a!).mul(a!.reshape(-1)) },
+    { name: 'axis 1 (method)', inputs: () => [rand([3, 4])], fn: (a) => a!.cumsum(1).sin() },
+    { name: 'from the end along axis 0 (its gradient)', inputs: () => [rand([3, 2])], fn: (a) => cumsumOp(a!, 0, true).mul(a!) },
+  ],
+  einsum: [
+    { name: "'ij,jk->ik'", inputs: () => [rand([2, 3]), rand([3, 4])], fn: (a, b) => np.einsum('ij,jk->ik', a!, b!) },
+    { name: "'bij,bjk->bik'", inputs: () => [rand([2, 2, 3]), rand([2, 3, 2])], fn: (a, b) => np.einsum('bij,bjk->bik', a!, b!) },
+    { name: "'ii->i' and 'ii->' (diagonal, trace)", inputs: () => [rand([3, 3])], fn: (a) => np.einsum('ii->i', a!).mul(np.einsum('ii', a!)) },
+    { name: "'i,i->' (inner product)", inputs: () => [rand([4]), rand([4])], fn: (a, b) => np.einsum('i,i->', a!, b!) },
+    { name: "'ij->ji' times itself", inputs: () => [rand([2, 3])], fn: (a) => np.einsum('ij->ji', a!).mul(np.einsum('ij->ji', a!)) },
+    { name: "three operands, a summed-only label: 'ij,jk,kl->i'", inputs: () => [rand([2, 3]), rand([3, 2]), rand([2, 2])], fn: (a, b, c) => np.einsum('ij,jk,kl->i', a!, b!, c!) },
+    { name: "broadcast ellipsis '...ij,jk'", inputs: () => [rand([2, 1, 2, 3]), rand([3, 2])], fn: (a, b) => np.einsum('...ij,jk', a!, b!) },
+    { name: "the same operand twice: 'i,j->ij'", inputs: () => [rand([3])], fn: (a) => np.einsum('i,j->ij', a!, a!) },
   ],
 };
 

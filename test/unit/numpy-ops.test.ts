@@ -112,11 +112,39 @@ const SHAPES: NumpyCase[] = [
   { name: 'flip axis -1 of bools', inputs: [{ shape: [3], values: [1, 0, 0], dtype: 'bool' }], ours: (a) => np.flip(a, -1), python: 'np.flip(a, -1)' },
 ];
 
+const MATH: NumpyCase[] = [
+  { name: 'cumsum flattened', inputs: [{ shape: [2, 3] }], ours: (a) => np.cumsum(a), python: 'np.cumsum(a)' },
+  { name: 'cumsum axis 0 (method)', inputs: [{ shape: [3, 2, 2] }], ours: (a) => a.cumsum(0), python: 'np.cumsum(a, axis=0)' },
+  { name: 'cumsum axis -1 of int32', inputs: [ints([1, 2, 3, -4, 5, 6], [2, 3])], ours: (a) => np.cumsum(a, -1), python: 'np.cumsum(a, axis=-1)' },
+  { name: 'cumsum of bools counts', inputs: [{ shape: [4], values: [1, 0, 1, 1], dtype: 'bool' }], ours: (a) => np.cumsum(a), python: 'np.cumsum(a)' },
+  { name: "einsum 'ij,jk->ik'", inputs: [{ shape: [2, 3] }, { shape: [3, 4] }], ours: (a, b) => np.einsum('ij,jk->ik', a, b), python: "np.einsum('ij,jk->ik', a, b)" },
+  { name: "einsum 'bij,bjk->bik'", inputs: [{ shape: [2, 2, 3] }, { shape: [2, 3, 4] }], ours: (a, b) => np.einsum('bij,bjk->bik', a, b), python: "np.einsum('bij,bjk->bik', a, b)" },
+  { name: "einsum 'ii->i'", inputs: [{ shape: [3, 3] }], ours: (a) => np.einsum('ii->i', a), python: "np.einsum('ii->i', a)" },
+  { name: "einsum 'ii' (implicit: the trace)", inputs: [{ shape: [3, 3] }], ours: (a) => np.einsum('ii', a), python: "np.einsum('ii', a)" },
+  { name: "einsum 'i,i->'", inputs: [{ shape: [4] }, { shape: [4] }], ours: (a, b) => np.einsum('i,i->', a, b), python: "np.einsum('i,i->', a, b)" },
+  { name: "einsum 'ij->ji'", inputs: [{ shape: [2, 3] }], ours: (a) => np.einsum('ij->ji', a), python: "np.einsum('ij->ji', a)" },
+  { name: "einsum 'ij,jk' (implicit)", inputs: [{ shape: [2, 3] }, { shape: [3, 2] }], ours: (a, b) => np.einsum('ij,jk', a, b), python: "np.einsum('ij,jk', a, b)" },
+  { name: "einsum 'ba' and 'bA' (implicit: alphabetical, capitals first)", inputs: [{ shape: [2, 3] }], ours: (a) => [np.einsum('ba', a), np.einsum('bA', a)], python: "[np.einsum('ba', a), np.einsum('bA', a)]" },
+  { name: "einsum 'ijk->' and 'ijk->kj'", inputs: [{ shape: [2, 3, 2] }], ours: (a) => [np.einsum('ijk->', a), np.einsum('ijk->kj', a)], python: "[np.einsum('ijk->', a), np.einsum('ijk->kj', a)]" },
+  { name: "einsum 'i,j,k->ijk' (three operands)", inputs: [{ shape: [2] }, { shape: [3] }, { shape: [2] }], ours: (a, b, c) => np.einsum('i,j,k->ijk', a, b, c), python: "np.einsum('i,j,k->ijk', a, b, c)" },
+  { name: "einsum 'iij->ji'", inputs: [{ shape: [2, 2, 3] }], ours: (a) => np.einsum('iij->ji', a), python: "np.einsum('iij->ji', a)" },
+  { name: "einsum with spaces ' ij , jk -> ki '", inputs: [{ shape: [2, 3] }, { shape: [3, 2] }], ours: (a, b) => np.einsum(' ij , jk -> ki ', a, b), python: "np.einsum('ij,jk->ki', a, b)" },
+  {
+    name: "einsum '...ij,...jk->...ik' with broadcast batches", inputs: [{ shape: [2, 1, 2, 3] }, { shape: [4, 3, 2] }],
+    ours: (a, b) => np.einsum('...ij,...jk->...ik', a, b), python: "np.einsum('...ij,...jk->...ik', a, b)",
+  },
+  { name: "einsum 'i...,i...' (implicit)", inputs: [{ shape: [2, 3] }, { shape: [2, 1] }], ours: (a, b) => np.einsum('i...,i...', a, b), python: "np.einsum('i...,i...', a, b)" },
+  { name: "einsum '...ii->...i'", inputs: [{ shape: [4, 2, 2] }], ours: (a) => np.einsum('...ii->...i', a), python: "np.einsum('...ii->...i', a)" },
+  { name: "einsum 'ij,ij->ij' broadcasts a length-1 axis", inputs: [{ shape: [2, 1] }, { shape: [2, 3] }], ours: (a, b) => np.einsum('ij,ij->ij', a, b), python: "np.einsum('ij,ij->ij', a, b)" },
+  { name: "einsum of int32 'ij,j'", inputs: [ints([1, 2, 3, 4], [2, 2]), ints([5, -6])], ours: (a, b) => np.einsum('ij,j', a, b), python: "np.einsum('ij,j', a, b)" },
+];
+
 const GROUPS: [string, NumpyCase[]][] = [
   ['var, std, prod, any, all', STATISTICS],
   ['np.linalg.norm', NORMS],
   ['logaddexp, isnan, isinf, outer', ELEMENTWISE],
   ['pad, repeat, tile, split, flip', SHAPES],
+  ['cumsum, einsum', MATH],
 ];
 const ALL = GROUPS.flatMap(([, cases]) => cases);
 
@@ -318,5 +346,55 @@ suite('pad, repeat, tile, split, flip: what NumPy does not check', () => {
     expectError(() => np.split(np.array(1), 1), /^split: a 0-d array cannot be split$/);
     expectError(() => np.flip(a, [0, 0]), /^flip: repeated axis 0 in \[0, 0\]$/);
     expectError(() => np.flip(a, 2), /^flip: axis 2 is out of bounds for array of dimension 2$/);
+  });
+});
+
+suite('cumsum, einsum: what NumPy does not check', () => {
+  test('einsum records one op (after a reshape or broadcastTo for broadcast axes), with the equation in letters', () => {
+    const a = np.ones([2, 3]);
+    a.attachGrad();
+    const y = autograd.record(() => np.einsum('ij , jk', a, np.ones([3, 2])));
+    assert.deepEqual([y._node!.op, y._node!.attrs], ['einsum', { equation: 'ij,jk->ik', shape: [2, 2] }]);
+    const z = autograd.record(() => np.einsum('...j,j->...', a, np.ones([3])));
+    assert.deepEqual(z._node!.attrs, { equation: 'aj,j->a', shape: [2] });
+    const c = np.ones([1]);
+    c.attachGrad();
+    const w = autograd.record(() => np.einsum('i...,...->i...', a, c));
+    assert.deepEqual([w._node!.inputs[1]!._node?.op, w.shape], ['broadcastTo', [2, 3]]);
+  });
+
+  test("einsum: each operand's gradient is the einsum of the others", () => {
+    const a = np.array([[1, 2], [3, 4]]);
+    const b = np.array([[5, 6], [7, 8]]);
+    assert.deepEqual(gradient((x) => np.einsum('ij,jk->ik', x, b), a).toArray(), [[11, 15], [11, 15]]);
+    assert.deepEqual(gradient((x) => np.einsum('ii->', x), a).toArray(), [[1, 0], [0, 1]]);
+    assert.deepEqual(gradient((x) => np.einsum('ij->', x), a).toArray(), [[1, 1], [1, 1]]);
+  });
+
+  test('cumsum: the gradient sums the upstream gradient from the end', () => {
+    assert.deepEqual(flat(gradient((x) => np.cumsum(x), np.array([[1, 2], [3, 4]]))), [4, 3, 2, 1]);
+    assert.deepEqual(gradient((x) => np.cumsum(x, 1), np.array([[1, 2], [3, 4]])).toArray(), [[2, 1], [2, 1]]);
+  });
+
+  test('bad arguments say what is wrong, quoting them', () => {
+    const a = np.ones([2, 3]);
+    const b = np.ones([3, 4]);
+    expectError(() => np.cumsum(a, 2), /^cumsum: axis 2 is out of bounds for array of dimension 2$/);
+    expectError(() => np.cumsum(a, 0.5), /^cumsum: axis 0.5 is out of bounds/);
+    expectError(() => np.einsum(3 as never, a), /^einsum: the subscripts must be a string such as 'ij,jk->ik', got 3$/);
+    expectError(() => np.einsum('ij'), /^einsum: needs at least one operand \(in 'ij'\)$/);
+    expectError(() => np.einsum('ij,jk->ik', a), /^einsum: the subscripts name 2 operands, got 1 \(in 'ij,jk->ik'\)$/);
+    expectError(() => np.einsum('ij,j1->i', a, b), /^einsum: '1' is no subscript \(use the letters a–z, A–Z, and '...' for the remaining axes\) \(in 'ij,j1->i'\)$/);
+    expectError(() => np.einsum('ij->j->i', a), /^einsum: has more than one '->' \(in 'ij->j->i'\)$/);
+    expectError(() => np.einsum('ijk,jk->ik', a, b), /^einsum: operand 0 has 2 dimensions but 'ijk' names 3 \(in 'ijk,jk->ik'\)$/);
+    expectError(() => np.einsum('ij,kj->ik', a, b), /^einsum: label 'j' has size 3 in operand 0 and 4 in operand 1 \(shapes \(2, 3\), \(3, 4\)\) \(in 'ij,kj->ik'\)$/);
+    expectError(() => np.einsum('ii->i', a), /^einsum: label 'i' has size 2 in operand 0 and 3 in operand 0/);
+    expectError(() => np.einsum('ij->iz', a), /^einsum: the output label 'z' names no operand's axis \(in 'ij->iz'\)$/);
+    expectError(() => np.einsum('ij->ii', a), /^einsum: the output label 'i' appears more than once \(in 'ij->ii'\)$/);
+    expectError(() => np.einsum('ij->...', a), /^einsum: the output has '...' but no operand has \(in 'ij->...'\)$/);
+    expectError(() => np.einsum('...j->j', np.ones([2, 2, 3])), /^einsum: the operands' '...' stands for axes the output does not name: write '...' in the output too/);
+    expectError(() => np.einsum('...i...', a), /^einsum: has more than one '...' in one operand/);
+    expectError(() => np.einsum('ijk...', a), /^einsum: operand 0 has 2 dimensions but 'ijk...' names at least 3/);
+    expectError(() => np.einsum('ij', [[1]] as never), /^einsum: operand 0 must be an NDArray, got a JavaScript array/);
   });
 });

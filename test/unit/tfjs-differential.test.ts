@@ -543,6 +543,21 @@ const shapes: Case[] = [
   { name: 'repeat [2, 0, 1] along axis 0 vs gather', inputs: [{ shape: [3, 4] }], ours: (a) => np.repeat(a, [2, 0, 1], 0), theirs: (a) => tf.gather(a, tf.tensor1d([0, 0, 2], 'int32'), 0) },
 ];
 
+// einsum: tfjs has no Einsum gradient (forward only; the gradients are gradcheck's).
+const mathOps: Case[] = [
+  // tfjs's Cumsum gradient has the wrong shape for any axis but the last ((2, 4, 3) for an input
+  // (2, 3, 4) summed along axis 1): forward only there.
+  { name: 'cumsum axis 1 (forward)', inputs: [X234], ours: (a) => np.cumsum(a, 1), theirs: (a) => tf.cumsum(a, 1), grad: false },
+  { name: 'cumsum axis 0 (forward)', inputs: [{ shape: [3, 4] }], ours: (a) => np.cumsum(a, 0), theirs: (a) => tf.cumsum(a, 0), grad: false },
+  { name: 'cumsum axis -1', inputs: [X234], ours: (a) => np.cumsum(a, -1), theirs: (a) => tf.cumsum(a, 2) },
+  { name: 'cumsum flattened', inputs: [{ shape: [3, 4] }], ours: (a) => np.cumsum(a), theirs: (a) => tf.cumsum(tf.reshape(a, [-1])), tol: LOOSE_TOL },
+  { name: "einsum 'ij,jk->ik' (forward)", inputs: [{ shape: [3, 4] }, { shape: [4, 5] }], ours: (a, b) => np.einsum('ij,jk->ik', a, b), theirs: (a, b) => tf.einsum('ij,jk->ik', a, b), grad: false },
+  { name: "einsum 'bij,bjk->bik' (forward)", inputs: [{ shape: [2, 3, 4] }, { shape: [2, 4, 2] }], ours: (a, b) => np.einsum('bij,bjk->bik', a, b), theirs: (a, b) => tf.einsum('bij,bjk->bik', a, b), grad: false },
+  { name: "einsum 'i,i->' (forward)", inputs: [{ shape: [5] }, { shape: [5] }], ours: (a, b) => np.einsum('i,i->', a, b), theirs: (a, b) => tf.einsum('i,i->', a, b), grad: false },
+  { name: "einsum 'ij->ji' (forward)", inputs: [{ shape: [3, 4] }], ours: (a) => np.einsum('ij->ji', a), theirs: (a) => tf.einsum('ij->ji', a), grad: false },
+  { name: "einsum 'ij,jk->ik' gradient vs matMul", inputs: [{ shape: [3, 4] }, { shape: [4, 5] }], ours: (a, b) => np.einsum('ij,jk->ik', a, b), theirs: (a, b) => tf.matMul(a, b) },
+];
+
 const groups: [string, Case[]][] = [
   ['elementwise binary ops (with broadcasting)', elementwiseBinary],
   ['elementwise unary ops', elementwiseUnary],
@@ -559,6 +574,7 @@ const groups: [string, Case[]][] = [
   ['var, std, prod, any, all, norm', statistics],
   ['logaddexp, isnan, isinf, outer', moreElementwise],
   ['pad, tile, flip, split, repeat', shapes],
+  ['cumsum, einsum', mathOps],
 ];
 
 // ---------------------------------------------------------------------------------------------

@@ -241,4 +241,8 @@ export interface EngineOps extends GradOps {
   flip(a: NDArray, axis?: AxisArgument): NDArray;
   /** One piece of np.split: [begin, end) along `axis`. */
   splitPiece(a: NDArray, axis: number, begin: number, end: number): NDArray;
+  /** Running sums along `axis` (of the flattened array for null), from the end when `reverse`. */
+  cumsum(a: NDArray, axis: number | null, reverse?: boolean): NDArray;
+  /** einsum of an explicit equation, one letter per axis; an output label may repeat or name no operand's axis (its size from `shape`). */
+  einsum(operands: readonly NDArray[], equation: string, shape: readonly number[]): NDArray;
 }
