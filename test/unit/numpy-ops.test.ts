@@ -398,3 +398,20 @@ suite('cumsum, einsum: what NumPy does not check', () => {
     expectError(() => np.einsum('ij', [[1]] as never), /^einsum: operand 0 must be an NDArray, got a JavaScript array/);
   });
 });
+
+suite('the new ops in a recorded program', () => {
+  test('replay computes them again: gradcheckRecorded checks a program that uses each', () => {
+    np.random.seed(5);
+    const x = np.random.uniform(0.5, 1.5, [2, 3], 'float64');
+    x.attachGrad();
+    const y = autograd.record(() => {
+      const [left, right] = np.split(np.pad(x, [[0, 0], [1, 0]], { mode: 'reflect' }), 2, 1);
+      const mixed = np.einsum('ij,ij->i', left!, np.flip(right!, 1)).add(np.cumsum(x, 1).sum(1));
+      const spread = np.var(np.tile(x, [1, 2]), 1, { ddof: 1 }).add(np.std(np.repeat(x, [1, 2, 1], 1), 1));
+      const extra = np.prod(x, 0).sum().add(np.linalg.norm(x, Infinity, 0).sum()).add(np.outer(x.get(0), x.get(1)).sum());
+      return np.logaddexp(mixed, spread).sum().add(extra).add(np.linalg.norm(x));
+    });
+    const report = autograd.gradcheckRecorded(y);
+    assert.ok(report.ok, `max abs error ${report.inputs[0]!.maxAbsError}`);
+  });
+});

@@ -92,7 +92,7 @@ function classification(name: 'isnan' | 'isinf', what: string): OpDefinition<NoA
     replay: ([a], _attrs, op) => op[name](a!),
     words: () => ({
       summary: `${name} tests elementwise whether a is ${what} and returns booleans: not differentiable: no gradient flows through it`,
-      formula: `out = (a is ${what})`, partials: ['a: no gradient'], broadcast: false,
+      formula: `out = ${name}(a)`, partials: ['a: no gradient'], broadcast: false,
     }),
   };
 }
@@ -254,6 +254,6 @@ export const ELEMENTWISE_OPS: OpDefinitions<ElementwiseAttrs> = {
       formula: 'out = ln(eᵃ + eᵇ)', partials: ['∂out/∂a = eᵃ / (eᵃ + eᵇ) = σ(a − b)', '∂out/∂b = eᵇ / (eᵃ + eᵇ) = σ(b − a)'], broadcast: true,
     }),
   },
-  isnan: classification('isnan', 'not a number (nan)'),
+  isnan: classification('isnan', 'nan (not a number)'),
   isinf: classification('isinf', '+∞ or −∞'),
 };

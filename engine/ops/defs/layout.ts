@@ -287,7 +287,7 @@ export const LAYOUT_OPS: OpDefinitions<LayoutAttrs> = {
       const mode = typeof attrs.mode === 'string' ? attrs.mode : 'constant';
       const copies = mode === 'constant' ? 'the constant gets no gradient' : 'each padded copy adds its gradient to the element it copied';
       return {
-        summary: `pad pads a with ${padding(attrs.mode, attrs.constantValue, say)}, ${widths} elements before and after each axis: its gradient is the upstream gradient cropped back to a's shape (${copies})`,
+        summary: `pad pads a by ${widths} ([before, after] per axis) with ${padding(attrs.mode, attrs.constantValue, say)}: its gradient is the upstream gradient cropped back to a's shape (${copies})`,
         formula: `out = pad(a, ${widths}, '${mode}')`, partials: [`∂L/∂a = g cropped to a's shape${mode === 'constant' ? '' : ', plus the gradients of the padded copies'}`],
         broadcast: false,
       };
@@ -314,8 +314,9 @@ export const LAYOUT_OPS: OpDefinitions<LayoutAttrs> = {
     replay: ([a], { repeats, axis }, op) => op.repeat(a!, repeats, axis),
     words: (attrs, _n, say) => {
       const times = typeof attrs.repeats === 'number' ? `${say.num(attrs.repeats)} times` : 'as often as repeats says';
+      const elements = attrs.axis === null ? 'of a, flattened,' : `of a ${say.along(attrs.axis)}`;
       return {
-        summary: `repeat repeats each element of a ${times} ${say.along(attrs.axis)}: each element's gradient is the sum of the upstream gradient over its copies`,
+        summary: `repeat repeats each element ${elements} ${times}: each element's gradient is the sum of the upstream gradient over its copies`,
         formula: `out = repeat(a, ${say.list(attrs.repeats ?? 'repeats')}) ${say.along(attrs.axis)}`, partials: ['∂L/∂a = g summed over the copies of each element'],
         broadcast: false,
       };

@@ -33,9 +33,9 @@ export function einsumGradEquation(inputs: readonly string[], output: string, k:
   return `${[output, ...inputs.filter((_, i) => i !== k)].join(',')}->${inputs[k]}`;
 }
 
-/** "sums along axis 1" or "sums the flattened array", from the end for a reversed scan. */
+/** "along axis 1" or "over the flattened array", from the end for a reversed scan. */
 function scanning(axis: unknown, reverse: unknown, say: Say): string {
-  return `${reverse === true ? 'from the end ' : ''}${say.along(axis)}`;
+  return `${reverse === true ? 'from the end ' : ''}${axis === null ? 'over the flattened array' : say.along(axis)}`;
 }
 
 export const MATH_OPS: OpDefinitions<MathAttrs> = {
@@ -52,7 +52,7 @@ export const MATH_OPS: OpDefinitions<MathAttrs> = {
       const other = scanning(attrs.axis, attrs.reverse !== true, say);
       return {
         summary: `cumsum sums a cumulatively ${along}: each element's gradient is the sum of the upstream gradient over the outputs it is part of, a cumulative sum ${other}`,
-        formula: `out = cumsum(a) ${say.along(attrs.axis)}: out[i] = Σ a[j] for j ${attrs.reverse === true ? '≥' : '≤'} i`,
+        formula: `out = cumsum(a) ${scanning(attrs.axis, false, say)}: out[i] = Σ a[j] for j ${attrs.reverse === true ? '≥' : '≤'} i`,
         partials: [`∂L/∂a = g summed cumulatively ${other}`], broadcast: false,
       };
     },

@@ -107,6 +107,9 @@ function productOfOthers(op: EngineOps, a: NDArray, out: NDArray, axes: readonly
   return op.mul(factor, op.div(product, nonZero));
 }
 
+/** The divisor of var and std: n, or (n − ddof). */
+const divisorOf = (ddof: unknown, say: Say): string => (typeof ddof === 'number' && ddof !== 0 ? `(n − ${say.num(ddof)})` : 'n');
+
 /** any and all: bool results, which are never differentiated. */
 function truth(name: 'any' | 'all'): OpDefinition<ReductionAttrs> {
   const test = name === 'any' ? 'some element' : 'every element';
@@ -198,10 +201,10 @@ export const REDUCE_OPS: OpDefinitions<ReduceAttrs> = {
     replay: ([a], { axis, keepdims, ddof }, op) => op.var(a!, axis, { ddof, keepdims }),
     words: (attrs, _n, say) => {
       const axes = say.axes(attrs.axis);
-      const divisor = typeof attrs.ddof === 'number' && attrs.ddof !== 0 ? `n − ${say.num(attrs.ddof)}` : 'n';
+      const divisor = divisorOf(attrs.ddof, say);
       return {
-        summary: `var takes the variance over ${axes} (divided by ${divisor}): each element's gradient is the upstream gradient times 2(a − mean)/(${divisor})`,
-        formula: `out = Σ (a − mean)² / (${divisor}) over ${axes}`, partials: [`∂L/∂a = g · 2(a − mean) / (${divisor}), n = the number of elements`],
+        summary: `var takes the variance over ${axes} (divided by ${divisor}): each element's gradient is the upstream gradient times 2(a − mean)/${divisor}`,
+        formula: `out = Σ (a − mean)² / ${divisor} over ${axes}`, partials: [`∂L/∂a = g · 2(a − mean) / ${divisor}, n = the number of elements`],
         broadcast: false,
       };
     },
@@ -218,10 +221,10 @@ export const REDUCE_OPS: OpDefinitions<ReduceAttrs> = {
     replay: ([a], { axis, keepdims, ddof }, op) => op.std(a!, axis, { ddof, keepdims }),
     words: (attrs, _n, say) => {
       const axes = say.axes(attrs.axis);
-      const divisor = typeof attrs.ddof === 'number' && attrs.ddof !== 0 ? `n − ${say.num(attrs.ddof)}` : 'n';
+      const divisor = divisorOf(attrs.ddof, say);
       return {
-        summary: `std takes the standard deviation over ${axes} (√ of the variance divided by ${divisor}): each element's gradient is the upstream gradient times (a − mean)/((${divisor}) · out), 0 where all elements are equal`,
-        formula: `out = √(Σ (a − mean)² / (${divisor})) over ${axes}`, partials: [`∂L/∂a = g · (a − mean) / ((${divisor}) · out) (0 where out = 0)`],
+        summary: `std takes the standard deviation over ${axes} (√ of the variance divided by ${divisor}): each element's gradient is the upstream gradient times (a − mean)/(${divisor} · out), 0 where all elements are equal`,
+        formula: `out = √(Σ (a − mean)² / ${divisor}) over ${axes}`, partials: [`∂L/∂a = g · (a − mean) / (${divisor} · out) (0 where out = 0)`],
         broadcast: false,
       };
     },
