@@ -2,6 +2,7 @@
 import { npxUnary } from './ops/unary';
 import * as nn from './ops/nn';
 import * as conv from './ops/conv';
+import * as lookup from './ops/lookup';
 
 export const npx = {
   ...npxUnary, // relu, sigmoid, logSigmoid, erf, gelu
@@ -11,4 +12,8 @@ export const npx = {
   batchNorm: nn.batchNorm,
   convolution: conv.convolution,
   pooling: conv.pooling,
+  pick: lookup.pick,
+  oneHot: lookup.oneHot,
+  sequenceMask: lookup.sequenceMask,
+  embedding: lookup.embedding,
 };

@@ -272,6 +272,27 @@ const cases: { [K in OpName]: Case[] } = {
       fn: (dy) => poolingGrad(dy!, POOL_ARGMAX, { ...POOL, poolType: 'max' }),
     },
   ],
+  pick: [
+    { name: 'last axis, out-of-range indices clipped', inputs: () => [rand([3, 4])], fn: (x) => npx.pick(x!, ints([3, 7, -2])).mul(np.array([1, 2, 3])) },
+    {
+      name: 'axis 0, wrapped float indices, keepdims', inputs: () => [rand([3, 2, 2])],
+      fn: (x) => npx.pick(x!, np.array([[4, -1], [0, 1.5]], { dtype: DT }), { axis: 0, mode: 'wrap', keepdims: true }).mul(x!.get('0:1')),
+    },
+    { name: 'two picks of the same elements add up', inputs: () => [rand([2, 3])], fn: (x) => npx.pick(x!, ints([0, 2]), { axis: 1 }).mul(npx.pick(x!, ints([0, 1]))) },
+  ],
+  oneHot: [{ nonDifferentiable: (x) => npx.oneHot(np.argmax(x, 1), 3, { dtype: 'int32' }) }],
+  sequenceMask: [
+    { name: 'axis 0, (T, N, C) = (4, 3, 2), value −1', inputs: () => [rand([4, 3, 2])], fn: (x) => npx.sequenceMask(x!, ints([2, 4, 0]), { value: -1 }).mul(x!) },
+    { name: 'axis 1, float lengths', inputs: () => [rand([3, 4])], fn: (x) => npx.sequenceMask(x!, np.array([1, 3.7, 4], { dtype: DT }), { axis: 1 }).mul(x!) },
+    { name: 'useSequenceLength false (identity)', inputs: () => [rand([2, 3])], fn: (x) => npx.sequenceMask(x!, null, { useSequenceLength: false }).mul(x!) },
+  ],
+  embedding: [
+    {
+      name: '[2,3] indices into (5, 2), a row read three times', inputs: () => [rand([5, 2])],
+      fn: (w) => { const e = npx.embedding(ints([0, 4, 0, 2, 2, 2]).reshape([2, 3]), w!); return e.mul(e); },
+    },
+    { name: 'float indices, 0-d', inputs: () => [rand([3, 4])], fn: (w) => npx.embedding(np.array(1, { dtype: DT }), w!, { inputDim: 3, outputDim: 4 }).sin() },
+  ],
 };
 
 function describe(report: ReturnType<typeof autograd.gradcheck>): string {

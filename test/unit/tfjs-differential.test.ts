@@ -490,6 +490,52 @@ const sorting: Case[] = [
   { name: 'sort [3,6] gradient vs gather at the topk permutation', inputs: [{ shape: [3, 6] }], ours: (a) => np.sort(a, -1), theirs: sortTheirs },
 ];
 
+// MXNet's npx lookups. tfjs has oneHot and gather; pick is a product with a one-hot matrix, and
+// sequenceMask a tf.where with the kept positions.
+const ONEHOT = (indices: number[], depth: number) => tf.oneHot(tf.tensor1d(indices, 'int32'), depth, 1, 0, 'float32');
+const clipTo = (indices: number[], size: number) => indices.map((j) => Math.min(Math.max(Math.trunc(j), 0), size - 1));
+function sequenceMaskCase(name: string, shape: number[], lengths: number[], axis: 0 | 1, value: number): Case {
+  const keep = Array.from({ length: size(shape) }, (_, i) => {
+    const inner = size(shape.slice(2));
+    const [a, b] = [Math.floor(i / inner / shape[1]!), Math.floor(i / inner) % shape[1]!];
+    return axis === 0 ? a < lengths[b]! : b < lengths[a]!;
+  });
+  return {
+    name, inputs: [{ shape }],
+    ours: (x) => npx.sequenceMask(x, np.array(Int32Array.from(lengths)), { axis, value }),
+    theirs: (x) => tf.where(tf.tensor(keep, shape, 'bool'), x, tf.fill(shape, value)),
+  };
+}
+const PICKED = [4, 0, 7, -3];
+const EMBEDDED = [5, 0, 2, 2, 5, 1];
+const npxCases: Case[] = [
+  {
+    name: 'pick last axis, out-of-range indices clipped (vs one-hot product)', inputs: [{ shape: [4, 5] }],
+    ours: (a) => npx.pick(a, np.array(PICKED)), theirs: (a) => tf.sum(tf.mul(a, ONEHOT(clipTo(PICKED, 5), 5)), -1),
+  },
+  {
+    name: 'pick axis 0, keepdims (vs one-hot product)', inputs: [{ shape: [3, 4] }],
+    ours: (a) => npx.pick(a, np.array([2, 0, 1, 2]), { axis: 0, keepdims: true }),
+    theirs: (a) => tf.sum(tf.mul(a, tf.transpose(ONEHOT([2, 0, 1, 2], 3))), 0, true),
+  },
+  {
+    name: "pick mode 'wrap' (vs gather from the flattened array)", inputs: [{ shape: [3, 4] }],
+    ours: (a) => npx.pick(a, np.array([-1, 5, 2]), { mode: 'wrap' }),
+    theirs: (a) => tf.gather(tf.reshape(a, [-1]), tf.tensor1d([3, 4 + 1, 8 + 2], 'int32')),
+  },
+  {
+    name: 'oneHot of whole float indices, some out of range', inputs: [{ shape: [2, 5], range: [-1, 4], snap: { step: 1 } }],
+    ours: (a) => npx.oneHot(a, 4, { onValue: 2, offValue: -1 }), theirs: (a) => tf.oneHot(tf.cast(a, 'int32'), 4, 2, -1, 'float32'), grad: false,
+  },
+  sequenceMaskCase('sequenceMask axis 0, (T, N, C) = (4, 3, 2), value −1 (vs where)', [4, 3, 2], [2, 4, 0], 0, -1),
+  sequenceMaskCase('sequenceMask axis 1, (N, T) = (3, 4) (vs where)', [3, 4], [1, 3, 4], 1, 0),
+  {
+    name: 'embedding [2,3] indices, rows read twice (vs gather)', inputs: [{ shape: [6, 3] }],
+    ours: (w) => npx.embedding(np.array(Int32Array.from(EMBEDDED)).reshape([2, 3]), w),
+    theirs: (w) => tf.gather(w, tf.tensor(EMBEDDED, [2, 3], 'int32')),
+  },
+];
+
 const groups: [string, Case[]][] = [
   ['elementwise binary ops (with broadcasting)', elementwiseBinary],
   ['elementwise unary ops', elementwiseUnary],
@@ -503,6 +549,7 @@ const groups: [string, Case[]][] = [
   ['batchNorm', batchNormCases()],
   ['convolution and pooling', convolutions],
   ['sort', sorting],
+  ['npx lookups', npxCases],
 ];
 
 // ---------------------------------------------------------------------------------------------

@@ -1,11 +1,14 @@
 /**
- * The neural-network ops: softmax, log-softmax, dropout, batch normalisation. One entry each:
+ * The neural-network ops: softmax, log-softmax, dropout, batch normalisation, and MXNet's npx
+ * pick, oneHot, sequenceMask and embedding. One entry each:
  * where it is in the API, its inputs, its flags, its gradient (math above it), its replay and the
  * step panel's words. The public functions (ops/nn.ts) check arguments, run the kernels and record.
  *
  * Types only from the engine (erased by the build): the inspector reads this file too.
  */
-import type { OpDefinitions } from './types';
+import type { DType } from '../../dtype';
+import type { NDArray } from '../../ndarray';
+import type { EngineOps, OpDefinitions } from './types';
 
 /** The attributes each op records. */
 export interface NnAttrs {
@@ -15,11 +18,21 @@ export interface NnAttrs {
   dropout: { p: number; active: boolean };
   /** `useBatchStats`: training mode (batch statistics) rather than the running ones. */
   batchNorm: { eps: number; momentum: number; axis: number; useBatchStats: boolean };
+  /** Saves the picked positions (int32, data's shape with `axis` of length 1), after clipping or wrapping. */
+  pick: { axis: number; keepdims: boolean; mode: 'clip' | 'wrap' };
+  oneHot: { depth: number; onValue: number; offValue: number; dtype: DType };
+  /** With `useSequenceLength`, records (data, sequenceLength) and saves the kept positions (1, or 0 where masked). */
+  sequenceMask: { useSequenceLength: boolean; value: number; axis: number };
+  embedding: { inputDim: number; outputDim: number };
 }
 
 export type NnOpName = keyof NnAttrs;
 
 const LAYER = { elementwise: false, differentiable: true };
+
+/** An index-like input (pick's index, oneHot's indices, embedding's data) takes no gradient: zeros if a float one asks. */
+const noIndexGrad = (input: NDArray | undefined, needsGrad: boolean | undefined, op: EngineOps): NDArray | null =>
+  (needsGrad && input ? op.zerosLike(input) : null);
 
 export const NN_OPS: OpDefinitions<NnAttrs> = {
   softmax: {
@@ -118,6 +131,86 @@ export const NN_OPS: OpDefinitions<NnAttrs> = {
         formula: `y = γ · x̂ + β, x̂ = (x − μ) / √(σ² + ε)${eps}`,
         partials: [dx, '∂L/∂γ = Σ g · x̂ (over all axes but the channel)', '∂L/∂β = Σ g (over all axes but the channel)',
           'running mean: no gradient', 'running variance: no gradient'],
+        broadcast: false,
+      };
+    },
+  },
+  pick: {
+    api: { npx: 'pick' }, inputs: ['data', 'index'], flags: LAYER,
+    // out = data at the picked positions p (saved) along the axis: ∂data = g scatter-added at p (picked twice adds up)
+    grad: (g, { inputs: [data, index], attrs: { axis }, saved: [positions], needsGrad }, op) => [
+      needsGrad[0] ? op.takeAlongAxisGrad(op.reshape(g, positions!.shape), positions!, axis, data!.shape[axis]!) : null,
+      noIndexGrad(index, needsGrad[1], op),
+    ],
+    replay: ([data, index], attrs, op) => op.pick(data!, index!, attrs),
+    words: (attrs, _n, say) => {
+      const axis = say.axis(attrs.axis);
+      const range = attrs.mode === 'wrap' ? 'an index out of range wraps around' : attrs.mode === 'clip' ? 'an index out of range is clipped to the ends' : 'an index out of range is clipped or wrapped';
+      return {
+        summary: `pick picks one element of data along ${axis} at each index (${range}): its gradient is the upstream gradient put back where each element was picked, zeros elsewhere (an element picked twice adds up)`,
+        formula: `out = data[…, index, …] along ${axis}${attrs.keepdims === true ? ' (kept as length 1)' : ''}`,
+        partials: [`∂L/∂data = g at the picked positions along ${axis}, 0 elsewhere`, 'index: no gradient'],
+        broadcast: false,
+      };
+    },
+  },
+  oneHot: {
+    api: { npx: 'oneHot' }, inputs: ['indices'], flags: { elementwise: false, differentiable: false },
+    // out = onValue at each index, offValue elsewhere: constant in the indices, no gradient
+    grad: (_g, { inputs: [indices], needsGrad }, op) => [noIndexGrad(indices, needsGrad[0], op)],
+    replay: ([indices], { depth, ...options }, op) => op.oneHot(indices!, depth, options),
+    words: (attrs, _n, say) => {
+      const depth = say.num(attrs.depth ?? 'depth');
+      const on = say.num(attrs.onValue ?? 'onValue');
+      const off = say.num(attrs.offValue ?? 'offValue');
+      return {
+        summary: `oneHot turns each index into a row of length ${depth}, ${on} at the index and ${off} elsewhere (all ${off} for an index out of range): not differentiable: no gradient flows through it`,
+        formula: `out = ${on} at position indices[…] of each row of length ${depth}, ${off} elsewhere`,
+        partials: ['indices: no gradient'],
+        broadcast: false,
+      };
+    },
+  },
+  sequenceMask: {
+    api: { npx: 'sequenceMask' }, inputs: ['data', 'sequenceLength'], flags: LAYER,
+    // out = data where t < length[n], value elsewhere (keep = saved 0/1 mask): ∂data = g·keep
+    grad: (g, { inputs: [, lengths], attrs: { useSequenceLength }, saved: [keep], needsGrad }, op) => [
+      needsGrad[0] ? (useSequenceLength ? op.mul(g, keep!) : g) : null,
+      ...(lengths ? [noIndexGrad(lengths, needsGrad[1], op)] : []),
+    ],
+    replay: ([data, lengths], attrs, op) => op.sequenceMask(data!, lengths ?? null, attrs),
+    words: (attrs, _n, say) => {
+      const value = say.num(attrs.value ?? 'value');
+      const layout = attrs.axis === 1 ? 'data (N, T, …), time on axis 1' : attrs.axis === 0 ? 'data (T, N, …), time on axis 0' : 'data with a time axis';
+      if (attrs.useSequenceLength === false) {
+        return {
+          summary: 'sequenceMask is the identity here (useSequenceLength is false): the upstream gradient passes unchanged',
+          formula: 'out = data', partials: ['∂out/∂data = 1', 'sequenceLength: not used'], broadcast: false,
+        };
+      }
+      return {
+        summary: `sequenceMask sets each sequence's steps from its length on to ${value} (${layout}): the upstream gradient passes where the data is kept and is zero where it was masked`,
+        formula: `out = data where t < sequenceLength[n], else ${value}`,
+        partials: ['∂out/∂data = 1 where t < sequenceLength[n], else 0', 'sequenceLength: no gradient'],
+        broadcast: false,
+      };
+    },
+  },
+  embedding: {
+    api: { npx: 'embedding' }, inputs: ['data', 'weight'], flags: LAYER,
+    // out[…] = weight[data[…]] (rows at the saved int32 positions p): ∂weight = g's rows scatter-added at p
+    grad: (g, { inputs: [data, weight], saved: [positions], needsGrad }, op) => [
+      noIndexGrad(data, needsGrad[0], op),
+      needsGrad[1] ? op.takeGrad(g, positions!, 0, weight!.shape) : null,
+    ],
+    replay: ([data, weight], attrs, op) => op.embedding(data!, weight!, attrs),
+    words: (attrs, _n, say) => {
+      const rows = say.num(attrs.inputDim ?? 'inputDim');
+      const width = say.num(attrs.outputDim ?? 'outputDim');
+      return {
+        summary: `embedding looks up row data[…] of the weight (${rows} rows of length ${width}) for each index: the weight's gradient adds the upstream gradient's rows into the rows they were read from (a row read twice adds up); the indices get none`,
+        formula: 'out = weight[data, :] (one row per index)',
+        partials: ['data: an index, no gradient', '∂L/∂weight = g scatter-added at the rows data names'],
         broadcast: false,
       };
     },

@@ -1,0 +1,203 @@
+// MXNet's npx lookups (engine/ops/lookup.ts): forward values as MXNet gives them, the gradients'
+// routing, what the tape records, and every argument refused with a message naming the function
+// and the option.
+import { strict as assert } from 'node:assert';
+import { np, npx, autograd, GradLensError, NDArray } from 'gradlens';
+import { expectError, flat } from '../helpers';
+
+const ints = (values: number[]) => np.array(values, { dtype: 'int32' });
+/** MXNet's pick example: three rows of two. */
+const X = () => np.array([[1, 2], [3, 4], [5, 6]]);
+
+/** The refusal of `fn`: a GradLensError of `op` whose message matches `pattern`. */
+function refused(op: string, fn: () => unknown, pattern: RegExp): void {
+  const error = expectError(fn, pattern);
+  assert.ok(error instanceof GradLensError, `${error.name}: ${error.message}`);
+  assert.equal(error.op, op);
+}
+
+/** x's gradient of Σ head·fn(x) (head: ones by default). */
+function gradOf(x: NDArray, fn: (x: NDArray) => NDArray, head?: NDArray): NDArray {
+  x.attachGrad();
+  const y = autograd.record(() => fn(x));
+  y.backward(head);
+  return x.grad!;
+}
+
+suite('npx.pick', () => {
+  test("MXNet's examples: along axis 1 and 0, keepdims, an index clipped", () => {
+    assert.deepEqual(flat(npx.pick(X(), ints([0, 1, 0]))), [1, 4, 5]);
+    assert.deepEqual(flat(npx.pick(X(), ints([0, 1]), { axis: 0 })), [1, 4]);
+    const kept = npx.pick(X(), np.array([[1], [0], [2]]), { axis: 1, keepdims: true });
+    assert.deepEqual(kept.shape, [3, 1]);
+    assert.deepEqual(flat(kept), [2, 3, 6]); // 2 clipped to 1
+    assert.deepEqual(npx.pick(X(), ints([1, 0, 1]), { keepdims: true }).shape, [3, 1]);
+    assert.deepEqual(npx.pick(X(), np.array([[1, 0]]), { axis: 0 }).shape, [2], 'the index may keep the axis as length 1');
+  });
+
+  test("mode 'wrap' takes indices modulo the length; float indices are truncated toward zero", () => {
+    assert.deepEqual(flat(npx.pick(X(), ints([-1, 2, 3]), { mode: 'wrap' })), [2, 3, 6]);
+    assert.deepEqual(flat(npx.pick(X(), ints([-1, 2, 3]))), [1, 4, 6]);
+    assert.deepEqual(flat(npx.pick(X(), np.array([1.9, -0.5, 0.2]))), [2, 3, 5]);
+  });
+
+  test('3-D data along the middle axis; the dtype is kept', () => {
+    const x = np.arange(24, { dtype: 'int32' }).reshape([2, 3, 4]);
+    const picked = npx.pick(x, ints([0, 1, 2, 0, 2, 2, 1, 0]).reshape([2, 4]), { axis: 1 });
+    assert.equal(picked.dtype, 'int32');
+    assert.deepEqual(picked.shape, [2, 4]);
+    assert.deepEqual(flat(picked), [0, 5, 10, 3, 20, 21, 18, 15]);
+  });
+
+  test('the gradient goes back where each element was picked; repeated picks add up', () => {
+    const x = np.zeros([2, 3], { dtype: 'float64' });
+    const grad = gradOf(x, (a) => npx.pick(a, ints([2, 0])).add(npx.pick(a, ints([2, 1]))).mul(np.array([1, 10], { dtype: 'float64' })));
+    assert.deepEqual(flat(grad), [0, 0, 2, 10, 10, 0]);
+  });
+});
+
+suite('npx.oneHot', () => {
+  test('rows of depth with onValue at the index; an index out of range gives a row of offValue', () => {
+    const y = npx.oneHot(ints([1, 0, 3, -1]), 3);
+    assert.equal(y.dtype, 'float32');
+    assert.deepEqual(y.shape, [4, 3]);
+    assert.deepEqual(flat(y), [0, 1, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0]);
+  });
+
+  test('on and off values, dtypes, float indices of whole numbers, 2-D indices', () => {
+    assert.deepEqual(flat(npx.oneHot(np.array([2]), 4, { onValue: 5, offValue: -1, dtype: 'int32' })), [-1, -1, 5, -1]);
+    const y = npx.oneHot(np.array([[0, 1], [1, 1]], { dtype: 'float64' }), 2, { dtype: 'float64' });
+    assert.equal(y.dtype, 'float64');
+    assert.deepEqual(y.shape, [2, 2, 2]);
+    assert.deepEqual(flat(y), [1, 0, 0, 1, 0, 1, 0, 1]);
+    assert.equal(npx.oneHot(ints([0]), 2, { dtype: 'bool' }).dtype, 'bool');
+    assert.deepEqual(npx.oneHot(ints([]), 3).shape, [0, 3]);
+  });
+
+  test('is not differentiable: float indices that ask for a gradient get zeros', () => {
+    const labels = np.array([0, 2], { dtype: 'float64' });
+    const grad = gradOf(labels, (a) => npx.oneHot(a, 3, { dtype: 'float64' }).mul(2));
+    assert.deepEqual(flat(grad), [0, 0]);
+  });
+});
+
+suite('npx.sequenceMask', () => {
+  test('axis 0: data (T, N, C), steps t ≥ length[n] set to value', () => {
+    const x = np.arange(12).reshape([3, 2, 2]).add(1);
+    const y = npx.sequenceMask(x, ints([1, 3]), { value: -1 });
+    assert.deepEqual(flat(y), [1, 2, 3, 4, -1, -1, 7, 8, -1, -1, 11, 12]);
+  });
+
+  test('axis 1: data (N, T); float lengths truncated; a length past T masks nothing', () => {
+    const y = npx.sequenceMask(np.ones([3, 4]), np.array([1, 2.9, 6]), { axis: 1 });
+    assert.deepEqual(flat(y), [1, 0, 0, 0, 1, 1, 0, 0, 1, 1, 1, 1]);
+    assert.deepEqual(flat(npx.sequenceMask(np.ones([2, 2], { dtype: 'int32' }), ints([0, 1]), { axis: 1, value: 7 })), [7, 7, 1, 7]);
+  });
+
+  test('useSequenceLength false: the data unchanged (lengths may be left out)', () => {
+    const x = np.array([[1, 2], [3, 4]]);
+    assert.deepEqual(flat(npx.sequenceMask(x, null, { useSequenceLength: false })), [1, 2, 3, 4]);
+    assert.deepEqual(flat(npx.sequenceMask(x, undefined, { useSequenceLength: false, axis: 1 })), [1, 2, 3, 4]);
+  });
+
+  test('the gradient passes where the data is kept and is 0 where it was masked', () => {
+    const grad = gradOf(np.ones([2, 3], { dtype: 'float64' }), (x) => npx.sequenceMask(x, ints([2, 1]), { axis: 1, value: 5 }).mul(3));
+    assert.deepEqual(flat(grad), [3, 3, 0, 3, 0, 0]);
+  });
+});
+
+suite('npx.embedding', () => {
+  test('rows of the weight at the indices: data.shape + [outputDim]', () => {
+    const weight = np.arange(6).reshape([3, 2]);
+    const y = npx.embedding(ints([2, 0, 2, 1]).reshape([2, 2]), weight, { inputDim: 3, outputDim: 2 });
+    assert.deepEqual(y.shape, [2, 2, 2]);
+    assert.deepEqual(flat(y), [4, 5, 0, 1, 4, 5, 2, 3]);
+    assert.deepEqual(flat(npx.embedding(np.array([1]), weight)), [2, 3], 'float indices of whole numbers');
+  });
+
+  test("the weight's gradient adds each row's upstream gradient into the row it was read from; data gets none", () => {
+    const weight = np.zeros([3, 2], { dtype: 'float64' });
+    const data = ints([2, 0, 2]);
+    const grad = gradOf(weight, (w) => npx.embedding(data, w), np.array([[1, 2], [3, 4], [5, 6]], { dtype: 'float64' }));
+    assert.deepEqual(flat(grad), [3, 4, 0, 0, 6, 8]);
+  });
+});
+
+suite('npx lookups on the tape', () => {
+  test('each records one op with its attributes', () => {
+    const x = np.random.normal(0, 1, [2, 3, 4], 'float64');
+    x.attachGrad();
+    const record = <T>(fn: () => T) => autograd.record(fn);
+    const picked = record(() => npx.pick(x, ints([0, 5, 1, 2, 2, 0]).reshape([2, 3])));
+    assert.equal(picked._node!.op, 'pick');
+    assert.deepEqual(picked._node!.attrs, { axis: 2, keepdims: false, mode: 'clip' });
+    assert.deepEqual(flat(picked._node!.saved[0]), [0, 3, 1, 2, 2, 0], 'the positions after clipping');
+    assert.deepEqual(record(() => npx.sequenceMask(x, ints([1, 2]), { axis: 1 }))._node!.attrs, { useSequenceLength: true, value: 0, axis: 1 });
+    assert.deepEqual(record(() => npx.embedding(ints([1]), x.reshape([6, 4])))._node!.attrs, { inputDim: 6, outputDim: 4 });
+  });
+
+  test('lookups in a small network check out numerically, replayed as recorded', () => {
+    np.random.seed(7);
+    const weight = np.random.normal(0, 1, [5, 3], 'float64');
+    weight.attachGrad();
+    const tokens = np.array([[0, 4, 4], [2, 1, 0]], { dtype: 'int32' });
+    const loss = autograd.record(() => {
+      const steps = npx.sequenceMask(npx.embedding(tokens, weight), ints([3, 2]), { axis: 1, value: 0.5 }).sin();
+      return np.square(npx.pick(steps, ints([0, 2, 1, 1, 0, 7]).reshape([2, 3]))).sum();
+    });
+    const report = autograd.gradcheckRecorded(loss);
+    assert.ok(report.ok, report.inputs.map((r) => r.maxAbsError).join(', '));
+  });
+});
+
+
+suite('npx lookups: every argument is checked, with the function and the shapes named', () => {
+  test('pick', () => {
+    const pick = (index: NDArray, options?: unknown, data = X()) => npx.pick(data, index, options as never);
+    refused('pick', () => pick(ints([0, 1, 0]), { axis: 1, keepDims: true }), /^pick: unknown option 'keepDims' \(the options are axis, keepdims, mode\)$/);
+    refused('pick', () => pick(ints([0, 1, 0]), { mode: 'raise' }), /mode must be 'clip' or 'wrap', got 'raise'/);
+    refused('pick', () => pick(ints([0, 1, 0]), { keepdims: 1 }), /keepdims must be true or false, got 1/);
+    refused('pick', () => pick(ints([0, 1]), { axis: 2 }), /axis must be an integer in \[-2, 2\) for data of shape \(3, 2\), got 2/);
+    refused('pick', () => pick(ints([0, 1])), /index must have the shape of data \(3, 2\) without axis 1, \(3,\) \(or \(3, 1\)\), got \(2,\)/);
+    refused('pick', () => pick(np.array([0, NaN, 1])), /index holds NaN at \[1\]: indices must be finite numbers/);
+    refused('pick', () => pick(ints([0]), {}, np.array(3)), /data needs at least one dimension/);
+    refused('pick', () => pick(ints([0, 1, 0]), [1]), /options must be an object/);
+    refused('pick', () => npx.pick(X(), [0, 1, 0] as never), /index must be an NDArray/);
+  });
+
+  test('oneHot', () => {
+    refused('oneHot', () => npx.oneHot(ints([1]), 0), /depth must be a positive integer, got 0/);
+    refused('oneHot', () => npx.oneHot(ints([1]), 2.5), /depth must be a positive integer, got 2.5/);
+    refused('oneHot', () => npx.oneHot(np.array([[0, 1.5]]), 3), /indices must hold whole numbers, got 1.5 at \[0, 1\]/);
+    refused('oneHot', () => npx.oneHot(ints([1]), 3, { on_value: 2 } as never), /^oneHot: unknown option 'on_value' \(the options are onValue, offValue, dtype\)$/);
+    refused('oneHot', () => npx.oneHot(ints([1]), 3, { onValue: '1' } as never), /onValue must be a number, got '1'/);
+    refused('oneHot', () => npx.oneHot(ints([1]), 3, { offValue: NaN }), /offValue must be a number, got NaN/);
+    refused('oneHot', () => npx.oneHot(ints([1]), 3, { dtype: 'float16' } as never), /dtype must be 'float32', 'float64', .*got 'float16'/);
+  });
+
+  test('sequenceMask', () => {
+    const x = np.zeros([4, 3, 2]);
+    refused('sequenceMask', () => npx.sequenceMask(x, ints([1, 2])), /sequenceLength must have shape \(3,\), one length per sequence of data \(4, 3, 2\) \(sequences on axis 1\), got \(2,\)/);
+    refused('sequenceMask', () => npx.sequenceMask(x, ints([1, 2, 3]), { axis: 1 }), /must have shape \(4,\), .* \(sequences on axis 0\), got \(3,\)/);
+    refused('sequenceMask', () => npx.sequenceMask(x, ints([1, 2, 3]), { axis: 2 }), /axis must be 0 \(data \(T, N, …\)\) or 1 \(data \(N, T, …\)\), got 2/);
+    refused('sequenceMask', () => npx.sequenceMask(x, ints([1, -2, 3])), /sequenceLength\[1\] is -2: lengths must be finite numbers ≥ 0/);
+    refused('sequenceMask', () => npx.sequenceMask(x, null), /sequenceLength is required with useSequenceLength/);
+    refused('sequenceMask', () => npx.sequenceMask(np.zeros([4]), ints([1])), /data must have a time axis and a batch axis, .* got shape \(4,\)/);
+    refused('sequenceMask', () => npx.sequenceMask(x, ints([1, 2, 3]), { use_sequence_length: true } as never), /^sequenceMask: unknown option 'use_sequence_length' \(the options are useSequenceLength, value, axis\)$/);
+    refused('sequenceMask', () => npx.sequenceMask(x, ints([1, 2, 3]), { value: null } as never), /value must be a number, got null/);
+    refused('sequenceMask', () => npx.sequenceMask(x, ints([1, 2, 3]), { useSequenceLength: 1 } as never), /useSequenceLength must be true or false, got 1/);
+    refused('sequenceMask', () => npx.sequenceMask(x, [1, 2, 3] as never), /sequenceLength must be an NDArray/);
+  });
+
+  test('embedding', () => {
+    const w = np.zeros([5, 3]);
+    refused('embedding', () => npx.embedding(ints([0, 5]), w), /data holds 5 at \[1\], which is no row of weight \(5, 3\): indices must be whole numbers in \[0, 5\)/);
+    refused('embedding', () => npx.embedding(ints([-1]), w), /data holds -1 at \[0\]/);
+    refused('embedding', () => npx.embedding(np.array([[0.5]]), w), /data holds 0.5 at \[0, 0\]/);
+    refused('embedding', () => npx.embedding(ints([0]), w, { inputDim: 4 }), /inputDim 4 does not match weight \(5, 3\), which has 5 rows/);
+    refused('embedding', () => npx.embedding(ints([0]), w, { outputDim: 2 }), /outputDim 2 does not match weight \(5, 3\), whose rows have length 3/);
+    refused('embedding', () => npx.embedding(ints([0]), w, { outputDim: 0 }), /outputDim must be a positive integer, got 0/);
+    refused('embedding', () => npx.embedding(ints([0]), np.zeros([5])), /weight must be \(inputDim, outputDim\), one row per index, got shape \(5,\)/);
+    refused('embedding', () => npx.embedding(ints([0]), w, { sparseGrad: true } as never), /^embedding: unknown option 'sparseGrad' \(the options are inputDim, outputDim\)$/);
+  });
+});
