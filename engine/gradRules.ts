@@ -92,8 +92,12 @@ export const ENGINE_OPS: EngineOps = {
   poolingGrad: (dy, argmax, attrs) => conv.poolingGrad(dy, argmax, attrs),
   pick: (data, index, options) => lookup.pick(data, index, options),
   oneHot: (indices, depth, options) => lookup.oneHot(indices, depth, options),
+  batchDot: (a, b, options) => nn.batchDot(a, b, options),
   sequenceMask: (data, lengths, options) => lookup.sequenceMask(data, lengths, options),
+  maskedSoftmax: (data, mask, options) => nn.maskedSoftmax(data, mask, options),
+  layerNorm: (data, gamma, beta, options) => nn.layerNorm(data, gamma, beta, options),
   embedding: (data, weight, options) => lookup.embedding(data, weight, options),
+  leakyRelu: (data, options) => nn.leakyRelu(data, options),
 };
 
 /** The rules of a family's definitions (ops/defs/*.ts), each handed the engine ops when it runs. */

@@ -14,6 +14,10 @@ export const npx = {
   pooling: conv.pooling,
   pick: lookup.pick,
   oneHot: lookup.oneHot,
+  batchDot: nn.batchDot,
   sequenceMask: lookup.sequenceMask,
+  maskedSoftmax: nn.maskedSoftmax,
+  layerNorm: nn.layerNorm,
   embedding: lookup.embedding,
+  leakyRelu: nn.leakyRelu,
 };

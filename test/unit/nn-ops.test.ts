@@ -1,9 +1,9 @@
-// MXNet's npx lookups (engine/ops/lookup.ts): forward values as MXNet gives them, the gradients'
-// routing, what the tape records, and every argument refused with a message naming the function
-// and the option.
+// MXNet's npx layers and lookups (engine/ops/nn.ts, engine/ops/lookup.ts): forward values as MXNet
+// gives them, the gradients' routing, what the tape records, a replayed check of a small attention
+// step made of them, and every argument refused with a message naming the function and the option.
 import { strict as assert } from 'node:assert';
 import { np, npx, autograd, GradLensError, NDArray } from 'gradlens';
-import { expectError, flat } from '../helpers';
+import { assertClose, expectError, flat } from '../helpers';
 
 const ints = (values: number[]) => np.array(values, { dtype: 'int32' });
 /** MXNet's pick example: three rows of two. */
@@ -81,6 +81,27 @@ suite('npx.oneHot', () => {
   });
 });
 
+suite('npx.batchDot', () => {
+  const a = () => np.arange(24).reshape([2, 3, 4]);
+  const b = () => np.arange(16).reshape([2, 4, 2]);
+
+  test('equals np.matmul batch by batch, with every transpose', () => {
+    assertClose(npx.batchDot(a(), b()), np.matmul(a(), b()));
+    assertClose(npx.batchDot(np.transpose(a(), [0, 2, 1]), b(), { transposeA: true }), np.matmul(a(), b()));
+    assertClose(npx.batchDot(a(), np.transpose(b(), [0, 2, 1]), { transposeB: true }), np.matmul(a(), b()));
+    assertClose(npx.batchDot(np.transpose(a(), [0, 2, 1]), np.transpose(b(), [0, 2, 1]), { transposeA: true, transposeB: true }), np.matmul(a(), b()));
+  });
+
+  test('more than one batch axis; integers stay integers', () => {
+    const x = np.arange(24, { dtype: 'int32' }).reshape([2, 2, 2, 3]);
+    const y = np.ones([2, 2, 3, 1], { dtype: 'int32' });
+    const z = npx.batchDot(x, y);
+    assert.equal(z.dtype, 'int32');
+    assert.deepEqual(z.shape, [2, 2, 2, 1]);
+    assert.deepEqual(flat(z), [3, 12, 21, 30, 39, 48, 57, 66]);
+  });
+});
+
 suite('npx.sequenceMask', () => {
   test('axis 0: data (T, N, C), steps t ≥ length[n] set to value', () => {
     const x = np.arange(12).reshape([3, 2, 2]).add(1);
@@ -106,6 +127,50 @@ suite('npx.sequenceMask', () => {
   });
 });
 
+suite('npx.maskedSoftmax', () => {
+  test('masked positions get probability 0; a row masked entirely gives zeros, not NaN', () => {
+    const mask = np.array([[true, true, false], [false, false, false], [true, true, true]]);
+    const y = npx.maskedSoftmax(np.array([[1, 1, 50], [1, 2, 3], [0, 0, Math.log(2)]]), mask);
+    assertClose(y, [0.5, 0.5, 0, 0, 0, 0, 0.25, 0.25, 0.5]);
+  });
+
+  test('a mask broadcast along the softmax axis; temperature divides the data', () => {
+    const x = np.array([[0, Math.log(4)], [0, Math.log(9)]]).reshape([2, 2, 1]);
+    const y = npx.maskedSoftmax(x, np.array([true, true]).reshape([2, 1]), { axis: 1, temperature: 2 });
+    assertClose(y, [1 / 3, 2 / 3, 1 / 4, 3 / 4]);
+    const dropped = npx.maskedSoftmax(np.zeros([2, 3]), np.array([true, false, true]));
+    assertClose(dropped, [0.5, 0, 0.5, 0.5, 0, 0.5]);
+  });
+
+  test('masked positions and an all-masked row get gradient 0', () => {
+    const mask = np.array([[true, false, true], [false, false, false]]);
+    const head = np.array([[1, 5, -2], [3, 1, 4]], { dtype: 'float64' });
+    const grad = flat(gradOf(np.array([[0.3, 1, -0.2], [1, 2, 3]], { dtype: 'float64' }), (x) => npx.maskedSoftmax(x, mask), head));
+    assert.equal(grad[1], 0);
+    assert.deepEqual(grad.slice(3), [0, 0, 0]);
+    assert.ok(Math.abs(grad[0]! + grad[2]!) < 1e-12, 'the kept gradients sum to 0');
+  });
+});
+
+suite('npx.layerNorm', () => {
+  test('each lane has mean 0 and variance 1 (up to eps), then gamma scales and beta shifts', () => {
+    const x = np.array([[1, 2, 3, 6], [-2, 0, 0, 10]], { dtype: 'float64' });
+    const y = npx.layerNorm(x, np.ones([4], { dtype: 'float64' }), np.zeros([4], { dtype: 'float64' }), { eps: 0 });
+    for (const row of [y.get(0), y.get(1)]) {
+      assert.ok(Math.abs(row.mean().item()) < 1e-12);
+      assert.ok(Math.abs(row.square().mean().item() - 1) < 1e-12);
+    }
+    const scaled = npx.layerNorm(x, np.array([1, 2, 3, 4], { dtype: 'float64' }), np.full([4], 0.5, { dtype: 'float64' }), { eps: 0 });
+    assertClose(scaled, flat(y).map((v, i) => v * [1, 2, 3, 4][i % 4]! + 0.5), { atol: 1e-12 });
+  });
+
+  test('axis 0: gamma and beta have the length of that axis', () => {
+    // Column 1 is constant: x − μ = 0 there, and eps > 0 keeps 0 / √(0 + eps) a 0.
+    const y = npx.layerNorm(np.array([[1, 5], [3, 5]], { dtype: 'float64' }), np.array([1, 2]), np.array([0, 10]), { axis: 0, eps: 1e-12 });
+    assertClose(y, [-1, 0, 12, 10]);
+  });
+});
+
 suite('npx.embedding', () => {
   test('rows of the weight at the indices: data.shape + [outputDim]', () => {
     const weight = np.arange(6).reshape([3, 2]);
@@ -123,7 +188,28 @@ suite('npx.embedding', () => {
   });
 });
 
-suite('npx lookups on the tape', () => {
+suite('npx.leakyRelu', () => {
+  test('leaky: a above 0, slope · a below (default slope 0.25)', () => {
+    assert.deepEqual(flat(npx.leakyRelu(np.array([-2, 0, 3]))), [-0.5, 0, 3]);
+    assertClose(npx.leakyRelu(np.array([-2, 1]), { slope: 0.1 }), [-0.2, 1]);
+    assert.equal(npx.leakyRelu(ints([-4, 2])).dtype, 'float32');
+  });
+
+  test('elu: slope · (eᵃ − 1) below 0; gelu is npx.gelu', () => {
+    assertClose(npx.leakyRelu(np.array([-1, 2]), { actType: 'elu', slope: 1 }), [Math.expm1(-1), 2]);
+    const x = np.array([-1.5, 0.2, 2]);
+    assert.deepEqual(flat(npx.leakyRelu(x, { actType: 'gelu' })), flat(npx.gelu(x)));
+    x.attachGrad();
+    assert.equal(autograd.record(() => npx.leakyRelu(x, { actType: 'gelu' }))._node!.op, 'gelu');
+  });
+
+  test('the gradient is 1 above 0 and slope (leaky) or slope · eᵃ (elu) below', () => {
+    assert.deepEqual(flat(gradOf(np.array([-1, 2], { dtype: 'float64' }), (x) => npx.leakyRelu(x, { slope: 0.5 }))), [0.5, 1]);
+    assertClose(gradOf(np.array([-1, 2], { dtype: 'float64' }), (x) => npx.leakyRelu(x, { actType: 'elu', slope: 0.5 })), [0.5 * Math.exp(-1), 1]);
+  });
+});
+
+suite('npx layers on the tape', () => {
   test('each records one op with its attributes', () => {
     const x = np.random.normal(0, 1, [2, 3, 4], 'float64');
     x.attachGrad();
@@ -132,8 +218,12 @@ suite('npx lookups on the tape', () => {
     assert.equal(picked._node!.op, 'pick');
     assert.deepEqual(picked._node!.attrs, { axis: 2, keepdims: false, mode: 'clip' });
     assert.deepEqual(flat(picked._node!.saved[0]), [0, 3, 1, 2, 2, 0], 'the positions after clipping');
+    assert.deepEqual(record(() => npx.batchDot(x, x, { transposeB: true }))._node!.attrs, { transposeA: false, transposeB: true });
     assert.deepEqual(record(() => npx.sequenceMask(x, ints([1, 2]), { axis: 1 }))._node!.attrs, { useSequenceLength: true, value: 0, axis: 1 });
+    assert.deepEqual(record(() => npx.maskedSoftmax(x, np.array([true, false, true, true])))._node!.attrs, { axis: 2, temperature: 1 });
+    assert.deepEqual(record(() => npx.layerNorm(x, np.ones([3]), np.zeros([3]), { axis: -2 }))._node!.attrs, { axis: 1, eps: 1e-5 });
     assert.deepEqual(record(() => npx.embedding(ints([1]), x.reshape([6, 4])))._node!.attrs, { inputDim: 6, outputDim: 4 });
+    assert.deepEqual(record(() => npx.leakyRelu(x, { actType: 'elu' }))._node!.attrs, { actType: 'elu', slope: 0.25 });
   });
 
   test('lookups in a small network check out numerically, replayed as recorded', () => {
@@ -148,10 +238,27 @@ suite('npx lookups on the tape', () => {
     const report = autograd.gradcheckRecorded(loss);
     assert.ok(report.ok, report.inputs.map((r) => r.maxAbsError).join(', '));
   });
+
+  test('an attention step made of them checks out numerically, replayed as recorded', () => {
+    np.random.seed(11);
+    const weight = np.random.normal(0, 1, [5, 4], 'float64');
+    const gamma = np.random.uniform(0.5, 1.5, [4], 'float64');
+    const beta = np.random.normal(0, 1, [4], 'float64');
+    for (const a of [weight, gamma, beta]) a.attachGrad();
+    const tokens = ints([0, 3, 3, 1, 4, 2]).reshape([2, 3]);
+    const valid = np.array([[true, true, false], [true, true, true]]).reshape([2, 1, 3]);
+    const loss = autograd.record(() => {
+      const h = npx.layerNorm(npx.leakyRelu(npx.embedding(tokens, weight), { actType: 'elu', slope: 0.5 }), gamma, beta);
+      const scores = npx.maskedSoftmax(npx.batchDot(h, h, { transposeB: true }), valid, { temperature: 2 });
+      const context = npx.sequenceMask(npx.batchDot(scores, h), ints([2, 3]), { axis: 1 });
+      return np.square(npx.pick(context, ints([0, 1, 3, 2, 2, 0]).reshape([2, 3]))).sum();
+    });
+    const report = autograd.gradcheckRecorded(loss);
+    assert.ok(report.ok, report.inputs.map((r) => r.maxAbsError).join(', '));
+  });
 });
 
-
-suite('npx lookups: every argument is checked, with the function and the shapes named', () => {
+suite('npx layers: every argument is checked, with the function and the shapes named', () => {
   test('pick', () => {
     const pick = (index: NDArray, options?: unknown, data = X()) => npx.pick(data, index, options as never);
     refused('pick', () => pick(ints([0, 1, 0]), { axis: 1, keepDims: true }), /^pick: unknown option 'keepDims' \(the options are axis, keepdims, mode\)$/);
@@ -175,6 +282,17 @@ suite('npx lookups: every argument is checked, with the function and the shapes 
     refused('oneHot', () => npx.oneHot(ints([1]), 3, { dtype: 'float16' } as never), /dtype must be 'float32', 'float64', .*got 'float16'/);
   });
 
+  test('batchDot', () => {
+    const a = np.zeros([2, 3, 4]);
+    refused('batchDot', () => npx.batchDot(a, np.zeros([2, 5, 6])), /shapes \(2, 3, 4\) and \(2, 5, 6\) not aligned: 4 \(axis 2 of a\) != 5 \(axis 1 of b\)/);
+    refused('batchDot', () => npx.batchDot(a, np.zeros([2, 3, 6]), { transposeA: true, transposeB: true }), /not aligned \(transposeA true, transposeB true\): 3 \(axis 1 of a\) != 6 \(axis 2 of b\)/);
+    refused('batchDot', () => npx.batchDot(a, np.zeros([3, 4, 5])), /a and b must have the same batch axes \(all but the last two\), got shapes \(2, 3, 4\) and \(3, 4, 5\)/);
+    refused('batchDot', () => npx.batchDot(np.zeros([3, 4]), np.zeros([4, 5])), /at least 3 \(batch…, rows, columns\), got shapes \(3, 4\) and \(4, 5\)/);
+    refused('batchDot', () => npx.batchDot(a, np.zeros([1, 2, 4, 5])), /the same number of dimensions/);
+    refused('batchDot', () => npx.batchDot(a, a, { transpose_b: true } as never), /^batchDot: unknown option 'transpose_b' \(the options are transposeA, transposeB\)$/);
+    refused('batchDot', () => npx.batchDot(a, a, { transposeB: 'yes' } as never), /transposeB must be true or false, got 'yes'/);
+  });
+
   test('sequenceMask', () => {
     const x = np.zeros([4, 3, 2]);
     refused('sequenceMask', () => npx.sequenceMask(x, ints([1, 2])), /sequenceLength must have shape \(3,\), one length per sequence of data \(4, 3, 2\) \(sequences on axis 1\), got \(2,\)/);
@@ -189,6 +307,26 @@ suite('npx lookups: every argument is checked, with the function and the shapes 
     refused('sequenceMask', () => npx.sequenceMask(x, [1, 2, 3] as never), /sequenceLength must be an NDArray/);
   });
 
+  test('maskedSoftmax', () => {
+    const x = np.zeros([2, 3]);
+    refused('maskedSoftmax', () => npx.maskedSoftmax(x, np.ones([2, 3])), /mask must be a bool array \(true where kept\), got dtype float32/);
+    refused('maskedSoftmax', () => npx.maskedSoftmax(x, np.array([true, false])), /mask of shape \(2,\) does not broadcast to data of shape \(2, 3\)/);
+    refused('maskedSoftmax', () => npx.maskedSoftmax(x, np.array([[[true, false, true]]])), /mask of shape \(1, 1, 3\) does not broadcast to data of shape \(2, 3\)/);
+    refused('maskedSoftmax', () => npx.maskedSoftmax(x, np.array([true, true, true]), { temperature: 0 }), /temperature must be a positive number, got 0/);
+    refused('maskedSoftmax', () => npx.maskedSoftmax(x, np.array([true, true, true]), { axis: -3 }), /axis must be an integer in \[-2, 2\) for data of shape \(2, 3\), got -3/);
+    refused('maskedSoftmax', () => npx.maskedSoftmax(x, np.array([true, true, true]), { normalize: false } as never), /^maskedSoftmax: unknown option 'normalize' \(the options are axis, temperature\)$/);
+  });
+
+  test('layerNorm', () => {
+    const x = np.zeros([2, 4]);
+    refused('layerNorm', () => npx.layerNorm(x, np.ones([2]), np.zeros([4])), /gamma must have shape \(4,\), one per element of axis 1 of data \(2, 4\), got \(2,\)/);
+    refused('layerNorm', () => npx.layerNorm(x, np.ones([2]), np.zeros([4]), { axis: 0 }), /beta must have shape \(2,\), one per element of axis 0 of data \(2, 4\), got \(4,\)/);
+    refused('layerNorm', () => npx.layerNorm(x, np.ones([4]), np.zeros([4]), { eps: -1 }), /eps must be a number ≥ 0, got -1/);
+    refused('layerNorm', () => npx.layerNorm(x, np.ones([4]), np.zeros([4]), { epsilon: 1e-3 } as never), /^layerNorm: unknown option 'epsilon' \(the options are axis, eps\)$/);
+    refused('layerNorm', () => npx.layerNorm(x, np.ones([4]), np.zeros([4]), { axis: 1.5 }), /axis must be an integer in \[-2, 2\)/);
+    refused('layerNorm', () => npx.layerNorm(np.array(1), np.ones([1]), np.zeros([1])), /data needs at least one dimension/);
+  });
+
   test('embedding', () => {
     const w = np.zeros([5, 3]);
     refused('embedding', () => npx.embedding(ints([0, 5]), w), /data holds 5 at \[1\], which is no row of weight \(5, 3\): indices must be whole numbers in \[0, 5\)/);
@@ -199,5 +337,14 @@ suite('npx lookups: every argument is checked, with the function and the shapes 
     refused('embedding', () => npx.embedding(ints([0]), w, { outputDim: 0 }), /outputDim must be a positive integer, got 0/);
     refused('embedding', () => npx.embedding(ints([0]), np.zeros([5])), /weight must be \(inputDim, outputDim\), one row per index, got shape \(5,\)/);
     refused('embedding', () => npx.embedding(ints([0]), w, { sparseGrad: true } as never), /^embedding: unknown option 'sparseGrad' \(the options are inputDim, outputDim\)$/);
+  });
+
+  test('leakyRelu', () => {
+    const x = np.zeros([3]);
+    refused('leakyRelu', () => npx.leakyRelu(x, { actType: 'swish' } as never), /actType must be 'leaky', 'elu' or 'gelu', got 'swish'/);
+    refused('leakyRelu', () => npx.leakyRelu(x, { actType: 'prelu' } as never), /actType 'prelu' needs a learned slope array \(gamma\)/);
+    refused('leakyRelu', () => npx.leakyRelu(x, { slope: Infinity }), /slope must be a finite number, got Infinity/);
+    refused('leakyRelu', () => npx.leakyRelu(x, { act_type: 'elu' } as never), /^leakyRelu: unknown option 'act_type' \(the options are actType, slope\)$/);
+    refused('leakyRelu', () => npx.leakyRelu([1, 2] as never), /data must be an NDArray/);
   });
 });

@@ -220,6 +220,10 @@ export interface EngineOps extends GradOps {
   poolingGrad(dy: NDArray, argmax: NDArray | null, attrs: PoolingParams & { dataShape: readonly number[] }): NDArray;
   pick(data: NDArray, index: NDArray, options: NnAttrs['pick']): NDArray;
   oneHot(indices: NDArray, depth: number, options: Omit<NnAttrs['oneHot'], 'depth'>): NDArray;
+  batchDot(a: NDArray, b: NDArray, options: NnAttrs['batchDot']): NDArray;
   sequenceMask(data: NDArray, sequenceLength: NDArray | null, options: NnAttrs['sequenceMask']): NDArray;
+  maskedSoftmax(data: NDArray, mask: NDArray, options: NnAttrs['maskedSoftmax']): NDArray;
+  layerNorm(data: NDArray, gamma: NDArray, beta: NDArray, options: NnAttrs['layerNorm']): NDArray;
   embedding(data: NDArray, weight: NDArray, options: NnAttrs['embedding']): NDArray;
+  leakyRelu(data: NDArray, options: NnAttrs['leakyRelu']): NDArray;
 }
