@@ -4,6 +4,7 @@
 import { strict as assert } from 'node:assert';
 import { np, npx, autograd, GradLensError, NDArray } from 'gradlens';
 import { assertClose, expectError, flat } from '../helpers';
+import { localRule } from '../../webview/model/rules';
 
 const ints = (values: number[]) => np.array(values, { dtype: 'int32' });
 /** MXNet's pick example: three rows of two. */
@@ -346,5 +347,21 @@ suite('npx layers: every argument is checked, with the function and the shapes n
     refused('leakyRelu', () => npx.leakyRelu(x, { slope: Infinity }), /slope must be a finite number, got Infinity/);
     refused('leakyRelu', () => npx.leakyRelu(x, { act_type: 'elu' } as never), /^leakyRelu: unknown option 'act_type' \(the options are actType, slope\)$/);
     refused('leakyRelu', () => npx.leakyRelu([1, 2] as never), /data must be an NDArray/);
+  });
+});
+
+suite("npx layers in the inspector's step panel", () => {
+  test('the words follow the recorded attributes', () => {
+    assert.equal(localRule('pick', { axis: 0, keepdims: true, mode: 'wrap' }, 2).formula, 'out = data[…, index, …] along axis 0 (kept as length 1)');
+    assert.match(localRule('pick', { axis: 1, mode: 'wrap' }, 2).summary, /an index out of range wraps around/);
+    assert.match(localRule('oneHot', { depth: 3, onValue: 1, offValue: 0 }, 1).summary, /row of length 3, 1 at the index and 0 elsewhere .*not differentiable: no gradient flows through it$/);
+    assert.deepEqual(localRule('batchDot', { transposeA: true, transposeB: false }, 2).partials, ['∂L/∂aᵀ = g · (b)ᵀ', '∂L/∂b = (aᵀ)ᵀ · g']);
+    assert.equal(localRule('sequenceMask', { useSequenceLength: false, value: 0, axis: 0 }, 1).formula, 'out = data');
+    assert.match(localRule('sequenceMask', { useSequenceLength: true, value: -1, axis: 1 }, 2).summary, /to -1 \(data \(N, T, …\), time on axis 1\)/);
+    assert.equal(localRule('maskedSoftmax', { axis: 1, temperature: 2 }, 2).partials[0], '∂L/∂a = y · (g − Σ g · y) / 2 (0 where masked)');
+    assert.match(localRule('layerNorm', { axis: 1, eps: 0.001 }, 3).formula, /along axis 1, ε = 0\.001$/);
+    assert.match(localRule('embedding', { inputDim: 100, outputDim: 8 }, 2).summary, /\(100 rows of length 8\)/);
+    assert.equal(localRule('leakyRelu', { actType: 'elu', slope: 0.5 }, 1).partials[0], '∂out/∂a = 1 where a > 0, else 0.5 · eᵃ');
+    assert.equal(localRule('leakyRelu', { actType: 'leaky', slope: 0.1 }, 1).formula, 'out = a if a > 0, else 0.1 · a');
   });
 });
