@@ -7,6 +7,7 @@ import { uniformDouble } from '../random';
 import { normalizeAxis, sizeOf } from '../shape';
 import { autogradState } from '../state';
 import { emit } from '../tape';
+import { checkOptions } from '../strict';
 import { checkArray, dataAs } from './operand';
 
 function lanes(shape: readonly number[], axis: number) {
@@ -75,6 +76,7 @@ export function batchNorm(
   const input = checkArray('batchNorm', x, 'x');
   const params = [gamma, beta, runningMean, runningVar].map((p, i) =>
     checkArray('batchNorm', p, ['gamma', 'beta', 'runningMean', 'runningVar'][i]));
+  checkOptions('batchNorm', options, ['eps', 'momentum', 'axis']);
   const eps = options.eps ?? 1e-5;
   const momentum = options.momentum ?? 0.9;
   if (input.ndim < 1) throw engineError('batchNorm', 'x needs at least one dimension');
