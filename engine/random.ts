@@ -8,6 +8,8 @@ import { allocate, castNumber, DEFAULT_DTYPE, isDType, type DType, type TypedArr
 import { engineError, formatShape, type GradLensError } from './errors';
 import { NDArray } from './ndarray';
 import { observer } from './observer';
+import { autogradState } from './state';
+import { noteWrite } from './storage';
 import { materialize } from './ops/operand';
 import { generator } from './rng';
 import { chooseIndices, shuffleItems, shuffleRows } from './sampling';
@@ -279,8 +281,10 @@ export const random = {
   /**
    * Shuffles in place along axis 0 and returns nothing, as NumPy does: an NDArray's rows are
    * permuted in its own storage (arrays sharing it, such as a reshaped view, see the change), a
-   * JavaScript array's (or typed array's) elements are. An array autograd tracks is refused:
-   * shuffle a copy instead (`np.random.permutation(a)`).
+   * JavaScript array's (or typed array's) elements are. For an NDArray it is a write, as
+   * `assign` is: a backward pass that needs the values from before refuses (storage.ts), and
+   * inside `autograd.record` an array autograd follows is refused (`np.random.permutation(a)`
+   * shuffles a copy).
    *
    * ```ts
    * const rows = np.arange(6).reshape(3, 2);
@@ -291,11 +295,15 @@ export const random = {
     checkArgumentCount('shuffle', arguments.length, 1);
     if (x instanceof NDArray) {
       checkShufflable('shuffle', x);
-      if (x._requiresGrad) {
-        throw refuse('shuffle', 'x takes part in autograd (a variable or a recorded result): shuffling it in place would change values its graph uses; shuffle a copy with np.random.permutation(x)');
+      if (autogradState.recording && x._requiresGrad) {
+        throw refuse('shuffle', 'cannot shuffle an array autograd follows (a variable or a recorded result) inside autograd.record(): a shuffle is not recorded. '
+          + 'Shuffle a copy, np.random.permutation(x), or shuffle outside record');
       }
       const rows = x.shape[0]!;
       shuffleRows(generator, x._data, rows, rows === 0 ? 0 : x.size / rows);
+      // A write like assign: a recorded op that read x refuses a gradient from its old values (storage.ts).
+      noteWrite(x, 'np.random.shuffle');
+      observer.current?.write?.({ op: 'shuffle', array: x, index: '...', recorded: false });
       return;
     }
     if (Array.isArray(x) || (ArrayBuffer.isView(x) && !(x instanceof DataView))) {

@@ -100,6 +100,16 @@ suite('int64', () => {
     expectError(() => np.take(x, int64([2]), 0), /^take: index 2 is out of bounds for axis 0 with size 2$/);
   });
 
+  test('indexing: int64 index arrays select; writes into an int64 array truncate', () => {
+    const a = np.arange(6, { dtype: 'int64' }).reshape(2, 3);
+    assert.deepEqual(a.get(int64([1, 0])).toArray(), [[3, 4, 5], [0, 1, 2]]);
+    assert.deepEqual(flat(np.arange(5).get([np.argsort(np.array([3, 1, 2, 0, 4]))])), [3, 1, 2, 0, 4]);
+    a.set([0, 1], 2.7);
+    a.set([1], -0.5);
+    assert.deepEqual(flat(a), [0, 2, 2, 0, 0, 0]);
+    assert.ok(flat(a).every((v) => !Object.is(v, -0)));
+  });
+
   test('no gradients: attachGrad, backward and gradcheck refuse int64 as they refuse int32', () => {
     expectError(() => int64([1]).attachGrad(), /^attachGrad: gradients exist for float arrays only; this array has dtype int64/);
     expectError(() => autograd.backward(int64([1, 2])), /^backward: the head has dtype int64; gradients exist for float arrays only$/);

@@ -242,12 +242,28 @@ suite('np.random', () => {
     assert.deepEqual(seen, ['random.randn', 'random.rand', 'random.permutation', 'random.choice', 'arange']);
   });
 
-  test('shuffle refuses an array autograd tracks, which a recorded graph may use', () => {
+  test('shuffle is a write: refused inside record for an array autograd follows; a gradient that needs the old values refuses', () => {
     const w = np.random.randn(3, 2);
     w.attachGrad();
-    expectError(() => np.random.shuffle(w), /^np\.random\.shuffle: x takes part in autograd .* shuffle a copy with np\.random\.permutation\(x\)$/);
-    const y = autograd.record(() => w.mul(2));
-    expectError(() => np.random.shuffle(y), /^np\.random\.shuffle: x takes part in autograd/);
+    autograd.record(() => {
+      expectError(() => np.random.shuffle(w), /^np\.random\.shuffle: cannot shuffle an array autograd follows .* inside autograd\.record\(\): a shuffle is not recorded\. Shuffle a copy, np\.random\.permutation\(x\), or shuffle outside record$/);
+      const h = w.mul(2);
+      expectError(() => np.random.shuffle(h), /^np\.random\.shuffle: cannot shuffle an array autograd follows/);
+    });
+    const x = np.arange(6).reshape(3, 2);
+    const y = autograd.record(() => w.mul(x).sum());
+    np.random.shuffle(x);
+    expectError(() => y.backward(), /^backward: the gradient of 'mul' .* the array was written afterwards by np\.random\.shuffle at .*random\.test\.(ts|js):\d+:\d+/);
+    np.random.shuffle(w); // outside record, as p.assign(...) after backward
+    const writes: string[] = [];
+    const previous = setEngineObserver({ write: (event) => { writes.push(`${event.op} ${event.index} ${event.recorded}`); } });
+    try {
+      np.random.shuffle(w);
+      np.random.shuffle([1, 2, 3]);
+    } finally {
+      setEngineObserver(previous);
+    }
+    assert.deepEqual(writes, ['shuffle ... false'], 'tools watching the engine hear the write to an NDArray');
   });
 
   const errors: [string, () => unknown, RegExp][] = [
