@@ -1,6 +1,6 @@
 /** Array creation: from JavaScript values, ranges, constants. Created arrays are leaves (not recorded). */
 import { checkOptions } from '../strict';
-import { allocate, castNumber, convertData, DEFAULT_DTYPE, isDType, type DType, type TypedArray } from '../dtype';
+import { allocate, castNumber, convertData, DEFAULT_DTYPE, DTYPE_CHOICES, isDType, type DType, type TypedArray } from '../dtype';
 import { engineError } from '../errors';
 import { NDArray } from '../ndarray';
 import { checkShape, sizeOf } from '../shape';
@@ -17,7 +17,7 @@ export type ArrayLikeInput = number | boolean | readonly ArrayLikeInput[];
 
 function checkDType(op: string, dtype: unknown): DType | undefined {
   if (dtype === undefined) return undefined;
-  if (!isDType(dtype)) throw engineError(op, `unknown dtype ${JSON.stringify(dtype)} (use 'float32', 'float64', 'int32' or 'bool')`);
+  if (!isDType(dtype)) throw engineError(op, `unknown dtype ${JSON.stringify(dtype)} (use ${DTYPE_CHOICES})`);
   return dtype;
 }
 
