@@ -63,8 +63,9 @@ export function curve(model: d2l.Module, label: string): number[] {
 /** Every element within atol + rtol·|expected|, with the first difference in the message. */
 export function assertAllClose(actual: number[], expected: number[], { rtol = 1e-4, atol = 1e-6 } = {}, what = ''): void {
   assert.equal(actual.length, expected.length, `${what}: ${actual.length} values, the reference has ${expected.length}`);
-  actual.forEach((a, i) => {
-    const e = expected[i]!;
-    assert.ok(Math.abs(a - e) <= atol + rtol * Math.abs(e), `${what}[${i}]: ${a}, the reference has ${e} (|diff| ${Math.abs(a - e)}; all: ${actual.join(', ')} vs ${expected.join(', ')})`);
-  });
+  const bad = actual.findIndex((a, i) => !(Math.abs(a - expected[i]!) <= atol + rtol * Math.abs(expected[i]!)));
+  if (bad === -1) return;
+  const [a, e] = [actual[bad]!, expected[bad]!];
+  const all = actual.length <= 20 ? ` (all: ${actual.join(', ')} vs ${expected.join(', ')})` : '';
+  assert.fail(`${what}[${bad}]: ${a}, the reference has ${e} (|diff| ${Math.abs(a - e)}, allowed ${atol + rtol * Math.abs(e)})${all}`);
 }
