@@ -8,7 +8,7 @@
  * Int32 stream, per record (fields in the order of NODE_LAYOUT and STEP_LAYOUT):
  *   node: 1, id, kind, op (name id), #inputs, inputs…, attrs (name id of the JSON, −1: none),
  *         flags (trainMode 1 | recording 2 | inGraph 4), gradReq, site (−1: none),
- *         recordingId (−1: none), value tensor
+ *         recordingId (−1: none), previous (−1: none), value tensor
  *   step: 2, pass, node, upstream tensor, #contributions, (index, grad tensor)…
  *   tensor: dtype, #dims, dims…, #values, complete (1) or sample (0)
  * Float64 stream: each tensor's values, then (for a sample) its 8 stats.
@@ -33,7 +33,7 @@ const FLAGS = { trainMode: 1, recording: 2, inGraph: 4 } as const;
 // Each record's fields in stream order, listed so that a field added to a record fails to compile
 // here (naming it): then add it to the writer's `node`/`step` and to `readNode`/`readStep` below.
 export const NODE_LAYOUT = everyField<NodeRecord<unknown>>()(
-  ['id', 'kind', 'op', 'inputs', 'attrs', 'trainMode', 'recording', 'inGraph', 'gradReq', 'site', 'recordingId', 'value'],
+  ['id', 'kind', 'op', 'inputs', 'attrs', 'trainMode', 'recording', 'inGraph', 'gradReq', 'site', 'recordingId', 'previous', 'value'],
 );
 export const STEP_LAYOUT = everyField<StepRecord<unknown>>()(['pass', 'node', 'upstream', 'contributions']);
 
@@ -120,7 +120,7 @@ export class BinaryJournalWriter {
     let hasAttrs = false;
     for (const _ in attrs) { hasAttrs = true; break; }
     const attrsId = hasAttrs ? this.nameId(JSON.stringify(attrs)) : -1;
-    const ints = this.ints.reserve(11 + inputs.length);
+    const ints = this.ints.reserve(12 + inputs.length);
     let at = this.ints.length;
     ints[at++] = NODE;
     ints[at++] = node.id;
@@ -133,6 +133,7 @@ export class BinaryJournalWriter {
     ints[at++] = GRAD_REQS.indexOf(node.gradReq);
     ints[at++] = node.site ?? -1;
     ints[at++] = node.recordingId ?? -1;
+    ints[at++] = node.previous ?? -1;
     this.ints.length = at;
     this.tensor(node.value);
   }
@@ -203,7 +204,7 @@ export function readBinaryJournal(ints: Int32Array, floats: Float64Array, names:
     const kind = KINDS[ints[i++]!]!;
     const op = names.get(ints[i++]!) ?? '?';
     const count = ints[i++]!;
-    need(count + 5);
+    need(count + 6);
     const inputs: NodeId[] = Array.from(ints.subarray(i, i + count));
     i += count;
     const attrsId = ints[i++]!;
@@ -211,6 +212,7 @@ export function readBinaryJournal(ints: Int32Array, floats: Float64Array, names:
     const gradReq = GRAD_REQS[ints[i++]!] ?? null;
     const site = ints[i++]!;
     const recordingId = ints[i++]!;
+    const previous = ints[i++]!;
     return {
       id, kind, op, inputs,
       attrs: attrsId < 0 ? {} : JSON.parse(names.get(attrsId) ?? '{}') as Record<string, unknown>,
@@ -220,6 +222,7 @@ export function readBinaryJournal(ints: Int32Array, floats: Float64Array, names:
       gradReq,
       site: site < 0 ? null : site,
       recordingId: recordingId < 0 ? null : recordingId,
+      previous: previous < 0 ? null : previous,
       value: tensor(),
     };
   };

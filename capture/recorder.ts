@@ -8,7 +8,7 @@
  */
 import type {
   BackwardEndEvent, BackwardStartEvent, BackwardStepEvent, EngineObserver, GraphBreakEvent, NDArray,
-  OpEvent, RecordedGradcheckReport, ScopeEvent, TapeNode,
+  OpEvent, RecordedGradcheckReport, ScopeEvent, TapeNode, WriteEvent,
 } from 'gradlens';
 import type { NodeId, PassGradcheck, TensorStats } from '../protocol/trace';
 import type { JournalPass } from './journal';
@@ -83,6 +83,8 @@ export class Recorder {
   private readonly epoch = ++watchEpochs;
   private readonly created = new WeakMap<NDArray, { how: string; site: number | null }>();
   private readonly outside = new WeakMap<NDArray, Provenance>();
+  /** Arrays written in place since their node was made: that node, their previous version. */
+  private readonly overwritten = new WeakMap<NDArray, NodeId>();
   private readonly attachedAt = new WeakMap<NDArray, number | null>();
   /** Per node id: its site, and whether its value has a NaN or an infinity. */
   private readonly nodeSites: (number | null)[] = [];
@@ -97,7 +99,7 @@ export class Recorder {
   // dropped once written, so that no reference to the program's arrays remains.
   private readonly nodeRecord: NodeRecord<NDArray | null> = {
     id: -1, kind: 'constant', op: '', inputs: NO_INPUTS, attrs: NO_ATTRS, trainMode: false, recording: false, inGraph: false,
-    gradReq: null, site: null, recordingId: null, value: null,
+    gradReq: null, site: null, recordingId: null, previous: null, value: null,
   };
   private readonly stepRecord: StepRecord<NDArray | null> = { pass: -1, node: -1, upstream: null, contributions: NO_CONTRIBUTIONS };
 
@@ -106,6 +108,7 @@ export class Recorder {
   constructor(private readonly options: RecorderOptions) {
     this.observer = {
       op: (event) => this.onOp(event),
+      write: (event) => this.onWrite(event),
       created: (array, how) => { this.created.set(array, { how, site: this.options.locate(how) }); },
       scopeEnter: (event) => this.onScopeEnter(event),
       scopeExit: (event) => this.onScopeExit(event),
@@ -184,7 +187,9 @@ export class Recorder {
     leaf.gradReq = variable ? array.gradReq : null;
     leaf.site = site ?? provenance?.site ?? made?.site ?? this.attachedAt.get(array) ?? usedAt;
     leaf.recordingId = null;
+    leaf.previous = this.overwritten.get(array) ?? null;
     const id = this.addNode(array);
+    leaf.previous = null;
     if (provenance?.fromGrad && !variable) {
       this.journal.write({
         t: 'break',
@@ -199,6 +204,19 @@ export class Recorder {
       });
     }
     return id;
+  }
+
+  /**
+   * A write outside the graph changed an array's values: its node shows the values before, so the
+   * array's next use adds a new leaf that names that node as its previous version (same array).
+   * A recorded write is an op (`set`), heard through onOp: the array is that op's node from then on.
+   */
+  private onWrite(event: WriteEvent): void {
+    if (event.recorded) return;
+    const id = this.known(event.array);
+    if (id === undefined) return;
+    this.forget(event.array);
+    this.overwritten.set(event.array, id);
   }
 
   private onOp(event: OpEvent): void {

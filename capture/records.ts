@@ -29,6 +29,8 @@ export interface NodeRecord<Value> {
   /** Where in the program it was made: a site id of the JSON journal, null when no user frame was found. */
   site: number | null;
   recordingId: number | null;
+  /** For a leaf: the node that was the same array before an in-place write; null otherwise. */
+  previous: NodeId | null;
   value: Value;
 }
 

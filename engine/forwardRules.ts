@@ -6,25 +6,21 @@
  */
 import type { NDArray } from './ndarray';
 import type { OpAttrs, OpName } from './ops/attrs';
-import * as ew from './ops/elementwise';
 import { perUnaryOp, unaryOps } from './ops/unary';
-import * as layout from './ops/layout';
-import * as linalg from './ops/linalg';
 import { NN_OPS } from './ops/defs/nn';
 import { INDEXING_OPS } from './ops/defs/indexing';
+import { ELEMENTWISE_OPS } from './ops/defs/elementwise';
+import { REDUCE_OPS } from './ops/defs/reduce';
+import { LINALG_OPS } from './ops/defs/linalg';
+import { LAYOUT_OPS } from './ops/defs/layout';
 import type { OpDefinitions } from './ops/defs/types';
 import { ENGINE_OPS } from './gradRules';
-import * as reduce from './ops/reduce';
 import type { TapeNode } from './tape';
 
 export type ForwardRule<K extends OpName> = (inputs: readonly NDArray[], attrs: OpAttrs[K], node: TapeNode<K>) => NDArray;
 
-const at = (inputs: readonly NDArray[], i: number): NDArray => inputs[i]!;
-const unary = (fn: (a: NDArray) => NDArray): ForwardRule<OpName> => (inputs) => fn(at(inputs, 0));
-const binary = (fn: (a: NDArray, b: NDArray) => NDArray): ForwardRule<OpName> => (inputs) => fn(at(inputs, 0), at(inputs, 1));
-
 /** Every unary op computed again from its input (its definition: ops/defs/unary.ts). */
-const unaryForwardRules = perUnaryOp((name) => (inputs: readonly NDArray[]) => unaryOps[name](at(inputs, 0)));
+const unaryForwardRules = perUnaryOp((name) => (inputs: readonly NDArray[]) => unaryOps[name](inputs[0]!));
 
 /** The replay rules of a family's definitions (ops/defs/*.ts), each handed the engine ops when it runs. */
 function definedReplayRules<Attrs>(defs: OpDefinitions<Attrs>): { [K in keyof Attrs]: ForwardRule<K & OpName> } {
@@ -37,36 +33,11 @@ function definedReplayRules<Attrs>(defs: OpDefinitions<Attrs>): { [K in keyof At
 }
 
 export const forwardRules: { [K in OpName]: ForwardRule<K> } = {
-  add: binary(ew.add), sub: binary(ew.sub), mul: binary(ew.mul), div: binary(ew.div), pow: binary(ew.pow),
-  maximum: binary(ew.maximum), minimum: binary(ew.minimum),
   ...unaryForwardRules,
-  where: (inputs) => ew.where(at(inputs, 0), at(inputs, 1), at(inputs, 2)),
-  tanhGrad: binary(ew.tanhGrad), sigmoidGrad: binary(ew.sigmoidGrad), reluGrad: binary(ew.reluGrad),
-  equal: binary(ew.equal), notEqual: binary(ew.notEqual), less: binary(ew.less), greater: binary(ew.greater),
-  lessEqual: binary(ew.lessEqual), greaterEqual: binary(ew.greaterEqual),
-  clip: (inputs, attrs) => ew.clip(at(inputs, 0), attrs.min, attrs.max),
-  sum: (inputs, attrs) => reduce.sum(at(inputs, 0), attrs.axis, attrs.keepdims),
-  mean: (inputs, attrs) => reduce.mean(at(inputs, 0), attrs.axis, attrs.keepdims),
-  max: (inputs, attrs) => reduce.max(at(inputs, 0), attrs.axis, attrs.keepdims),
-  min: (inputs, attrs) => reduce.min(at(inputs, 0), attrs.axis, attrs.keepdims),
-  argmax: (inputs, attrs) => reduce.argmax(at(inputs, 0), attrs.axis),
-  argmin: (inputs, attrs) => reduce.argmin(at(inputs, 0), attrs.axis),
-  dot: binary(linalg.dot), matmul: binary(linalg.matmul),
-  transpose: (inputs, attrs) => layout.transpose(at(inputs, 0), attrs.axes),
-  reshape: (inputs, attrs) => layout.reshape(at(inputs, 0), attrs.shape),
-  expandDims: (inputs, attrs) => layout.expandDims(at(inputs, 0), attrs.axis),
-  squeeze: (inputs, attrs) => layout.squeeze(at(inputs, 0), attrs.axis),
-  broadcastTo: (inputs, attrs) => layout.broadcastTo(at(inputs, 0), attrs.shape),
-  concatenate: (inputs, attrs) => layout.concatenate(inputs, attrs.axis),
-  stack: (inputs, attrs) => layout.stack(inputs, attrs.axis),
-  at: (inputs, attrs) => layout.at(at(inputs, 0), attrs.index),
-  take: (inputs, attrs) => layout.take(at(inputs, 0), at(inputs, 1), attrs.axis),
-  takeGrad: (inputs, attrs) => layout.takeGrad(at(inputs, 0), at(inputs, 1), attrs.axis, attrs.shape),
-  takeAlongAxis: (inputs, attrs) => layout.takeAlongAxis(at(inputs, 0), at(inputs, 1), attrs.axis),
-  takeAlongAxisGrad: (inputs, attrs) => layout.takeAlongAxisGrad(at(inputs, 0), at(inputs, 1), attrs.axis, attrs.size),
-  sort: (inputs, attrs) => layout.sort(at(inputs, 0), attrs.axis),
-  copy: unary(layout.copy),
-  astype: (inputs, attrs) => layout.astype(at(inputs, 0), attrs.dtype),
   ...definedReplayRules(NN_OPS),
   ...definedReplayRules(INDEXING_OPS),
+  ...definedReplayRules(ELEMENTWISE_OPS),
+  ...definedReplayRules(REDUCE_OPS),
+  ...definedReplayRules(LINALG_OPS),
+  ...definedReplayRules(LAYOUT_OPS),
 };

@@ -11,14 +11,18 @@ import type { EngineOps, GradOps, OpDefinitions, UnaryDefinition } from './ops/d
 import { UNARY_OPS, type UnaryOpName } from './ops/defs/unary';
 import { NN_OPS } from './ops/defs/nn';
 import { INDEXING_OPS } from './ops/defs/indexing';
+import { ELEMENTWISE_OPS } from './ops/defs/elementwise';
+import { REDUCE_OPS } from './ops/defs/reduce';
+import { LINALG_OPS } from './ops/defs/linalg';
+import { LAYOUT_OPS } from './ops/defs/layout';
 import * as nn from './ops/nn';
 import { perUnaryOp, unaryOps } from './ops/unary';
 import * as red from './ops/reduce';
 import * as lay from './ops/layout';
-import { matmul } from './ops/linalg';
+import * as lin from './ops/linalg';
 import { scalarArray } from './ops/operand';
 import { zerosLike } from './ops/creation';
-import { reducedShape, sameShape, sizeOf } from './shape';
+import { sameShape } from './shape';
 import { isFloat } from './dtype';
 
 export interface GradContext<K extends OpName> {
@@ -43,96 +47,6 @@ export function sumToShape(g: NDArray, shape: readonly number[]): NDArray {
   return lay.reshape(summed, shape);
 }
 
-/** The gradient for input `i` if it needs one. */
-function need(ctx: GradContext<OpName>, i: number, grad: () => NDArray): NDArray | null {
-  return ctx.needsGrad[i] ? grad() : null;
-}
-
-/** For ops whose result is not differentiable (comparisons, argmax): no gradient to any input. */
-const none = <K extends OpName>(_g: NDArray, ctx: GradContext<K>): null[] => ctx.inputs.map(() => null);
-
-/** Broadcast rule for two operands: ∂out/∂a, ∂out/∂b given as full-size gradients. */
-function binaryRule(ctx: GradContext<OpName>, da: () => NDArray, db: () => NDArray): (NDArray | null)[] {
-  const [a, b] = ctx.inputs as [NDArray, NDArray];
-  return [need(ctx, 0, () => sumToShape(da(), a.shape)), need(ctx, 1, () => sumToShape(db(), b.shape))];
-}
-
-type Partial = (g: NDArray, ctx: GradContext<OpName>) => NDArray;
-
-/**
- * The rule of a broadcasting binary op from its two partial gradients, each summed back to its
- * operand's shape and computed only when needed. (Made once per op: no closures per backward step,
- * which matters for graphs of many small ops.)
- */
-function broadcastRule(da: Partial, db: Partial): GradRule<OpName> {
-  return (g, ctx) => [
-    ctx.needsGrad[0] ? sumToShape(da(g, ctx), ctx.inputs[0]!.shape) : null,
-    ctx.needsGrad[1] ? sumToShape(db(g, ctx), ctx.inputs[1]!.shape) : null,
-  ];
-}
-
-/** g reshaped with the reduced axes kept (size 1) and broadcast back over the input. */
-function expandReduced(g: NDArray, input: NDArray, axes: readonly number[]): NDArray {
-  return lay.broadcastTo(lay.reshape(g, reducedShape(input.shape, axes, true)), input.shape);
-}
-
-function swapLastAxes(x: NDArray): NDArray {
-  const axes = x.shape.map((_, i) => i);
-  axes[x.ndim - 1] = x.ndim - 2;
-  axes[x.ndim - 2] = x.ndim - 1;
-  return lay.transpose(x, axes);
-}
-
-/** Gradients of NumPy `dot` for every rank, via reshapes to one matrix product. */
-function dotGrad(g: NDArray, ctx: GradContext<'dot'>): (NDArray | null)[] {
-  const [a, b] = ctx.inputs as [NDArray, NDArray];
-  if (a.ndim === 0 || b.ndim === 0) return binaryRule(ctx, () => ew.mul(g, b), () => ew.mul(g, a));
-  const k = a.shape[a.ndim - 1]!;
-  const m = sizeOf(a.shape.slice(0, -1));
-  const contracted = b.ndim === 1 ? 0 : b.ndim - 2;
-  const order = [contracted, ...b.shape.map((_, i) => i).filter((i) => i !== contracted)];
-  const bMoved = b.ndim > 2 ? lay.transpose(b, order) : b;
-  const n = b.size / Math.max(k, 1);
-  const a2 = lay.reshape(a, [m, k]);
-  const b2 = lay.reshape(bMoved, [k, n]);
-  const g2 = lay.reshape(g, [m, n]);
-  return [
-    need(ctx, 0, () => lay.reshape(matmul(g2, lay.transpose(b2)), a.shape)), // ∂/∂a = g·bᵀ
-    need(ctx, 1, () => {
-      const db = lay.reshape(matmul(lay.transpose(a2), g2), bMoved.shape); // ∂/∂b = aᵀ·g
-      if (b.ndim <= 2) return lay.reshape(db, b.shape);
-      const inverse = order.map((_, i) => order.indexOf(i));
-      return lay.transpose(db, inverse);
-    }),
-  ];
-}
-
-/** Gradients of batched, broadcasting `matmul` (1-D operands promoted as in the forward pass). */
-function matmulGrad(g: NDArray, ctx: GradContext<'matmul'>): (NDArray | null)[] {
-  const [a, b] = ctx.inputs as [NDArray, NDArray];
-  const a2 = a.ndim === 1 ? lay.reshape(a, [1, a.shape[0]!]) : a;
-  const b2 = b.ndim === 1 ? lay.reshape(b, [b.shape[0]!, 1]) : b;
-  const m = a2.shape[a2.ndim - 2]!;
-  const n = b2.shape[b2.ndim - 1]!;
-  const batch = g.shape.slice(0, g.ndim - (a.ndim === 1 ? 0 : 1) - (b.ndim === 1 ? 0 : 1));
-  const g2 = lay.reshape(g, [...batch, m, n]);
-  return [
-    need(ctx, 0, () => lay.reshape(sumToShape(matmul(g2, swapLastAxes(b2)), a2.shape), a.shape)), // g·bᵀ
-    need(ctx, 1, () => lay.reshape(sumToShape(matmul(swapLastAxes(a2), g2), b2.shape), b.shape)), // aᵀ·g
-  ];
-}
-
-/** Gradient of max/min: shared equally among the elements equal to the result. */
-function extremumGrad(g: NDArray, ctx: GradContext<'max' | 'min'>): (NDArray | null)[] {
-  const [a] = ctx.inputs as [NDArray];
-  const axes = ctx.attrs.axis;
-  return [need(ctx, 0, () => {
-    const hit = lay.astype(ew.equal(a, expandReduced(ctx.output, a, axes)), a.dtype);
-    const share = ew.div(hit, red.sum(hit, axes, true));
-    return ew.mul(expandReduced(g, a, axes), share);
-  })];
-}
-
 /** The ops a definition's gradient is written with (ops/defs/types.ts), looked up when a rule runs. */
 const GRAD_OPS: GradOps = {
   neg: (a) => unaryOps.neg(a), sign: (a) => unaryOps.sign(a), sin: (a) => unaryOps.sin(a), cos: (a) => unaryOps.cos(a),
@@ -151,11 +65,23 @@ export const ENGINE_OPS: EngineOps = {
   sum: (a, axis, keepdims) => red.sum(a, axis as number[] | number | null | undefined, keepdims),
   mean: (a, axis, keepdims) => red.mean(a, axis as number[] | number | null | undefined, keepdims),
   reshape: (a, shape) => lay.reshape(a, shape), broadcastTo: (a, shape) => lay.broadcastTo(a, shape),
-  transpose: (a, axes) => lay.transpose(a, axes as number[] | undefined), matmul: (a, b) => matmul(a, b),
+  transpose: (a, axes) => lay.transpose(a, axes as number[] | undefined), matmul: (a, b) => lin.matmul(a, b),
   copy: (a) => lay.copy(a), astype: (a, dtype) => lay.astype(a, dtype), sumToShape: (g, shape) => sumToShape(g, shape),
-  take: (a, indices, axis) => lay.take(a, indices, axis), takeGrad: (g, indices, axis, shape) => lay.takeGrad(g, indices, axis, shape),
   softmax: (a, axis) => nn.softmax(a, axis), logSoftmax: (a, axis) => nn.logSoftmax(a, axis),
   batchNorm: (x, gamma, beta, mean, variance, options) => nn.batchNorm(x, gamma, beta, mean, variance, options),
+  log: (a) => unaryOps.log(a), maximum: (a, b) => ew.maximum(a, b), minimum: (a, b) => ew.minimum(a, b),
+  notEqual: (a, b) => ew.notEqual(a, b), less: (a, b) => ew.less(a, b), greater: (a, b) => ew.greater(a, b),
+  lessEqual: (a, b) => ew.lessEqual(a, b), greaterEqual: (a, b) => ew.greaterEqual(a, b), clip: (a, min, max) => ew.clip(a, min, max),
+  max: (a, axis, keepdims) => red.max(a, axis, keepdims), min: (a, axis, keepdims) => red.min(a, axis, keepdims),
+  argmax: (a, axis) => red.argmax(a, axis), argmin: (a, axis) => red.argmin(a, axis),
+  dot: (a, b) => lin.dot(a, b),
+  expandDims: (a, axis) => lay.expandDims(a, axis), squeeze: (a, axis) => lay.squeeze(a, axis),
+  concatenate: (arrays, axis) => lay.concatenate(arrays, axis), stack: (arrays, axis) => lay.stack(arrays, axis),
+  at: (a, index) => lay.at(a, index), take: (a, indices, axis) => lay.take(a, indices, axis),
+  takeGrad: (g, indices, axis, shape) => lay.takeGrad(g, indices, axis, shape),
+  takeAlongAxis: (a, indices, axis) => lay.takeAlongAxis(a, indices, axis),
+  takeAlongAxisGrad: (g, indices, axis, size) => lay.takeAlongAxisGrad(g, indices, axis, size),
+  sort: (a, axis) => lay.sort(a, axis), scalarArray: (value, dtype) => scalarArray(value, dtype), isFloat: (dtype) => isFloat(dtype),
 };
 
 /** The rules of a family's definitions (ops/defs/*.ts), each handed the engine ops when it runs. */
@@ -175,109 +101,11 @@ const unaryGradRules = perUnaryOp((name): GradRule<UnaryOpName> => {
 });
 
 export const gradRules: { readonly [K in OpName]: GradRule<K> } = {
-  // out = a + b: ∂a = g, ∂b = g (summed over broadcast axes)
-  add: broadcastRule((g) => g, (g) => g),
-  // out = a − b: ∂a = g, ∂b = −g
-  sub: broadcastRule((g) => g, (g) => unaryOps.neg(g)),
-  // out = a·b: ∂a = g·b, ∂b = g·a
-  mul: broadcastRule((g, c) => ew.mul(g, c.inputs[1]!), (g, c) => ew.mul(g, c.inputs[0]!)),
-  // out = a/b: ∂a = g/b, ∂b = −g·a/b² = −g·out/b
-  div: broadcastRule((g, c) => ew.div(g, c.inputs[1]!), (g, c) => unaryOps.neg(ew.mul(g, ew.div(c.output, c.inputs[1]!)))),
-  // out = a^b: ∂a = g·b·a^(b−1), ∂b = g·out·ln a
-  pow: broadcastRule(
-    (g, c) => ew.mul(g, ew.mul(c.inputs[1]!, ew.pow(c.inputs[0]!, ew.sub(c.inputs[1]!, 1)))),
-    (g, c) => ew.mul(g, ew.mul(c.output, unaryOps.log(c.inputs[0]!)))),
-  // out = max(a, b): g goes to the larger operand (to a on ties)
-  maximum: (g, ctx) => {
-    const aWins = ew.greaterEqual(ctx.inputs[0]!, ctx.inputs[1]!);
-    return binaryRule(ctx, () => ew.where(aWins, g, 0), () => ew.where(aWins, 0, g));
-  },
-  // out = min(a, b): g goes to the smaller operand (to a on ties)
-  minimum: (g, ctx) => {
-    const aWins = ew.lessEqual(ctx.inputs[0]!, ctx.inputs[1]!);
-    return binaryRule(ctx, () => ew.where(aWins, g, 0), () => ew.where(aWins, 0, g));
-  },
   ...unaryGradRules,
-  // out = g·(1 − y²): ∂g = 1 − y², ∂y = −2·g·y
-  tanhGrad: broadcastRule(
-    (h, c) => ew.mul(h, ew.sub(1, unaryOps.square(c.inputs[1]!))),
-    (h, c) => ew.mul(h, ew.mul(ew.mul(c.inputs[0]!, c.inputs[1]!), -2))),
-  // out = g·y·(1 − y): ∂g = y·(1 − y), ∂y = g·(1 − 2y)
-  sigmoidGrad: broadcastRule(
-    (h, c) => ew.mul(h, ew.mul(c.inputs[1]!, ew.sub(1, c.inputs[1]!))),
-    (h, c) => ew.mul(h, ew.mul(c.inputs[0]!, ew.sub(1, ew.mul(c.inputs[1]!, 2))))),
-  // out = g where x > 0: ∂g = h where x > 0, ∂x = 0
-  reluGrad: broadcastRule((h, c) => ew.reluGrad(h, c.inputs[1]!), (_h, c) => zerosLike(c.inputs[1]!)),
-  // out = cond ? a : b: ∂a = g where cond, ∂b = g elsewhere; cond has none
-  where: (g, ctx) => {
-    const [cond, a, b] = ctx.inputs as [NDArray, NDArray, NDArray];
-    return [
-      null,
-      need(ctx, 1, () => sumToShape(ew.where(cond, g, 0), a.shape)),
-      need(ctx, 2, () => sumToShape(ew.where(cond, 0, g), b.shape)),
-    ];
-  },
-  // out = clip(a, lo, hi): ∂a = g inside [lo, hi], 0 where clipped
-  clip: (g, ctx) => {
-    const a = ctx.inputs[0]!;
-    const { min, max } = ctx.attrs;
-    let grad = g;
-    if (min !== null) grad = ew.where(ew.less(a, min), 0, grad);
-    if (max !== null) grad = ew.where(ew.greater(a, max), 0, grad);
-    return [grad];
-  },
-  equal: none, notEqual: none, less: none, greater: none, lessEqual: none, greaterEqual: none,
-  argmax: none, argmin: none,
-  // out = Σ a over axes: ∂a = g broadcast back
-  sum: (g, ctx) => [expandReduced(g, ctx.inputs[0]!, ctx.attrs.axis)],
-  // out = mean a over axes: ∂a = g broadcast back / count
-  mean: (g, ctx) => {
-    const a = ctx.inputs[0]!;
-    const count = ctx.attrs.axis.reduce((n, axis) => n * a.shape[axis]!, 1);
-    return [ew.div(expandReduced(g, a, ctx.attrs.axis), count)];
-  },
-  // out = max a over axes: ∂a = g at the maxima, shared among ties
-  max: extremumGrad,
-  min: extremumGrad,
-  // out = a·b (NumPy dot): ∂a = g·bᵀ, ∂b = aᵀ·g
-  dot: dotGrad,
-  // out = a @ b: ∂a = g @ bᵀ, ∂b = aᵀ @ g (summed over broadcast batches)
-  matmul: matmulGrad,
-  // out = aᵀ (axes permuted): ∂a = g with the inverse permutation
-  transpose: (g, ctx) => [lay.transpose(g, ctx.attrs.axes.map((_, i) => ctx.attrs.axes.indexOf(i)))],
-  // shape-only ops: ∂a = g in a's shape
-  reshape: (g, ctx) => [lay.reshape(g, ctx.inputs[0]!.shape)],
-  expandDims: (g, ctx) => [lay.reshape(g, ctx.inputs[0]!.shape)],
-  squeeze: (g, ctx) => [lay.reshape(g, ctx.inputs[0]!.shape)],
-  // out = a broadcast: ∂a = g summed over the broadcast axes
-  broadcastTo: (g, ctx) => [sumToShape(g, ctx.inputs[0]!.shape)],
-  // out = [a₀ | a₁ | …] along axis: ∂aᵢ = the slice of g where aᵢ landed
-  concatenate: (g, ctx) => {
-    let offset = 0;
-    return ctx.inputs.map((input, i) => {
-      const size = input.shape[ctx.attrs.axis]!;
-      const start = offset;
-      offset += size;
-      return need(ctx, i, () => lay.take(g, Array.from({ length: size }, (_, t) => start + t), ctx.attrs.axis));
-    });
-  },
-  // out = stack(aᵢ) along a new axis: ∂aᵢ = g at index i of that axis
-  stack: (g, ctx) => ctx.inputs.map((_, i) => need(ctx, i, () => lay.take(g, i, ctx.attrs.axis))),
-  // out = a[i]: ∂a = g placed at index i, zeros elsewhere
-  at: (g, ctx) => [lay.takeGrad(g, scalarArray(ctx.attrs.index, 'int32'), 0, ctx.inputs[0]!.shape)],
-  // out = take(a, idx, axis): ∂a = g scatter-added at idx; the indices have none
-  take: (g, ctx) => [lay.takeGrad(g, ctx.inputs[1]!, ctx.attrs.axis, ctx.inputs[0]!.shape), null],
-  // out = scatter-add of g: ∂g = take of the upstream at the same indices
-  takeGrad: (g, ctx) => [lay.take(g, ctx.inputs[1]!, ctx.attrs.axis), null],
-  // out = take_along_axis(a, idx): ∂a = g scatter-added along the axis
-  takeAlongAxis: (g, ctx) => [lay.takeAlongAxisGrad(g, ctx.inputs[1]!, ctx.attrs.axis, ctx.inputs[0]!.shape[ctx.attrs.axis]!), null],
-  takeAlongAxisGrad: (g, ctx) => [lay.takeAlongAxis(g, ctx.inputs[1]!, ctx.attrs.axis), null],
-  // out = sort(a): ∂a = g routed back through the sorting permutation
-  sort: (g, ctx) => [lay.takeAlongAxisGrad(g, ctx.saved[0]!, ctx.attrs.axis, ctx.inputs[0]!.shape[ctx.attrs.axis]!)],
-  // out = copy of a: ∂a = g
-  copy: (g) => [g],
-  // out = a cast: ∂a = g cast back to a's dtype
-  astype: (g, ctx) => [isFloat(ctx.inputs[0]!.dtype) ? lay.astype(g, ctx.inputs[0]!.dtype) : null],
   ...definedGradRules(NN_OPS),
   ...definedGradRules(INDEXING_OPS),
+  ...definedGradRules(ELEMENTWISE_OPS),
+  ...definedGradRules(REDUCE_OPS),
+  ...definedGradRules(LINALG_OPS),
+  ...definedGradRules(LAYOUT_OPS),
 };

@@ -80,6 +80,11 @@ export interface TraceNode {
   value: Tensor;
   /** The gradient of this node's value from the last backward pass that reached it. */
   grad?: Tensor;
+  /**
+   * For a leaf: the earlier node that was the same array before an in-place write (`assign`,
+   * `set`) changed its values — step 18's `W1` names step 17's. Absent for every other node.
+   */
+  previous?: NodeId;
 }
 
 export interface Recording {

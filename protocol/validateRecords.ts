@@ -109,6 +109,10 @@ export function checkNode(r: Refs, index: number, value: unknown, previousId: nu
   }
   checkTensor(p, 'value', value.value);
   if (value.grad !== undefined) checkTensor(p, 'grad', value.grad);
+  if (value.previous !== undefined) {
+    if (!isCount(value.previous) || value.previous >= usable) p.wrong('previous', value.previous, 'the id of an earlier node (the same array before an in-place write)');
+    else nodeRef(r, 'previous', value.previous);
+  }
   p.leave();
   return usable;
 }

@@ -79,6 +79,9 @@ function write(op: 'assign' | 'set', target: NDArray, sel: Selection | null, val
     previous._node = target._node;
     previous._requiresGrad = target._requiresGrad;
     previous._madeWhileRecording = target._madeWhileRecording;
+    // A watching tool (GradLens capture) knows the array as it was by its id: the previous version keeps it.
+    previous._watchEpoch = target._watchEpoch;
+    previous._watchId = target._watchId;
   }
   const data = target._data;
   if (sel === null) data.set(values);

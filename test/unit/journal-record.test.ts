@@ -42,6 +42,7 @@ const everyField = (): NodeRecord<NDArray> => ({
   gradReq: 'add',
   site: 12,
   recordingId: 7,
+  previous: 40,
   value: np.array([0.1, NaN, -Infinity, Infinity]),
 });
 
@@ -58,6 +59,7 @@ const nullsAndSample = (): NodeRecord<NDArray> => ({
   gradReq: null,
   site: null,
   recordingId: null,
+  previous: null,
   value: np.array([[1, NaN, 3], [Infinity, 5, 6]], { dtype: 'float64' }),
 });
 

@@ -3,8 +3,13 @@
 import { strict as assert } from 'node:assert';
 import { gradRules } from '../../engine/gradRules';
 import { localRule, RULE_OPS, type LocalRule } from '../../webview/model/rules';
+import { UNARY_OPS } from '../../engine/ops/defs/unary';
 import { NN_OPS } from '../../engine/ops/defs/nn';
 import { INDEXING_OPS } from '../../engine/ops/defs/indexing';
+import { ELEMENTWISE_OPS } from '../../engine/ops/defs/elementwise';
+import { REDUCE_OPS } from '../../engine/ops/defs/reduce';
+import { LINALG_OPS } from '../../engine/ops/defs/linalg';
+import { LAYOUT_OPS } from '../../engine/ops/defs/layout';
 
 /** Realistic recorded attributes (as the tape records them) for the ops that have any. */
 const ATTRS: Record<string, Record<string, unknown>> = {
@@ -19,16 +24,14 @@ const ATTRS: Record<string, Record<string, unknown>> = {
   dropout: { p: 0.5, active: true }, batchNorm: { eps: 1e-5, momentum: 0.9, axis: 1, useBatchStats: true },
 };
 
-const BINARY = new Set(['add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum', 'tanhGrad', 'sigmoidGrad', 'reluGrad',
-  'equal', 'notEqual', 'less', 'greater', 'lessEqual', 'greaterEqual', 'dot', 'matmul', 'take', 'takeGrad',
-  'takeAlongAxis', 'takeAlongAxisGrad']);
+/** The definitions of every op but the unary ones (which have one input). */
+const DEFINED: Record<string, { inputs: readonly string[] | 'list' }> = { ...NN_OPS, ...ELEMENTWISE_OPS, ...REDUCE_OPS, ...LINALG_OPS, ...LAYOUT_OPS, ...INDEXING_OPS };
 
-/** How many inputs the engine records for each op (list ops: any number; 3 here). */
+/** How many inputs the engine records for each op, as its definition says (list ops: any number; 3 here). */
 function arity(op: string): number {
-  const defined = ({ ...NN_OPS, ...INDEXING_OPS } as Record<string, { inputs: readonly string[] | 'list' }>)[op];
-  if (defined) return defined.inputs === 'list' ? 3 : defined.inputs.length;
-  if (op === 'where' || op === 'concatenate' || op === 'stack') return 3;
-  return BINARY.has(op) ? 2 : 1;
+  if (Object.hasOwn(UNARY_OPS, op)) return 1;
+  const { inputs } = DEFINED[op]!;
+  return inputs === 'list' ? 3 : inputs.length;
 }
 
 const isGeneric = (r: LocalRule) => /^a leaf|^unknown op/.test(r.summary);

@@ -4,6 +4,11 @@
  */
 import { UNARY_OPS } from '../../engine/ops/defs/unary';
 import { NN_OPS } from '../../engine/ops/defs/nn';
+import { ELEMENTWISE_OPS } from '../../engine/ops/defs/elementwise';
+import { REDUCE_OPS } from '../../engine/ops/defs/reduce';
+import { LINALG_OPS } from '../../engine/ops/defs/linalg';
+import { LAYOUT_OPS } from '../../engine/ops/defs/layout';
+import type { OpDefinition, OpDefinitions } from '../../engine/ops/defs/types';
 import { nodeNames } from './graph';
 import { indexTrace } from '../../protocol/query/indexTrace';
 import type { BackwardPass, Trace } from '../../protocol/trace';
@@ -18,9 +23,15 @@ export interface FunctionPlot {
   dfdx: number[];
 }
 
+/** A family's ops a plotted f(x) may pass through: elementwise, and differentiable (∂f/∂x is plotted too). */
+function plottable<Attrs>(defs: OpDefinitions<Attrs>): string[] {
+  return Object.entries<OpDefinition<unknown>>(defs as never)
+    .filter(([, { flags }]) => flags.elementwise && flags.differentiable).map(([name]) => name);
+}
+
 const ELEMENTWISE = new Set([
-  'add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum', 'clip', 'where', 'copy', 'astype', ...Object.keys(UNARY_OPS),
-  ...Object.entries(NN_OPS).filter(([, definition]) => definition.flags.elementwise).map(([name]) => name),
+  ...Object.keys(UNARY_OPS), ...plottable(NN_OPS), ...plottable(ELEMENTWISE_OPS), ...plottable(REDUCE_OPS),
+  ...plottable(LINALG_OPS), ...plottable(LAYOUT_OPS),
 ]);
 
 export function functionPlot(trace: Trace, pass: BackwardPass): FunctionPlot | null {

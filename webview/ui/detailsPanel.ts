@@ -5,7 +5,7 @@
 import { DISPLAY_LIMIT, visible } from '../../protocol/display';
 import { describeGradcheck, describeTolerance, latestGradchecks } from '../../protocol/query/gradcheck';
 import { indexTrace } from '../../protocol/query/indexTrace';
-import type { Trace } from '../../protocol/trace';
+import type { Trace, TraceNode } from '../../protocol/trace';
 import { explainGradient } from '../model/explain';
 import { nodeNames } from '../model/graph';
 import { labelText } from '../model/labels';
@@ -61,6 +61,10 @@ export function detailsPanel(trace: Trace, nodeIds: readonly number[], actions: 
       : visible(attrs.text)],
     ['mode', `${node.trainMode ? 'training' : 'prediction'}${node.recording ? ', recording' : ', not recording'}${node.inGraph ? '' : ' (not differentiable)'}`],
   ];
+  if (node.previous !== undefined) {
+    const count = versionCount(trace, node);
+    rows.push(['version', `${count + 1}: the same array as node #${node.previous} (version ${count}), written in place (assign or set) since`]);
+  }
   if (node.iteration > 0 || nodeIds.length > 1) rows.push(['run', `${node.iteration + 1}${nodeIds.length > 1 ? ` (group of ${nodeIds.length})` : ''}`]);
   const source = node.source;
   const sourceRow = source
@@ -104,4 +108,16 @@ export function detailsPanel(trace: Trace, nodeIds: readonly number[], actions: 
     parts.push(el('div', { class: 'why' }, ...explanation.reasons.slice(0, MAX_BREAKS).map((reason) => el('p', {}, shownText(reason.text)))));
   }
   return section(name ? `${labelText(name, 60)} = ${labelText(node.op, 60)}` : labelText(node.op, 60), ...parts);
+}
+
+/** How many earlier versions a leaf written in place has (the chain of `previous`, bounded by the trace). */
+function versionCount(trace: Trace, node: TraceNode): number {
+  const byId = indexTrace(trace);
+  let count = 0;
+  let at: TraceNode | undefined = node;
+  while (at?.previous !== undefined && count < trace.nodes.length) {
+    count++;
+    at = byId.node(at.previous);
+  }
+  return count;
 }

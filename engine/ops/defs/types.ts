@@ -6,7 +6,10 @@ import type { UnaryLoop } from '../../kernels/elementwise';
 import type { NDArray } from '../../ndarray';
 import type { Operand } from '../operand';
 
-/** Where an op is in the API: its `np` or `npx` function and its `NDArray` method, by name. */
+/**
+ * Where an op is in the API: its `np` or `npx` function and its `NDArray` method, by name; none for
+ * an op only gradient rules record (tanhGrad, takeGrad, …).
+ */
 export interface OpApi {
   np?: string;
   npx?: string;
@@ -89,7 +92,7 @@ export interface OpContext<A> {
 }
 
 export interface OpFlags {
-  /** out[i] depends on the inputs at i only (after broadcasting): the inspector may plot f(x). */
+  /** out[i] depends on the inputs at i only (after broadcasting): the inspector may plot f(x) (and ∂f/∂x, if differentiable). */
   elementwise: boolean;
   /** Some input can receive a gradient (comparisons and argmax cannot). */
   differentiable: boolean;
@@ -139,6 +142,9 @@ export interface Say {
   listInput(i: number): string;
 }
 
+/** The attributes of an op that records none. */
+export type NoAttrs = Record<string, never>;
+
 /** A family's table: one definition per op, attributes typed per op by the family's attribute map. */
 export type OpDefinitions<Attrs> = { readonly [K in keyof Attrs]: OpDefinition<Attrs[K]> };
 
@@ -166,10 +172,38 @@ export interface EngineOps extends GradOps {
   astype(a: NDArray, dtype: NDArray['dtype']): NDArray;
   /** Sums a broadcast gradient back to the shape of the operand that was broadcast. */
   sumToShape(g: NDArray, shape: readonly number[]): NDArray;
-  take(a: NDArray, indices: NDArray, axis: number | null): NDArray;
-  takeGrad(g: NDArray, indices: NDArray, axis: number | null, shape: readonly number[]): NDArray;
   softmax(a: NDArray, axis: number): NDArray;
   logSoftmax(a: NDArray, axis: number): NDArray;
   batchNorm(x: NDArray, gamma: NDArray, beta: NDArray, runningMean: NDArray, runningVar: NDArray,
     options: { eps: number; momentum: number; axis: number }): NDArray;
+  log(a: NDArray): NDArray;
+  maximum(a: Operand, b: Operand): NDArray;
+  minimum(a: Operand, b: Operand): NDArray;
+  notEqual(a: Operand, b: Operand): NDArray;
+  less(a: Operand, b: Operand): NDArray;
+  greater(a: Operand, b: Operand): NDArray;
+  lessEqual(a: Operand, b: Operand): NDArray;
+  greaterEqual(a: Operand, b: Operand): NDArray;
+  clip(a: NDArray, min: number | null, max: number | null): NDArray;
+  max(a: NDArray, axis?: AxisArgument, keepdims?: boolean): NDArray;
+  min(a: NDArray, axis?: AxisArgument, keepdims?: boolean): NDArray;
+  argmax(a: NDArray, axis?: number | null): NDArray;
+  argmin(a: NDArray, axis?: number | null): NDArray;
+  dot(a: NDArray, b: NDArray): NDArray;
+  expandDims(a: NDArray, axis: number): NDArray;
+  squeeze(a: NDArray, axis?: number | readonly number[] | null): NDArray;
+  concatenate(arrays: readonly NDArray[], axis?: number): NDArray;
+  stack(arrays: readonly NDArray[], axis?: number): NDArray;
+  at(a: NDArray, index: number): NDArray;
+  take(a: NDArray, indices: NDArray | number | readonly number[], axis?: number | null): NDArray;
+  /** take's gradient: g scatter-added at `indices` into zeros of `shape`. */
+  takeGrad(g: NDArray, indices: NDArray, axis: number | null, shape: readonly number[]): NDArray;
+  takeAlongAxis(a: NDArray, indices: NDArray, axis: number): NDArray;
+  /** takeAlongAxis's gradient: g scatter-added along `axis` into zeros of length `size`. */
+  takeAlongAxisGrad(g: NDArray, indices: NDArray, axis: number, size: number): NDArray;
+  sort(a: NDArray, axis?: number): NDArray;
+  /** A 0-d array holding `value`. */
+  scalarArray(value: number, dtype: NDArray['dtype']): NDArray;
+  /** Whether arrays of `dtype` have gradients. */
+  isFloat(dtype: NDArray['dtype']): boolean;
 }

@@ -1,0 +1,80 @@
+/**
+ * The products: `dot` (NumPy/MXNet semantics, every rank) and `matmul` (batched, broadcasting).
+ * One entry each: where it is in the API, its inputs, its flags, its gradient (math above it), its
+ * replay and the step panel's words. The public functions (ops/linalg.ts) check arguments, run the
+ * kernels and record.
+ *
+ * Types only from the engine (erased by the build): the inspector reads this file too.
+ */
+import type { NDArray } from '../../ndarray';
+import type { EngineOps, NoAttrs, OpDefinitions } from './types';
+
+/** The attributes each op records. */
+export interface LinalgAttrs {
+  dot: NoAttrs;
+  matmul: NoAttrs;
+}
+
+const PRODUCT = { elementwise: false, differentiable: true };
+
+const sizeOf = (shape: readonly number[]): number => shape.reduce((size, dim) => size * dim, 1);
+
+/** x with its last two axes swapped: the matrices of a batch transposed. */
+function swapLastAxes(op: EngineOps, x: NDArray): NDArray {
+  const axes = x.shape.map((_, i) => i);
+  axes[x.ndim - 1] = x.ndim - 2;
+  axes[x.ndim - 2] = x.ndim - 1;
+  return op.transpose(x, axes);
+}
+
+export const LINALG_OPS: OpDefinitions<LinalgAttrs> = {
+  dot: {
+    api: { np: 'dot', method: 'dot' }, inputs: ['a', 'b'], flags: PRODUCT,
+    // out = a·b (NumPy dot): ∂a = g·bᵀ, ∂b = aᵀ·g, through reshapes to one matrix product (a 0-d operand multiplies)
+    grad: (g, { inputs: [a, b], needsGrad }, op) => {
+      if (a!.ndim === 0 || b!.ndim === 0) {
+        return [needsGrad[0] ? op.sumToShape(op.mul(g, b!), a!.shape) : null, needsGrad[1] ? op.sumToShape(op.mul(g, a!), b!.shape) : null];
+      }
+      const k = a!.shape[a!.ndim - 1]!;
+      const m = sizeOf(a!.shape.slice(0, -1));
+      // b's contracted axis first, so that b reads as a k × n matrix.
+      const contracted = b!.ndim === 1 ? 0 : b!.ndim - 2;
+      const order = [contracted, ...b!.shape.map((_, i) => i).filter((i) => i !== contracted)];
+      const bContractedFirst = b!.ndim > 2 ? op.transpose(b!, order) : b!;
+      const n = b!.size / Math.max(k, 1);
+      const aMatrix = op.reshape(a!, [m, k]);
+      const bMatrix = op.reshape(bContractedFirst, [k, n]);
+      const upstream = op.reshape(g, [m, n]);
+      const da = needsGrad[0] ? op.reshape(op.matmul(upstream, op.transpose(bMatrix)), a!.shape) : null; // g·bᵀ
+      if (!needsGrad[1]) return [da, null];
+      const db = op.reshape(op.matmul(op.transpose(aMatrix), upstream), bContractedFirst.shape); // aᵀ·g
+      return [da, b!.ndim <= 2 ? op.reshape(db, b!.shape) : op.transpose(db, order.map((_, i) => order.indexOf(i)))];
+    },
+    replay: ([a, b], _attrs, op) => op.dot(a!, b!),
+    words: () => ({
+      summary: "dot is NumPy's dot product (an inner product of two vectors, a matrix product otherwise): a's gradient is the upstream gradient times bᵀ, b's is aᵀ times the upstream gradient",
+      formula: 'out = dot(a, b)', partials: ['∂L/∂a = g · bᵀ', '∂L/∂b = aᵀ · g'], broadcast: false,
+    }),
+  },
+  matmul: {
+    api: { np: 'matmul', method: 'matmul' }, inputs: ['a', 'b'], flags: PRODUCT,
+    // out = a @ b: ∂a = g @ bᵀ, ∂b = aᵀ @ g (summed over broadcast batches; 1-D operands promoted as in the forward pass)
+    grad: (g, { inputs: [a, b], needsGrad }, op) => {
+      const aMatrix = a!.ndim === 1 ? op.reshape(a!, [1, a!.shape[0]!]) : a!;
+      const bMatrix = b!.ndim === 1 ? op.reshape(b!, [b!.shape[0]!, 1]) : b!;
+      const m = aMatrix.shape[aMatrix.ndim - 2]!;
+      const n = bMatrix.shape[bMatrix.ndim - 1]!;
+      const batch = g.shape.slice(0, g.ndim - (a!.ndim === 1 ? 0 : 1) - (b!.ndim === 1 ? 0 : 1));
+      const upstream = op.reshape(g, [...batch, m, n]);
+      return [
+        needsGrad[0] ? op.reshape(op.sumToShape(op.matmul(upstream, swapLastAxes(op, bMatrix)), aMatrix.shape), a!.shape) : null,
+        needsGrad[1] ? op.reshape(op.sumToShape(op.matmul(swapLastAxes(op, aMatrix), upstream), bMatrix.shape), b!.shape) : null,
+      ];
+    },
+    replay: ([a, b], _attrs, op) => op.matmul(a!, b!),
+    words: () => ({
+      summary: "matmul multiplies matrices, batched over the leading axes: a's gradient is the upstream gradient times bᵀ, b's is aᵀ times the upstream gradient (summed over broadcast batches)",
+      formula: 'out = a @ b', partials: ['∂L/∂a = g @ bᵀ', '∂L/∂b = aᵀ @ g'], broadcast: true,
+    }),
+  },
+};
