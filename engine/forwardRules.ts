@@ -13,6 +13,7 @@ import { ELEMENTWISE_OPS } from './ops/defs/elementwise';
 import { REDUCE_OPS } from './ops/defs/reduce';
 import { LINALG_OPS } from './ops/defs/linalg';
 import { LAYOUT_OPS } from './ops/defs/layout';
+import { CONV_OPS } from './ops/defs/conv';
 import type { OpDefinitions } from './ops/defs/types';
 import { ENGINE_OPS } from './gradRules';
 import type { TapeNode } from './tape';
@@ -40,4 +41,5 @@ export const forwardRules: { [K in OpName]: ForwardRule<K> } = {
   ...definedReplayRules(REDUCE_OPS),
   ...definedReplayRules(LINALG_OPS),
   ...definedReplayRules(LAYOUT_OPS),
+  ...definedReplayRules(CONV_OPS),
 };

@@ -15,7 +15,9 @@ import { ELEMENTWISE_OPS } from './ops/defs/elementwise';
 import { REDUCE_OPS } from './ops/defs/reduce';
 import { LINALG_OPS } from './ops/defs/linalg';
 import { LAYOUT_OPS } from './ops/defs/layout';
+import { CONV_OPS } from './ops/defs/conv';
 import * as nn from './ops/nn';
+import * as conv from './ops/conv';
 import { perUnaryOp, unaryOps } from './ops/unary';
 import * as red from './ops/reduce';
 import * as lay from './ops/layout';
@@ -82,6 +84,11 @@ export const ENGINE_OPS: EngineOps = {
   takeAlongAxis: (a, indices, axis) => lay.takeAlongAxis(a, indices, axis),
   takeAlongAxisGrad: (g, indices, axis, size) => lay.takeAlongAxisGrad(g, indices, axis, size),
   sort: (a, axis) => lay.sort(a, axis), scalarArray: (value, dtype) => scalarArray(value, dtype), isFloat: (dtype) => isFloat(dtype),
+  convolution: (data, weight, bias, window) => conv.convolve(data, weight, bias, window),
+  convolutionGradData: (dy, weight, attrs) => conv.convolutionGradData(dy, weight, attrs),
+  convolutionGradWeight: (data, dy, attrs) => conv.convolutionGradWeight(data, dy, attrs),
+  pooling: (data, params) => conv.pool(data, params),
+  poolingGrad: (dy, argmax, attrs) => conv.poolingGrad(dy, argmax, attrs),
 };
 
 /** The rules of a family's definitions (ops/defs/*.ts), each handed the engine ops when it runs. */
@@ -108,4 +115,5 @@ export const gradRules: { readonly [K in OpName]: GradRule<K> } = {
   ...definedGradRules(REDUCE_OPS),
   ...definedGradRules(LINALG_OPS),
   ...definedGradRules(LAYOUT_OPS),
+  ...definedGradRules(CONV_OPS),
 };

@@ -29,6 +29,7 @@ export type { GradOptions, HeadGrad } from './backward';
 export type { GradcheckOptions, GradcheckReport, GradcheckInputReport } from './gradcheck';
 export type { RecordedGradcheckReport } from './replay';
 export type { BatchNormOptions } from './ops/nn';
+export type { ConvolutionOptions, PoolingOptions } from './ops/conv';
 export type { DTypeOption, ArrayLikeInput } from './ops/creation';
 // For tools that watch the engine (GradLens capture): not needed to use the library.
 export { setEngineObserver } from './observer';

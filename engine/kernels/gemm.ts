@@ -60,6 +60,7 @@ const gemmTiled: GemmLoop = (a, aOffset, bt, out, outOffset, m, k, n) => {
   }
 };
 
+/** bt (n×k) = B (k×n, from `bOffset`) transposed. */
 const transposeInto = (b: TypedArray, bOffset: number, bt: TypedArray, k: number, n: number): void => {
   for (let p = 0; p < k; p++) {
     const row = bOffset + p * n;
@@ -87,4 +88,21 @@ export function runGemm(
     }
     loop(a, aOffsets[t]!, bt, out, t * m * n, m, k, n);
   }
+}
+
+/**
+ * out (m×n, from `outOffset`) = A (m×k, from `aOffset`) · Bᵀ, for B given already transposed as `bt`
+ * (n×k, from element 0): for callers that can lay B out that way themselves (the convolution's
+ * unfolded patches), so that nothing is packed or allocated per product.
+ */
+export function runGemmTransposedB(
+  dtype: DType, a: TypedArray, aOffset: number, bt: TypedArray, out: TypedArray, outOffset: number,
+  m: number, k: number, n: number,
+): void {
+  specialize(gemmTiled, dtype)(a, aOffset, bt, out, outOffset, m, k, n);
+}
+
+/** bt (n×k, from element 0) = the k×n matrix at `b[bOffset]`, transposed. */
+export function runTranspose(dtype: DType, b: TypedArray, bOffset: number, bt: TypedArray, k: number, n: number): void {
+  specialize(transposeInto, dtype)(b, bOffset, bt, k, n);
 }

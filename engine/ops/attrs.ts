@@ -11,10 +11,11 @@ import type { ReduceAttrs } from './defs/reduce';
 import type { LinalgAttrs } from './defs/linalg';
 import type { LayoutAttrs } from './defs/layout';
 import type { NoAttrs } from './defs/types';
+import type { ConvAttrs } from './defs/conv';
 
 /** The unary elementwise ops record no attributes (their definitions: defs/unary.ts). */
 type UnaryAttrs = { [K in UnaryOpName]: NoAttrs };
 
-export interface OpAttrs extends UnaryAttrs, NnAttrs, ElementwiseAttrs, ReduceAttrs, LinalgAttrs, LayoutAttrs, IndexingAttrs {}
+export interface OpAttrs extends UnaryAttrs, NnAttrs, ElementwiseAttrs, ReduceAttrs, LinalgAttrs, LayoutAttrs, IndexingAttrs, ConvAttrs {}
 
 export type OpName = keyof OpAttrs;

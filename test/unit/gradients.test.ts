@@ -7,6 +7,8 @@ import { gradRules } from '../../engine/gradRules';
 import type { OpName } from '../../engine/ops/attrs';
 import { takeAlongAxisGrad, takeGrad } from '../../engine/ops/layout';
 import { reluGrad as reluGradOp, sigmoidGrad as sigmoidGradOp, tanhGrad as tanhGradOp } from '../../engine/ops/elementwise';
+import { convolutionGradData, convolutionGradWeight, poolingGrad } from '../../engine/ops/conv';
+import { maxPoolForward, poolGeometry } from '../../engine/kernels/pool';
 
 interface GradCase {
   name: string;
@@ -46,6 +48,18 @@ function apart(a: NDArray): NDArray {
 const positive = (shape: number[]) => rand(shape, 0.5, 2);
 const DT: DType = 'float64';
 const ints = (values: number[]) => np.array(values, { dtype: 'int32' });
+
+/** A convolution's window as recorded: 2-D, 3×3, stride 2, pad 1 (data (2, 2, 5, 5) → (2, 3, 3, 3) with 3 filters). */
+const WINDOW = { kernel: [3, 3], stride: [2, 2], pad: [1, 1], dilate: [1, 1], numGroup: 1 };
+/** 1-D, kernel 2, dilation 2, two groups (data (1, 4, 6) → (1, 2, 4) with 2 filters). */
+const GROUPED_1D = { kernel: [2], stride: [1], pad: [0], dilate: [2], numGroup: 2 };
+/** Max or average pooling 3×3, stride 2, pad 1, overlapping windows ((2, 2, 5, 5) → (2, 2, 3, 3)). */
+const POOL = { kernel: [3, 3], stride: [2, 2], pad: [1, 1], globalPool: false, dataShape: [2, 2, 5, 5] };
+/** The argmax indices max pooling with POOL's windows saves for a fixed input (distinct values, sin(1.7·i)). */
+const POOL_ARGMAX = (() => {
+  const x = Float64Array.from({ length: 100 }, (_, i) => Math.sin(1.7 * i));
+  return np.array(maxPoolForward('float64', x, poolGeometry(POOL.dataShape, POOL)).argmax).reshape([2, 2, 3, 3]);
+})();
 
 const cases: { [K in OpName]: Case[] } = {
   add: [
@@ -218,6 +232,44 @@ const cases: { [K in OpName]: Case[] } = {
       inputs: () => [rand([4, 3]), positive([3]), rand([3])],
       fn: (x, gamma, beta) => npx.batchNorm(x!, gamma!, beta!, np.full([3], 0.5, { dtype: DT }), np.full([3], 2, { dtype: DT })),
       trainMode: false,
+    },
+  ],
+  convolution: [
+    {
+      name: '2-D, stride 2, pad 1, bias', inputs: () => [rand([2, 2, 5, 5]), rand([3, 2, 3, 3]), rand([3])],
+      fn: (x, w, b) => npx.convolution(x!, w!, b!, { kernel: [3, 3], stride: 2, pad: 1 }),
+    },
+    {
+      name: '2-D, dilation 2, two groups, 1×2 kernel, no bias', inputs: () => [rand([1, 4, 5, 6]), rand([4, 2, 1, 2])],
+      fn: (x, w) => npx.convolution(x!, w!, { kernel: [1, 2], dilate: 2, numGroup: 2 }),
+    },
+    { name: '1-D, pad 1, bias', inputs: () => [rand([2, 3, 6]), rand([2, 3, 3]), rand([2])], fn: (x, w, b) => npx.convolution(x!, w!, b!, { kernel: 3, pad: 1 }) },
+  ],
+  convolutionGradData: [
+    {
+      name: '2-D, stride 2, pad 1', inputs: () => [rand([2, 3, 3, 3]), rand([3, 2, 3, 3])],
+      fn: (dy, w) => convolutionGradData(dy!, w!, { ...WINDOW, dataShape: [2, 2, 5, 5] }),
+    },
+    { name: '1-D, dilation 2, two groups', inputs: () => [rand([1, 2, 4]), rand([2, 2, 2])], fn: (dy, w) => convolutionGradData(dy!, w!, { ...GROUPED_1D, dataShape: [1, 4, 6] }) },
+  ],
+  convolutionGradWeight: [
+    {
+      name: '2-D, stride 2, pad 1', inputs: () => [rand([2, 2, 5, 5]), rand([2, 3, 3, 3])],
+      fn: (x, dy) => convolutionGradWeight(x!, dy!, { ...WINDOW, weightShape: [3, 2, 3, 3] }),
+    },
+    { name: '1-D, dilation 2, two groups', inputs: () => [rand([1, 4, 6]), rand([1, 2, 4])], fn: (x, dy) => convolutionGradWeight(x!, dy!, { ...GROUPED_1D, weightShape: [2, 2, 2] }) },
+  ],
+  pooling: [
+    { name: 'max 3×3, stride 2, pad 1 (overlapping windows)', inputs: () => [rand([2, 2, 5, 5])], fn: (x) => npx.pooling(x!, { kernel: 3, stride: 2, pad: 1 }) },
+    { name: 'avg 3×3, stride 2, pad 1 (padding in the divisor)', inputs: () => [rand([2, 2, 5, 5])], fn: (x) => npx.pooling(x!, { kernel: 3, stride: 2, pad: 1, poolType: 'avg' }) },
+    { name: 'max 1-D, kernel 2', inputs: () => [rand([2, 3, 6])], fn: (x) => npx.pooling(x!, { kernel: 2 }) },
+    { name: 'avg, global', inputs: () => [rand([2, 3, 3, 4])], fn: (x) => npx.pooling(x!, { globalPool: true, poolType: 'avg' }) },
+  ],
+  poolingGrad: [
+    { name: 'avg', inputs: () => [rand([2, 2, 3, 3])], fn: (dy) => poolingGrad(dy!, null, { ...POOL, poolType: 'avg' }) },
+    {
+      name: 'max, at the argmax of a fixed input', inputs: () => [rand([2, 2, 3, 3])],
+      fn: (dy) => poolingGrad(dy!, POOL_ARGMAX, { ...POOL, poolType: 'max' }),
     },
   ],
 };

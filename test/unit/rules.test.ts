@@ -10,6 +10,7 @@ import { ELEMENTWISE_OPS } from '../../engine/ops/defs/elementwise';
 import { REDUCE_OPS } from '../../engine/ops/defs/reduce';
 import { LINALG_OPS } from '../../engine/ops/defs/linalg';
 import { LAYOUT_OPS } from '../../engine/ops/defs/layout';
+import { CONV_OPS } from '../../engine/ops/defs/conv';
 
 /** Realistic recorded attributes (as the tape records them) for the ops that have any. */
 const ATTRS: Record<string, Record<string, unknown>> = {
@@ -22,10 +23,15 @@ const ATTRS: Record<string, Record<string, unknown>> = {
   take: { axis: null }, takeGrad: { axis: 0, shape: [5, 2] }, takeAlongAxis: { axis: 1 }, takeAlongAxisGrad: { axis: 1, size: 5 },
   sort: { axis: 0 }, astype: { dtype: 'float64' }, softmax: { axis: 1 }, logSoftmax: { axis: 1 },
   dropout: { p: 0.5, active: true }, batchNorm: { eps: 1e-5, momentum: 0.9, axis: 1, useBatchStats: true },
+  convolution: { kernel: [3, 3], stride: [1, 1], pad: [1, 1], dilate: [1, 1], numGroup: 1, noBias: false },
+  convolutionGradData: { kernel: [3, 3], stride: [2, 2], pad: [1, 1], dilate: [1, 1], numGroup: 1, dataShape: [2, 3, 5, 5] },
+  convolutionGradWeight: { kernel: [3], stride: [1], pad: [0], dilate: [2], numGroup: 1, weightShape: [4, 3, 3] },
+  pooling: { kernel: [2, 2], stride: [2, 2], pad: [0, 0], poolType: 'max', globalPool: false },
+  poolingGrad: { kernel: [3, 3], stride: [2, 2], pad: [1, 1], poolType: 'avg', globalPool: false, dataShape: [1, 2, 5, 5] },
 };
 
 /** The definitions of every op but the unary ones (which have one input). */
-const DEFINED: Record<string, { inputs: readonly string[] | 'list' }> = { ...NN_OPS, ...ELEMENTWISE_OPS, ...REDUCE_OPS, ...LINALG_OPS, ...LAYOUT_OPS, ...INDEXING_OPS };
+const DEFINED: Record<string, { inputs: readonly string[] | 'list' }> = { ...NN_OPS, ...ELEMENTWISE_OPS, ...REDUCE_OPS, ...LINALG_OPS, ...LAYOUT_OPS, ...INDEXING_OPS, ...CONV_OPS };
 
 /** How many inputs the engine records for each op, as its definition says (list ops: any number; 3 here). */
 function arity(op: string): number {

@@ -8,6 +8,7 @@
 // from invalid domains, where the two libraries may legitimately pick different subgradients.
 import { strict as assert } from 'node:assert';
 import * as tf from '@tensorflow/tfjs-core';
+import './tfjs-quiet'; // before the registrations below
 // Gradients are registered separately from the ops in tfjs-core (the union package does this).
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import '@tensorflow/tfjs-backend-cpu';
@@ -414,6 +415,59 @@ function batchNormCases(): Case[] {
   return cases;
 }
 
+// Convolution and pooling: ours are NCHW (MXNet), tfjs's NHWC, so the reference transposes in and out;
+// its filters are (kH, kW, C, O), ours (O, C, kH, kW). Average pooling only without padding (tfjs
+// leaves padded cells out of the divisor, MXNet counts them: test/unit/conv-kernels.test.ts).
+const toNHWC = (x: tf.Tensor) => tf.transpose(x, [0, 2, 3, 1]) as tf.Tensor4D;
+const toNCHW = (x: tf.Tensor) => tf.transpose(x, [0, 3, 1, 2]);
+const toFilter = (w: tf.Tensor) => tf.transpose(w, [2, 3, 1, 0]) as tf.Tensor4D;
+const samePad = (p: number): [[number, number], [number, number], [number, number], [number, number]] => [[0, 0], [p, p], [p, p], [0, 0]];
+const convolutions: Case[] = [
+  {
+    name: 'convolution 3×3, stride 2, pad 1, bias', inputs: [{ shape: [2, 3, 6, 5] }, { shape: [4, 3, 3, 3] }, { shape: [4] }],
+    ours: (x, w, b) => npx.convolution(x, w, b, { kernel: [3, 3], stride: 2, pad: 1 }),
+    theirs: (x, w, b) => tf.add(toNCHW(tf.conv2d(toNHWC(x), toFilter(w), 2, samePad(1))), tf.reshape(b, [1, 4, 1, 1])),
+    tol: LOOSE_TOL,
+  },
+  {
+    name: "convolution 1×2 (d2l's edge detector shape), batch 2, no bias", inputs: [{ shape: [2, 1, 6, 8] }, { shape: [1, 1, 1, 2] }],
+    ours: (x, w) => npx.convolution(x, w, { kernel: [1, 2] }),
+    theirs: (x, w) => toNCHW(tf.conv2d(toNHWC(x), toFilter(w), 1, 'valid')),
+  },
+  {
+    name: 'convolution 1-D, kernel 3, pad 2, stride 2', inputs: [{ shape: [2, 3, 9] }, { shape: [2, 3, 3] }, { shape: [2] }],
+    ours: (x, w, b) => npx.convolution(x, w, b, { kernel: 3, pad: 2, stride: 2 }),
+    theirs: (x, w, b) => {
+      const nwc = tf.pad(tf.transpose(x, [0, 2, 1]), [[0, 0], [2, 2], [0, 0]]) as tf.Tensor3D;
+      const y = tf.conv1d(nwc, tf.transpose(w, [2, 1, 0]) as tf.Tensor3D, 2, 'valid');
+      return tf.add(tf.transpose(y, [0, 2, 1]), tf.reshape(b, [1, 2, 1]));
+    },
+  },
+  {
+    name: 'convolution with numGroup = C (depthwise, 2 filters per channel)', inputs: [{ shape: [2, 3, 5, 5] }, { shape: [6, 1, 3, 3] }],
+    ours: (x, w) => npx.convolution(x, w, { kernel: [3, 3], pad: 1, numGroup: 3 }),
+    theirs: (x, w) => toNCHW(tf.depthwiseConv2d(toNHWC(x), tf.transpose(tf.reshape(w, [3, 2, 3, 3]), [2, 3, 0, 1]) as tf.Tensor4D, 1, samePad(1))),
+  },
+  {
+    name: 'pooling max 3×3, stride 2, pad 1 (overlapping windows)', inputs: [{ shape: [2, 3, 7, 6] }],
+    ours: (x) => npx.pooling(x, { kernel: 3, stride: 2, pad: 1 }),
+    theirs: (x) => toNCHW(tf.maxPool(toNHWC(x), 3, 2, samePad(1))),
+  },
+  { name: 'pooling max 2×2', inputs: [{ shape: [1, 2, 4, 4] }], ours: (x) => npx.pooling(x, { kernel: [2, 2] }), theirs: (x) => toNCHW(tf.maxPool(toNHWC(x), 2, 2, 'valid')) },
+  {
+    name: 'pooling avg 2×3, stride [2, 1]', inputs: [{ shape: [2, 2, 6, 5] }],
+    ours: (x) => npx.pooling(x, { kernel: [2, 3], stride: [2, 1], poolType: 'avg' }),
+    theirs: (x) => toNCHW(tf.avgPool(toNHWC(x), [2, 3], [2, 1], 'valid')),
+  },
+  {
+    name: 'pooling avg 1-D, kernel 3, stride 2', inputs: [{ shape: [2, 3, 9] }],
+    ours: (x) => npx.pooling(x, { kernel: 3, stride: 2, poolType: 'avg' }),
+    theirs: (x) => tf.reshape(toNCHW(tf.avgPool(toNHWC(tf.reshape(x, [2, 3, 1, 9])), [1, 3], [1, 2], 'valid')), [2, 3, 4]),
+  },
+  { name: 'pooling global avg vs mean', inputs: [{ shape: [2, 3, 4, 5] }], ours: (x) => npx.pooling(x, { globalPool: true, poolType: 'avg' }), theirs: (x) => tf.mean(x, [2, 3], true) },
+  { name: 'pooling global max vs max', inputs: [{ shape: [2, 3, 4, 5] }], ours: (x) => npx.pooling(x, { globalPool: true }), theirs: (x) => tf.max(x, [2, 3], true) },
+];
+
 // sort: tfjs has no sort, but topk(x, n) is a descending sort; reversed, it is ours. TopK has no
 // gradient in tfjs, so the reference gradient gathers x at the sorting permutation (computed by
 // topk on a detached copy of x): the gradient of that gather routes g back through the permutation.
@@ -447,6 +501,7 @@ const groups: [string, Case[]][] = [
   ['creation', creation],
   ['softmax and logSoftmax', nn],
   ['batchNorm', batchNormCases()],
+  ['convolution and pooling', convolutions],
   ['sort', sorting],
 ];
 

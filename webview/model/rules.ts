@@ -15,6 +15,7 @@ import { ELEMENTWISE_OPS } from '../../engine/ops/defs/elementwise';
 import { REDUCE_OPS } from '../../engine/ops/defs/reduce';
 import { LINALG_OPS } from '../../engine/ops/defs/linalg';
 import { LAYOUT_OPS } from '../../engine/ops/defs/layout';
+import { CONV_OPS } from '../../engine/ops/defs/conv';
 import type { OpDefinitions, OpWords, Say } from '../../engine/ops/defs/types';
 import { formatShape } from '../../protocol/query/format';
 
@@ -109,6 +110,7 @@ const RULES: Readonly<Record<string, RuleBuilder>> = {
   ...definedRules(REDUCE_OPS),
   ...definedRules(LINALG_OPS),
   ...definedRules(LAYOUT_OPS),
+  ...definedRules(CONV_OPS),
 };
 
 /** Every op name with a specific rule: the engine's op list (the tests compare it with the gradient table). */

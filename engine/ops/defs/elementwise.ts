@@ -149,7 +149,7 @@ export const ELEMENTWISE_OPS: OpDefinitions<ElementwiseAttrs> = {
   // The three fused gradients are elementwise too, but have never been offered for plots: flagged
   // so here to keep the inspector as it is (their plots would be a change of its own).
   tanhGrad: {
-    api: {}, inputs: ['g', 'y'], flags: { elementwise: false, differentiable: true },
+    api: { gradientOf: 'tanh' }, inputs: ['g', 'y'], flags: { elementwise: false, differentiable: true },
     // out = g·(1 − y²): ∂g = 1 − y², ∂y = −2·g·y
     grad: broadcasting(
       (h, _g, y, _out, op) => op.mul(h, op.sub(1, op.square(y))),
@@ -161,7 +161,7 @@ export const ELEMENTWISE_OPS: OpDefinitions<ElementwiseAttrs> = {
     }),
   },
   sigmoidGrad: {
-    api: {}, inputs: ['g', 'y'], flags: { elementwise: false, differentiable: true },
+    api: { gradientOf: 'sigmoid' }, inputs: ['g', 'y'], flags: { elementwise: false, differentiable: true },
     // out = g·y·(1 − y): ∂g = y·(1 − y), ∂y = g·(1 − 2y)
     grad: broadcasting(
       (h, _g, y, _out, op) => op.mul(h, op.mul(y, op.sub(1, y))),
@@ -173,7 +173,7 @@ export const ELEMENTWISE_OPS: OpDefinitions<ElementwiseAttrs> = {
     }),
   },
   reluGrad: {
-    api: {}, inputs: ['g', 'x'], flags: { elementwise: false, differentiable: true },
+    api: { gradientOf: 'relu' }, inputs: ['g', 'x'], flags: { elementwise: false, differentiable: true },
     // out = g where x > 0: ∂g = h where x > 0, ∂x = 0
     grad: broadcasting((h, _g, x, _out, op) => op.reluGrad(h, x), (_h, _g, x, _out, op) => op.zerosLike(x)),
     replay: ([g, x], _attrs, op) => op.reluGrad(g!, x!),

@@ -171,7 +171,7 @@ export const LAYOUT_OPS: OpDefinitions<LayoutAttrs> = {
     },
   },
   takeGrad: {
-    api: {}, inputs: ['g', 'indices'], flags: LAYOUT,
+    api: { gradientOf: 'take' }, inputs: ['g', 'indices'], flags: LAYOUT,
     // out = scatter-add of g: ∂g = take of the upstream at the same indices
     grad: (h, { inputs: [, indices], attrs: { axis } }, op) => [op.take(h, indices!, axis), null],
     replay: ([g, indices], { axis, shape }, op) => op.takeGrad(g!, indices!, axis, shape),
@@ -200,7 +200,7 @@ export const LAYOUT_OPS: OpDefinitions<LayoutAttrs> = {
     },
   },
   takeAlongAxisGrad: {
-    api: {}, inputs: ['g', 'indices'], flags: LAYOUT,
+    api: { gradientOf: 'takeAlongAxis' }, inputs: ['g', 'indices'], flags: LAYOUT,
     // out = scatter-add of g along the axis: ∂g = takeAlongAxis of the upstream at the same indices
     grad: (h, { inputs: [, indices], attrs: { axis } }, op) => [op.takeAlongAxis(h, indices!, axis), null],
     replay: ([g, indices], { axis, size }, op) => op.takeAlongAxisGrad(g!, indices!, axis, size),

@@ -5,15 +5,18 @@
 import type { UnaryLoop } from '../../kernels/elementwise';
 import type { NDArray } from '../../ndarray';
 import type { Operand } from '../operand';
+import type { ConvolutionParams, PoolingParams } from './conv';
 
 /**
  * Where an op is in the API: its `np` or `npx` function and its `NDArray` method, by name; none for
- * an op only gradient rules record (tanhGrad, takeGrad, …).
+ * an op only gradient rules record (tanhGrad, takeGrad, a convolution's data gradient), which names
+ * the op it is the gradient of instead (`gradientOf`).
  */
 export interface OpApi {
   np?: string;
   npx?: string;
   method?: string;
+  gradientOf?: string;
 }
 
 /** What the inspector's step panel says of a one-input op: a sentence, the forward formula, the local derivative. */
@@ -206,4 +209,12 @@ export interface EngineOps extends GradOps {
   scalarArray(value: number, dtype: NDArray['dtype']): NDArray;
   /** Whether arrays of `dtype` have gradients. */
   isFloat(dtype: NDArray['dtype']): boolean;
+  convolution(data: NDArray, weight: NDArray, bias: NDArray | null, window: ConvolutionParams): NDArray;
+  /** A convolution's data gradient: dy (N, O, …) transposed-convolved with the weight, of shape `dataShape`. */
+  convolutionGradData(dy: NDArray, weight: NDArray, attrs: ConvolutionParams & { dataShape: readonly number[] }): NDArray;
+  /** A convolution's weight gradient: the data correlated with dy, of shape `weightShape`. */
+  convolutionGradWeight(data: NDArray, dy: NDArray, attrs: ConvolutionParams & { weightShape: readonly number[] }): NDArray;
+  pooling(data: NDArray, params: PoolingParams): NDArray;
+  /** A pooling's data gradient, of shape `dataShape`; max pooling's routes dy to the argmax indices. */
+  poolingGrad(dy: NDArray, argmax: NDArray | null, attrs: PoolingParams & { dataShape: readonly number[] }): NDArray;
 }
