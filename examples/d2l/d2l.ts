@@ -44,6 +44,9 @@ let asLibrary = false;
 /** Called by a test before it uses a port: the port's cells then do not run, and boards do not print. */
 export function useAsLibrary(): void { asLibrary = true; }
 
+/** Python's print, for what a port's functions print: quiet when a test uses the port. */
+export function print(...values: unknown[]): void { if (!asLibrary) console.log(...values); }
+
 /**
  * Runs a port's cells (its `main`) when the file is the program. It waits for the file to finish
  * loading, so that a test importing the file can call `useAsLibrary()` first.

@@ -153,7 +153,50 @@ export class Dense extends Block {
   }
 }
 
-export const nn = { Block, Dense };
+type Pair = number | [number, number];
+const pair = (v: Pair): [number, number] => (typeof v === 'number' ? [v, v] : v);
+
+/**
+ * `gluon.nn.Conv2D(channels, kernel_size, strides, padding, use_bias)` on NCHW data, by
+ * npx.convolution; the weight (channels, in_channels, kH, kW) gets in_channels at the first call.
+ */
+export class Conv2D extends Block {
+  readonly weight: Parameter;
+  readonly bias: Parameter | null;
+  readonly kernelSize: [number, number];
+  readonly strides: [number, number];
+  readonly padding: [number, number];
+
+  constructor(readonly channels: number, kernelSize: Pair, { strides = 1 as Pair, padding = 0 as Pair, useBias = true, inChannels = 0 } = {}) {
+    super();
+    [this.kernelSize, this.strides, this.padding] = [pair(kernelSize), pair(strides), pair(padding)];
+    this.weight = this.params.get('weight', { shape: [channels, inChannels, ...this.kernelSize] });
+    this.bias = useBias ? this.params.get('bias', { shape: [channels], init: (shape) => np.zeros(shape) }) : null;
+  }
+
+  override forward(X: NDArray): NDArray {
+    this.weight.inferShape([this.channels, X.shape[1]!, ...this.kernelSize]);
+    return npx.convolution(X, this.weight.data(), this.bias?.data() ?? null, { kernel: this.kernelSize, stride: this.strides, pad: this.padding });
+  }
+}
+
+/** `gluon.nn.MaxPool2D(pool_size, strides, padding)` on NCHW data, by npx.pooling; strides default to pool_size. */
+export class MaxPool2D extends Block {
+  readonly poolSize: [number, number];
+  readonly strides: [number, number];
+  readonly padding: [number, number];
+
+  constructor(poolSize: Pair = 2, strides: Pair | null = null, padding: Pair = 0) {
+    super();
+    [this.poolSize, this.strides, this.padding] = [pair(poolSize), pair(strides ?? poolSize), pair(padding)];
+  }
+
+  override forward(X: NDArray): NDArray {
+    return npx.pooling(X, { kernel: this.poolSize, stride: this.strides, pad: this.padding, poolType: 'max' });
+  }
+}
+
+export const nn = { Block, Dense, Conv2D, MaxPool2D };
 
 // ## gluon.Trainer
 
