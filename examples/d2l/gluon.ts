@@ -186,7 +186,7 @@ export class MaxPool2D extends Block {
   readonly strides: [number, number];
   readonly padding: [number, number];
 
-  constructor(poolSize: Pair = 2, strides: Pair | null = null, padding: Pair = 0) {
+  constructor(poolSize: Pair = 2, { strides = null as Pair | null, padding = 0 as Pair } = {}) {
     super();
     [this.poolSize, this.strides, this.padding] = [pair(poolSize), pair(strides ?? poolSize), pair(padding)];
   }

@@ -19,7 +19,7 @@ def arr(name): return np.array(inp[name], dtype=np.float64)
 def board(points, every_n):
     """d2l's ProgressBoard.draw: the mean of each run of every_n points."""
     return [float(np.mean(points[i:i + every_n])) for i in range(0, len(points) - every_n + 1, every_n)]
-def done(**out): print(json.dumps({k: (v.tolist() if isinstance(v, np.ndarray) else v) for k, v in out.items()}))
+def done(**out): print(json.dumps(out, default=lambda v: v.tolist()))  # NumPy arrays and scalars as lists and numbers
 `;
 
 /** Runs `script` (after the preamble) in python3 with `input` as JSON on stdin; returns what it `done(...)`s. */
