@@ -1,6 +1,6 @@
 // Dive into Deep Learning (MXNet edition), section 7.2 "Convolutions for Images"
 // (chapter_convolutional-neural-networks/conv-layer.md), ported cell by cell. The book's sample
-// code is under its sample-code licence. nn.Conv2D is the Gluon stand-in of examples/d2l/gluon.ts
+// code is under its sample-code licence (examples/d2l/LICENSE-SAMPLECODE). nn.Conv2D is the Gluon stand-in of examples/d2l/gluon.ts
 // (npx.convolution). Run it: npx gradlens trace examples/d2l/conv-layer.ts
 import { autograd, NDArray } from 'gradlens';
 import * as d2l from './d2l';

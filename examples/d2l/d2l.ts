@@ -1,7 +1,8 @@
 // The part of d2l's helper library (d2l/mxnet.py, "Dive into Deep Learning", MXNet edition) that
 // the ported sections use, in TypeScript on the GradLens engine: the aliases, HyperParameters,
 // ProgressBoard, Module, DataModule, Trainer, SyntheticRegressionData, SGD, FashionMNIST,
-// Classifier, corr2d, TimeMachine, Vocab, check_len and check_shape. Names are camelCased.
+// Classifier, corr2d, TimeMachine, Vocab, check_len and check_shape. Names are camelCased. The
+// book's sample code is under its sample-code licence (examples/d2l/LICENSE-SAMPLECODE).
 //
 // Nothing is downloaded: FashionMNIST and TimeMachine make seeded synthetic data of the book's
 // shapes (see their comments). Plots become printed lines: ProgressBoard keeps every point it

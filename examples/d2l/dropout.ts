@@ -1,6 +1,6 @@
 // Dive into Deep Learning (MXNet edition), section 5.6 "Dropout"
 // (chapter_multilayer-perceptrons/dropout.md), its "Implementation from Scratch" part, ported cell
-// by cell. The book's sample code is under its sample-code licence. nn.Dense is the small Gluon
+// by cell. The book's sample code is under its sample-code licence (examples/d2l/LICENSE-SAMPLECODE). nn.Dense is the small Gluon
 // stand-in of examples/d2l/gluon.ts; Fashion-MNIST is made up here (a tenth of its size, see
 // d2l.FashionMNIST). Run it: npx gradlens run examples/d2l/dropout.ts
 import { np, autograd, NDArray } from 'gradlens';

@@ -1,6 +1,6 @@
 // Dive into Deep Learning (MXNet edition), section 3.4 "Linear Regression Implementation from
 // Scratch" (chapter_linear-regression/linear-regression-scratch.md), ported cell by cell. The
-// book's sample code is under its sample-code licence (examples/d2l's README says where). Run it:
+// book's sample code is under its sample-code licence (examples/d2l/LICENSE-SAMPLECODE). Run it:
 //   npx gradlens trace examples/d2l/linear-regression-scratch.ts
 import { autograd, np, NDArray } from 'gradlens';
 import * as d2l from './d2l';

@@ -1,6 +1,6 @@
 // Dive into Deep Learning (MXNet edition), section 5.2 "Implementation of Multilayer Perceptrons"
 // (chapter_multilayer-perceptrons/mlp-implementation.md), its "Implementation from Scratch" part,
-// ported cell by cell. The book's sample code is under its sample-code licence. Fashion-MNIST is
+// ported cell by cell. The book's sample code is under its sample-code licence (examples/d2l/LICENSE-SAMPLECODE). Fashion-MNIST is
 // made up here (a tenth of its size, see d2l.FashionMNIST). Run it: npx gradlens run examples/d2l/mlp-implementation.ts
 import { np, NDArray } from 'gradlens';
 import * as d2l from './d2l';

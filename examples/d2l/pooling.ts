@@ -1,6 +1,6 @@
 // Dive into Deep Learning (MXNet edition), section 7.5 "Pooling"
 // (chapter_convolutional-neural-networks/pooling.md), ported cell by cell. The book's sample code
-// is under its sample-code licence. nn.MaxPool2D is the Gluon stand-in of examples/d2l/gluon.ts
+// is under its sample-code licence (examples/d2l/LICENSE-SAMPLECODE). nn.MaxPool2D is the Gluon stand-in of examples/d2l/gluon.ts
 // (npx.pooling). Run it: npx gradlens run examples/d2l/pooling.ts
 import { NDArray } from 'gradlens';
 import * as d2l from './d2l';

@@ -1,6 +1,6 @@
 // Dive into Deep Learning (MXNet edition), section 9.5 "Recurrent Neural Network Implementation
 // from Scratch" (chapter_recurrent-neural-networks/rnn-scratch.md), ported cell by cell. The book's
-// sample code is under its sample-code licence. The Time Machine is made up here (see
+// sample code is under its sample-code licence (examples/d2l/LICENSE-SAMPLECODE). The Time Machine is made up here (see
 // d2l.TimeMachine), and the training cell is smaller than the book's (see `train`).
 // Run it: npx gradlens run examples/d2l/rnn-scratch.ts
 import { np, NDArray } from 'gradlens';

@@ -1,6 +1,6 @@
 // Dive into Deep Learning (MXNet edition), section 4.4 "Softmax Regression Implementation from
 // Scratch" (chapter_linear-classification/softmax-regression-scratch.md), ported cell by cell.
-// The book's sample code is under its sample-code licence. Fashion-MNIST is made up here (a tenth
+// The book's sample code is under its sample-code licence (examples/d2l/LICENSE-SAMPLECODE). Fashion-MNIST is made up here (a tenth
 // of its size, see d2l.FashionMNIST). Run it: npx gradlens run examples/d2l/softmax-regression-scratch.ts
 import { np, NDArray } from 'gradlens';
 import * as d2l from './d2l';
