@@ -21,9 +21,9 @@ export class MLPScratch extends d2l.Classifier {
   constructor(numInputs: number, numOutputs: number, numHiddens: number, lr: number, sigma = 0.01) {
     super();
     this.saveHyperparameters({ numInputs, numOutputs, numHiddens, lr, sigma });
-    this.W1 = d2l.randn(numInputs, numHiddens).mul(sigma); // TODO-random
+    this.W1 = d2l.randn(numInputs, numHiddens).mul(sigma); // d2l: np.random.randn(num_inputs, num_hiddens) * sigma
     this.b1 = np.zeros(numHiddens);
-    this.W2 = d2l.randn(numHiddens, numOutputs).mul(sigma); // TODO-random
+    this.W2 = d2l.randn(numHiddens, numOutputs).mul(sigma); // d2l: np.random.randn(num_hiddens, num_outputs) * sigma
     this.b2 = np.zeros(numOutputs);
     for (const param of this.getScratchParams()) param.attachGrad();
   }
