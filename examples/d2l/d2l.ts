@@ -16,9 +16,8 @@ export const zeros = np.zeros;
 export const ones = np.ones;
 export const arange = np.arange;
 export const normal = np.random.normal;
-// d2l: randn = np.random.randn; rand = np.random.rand — not in the engine yet: the same draws by normal and uniform
-export const randn = (...shape: number[]): NDArray => np.random.normal(0, 1, shape);
-export const rand = (...shape: number[]): NDArray => np.random.uniform(0, 1, shape);
+export const randn = np.random.randn;
+export const rand = np.random.rand;
 export const matmul = np.dot;
 export const exp = np.exp;
 export const log = np.log;
@@ -27,8 +26,7 @@ export const concat = np.concatenate;
 export const stack = np.stack;
 export const eye = np.eye;
 export const float32: DType = 'float32';
-// d2l: int64 = np.int64 — no int64 dtype in the engine yet: int32 holds the same indices
-export const int64: DType = 'int32';
+export const int64: DType = 'int64';
 export const transpose = (a: NDArray): NDArray => a.T;
 export const numpy = (x: NDArray) => x.toArray();
 export const reshape = (x: NDArray, ...shape: (number | readonly number[])[]): NDArray => x.reshape(...shape);

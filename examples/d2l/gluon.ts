@@ -30,8 +30,7 @@ export class DataLoader implements Iterable<NDArray[]> {
   /** The order of the rows in one pass (tests watch it to replay the same batches). */
   order(): NDArray {
     const n = this.dataset.length;
-    // Gluon draws a random permutation; np.random.permutation is not in the engine yet: the argsort of uniforms is one
-    return this.shuffle ? np.argsort(np.random.uniform(0, 1, [n])) : np.arange(n);
+    return this.shuffle ? np.random.permutation(n) : np.arange(n);
   }
 
   *[Symbol.iterator](): Iterator<NDArray[]> {
