@@ -14,6 +14,7 @@ import { add } from './ops/elementwise';
 import { astype } from './ops/layout';
 import { sameShape } from './shape';
 import { autogradState } from './state';
+import { checkOptions } from './strict';
 import type { TapeNode } from './tape';
 
 type Kind = 'backward' | 'grad';
@@ -229,6 +230,7 @@ function withObserverErrors<T>(fn: () => T): T {
  */
 export function runBackward(kind: Kind, heads: readonly NDArray[], headGrads: readonly HeadGrad[], options: BackwardOptions): void {
   withObserverErrors(() => {
+    checkOptions(kind, options, ['retainGraph', 'createGraph']);
     const createGraph = options.createGraph ?? false;
     const retainGraph = options.retainGraph ?? createGraph;
     const grads = checkHeads(kind, heads, headGrads);
@@ -270,6 +272,7 @@ export interface GradOptions extends BackwardOptions {
  */
 export function computeGrads(heads: readonly NDArray[], variables: readonly NDArray[], options: GradOptions): NDArray[] {
   return withObserverErrors(() => {
+    checkOptions('grad', options, ['headGrads', 'retainGraph', 'createGraph']);
     const createGraph = options.createGraph ?? false;
     const retainGraph = options.retainGraph ?? createGraph;
     const given = options.headGrads;

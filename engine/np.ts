@@ -14,8 +14,9 @@ import * as lin from './ops/linalg';
 import * as lay from './ops/layout';
 import { random } from './random';
 import { newaxis } from './indexing/parse';
+import { checkedNamespace, type ArgumentCounts } from './strict';
 
-export const np = {
+const namespace = {
   // Creation
   array: creation.array,
   arange: creation.arange,
@@ -72,3 +73,20 @@ export const np = {
   argsort: lay.argsort,
   copy: lay.copy,
 };
+
+/** One per unary op: each takes its array. */
+const unaryCounts = Object.fromEntries(Object.keys(npUnary).map((name) => [name, 1])) as { [K in keyof typeof npUnary]: 1 };
+
+/** How many arguments each `np` function takes (strict.ts: more is an error, never ignored). */
+export const NP_ARGUMENTS: ArgumentCounts<typeof namespace> = {
+  array: 2, arange: 4, linspace: 4, zeros: 2, ones: 2, full: 3, eye: 4, zerosLike: 1, onesLike: 1, fullLike: 2,
+  add: 2, subtract: 2, multiply: 2, divide: 2, power: 2, maximum: 2, minimum: 2,
+  ...unaryCounts,
+  clip: 3, where: 3,
+  equal: 2, notEqual: 2, less: 2, greater: 2, lessEqual: 2, greaterEqual: 2,
+  sum: 3, mean: 3, max: 3, min: 3, argmax: 2, argmin: 2,
+  dot: 2, matmul: 2, transpose: 2, reshape: 'own', concatenate: 2, stack: 2, expandDims: 2, squeeze: 2, broadcastTo: 2,
+  take: 3, takeAlongAxis: 3, sort: 2, argsort: 2, copy: 1,
+};
+
+export const np = checkedNamespace('np', namespace, NP_ARGUMENTS);

@@ -2,7 +2,7 @@
  * MXNet's lookups by index: npx.pick, npx.oneHot, npx.embedding and npx.sequenceMask (by length).
  * Their definitions: defs/nn.ts. Indices may be integer arrays or float arrays of whole numbers.
  */
-import { allocate, castNumber, DTYPES, floatResult, isDType, type DType } from '../dtype';
+import { allocate, castNumber, DTYPE_CHOICES, floatResult, isDType, type DType } from '../dtype';
 import { engineError, formatShape } from '../errors';
 import { runGather, runGatherAlong } from '../kernels/layout';
 import { NDArray } from '../ndarray';
@@ -106,7 +106,7 @@ export function oneHot(indices: NDArray, depth: number, options: OneHotOptions =
   const onValue = numberOption(op, 'onValue', option(given, 'onValue', 1));
   const offValue = numberOption(op, 'offValue', option(given, 'offValue', 0));
   const dtype = option(given, 'dtype', 'float32');
-  if (!isDType(dtype)) throw engineError(op, `dtype must be ${DTYPES.map((d) => `'${d}'`).join(', ')}, got ${describe(dtype)}`);
+  if (!isDType(dtype)) throw engineError(op, `dtype must be ${DTYPE_CHOICES}, got ${describe(dtype)}`);
   for (let t = 0; t < idx.size; t++) {
     const value = idx._data[t]!;
     if (!Number.isInteger(value)) throw engineError(op, `indices must hold whole numbers, got ${value} at ${positionText(t, idx.shape)}`);

@@ -13,6 +13,7 @@ import { uniformDouble } from '../random';
 import { normalizeAxis, sameShape, sizeOf } from '../shape';
 import { autogradState } from '../state';
 import { emit } from '../tape';
+import { checkOptions } from '../strict';
 import { checkArray, dataAs, materialize } from './operand';
 import {
   axisOption, booleanOption, choiceOption, finiteNumberOption, nonNegativeNumberOption, option, positiveNumberOption, readOptions,
@@ -85,6 +86,7 @@ export function batchNorm(
   const input = checkArray('batchNorm', x, 'x');
   const params = [gamma, beta, runningMean, runningVar].map((p, i) =>
     checkArray('batchNorm', p, ['gamma', 'beta', 'runningMean', 'runningVar'][i]));
+  checkOptions('batchNorm', options, ['eps', 'momentum', 'axis']);
   const eps = options.eps ?? 1e-5;
   const momentum = options.momentum ?? 0.9;
   if (input.ndim < 1) throw engineError('batchNorm', 'x needs at least one dimension');

@@ -4,6 +4,7 @@
  */
 import { engineError, formatShape } from '../errors';
 import { NDArray } from '../ndarray';
+import { checkOptions } from '../strict';
 
 /** A value as a message quotes it: an array by its shape, a string in quotes, an object as JSON. */
 export function describe(value: unknown): string {
@@ -14,16 +15,11 @@ export function describe(value: unknown): string {
   return typeof value === 'string' ? `'${value}'` : String(value);
 }
 
-/** The options object (none given: {}), every key one of `names`. */
+/** The options object (none given: {}), every key one of `names` (strict.ts's check, as every function's). */
 export function readOptions(op: string, options: unknown, names: readonly string[]): Record<string, unknown> {
-  if (options === undefined) return {};
-  if (typeof options !== 'object' || options === null || Array.isArray(options) || options instanceof NDArray) {
-    throw engineError(op, `options must be an object with some of ${names.join(', ')}, got ${describe(options)}`);
-  }
-  for (const key of Object.keys(options)) {
-    if (!names.includes(key)) throw engineError(op, `unknown option '${key}' (the options are ${names.join(', ')})`);
-  }
-  return options as Record<string, unknown>;
+  if (options instanceof NDArray) throw engineError(op, `the options must be an object such as { ${names[0]}: … }, got ${describe(options)}`);
+  checkOptions(op, options, names);
+  return (options ?? {}) as Record<string, unknown>;
 }
 
 /** The option `name`, or `fallback` when it is not given (undefined: a null is a value, and is checked). */

@@ -64,13 +64,13 @@ function argReduction(op: 'argmax' | 'argmin', a: NDArray, axis: number | null |
   if (x.size === 0) throw engineError(op, `attempt to get ${op} of an empty sequence (shape ${formatShape(x.shape)})`);
   const ax = axis === undefined || axis === null ? null : normalizeAxis(op, axis, x.ndim);
   const shape = ax === null ? [] : reducedShape(x.shape, [ax], false);
-  const out = allocate('int32', sizeOf(shape));
+  const out = allocate('int64', sizeOf(shape)); // indices are int64, as in MXNet
   if (ax === null) runReduce(op, x.dtype, x._data, [x.size], 0, 0, out);
   else runReduce(op, x.dtype, x._data, x.shape, ax, ax, out);
-  return emit(op, [x], { axis: ax }, new NDArray(out, shape, 'int32'));
+  return emit(op, [x], { axis: ax }, new NDArray(out, shape, 'int64'));
 }
 
-/** Index of the largest element along `axis` (of the flattened array by default). */
+/** Index (int64) of the largest element along `axis` (of the flattened array by default). */
 export function argmax(a: NDArray, axis?: number | null): NDArray { return argReduction('argmax', a, axis); }
-/** Index of the smallest element along `axis` (of the flattened array by default). */
+/** Index (int64) of the smallest element along `axis` (of the flattened array by default). */
 export function argmin(a: NDArray, axis?: number | null): NDArray { return argReduction('argmin', a, axis); }

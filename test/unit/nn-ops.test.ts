@@ -210,6 +210,20 @@ suite('npx.leakyRelu', () => {
   });
 });
 
+suite('npx lookups with int64 (MXNet\'s index type)', () => {
+  test('indices and lengths of dtype int64: argmax into oneHot, pick, embedding, sequenceMask', () => {
+    const scores = np.array([[0.1, 0.7, 0.2], [0.9, 0.05, 0.05]]);
+    const best = np.argmax(scores, 1);
+    assert.equal(best.dtype, 'int64');
+    assert.deepEqual(flat(npx.oneHot(best, 3, { dtype: 'int64' })), [0, 1, 0, 1, 0, 0]);
+    assert.equal(npx.oneHot(best, 3, { dtype: 'int64' }).dtype, 'int64');
+    assert.deepEqual(flat(npx.pick(scores, best)).map((v) => Math.round(v * 100)), [70, 90]);
+    assert.deepEqual(flat(npx.embedding(best, np.arange(6).reshape([3, 2]))), [2, 3, 0, 1]);
+    assert.deepEqual(flat(npx.sequenceMask(np.ones([2, 3]), np.array([1, 2], { dtype: 'int64' }), { axis: 1 })), [1, 0, 0, 1, 1, 0]);
+    assert.deepEqual(flat(npx.batchDot(np.ones([1, 2, 2], { dtype: 'int64' }), np.ones([1, 2, 1], { dtype: 'int64' }))), [2, 2]);
+  });
+});
+
 suite('npx layers on the tape', () => {
   test('each records one op with its attributes', () => {
     const x = np.random.normal(0, 1, [2, 3, 4], 'float64');
@@ -262,7 +276,7 @@ suite('npx layers on the tape', () => {
 suite('npx layers: every argument is checked, with the function and the shapes named', () => {
   test('pick', () => {
     const pick = (index: NDArray, options?: unknown, data = X()) => npx.pick(data, index, options as never);
-    refused('pick', () => pick(ints([0, 1, 0]), { axis: 1, keepDims: true }), /^pick: unknown option 'keepDims' \(the options are axis, keepdims, mode\)$/);
+    refused('pick', () => pick(ints([0, 1, 0]), { axis: 1, keepDims: true }), /^pick: unknown option 'keepDims' \(the options are 'axis', 'keepdims', 'mode'\)$/);
     refused('pick', () => pick(ints([0, 1, 0]), { mode: 'raise' }), /mode must be 'clip' or 'wrap', got 'raise'/);
     refused('pick', () => pick(ints([0, 1, 0]), { keepdims: 1 }), /keepdims must be true or false, got 1/);
     refused('pick', () => pick(ints([0, 1]), { axis: 2 }), /axis must be an integer in \[-2, 2\) for data of shape \(3, 2\), got 2/);
@@ -277,10 +291,10 @@ suite('npx layers: every argument is checked, with the function and the shapes n
     refused('oneHot', () => npx.oneHot(ints([1]), 0), /depth must be a positive integer, got 0/);
     refused('oneHot', () => npx.oneHot(ints([1]), 2.5), /depth must be a positive integer, got 2.5/);
     refused('oneHot', () => npx.oneHot(np.array([[0, 1.5]]), 3), /indices must hold whole numbers, got 1.5 at \[0, 1\]/);
-    refused('oneHot', () => npx.oneHot(ints([1]), 3, { on_value: 2 } as never), /^oneHot: unknown option 'on_value' \(the options are onValue, offValue, dtype\)$/);
+    refused('oneHot', () => npx.oneHot(ints([1]), 3, { on_value: 2 } as never), /^oneHot: unknown option 'on_value' \(the options are 'onValue', 'offValue', 'dtype'\)$/);
     refused('oneHot', () => npx.oneHot(ints([1]), 3, { onValue: '1' } as never), /onValue must be a number, got '1'/);
     refused('oneHot', () => npx.oneHot(ints([1]), 3, { offValue: NaN }), /offValue must be a number, got NaN/);
-    refused('oneHot', () => npx.oneHot(ints([1]), 3, { dtype: 'float16' } as never), /dtype must be 'float32', 'float64', .*got 'float16'/);
+    refused('oneHot', () => npx.oneHot(ints([1]), 3, { dtype: 'float16' } as never), /dtype must be 'float32', 'float64', 'int32', 'int64' or 'bool', got 'float16'/);
   });
 
   test('batchDot', () => {
@@ -290,7 +304,7 @@ suite('npx layers: every argument is checked, with the function and the shapes n
     refused('batchDot', () => npx.batchDot(a, np.zeros([3, 4, 5])), /a and b must have the same batch axes \(all but the last two\), got shapes \(2, 3, 4\) and \(3, 4, 5\)/);
     refused('batchDot', () => npx.batchDot(np.zeros([3, 4]), np.zeros([4, 5])), /at least 3 \(batch…, rows, columns\), got shapes \(3, 4\) and \(4, 5\)/);
     refused('batchDot', () => npx.batchDot(a, np.zeros([1, 2, 4, 5])), /the same number of dimensions/);
-    refused('batchDot', () => npx.batchDot(a, a, { transpose_b: true } as never), /^batchDot: unknown option 'transpose_b' \(the options are transposeA, transposeB\)$/);
+    refused('batchDot', () => npx.batchDot(a, a, { transpose_b: true } as never), /^batchDot: unknown option 'transpose_b' \(the options are 'transposeA', 'transposeB'\)$/);
     refused('batchDot', () => npx.batchDot(a, a, { transposeB: 'yes' } as never), /transposeB must be true or false, got 'yes'/);
   });
 
@@ -302,10 +316,11 @@ suite('npx layers: every argument is checked, with the function and the shapes n
     refused('sequenceMask', () => npx.sequenceMask(x, ints([1, -2, 3])), /sequenceLength\[1\] is -2: lengths must be finite numbers ≥ 0/);
     refused('sequenceMask', () => npx.sequenceMask(x, null), /sequenceLength is required with useSequenceLength/);
     refused('sequenceMask', () => npx.sequenceMask(np.zeros([4]), ints([1])), /data must have a time axis and a batch axis, .* got shape \(4,\)/);
-    refused('sequenceMask', () => npx.sequenceMask(x, ints([1, 2, 3]), { use_sequence_length: true } as never), /^sequenceMask: unknown option 'use_sequence_length' \(the options are useSequenceLength, value, axis\)$/);
+    refused('sequenceMask', () => npx.sequenceMask(x, ints([1, 2, 3]), { use_sequence_length: true } as never), /^sequenceMask: unknown option 'use_sequence_length' \(the options are 'useSequenceLength', 'value', 'axis'\)$/);
     refused('sequenceMask', () => npx.sequenceMask(x, ints([1, 2, 3]), { value: null } as never), /value must be a number, got null/);
     refused('sequenceMask', () => npx.sequenceMask(x, ints([1, 2, 3]), { useSequenceLength: 1 } as never), /useSequenceLength must be true or false, got 1/);
     refused('sequenceMask', () => npx.sequenceMask(x, [1, 2, 3] as never), /sequenceLength must be an NDArray/);
+    refused('sequenceMask', () => npx.sequenceMask(x, ints([1, 2, 3]), np.zeros([2]) as never), /the options must be an object such as \{ useSequenceLength: … \}, got an NDArray of shape \(2,\)/);
   });
 
   test('maskedSoftmax', () => {
@@ -315,7 +330,7 @@ suite('npx layers: every argument is checked, with the function and the shapes n
     refused('maskedSoftmax', () => npx.maskedSoftmax(x, np.array([[[true, false, true]]])), /mask of shape \(1, 1, 3\) does not broadcast to data of shape \(2, 3\)/);
     refused('maskedSoftmax', () => npx.maskedSoftmax(x, np.array([true, true, true]), { temperature: 0 }), /temperature must be a positive number, got 0/);
     refused('maskedSoftmax', () => npx.maskedSoftmax(x, np.array([true, true, true]), { axis: -3 }), /axis must be an integer in \[-2, 2\) for data of shape \(2, 3\), got -3/);
-    refused('maskedSoftmax', () => npx.maskedSoftmax(x, np.array([true, true, true]), { normalize: false } as never), /^maskedSoftmax: unknown option 'normalize' \(the options are axis, temperature\)$/);
+    refused('maskedSoftmax', () => npx.maskedSoftmax(x, np.array([true, true, true]), { normalize: false } as never), /^maskedSoftmax: unknown option 'normalize' \(the options are 'axis', 'temperature'\)$/);
   });
 
   test('layerNorm', () => {
@@ -323,7 +338,7 @@ suite('npx layers: every argument is checked, with the function and the shapes n
     refused('layerNorm', () => npx.layerNorm(x, np.ones([2]), np.zeros([4])), /gamma must have shape \(4,\), one per element of axis 1 of data \(2, 4\), got \(2,\)/);
     refused('layerNorm', () => npx.layerNorm(x, np.ones([2]), np.zeros([4]), { axis: 0 }), /beta must have shape \(2,\), one per element of axis 0 of data \(2, 4\), got \(4,\)/);
     refused('layerNorm', () => npx.layerNorm(x, np.ones([4]), np.zeros([4]), { eps: -1 }), /eps must be a number ≥ 0, got -1/);
-    refused('layerNorm', () => npx.layerNorm(x, np.ones([4]), np.zeros([4]), { epsilon: 1e-3 } as never), /^layerNorm: unknown option 'epsilon' \(the options are axis, eps\)$/);
+    refused('layerNorm', () => npx.layerNorm(x, np.ones([4]), np.zeros([4]), { epsilon: 1e-3 } as never), /^layerNorm: unknown option 'epsilon' \(the options are 'axis', 'eps'\)$/);
     refused('layerNorm', () => npx.layerNorm(x, np.ones([4]), np.zeros([4]), { axis: 1.5 }), /axis must be an integer in \[-2, 2\)/);
     refused('layerNorm', () => npx.layerNorm(np.array(1), np.ones([1]), np.zeros([1])), /data needs at least one dimension/);
   });
@@ -337,7 +352,7 @@ suite('npx layers: every argument is checked, with the function and the shapes n
     refused('embedding', () => npx.embedding(ints([0]), w, { outputDim: 2 }), /outputDim 2 does not match weight \(5, 3\), whose rows have length 3/);
     refused('embedding', () => npx.embedding(ints([0]), w, { outputDim: 0 }), /outputDim must be a positive integer, got 0/);
     refused('embedding', () => npx.embedding(ints([0]), np.zeros([5])), /weight must be \(inputDim, outputDim\), one row per index, got shape \(5,\)/);
-    refused('embedding', () => npx.embedding(ints([0]), w, { sparseGrad: true } as never), /^embedding: unknown option 'sparseGrad' \(the options are inputDim, outputDim\)$/);
+    refused('embedding', () => npx.embedding(ints([0]), w, { sparseGrad: true } as never), /^embedding: unknown option 'sparseGrad' \(the options are 'inputDim', 'outputDim'\)$/);
   });
 
   test('leakyRelu', () => {
@@ -345,7 +360,7 @@ suite('npx layers: every argument is checked, with the function and the shapes n
     refused('leakyRelu', () => npx.leakyRelu(x, { actType: 'swish' } as never), /actType must be 'leaky', 'elu' or 'gelu', got 'swish'/);
     refused('leakyRelu', () => npx.leakyRelu(x, { actType: 'prelu' } as never), /actType 'prelu' needs a learned slope array \(gamma\)/);
     refused('leakyRelu', () => npx.leakyRelu(x, { slope: Infinity }), /slope must be a finite number, got Infinity/);
-    refused('leakyRelu', () => npx.leakyRelu(x, { act_type: 'elu' } as never), /^leakyRelu: unknown option 'act_type' \(the options are actType, slope\)$/);
+    refused('leakyRelu', () => npx.leakyRelu(x, { act_type: 'elu' } as never), /^leakyRelu: unknown option 'act_type' \(the options are 'actType', 'slope'\)$/);
     refused('leakyRelu', () => npx.leakyRelu([1, 2] as never), /data must be an NDArray/);
   });
 });
