@@ -18,6 +18,7 @@ import { LAYOUT_OPS } from './ops/defs/layout';
 import { CONV_OPS } from './ops/defs/conv';
 import * as nn from './ops/nn';
 import * as conv from './ops/conv';
+import * as lookup from './ops/lookup';
 import { perUnaryOp, unaryOps } from './ops/unary';
 import * as red from './ops/reduce';
 import * as lay from './ops/layout';
@@ -89,6 +90,14 @@ export const ENGINE_OPS: EngineOps = {
   convolutionGradWeight: (data, dy, attrs) => conv.convolutionGradWeight(data, dy, attrs),
   pooling: (data, params) => conv.pool(data, params),
   poolingGrad: (dy, argmax, attrs) => conv.poolingGrad(dy, argmax, attrs),
+  pick: (data, index, options) => lookup.pick(data, index, options),
+  oneHot: (indices, depth, options) => lookup.oneHot(indices, depth, options),
+  batchDot: (a, b, options) => nn.batchDot(a, b, options),
+  sequenceMask: (data, lengths, options) => lookup.sequenceMask(data, lengths, options),
+  maskedSoftmax: (data, mask, options) => nn.maskedSoftmax(data, mask, options),
+  layerNorm: (data, gamma, beta, options) => nn.layerNorm(data, gamma, beta, options),
+  embedding: (data, weight, options) => lookup.embedding(data, weight, options),
+  leakyRelu: (data, options) => nn.leakyRelu(data, options),
 };
 
 /** The rules of a family's definitions (ops/defs/*.ts), each handed the engine ops when it runs. */

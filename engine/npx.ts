@@ -2,6 +2,7 @@
 import { npxUnary } from './ops/unary';
 import * as nn from './ops/nn';
 import * as conv from './ops/conv';
+import * as lookup from './ops/lookup';
 import { checkedNamespace, type ArgumentCounts } from './strict';
 
 const namespace = {
@@ -12,6 +13,14 @@ const namespace = {
   batchNorm: nn.batchNorm,
   convolution: conv.convolution,
   pooling: conv.pooling,
+  pick: lookup.pick,
+  oneHot: lookup.oneHot,
+  batchDot: nn.batchDot,
+  sequenceMask: lookup.sequenceMask,
+  maskedSoftmax: nn.maskedSoftmax,
+  layerNorm: nn.layerNorm,
+  embedding: lookup.embedding,
+  leakyRelu: nn.leakyRelu,
 };
 
 /** One per unary op: each takes its array. */
@@ -21,6 +30,7 @@ const unaryCounts = Object.fromEntries(Object.keys(npxUnary).map((name) => [name
 export const NPX_ARGUMENTS: ArgumentCounts<typeof namespace> = {
   ...unaryCounts,
   softmax: 2, logSoftmax: 2, dropout: 2, batchNorm: 6, convolution: 4, pooling: 2,
+  pick: 3, oneHot: 3, batchDot: 3, sequenceMask: 3, maskedSoftmax: 3, layerNorm: 4, embedding: 3, leakyRelu: 2,
 };
 
 export const npx = checkedNamespace('npx', namespace, NPX_ARGUMENTS);

@@ -28,6 +28,10 @@ const ATTRS: Record<string, Record<string, unknown>> = {
   convolutionGradWeight: { kernel: [3], stride: [1], pad: [0], dilate: [2], numGroup: 1, weightShape: [4, 3, 3] },
   pooling: { kernel: [2, 2], stride: [2, 2], pad: [0, 0], poolType: 'max', globalPool: false },
   poolingGrad: { kernel: [3, 3], stride: [2, 2], pad: [1, 1], poolType: 'avg', globalPool: false, dataShape: [1, 2, 5, 5] },
+  pick: { axis: 1, keepdims: false, mode: 'clip' }, oneHot: { depth: 10, onValue: 1, offValue: 0, dtype: 'float32' },
+  batchDot: { transposeA: false, transposeB: true }, sequenceMask: { useSequenceLength: true, value: 0, axis: 1 },
+  maskedSoftmax: { axis: -1, temperature: 1 }, layerNorm: { axis: 2, eps: 1e-5 }, embedding: { inputDim: 100, outputDim: 8 },
+  leakyRelu: { actType: 'leaky', slope: 0.25 },
 };
 
 /** The definitions of every op but the unary ones (which have one input). */

@@ -6,6 +6,7 @@ import type { UnaryLoop } from '../../kernels/elementwise';
 import type { NDArray } from '../../ndarray';
 import type { Operand } from '../operand';
 import type { ConvolutionParams, PoolingParams } from './conv';
+import type { NnAttrs } from './nn';
 
 /**
  * Where an op is in the API: its `np` or `npx` function and its `NDArray` method, by name; none for
@@ -217,4 +218,12 @@ export interface EngineOps extends GradOps {
   pooling(data: NDArray, params: PoolingParams): NDArray;
   /** A pooling's data gradient, of shape `dataShape`; max pooling's routes dy to the argmax indices. */
   poolingGrad(dy: NDArray, argmax: NDArray | null, attrs: PoolingParams & { dataShape: readonly number[] }): NDArray;
+  pick(data: NDArray, index: NDArray, options: NnAttrs['pick']): NDArray;
+  oneHot(indices: NDArray, depth: number, options: Omit<NnAttrs['oneHot'], 'depth'>): NDArray;
+  batchDot(a: NDArray, b: NDArray, options: NnAttrs['batchDot']): NDArray;
+  sequenceMask(data: NDArray, sequenceLength: NDArray | null, options: NnAttrs['sequenceMask']): NDArray;
+  maskedSoftmax(data: NDArray, mask: NDArray, options: NnAttrs['maskedSoftmax']): NDArray;
+  layerNorm(data: NDArray, gamma: NDArray, beta: NDArray, options: NnAttrs['layerNorm']): NDArray;
+  embedding(data: NDArray, weight: NDArray, options: NnAttrs['embedding']): NDArray;
+  leakyRelu(data: NDArray, options: NnAttrs['leakyRelu']): NDArray;
 }
