@@ -3,7 +3,7 @@
 // sample code is under its sample-code licence (examples/d2l/LICENSE-SAMPLECODE). The Time Machine is made up here (see
 // d2l.TimeMachine), and the training cell is smaller than the book's (see `train`).
 // Run it: npx gradlens run examples/d2l/rnn-scratch.ts
-import { np, NDArray } from 'gradlens';
+import { npx, NDArray } from 'gradlens';
 import * as d2l from './d2l';
 
 // ## RNN Model
@@ -97,8 +97,7 @@ export interface RNNLMScratch {
 d2l.addToClass(RNNLMScratch, {
   oneHot(X: NDArray): NDArray {
     // Output shape: (num_steps, batch_size, vocab_size)
-    // d2l: return npx.one_hot(X.T, self.vocab_size) — rows of the identity, picked by index
-    return np.eye(this.vocabSize).get([X.T]);
+    return npx.oneHot(X.T, this.vocabSize);
   },
 });
 
