@@ -23,13 +23,14 @@ import {
 } from './plain';
 import { initTfjs, tf, useBackend, type TfBackend } from './tfjs';
 import {
-  flat, MLP, mlpData, ndarray, oursMlp, oursScalar, SCALAR, SCALAR_OPS, scalarLeaves, type MlpData, type MlpStep, type ScalarRun,
+  flat, LENET, lenetData, MLP, mlpData, ndarray, oursLenet, oursMlp, oursScalar, SCALAR, SCALAR_OPS, scalarLeaves,
+  type LenetData, type MlpData, type MlpStep, type ScalarRun,
 } from './workloads';
 
 // ---------------------------------------------------------------------------------------------
 // Command line.
 
-const WORKLOADS = ['mlp', 'scalar', 'matmul', 'elementwise', 'specialize'] as const;
+const WORKLOADS = ['mlp', 'lenet', 'scalar', 'matmul', 'elementwise', 'specialize'] as const;
 type WorkloadName = (typeof WORKLOADS)[number];
 
 function parseArgs(argv: readonly string[]): { only: Set<WorkloadName>; rounds: number | null; samples: boolean } {
@@ -233,6 +234,114 @@ async function benchMlp(options: MeasureOptions): Promise<WorkloadResult> {
     earlier: { 'tfjs-cpu': '266 ms', 'tfjs-wasm': '55 ms' },
     target: { text: 'faster than tfjs-cpu', holds: (ours, by) => ours.medianMs < by.get('tfjs-cpu')!.medianMs },
   };
+}
+
+// ---------------------------------------------------------------------------------------------
+// 1b. LeNet-size convolutional step (bench/workloads.ts): tfjs in NHWC, its native layout, with the
+// same weights transposed from our NCHW / OIHW.
+
+/** OIHW (ours, MXNet's) → HWIO (tfjs's conv2d filter layout). */
+function toHwio(w: Float32Array, o: number, i: number, h: number, k: number): Float32Array {
+  const out = new Float32Array(w.length);
+  for (let a = 0; a < o; a++) for (let b = 0; b < i; b++) for (let y = 0; y < h; y++) for (let z = 0; z < k; z++) {
+    out[((y * k + z) * i + b) * o + a] = w[((a * i + b) * h + y) * k + z]!;
+  }
+  return out;
+}
+
+async function tfjsLenet(d: LenetData, backend: TfBackend, forwardOnly = false): Promise<MlpStep> {
+  await useBackend(backend);
+  const { batch, classes } = LENET;
+  const x = tf.tensor4d(d.x, [batch, 28, 28, 1]); // one channel: NCHW and NHWC hold the same order
+  const onehot = tf.tensor2d(d.onehot, [batch, classes]);
+  const w1 = tf.variable(tf.tensor4d(toHwio(d.w1, 6, 1, 5, 5), [5, 5, 1, 6]));
+  const b1 = tf.variable(tf.tensor1d(d.b1));
+  const w2 = tf.variable(tf.tensor4d(toHwio(d.w2, 16, 6, 5, 5), [5, 5, 6, 16]));
+  const b2 = tf.variable(tf.tensor1d(d.b2));
+  const w3 = tf.variable(tf.tensor2d(d.w3, [400, classes]));
+  const b3 = tf.variable(tf.tensor1d(d.b3));
+  const vars = [w1, b1, w2, b2, w3, b3];
+  const lossOf = (): tf.Scalar => {
+        const c1 = tf.relu(tf.add(tf.conv2d(x, w1, 1, [[0, 0], [2, 2], [2, 2], [0, 0]]), b1));
+        const p1 = tf.maxPool(c1 as tf.Tensor4D, 2, 2, 'valid');
+        const c2 = tf.relu(tf.add(tf.conv2d(p1, w2, 1, 'valid'), b2));
+        const p2 = tf.maxPool(c2 as tf.Tensor4D, 2, 2, 'valid');
+        // Flatten in our (C, H, W) order so that w3 means the same in both.
+        const flatNchw = tf.reshape(tf.transpose(p2, [0, 3, 1, 2]), [batch, 400]);
+        const logits = tf.add(tf.matMul(flatNchw, w3), b3);
+        return tf.mul(tf.sum(tf.mul(tf.logSoftmax(logits), onehot)), -1 / batch) as tf.Scalar;
+  };
+  return () => {
+    if (forwardOnly) return { loss: tf.tidy(() => lossOf().dataSync()[0]!), grads: () => [] };
+    let grads: Float32Array[] = [];
+    const loss = tf.tidy(() => {
+      const result = tf.variableGrads(lossOf, vars);
+      if (collectGrads) {
+        grads = vars.map((v, i) => {
+          const g = result.grads[v.name]!.dataSync() as Float32Array;
+          if (i === 0) return toOihw(g, 6, 1, 5, 5);
+          if (i === 2) return toOihw(g, 16, 6, 5, 5);
+          return g;
+        });
+      }
+      return result.value.dataSync()[0]!;
+    });
+    return { loss, grads: () => grads };
+  };
+}
+
+/** HWIO → OIHW, for comparing tfjs's filter gradients with ours. */
+function toOihw(w: Float32Array, o: number, i: number, h: number, k: number): Float32Array {
+  const out = new Float32Array(w.length);
+  for (let a = 0; a < o; a++) for (let b = 0; b < i; b++) for (let y = 0; y < h; y++) for (let z = 0; z < k; z++) {
+    out[((a * i + b) * h + y) * k + z] = w[((y * k + z) * i + b) * o + a]!;
+  }
+  return out;
+}
+
+async function benchLenet(options: MeasureOptions): Promise<WorkloadResult[]> {
+  const d = lenetData();
+  const ours = oursLenet(d);
+  const cpu = await tfjsLenet(d, 'cpu');
+  const reference = ours();
+  const expected = reference.grads();
+  await useBackend('cpu');
+  collectGrads = true;
+  const got = cpu();
+  collectGrads = false;
+  check(`LeNet step, ours vs tfjs-cpu (loss ${reference.loss.toFixed(4)} vs ${got.loss.toFixed(4)}; six gradients)`,
+    Math.max(relDiff(got.grads(), expected), Math.abs(got.loss - reference.loss) / Math.abs(reference.loss)), 1e-3);
+  // tfjs-wasm has no Conv2DBackpropFilter kernel: it runs the forward pass only (its own row).
+  const oursForward = oursLenet(d, true);
+  const cpuForward = await tfjsLenet(d, 'cpu', true);
+  const wasmForward = await tfjsLenet(d, 'wasm', true);
+  await useBackend('wasm');
+  const wasmLoss = wasmForward().loss;
+  check(`LeNet forward, ours vs tfjs-wasm (loss ${reference.loss.toFixed(4)} vs ${wasmLoss.toFixed(4)})`, Math.abs(wasmLoss - reference.loss) / Math.abs(reference.loss), 1e-4);
+  const step: Contender[] = [
+    { name: OURS, run: () => ours().loss },
+    { name: 'tfjs-cpu', setup: () => useBackend('cpu'), run: () => cpu().loss },
+  ];
+  const forward: Contender[] = [
+    { name: OURS, run: () => oursForward().loss },
+    { name: 'tfjs-cpu', setup: () => useBackend('cpu'), run: () => cpuForward().loss },
+    { name: 'tfjs-wasm', setup: () => useBackend('wasm'), run: () => wasmForward().loss },
+  ];
+  return [
+    {
+      group: 'lenet',
+      title: 'LeNet step, batch 64, 1×28×28 → 6@5×5 → pool → 16@5×5 → pool → 10 (fwd+bwd; tfjs-wasm lacks conv backward)',
+      unit: { kind: 'ms' },
+      results: await measure(step, options),
+      target: { text: 'faster than tfjs-cpu', holds: (o, by) => o.medianMs < by.get('tfjs-cpu')!.medianMs },
+    },
+    {
+      group: 'lenet',
+      title: 'LeNet forward, batch 64 (the same network, no gradients)',
+      unit: { kind: 'ms' },
+      results: await measure(forward, options),
+    },
+  ];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -483,6 +592,10 @@ async function main(): Promise<void> {
   if (only.has('mlp')) {
     progress('MLP step…');
     workloads.push(await benchMlp({ rounds: r(9), sampleMs: 150, warmupMs: 600, minWarmupCalls: 3 }));
+  }
+  if (only.has('lenet')) {
+    progress('LeNet step…');
+    workloads.push(...await benchLenet({ rounds: r(7), sampleMs: 300, warmupMs: 600, minWarmupCalls: 2 }));
   }
   if (only.has('scalar')) {
     progress('scalar graph…');

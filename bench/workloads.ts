@@ -87,3 +87,57 @@ export function oursScalar(leaves: { w: number[]; x: number[] }): ScalarRun {
   };
 }
 
+
+// 3. A LeNet-size convolutional training step: batch 64, 1×28×28 → conv 6@5×5 (pad 2) → relu →
+// max-pool 2 → conv 16@5×5 → relu → max-pool 2 → dense 400→10 → softmax cross-entropy.
+
+export const LENET = { batch: 64, classes: 10 };
+
+export interface LenetData {
+  x: Float32Array; onehot: Float32Array;
+  w1: Float32Array; b1: Float32Array; w2: Float32Array; b2: Float32Array; w3: Float32Array; b3: Float32Array;
+}
+
+export function lenetData(): LenetData {
+  const random = seededUniform(2);
+  const { batch, classes } = LENET;
+  const onehot = new Float32Array(batch * classes);
+  for (let r = 0; r < batch; r++) onehot[r * classes + Math.floor(random() * classes)] = 1;
+  return {
+    x: uniformArray(batch * 28 * 28, 0, 1, random),
+    onehot,
+    w1: normalArray(6 * 1 * 5 * 5, Math.sqrt(2 / 25), random),
+    b1: uniformArray(6, -0.1, 0.1, random),
+    w2: normalArray(16 * 6 * 5 * 5, Math.sqrt(2 / 150), random),
+    b2: uniformArray(16, -0.1, 0.1, random),
+    w3: normalArray(400 * classes, Math.sqrt(2 / 400), random),
+    b3: uniformArray(classes, -0.1, 0.1, random),
+  };
+}
+
+/** Ours, NCHW as MXNet: the loss and (on request) the six parameter gradients; `forwardOnly`: the loss, outside record. */
+export function oursLenet(d: LenetData, forwardOnly = false): MlpStep {
+  const { batch, classes } = LENET;
+  const x = ndarray(d.x, [batch, 1, 28, 28]);
+  const onehot = ndarray(d.onehot, [batch, classes]);
+  const params = [
+    ndarray(d.w1, [6, 1, 5, 5]), ndarray(d.b1, [6]), ndarray(d.w2, [16, 6, 5, 5]), ndarray(d.b2, [16]),
+    ndarray(d.w3, [400, classes]), ndarray(d.b3, [classes]),
+  ];
+  for (const p of params) p.attachGrad();
+  const [w1, b1, w2, b2, w3, b3] = params as [NDArray, NDArray, NDArray, NDArray, NDArray, NDArray];
+  const lossOf = (): NDArray => {
+      const c1 = npx.relu(npx.convolution(x, w1, b1, { kernel: [5, 5], pad: 2 }));
+      const p1 = npx.pooling(c1, { kernel: 2, stride: 2, poolType: 'max' });
+      const c2 = npx.relu(npx.convolution(p1, w2, b2, { kernel: [5, 5] }));
+      const p2 = npx.pooling(c2, { kernel: 2, stride: 2, poolType: 'max' });
+      const logits = np.add(np.matmul(p2.reshape(batch, 400), w3), b3);
+      return np.multiply(np.sum(np.multiply(npx.logSoftmax(logits, -1), onehot)), -1 / batch);
+  };
+  return () => {
+    if (forwardOnly) return { loss: lossOf().item(), grads: () => [] };
+    const loss = autograd.record(lossOf);
+    loss.backward();
+    return { loss: loss.item(), grads: () => params.map((p) => flat(p.grad!)) };
+  };
+}

@@ -15,6 +15,7 @@ import { ENV, PRIVATE_PREFIX, SITES_SYMBOL, type ChildConfig } from './env';
 import type { MappedPosition } from './journal';
 import { frameOutput, JournalWriter } from './journal-writer';
 import { Recorder } from './recorder';
+import { restoreNames } from './restoreNames';
 
 /** GradLens's own code, as stack frames name it: built files, and the sources their maps point to. */
 export interface OwnCode {
@@ -32,6 +33,46 @@ export function ownCode(preloadPath: string, enginePath: string): OwnCode {
  * The first frame of a (source-mapped) stack that is the user's: not Node's, not the engine's,
  * not the recorder's (a stack overflow inside the recorder has nothing but its frames on top).
  */
+/**
+ * An uncaught error as the program wrote it: its message and stack with the program's own names
+ * (`X.slice is not a function`, not the bundler's `X2.slice`), and the user's line it came from.
+ */
+function describeError(error: unknown, own: OwnCode): { message: string; stack: string; position: MappedPosition | null } {
+  const rawStack = error instanceof Error ? safeString(() => error.stack) : safeString(() => error);
+  const rawMessage = error instanceof Error ? safeString(() => error.message) : safeString(() => error);
+  // Frames are looked for below the message: a message can hold lines that look like frames.
+  const header = error instanceof Error ? safeString(() => error) : '';
+  const hasHeader = header !== '' && rawStack.startsWith(header);
+  const frames = hasHeader ? rawStack.slice(header.length) : rawStack;
+  const position = userPosition(frames, own);
+  const line = position ? sourceLine(position.file, position.line) : null;
+  const stack = hasHeader ? restoreNames(header, line) + frames : rawStack;
+  return { message: restoreNames(rawMessage, line), stack, position };
+}
+
+/** `gradlens run`: an uncaught error is printed as Node would, with the program's own names. */
+function printUncaught(own: OwnCode): void {
+  const fail = (error: unknown): void => {
+    const { stack, position } = describeError(error, own);
+    // Node's own report starts with the line and a caret under the column: kept.
+    const line = position ? sourceLine(position.file, position.line) : null;
+    const where = position && line !== null ? `${position.file}:${position.line}\n${line}\n${' '.repeat(Math.max(position.column - 1, 0))}^\n\n` : '';
+    process.stderr.write(`${where}${error instanceof Error ? stack : `Uncaught ${stack}`}\n`);
+    process.exit(1);
+  };
+  process.on('uncaughtException', fail);
+  process.on('unhandledRejection', fail);
+}
+
+/** Line `line` (1-based) of `file`, or null when it cannot be read. */
+function sourceLine(file: string, line: number): string | null {
+  try {
+    return readFileSync(file, 'utf8').split('\n')[line - 1] ?? null;
+  } catch {
+    return null;
+  }
+}
+
 export function userPosition(stack: string, own: OwnCode): MappedPosition | null {
   for (const line of stack.split('\n')) {
     const match = /^\s+at (?:.*? \()?(.+?):(\d+):(\d+)\)?$/.exec(line);
@@ -103,9 +144,12 @@ function start(): void {
     advice: config.memoryAdvice,
   });
   const capture = config.capture;
-  if (!capture) return; // `gradlens run`
-
   const own = ownCode(__filename, config.engine);
+  if (!capture) { // `gradlens run`
+    printUncaught(own);
+    return;
+  }
+
   const journal = new JournalWriter(frameOutput(capture.journalFd, Buffer.from(capture.key, 'hex'), (error) => {
     process.stderr.write(`gradlens: the trace ends here: its journal could not be written (${error instanceof Error ? error.message : String(error)})\n`);
   }), capture.maxElements);
@@ -134,13 +178,9 @@ function start(): void {
     engine.setEngineObserver(null);
     // Read first: the error's getters, when the program gave it some, run statements of their own.
     const statement = error instanceof Error && markers[0]! >= 0 ? markers[0]! : null;
-    const stack = error instanceof Error ? safeString(() => error.stack) : safeString(() => error);
-    const message = error instanceof Error ? safeString(() => error.message) : safeString(() => error);
-    // Frames are looked for below the message: a message can hold lines that look like frames.
-    const header = error instanceof Error ? safeString(() => error) : '';
-    const frames = header !== '' && stack.startsWith(header) ? stack.slice(header.length) : stack;
+    const { message, stack, position } = describeError(error, own);
     journal.write({
-      t: 'error', message, stack, position: userPosition(frames, own),
+      t: 'error', message, stack, position,
       statement, // only for an Error: a rejected string has no stack to have lost, and may come from anywhere
       ...(error instanceof engine.ArrayMemoryError ? { outOfArrayMemory: true as const } : {}),
     });

@@ -25,7 +25,7 @@ import { encodeNumber, statsOf, type JournalTensor } from './tensor';
 const NODE = 1;
 const STEP = 2;
 const KINDS: readonly NodeKind[] = ['op', 'variable', 'constant'];
-const DTYPES: readonly TraceDType[] = ['float32', 'float64', 'int32', 'bool'];
+const DTYPES: readonly TraceDType[] = ['float32', 'float64', 'int32', 'bool', 'int64'];
 const GRAD_REQS = [null, 'write', 'add', 'null'] as const;
 const STAT_KEYS = ['min', 'max', 'mean', 'std', 'l2', 'nan', 'inf', 'zeros'] as const;
 const FLAGS = { trainMode: 1, recording: 2, inGraph: 4 } as const;

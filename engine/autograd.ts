@@ -8,6 +8,7 @@
  * y.backward();           // x.grad = 2x
  * ```
  */
+import { checkedNamespace, checkOptions, type ArgumentCounts } from './strict';
 import { computeGrads, runBackward, type GradOptions, type HeadGrad } from './backward';
 import { engineError } from './errors';
 import { gradcheck } from './gradcheck';
@@ -37,17 +38,19 @@ function toList(heads: NDArray | readonly NDArray[]): NDArray[] {
   return heads instanceof NDArray ? [heads] : [...heads];
 }
 
-export const autograd = {
+const namespace = {
   /**
    * Runs `fn` with recording on and returns its result: ops on arrays that need gradients are
    * recorded so that `backward` can differentiate them. Training mode unless `trainMode: false`.
    */
   record<T>(fn: () => T, options: { trainMode?: boolean } = {}): T {
+    checkOptions('autograd.record', options, ['trainMode']);
     return scope('record', true, options.trainMode ?? true, fn);
   },
 
   /** Runs `fn` with recording off (prediction mode unless `trainMode: true`). */
   pause<T>(fn: () => T, options: { trainMode?: boolean } = {}): T {
+    checkOptions('autograd.pause', options, ['trainMode']);
     return scope('pause', false, options.trainMode ?? false, fn);
   },
 
@@ -100,3 +103,11 @@ export const autograd = {
   /** `gradcheck` of the graph recorded behind `heads`, replayed: call it before `backward`. */
   gradcheckRecorded,
 };
+
+/** How many arguments each `autograd` function takes (strict.ts: more is an error, never ignored). */
+export const AUTOGRAD_ARGUMENTS: ArgumentCounts<typeof namespace> = {
+  record: 2, pause: 2, trainMode: 1, predictMode: 1, isRecording: 0, isTraining: 0,
+  backward: 3, grad: 3, countNodes: 1, gradcheck: 3, gradcheckRecorded: 2,
+};
+
+export const autograd = checkedNamespace('autograd', namespace, AUTOGRAD_ARGUMENTS);

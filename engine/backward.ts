@@ -14,6 +14,8 @@ import { add } from './ops/elementwise';
 import { astype } from './ops/layout';
 import { sameShape } from './shape';
 import { autogradState } from './state';
+import { checkOptions } from './strict';
+import { noteWrite } from './storage';
 import type { TapeNode } from './tape';
 
 type Kind = 'backward' | 'grad';
@@ -106,7 +108,8 @@ function writtenSince(node: TapeNode): boolean {
 
 function staleMessage(kind: Kind, node: TapeNode, array: NDArray, which: string): string {
   const write = array._storage?.lastWrite ?? null;
-  const where = write === null ? '' : ` by ${write.op}${((site) => (site === null ? '' : ` at ${site}`))(siteText(write.site))}`;
+  const site = write?.site ? siteText(write.site) : null;
+  const where = write === null ? '' : ` by ${write.op}${site === null ? '' : ` at ${site}`}`;
   return `the gradient of '${node.op}' (node #${node.id}) needs the value ${which} (shape ${formatShape(array.shape)}) had when the op ran, `
     + `but the array was written afterwards${where}: the gradient would be wrong. Write after ${kind === 'grad' ? 'autograd.grad' : 'backward'}, `
     + 'or keep the value the op read with .copy() (x = x.copy()) before writing into the array';
@@ -229,6 +232,7 @@ function withObserverErrors<T>(fn: () => T): T {
  */
 export function runBackward(kind: Kind, heads: readonly NDArray[], headGrads: readonly HeadGrad[], options: BackwardOptions): void {
   withObserverErrors(() => {
+    checkOptions(kind, options, ['retainGraph', 'createGraph']);
     const createGraph = options.createGraph ?? false;
     const retainGraph = options.retainGraph ?? createGraph;
     const grads = checkHeads(kind, heads, headGrads);
@@ -248,8 +252,10 @@ export function runBackward(kind: Kind, heads: readonly NDArray[], headGrads: re
           const data = target._data;
           const addend = grad._data;
           for (let i = 0; i < data.length; i++) data[i] = data[i]! + addend[i]!;
+          noteWrite(target, kind, false);
         } else {
           target._data.set(grad._data);
+          noteWrite(target, kind, false);
         }
         written.push({ array, gradReq: array._gradReq, grad });
       }
@@ -270,6 +276,7 @@ export interface GradOptions extends BackwardOptions {
  */
 export function computeGrads(heads: readonly NDArray[], variables: readonly NDArray[], options: GradOptions): NDArray[] {
   return withObserverErrors(() => {
+    checkOptions('grad', options, ['headGrads', 'retainGraph', 'createGraph']);
     const createGraph = options.createGraph ?? false;
     const retainGraph = options.retainGraph ?? createGraph;
     const given = options.headGrads;

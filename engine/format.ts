@@ -1,6 +1,6 @@
 /**
  * Printing arrays as MXNet's `np` (NumPy) does: `array([0., 1., 2., 3.])`, `array(28.)`,
- * `array([ True, False])`, `array([1, 2], dtype=int32)`. Follows NumPy's `array_repr` with its
+ * `array([ True, False])`, `array([1, 2], dtype=int64)`. Follows NumPy's `array_repr` with its
  * defaults: 8 digits of precision ("maxprec"), shortest round-trip digits, line width 75, and
  * summarisation with "..." above 1000 elements.
  */
@@ -118,7 +118,7 @@ function elementFormatter(values: readonly number[], dtype: DType): (value: numb
   if (dtype === 'bool') {
     return (value) => (value !== 0 ? ' True' : 'False');
   }
-  if (dtype === 'int32') {
+  if (dtype === 'int32' || dtype === 'int64') {
     const width = Math.max(0, ...values.map((v) => String(v).length));
     return (value) => String(value).padStart(width);
   }
@@ -185,11 +185,11 @@ function layout(a: Printable, format: (value: number) => string, width: number, 
 
 /**
  * `array([...])` for any array. As MXNet prints: float32 (its default) and bool show no dtype,
- * float64 and int32 do.
+ * float64, int32 and int64 do.
  */
 export function formatArray(a: Printable): string {
   const dtypeText = `dtype=${a.dtype}`;
-  const showDType = a.dtype === 'float64' || a.dtype === 'int32';
+  const showDType = a.dtype !== 'float32' && a.dtype !== 'bool';
   if (a.size === 0) {
     const parts = ['[]'];
     if (a.shape.length !== 1) parts.push(`shape=${formatShape(a.shape)}`);

@@ -19,6 +19,7 @@ import { CONV_OPS } from './ops/defs/conv';
 import { MATH_OPS } from './ops/defs/math';
 import * as nn from './ops/nn';
 import * as conv from './ops/conv';
+import * as lookup from './ops/lookup';
 import { perUnaryOp, unaryOps } from './ops/unary';
 import * as red from './ops/reduce';
 import * as lay from './ops/layout';
@@ -104,6 +105,14 @@ export const ENGINE_OPS: EngineOps = {
   repeat: (a, repeats, axis) => arr.repeat(a, repeats, axis), tile: (a, reps) => arr.tile(a, reps), flip: (a, axis) => arr.flip(a, axis),
   splitPiece: (a, axis, begin, end) => arr.splitPiece(a, axis, begin, end),
   cumsum: (a, axis, reverse) => math.cumsumOf(a, axis, reverse), einsum: (operands, equation, shape) => math.einsumOf(operands, equation, shape),
+  pick: (data, index, options) => lookup.pick(data, index, options),
+  oneHot: (indices, depth, options) => lookup.oneHot(indices, depth, options),
+  batchDot: (a, b, options) => nn.batchDot(a, b, options),
+  sequenceMask: (data, lengths, options) => lookup.sequenceMask(data, lengths, options),
+  maskedSoftmax: (data, mask, options) => nn.maskedSoftmax(data, mask, options),
+  layerNorm: (data, gamma, beta, options) => nn.layerNorm(data, gamma, beta, options),
+  embedding: (data, weight, options) => lookup.embedding(data, weight, options),
+  leakyRelu: (data, options) => nn.leakyRelu(data, options),
 };
 
 /** The rules of a family's definitions (ops/defs/*.ts), each handed the engine ops when it runs. */

@@ -3,6 +3,7 @@
  * float64. The scalar checked is Σ w·fn(inputs) with fixed pseudo-random weights w, so that errors
  * in any output element show (a plain sum would hide, e.g., a wrong softmax gradient).
  */
+import { checkOptions } from './strict';
 import { computeGrads } from './backward';
 import { convertData, isFloat } from './dtype';
 import { engineError } from './errors';
@@ -96,6 +97,7 @@ function pickElements(size: number, count: number): number[] {
  * ```
  */
 export function gradcheck(fn: (...inputs: NDArray[]) => NDArray, inputs: readonly NDArray[], options: GradcheckOptions = {}): GradcheckReport {
+  checkOptions('gradcheck', options, ['eps', 'atol', 'rtol', 'trainMode', 'elements', 'weights']);
   const eps = options.eps ?? 1e-6;
   const atol = options.atol ?? 1e-5;
   const rtol = options.rtol ?? 1e-3;

@@ -32,6 +32,7 @@ import type { VarOptions } from './ops/reduce';
 import { UNARY_OPS, type UnaryOpName } from './ops/defs/unary';
 import type { OpApi } from './ops/defs/types';
 import { unaryOps, type UnaryMethods } from './ops/unary';
+import { checkMethods, type ArgumentCounts } from './strict';
 
 /** How `backward` treats a variable's gradient: overwrite it, add to it, or compute none. */
 export type GradReq = 'write' | 'add' | 'null';
@@ -296,3 +297,22 @@ export function makeArray(data: TypedArray, shape: Shape, dtype: DType): NDArray
   if (sizeOf(shape) !== data.length) throw engineError('array', `shape ${formatShape(shape)} does not match ${data.length} elements`);
   return new NDArray(data, shape, dtype);
 }
+
+/** Called by JavaScript itself with arguments of its own (JSON.stringify passes a key): not checked. */
+type CalledByJavaScript = 'toString' | 'valueOf' | 'toJSON' | typeof Symbol.iterator | typeof Symbol.toPrimitive | typeof inspectSymbol;
+
+/** How many arguments each method takes (strict.ts: more is an error, never ignored). */
+export const METHOD_ARGUMENTS: Omit<ArgumentCounts<NDArray>, CalledByJavaScript> = {
+  attachGrad: 1, backward: 2, detach: 0, copy: 0, astype: 1, toArray: 0, toFlatArray: 0, item: 0,
+  add: 1, sub: 1, mul: 1, div: 1, pow: 1, maximum: 1, minimum: 1, clip: 2,
+  equal: 1, notEqual: 1, less: 1, greater: 1, lessEqual: 1, greaterEqual: 1,
+  sum: 2, mean: 2, max: 2, min: 2, argmax: 1, argmin: 1,
+  dot: 1, matmul: 1, transpose: 1, reshape: 'any', flatten: 0, expandDims: 1, squeeze: 1, broadcastTo: 1,
+  get: 'own', set: 'own', assign: 'own', at: 1, take: 2, sort: 1,
+  var: 2, std: 2, prod: 2, repeat: 2, tile: 1, flip: 1, cumsum: 1,
+  ...(Object.fromEntries(Object.keys(UNARY_OPS).flatMap((name) => {
+    const method = (UNARY_OPS[name as UnaryOpName].api as OpApi).method;
+    return method === undefined ? [] : [[method, 0]];
+  })) as { [M in keyof UnaryMethods]: 0 }),
+};
+checkMethods('NDArray', NDArray.prototype, METHOD_ARGUMENTS);

@@ -18,8 +18,9 @@ import * as arr from './ops/arrange';
 import * as math from './ops/math';
 import { random } from './random';
 import { newaxis } from './indexing/parse';
+import { checkedNamespace, type ArgumentCounts } from './strict';
 
-export const np = {
+const namespace = {
   // Creation
   array: creation.array,
   arange: creation.arange,
@@ -93,7 +94,24 @@ export const np = {
   cumsum: math.cumsum,
   einsum: math.einsum,
   /** Linear algebra beyond products: `np.linalg.norm`. */
-  linalg: {
-    norm,
-  },
+  linalg: checkedNamespace('np.linalg', { norm }, { norm: 4 }),
 };
+
+/** One per unary op: each takes its array. */
+const unaryCounts = Object.fromEntries(Object.keys(npUnary).map((name) => [name, 1])) as { [K in keyof typeof npUnary]: 1 };
+
+/** How many arguments each `np` function takes (strict.ts: more is an error, never ignored). */
+export const NP_ARGUMENTS: ArgumentCounts<typeof namespace> = {
+  array: 2, arange: 4, linspace: 4, zeros: 2, ones: 2, full: 3, eye: 4, zerosLike: 1, onesLike: 1, fullLike: 2,
+  add: 2, subtract: 2, multiply: 2, divide: 2, power: 2, maximum: 2, minimum: 2,
+  ...unaryCounts,
+  clip: 3, where: 3,
+  equal: 2, notEqual: 2, less: 2, greater: 2, lessEqual: 2, greaterEqual: 2,
+  sum: 3, mean: 3, max: 3, min: 3, argmax: 2, argmin: 2,
+  dot: 2, matmul: 2, transpose: 2, reshape: 'own', concatenate: 2, stack: 2, expandDims: 2, squeeze: 2, broadcastTo: 2,
+  take: 3, takeAlongAxis: 3, sort: 2, argsort: 2, copy: 1,
+  var: 3, std: 3, prod: 3, any: 3, all: 3, logaddexp: 2, isnan: 1, isinf: 1, outer: 2,
+  pad: 3, repeat: 3, tile: 2, split: 3, flip: 2, cumsum: 2, einsum: 'any',
+};
+
+export const np = checkedNamespace('np', namespace, NP_ARGUMENTS);

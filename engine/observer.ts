@@ -88,16 +88,17 @@ export interface EngineObserver {
   /** A backward pass that threw (freed graph, bad head gradient…), before the error propagates. */
   backwardError?(error: unknown): void;
   /**
-   * An in-place write (`assign`, `set`) changed `array`'s elements; `recorded` when it joined the
-   * graph as an op (then `op` was heard first). Values seen before the write are now out of date.
+   * An in-place write (`assign`, `set`, `np.random.shuffle`) changed `array`'s elements; `recorded`
+   * when it joined the graph as an op (then `op` was heard first). Values seen before the write are
+   * now out of date.
    */
   write?(event: WriteEvent): void;
 }
 
 export interface WriteEvent {
-  op: 'assign' | 'set';
+  op: 'assign' | 'set' | 'shuffle';
   array: NDArray;
-  /** The index as NumPy writes it (`'...'` for assign). */
+  /** The index as NumPy writes it (`'...'` for assign and shuffle). */
   index: string;
   recorded: boolean;
 }

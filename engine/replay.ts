@@ -12,6 +12,7 @@ import { NDArray } from './ndarray';
 import type { OpName } from './ops/attrs';
 import { concatenate, reshape } from './ops/layout';
 import { withMode } from './state';
+import { checkOptions } from './strict';
 import type { TapeNode } from './tape';
 
 export interface RecordedGraph {
@@ -96,6 +97,7 @@ export function gradcheckRecorded(
   heads: NDArray | readonly NDArray[],
   options: Omit<GradcheckOptions, 'weights'> & { variables?: readonly NDArray[]; headGrads?: readonly NDArray[] } = {},
 ): RecordedGradcheckReport {
+  checkOptions('autograd.gradcheckRecorded', options, ['eps', 'atol', 'rtol', 'trainMode', 'elements', 'variables', 'headGrads']);
   const list = heads instanceof NDArray ? [heads] : [...heads];
   if (list.length === 0) throw engineError('autograd.gradcheckRecorded', 'needs at least one head array');
   const graph = recordedGraph('autograd.gradcheckRecorded', list, options.variables);
@@ -119,6 +121,7 @@ export function gradcheckRecorded(
     if (given) for (let j = 0; j < given.size; j++) weights[offset + j] = given._data[j]!;
     offset += head.size;
   });
-  const report = gradcheck(flat, variables, { ...options, weights: new NDArray(weights, [weights.length], 'float64') });
+  const { variables: _variables, headGrads: _headGrads, ...tolerances } = options;
+  const report = gradcheck(flat, variables, { ...tolerances, weights: new NDArray(weights, [weights.length], 'float64') });
   return { ...report, variables };
 }

@@ -16,8 +16,8 @@ export class Storage {
   version = 0;
   /** Another array reads the same elements (a reshape, a detach): writes show through both. */
   shared = false;
-  /** Where the latest write was made, and by which function. */
-  lastWrite: { op: string; site: CodeSite } | null = null;
+  /** Where the latest write was made (null: not captured), and by which function. */
+  lastWrite: { op: string; site: CodeSite | null } | null = null;
 }
 
 /** The version of an array's elements: 0 until the first write. */
@@ -38,9 +38,12 @@ export function shareStorage(base: NDArray, view: NDArray): NDArray {
   return view;
 }
 
-/** Notes a write to `array`'s elements by `op`, made from the user's code where it is called. */
-export function noteWrite(array: NDArray, op: string): void {
+/**
+ * Notes a write to `array`'s elements by `op`, made from the user's code where it is called
+ * (`where: false` for the engine's own writes, such as backward filling `.grad`: no stack is taken).
+ */
+export function noteWrite(array: NDArray, op: string, where = true): void {
   const storage = storageOf(array);
   storage.version++;
-  storage.lastWrite = { op, site: captureSite() };
+  storage.lastWrite = { op, site: where ? captureSite() : null };
 }

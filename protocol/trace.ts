@@ -9,7 +9,8 @@ export const TRACE_VERSION = 1;
 
 export type NodeId = number;
 
-export type TraceDType = 'float32' | 'float64' | 'int32' | 'bool';
+/** int64 values are whole numbers, exact to ±2^53 (the engine stores them as float64). */
+export type TraceDType = 'float32' | 'float64' | 'int32' | 'int64' | 'bool';
 
 /**
  * A number in `data`: JSON has no NaN or infinities, so they are written as the strings

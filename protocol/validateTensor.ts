@@ -23,7 +23,7 @@ export const EXPECT = {
   source: 'a source {file, line, column, text} or null',
   tensor: 'a tensor {shape, dtype, stats, and data or sample}',
   stats: 'stats {min, max, mean, std, l2, nan, inf, zeros}',
-  dtype: 'float32, float64, int32 or bool',
+  dtype: 'float32, float64, int32, int64 or bool',
   traceNumber: 'a number, "NaN", "Infinity" or "-Infinity"',
   numberOrNull: 'a number or null',
   attrs: 'an object of attributes',
@@ -35,7 +35,8 @@ export const isObject = (value: unknown): value is Fields => typeof value === 'o
 export const isCount = (value: unknown): value is number => typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
 export const isPositive = (value: unknown): value is number => typeof value === 'number' && Number.isSafeInteger(value) && value >= 1;
 export const isNumber = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
-export const isDType = (value: unknown): boolean => value === 'float32' || value === 'float64' || value === 'int32' || value === 'bool';
+export const isDType = (value: unknown): boolean =>
+  value === 'float32' || value === 'float64' || value === 'int32' || value === 'int64' || value === 'bool';
 const isTraceNumber = (value: unknown): boolean =>
   typeof value === 'number' ? Number.isFinite(value) : value === 'NaN' || value === 'Infinity' || value === '-Infinity';
 

@@ -6,7 +6,7 @@ import { NDArray } from '../ndarray';
 import { normalizeAxes, normalizeAxis, sizeOf } from '../shape';
 import { emit } from '../tape';
 import { checkArray } from './operand';
-import { quote } from './options';
+import { describe } from './options';
 
 /** Sizes before, along and after `axis`. */
 export function aroundAxis(shape: readonly number[], axis: number): { outer: number; size: number; inner: number } {
@@ -28,7 +28,7 @@ export function gatherAxis(dtype: DType, data: TypedArray, shape: readonly numbe
 function counts(op: string, what: string, value: unknown): number[] {
   const list = typeof value === 'number' ? [value] : Array.isArray(value) ? [...value as unknown[]] : null;
   if (list === null || !list.every((v) => Number.isInteger(v) && (v as number) >= 0)) {
-    throw engineError(op, `${what} must be an integer ≥ 0 or a list of them, got ${quote(value)}`);
+    throw engineError(op, `${what} must be an integer ≥ 0 or a list of them, got ${describe(value)}`);
   }
   return list as number[];
 }
@@ -128,7 +128,7 @@ export function split(a: NDArray, indicesOrSections: number | readonly number[],
   let bounds: number[];
   if (typeof indicesOrSections === 'number') {
     const sections = indicesOrSections;
-    if (!Number.isInteger(sections) || sections < 1) throw engineError('split', `the number of sections must be a positive integer, got ${quote(sections)}`);
+    if (!Number.isInteger(sections) || sections < 1) throw engineError('split', `the number of sections must be a positive integer, got ${describe(sections)}`);
     if (size % sections !== 0) {
       throw engineError('split', `array split does not result in an equal division: axis ${ax} of size ${size} into ${sections} sections (shape ${formatShape(x.shape)})`);
     }
@@ -138,7 +138,7 @@ export function split(a: NDArray, indicesOrSections: number | readonly number[],
     const clamp = (i: number) => Math.min(Math.max(i < 0 ? i + size : i, 0), size);
     bounds = [0, ...indicesOrSections.map(clamp), size];
   } else {
-    throw engineError('split', `indicesOrSections must be a number of sections or a list of integer indices, got ${quote(indicesOrSections)}`);
+    throw engineError('split', `indicesOrSections must be a number of sections or a list of integer indices, got ${describe(indicesOrSections)}`);
   }
   return bounds.slice(1).map((end, i) => splitPiece(x, ax, bounds[i]!, Math.max(end, bounds[i]!)));
 }

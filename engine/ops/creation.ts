@@ -1,5 +1,6 @@
 /** Array creation: from JavaScript values, ranges, constants. Created arrays are leaves (not recorded). */
-import { allocate, castNumber, convertData, DEFAULT_DTYPE, isDType, type DType, type TypedArray } from '../dtype';
+import { checkOptions } from '../strict';
+import { allocate, castNumber, convertData, DEFAULT_DTYPE, DTYPE_CHOICES, isDType, type DType, type TypedArray } from '../dtype';
 import { engineError } from '../errors';
 import { NDArray } from '../ndarray';
 import { checkShape, sizeOf } from '../shape';
@@ -16,7 +17,7 @@ export type ArrayLikeInput = number | boolean | readonly ArrayLikeInput[];
 
 function checkDType(op: string, dtype: unknown): DType | undefined {
   if (dtype === undefined) return undefined;
-  if (!isDType(dtype)) throw engineError(op, `unknown dtype ${JSON.stringify(dtype)} (use 'float32', 'float64', 'int32' or 'bool')`);
+  if (!isDType(dtype)) throw engineError(op, `unknown dtype ${JSON.stringify(dtype)} (use ${DTYPE_CHOICES})`);
   return dtype;
 }
 
@@ -32,6 +33,7 @@ function fromData(data: TypedArray, shape: readonly number[], dtype: DType, how:
  * float32 unless `dtype` says otherwise; booleans give bool; typed arrays keep their element type.
  */
 export function array(value: ArrayLikeInput | NDArray | ArrayLike<number>, options: DTypeOption = {}): NDArray {
+  checkOptions('array', options, ['dtype']);
   const dtype = checkDType('array', options.dtype);
   if (value instanceof NDArray) {
     return fromData(convertData(value._data, dtype ?? value.dtype), value.shape, dtype ?? value.dtype, 'array');
@@ -86,6 +88,7 @@ export function arange(start: number, stop?: number | DTypeOption, step?: number
   let opts: DTypeOption = options ?? {};
   if (typeof stop === 'object') { opts = stop; stop = undefined; }
   if (typeof step === 'object') { opts = step; step = undefined; }
+  checkOptions('arange', opts, ['dtype']);
   const dtype = checkDType('arange', opts.dtype) ?? DEFAULT_DTYPE;
   let from = start;
   let to = stop;
@@ -104,6 +107,7 @@ export function arange(start: number, stop?: number | DTypeOption, step?: number
 /** `num` evenly spaced values from start to stop (stop included unless `endpoint: false`). */
 export function linspace(start: number, stop: number, num = 50, options: DTypeOption & { endpoint?: boolean } = {}): NDArray {
   if (!Number.isInteger(num) || num < 0) throw engineError('linspace', `num must be a non-negative integer, got ${String(num)}`);
+  checkOptions('linspace', options, ['dtype', 'endpoint']);
   const dtype = checkDType('linspace', options.dtype) ?? DEFAULT_DTYPE;
   const endpoint = options.endpoint ?? true;
   const divisions = endpoint ? num - 1 : num;
@@ -116,6 +120,7 @@ export function linspace(start: number, stop: number, num = 50, options: DTypeOp
 
 function filled(how: string, shape: number | readonly number[], value: number | boolean, options: DTypeOption): NDArray {
   const dims = checkShape(how, shape);
+  checkOptions(how, options, ['dtype']);
   const dtype = checkDType(how, options.dtype) ?? (typeof value === 'boolean' ? 'bool' : DEFAULT_DTYPE);
   const data = allocate(dtype, sizeOf(dims));
   data.fill(castNumber(Number(value), dtype));
@@ -139,6 +144,7 @@ export function ones(shape: number | readonly number[], options: DTypeOption = {
 export function eye(n: number, m?: number, k = 0, options: DTypeOption = {}): NDArray {
   const cols = m ?? n;
   const dims = checkShape('eye', [n, cols]);
+  checkOptions('eye', options, ['dtype']);
   const dtype = checkDType('eye', options.dtype) ?? DEFAULT_DTYPE;
   const data = allocate(dtype, n * cols);
   for (let i = 0; i < n; i++) {

@@ -2,7 +2,7 @@
  * Elementwise ops: arithmetic and comparisons with broadcasting, where, clip, logaddexp, isnan and
  * isinf. (Unary math: unary.ts, from defs/unary.ts.)
  */
-import { allocate, arithmeticType, floatResult, promoteTypes, type DType } from '../dtype';
+import { allocate, arithmeticType, floatResult, promoteTypes, wholeInt64, type DType } from '../dtype';
 import { engineError } from '../errors';
 import { runBinary, type BinaryKernel } from '../kernels/elementwise';
 import { NDArray } from '../ndarray';
@@ -23,6 +23,7 @@ function binary(op: OpName, kernel: BinaryKernel, a: Operand, b: Operand, result
   const outDType: DType = result === 'bool' ? 'bool' : compute;
   const out = new NDArray(allocate(outDType, sizeOf(shape)), shape, outDType);
   runBinary(kernel, compute, dataAs(x, compute), x.shape, dataAs(y, compute), y.shape, out._data, shape);
+  if (outDType === 'int64') wholeInt64(out._data);
   return emit(op as 'add', [x, y], NO_ATTRS, out);
 }
 
@@ -95,6 +96,7 @@ export function clip(a: NDArray, min: number | null | undefined, max: number | n
     const v = src[i]!;
     out[i] = v < low ? low : v > high ? high : v;
   }
+  if (dtype === 'int64') wholeInt64(out);
   return emit('clip', [x], { min: lo, max: hi }, new NDArray(out, x.shape, dtype));
 }
 

@@ -9,7 +9,7 @@ import { NDArray } from '../ndarray';
 import { broadcastShapes, checkShape, normalizeAxis, normalizeAxes, resolveReshape, sameShape, sizeOf, stridesOf } from '../shape';
 import { emit } from '../tape';
 import { shareStorage } from '../storage';
-import { isDType } from '../dtype';
+import { DTYPE_CHOICES, isDType } from '../dtype';
 import { checkArray, dataAs } from './operand';
 
 const NO_ATTRS = {} as Record<string, never>;
@@ -156,7 +156,8 @@ function checkIndices(op: string, indices: NDArray, size: number, axis: number |
   const out = new Int32Array(indices.size);
   for (let t = 0; t < out.length; t++) {
     const value = indices._data[t]!;
-    if (!Number.isInteger(value) || value < -size || value >= size) {
+    if (!Number.isInteger(value)) throw engineError(op, `index ${value} is not an integer`);
+    if (value < -size || value >= size) {
       throw engineError(op, `index ${value} is out of bounds for ${axis === null ? 'the flattened array' : `axis ${axis}`} with size ${size}`);
     }
     out[t] = value < 0 ? value + size : value;
@@ -164,10 +165,17 @@ function checkIndices(op: string, indices: NDArray, size: number, axis: number |
   return out;
 }
 
+/** Positions as an array of indices: int64, as MXNet's index arrays are. */
+function int64Indices(positions: ArrayLike<number>, shape: readonly number[]): NDArray {
+  const data = allocate('int64', positions.length);
+  for (let i = 0; i < positions.length; i++) data[i] = positions[i]!;
+  return new NDArray(data, shape, 'int64');
+}
+
 function toIndexArray(op: string, indices: NDArray | number | readonly number[]): NDArray {
   if (indices instanceof NDArray) return indices;
-  if (typeof indices === 'number') return new NDArray(Int32Array.of(indices), [], 'int32');
-  if (Array.isArray(indices)) return new NDArray(Int32Array.from(indices as number[]), [indices.length], 'int32');
+  if (typeof indices === 'number') return int64Indices([indices], []);
+  if (Array.isArray(indices)) return int64Indices(indices as number[], [indices.length]);
   throw engineError(op, 'indices must be an NDArray, a number or an array of numbers');
 }
 
@@ -235,17 +243,17 @@ export function sort(a: NDArray, axis = -1): NDArray {
   const order = argsortLanes(x._data, outer, size, inner);
   const out = allocate(x.dtype, x.size);
   runGatherAlong(x.dtype, x._data, out, order, outer, size, size, inner);
-  const permutation = new NDArray(order, x.shape, 'int32');
+  const permutation = int64Indices(order, x.shape);
   return emit('sort', [x], { axis: ax }, new NDArray(out, x.shape, x.dtype), [permutation]);
 }
 
-/** The indices that sort `a` along `axis` (no gradient). */
+/** The indices (int64) that sort `a` along `axis` (no gradient). */
 export function argsort(a: NDArray, axis = -1): NDArray {
   const x = checkArray('argsort', a);
   if (x.ndim === 0) throw engineError('argsort', 'a 0-d array cannot be sorted');
   const ax = normalizeAxis('argsort', axis, x.ndim);
   const { outer, size, inner } = split(x.shape, ax);
-  return new NDArray(argsortLanes(x._data, outer, size, inner), x.shape, 'int32');
+  return int64Indices(argsortLanes(x._data, outer, size, inner), x.shape);
 }
 
 /** A copy with its own storage. */
@@ -257,6 +265,6 @@ export function copy(a: NDArray): NDArray {
 /** The values converted to `dtype` (a float→float cast keeps the gradient). */
 export function astype(a: NDArray, dtype: DType): NDArray {
   const x = checkArray('astype', a);
-  if (!isDType(dtype)) throw engineError('astype', `unknown dtype ${JSON.stringify(dtype)} (use 'float32', 'float64', 'int32' or 'bool')`);
+  if (!isDType(dtype)) throw engineError('astype', `unknown dtype ${JSON.stringify(dtype)} (use ${DTYPE_CHOICES})`);
   return emit('astype', [x], { dtype }, new NDArray(convertData(x._data, dtype), x.shape, dtype));
 }

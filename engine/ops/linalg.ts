@@ -1,5 +1,5 @@
 /** Products: `dot` (NumPy/MXNet semantics, every rank), `matmul` (batched, broadcasting) and `outer`. */
-import { allocate, arithmeticType, promoteTypes, type DType } from '../dtype';
+import { allocate, arithmeticType, promoteTypes, wholeInt64, type DType } from '../dtype';
 import { engineError, formatShape } from '../errors';
 import { runBinary } from '../kernels/elementwise';
 import { runGemm } from '../kernels/gemm';
@@ -27,6 +27,7 @@ export function dot(a: NDArray, b: NDArray): NDArray {
     const shape = x.ndim === 0 ? y.shape : x.shape;
     const out = allocate(dtype, sizeOf(shape));
     runBinary('mul', dtype, dataAs(x, dtype), x.shape, dataAs(y, dtype), y.shape, out, shape);
+    if (dtype === 'int64') wholeInt64(out); // 0 · −1 is −0 in float64 storage
     return emit('dot', [x, y], NO_ATTRS, new NDArray(out, shape, dtype));
   }
   const k = x.shape[x.ndim - 1]!;
@@ -112,5 +113,6 @@ export function outer(a: NDArray, b: NDArray): NDArray {
   const shape = [x.size, y.size];
   const out = allocate(dtype, x.size * y.size);
   runBinary('mul', dtype, dataAs(x, dtype), [x.size, 1], dataAs(y, dtype), [1, y.size], out, shape);
+  if (dtype === 'int64') wholeInt64(out); // 0 · −1 is −0 in float64 storage
   return emit('outer', [x, y], NO_ATTRS, new NDArray(out, shape, dtype));
 }

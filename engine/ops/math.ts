@@ -1,5 +1,5 @@
 /** cumsum (a scan along an axis) and einsum (Einstein summation): the ops of defs/math.ts. */
-import { allocate, arithmeticType, promoteTypes, type DType } from '../dtype';
+import { allocate, arithmeticType, promoteTypes, wholeInt64, type DType } from '../dtype';
 import { engineError, formatShape } from '../errors';
 import { runEinsum } from '../kernels/einsum';
 import { runCumsum } from '../kernels/lanes';
@@ -10,7 +10,7 @@ import { aroundAxis } from './arrange';
 import { einsumParts } from './defs/math';
 import { broadcastTo, reshape } from './layout';
 import { checkArray, dataAs } from './operand';
-import { quote } from './options';
+import { describe } from './options';
 
 /** cumsum as recorded (and replayed, and differentiated: `reverse` sums from the end). */
 export function cumsumOf(a: NDArray, axis: number | null, reverse = false): NDArray {
@@ -63,6 +63,7 @@ export function einsumOf(operands: readonly NDArray[], equation: string, shape: 
     acc, strideOf(parts.output, shape), labels.map((label) => sizes.get(label)!));
   const out = allocate(dtype, acc.length);
   out.set(acc);
+  if (dtype === 'int64') wholeInt64(out); // 0 · −1 is −0 in float64 storage
   return emit('einsum', list, { equation, shape: [...shape] }, new NDArray(out, [...shape], dtype));
 }
 
@@ -85,7 +86,7 @@ const refuse = (subscripts: string, message: string) => engineError('einsum', `$
  * ```
  */
 export function einsum(subscripts: string, ...operands: NDArray[]): NDArray {
-  if (typeof subscripts !== 'string') throw engineError('einsum', `the subscripts must be a string such as 'ij,jk->ik', got ${quote(subscripts)}`);
+  if (typeof subscripts !== 'string') throw engineError('einsum', `the subscripts must be a string such as 'ij,jk->ik', got ${describe(subscripts)}`);
   const text = subscripts.replace(/\s+/g, '');
   const list = operands.map((operand, i) => checkArray('einsum', operand, `operand ${i}`));
   if (list.length === 0) throw refuse(subscripts, 'needs at least one operand');

@@ -7,7 +7,7 @@ import type { NormOrder } from './defs/reduce';
 import { normalizeAxis, reducedShape } from '../shape';
 import { emit } from '../tape';
 import { checkArray } from './operand';
-import { quote } from './options';
+import { describe } from './options';
 import { lanes } from './reduce';
 
 /** ord as NumPy takes it: a number (Infinity for ∞), 'fro' or 'nuc'; null/undefined is the default. */
@@ -64,30 +64,30 @@ function recordedOrder(ord: NormOrdArgument): NormOrder | 'nuc' | null {
  */
 export function norm(a: NDArray, ord?: NormOrdArgument, axis?: number | readonly number[] | null, keepdims = false): NDArray {
   const x = checkArray('norm', a);
-  if (typeof keepdims !== 'boolean') throw engineError('norm', `keepdims must be true or false, got ${quote(keepdims)}`);
+  if (typeof keepdims !== 'boolean') throw engineError('norm', `keepdims must be true or false, got ${describe(keepdims)}`);
   const order = recordedOrder(ord);
   if (order === null && ord !== undefined && ord !== null) {
-    throw engineError('norm', `ord ${quote(ord)} is not supported (use 2, 1, Infinity or -Infinity for vectors; 'fro', 1, -1, Infinity or -Infinity for matrices)`);
+    throw engineError('norm', `ord ${describe(ord)} is not supported (use 2, 1, Infinity or -Infinity for vectors; 'fro', 1, -1, Infinity or -Infinity for matrices)`);
   }
   const all = x.shape.map((_, i) => i);
   if (axis === undefined || axis === null) {
     if (order === null) return normOf(x, 'fro', all, keepdims); // the flattened array's 2-norm
     if (x.ndim !== 1 && x.ndim !== 2) {
-      throw engineError('norm', `improper number of dimensions to norm: ord ${quote(ord)} needs a 1-D or 2-D array or an axis, got shape ${formatShape(x.shape)}`);
+      throw engineError('norm', `improper number of dimensions to norm: ord ${describe(ord)} needs a 1-D or 2-D array or an axis, got shape ${formatShape(x.shape)}`);
     }
     return dispatch(x, order, all, keepdims, ord);
   }
   const list = typeof axis === 'number' ? [axis] : Array.isArray(axis) ? [...axis] : null;
   if (list === null || (list.length !== 1 && list.length !== 2)) {
-    throw engineError('norm', `axis must be an integer or a pair of integers, got ${quote(axis)}`);
+    throw engineError('norm', `axis must be an integer or a pair of integers, got ${describe(axis)}`);
   }
   const axes = list.map((ax) => normalizeAxis('norm', ax, x.ndim));
-  if (axes.length === 2 && axes[0] === axes[1]) throw engineError('norm', `duplicate axes given: ${quote(axis)}`);
+  if (axes.length === 2 && axes[0] === axes[1]) throw engineError('norm', `duplicate axes given: ${describe(axis)}`);
   return dispatch(x, order ?? (axes.length === 1 ? 2 : 'fro'), axes, keepdims, ord);
 }
 
 function vectorOrderError(ord: NormOrdArgument): never {
-  throw engineError('norm', `invalid norm order ${quote(ord)} for vectors (use 2, 1, Infinity or -Infinity)`);
+  throw engineError('norm', `invalid norm order ${describe(ord)} for vectors (use 2, 1, Infinity or -Infinity)`);
 }
 
 function dispatch(x: NDArray, order: NormOrder | 'nuc', axes: number[], keepdims: boolean, ord: NormOrdArgument): NDArray {
@@ -96,7 +96,7 @@ function dispatch(x: NDArray, order: NormOrder | 'nuc', axes: number[], keepdims
     return normOf(x, order, axes, keepdims);
   }
   if (order === 2 || order === 'nuc') {
-    throw engineError('norm', `the matrix norm ord ${quote(ord)} needs singular values, which GradLens does not compute (use 'fro', 1, -1, Infinity or -Infinity)`);
+    throw engineError('norm', `the matrix norm ord ${describe(ord)} needs singular values, which GradLens does not compute (use 'fro', 1, -1, Infinity or -Infinity)`);
   }
   return normOf(x, order, axes, keepdims);
 }

@@ -8,7 +8,7 @@ import { sizeOf } from '../shape';
 import { emit } from '../tape';
 import { aroundAxis, gatherAxis } from './arrange';
 import { checkArray } from './operand';
-import { checkOptions, quote } from './options';
+import { describe, readOptions } from './options';
 
 const MODES: readonly PadMode[] = ['constant', 'edge', 'reflect', 'symmetric', 'wrap'];
 
@@ -38,7 +38,7 @@ function padPairs(padWidth: unknown, ndim: number): number[][] {
   if (everywhere !== null) return Array.from({ length: ndim }, () => [...everywhere]);
   const perAxis = Array.isArray(padWidth) && padWidth.length === ndim && padWidth.every(Array.isArray) ? padWidth.map(pair) : null;
   if (perAxis === null || perAxis.some((p) => p === null)) {
-    throw engineError('pad', `padWidth ${quote(padWidth)} does not fit an array of dimension ${ndim}: give integers ≥ 0 as n, [before, after], or one [before, after] per axis`);
+    throw engineError('pad', `padWidth ${describe(padWidth)} does not fit an array of dimension ${ndim}: give integers ≥ 0 as n, [before, after], or one [before, after] per axis`);
   }
   return perAxis as number[][];
 }
@@ -86,11 +86,11 @@ export function padOf(a: NDArray, padWidth: readonly (readonly number[])[], mode
  */
 export function pad(a: NDArray, padWidth: PadWidth, options?: PadOptions): NDArray {
   const x = checkArray('pad', a);
-  const given = checkOptions('pad', options, ['mode', 'constantValues'], "{ mode: 'edge' }");
+  const given = readOptions('pad', options, ['mode', 'constantValues']);
   const mode = (given['mode'] ?? 'constant') as PadMode;
-  if (!MODES.includes(mode)) throw engineError('pad', `unknown mode ${quote(given['mode'])} (the modes are ${MODES.map((m) => `'${m}'`).join(', ')})`);
+  if (!MODES.includes(mode)) throw engineError('pad', `unknown mode ${describe(given['mode'])} (the modes are ${MODES.map((m) => `'${m}'`).join(', ')})`);
   const constantValue = given['constantValues'] ?? 0;
-  if (typeof constantValue !== 'number') throw engineError('pad', `constantValues must be a number, got ${quote(constantValue)}`);
+  if (typeof constantValue !== 'number') throw engineError('pad', `constantValues must be a number, got ${describe(constantValue)}`);
   if (given['constantValues'] !== undefined && mode !== 'constant') throw engineError('pad', `constantValues is an option of mode 'constant', not of mode '${mode}'`);
   const pairs = padPairs(padWidth, x.ndim);
   pairs.forEach(([before, after], axis) => {

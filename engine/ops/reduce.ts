@@ -2,7 +2,7 @@
  * Reductions: sum, mean, max, min, var, std, prod, any, all over any set of axes; argmax/argmin over
  * one axis or all. (np.linalg.norm: norm.ts.)
  */
-import { allocate, floatResult, type DType, type TypedArray } from '../dtype';
+import { allocate, floatResult, wholeInt64, type DType, type TypedArray } from '../dtype';
 import { engineError, formatShape } from '../errors';
 import { runReduce, type ReduceKernel } from '../kernels/reduce';
 import { runLanes } from '../kernels/lanes';
@@ -11,7 +11,7 @@ import { NDArray } from '../ndarray';
 import { normalizeAxes, normalizeAxis, reducedShape, sizeOf, stridesOf } from '../shape';
 import { emit } from '../tape';
 import { checkArray, dataAs } from './operand';
-import { booleanOption, checkOptions, integerArgument } from './options';
+import { booleanOption, nonNegativeIntegerOption, option, readOptions } from './options';
 
 type Axis = number | readonly number[] | null | undefined;
 
@@ -70,15 +70,15 @@ function argReduction(op: 'argmax' | 'argmin', a: NDArray, axis: number | null |
   if (x.size === 0) throw engineError(op, `attempt to get ${op} of an empty sequence (shape ${formatShape(x.shape)})`);
   const ax = axis === undefined || axis === null ? null : normalizeAxis(op, axis, x.ndim);
   const shape = ax === null ? [] : reducedShape(x.shape, [ax], false);
-  const out = allocate('int32', sizeOf(shape));
+  const out = allocate('int64', sizeOf(shape)); // indices are int64, as in MXNet
   if (ax === null) runReduce(op, x.dtype, x._data, [x.size], 0, 0, out);
   else runReduce(op, x.dtype, x._data, x.shape, ax, ax, out);
-  return emit(op, [x], { axis: ax }, new NDArray(out, shape, 'int32'));
+  return emit(op, [x], { axis: ax }, new NDArray(out, shape, 'int64'));
 }
 
-/** Index of the largest element along `axis` (of the flattened array by default). */
+/** Index (int64) of the largest element along `axis` (of the flattened array by default). */
 export function argmax(a: NDArray, axis?: number | null): NDArray { return argReduction('argmax', a, axis); }
-/** Index of the smallest element along `axis` (of the flattened array by default). */
+/** Index (int64) of the smallest element along `axis` (of the flattened array by default). */
 export function argmin(a: NDArray, axis?: number | null): NDArray { return argReduction('argmin', a, axis); }
 
 // ---- var, std, prod, any, all: over lanes (the reduced axes moved last) ----
@@ -110,9 +110,9 @@ export interface VarOptions {
 
 function spread(op: 'var' | 'std', a: NDArray, axis: Axis, options: VarOptions | undefined): NDArray {
   const x = checkArray(op, a);
-  const given = checkOptions(op, options, ['ddof', 'keepdims'], '{ ddof: 1, keepdims: true }');
-  const ddof = given['ddof'] === undefined ? 0 : integerArgument(op, 'ddof', given['ddof'], 0);
-  const keepdims = booleanOption(op, 'keepdims', given['keepdims'], false);
+  const given = readOptions(op, options, ['ddof', 'keepdims']);
+  const ddof = nonNegativeIntegerOption(op, 'ddof', option(given, 'ddof', 0));
+  const keepdims = booleanOption(op, 'keepdims', option(given, 'keepdims', false));
   const axes = normalizeAxes(op, axis, x.ndim);
   const dtype = floatResult(x.dtype);
   const { data, count, n } = lanes(x, axes, dtype);
@@ -150,6 +150,7 @@ export function prod(a: NDArray, axis?: Axis, keepdims = false): NDArray {
   const { data, count, n } = lanes(x, axes, dtype);
   const out = allocate(dtype, count);
   runLanes('product', dtype, data, out, count, n);
+  if (dtype === 'int64') wholeInt64(out); // 0 · −1 is −0 in float64 storage
   return emit('prod', [x], { axis: axes, keepdims }, new NDArray(out, reducedShape(x.shape, axes, keepdims), dtype));
 }
 

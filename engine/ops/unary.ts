@@ -3,7 +3,7 @@
  * `np`/`npx` function and the type of its `NDArray` method (installed in ndarray.ts). Nothing here
  * names a particular op.
  */
-import { allocate, arithmeticType, floatResult } from '../dtype';
+import { allocate, arithmeticType, floatResult, wholeInt64 } from '../dtype';
 import { specialize } from '../kernels/specialize';
 import { NDArray } from '../ndarray';
 import { emit } from '../tape';
@@ -25,6 +25,7 @@ function run(name: UnaryOpName, a: NDArray): NDArray {
   const dtype = definition.result === 'float' ? floatResult(x.dtype) : arithmeticType(x.dtype);
   const out = new NDArray(allocate(dtype, x.size), x.shape, dtype);
   specialize(definition.loop, dtype)(dataAs(x, dtype), out._data, out._data.length);
+  if (dtype === 'int64') wholeInt64(out._data); // int64 is stored in float64: −0 and fractions made whole
   return emit(name, [x], NO_ATTRS, out);
 }
 

@@ -9,16 +9,19 @@ const ASSIGNMENT = new RegExp(String.raw`^\s*(${ID}(?:\.${ID})*)\s*(?:[-+*/]?=)(
 /** Characters of a source line read for a name. */
 const NAME_WINDOW = 1000;
 const ATTACH = new RegExp(String.raw`^\s*(${ID})\.attachGrad\(`, 'u');
+/** An in-place write names what it wrote into: `Y.set([i, j], …)`, `p.grad!.assign(…)`. */
+const WRITE = new RegExp(String.raw`^\s*(${ID}(?:\.${ID})*)!?\.(?:set|assign)\(`, 'u');
 
 /**
  * The name a source line gives its value: a declaration (`const y = …`), an assignment
- * (`y = …`, `this.w = …`) or `x.attachGrad()`; null for anything else.
+ * (`y = …`, `this.w = …`), `x.attachGrad()` or an in-place write (`Y.set([i, j], …)`, `w.assign(…)`);
+ * null for anything else.
  */
 export function nameFromSource(text: string | undefined | null): string | null {
   if (!text) return null;
   // A name is declared at the start of its line: a 100 MB line is not read to the end for it.
   const start = text.length > NAME_WINDOW ? text.slice(0, NAME_WINDOW) : text;
-  const match = DECLARATION.exec(start) ?? ASSIGNMENT.exec(start) ?? ATTACH.exec(start);
+  const match = DECLARATION.exec(start) ?? ASSIGNMENT.exec(start) ?? ATTACH.exec(start) ?? WRITE.exec(start);
   return match ? match[1]! : null;
 }
 

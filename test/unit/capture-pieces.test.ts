@@ -84,6 +84,9 @@ suite('names from source lines', () => {
     assert.equal(nameFromSource('const Δw = w.grad!.mul(lr);'), 'Δw');
     assert.equal(nameFromSource('let 损失 = y.sum();'), '损失');
     assert.equal(nameFromSource('$x.attachGrad();'), '$x');
+    assert.equal(nameFromSource('      Y.set([i, j], X.get(`${i}:${i + h}`).mul(K).sum());'), 'Y');
+    assert.equal(nameFromSource('p.grad!.assign(p.grad!.mul(theta / norm));'), 'p.grad');
+    assert.equal(nameFromSource('this.W1.assign(this.W1.sub(g));'), 'this.W1');
     assert.equal(nameFromSource('const 1x = 2;'), null);
     assert.equal(nameFromSource('if (a == b) {'), null);
     assert.equal(nameFromSource('console.log(x);'), null);

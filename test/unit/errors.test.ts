@@ -66,7 +66,7 @@ suite('errors name the op and what is wrong', () => {
     userError(() => np.arange(0, 3, 0), /^arange: step must not be zero$/);
     userError(() => np.clip(np.ones([2]), 2, 1), /^clip: min 2 is larger than max 1$/);
     userError(() => np.ones([-1]), /^ones: shape \[-1\] must contain non-negative integers$/);
-    userError(() => np.random.normal(0, -1), /^random\.normal: scale must be non-negative, got -1$/);
+    userError(() => np.random.normal(0, -1), /^np\.random\.normal: scale must be non-negative, got -1$/);
   });
 
   test('coercions of arrays that are not single numbers explain item() and toArray()', () => {

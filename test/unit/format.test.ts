@@ -1,6 +1,7 @@
 // Printing: NDArray's toString() and util.inspect give MXNet's repr of the same values. The expected
 // strings were produced by NumPy 2.4 (python3 on this machine) and adjusted as MXNet does: float32
-// arrays show no dtype, float64 arrays show `dtype=float64`.
+// arrays show no dtype, float64 arrays show `dtype=float64` (and int64 arrays `dtype=int64`, which
+// NumPy leaves out on Linux, where int64 is its default integer).
 import { strict as assert } from 'node:assert';
 import { inspect } from 'node:util';
 import { np, NDArray } from 'gradlens';
@@ -31,6 +32,10 @@ const cases: [string, () => NDArray, string][] = [
   ["np.arange(1200).reshape([40, 30]).div(7)", () => np.arange(1200).reshape([40, 30]).div(7), "array([[0.0000000e+00, 1.4285715e-01, 2.8571430e-01, ..., 3.8571429e+00,\n        4.0000000e+00, 4.1428571e+00],\n       [4.2857141e+00, 4.4285712e+00, 4.5714288e+00, ..., 8.1428576e+00,\n        8.2857141e+00, 8.4285717e+00],\n       [8.5714283e+00, 8.7142859e+00, 8.8571424e+00, ..., 1.2428572e+01,\n        1.2571428e+01, 1.2714286e+01],\n       ...,\n       [1.5857143e+02, 1.5871428e+02, 1.5885715e+02, ..., 1.6242857e+02,\n        1.6257143e+02, 1.6271428e+02],\n       [1.6285715e+02, 1.6300000e+02, 1.6314285e+02, ..., 1.6671428e+02,\n        1.6685715e+02, 1.6700000e+02],\n       [1.6714285e+02, 1.6728572e+02, 1.6742857e+02, ..., 1.7100000e+02,\n        1.7114285e+02, 1.7128572e+02]], shape=(40, 30))"],
   ["np.arange(100, { dtype: 'int32' })", () => np.arange(100, { dtype: 'int32' }), "array([ 0,  1,  2,  3,  4,  5,  6,  7,  8,  9, 10, 11, 12, 13, 14, 15, 16,\n       17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33,\n       34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50,\n       51, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 62, 63, 64, 65, 66, 67,\n       68, 69, 70, 71, 72, 73, 74, 75, 76, 77, 78, 79, 80, 81, 82, 83, 84,\n       85, 86, 87, 88, 89, 90, 91, 92, 93, 94, 95, 96, 97, 98, 99],\n      dtype=int32)"],
   ["np.array(true)", () => np.array(true), "array(True)"],
+  ["np.array([1, -2], { dtype: 'int64' })", () => np.array([1, -2], { dtype: 'int64' }), "array([ 1, -2], dtype=int64)"],
+  ["np.array(2 ** 53, { dtype: 'int64' })", () => np.array(2 ** 53, { dtype: 'int64' }), "array(9007199254740992, dtype=int64)"],
+  ["np.array([], { dtype: 'int64' })", () => np.array([], { dtype: 'int64' }), "array([], dtype=int64)"],
+  ["np.arange(-3, 30, 3, { dtype: 'int64' }).reshape([1, 11])", () => np.arange(-3, 30, 3, { dtype: 'int64' }).reshape([1, 11]), "array([[-3,  0,  3,  6,  9, 12, 15, 18, 21, 24, 27]], dtype=int64)"],
   ["np.array([1 / 3, 2 / 3], { dtype: 'float64' })", () => np.array([1 / 3, 2 / 3], { dtype: 'float64' }), "array([0.33333333, 0.66666667], dtype=float64)"],
   ["np.array([-0, 0.5])", () => np.array([-0, 0.5]), "array([-0. ,  0.5])"],
   ["np.linspace(-3, 3, 7)", () => np.linspace(-3, 3, 7), "array([-3., -2., -1.,  0.,  1.,  2.,  3.])"],

@@ -143,3 +143,16 @@ suite('in-place writes', () => {
     assert.deepEqual(heard, ['set 0, : false', 'assign ... false', 'set 1 true']);
   });
 });
+
+suite('in-place writes by the engine', () => {
+  test('backward filling .grad counts as a write: a graph that read the old gradient refuses to use the new one', () => {
+    const w = np.array([1, 2], DT);
+    w.attachGrad();
+    autograd.record(() => w.mul(w).sum()).backward();
+    const v = np.array([3, 4], DT);
+    v.attachGrad();
+    const penalty = autograd.record(() => v.mul(w.grad!).sum());
+    autograd.record(() => w.mul(3).sum()).backward();
+    expectError(() => penalty.backward(), /the gradient of 'mul' \(node #\d+\) needs the value its input 1 \(shape \(2,\)\) had when the op ran, but the array was written afterwards by backward:/);
+  });
+});

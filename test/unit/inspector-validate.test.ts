@@ -113,7 +113,7 @@ suite('inspector validate', () => {
       "nodes[1].kind is \"leaf\", expected 'op', 'variable' or 'constant'",
       'nodes[1].op is "", expected the name of an op (text)',
       'nodes[1].attrs is an empty list, expected an object of attributes',
-      'nodes[1].dtype is "float16", expected float32, float64, int32 or bool',
+      'nodes[1].dtype is "float16", expected float32, float64, int32, int64 or bool',
       'nodes[1].trainMode is 1, expected true or false',
       'nodes[1].recording is "yes", expected true or false',
       'nodes[1].inGraph is null, expected true or false',

@@ -139,12 +139,24 @@ const MATH: NumpyCase[] = [
   { name: "einsum of int32 'ij,j'", inputs: [ints([1, 2, 3, 4], [2, 2]), ints([5, -6])], ours: (a, b) => np.einsum('ij,j', a, b), python: "np.einsum('ij,j', a, b)" },
 ];
 
+// int64 (MXNet's index type): integer results stay int64, and 0 · −1 stays 0 (no −0 in the storage).
+const int64 = (values: number[], shape = [values.length]): Input => ({ shape, values, dtype: 'int64' });
+const INT64: NumpyCase[] = [
+  { name: 'prod of int64 with a zero', inputs: [int64([0, -3, 2, 4], [2, 2])], ours: (a) => np.prod(a, 1), python: 'np.prod(a, axis=1)' },
+  { name: 'cumsum of int64', inputs: [int64([5, -2, 7, 1])], ours: (a) => np.cumsum(a), python: 'np.cumsum(a)' },
+  { name: 'outer of int64', inputs: [int64([0, 2]), int64([-1, 3])], ours: (a, b) => np.outer(a, b), python: 'np.outer(a, b)' },
+  { name: "einsum of int64 'i,j->ij'", inputs: [int64([0, 2]), int64([-1, 3])], ours: (a, b) => np.einsum('i,j->ij', a, b), python: "np.einsum('i,j->ij', a, b)" },
+  { name: 'pad, repeat and flip of int64', inputs: [int64([1, 2, 3])], ours: (a) => [np.pad(a, 1, { constantValues: -4.5 }), np.repeat(a, 2), np.flip(a)], python: '[np.pad(a, 1, constant_values=-4), np.repeat(a, 2), np.flip(a)]' },
+  { name: 'var and norm of int64', inputs: [int64([1, 2, 4])], ours: (a) => [np.var(a), np.linalg.norm(a)], python: '[np.var(a).astype(np.float32), np.linalg.norm(a).astype(np.float32)]' },
+];
+
 const GROUPS: [string, NumpyCase[]][] = [
   ['var, std, prod, any, all', STATISTICS],
   ['np.linalg.norm', NORMS],
   ['logaddexp, isnan, isinf, outer', ELEMENTWISE],
   ['pad, repeat, tile, split, flip', SHAPES],
   ['cumsum, einsum', MATH],
+  ['int64', INT64],
 ];
 const ALL = GROUPS.flatMap(([, cases]) => cases);
 
@@ -163,7 +175,7 @@ function numpyAnswers(): Answer[][] {
     'for inputs, expression in json.loads(sys.stdin.read()):',
     '    names = {}',
     '    for name, (shape, values, dtype) in zip("abcdef", inputs):',
-    '        names[name] = np.array([float(v) for v in values], dtype={"float64": np.float64, "float32": np.float32, "int32": np.int32, "bool": np.bool_}[dtype]).reshape(shape)',
+    '        names[name] = np.array([float(v) for v in values], dtype={"float64": np.float64, "float32": np.float32, "int32": np.int32, "int64": np.int64, "bool": np.bool_}[dtype]).reshape(shape)',
     '    r = eval(expression, {"np": np}, names)',
     '    out.append([answer(x) for x in r] if isinstance(r, list) else [answer(r)])',
     'print(json.dumps(out))',
@@ -174,7 +186,7 @@ function numpyAnswers(): Answer[][] {
   return JSON.parse(execFileSync('python3', ['-c', script], { input, encoding: 'utf8' })) as Answer[][];
 }
 
-const KIND: Record<DType, Answer['kind']> = { bool: 'b', int32: 'i', float32: 'f', float64: 'f' };
+const KIND: Record<DType, Answer['kind']> = { bool: 'b', int32: 'i', int64: 'i', float32: 'f', float64: 'f' };
 const number = (v: Value): number => (v === 'nan' ? NaN : v === 'inf' ? Infinity : v === '-inf' ? -Infinity : v);
 
 function compare(got: NDArray, want: Answer, what: string): void {
@@ -199,6 +211,7 @@ suite('NumPy ops against NumPy', () => {
           const got = Array.isArray(result) ? result : [result];
           assert.equal(got.length, want.length, 'number of results');
           got.forEach((g, i) => compare(g, want[i]!, `result ${i}`));
+          for (const g of got) if (g.dtype === 'int64') assert.ok(flat(g).every((v) => !Object.is(v, -0)), 'no −0 in int64 storage');
         });
       }
     });
@@ -265,8 +278,8 @@ suite('var, std, prod, any, all, norm: what NumPy does not check', () => {
 
   test('bad arguments say what is wrong, quoting them', () => {
     const a = np.ones([2, 3]);
-    expectError(() => np.var(a, 0, { ddof: 1, keepDims: true } as never), /^var: unknown option 'keepDims' \(the options are ddof, keepdims\)$/);
-    expectError(() => np.std(a, 0, true as never), /^std: options must be an object such as \{ ddof: 1, keepdims: true \}, got true$/);
+    expectError(() => np.var(a, 0, { ddof: 1, keepDims: true } as never), /^var: unknown option 'keepDims' \(the options are 'ddof', 'keepdims'\)$/);
+    expectError(() => np.std(a, 0, true as never), /^std: the options must be an object such as \{ ddof: … \}, got true$/);
     expectError(() => np.var(a, null, { ddof: -1 }), /^var: ddof must be an integer ≥ 0, got -1$/);
     expectError(() => np.var(a, null, { ddof: 0.5 }), /ddof must be an integer ≥ 0, got 0.5/);
     expectError(() => np.var(a, null, { keepdims: 1 as never }), /^var: keepdims must be true or false, got 1$/);
@@ -331,7 +344,7 @@ suite('pad, repeat, tile, split, flip: what NumPy does not check', () => {
     expectError(() => np.pad(a, -1), /^pad: padWidth -1 does not fit/);
     expectError(() => np.pad(a, [1.5, 2]), /^pad: padWidth \[1.5,2\] does not fit/);
     expectError(() => np.pad(a, 1, { mode: 'mirror' as never }), /^pad: unknown mode 'mirror' \(the modes are 'constant', 'edge', 'reflect', 'symmetric', 'wrap'\)$/);
-    expectError(() => np.pad(a, 1, { constant_values: 1 } as never), /^pad: unknown option 'constant_values' \(the options are mode, constantValues\)$/);
+    expectError(() => np.pad(a, 1, { constant_values: 1 } as never), /^pad: unknown option 'constant_values' \(the options are 'mode', 'constantValues'\)$/);
     expectError(() => np.pad(a, 1, { constantValues: [1, 2] as never }), /^pad: constantValues must be a number, got \[1,2\]$/);
     expectError(() => np.pad(a, 1, { mode: 'edge', constantValues: 1 }), /^pad: constantValues is an option of mode 'constant', not of mode 'edge'$/);
     expectError(() => np.pad(np.ones([0, 2]), 1, { mode: 'wrap' }), /^pad: can't extend the empty axis 0 \(shape \(0, 2\)\) with mode 'wrap'/);

@@ -45,6 +45,17 @@ suite('recorder', () => {
     assert.deepEqual(contributions.map(({ index, grad }) => [index, grad[2]]), [[0, [0, 2, 4, 6]], [1, [0, 2, 4, 6]]]);
   });
 
+  test('int64 values travel through the binary journal as int64, exactly (past 2^31 too)', () => {
+    const journal = withRecorder(() => {
+      const x = np.array([[1, 2], [3, 4]]);
+      x.attachGrad();
+      const rows = np.array([1, 2 ** 40], { dtype: 'int64' }).minimum(1);
+      autograd.record(() => np.take(x, rows, 0).mul(np.array(2 ** 40 + 1, { dtype: 'int64' })).sum()).backward();
+    });
+    const int64Values = journal.nodes.filter((node) => node.value[1] === 'int64').map((node) => node.value);
+    assert.deepEqual(int64Values, [[[2], 'int64', [1, 1]], [[], 'int64', [2 ** 40 + 1]]]);
+  });
+
   test('holds no reference to the program\'s arrays', async () => {
     assert.ok(gc, 'this suite runs with --expose-gc (scripts/test.mjs passes it)');
     const refs: WeakRef<NDArray>[] = [];

@@ -34,6 +34,10 @@ const ATTRS: Record<string, Record<string, unknown>> = {
   pad: { padWidth: [[1, 2], [0, 0]], mode: 'reflect', constantValue: 0 }, padGrad: { padWidth: [[1, 1]], mode: 'constant', shape: [3] },
   repeat: { repeats: [1, 2], axis: 0 }, tile: { reps: [2, 3] }, split: { axis: 1, begin: 2, end: 5 }, flip: { axis: [0, 1] },
   cumsum: { axis: null, reverse: false }, einsum: { equation: 'ij,jk,k->i', shape: [2] },
+  pick: { axis: 1, keepdims: false, mode: 'clip' }, oneHot: { depth: 10, onValue: 1, offValue: 0, dtype: 'float32' },
+  batchDot: { transposeA: false, transposeB: true }, sequenceMask: { useSequenceLength: true, value: 0, axis: 1 },
+  maskedSoftmax: { axis: -1, temperature: 1 }, layerNorm: { axis: 2, eps: 1e-5 }, embedding: { inputDim: 100, outputDim: 8 },
+  leakyRelu: { actType: 'leaky', slope: 0.25 },
 };
 
 /** The definitions of every op but the unary ones (which have one input). */

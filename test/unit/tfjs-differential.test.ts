@@ -95,7 +95,8 @@ function read(t: tf.Tensor): Result {
 
 function compareWith(actual: NDArray, expected: Result, tol: Tolerance, what: string): void {
   assert.deepEqual([...actual.shape], expected.shape, `${what}: shape`);
-  assert.equal(actual.dtype, expected.dtype, `${what}: dtype`);
+  // tfjs has no int64: its int32 indices stand for our (MXNet's) int64 ones.
+  assert.equal(actual.dtype === 'int64' ? 'int32' : actual.dtype, expected.dtype, `${what}: dtype`);
   if (actual.dtype === 'float32') assertClose(actual, expected.values, tol, what);
   else assert.deepEqual(flat(actual), expected.values, `${what}: values`);
 }
@@ -270,9 +271,9 @@ const reductions: Case[] = [
   { name: 'max axes [0, 2] keepdims', inputs: [X234], ours: (a) => np.max(a, [0, 2], true), theirs: (a) => tf.max(a, [0, 2], true) },
   { name: 'min axis -1', inputs: [X234], ours: (a) => np.min(a, -1), theirs: (a) => tf.min(a, -1) },
   { name: 'min axis 0 keepdims', inputs: [X234], ours: (a) => np.min(a, 0, true), theirs: (a) => tf.min(a, 0, true) },
-  { name: 'argmax axis 1 (int32)', inputs: [X234], ours: (a) => np.argmax(a, 1), theirs: (a) => tf.argMax(a, 1), grad: false },
+  { name: 'argmax axis 1 (int64)', inputs: [X234], ours: (a) => np.argmax(a, 1), theirs: (a) => tf.argMax(a, 1), grad: false },
   { name: 'argmax of the flattened array', inputs: [X234], ours: (a) => np.argmax(a), theirs: (a) => tf.argMax(tf.reshape(a, [-1])), grad: false },
-  { name: 'argmin axis -1 (int32)', inputs: [X234], ours: (a) => np.argmin(a, -1), theirs: (a) => tf.argMin(a, -1), grad: false },
+  { name: 'argmin axis -1 (int64)', inputs: [X234], ours: (a) => np.argmin(a, -1), theirs: (a) => tf.argMin(a, -1), grad: false },
   { name: 'argmin of the flattened array', inputs: [X234], ours: (a) => np.argmin(a), theirs: (a) => tf.argMin(tf.reshape(a, [-1])), grad: false },
 ];
 
@@ -481,7 +482,7 @@ function sortTheirs(x: tf.Tensor): tf.Tensor {
 }
 const sorting: Case[] = [
   {
-    name: 'argsort [3,6] last axis vs topk indices reversed (int32)', inputs: [{ shape: [3, 6] }],
+    name: 'argsort [3,6] last axis vs topk indices reversed (int64)', inputs: [{ shape: [3, 6] }],
     ours: (a) => np.argsort(a, -1), theirs: (a) => tf.reverse(tf.topk(a, 6).indices, -1), grad: false,
   },
   { name: 'sort [7] vs topk reversed (forward)', inputs: [{ shape: [7] }], ours: (a) => np.sort(a), theirs: (a) => tf.reverse(tf.topk(a, 7).values, -1), grad: false },
@@ -558,6 +559,99 @@ const mathOps: Case[] = [
   { name: "einsum 'ij,jk->ik' gradient vs matMul", inputs: [{ shape: [3, 4] }, { shape: [4, 5] }], ours: (a, b) => np.einsum('ij,jk->ik', a, b), theirs: (a, b) => tf.matMul(a, b) },
 ];
 
+// MXNet's npx layers and lookups. tfjs has oneHot, batched matMul (with transposes), leakyRelu, elu
+// and gather; pick is a product with a one-hot matrix, layerNorm goes through tf.moments, and
+// maskedSoftmax is tf.softmax of the data with masked positions at −1e9, times the mask (so that a
+// row masked entirely is 0, as ours, not NaN). tf.softmax reads the last axis only.
+const ONEHOT = (indices: number[], depth: number) => tf.oneHot(tf.tensor1d(indices, 'int32'), depth, 1, 0, 'float32');
+const clipTo = (indices: number[], size: number) => indices.map((j) => Math.min(Math.max(Math.trunc(j), 0), size - 1));
+function maskedSoftmaxCase(name: string, shape: [number, number], maskShape: number[], temperature: number): Case {
+  const bools = randomBools(name, size(maskShape));
+  if (maskShape.length === 2) bools.fill(false, 0, maskShape[1]); // the first row masked entirely
+  else bools[0] = true;
+  const full = maskShape.length === 2 ? bools : Array.from({ length: size(shape) }, (_, i) => bools[i % shape[1]]!);
+  return {
+    name, inputs: [{ shape }],
+    ours: (a) => npx.maskedSoftmax(a, np.array(bools).reshape(maskShape), { temperature }),
+    theirs: (a) => {
+      const mask = tf.tensor(full, shape, 'bool');
+      const masked = tf.where(mask, tf.div(a, temperature), tf.fill(shape, -1e9));
+      return tf.mul(tf.softmax(masked), tf.cast(mask, 'float32'));
+    },
+  };
+}
+function sequenceMaskCase(name: string, shape: number[], lengths: number[], axis: 0 | 1, value: number): Case {
+  const keep = Array.from({ length: size(shape) }, (_, i) => {
+    const inner = size(shape.slice(2));
+    const [a, b] = [Math.floor(i / inner / shape[1]!), Math.floor(i / inner) % shape[1]!];
+    return axis === 0 ? a < lengths[b]! : b < lengths[a]!;
+  });
+  return {
+    name, inputs: [{ shape }],
+    ours: (x) => npx.sequenceMask(x, np.array(Int32Array.from(lengths)), { axis, value }),
+    theirs: (x) => tf.where(tf.tensor(keep, shape, 'bool'), x, tf.fill(shape, value)),
+  };
+}
+const layerNormTheirs = (x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, axis: number, eps: number) => {
+  const { mean, variance } = tf.moments(x, axis, true);
+  const featureShape = x.shape.map((dim, i) => (i === axis ? dim : 1));
+  return tf.add(tf.mul(tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, eps))), tf.reshape(gamma, featureShape)), tf.reshape(beta, featureShape));
+};
+const PICKED = [4, 0, 7, -3];
+const EMBEDDED = [5, 0, 2, 2, 5, 1];
+const npxCases: Case[] = [
+  {
+    name: 'pick last axis, out-of-range indices clipped (vs one-hot product)', inputs: [{ shape: [4, 5] }],
+    ours: (a) => npx.pick(a, np.array(PICKED)), theirs: (a) => tf.sum(tf.mul(a, ONEHOT(clipTo(PICKED, 5), 5)), -1),
+  },
+  {
+    name: 'pick axis 0, keepdims (vs one-hot product)', inputs: [{ shape: [3, 4] }],
+    ours: (a) => npx.pick(a, np.array([2, 0, 1, 2]), { axis: 0, keepdims: true }),
+    theirs: (a) => tf.sum(tf.mul(a, tf.transpose(ONEHOT([2, 0, 1, 2], 3))), 0, true),
+  },
+  {
+    name: "pick mode 'wrap' (vs gather from the flattened array)", inputs: [{ shape: [3, 4] }],
+    ours: (a) => npx.pick(a, np.array([-1, 5, 2]), { mode: 'wrap' }),
+    theirs: (a) => tf.gather(tf.reshape(a, [-1]), tf.tensor1d([3, 4 + 1, 8 + 2], 'int32')),
+  },
+  {
+    name: 'oneHot of whole float indices, some out of range', inputs: [{ shape: [2, 5], range: [-1, 4], snap: { step: 1 } }],
+    ours: (a) => npx.oneHot(a, 4, { onValue: 2, offValue: -1 }), theirs: (a) => tf.oneHot(tf.cast(a, 'int32'), 4, 2, -1, 'float32'), grad: false,
+  },
+  ...([[false, false], [true, false], [false, true], [true, true]] as const).map(([transposeA, transposeB]): Case => ({
+    name: `batchDot transposeA ${transposeA}, transposeB ${transposeB} (vs matMul)`,
+    inputs: [{ shape: transposeA ? [2, 4, 3] : [2, 3, 4] }, { shape: transposeB ? [2, 5, 4] : [2, 4, 5] }],
+    ours: (a, b) => npx.batchDot(a, b, { transposeA, transposeB }), theirs: (a, b) => tf.matMul(a, b, transposeA, transposeB),
+  })),
+  {
+    name: 'batchDot with two batch axes (vs matMul)', inputs: [{ shape: [2, 3, 2, 4] }, { shape: [2, 3, 4, 3] }],
+    ours: (a, b) => npx.batchDot(a, b), theirs: (a, b) => tf.matMul(a, b),
+  },
+  sequenceMaskCase('sequenceMask axis 0, (T, N, C) = (4, 3, 2), value −1 (vs where)', [4, 3, 2], [2, 4, 0], 0, -1),
+  sequenceMaskCase('sequenceMask axis 1, (N, T) = (3, 4) (vs where)', [3, 4], [1, 3, 4], 1, 0),
+  maskedSoftmaxCase('maskedSoftmax last axis, a row masked entirely', [3, 5], [3, 5], 1),
+  maskedSoftmaxCase('maskedSoftmax, mask [5] broadcast, temperature 0.5', [3, 5], [5], 0.5),
+  {
+    name: 'layerNorm last axis (vs moments)', inputs: [{ shape: [3, 5], range: [-3, 3] }, { shape: [5], range: [0.5, 1.5] }, { shape: [5] }],
+    ours: (x, gamma, beta) => npx.layerNorm(x, gamma, beta, { eps: EPS }), theirs: (x, gamma, beta) => layerNormTheirs(x, gamma, beta, 1, EPS), tol: LOOSE_TOL,
+  },
+  {
+    name: 'layerNorm axis 1 of [2,3,4] (vs moments)', inputs: [{ shape: [2, 3, 4], range: [-3, 3] }, { shape: [3], range: [0.5, 1.5] }, { shape: [3] }],
+    ours: (x, gamma, beta) => npx.layerNorm(x, gamma, beta, { axis: 1, eps: EPS }), theirs: (x, gamma, beta) => layerNormTheirs(x, gamma, beta, 1, EPS), tol: LOOSE_TOL,
+  },
+  {
+    name: 'embedding [2,3] indices, rows read twice (vs gather)', inputs: [{ shape: [6, 3] }],
+    ours: (w) => npx.embedding(np.array(Int32Array.from(EMBEDDED)).reshape([2, 3]), w),
+    theirs: (w) => tf.gather(w, tf.tensor(EMBEDDED, [2, 3], 'int32')),
+  },
+  { name: 'leakyRelu slope 0.1 (vs leakyRelu)', inputs: [{ ...X34, ...AWAY_FROM_ZERO }], ours: (a) => npx.leakyRelu(a, { slope: 0.1 }), theirs: (a) => tf.leakyRelu(a, 0.1) },
+  { name: 'leakyRelu elu, slope 1 (vs elu)', inputs: [{ ...X34, ...AWAY_FROM_ZERO }], ours: (a) => npx.leakyRelu(a, { actType: 'elu', slope: 1 }), theirs: (a) => tf.elu(a) },
+  {
+    name: 'leakyRelu elu, slope 0.5 (vs relu(a) + 0.5 · elu(−relu(−a)))', inputs: [{ ...X34, ...AWAY_FROM_ZERO }],
+    ours: (a) => npx.leakyRelu(a, { actType: 'elu', slope: 0.5 }), theirs: (a) => tf.add(tf.relu(a), tf.mul(tf.elu(tf.neg(tf.relu(tf.neg(a)))), 0.5)),
+  },
+];
+
 const groups: [string, Case[]][] = [
   ['elementwise binary ops (with broadcasting)', elementwiseBinary],
   ['elementwise unary ops', elementwiseUnary],
@@ -575,6 +669,7 @@ const groups: [string, Case[]][] = [
   ['logaddexp, isnan, isinf, outer', moreElementwise],
   ['pad, tile, flip, split, repeat', shapes],
   ['cumsum, einsum', mathOps],
+  ['npx layers and lookups', npxCases],
 ];
 
 // ---------------------------------------------------------------------------------------------

@@ -272,8 +272,8 @@ export const LAYOUT_OPS: OpDefinitions<LayoutAttrs> = {
     words: (attrs) => {
       const dtype = typeof attrs.dtype === 'string' ? attrs.dtype : 'another dtype';
       return {
-        summary: `astype converts a to ${dtype}: its gradient is the upstream gradient converted back to a's dtype (none when a is int32 or bool)`,
-        formula: `out = a as ${dtype}`, partials: ["∂L/∂a = g as a's dtype (no gradient for an int32 or bool a)"], broadcast: false,
+        summary: `astype converts a to ${dtype}: its gradient is the upstream gradient converted back to a's dtype (none when a is an integer or bool array)`,
+        formula: `out = a as ${dtype}`, partials: ["∂L/∂a = g as a's dtype (no gradient for an integer or bool a)"], broadcast: false,
       };
     },
   },

@@ -8,6 +8,7 @@ import type { Operand } from '../operand';
 import type { ConvolutionParams, PoolingParams } from './conv';
 import type { NormOrder } from './reduce';
 import type { PadMode } from './layout';
+import type { NnAttrs } from './nn';
 
 /**
  * Where an op is in the API: its `np` or `npx` function and its `NDArray` method, by name; none for
@@ -245,4 +246,12 @@ export interface EngineOps extends GradOps {
   cumsum(a: NDArray, axis: number | null, reverse?: boolean): NDArray;
   /** einsum of an explicit equation, one letter per axis; an output label may repeat or name no operand's axis (its size from `shape`). */
   einsum(operands: readonly NDArray[], equation: string, shape: readonly number[]): NDArray;
+  pick(data: NDArray, index: NDArray, options: NnAttrs['pick']): NDArray;
+  oneHot(indices: NDArray, depth: number, options: Omit<NnAttrs['oneHot'], 'depth'>): NDArray;
+  batchDot(a: NDArray, b: NDArray, options: NnAttrs['batchDot']): NDArray;
+  sequenceMask(data: NDArray, sequenceLength: NDArray | null, options: NnAttrs['sequenceMask']): NDArray;
+  maskedSoftmax(data: NDArray, mask: NDArray, options: NnAttrs['maskedSoftmax']): NDArray;
+  layerNorm(data: NDArray, gamma: NDArray, beta: NDArray, options: NnAttrs['layerNorm']): NDArray;
+  embedding(data: NDArray, weight: NDArray, options: NnAttrs['embedding']): NDArray;
+  leakyRelu(data: NDArray, options: NnAttrs['leakyRelu']): NDArray;
 }

@@ -1,0 +1,73 @@
+// d2l 5.2, the MLP from scratch (examples/d2l/mlp-implementation.ts): a training run replayed in
+// NumPy with backpropagation written by hand (softmax cross-entropy as d2l.Classifier's loss,
+// relu's gradient the mask Z > 0) on the same synthetic Fashion-MNIST, initial parameters and
+// batch orders: loss and accuracy curves, final W1, b1, W2, b2.
+import { strict as assert } from 'node:assert';
+import { np } from 'gradlens';
+import { assertAllClose, curve, numpy, recordInitialParams, recordShuffles } from './d2l-reference';
+import { relu, train } from '../../examples/d2l/mlp-implementation';
+
+const REFERENCE = `
+def log_softmax(O): return O - O.max(1, keepdims=True) - np.log(np.exp(O - O.max(1, keepdims=True)).sum(1, keepdims=True))
+X_train, y_train = arr('X_train').reshape(-1, 784), np.array(inp['y_train'], dtype=int)
+X_val, y_val = arr('X_val').reshape(-1, 784), np.array(inp['y_val'], dtype=int)
+h, bs, lr = inp['numHiddens'], inp['batchSize'], inp['lr']
+W1, W2, b1, b2 = arr('W1').reshape(784, h), arr('W2').reshape(h, 10), arr('b1'), arr('b2')
+def forward(X):
+    Z1 = X @ W1 + b1
+    H = np.maximum(Z1, 0)
+    return Z1, H, H @ W2 + b2
+train_losses, val_losses, val_accs = [], [], []
+for order in inp['orders']:
+    for s in range(0, len(X_train), bs):
+        idx = order[s:s + bs]
+        X, y = X_train[idx], y_train[idx]
+        Z1, H, O = forward(X)
+        L = log_softmax(O)
+        train_losses.append(-np.mean(L[range(len(y)), y]))
+        dO = (np.exp(L) - np.eye(10)[y]) / len(y)
+        dZ1 = (dO @ W2.T) * (Z1 > 0)
+        W1, b1, W2, b2 = W1 - lr * X.T @ dZ1, b1 - lr * dZ1.sum(0), W2 - lr * H.T @ dO, b2 - lr * dO.sum(0)
+    losses, accs = [], []
+    for s in range(0, len(X_val), bs):
+        L = log_softmax(forward(X_val[s:s + bs])[2])
+        losses.append(-np.mean(L[range(len(L)), y_val[s:s + bs]]))
+        accs.append(np.mean(L.argmax(1) == y_val[s:s + bs]))
+    val_losses.append(np.mean(losses))
+    val_accs.append(np.mean(accs))
+n_batches = -(-len(X_train) // bs)
+done(train=board(train_losses, n_batches // 2), val=val_losses, acc=val_accs, W1=W1.ravel(), b1=b1, W2=W2.ravel(), b2=b2)
+`;
+
+suite('d2l 5.2 MLP from scratch, against NumPy', () => {
+  test('relu is max(X, 0)', () => {
+    assert.deepEqual(relu(np.array([-2, -0.5, 0, 0.5, 2])).toFlatArray(), [0, 0, 0, 0.5, 2]);
+  });
+
+  test('training: loss and accuracy curves and the final parameters', () => {
+    np.random.seed(52);
+    const shuffles = recordShuffles();
+    const initial = recordInitialParams();
+    // The book: 256 hidden units, batches of 256, 10 epochs of 60,000 images.
+    const settings = { numHiddens: 64, lr: 0.1, batchSize: 64, maxEpochs: 3, numTrain: 400, numVal: 100 };
+    let run: ReturnType<typeof train>;
+    try {
+      run = train(settings);
+    } finally {
+      shuffles.restore();
+      initial.restore();
+    }
+    const { model, data } = run;
+    const [W1, W2, b1, b2] = initial.params[0]!; // getScratchParams: sorted by name
+    const [XTrain, yTrain] = data.train.arrays;
+    const [XVal, yVal] = data.val.arrays;
+    type Result = { train: number[]; val: number[]; acc: number[]; W1: number[]; b1: number[]; W2: number[]; b2: number[] };
+    const ref = numpy<Result>(REFERENCE, { X_train: XTrain, y_train: yTrain, X_val: XVal, y_val: yVal, W1, W2, b1, b2, orders: shuffles.orders, ...settings });
+    assertAllClose(curve(model, 'train_loss'), ref.train, { rtol: 1e-4 }, 'train_loss');
+    assertAllClose(curve(model, 'val_loss'), ref.val, { rtol: 1e-4 }, 'val_loss');
+    assertAllClose(curve(model, 'val_acc'), ref.acc, { atol: 1e-6 }, 'val_acc');
+    for (const name of ['W1', 'b1', 'W2', 'b2'] as const) {
+      assertAllClose(model[name].toFlatArray(), ref[name], { rtol: 1e-3, atol: 1e-5 }, name);
+    }
+  });
+});
