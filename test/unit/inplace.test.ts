@@ -156,3 +156,17 @@ suite('in-place writes by the engine', () => {
     expectError(() => penalty.backward(), /the gradient of 'mul' \(node #\d+\) needs the value its input 1 \(shape \(2,\)\) had when the op ran, but the array was written afterwards by backward:/);
   });
 });
+
+suite('index arrays that ask for a gradient', () => {
+  test('a float index array with attachGrad gets zeros, also at second order', () => {
+    const a = np.array([1, 2, 3], DT);
+    const idx = np.array([2, 0], DT);
+    a.attachGrad();
+    idx.attachGrad();
+    const y = autograd.record(() => np.take(a, idx).mul(a.get([[0, 1]])).sum());
+    const [ga, gi] = autograd.grad(y, [a, idx], { createGraph: true });
+    assertClose(ga, [5, 1, 1]); // y = a₂·a₀ + a₀·a₁
+    assertClose(gi, [0, 0]);
+    autograd.record(() => ga!.sum()).backward();
+  });
+});

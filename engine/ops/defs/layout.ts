@@ -8,7 +8,8 @@
  * Types only from the engine (erased by the build): the inspector reads this file too.
  */
 import type { DType } from '../../dtype';
-import type { NoAttrs, OpDefinition, OpDefinitions, OpWords, Say } from './types';
+import type { EngineOps, NoAttrs, OpDefinition, OpDefinitions, OpWords, Say } from './types';
+import type { NDArray } from '../../ndarray';
 
 /** The attributes each op records. */
 export interface LayoutAttrs {
@@ -79,6 +80,11 @@ const position = (axis: unknown, say: Say): string => (typeof axis === 'number' 
 /** The [before, after] pairs of a split piece's place in the input: zeros before and after it along `axis`. */
 function placeOf(shape: readonly number[], axis: number, begin: number, end: number): number[][] {
   return shape.map((dim, i) => (i === axis ? [begin, dim - end] : [0, 0]));
+}
+
+/** Indices take no gradient: none, or zeros for a float index array that asked for one (it is a constant of the op). */
+function indexGrad(indices: NDArray, needed: boolean, op: EngineOps): NDArray | null {
+  return needed ? op.zerosLike(indices) : null;
 }
 
 export const LAYOUT_OPS: OpDefinitions<LayoutAttrs> = {
@@ -190,7 +196,7 @@ export const LAYOUT_OPS: OpDefinitions<LayoutAttrs> = {
   take: {
     api: { np: 'take', method: 'take' }, inputs: ['a', 'indices'], flags: LAYOUT,
     // out = take(a, idx, axis): ∂a = g scatter-added at idx; the indices have none
-    grad: (g, { inputs: [a, indices], attrs: { axis } }, op) => [op.takeGrad(g, indices!, axis, a!.shape), null],
+    grad: (g, { inputs: [a, indices], attrs: { axis }, needsGrad }, op) => [op.takeGrad(g, indices!, axis, a!.shape), indexGrad(indices!, needsGrad[1]!, op)],
     replay: ([a, indices], { axis }, op) => op.take(a!, indices!, axis),
     words: (attrs, _n, say) => {
       const axis = say.along(attrs.axis);
@@ -203,7 +209,7 @@ export const LAYOUT_OPS: OpDefinitions<LayoutAttrs> = {
   takeGrad: {
     api: { gradientOf: 'take' }, inputs: ['g', 'indices'], flags: LAYOUT,
     // out = scatter-add of g: ∂g = take of the upstream at the same indices
-    grad: (h, { inputs: [, indices], attrs: { axis } }, op) => [op.take(h, indices!, axis), null],
+    grad: (h, { inputs: [, indices], attrs: { axis }, needsGrad }, op) => [op.take(h, indices!, axis), indexGrad(indices!, needsGrad[1]!, op)],
     replay: ([g, indices], { axis, shape }, op) => op.takeGrad(g!, indices!, axis, shape),
     words: (attrs, _n, say) => {
       const axis = say.along(attrs.axis);
@@ -218,7 +224,7 @@ export const LAYOUT_OPS: OpDefinitions<LayoutAttrs> = {
   takeAlongAxis: {
     api: { np: 'takeAlongAxis' }, inputs: ['a', 'indices'], flags: LAYOUT,
     // out = take_along_axis(a, idx): ∂a = g scatter-added along the axis
-    grad: (g, { inputs: [a, indices], attrs: { axis } }, op) => [op.takeAlongAxisGrad(g, indices!, axis, a!.shape[axis]!), null],
+    grad: (g, { inputs: [a, indices], attrs: { axis }, needsGrad }, op) => [op.takeAlongAxisGrad(g, indices!, axis, a!.shape[axis]!), indexGrad(indices!, needsGrad[1]!, op)],
     replay: ([a, indices], { axis }, op) => op.takeAlongAxis(a!, indices!, axis),
     words: (attrs, _n, say) => {
       const axis = say.axis(attrs.axis);
@@ -232,7 +238,7 @@ export const LAYOUT_OPS: OpDefinitions<LayoutAttrs> = {
   takeAlongAxisGrad: {
     api: { gradientOf: 'takeAlongAxis' }, inputs: ['g', 'indices'], flags: LAYOUT,
     // out = scatter-add of g along the axis: ∂g = takeAlongAxis of the upstream at the same indices
-    grad: (h, { inputs: [, indices], attrs: { axis } }, op) => [op.takeAlongAxis(h, indices!, axis), null],
+    grad: (h, { inputs: [, indices], attrs: { axis }, needsGrad }, op) => [op.takeAlongAxis(h, indices!, axis), indexGrad(indices!, needsGrad[1]!, op)],
     replay: ([g, indices], { axis, size }, op) => op.takeAlongAxisGrad(g!, indices!, axis, size),
     words: (attrs, _n, say) => {
       const axis = say.axis(attrs.axis);
