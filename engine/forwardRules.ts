@@ -14,6 +14,7 @@ import { REDUCE_OPS } from './ops/defs/reduce';
 import { LINALG_OPS } from './ops/defs/linalg';
 import { LAYOUT_OPS } from './ops/defs/layout';
 import { CONV_OPS } from './ops/defs/conv';
+import { MATH_OPS } from './ops/defs/math';
 import type { OpDefinitions } from './ops/defs/types';
 import { ENGINE_OPS } from './gradRules';
 import type { TapeNode } from './tape';
@@ -42,4 +43,5 @@ export const forwardRules: { [K in OpName]: ForwardRule<K> } = {
   ...definedReplayRules(LINALG_OPS),
   ...definedReplayRules(LAYOUT_OPS),
   ...definedReplayRules(CONV_OPS),
+  ...definedReplayRules(MATH_OPS),
 };

@@ -16,6 +16,7 @@ import { REDUCE_OPS } from './ops/defs/reduce';
 import { LINALG_OPS } from './ops/defs/linalg';
 import { LAYOUT_OPS } from './ops/defs/layout';
 import { CONV_OPS } from './ops/defs/conv';
+import { MATH_OPS } from './ops/defs/math';
 import * as nn from './ops/nn';
 import * as conv from './ops/conv';
 import * as lookup from './ops/lookup';
@@ -23,6 +24,10 @@ import { perUnaryOp, unaryOps } from './ops/unary';
 import * as red from './ops/reduce';
 import * as lay from './ops/layout';
 import * as lin from './ops/linalg';
+import { normOf } from './ops/norm';
+import { padGrad, padOf } from './ops/pad';
+import * as arr from './ops/arrange';
+import * as math from './ops/math';
 import { scalarArray } from './ops/operand';
 import { zerosLike } from './ops/creation';
 import { sameShape } from './shape';
@@ -90,6 +95,16 @@ export const ENGINE_OPS: EngineOps = {
   convolutionGradWeight: (data, dy, attrs) => conv.convolutionGradWeight(data, dy, attrs),
   pooling: (data, params) => conv.pool(data, params),
   poolingGrad: (dy, argmax, attrs) => conv.poolingGrad(dy, argmax, attrs),
+  // The NumPy ops var … einsum.
+  abs: (a) => unaryOps.abs(a),
+  var: (a, axis, options) => red.variance(a, axis, options), std: (a, axis, options) => red.std(a, axis, options),
+  prod: (a, axis, keepdims) => red.prod(a, axis, keepdims), any: (a, axis, keepdims) => red.any(a, axis, keepdims),
+  all: (a, axis, keepdims) => red.all(a, axis, keepdims), norm: (a, ord, axis, keepdims) => normOf(a, ord, axis, keepdims),
+  logaddexp: (a, b) => ew.logaddexp(a, b), isnan: (a) => ew.isnan(a), isinf: (a) => ew.isinf(a), outer: (a, b) => lin.outer(a, b),
+  pad: (a, padWidth, mode, constantValue) => padOf(a, padWidth, mode, constantValue), padGrad: (g, padWidth, mode, shape) => padGrad(g, padWidth, mode, shape),
+  repeat: (a, repeats, axis) => arr.repeat(a, repeats, axis), tile: (a, reps) => arr.tile(a, reps), flip: (a, axis) => arr.flip(a, axis),
+  splitPiece: (a, axis, begin, end) => arr.splitPiece(a, axis, begin, end),
+  cumsum: (a, axis, reverse) => math.cumsumOf(a, axis, reverse), einsum: (operands, equation, shape) => math.einsumOf(operands, equation, shape),
   pick: (data, index, options) => lookup.pick(data, index, options),
   oneHot: (indices, depth, options) => lookup.oneHot(indices, depth, options),
   batchDot: (a, b, options) => nn.batchDot(a, b, options),
@@ -125,4 +140,5 @@ export const gradRules: { readonly [K in OpName]: GradRule<K> } = {
   ...definedGradRules(LINALG_OPS),
   ...definedGradRules(LAYOUT_OPS),
   ...definedGradRules(CONV_OPS),
+  ...definedGradRules(MATH_OPS),
 };

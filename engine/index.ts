@@ -29,6 +29,10 @@ export type { GradOptions, HeadGrad } from './backward';
 export type { GradcheckOptions, GradcheckReport, GradcheckInputReport } from './gradcheck';
 export type { RecordedGradcheckReport } from './replay';
 export type { BatchNormOptions } from './ops/nn';
+export type { VarOptions } from './ops/reduce';
+export type { NormOrdArgument } from './ops/norm';
+export type { PadOptions, PadWidth } from './ops/pad';
+export type { PadMode } from './ops/defs/layout';
 export type { ConvolutionOptions, PoolingOptions } from './ops/conv';
 export type { DTypeOption, ArrayLikeInput } from './ops/creation';
 // For tools that watch the engine (GradLens capture): not needed to use the library.

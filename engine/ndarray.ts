@@ -23,9 +23,12 @@ import * as red from './ops/reduce';
 import * as lin from './ops/linalg';
 import * as lay from './ops/layout';
 import * as idx from './ops/indexing';
+import * as arr from './ops/arrange';
+import * as math from './ops/math';
 import type { Index } from './indexing/parse';
 import type { WriteValue } from './ops/indexing';
 import type { Operand } from './ops/operand';
+import type { VarOptions } from './ops/reduce';
 import { UNARY_OPS, type UnaryOpName } from './ops/defs/unary';
 import type { OpApi } from './ops/defs/types';
 import { unaryOps, type UnaryMethods } from './ops/unary';
@@ -263,6 +266,21 @@ export class NDArray {
   at(index: number): NDArray { return lay.at(this, index); }
   take(indices: NDArray | number | number[], axis?: number | null): NDArray { return lay.take(this, indices, axis); }
   sort(axis = -1): NDArray { return lay.sort(this, axis); }
+
+  // NumPy's statistics and shape methods (np.var, np.repeat, …; the same arguments after the array).
+  /** The variance over `axis` (all by default): `a.var(0, { ddof: 1 })`. */
+  var(axis?: number | number[] | null, options?: VarOptions): NDArray { return red.variance(this, axis, options); }
+  /** The standard deviation over `axis` (all by default), with var's options. */
+  std(axis?: number | number[] | null, options?: VarOptions): NDArray { return red.std(this, axis, options); }
+  prod(axis?: number | number[] | null, keepdims = false): NDArray { return red.prod(this, axis, keepdims); }
+  /** Each element repeated (one count, or one per element) along `axis`, of the flattened array by default. */
+  repeat(repeats: number | readonly number[], axis?: number | null): NDArray { return arr.repeat(this, repeats, axis); }
+  /** The whole array repeated `reps` times along its axes (np.tile). */
+  tile(reps: number | readonly number[]): NDArray { return arr.tile(this, reps); }
+  /** Reversed along `axis` (every axis by default). */
+  flip(axis?: number | number[] | null): NDArray { return arr.flip(this, axis); }
+  /** Running sums along `axis` (of the flattened array by default). */
+  cumsum(axis?: number | null): NDArray { return math.cumsum(this, axis); }
 }
 
 // The unary ops' methods (a.neg(), a.exp(), …), one per definition with a `method` (ops/defs/unary.ts).
@@ -291,6 +309,7 @@ export const METHOD_ARGUMENTS: Omit<ArgumentCounts<NDArray>, CalledByJavaScript>
   sum: 2, mean: 2, max: 2, min: 2, argmax: 1, argmin: 1,
   dot: 1, matmul: 1, transpose: 1, reshape: 'any', flatten: 0, expandDims: 1, squeeze: 1, broadcastTo: 1,
   get: 'own', set: 'own', assign: 'own', at: 1, take: 2, sort: 1,
+  var: 2, std: 2, prod: 2, repeat: 2, tile: 1, flip: 1, cumsum: 1,
   ...(Object.fromEntries(Object.keys(UNARY_OPS).flatMap((name) => {
     const method = (UNARY_OPS[name as UnaryOpName].api as OpApi).method;
     return method === undefined ? [] : [[method, 0]];

@@ -12,6 +12,10 @@ import { npUnary } from './ops/unary';
 import * as red from './ops/reduce';
 import * as lin from './ops/linalg';
 import * as lay from './ops/layout';
+import { norm } from './ops/norm';
+import { pad } from './ops/pad';
+import * as arr from './ops/arrange';
+import * as math from './ops/math';
 import { random } from './random';
 import { newaxis } from './indexing/parse';
 import { checkedNamespace, type ArgumentCounts } from './strict';
@@ -72,6 +76,25 @@ const namespace = {
   sort: lay.sort,
   argsort: lay.argsort,
   copy: lay.copy,
+  // Statistics, products, logical reductions and norms
+  var: red.variance,
+  std: red.std,
+  prod: red.prod,
+  any: red.any,
+  all: red.all,
+  logaddexp: ew.logaddexp,
+  isnan: ew.isnan,
+  isinf: ew.isinf,
+  outer: lin.outer,
+  pad,
+  repeat: arr.repeat,
+  tile: arr.tile,
+  split: arr.split,
+  flip: arr.flip,
+  cumsum: math.cumsum,
+  einsum: math.einsum,
+  /** Linear algebra beyond products: `np.linalg.norm`. */
+  linalg: checkedNamespace('np.linalg', { norm }, { norm: 4 }),
 };
 
 /** One per unary op: each takes its array. */
@@ -87,6 +110,8 @@ export const NP_ARGUMENTS: ArgumentCounts<typeof namespace> = {
   sum: 3, mean: 3, max: 3, min: 3, argmax: 2, argmin: 2,
   dot: 2, matmul: 2, transpose: 2, reshape: 'own', concatenate: 2, stack: 2, expandDims: 2, squeeze: 2, broadcastTo: 2,
   take: 3, takeAlongAxis: 3, sort: 2, argsort: 2, copy: 1,
+  var: 3, std: 3, prod: 3, any: 3, all: 3, logaddexp: 2, isnan: 1, isinf: 1, outer: 2,
+  pad: 3, repeat: 3, tile: 2, split: 3, flip: 2, cumsum: 2, einsum: 'any',
 };
 
 export const np = checkedNamespace('np', namespace, NP_ARGUMENTS);

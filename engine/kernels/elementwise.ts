@@ -37,6 +37,14 @@ export const binaryLoops = {
   sigmoidGrad: (a, ia, sa, b, ib, sb, o, io, n) => { for (let j = 0; j < n; j++, ia += sa, ib += sb) { const y = b[ib]; o[io + j] = a[ia] * y * (1 - y); } },
   /** b = relu's input: a where b > 0, else 0 */
   reluGrad: (a, ia, sa, b, ib, sb, o, io, n) => { for (let j = 0; j < n; j++, ia += sa, ib += sb) o[io + j] = b[ib] > 0 ? a[ia] : 0; },
+  /** ln(eᵃ + eᵇ) as max + ln(1 + e^(−|a − b|)): no overflow for large a, b; equal infinities give themselves. */
+  logaddexp: (a, ia, sa, b, ib, sb, o, io, n) => {
+    for (let j = 0; j < n; j++, ia += sa, ib += sb) {
+      const x = a[ia];
+      const y = b[ib];
+      o[io + j] = x === y ? x + Math.LN2 : (x > y ? x : y) + Math.log1p(Math.exp(-Math.abs(x - y)));
+    }
+  },
   /** Copies the left operand; with a stride-0 right operand this materialises a broadcast. */
   left: (a, ia, sa, _b, _ib, _sb, o, io, n) => { for (let j = 0; j < n; j++, ia += sa) o[io + j] = a[ia]; },
 } satisfies Record<string, BinaryLoop>;

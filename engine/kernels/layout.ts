@@ -135,3 +135,39 @@ export function concatenateInto(parts: readonly TypedArray[], partSizes: readonl
     offset += partSizes[i]!;
   });
 }
+
+/** out[p, t, q] = a[p, indices[t], q], or `fill` where indices[t] < 0 (pad, flip, tile, repeat: one axis at a time). */
+const gatherOrFillLoop = (a: TypedArray, out: TypedArray, indices: Int32Array, outer: number, size: number, inner: number, fill: number): void => {
+  const count = indices.length;
+  for (let p = 0; p < outer; p++) {
+    for (let t = 0; t < count; t++) {
+      const dst = (p * count + t) * inner;
+      const index = indices[t];
+      if (index < 0) { for (let q = 0; q < inner; q++) out[dst + q] = fill; continue; }
+      const src = (p * size + index) * inner;
+      for (let q = 0; q < inner; q++) out[dst + q] = a[src + q];
+    }
+  }
+};
+
+/** out[p, indices[t], q] += g[p, t, q] where indices[t] ≥ 0; `out` starts as zeros (pad's gradient). */
+const scatterKeptLoop = (g: TypedArray, out: TypedArray, indices: Int32Array, outer: number, size: number, inner: number): void => {
+  const count = indices.length;
+  for (let p = 0; p < outer; p++) {
+    for (let t = 0; t < count; t++) {
+      const index = indices[t];
+      if (index < 0) continue;
+      const dst = (p * size + index) * inner;
+      const src = (p * count + t) * inner;
+      for (let q = 0; q < inner; q++) out[dst + q] += g[src + q];
+    }
+  }
+};
+
+export function runGatherOrFill(dtype: DType, a: TypedArray, out: TypedArray, indices: Int32Array, outer: number, size: number, inner: number, fill: number): void {
+  specialize(gatherOrFillLoop, dtype)(a, out, indices, outer, size, inner, fill);
+}
+
+export function runScatterKept(dtype: DType, g: TypedArray, out: TypedArray, indices: Int32Array, outer: number, size: number, inner: number): void {
+  specialize(scatterKeptLoop, dtype)(g, out, indices, outer, size, inner);
+}

@@ -12,10 +12,11 @@ import type { LinalgAttrs } from './defs/linalg';
 import type { LayoutAttrs } from './defs/layout';
 import type { NoAttrs } from './defs/types';
 import type { ConvAttrs } from './defs/conv';
+import type { MathAttrs } from './defs/math';
 
 /** The unary elementwise ops record no attributes (their definitions: defs/unary.ts). */
 type UnaryAttrs = { [K in UnaryOpName]: NoAttrs };
 
-export interface OpAttrs extends UnaryAttrs, NnAttrs, ElementwiseAttrs, ReduceAttrs, LinalgAttrs, LayoutAttrs, IndexingAttrs, ConvAttrs {}
+export interface OpAttrs extends UnaryAttrs, NnAttrs, ElementwiseAttrs, ReduceAttrs, LinalgAttrs, LayoutAttrs, IndexingAttrs, ConvAttrs, MathAttrs {}
 
 export type OpName = keyof OpAttrs;

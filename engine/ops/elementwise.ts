@@ -1,4 +1,7 @@
-/** Elementwise ops: arithmetic and comparisons with broadcasting, where, clip. (Unary math: unary.ts, from defs/unary.ts.) */
+/**
+ * Elementwise ops: arithmetic and comparisons with broadcasting, where, clip, logaddexp, isnan and
+ * isinf. (Unary math: unary.ts, from defs/unary.ts.)
+ */
 import { allocate, arithmeticType, floatResult, promoteTypes, wholeInt64, type DType } from '../dtype';
 import { engineError } from '../errors';
 import { runBinary, type BinaryKernel } from '../kernels/elementwise';
@@ -96,3 +99,26 @@ export function clip(a: NDArray, min: number | null | undefined, max: number | n
   if (dtype === 'int64') wholeInt64(out);
   return emit('clip', [x], { min: lo, max: hi }, new NDArray(out, x.shape, dtype));
 }
+
+/**
+ * ln(eᵃ + eᵇ), elementwise with broadcasting, computed without overflow (max(a, b) + ln(1 + e^(−|a − b|))).
+ *
+ * ```ts
+ * np.logaddexp(np.array([1000, -Infinity]), np.array([1000, 0]));  // array([1000.6931,    0.    ])
+ * ```
+ */
+export function logaddexp(a: Operand, b: Operand): NDArray { return binary('logaddexp', 'logaddexp', a, b, 'float'); }
+
+function classify(op: 'isnan' | 'isinf', a: NDArray): NDArray {
+  const x = checkArray(op, a);
+  const out = allocate('bool', x.size);
+  const data = x._data;
+  if (op === 'isnan') for (let i = 0; i < out.length; i++) out[i] = data[i] !== data[i] ? 1 : 0;
+  else for (let i = 0; i < out.length; i++) out[i] = data[i] === Infinity || data[i] === -Infinity ? 1 : 0;
+  return emit(op, [x], NO_ATTRS, new NDArray(out, x.shape, 'bool'));
+}
+
+/** Where `a` is NaN: a bool array (no gradient). */
+export function isnan(a: NDArray): NDArray { return classify('isnan', a); }
+/** Where `a` is +∞ or −∞: a bool array (no gradient). */
+export function isinf(a: NDArray): NDArray { return classify('isinf', a); }

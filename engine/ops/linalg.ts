@@ -1,4 +1,4 @@
-/** Products: `dot` (NumPy/MXNet semantics, every rank) and `matmul` (batched, broadcasting). */
+/** Products: `dot` (NumPy/MXNet semantics, every rank), `matmul` (batched, broadcasting) and `outer`. */
 import { allocate, arithmeticType, promoteTypes, wholeInt64, type DType } from '../dtype';
 import { engineError, formatShape } from '../errors';
 import { runBinary } from '../kernels/elementwise';
@@ -97,4 +97,22 @@ function batchOffsets(own: readonly number[], batch: readonly number[], matrixSi
     offsets[t] = offset * matrixSize;
   }
   return offsets;
+}
+
+/**
+ * NumPy `outer`: out[i, j] = a[i]·b[j] with both operands flattened (shape (a.size, b.size)).
+ *
+ * ```ts
+ * np.outer(np.array([1, 2]), np.array([1, 10, 100]));  // array([[  1.,  10., 100.], [  2.,  20., 200.]])
+ * ```
+ */
+export function outer(a: NDArray, b: NDArray): NDArray {
+  const x = checkArray('outer', a, 'the first operand');
+  const y = checkArray('outer', b, 'the second operand');
+  const dtype = arithmeticType(promoteTypes(x.dtype, y.dtype));
+  const shape = [x.size, y.size];
+  const out = allocate(dtype, x.size * y.size);
+  runBinary('mul', dtype, dataAs(x, dtype), [x.size, 1], dataAs(y, dtype), [1, y.size], out, shape);
+  if (dtype === 'int64') wholeInt64(out); // 0 · −1 is −0 in float64 storage
+  return emit('outer', [x, y], NO_ATTRS, new NDArray(out, shape, dtype));
 }

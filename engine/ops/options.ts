@@ -75,3 +75,9 @@ export function axisOption(op: string, value: unknown, array: NDArray, what: str
   const axis = value as number;
   return axis < 0 ? axis + ndim : axis;
 }
+
+/** An integer ≥ 0 (np.var's ddof). */
+export function nonNegativeIntegerOption(op: string, name: string, value: unknown): number {
+  if (!Number.isInteger(value) || (value as number) < 0) throw engineError(op, `${name} must be an integer ≥ 0, got ${describe(value)}`);
+  return value as number;
+}

@@ -1,11 +1,17 @@
-/** Reductions: sum, mean, max, min over any set of axes; argmax/argmin over one axis or all. */
-import { allocate, floatResult, type DType, type TypedArray } from '../dtype';
+/**
+ * Reductions: sum, mean, max, min, var, std, prod, any, all over any set of axes; argmax/argmin over
+ * one axis or all. (np.linalg.norm: norm.ts.)
+ */
+import { allocate, floatResult, wholeInt64, type DType, type TypedArray } from '../dtype';
 import { engineError, formatShape } from '../errors';
 import { runReduce, type ReduceKernel } from '../kernels/reduce';
+import { runLanes } from '../kernels/lanes';
+import { runPermute } from '../kernels/layout';
 import { NDArray } from '../ndarray';
-import { normalizeAxes, normalizeAxis, reducedShape, sizeOf } from '../shape';
+import { normalizeAxes, normalizeAxis, reducedShape, sizeOf, stridesOf } from '../shape';
 import { emit } from '../tape';
 import { checkArray, dataAs } from './operand';
+import { booleanOption, nonNegativeIntegerOption, option, readOptions } from './options';
 
 type Axis = number | readonly number[] | null | undefined;
 
@@ -74,3 +80,90 @@ function argReduction(op: 'argmax' | 'argmin', a: NDArray, axis: number | null |
 export function argmax(a: NDArray, axis?: number | null): NDArray { return argReduction('argmax', a, axis); }
 /** Index (int64) of the smallest element along `axis` (of the flattened array by default). */
 export function argmin(a: NDArray, axis?: number | null): NDArray { return argReduction('argmin', a, axis); }
+
+// ---- var, std, prod, any, all: over lanes (the reduced axes moved last) ----
+
+/**
+ * x's values in `dtype` with the `axes` moved last, in the order given (the other axes first, in
+ * theirs): one lane of `n` contiguous elements per output element. No copy when they already are.
+ */
+export function lanes(x: NDArray, axes: readonly number[], dtype: DType): { data: TypedArray; count: number; n: number } {
+  const kept = x.shape.map((_, axis) => axis).filter((axis) => !axes.includes(axis));
+  const order = [...kept, ...axes];
+  const n = axes.reduce((size, axis) => size * x.shape[axis]!, 1);
+  const count = kept.reduce((size, axis) => size * x.shape[axis]!, 1);
+  const source = dataAs(x, dtype);
+  if (order.every((axis, i) => axis === i)) return { data: source, count, n };
+  const strides = stridesOf(x.shape);
+  const data = allocate(dtype, x.size);
+  runPermute(dtype, source, data, order.map((axis) => x.shape[axis]!), order.map((axis) => strides[axis]!));
+  return { data, count, n };
+}
+
+/** np.var's and np.std's keyword arguments. */
+export interface VarOptions {
+  /** Delta degrees of freedom: the divisor is n − ddof (default 0, the biased estimate; 1 for the sample variance). */
+  ddof?: number;
+  /** Keep the reduced axes as axes of length 1 (default false). */
+  keepdims?: boolean;
+}
+
+function spread(op: 'var' | 'std', a: NDArray, axis: Axis, options: VarOptions | undefined): NDArray {
+  const x = checkArray(op, a);
+  const given = readOptions(op, options, ['ddof', 'keepdims']);
+  const ddof = nonNegativeIntegerOption(op, 'ddof', option(given, 'ddof', 0));
+  const keepdims = booleanOption(op, 'keepdims', option(given, 'keepdims', false));
+  const axes = normalizeAxes(op, axis, x.ndim);
+  const dtype = floatResult(x.dtype);
+  const { data, count, n } = lanes(x, axes, dtype);
+  const out = allocate(dtype, count);
+  runLanes('variance', dtype, data, out, count, n, ddof);
+  if (op === 'std') for (let i = 0; i < out.length; i++) out[i] = Math.sqrt(out[i]!);
+  return emit(op, [x], { axis: axes, keepdims, ddof }, new NDArray(out, reducedShape(x.shape, axes, keepdims), dtype));
+}
+
+/**
+ * The variance over `axis` (all axes by default): Σ (a − mean)² / (n − ddof).
+ *
+ * ```ts
+ * np.var(np.array([1, 2, 3, 4]));                 // array(1.25)
+ * np.var(np.array([[1, 2], [3, 5]]), 1, { ddof: 1 }); // array([0.5, 2. ])
+ * ```
+ */
+export function variance(a: NDArray, axis?: Axis, options?: VarOptions): NDArray { return spread('var', a, axis, options); }
+
+/** The standard deviation over `axis` (all axes by default): √var, with var's options. */
+export function std(a: NDArray, axis?: Axis, options?: VarOptions): NDArray { return spread('std', a, axis, options); }
+
+/**
+ * The product over `axis` (all axes by default); its gradient is the product of the other elements,
+ * right at zeros too.
+ *
+ * ```ts
+ * np.prod(np.array([[1, 2], [3, 4]]), 1);  // array([ 2., 12.])
+ * ```
+ */
+export function prod(a: NDArray, axis?: Axis, keepdims = false): NDArray {
+  const x = checkArray('prod', a);
+  const axes = normalizeAxes('prod', axis, x.ndim);
+  const dtype: DType = x.dtype === 'bool' ? 'int32' : x.dtype;
+  const { data, count, n } = lanes(x, axes, dtype);
+  const out = allocate(dtype, count);
+  runLanes('product', dtype, data, out, count, n);
+  if (dtype === 'int64') wholeInt64(out); // 0 · −1 is −0 in float64 storage
+  return emit('prod', [x], { axis: axes, keepdims }, new NDArray(out, reducedShape(x.shape, axes, keepdims), dtype));
+}
+
+function truth(op: 'any' | 'all', a: NDArray, axis: Axis, keepdims: boolean): NDArray {
+  const x = checkArray(op, a);
+  const axes = normalizeAxes(op, axis, x.ndim);
+  const { data, count, n } = lanes(x, axes, x.dtype);
+  const out = allocate('bool', count);
+  runLanes(op, x.dtype, data, out, count, n);
+  return emit(op, [x], { axis: axes, keepdims }, new NDArray(out, reducedShape(x.shape, axes, keepdims), 'bool'));
+}
+
+/** Whether some element over `axis` is true (non-zero; NaN counts as true): a bool array, 0-d over all axes. */
+export function any(a: NDArray, axis?: Axis, keepdims = false): NDArray { return truth('any', a, axis, keepdims); }
+/** Whether every element over `axis` is true (non-zero; NaN counts as true): a bool array, 0-d over all axes. */
+export function all(a: NDArray, axis?: Axis, keepdims = false): NDArray { return truth('all', a, axis, keepdims); }

@@ -9,6 +9,8 @@ import { takeAlongAxisGrad, takeGrad } from '../../engine/ops/layout';
 import { reluGrad as reluGradOp, sigmoidGrad as sigmoidGradOp, tanhGrad as tanhGradOp } from '../../engine/ops/elementwise';
 import { convolutionGradData, convolutionGradWeight, poolingGrad } from '../../engine/ops/conv';
 import { maxPoolForward, poolGeometry } from '../../engine/kernels/pool';
+import { padGrad as padGradOp } from '../../engine/ops/pad';
+import { cumsumOf as cumsumOp } from '../../engine/ops/math';
 
 interface GradCase {
   name: string;
@@ -271,6 +273,89 @@ const cases: { [K in OpName]: Case[] } = {
       name: 'max, at the argmax of a fixed input', inputs: () => [rand([2, 2, 3, 3])],
       fn: (dy) => poolingGrad(dy!, POOL_ARGMAX, { ...POOL, poolType: 'max' }),
     },
+  ],
+  var: [
+    { name: 'all axes', inputs: () => [rand([3, 4])], fn: (a) => np.var(a!) },
+    { name: 'axis 1, ddof 1, keepdims (method)', inputs: () => [rand([3, 4])], fn: (a) => a!.var(1, { ddof: 1, keepdims: true }) },
+  ],
+  std: [
+    { name: 'axes [0, 2]', inputs: () => [rand([2, 3, 4])], fn: (a) => np.std(a!, [0, 2]) },
+    { name: 'axis 0, ddof 1 (method)', inputs: () => [rand([4, 2])], fn: (a) => a!.std(0, { ddof: 1 }) },
+  ],
+  prod: [
+    { name: 'axis 1', inputs: () => [rand([3, 4])], fn: (a) => np.prod(a!, 1) },
+    { name: 'all axes (method)', inputs: () => [rand([2, 3], 0.5, 1.5)], fn: (a) => a!.prod() },
+    {
+      name: 'one zero in some lanes (product of the others, not out/a)',
+      inputs: () => [np.array([[0, 1.5, -0.7], [0.8, 1.2, -1.3], [2, 0, 0.9]], { dtype: DT })], fn: (a) => np.prod(a!, 1),
+    },
+    { name: 'a zero, axis 0 keepdims', inputs: () => [np.array([[0.5, 2], [0, -1.5], [1.2, 0.7]], { dtype: DT })], fn: (a) => a!.prod(0, true) },
+  ],
+  any: [{ nonDifferentiable: (x) => np.any(x.greater(0), 1) }],
+  all: [{ nonDifferentiable: (x) => np.all(x) }],
+  norm: [
+    { name: '2-norm of the flattened array', inputs: () => [rand([3, 4])], fn: (a) => np.linalg.norm(a!) },
+    { name: 'vector 2-norm along axis 1, keepdims', inputs: () => [rand([3, 4])], fn: (a) => np.linalg.norm(a!, 2, 1, true) },
+    { name: 'vector 1-norm along axis 0', inputs: () => [awayFromZero([3, 4])], fn: (a) => np.linalg.norm(a!, 1, 0) },
+    { name: 'vector ∞-norm along axis -1', inputs: () => [awayFromZero([2, 5])], fn: (a) => np.linalg.norm(a!, Infinity, -1) },
+    { name: 'vector −∞-norm of a 1-D array', inputs: () => [awayFromZero([5])], fn: (a) => np.linalg.norm(a!, -Infinity) },
+    { name: "'fro' over axes [0, 2]", inputs: () => [rand([2, 3, 2])], fn: (a) => np.linalg.norm(a!, 'fro', [0, 2]) },
+    { name: 'matrix 1-norm (largest column sum)', inputs: () => [awayFromZero([3, 4])], fn: (a) => np.linalg.norm(a!, 1) },
+    { name: 'matrix ∞-norm over axes [2, 0]', inputs: () => [awayFromZero([3, 2, 4])], fn: (a) => np.linalg.norm(a!, Infinity, [2, 0]) },
+    { name: 'matrix −1-norm, keepdims', inputs: () => [awayFromZero([4, 3])], fn: (a) => np.linalg.norm(a!, -1, [0, 1], true) },
+  ],
+  logaddexp: [
+    { name: 'broadcast [3,4] with [4]', inputs: () => [rand([3, 4]), rand([4])], fn: (a, b) => np.logaddexp(a!, b!) },
+    { name: 'large inputs (~500), where eᵃ overflows', inputs: () => [rand([4], 499, 501), rand([4], 499, 501)], fn: (a, b) => np.logaddexp(a!, b!) },
+    { name: 'with a number', inputs: () => [rand([5], -4, 4)], fn: (a) => np.logaddexp(a!, 0.5) },
+  ],
+  isnan: [{ nonDifferentiable: (x) => np.isnan(x) }],
+  isinf: [{ nonDifferentiable: (x) => np.isinf(x.div(0)) }],
+  outer: [
+    { name: '[3] ⊗ [4]', inputs: () => [rand([3]), rand([4])], fn: (a, b) => np.outer(a!, b!) },
+    { name: '[2,2] ⊗ 0-d (flattened)', inputs: () => [rand([2, 2]), rand([])], fn: (a, b) => np.outer(a!, b!) },
+  ],
+  pad: [
+    { name: 'constant, one pair per axis', inputs: () => [rand([2, 3])], fn: (a) => np.pad(a!, [[1, 0], [2, 1]], { constantValues: 0.5 }) },
+    { name: 'edge', inputs: () => [rand([3, 2])], fn: (a) => np.pad(a!, [2, 1], { mode: 'edge' }) },
+    { name: 'reflect, wider than the array', inputs: () => [rand([2, 3])], fn: (a) => np.pad(a!, [[3, 4], [5, 2]], { mode: 'reflect' }) },
+    { name: 'symmetric', inputs: () => [rand([4])], fn: (a) => np.pad(a!, 6, { mode: 'symmetric' }) },
+    { name: 'wrap, one axis only', inputs: () => [rand([2, 3])], fn: (a) => np.pad(a!, [[0, 0], [4, 2]], { mode: 'wrap' }) },
+  ],
+  padGrad: [
+    { name: 'constant', inputs: () => [rand([4, 5])], fn: (g) => padGradOp(g!, [[1, 0], [2, 1]], 'constant', [3, 2]) },
+    { name: 'reflect', inputs: () => [rand([6, 7])], fn: (g) => padGradOp(g!, [[2, 1], [1, 3]], 'reflect', [3, 3]) },
+  ],
+  repeat: [
+    { name: 'axis 0, one count per row', inputs: () => [rand([3, 2])], fn: (a) => np.repeat(a!, [2, 0, 3], 0) },
+    { name: 'flattened, 2 each (method)', inputs: () => [rand([2, 2])], fn: (a) => a!.repeat(2) },
+  ],
+  tile: [
+    { name: 'reps longer than the dimensions', inputs: () => [rand([2, 3])], fn: (a) => np.tile(a!, [2, 1, 3]) },
+    { name: 'one count (method)', inputs: () => [rand([2, 2])], fn: (a) => a!.tile(3) },
+  ],
+  split: [
+    { name: 'the middle piece at indices [1, 3] along axis 1', inputs: () => [rand([2, 5])], fn: (a) => np.split(a!, [1, 3], 1)[1]! },
+    { name: 'three sections, used twice', inputs: () => [rand([6, 2])], fn: (a) => { const [p, q, r] = np.split(a!, 3); return p!.mul(q!).add(r!.mul(r!)); } },
+  ],
+  flip: [
+    { name: 'axis 1', inputs: () => [rand([2, 3])], fn: (a) => np.flip(a!, 1).mul(np.arange(3)) },
+    { name: 'every axis (method)', inputs: () => [rand([2, 2, 3])], fn: (a) => a!.flip().mul(np.arange(12).reshape([2, 2, 3])) },
+  ],
+  cumsum: [
+    { name: 'flattened', inputs: () => [rand([2, 3])], fn: (a) => np.cumsum(a!).mul(a!.reshape(-1)) },
+    { name: 'axis 1 (method)', inputs: () => [rand([3, 4])], fn: (a) => a!.cumsum(1).sin() },
+    { name: 'from the end along axis 0 (its gradient)', inputs: () => [rand([3, 2])], fn: (a) => cumsumOp(a!, 0, true).mul(a!) },
+  ],
+  einsum: [
+    { name: "'ij,jk->ik'", inputs: () => [rand([2, 3]), rand([3, 4])], fn: (a, b) => np.einsum('ij,jk->ik', a!, b!) },
+    { name: "'bij,bjk->bik'", inputs: () => [rand([2, 2, 3]), rand([2, 3, 2])], fn: (a, b) => np.einsum('bij,bjk->bik', a!, b!) },
+    { name: "'ii->i' and 'ii->' (diagonal, trace)", inputs: () => [rand([3, 3])], fn: (a) => np.einsum('ii->i', a!).mul(np.einsum('ii', a!)) },
+    { name: "'i,i->' (inner product)", inputs: () => [rand([4]), rand([4])], fn: (a, b) => np.einsum('i,i->', a!, b!) },
+    { name: "'ij->ji' times itself", inputs: () => [rand([2, 3])], fn: (a) => np.einsum('ij->ji', a!).mul(np.einsum('ij->ji', a!)) },
+    { name: "three operands, a summed-only label: 'ij,jk,kl->i'", inputs: () => [rand([2, 3]), rand([3, 2]), rand([2, 2])], fn: (a, b, c) => np.einsum('ij,jk,kl->i', a!, b!, c!) },
+    { name: "broadcast ellipsis '...ij,jk'", inputs: () => [rand([2, 1, 2, 3]), rand([3, 2])], fn: (a, b) => np.einsum('...ij,jk', a!, b!) },
+    { name: "the same operand twice: 'i,j->ij'", inputs: () => [rand([3])], fn: (a) => np.einsum('i,j->ij', a!, a!) },
   ],
   pick: [
     { name: 'last axis, out-of-range indices clipped', inputs: () => [rand([3, 4])], fn: (x) => npx.pick(x!, ints([3, 7, -2])).mul(np.array([1, 2, 3])) },

@@ -11,6 +11,7 @@ import { REDUCE_OPS } from '../../engine/ops/defs/reduce';
 import { LINALG_OPS } from '../../engine/ops/defs/linalg';
 import { LAYOUT_OPS } from '../../engine/ops/defs/layout';
 import { CONV_OPS } from '../../engine/ops/defs/conv';
+import { MATH_OPS } from '../../engine/ops/defs/math';
 
 /** Realistic recorded attributes (as the tape records them) for the ops that have any. */
 const ATTRS: Record<string, Record<string, unknown>> = {
@@ -28,6 +29,11 @@ const ATTRS: Record<string, Record<string, unknown>> = {
   convolutionGradWeight: { kernel: [3], stride: [1], pad: [0], dilate: [2], numGroup: 1, weightShape: [4, 3, 3] },
   pooling: { kernel: [2, 2], stride: [2, 2], pad: [0, 0], poolType: 'max', globalPool: false },
   poolingGrad: { kernel: [3, 3], stride: [2, 2], pad: [1, 1], poolType: 'avg', globalPool: false, dataShape: [1, 2, 5, 5] },
+  var: { axis: [1], keepdims: false, ddof: 1 }, std: { axis: [0, 1], keepdims: true, ddof: 0 }, prod: { axis: [0], keepdims: false },
+  any: { axis: [0, 1], keepdims: false }, all: { axis: [1], keepdims: true }, norm: { ord: 'inf', axis: [1, 0], keepdims: false },
+  pad: { padWidth: [[1, 2], [0, 0]], mode: 'reflect', constantValue: 0 }, padGrad: { padWidth: [[1, 1]], mode: 'constant', shape: [3] },
+  repeat: { repeats: [1, 2], axis: 0 }, tile: { reps: [2, 3] }, split: { axis: 1, begin: 2, end: 5 }, flip: { axis: [0, 1] },
+  cumsum: { axis: null, reverse: false }, einsum: { equation: 'ij,jk,k->i', shape: [2] },
   pick: { axis: 1, keepdims: false, mode: 'clip' }, oneHot: { depth: 10, onValue: 1, offValue: 0, dtype: 'float32' },
   batchDot: { transposeA: false, transposeB: true }, sequenceMask: { useSequenceLength: true, value: 0, axis: 1 },
   maskedSoftmax: { axis: -1, temperature: 1 }, layerNorm: { axis: 2, eps: 1e-5 }, embedding: { inputDim: 100, outputDim: 8 },
@@ -35,7 +41,7 @@ const ATTRS: Record<string, Record<string, unknown>> = {
 };
 
 /** The definitions of every op but the unary ones (which have one input). */
-const DEFINED: Record<string, { inputs: readonly string[] | 'list' }> = { ...NN_OPS, ...ELEMENTWISE_OPS, ...REDUCE_OPS, ...LINALG_OPS, ...LAYOUT_OPS, ...INDEXING_OPS, ...CONV_OPS };
+const DEFINED: Record<string, { inputs: readonly string[] | 'list' }> = { ...NN_OPS, ...ELEMENTWISE_OPS, ...REDUCE_OPS, ...LINALG_OPS, ...LAYOUT_OPS, ...INDEXING_OPS, ...CONV_OPS, ...MATH_OPS };
 
 /** How many inputs the engine records for each op, as its definition says (list ops: any number; 3 here). */
 function arity(op: string): number {

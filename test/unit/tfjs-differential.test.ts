@@ -491,6 +491,74 @@ const sorting: Case[] = [
   { name: 'sort [3,6] gradient vs gather at the topk permutation', inputs: [{ shape: [3, 6] }], ours: (a) => np.sort(a, -1), theirs: sortTheirs },
 ];
 
+// var and std against tf.moments (the biased variance), prod, any, all and np.linalg.norm.
+const statistics: Case[] = [
+  { name: 'var over all axes vs moments', inputs: [X234], ours: (a) => np.var(a), theirs: (a) => tf.moments(a).variance },
+  { name: 'var axis 1 keepdims vs moments', inputs: [X234], ours: (a) => np.var(a, 1, { keepdims: true }), theirs: (a) => tf.moments(a, 1, true).variance },
+  { name: 'std axes [0, 2] vs √moments', inputs: [X234], ours: (a) => np.std(a, [0, 2]), theirs: (a) => tf.sqrt(tf.moments(a, [0, 2]).variance) },
+  // tfjs's Prod gradient needs its chained-op API: the forward is checked against tf.prod, the
+  // gradient against e^(Σ ln a) on positive inputs (the same function there).
+  { name: 'prod axes [0, 2] keepdims vs tf.prod (forward)', inputs: [{ shape: [2, 3, 2], range: [-1.5, 1.5] }], ours: (a) => np.prod(a, [0, 2], true), theirs: (a) => tf.prod(a, [0, 2], true), grad: false },
+  { name: 'prod axis 1 vs e^(Σ ln a)', inputs: [{ shape: [3, 4], range: [0.5, 1.5] }], ours: (a) => np.prod(a, 1), theirs: (a) => tf.exp(tf.sum(tf.log(a), 1)), tol: LOOSE_TOL },
+  { name: 'any axis 1 (bool result)', inputs: [{ shape: [3, 4] }], ours: (a) => np.any(a.greater(1), 1), theirs: (a) => tf.any(tf.greater(a, 1), 1), grad: false },
+  { name: 'all over all axes (bool result)', inputs: [{ shape: [3, 4] }], ours: (a) => np.all(a.greater(-1.5)), theirs: (a) => tf.all(tf.greater(a, -1.5)), grad: false },
+  { name: 'norm of the flattened array', inputs: [X234], ours: (a) => np.linalg.norm(a), theirs: (a) => tf.norm(a) },
+  { name: 'norm ord 2 along axis 1 keepdims', inputs: [X234], ours: (a) => np.linalg.norm(a, 2, 1, true), theirs: (a) => tf.norm(a, 2, 1, true) },
+  { name: 'norm ord 1 along axis -1', inputs: [{ ...X234, ...AWAY_FROM_ZERO }], ours: (a) => np.linalg.norm(a, 1, -1), theirs: (a) => tf.norm(a, 1, -1) },
+  { name: 'norm ord inf along axis 0', inputs: [{ ...X234, ...AWAY_FROM_ZERO }], ours: (a) => np.linalg.norm(a, Infinity, 0), theirs: (a) => tf.norm(a, Infinity, 0) },
+  { name: 'matrix norm ord 1', inputs: [{ shape: [3, 4], ...AWAY_FROM_ZERO }], ours: (a) => np.linalg.norm(a, 1), theirs: (a) => tf.norm(a, 1, [0, 1]) },
+  { name: 'matrix norm ord inf over axes [1, 2]', inputs: [{ ...X234, ...AWAY_FROM_ZERO }], ours: (a) => np.linalg.norm(a, Infinity, [1, 2]), theirs: (a) => tf.norm(a, Infinity, [1, 2]) },
+  { name: "matrix norm 'fro' over axes [0, 2]", inputs: [X234], ours: (a) => np.linalg.norm(a, 'fro', [0, 2]), theirs: (a) => tf.norm(a, 'fro', [0, 2]) },
+];
+
+// logaddexp against tf.logSumExp over a stacked pair (tfjs stacks equal shapes: broadcast first).
+const logaddexpTheirs = (a: tf.Tensor, b: tf.Tensor, shape: number[]) => tf.logSumExp(tf.stack([tf.broadcastTo(a, shape), tf.broadcastTo(b, shape)]), 0);
+const moreElementwise: Case[] = [
+  { name: 'logaddexp [3,4] and [4] vs logSumExp', inputs: [{ shape: [3, 4] }, { shape: [4] }], ours: (a, b) => np.logaddexp(a, b), theirs: (a, b) => logaddexpTheirs(a, b, [3, 4]) },
+  {
+    name: 'logaddexp of large inputs (~1000) vs logSumExp', inputs: [{ shape: [2, 3], range: [995, 1005] }, { shape: [2, 3], range: [995, 1005] }],
+    ours: (a, b) => np.logaddexp(a, b), theirs: (a, b) => logaddexpTheirs(a, b, [2, 3]), tol: LOOSE_TOL,
+  },
+  { name: 'isnan of 0/0 and a (bool result)', inputs: [{ shape: [3, 4] }], ours: (a) => np.isnan(a.mul(a.greater(0)).div(a.mul(a.greater(0)))), theirs: (a) => tf.isNaN(tf.div(tf.mul(a, tf.greater(a, 0)), tf.mul(a, tf.greater(a, 0)))), grad: false },
+  { name: 'isinf of 1/0 and a (bool result)', inputs: [{ shape: [3, 4] }], ours: (a) => np.isinf(np.divide(1, a.mul(a.greater(0)))), theirs: (a) => tf.isInf(tf.div(1, tf.mul(a, tf.greater(a, 0)))), grad: false },
+  { name: 'outer [3] ⊗ [4] vs outerProduct', inputs: [{ shape: [3] }, { shape: [4] }], ours: (a, b) => np.outer(a, b), theirs: (a, b) => tf.outerProduct(a as tf.Tensor1D, b as tf.Tensor1D) },
+];
+
+const shapes: Case[] = [
+  { name: 'pad constant vs tf.pad', inputs: [{ shape: [2, 3] }], ours: (a) => np.pad(a, [[1, 2], [0, 3]], { constantValues: 0.5 }), theirs: (a) => tf.pad(a, [[1, 2], [0, 3]], 0.5) },
+  // tfjs's MirrorPad gradient only slices the middle out of dy, dropping what the mirrored copies
+  // received: forward only (the gradients are gradcheck's, test/unit/gradients.test.ts).
+  { name: "pad reflect vs mirrorPad 'reflect' (forward)", inputs: [{ shape: [3, 4] }], ours: (a) => np.pad(a, [[2, 1], [3, 0]], { mode: 'reflect' }), theirs: (a) => tf.mirrorPad(a, [[2, 1], [3, 0]], 'reflect'), grad: false },
+  { name: "pad symmetric vs mirrorPad 'symmetric' (forward)", inputs: [{ shape: [3, 4] }], ours: (a) => np.pad(a, [[3, 1], [2, 4]], { mode: 'symmetric' }), theirs: (a) => tf.mirrorPad(a, [[3, 1], [2, 4]], 'symmetric'), grad: false },
+  { name: 'tile [2,3] by [2, 3]', inputs: [{ shape: [2, 3] }], ours: (a) => np.tile(a, [2, 3]), theirs: (a) => tf.tile(a, [2, 3]) },
+  { name: 'tile [2,1,3] by [1, 4, 2] (method)', inputs: [{ shape: [2, 1, 3] }], ours: (a) => a.tile([1, 4, 2]), theirs: (a) => tf.tile(a, [1, 4, 2]) },
+  { name: 'flip axis 1 vs reverse', inputs: [X234], ours: (a) => np.flip(a, 1), theirs: (a) => tf.reverse(a, 1) },
+  { name: 'flip every axis vs reverse', inputs: [X234], ours: (a) => np.flip(a), theirs: (a) => tf.reverse(a) },
+  { name: 'split the middle piece vs tf.split sizes [1, 2, 2]', inputs: [{ shape: [3, 5] }], ours: (a) => np.split(a, [1, 3], 1)[1]!, theirs: (a) => tf.split(a, [1, 2, 2], 1)[1]! },
+  {
+    name: 'split into 3 sections, every piece used', inputs: [{ shape: [6, 2] }],
+    ours: (a) => { const [p, q, r] = np.split(a, 3); return p!.mul(q!).add(r!); },
+    theirs: (a) => { const [p, q, r] = tf.split(a, 3); return tf.add(tf.mul(p!, q!), r!); },
+  },
+  // repeat: tfjs has none; a gather at the repeated positions is the same function.
+  { name: 'repeat [2, 0, 1] along axis 0 vs gather', inputs: [{ shape: [3, 4] }], ours: (a) => np.repeat(a, [2, 0, 1], 0), theirs: (a) => tf.gather(a, tf.tensor1d([0, 0, 2], 'int32'), 0) },
+];
+
+// einsum: tfjs has no Einsum gradient (forward only; the gradients are gradcheck's).
+const mathOps: Case[] = [
+  // tfjs's Cumsum gradient has the wrong shape for any axis but the last ((2, 4, 3) for an input
+  // (2, 3, 4) summed along axis 1): forward only there.
+  { name: 'cumsum axis 1 (forward)', inputs: [X234], ours: (a) => np.cumsum(a, 1), theirs: (a) => tf.cumsum(a, 1), grad: false },
+  { name: 'cumsum axis 0 (forward)', inputs: [{ shape: [3, 4] }], ours: (a) => np.cumsum(a, 0), theirs: (a) => tf.cumsum(a, 0), grad: false },
+  { name: 'cumsum axis -1', inputs: [X234], ours: (a) => np.cumsum(a, -1), theirs: (a) => tf.cumsum(a, 2) },
+  { name: 'cumsum flattened', inputs: [{ shape: [3, 4] }], ours: (a) => np.cumsum(a), theirs: (a) => tf.cumsum(tf.reshape(a, [-1])), tol: LOOSE_TOL },
+  { name: "einsum 'ij,jk->ik' (forward)", inputs: [{ shape: [3, 4] }, { shape: [4, 5] }], ours: (a, b) => np.einsum('ij,jk->ik', a, b), theirs: (a, b) => tf.einsum('ij,jk->ik', a, b), grad: false },
+  { name: "einsum 'bij,bjk->bik' (forward)", inputs: [{ shape: [2, 3, 4] }, { shape: [2, 4, 2] }], ours: (a, b) => np.einsum('bij,bjk->bik', a, b), theirs: (a, b) => tf.einsum('bij,bjk->bik', a, b), grad: false },
+  { name: "einsum 'i,i->' (forward)", inputs: [{ shape: [5] }, { shape: [5] }], ours: (a, b) => np.einsum('i,i->', a, b), theirs: (a, b) => tf.einsum('i,i->', a, b), grad: false },
+  { name: "einsum 'ij->ji' (forward)", inputs: [{ shape: [3, 4] }], ours: (a) => np.einsum('ij->ji', a), theirs: (a) => tf.einsum('ij->ji', a), grad: false },
+  { name: "einsum 'ij,jk->ik' gradient vs matMul", inputs: [{ shape: [3, 4] }, { shape: [4, 5] }], ours: (a, b) => np.einsum('ij,jk->ik', a, b), theirs: (a, b) => tf.matMul(a, b) },
+];
+
 // MXNet's npx layers and lookups. tfjs has oneHot, batched matMul (with transposes), leakyRelu, elu
 // and gather; pick is a product with a one-hot matrix, layerNorm goes through tf.moments, and
 // maskedSoftmax is tf.softmax of the data with masked positions at −1e9, times the mask (so that a
@@ -597,6 +665,10 @@ const groups: [string, Case[]][] = [
   ['batchNorm', batchNormCases()],
   ['convolution and pooling', convolutions],
   ['sort', sorting],
+  ['var, std, prod, any, all, norm', statistics],
+  ['logaddexp, isnan, isinf, outer', moreElementwise],
+  ['pad, tile, flip, split, repeat', shapes],
+  ['cumsum, einsum', mathOps],
   ['npx layers and lookups', npxCases],
 ];
 

@@ -11,6 +11,7 @@ import { LAYOUT_OPS } from '../../engine/ops/defs/layout';
 import type { OpDefinition, OpDefinitions } from '../../engine/ops/defs/types';
 import { CONV_OPS } from '../../engine/ops/defs/conv';
 import { INDEXING_OPS } from '../../engine/ops/defs/indexing';
+import { MATH_OPS } from '../../engine/ops/defs/math';
 import { nodeNames } from './graph';
 import { indexTrace } from '../../protocol/query/indexTrace';
 import type { BackwardPass, Trace } from '../../protocol/trace';
@@ -34,6 +35,7 @@ function plottable<Attrs>(defs: OpDefinitions<Attrs>): string[] {
 const ELEMENTWISE = new Set([
   ...Object.keys(UNARY_OPS), ...plottable(NN_OPS), ...plottable(ELEMENTWISE_OPS), ...plottable(REDUCE_OPS),
   ...plottable(LINALG_OPS), ...plottable(LAYOUT_OPS), ...plottable(INDEXING_OPS), ...plottable(CONV_OPS),
+  ...plottable(MATH_OPS),
 ]);
 
 export function functionPlot(trace: Trace, pass: BackwardPass): FunctionPlot | null {

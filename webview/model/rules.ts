@@ -16,6 +16,7 @@ import { REDUCE_OPS } from '../../engine/ops/defs/reduce';
 import { LINALG_OPS } from '../../engine/ops/defs/linalg';
 import { LAYOUT_OPS } from '../../engine/ops/defs/layout';
 import { CONV_OPS } from '../../engine/ops/defs/conv';
+import { MATH_OPS } from '../../engine/ops/defs/math';
 import type { OpDefinitions, OpWords, Say } from '../../engine/ops/defs/types';
 import { formatShape } from '../../protocol/query/format';
 
@@ -111,6 +112,7 @@ const RULES: Readonly<Record<string, RuleBuilder>> = {
   ...definedRules(LINALG_OPS),
   ...definedRules(LAYOUT_OPS),
   ...definedRules(CONV_OPS),
+  ...definedRules(MATH_OPS),
 };
 
 /** Every op name with a specific rule: the engine's op list (the tests compare it with the gradient table). */

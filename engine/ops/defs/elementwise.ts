@@ -1,6 +1,7 @@
 /**
  * The elementwise ops of several operands (NumPy broadcasting): arithmetic, maximum and minimum,
- * the fused gradients of tanh, sigmoid and relu, where, clip and the comparisons. One entry each:
+ * the fused gradients of tanh, sigmoid and relu, where, clip, the comparisons, logaddexp, isnan and
+ * isinf. One entry each:
  * where it is in the API, its inputs, its flags, its gradient (math above it), its replay and the
  * step panel's words. The public functions (ops/elementwise.ts) check arguments, run the kernels
  * and record. (The one-input math ops are defs/unary.ts.)
@@ -20,6 +21,9 @@ export interface ElementwiseAttrs {
   clip: { min: number | null; max: number | null };
   // Comparisons: bool results, never differentiated (recorded only for observers).
   equal: NoAttrs; notEqual: NoAttrs; less: NoAttrs; greater: NoAttrs; lessEqual: NoAttrs; greaterEqual: NoAttrs;
+  logaddexp: NoAttrs;
+  // Tests of the values: bool results, never differentiated.
+  isnan: NoAttrs; isinf: NoAttrs;
 }
 
 export type ElementwiseOpName = keyof ElementwiseAttrs;
@@ -75,6 +79,20 @@ function comparison(name: Comparison, symbol: string): OpDefinition<NoAttrs> {
     words: () => ({
       summary: `${name} compares a ${symbol} b elementwise and returns booleans: not differentiable: no gradient flows through it`,
       formula: `out = (a ${symbol} b)`, partials: ['a: no gradient', 'b: no gradient'], broadcast: false,
+    }),
+  };
+}
+
+/** isnan and isinf: bool results, which are never differentiated. */
+function classification(name: 'isnan' | 'isinf', what: string): OpDefinition<NoAttrs> {
+  return {
+    api: { np: name }, inputs: ['a'], flags: { elementwise: true, differentiable: false },
+    // out = (a is NaN / ±∞), a bool: no gradient
+    grad: (_g, { inputs }) => inputs.map(() => null),
+    replay: ([a], _attrs, op) => op[name](a!),
+    words: () => ({
+      summary: `${name} tests elementwise whether a is ${what} and returns booleans: not differentiable: no gradient flows through it`,
+      formula: `out = ${name}(a)`, partials: ['a: no gradient'], broadcast: false,
     }),
   };
 }
@@ -226,4 +244,16 @@ export const ELEMENTWISE_OPS: OpDefinitions<ElementwiseAttrs> = {
   greater: comparison('greater', '>'),
   lessEqual: comparison('lessEqual', '≤'),
   greaterEqual: comparison('greaterEqual', '≥'),
+  logaddexp: {
+    api: { np: 'logaddexp' }, inputs: ['a', 'b'], flags: ELEMENTWISE,
+    // out = ln(eᵃ + eᵇ): ∂a = g·σ(a − b), ∂b = g·σ(b − a) (the softmax weights eᵃ/(eᵃ + eᵇ), from the inputs: no rounded out in them)
+    grad: broadcasting((g, a, b, _out, op) => op.mul(g, op.sigmoid(op.sub(a, b))), (g, a, b, _out, op) => op.mul(g, op.sigmoid(op.sub(b, a)))),
+    replay: ([a, b], _attrs, op) => op.logaddexp(a!, b!),
+    words: () => ({
+      summary: "logaddexp takes ln(eᵃ + eᵇ) elementwise, without overflow: each input's gradient is the upstream gradient times its softmax weight, eᵃ/(eᵃ + eᵇ) for a",
+      formula: 'out = ln(eᵃ + eᵇ)', partials: ['∂out/∂a = eᵃ / (eᵃ + eᵇ) = σ(a − b)', '∂out/∂b = eᵇ / (eᵃ + eᵇ) = σ(b − a)'], broadcast: true,
+    }),
+  },
+  isnan: classification('isnan', 'nan (not a number)'),
+  isinf: classification('isinf', '+∞ or −∞'),
 };

@@ -1,7 +1,7 @@
 /**
  * The shape and indexing ops: transpose, reshape, expandDims, squeeze, broadcastTo, concatenate,
  * stack, at, take, takeAlongAxis, sort, copy, astype, and the gradients of take and takeAlongAxis as
- * ops of their own. One entry each: where it is in the API, its inputs, its flags, its gradient
+ * ops of their own; pad (and its gradient), repeat, tile, split and flip. One entry each: where it is in the API, its inputs, its flags, its gradient
  * (math above it), its replay and the step panel's words. The public functions (ops/layout.ts)
  * check arguments, run the kernels and record.
  *
@@ -31,6 +31,31 @@ export interface LayoutAttrs {
   sort: { axis: number };
   copy: NoAttrs;
   astype: { dtype: DType };
+  /** One [before, after] pair per axis. */
+  pad: { padWidth: number[][]; mode: PadMode; constantValue: number };
+  /** The gradient of `pad`: sums g back into `shape`. */
+  padGrad: { padWidth: number[][]; mode: PadMode; shape: number[] };
+  /** `axis: null` repeats the flattened array; `repeats` as given (one count or one per element). */
+  repeat: { repeats: number | number[]; axis: number | null };
+  /** One count per axis of the result. */
+  tile: { reps: number[] };
+  /** One piece of np.split: [begin, end) along `axis`. */
+  split: { axis: number; begin: number; end: number };
+  flip: { axis: number[] };
+}
+
+/** How np.pad fills: a constant, the edge element, a mirror without the edge or with it, the other end. */
+export type PadMode = 'constant' | 'edge' | 'reflect' | 'symmetric' | 'wrap';
+
+/** A pad mode as the step panel says how the padding is made. */
+function padding(mode: unknown, constant: unknown, say: Say): string {
+  switch (mode) {
+    case 'edge': return 'copies of the edge elements';
+    case 'reflect': return 'a mirror image without the edge';
+    case 'symmetric': return 'a mirror image with the edge';
+    case 'wrap': return 'the elements of the other end';
+    default: return `the constant ${say.num(constant ?? 0)}`;
+  }
 }
 
 const LAYOUT = { elementwise: false, differentiable: true };
@@ -51,6 +76,11 @@ function reshapingWords(name: string, does: string, result: string): OpWords {
 
 /** " at position 0" for expandDims, nothing when the attribute is missing. */
 const position = (axis: unknown, say: Say): string => (typeof axis === 'number' ? ` at position ${say.num(axis)}` : '');
+
+/** The [before, after] pairs of a split piece's place in the input: zeros before and after it along `axis`. */
+function placeOf(shape: readonly number[], axis: number, begin: number, end: number): number[][] {
+  return shape.map((dim, i) => (i === axis ? [begin, dim - end] : [0, 0]));
+}
 
 /** Indices take no gradient: none, or zeros for a float index array that asked for one (it is a constant of the op). */
 function indexGrad(indices: NDArray, needed: boolean, op: EngineOps): NDArray | null {
@@ -250,6 +280,94 @@ export const LAYOUT_OPS: OpDefinitions<LayoutAttrs> = {
       return {
         summary: `astype converts a to ${dtype}: its gradient is the upstream gradient converted back to a's dtype (none when a is an integer or bool array)`,
         formula: `out = a as ${dtype}`, partials: ["∂L/∂a = g as a's dtype (no gradient for an integer or bool a)"], broadcast: false,
+      };
+    },
+  },
+  pad: {
+    api: { np: 'pad' }, inputs: ['a'], flags: LAYOUT,
+    // out = a padded: ∂a = g cropped, each padded copy's gradient added to the element it copied
+    grad: (g, { inputs: [a], attrs: { padWidth, mode } }, op) => [op.padGrad(g, padWidth, mode, a!.shape)],
+    replay: ([a], { padWidth, mode, constantValue }, op) => op.pad(a!, padWidth, mode, constantValue),
+    words: (attrs, _n, say) => {
+      const widths = say.list(attrs.padWidth ?? 'the given widths');
+      const mode = typeof attrs.mode === 'string' ? attrs.mode : 'constant';
+      const copies = mode === 'constant' ? 'the constant gets no gradient' : 'each padded copy adds its gradient to the element it copied';
+      return {
+        summary: `pad pads a by ${widths} ([before, after] per axis) with ${padding(attrs.mode, attrs.constantValue, say)}: its gradient is the upstream gradient cropped back to a's shape (${copies})`,
+        formula: `out = pad(a, ${widths}, '${mode}')`, partials: [`∂L/∂a = g cropped to a's shape${mode === 'constant' ? '' : ', plus the gradients of the padded copies'}`],
+        broadcast: false,
+      };
+    },
+  },
+  padGrad: {
+    api: { gradientOf: 'pad' }, inputs: ['g'], flags: LAYOUT,
+    // out = g summed back into the input's shape (linear): ∂g = the upstream padded the same way, with zeros for a constant
+    grad: (h, { attrs: { padWidth, mode } }, op) => [op.pad(h, padWidth, mode, 0)],
+    replay: ([g], { padWidth, mode, shape }, op) => op.padGrad(g!, padWidth, mode, shape),
+    words: (attrs, _n, say) => {
+      const shape = say.shape(attrs.shape);
+      return {
+        summary: `padGrad is the gradient of pad as an op of its own (seen when differentiating twice): it crops g to the shape ${shape}, adding the gradients of padded copies to the elements they copied; its own gradient pads the upstream gradient the same way (zeros for a constant)`,
+        formula: `out = g cropped to ${shape}, padded copies added back`, partials: [`∂L/∂g = the upstream gradient padded by ${say.list(attrs.padWidth ?? 'the same widths')}`],
+        broadcast: false,
+      };
+    },
+  },
+  repeat: {
+    api: { np: 'repeat', method: 'repeat' }, inputs: ['a'], flags: LAYOUT,
+    // out = each element of a repeated: ∂a = g summed over the repeats (scatter-added at the saved positions)
+    grad: (g, { inputs: [a], saved: [positions], attrs: { axis } }, op) => [op.takeGrad(g, positions!, axis, a!.shape)],
+    replay: ([a], { repeats, axis }, op) => op.repeat(a!, repeats, axis),
+    words: (attrs, _n, say) => {
+      const times = typeof attrs.repeats === 'number' ? `${say.num(attrs.repeats)} times` : 'as often as repeats says';
+      const elements = attrs.axis === null ? 'of a, flattened,' : `of a ${say.along(attrs.axis)}`;
+      return {
+        summary: `repeat repeats each element ${elements} ${times}: each element's gradient is the sum of the upstream gradient over its copies`,
+        formula: `out = repeat(a, ${say.list(attrs.repeats ?? 'repeats')}) ${say.along(attrs.axis)}`, partials: ['∂L/∂a = g summed over the copies of each element'],
+        broadcast: false,
+      };
+    },
+  },
+  tile: {
+    api: { np: 'tile', method: 'tile' }, inputs: ['a'], flags: LAYOUT,
+    // out = a tiled reps times: ∂a = g summed over the tiles (g as [r₀, d₀, r₁, d₁, …] summed over the r axes)
+    grad: (g, { inputs: [a], attrs: { reps } }, op) => {
+      const dims = [...Array<number>(reps.length - a!.ndim).fill(1), ...a!.shape];
+      const tiles = op.reshape(g, reps.flatMap((times, axis) => [times, dims[axis]!]));
+      return [op.reshape(op.sum(tiles, reps.map((_, axis) => 2 * axis)), a!.shape)];
+    },
+    replay: ([a], { reps }, op) => op.tile(a!, reps),
+    words: (attrs, _n, say) => {
+      const reps = say.list(attrs.reps ?? 'reps');
+      return {
+        summary: `tile repeats the whole of a ${reps} times along its axes: its gradient is the upstream gradient summed over the tiles`,
+        formula: `out = tile(a, ${reps})`, partials: ['∂L/∂a = Σ g over the tiles'], broadcast: false,
+      };
+    },
+  },
+  split: {
+    api: { np: 'split' }, inputs: ['a'], flags: LAYOUT,
+    // out = a[begin:end] along axis (one piece of np.split): ∂a = g in that place, zeros elsewhere
+    grad: (g, { inputs: [a], attrs: { axis, begin, end } }, op) => [op.pad(g, placeOf(a!.shape, axis, begin, end), 'constant', 0)],
+    replay: ([a], { axis, begin, end }, op) => op.splitPiece(a!, axis, begin, end),
+    words: (attrs, _n, say) => {
+      const range = `${say.num(attrs.begin ?? 'begin')}:${say.num(attrs.end ?? 'end')}`;
+      return {
+        summary: `split takes the piece [${range}] of a along ${say.axis(attrs.axis)} (one of the pieces np.split returns): its gradient is the upstream gradient put back in that place, zeros elsewhere`,
+        formula: `out = a[${range}] along ${say.axis(attrs.axis)}`, partials: [`∂L/∂a = g at [${range}], 0 elsewhere`], broadcast: false,
+      };
+    },
+  },
+  flip: {
+    api: { np: 'flip', method: 'flip' }, inputs: ['a'], flags: LAYOUT,
+    // out = a reversed along axes: ∂a = g reversed along them
+    grad: (g, { attrs: { axis } }, op) => [op.flip(g, axis)],
+    replay: ([a], { axis }, op) => op.flip(a!, axis),
+    words: (attrs, _n, say) => {
+      const axes = say.axes(attrs.axis);
+      return {
+        summary: `flip reverses the order of the elements over ${axes}: its gradient is the upstream gradient reversed the same way`,
+        formula: `out = a reversed over ${axes}`, partials: [`∂L/∂a = g reversed over ${axes}`], broadcast: false,
       };
     },
   },

@@ -1,5 +1,6 @@
 /**
- * The products: `dot` (NumPy/MXNet semantics, every rank) and `matmul` (batched, broadcasting).
+ * The products: `dot` (NumPy/MXNet semantics, every rank), `matmul` (batched, broadcasting) and
+ * `outer`.
  * One entry each: where it is in the API, its inputs, its flags, its gradient (math above it), its
  * replay and the step panel's words. The public functions (ops/linalg.ts) check arguments, run the
  * kernels and record.
@@ -13,6 +14,7 @@ import type { EngineOps, NoAttrs, OpDefinitions } from './types';
 export interface LinalgAttrs {
   dot: NoAttrs;
   matmul: NoAttrs;
+  outer: NoAttrs;
 }
 
 const PRODUCT = { elementwise: false, differentiable: true };
@@ -75,6 +77,19 @@ export const LINALG_OPS: OpDefinitions<LinalgAttrs> = {
     words: () => ({
       summary: "matmul multiplies matrices, batched over the leading axes: a's gradient is the upstream gradient times bᵀ, b's is aᵀ times the upstream gradient (summed over broadcast batches)",
       formula: 'out = a @ b', partials: ['∂L/∂a = g @ bᵀ', '∂L/∂b = aᵀ @ g'], broadcast: true,
+    }),
+  },
+  outer: {
+    api: { np: 'outer' }, inputs: ['a', 'b'], flags: PRODUCT,
+    // out[i, j] = a[i]·b[j] (both flattened): ∂a = g·b, ∂b = gᵀ·a (in their shapes)
+    grad: (g, { inputs: [a, b], needsGrad }, op) => [
+      needsGrad[0] ? op.reshape(op.dot(g, op.reshape(b!, [-1])), a!.shape) : null,
+      needsGrad[1] ? op.reshape(op.dot(op.transpose(g), op.reshape(a!, [-1])), b!.shape) : null,
+    ],
+    replay: ([a, b], _attrs, op) => op.outer(a!, b!),
+    words: () => ({
+      summary: "outer multiplies every element of a (flattened) by every element of b: a's gradient is the upstream gradient times b, summed over b's elements, and b's likewise with a",
+      formula: 'out = a ⊗ b, out[i, j] = a[i] · b[j]', partials: ['∂L/∂a[i] = Σⱼ g[i, j] · b[j]', '∂L/∂b[j] = Σᵢ g[i, j] · a[i]'], broadcast: false,
     }),
   },
 };

@@ -6,6 +6,8 @@ import type { UnaryLoop } from '../../kernels/elementwise';
 import type { NDArray } from '../../ndarray';
 import type { Operand } from '../operand';
 import type { ConvolutionParams, PoolingParams } from './conv';
+import type { NormOrder } from './reduce';
+import type { PadMode } from './layout';
 import type { NnAttrs } from './nn';
 
 /**
@@ -218,6 +220,32 @@ export interface EngineOps extends GradOps {
   pooling(data: NDArray, params: PoolingParams): NDArray;
   /** A pooling's data gradient, of shape `dataShape`; max pooling's routes dy to the argmax indices. */
   poolingGrad(dy: NDArray, argmax: NDArray | null, attrs: PoolingParams & { dataShape: readonly number[] }): NDArray;
+  // The NumPy ops var … einsum.
+  abs(a: NDArray): NDArray;
+  var(a: NDArray, axis: AxisArgument, options: { ddof: number; keepdims: boolean }): NDArray;
+  std(a: NDArray, axis: AxisArgument, options: { ddof: number; keepdims: boolean }): NDArray;
+  prod(a: NDArray, axis?: AxisArgument, keepdims?: boolean): NDArray;
+  any(a: NDArray, axis?: AxisArgument, keepdims?: boolean): NDArray;
+  all(a: NDArray, axis?: AxisArgument, keepdims?: boolean): NDArray;
+  /** np.linalg.norm of a recorded kind: `axis` normalised, in NumPy's order. */
+  norm(a: NDArray, ord: NormOrder, axis: readonly number[], keepdims: boolean): NDArray;
+  logaddexp(a: Operand, b: Operand): NDArray;
+  isnan(a: NDArray): NDArray;
+  isinf(a: NDArray): NDArray;
+  outer(a: NDArray, b: NDArray): NDArray;
+  /** np.pad with one [before, after] pair per axis. */
+  pad(a: NDArray, padWidth: readonly (readonly number[])[], mode: PadMode, constantValue: number): NDArray;
+  /** pad's gradient: g summed back into `shape`. */
+  padGrad(g: NDArray, padWidth: readonly (readonly number[])[], mode: PadMode, shape: readonly number[]): NDArray;
+  repeat(a: NDArray, repeats: number | readonly number[], axis: number | null): NDArray;
+  tile(a: NDArray, reps: number | readonly number[]): NDArray;
+  flip(a: NDArray, axis?: AxisArgument): NDArray;
+  /** One piece of np.split: [begin, end) along `axis`. */
+  splitPiece(a: NDArray, axis: number, begin: number, end: number): NDArray;
+  /** Running sums along `axis` (of the flattened array for null), from the end when `reverse`. */
+  cumsum(a: NDArray, axis: number | null, reverse?: boolean): NDArray;
+  /** einsum of an explicit equation, one letter per axis; an output label may repeat or name no operand's axis (its size from `shape`). */
+  einsum(operands: readonly NDArray[], equation: string, shape: readonly number[]): NDArray;
   pick(data: NDArray, index: NDArray, options: NnAttrs['pick']): NDArray;
   oneHot(indices: NDArray, depth: number, options: Omit<NnAttrs['oneHot'], 'depth'>): NDArray;
   batchDot(a: NDArray, b: NDArray, options: NnAttrs['batchDot']): NDArray;
