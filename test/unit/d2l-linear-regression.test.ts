@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { np } from 'gradlens';
-import { assertAllClose, curve, numpy, recordInitialParams, recordShuffles } from './d2l-reference';
+import { assertAllClose, curve, numpy, recordedRun } from './d2l-reference';
 import { train } from '../../examples/d2l/linear-regression-scratch';
 
 /** The training loop of the section, in NumPy: ∂l/∂w = Xᵀr/n, ∂l/∂b = mean(r) for l = mean(r²/2). */
@@ -30,21 +30,13 @@ done(train=board(train_losses, n_batches // 2), x=board(xs, n_batches // 2), val
 suite('d2l 3.4 linear regression from scratch, against NumPy', () => {
   test('the loss curves per half epoch and per epoch, and the final w and b', () => {
     np.random.seed(34);
-    const shuffles = recordShuffles();
-    const initial = recordInitialParams();
     const settings = { maxEpochs: 3, numTrain: 1000, numVal: 1000, batchSize: 32, lr: 0.03 }; // the book's
-    let run: ReturnType<typeof train>;
-    try {
-      run = train(settings);
-    } finally {
-      shuffles.restore();
-      initial.restore();
-    }
+    const { run, orders, params } = recordedRun(() => train(settings));
     const { model, data } = run;
-    assert.equal(shuffles.orders.length, 3, 'one shuffled order per epoch');
-    const [b, w] = initial.params[0]!; // getScratchParams: b, w (sorted by name, as Python's dir)
+    assert.equal(orders.length, 3, 'one shuffled order per epoch');
+    const [b, w] = params[0]!; // getScratchParams: b, w (sorted by name, as Python's dir)
     const ref = numpy<{ train: number[]; x: number[]; val: number[]; w: number[]; b: number[] }>(REFERENCE, {
-      X: data.X, y: data.y, w, b, orders: shuffles.orders, ...settings,
+      X: data.X, y: data.y, w, b, orders: orders, ...settings,
     });
     assertAllClose(curve(model, 'train_loss'), ref.train, { rtol: 1e-4 }, 'train_loss');
     assertAllClose(model.board.data.get('train_loss')!.map((p) => p.x), ref.x, {}, 'train_loss x');

@@ -4,7 +4,7 @@
 // batch orders: loss and accuracy curves, final W1, b1, W2, b2.
 import { strict as assert } from 'node:assert';
 import { np } from 'gradlens';
-import { assertAllClose, curve, numpy, recordInitialParams, recordShuffles } from './d2l-reference';
+import { assertAllClose, curve, numpy, recordedRun } from './d2l-reference';
 import { relu, train } from '../../examples/d2l/mlp-implementation';
 
 const REFERENCE = `
@@ -46,23 +46,15 @@ suite('d2l 5.2 MLP from scratch, against NumPy', () => {
 
   test('training: loss and accuracy curves and the final parameters', () => {
     np.random.seed(52);
-    const shuffles = recordShuffles();
-    const initial = recordInitialParams();
     // The book: 256 hidden units, batches of 256, 10 epochs of 60,000 images.
     const settings = { numHiddens: 64, lr: 0.1, batchSize: 64, maxEpochs: 3, numTrain: 400, numVal: 100 };
-    let run: ReturnType<typeof train>;
-    try {
-      run = train(settings);
-    } finally {
-      shuffles.restore();
-      initial.restore();
-    }
+    const { run, orders, params } = recordedRun(() => train(settings));
     const { model, data } = run;
-    const [W1, W2, b1, b2] = initial.params[0]!; // getScratchParams: sorted by name
+    const [W1, W2, b1, b2] = params[0]!; // getScratchParams: sorted by name
     const [XTrain, yTrain] = data.train.arrays;
     const [XVal, yVal] = data.val.arrays;
     type Result = { train: number[]; val: number[]; acc: number[]; W1: number[]; b1: number[]; W2: number[]; b2: number[] };
-    const ref = numpy<Result>(REFERENCE, { X_train: XTrain, y_train: yTrain, X_val: XVal, y_val: yVal, W1, W2, b1, b2, orders: shuffles.orders, ...settings });
+    const ref = numpy<Result>(REFERENCE, { X_train: XTrain, y_train: yTrain, X_val: XVal, y_val: yVal, W1, W2, b1, b2, orders: orders, ...settings });
     assertAllClose(curve(model, 'train_loss'), ref.train, { rtol: 1e-4 }, 'train_loss');
     assertAllClose(curve(model, 'val_loss'), ref.val, { rtol: 1e-4 }, 'val_loss');
     assertAllClose(curve(model, 'val_acc'), ref.acc, { atol: 1e-6 }, 'val_acc');

@@ -53,6 +53,21 @@ export function recordInitialParams(): { params: number[][][]; restore(): void }
   return { params, restore: () => { d2l.Trainer.prototype.fit = original; } };
 }
 
+/**
+ * Runs `train` while recording the batch order of every shuffled pass and the model's initial
+ * parameters (what a NumPy replay needs), and puts the recorders away afterwards.
+ */
+export function recordedRun<T>(train: () => T): { run: T; orders: number[][]; params: number[][][] } {
+  const shuffles = recordShuffles();
+  const initial = recordInitialParams();
+  try {
+    return { run: train(), orders: shuffles.orders, params: initial.params };
+  } finally {
+    shuffles.restore();
+    initial.restore();
+  }
+}
+
 /** The y values of a board line. */
 export function curve(model: d2l.Module, label: string): number[] {
   const line = model.board.data.get(label);

@@ -5,7 +5,7 @@
 // greedy decoding with the trained parameters.
 import { strict as assert } from 'node:assert';
 import { np } from 'gradlens';
-import { assertAllClose, curve, numpy, recordInitialParams, recordShuffles } from './d2l-reference';
+import { assertAllClose, curve, numpy, recordedRun } from './d2l-reference';
 import { RNNLMScratch, RNNScratch, train } from '../../examples/d2l/rnn-scratch';
 import * as d2l from '../../examples/d2l/d2l';
 
@@ -75,26 +75,18 @@ suite('d2l 9.5 RNN from scratch, against NumPy', () => {
 
   test('training with gradient clipping: the perplexity curves, the final parameters and a decoding', () => {
     np.random.seed(95);
-    const shuffles = recordShuffles();
-    const initial = recordInitialParams();
     // The book: batches of 1,024 sequences of 32 steps, 32 hidden units, 100 epochs of 10,000 sequences,
     // clipping at 1; at 0.18 this short run clips some of its steps (the norms start near 0.2).
     const settings = { batchSize: 16, numSteps: 6, numTrain: 64, numVal: 32, numHiddens: 8, lr: 1, maxEpochs: 3, gradientClipVal: 0.18 };
-    let run: ReturnType<typeof train>;
-    try {
-      run = train(settings);
-    } finally {
-      shuffles.restore();
-      initial.restore();
-    }
+    const { run, orders, params } = recordedRun(() => train(settings));
     const { data, rnn, model } = run;
     assert.deepEqual(model.getScratchParams(), [model.Whq, model.bq, rnn.Whh, rnn.Wxh, rnn.bh], 'the order of getScratchParams (sorted names, the RNN\'s after)');
-    const [Whq, bq, Whh, Wxh, bh] = initial.params[0]!;
+    const [Whq, bq, Whh, Wxh, bh] = params[0]!;
     const prefix = 'the tr';
     type Result = { train: number[]; val: number[]; W_hq: number[]; b_q: number[]; W_hh: number[]; W_xh: number[]; b_h: number[]; decoded: number[]; clipped: number };
     const ref = numpy<Result>(REFERENCE, {
       X: data.X, Y: data.Y, vocabSize: data.vocab.length, W_hq: Whq, b_q: bq, W_hh: Whh, W_xh: Wxh, b_h: bh,
-      orders: shuffles.orders, prefixTokens: data.vocab.get([...prefix]), numPreds: 10, ...settings,
+      orders: orders, prefixTokens: data.vocab.get([...prefix]), numPreds: 10, ...settings,
     });
     assert.ok(ref.clipped > 0 && ref.clipped < 12, `some steps clipped, not all: ${ref.clipped} of 12`);
     assertAllClose(curve(model, 'train_ppl'), ref.train, { rtol: 1e-4 }, 'train_ppl');

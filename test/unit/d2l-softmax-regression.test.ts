@@ -4,7 +4,7 @@
 // Fashion-MNIST, initial parameters and batch orders: loss and accuracy curves, final W and b.
 import { strict as assert } from 'node:assert';
 import { np } from 'gradlens';
-import { assertAllClose, curve, numpy, recordInitialParams, recordShuffles } from './d2l-reference';
+import { assertAllClose, curve, numpy, recordedRun } from './d2l-reference';
 import { crossEntropy, softmax, train } from '../../examples/d2l/softmax-regression-scratch';
 
 const SOFTMAX_REFERENCE = `
@@ -51,22 +51,14 @@ suite('d2l 4.4 softmax regression from scratch, against NumPy', () => {
 
   test('training: loss and accuracy curves and the final W and b', () => {
     np.random.seed(4);
-    const shuffles = recordShuffles();
-    const initial = recordInitialParams();
     const settings = { batchSize: 64, maxEpochs: 3, lr: 0.1, numTrain: 600, numVal: 200 }; // the book: 256, 10 epochs, 60,000 + 10,000
-    let run: ReturnType<typeof train>;
-    try {
-      run = train(settings);
-    } finally {
-      shuffles.restore();
-      initial.restore();
-    }
+    const { run, orders, params } = recordedRun(() => train(settings));
     const { model, data } = run;
-    const [W, b] = initial.params[0]!; // getScratchParams: W, b (sorted by name)
+    const [W, b] = params[0]!; // getScratchParams: W, b (sorted by name)
     const [XTrain, yTrain] = data.train.arrays;
     const [XVal, yVal] = data.val.arrays;
     const ref = numpy<{ train: number[]; val: number[]; acc: number[]; W: number[]; b: number[] }>(TRAINING_REFERENCE, {
-      X_train: XTrain, y_train: yTrain, X_val: XVal, y_val: yVal, W, b, orders: shuffles.orders, ...settings,
+      X_train: XTrain, y_train: yTrain, X_val: XVal, y_val: yVal, W, b, orders: orders, ...settings,
     });
     assertAllClose(curve(model, 'train_loss'), ref.train, { rtol: 1e-4 }, 'train_loss');
     assertAllClose(curve(model, 'val_loss'), ref.val, { rtol: 1e-4 }, 'val_loss');
