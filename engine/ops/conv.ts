@@ -14,6 +14,7 @@ import { sameShape } from '../shape';
 import { emit } from '../tape';
 import type { ConvolutionParams, PoolingParams } from './defs/conv';
 import { checkArray, dataAs } from './operand';
+import { describe, readOptions } from './options';
 
 /** One size per spatial axis, or one number for every axis. */
 type PerAxis = number | readonly number[];
@@ -46,25 +47,6 @@ export interface PoolingOptions {
 
 const CONVOLUTION_OPTIONS = ['kernel', 'stride', 'pad', 'dilate', 'numGroup'];
 const POOLING_OPTIONS = ['kernel', 'stride', 'pad', 'poolType', 'globalPool'];
-
-function describe(value: unknown): string {
-  if (value instanceof NDArray) return `an NDArray of shape ${formatShape(value.shape)}`;
-  if (typeof value === 'object' && value !== null) {
-    try { return JSON.stringify(value); } catch { return Object.prototype.toString.call(value); }
-  }
-  return typeof value === 'string' ? `'${value}'` : String(value);
-}
-
-/** The options object, every key one the function knows. */
-function checkOptions(op: string, options: unknown, names: readonly string[], example: string): Record<string, unknown> {
-  if (typeof options !== 'object' || options === null || Array.isArray(options) || options instanceof NDArray) {
-    throw engineError(op, `options must be an object such as ${example}, got ${describe(options)}`);
-  }
-  for (const key of Object.keys(options)) {
-    if (!names.includes(key)) throw engineError(op, `unknown option '${key}' (the options are ${names.join(', ')})`);
-  }
-  return options as Record<string, unknown>;
-}
 
 /** The number of spatial axes of NCW (1) or NCHW (2) data. */
 function spatialRank(op: string, x: NDArray): number {
@@ -101,8 +83,8 @@ function positiveInteger(op: string, name: string, value: unknown): number {
  * npx.convolution(x, np.ones([4, 1, 3, 3]), np.zeros([4]), { kernel: 3, pad: 1, stride: 2 }).shape; // [1, 4, 3, 4]
  * ```
  */
-export function convolution(data: NDArray, weight: NDArray, options: ConvolutionOptions): NDArray;
-export function convolution(data: NDArray, weight: NDArray, bias: NDArray | null | undefined, options: ConvolutionOptions): NDArray;
+export function convolution(data: NDArray, weight: NDArray, options?: ConvolutionOptions): NDArray;
+export function convolution(data: NDArray, weight: NDArray, bias: NDArray | null | undefined, options?: ConvolutionOptions): NDArray;
 export function convolution(data: NDArray, weight: NDArray, biasOrOptions: unknown, maybeOptions?: unknown): NDArray {
   const op = 'convolution';
   const optionsFirst = maybeOptions === undefined && typeof biasOrOptions === 'object' && biasOrOptions !== null && !(biasOrOptions instanceof NDArray);
@@ -110,10 +92,13 @@ export function convolution(data: NDArray, weight: NDArray, biasOrOptions: unkno
   const x = checkArray(op, data, 'data');
   const w = checkArray(op, weight, 'weight');
   const rank = spatialRank(op, x);
-  const options = checkOptions(op, optionsFirst ? biasOrOptions : maybeOptions, CONVOLUTION_OPTIONS, `{ kernel: [${Array(rank).fill(3).join(', ')}] }`);
-  if (options['kernel'] === undefined) throw engineError(op, `the kernel option is required: the weight's spatial shape, e.g. { kernel: ${formatKernel(w, rank)} }`);
+  const options = readOptions(op, optionsFirst ? biasOrOptions : maybeOptions, CONVOLUTION_OPTIONS);
+  // MXNet requires the kernel; it is the weight's spatial shape, so it is read from there when omitted.
+  if (options['kernel'] === undefined && w.ndim !== rank + 2) {
+    throw engineError(op, `the weight must be (O, C/groups, ${rank === 1 ? 'kW' : 'kH, kW'}) for ${rank === 1 ? 'NCW' : 'NCHW'} data, got shape ${formatShape(w.shape)}`);
+  }
   const window: ConvolutionParams = {
-    kernel: perAxis(op, 'kernel', options['kernel'], rank, 1),
+    kernel: perAxis(op, 'kernel', options['kernel'] ?? w.shape.slice(2), rank, 1),
     stride: perAxis(op, 'stride', options['stride'] ?? 1, rank, 1),
     pad: perAxis(op, 'pad', options['pad'] ?? 0, rank, 0),
     dilate: perAxis(op, 'dilate', options['dilate'] ?? 1, rank, 1),
@@ -121,11 +106,6 @@ export function convolution(data: NDArray, weight: NDArray, biasOrOptions: unkno
   };
   checkConvolutionShapes(x, w, bias, window);
   return convolve(x, w, bias, window);
-}
-
-/** The weight's spatial shape as a kernel option would say it (for a message). */
-function formatKernel(w: NDArray, rank: number): string {
-  return w.ndim === rank + 2 ? `[${w.shape.slice(2).join(', ')}]` : `[${Array(rank).fill(3).join(', ')}]`;
 }
 
 function checkConvolutionShapes(x: NDArray, w: NDArray, bias: NDArray | null, window: ConvolutionParams): void {
@@ -219,7 +199,7 @@ export function pooling(data: NDArray, options: PoolingOptions = {}): NDArray {
   const op = 'pooling';
   const x = checkArray(op, data, 'data');
   const rank = spatialRank(op, x);
-  const given = checkOptions(op, options, POOLING_OPTIONS, `{ kernel: [${Array(rank).fill(2).join(', ')}] }`);
+  const given = readOptions(op, options, POOLING_OPTIONS);
   const poolType = given['poolType'] ?? 'max';
   if (poolType !== 'max' && poolType !== 'avg') throw engineError(op, `poolType must be 'max' or 'avg', got ${describe(poolType)}`);
   const globalPool = given['globalPool'] ?? false;

@@ -105,9 +105,11 @@ suite('npx.convolution and npx.pooling', () => {
     const w = np.zeros([4, 3, 3, 3]);
     const conv = (options: unknown, weight: NDArray = w, bias: unknown = null, data: NDArray = x) =>
       npx.convolution(data, weight, bias as NDArray | null, options as { kernel: number });
-    refused('convolution', () => conv({ kernel: 3, padding: 1 }), /^convolution: unknown option 'padding' \(the options are kernel, stride, pad, dilate, numGroup\)$/);
-    refused('convolution', () => conv({ stride: 2 }), /the kernel option is required.*\{ kernel: \[3, 3\] \}/);
-    refused('convolution', () => conv([3, 3]), /options must be an object such as \{ kernel: \[3, 3\] \}, got \[3,3\]/);
+    refused('convolution', () => conv({ kernel: 3, padding: 1 }), /^convolution: unknown option 'padding' \(the options are 'kernel', 'stride', 'pad', 'dilate', 'numGroup'\)$/);
+    assert.deepEqual(conv({ stride: 2 }).shape, [2, 4, 2, 2], 'the kernel is the weight\'s spatial shape when omitted');
+    assert.deepEqual(npx.convolution(x, w).shape, [2, 4, 3, 3], 'no options: the defaults');
+    refused('convolution', () => conv({ stride: 2 }, np.zeros([4, 27])), /the weight must be \(O, C\/groups, kH, kW\) for NCHW data, got shape \(4, 27\)/);
+    refused('convolution', () => conv([3, 3]), /the options must be an object such as \{ kernel: … \}, got a list of 2/);
     refused('convolution', () => conv({ kernel: [3, 2] }), /kernel \[3, 2\] does not match the spatial shape of weight \(4, 3, 3, 3\)/);
     refused('convolution', () => conv({ kernel: [3, 3, 3] }), /kernel must be a positive integer or a list of 2 of them/);
     refused('convolution', () => conv({ kernel: 3, stride: 0 }), /stride must be a positive integer .* got 0/);
@@ -122,7 +124,7 @@ suite('npx.convolution and npx.pooling', () => {
     refused('convolution', () => conv({ kernel: 3, dilate: 3 }), /the kernel does not fit: axis 2 of data \(2, 3, 5, 5\) padded by 0 on each side is 5, the kernel spans 7 \(kernel 3, dilate 3\)/);
 
     const pool = (options: unknown, data: NDArray = x) => npx.pooling(data, options as { kernel: number });
-    refused('pooling', () => pool({ kernel: 2, poolingConvention: 'full' }), /^pooling: unknown option 'poolingConvention' \(the options are kernel, stride, pad, poolType, globalPool\)$/);
+    refused('pooling', () => pool({ kernel: 2, poolingConvention: 'full' }), /^pooling: unknown option 'poolingConvention' \(the options are 'kernel', 'stride', 'pad', 'poolType', 'globalPool'\)$/);
     refused('pooling', () => pool({ stride: 2 }), /the kernel option is required \(unless globalPool\)/);
     refused('pooling', () => pool({ kernel: 2, poolType: 'min' }), /poolType must be 'max' or 'avg', got 'min'/);
     refused('pooling', () => pool({ globalPool: 'yes' }), /globalPool must be true or false, got 'yes'/);
@@ -131,6 +133,6 @@ suite('npx.convolution and npx.pooling', () => {
     refused('pooling', () => pool({ kernel: 2, pad: 2 }), /pad 2 on axis 2 must be smaller than the kernel 2/);
     refused('pooling', () => pool({ kernel: [6, 2] }), /the kernel does not fit: axis 2 of data \(2, 3, 5, 5\) padded by 0 on each side is 5, smaller than the kernel 6/);
     refused('pooling', () => pool({ kernel: 2 }, np.zeros([5, 5])), /data must be \(N, C, W\) or \(N, C, H, W\), got shape \(5, 5\)/);
-    refused('pooling', () => pool(null), /options must be an object/);
+    refused('pooling', () => pool(null), /the options must be an object/);
   });
 });
