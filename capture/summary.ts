@@ -40,15 +40,21 @@ export function summarizeTrace(trace: Trace, cwd = process.cwd()): string {
   for (const anomaly of trace.anomalies.slice(0, 5)) {
     lines.push(`    ${anomaly.phase} ${anomaly.kind} at ${describeSource(anomaly.source, cwd)}: ${anomaly.message}`);
   }
-  // The last gradient each variable received.
+  // The last gradient each variable received: one per array, however many versions of it in-place
+  // writes made (a parameter the SGD step updates is one array, listed at its latest version).
+  const byId = indexTrace(trace).nodes;
+  const latest = latestVersions(trace);
   const finals = new Map<number, Tensor>();
   for (const pass of trace.backwardPasses) {
     if (pass.kind !== 'backward') continue;
-    for (const leaf of pass.leafGrads) finals.set(leaf.node, leaf.after ?? leaf.grad);
+    for (const leaf of pass.leafGrads) {
+      const id = latest.get(leaf.node) ?? leaf.node;
+      finals.delete(id); // listed in the order arrays last received a gradient
+      finals.set(id, leaf.after ?? leaf.grad);
+    }
   }
   if (finals.size > 0) {
     lines.push('final gradients:');
-    const byId = indexTrace(trace).nodes;
     for (const [id, grad] of finals) {
       const node = byId.get(id);
       const name = nameFromSource(node?.source?.text) ?? `node ${id}`;
@@ -58,7 +64,6 @@ export function summarizeTrace(trace: Trace, cwd = process.cwd()): string {
   }
   const checked = trace.backwardPasses.filter((p) => p.gradcheck);
   if (checked.length > 0) {
-    const byId = indexTrace(trace).nodes;
     const failed = checked.reduce((n, p) => n + p.gradcheck!.results.filter((r) => !r.ok).length + (p.gradcheck!.error ? 1 : 0), 0);
     lines.push(`gradient checks (float64 central differences)${failed > 0 ? `: ${failed} failed` : ''}:`);
     for (const pass of checked) {
@@ -71,4 +76,19 @@ export function summarizeTrace(trace: Trace, cwd = process.cwd()): string {
     }
   }
   return lines.join('\n');
+}
+
+/** For every node an in-place write superseded (a `previous` of another), the latest version of its array. */
+function latestVersions(trace: Trace): Map<number, number> {
+  const next = new Map<number, number>();
+  for (const node of trace.nodes) if (node.previous !== undefined) next.set(node.previous, node.id);
+  const latest = new Map<number, number>();
+  // Later versions have larger ids (validation checks previous < id): from the last node back,
+  // each superseded node takes the latest version of the one that superseded it.
+  for (let i = trace.nodes.length - 1; i >= 0; i--) {
+    const id = trace.nodes[i]!.id;
+    const after = next.get(id);
+    if (after !== undefined) latest.set(id, latest.get(after) ?? after);
+  }
+  return latest;
 }

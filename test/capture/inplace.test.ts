@@ -4,6 +4,7 @@
 import { strict as assert } from 'node:assert';
 import { join } from 'node:path';
 import { decodeNumber, type Trace, type TraceNode } from '../../protocol/trace';
+import { summarizeTrace } from '../../capture/summary';
 import { indexNodes, repoRoot, trace } from '../trace-helpers';
 
 suite('in-place writes, traced', () => {
@@ -45,5 +46,12 @@ suite('in-place writes, traced', () => {
     assert.match(t.run.stdout, /array\(\[\[1\., 1\.\],\s*\[0\., 2\.\]\]\)/);
     const gets = t.nodes.filter((n) => n.op === 'get').map((n) => n.attrs['index']);
     assert.deepEqual(gets, ['0, :', '1, 1']);
+  });
+
+  test('the summary lists each array\'s final gradient once, at its latest version', () => {
+    const summary = summarizeTrace(t, repoRoot);
+    const finals = summary.slice(summary.indexOf('final gradients:')).split('\n').filter((line) => line.endsWith(')') && line.includes('.grad'));
+    assert.deepEqual(finals.map((line) => line.trim().split(' ')[0]), ['w.grad', 'K.grad'], summary);
+    assert.match(summary, /w\.grad.*\n\s+array\(\[ 0\.5, -1\. *\]\)/);
   });
 });
