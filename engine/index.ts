@@ -18,6 +18,13 @@ export { NDArray, type GradReq, type NestedArray, type BackwardOptions } from '.
 export { np } from './np';
 export { npx } from './npx';
 export { autograd } from './autograd';
+export { gluon } from './gluon/index';
+export { init } from './gluon/init';
+export type { Block, ParameterDict } from './gluon/block';
+export type { Parameter, ParameterOptions } from './gluon/parameter';
+export type { Initializer, ParameterKind, XavierOptions } from './gluon/init';
+export type { ActivationName, DenseOptions } from './gluon/nn/basic';
+export type { BlockEvent } from './observer';
 export { GradLensError } from './errors';
 export type { DType } from './dtype';
 export type { Shape } from './shape';

@@ -93,6 +93,18 @@ export interface EngineObserver {
    * now out of date.
    */
   write?(event: WriteEvent): void;
+  /** A gluon block's `call` starts (`blockEnter`) and ends (`blockExit`, also when it threw): ops heard between ran inside it. */
+  blockEnter?(event: BlockEvent): void;
+  blockExit?(event: BlockEvent): void;
+}
+
+export interface BlockEvent {
+  /** Where the block is in the outermost block being called: `net.0` (its field names and indices, as collectParams names them); '' for that outermost one. */
+  path: string;
+  /** Its class and settings, as gluon prints it: `Dense(256, relu)`. */
+  label: string;
+  /** Its own parameters with their structured names (`net.0.weight`) and arrays (null until made). */
+  params: readonly { name: string; array: NDArray | null }[];
 }
 
 export interface WriteEvent {

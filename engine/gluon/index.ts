@@ -1,0 +1,18 @@
+/**
+ * `gluon`: layers with named parameters, initializers, the Trainer, losses and data loaders, as
+ * MXNet's Gluon (2.x), on the GradLens engine.
+ *
+ * ```ts
+ * import { gluon, init, np, autograd } from 'gradlens';
+ * const { nn } = gluon;
+ * const net = new nn.Sequential().add(new nn.Dense(256, { activation: 'relu' }), new nn.Dense(10));
+ * net.initialize(new init.Normal(0.01));
+ * ```
+ */
+import { Block, ParameterDict } from './block';
+import { Parameter } from './parameter';
+import { Activation, Dense, Dropout, Flatten, Sequential } from './nn/basic';
+
+export const nn = { Block, Sequential, Dense, Activation, Flatten, Dropout };
+
+export const gluon = { Parameter, ParameterDict, nn };
