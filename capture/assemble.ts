@@ -202,6 +202,9 @@ export function assembleTrace({ journal, resolver, run }: AssembleOptions): Trac
         trace.graphBreaks.push({ ...graphBreak, source: source(site) });
         break;
       }
+      case 'layer':
+        (trace.layers ??= {})[record.path] = record.label;
+        break;
       case 'anomaly': {
         const { site, ...anomaly } = record.anomaly;
         trace.anomalies.push({ ...anomaly, source: source(site) });

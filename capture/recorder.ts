@@ -89,6 +89,7 @@ export class Recorder {
   private readonly paramNames = new WeakMap<NDArray, string>();
   /** The paths of the gluon blocks being called, innermost last. */
   private readonly layers: string[] = [];
+  private readonly layersSeen = new Set<string>();
   private readonly attachedAt = new WeakMap<NDArray, number | null>();
   /** Per node id: its site, and whether its value has a NaN or an infinity. */
   private readonly nodeSites: (number | null)[] = [];
@@ -232,8 +233,16 @@ export class Recorder {
   /** A gluon block's call starts or ends: ops in between ran in it; its parameters get their names. */
   private onBlock(event: BlockEvent, enter: boolean): void {
     for (const { name, array } of event.params) if (array !== null && !this.paramNames.has(array)) this.paramNames.set(array, name);
-    if (enter) this.layers.push(event.path);
-    else this.layers.pop();
+    if (enter) {
+      this.layers.push(event.path);
+      return;
+    }
+    this.layers.pop();
+    // Its label once, at the end of its first call: deferred shapes are known then (Dense(5 -> 4)).
+    if (!this.layersSeen.has(event.path)) {
+      this.layersSeen.add(event.path);
+      this.journal.write({ t: 'layer', path: event.path, label: event.label });
+    }
   }
 
   private onOp(event: OpEvent): void {

@@ -269,6 +269,11 @@ export interface Trace {
   backwardPasses: BackwardPass[];
   graphBreaks: GraphBreak[];
   anomalies: Anomaly[];
+  /**
+   * The gluon blocks the program called, by path (the nodes' `layer`): how gluon prints each,
+   * `Dense(256 -> 10, relu)`; '' is the outermost model. Absent when the program used no blocks.
+   */
+  layers?: Record<string, string>;
   /** Only in a trace read back from a file that was cut short. */
   truncated?: TraceTruncation;
 }

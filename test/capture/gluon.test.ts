@@ -40,6 +40,10 @@ suite('gluon models, traced', () => {
     assert.ok(layers.includes('square@-') && layers.includes('mean@-'), 'ops outside every block have none');
   });
 
+  test('the trace lists the blocks by path, as gluon prints them', () => {
+    assert.deepEqual(t.layers, { 'net.0': 'Dense(5 -> 4, relu)', 'net.1': 'Dense(4 -> 2)', net: 'Sequential', '': 'MLP' });
+  });
+
   test('the summary lists the parameters by name', () => {
     const summary = summarizeTrace(t, repoRoot);
     for (const name of ['net.0.weight', 'net.1.bias']) assert.match(summary, new RegExp(`  ${name.replace(/\./g, '\\.')}\\.grad`));
