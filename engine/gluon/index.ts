@@ -15,4 +15,8 @@ import { Activation, Dense, Dropout, Flatten, Sequential } from './nn/basic';
 
 export const nn = { Block, Sequential, Dense, Activation, Flatten, Dropout };
 
-export const gluon = { Parameter, ParameterDict, nn };
+import { Trainer } from './trainer';
+import { loss } from './loss';
+import { data } from './data';
+
+export const gluon = { Parameter, ParameterDict, nn, Trainer, loss, data };
