@@ -275,6 +275,14 @@ suite('the inspector in a browser', function () {
     const opened = (await groups()).map(([, label]: [string, string]) => label.split('\n')[0]);
     assert.deepEqual(opened.sort(), ['net.0 · Dense(5 -> 4, relu)', 'net.1 · Dense(4 -> 2)']);
     await page.screenshot({ path: join(results, 'group-by-layer.png') });
+    // A parameter's details say which it is and its layer.
+    const dense = (await groups()).find(([, label]: [string, string]) => label.startsWith('net.0 '))!;
+    await clickNode(page, dense[0]);
+    const weight = result.trace!.nodes.find((n) => n.param === 'net.0.weight')!;
+    await clickNode(page, `n${weight.id}`);
+    const details = await page.locator('table.facts').innerText();
+    assert.match(details, /parameter\s+net\.0\.weight/);
+    assert.match(details, /layer\s+net\.0 · Dense\(5 -> 4, relu\)/);
     await page.close();
   });
 

@@ -61,6 +61,12 @@ export function detailsPanel(trace: Trace, nodeIds: readonly number[], actions: 
       : visible(attrs.text)],
     ['mode', `${node.trainMode ? 'training' : 'prediction'}${node.recording ? ', recording' : ', not recording'}${node.inGraph ? '' : ' (not differentiable)'}`],
   ];
+  const block = node.layer ?? (node.param !== undefined ? node.param.slice(0, Math.max(node.param.lastIndexOf('.'), 0)) : undefined);
+  if (node.param !== undefined) rows.push(['parameter', visible(node.param, { limit: 200 })]);
+  if (block !== undefined) {
+    const label = trace.layers?.[block];
+    rows.push(['layer', visible(`${block === '' ? 'the model' : block}${label ? ` · ${label}` : ''}`, { limit: 300 })]);
+  }
   if (node.previous !== undefined) {
     const count = versionCount(trace, node);
     rows.push(['version', `${count + 1}: the same array as node #${node.previous} (version ${count}), written in place (assign or set) since`]);
