@@ -28,6 +28,12 @@ export type { ConvOptions, PoolOptions } from './gluon/nn/conv';
 export type { BatchNormLayerOptions, LayerNormLayerOptions } from './gluon/nn/norm';
 export type { EmbeddingLayerOptions } from './gluon/nn/embedding';
 export type { RNNOptions, GRUOptions, RecurrentLayerParameters } from './gluon/rnn';
+export type {
+  Conv1D, Conv2D, MaxPool1D, MaxPool2D, AvgPool1D, AvgPool2D, GlobalMaxPool1D, GlobalMaxPool2D, GlobalAvgPool1D, GlobalAvgPool2D,
+} from './gluon/nn/conv';
+export type { BatchNorm, LayerNorm } from './gluon/nn/norm';
+export type { Embedding } from './gluon/nn/embedding';
+export type { RNN, GRU } from './gluon/rnn';
 export type { BlockEvent } from './observer';
 export { GradLensError } from './errors';
 export type { DType } from './dtype';

@@ -7,7 +7,7 @@ import { strict as assert } from 'node:assert';
 import * as tf from '@tensorflow/tfjs-core';
 import './tfjs-quiet'; // before the CPU backend's registrations
 import '@tensorflow/tfjs-backend-cpu';
-import { autograd, gluon, init, np, NDArray, type Block } from 'gradlens';
+import { autograd, gluon, init, np, NDArray, setEngineObserver, type BatchNorm, type Block, type BlockEvent, type GRU, type RNN } from 'gradlens';
 import { assertClose, expectError } from '../helpers';
 
 const { nn } = gluon;
@@ -139,6 +139,46 @@ suite('gluon layers: Conv2D and Conv1D', () => {
   });
 });
 
+suite('gluon layers: a LeNet of them', () => {
+  test('d2l\'s LeNet: shapes through the layers, a gradient on every parameter, BatchNorm in between', () => {
+    const net = new nn.Sequential().add(
+      new nn.Conv2D(6, 5, { padding: 2, activation: 'sigmoid' }), new nn.BatchNorm(), new nn.AvgPool2D(2, { strides: 2 }),
+      new nn.Conv2D(16, 5, { activation: 'sigmoid' }), new nn.AvgPool2D(2, { strides: 2 }),
+      new nn.Dense(120, { activation: 'sigmoid' }), new nn.Dense(84, { activation: 'sigmoid' }), new nn.Dense(10),
+    );
+    net.initialize(new init.Xavier());
+    const X = normal([2, 1, 28, 28], 21);
+    const shapes: number[][] = [];
+    let out = X;
+    for (const layer of net) shapes.push([...(out = layer.call(out)).shape]);
+    assert.deepEqual(shapes, [[2, 6, 28, 28], [2, 6, 28, 28], [2, 6, 14, 14], [2, 16, 10, 10], [2, 16, 5, 5], [2, 120], [2, 84], [2, 10]]);
+    autograd.record(() => net.call(X).square().sum()).backward();
+    for (const [name, parameter] of net.collectParams()) {
+      if (parameter.gradReq === 'null') continue;
+      assert.ok(parameter.grad().abs().sum().item() as number > 0, `${name} has a gradient`);
+    }
+    assert.deepEqual(net.collectParams().get('3.weight')!.shape, [16, 6, 5, 5]);
+  });
+
+  test('a watching tool hears each layer with its label and its parameters\' structured names', () => {
+    const net = new nn.Sequential().add(new nn.Conv2D(2, 3, { inChannels: 1 }), new nn.GlobalAvgPool2D(), new nn.Flatten(), new gluon.rnn.GRU(3, { layout: 'NTC' }));
+    net.initialize();
+    const entered: BlockEvent[] = [];
+    const previous = setEngineObserver({ blockEnter: (event) => entered.push(event) });
+    try {
+      // Flatten gives (2, 2): the GRU refuses it, after being entered.
+      assert.throws(() => net.call(np.ones([2, 1, 4, 4])), /layer '3' \(GRU\(3, NTC\)\): needs a 3-d input \(N, T, C\).*got shape \(2, 2\) from 2/);
+    } finally {
+      setEngineObserver(previous);
+    }
+    assert.deepEqual(entered.map((e) => [e.path, e.label]), [
+      ['', 'Sequential'], ['0', 'Conv2D(1 -> 2, kernel_size=(3, 3), stride=(1, 1))'], ['1', 'GlobalAvgPool2D'], ['2', 'Flatten'], ['3', 'GRU(3, NTC)'],
+    ]);
+    assert.deepEqual(entered[1]!.params.map((p) => p.name), ['0.weight', '0.bias']);
+    assert.deepEqual(entered[4]!.params.map((p) => p.name), ['3.l0_i2h_weight', '3.l0_h2h_weight', '3.l0_i2h_bias', '3.l0_h2h_bias']);
+  });
+});
+
 suite('gluon layers: pooling', () => {
   test('MaxPool2D and AvgPool2D without padding as tfjs; strides default to the pool size', () => {
     const x = normal([2, 3, 6, 7], 6);
@@ -194,7 +234,7 @@ suite('gluon layers: BatchNorm and LayerNorm', () => {
     const params = net.collectParams();
     assert.deepEqual([...params.keys()], ['0.weight', '0.bias', '1.gamma', '1.beta', '1.running_mean', '1.running_var']);
     assert.deepEqual([...params.values()].map((p) => p.gradReq), ['write', 'write', 'write', 'write', 'null', 'null']);
-    const bn = net.at(1) as InstanceType<typeof nn.BatchNorm>;
+    const bn = net.at(1) as BatchNorm;
     assert.deepEqual(bn.runningVar.shape, [0]);
     net.call(np.ones([2, 2, 3, 3]));
     assert.deepEqual(bn.runningVar.shape, [3]);
@@ -295,7 +335,7 @@ const affine = (W: Matrix, b: number[], v: number[]): number[] => W.map((row, i)
 const sigmoid = (v: number) => 1 / (1 + Math.exp(-v));
 
 interface LayerValues { Wi: Matrix; Wh: Matrix; bi: number[]; bh: number[] }
-function layerValues(block: InstanceType<typeof gluon.rnn.RNN> | InstanceType<typeof gluon.rnn.GRU>): LayerValues[] {
+function layerValues(block: RNN | GRU): LayerValues[] {
   return block.layers.map((p) => ({
     Wi: p.i2hWeight.data().toArray() as Matrix, Wh: p.h2hWeight.data().toArray() as Matrix,
     bi: p.i2hBias.data().toFlatArray(), bh: p.h2hBias.data().toFlatArray(),
