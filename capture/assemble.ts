@@ -202,6 +202,9 @@ export function assembleTrace({ journal, resolver, run }: AssembleOptions): Trac
         trace.graphBreaks.push({ ...graphBreak, source: source(site) });
         break;
       }
+      case 'layer':
+        (trace.layers ??= {})[record.path] = record.label;
+        break;
       case 'anomaly': {
         const { site, ...anomaly } = record.anomaly;
         trace.anomalies.push({ ...anomaly, source: source(site) });
@@ -235,13 +238,15 @@ export function assembleTrace({ journal, resolver, run }: AssembleOptions): Trac
 
 /** The trace's node from its journal record, given where it was made and how many times that place ran before. */
 function traceNode(record: JournalNode, source: Source | null, iteration: number): TraceNode {
-  const { id, kind, op, inputs, attrs, trainMode, recording, inGraph, gradReq, recordingId, previous } = record;
+  const { id, kind, op, inputs, attrs, trainMode, recording, inGraph, gradReq, recordingId, previous, layer, param } = record;
   const value = expand(record.value);
   return {
     id, kind, op, inputs, attrs, shape: value.shape, dtype: value.dtype, trainMode, recording, inGraph,
     ...(gradReq !== null ? { gradReq } : {}),
     source, iteration, recordingId, value,
     ...(previous !== null ? { previous } : {}),
+    ...(layer !== null ? { layer } : {}),
+    ...(param !== null ? { param } : {}),
   };
 }
 

@@ -8,7 +8,8 @@
  * Int32 stream, per record (fields in the order of NODE_LAYOUT and STEP_LAYOUT):
  *   node: 1, id, kind, op (name id), #inputs, inputs…, attrs (name id of the JSON, −1: none),
  *         flags (trainMode 1 | recording 2 | inGraph 4), gradReq, site (−1: none),
- *         recordingId (−1: none), previous (−1: none), value tensor
+ *         recordingId (−1: none), previous (−1: none), layer (name id, −1: none),
+ *         param (name id, −1: none), value tensor
  *   step: 2, pass, node, upstream tensor, #contributions, (index, grad tensor)…
  *   tensor: dtype, #dims, dims…, #values, complete (1) or sample (0)
  * Float64 stream: each tensor's values, then (for a sample) its 8 stats.
@@ -33,7 +34,7 @@ const FLAGS = { trainMode: 1, recording: 2, inGraph: 4 } as const;
 // Each record's fields in stream order, listed so that a field added to a record fails to compile
 // here (naming it): then add it to the writer's `node`/`step` and to `readNode`/`readStep` below.
 export const NODE_LAYOUT = everyField<NodeRecord<unknown>>()(
-  ['id', 'kind', 'op', 'inputs', 'attrs', 'trainMode', 'recording', 'inGraph', 'gradReq', 'site', 'recordingId', 'previous', 'value'],
+  ['id', 'kind', 'op', 'inputs', 'attrs', 'trainMode', 'recording', 'inGraph', 'gradReq', 'site', 'recordingId', 'previous', 'layer', 'param', 'value'],
 );
 export const STEP_LAYOUT = everyField<StepRecord<unknown>>()(['pass', 'node', 'upstream', 'contributions']);
 
@@ -120,7 +121,9 @@ export class BinaryJournalWriter {
     let hasAttrs = false;
     for (const _ in attrs) { hasAttrs = true; break; }
     const attrsId = hasAttrs ? this.nameId(JSON.stringify(attrs)) : -1;
-    const ints = this.ints.reserve(12 + inputs.length);
+    const layerId = node.layer === null ? -1 : this.nameId(node.layer);
+    const paramId = node.param === null ? -1 : this.nameId(node.param);
+    const ints = this.ints.reserve(14 + inputs.length);
     let at = this.ints.length;
     ints[at++] = NODE;
     ints[at++] = node.id;
@@ -134,6 +137,8 @@ export class BinaryJournalWriter {
     ints[at++] = node.site ?? -1;
     ints[at++] = node.recordingId ?? -1;
     ints[at++] = node.previous ?? -1;
+    ints[at++] = layerId;
+    ints[at++] = paramId;
     this.ints.length = at;
     this.tensor(node.value);
   }
@@ -204,7 +209,7 @@ export function readBinaryJournal(ints: Int32Array, floats: Float64Array, names:
     const kind = KINDS[ints[i++]!]!;
     const op = names.get(ints[i++]!) ?? '?';
     const count = ints[i++]!;
-    need(count + 6);
+    need(count + 8);
     const inputs: NodeId[] = Array.from(ints.subarray(i, i + count));
     i += count;
     const attrsId = ints[i++]!;
@@ -213,6 +218,8 @@ export function readBinaryJournal(ints: Int32Array, floats: Float64Array, names:
     const site = ints[i++]!;
     const recordingId = ints[i++]!;
     const previous = ints[i++]!;
+    const layer = ints[i++]!;
+    const param = ints[i++]!;
     return {
       id, kind, op, inputs,
       attrs: attrsId < 0 ? {} : JSON.parse(names.get(attrsId) ?? '{}') as Record<string, unknown>,
@@ -223,6 +230,8 @@ export function readBinaryJournal(ints: Int32Array, floats: Float64Array, names:
       site: site < 0 ? null : site,
       recordingId: recordingId < 0 ? null : recordingId,
       previous: previous < 0 ? null : previous,
+      layer: layer < 0 ? null : names.get(layer) ?? null,
+      param: param < 0 ? null : names.get(param) ?? null,
       value: tensor(),
     };
   };

@@ -52,6 +52,8 @@ export type JournalRecord =
   | { t: 'pass'; pass: JournalPass }
   | { t: 'break'; graphBreak: JournalBreak }
   | { t: 'anomaly'; anomaly: JournalAnomaly }
+  /** A gluon block the program called, the first time its path is seen: how gluon prints it. */
+  | { t: 'layer'; path: string; label: string }
   /**
    * The program's uncaught error. `position`: the first frame of the user's on its stack;
    * `statement`: the statement being run (instrument.ts), for when no such frame is there;

@@ -8,7 +8,7 @@
  */
 import type {
   BackwardEndEvent, BackwardStartEvent, BackwardStepEvent, EngineObserver, GraphBreakEvent, NDArray,
-  OpEvent, RecordedGradcheckReport, ScopeEvent, TapeNode, WriteEvent,
+  BlockEvent, OpEvent, RecordedGradcheckReport, ScopeEvent, TapeNode, WriteEvent,
 } from 'gradlens';
 import type { NodeId, PassGradcheck, TensorStats } from '../protocol/trace';
 import type { JournalPass } from './journal';
@@ -85,6 +85,11 @@ export class Recorder {
   private readonly outside = new WeakMap<NDArray, Provenance>();
   /** Arrays written in place since their node was made: that node, their previous version. */
   private readonly overwritten = new WeakMap<NDArray, NodeId>();
+  /** The structured names of gluon parameters' arrays (`net.0.weight`), heard from their blocks. */
+  private readonly paramNames = new WeakMap<NDArray, string>();
+  /** The paths of the gluon blocks being called, innermost last. */
+  private readonly layers: string[] = [];
+  private readonly layersSeen = new Set<string>();
   private readonly attachedAt = new WeakMap<NDArray, number | null>();
   /** Per node id: its site, and whether its value has a NaN or an infinity. */
   private readonly nodeSites: (number | null)[] = [];
@@ -99,7 +104,7 @@ export class Recorder {
   // dropped once written, so that no reference to the program's arrays remains.
   private readonly nodeRecord: NodeRecord<NDArray | null> = {
     id: -1, kind: 'constant', op: '', inputs: NO_INPUTS, attrs: NO_ATTRS, trainMode: false, recording: false, inGraph: false,
-    gradReq: null, site: null, recordingId: null, previous: null, value: null,
+    gradReq: null, site: null, recordingId: null, previous: null, layer: null, param: null, value: null,
   };
   private readonly stepRecord: StepRecord<NDArray | null> = { pass: -1, node: -1, upstream: null, contributions: NO_CONTRIBUTIONS };
 
@@ -109,6 +114,9 @@ export class Recorder {
     this.observer = {
       op: (event) => this.onOp(event),
       write: (event) => this.onWrite(event),
+      blockEnter: (event) => this.onBlock(event, true),
+      blockExit: (event) => this.onBlock(event, false),
+      parameter: ({ name, array }) => { if (!this.paramNames.has(array)) this.paramNames.set(array, name); },
       created: (array, how) => { this.created.set(array, { how, site: this.options.locate(how) }); },
       scopeEnter: (event) => this.onScopeEnter(event),
       scopeExit: (event) => this.onScopeExit(event),
@@ -188,8 +196,11 @@ export class Recorder {
     leaf.site = site ?? provenance?.site ?? made?.site ?? this.attachedAt.get(array) ?? usedAt;
     leaf.recordingId = null;
     leaf.previous = this.overwritten.get(array) ?? null;
+    leaf.param = this.paramNames.get(array) ?? null;
+    leaf.layer = null;
     const id = this.addNode(array);
     leaf.previous = null;
+    leaf.param = null;
     if (provenance?.fromGrad && !variable) {
       this.journal.write({
         t: 'break',
@@ -219,6 +230,21 @@ export class Recorder {
     this.overwritten.set(event.array, id);
   }
 
+  /** A gluon block's call starts or ends: ops in between ran in it; its parameters get their names. */
+  private onBlock(event: BlockEvent, enter: boolean): void {
+    for (const { name, array } of event.params) if (array !== null && !this.paramNames.has(array)) this.paramNames.set(array, name);
+    if (enter) {
+      this.layers.push(event.path);
+      return;
+    }
+    this.layers.pop();
+    // Its label once, at the end of its first call: deferred shapes are known then (Dense(5 -> 4)).
+    if (!this.layersSeen.has(event.path)) {
+      this.layersSeen.add(event.path);
+      this.journal.write({ t: 'layer', path: event.path, label: event.label });
+    }
+  }
+
   private onOp(event: OpEvent): void {
     const { output, inputs } = event;
     if (!event.recording) {
@@ -241,7 +267,9 @@ export class Recorder {
     node.gradReq = null;
     node.site = site;
     node.recordingId = this.recordingId;
+    node.layer = this.layers.length > 0 ? this.layers[this.layers.length - 1]! : null;
     const id = this.addNode(output);
+    node.layer = null;
     if (event.node !== null) {
       event.node.watchEpoch = this.epoch;
       event.node.watchId = id;

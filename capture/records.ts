@@ -31,6 +31,10 @@ export interface NodeRecord<Value> {
   recordingId: number | null;
   /** For a leaf: the node that was the same array before an in-place write; null otherwise. */
   previous: NodeId | null;
+  /** For an op: the path of the gluon block it ran in; null outside blocks. */
+  layer: string | null;
+  /** For a parameter leaf: its structured name; null otherwise. */
+  param: string | null;
   value: Value;
 }
 

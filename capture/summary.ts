@@ -57,7 +57,7 @@ export function summarizeTrace(trace: Trace, cwd = process.cwd()): string {
     lines.push('final gradients:');
     for (const [id, grad] of finals) {
       const node = byId.get(id);
-      const name = nameFromSource(node?.source?.text) ?? `node ${id}`;
+      const name = node?.param ?? nameFromSource(node?.source?.text) ?? `node ${id}`;
       lines.push(`  ${name}.grad  (${describeSource(node?.source ?? null, cwd)})`);
       lines.push(`      ${formatTensor(grad)}`);
     }
@@ -71,7 +71,7 @@ export function summarizeTrace(trace: Trace, cwd = process.cwd()): string {
       if (pass.gradcheck!.error) lines.push(`  ${where}: not checked: ${pass.gradcheck!.error}`);
       for (const result of pass.gradcheck!.results) {
         const node = byId.get(result.node);
-        lines.push(`  ${where} ${nameFromSource(node?.source?.text) ?? `node ${result.node}`}: ${describeGradcheck(result)}`);
+        lines.push(`  ${where} ${node?.param ?? nameFromSource(node?.source?.text) ?? `node ${result.node}`}: ${describeGradcheck(result)}`);
       }
     }
   }

@@ -34,6 +34,9 @@ export type {
 export type { BatchNorm, LayerNorm } from './gluon/nn/norm';
 export type { Embedding } from './gluon/nn/embedding';
 export type { RNN, GRU } from './gluon/rnn';
+export type { Trainer, TrainerOptions, TrainerParams, OptimizerName } from './gluon/trainer';
+export type { Loss, LossOptions, L2Loss, L1Loss, HuberLoss, HuberLossOptions, SigmoidBinaryCrossEntropyLoss, SigmoidBinaryCrossEntropyLossOptions, SoftmaxCrossEntropyLoss, SoftmaxCrossEntropyLossOptions } from './gluon/loss';
+export type { Dataset, ArrayDataset, DataLoader, DataLoaderOptions, LastBatch, Sample } from './gluon/data';
 export type { BlockEvent } from './observer';
 export { GradLensError } from './errors';
 export type { DType } from './dtype';

@@ -96,6 +96,8 @@ export interface EngineObserver {
   /** A gluon block's `call` starts (`blockEnter`) and ends (`blockExit`, also when it threw): ops heard between ran inside it. */
   blockEnter?(event: BlockEvent): void;
   blockExit?(event: BlockEvent): void;
+  /** A parameter's array was made while its block ran (deferred initialization): its structured name. */
+  parameter?(event: { name: string; array: NDArray }): void;
 }
 
 export interface BlockEvent {

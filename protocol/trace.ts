@@ -86,6 +86,13 @@ export interface TraceNode {
    * `set`) changed its values — step 18's `W1` names step 17's. Absent for every other node.
    */
   previous?: NodeId;
+  /**
+   * For an op run inside a gluon block: the block's path in the model being called (`net.0`, as
+   * collectParams names its parameters; '' for the model itself). Absent outside blocks.
+   */
+  layer?: string;
+  /** For a parameter of a gluon block: its structured name (`net.0.weight`). */
+  param?: string;
 }
 
 export interface Recording {
@@ -262,6 +269,11 @@ export interface Trace {
   backwardPasses: BackwardPass[];
   graphBreaks: GraphBreak[];
   anomalies: Anomaly[];
+  /**
+   * The gluon blocks the program called, by path (the nodes' `layer`): how gluon prints each,
+   * `Dense(256 -> 10, relu)`; '' is the outermost model. Absent when the program used no blocks.
+   */
+  layers?: Record<string, string>;
   /** Only in a trace read back from a file that was cut short. */
   truncated?: TraceTruncation;
 }

@@ -62,12 +62,25 @@ export function validateTrace(value: unknown): Validation {
   anomalies.forEach((anomaly, i) => checkAnomaly(refs, i, anomaly));
   p.leave();
   checkRun(p, value.run as Fields);
+  checkLayers(p, value.layers);
   if (p.count > 0) return { ok: false, problems: p.list() };
 
   const trace = value as unknown as Trace;
   if (refs.dangling > 0) return { ok: true, trace: pruneLost(trace) };
   rememberNodeIndex(trace, byId.index());
   return { ok: true, trace };
+}
+
+/** `layers`, when there: block paths to the text gluon prints for them. */
+function checkLayers(p: Problems, layers: unknown): void {
+  if (layers === undefined) return;
+  if (typeof layers !== 'object' || layers === null || Array.isArray(layers)) {
+    p.wrong('layers', layers, 'an object of block paths to their descriptions');
+    return;
+  }
+  p.enter('layers');
+  for (const [path, label] of Object.entries(layers)) if (typeof label !== 'string') p.wrong(path, label, 'the block as gluon prints it, a string');
+  p.leave();
 }
 
 /** Records of one kind have different ids. */

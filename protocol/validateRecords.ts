@@ -109,6 +109,8 @@ export function checkNode(r: Refs, index: number, value: unknown, previousId: nu
   }
   checkTensor(p, 'value', value.value);
   if (value.grad !== undefined) checkTensor(p, 'grad', value.grad);
+  if (value.layer !== undefined && typeof value.layer !== 'string') p.wrong('layer', value.layer, 'a block path such as "net.0"');
+  if (value.param !== undefined && (typeof value.param !== 'string' || value.param === '')) p.wrong('param', value.param, 'a parameter name such as "net.0.weight"');
   if (value.previous !== undefined) {
     if (!isCount(value.previous) || value.previous >= usable) p.wrong('previous', value.previous, 'the id of an earlier node (the same array before an in-place write)');
     else nodeRef(r, 'previous', value.previous);

@@ -248,6 +248,7 @@ export class Renderer {
       view: state.ui.view,
       colorMode: state.ui.colorMode,
       folded: screen.tag === 'graph' || screen.tag === 'tooLarge' ? screen.folded : state.ui.folded ?? false,
+      byLayer: graph ? graph.byLayer : null,
       searchInfo: found === null ? '' : `${found} found`,
     });
     this.stepper.update({

@@ -35,6 +35,8 @@ export class ParameterDict implements Iterable<[string, Parameter]> {
   }
 
   has(name: string): boolean { return this.entries.has(name); }
+  /** Whether `parameter` is one of these. */
+  includes(parameter: Parameter): boolean { return this.entries.get(parameter.name) === parameter; }
   get size(): number { return this.entries.size; }
   [Symbol.iterator](): Iterator<[string, Parameter]> { return this.entries.entries(); }
 }
@@ -146,6 +148,14 @@ export class Block {
     return [...this.params].map(([name, parameter]) => ({ name: joinPath(path, name), array: parameter.initialized ? parameter.data() : null }));
   }
 }
+
+// A parameter made during its block's call (a deferred shape) is named there, with the block's path.
+Parameter.made = (parameter, array) => {
+  const top = active[active.length - 1];
+  const obs = observer.current;
+  if (top === undefined || obs?.parameter === undefined || !top.block.params.includes(parameter)) return;
+  obs.parameter({ name: joinPath(top.path, parameter.name), array });
+};
 
 function joinPath(prefix: string, name: string): string {
   return prefix === '' ? name : `${prefix}.${name}`;

@@ -26,7 +26,11 @@ export const nn = {
   Embedding,
 };
 
+import { Trainer } from './trainer';
+import { loss } from './loss';
+import { data } from './data';
+
 export const gluon = {
-  Parameter, ParameterDict, nn,
+  Parameter, ParameterDict, nn, Trainer, loss, data,
   rnn,
 };

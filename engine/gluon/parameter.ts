@@ -94,7 +94,7 @@ export class Parameter {
     this.pending = null;
     if (this.value === null) this.value = array;
     else this.value.assign(array); // forceReinit: the same array, new values
-    Parameter.watcher?.(this, this.value);
+    Parameter.made?.(this, this.value);
   }
 
   /** The live array (write to it with `assign`, or through `setData`). */
@@ -123,6 +123,6 @@ export class Parameter {
 
   toString(): string { return `Parameter ${this.name} (shape=${formatShape(this.dims)}, dtype=${this.dtype})`; }
 
-  /** @internal A tool watching the engine (GradLens capture) hears each parameter's array when it is made. */
-  static watcher: ParameterWatcher | null = null;
+  /** @internal Set by block.ts: tells a watching tool (GradLens capture) the array's structured name when a block's call makes it. */
+  static made: ParameterWatcher | null = null;
 }

@@ -28,7 +28,8 @@ export function nameFromSource(text: string | undefined | null): string | null {
 /**
  * The variable name of each node whose value a source line assigns (`const y = …` → y): the last
  * node made on that line (in that run of it) that no other node of the same run consumes. The
- * JavaScript numbers an op turned into constants have none.
+ * JavaScript numbers an op turned into constants have none; a gluon parameter has its structured
+ * name (`net.0.weight`).
  */
 export const nodeNames = perTrace<Map<number, string>>((trace) => names(trace.nodes));
 
@@ -64,5 +65,7 @@ function names(nodes: readonly TraceNode[]): Map<number, string> {
     for (const node of run) for (const input of node.inputs) consumed.add(input);
     for (let i = run.length - 1; i >= 0; i--) if (!consumed.has(run[i]!.id)) { out.set(run[i]!.id, name); break; }
   }
+  // A gluon parameter is named by the model (`net.0.weight`), not by the line that made it.
+  for (const node of nodes) if (node.param !== undefined) out.set(node.id, node.param);
   return out;
 }

@@ -259,6 +259,25 @@ suite('the inspector in a browser', function () {
     await page.close();
   });
 
+  test('group by layer: a gluon model folds block by block, named as gluon prints them, and opens on click', async () => {
+    const result = await runProgram({ file: join(repoRoot, 'test', 'fixtures', 'capture', 'gluon-mlp.ts'), capture: true, distDir, seed: 1 });
+    assert.equal(result.exitCode, 0, result.stderr);
+    const page = await open(writePage('gluon-layers', result.trace!));
+    await send(page, { type: 'selection/set', selection: { kind: 'pass', id: 0 } });
+    const toggle = page.locator('vscode-checkbox', { hasText: 'Group by layer' });
+    assert.ok(await toggle.isVisible(), 'the checkbox is offered for a program with blocks');
+    await toggle.click();
+    const groups = async () => page.evaluate(() => (globalThis as any).gradlens.app.view.core.nodes('.group').map((n: any) => [n.id(), n.data('label')]));
+    const closed = await groups();
+    assert.equal(closed.length, 1, JSON.stringify(closed));
+    assert.match(closed[0][1], /^net · Sequential\n→ \(3, 2\) · \d+ nodes$/);
+    await clickNode(page, closed[0][0]);
+    const opened = (await groups()).map(([, label]: [string, string]) => label.split('\n')[0]);
+    assert.deepEqual(opened.sort(), ['net.0 · Dense(5 -> 4, relu)', 'net.1 · Dense(4 -> 2)']);
+    await page.screenshot({ path: join(results, 'group-by-layer.png') });
+    await page.close();
+  });
+
   test('the sin/cos plot of exercise 7', async () => {
     const page = await open(writePage('sine', sine));
     const plot = page.locator('section.panel', { hasText: 'and its derivative' });

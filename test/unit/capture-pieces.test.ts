@@ -97,7 +97,7 @@ suite('names from source lines', () => {
 suite('binary journal', () => {
   /** A node's fields with nothing set: the records below give what they are about. */
   const LEAF: Omit<NodeRecord<unknown>, 'id' | 'kind' | 'op' | 'value'> = {
-    inputs: [], attrs: {}, trainMode: false, recording: false, inGraph: false, gradReq: null, site: null, recordingId: null, previous: null,
+    inputs: [], attrs: {}, trainMode: false, recording: false, inGraph: false, gradReq: null, site: null, recordingId: null, previous: null, layer: null, param: null,
   };
   function roundTrip(write: (writer: BinaryJournalWriter) => void, maxElements = 4) {
     const ints: number[] = [];
@@ -113,7 +113,7 @@ suite('binary journal', () => {
     const { ints, floats, names } = roundTrip((w) => {
       w.node({ ...LEAF, id: 0, kind: 'variable', op: 'arange', inGraph: true, gradReq: 'write', site: 3, value: np.array([0.1, NaN, Infinity]) });
       assert.equal(w.lastNonFinite, true);
-      w.node({ id: 1, kind: 'op', op: 'sum', inputs: [0, 0], attrs: { axis: [0], keepdims: false }, trainMode: true, recording: true, inGraph: true, gradReq: null, site: null, recordingId: 2, previous: null, value: np.arange(10) });
+      w.node({ id: 1, kind: 'op', op: 'sum', inputs: [0, 0], attrs: { axis: [0], keepdims: false }, trainMode: true, recording: true, inGraph: true, gradReq: null, site: null, recordingId: 2, previous: null, layer: null, param: null, value: np.arange(10) });
       assert.equal(w.lastNonFinite, false);
       const produced = w.step({ pass: 5, node: 1, upstream: np.array(1), contributions: [{ index: 0, grad: np.array([1, -Infinity]) }, { index: 1, grad: np.array([2, 2]) }] });
       assert.deepEqual(produced?.toFlatArray(), [1, -Infinity], 'the contribution that turned finite into infinite');
@@ -121,7 +121,7 @@ suite('binary journal', () => {
     const { nodes, steps } = readBinaryJournal(ints, floats, names);
     assert.deepEqual(nodes[0], { ...LEAF, id: 0, kind: 'variable', op: 'arange', inGraph: true, gradReq: 'write', site: 3, value: [[3], 'float32', [Math.fround(0.1), 'NaN', 'Infinity']] });
     const { value, ...node } = nodes[1]!;
-    assert.deepEqual(node, { id: 1, kind: 'op', op: 'sum', inputs: [0, 0], attrs: { axis: [0], keepdims: false }, trainMode: true, recording: true, inGraph: true, gradReq: null, site: null, recordingId: 2, previous: null });
+    assert.deepEqual(node, { id: 1, kind: 'op', op: 'sum', inputs: [0, 0], attrs: { axis: [0], keepdims: false }, trainMode: true, recording: true, inGraph: true, gradReq: null, site: null, recordingId: 2, previous: null, layer: null, param: null });
     assert.equal(value.length, 4, 'ten elements over a limit of four: a sample with stats');
     assert.deepEqual(value.slice(0, 3), [[10], 'float32', [0, 1, 2, 3]]);
     assert.equal((value[3] as { max: number }).max, 9);

@@ -382,3 +382,50 @@ suite('inspector graph: the seed trace', () => {
     assert.ok(model.nodes.length < unfolded.nodes.length);
   });
 });
+
+suite('inspector graph: folding by layer', () => {
+  // A model with a field net = Sequential(Dense, Dense): its parameters and ops carry their paths.
+  const modelTrace = (): Trace => {
+    const t = buildTrace({
+      nodes: [
+        variable(0, 'array', [1, 2], at(1, 'const X = np.array([1, 2]);')),
+        { ...variable(1, 'uniform', [0.1, 0.2], at(2, 'net.initialize();')), param: 'net.0.weight' },
+        { ...op(2, 'matmul', [0, 1], 0.5, at(3, 'const h = x.matmul(w);')), layer: 'net.0' },
+        { ...op(3, 'relu', [2], 0.5, at(4, 'return relu(h);')), layer: 'net.0' },
+        { ...variable(4, 'uniform', [0.3], at(2, 'net.initialize();')), param: 'net.1.weight' },
+        { ...op(5, 'mul', [3, 4], 0.15, at(5, 'return h.mul(w);')), layer: 'net.1' },
+        { ...op(6, 'mul', [5, 5], 0.0225, at(6, 'return y.mul(2);')), layer: '' },
+        op(7, 'sum', [6], 0.0225, at(7, 'const loss = model.call(X).sum();')),
+      ],
+    });
+    return { ...t, layers: { 'net.0': 'Dense(2 -> 1, relu)', 'net.1': 'Dense(1 -> 1)', net: 'Sequential', '': 'MLP' } };
+  };
+  const labels = (model: GraphModel) => model.nodes.map((n) => n.label.split('\n')[0]);
+
+  test('the outermost closed block folds its ops and parameters; the model itself and what is outside stay', () => {
+    const model = buildGraph(modelTrace(), { kind: 'recording', id: 0 }, { foldLayers: true });
+    assert.deepEqual(labels(model).sort(), ['X = array', 'loss = sum', 'mul', 'net · Sequential'].sort());
+    const group = model.nodes.find((n) => n.foldKey === 'layer:net')!;
+    assert.equal(group.kind, 'group');
+    assert.deepEqual(group.members, [1, 2, 3, 4, 5]);
+    assert.match(group.label, /^net · Sequential\n→ scalar · 5 nodes$/);
+    assert.ok(model.edges.every((e) => e.source !== group.id || e.target !== group.id), 'no edge from a folded block to itself');
+  });
+
+  test('opening a block shows its children as groups; opening those shows their nodes', () => {
+    const opened = buildGraph(modelTrace(), { kind: 'recording', id: 0 }, { foldLayers: true, expanded: new Set(['layer:net']) });
+    assert.ok(labels(opened).includes('net.0 · Dense(2 -> 1, relu)'));
+    assert.ok(labels(opened).includes('net.1 · Dense(1 -> 1)'));
+    const inner = buildGraph(modelTrace(), { kind: 'recording', id: 0 }, { foldLayers: true, expanded: new Set(['layer:net', 'layer:net.0']) });
+    assert.ok(labels(inner).includes('net.0.weight = uniform'), labels(inner).join(' | '));
+    assert.ok(labels(inner).includes('net.1 · Dense(1 -> 1)'));
+    const edges = inner.edges.map((e) => `${e.source}->${e.target}`);
+    const l1 = inner.nodes.find((n) => n.foldKey === 'layer:net.1')!.id;
+    assert.ok(edges.includes(`n3->${l1}`), 'the relu feeds the closed block');
+  });
+
+  test('without foldLayers, nothing folds by layer', () => {
+    const model = buildGraph(modelTrace(), { kind: 'recording', id: 0 });
+    assert.equal(model.nodes.filter((n) => n.kind === 'group').length, 0);
+  });
+});

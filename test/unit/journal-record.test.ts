@@ -43,6 +43,8 @@ const everyField = (): NodeRecord<NDArray> => ({
   site: 12,
   recordingId: 7,
   previous: 40,
+  layer: 'net.0',
+  param: 'net.0.weight',
   value: np.array([0.1, NaN, -Infinity, Infinity]),
 });
 
@@ -60,6 +62,8 @@ const nullsAndSample = (): NodeRecord<NDArray> => ({
   site: null,
   recordingId: null,
   previous: null,
+  layer: null,
+  param: null,
   value: np.array([[1, NaN, 3], [Infinity, 5, 6]], { dtype: 'float64' }),
 });
 

@@ -42,7 +42,8 @@ export type Screen =
   | { tag: 'summary'; trace: Trace; summary: TraceSummary }
   /** A graph with more elements than the draw limit: how large it is and what to do. */
   | { tag: 'tooLarge'; trace: Trace; selection: Selection; nodes: number; drawn: number; folded: boolean; canRefold: boolean; canSummary: boolean }
-  | { tag: 'graph'; trace: Trace; selection: Selection; model: GraphModel; layout: Positions; folded: boolean };
+  /** `byLayer`: gluon blocks fold into one node each; null when the program used no blocks. */
+  | { tag: 'graph'; trace: Trace; selection: Selection; model: GraphModel; layout: Positions; folded: boolean; byLayer: boolean | null };
 
 export type GraphScreen = Extract<Screen, { tag: 'graph' }>;
 
@@ -66,7 +67,7 @@ export class Derivation implements Facts {
     const { trace, large } = doc;
     const selection = state.ui.selection;
     if (!selection) return large ? this.summary(trace) : this.words(NOTHING_RECORDED);
-    return this.graph(trace, selection, state.ui.folded, state.page.userFold, state.ui.expanded, large, this.limits.draw);
+    return this.graph(trace, selection, state.ui.folded, state.page.userFold, state.ui.expanded, large, this.limits.draw, state.page.groupByLayer);
   }
 
   /** The graph screen of a state, or null when it shows none. */
@@ -149,9 +150,9 @@ export class Derivation implements Facts {
   private readonly summary = memoLast((trace: Trace): Screen => ({ tag: 'summary', trace, summary: summarize(trace) }));
 
   private readonly graph = memoLast((trace: Trace, selection: Selection, preferred: boolean | null, userFold: boolean | null,
-    expanded: readonly string[], large: boolean, drawLimit: number): Screen => {
+    expanded: readonly string[], large: boolean, drawLimit: number, byLayer: boolean | null): Screen => {
     try {
-      return this.buildScreen(trace, selection, preferred, userFold, expanded, large, drawLimit);
+      return this.buildScreen(trace, selection, preferred, userFold, expanded, large, drawLimit, byLayer);
     } catch (error) {
       console.error('GradLens inspector: drawing the graph failed', error);
       const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
@@ -160,8 +161,10 @@ export class Derivation implements Facts {
   });
 
   private buildScreen(trace: Trace, selection: Selection, preferred: boolean | null, userFold: boolean | null,
-    expanded: readonly string[], large: boolean, drawLimit: number): Screen {
+    expanded: readonly string[], large: boolean, drawLimit: number, byLayerPreferred: boolean | null): Screen {
     const count = selectNodes(trace, selection).length;
+    // A program with gluon blocks opens a large graph folded by layer, unless the user said otherwise.
+    const byLayer = trace.layers === undefined ? null : byLayerPreferred ?? count > FOLD_THRESHOLD;
     // Unfolded, every node is drawn: past the draw limit a graph opens folded, unless the user unfolded it.
     const folded = (preferred ?? count > FOLD_THRESHOLD) || (count > drawLimit && userFold !== false);
     const tooLarge = (drawn: number): Screen => ({
@@ -170,19 +173,19 @@ export class Derivation implements Facts {
     this.times.model = this.times.layout = 0;
     if (!folded && count > drawLimit) return tooLarge(count);
     const started = performance.now();
-    const model = buildGraph(trace, selection, folded ? { fold: true, expanded: new Set(expanded) } : {});
+    const model = buildGraph(trace, selection, { fold: folded, foldLayers: byLayer === true, expanded: new Set(expanded) });
     this.times.model = performance.now() - started;
     if (model.nodes.length > drawLimit) return tooLarge(model.nodes.length);
     let cache = this.layouts.get(trace);
     if (!cache) this.layouts.set(trace, cache = new Map());
-    const key = `${selectionKey(selection)}:${folded}:${[...expanded].sort().join('|')}`;
+    const key = `${selectionKey(selection)}:${folded}:${byLayer === true}:${[...expanded].sort().join('|')}`;
     let layout = cache.get(key);
     if (!layout) {
       const laying = performance.now();
       cache.set(key, layout = layeredLayout(model));
       this.times.layout = performance.now() - laying;
     }
-    return { tag: 'graph', trace, selection, model, layout, folded };
+    return { tag: 'graph', trace, selection, model, layout, folded, byLayer };
   }
 
   private readonly frameOf = memoLast((trace: Trace, model: GraphModel, pass: BackwardPass | null, step: number): Frame =>

@@ -49,6 +49,7 @@ export function reduce(state: InspectorState, action: Action, facts: Facts): Ins
     case 'fold/set':
       return { ...state, ui: { ...state.ui, folded: action.folded, expanded: [] }, page: { ...state.page, userFold: action.folded } };
     case 'groupByFunction/set': return { ...state, page: { ...state.page, groupByFunction: action.on } };
+    case 'groupByLayer/set': return { ...state, page: { ...state.page, groupByLayer: action.on } };
     case 'search/set': return { ...state, page: { ...state.page, search: action.query } };
     case 'color/set': return { ...state, ui: { ...state.ui, colorMode: action.mode } };
     case 'view/set': return stopped({ ...state, ui: { ...state.ui, view: action.view, step: 0 } });

@@ -16,6 +16,8 @@ export type DocState =
 
 export interface PageState {
   groupByFunction: boolean;
+  /** Fold each gluon block into one node, as the user set it (null: automatic, for graphs of more than 400 nodes of a program with blocks). */
+  groupByLayer: boolean | null;
   /** The search field's text. */
   search: string;
   /** Nodes where an explanation says gradient flow is cut (highlighted until another node is selected). */
@@ -57,6 +59,7 @@ export type Action =
   | { type: 'group/refold'; key: string }
   | { type: 'fold/set'; folded: boolean }
   | { type: 'groupByFunction/set'; on: boolean }
+  | { type: 'groupByLayer/set'; on: boolean }
   | { type: 'search/set'; query: string }
   | { type: 'color/set'; mode: ColorMode }
   | { type: 'view/set'; view: 'backward' | 'forward' }
@@ -73,7 +76,7 @@ export function initialState(restored: Partial<UiState> | null | undefined): Ins
   return {
     doc: { kind: 'waiting' },
     ui,
-    page: { groupByFunction: false, search: '', cutPoints: [], userFold: null, initialFold: ui.folded, playing: false },
+    page: { groupByFunction: false, groupByLayer: null, search: '', cutPoints: [], userFold: null, initialFold: ui.folded, playing: false },
   };
 }
 

@@ -35,6 +35,8 @@ export interface ToolbarView {
   view: 'backward' | 'forward';
   colorMode: 'gradient' | 'value';
   folded: boolean;
+  /** Blocks folded into one node each; null: the program used no gluon blocks (the checkbox is hidden). */
+  byLayer: boolean | null;
   /** "n found", or nothing without a search. */
   searchInfo: string;
 }
@@ -45,6 +47,7 @@ export class Toolbar {
   private readonly viewPicker;
   private readonly colorPicker;
   private readonly fold;
+  private readonly byLayer;
   private readonly searchInfo: HTMLElement;
   private shown: ToolbarView | null = null;
 
@@ -59,6 +62,8 @@ export class Toolbar {
     this.colorPicker = dropdown('Colour nodes by', (value) => dispatch({ type: 'color/set', mode: value === 'value' ? 'value' : 'gradient' }));
     this.fold = checkbox('Fold loops', false, (checked) => dispatch({ type: 'fold/set', folded: checked }));
     const byFunction = checkbox('Group by function', false, (checked) => dispatch({ type: 'groupByFunction/set', on: checked }));
+    this.byLayer = checkbox('Group by layer', false, (checked) => dispatch({ type: 'groupByLayer/set', on: checked }));
+    this.byLayer.element.hidden = true;
     this.searchInfo = el('span', { class: 'search-info', 'aria-live': 'polite' });
     const search = textField('Search op, name or line', (value) => dispatch({ type: 'search/set', query: value }), () => commands.fitMatches());
     const exporter = dropdown('Export the graph', (value) => {
@@ -67,7 +72,7 @@ export class Toolbar {
     });
     exporter.set(EXPORT_CHOICES, '');
     this.element = el('header', { class: 'toolbar' },
-      this.picker.element, this.viewPicker.element, this.colorPicker.element, this.fold.element, byFunction.element, search, this.searchInfo,
+      this.picker.element, this.viewPicker.element, this.colorPicker.element, this.fold.element, byFunction.element, this.byLayer.element, search, this.searchInfo,
       el('span', { class: 'spacer' }),
       button({ icon: 'screen-full', title: 'Fit the graph', onClick: () => commands.fit() }),
       button({ icon: 'zoom-out', title: 'Zoom out', onClick: () => commands.zoom(1 / 1.25) }),
@@ -84,6 +89,10 @@ export class Toolbar {
     if (!last || last.view !== next.view) this.viewPicker.set(VIEW_CHOICES, next.view);
     if (!last || last.colorMode !== next.colorMode) this.colorPicker.set(COLOR_CHOICES, next.colorMode);
     if (!last || last.folded !== next.folded) this.fold.set(next.folded);
+    if (!last || last.byLayer !== next.byLayer) {
+      this.byLayer.element.hidden = next.byLayer === null;
+      this.byLayer.set(next.byLayer === true);
+    }
     if (!last || last.searchInfo !== next.searchInfo) this.searchInfo.textContent = next.searchInfo;
     this.shown = next;
   }
