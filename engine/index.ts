@@ -24,6 +24,16 @@ export type { Block, ParameterDict } from './gluon/block';
 export type { Parameter, ParameterOptions } from './gluon/parameter';
 export type { Initializer, ParameterKind, XavierOptions } from './gluon/init';
 export type { ActivationName, DenseOptions } from './gluon/nn/basic';
+export type { ConvOptions, PoolOptions } from './gluon/nn/conv';
+export type { BatchNormLayerOptions, LayerNormLayerOptions } from './gluon/nn/norm';
+export type { EmbeddingLayerOptions } from './gluon/nn/embedding';
+export type { RNNOptions, GRUOptions, RecurrentLayerParameters } from './gluon/rnn';
+export type {
+  Conv1D, Conv2D, MaxPool1D, MaxPool2D, AvgPool1D, AvgPool2D, GlobalMaxPool1D, GlobalMaxPool2D, GlobalAvgPool1D, GlobalAvgPool2D,
+} from './gluon/nn/conv';
+export type { BatchNorm, LayerNorm } from './gluon/nn/norm';
+export type { Embedding } from './gluon/nn/embedding';
+export type { RNN, GRU } from './gluon/rnn';
 export type { Trainer, TrainerOptions, TrainerParams, OptimizerName } from './gluon/trainer';
 export type { Loss, LossOptions, L2Loss, L1Loss, HuberLoss, HuberLossOptions, SigmoidBinaryCrossEntropyLoss, SigmoidBinaryCrossEntropyLossOptions, SoftmaxCrossEntropyLoss, SoftmaxCrossEntropyLossOptions } from './gluon/loss';
 export type { Dataset, ArrayDataset, DataLoader, DataLoaderOptions, LastBatch, Sample } from './gluon/data';
