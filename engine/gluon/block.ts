@@ -59,14 +59,16 @@ export class Block {
   /** Runs `forward` on `inputs` (as calling the block does in Python). */
   call(...inputs: NDArray[]): NDArray {
     const parent = active[active.length - 1];
-    const path = parent === undefined ? '' : joinPath(parent.path, parent.block.childName(this) ?? this.constructor.name);
+    // A block its caller does not hold as a child (a local, an array element) is named by its kind:
+    // describe() spells it out (a bundler may rename classes, so not constructor.name).
+    const path = parent === undefined ? '' : joinPath(parent.path, parent.block.childName(this) ?? this.describe().split('(')[0]!);
     const event = (): BlockEvent => ({ path, label: this.describe(), params: this.ownParams(path) });
     const obs = observer.current;
     obs?.blockEnter?.(event());
     active.push({ block: this, path });
     try {
       const out = this.forward(...inputs);
-      if (out !== null && typeof out === 'object') madeBy.set(out as NDArray, path === '' ? this.describe() : path);
+      if (out !== null && typeof out === 'object') madeBy.set(out as NDArray, path === '' ? this.describe() : `layer '${path}'`);
       return out;
     } finally {
       active.pop();

@@ -196,7 +196,7 @@ suite('gluon.nn layers', () => {
   test('errors name the layer, the shapes and where the input came from', () => {
     const net = new nn.Sequential().add(new nn.Dense(3, { inUnits: 4 }), new nn.Dense(2, { inUnits: 5 }));
     net.initialize();
-    expectError(() => net.call(np.ones([2, 4])), /layer '1' \(Dense\(5 -> 2\)\).*expects 5 input features.*got 3.*made by 0/);
+    expectError(() => net.call(np.ones([2, 4])), /layer '1' \(Dense\(5 -> 2\)\).*expects 5 input features.*got 3.*made by layer '0'/);
     expectError(() => new nn.Dense(0), /units must be a positive integer, got 0/);
     expectError(() => new nn.Dense(2, { use_bias: false } as never), /nn.Dense: unknown option 'use_bias'/);
     expectError(() => new nn.Dense(2).initialize('xavier' as never), /the initializer must be an init.\* object/);

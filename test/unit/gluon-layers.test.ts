@@ -167,7 +167,7 @@ suite('gluon layers: a LeNet of them', () => {
     const previous = setEngineObserver({ blockEnter: (event) => entered.push(event) });
     try {
       // Flatten gives (2, 2): the GRU refuses it, after being entered.
-      assert.throws(() => net.call(np.ones([2, 1, 4, 4])), /layer '3' \(GRU\(3, NTC\)\): needs a 3-d input \(N, T, C\).*got shape \(2, 2\) from 2/);
+      assert.throws(() => net.call(np.ones([2, 1, 4, 4])), /layer '3' \(GRU\(3, NTC\)\): needs a 3-d input \(N, T, C\).*got shape \(2, 2\) from layer '2'/);
     } finally {
       setEngineObserver(previous);
     }
@@ -438,7 +438,7 @@ suite('gluon layers: messages', () => {
     expectError(() => conv.call(np.ones([2, 5, 5])), /Conv2D\(2, kernel_size=\(3, 3\).*needs a 4-d input \(N, C, H, W\), got shape \(2, 5, 5\)/);
     const net = new nn.Sequential().add(new nn.Dense(4), new gluon.rnn.RNN(3));
     net.initialize();
-    expectError(() => net.call(np.ones([2, 6])), /layer '1' \(RNN\(3, TNC, tanh\)\).*needs a 3-d input \(T, N, C\).*got shape \(2, 4\) from 0/);
+    expectError(() => net.call(np.ones([2, 6])), /layer '1' \(RNN\(3, TNC, tanh\)\).*needs a 3-d input \(T, N, C\).*got shape \(2, 4\) from layer '0'/);
     expectError(() => new nn.MaxPool2D(2).call(np.ones([4])), /MaxPool2D.*got shape \(4,\)/);
   });
 
@@ -446,10 +446,10 @@ suite('gluon layers: messages', () => {
     const net = new nn.Sequential().add(new nn.Conv2D(4, 3, { inChannels: 1 }), new nn.Conv2D(2, 3, { inChannels: 3 }));
     net.initialize();
     expectError(() => net.call(np.ones([1, 1, 8, 8])),
-      /layer '1' \(Conv2D\(3 -> 2, .*\)\).*expects 3 input channels \(its weight is \(2, 3, 3, 3\)\), got 4 from an input of shape \(1, 4, 6, 6\) made by 0/);
+      /layer '1' \(Conv2D\(3 -> 2, .*\)\).*expects 3 input channels \(its weight is \(2, 3, 3, 3\)\), got 4 from an input of shape \(1, 4, 6, 6\) made by layer '0'/);
     const bnNet = new nn.Sequential().add(new nn.Dense(5), new nn.BatchNorm({ inChannels: 4 }));
     bnNet.initialize();
-    expectError(() => bnNet.call(np.ones([2, 3])), /layer '1' \(BatchNorm.*expects 4 channels on axis 1 \(its gamma is \(4,\)\), got 5 .*shape \(2, 5\) made by 0/);
+    expectError(() => bnNet.call(np.ones([2, 3])), /layer '1' \(BatchNorm.*expects 4 channels on axis 1 \(its gamma is \(4,\)\), got 5 .*shape \(2, 5\) made by layer '0'/);
     const rnn = new gluon.rnn.GRU(2, { inputSize: 3 });
     rnn.initialize();
     expectError(() => rnn.call(np.ones([2, 1, 4])), /GRU\(3 -> 2, TNC\).*expects 3 input features \(its l0_i2h_weight is \(6, 3\)\), got 4/);
