@@ -23,7 +23,7 @@ import {
 } from './plain';
 import { initTfjs, tf, useBackend, type TfBackend } from './tfjs';
 import {
-  flat, LENET, lenetData, MLP, mlpData, ndarray, oursLenet, oursMlp, oursScalar, SCALAR, SCALAR_OPS, scalarLeaves,
+  flat, LENET, lenetData, MLP, mlpData, ndarray, oursLenet, oursLenetGluon, oursMlp, oursScalar, SCALAR, SCALAR_OPS, scalarLeaves,
   type LenetData, type MlpData, type MlpStep, type ScalarRun,
 } from './workloads';
 
@@ -311,6 +311,10 @@ async function benchLenet(options: MeasureOptions): Promise<WorkloadResult[]> {
   collectGrads = false;
   check(`LeNet step, ours vs tfjs-cpu (loss ${reference.loss.toFixed(4)} vs ${got.loss.toFixed(4)}; six gradients)`,
     Math.max(relDiff(got.grads(), expected), Math.abs(got.loss - reference.loss) / Math.abs(reference.loss)), 1e-3);
+  const viaGluon = oursLenetGluon(d);
+  const layered = viaGluon();
+  check(`LeNet step, gluon layers vs npx ops (loss ${layered.loss.toFixed(4)} vs ${reference.loss.toFixed(4)}; six gradients)`,
+    Math.max(relDiff(layered.grads(), expected), Math.abs(layered.loss - reference.loss) / Math.abs(reference.loss)), 1e-5);
   // tfjs-wasm has no Conv2DBackpropFilter kernel: it runs the forward pass only (its own row).
   const oursForward = oursLenet(d, true);
   const cpuForward = await tfjsLenet(d, 'cpu', true);
@@ -320,6 +324,7 @@ async function benchLenet(options: MeasureOptions): Promise<WorkloadResult[]> {
   check(`LeNet forward, ours vs tfjs-wasm (loss ${reference.loss.toFixed(4)} vs ${wasmLoss.toFixed(4)})`, Math.abs(wasmLoss - reference.loss) / Math.abs(reference.loss), 1e-4);
   const step: Contender[] = [
     { name: OURS, run: () => ours().loss },
+    { name: 'ours, gluon', run: () => viaGluon().loss },
     { name: 'tfjs-cpu', setup: () => useBackend('cpu'), run: () => cpu().loss },
   ];
   const forward: Contender[] = [

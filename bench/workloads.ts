@@ -2,7 +2,7 @@
  * The workloads the engine benchmark and the capture benchmark share, written with the engine:
  * an MLP training step and a graph of 10,000 scalar ops (see bench/README.md for why these two).
  */
-import { autograd, np, npx, type NDArray } from 'gradlens';
+import { autograd, gluon, np, npx, type NDArray } from 'gradlens';
 import { normalArray, seededUniform, uniformArray } from './plain';
 
 export function flat(array: NDArray): Float32Array {
@@ -139,5 +139,33 @@ export function oursLenet(d: LenetData, forwardOnly = false): MlpStep {
     const loss = autograd.record(lossOf);
     loss.backward();
     return { loss: loss.item(), grads: () => params.map((p) => flat(p.grad!)) };
+  };
+}
+
+/** The same LeNet as gluon layers (nn.Sequential of Conv2D, MaxPool2D, Dense) with the same weights. */
+export function oursLenetGluon(d: LenetData): MlpStep {
+  const { nn } = gluon;
+  const { batch, classes } = LENET;
+  const x = ndarray(d.x, [batch, 1, 28, 28]);
+  const onehot = ndarray(d.onehot, [batch, classes]);
+  const c1 = new nn.Conv2D(6, 5, { padding: 2, activation: 'relu', inChannels: 1 });
+  const c2 = new nn.Conv2D(16, 5, { activation: 'relu', inChannels: 6 });
+  const out = new nn.Dense(classes, { inUnits: 400 });
+  const net = new nn.Sequential().add(c1, new nn.MaxPool2D(2), c2, new nn.MaxPool2D(2), out);
+  net.initialize();
+  c1.weight.setData(ndarray(d.w1, [6, 1, 5, 5]));
+  c1.bias!.setData(ndarray(d.b1, [6]));
+  c2.weight.setData(ndarray(d.w2, [16, 6, 5, 5]));
+  c2.bias!.setData(ndarray(d.b2, [16]));
+  out.weight.setData(ndarray(d.w3, [400, classes]).T); // Dense keeps (units, inUnits)
+  out.bias!.setData(ndarray(d.b3, [classes]));
+  const params = [c1.weight, c1.bias!, c2.weight, c2.bias!, out.weight, out.bias!];
+  return () => {
+    const loss = autograd.record(() => np.multiply(np.sum(np.multiply(npx.logSoftmax(net.call(x), -1), onehot)), -1 / batch));
+    loss.backward();
+    return {
+      loss: loss.item(),
+      grads: () => params.map((p, i) => flat(i === 4 ? p.grad().T : p.grad())),
+    };
   };
 }
