@@ -120,3 +120,31 @@ suite('inspector state: what is derived', () => {
     assert.equal(derive.shows(state, [99]), false);
   });
 });
+
+suite('inspector state: group by layer', () => {
+  /** syntheticTrace's nodes, all but the first inside block 'lin1' (a program with gluon blocks). */
+  const layered = (n: number): Trace => {
+    const t = syntheticTrace(n);
+    return { ...t, nodes: t.nodes.map((node, i) => (i === 0 || node.kind !== 'op' ? node : { ...node, layer: 'lin1' })), layers: { 'lin1': 'Dense(8 -> 8)', '': 'MLP' } };
+  };
+
+  test('a large graph of a program with blocks opens grouped by layer; the checkbox turns it off and on', () => {
+    const { derive, run, open } = setup();
+    const big = open(layered(FOLD_THRESHOLD * 2));
+    const screen = derive.screen(big);
+    assert.ok(screen.tag === 'graph' && screen.byLayer === true);
+    assert.ok(screen.tag === 'graph' && screen.model.nodes.some((n) => n.foldKey === 'layer:lin1'));
+    const off = derive.screen(run(big, { type: 'groupByLayer/set', on: false }));
+    assert.ok(off.tag === 'graph' && off.byLayer === false && !off.model.nodes.some((n) => n.foldKey === 'layer:lin1'));
+  });
+
+  test('a small one opens ungrouped; without blocks the option does not exist', () => {
+    const { derive, open, run } = setup();
+    const small = derive.screen(open(layered(50)));
+    assert.ok(small.tag === 'graph' && small.byLayer === false);
+    const on = derive.screen(run(open(layered(50)), { type: 'groupByLayer/set', on: true }));
+    assert.ok(on.tag === 'graph' && on.byLayer === true && on.model.nodes.some((n) => n.foldKey === 'layer:lin1'));
+    const plain = derive.screen(open(syntheticTrace(50)));
+    assert.ok(plain.tag === 'graph' && plain.byLayer === null);
+  });
+});
