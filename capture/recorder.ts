@@ -86,7 +86,7 @@ export class Recorder {
   /** Arrays written in place since their node was made: that node, their previous version. */
   private readonly overwritten = new WeakMap<NDArray, NodeId>();
   /** The structured names of gluon parameters' arrays (`net.0.weight`), heard from their blocks. */
-  private readonly paramNames = new WeakMap<NDArray, string>();
+  private readonly paramNames = new WeakMap<NDArray, { name: string; init: string | null }>();
   /** The paths of the gluon blocks being called, innermost last. */
   private readonly layers: string[] = [];
   private readonly layersSeen = new Set<string>();
@@ -116,7 +116,7 @@ export class Recorder {
       write: (event) => this.onWrite(event),
       blockEnter: (event) => this.onBlock(event, true),
       blockExit: (event) => this.onBlock(event, false),
-      parameter: ({ name, array }) => { if (!this.paramNames.has(array)) this.paramNames.set(array, name); },
+      parameter: ({ name, array, init }) => { if (!this.paramNames.has(array)) this.paramNames.set(array, { name, init }); },
       created: (array, how) => { this.created.set(array, { how, site: this.options.locate(how) }); },
       scopeEnter: (event) => this.onScopeEnter(event),
       scopeExit: (event) => this.onScopeExit(event),
@@ -196,7 +196,10 @@ export class Recorder {
     leaf.site = site ?? provenance?.site ?? made?.site ?? this.attachedAt.get(array) ?? usedAt;
     leaf.recordingId = null;
     leaf.previous = this.overwritten.get(array) ?? null;
-    leaf.param = this.paramNames.get(array) ?? null;
+    const param = this.paramNames.get(array);
+    leaf.param = param?.name ?? null;
+    // A parameter's attributes say how it was initialized (the inspector's details show them).
+    if (param?.init) leaf.attrs = { init: param.init };
     leaf.layer = null;
     const id = this.addNode(array);
     leaf.previous = null;
@@ -232,7 +235,7 @@ export class Recorder {
 
   /** A gluon block's call starts or ends: ops in between ran in it; its parameters get their names. */
   private onBlock(event: BlockEvent, enter: boolean): void {
-    for (const { name, array } of event.params) if (array !== null && !this.paramNames.has(array)) this.paramNames.set(array, name);
+    for (const { name, array, init } of event.params) if (array !== null && !this.paramNames.has(array)) this.paramNames.set(array, { name, init });
     if (enter) {
       this.layers.push(event.path);
       return;

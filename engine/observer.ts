@@ -97,7 +97,7 @@ export interface EngineObserver {
   blockEnter?(event: BlockEvent): void;
   blockExit?(event: BlockEvent): void;
   /** A parameter's array was made while its block ran (deferred initialization): its structured name. */
-  parameter?(event: { name: string; array: NDArray }): void;
+  parameter?(event: { name: string; array: NDArray; init: string | null }): void;
 }
 
 export interface BlockEvent {
@@ -105,8 +105,8 @@ export interface BlockEvent {
   path: string;
   /** Its class and settings, as gluon prints it: `Dense(256, relu)`. */
   label: string;
-  /** Its own parameters with their structured names (`net.0.weight`) and arrays (null until made). */
-  params: readonly { name: string; array: NDArray | null }[];
+  /** Its own parameters with their structured names (`net.0.weight`), arrays (null until made) and initializers (`Normal(0.01)`). */
+  params: readonly { name: string; array: NDArray | null; init: string | null }[];
 }
 
 export interface WriteEvent {

@@ -146,8 +146,10 @@ export class Block {
     return `${this.describe()}(\n${lines.join('\n')}\n)`;
   }
 
-  private ownParams(path: string): { name: string; array: NDArray | null }[] {
-    return [...this.params].map(([name, parameter]) => ({ name: joinPath(path, name), array: parameter.initialized ? parameter.data() : null }));
+  private ownParams(path: string): { name: string; array: NDArray | null; init: string | null }[] {
+    return [...this.params].map(([name, parameter]) => ({
+      name: joinPath(path, name), array: parameter.initialized ? parameter.data() : null, init: parameter.initializer?.toString() ?? null,
+    }));
   }
 }
 
@@ -156,7 +158,7 @@ Parameter.made = (parameter, array) => {
   const top = active[active.length - 1];
   const obs = observer.current;
   if (top === undefined || obs?.parameter === undefined || !top.block.params.includes(parameter)) return;
-  obs.parameter({ name: joinPath(top.path, parameter.name), array });
+  obs.parameter({ name: joinPath(top.path, parameter.name), array, init: parameter.initializer?.toString() ?? null });
 };
 
 function joinPath(prefix: string, name: string): string {

@@ -26,6 +26,9 @@ suite('gluon models, traced', () => {
     assert.ok(params.every((n) => n.kind === 'variable'));
     const second = params.filter((n) => n.previous !== undefined);
     assert.equal(second.length, 4, 'the second step names the first step\'s parameters as previous versions');
+    const first = (name: string) => params.find((n) => n.param === name)!;
+    assert.deepEqual(first('net.0.weight').attrs, { init: 'Normal(0.1)' }, 'made at the first call, with the global initializer');
+    assert.deepEqual(first('net.0.bias').attrs, { init: 'Zero()' }, 'a bias keeps its own');
     const byName = nodeNames(t);
     for (const node of params) assert.equal(byName.get(node.id), node.param);
   });
