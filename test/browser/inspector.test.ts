@@ -286,6 +286,22 @@ suite('the inspector in a browser', function () {
     await page.close();
   });
 
+  test('group by layer on a LeNet: one node per layer, in order, each with its output shape', async () => {
+    const result = await runProgram({ file: join(repoRoot, 'test', 'fixtures', 'capture', 'gluon-lenet.ts'), capture: true, distDir, seed: 1 });
+    assert.equal(result.exitCode, 0, result.stderr);
+    const page = await open(writePage('gluon-lenet', result.trace!));
+    await send(page, { type: 'selection/set', selection: { kind: 'pass', id: 0 } });
+    await page.locator('vscode-checkbox', { hasText: 'Group by layer' }).click();
+    const groups: [string, string][] = await page.evaluate(() => (globalThis as any).gradlens.app.view.core.nodes('.group').map((n: any) => [n.id(), n.data('label')]));
+    const firstLines = groups.map(([, label]) => label.split('\n')[0]!);
+    for (const [i, kind] of ['Conv2D', 'AvgPool2D', 'Conv2D', 'AvgPool2D', 'Dense', 'Dense', 'Dense'].entries()) {
+      assert.ok(firstLines.some((line) => line.startsWith(`${i} · ${kind}(`)), `layer ${i} (${kind}): ${firstLines.join(' | ')}`);
+    }
+    assert.ok(groups.some(([, label]) => /^4 · Dense\(400 -> 120, sigmoid\)\n→ \(4, 120\)/.test(label)), JSON.stringify(groups));
+    await page.screenshot({ path: join(results, 'group-by-layer-lenet.png') });
+    await page.close();
+  });
+
   test('the sin/cos plot of exercise 7', async () => {
     const page = await open(writePage('sine', sine));
     const plot = page.locator('section.panel', { hasText: 'and its derivative' });
