@@ -107,12 +107,15 @@ export class Block {
   collectParams(select?: string | RegExp): Map<string, Parameter> {
     const pattern = select === undefined ? null : typeof select === 'string' ? new RegExp(select) : select;
     const out = new Map<string, Parameter>();
+    const listed = new Set<Parameter>();
     const visit = (block: Block, prefix: string, seen: Set<Block>): void => {
       if (seen.has(block)) return; // a block shared by two parents is listed once, at its first name
       seen.add(block);
       for (const [name, parameter] of block.params) {
         const full = joinPath(prefix, name);
-        if ((pattern === null || pattern.test(full)) && ![...out.values()].includes(parameter)) out.set(full, parameter);
+        if (listed.has(parameter) || (pattern !== null && !pattern.test(full))) continue;
+        listed.add(parameter);
+        out.set(full, parameter);
       }
       for (const [name, child] of block.children()) visit(child, joinPath(prefix, name), seen);
     };

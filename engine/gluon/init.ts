@@ -7,7 +7,7 @@
  * dense.weight.initialize(new init.Normal(0.01), { forceReinit: true });
  * ```
  */
-import { DEFAULT_DTYPE, type DType } from '../dtype';
+import type { DType } from '../dtype';
 import { engineError } from '../errors';
 import type { NDArray } from '../ndarray';
 import { full } from '../ops/creation';
@@ -120,6 +120,5 @@ export function defaultInitializer(kind: ParameterKind): Initializer {
   }
 }
 
-export const DEFAULT_PARAMETER_DTYPE: DType = DEFAULT_DTYPE;
 
 export const init = { Initializer, Normal, Uniform, Xavier, Constant, One, Zero };

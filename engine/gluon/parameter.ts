@@ -8,7 +8,8 @@ import type { DType } from '../dtype';
 import { engineError, formatShape } from '../errors';
 import type { GradReq, NDArray } from '../ndarray';
 import { checkOptions } from '../strict';
-import { DEFAULT_PARAMETER_DTYPE, defaultInitializer, Initializer, type ParameterKind } from './init';
+import { DEFAULT_DTYPE } from '../dtype';
+import { defaultInitializer, Initializer, type ParameterKind } from './init';
 
 export interface ParameterOptions {
   /** Dimensions, 0 for those learned at the first call (default: a 0-d parameter). */
@@ -49,7 +50,7 @@ export class Parameter {
     const shape = options.shape === undefined ? [] : typeof options.shape === 'number' ? [options.shape] : [...options.shape];
     if (!shape.every((d) => Number.isInteger(d) && d >= 0)) throw engineError('gluon.Parameter', `'${name}': the shape must hold non-negative integers (0: learned at the first call), got ${formatShape(shape)}`);
     this.dims = shape;
-    this.dtype = options.dtype ?? DEFAULT_PARAMETER_DTYPE;
+    this.dtype = options.dtype ?? DEFAULT_DTYPE;
     this.gradReq = options.gradReq ?? 'write';
     this.init = options.init ?? null;
     this.kind = options.kind ?? ((KINDS as readonly string[]).includes(name) ? name as ParameterKind : 'weight');
