@@ -258,8 +258,6 @@ function toHwio(w: Float32Array, o: number, i: number, h: number, k: number): Fl
  * uses it); the filter gradient is a *forward* conv2d on transposed tensors:
  * dW[kh,kw,ci,co] = Σ_{n,h,w} x[n,h+kh,w+kw,ci]·dy[n,h,w,co] is conv2d of x as [ci,H,W,n]
  * (batch ci, channels n) with dy as the filter [oh,ow,n,co], giving [ci,kh,kw,co] → HWIO.
- * `x` given: a closure over a constant input, so only dW is computed (as tfjs's own gradient does
- * for an input that needs none); otherwise the returned op takes (x, w) and yields [dx, dW].
  */
 function filterGradByForwardConv(w: tf.Tensor4D, dy: tf.Tensor4D, x: tf.Tensor4D): tf.Tensor4D {
   const xT = tf.transpose(x, [3, 1, 2, 0]);
@@ -270,6 +268,7 @@ function filterGradByForwardConv(w: tf.Tensor4D, dy: tf.Tensor4D, x: tf.Tensor4D
   return dw;
 }
 
+/** conv(x, w) with both gradients, [dx, dW]. */
 function wasmConvWithInputGrad(): (x: tf.Tensor4D, w: tf.Tensor4D) => tf.Tensor4D {
   return tf.customGrad((...args: unknown[]) => {
     const [x, w, save] = args as [tf.Tensor4D, tf.Tensor4D, tf.GradSaveFunc];
@@ -285,6 +284,7 @@ function wasmConvWithInputGrad(): (x: tf.Tensor4D, w: tf.Tensor4D) => tf.Tensor4
   }) as (x: tf.Tensor4D, w: tf.Tensor4D) => tf.Tensor4D;
 }
 
+/** conv(w) of a constant x: dW only, as tfjs's own gradient computes none for an input that needs none. */
 function wasmConvOfConstant(x: tf.Tensor4D): (w: tf.Tensor4D) => tf.Tensor4D {
   return tf.customGrad((...args: unknown[]) => {
     const [w, save] = args as [tf.Tensor4D, tf.GradSaveFunc];
