@@ -23,7 +23,7 @@ export { init } from './gluon/init';
 export type { Block, ParameterDict } from './gluon/block';
 export type { Parameter, ParameterOptions } from './gluon/parameter';
 export type { Initializer, ParameterKind, XavierOptions } from './gluon/init';
-export type { ActivationName, DenseOptions } from './gluon/nn/basic';
+export type { ActivationName, DenseOptions, Sequential, Dense, Activation, Flatten, Dropout } from './gluon/nn/basic';
 export type { ConvOptions, PoolOptions } from './gluon/nn/conv';
 export type { BatchNormLayerOptions, LayerNormLayerOptions } from './gluon/nn/norm';
 export type { EmbeddingLayerOptions } from './gluon/nn/embedding';

@@ -1,10 +1,11 @@
 // Dive into Deep Learning (MXNet edition), section 7.2 "Convolutions for Images"
 // (chapter_convolutional-neural-networks/conv-layer.md), ported cell by cell. The book's sample
-// code is under its sample-code licence (examples/d2l/LICENSE-SAMPLECODE). nn.Conv2D is the Gluon stand-in of examples/d2l/gluon.ts
-// (npx.convolution). Run it: npx gradlens trace examples/d2l/conv-layer.ts
-import { autograd, NDArray } from 'gradlens';
+// code is under its sample-code licence (examples/d2l/LICENSE-SAMPLECODE). "Learning a Kernel" runs
+// gluon's nn.Conv2D (npx.convolution). Run it: npx gradlens trace examples/d2l/conv-layer.ts
+import { autograd, gluon, NDArray, type Parameter } from 'gradlens';
 import * as d2l from './d2l';
-import { nn, type Parameter } from './gluon';
+
+const { nn } = gluon; // d2l: from mxnet.gluon import nn
 
 // ## The Cross-Correlation Operation
 
@@ -44,12 +45,12 @@ export class Conv2D extends nn.Block {
  * The section's training loop, for any block with a weight: nn.Conv2D on (1, 1, 6, 8) images as
  * the book, or this section's Conv2D on 6×8 ones. Returns the loss of every iteration.
  */
-export function learnKernel(conv2d: { forward(X: NDArray): NDArray; weight: Parameter }, X: NDArray, Y: NDArray, lr = 3e-2, iterations = 10): number[] {
+export function learnKernel(conv2d: { call(X: NDArray): NDArray; weight: Parameter }, X: NDArray, Y: NDArray, lr = 3e-2, iterations = 10): number[] {
   const losses: number[] = [];
   for (let i = 0; i < iterations; i++) {
     // d2l: with autograd.record(): Y_hat = conv2d(X); l = (Y_hat - Y) ** 2
     const l = autograd.record(() => {
-      const Yhat = conv2d.forward(X);
+      const Yhat = conv2d.call(X);
       return Yhat.sub(Y).pow(2);
     });
     l.backward();

@@ -7,8 +7,7 @@
 // Nothing is downloaded: FashionMNIST and TimeMachine make seeded synthetic data of the book's
 // shapes (see their comments). Plots become printed lines: ProgressBoard keeps every point it
 // would draw (tests read them) and prints it when `display` is on.
-import { np, npx, autograd, NDArray, type DType } from 'gradlens';
-import * as gluon from './gluon';
+import { np, autograd, gluon, NDArray, type ArrayDataset, type Block, type DataLoader, type DType, type Parameter } from 'gradlens';
 
 // ## The aliases of d2l's config.ini (the ones the sections use)
 export const tensor = np.array;
@@ -122,15 +121,15 @@ export interface TrainerState {
 /** An optimiser: SGD, or gluon.Trainer for Gluon parameters. */
 export interface Optimizer { step(batchSize: number): void }
 
-/** The base class of models. */
-export class Module extends gluon.Block {
+/** The base class of models: a gluon block, so its layers and parameters have names (`net.0.weight`). */
+export class Module extends gluon.nn.Block {
   declare plotTrainPerEpoch: number;
   declare plotValidPerEpoch: number;
   declare hparams: Record<string, unknown>;
   declare lr: number;
   board: ProgressBoard;
   trainer?: TrainerState;
-  net?: { forward(X: NDArray): NDArray };
+  net?: Block;
 
   constructor(plotTrainPerEpoch = 2, plotValidPerEpoch = 1) {
     super();
@@ -144,7 +143,7 @@ export class Module extends gluon.Block {
 
   override forward(X: NDArray, ..._rest: unknown[]): NDArray {
     if (this.net === undefined) throw new Error('Neural network is defined');
-    return this.net.forward(X);
+    return this.net.call(X); // d2l: return self.net(X)
   }
 
   /** Plot a point in animation. */
@@ -163,15 +162,15 @@ export class Module extends gluon.Block {
     this.board.draw(x, numpy(value) as number, (train ? 'train_' : 'val_') + key, Math.trunc(n));
   }
 
-  // d2l: l = self.loss(self(*batch[:-1]), batch[-1]) — a module is not callable here: self(...) is self.forward(...)
+  // d2l: l = self.loss(self(*batch[:-1]), batch[-1]) — calling a block is its call method
   trainingStep(batch: NDArray[]): NDArray {
-    const l = this.loss(this.forward(...(batch.slice(0, -1) as [NDArray])), batch.at(-1)!);
+    const l = this.loss(this.call(...batch.slice(0, -1)), batch.at(-1)!);
     this.plot('loss', l, true);
     return l;
   }
 
   validationStep(batch: NDArray[]): void {
-    const l = this.loss(this.forward(...(batch.slice(0, -1) as [NDArray])), batch.at(-1)!);
+    const l = this.loss(this.call(...batch.slice(0, -1)), batch.at(-1)!);
     this.plot('loss', l, false);
   }
 
@@ -192,9 +191,10 @@ export class Module extends gluon.Block {
     return params;
   }
 
-  parameters(): gluon.ParameterDict | NDArray[] {
+  // d2l: isinstance(params, gluon.parameter.ParameterDict) and len(params.keys()) — collectParams gives a Map
+  parameters(): Map<string, Parameter> | NDArray[] {
     const params = this.collectParams();
-    return params instanceof gluon.ParameterDict && params.keys().length > 0 ? params : this.getScratchParams();
+    return params.size > 0 ? params : this.getScratchParams();
   }
 }
 
@@ -209,15 +209,15 @@ export class DataModule extends HyperParameters {
     this.saveHyperparameters({ root, numWorkers });
   }
 
-  getDataloader(_train: boolean): gluon.DataLoader { throw new Error('NotImplementedError'); }
-  trainDataloader(): gluon.DataLoader { return this.getDataloader(true); }
-  valDataloader(): gluon.DataLoader | null { return this.getDataloader(false); }
+  getDataloader(_train: boolean): DataLoader { throw new Error('NotImplementedError'); }
+  trainDataloader(): DataLoader { return this.getDataloader(true); }
+  valDataloader(): DataLoader | null { return this.getDataloader(false); }
 
   /** `indices` is a slice ('0:1000') or anything `get` takes along axis 0. */
-  getTensorloader(tensors: NDArray[], train: boolean, indices: string = ':'): gluon.DataLoader {
+  getTensorloader(tensors: NDArray[], train: boolean, indices: string = ':'): DataLoader {
     const sliced = tensors.map((a) => a.get(indices));
     const dataset = new gluon.data.ArrayDataset(...sliced);
-    return new gluon.data.DataLoader(dataset, this.batchSize, train);
+    return new gluon.data.DataLoader(dataset, { batchSize: this.batchSize, shuffle: train });
   }
 }
 
@@ -227,8 +227,8 @@ export class Trainer extends HyperParameters implements TrainerState {
   declare numGpus: number;
   declare gradientClipVal: number;
   gpus: never[] = [];
-  trainDataloader!: gluon.DataLoader;
-  valDataloader!: gluon.DataLoader | null;
+  trainDataloader!: DataLoader;
+  valDataloader!: DataLoader | null;
   numTrainBatches = 0;
   numValBatches = 0;
   model!: Module;
@@ -285,7 +285,8 @@ export class Trainer extends HyperParameters implements TrainerState {
 
   clipGradients(gradClipVal: number, model: Module): void {
     const found = model.parameters();
-    const params = Array.isArray(found) ? found : found.values().map((p) => p.data());
+    // d2l: params = [p.data() for p in params.values()]
+    const params = Array.isArray(found) ? found : [...found.values()].map((p) => p.data());
     const norm = Math.sqrt(params.reduce((sum, p) => sum + p.grad!.pow(2).sum().item(), 0));
     if (norm > gradClipVal) {
       // d2l: param.grad[:] *= grad_clip_val / norm
@@ -313,7 +314,7 @@ export class SyntheticRegressionData extends DataModule {
     this.y = matmul(this.X, reshape(w, [-1, 1])).add(b).add(noiseTerm);
   }
 
-  override getDataloader(train: boolean): gluon.DataLoader {
+  override getDataloader(train: boolean): DataLoader {
     const i = train ? `0:${this.numTrain}` : `${this.numTrain}:`;
     return this.getTensorloader([this.X, this.y], train, i);
   }
@@ -347,8 +348,8 @@ export class FashionMNIST extends DataModule {
   declare resize: number[];
   declare numTrain: number;
   declare numVal: number;
-  train: gluon.ArrayDataset;
-  val: gluon.ArrayDataset;
+  train: ArrayDataset;
+  val: ArrayDataset;
 
   constructor(batchSize = 64, resize = [28, 28], numTrain = 6000, numVal = 1000) {
     super();
@@ -360,7 +361,7 @@ export class FashionMNIST extends DataModule {
       const lambda = np.random.uniform(0.4, 1, [n, 1, 1, 1]);
       const pixels = templates.get([labels]).mul(lambda).add(templates.get([others]).mul(lambda.neg().add(1)))
         .add(np.random.uniform(0, 0.1, [n, 1, ...resize]));
-      return new gluon.ArrayDataset(pixels, labels);
+      return new gluon.data.ArrayDataset(pixels, labels);
     };
     this.train = images(numTrain);
     this.val = images(numVal);
@@ -373,9 +374,10 @@ export class FashionMNIST extends DataModule {
     return values.map((i) => labels[Math.trunc(i)]!);
   }
 
-  override getDataloader(train: boolean): gluon.DataLoader {
+  override getDataloader(train: boolean): DataLoader {
     const data = train ? this.train : this.val;
-    return new gluon.DataLoader(data, this.batchSize, train);
+    // d2l: gluon.data.DataLoader(data, self.batch_size, shuffle=train, num_workers=self.num_workers) — one process here
+    return new gluon.data.DataLoader(data, { batchSize: this.batchSize, shuffle: train });
   }
 
   // d2l: d2l.show_images(X.squeeze(1), nrows, ncols, titles=labels) — no images here: their labels are printed
@@ -405,8 +407,8 @@ export class Classifier extends Module {
   override loss(Yhat: NDArray, Y: NDArray, averaged = true): NDArray {
     Yhat = reshape(Yhat, [-1, Yhat.shape.at(-1)!]);
     Y = reshape(Y, [-1]);
-    // d2l: fn = gluon.loss.SoftmaxCrossEntropyLoss(); l = fn(Y_hat, Y) — the loss written out: −log softmax at the label
-    const l = npx.logSoftmax(Yhat).get([arange(Y.shape[0]!), Y]).neg();
+    const fn = new gluon.loss.SoftmaxCrossEntropyLoss();
+    const l = fn.call(Yhat, Y);
     return averaged ? l.mean() : l;
   }
 }
@@ -520,7 +522,7 @@ export class TimeMachine extends DataModule {
     [this.X, this.Y] = [array.get(':, :-1'), array.get(':, 1:')];
   }
 
-  override getDataloader(train: boolean): gluon.DataLoader {
+  override getDataloader(train: boolean): DataLoader {
     const idx = train ? `0:${this.numTrain}` : `${this.numTrain}:${this.numTrain + this.numVal}`;
     return this.getTensorloader([this.X, this.Y], train, idx);
   }

@@ -1,10 +1,11 @@
 // Dive into Deep Learning (MXNet edition), section 7.5 "Pooling"
 // (chapter_convolutional-neural-networks/pooling.md), ported cell by cell. The book's sample code
-// is under its sample-code licence (examples/d2l/LICENSE-SAMPLECODE). nn.MaxPool2D is the Gluon stand-in of examples/d2l/gluon.ts
+// is under its sample-code licence (examples/d2l/LICENSE-SAMPLECODE). nn.MaxPool2D is gluon's
 // (npx.pooling). Run it: npx gradlens run examples/d2l/pooling.ts
-import { NDArray } from 'gradlens';
+import { gluon, NDArray } from 'gradlens';
 import * as d2l from './d2l';
-import { nn } from './gluon';
+
+const { nn } = gluon; // d2l: from mxnet.gluon import nn
 
 // ## Maximum Pooling and Average Pooling
 
@@ -39,20 +40,20 @@ export function main(): void {
     // d2l: pool2d = nn.MaxPool2D(3) — the name now holds a layer: a block of its own here
     let pool2d = new nn.MaxPool2D(3);
     // Pooling has no model parameters, hence it needs no initialization
-    console.log(pool2d.forward(X)); // d2l: pool2d(X)
+    console.log(pool2d.call(X)); // d2l: pool2d(X)
 
     pool2d = new nn.MaxPool2D(3, { padding: 1, strides: 2 });
-    console.log(pool2d.forward(X));
+    console.log(pool2d.call(X));
 
     pool2d = new nn.MaxPool2D([2, 3], { padding: [0, 1], strides: [2, 3] });
-    console.log(pool2d.forward(X));
+    console.log(pool2d.call(X));
 
     // ## Multiple Channels
     X = d2l.concat([X, X.add(1)], 1);
     console.log(X);
 
     pool2d = new nn.MaxPool2D(3, { padding: 1, strides: 2 });
-    console.log(pool2d.forward(X));
+    console.log(pool2d.call(X));
   }
 }
 

@@ -74,13 +74,13 @@ export class RNNLMScratch extends d2l.Classifier {
   }
 
   override trainingStep(batch: NDArray[]): NDArray {
-    const l = this.loss(this.forward(...(batch.slice(0, -1) as [NDArray])), batch.at(-1)!);
+    const l = this.loss(this.call(...batch.slice(0, -1)), batch.at(-1)!);
     this.plot('ppl', d2l.exp(l), true);
     return l;
   }
 
   override validationStep(batch: NDArray[]): void {
-    const l = this.loss(this.forward(...(batch.slice(0, -1) as [NDArray])), batch.at(-1)!);
+    const l = this.loss(this.call(...batch.slice(0, -1)), batch.at(-1)!);
     this.plot('ppl', d2l.exp(l), false);
   }
 }
@@ -122,7 +122,7 @@ d2l.addToClass(d2l.Trainer, {
   clipGradients(gradClipVal: number, model: d2l.Module): void {
     const found = model.parameters();
     // d2l: params = [p.data() for p in params.values()]
-    const params = Array.isArray(found) ? found : found.values().map((p) => p.data());
+    const params = Array.isArray(found) ? found : [...found.values()].map((p) => p.data());
     // d2l: norm = math.sqrt(sum((p.grad ** 2).sum() for p in params))
     const norm = Math.sqrt(params.reduce((sum, p) => sum + p.grad!.pow(2).sum().item(), 0));
     if (norm > gradClipVal) {
@@ -182,7 +182,7 @@ export function main(): void {
 
   // ### Transforming RNN Outputs
   let model = new RNNLMScratch(rnn, numInputs);
-  const logits = model.forward(d2l.ones([batchSize, numSteps], { dtype: d2l.int64 }));
+  const logits = model.call(d2l.ones([batchSize, numSteps], { dtype: d2l.int64 }));
   d2l.checkShape(logits, [batchSize, numSteps, numInputs]);
 
   // ## Training

@@ -31,9 +31,9 @@ export class SoftmaxRegressionScratch extends d2l.Classifier {
     this.b.attachGrad();
   }
 
-  override collectParams(): NDArray[] {
-    return [this.W, this.b];
-  }
+  // d2l: def collect_params(self): return [self.W, self.b] — not needed here: a block without gluon
+  // Parameters collects an empty map, and Module.parameters() then lists [W, b] by getScratchParams,
+  // as the book's list does
 }
 
 d2l.addToClass(SoftmaxRegressionScratch, {

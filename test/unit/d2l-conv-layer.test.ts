@@ -3,10 +3,11 @@
 // with nn.Conv2D (npx.convolution) as the book, and with the section's own Conv2D — replayed in
 // NumPy with its hand-written gradient ∂l/∂K[a, b] = Σ 2(Ŷ − Y)[i, j]·X[i + a, j + b].
 import { strict as assert } from 'node:assert';
-import { autograd, np } from 'gradlens';
+import { autograd, gluon, np } from 'gradlens';
 import { assertAllClose, numpy } from './d2l-reference';
 import { Conv2D, corr2d, learnKernel } from '../../examples/d2l/conv-layer';
-import { nn } from '../../examples/d2l/gluon';
+
+const { nn } = gluon;
 
 const CORR2D = `
 def corr2d(X, K):
@@ -70,7 +71,7 @@ suite('d2l 7.2 convolutions for images, against NumPy', () => {
     const { X, Y } = edges();
     const conv2d = new nn.Conv2D(1, [1, 2], { useBias: false });
     conv2d.initialize();
-    conv2d.forward(X.reshape(1, 1, 6, 8)); // the first call gives the deferred weight its shape and value
+    conv2d.call(X.reshape(1, 1, 6, 8)); // the first call gives the deferred weight its shape and value
     const K = conv2d.weight.data().reshape(1, 2).copy(); // a reshape shares the weight's elements: copy before training
     const losses = learnKernel(conv2d, X.reshape(1, 1, 6, 8), Y.reshape(1, 1, 6, 7), 3e-2, 10);
     const ref = numpy<{ losses: number[]; K: number[] }>(LEARNING_REFERENCE, { X, Y, K, b: 0, lr: 3e-2, iterations: 10 });

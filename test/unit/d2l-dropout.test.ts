@@ -110,8 +110,8 @@ suite('d2l 5.6 dropout from scratch, against NumPy', () => {
     assertAllClose(curve(model, 'val_loss'), ref.val, { rtol: 1e-4 }, 'val_loss');
     assertAllClose(curve(model, 'val_acc'), ref.acc, { atol: 1e-6 }, 'val_acc');
     assertAllClose(model.lin1.weight.data().toFlatArray(), ref.W1, { rtol: 1e-3, atol: 1e-5 }, 'lin1.weight');
-    assertAllClose(model.lin1.bias.data().toFlatArray(), ref.b1, { rtol: 1e-3, atol: 1e-5 }, 'lin1.bias');
+    assertAllClose(model.lin1.bias!.data().toFlatArray(), ref.b1, { rtol: 1e-3, atol: 1e-5 }, 'lin1.bias');
     assertAllClose(model.lin3.weight.data().toFlatArray(), ref.W3, { rtol: 1e-3, atol: 1e-5 }, 'lin3.weight');
-    assertAllClose(model.lin3.bias.data().toFlatArray(), ref.b3, { rtol: 1e-3, atol: 1e-5 }, 'lin3.bias');
+    assertAllClose(model.lin3.bias!.data().toFlatArray(), ref.b3, { rtol: 1e-3, atol: 1e-5 }, 'lin3.bias');
   });
 });

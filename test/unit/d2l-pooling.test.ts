@@ -2,10 +2,11 @@
 // gradients through the recorded Y.set writes) and the section's nn.MaxPool2D cells (npx.pooling,
 // padding and strides, two channels) against pooling written in NumPy from its definition.
 import { strict as assert } from 'node:assert';
-import { autograd, np } from 'gradlens';
+import { autograd, gluon, np } from 'gradlens';
 import { assertAllClose, numpy } from './d2l-reference';
 import { pool2d } from '../../examples/d2l/pooling';
-import { nn } from '../../examples/d2l/gluon';
+
+const { nn } = gluon;
 
 const REFERENCE = `
 def pool2d(X, ph, pw, mode):
@@ -67,12 +68,12 @@ suite('d2l 7.5 pooling, against NumPy', () => {
   test('nn.MaxPool2D: the section\'s four layers (default strides, padding 1 stride 2, rectangular, two channels)', () => {
     let X4 = np.arange(16, { dtype: 'float32' }).reshape([1, 1, 4, 4]);
     const outputs = [
-      new nn.MaxPool2D(3).forward(X4),
-      new nn.MaxPool2D(3, { padding: 1, strides: 2 }).forward(X4),
-      new nn.MaxPool2D([2, 3], { padding: [0, 1], strides: [2, 3] }).forward(X4),
+      new nn.MaxPool2D(3).call(X4),
+      new nn.MaxPool2D(3, { padding: 1, strides: 2 }).call(X4),
+      new nn.MaxPool2D([2, 3], { padding: [0, 1], strides: [2, 3] }).call(X4),
     ];
     X4 = np.concatenate([X4, X4.add(1)], 1);
-    outputs.push(new nn.MaxPool2D(3, { padding: 1, strides: 2 }).forward(X4));
+    outputs.push(new nn.MaxPool2D(3, { padding: 1, strides: 2 }).call(X4));
     assert.deepEqual(outputs.map((o) => o.shape), [[1, 1, 1, 1], [1, 1, 2, 2], [1, 1, 2, 2], [1, 2, 2, 2]]);
     outputs.forEach((o, i) => assertAllClose(o.toFlatArray(), ref.layers[i]!, { atol: 0 }, `layer ${i + 1}`));
   });

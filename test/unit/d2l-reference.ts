@@ -3,9 +3,8 @@
 // parameters), so that the reference can replay the same run; and closeness checks with messages.
 import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
-import { NDArray } from 'gradlens';
+import { np, NDArray } from 'gradlens';
 import * as d2l from '../../examples/d2l/d2l';
-import * as gluon from '../../examples/d2l/gluon';
 
 // The ports' cells must not run when a test imports them, and their boards must not print.
 d2l.useAsLibrary();
@@ -30,38 +29,59 @@ export function numpy<T>(script: string, input: Record<string, unknown>): T {
   return JSON.parse(out) as T;
 }
 
-/** Records the row order of every pass of every shuffling DataLoader (the training batches). */
+/**
+ * Records the row order of every shuffled pass: a shuffling gluon DataLoader draws
+ * np.random.permutation(n) at the start of each pass (the ports draw it nowhere else).
+ */
 export function recordShuffles(): { orders: number[][]; restore(): void } {
-  const original = gluon.DataLoader.prototype.order;
+  const original = np.random.permutation;
   const orders: number[][] = [];
-  gluon.DataLoader.prototype.order = function (this: gluon.DataLoader) {
-    const order = original.call(this);
-    if (this.shuffle) orders.push(order.toFlatArray());
+  np.random.permutation = ((...args: Parameters<typeof original>) => {
+    const order = original(...args);
+    orders.push(order.toFlatArray());
     return order;
-  };
-  return { orders, restore: () => { gluon.DataLoader.prototype.order = original; } };
+  }) as typeof original;
+  return { orders, restore: () => { np.random.permutation = original; } };
 }
 
-/** Copies of a model's scratch parameters taken when `fit` starts, in getScratchParams order. */
-export function recordInitialParams(): { params: number[][][]; restore(): void } {
-  const original = d2l.Trainer.prototype.fit;
+/**
+ * The initial parameters of every model `fit` trains: its scratch parameters when `fit` starts
+ * (in getScratchParams order), and its gluon parameters by structured name (`net.0.weight`) just
+ * before the first optimizer step — gluon layers learn their input sizes at the first call, so
+ * their arrays are made by then, and not yet updated.
+ */
+export function recordInitialParams(): { params: number[][][]; named: Map<string, number[]>[]; restore(): void } {
+  const [fit, fitEpoch] = [d2l.Trainer.prototype.fit, d2l.Trainer.prototype.fitEpoch];
   const params: number[][][] = [];
+  const named: Map<string, number[]>[] = [];
   d2l.Trainer.prototype.fit = function (this: d2l.Trainer, model: d2l.Module, data: d2l.DataModule) {
     params.push(model.getScratchParams().map((p) => p.toFlatArray()));
-    return original.call(this, model, data);
+    return fit.call(this, model, data);
   };
-  return { params, restore: () => { d2l.Trainer.prototype.fit = original; } };
+  d2l.Trainer.prototype.fitEpoch = function (this: d2l.Trainer) {
+    if (this.epoch === 0) {
+      const optim = this.optim;
+      const step = optim.step.bind(optim);
+      optim.step = (batchSize: number) => {
+        named.push(new Map([...this.model.collectParams()].map(([name, p]) => [name, p.data().toFlatArray()])));
+        optim.step = step;
+        step(batchSize);
+      };
+    }
+    return fitEpoch.call(this);
+  };
+  return { params, named, restore: () => { Object.assign(d2l.Trainer.prototype, { fit, fitEpoch }); } };
 }
 
 /**
  * Runs `train` while recording the batch order of every shuffled pass and the model's initial
  * parameters (what a NumPy replay needs), and puts the recorders away afterwards.
  */
-export function recordedRun<T>(train: () => T): { run: T; orders: number[][]; params: number[][][] } {
+export function recordedRun<T>(train: () => T): { run: T; orders: number[][]; params: number[][][]; named: Map<string, number[]>[] } {
   const shuffles = recordShuffles();
   const initial = recordInitialParams();
   try {
-    return { run: train(), orders: shuffles.orders, params: initial.params };
+    return { run: train(), orders: shuffles.orders, params: initial.params, named: initial.named };
   } finally {
     shuffles.restore();
     initial.restore();

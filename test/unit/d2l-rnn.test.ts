@@ -67,7 +67,7 @@ suite('d2l 9.5 RNN from scratch, against NumPy', () => {
     d2l.checkShape(state, [batchSize, numHiddens]);
     assert.throws(() => d2l.checkShape(state, [batchSize, 3]), /tensor's shape \(2, 32\) != expected shape \(2, 3\)/);
     const model = new RNNLMScratch(rnn, numInputs);
-    d2l.checkShape(model.forward(d2l.ones([batchSize, numSteps], { dtype: d2l.int64 })), [batchSize, numSteps, numInputs]);
+    d2l.checkShape(model.call(d2l.ones([batchSize, numSteps], { dtype: d2l.int64 })), [batchSize, numSteps, numInputs]);
     // npx.one_hot(np.array([0, 2]), 5), and one_hot(X.T) of a (batch, steps) batch: (steps, batch, vocab).
     assert.deepEqual(model.oneHot(np.array([[0, 2]])).toArray(), [[[1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]], [[0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]]]);
     assert.deepEqual(model.oneHot(np.array([[3, 1, 4]])).shape, [3, 1, 16]);
