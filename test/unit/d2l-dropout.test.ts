@@ -1,11 +1,13 @@
-// d2l 5.6, dropout from scratch (examples/d2l/dropout.ts): dropout_layer's three cases, and a
-// training run of DropoutMLPScratch replayed in NumPy with backpropagation written by hand through
-// the same dropout masks: the test records every np.random.uniform draw of the run (the Dense
-// layers' Uniform(0.07) initialisation and the masks' uniforms) and hands them to the reference.
+// d2l 5.6, dropout from scratch and concise (examples/d2l/dropout.ts): dropout_layer's three cases,
+// and training runs of DropoutMLPScratch and DropoutMLP replayed in NumPy with backpropagation
+// written by hand through the same dropout masks. For the scratch model the test records every
+// np.random.uniform draw of the run (the Dense layers' Uniform(0.07) initialisation and the masks'
+// uniforms); for the concise one, the initial parameters by name and the masks the nn.Dropout
+// layers' dropout ops kept for their gradient (heard through the engine observer).
 import { strict as assert } from 'node:assert';
-import { autograd, np, NDArray } from 'gradlens';
-import { assertAllClose, curve, numpy, recordShuffles } from './d2l-reference';
-import { dropoutLayer, train } from '../../examples/d2l/dropout';
+import { autograd, np, NDArray, setEngineObserver } from 'gradlens';
+import { assertAllClose, curve, numpy, recordedRun, recordShuffles } from './d2l-reference';
+import { dropoutLayer, train, trainConcise } from '../../examples/d2l/dropout';
 
 const REFERENCE = `
 def log_softmax(O): return O - O.max(1, keepdims=True) - np.log(np.exp(O - O.max(1, keepdims=True)).sum(1, keepdims=True))
@@ -21,10 +23,10 @@ for order in inp['orders']:
         idx = order[s:s + bs]
         X, y = X_train[idx], y_train[idx]
         Z1 = X @ W1.T + b1
-        M1 = (np.array(next(masks)) > p1) / (1 - p1)
+        M1 = np.array(next(masks)) if inp.get('scaled') else (np.array(next(masks)) > p1) / (1 - p1)
         D1 = np.maximum(Z1, 0) * M1
         Z2 = D1 @ W2.T + b2
-        M2 = (np.array(next(masks)) > p2) / (1 - p2)
+        M2 = np.array(next(masks)) if inp.get('scaled') else (np.array(next(masks)) > p2) / (1 - p2)
         D2 = np.maximum(Z2, 0) * M2
         L = log_softmax(D2 @ W3.T + b3)
         train_losses.append(-np.mean(L[range(len(y)), y]))
@@ -113,5 +115,42 @@ suite('d2l 5.6 dropout from scratch, against NumPy', () => {
     assertAllClose(model.lin1.bias!.data().toFlatArray(), ref.b1, { rtol: 1e-3, atol: 1e-5 }, 'lin1.bias');
     assertAllClose(model.lin3.weight.data().toFlatArray(), ref.W3, { rtol: 1e-3, atol: 1e-5 }, 'lin3.weight');
     assertAllClose(model.lin3.bias!.data().toFlatArray(), ref.b3, { rtol: 1e-3, atol: 1e-5 }, 'lin3.bias');
+  });
+
+  test('concise: nn.Sequential with nn.Dropout layers trains as the scratch model, through the masks its dropout ops drew', () => {
+    np.random.seed(6);
+    const masks: number[][][] = [];
+    const previous = setEngineObserver({
+      op: (event) => { if (event.op === 'dropout' && event.node !== null) masks.push(event.node.saved[0]!.toArray() as number[][]); },
+    });
+    const hparams = { numOutputs: 10, numHiddens1: 48, numHiddens2: 32, dropout1: 0.5, dropout2: 0.2, lr: 0.1 };
+    const sizes = { batchSize: 64, maxEpochs: 3, numTrain: 320, numVal: 100 };
+    let recorded: ReturnType<typeof recordedRun<ReturnType<typeof trainConcise>>>;
+    try {
+      recorded = recordedRun(() => trainConcise(hparams, sizes));
+    } finally {
+      setEngineObserver(previous);
+    }
+    const { run: { model, data }, orders, named } = recorded;
+    const params = model.collectParams();
+    assert.deepEqual([...params.keys()], ['net.0.weight', 'net.0.bias', 'net.2.weight', 'net.2.bias', 'net.4.weight', 'net.4.bias'], 'Dropout layers have no parameters');
+    assert.equal(masks.length, 2 * 5 * 3, 'two masks a batch, five batches an epoch, three epochs: none in validation (prediction mode)');
+    const initial = named[0]!;
+    const weights = ['net.0.weight', 'net.2.weight', 'net.4.weight'].map((name) => {
+      const [units, inUnits] = params.get(name)!.shape as [number, number];
+      const flat = initial.get(name)!;
+      return Array.from({ length: units }, (_, r) => flat.slice(r * inUnits, (r + 1) * inUnits));
+    });
+    const [XTrain, yTrain] = data.train.arrays;
+    const [XVal, yVal] = data.val.arrays;
+    type Result = { train: number[]; val: number[]; acc: number[]; W1: number[]; b1: number[]; W3: number[]; b3: number[] };
+    const ref = numpy<Result>(REFERENCE, { X_train: XTrain, y_train: yTrain, X_val: XVal, y_val: yVal, weights, masks, scaled: true, orders, ...hparams, ...sizes });
+    assertAllClose(curve(model, 'train_loss'), ref.train, { rtol: 1e-4 }, 'train_loss');
+    assertAllClose(curve(model, 'val_loss'), ref.val, { rtol: 1e-4 }, 'val_loss');
+    assertAllClose(curve(model, 'val_acc'), ref.acc, { atol: 1e-6 }, 'val_acc');
+    assertAllClose(params.get('net.0.weight')!.data().toFlatArray(), ref.W1, { rtol: 1e-3, atol: 1e-5 }, 'net.0.weight');
+    assertAllClose(params.get('net.0.bias')!.data().toFlatArray(), ref.b1, { rtol: 1e-3, atol: 1e-5 }, 'net.0.bias');
+    assertAllClose(params.get('net.4.weight')!.data().toFlatArray(), ref.W3, { rtol: 1e-3, atol: 1e-5 }, 'net.4.weight');
+    assertAllClose(params.get('net.4.bias')!.data().toFlatArray(), ref.b3, { rtol: 1e-3, atol: 1e-5 }, 'net.4.bias');
   });
 });
