@@ -298,6 +298,16 @@ suite('the inspector in a browser', function () {
       assert.ok(firstLines.some((line) => line.startsWith(`${i} · ${kind}(`)), `layer ${i} (${kind}): ${firstLines.join(' | ')}`);
     }
     assert.ok(groups.some(([, label]) => /^4 · Dense\(400 -> 120, sigmoid\)\n→ \(4, 120\)/.test(label)), JSON.stringify(groups));
+    // A row of a dozen layers opens with its labels drawn (not as a strip of coloured boxes), on the head's side.
+    const opening: { zoom: number; detailed: string[]; inView: string[] } = await page.evaluate(() => {
+      const view = (globalThis as any).gradlens.app.view;
+      const extent = view.core.extent();
+      const inView = view.core.nodes('.group').filter((n: any) => { const p = n.position(); return p.x >= extent.x1 && p.x <= extent.x2; }).map((n: any) => n.data('label').split('\n')[0]);
+      return { zoom: view.core.zoom(), detailed: [...view.detail], inView };
+    });
+    assert.ok(opening.zoom >= 0.7, `opens at a zoom where labels are drawn, got ${opening.zoom}`);
+    assert.ok(opening.inView.some((label) => label.startsWith('6 · Dense(')), `the output layer is in view: ${opening.inView.join(' | ')}`);
+    assert.ok(groups.every(([id]) => !opening.inView.some((label) => label === groups.find(([g]) => g === id)![1].split('\n')[0]) || opening.detailed.includes(id)), 'every layer in view has its label');
     await page.screenshot({ path: join(results, 'group-by-layer-lenet.png') });
     await page.close();
   });

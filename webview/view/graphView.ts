@@ -33,6 +33,14 @@ const FIT_PADDING = 30;
 const FIT_MAX_ZOOM = 1.2;
 /** The zoom at which node labels read comfortably: a whole-graph fit at least this close is kept. */
 const READABLE_ZOOM = 0.8;
+/** Labels are drawn from this zoom on (their 11 px at Cytoscape's min-zoomed-font-size of 7). */
+const LABEL_ZOOM = 0.7;
+/**
+ * A graph whose whole-graph fit would hide its labels, but that is at most this many times
+ * wider or taller than the view at LABEL_ZOOM, opens at LABEL_ZOOM on its heads instead: a row of
+ * a dozen layers is read, not seen as a strip of coloured boxes. Bigger graphs open whole.
+ */
+const OPEN_READABLE_SPAN = 2.5;
 /** How long the viewport must rest before the level of detail follows it. */
 const DETAIL_DELAY_MS = 90;
 
@@ -50,7 +58,8 @@ export class GraphView {
   private detailed = new Set<string>();
   private detailTimer: ReturnType<typeof setTimeout> | null = null;
   /** The view is the automatic fit (no pan or zoom by the user yet): a resize fits again. */
-  private autoFit = true;
+  /** What the view follows on resize: the opening view, the whole graph, or nothing (the user moved it). */
+  private autoFit: 'opening' | 'whole' | false = 'opening';
   private readonly resizeObserver: ResizeObserver;
 
   constructor(container: HTMLElement, private theme: GraphTheme, events: GraphViewEvents) {
@@ -113,7 +122,7 @@ export class GraphView {
     }
     this.paths = edgePaths(model.edges, this.boxes);
     // The viewport first, from the layout: the elements then come with their level of detail.
-    const viewport = this.fitViewport(this.boxes.values(), FIT_PADDING);
+    const viewport = this.openingViewport();
     this.detailed = this.detailFor(viewport);
     const classes = (id: string) => [...(decorations.classes.get(id) ?? []), ...(this.detailed.has(id) ? ['detail'] : [])].join(' ');
     const elements: ElementDefinition[] = [];
@@ -138,7 +147,7 @@ export class GraphView {
     this.applied = decorations;
     this.appliedMarks = NO_MARKS;
     this.cy.viewport(viewport);
-    this.autoFit = true;
+    this.autoFit = 'opening';
     this.drawLayers();
   }
 
@@ -219,7 +228,7 @@ export class GraphView {
   fit(elementIds?: readonly string[]): void {
     if (!elementIds || elementIds.length === 0) {
       this.cy.viewport(this.fitViewport(this.boxes.values(), FIT_PADDING));
-      this.autoFit = true;
+      this.autoFit = 'whole';
       return;
     }
     const boxes = elementIds.map((id) => this.boxes.get(id)).filter((b): b is NodeBox => b !== undefined);
@@ -230,7 +239,7 @@ export class GraphView {
     const focused = this.fitViewport(boxes, 80);
     if (whole.zoom >= Math.min(focused.zoom, READABLE_ZOOM)) {
       this.cy.viewport(whole);
-      this.autoFit = true;
+      this.autoFit = 'whole';
       return;
     }
     this.autoFit = false;
@@ -308,7 +317,9 @@ export class GraphView {
   /** The container changed size: Cytoscape measures again, and an automatic fit is redone. */
   resize(): void {
     this.cy.resize();
-    if (this.autoFit && this.model) this.cy.viewport(this.fitViewport(this.boxes.values(), FIT_PADDING));
+    if (this.autoFit !== false && this.model) {
+      this.cy.viewport(this.autoFit === 'opening' ? this.openingViewport() : this.fitViewport(this.boxes.values(), FIT_PADDING));
+    }
     this.drawLayers();
     this.scheduleDetail();
   }
@@ -366,15 +377,26 @@ export class GraphView {
     return detailed;
   }
 
+  /**
+   * The first view of a graph: the whole graph fitted, unless that hides the labels of a graph
+   * only a little too big (OPEN_READABLE_SPAN): then LABEL_ZOOM, with the heads (the right
+   * edge, where backward starts) in view and the graph centred across.
+   */
+  private openingViewport(): Viewport {
+    const whole = this.fitViewport(this.boxes.values(), FIT_PADDING);
+    if (whole.zoom >= LABEL_ZOOM || whole.zoom * OPEN_READABLE_SPAN < LABEL_ZOOM) return whole;
+    const { x1, y1, x2, y2 } = bounds(this.boxes.values());
+    const [w, h] = [this.cy.width(), this.cy.height()];
+    const zoom = LABEL_ZOOM;
+    // Across the rows: centred if it fits, else from the top. Along: the right edge in view.
+    const panX = (x2 - x1) * zoom <= w - 2 * FIT_PADDING ? w / 2 - zoom * (x1 + x2) / 2 : w - FIT_PADDING - zoom * x2;
+    const panY = (y2 - y1) * zoom <= h - 2 * FIT_PADDING ? h / 2 - zoom * (y1 + y2) / 2 : FIT_PADDING - zoom * y1;
+    return { zoom, pan: { x: panX, y: panY } };
+  }
+
   /** The zoom and pan that show these boxes with `padding` screen pixels around, no closer than readable. */
   private fitViewport(boxes: Iterable<NodeBox>, padding: number): Viewport {
-    let [x1, y1, x2, y2] = [Infinity, Infinity, -Infinity, -Infinity];
-    for (const b of boxes) {
-      x1 = Math.min(x1, b.x - b.w / 2);
-      y1 = Math.min(y1, b.y - b.h / 2);
-      x2 = Math.max(x2, b.x + b.w / 2);
-      y2 = Math.max(y2, b.y + b.h / 2);
-    }
+    const { x1, y1, x2, y2 } = bounds(boxes);
     const [w, h] = [this.cy.width(), this.cy.height()];
     if (!Number.isFinite(x1) || w <= 0 || h <= 0) return { zoom: 1, pan: { x: w / 2, y: h / 2 } };
     const fitted = Math.min((w - 2 * padding) / Math.max(1, x2 - x1), (h - 2 * padding) / Math.max(1, y2 - y1));
@@ -405,6 +427,18 @@ export class GraphView {
     }
     return null;
   }
+}
+
+/** The rectangle around boxes (infinite extents for none). */
+function bounds(boxes: Iterable<NodeBox>): { x1: number; y1: number; x2: number; y2: number } {
+  let [x1, y1, x2, y2] = [Infinity, Infinity, -Infinity, -Infinity];
+  for (const b of boxes) {
+    x1 = Math.min(x1, b.x - b.w / 2);
+    y1 = Math.min(y1, b.y - b.h / 2);
+    x2 = Math.max(x2, b.x + b.w / 2);
+    y2 = Math.max(y2, b.y + b.h / 2);
+  }
+  return { x1, y1, x2, y2 };
 }
 
 function nodeHeight(kind: NodeKind): number {
