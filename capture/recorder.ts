@@ -13,6 +13,7 @@ import type {
 import type { NodeId, PassGradcheck, TensorStats } from '../protocol/trace';
 import type { JournalPass } from './journal';
 import type { JournalWriter } from './journal-writer';
+import { PassSummarizer } from './passSummary';
 import type { ContributionRecord, NodeRecord, StepRecord } from './records';
 import { compact, encodeNumber, statsOf, type JournalTensor } from './tensor';
 
@@ -97,6 +98,7 @@ export class Recorder {
   private readonly scopes: ScopeEvent['kind'][] = [];
   private readonly openRecordings: number[] = [];
   private pass: JournalPass | null = null;
+  private readonly summaries = new PassSummarizer();
   // One node record and one step record, refilled for every node and step rather than made anew:
   // the journal encodes them at once and keeps nothing of them, and this runs for every op of the
   // traced program. Each is filled whole where it is written (idOf, onOp, onBackwardStep: a field
@@ -284,6 +286,7 @@ export class Recorder {
 
   /** `produced`: the values that have the NaN/Inf (the op's output, or the rule's contribution). */
   private anomaly(phase: 'forward' | 'backward', node: NodeId, site: number | null, produced: ArrayLike<number>, inputs: TensorStats[], op: string): void {
+    this.summaries.anomaly(); // counted in the pass summary even past the cap on anomaly records
     if (this.anomalyCount >= MAX_ANOMALIES) return;
     this.anomalyCount++;
     const counts = countNonFinite(produced);
@@ -363,6 +366,7 @@ export class Recorder {
       leafGrads: [],
       lastNode: this.nextNodeId - 1,
     };
+    this.summaries.start(event.heads);
     if (this.options.gradcheck) this.pass.gradcheck = this.gradcheck(event, this.options.gradcheck);
   }
 
@@ -404,6 +408,7 @@ export class Recorder {
     const produced = this.journal.step(step as StepRecord<NDArray>); // its arrays are set just above
     step.upstream = null;
     step.contributions = NO_CONTRIBUTIONS;
+    this.summaries.step(id, event.upstream);
     if (produced !== null) {
       this.anomaly('backward', id, this.nodeSites[id] ?? null, produced._data, [statsOf(event.upstream._data)], event.node.op);
     }
@@ -418,6 +423,9 @@ export class Recorder {
       grad: this.tensor(leaf.grad),
       ...(event.kind === 'backward' && leaf.array.grad ? { after: this.tensor(leaf.array.grad) } : {}),
     }));
+    pass.summary = this.summaries.finish(event.leafGrads.map((leaf, i) => ({
+      node: pass.leafGrads[i]!.node, array: leaf.array, grad: leaf.grad, param: this.paramNames.get(leaf.array)?.name ?? null,
+    })));
     this.journal.write({ t: 'pass', pass });
     this.pass = null;
     this.options.flush();
@@ -429,7 +437,7 @@ export class Recorder {
       id: this.nextPassId++, kind: 'backward', site: this.options.locate('backward'), heads: [], headGrads: [], implicitHeadGrads: [],
       retainGraph: false, createGraph: false, leafGrads: [], lastNode: this.nextNodeId - 1,
     };
-    this.journal.write({ t: 'pass', pass: { ...pass, error: message } });
+    this.journal.write({ t: 'pass', pass: { ...pass, error: message, summary: this.summaries.finish([]) } });
     this.pass = null;
     this.options.flush();
   }

@@ -160,6 +160,46 @@ export interface PassGradcheck {
   durationMs: number;
 }
 
+/**
+ * One variable's gradient and value in a pass, by identity: the same array (a parameter updated in
+ * place across steps) has the same `series` in every pass, so a series is a curve over a run.
+ */
+export interface VariableSummary {
+  /** The same number for the same array in every pass of the trace (0, 1, … in order of first sight). */
+  series: number;
+  /** The variable's node in this pass. */
+  node: NodeId;
+  /** A gluon parameter's structured name (`net.0.weight`), else null. */
+  param: string | null;
+  /** ‖∇‖₂ of the gradient this pass computed, over its finite elements (null: none finite). */
+  gradL2: number | null;
+  /** max |∇| over the finite elements. */
+  gradMaxAbs: number | null;
+  gradMean: number | null;
+  gradStd: number | null;
+  /** Exact zeros among all elements, as a fraction (0–1). */
+  zeroFraction: number;
+  /** NaN and ±Infinity elements of the gradient. */
+  nan: number;
+  inf: number;
+  /** ‖w‖₂ of the value at this pass. */
+  valueL2: number | null;
+  /** ‖w − w_prev‖₂ / ‖w_prev‖₂, w_prev its value at the previous pass of the series; null at its first pass or when ‖w_prev‖ is 0. */
+  updateRatio: number | null;
+}
+
+/** What every pass records, whether or not its tensors are kept. */
+export interface PassSummary {
+  /** The head's value when there is one head of one element (the loss), else null. */
+  head: TraceNumber | null;
+  /** The variables whose gradients the pass computed, in leafGrads order. */
+  variables: VariableSummary[];
+  /** For each step of the pass, in order: its node and ‖upstream gradient‖₂ (null: no finite element). */
+  nodeGradL2: [NodeId, number | null][];
+  /** NaN/Inf anomalies found since the previous pass ended (forward ops and this pass's rules). */
+  anomalies: number;
+}
+
 export interface BackwardPass {
   id: number;
   /** `backward` (y.backward(), autograd.backward) or `grad` (autograd.grad, .grad left alone). */
@@ -179,6 +219,8 @@ export interface BackwardPass {
   lastNode?: number;
   /** The graph replayed with each variable moved by ±eps, before the pass ran (on request). */
   gradcheck?: PassGradcheck;
+  /** Gradient and value statistics of the pass (absent in traces written before GradLens 0.2). */
+  summary?: PassSummary;
 }
 
 export type GraphBreakKind = 'detach' | 'attachGrad' | 'coerce' | 'outsideRecord' | 'paused';

@@ -5,54 +5,18 @@
  * (`Refs`); in a trace that was cut short they are counted instead, for prune.ts to drop.
  */
 import type { Problems } from './problems';
+import { eachOf, nodeRef, nodeRefs, type Refs } from './validateRefs';
+import { checkSummary } from './validateSummary';
 import {
   checkAttrs, checkIdList, checkShape, checkSource, checkStats, checkTensor, EXPECT, isCount, isDType, isNumber, isObject,
   MAX_RANK, type Fields,
 } from './validateTensor';
-
-export interface Refs {
-  readonly p: Problems;
-  readonly nodes: { has(id: number): boolean };
-  readonly passes: { has(id: number): boolean };
-  readonly recordings: { has(id: number): boolean };
-  /** A trace cut short (`truncated`): references to what it lost are counted, not problems. */
-  readonly tolerant: boolean;
-  dangling: number;
-}
 
 const GRAD_REQ = "'write', 'add' or 'null'";
 const isGradReq = (value: unknown) => value === 'write' || value === 'add' || value === 'null';
 const isText = (value: unknown): value is string => typeof value === 'string';
 const isLabel = (value: unknown): value is string => typeof value === 'string' && value.length > 0;
 const isTraceNumber = (value: unknown) => (typeof value === 'number' ? Number.isFinite(value) : value === 'NaN' || value === 'Infinity' || value === '-Infinity');
-
-/** A reference to a node of the trace. */
-function nodeRef(r: Refs, key: string | number, value: unknown): boolean {
-  if (!isCount(value)) return r.p.wrong(key, value, EXPECT.id);
-  if (r.nodes.has(value)) return true;
-  if (r.tolerant) { r.dangling++; return true; }
-  r.p.say(key, `is ${value}, which is not a node of the trace`);
-  return false;
-}
-
-function nodeRefs(r: Refs, key: string, value: unknown): boolean {
-  if (!checkIdList(r.p, key, value)) return false;
-  let ok = true;
-  r.p.enter(key);
-  for (let i = 0; i < value.length; i++) if (!nodeRef(r, i, value[i])) { ok = false; break; }
-  r.p.leave();
-  return ok;
-}
-
-/** A list, each item checked by `check` (a function of its own: no closure per list, this runs for every step). */
-function eachOf(r: Refs, key: string, value: unknown, expected: string, check: (r: Refs, item: unknown, index: number) => boolean): boolean {
-  if (!Array.isArray(value)) return r.p.wrong(key, value, expected);
-  let ok = true;
-  r.p.enter(key);
-  for (let i = 0; i < value.length; i++) if (!check(r, value[i], i)) ok = false;
-  r.p.leave();
-  return ok;
-}
 
 const LIST_OF = {
   tensors: `${EXPECT.list} of tensors`,
@@ -228,6 +192,7 @@ export function checkPass(r: Refs, index: number, value: unknown): number {
   if (value.error !== undefined && !isText(value.error)) p.wrong('error', value.error, `${EXPECT.text} (or no field)`);
   if (value.lastNode !== undefined && !(Number.isSafeInteger(value.lastNode) && (value.lastNode as number) >= -1)) p.wrong('lastNode', value.lastNode, 'a node id or -1');
   if (value.gradcheck !== undefined) checkGradcheck(r, value.gradcheck);
+  if (value.summary !== undefined) checkSummary(r, value.summary);
   p.leave();
   return id;
 }
@@ -319,3 +284,5 @@ export function checkTruncation(p: Problems, value: unknown): void {
   if (!isText(value.note)) p.wrong('note', value.note, EXPECT.text);
   p.leave();
 }
+
+export type { Refs } from './validateRefs';

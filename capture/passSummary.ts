@@ -1,0 +1,112 @@
+/**
+ * Per-pass summaries: for every backward pass, the head's value, each variable's gradient and
+ * value statistics — by identity, so `W1` across a training run is one series — with its update
+ * ratio since the previous pass, each step's gradient norm and the anomalies found. Computed from
+ * the arrays as the pass happens (not from the trace's tensors), so they exist whether or not a
+ * pass's tensors are kept.
+ *
+ * It keeps one copy of each variable's previous value (for ‖Δw‖/‖w‖), in a WeakMap: a variable
+ * the program drops is forgotten with it.
+ */
+import type { NDArray } from 'gradlens';
+import type { NodeId, PassSummary, TraceNumber, VariableSummary } from '../protocol/trace';
+import { encodeNumber, statsOf } from './tensor';
+
+type Values = NDArray['_data'];
+
+interface Series {
+  id: number;
+  /** The value at the series' previous pass. */
+  previous: Values | null;
+}
+
+/** ‖x‖₂ over the finite elements, null when there is none. */
+function finiteL2(values: ArrayLike<number>): number | null {
+  let sum = 0;
+  let finite = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (v - v === 0) { sum += v * v; finite++; } // finite: NaN − NaN and ∞ − ∞ are NaN
+  }
+  return finite === 0 ? null : Math.sqrt(sum);
+}
+
+/** ‖a − b‖₂ / ‖b‖₂ over the elements finite in both; null when ‖b‖ is 0 or nothing is finite. */
+function updateRatio(now: ArrayLike<number>, before: ArrayLike<number>): number | null {
+  let delta = 0;
+  let base = 0;
+  for (let i = 0; i < now.length; i++) {
+    const [a, b] = [now[i]!, before[i]!];
+    if (a - a !== 0 || b - b !== 0) continue;
+    delta += (a - b) * (a - b);
+    base += b * b;
+  }
+  return base === 0 ? null : Math.sqrt(delta / base);
+}
+
+export interface SummarizedLeaf {
+  node: NodeId;
+  array: NDArray;
+  grad: NDArray;
+  param: string | null;
+}
+
+export class PassSummarizer {
+  private readonly series = new WeakMap<NDArray, Series>();
+  private nextSeries = 0;
+  private head: TraceNumber | null = null;
+  private steps: [NodeId, number | null][] = [];
+  private anomalies = 0;
+
+  /** A pass starts with these heads. */
+  start(heads: readonly NDArray[]): void {
+    this.head = heads.length === 1 && heads[0]!.size === 1 ? encodeNumber(heads[0]!._data[0]!) : null;
+    this.steps = [];
+  }
+
+  /** A step of the pass propagated `upstream` from `node`. */
+  step(node: NodeId, upstream: NDArray): void {
+    this.steps.push([node, finiteL2(upstream._data)]);
+  }
+
+  /** An anomaly (NaN/Inf) was found, in a forward op or a gradient rule. */
+  anomaly(): void {
+    this.anomalies++;
+  }
+
+  /** The pass ended: its summary (and the counters start again for the next pass). */
+  finish(leaves: readonly SummarizedLeaf[]): PassSummary {
+    const variables = leaves.map((leaf) => this.variable(leaf));
+    const summary: PassSummary = { head: this.head, variables, nodeGradL2: this.steps, anomalies: this.anomalies };
+    this.head = null;
+    this.steps = [];
+    this.anomalies = 0;
+    return summary;
+  }
+
+  private variable({ node, array, grad, param }: SummarizedLeaf): VariableSummary {
+    let series = this.series.get(array);
+    if (series === undefined) {
+      series = { id: this.nextSeries++, previous: null };
+      this.series.set(array, series);
+    }
+    const g = statsOf(grad._data);
+    const value = array._data;
+    const ratio = series.previous !== null && series.previous.length === value.length ? updateRatio(value, series.previous) : null;
+    series.previous = value.slice();
+    return {
+      series: series.id,
+      node,
+      param,
+      gradL2: g.l2,
+      gradMaxAbs: g.min === null || g.max === null ? null : Math.max(Math.abs(g.min), Math.abs(g.max)),
+      gradMean: g.mean,
+      gradStd: g.std,
+      zeroFraction: grad.size === 0 ? 0 : g.zeros / grad.size,
+      nan: g.nan,
+      inf: g.inf,
+      valueL2: finiteL2(value),
+      updateRatio: ratio,
+    };
+  }
+}
