@@ -1,11 +1,11 @@
-/** The text `gradlens trace` prints: counts, and each variable's final gradient. */
+/** The text `gradlens trace` prints: counts, backward passes by line, each variable's final gradient, gradient checks. */
 import { relative } from 'node:path';
 import { np } from 'gradlens';
 import { formatShape } from '../protocol/query/format';
 import { describeGradcheck } from '../protocol/query/gradcheck';
 import { indexTrace } from '../protocol/query/indexTrace';
 import { nameFromSource } from '../protocol/query/names';
-import { decodeNumber, type Source, type Tensor, type Trace } from '../protocol/trace';
+import { decodeNumber, type BackwardPass, type Source, type Tensor, type Trace, type TraceNumber } from '../protocol/trace';
 
 export function describeSource(source: Source | null, cwd = process.cwd()): string {
   if (!source) return '(unknown line)';
@@ -25,7 +25,25 @@ export function formatTensor(tensor: Tensor): string {
   return `shape ${formatShape(tensor.shape)} ${tensor.dtype}: min ${f(s.min)}, max ${f(s.max)}, mean ${f(s.mean)}, L2 ${f(s.l2)}${s.nan ? `, ${s.nan} NaN` : ''}${s.inf ? `, ${s.inf} inf` : ''}`;
 }
 
-export function summarizeTrace(trace: Trace, cwd = process.cwd()): string {
+export interface SummaryOptions {
+  /** Every gradient in full (up to the trace's maxElements), every gradient check: the old, unbounded summary. */
+  verbose?: boolean;
+}
+
+/** Gradients up to this many elements are printed whole by default; bigger ones as one line of statistics. */
+const INLINE_ELEMENTS = 16;
+/** Gradient checks listed by default (failures first); --verbose lists them all. */
+const LISTED_CHECKS = 10;
+
+const short = (v: number) => Number(v.toPrecision(4));
+
+/**
+ * What `gradlens trace` prints. Bounded by default, however long the run: counts; one line per
+ * line of the program that ran backward (how many passes, the loss first → last); one entry per
+ * parameter or per line that made variables (its last gradient, and ‖∇‖ first → last when it had
+ * several); failed gradient checks. `verbose` prints every gradient the trace holds in full.
+ */
+export function summarizeTrace(trace: Trace, cwd = process.cwd(), { verbose = false }: SummaryOptions = {}): string {
   const ops = trace.nodes.filter((n) => n.kind === 'op').length;
   const leaves = trace.nodes.length - ops;
   const lines = [
@@ -40,43 +58,103 @@ export function summarizeTrace(trace: Trace, cwd = process.cwd()): string {
   for (const anomaly of trace.anomalies.slice(0, 5)) {
     lines.push(`    ${anomaly.phase} ${anomaly.kind} at ${describeSource(anomaly.source, cwd)}: ${anomaly.message}`);
   }
-  // The last gradient each variable received: one per array, however many versions of it in-place
-  // writes made (a parameter the SGD step updates is one array, listed at its latest version).
+  lines.push(...passLines(trace, cwd));
+  lines.push(...finalGradientLines(trace, cwd, verbose));
+  lines.push(...gradcheckLines(trace, cwd, verbose));
+  return lines.join('\n');
+}
+
+/** One line per line of the program that ran backward, when some ran more than once: the count, the loss first → last. */
+function passLines(trace: Trace, cwd: string): string[] {
+  const byLine = new Map<string, BackwardPass[]>();
+  for (const pass of trace.backwardPasses) {
+    const where = describeSource(pass.source, cwd);
+    byLine.set(where, [...(byLine.get(where) ?? []), pass]);
+  }
+  if (![...byLine.values()].some((passes) => passes.length > 1)) return [];
+  const lines = ['backward passes by line:'];
+  for (const [where, passes] of byLine) {
+    const heads = passes.map((p) => p.summary?.head).filter((h): h is TraceNumber => h !== null && h !== undefined).map(decodeNumber);
+    const loss = heads.length === 0 ? '' : heads.length === 1 ? `  loss ${short(heads[0]!)}` : `  loss ${short(heads[0]!)} → ${short(heads[heads.length - 1]!)}`;
+    lines.push(`  ${where}  ×${passes.length}${loss}`);
+  }
+  return lines;
+}
+
+interface Final {
+  node: number;
+  grad: Tensor;
+  /** ‖∇‖₂ of each gradient it received, in order. */
+  norms: (number | null)[];
+  /** Arrays this entry stands for (several when a line made a new variable each pass). */
+  arrays: Set<number>;
+}
+
+/**
+ * The last gradient of each variable, one entry per parameter, or per source position that made
+ * variables: a parameter the trainer updates in place is one array at its latest version, and a
+ * loop that makes a new `w` each step (`w = w.sub(…); w.attachGrad()`) is one entry, not one per step.
+ */
+function finalGradientLines(trace: Trace, cwd: string, verbose: boolean): string[] {
   const byId = indexTrace(trace).nodes;
   const latest = latestVersions(trace);
-  const finals = new Map<number, Tensor>();
+  const finals = new Map<string, Final>();
   for (const pass of trace.backwardPasses) {
     if (pass.kind !== 'backward') continue;
     for (const leaf of pass.leafGrads) {
       const id = latest.get(leaf.node) ?? leaf.node;
-      finals.delete(id); // listed in the order arrays last received a gradient
-      finals.set(id, leaf.after ?? leaf.grad);
-    }
-  }
-  if (finals.size > 0) {
-    lines.push('final gradients:');
-    for (const [id, grad] of finals) {
       const node = byId.get(id);
-      const name = node?.param ?? nameFromSource(node?.source?.text) ?? `node ${id}`;
-      lines.push(`  ${name}.grad  (${describeSource(node?.source ?? null, cwd)})`);
-      lines.push(`      ${formatTensor(grad)}`);
+      const key = verbose ? `node ${id}` : node?.param ?? (node?.source ? `${node.source.file}:${node.source.line}:${node.source.column}` : `node ${id}`);
+      const grad = leaf.after ?? leaf.grad;
+      const entry = finals.get(key) ?? { node: id, grad, norms: [], arrays: new Set<number>() };
+      finals.delete(key); // listed in the order they last received a gradient
+      entry.node = id;
+      entry.grad = grad;
+      entry.norms.push(leaf.grad.stats.l2);
+      entry.arrays.add(id);
+      finals.set(key, entry);
     }
   }
-  const checked = trace.backwardPasses.filter((p) => p.gradcheck);
-  if (checked.length > 0) {
-    const failed = checked.reduce((n, p) => n + p.gradcheck!.results.filter((r) => !r.ok).length + (p.gradcheck!.error ? 1 : 0), 0);
-    lines.push(`gradient checks (float64 central differences)${failed > 0 ? `: ${failed} failed` : ''}:`);
-    for (const pass of checked) {
-      const where = `pass ${pass.id + 1} (${describeSource(pass.source, cwd)})`;
-      if (pass.gradcheck!.error) lines.push(`  ${where}: not checked: ${pass.gradcheck!.error}`);
-      for (const result of pass.gradcheck!.results) {
-        const node = byId.get(result.node);
-        lines.push(`  ${where} ${node?.param ?? nameFromSource(node?.source?.text) ?? `node ${result.node}`}: ${describeGradcheck(result)}`);
-      }
+  if (finals.size === 0) return [];
+  const lines = ['final gradients:'];
+  for (const { node: id, grad, norms, arrays } of finals.values()) {
+    const node = byId.get(id);
+    const name = node?.param ?? nameFromSource(node?.source?.text) ?? `node ${id}`;
+    lines.push(`  ${name}.grad  (${describeSource(node?.source ?? null, cwd)})`);
+    const whole = verbose || size(grad) <= INLINE_ELEMENTS;
+    lines.push(`      ${whole ? formatTensor(grad) : formatTensor({ ...grad, data: undefined, sample: [] })}`);
+    if (norms.length > 1) {
+      const [first, last] = [norms[0]!, norms[norms.length - 1]!];
+      const f = (v: number | null) => (v === null ? '–' : short(v));
+      lines.push(`      ‖∇‖ ${f(first)} → ${f(last)} over ${norms.length} passes${arrays.size > 1 ? ` (${arrays.size} arrays made at this line)` : ''}`);
     }
   }
-  return lines.join('\n');
+  return lines;
 }
+
+function gradcheckLines(trace: Trace, cwd: string, verbose: boolean): string[] {
+  const checked = trace.backwardPasses.filter((p) => p.gradcheck);
+  if (checked.length === 0) return [];
+  const byId = indexTrace(trace).nodes;
+  const failed = checked.reduce((n, p) => n + p.gradcheck!.results.filter((r) => !r.ok).length + (p.gradcheck!.error ? 1 : 0), 0);
+  const lines = [`gradient checks (float64 central differences)${failed > 0 ? `: ${failed} failed` : ''}:`];
+  const entries: { ok: boolean; text: string }[] = [];
+  for (const pass of checked) {
+    const where = `pass ${pass.id + 1} (${describeSource(pass.source, cwd)})`;
+    if (pass.gradcheck!.error) entries.push({ ok: false, text: `  ${where}: not checked: ${pass.gradcheck!.error}` });
+    for (const result of pass.gradcheck!.results) {
+      const node = byId.get(result.node);
+      entries.push({ ok: result.ok, text: `  ${where} ${node?.param ?? nameFromSource(node?.source?.text) ?? `node ${result.node}`}: ${describeGradcheck(result)}` });
+    }
+  }
+  // Failures first when the list is cut; in their order otherwise.
+  const shown = verbose || entries.length <= LISTED_CHECKS ? entries : [...entries.filter((e) => !e.ok), ...entries.filter((e) => e.ok)].slice(0, LISTED_CHECKS);
+  lines.push(...shown.map((e) => e.text));
+  if (shown.length < entries.length) lines.push(`  … and ${entries.length - shown.length} more (--verbose lists them all)`);
+  return lines;
+}
+
+const size = (tensor: Tensor) => tensor.shape.reduce((n, d) => n * d, 1);
 
 /** For every node an in-place write superseded (a `previous` of another), the latest version of its array. */
 function latestVersions(trace: Trace): Map<number, number> {

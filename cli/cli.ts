@@ -2,7 +2,7 @@
  * The `gradlens` command: run a TypeScript/JavaScript program that imports `gradlens`, or trace it.
  *
  *   gradlens run FILE [--max-memory-mb N] [-- ARGS...]
- *   gradlens trace FILE [-o TRACE.json] [--html PAGE.html] [--max-elements N] [--timeout SECONDS] [--seed N] [--gradcheck[=N]] [--max-memory-mb N] [-- ARGS...]
+ *   gradlens trace FILE [-o TRACE.json] [--html PAGE.html] [--max-elements N] [--timeout SECONDS] [--seed N] [--gradcheck[=N]] [--max-memory-mb N] [--verbose] [-- ARGS...]
  *
  * SIGINT, SIGTERM and SIGHUP cancel the run (the program and everything it started are ended, the
  * trace of what ran is still written, the exit status is 128 + N); a second one exits at once.
@@ -36,6 +36,9 @@ const USAGE = `usage:
                                variable at most, default 32)
       --max-memory-mb N        budget of the program's arrays: past it, an allocation throws
                                at your line (default: half the machine's memory, at most 8192)
+      --verbose                print every gradient in full and every gradient check (the
+                               summary is otherwise bounded: a line per parameter and per
+                               line that ran backward)
   gradlens --version | --help
 exit status: the program's own; 124 when it timed out; 128+N when signal N ended it
   (139 for SIGSEGV) or cancelled gradlens (130 for SIGINT, 143 for SIGTERM); 1 for a build
@@ -56,6 +59,8 @@ interface Parsed {
   /** true, or the cap on elements checked per variable. */
   gradcheck?: true | number;
   maxMemoryMb?: number;
+  /** Print every gradient and check in the summary (it is bounded otherwise). */
+  verbose?: boolean;
 }
 
 /** Options `run` takes too (the rest are `trace`'s). */
@@ -93,6 +98,10 @@ export function parseArgs(argv: readonly string[]): Parsed | 'help' | 'version' 
         case '--seed': parsed.seed = integer(flag, value(), 0); continue;
         case '--gradcheck': parsed.gradcheck = inline === undefined ? true : integer(flag, inline, 1); continue;
         case '--max-memory-mb': parsed.maxMemoryMb = integer(flag, value(), 1); continue;
+        case '--verbose':
+          if (inline !== undefined) throw new UsageError('--verbose takes no value');
+          parsed.verbose = true;
+          continue;
         default: throw new UsageError(`unknown option '${arg}'`);
       }
     }
@@ -197,7 +206,7 @@ export async function main(argv: readonly string[], distDir: string): Promise<nu
   process.stderr.write([
     '',
     `gradlens: traced ${relative(process.cwd(), trace.run.file) || trace.run.file} in ${result.durationMs} ms (${status})`,
-    summarizeTrace(trace),
+    summarizeTrace(trace, process.cwd(), { verbose: parsed.verbose ?? false }),
     traceLine,
     ...(page ? [page] : []),
     '',

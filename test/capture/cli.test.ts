@@ -51,6 +51,25 @@ suite('the gradlens command', function () {
     assert.match(result.stderr, /trace written to loop\.ts\.gradlens\.json \(\d+\.\d KB\)/);
   });
 
+  test('the summary is bounded however long the run: one entry per line that made variables, passes by line; --verbose prints them all', () => {
+    const output = join(work, 'recreated.json');
+    const result = gradlens(['trace', fixture('recreated.ts'), '-o', output, '--seed', '2']);
+    assert.equal(result.code, 0, result.stderr);
+    const summary = result.stderr;
+    assert.match(summary, /backward passes by line:\n {2}\S*recreated\.ts:12 {2}×40 {2}loss [\d.e+-]+ → [\d.e+-]+\n/, summary);
+    const finals = summary.slice(summary.indexOf('final gradients:'));
+    // The first w (np.zeros, line 8) and the 39 made by the update (line 13): one entry each.
+    assert.equal(finals.match(/\.grad {2}\(/g)?.length, 2, `one entry per line that made the arrays:\n${finals}`);
+    assert.match(finals, /w\.grad {2}\(\S*recreated\.ts:8\)\n {6}shape \(300,\) float32: min/, 'a big gradient in one line of statistics');
+    assert.match(finals, /w\.grad {2}\(\S*recreated\.ts:13\)\n {6}shape \(300,\) float32: min[^\n]*\n {6}‖∇‖ [\d.e+-]+ → [\d.e+-]+ over 39 passes \(39 arrays made at this line\)/, finals);
+    assert.ok(summary.split('\n').length < 30, `bounded: ${summary.split('\n').length} lines`);
+    const verbose = gradlens(['trace', fixture('recreated.ts'), '-o', output, '--seed', '2', '--verbose']);
+    assert.equal(verbose.code, 0, verbose.stderr);
+    assert.equal(verbose.stderr.slice(verbose.stderr.indexOf('final gradients:')).match(/\.grad {2}\(/g)?.length, 40, 'every array');
+    assert.ok(verbose.stderr.includes('array(['), 'gradients printed whole');
+    assert.equal(gradlens(['trace', fixture('recreated.ts'), '--verbose=yes']).code, 2, '--verbose takes no value');
+  });
+
   test('trace options: -o, --max-elements, --timeout; the exit code of a timeout is 124', () => {
     const output = join(work, 'out.json');
     const result = gradlens(['trace', fixture('hangs.ts'), '-o', output, '--timeout', '1', '--max-elements', '1']);
