@@ -1,8 +1,9 @@
 /**
- * The Problems panel: after each run, the program's error, its NaN/Inf anomalies and its graph
- * breaks as diagnostics at their lines, with the trace's explanation (results.ts says what they are).
+ * The Problems panel: after each run, the program's error, its NaN/Inf anomalies, its graph
+ * breaks, gradients that vanished over a run and a loss that turned NaN, as diagnostics at their lines, with the trace's explanation (results.ts says what they are).
  */
 import * as vscode from 'vscode';
+import { readSettings } from './config';
 import { Disposable } from './dispose';
 import { problemsOf, type Severity } from './results';
 import { checkTracePath } from './pathPolicy';
@@ -27,7 +28,7 @@ export class Problems extends Disposable {
       for (const uri of this.filesOf.get(record.file) ?? []) this.collection.delete(uri);
       const byFile = new Map<string, vscode.Diagnostic[]>();
       const policy = pathPolicyOf(record);
-      for (const problem of problemsOf(record.trace)) {
+      for (const problem of problemsOf(record.trace, readSettings().thresholds)) {
         // A trace read from a file does not put problems on files outside the workspace and its folder.
         if (!checkTracePath(problem.file, policy).ok) continue;
         const line = Math.max(0, problem.line - 1);

@@ -8,6 +8,8 @@ import { describeGradcheck, latestGradchecks } from '../protocol/query/gradcheck
 import { nodeNames } from '../protocol/query/names';
 import { indexTrace } from '../protocol/query/indexTrace';
 import { formatTensorShort, formatTensorTiny } from '../protocol/query/format';
+import { DEFAULT_THRESHOLDS } from '../protocol/messages';
+import { firstNonFiniteLoss, lossRange, seriesOf, vanishedFrom } from '../protocol/query/training';
 import type { BackwardPass, Source, Trace, TraceNode } from '../protocol/trace';
 
 const onLine = (source: Source | null | undefined, file: string, line: number) => source != null && source.file === file && source.line === line;
@@ -32,6 +34,11 @@ export function lensResult(trace: Trace, file: string, line: number): { title: s
     const last = passes[passes.length - 1]!;
     const times = passes.length > 1 ? `${passes.length} passes, the last: ` : '';
     if (last.error) return { title: `${times}backward failed: ${last.error}`, pass: last.id, recording: null };
+    const loss = passes.length > 1 ? lossRange(passes) : null;
+    if (loss) {
+      const steps = `${last.steps.length} step${last.steps.length === 1 ? '' : 's'}`;
+      return { title: `${passes.length} passes · loss ${short(loss.first)} → ${short(loss.last)} · step through the last (${steps})`, pass: last.id, recording: null };
+    }
     return { title: `${times}${gradientsText(trace, last)} · step through ${last.steps.length} step${last.steps.length === 1 ? '' : 's'}`, pass: last.id, recording: null };
   }
   const recordings = trace.recordings.filter((r) => onLine(r.source, file, line));
@@ -79,8 +86,15 @@ export interface Problem {
   code: string;
 }
 
-/** The run's error, its NaN/Inf anomalies and its graph breaks, each at its line. */
-export function problemsOf(trace: Trace): Problem[] {
+/** A number for a one-line text: 4 significant digits. */
+const short = (v: number) => (Number.isFinite(v) ? String(Number(v.toPrecision(4))) : String(v));
+
+/**
+ * The run's error, its NaN/Inf anomalies and its graph breaks, each at its line; over a training
+ * run, a gradient that vanished for good (at the line that made the variable) and the first pass
+ * whose loss was not finite (at its backward, naming the op that first made a NaN or infinity).
+ */
+export function problemsOf(trace: Trace, thresholds = DEFAULT_THRESHOLDS): Problem[] {
   const problems: Problem[] = [];
   const at = (source: Source, severity: Severity, message: string, code: string) =>
     problems.push({ file: source.file, line: source.line, column: source.column, severity, message, code });
@@ -107,6 +121,21 @@ export function problemsOf(trace: Trace): Problem[] {
     if (result.ok || !variable?.source) continue;
     const line = pass.source ? ` (the backward at line ${pass.source.line})` : '';
     at(variable.source, 'warning', `${names.get(variable.id) ?? 'this variable'}${line}: ${describeGradcheck(result).replace(/^✗ /, '')}`, 'gradcheck');
+  }
+  for (const series of seriesOf(trace)) {
+    const found = series.points.length > 1 ? vanishedFrom(series, thresholds.vanishing) : null;
+    const variable = byId.get(series.points[0]!.variable.node);
+    if (!found || !variable?.source) continue;
+    const name = series.param ?? names.get(variable.id) ?? 'this variable';
+    const when = found.always ? `in all ${series.points.length} passes` : `from pass ${(found.point.index + 1).toLocaleString('en-US')} on`;
+    at(variable.source, 'warning', `${name}'s gradient vanished ${when} (‖∇‖ < ${thresholds.vanishing})`, 'vanishing');
+  }
+  const bad = firstNonFiniteLoss(trace);
+  if (bad?.pass.source) {
+    const first = trace.anomalies.find((a) => a.phase === 'forward' && (bad.pass.lastNode === undefined || a.node <= bad.pass.lastNode));
+    const op = first ? byId.get(first.node)?.op : undefined;
+    const cause = first ? `: first ${first.kind === 'nan' ? 'NaN' : 'infinity'} from ${op ?? 'an op'}${first.source ? ` at line ${first.source.line}` : ''}` : '';
+    at(bad.pass.source, 'warning', `loss became ${Number.isNaN(bad.value) ? 'NaN' : String(bad.value)} at pass ${(bad.index + 1).toLocaleString('en-US')}${cause}`, 'loss');
   }
   return problems;
 }

@@ -1,0 +1,50 @@
+// Over a training run, the Problems panel and the lens read the passes' summaries
+// (extension/results.ts, protocol/query/training.ts): a gradient that vanished for good, at the
+// line that made the variable; the pass whose loss became NaN, with the op that made the first NaN;
+// the loss first → last above the backward that ran in the loop.
+import { strict as assert } from 'node:assert';
+import { lensResult, problemsOf } from '../../extension/results';
+import { seriesOf, vanishedFrom } from '../../protocol/query/training';
+import type { Trace } from '../../protocol/trace';
+import { fixture, trace } from '../trace-helpers';
+
+suite('a training run in the editor', () => {
+  let t: Trace;
+  const file = fixture('vanish.ts');
+
+  suiteSetup(async function () {
+    this.timeout(30_000);
+    const result = await trace(file);
+    assert.equal(result.exitCode, 0, result.stderr);
+    t = result.trace;
+  });
+
+  test('a gradient that vanished for good: from which pass, at the line that made the variable', () => {
+    const problems = problemsOf(t).filter((p) => p.code === 'vanishing');
+    assert.deepEqual(problems.map((p) => [p.file, p.line, p.severity, p.message]), [
+      [file, 5, 'warning', "w's gradient vanished from pass 4 on (‖∇‖ < 1e-7)"],
+    ], 'b keeps its gradient 2(w·x + b): only w');
+    const stricter = problemsOf(t, { vanishing: 1e-30, exploding: 1e3 }).filter((p) => p.code === 'vanishing');
+    assert.equal(stricter.length, 1, 'exact zeros are below any threshold');
+  });
+
+  test('the pass whose loss became NaN, with the op that made the first NaN', () => {
+    const problems = problemsOf(t).filter((p) => p.code === 'loss');
+    assert.deepEqual(problems.map((p) => [p.line, p.message]), [[13, 'loss became NaN at pass 5: first NaN from log at line 12']]);
+  });
+
+  test('vanishedFrom: null for a gradient that came back; `always` for one that was never there', () => {
+    const madeAt = (line: number) => seriesOf(t).find((s) => t.nodes.find((n) => n.id === s.points[0]!.variable.node)?.source?.line === line);
+    const [w, b] = [madeAt(5), madeAt(7)];
+    assert.equal(vanishedFrom(w!, 1e-7)?.point.index, 3);
+    assert.equal(vanishedFrom(b!, 1e-7), null);
+    assert.equal(vanishedFrom(b!, 1e9)?.always, true);
+    assert.equal(vanishedFrom(w!, 1e9)?.always, true);
+  });
+
+  test('the lens over the loop\'s backward: how many passes, the loss first → last', () => {
+    const result = lensResult(t, file, 13)!;
+    assert.match(result.title, /^6 passes · loss [\d.]+ → NaN · step through the last \(\d+ steps\)$/);
+    assert.equal(result.pass, t.backwardPasses.at(-1)!.id);
+  });
+});
