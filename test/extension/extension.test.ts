@@ -203,6 +203,27 @@ suite('GradLens in VS Code', () => {
     assert.equal(warning.range.start.line, 6);
   });
 
+  test('a training run: the lens reads the passes and the loss first → last; Problems say which gradient vanished and when the loss became NaN', async function () {
+    this.timeout(60_000);
+    const uri = workspaceFile('training.ts');
+    const record = await vscode.commands.executeCommand<RunRecord | null>('gradlens.computeGradient', uri, 12);
+    assert.ok(record && record.trace.backwardPasses.length === 6);
+    const warnings = await until('the warnings', () => {
+      const list = vscode.languages.getDiagnostics(uri).filter((d) => d.code === 'vanishing' || d.code === 'loss');
+      return list.length === 2 && list;
+    });
+    const byCode = new Map(warnings.map((d) => [d.code, d]));
+    assert.equal(byCode.get('vanishing')!.range.start.line, 4, 'at the line that made w');
+    assert.equal(byCode.get('vanishing')!.message, "w's gradient vanished from pass 4 on (‖∇‖ < 1e-7)");
+    assert.equal(byCode.get('loss')!.range.start.line, 12, 'at the backward');
+    assert.equal(byCode.get('loss')!.message, 'loss became NaN at pass 5: first NaN from log at line 12');
+    assert.ok(warnings.every((d) => d.severity === vscode.DiagnosticSeverity.Warning && d.source === 'GradLens'));
+    await vscode.window.showTextDocument(uri);
+    const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri);
+    const titles = lenses.map((l) => l.command?.title ?? '');
+    assert.ok(titles.some((t) => /^\$\(graph\) 6 passes · loss [\d.]+ → NaN · step through the last \(\d+ steps\)$/.test(t)), titles.join(' | '));
+  });
+
   test('a program that hangs is stopped at the timeout, and the next run works', async function () {
     this.timeout(60_000);
     await configure('timeoutSeconds', 2);
