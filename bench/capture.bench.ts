@@ -6,7 +6,10 @@
  *      attached, journal written), alternately;
  *   2. size: the trace of the seed example and of a program with 10,000 nodes;
  *   3. end to end: `gradlens trace` on the seed example (bundle, run, assemble, write) against a bare
- *      `node -e 0`, both as child processes.
+ *      `node -e 0`, both as child processes;
+ *   4. d2l chapters: the training cells of examples/d2l's MLP (10 epochs) and RNN ports at their
+ *      own settings, timed inside the program untraced and traced, and the size of the trace
+ *      (what the training-runs issue bounds: ≤ 1.3× and ≤ 1.5×, within --max-trace-mb).
  *
  * Run with `npm run bench:capture`. It prints a table and never fails on timings. See bench/README.md.
  */
@@ -15,6 +18,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import { join, resolve } from 'node:path';
 import { runProgram } from '../capture/runner';
+import { writeTraceFile } from '../capture/traceFile';
 import { formatTable } from './harness';
 import { SCALAR, SCALAR_OPS } from './workloads';
 
@@ -169,6 +173,37 @@ function endToEnd(): void {
     target('end to end ≤ 1 s', median(traced) <= 1000, `${sig(median(traced))} ms`)]);
 }
 
+/** A program that runs one d2l port's training cell (its book settings) and prints how long it took. */
+function chapterProgram(port: string): string {
+  return `import * as d2l from ${JSON.stringify(join(root, 'examples', 'd2l', 'd2l'))};
+import { train } from ${JSON.stringify(join(root, 'examples', 'd2l', port))};
+d2l.useAsLibrary();
+const t0 = performance.now();
+train();
+console.log(JSON.stringify([performance.now() - t0]));
+`;
+}
+
+/** The d2l ports' training cells untraced and traced (one round each: they take seconds), and the trace's size. */
+async function chapters(): Promise<void> {
+  for (const [port, title, bound] of [['mlp-implementation', 'd2l MLP chapter, 10 epochs (240 passes)', 1.3], ['rnn-scratch', 'd2l RNN chapter (160 passes)', 1.5]] as const) {
+    const file = join(work, `${port}.ts`);
+    writeFileSync(file, chapterProgram(port));
+    const times = { untraced: [] as number[], traced: [] as number[] };
+    let bytes = 0;
+    for (const capture of [false, true]) {
+      const result = await runProgram({ file, capture, distDir, seed: 1, timeoutMs: 900_000 });
+      if (result.exitCode !== 0) throw new Error(`${port} failed: ${result.stderr}`);
+      (capture ? times.traced : times.untraced).push(...(JSON.parse(result.stdout) as number[]));
+      if (capture && result.trace) bytes = writeTraceFile(result.trace, join(work, `${port}.gradlens.json`));
+    }
+    const ratio = median(times.traced) / median(times.untraced);
+    rows.push([title, 'untraced', `${sig(median(times.untraced))} ms`, '', '', '']);
+    rows.push(['', 'traced', `${sig(median(times.traced))} ms`, '', `${ratio.toFixed(2)}×`, target(`${port} traced ≤ ${bound}× untraced`, ratio <= bound, `${ratio.toFixed(2)}×`)]);
+    rows.push(['', 'trace size', `${sig(bytes / 1024 / 1024)} MB`, '', '', target(`${port} trace ≤ 64 MB`, bytes <= 64 * 1024 * 1024, `${sig(bytes / 1024 / 1024)} MB`)]);
+  }
+}
+
 async function main(): Promise<void> {
   process.env.GRADLENS_NODE_ARGS = `${process.env.GRADLENS_NODE_ARGS ?? ''} --expose-gc`;
   const cpus = os.cpus();
@@ -183,6 +218,11 @@ async function main(): Promise<void> {
     rows.push([]);
     process.stderr.write('end to end…\n');
     endToEnd();
+    if (!process.argv.includes('--no-chapters')) {
+      rows.push([]);
+      process.stderr.write('d2l chapters (a minute or two)…\n');
+      await chapters();
+    }
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
