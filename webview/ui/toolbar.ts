@@ -39,6 +39,19 @@ export interface ToolbarView {
   byLayer: boolean | null;
   /** "n found", or nothing without a search. */
   searchInfo: string;
+  /** How many backward passes the trace has (the Pass # field opens one of them; hidden without any). */
+  passes: number;
+}
+
+/** What the Pass # field says of what was typed: the 0-based pass to open, or why not. */
+export function passNumber(text: string, passes: number): { number: number } | { problem: string } {
+  const typed = text.trim().replace(/^#/, '');
+  const range = passes === 1 ? 'there is one pass, #1' : `passes are #1 to #${passes.toLocaleString('en-US')}`;
+  if (passes === 0) return { problem: 'this trace has no backward passes' };
+  if (!/^\d+$/.test(typed)) return { problem: `not a pass number: ${range}` };
+  const number = Number(typed);
+  if (number < 1 || number > passes) return { problem: `no pass #${typed}: ${range}` };
+  return { number };
 }
 
 export class Toolbar {
@@ -49,6 +62,8 @@ export class Toolbar {
   private readonly fold;
   private readonly byLayer;
   private readonly searchInfo: HTMLElement;
+  private readonly passField: HTMLElement;
+  private readonly passInfo: HTMLElement;
   private shown: ToolbarView | null = null;
 
   constructor(commands: ToolbarCommands) {
@@ -66,13 +81,21 @@ export class Toolbar {
     this.byLayer.element.hidden = true;
     this.searchInfo = el('span', { class: 'search-info', 'aria-live': 'polite' });
     const search = textField('Search op, name or line', (value) => dispatch({ type: 'search/set', query: value }), () => commands.fitMatches());
+    this.passInfo = el('span', { class: 'search-info pass-info', 'aria-live': 'polite' });
+    this.passField = textField('Pass #', () => { this.passInfo.textContent = ''; }, (value) => {
+      const typed = passNumber(value, this.shown?.passes ?? 0);
+      if ('problem' in typed) { this.passInfo.textContent = typed.problem; return; }
+      this.passInfo.textContent = '';
+      dispatch({ type: 'selection/pass-number', number: typed.number });
+    });
+    this.passField.classList.add('pass-number');
     const exporter = dropdown('Export the graph', (value) => {
       if (value === 'png' || value === 'svg' || value === 'dot') commands.exportAs(value);
       exporter.set(EXPORT_CHOICES, '');
     });
     exporter.set(EXPORT_CHOICES, '');
     this.element = el('header', { class: 'toolbar' },
-      this.picker.element, this.viewPicker.element, this.colorPicker.element, this.fold.element, byFunction.element, this.byLayer.element, search, this.searchInfo,
+      this.picker.element, this.viewPicker.element, this.colorPicker.element, this.fold.element, byFunction.element, this.byLayer.element, search, this.searchInfo, this.passField, this.passInfo,
       el('span', { class: 'spacer' }),
       button({ icon: 'screen-full', title: 'Fit the graph', onClick: () => commands.fit() }),
       button({ icon: 'zoom-out', title: 'Zoom out', onClick: () => commands.zoom(1 / 1.25) }),
@@ -94,6 +117,10 @@ export class Toolbar {
       this.byLayer.set(next.byLayer === true);
     }
     if (!last || last.searchInfo !== next.searchInfo) this.searchInfo.textContent = next.searchInfo;
+    if (!last || last.passes !== next.passes) {
+      this.passField.hidden = next.passes === 0;
+      this.passInfo.hidden = next.passes === 0;
+    }
     this.shown = next;
   }
 }
