@@ -186,3 +186,14 @@ function capped(entries: readonly Choice[], headingOf: readonly number[], curren
   if (tailHeading >= 0 && tailHeading < tailStart && tailHeading !== lastHeading) middle.push(entries[tailHeading]!);
   return [...head, ...middle, ...entries.slice(tailStart)];
 }
+
+/** What the Pass # field says of what was typed: the number of the pass to open, or why not. */
+export function passNumber(text: string, passes: number): { number: number } | { problem: string } {
+  const typed = text.trim().replace(/^#/, '');
+  const range = passes === 1 ? 'there is one pass, #1' : `passes are #1 to #${passes.toLocaleString('en-US')}`;
+  if (passes === 0) return { problem: 'this trace has no backward passes' };
+  if (!/^\d+$/.test(typed)) return { problem: `not a pass number: ${range}` };
+  const number = Number(typed);
+  if (number < 1 || number > passes) return { problem: `no pass #${number.toLocaleString('en-US')}: ${range}` };
+  return { number };
+}

@@ -1,7 +1,7 @@
 /** The inspector's toolbar: what to show, direction, colour, folding, search, camera and export. */
 import type { Selection } from '../../protocol/messages';
 import type { Choice } from '../model/summary';
-import { SUMMARY_CHOICE } from '../model/summary';
+import { passNumber, SUMMARY_CHOICE } from '../model/summary';
 import type { Action } from '../state/state';
 import { el } from './dom';
 import { button, checkbox, dropdown, textField } from './toolkit';
@@ -41,17 +41,6 @@ export interface ToolbarView {
   searchInfo: string;
   /** How many backward passes the trace has (the Pass # field opens one of them; hidden without any). */
   passes: number;
-}
-
-/** What the Pass # field says of what was typed: the 0-based pass to open, or why not. */
-export function passNumber(text: string, passes: number): { number: number } | { problem: string } {
-  const typed = text.trim().replace(/^#/, '');
-  const range = passes === 1 ? 'there is one pass, #1' : `passes are #1 to #${passes.toLocaleString('en-US')}`;
-  if (passes === 0) return { problem: 'this trace has no backward passes' };
-  if (!/^\d+$/.test(typed)) return { problem: `not a pass number: ${range}` };
-  const number = Number(typed);
-  if (number < 1 || number > passes) return { problem: `no pass #${typed}: ${range}` };
-  return { number };
 }
 
 export class Toolbar {
