@@ -62,6 +62,7 @@ export class Toolbar {
       const [kind, id] = value.split(':');
       if (kind === 'pass' || kind === 'recording') dispatch({ type: 'selection/set', selection: { kind, id: Number(id) } });
     });
+    this.picker.element.classList.add('picker');
     this.viewPicker = dropdown('Backward or forward', (value) => dispatch({ type: 'view/set', view: value === 'forward' ? 'forward' : 'backward' }));
     this.colorPicker = dropdown('Colour nodes by', (value) => dispatch({ type: 'color/set', mode: value === 'value' ? 'value' : 'gradient' }));
     this.fold = checkbox('Fold loops', false, (checked) => dispatch({ type: 'fold/set', folded: checked }));
@@ -84,7 +85,7 @@ export class Toolbar {
     });
     exporter.set(EXPORT_CHOICES, '');
     this.element = el('header', { class: 'toolbar' },
-      this.picker.element, this.viewPicker.element, this.colorPicker.element, this.fold.element, byFunction.element, this.byLayer.element, search, this.searchInfo, this.passField, this.passInfo,
+      this.picker.element, this.passField, this.passInfo, this.viewPicker.element, this.colorPicker.element, this.fold.element, byFunction.element, this.byLayer.element, search, this.searchInfo,
       el('span', { class: 'spacer' }),
       button({ icon: 'screen-full', title: 'Fit the graph', onClick: () => commands.fit() }),
       button({ icon: 'zoom-out', title: 'Zoom out', onClick: () => commands.zoom(1 / 1.25) }),
