@@ -41,6 +41,8 @@ const STEP_KEYS: Record<string, Action> = {
   Home: { type: 'step/move', to: 'first' },
   End: { type: 'step/move', to: 'last' },
   ' ': { type: 'play/toggle' },
+  PageUp: { type: 'selection/step-same-line', direction: 'previous' },
+  PageDown: { type: 'selection/step-same-line', direction: 'next' },
 };
 
 export class InspectorApp {

@@ -250,6 +250,7 @@ export class Renderer {
       folded: screen.tag === 'graph' || screen.tag === 'tooLarge' ? screen.folded : state.ui.folded ?? false,
       byLayer: graph ? graph.byLayer : null,
       searchInfo: found === null ? '' : `${found} found`,
+      passes: state.doc.kind === 'trace' ? state.doc.trace.backwardPasses.length : 0,
     });
     this.stepper.update({
       kind: frame?.kind ?? null, step: state.ui.step, total: frame?.frame.total ?? 0,

@@ -201,6 +201,70 @@ suite('the inspector in a browser', function () {
     await page.close();
   });
 
+  test('a training loop\'s passes: the picker groups them by line, numbered with their loss; Pass # and PageUp/PageDown open them', async () => {
+    const result = await runProgram({ file: join(repoRoot, 'test', 'fixtures', 'capture', 'train-eval.ts'), capture: true, distDir, seed: 1 });
+    assert.equal(result.exitCode, 0, result.stderr);
+    const trace = result.trace!;
+    const passes = trace.backwardPasses;
+    assert.equal(passes.length, 12);
+    const [train, check] = [passes[0]!.source!.line, passes[3]!.source!.line];
+    assert.notEqual(train, check);
+    const page = await open(writePage('train-eval', trace));
+    const options = async () => page.locator('vscode-dropdown[title="What to show"] vscode-option').evaluateAll((els) =>
+      els.map((e) => `${e.hasAttribute('disabled') ? '[heading] ' : ''}${(e.textContent ?? '').trim()}`));
+    const labels = await options();
+    const loss = /loss -?\d[\d.e-]*$/;
+    const trainNumbers = [1, 2, 3, 5, 6, 7, 9, 10, 11];
+    assert.deepEqual(labels.map((l) => l.replace(/ · loss .*$/, ' · loss …')), [
+      `[heading] backward · line ${train} · ×9`, ...trainNumbers.map((n) => `#${n} · backward · line ${train} · loss …`),
+      `[heading] backward · line ${check} · ×3`, ...[4, 8, 12].map((n) => `#${n} · backward · line ${check} · loss …`),
+      ...trace.recordings.map((r) => `record · line ${r.source?.line ?? '?'} · ${r.nodes.length} ops`),
+    ]);
+    assert.ok(labels.filter((l) => l.startsWith('#')).every((l) => loss.test(l)), labels.join(' | '));
+    const selected = async () => page.evaluate(() => (globalThis as any).gradlens.app.state.selection);
+    // Pass #: Enter opens that pass; anything else says why, in the toolbar.
+    const field = page.locator('vscode-text-field[placeholder="Pass #"]');
+    await field.click();
+    await page.keyboard.type('6');
+    await page.keyboard.press('Enter');
+    assert.deepEqual(await selected(), { kind: 'pass', id: passes[5]!.id });
+    assert.equal(await page.locator('vscode-dropdown[title="What to show"]').evaluate((e: any) => e.value), `pass:${passes[5]!.id}`);
+    await page.keyboard.press('PageDown');
+    assert.deepEqual(await selected(), { kind: 'pass', id: passes[5]!.id }, 'keys do not step while typing');
+    await page.keyboard.press('Backspace');
+    await page.keyboard.type('40');
+    await page.keyboard.press('Enter');
+    assert.equal(await page.locator('.pass-info').innerText(), 'no pass #40: passes are #1 to #12');
+    await page.keyboard.press('Backspace');
+    await page.keyboard.press('Backspace');
+    await page.keyboard.type('epoch');
+    await page.keyboard.press('Enter');
+    assert.equal(await page.locator('.pass-info').innerText(), 'not a pass number: passes are #1 to #12');
+    assert.equal(await page.locator('.pass-info').getAttribute('aria-live'), 'polite');
+    assert.deepEqual(await selected(), { kind: 'pass', id: passes[5]!.id }, 'nothing else changed');
+    // PageDown / PageUp: the next / previous pass of the same line (#6 → #7 → #9; #9 → #7).
+    await page.evaluate(() => (globalThis as any).document.activeElement?.blur());
+    await page.keyboard.press('PageDown');
+    assert.deepEqual(await selected(), { kind: 'pass', id: passes[6]!.id });
+    await page.keyboard.press('PageDown');
+    assert.deepEqual(await selected(), { kind: 'pass', id: passes[8]!.id }, '#8 is of the other line');
+    await page.keyboard.press('PageUp');
+    assert.deepEqual(await selected(), { kind: 'pass', id: passes[6]!.id });
+    await send(page, { type: 'selection/set', selection: { kind: 'pass', id: passes[3]!.id } });
+    await page.keyboard.press('PageDown');
+    assert.deepEqual(await selected(), { kind: 'pass', id: passes[7]!.id }, 'the check line: #4 → #8');
+    await page.keyboard.press('PageDown');
+    await page.keyboard.press('PageDown');
+    assert.deepEqual(await selected(), { kind: 'pass', id: passes[11]!.id }, 'the last of its line stays');
+    // A heading cannot be chosen: arrows in the open picker step over it.
+    await page.locator('vscode-dropdown[title="What to show"]').click();
+    for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowUp');
+    await page.keyboard.press('Enter');
+    assert.deepEqual(await selected(), { kind: 'pass', id: passes[10]!.id }, '#12 → ↑↑↑ (#8, #4, over the heading) → #11');
+    await page.screenshot({ path: join(results, 'picker-by-line.png') });
+    await page.close();
+  });
+
   test('node details: shape first, dtype, op, source link, value and gradient', async () => {
     const page = await open(writePage('seed-details', seed));
     await send(page, { type: 'selection/set', selection: { kind: 'pass', id: 0 } });

@@ -7,7 +7,7 @@ import type { Trace } from '../../protocol/trace';
 import { Derivation } from '../../webview/state/derive';
 import { defaultSelection, reduce, selectionShowing } from '../../webview/state/reduce';
 import { initialState, type Action, type InspectorState } from '../../webview/state/state';
-import { buildTrace, chapterTrace, diamondTrace, op, step, variable } from './trace-builder';
+import { buildTrace, chapterTrace, diamondTrace, loopPassesTrace, op, step, variable } from './trace-builder';
 
 const derive = new Derivation({ draw: 10_000, summary: 200_000 });
 
@@ -114,6 +114,41 @@ suite('inspector state: the reducer', () => {
     assert.deepEqual([kept.ui.step, kept.ui.expanded], [1, ['k']]);
     assert.equal(reduce(moved, { type: 'selection/set', selection: { kind: 'pass', id: 7 } }, derive), moved, 'a selection the trace lacks is refused');
     assert.equal(run(moved, { type: 'selection/set', selection: { kind: 'recording', id: 1 } }).ui.view, 'forward');
+  });
+
+  test('PageUp / PageDown: the previous / next pass of the open pass\'s line; nothing past its first or last, or without a pass open', () => {
+    const trace = loopPassesTrace([90, 95, 90, 95, 95, 90]);
+    const at = (id: number) => run(loaded(trace), { type: 'selection/set', selection: { kind: 'pass', id } });
+    const next = { type: 'selection/step-same-line', direction: 'next' } as const;
+    const previous = { type: 'selection/step-same-line', direction: 'previous' } as const;
+    assert.deepEqual(run(at(0), next).ui.selection, { kind: 'pass', id: 2 });
+    assert.deepEqual(run(at(0), next, next).ui.selection, { kind: 'pass', id: 5 });
+    assert.deepEqual(run(at(1), next, next).ui.selection, { kind: 'pass', id: 4 });
+    assert.deepEqual(run(at(4), previous, previous).ui.selection, { kind: 'pass', id: 1 });
+    const moved = { ...at(0), ui: { ...at(0).ui, step: 1, expanded: ['k'] } };
+    assert.deepEqual([run(moved, next).ui.step, run(moved, next).ui.expanded], [0, []], 'another pass starts at step 0');
+    const last = at(5);
+    assert.equal(reduce(last, next, derive), last, 'the last pass of its line: nothing');
+    assert.equal(reduce(at(0), previous, derive).ui.selection?.id, 0, 'the first: nothing');
+    const recording = run(loaded(trace), { type: 'selection/set', selection: { kind: 'recording', id: 0 } });
+    assert.equal(reduce(recording, next, derive), recording, 'a recording open: nothing');
+    const waiting = initialState(undefined);
+    assert.equal(reduce(waiting, next, derive), waiting, 'no trace: nothing');
+    // autograd.grad at the same line is another call: not the same line's passes.
+    const mixed = loopPassesTrace([90, 90, 90]);
+    mixed.backwardPasses[1]!.kind = 'grad';
+    assert.deepEqual(run(loaded(mixed), next).ui.selection, { kind: 'pass', id: 2 });
+  });
+
+  test('Pass #: the pass of that number among all passes, from 1; any other number does nothing', () => {
+    const trace = loopPassesTrace([90, 95, 90]);
+    trace.backwardPasses.forEach((p, i) => { p.id = 10 + i; });
+    const base = loaded(trace);
+    assert.deepEqual(run(base, { type: 'selection/pass-number', number: 3 }).ui.selection, { kind: 'pass', id: 12 });
+    assert.deepEqual(run(base, { type: 'selection/pass-number', number: 1 }).ui.selection, { kind: 'pass', id: 10 });
+    for (const number of [0, 4, -1, 1.5, NaN]) assert.equal(reduce(base, { type: 'selection/pass-number', number }, derive), base, `pass number ${number}`);
+    const stepped = { ...base, ui: { ...base.ui, step: 1 } };
+    assert.equal(run(stepped, { type: 'selection/pass-number', number: 1 }).ui.step, 1, 'the open pass keeps its step');
   });
 
   test('focus: a node the graph shows is selected in place; another switches to the first graph that has it', () => {

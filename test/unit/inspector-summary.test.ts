@@ -5,8 +5,8 @@
 import { strict as assert } from 'node:assert';
 import type { RunInfo, RunOutcome } from '../../protocol/trace';
 import { describeDuration, describeOutcome, describeRunEnd, endedWell } from '../../protocol/query/outcome';
-import { groupBreaks, headAndTail, MAX_CHOICES, pickerChoices, summarize } from '../../webview/model/summary';
-import { at, chapterTrace, graphBreak } from './trace-builder';
+import { groupBreaks, headAndTail, MAX_CHOICES, passNumber, pickerChoices, summarize, type Choice } from '../../webview/model/summary';
+import { at, chapterTrace, graphBreak, loopPassesTrace } from './trace-builder';
 
 suite('inspector summary', () => {
   test('passes and recordings with their sizes and lines', () => {
@@ -45,12 +45,75 @@ suite('inspector summary', () => {
     t.backwardPasses = Array.from({ length: 5_000 }, (_, id) => ({ ...pass, id }));
     const choices = pickerChoices(t, { kind: 'pass', id: 2_500 }, true);
     assert.equal(choices[0]!.value, 'summary');
-    assert.equal(choices.length, MAX_CHOICES + 2, 'the summary entry, the first and last, and the current one');
-    assert.equal(choices[1]!.value, 'pass:0');
+    assert.equal(choices[1]!.label, 'backward · line 4 · ×5,000', 'the line\'s heading first');
+    assert.equal(choices.filter((c) => !c.disabled).length, MAX_CHOICES + 1, 'the summary entry, the first and last, and the current one');
+    assert.ok(choices.length <= MAX_CHOICES + 5, `${choices.length} entries`);
+    assert.equal(choices[2]!.value, 'pass:0');
     assert.equal(choices[choices.length - 1]!.value, 'recording:0');
-    assert.ok(choices.some((c) => c.value === 'pass:2500'));
+    const at = choices.findIndex((c) => c.value === 'pass:2500');
+    assert.equal(choices[at]!.label, '#2,501 · backward · line 4 · 2 steps');
+    assert.deepEqual(choices.slice(at - 2, at).map((c) => [c.label, c.disabled]), [
+      ['⋯ 4,601 more not listed (type a Pass #)', true], ['backward · line 4 · ×5,000', true]], 'after the note of what is left out, under its heading');
     assert.deepEqual(pickerChoices(chapterTrace(), null, false), [
-      { value: 'pass:0', label: 'backward · line 4 · 2 steps' }, { value: 'recording:0', label: 'record · line ? · 2 ops' }]);
+      { value: 'pass:0', label: '#1 · backward · line 4 · 2 steps' }, { value: 'recording:0', label: 'record · line ? · 2 ops' }]);
+  });
+
+  test('picker: passes grouped by line in order of first appearance, each numbered among all passes with its loss', () => {
+    const t = loopPassesTrace([90, 90, 95, 90, 95, 90, 120], [2.27444, 1.5, 7, null, 1e-7, 0.5, 3]);
+    t.backwardPasses[5]!.error = 'the graph was freed';
+    t.backwardPasses[6]!.kind = 'grad';
+    const shown = (choices: Choice[]) => choices.map((c) => (c.disabled ? `[${c.label}]` : `${c.value} ${c.label}`));
+    assert.deepEqual(shown(pickerChoices(t, null, false)), [
+      '[backward · line 90 · ×4]',
+      'pass:0 #1 · backward · line 90 · loss 2.274',
+      'pass:1 #2 · backward · line 90 · loss 1.5',
+      'pass:3 #4 · backward · line 90 · 1 step',
+      'pass:5 #6 · backward · line 90 · loss 0.5 · failed',
+      '[backward · line 95 · ×2]',
+      'pass:2 #3 · backward · line 95 · loss 7',
+      'pass:4 #5 · backward · line 95 · loss 1e-7',
+      'pass:6 #7 · autograd.grad · line 120 · loss 3',
+      'recording:0 record · line ? · 1 ops',
+    ]);
+    // Traces written before pass summaries: the steps, as before; a failed pass says so.
+    const old = loopPassesTrace([90, 90]);
+    for (const p of old.backwardPasses) delete p.summary;
+    old.backwardPasses[1]!.error = 'the graph was freed';
+    assert.deepEqual(shown(pickerChoices(old, null, false)).slice(0, 3), ['[backward · line 90 · ×2]', 'pass:0 #1 · backward · line 90 · 1 step', 'pass:1 #2 · backward · line 90 · failed']);
+  });
+
+  test('picker, capped: the current pass under its line\'s heading, and the last ones under theirs', () => {
+    const lines = Array.from({ length: 1_000 }, (_, i) => (i % 2 === 0 ? 90 : 95));
+    const t = loopPassesTrace(lines, lines.map((_, i) => 3 - i / 1_000));
+    const choices = pickerChoices(t, { kind: 'pass', id: 598 }, false);
+    const selectable = choices.filter((c) => !c.disabled);
+    assert.equal(selectable.length, MAX_CHOICES, 'the first and last (a heading among them), and the current one');
+    assert.equal(new Set(selectable.map((c) => c.value)).size, selectable.length, 'each entry once');
+    assert.equal(choices[0]!.label, 'backward · line 90 · ×500');
+    assert.equal(choices[1]!.label, '#1 · backward · line 90 · loss 3');
+    const at = choices.findIndex((c) => c.value === 'pass:598');
+    assert.deepEqual(choices.slice(at - 2, at + 3).map((c) => c.label), [
+      '⋯ 601 more not listed (type a Pass #)', 'backward · line 90 · ×500', '#599 · backward · line 90 · loss 2.402',
+      'backward · line 95 · ×500', '#604 · backward · line 95 · loss 2.397',
+    ], 'the current pass under its heading, then the last ones under theirs');
+    assert.equal(choices[choices.length - 2]!.label, '#1,000 · backward · line 95 · loss 2.001');
+    // The current one among those listed anyway: nothing is added.
+    const first = pickerChoices(t, { kind: 'pass', id: 2 }, false);
+    assert.equal(first.filter((c) => !c.disabled).length, MAX_CHOICES - 1);
+    assert.deepEqual(first.filter((c) => c.disabled).map((c) => c.label), ['backward · line 90 · ×500', '⋯ 602 more not listed (type a Pass #)', 'backward · line 95 · ×500']);
+    // A recording as the current selection.
+    assert.ok(pickerChoices(t, { kind: 'recording', id: 0 }, false).some((c) => c.value === 'recording:0'));
+  });
+
+  test('the Pass # field: a number from 1 to the number of passes, else what is wrong', () => {
+    assert.deepEqual(passNumber('17', 160), { number: 17 });
+    assert.deepEqual(passNumber(' #3 ', 160), { number: 3 });
+    assert.deepEqual(passNumber('0', 160), { problem: 'no pass #0: passes are #1 to #160' });
+    assert.deepEqual(passNumber('161', 160), { problem: 'no pass #161: passes are #1 to #160' });
+    assert.deepEqual(passNumber('2.5', 160), { problem: 'not a pass number: passes are #1 to #160' });
+    assert.deepEqual(passNumber('epoch 3', 1), { problem: 'not a pass number: there is one pass, #1' });
+    assert.deepEqual(passNumber('', 2_000), { problem: 'not a pass number: passes are #1 to #2,000' });
+    assert.deepEqual(passNumber('1', 0), { problem: 'this trace has no backward passes' });
   });
 });
 

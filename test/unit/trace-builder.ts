@@ -292,6 +292,22 @@ export function squaringLoopTrace(): Trace {
 }
 
 /**
+ * A training loop's passes over one graph (x = [1, 2], y = sum(x·x)): one pass per entry of
+ * `lines`, at that line, each with a summary whose head is its entry of `losses` (null: no loss).
+ */
+export function loopPassesTrace(lines: readonly number[], losses: readonly (number | null)[] = lines.map(() => null)): Trace {
+  const t = buildTrace({
+    nodes: [variable(0, 'array', [1, 2], at(1, 'const x = np.array([1, 2]);')), op(1, 'mul', [0, 0], [1, 4], at(2, 'const y = x.mul(x);'))],
+    passes: lines.map((line) => ({ line, heads: [1], steps: [step(1, [1, 1], [[0, 0, [1, 2]], [0, 1, [1, 2]]])], leafGrads: [[0, [2, 4]]] })),
+  });
+  t.backwardPasses.forEach((pass, i) => {
+    const loss = losses[i] ?? null;
+    pass.summary = { head: loss === null ? null : encode(loss), variables: [], nodeGradL2: [[1, Math.SQRT2]], anomalies: 0 };
+  });
+  return t;
+}
+
+/**
  * The trace of examples/seed/autograd.ts: the golden fixture (test/fixtures/traces/seed.gradlens.json,
  * kept current by test/capture/golden.test.ts), read once per process: the unit test files are
  * separate bundles, so the promise is kept on globalThis.

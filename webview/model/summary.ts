@@ -4,7 +4,8 @@
  * breaks (the breaks of a loop grouped by kind and line). Linear in the trace; no graph is built.
  */
 import type { Selection } from '../../protocol/messages';
-import type { BackwardPass, GraphBreak, Recording, Trace } from '../../protocol/trace';
+import { formatNumber } from '../../protocol/query/format';
+import { decodeNumber, type BackwardPass, type GraphBreak, type Recording, type Trace } from '../../protocol/trace';
 import { passNodes } from './stepper';
 
 export interface SelectionItem {
@@ -82,6 +83,8 @@ export function summarize(trace: Trace): TraceSummary {
 export interface Choice {
   value: string;
   label: string;
+  /** A heading of the picker (a line that ran more than once), not something to show. */
+  disabled?: boolean;
 }
 
 /** Entries of the toolbar's picker (each is a component: 10⁴ of them take seconds to build). */
@@ -89,33 +92,108 @@ export const MAX_CHOICES = 400;
 
 export const SUMMARY_CHOICE = 'summary';
 
+/** Passes of the same kind at the same line of the same file: one line of a loop, however many times it ran. */
+export function passLineKey(pass: BackwardPass): string {
+  return `${pass.kind}:${pass.source?.file ?? ''}:${pass.source?.line ?? '?'}`;
+}
+
+const passTitle = (pass: BackwardPass) => `${pass.kind === 'grad' ? 'autograd.grad' : 'backward'} · ${lineOf(pass.source)}`;
+
+/** The pass's loss (its one-element head), when its summary has one. */
+export function passLoss(pass: BackwardPass): number | null {
+  const head = pass.summary?.head;
+  return head === undefined || head === null ? null : decodeNumber(head);
+}
+
+/** `#17 · backward · line 90 · loss 2.274`: its number among all passes (from 1), its line, its loss (else its steps), failed. */
+export function passLabel(pass: BackwardPass, index: number): string {
+  const loss = passLoss(pass);
+  const parts = [`#${(index + 1).toLocaleString('en-US')}`, passTitle(pass)];
+  if (loss !== null) parts.push(`loss ${formatNumber(loss)}`);
+  if (pass.error) parts.push('failed');
+  else if (loss === null) parts.push(plural(pass.steps.length, 'step'));
+  return parts.join(' · ');
+}
+
+/** The passes grouped by line, in order of each line's first pass: their indexes in `backwardPasses`, in order. */
+export function passesByLine(trace: Trace): { key: string; first: BackwardPass; indexes: number[] }[] {
+  const groups = new Map<string, { key: string; first: BackwardPass; indexes: number[] }>();
+  trace.backwardPasses.forEach((pass, index) => {
+    const key = passLineKey(pass);
+    const group = groups.get(key);
+    if (group) group.indexes.push(index);
+    else groups.set(key, { key, first: pass, indexes: [index] });
+  });
+  return [...groups.values()];
+}
+
 /**
- * The picker's entries: the passes then the recordings (the first and last when there are too
- * many, and always the current one), after "Summary of the trace" for a trace shown as a summary.
+ * The picker's entries: the passes grouped by line (a line that ran more than once headed by
+ * `backward · line 90 · ×80`), then the recordings, after "Summary of the trace" for a trace
+ * shown as a summary. When there are more than MAX_CHOICES, the first and the last, a note of
+ * how many are left out, and always the current one (under the heading of its line).
  */
 export function pickerChoices(trace: Trace, current: Selection | null, withSummary: boolean): Choice[] {
-  const passes = trace.backwardPasses.length;
-  const all = passes + trace.recordings.length;
-  const choice = (i: number): Choice => {
-    if (i < passes) {
-      const p = trace.backwardPasses[i]!;
-      return { value: `pass:${p.id}`, label: `${p.kind === 'grad' ? 'autograd.grad' : 'backward'} · ${lineOf(p.source)} · ${p.error ? 'failed' : plural(p.steps.length, 'step')}` };
+  // Every entry, and for each the heading it sits under (-1: none).
+  const entries: Choice[] = [];
+  const headingOf: number[] = [];
+  let currentAt = -1;
+  const isCurrent = (kind: Selection['kind'], id: number) => current !== null && current.kind === kind && current.id === id;
+  passesByLine(trace).forEach((group, g) => {
+    let heading = -1;
+    if (group.indexes.length > 1) {
+      heading = entries.length;
+      entries.push({ value: `line:${g}`, label: `${passTitle(group.first)} · ×${group.indexes.length.toLocaleString('en-US')}`, disabled: true });
+      headingOf.push(-1);
     }
-    const r = trace.recordings[i - passes]!;
-    return { value: `recording:${r.id}`, label: `record · ${lineOf(r.source)} · ${r.nodes.length.toLocaleString('en-US')} ops` };
-  };
-  const half = MAX_CHOICES / 2;
-  const indexes: number[] = [];
-  for (let i = 0; i < all; i++) {
-    if (all > MAX_CHOICES && i === half) i = all - half; // jump to the last ones
-    indexes.push(i);
+    for (const index of group.indexes) {
+      const pass = trace.backwardPasses[index]!;
+      if (isCurrent('pass', pass.id)) currentAt = entries.length;
+      entries.push({ value: `pass:${pass.id}`, label: passLabel(pass, index) });
+      headingOf.push(heading);
+    }
+  });
+  for (const r of trace.recordings) {
+    if (isCurrent('recording', r.id)) currentAt = entries.length;
+    entries.push({ value: `recording:${r.id}`, label: `record · ${lineOf(r.source)} · ${r.nodes.length.toLocaleString('en-US')} ops` });
+    headingOf.push(-1);
   }
-  const choices = indexes.map(choice);
-  if (current && !choices.some((c) => c.value === `${current.kind}:${current.id}`)) {
-    const pass = trace.backwardPasses.findIndex((p) => p.id === current.id);
-    const recording = trace.recordings.findIndex((r) => r.id === current.id);
-    const at = current.kind === 'pass' ? pass : recording < 0 ? -1 : passes + recording;
-    if (at >= 0) choices.splice(half, 0, choice(at));
-  }
+  const choices = entries.length <= MAX_CHOICES ? entries : capped(entries, headingOf, currentAt);
   return withSummary ? [{ value: SUMMARY_CHOICE, label: 'Summary of the trace' }, ...choices] : choices;
+}
+
+/**
+ * The first and last MAX_CHOICES / 2 entries; between them, a note of how many are left out and
+ * the current entry under its heading; the last ones under their heading too when they start
+ * inside a line's passes.
+ */
+function capped(entries: readonly Choice[], headingOf: readonly number[], currentAt: number): Choice[] {
+  const half = MAX_CHOICES / 2;
+  const tailStart = entries.length - half;
+  const head = entries.slice(0, half);
+  const middle: Choice[] = [];
+  let omitted = 0;
+  for (let i = half; i < tailStart; i++) if (!entries[i]!.disabled && i !== currentAt) omitted++;
+  middle.push({ value: 'omitted', label: `⋯ ${omitted.toLocaleString('en-US')} more not listed (type a Pass #)`, disabled: true });
+  let lastHeading = -1;
+  if (currentAt >= half && currentAt < tailStart) {
+    const heading = headingOf[currentAt]!;
+    if (heading >= 0 && entries[heading]!.disabled) middle.push(entries[heading]!);
+    middle.push(entries[currentAt]!);
+    lastHeading = heading;
+  }
+  const tailHeading = headingOf[tailStart]!;
+  if (tailHeading >= 0 && tailHeading < tailStart && tailHeading !== lastHeading) middle.push(entries[tailHeading]!);
+  return [...head, ...middle, ...entries.slice(tailStart)];
+}
+
+/** What the Pass # field says of what was typed: the number of the pass to open, or why not. */
+export function passNumber(text: string, passes: number): { number: number } | { problem: string } {
+  const typed = text.trim().replace(/^#/, '');
+  const range = passes === 1 ? 'there is one pass, #1' : `passes are #1 to #${passes.toLocaleString('en-US')}`;
+  if (passes === 0) return { problem: 'this trace has no backward passes' };
+  if (!/^\d+$/.test(typed)) return { problem: `not a pass number: ${range}` };
+  const number = Number(typed);
+  if (number < 1 || number > passes) return { problem: `no pass #${number.toLocaleString('en-US')}: ${range}` };
+  return { number };
 }

@@ -8,6 +8,7 @@ import type { Selection } from '../../protocol/messages';
 import { indexTrace } from '../../protocol/query/indexTrace';
 import { selectNodes } from '../../protocol/query/select';
 import type { Trace } from '../../protocol/trace';
+import { passLineKey } from '../model/summary';
 import { selectionKey, traceOf, type Action, type InspectorState, type StepTarget } from './state';
 
 /** What the reducer asks of the graph a state shows. */
@@ -27,6 +28,14 @@ export function reduce(state: InspectorState, action: Action, facts: Facts): Ins
       const trace = traceOf(state);
       if (!trace || (action.selection && !exists(trace, action.selection))) return state;
       return select(state, action.selection, action.keepStep ?? false);
+    }
+    case 'selection/step-same-line': {
+      const selection = sameLine(state, action.direction);
+      return selection ? select(state, selection, false) : state;
+    }
+    case 'selection/pass-number': {
+      const pass = traceOf(state)?.backwardPasses[action.number - 1];
+      return pass && Number.isInteger(action.number) ? select(state, { kind: 'pass', id: pass.id }, true) : state;
     }
     case 'step/move': return setStep(state, target(state, action.to, facts), facts);
     case 'step/set': return setStep(state, action.step, facts);
@@ -82,6 +91,20 @@ function select(state: InspectorState, selection: Selection | null, keepStep: bo
   }
   if (selection?.kind === 'recording') ui = { ...ui, view: 'forward' };
   return { ...state, ui, page };
+}
+
+/** The pass before or after the open one among the passes of its line, if there is one. */
+export function sameLine(state: InspectorState, direction: 'previous' | 'next'): Selection | null {
+  const trace = traceOf(state);
+  const selection = state.ui.selection;
+  if (!trace || selection?.kind !== 'pass') return null;
+  const passes = trace.backwardPasses;
+  const at = passes.findIndex((p) => p.id === selection.id);
+  if (at < 0) return null;
+  const key = passLineKey(passes[at]!);
+  const delta = direction === 'next' ? 1 : -1;
+  for (let i = at + delta; i >= 0 && i < passes.length; i += delta) if (passLineKey(passes[i]!) === key) return { kind: 'pass', id: passes[i]!.id };
+  return null;
 }
 
 function focus(state: InspectorState, nodeIds: readonly number[], facts: Facts): InspectorState {

@@ -44,6 +44,10 @@ export type Action =
   | { type: 'trace/invalid'; title: string; problems: readonly string[] }
   /** Show a recording or a pass (null: the summary of a large trace); `keepStep` keeps the step, expansion and fold when it is the same one. */
   | { type: 'selection/set'; selection: Selection | null; keepStep?: boolean }
+  /** Open the previous or next backward pass of the open pass's source line (PageUp / PageDown). */
+  | { type: 'selection/step-same-line'; direction: 'previous' | 'next' }
+  /** Open the pass numbered `number` among all passes, from 1 (the toolbar's Pass # field). */
+  | { type: 'selection/pass-number'; number: number }
   | { type: 'step/move'; to: StepTarget }
   | { type: 'step/set'; step: number }
   | { type: 'play/toggle' }

@@ -1,7 +1,7 @@
 /** The inspector's toolbar: what to show, direction, colour, folding, search, camera and export. */
 import type { Selection } from '../../protocol/messages';
 import type { Choice } from '../model/summary';
-import { SUMMARY_CHOICE } from '../model/summary';
+import { passNumber, SUMMARY_CHOICE } from '../model/summary';
 import type { Action } from '../state/state';
 import { el } from './dom';
 import { button, checkbox, dropdown, textField } from './toolkit';
@@ -39,6 +39,8 @@ export interface ToolbarView {
   byLayer: boolean | null;
   /** "n found", or nothing without a search. */
   searchInfo: string;
+  /** How many backward passes the trace has (the Pass # field opens one of them; hidden without any). */
+  passes: number;
 }
 
 export class Toolbar {
@@ -49,6 +51,8 @@ export class Toolbar {
   private readonly fold;
   private readonly byLayer;
   private readonly searchInfo: HTMLElement;
+  private readonly passField: HTMLElement;
+  private readonly passInfo: HTMLElement;
   private shown: ToolbarView | null = null;
 
   constructor(commands: ToolbarCommands) {
@@ -58,6 +62,7 @@ export class Toolbar {
       const [kind, id] = value.split(':');
       if (kind === 'pass' || kind === 'recording') dispatch({ type: 'selection/set', selection: { kind, id: Number(id) } });
     });
+    this.picker.element.classList.add('picker');
     this.viewPicker = dropdown('Backward or forward', (value) => dispatch({ type: 'view/set', view: value === 'forward' ? 'forward' : 'backward' }));
     this.colorPicker = dropdown('Colour nodes by', (value) => dispatch({ type: 'color/set', mode: value === 'value' ? 'value' : 'gradient' }));
     this.fold = checkbox('Fold loops', false, (checked) => dispatch({ type: 'fold/set', folded: checked }));
@@ -66,13 +71,21 @@ export class Toolbar {
     this.byLayer.element.hidden = true;
     this.searchInfo = el('span', { class: 'search-info', 'aria-live': 'polite' });
     const search = textField('Search op, name or line', (value) => dispatch({ type: 'search/set', query: value }), () => commands.fitMatches());
+    this.passInfo = el('span', { class: 'search-info pass-info', 'aria-live': 'polite' });
+    this.passField = textField('Pass #', () => { this.passInfo.textContent = ''; }, (value) => {
+      const typed = passNumber(value, this.shown?.passes ?? 0);
+      if ('problem' in typed) { this.passInfo.textContent = typed.problem; return; }
+      this.passInfo.textContent = '';
+      dispatch({ type: 'selection/pass-number', number: typed.number });
+    });
+    this.passField.classList.add('pass-number');
     const exporter = dropdown('Export the graph', (value) => {
       if (value === 'png' || value === 'svg' || value === 'dot') commands.exportAs(value);
       exporter.set(EXPORT_CHOICES, '');
     });
     exporter.set(EXPORT_CHOICES, '');
     this.element = el('header', { class: 'toolbar' },
-      this.picker.element, this.viewPicker.element, this.colorPicker.element, this.fold.element, byFunction.element, this.byLayer.element, search, this.searchInfo,
+      this.picker.element, this.passField, this.passInfo, this.viewPicker.element, this.colorPicker.element, this.fold.element, byFunction.element, this.byLayer.element, search, this.searchInfo,
       el('span', { class: 'spacer' }),
       button({ icon: 'screen-full', title: 'Fit the graph', onClick: () => commands.fit() }),
       button({ icon: 'zoom-out', title: 'Zoom out', onClick: () => commands.zoom(1 / 1.25) }),
@@ -94,6 +107,10 @@ export class Toolbar {
       this.byLayer.set(next.byLayer === true);
     }
     if (!last || last.searchInfo !== next.searchInfo) this.searchInfo.textContent = next.searchInfo;
+    if (!last || last.passes !== next.passes) {
+      this.passField.hidden = next.passes === 0;
+      this.passInfo.hidden = next.passes === 0;
+    }
     this.shown = next;
   }
 }

@@ -44,6 +44,8 @@ export function button(options: ButtonOptions): HTMLElement {
 export interface Choice {
   value: string;
   label: string;
+  /** Shown but not selectable (a heading): FAST's listbox skips disabled options with the keys and ignores clicks on them. */
+  disabled?: boolean;
 }
 
 /** A dropdown; `set` replaces the choices and the selected value. */
@@ -59,6 +61,7 @@ export function dropdown(title: string, onChange: (value: string) => void): { el
         const option = document.createElement('vscode-option');
         option.setAttribute('value', choice.value);
         option.textContent = choice.label;
+        if (choice.disabled) { option.setAttribute('disabled', ''); option.classList.add('heading'); }
         return option;
       }));
       (element as unknown as { value: string }).value = value;
