@@ -162,7 +162,8 @@ suite('the inspector in a browser', function () {
     await send(page, { type: 'selection/set', selection: { kind: 'pass', id: 0 } });
     await page.keyboard.press('End');
     await page.screenshot({ path: join(results, 'backward-last-step.png') });
-    // The step layer really draws: the current node's ring, in the highlight colour, on its canvas.
+    // The step layer really draws: the current node's ring, in the highlight colour, on its canvas
+    // (in view: switching passes stops a reveal still animating toward the previous pass's node).
     const ring = await page.evaluate(() => {
       const app = (globalThis as any).gradlens.app;
       const node = app.view.core.getElementById(app.view.marks.current);
@@ -175,9 +176,9 @@ suite('the inspector in a browser', function () {
       const pixels: Uint8ClampedArray = layer.getContext('2d').getImageData(x, y, Math.ceil((box.w + 24) * scale), Math.ceil((box.h + 24) * scale)).data;
       let ringPixels = 0;
       for (let i = 0; i < pixels.length; i += 4) if (pixels[i + 3]! > 200) ringPixels++;
-      return { ringPixels };
+      return { ringPixels, where: JSON.stringify({ node: app.view.marks.current, box, canvas: [layer.width, layer.height], zoom: app.view.core.zoom(), pan: app.view.core.pan() }) };
     });
-    assert.ok(ring.ringPixels > 50, `the current node's ring is drawn (${ring.ringPixels} opaque pixels around it)`);
+    assert.ok(ring.ringPixels > 50, `the current node's ring is drawn (${ring.ringPixels} opaque pixels around it; ${ring.where})`);
     await page.close();
   });
 

@@ -146,6 +146,8 @@ export class GraphView {
     });
     this.applied = decorations;
     this.appliedMarks = NO_MARKS;
+    // A reveal still animating toward a node of the graph shown before would carry the camera off this one.
+    this.cy.stop(true, false);
     this.cy.viewport(viewport);
     this.autoFit = 'opening';
     this.drawLayers();
@@ -226,6 +228,7 @@ export class GraphView {
 
   /** Fits the whole graph, or the given elements (no closer than readable). */
   fit(elementIds?: readonly string[]): void {
+    this.cy.stop(true, false); // an animation under way would move the camera after the fit
     if (!elementIds || elementIds.length === 0) {
       this.cy.viewport(this.fitViewport(this.boxes.values(), FIT_PADDING));
       this.autoFit = 'whole';
