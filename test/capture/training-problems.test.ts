@@ -3,14 +3,16 @@
 // line that made the variable; the pass whose loss became NaN, with the op that made the first NaN;
 // the loss first → last above the backward that ran in the loop.
 import { strict as assert } from 'node:assert';
+import { join } from 'node:path';
 import { lensResult, problemsOf } from '../../extension/results';
 import { seriesOf, vanishedFrom } from '../../protocol/query/training';
 import type { Trace } from '../../protocol/trace';
-import { fixture, trace } from '../trace-helpers';
+import { repoRoot, trace } from '../trace-helpers';
 
 suite('a training run in the editor', () => {
   let t: Trace;
-  const file = fixture('vanish.ts');
+  // The same program the VS Code test runs in its workspace (test/extension/extension.test.ts).
+  const file = join(repoRoot, 'test', 'fixtures', 'workspace', 'training.ts');
 
   suiteSetup(async function () {
     this.timeout(30_000);
