@@ -5,7 +5,8 @@ import { formatShape } from '../protocol/query/format';
 import { describeGradcheck } from '../protocol/query/gradcheck';
 import { indexTrace } from '../protocol/query/indexTrace';
 import { nameFromSource } from '../protocol/query/names';
-import { decodeNumber, type BackwardPass, type Source, type Tensor, type Trace, type TraceNumber } from '../protocol/trace';
+import { lossRange } from '../protocol/query/training';
+import { decodeNumber, type BackwardPass, type Source, type Tensor, type Trace } from '../protocol/trace';
 
 export function describeSource(source: Source | null, cwd = process.cwd()): string {
   if (!source) return '(unknown line)';
@@ -74,8 +75,8 @@ function passLines(trace: Trace, cwd: string): string[] {
   if (![...byLine.values()].some((passes) => passes.length > 1)) return [];
   const lines = ['backward passes by line:'];
   for (const [where, passes] of byLine) {
-    const heads = passes.map((p) => p.summary?.head).filter((h): h is TraceNumber => h !== null && h !== undefined).map(decodeNumber);
-    const loss = heads.length === 0 ? '' : heads.length === 1 ? `  loss ${short(heads[0]!)}` : `  loss ${short(heads[0]!)} → ${short(heads[heads.length - 1]!)}`;
+    const range = lossRange(passes);
+    const loss = range === null ? '' : passes.length === 1 ? `  loss ${short(range.first)}` : `  loss ${short(range.first)} → ${short(range.last)}`;
     lines.push(`  ${where}  ×${passes.length}${loss}`);
   }
   return lines;
