@@ -1,7 +1,8 @@
 /**
- * The views in Run and Debug: "Autograd Graph" (the last run's recordings and backward passes, and
- * their nodes with shape and value/gradient), "Gradients" (each attached variable with its final
- * gradient and, after "Check Gradients Numerically", its gradcheck result) and "Anomalies & Graph Breaks". Clicking an item selects its node in the inspector and
+ * The views in Run and Debug: "Autograd Graph" (the last run's recordings and backward passes —
+ * a line that ran many times, as in a training loop, as one item holding its passes — and their
+ * nodes with shape and value/gradient), "Gradients" (each attached variable — one item for an
+ * array followed over a run, with ‖∇‖ first → last — with its final gradient and, after "Check Gradients Numerically", its gradcheck result) and "Anomalies & Graph Breaks". Clicking an item selects its node in the inspector and
  * shows its line; a node selected in the inspector is revealed in the graph view.
  */
 import { basename } from 'node:path';
@@ -12,15 +13,33 @@ import { indexTrace } from '../protocol/query/indexTrace';
 import { selectNodes } from '../protocol/query/select';
 import { formatShape, formatTensorShort } from '../protocol/query/format';
 import type { Selection, SourceRef } from '../protocol/messages';
-import type { Source, Trace, TraceNode } from '../protocol/trace';
+import { lossRange, seriesOf } from '../protocol/query/training';
+import type { BackwardPass, Source, Trace, TraceNode } from '../protocol/trace';
 import { Disposable } from './dispose';
+
+const short = (v: number) => (Number.isFinite(v) ? String(Number(v.toPrecision(4))) : String(v));
+
+/** A pass's steps, and its loss when it has one. */
+function passDescription(pass: BackwardPass): string {
+  const steps = `${pass.steps.length} step${pass.steps.length === 1 ? '' : 's'}`;
+  const loss = lossRange([pass]);
+  return loss ? `loss ${short(loss.first)} · ${steps}` : steps;
+}
+
+/** A line that ran backward many times: how many, the loss first → last. */
+function lineDescription(passes: readonly BackwardPass[]): string {
+  const loss = lossRange(passes);
+  return `×${passes.length}${loss ? ` · loss ${short(loss.first)} → ${short(loss.last)}` : ''}`;
+}
 import type { RunRecord, Runs } from './runs';
 import { plainText, safe } from './untrusted';
 
-/** An item of the views: a group (recording or pass), a node, or an anomaly or graph break. */
+/** An item of the views: a line that ran backward many times, a group (recording or pass), a node, or an anomaly or graph break. */
 export type Item =
-  | { kind: 'group'; selection: Selection; label: string; description: string; nodeIds: number[] }
-  | { kind: 'node'; node: TraceNode; parent: Item | null }
+  | { kind: 'line'; key: string; label: string; description: string; passes: Item[] }
+  | { kind: 'group'; selection: Selection; label: string; description: string; nodeIds: number[]; parent: Item | null }
+  /** `history`: a variable followed over a run (one array across its passes), ‖∇‖ first → last. */
+  | { kind: 'node'; node: TraceNode; parent: Item | null; history?: string }
   | { kind: 'issue'; label: string; detail: string; nodeId: number | null; ref: SourceRef; severity: 'anomaly' | 'break' }
   | { kind: 'empty'; label: string };
 
@@ -45,7 +64,7 @@ abstract class TraceTree extends Disposable implements vscode.TreeDataProvider<I
   abstract getChildren(element?: Item): Item[];
 
   getParent(element: Item): Item | null {
-    return element.kind === 'node' ? element.parent : null;
+    return element.kind === 'node' || element.kind === 'group' ? element.parent : null;
   }
 
   getTreeItem(element: Item): vscode.TreeItem {
@@ -53,6 +72,13 @@ abstract class TraceTree extends Disposable implements vscode.TreeDataProvider<I
     switch (element.kind) {
       case 'empty':
         return new vscode.TreeItem(element.label);
+      case 'line': {
+        const item = new vscode.TreeItem(plainText(element.label), vscode.TreeItemCollapsibleState.Collapsed);
+        item.id = `line:${element.key}`;
+        item.description = plainText(element.description);
+        item.iconPath = new vscode.ThemeIcon('history');
+        return item;
+      }
       case 'group': {
         const item = new vscode.TreeItem(plainText(element.label), vscode.TreeItemCollapsibleState.Collapsed);
         item.id = `${element.selection.kind}${element.selection.id}`;
@@ -67,7 +93,7 @@ abstract class TraceTree extends Disposable implements vscode.TreeDataProvider<I
         const name = nodeNames(trace!).get(node.id);
         const item = new vscode.TreeItem(name ? safe.plain`${name} = ${node.op}` : plainText(node.op));
         item.id = `${element.parent?.kind === 'group' ? `${element.parent.selection.kind}${element.parent.selection.id}/` : ''}n${node.id}`;
-        item.description = `${formatShape(node.shape)} · ${formatTensorShort(node.value, 4)}${node.grad ? ` · ∇ ${formatTensorShort(node.grad, 4)}` : ''}`;
+        item.description = `${element.history ? `${element.history} · ` : ''}${formatShape(node.shape)} · ${formatTensorShort(node.value, 4)}${node.grad ? ` · ∇ ${formatTensorShort(node.grad, 4)}` : ''}`;
         item.tooltip = safe.plain`${node.kind} ${node.op} ${formatShape(node.shape)} ${node.dtype}` + (node.source ? `\n${safe.plain`${basename(node.source.file)}:${node.source.line}  ${node.source.text.trim()}`}` : '');
         item.iconPath = nodeIcon(node, trace!);
         item.command = { title: 'Show the node', command: 'gradlens.focusNodes', arguments: [this.record!.file, [node.id]] };
@@ -86,27 +112,53 @@ abstract class TraceTree extends Disposable implements vscode.TreeDataProvider<I
   }
 }
 
-/** Recordings and backward passes, each with its nodes. */
+/** Backward passes (those of a line that ran many times under that line) and recordings, each with its nodes. */
 export class GraphTree extends TraceTree {
+  /** Every pass and recording item, in order (what itemOf searches). */
   private groups: Item[] = [];
+  private roots: Item[] = [];
 
   getChildren(element?: Item): Item[] {
     const trace = this.record?.trace;
     if (!trace) return []; // the view's welcome content says what to do
     if (!element) {
       const line = (source: Source | null) => (source ? `line ${source.line}` : '');
-      this.groups = [
-        ...trace.backwardPasses.map((p): Item => ({
-          kind: 'group', selection: { kind: 'pass', id: p.id }, label: `${p.kind === 'grad' ? 'autograd.grad' : 'backward'} · ${line(p.source)}`,
-          description: p.error ? 'failed' : `${p.steps.length} step${p.steps.length === 1 ? '' : 's'}`, nodeIds: selectNodes(trace, { kind: 'pass', id: p.id }),
-        })),
-        ...trace.recordings.map((r): Item => ({
+      const title = (p: BackwardPass) => `${p.kind === 'grad' ? 'autograd.grad' : 'backward'} · ${line(p.source)}`;
+      const byLine = new Map<string, BackwardPass[]>();
+      for (const p of trace.backwardPasses) {
+        const key = `${p.kind}:${p.source?.file ?? ''}:${p.source?.line ?? '?'}`;
+        byLine.set(key, [...(byLine.get(key) ?? []), p]);
+      }
+      this.groups = [];
+      this.roots = [];
+      const passIndex = new Map(trace.backwardPasses.map((p, i) => [p.id, i]));
+      for (const [key, passes] of byLine) {
+        const parent: Item | null = passes.length > 1
+          ? { kind: 'line', key, label: title(passes[0]!), description: lineDescription(passes), passes: [] }
+          : null;
+        for (const p of passes) {
+          const number = passIndex.get(p.id)! + 1;
+          const group: Item = {
+            kind: 'group', selection: { kind: 'pass', id: p.id }, label: parent ? `#${number}` : title(p),
+            description: p.error ? 'failed' : passDescription(p), nodeIds: selectNodes(trace, { kind: 'pass', id: p.id }), parent,
+          };
+          this.groups.push(group);
+          if (parent?.kind === 'line') parent.passes.push(group);
+          else this.roots.push(group);
+        }
+        if (parent) this.roots.push(parent);
+      }
+      for (const r of trace.recordings) {
+        const group: Item = {
           kind: 'group', selection: { kind: 'recording', id: r.id }, label: `record · ${line(r.source)}`,
-          description: `${r.nodes.length} ops`, nodeIds: selectNodes(trace, { kind: 'recording', id: r.id }),
-        })),
-      ];
-      return this.groups.length > 0 ? this.groups : [{ kind: 'empty', label: 'This run recorded nothing (no autograd.record).' }];
+          description: `${r.nodes.length} ops`, nodeIds: selectNodes(trace, { kind: 'recording', id: r.id }), parent: null,
+        };
+        this.groups.push(group);
+        this.roots.push(group);
+      }
+      return this.roots.length > 0 ? this.roots : [{ kind: 'empty', label: 'This run recorded nothing (no autograd.record).' }];
     }
+    if (element.kind === 'line') return element.passes;
     if (element.kind !== 'group') return [];
     const byId = indexTrace(trace).nodes;
     return element.nodeIds.map((id) => byId.get(id)).filter((n): n is TraceNode => n !== undefined).map((node) => ({ kind: 'node', node, parent: element }));
@@ -146,12 +198,34 @@ export class GradientsTree extends TraceTree {
     return item;
   }
 
+  /**
+   * One item per variable: a variable followed over a run (the same array in every pass, a
+   * parameter the trainer updates in place) is one item at its latest node, with ‖∇‖ first → last;
+   * variables no pass reached are listed as they are.
+   */
   getChildren(element?: Item): Item[] {
     const trace = this.record?.trace;
     if (element) return [];
     if (!trace) return []; // the view's welcome content says what to do
-    const variables = trace.nodes.filter((n) => n.kind === 'variable');
-    return variables.length > 0 ? variables.map((node) => ({ kind: 'node', node, parent: null })) : [{ kind: 'empty', label: 'No variable was attached (attachGrad).' }];
+    const byId = indexTrace(trace).nodes;
+    const followed = new Set<number>();
+    const items: Item[] = [];
+    for (const series of seriesOf(trace)) {
+      for (const point of series.points) followed.add(point.variable.node);
+      const last = byId.get(series.points[series.points.length - 1]!.variable.node);
+      if (!last) continue;
+      const norms = series.points.map((p) => p.variable.gradL2);
+      const f = (v: number | null) => (v === null ? '–' : String(Number(v.toPrecision(3))));
+      const history = series.points.length > 1 ? `‖∇‖ ${f(norms[0]!)} → ${f(norms[norms.length - 1]!)} over ${series.points.length} passes` : undefined;
+      items.push({ kind: 'node', node: last, parent: null, ...(history ? { history } : {}) });
+    }
+    // Versions of a followed array that no pass reached (made by an in-place write after the last pass) are not listed again.
+    const versions = new Set<number>();
+    for (const node of trace.nodes) if (node.previous !== undefined && (followed.has(node.previous) || versions.has(node.previous))) versions.add(node.id);
+    for (const node of trace.nodes) {
+      if (node.kind === 'variable' && !followed.has(node.id) && !versions.has(node.id)) items.push({ kind: 'node', node, parent: null });
+    }
+    return items.length > 0 ? items : [{ kind: 'empty', label: 'No variable was attached (attachGrad).' }];
   }
 }
 

@@ -222,6 +222,21 @@ suite('GradLens in VS Code', () => {
     const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri);
     const titles = lenses.map((l) => l.command?.title ?? '');
     assert.ok(titles.some((t) => /^\$\(graph\) 6 passes · loss [\d.]+ → NaN · step through the last \(\d+ steps\)$/.test(t)), titles.join(' | '));
+    // The Autograd Graph view holds the loop's six passes under their line; Gradients has one item per array.
+    const roots = api.views.graph.getChildren();
+    const loop = roots.find((item) => item.kind === 'line')!;
+    assert.ok(loop, roots.map((r) => r.kind).join(', '));
+    const loopItem = api.views.graph.getTreeItem(loop);
+    assert.equal(loopItem.label, 'backward · line 13');
+    assert.match(String(loopItem.description), /^×6 · loss [\d.]+ → NaN$/);
+    const passes = api.views.graph.getChildren(loop);
+    assert.deepEqual(passes.map((p) => String(api.views.graph.getTreeItem(p).label)), ['#1', '#2', '#3', '#4', '#5', '#6']);
+    assert.equal(api.views.graph.getParent(passes[2]!), loop);
+    const gradients = api.views.gradients.getChildren();
+    const described = gradients.map((item) => [String(api.views.gradients.getTreeItem(item).label), String(api.views.gradients.getTreeItem(item).description)]);
+    assert.equal(described.length, 2, JSON.stringify(described));
+    assert.ok(described.some(([label, description]) => label.startsWith('w = ') && /^‖∇‖ [\d.]+ → 0 over 6 passes · \(2,\)/.test(description)), JSON.stringify(described));
+    assert.ok(described.some(([label, description]) => label.startsWith('b = ') && /^‖∇‖ [\d.]+ → [\d.]+ over 6 passes/.test(description)), JSON.stringify(described));
   });
 
   test('a program that hangs is stopped at the timeout, and the next run works', async function () {
