@@ -111,7 +111,7 @@ suite('trace fuzzer (browser)', function () {
     const summary = await page.locator('.summary').innerText();
     assert.match(summary, /A large trace: 999,99\d nodes/);
     assert.match(summary, /timed out after 30 s/);
-    assert.match(summary, /Backward passes \(1\)\s+backward · line 31 · 6\d\d,\d\d\d steps · 999,99\d nodes/);
+    assert.match(summary, /Backward passes \(1\)\s+#1 · backward · line 31 · 6\d\d,\d\d\d steps · 999,99\d nodes/);
     assert.match(summary, /Recordings \(1\)\s+record · line 15 · 6\d\d,\d\d\d ops/);
     await page.screenshot({ path: join(results, 'summary-million.png') });
     // One graph at a time, folded by source line.

@@ -12,8 +12,15 @@ suite('inspector summary', () => {
   test('passes and recordings with their sizes and lines', () => {
     const summary = summarize(chapterTrace());
     assert.equal(summary.nodes, 4);
-    assert.deepEqual(summary.passes, [{ selection: { kind: 'pass', id: 0 }, title: 'backward · line 4', size: '2 steps · 3 nodes' }]);
+    assert.deepEqual(summary.passes, [{ selection: { kind: 'pass', id: 0 }, title: '#1 · backward · line 4', size: '2 steps · 3 nodes' }]);
     assert.deepEqual(summary.recordings, [{ selection: { kind: 'recording', id: 0 }, title: 'record · line ?', size: '2 ops' }]);
+  });
+
+  test('a training loop\'s passes in the summary: numbered, with their loss', () => {
+    const summary = summarize(loopPassesTrace([4, 4, 9], [2.5, 1.25, 0.5]));
+    assert.deepEqual(summary.passes.map((p) => [p.title, p.size.split(' · ')[0]]), [
+      ['#1 · backward · line 4', 'loss 2.5'], ['#2 · backward · line 4', 'loss 1.25'], ['#3 · backward · line 9', 'loss 0.5'],
+    ]);
   });
 
   test('a failed pass and an unclosed recording say so', () => {

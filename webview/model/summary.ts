@@ -19,11 +19,13 @@ export interface SelectionItem {
 const plural = (count: number, word: string, many = `${word}s`) => `${count.toLocaleString('en-US')} ${count === 1 ? word : many}`;
 const lineOf = (source: { line: number } | null) => `line ${source?.line ?? '?'}`;
 
-export function passItem(pass: BackwardPass): SelectionItem {
+/** A pass in the summary's list: its number among all passes (from 1), its line; its loss, steps and nodes. */
+export function passItem(pass: BackwardPass, index: number): SelectionItem {
+  const loss = passLoss(pass);
   return {
     selection: { kind: 'pass', id: pass.id },
-    title: `${pass.kind === 'grad' ? 'autograd.grad' : 'backward'} · ${lineOf(pass.source)}`,
-    size: pass.error ? 'failed' : `${plural(pass.steps.length, 'step')} · ${plural(passNodes(pass).size, 'node')}`,
+    title: `#${(index + 1).toLocaleString('en-US')} · ${passTitle(pass)}`,
+    size: pass.error ? 'failed' : `${loss !== null ? `loss ${formatNumber(loss)} · ` : ''}${plural(pass.steps.length, 'step')} · ${plural(passNodes(pass).size, 'node')}`,
   };
 }
 
