@@ -1,7 +1,7 @@
 /** The text `gradlens trace` prints: counts, backward passes by line, each variable's final gradient, gradient checks. */
 import { relative } from 'node:path';
 import { np } from 'gradlens';
-import { formatShape } from '../protocol/query/format';
+import { formatNumber, formatShape } from '../protocol/query/format';
 import { describeGradcheck } from '../protocol/query/gradcheck';
 import { indexTrace } from '../protocol/query/indexTrace';
 import { nameFromSource } from '../protocol/query/names';
@@ -36,7 +36,6 @@ const INLINE_ELEMENTS = 16;
 /** Gradient checks listed by default (failures first); --verbose lists them all. */
 const LISTED_CHECKS = 10;
 
-const short = (v: number) => Number(v.toPrecision(4));
 
 /**
  * What `gradlens trace` prints. Bounded by default, however long the run: counts; one line per
@@ -76,7 +75,7 @@ function passLines(trace: Trace, cwd: string): string[] {
   const lines = ['backward passes by line:'];
   for (const [where, passes] of byLine) {
     const range = lossRange(passes);
-    const loss = range === null ? '' : passes.length === 1 ? `  loss ${short(range.first)}` : `  loss ${short(range.first)} → ${short(range.last)}`;
+    const loss = range === null ? '' : passes.length === 1 ? `  loss ${formatNumber(range.first)}` : `  loss ${formatNumber(range.first)} → ${formatNumber(range.last)}`;
     lines.push(`  ${where}  ×${passes.length}${loss}`);
   }
   return lines;
@@ -126,7 +125,7 @@ function finalGradientLines(trace: Trace, cwd: string, verbose: boolean): string
     lines.push(`      ${whole ? formatTensor(grad) : formatTensor({ ...grad, data: undefined, sample: [] })}`);
     if (norms.length > 1) {
       const [first, last] = [norms[0]!, norms[norms.length - 1]!];
-      const f = (v: number | null) => (v === null ? '–' : short(v));
+      const f = (v: number | null) => (v === null ? '–' : formatNumber(v));
       lines.push(`      ‖∇‖ ${f(first)} → ${f(last)} over ${norms.length} passes${arrays.size > 1 ? ` (${arrays.size} arrays made at this line)` : ''}`);
     }
   }

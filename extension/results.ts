@@ -7,7 +7,7 @@
 import { describeGradcheck, latestGradchecks } from '../protocol/query/gradcheck';
 import { nodeNames } from '../protocol/query/names';
 import { indexTrace } from '../protocol/query/indexTrace';
-import { formatTensorShort, formatTensorTiny } from '../protocol/query/format';
+import { formatNumber, formatTensorShort, formatTensorTiny } from '../protocol/query/format';
 import { DEFAULT_THRESHOLDS } from '../protocol/messages';
 import { firstNonFiniteLoss, lossRange, seriesOf, vanishedFrom } from '../protocol/query/training';
 import type { BackwardPass, Source, Trace, TraceNode } from '../protocol/trace';
@@ -37,7 +37,7 @@ export function lensResult(trace: Trace, file: string, line: number): { title: s
     const loss = passes.length > 1 ? lossRange(passes) : null;
     if (loss) {
       const steps = `${last.steps.length} step${last.steps.length === 1 ? '' : 's'}`;
-      return { title: `${passes.length} passes · loss ${short(loss.first)} → ${short(loss.last)} · step through the last (${steps})`, pass: last.id, recording: null };
+      return { title: `${passes.length} passes · loss ${formatNumber(loss.first)} → ${formatNumber(loss.last)} · step through the last (${steps})`, pass: last.id, recording: null };
     }
     return { title: `${times}${gradientsText(trace, last)} · step through ${last.steps.length} step${last.steps.length === 1 ? '' : 's'}`, pass: last.id, recording: null };
   }
@@ -85,9 +85,6 @@ export interface Problem {
   /** What kind: 'error', 'nan', 'inf', or the graph break's kind. */
   code: string;
 }
-
-/** A number for a one-line text: 4 significant digits. */
-const short = (v: number) => (Number.isFinite(v) ? String(Number(v.toPrecision(4))) : String(v));
 
 /**
  * The run's error, its NaN/Inf anomalies and its graph breaks, each at its line; over a training

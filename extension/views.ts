@@ -11,25 +11,23 @@ import { describeGradcheck, describeTolerance, latestGradchecks } from '../proto
 import { nodeNames } from '../protocol/query/names';
 import { indexTrace } from '../protocol/query/indexTrace';
 import { selectNodes } from '../protocol/query/select';
-import { formatShape, formatTensorShort } from '../protocol/query/format';
+import { formatNumber, formatShape, formatTensorShort } from '../protocol/query/format';
 import type { Selection, SourceRef } from '../protocol/messages';
-import { lossRange, seriesOf } from '../protocol/query/training';
+import { lossRange, passLineKey, seriesOf } from '../protocol/query/training';
 import type { BackwardPass, Source, Trace, TraceNode } from '../protocol/trace';
 import { Disposable } from './dispose';
-
-const short = (v: number) => (Number.isFinite(v) ? String(Number(v.toPrecision(4))) : String(v));
 
 /** A pass's steps, and its loss when it has one. */
 function passDescription(pass: BackwardPass): string {
   const steps = `${pass.steps.length} step${pass.steps.length === 1 ? '' : 's'}`;
   const loss = lossRange([pass]);
-  return loss ? `loss ${short(loss.first)} · ${steps}` : steps;
+  return loss ? `loss ${formatNumber(loss.first)} · ${steps}` : steps;
 }
 
 /** A line that ran backward many times: how many, the loss first → last. */
 function lineDescription(passes: readonly BackwardPass[]): string {
   const loss = lossRange(passes);
-  return `×${passes.length}${loss ? ` · loss ${short(loss.first)} → ${short(loss.last)}` : ''}`;
+  return `×${passes.length}${loss ? ` · loss ${formatNumber(loss.first)} → ${formatNumber(loss.last)}` : ''}`;
 }
 import type { RunRecord, Runs } from './runs';
 import { plainText, safe } from './untrusted';
@@ -126,7 +124,7 @@ export class GraphTree extends TraceTree {
       const title = (p: BackwardPass) => `${p.kind === 'grad' ? 'autograd.grad' : 'backward'} · ${line(p.source)}`;
       const byLine = new Map<string, BackwardPass[]>();
       for (const p of trace.backwardPasses) {
-        const key = `${p.kind}:${p.source?.file ?? ''}:${p.source?.line ?? '?'}`;
+        const key = passLineKey(p);
         byLine.set(key, [...(byLine.get(key) ?? []), p]);
       }
       this.groups = [];
@@ -215,7 +213,7 @@ export class GradientsTree extends TraceTree {
       const last = byId.get(series.points[series.points.length - 1]!.variable.node);
       if (!last) continue;
       const norms = series.points.map((p) => p.variable.gradL2);
-      const f = (v: number | null) => (v === null ? '–' : String(Number(v.toPrecision(3))));
+      const f = (v: number | null) => (v === null ? '–' : formatNumber(v, 3));
       const history = series.points.length > 1 ? `‖∇‖ ${f(norms[0]!)} → ${f(norms[norms.length - 1]!)} over ${series.points.length} passes` : undefined;
       items.push({ kind: 'node', node: last, parent: null, ...(history ? { history } : {}) });
     }

@@ -19,6 +19,11 @@ export interface Series {
   points: SeriesPoint[];
 }
 
+/** Passes of the same kind at the same line of the same file: one line of a loop, however many times it ran. */
+export function passLineKey(pass: BackwardPass): string {
+  return `${pass.kind}:${pass.source?.file ?? ''}:${pass.source?.line ?? '?'}`;
+}
+
 /** Every variable's series, in order of first appearance. */
 export function seriesOf(trace: Trace): Series[] {
   const byId = new Map<number, Series>();

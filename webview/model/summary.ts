@@ -5,7 +5,8 @@
  */
 import type { Selection } from '../../protocol/messages';
 import { formatNumber } from '../../protocol/query/format';
-import { decodeNumber, type BackwardPass, type GraphBreak, type Recording, type Trace } from '../../protocol/trace';
+import { lossRange, passLineKey } from '../../protocol/query/training';
+import type { BackwardPass, GraphBreak, Recording, Trace } from '../../protocol/trace';
 import { passNodes } from './stepper';
 
 export interface SelectionItem {
@@ -94,17 +95,12 @@ export const MAX_CHOICES = 400;
 
 export const SUMMARY_CHOICE = 'summary';
 
-/** Passes of the same kind at the same line of the same file: one line of a loop, however many times it ran. */
-export function passLineKey(pass: BackwardPass): string {
-  return `${pass.kind}:${pass.source?.file ?? ''}:${pass.source?.line ?? '?'}`;
-}
 
 const passTitle = (pass: BackwardPass) => `${pass.kind === 'grad' ? 'autograd.grad' : 'backward'} · ${lineOf(pass.source)}`;
 
 /** The pass's loss (its one-element head), when its summary has one. */
 export function passLoss(pass: BackwardPass): number | null {
-  const head = pass.summary?.head;
-  return head === undefined || head === null ? null : decodeNumber(head);
+  return lossRange([pass])?.first ?? null;
 }
 
 /** `#17 · backward · line 90 · loss 2.274`: its number among all passes (from 1), its line, its loss (else its steps), failed. */

@@ -8,7 +8,7 @@ import type { Selection } from '../../protocol/messages';
 import { indexTrace } from '../../protocol/query/indexTrace';
 import { selectNodes } from '../../protocol/query/select';
 import type { Trace } from '../../protocol/trace';
-import { passLineKey } from '../model/summary';
+import { passLineKey } from '../../protocol/query/training';
 import { selectionKey, traceOf, type Action, type InspectorState, type StepTarget } from './state';
 
 /** What the reducer asks of the graph a state shows. */
