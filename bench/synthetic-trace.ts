@@ -77,7 +77,7 @@ export function syntheticTrace(targetNodes: number, seed = 1): Trace {
     recordings: [{ id: 0, source: { file, line: 15, column: 14, text: 'const loss = autograd.record(() => forward(x));' }, trainMode: true, nodes: nodes.filter((n) => n.kind === 'op').map((n) => n.id), outputs: [loss], closed: true }],
     backwardPasses: [{
       id: 0, kind: 'backward', source: { file, line: 31, column: 6, text: 'loss.backward();' }, heads: [loss], headGrads: [scalar(1)],
-      implicitHeadGrads: [true], retainGraph: false, createGraph: false, steps,
+      implicitHeadGrads: [true], retainGraph: false, createGraph: false, steps, kept: true,
       leafGrads: variables.map((v) => ({ node: v.id, gradReq: 'write' as const, grad: vector() })),
     }],
     graphBreaks: [],

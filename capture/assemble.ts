@@ -190,6 +190,7 @@ export function assembleTrace({ journal, resolver, run }: AssembleOptions): Trac
         const { site, headGrads, leafGrads, ...pass } = record.pass;
         trace.backwardPasses.push({
           ...pass,
+          kept: true,
           source: source(site),
           headGrads: headGrads.map(expand),
           steps: (steps.get(pass.id) ?? []).map((step) => traceStep(step, nodeInputs.get(step.node) ?? [])),

@@ -1,11 +1,16 @@
 /**
- * The GradLens trace format, version 1: what running a program with capture records. Shared by the
+ * The GradLens trace format, version 2: what running a program with capture records. Shared by the
  * capture (which writes it), the inspector and the extension (which read it). Plain data only.
  * The prose description is docs/trace-format.md; the JSON Schema is protocol/trace.schema.json.
  */
 
 export const TRACE_FORMAT = 'gradlens-trace';
-export const TRACE_VERSION = 1;
+export const TRACE_VERSION = 2;
+/**
+ * The versions this code reads. Version 1 (GradLens ≤ 0.2) had no `kept` and no `run.keep`: every
+ * pass of it was kept whole (see isKept).
+ */
+export const READABLE_TRACE_VERSIONS: readonly number[] = [1, 2];
 
 export type NodeId = number;
 
@@ -221,6 +226,45 @@ export interface BackwardPass {
   gradcheck?: PassGradcheck;
   /** Gradient and value statistics of the pass (absent in traces written before GradLens 0.2). */
   summary?: PassSummary;
+  /**
+   * Whether the pass's tensors are in the trace (version 2; absent in version 1, where all were).
+   * A pass that was not kept is *summarised*: its `summary` is all there is of it — `heads`,
+   * `headGrads`, `steps` and `leafGrads` are empty and the nodes made for it are left out
+   * (`omitted` says which); the run can be traced again keeping it (`run.keep`, `run.seed`).
+   */
+  kept?: boolean;
+  /** For a summarised pass: the nodes made since the previous pass (ids firstNode…lastNode) that the trace leaves out, and how many steps it ran. */
+  omitted?: OmittedPass;
+}
+
+/** What a summarised pass left out of the trace. Its summary may name these node ids. */
+export interface OmittedPass {
+  firstNode: NodeId;
+  lastNode: NodeId;
+  /** How many nodes and steps the pass had. */
+  nodes: number;
+  steps: number;
+}
+
+/** Whether a pass's graph and tensors are in the trace (every pass of a version-1 trace is). */
+export function isKept(pass: BackwardPass): boolean {
+  return pass.kept !== false;
+}
+
+/**
+ * Which backward passes a run kept whole (version 2): the policy it ran with and what came of it.
+ * Passes are counted from 0 in the order they ran (their ids).
+ */
+export interface KeepSettings {
+  /** The size budget of the kept passes' tensors, in MB (`--max-trace-mb`). */
+  maxTraceMb: number;
+  /** Passes asked for by id (`--keep 17,40-42`), as ranges [first, last]. */
+  requested: [number, number][];
+  /** Kept and summarised passes. */
+  kept: number;
+  summarised: number;
+  /** When the budget ran out: the first pass summarised for it (null: it did not). */
+  budgetReachedAt: number | null;
 }
 
 export type GraphBreakKind = 'detach' | 'attachGrad' | 'coerce' | 'outsideRecord' | 'paused';
@@ -295,6 +339,8 @@ export interface RunInfo {
   error?: RunError;
   /** How the run ended (absent in traces written before GradLens 0.2). */
   outcome?: RunOutcome;
+  /** Which passes were kept whole (version 2; absent when no pass ran, and in version 1). */
+  keep?: KeepSettings;
   /**
    * What GradLens noticed besides how the program ended, in words: processes it left running that
    * GradLens ended, records in the journal that were not GradLens's (ignored).
@@ -304,7 +350,8 @@ export interface RunInfo {
 
 export interface Trace {
   format: typeof TRACE_FORMAT;
-  version: typeof TRACE_VERSION;
+  /** TRACE_VERSION when written now; READABLE_TRACE_VERSIONS are read. */
+  version: number;
   run: RunInfo;
   nodes: TraceNode[];
   recordings: Recording[];

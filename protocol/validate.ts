@@ -10,7 +10,7 @@ import { NodeIndexBuilder } from './query/nodeIndex';
 import { describeValue, Problems, withoutMarkup } from './problems';
 import { pruneLost } from './prune';
 import { rememberNodeIndex } from './query/indexTrace';
-import { TRACE_FORMAT, TRACE_VERSION, type Trace, type TraceNode } from './trace';
+import { READABLE_TRACE_VERSIONS, TRACE_FORMAT, type Trace, type TraceNode } from './trace';
 import { checkAnomaly, checkGraphBreak, checkNode, checkPass, checkRecording, checkRecordingRefs, checkRun, checkTruncation, type Refs } from './validateRecords';
 import { isObject, type Fields } from './validateTensor';
 
@@ -24,7 +24,7 @@ export function validateTrace(value: unknown): Validation {
   if (!isObject(value)) return { ok: false, problems: ['the trace is not a JSON object'] };
   const p = new Problems();
   if (value.format !== TRACE_FORMAT) p.add(`"format" is ${describeValue(value.format)}, expected "${TRACE_FORMAT}" (is this a GradLens trace?)`);
-  if (value.version !== TRACE_VERSION) p.add(`"version" is ${describeValue(value.version)}; this inspector reads version ${TRACE_VERSION}`);
+  if (!READABLE_TRACE_VERSIONS.includes(value.version as number)) p.add(`"version" is ${describeValue(value.version)}; this inspector reads versions ${READABLE_TRACE_VERSIONS.join(' and ')} (a newer GradLens wrote it?)`);
   for (const key of LISTS) if (!Array.isArray(value[key])) p.add(`"${key}" is missing or not a list`);
   if (!isObject(value.run)) p.add('"run" is missing or not an object');
   if (p.count > 0) return { ok: false, problems: p.list() };
@@ -33,7 +33,7 @@ export function validateTrace(value: unknown): Validation {
   if (tolerant) checkTruncation(p, value.truncated);
   const [nodes, recordings, passes, graphBreaks, anomalies] = LISTS.map((key) => value[key] as unknown[]) as [unknown[], unknown[], unknown[], unknown[], unknown[]];
   const byId = new NodeIndexBuilder(nodes);
-  const refs: Refs = { p, nodes: byId, passes: new Set<number>(), recordings: new Set<number>(), tolerant, dangling: 0 };
+  const refs: Refs = { p, nodes: byId, passes: new Set<number>(), recordings: new Set<number>(), version: value.version as number, tolerant, dangling: 0 };
 
   const recordingIds = refs.recordings as Set<number>;
   p.enter('recordings');

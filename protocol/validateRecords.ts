@@ -6,6 +6,7 @@
  */
 import type { Problems } from './problems';
 import { eachOf, nodeRef, nodeRefs, type Refs } from './validateRefs';
+import { checkKept, checkKeepSettings } from './validateKeep';
 import { checkSummary } from './validateSummary';
 import {
   checkAttrs, checkIdList, checkShape, checkSource, checkStats, checkTensor, EXPECT, isCount, isDType, isNumber, isObject,
@@ -192,7 +193,8 @@ export function checkPass(r: Refs, index: number, value: unknown): number {
   if (value.error !== undefined && !isText(value.error)) p.wrong('error', value.error, `${EXPECT.text} (or no field)`);
   if (value.lastNode !== undefined && !(Number.isSafeInteger(value.lastNode) && (value.lastNode as number) >= -1)) p.wrong('lastNode', value.lastNode, 'a node id or -1');
   if (value.gradcheck !== undefined) checkGradcheck(r, value.gradcheck);
-  if (value.summary !== undefined) checkSummary(r, value.summary);
+  const summaryRefs = checkKept(r, value, r.version);
+  if (value.summary !== undefined) checkSummary(summaryRefs, value.summary);
   p.leave();
   return id;
 }
@@ -274,6 +276,7 @@ export function checkRun(p: Problems, run: Fields): void {
   if (!isCount(run.maxElements)) p.wrong('maxElements', run.maxElements, EXPECT.count);
   if (run.error !== undefined) checkRunError(p, run.error);
   if (run.outcome !== undefined) checkOutcome(p, run.outcome);
+  checkKeepSettings(p, run.keep);
   p.leave();
 }
 

@@ -10,6 +10,8 @@ export interface Refs {
   readonly nodes: { has(id: number): boolean };
   readonly passes: { has(id: number): boolean };
   readonly recordings: { has(id: number): boolean };
+  /** The trace's format version (what a record must have depends on it). */
+  readonly version: number;
   /** A trace cut short (`truncated`): references to what it lost are counted, not problems. */
   readonly tolerant: boolean;
   dangling: number;
