@@ -159,6 +159,10 @@ export function assembleTrace({ journal, resolver, run }: AssembleOptions): Trac
   const nodeInputs = new Map<NodeId, readonly NodeId[]>();
   for (const node of journal.nodes) nodeInputs.set(node.id, node.inputs);
   const iterations = new Map<string, number>();
+  /** A pass written again (summarised first, then whole after all): the later record replaces the earlier. */
+  const passAt = new Map<number, number>();
+  let keepSettings: Extract<JournalRecord, { t: 'start' }>['keep'];
+  let budgetReachedAt: number | null = null;
 
   for (const record of journal.records) {
     switch (record.t) {
@@ -168,6 +172,10 @@ export function assembleTrace({ journal, resolver, run }: AssembleOptions): Trac
         trace.run.engineVersion = record.engineVersion;
         trace.run.seed = record.seed;
         trace.run.maxElements = record.maxElements;
+        keepSettings = record.keep;
+        break;
+      case 'kept':
+        budgetReachedAt = record.budgetReachedAt;
         break;
       case 'site':
         rawSites.set(record.id, { file: record.file, line: record.line, column: record.column, ...(record.fn ? { fn: record.fn } : {}) });
@@ -188,14 +196,20 @@ export function assembleTrace({ journal, resolver, run }: AssembleOptions): Trac
       }
       case 'pass': {
         const { site, headGrads, leafGrads, ...pass } = record.pass;
-        trace.backwardPasses.push({
+        const assembled: BackwardPass = {
           ...pass,
-          kept: true,
+          kept: pass.kept ?? true,
           source: source(site),
           headGrads: headGrads.map(expand),
           steps: (steps.get(pass.id) ?? []).map((step) => traceStep(step, nodeInputs.get(step.node) ?? [])),
           leafGrads: leafGrads.map(({ grad, after, ...leaf }) => ({ ...leaf, grad: expand(grad), ...(after ? { after: expand(after) } : {}) })),
-        });
+        };
+        const at = passAt.get(pass.id);
+        if (at !== undefined) trace.backwardPasses[at] = assembled;
+        else {
+          passAt.set(pass.id, trace.backwardPasses.length);
+          trace.backwardPasses.push(assembled);
+        }
         break;
       }
       case 'break': {
@@ -233,8 +247,39 @@ export function assembleTrace({ journal, resolver, run }: AssembleOptions): Trac
     if (record.recordingId !== null) recordings.get(record.recordingId)?.nodes.push(record.id);
   }
   trace.nodes = trace.nodes.filter((node) => node !== undefined);
+  dropReferencesToOmitted(trace);
   attachGradients(trace.nodes, trace.backwardPasses);
+  if (keepSettings && trace.backwardPasses.length > 0) {
+    const kept = trace.backwardPasses.filter((pass) => pass.kept !== false).length;
+    trace.run.keep = { ...keepSettings, kept, summarised: trace.backwardPasses.length - kept, budgetReachedAt };
+  }
   return trace;
+}
+
+/**
+ * What a summarised pass left out can still be named by records of the passes around it (a
+ * recording that began in a kept pass and ended in a summarised one, a node of a kept pass made in
+ * a recording that began in a summarised one): those references are dropped, so that everything
+ * the trace names is in it. The recorder makes new leaves for arrays of left-out passes that are
+ * used again, so a kept pass's own graph is whole.
+ */
+function dropReferencesToOmitted(trace: Trace): void {
+  if (trace.backwardPasses.every((pass) => pass.kept !== false)) return;
+  const nodes = new Set(trace.nodes.map((node) => node.id));
+  const recordings = new Set(trace.recordings.map((recording) => recording.id));
+  for (const node of trace.nodes) {
+    if (node.recordingId !== null && !recordings.has(node.recordingId)) node.recordingId = null;
+    if (node.previous !== undefined && !nodes.has(node.previous)) delete node.previous;
+  }
+  for (const recording of trace.recordings) recording.outputs = recording.outputs.filter((id) => nodes.has(id));
+  for (const pass of trace.backwardPasses) {
+    if (pass.kept === false) continue;
+    pass.steps = pass.steps.filter((step) => nodes.has(step.node));
+    for (const step of pass.steps) step.contributions = step.contributions.filter((c) => nodes.has(c.input));
+  }
+  trace.graphBreaks = trace.graphBreaks.filter((b) => b.node === undefined || nodes.has(b.node));
+  for (const b of trace.graphBreaks) if (b.from !== undefined && !nodes.has(b.from)) delete b.from;
+  trace.anomalies = trace.anomalies.filter((a) => nodes.has(a.node));
 }
 
 /** The trace's node from its journal record, given where it was made and how many times that place ran before. */

@@ -152,8 +152,8 @@ function start(): void {
 
   const journal = new JournalWriter(frameOutput(capture.journalFd, Buffer.from(capture.key, 'hex'), (error) => {
     process.stderr.write(`gradlens: the trace ends here: its journal could not be written (${error instanceof Error ? error.message : String(error)})\n`);
-  }), capture.maxElements);
-  journal.write({ t: 'start', engineVersion: engine.version, seed: config.seed, maxElements: capture.maxElements });
+  }), capture.maxElements, { maxBytes: capture.keep.maxTraceMb * 2 ** 20, requested: capture.keep.requested });
+  journal.write({ t: 'start', engineVersion: engine.version, seed: config.seed, maxElements: capture.maxElements, keep: capture.keep });
   journal.flush(); // a program stopped in its first 100 ms still leaves its seed and engine version
   // The statement markers of the instrumented program write here (bundle.ts, instrument.ts).
   const markers = Int32Array.of(-1, 0);

@@ -37,6 +37,8 @@ export interface ChildConfig {
     maxElements: number;
     /** Numeric gradient checks of every backward pass (recorder.ts), or none. */
     gradcheck: GradcheckSettings | null;
+    /** Which passes to keep whole (keepPolicy.ts): the trace's budget in MB and the passes asked for. */
+    keep: { maxTraceMb: number; requested: [number, number][] };
   };
 }
 

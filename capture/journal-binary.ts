@@ -53,9 +53,17 @@ class Stream<T extends Int32Array | Float64Array> {
   }
 }
 
+/** How many records a batch of the binary journal holds. */
+export interface BatchCounts {
+  nodes: number;
+  steps: number;
+  /** One past the highest node id in it (0: no node). */
+  nextNode: number;
+}
+
 export interface BinaryOutput {
-  /** The new records' int32 and float64 data, in order. */
-  write(ints: Int32Array, floats: Float64Array): void;
+  /** The new records' int32 and float64 data, in order (valid only during the call). */
+  write(ints: Int32Array, floats: Float64Array, counts: BatchCounts): void;
   /** Declares a name (an op, an attribute JSON text) before its first use. */
   name(id: number, text: string): void;
 }
@@ -66,6 +74,7 @@ export class BinaryJournalWriter {
   private readonly names = new Map<string, number>();
   /** Whether the last tensor written had a NaN or an infinity. */
   lastNonFinite = false;
+  private readonly counts: BatchCounts = { nodes: 0, steps: 0, nextNode: 0 };
 
   constructor(private readonly output: BinaryOutput, private readonly maxElements: number) {}
 
@@ -141,6 +150,8 @@ export class BinaryJournalWriter {
     ints[at++] = paramId;
     this.ints.length = at;
     this.tensor(node.value);
+    this.counts.nodes++;
+    if (node.id >= this.counts.nextNode) this.counts.nextNode = node.id + 1;
   }
 
   /**
@@ -149,6 +160,7 @@ export class BinaryJournalWriter {
    */
   step(step: StepRecord<NDArray>): NDArray | null {
     const { contributions } = step;
+    this.counts.steps++;
     const head = this.ints.reserve(3);
     head[this.ints.length++] = STEP;
     head[this.ints.length++] = step.pass;
@@ -168,9 +180,11 @@ export class BinaryJournalWriter {
 
   flush(): void {
     if (this.ints.length === 0) return;
-    this.output.write(this.ints.data.subarray(0, this.ints.length), this.floats.data.subarray(0, this.floats.length));
+    this.output.write(this.ints.data.subarray(0, this.ints.length), this.floats.data.subarray(0, this.floats.length), this.counts);
     this.ints.length = 0;
     this.floats.length = 0;
+    this.counts.nodes = 0;
+    this.counts.steps = 0;
   }
 }
 

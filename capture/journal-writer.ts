@@ -1,12 +1,18 @@
 /**
  * The traced program's side of the journal: JSON lines for the rare records, the binary streams
- * of journal-binary.ts for nodes and steps, flushed together in batches.
+ * of journal-binary.ts for nodes and steps, flushed together in batches. What a pass records goes
+ * through PassSegments (journal-segments.ts), which writes it whole or only its summary.
  */
 import type { NDArray } from 'gradlens';
-import type { JournalRecord } from './journal';
+import type { JournalPass, JournalRecord } from './journal';
 import { BinaryJournalWriter } from './journal-binary';
 import { FrameWriter, STREAMS, type StreamId } from './journal-frame';
+import { PassSegments } from './journal-segments';
+import type { KeepOptions } from './keepPolicy';
 import type { NodeRecord, StepRecord } from './records';
+
+/** The keep policy when none is given: a 64 MB budget, no pass asked for. */
+export const DEFAULT_KEEP: KeepOptions = { maxBytes: 64 * 2 ** 20, requested: [] };
 
 const FLUSH_BYTES = 1 << 16; // small batches: pending data is garbage the collector would otherwise copy
 const FLUSH_MS = 100;
@@ -48,12 +54,35 @@ export class JournalWriter {
   private pendingBytes = 0;
   private lastFlush = Date.now();
   private readonly binaryWriter: BinaryJournalWriter;
+  private readonly segments: PassSegments;
+  private closed = false;
 
-  constructor(private readonly output: JournalOutput, maxElements: number) {
+  constructor(private readonly output: JournalOutput, maxElements: number, keep: KeepOptions = DEFAULT_KEEP) {
+    this.segments = new PassSegments({
+      text: (chunk) => this.direct(chunk),
+      binary: (ints, floats) => output.binary(ints, floats),
+    }, keep);
     this.binaryWriter = new BinaryJournalWriter({
-      write: (ints, floats) => output.binary(ints, floats),
+      write: (ints, floats, counts) => this.segments.binary(ints, floats, counts.nodes, counts.steps, counts.nextNode),
       name: (id, text) => this.write({ t: 'name', id, text }),
     }, maxElements);
+  }
+
+  /** Ids at or below this may be left out of the trace or held: ask `known` about them. */
+  get floor(): number {
+    return this.segments.floor;
+  }
+
+  /** Whether node `id` is in the trace (false: its pass was summarised; the array is new to it). */
+  known(id: number): boolean {
+    return this.segments.touch(id);
+  }
+
+  /** A backward pass ended: it is written whole or summarised (keepPolicy.ts). */
+  pass(pass: JournalPass, anomalies: number): void {
+    this.binaryWriter.flush(); // its last nodes and steps into its segment
+    this.flushText();
+    this.segments.endPass(pass, anomalies);
   }
 
   /** Whether the last node or step tensor had a NaN or an infinity. */
@@ -63,9 +92,14 @@ export class JournalWriter {
 
   write(record: JournalRecord): void {
     const line = `${JSON.stringify(record)}\n`;
+    if (this.segments.owns(record)) this.segments.text(record, line);
+    else this.direct(line);
+    this.maybeFlush();
+  }
+
+  private direct(line: string): void {
     this.pending.push(line);
     this.pendingBytes += line.length;
-    this.maybeFlush();
   }
 
   /** Encodes `node` at once (binary); nothing of it is kept, so the caller may reuse the object. */
@@ -87,19 +121,29 @@ export class JournalWriter {
     if (this.pendingBytes + this.binaryWriter.pendingBytes >= FLUSH_BYTES || Date.now() - this.lastFlush >= FLUSH_MS) this.flush();
   }
 
-  /** Text first: it declares the names the binary records use. */
-  flush(): void {
+  private flushText(): void {
     if (this.pending.length > 0) {
       this.output.text(this.pending.join(''));
       this.pending = [];
       this.pendingBytes = 0;
     }
+  }
+
+  /** Text first: it declares the names the binary records use. Records of the open segment stay held. */
+  flush(): void {
     this.binaryWriter.flush();
+    this.flushText();
     this.lastFlush = Date.now();
   }
 
+  /** The end of the run: the held pass and the open segment are written, then what was kept. */
   close(): void {
-    this.flush();
+    if (this.closed) return;
+    this.closed = true;
+    this.binaryWriter.flush();
+    const report = this.segments.finish();
+    this.direct(`${JSON.stringify({ t: 'kept', ...report } satisfies JournalRecord)}\n`);
+    this.flushText();
     this.output.close?.();
   }
 }

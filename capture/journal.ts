@@ -43,7 +43,9 @@ export interface MappedPosition {
 }
 
 export type JournalRecord =
-  | { t: 'start'; engineVersion: string; seed: number; maxElements: number }
+  | { t: 'start'; engineVersion: string; seed: number; maxElements: number; keep?: { maxTraceMb: number; requested: [number, number][] } }
+  /** The end of the run's journal: how many passes were kept whole and summarised (keepPolicy.ts). */
+  | { t: 'kept'; kept: number; summarised: number; budgetReachedAt: number | null }
   /** A name used by the binary records (an op name, an attributes JSON text). */
   | { t: 'name'; id: number; text: string }
   | ({ t: 'site'; id: number } & RawSite)

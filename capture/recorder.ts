@@ -22,7 +22,7 @@ export interface RecorderOptions {
   /** The site id of the user's current line (see SiteLocator); `kind` names the event. */
   locate(kind: string): number | null;
   /** The journal (nodes and steps go to its binary part, the rest as JSON lines). */
-  journal: Pick<JournalWriter, 'write' | 'node' | 'step' | 'lastNonFinite'>;
+  journal: Pick<JournalWriter, 'write' | 'node' | 'step' | 'pass' | 'lastNonFinite' | 'floor' | 'known'>;
   /** Called at natural boundaries (end of a recording, of a backward pass). */
   flush(): void;
   /** When the run asked for numeric gradient checks: each pass's graph is checked before it runs. */
@@ -160,7 +160,14 @@ export class Recorder {
    * engine keeps for watchers) rather than in a WeakMap: this is asked for every input of every op.
    */
   private known(array: NDArray): NodeId | undefined {
-    return array._watchEpoch === this.epoch && array._watchId >= 0 ? array._watchId : undefined;
+    if (array._watchEpoch !== this.epoch || array._watchId < 0) return undefined;
+    const id = array._watchId;
+    // Its node may be of a pass that was summarised (left out of the trace): then it is new to the trace.
+    if (id <= this.journal.floor && !this.journal.known(id)) {
+      array._watchId = -1;
+      return undefined;
+    }
+    return id;
   }
 
   private forget(array: NDArray): void {
@@ -168,7 +175,9 @@ export class Recorder {
   }
 
   private tapeId(node: TapeNode): NodeId | undefined {
-    return node.watchEpoch === this.epoch ? node.watchId : undefined;
+    if (node.watchEpoch !== this.epoch) return undefined;
+    const id = node.watchId;
+    return id <= this.journal.floor && !this.journal.known(id) ? undefined : id;
   }
 
   private get recordingId(): number | null {
@@ -229,7 +238,8 @@ export class Recorder {
    */
   private onWrite(event: WriteEvent): void {
     if (event.recorded) return;
-    const id = this.known(event.array);
+    // Not `known`: being written is not being used (the node of a pass that is summarised later stays left out; its next version then names none).
+    const id = event.array._watchEpoch === this.epoch && event.array._watchId >= 0 ? event.array._watchId : undefined;
     if (id === undefined) return;
     this.forget(event.array);
     this.overwritten.set(event.array, id);
@@ -426,7 +436,7 @@ export class Recorder {
     pass.summary = this.summaries.finish(event.leafGrads.map((leaf, i) => ({
       node: pass.leafGrads[i]!.node, array: leaf.array, grad: leaf.grad, param: this.paramNames.get(leaf.array)?.name ?? null,
     })));
-    this.journal.write({ t: 'pass', pass });
+    this.journal.pass(pass, pass.summary.anomalies);
     this.pass = null;
     this.options.flush();
   }
@@ -437,7 +447,8 @@ export class Recorder {
       id: this.nextPassId++, kind: 'backward', site: this.options.locate('backward'), heads: [], headGrads: [], implicitHeadGrads: [],
       retainGraph: false, createGraph: false, leafGrads: [], lastNode: this.nextNodeId - 1,
     };
-    this.journal.write({ t: 'pass', pass: { ...pass, error: message, summary: this.summaries.finish([]) } });
+    const summary = this.summaries.finish([]);
+    this.journal.pass({ ...pass, error: message, summary }, summary.anomalies);
     this.pass = null;
     this.options.flush();
   }

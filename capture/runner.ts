@@ -38,6 +38,10 @@ export interface RunOptions {
    * variable moved by ±eps): `true` for the defaults, or some of the settings.
    */
   gradcheck?: boolean | Partial<GradcheckSettings>;
+  /** Backward passes to keep whole, by id, as ranges [first, last] (`--keep 17,40-42`). */
+  keep?: readonly [number, number][];
+  /** The size budget of the trace in MB (default 64): past it, passes are only summarised. */
+  maxTraceMb?: number;
   /** Milliseconds before the program is stopped (default 30 000; 0 or Infinity: never). */
   timeoutMs?: number;
   seed?: number;
@@ -71,6 +75,9 @@ export interface RunOptions {
    */
   checkInputs?(inputs: readonly string[]): string | null;
 }
+
+/** The trace's size budget when none is given (`--max-trace-mb`). */
+export const DEFAULT_MAX_TRACE_MB = 64;
 
 /** The defaults of a run's gradient checks: float64 central differences, at most 32 elements per variable. */
 export const GRADCHECK_DEFAULTS: GradcheckSettings = { eps: 1e-6, atol: 1e-5, rtol: 1e-3, elements: 32 };
@@ -142,6 +149,7 @@ function captureConfig(options: RunOptions, key: Buffer, bundleFile: string, max
   return {
     journalFd: JOURNAL_FD, key: key.toString('hex'), bundle: bundleFile, maxElements,
     gradcheck: options.gradcheck ? gradcheckSettings(options.gradcheck) : null,
+    keep: { maxTraceMb: options.maxTraceMb ?? DEFAULT_MAX_TRACE_MB, requested: (options.keep ?? []).map(([first, last]) => [first, last]) },
   };
 }
 

@@ -49,7 +49,7 @@ export function summarizeTrace(trace: Trace, cwd = process.cwd(), { verbose = fa
   const lines = [
     `  recordings       ${trace.recordings.length}`,
     `  nodes            ${trace.nodes.length} (${ops} ops, ${leaves} leaves)`,
-    `  backward passes  ${trace.backwardPasses.length}${trace.backwardPasses.some((p) => p.error) ? ` (${trace.backwardPasses.filter((p) => p.error).length} failed)` : ''}`,
+    `  backward passes  ${trace.backwardPasses.length}${trace.backwardPasses.some((p) => p.error) ? ` (${trace.backwardPasses.filter((p) => p.error).length} failed)` : ''}${keptNote(trace)}`,
     `  graph breaks     ${trace.graphBreaks.length}`,
     `  anomalies        ${trace.anomalies.length}`,
   ];
@@ -62,6 +62,14 @@ export function summarizeTrace(trace: Trace, cwd = process.cwd(), { verbose = fa
   lines.push(...finalGradientLines(trace, cwd, verbose));
   lines.push(...gradcheckLines(trace, cwd, verbose));
   return lines.join('\n');
+}
+
+/** `, 6 kept whole (the others summarised: --keep N keeps pass N)` when some passes were only summarised. */
+function keptNote(trace: Trace): string {
+  const keep = trace.run.keep;
+  if (!keep || keep.summarised === 0) return '';
+  const budget = keep.budgetReachedAt !== null ? `; the ${keep.maxTraceMb} MB budget was reached at pass ${keep.budgetReachedAt}` : '';
+  return `, ${keep.kept} kept whole (the others summarised: statistics only${budget}; --keep N keeps pass N)`;
 }
 
 /** One line per line of the program that ran backward, when some ran more than once: the count, the loss first → last. */
@@ -99,9 +107,12 @@ function finalGradientLines(trace: Trace, cwd: string, verbose: boolean): string
   const byId = indexTrace(trace).nodes;
   const latest = latestVersions(trace);
   const finals = new Map<string, Final>();
+  /** Each variable series of a kept pass: the entry it belongs to (summarised passes have only their series). */
+  const seriesKeys = new Map<number, string>();
+  const summarised = trace.backwardPasses.some((pass) => pass.summary !== undefined);
   for (const pass of trace.backwardPasses) {
     if (pass.kind !== 'backward') continue;
-    for (const leaf of pass.leafGrads) {
+    pass.leafGrads.forEach((leaf, i) => {
       const id = latest.get(leaf.node) ?? leaf.node;
       const node = byId.get(id);
       const key = verbose ? `node ${id}` : node?.param ?? (node?.source ? `${node.source.file}:${node.source.line}:${node.source.column}` : `node ${id}`);
@@ -110,9 +121,24 @@ function finalGradientLines(trace: Trace, cwd: string, verbose: boolean): string
       finals.delete(key); // listed in the order they last received a gradient
       entry.node = id;
       entry.grad = grad;
-      entry.norms.push(leaf.grad.stats.l2);
-      entry.arrays.add(id);
+      const series = pass.summary?.variables[i]?.series;
+      if (series !== undefined) seriesKeys.set(series, key);
+      if (!summarised) entry.norms.push(leaf.grad.stats.l2);
+      entry.arrays.add(series ?? id);
       finals.set(key, entry);
+    });
+  }
+  // The norms of every pass, kept or summarised, from the summaries (traces before them: the kept tensors).
+  if (summarised) {
+    for (const pass of trace.backwardPasses) {
+      if (pass.kind !== 'backward') continue;
+      for (const variable of pass.summary?.variables ?? []) {
+        const key = seriesKeys.get(variable.series);
+        const entry = key !== undefined ? finals.get(key) : undefined;
+        if (!entry) continue;
+        entry.norms.push(variable.gradL2);
+        entry.arrays.add(variable.series);
+      }
     }
   }
   if (finals.size === 0) return [];

@@ -2,7 +2,7 @@
  * The `gradlens` command: run a TypeScript/JavaScript program that imports `gradlens`, or trace it.
  *
  *   gradlens run FILE [--max-memory-mb N] [-- ARGS...]
- *   gradlens trace FILE [-o TRACE.json] [--html PAGE.html] [--max-elements N] [--timeout SECONDS] [--seed N] [--gradcheck[=N]] [--max-memory-mb N] [--verbose] [-- ARGS...]
+ *   gradlens trace FILE [-o TRACE.json] [--html PAGE.html] [--max-elements N] [--timeout SECONDS] [--seed N] [--gradcheck[=N]] [--keep PASSES] [--max-trace-mb N] [--max-memory-mb N] [--verbose] [-- ARGS...]
  *
  * SIGINT, SIGTERM and SIGHUP cancel the run (the program and everything it started are ended, the
  * trace of what ran is still written, the exit status is 128 + N); a second one exits at once.
@@ -13,6 +13,7 @@ import { version } from 'gradlens';
 import { endAllRuns } from '../capture/cleanup';
 import { exitStatus, signalNumber } from '../capture/outcome';
 import { runProgram, type RunResult } from '../capture/runner';
+import { parsePassRanges, type PassRange } from '../capture/keepPolicy';
 import { summarizeTrace } from '../capture/summary';
 import { describeRunEnd } from '../protocol/query/outcome';
 import { checkNotInputs, checkOutputs, type Output } from '../capture/outputChecks';
@@ -34,6 +35,10 @@ const USAGE = `usage:
       --gradcheck[=N]          check every backward pass numerically before it runs (float64
                                central differences on the recorded graph; N elements per
                                variable at most, default 32)
+      --keep PASSES            backward passes to keep whole, by number from 0: 17,40-42
+                               (the others of a long run may be summarised: statistics only)
+      --max-trace-mb N         size budget of the trace (default 64): past it, passes are
+                               summarised; the first, the last and --keep ones are still kept
       --max-memory-mb N        budget of the program's arrays: past it, an allocation throws
                                at your line (default: half the machine's memory, at most 8192)
       --verbose                print every gradient in full and every gradient check (the
@@ -59,6 +64,8 @@ interface Parsed {
   /** true, or the cap on elements checked per variable. */
   gradcheck?: true | number;
   maxMemoryMb?: number;
+  keep?: PassRange[];
+  maxTraceMb?: number;
   /** Print every gradient and check in the summary (it is bounded otherwise). */
   verbose?: boolean;
 }
@@ -98,6 +105,17 @@ export function parseArgs(argv: readonly string[]): Parsed | 'help' | 'version' 
         case '--seed': parsed.seed = integer(flag, value(), 0); continue;
         case '--gradcheck': parsed.gradcheck = inline === undefined ? true : integer(flag, inline, 1); continue;
         case '--max-memory-mb': parsed.maxMemoryMb = integer(flag, value(), 1); continue;
+        case '--max-trace-mb': parsed.maxTraceMb = integer(flag, value(), 1); continue;
+        case '--keep': {
+          const text = value();
+          if (!text) throw new UsageError('--keep needs pass numbers, like 17,40-42');
+          try {
+            parsed.keep = [...(parsed.keep ?? []), ...parsePassRanges(text)];
+          } catch (error) {
+            throw new UsageError(`--keep: ${(error as Error).message}`);
+          }
+          continue;
+        }
         case '--verbose':
           if (inline !== undefined) throw new UsageError('--verbose takes no value');
           parsed.verbose = true;
@@ -184,6 +202,8 @@ export async function main(argv: readonly string[], distDir: string): Promise<nu
     ...(parsed.timeoutMs !== undefined ? { timeoutMs: parsed.timeoutMs } : {}),
     ...(parsed.seed !== undefined ? { seed: parsed.seed } : {}),
     ...(parsed.gradcheck !== undefined ? { gradcheck: parsed.gradcheck === true ? true : { elements: parsed.gradcheck } } : {}),
+    ...(parsed.keep !== undefined ? { keep: parsed.keep } : {}),
+    ...(parsed.maxTraceMb !== undefined ? { maxTraceMb: parsed.maxTraceMb } : {}),
   });
   report(result);
   if (result.refused !== undefined) return 2;

@@ -121,7 +121,8 @@ export function problemsOf(trace: Trace, thresholds = DEFAULT_THRESHOLDS): Probl
   }
   for (const series of seriesOf(trace)) {
     const found = series.points.length > 1 ? vanishedFrom(series, thresholds.vanishing) : null;
-    const variable = byId.get(series.points[0]!.variable.node);
+    // Its node in the first pass that kept it (a summarised pass's nodes are not in the trace).
+    const variable = series.points.map((point) => byId.get(point.variable.node)).find((node) => node !== undefined);
     if (!found || !variable?.source) continue;
     const name = series.param ?? names.get(variable.id) ?? 'this variable';
     const when = found.always ? `in all ${series.points.length} passes` : `from pass ${(found.point.index + 1).toLocaleString('en-US')} on`;

@@ -19,7 +19,7 @@ function throughJournal(write: (journal: JournalWriter) => void) {
   const floats: number[] = [];
   const journal = new JournalWriter({ text: (chunk) => { text += chunk; }, binary: (i, f) => { ints.push(...i); floats.push(...f); } }, MAX_ELEMENTS);
   write(journal);
-  journal.flush();
+  journal.close(); // writes the open segment (journal-segments.ts)
   return readJournal({ text, ints: Int32Array.from(ints), floats: Float64Array.from(floats) });
 }
 

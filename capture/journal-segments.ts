@@ -1,0 +1,224 @@
+/**
+ * The journal of a training run, pass by pass: what the program records between the end of one
+ * backward pass and the end of the next (a *segment*: its nodes, steps, recordings, breaks and
+ * anomalies) is held in memory until the pass ends; then the keep policy (keepPolicy.ts) says
+ * whether it is written whole or only summarised — the pass's record with its summary, and none of
+ * its nodes. The latest summarised pass stays held (its summary already written) until the next
+ * pass ends: it is written whole after all when that pass has an anomaly, or uses its nodes, or at
+ * the end of the run (the last pass).
+ *
+ * So the file only grows by what is kept, and what a kill loses is the unfinished segment and the
+ * held pass's tensors (its summary is on disk). A segment that grows past SPILL_BYTES without a
+ * pass ending (a long forward-only loop) is written out as it is: its pass is then kept.
+ */
+import type { JournalPass, JournalRecord } from './journal';
+import { KeepPolicy, type KeepOptions, type PassFacts } from './keepPolicy';
+
+/** Bytes of the trace file per int32 and per float64 of the binary journal: a value is written as ~12 characters, and a step's upstream gradient twice (the step's and its node's grad); measured on an MLP's trace. */
+export const TRACE_BYTES_PER_INT = 16;
+export const TRACE_BYTES_PER_FLOAT = 20;
+/** A segment larger than this (estimated trace bytes) is written before its pass ends. */
+const SPILL_BYTES = 48 * 2 ** 20;
+
+/** Records that belong to the segment they were made in (they name its nodes). */
+const SEGMENT_RECORDS: ReadonlySet<JournalRecord['t']> = new Set(['recordingStart', 'recordingEnd', 'break', 'anomaly']);
+
+export interface SegmentOutput {
+  text(chunk: string): void;
+  binary(ints: Int32Array, floats: Float64Array): void;
+}
+
+class Segment {
+  readonly text: string[] = [];
+  readonly ints: Int32Array[] = [];
+  readonly floats: Float64Array[] = [];
+  intCount = 0;
+  floatCount = 0;
+  nodes = 0;
+  steps = 0;
+  /** Ids of its nodes (they are consecutive): firstNode … nextNode − 1. */
+  nextNode: number;
+  readonly recordingsStarted = new Set<number>();
+  /** Recordings started before it and ended in it: their end is written even when it is summarised. */
+  readonly foreignEnds: string[] = [];
+  readonly breakKeys = new Set<string>();
+  /** Part of it was written already (it grew past SPILL_BYTES): its pass must be kept. */
+  spilled = false;
+  /** A later pass used one of its nodes: summarising it would leave that pass a dangling input. */
+  referenced = false;
+
+  constructor(readonly firstNode: number) {
+    this.nextNode = firstNode;
+  }
+
+  get bytes(): number {
+    return this.intCount * TRACE_BYTES_PER_INT + this.floatCount * TRACE_BYTES_PER_FLOAT;
+  }
+}
+
+interface Held {
+  segment: Segment;
+  pass: JournalPass;
+}
+
+export interface KeepReport {
+  kept: number;
+  summarised: number;
+  budgetReachedAt: number | null;
+}
+
+export class PassSegments {
+  private readonly policy: KeepPolicy;
+  private current = new Segment(0);
+  private held: Held | null = null;
+  /** Ranges of node ids left out of the trace, in order. */
+  private readonly omitted: [number, number][] = [];
+  /** Ids above this are neither omitted nor held: `touch` is asked only for ids at or below it. */
+  floor = -1;
+  private readonly breaksSeen = new Set<string>();
+
+  constructor(private readonly output: SegmentOutput, options: KeepOptions) {
+    this.policy = new KeepPolicy(options);
+  }
+
+  /** Whether a record goes to the segment (else straight to the file). */
+  owns(record: JournalRecord): boolean {
+    return SEGMENT_RECORDS.has(record.t);
+  }
+
+  text(record: JournalRecord, line: string): void {
+    const segment = this.current;
+    if (record.t === 'recordingStart') segment.recordingsStarted.add(record.id);
+    if (record.t === 'recordingEnd' && !segment.recordingsStarted.has(record.id)) segment.foreignEnds.push(line);
+    if (record.t === 'break') segment.breakKeys.add(`${record.graphBreak.kind}:${record.graphBreak.site ?? '?'}`);
+    segment.text.push(line);
+  }
+
+  /** Binary records of the current segment (copied: the encoder reuses its buffers). */
+  binary(ints: Int32Array, floats: Float64Array, nodes: number, steps: number, nextNode: number): void {
+    const segment = this.current;
+    segment.ints.push(ints.slice());
+    segment.floats.push(floats.slice());
+    segment.intCount += ints.length;
+    segment.floatCount += floats.length;
+    segment.nodes += nodes;
+    segment.steps += steps;
+    segment.nextNode = Math.max(segment.nextNode, nextNode);
+    if (segment.bytes > SPILL_BYTES) this.spill(segment);
+  }
+
+  private spill(segment: Segment): void {
+    this.writeSegment(segment);
+    segment.text.length = 0;
+    segment.ints.length = 0;
+    segment.floats.length = 0;
+    segment.intCount = 0;
+    segment.floatCount = 0;
+    segment.spilled = true;
+  }
+
+  /**
+   * Whether node `id` (≤ floor) is in the trace: false when it was left out (the caller treats the
+   * array as new). A node of the held pass is marked used, so that pass will be kept.
+   */
+  touch(id: number): boolean {
+    const held = this.held?.segment;
+    if (held && id >= held.firstNode && id < held.nextNode) {
+      held.referenced = true;
+      return true;
+    }
+    return !this.isOmitted(id);
+  }
+
+  isOmitted(id: number): boolean {
+    const ranges = this.omitted;
+    let [lo, hi] = [0, ranges.length - 1];
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const [first, last] = ranges[mid]!;
+      if (id < first) hi = mid - 1;
+      else if (id > last) lo = mid + 1;
+      else return true;
+    }
+    return false;
+  }
+
+  /** A pass ended: its segment is written whole or summarised (see the file's comment). */
+  endPass(pass: JournalPass, anomalies: number): void {
+    const segment = this.current;
+    const newBreak = [...segment.breakKeys].some((key) => !this.breaksSeen.has(key));
+    const gradcheckFailed = pass.gradcheck !== undefined && (pass.gradcheck.error !== undefined || pass.gradcheck.results.some((r) => !r.ok));
+    const facts: PassFacts = {
+      id: pass.id,
+      bytes: segment.bytes,
+      notable: anomalies > 0 || newBreak || gradcheckFailed || pass.error !== undefined || segment.spilled,
+      anomaly: anomalies > 0,
+    };
+    const held = this.held;
+    const verdict = segment.spilled ? { keep: true as const, alsoPrevious: false } : this.policy.decide(facts, held ? { bytes: held.segment.bytes } : null);
+    this.current = new Segment(segment.nextNode);
+    if (held) {
+      if (verdict.keep && (verdict.alsoPrevious || held.segment.referenced)) {
+        if (!verdict.alsoPrevious) this.policy.keptLater(held.segment.bytes);
+        this.writeWhole(held);
+      } else this.drop(held.segment);
+      this.held = null;
+    }
+    if (verdict.keep) {
+      this.writeWhole({ segment, pass: { ...pass, kept: true } });
+    } else {
+      const line = this.line({ t: 'pass', pass: summarised(pass, segment) });
+      this.policy.spend(line.length);
+      this.output.text(line);
+      this.held = { segment, pass: { ...pass, kept: true } };
+    }
+    this.floor = segment.nextNode - 1;
+  }
+
+  /** The end of the run: the held pass (the last) is written whole, and what was recorded after it. */
+  finish(): KeepReport {
+    if (this.held) {
+      this.policy.keptLater(this.held.segment.bytes);
+      this.writeWhole(this.held);
+      this.held = null;
+    }
+    this.writeSegment(this.current);
+    this.current = new Segment(this.current.nextNode);
+    return { kept: this.policy.kept, summarised: this.policy.summarised, budgetReachedAt: this.policy.budgetReachedAt };
+  }
+
+  private writeWhole({ segment, pass }: Held): void {
+    this.writeSegment(segment);
+    for (const key of segment.breakKeys) this.breaksSeen.add(key);
+    this.output.text(this.line({ t: 'pass', pass }));
+  }
+
+  private writeSegment(segment: Segment): void {
+    if (segment.text.length > 0) this.output.text(segment.text.join(''));
+    for (let i = 0; i < segment.ints.length; i++) this.output.binary(segment.ints[i]!, segment.floats[i]!);
+  }
+
+  /** Left out: its nodes' ids are remembered (later uses of those arrays make new leaves); ends of older recordings are still written. */
+  private drop(segment: Segment): void {
+    if (segment.nextNode > segment.firstNode) {
+      const last = this.omitted[this.omitted.length - 1];
+      if (last && last[1] === segment.firstNode - 1) last[1] = segment.nextNode - 1;
+      else this.omitted.push([segment.firstNode, segment.nextNode - 1]);
+    }
+    if (segment.foreignEnds.length > 0) this.output.text(segment.foreignEnds.join(''));
+  }
+
+  private line(record: JournalRecord): string {
+    return `${JSON.stringify(record)}\n`;
+  }
+}
+
+/** A pass's record as a summarised pass: its summary, and what it leaves out. */
+function summarised(pass: JournalPass, segment: Segment): JournalPass {
+  return {
+    ...pass,
+    kept: false,
+    heads: [], headGrads: [], implicitHeadGrads: [], leafGrads: [],
+    omitted: { firstNode: segment.firstNode, lastNode: segment.nextNode - 1, nodes: segment.nodes, steps: segment.steps },
+  };
+}
