@@ -14,7 +14,7 @@ import type { Frame, StepMarks } from './model/marks';
 import { tooltipText } from './model/tooltip';
 import { currentNode, type Derivation, type GraphScreen, type Screen } from './state/derive';
 import type { InspectorState } from './state/state';
-import { truncationBanner } from './ui/banner';
+import { summarisedBanner, truncationBanner } from './ui/banner';
 import { el } from './ui/dom';
 import { Minimap } from './ui/minimap';
 import { errorScreen, FailureBar, shownProblems } from './ui/screens';
@@ -92,7 +92,10 @@ export class Renderer {
     const derive = this.derive;
     let screen = derive.screen(state);
     const trace = state.doc.kind === 'trace' ? state.doc.trace : null;
-    if (trace !== this.shown.trace) this.banner.replaceChildren(...[trace ? truncationBanner(trace) : null].filter((b): b is HTMLElement => b !== null));
+    if (trace !== this.shown.trace || state.ui.selection !== this.shown.ui?.selection) {
+      const banners = trace ? [truncationBanner(trace), summarisedBanner(trace, state.ui.selection)] : [];
+      this.banner.replaceChildren(...banners.filter((b): b is HTMLElement => b !== null));
+    }
     const graph = screen.tag === 'graph' ? screen : null;
     const frame = graph ? derive.frame(state) : null;
     const decorations = graph ? derive.decorations(state) : null;

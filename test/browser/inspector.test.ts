@@ -12,7 +12,7 @@ import { runProgram } from '../../capture/runner';
 import { formatTensorShort, formatTensorTiny } from '../../webview/model/tensor';
 import type { Trace } from '../../protocol/trace';
 import { distDir, repoRoot, seedFixture } from '../trace-helpers';
-import { instrument, Watch } from './page-helpers';
+import { instrument, screenOf, Watch } from './page-helpers';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const results = join(repoRoot, 'test-results', 'inspector');
@@ -550,6 +550,37 @@ suite('the inspector in a browser', function () {
     assert.match(await sideText(page), /<b onmouseover="window\.__pwned=3">bold<\/b>/);
     assert.equal(await page.evaluate(() => (globalThis as any).__pwned), undefined);
     assert.equal(await page.locator('aside img, aside script, aside b[onmouseover]').count(), 0);
+    await page.close();
+  });
+
+  test('a summarised pass says so in the picker and, opened, says how to trace it again keeping it', async function () {
+    this.timeout(60_000);
+    const file = join(repoRoot, 'test', 'fixtures', 'capture', 'long-run.ts');
+    const result = await runProgram({ file, args: ['12'], capture: true, distDir, seed: 7, maxTraceMb: 1 });
+    assert.equal(result.exitCode, 0, result.stderr);
+    const trace = result.trace!;
+    const summarised = trace.backwardPasses.findIndex((p) => p.kept === false);
+    assert.ok(summarised > 0, `the 1 MB budget summarised a pass: ${JSON.stringify(trace.run.keep)} ${trace.backwardPasses.length}`);
+    const page = await open(writePage('summarised', trace));
+    assert.equal(await screenOf(page), 'graph', await page.locator('body').innerText());
+    const labels = await page.locator('vscode-dropdown[title="What to show"] vscode-option').evaluateAll((els) => els.map((e) => (e.textContent ?? '').trim()));
+    assert.ok(labels.some((l) => l.startsWith(`#${summarised + 1} · `) && l.endsWith(' · summarised')), labels.join(' | '));
+    const field = page.locator('vscode-text-field[placeholder="Pass #"]');
+    await field.click();
+    await page.keyboard.type(String(summarised + 1));
+    await page.keyboard.press('Enter');
+    const banner = page.locator('.banner', { hasText: 'was summarised' });
+    await banner.waitFor({ timeout: 10_000 });
+    const text = await banner.innerText();
+    assert.match(text, new RegExp(`^Pass #${summarised + 1} was summarised: only its statistics were kept`));
+    assert.ok(text.endsWith(`gradlens trace ${file} --seed 7 --keep ${trace.backwardPasses[summarised]!.id}`), text);
+    await page.keyboard.press('Home');
+    await field.click();
+    await page.keyboard.press('Backspace');
+    await page.keyboard.press('Backspace');
+    await page.keyboard.type('1');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => (globalThis as any).document.querySelector('.banners')?.textContent === '', undefined, { timeout: 10_000 });
     await page.close();
   });
 

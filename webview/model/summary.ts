@@ -109,6 +109,7 @@ export function passLabel(pass: BackwardPass, index: number): string {
   const parts = [`#${(index + 1).toLocaleString('en-US')}`, passTitle(pass)];
   if (loss !== null) parts.push(`loss ${formatNumber(loss)}`);
   if (pass.error) parts.push('failed');
+  else if (pass.kept === false) parts.push('summarised');
   else if (loss === null) parts.push(plural(pass.steps.length, 'step'));
   return parts.join(' · ');
 }
