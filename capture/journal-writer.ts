@@ -64,7 +64,9 @@ export class JournalWriter {
     }, keep);
     this.binaryWriter = new BinaryJournalWriter({
       write: (ints, floats, counts) => this.segments.binary(ints, floats, counts.nodes, counts.steps, counts.nextNode),
-      name: (id, text) => this.write({ t: 'name', id, text }),
+      // Declared in the middle of encoding a record: queued, never flushed from here (a flush now
+      // would hand out the record's first half and then write its rest over the emptied buffer).
+      name: (id, text) => this.direct(`${JSON.stringify({ t: 'name', id, text } satisfies JournalRecord)}\n`),
     }, maxElements);
   }
 

@@ -68,6 +68,18 @@ const nullsAndSample = (): NodeRecord<NDArray> => ({
 });
 
 suite('journal records', () => {
+  test('a new op name declared while a node is encoded, when a timed flush is due, leaves the record whole', () => {
+    const nodes = ['add', 'mul', 'tanh'].map((op, i) => ({ ...everyField(), id: i, op, inputs: [] }));
+    const journal = throughJournal((j) => {
+      for (const node of nodes) {
+        (j as unknown as { lastFlush: number }).lastFlush = 0; // the 100 ms of a timed flush have passed
+        j.node(node);
+      }
+    });
+    assert.deepEqual(journal.nodes.map(({ id, op, kind, attrs }) => [id, op, kind, attrs]), nodes.map(({ id, op, kind, attrs }) => [id, op, kind, attrs]));
+    assert.deepEqual(journal.nodes.map((n) => n.value), nodes.map(() => journal.nodes[0]!.value));
+  });
+
   test('a node with every field set reads back equal from the binary journal', () => {
     const { nodes } = throughJournal((journal) => journal.node(everyField()));
     assert.deepEqual(nodes, [{
