@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
-  TRACE_FORMAT, TRACE_VERSION, type BackwardPass, type BackwardStep, type NodeId, type Recording, type RunInfo, type Source,
+  isKept, TRACE_FORMAT, TRACE_VERSION, type BackwardPass, type BackwardStep, type NodeId, type Recording, type RunInfo, type Source,
   type Trace, type TraceNode,
 } from '../protocol/trace';
 import { buildIndex } from '../protocol/query/nodeIndex';
@@ -250,7 +250,7 @@ export function assembleTrace({ journal, resolver, run }: AssembleOptions): Trac
   dropReferencesToOmitted(trace);
   attachGradients(trace.nodes, trace.backwardPasses);
   if (keepSettings && trace.backwardPasses.length > 0) {
-    const kept = trace.backwardPasses.filter((pass) => pass.kept !== false).length;
+    const kept = trace.backwardPasses.filter(isKept).length;
     trace.run.keep = { ...keepSettings, kept, summarised: trace.backwardPasses.length - kept, budgetReachedAt };
   }
   return trace;
@@ -264,7 +264,7 @@ export function assembleTrace({ journal, resolver, run }: AssembleOptions): Trac
  * used again, so a kept pass's own graph is whole.
  */
 function dropReferencesToOmitted(trace: Trace): void {
-  if (trace.backwardPasses.every((pass) => pass.kept !== false)) return;
+  if (trace.backwardPasses.every(isKept)) return;
   const nodes = new Set(trace.nodes.map((node) => node.id));
   const recordings = new Set(trace.recordings.map((recording) => recording.id));
   for (const node of trace.nodes) {
@@ -273,7 +273,7 @@ function dropReferencesToOmitted(trace: Trace): void {
   }
   for (const recording of trace.recordings) recording.outputs = recording.outputs.filter((id) => nodes.has(id));
   for (const pass of trace.backwardPasses) {
-    if (pass.kept === false) continue;
+    if (!isKept(pass)) continue;
     pass.steps = pass.steps.filter((step) => nodes.has(step.node));
     for (const step of pass.steps) step.contributions = step.contributions.filter((c) => nodes.has(c.input));
   }

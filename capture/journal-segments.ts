@@ -11,7 +11,7 @@
  * held pass's tensors (its summary is on disk). A segment that grows past SPILL_BYTES without a
  * pass ending (a long forward-only loop) is written out as it is: its pass is then kept.
  */
-import type { JournalPass, JournalRecord } from './journal';
+import { journalLine, type JournalPass, type JournalRecord } from './journal';
 import { KeepPolicy, type KeepOptions, type PassFacts } from './keepPolicy';
 
 /** Bytes of the trace file per int32 and per float64 of the binary journal: a value is written as ~12 characters, and a step's upstream gradient twice (the step's and its node's grad); measured on an MLP's trace. */
@@ -167,7 +167,7 @@ export class PassSegments {
     if (verdict.keep) {
       this.writeWhole({ segment, pass: { ...pass, kept: true } });
     } else {
-      const line = this.line({ t: 'pass', pass: summarised(pass, segment) });
+      const line = journalLine({ t: 'pass', pass: summarised(pass, segment) });
       this.policy.spend(line.length);
       this.output.text(line);
       this.held = { segment, pass: { ...pass, kept: true } };
@@ -190,7 +190,7 @@ export class PassSegments {
   private writeWhole({ segment, pass }: Held): void {
     this.writeSegment(segment);
     for (const key of segment.breakKeys) this.breaksSeen.add(key);
-    this.output.text(this.line({ t: 'pass', pass }));
+    this.output.text(journalLine({ t: 'pass', pass }));
   }
 
   private writeSegment(segment: Segment): void {
@@ -206,10 +206,6 @@ export class PassSegments {
       else this.omitted.push([segment.firstNode, segment.nextNode - 1]);
     }
     if (segment.foreignEnds.length > 0) this.output.text(segment.foreignEnds.join(''));
-  }
-
-  private line(record: JournalRecord): string {
-    return `${JSON.stringify(record)}\n`;
   }
 }
 

@@ -4,7 +4,7 @@
  * through PassSegments (journal-segments.ts), which writes it whole or only its summary.
  */
 import type { NDArray } from 'gradlens';
-import type { JournalPass, JournalRecord } from './journal';
+import { journalLine, type JournalPass, type JournalRecord } from './journal';
 import { BinaryJournalWriter } from './journal-binary';
 import { FrameWriter, STREAMS, type StreamId } from './journal-frame';
 import { PassSegments } from './journal-segments';
@@ -66,7 +66,7 @@ export class JournalWriter {
       write: (ints, floats, counts) => this.segments.binary(ints, floats, counts.nodes, counts.steps, counts.nextNode),
       // Declared in the middle of encoding a record: queued, never flushed from here (a flush now
       // would hand out the record's first half and then write its rest over the emptied buffer).
-      name: (id, text) => this.direct(`${JSON.stringify({ t: 'name', id, text } satisfies JournalRecord)}\n`),
+      name: (id, text) => this.direct(journalLine({ t: 'name', id, text })),
     }, maxElements);
   }
 
@@ -83,7 +83,6 @@ export class JournalWriter {
   /** A backward pass ended: it is written whole or summarised (keepPolicy.ts). */
   pass(pass: JournalPass, anomalies: number): void {
     this.binaryWriter.flush(); // its last nodes and steps into its segment
-    this.flushText();
     this.segments.endPass(pass, anomalies);
   }
 
@@ -93,7 +92,7 @@ export class JournalWriter {
   }
 
   write(record: JournalRecord): void {
-    const line = `${JSON.stringify(record)}\n`;
+    const line = journalLine(record);
     if (this.segments.owns(record)) this.segments.text(record, line);
     else this.direct(line);
     this.maybeFlush();
@@ -144,7 +143,7 @@ export class JournalWriter {
     this.closed = true;
     this.binaryWriter.flush();
     const report = this.segments.finish();
-    this.direct(`${JSON.stringify({ t: 'kept', ...report } satisfies JournalRecord)}\n`);
+    this.direct(journalLine({ t: 'kept', ...report }));
     this.flushText();
     this.output.close?.();
   }

@@ -65,6 +65,11 @@ export type JournalRecord =
 
 export type { Recording };
 
+/** A record as one line of the journal's text stream. */
+export function journalLine(record: JournalRecord): string {
+  return `${JSON.stringify(record)}\n`;
+}
+
 /** Parses journal text; a last line cut short by a kill is ignored. */
 export function parseJournal(text: string): JournalRecord[] {
   const records: JournalRecord[] = [];

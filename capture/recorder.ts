@@ -160,14 +160,20 @@ export class Recorder {
    * engine keeps for watchers) rather than in a WeakMap: this is asked for every input of every op.
    */
   private known(array: NDArray): NodeId | undefined {
-    if (array._watchEpoch !== this.epoch || array._watchId < 0) return undefined;
-    const id = array._watchId;
-    // Its node may be of a pass that was summarised (left out of the trace): then it is new to the trace.
-    if (id <= this.journal.floor && !this.journal.known(id)) {
-      array._watchId = -1;
-      return undefined;
-    }
-    return id;
+    const id = this.ownId(array);
+    if (id === undefined || this.inTrace(id)) return id;
+    array._watchId = -1; // its node was of a pass that was summarised (left out): it is new to the trace
+    return undefined;
+  }
+
+  /** The id this recorder wrote on an array, whether or not its node is still in the trace. */
+  private ownId(array: NDArray): NodeId | undefined {
+    return array._watchEpoch === this.epoch && array._watchId >= 0 ? array._watchId : undefined;
+  }
+
+  /** Whether a node is in the trace (not left out with a summarised pass); marks a held pass's node as used. */
+  private inTrace(id: NodeId): boolean {
+    return id > this.journal.floor || this.journal.known(id);
   }
 
   private forget(array: NDArray): void {
@@ -175,9 +181,7 @@ export class Recorder {
   }
 
   private tapeId(node: TapeNode): NodeId | undefined {
-    if (node.watchEpoch !== this.epoch) return undefined;
-    const id = node.watchId;
-    return id <= this.journal.floor && !this.journal.known(id) ? undefined : id;
+    return node.watchEpoch === this.epoch && this.inTrace(node.watchId) ? node.watchId : undefined;
   }
 
   private get recordingId(): number | null {
@@ -239,7 +243,7 @@ export class Recorder {
   private onWrite(event: WriteEvent): void {
     if (event.recorded) return;
     // Not `known`: being written is not being used (the node of a pass that is summarised later stays left out; its next version then names none).
-    const id = event.array._watchEpoch === this.epoch && event.array._watchId >= 0 ? event.array._watchId : undefined;
+    const id = this.ownId(event.array);
     if (id === undefined) return;
     this.forget(event.array);
     this.overwritten.set(event.array, id);

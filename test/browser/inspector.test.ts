@@ -574,6 +574,7 @@ suite('the inspector in a browser', function () {
     const text = await banner.innerText();
     assert.match(text, new RegExp(`^Pass #${summarised + 1} was summarised: only its statistics were kept`));
     assert.ok(text.endsWith(`gradlens trace ${file} --seed 7 --keep ${trace.backwardPasses[summarised]!.id}`), text);
+    await page.screenshot({ path: join(results, 'summarised-pass.png') });
     await page.keyboard.press('Home');
     await field.click();
     await page.keyboard.press('Backspace');

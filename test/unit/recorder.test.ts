@@ -38,7 +38,8 @@ suite('recorder', () => {
     });
     // Names go out at once; the recording's records are its pass's segment, written when the pass was kept (journal-segments.ts).
     assert.deepEqual(journal.records.map((r) => r.t), ['name', 'name', 'name', 'name', 'recordingStart', 'recordingEnd', 'pass', 'kept']);
-    assert.equal(journal.records.find((r) => r.t === 'pass')?.t === 'pass' && (journal.records.find((r) => r.t === 'pass') as { pass: { kept?: boolean } }).pass.kept, true);
+    const pass = journal.records.find((r) => r.t === 'pass');
+    assert.equal(pass?.t === 'pass' && pass.pass.kept, true);
     assert.deepEqual(journal.nodes.map(({ kind, op, inputs }) => [kind, op, inputs]), [['variable', 'arange', []], ['op', 'dot', [0, 0]], ['constant', 'constant', []], ['op', 'mul', [1, 2]]]);
     assert.deepEqual(journal.nodes[0]!.value, [[4], 'float32', [0, 1, 2, 3]], 'values travel as numbers');
     assert.deepEqual(journal.steps.map(({ pass, node }) => [pass, node]), [[0, 3], [0, 1]], 'mul, then dot');

@@ -6,7 +6,7 @@
 import type { Selection } from '../../protocol/messages';
 import { formatNumber } from '../../protocol/query/format';
 import { lossRange, passLineKey } from '../../protocol/query/training';
-import type { BackwardPass, GraphBreak, Recording, Trace } from '../../protocol/trace';
+import { isKept, type BackwardPass, type GraphBreak, type Recording, type Trace } from '../../protocol/trace';
 import { passNodes } from './stepper';
 
 export interface SelectionItem {
@@ -109,7 +109,7 @@ export function passLabel(pass: BackwardPass, index: number): string {
   const parts = [`#${(index + 1).toLocaleString('en-US')}`, passTitle(pass)];
   if (loss !== null) parts.push(`loss ${formatNumber(loss)}`);
   if (pass.error) parts.push('failed');
-  else if (pass.kept === false) parts.push('summarised');
+  else if (!isKept(pass)) parts.push('summarised');
   else if (loss === null) parts.push(plural(pass.steps.length, 'step'));
   return parts.join(' · ');
 }
