@@ -330,6 +330,17 @@ export function rowHeightFor(rows: number, height: number, least = 2, most = 18)
   return rows === 0 ? most : Math.max(least, Math.min(most, Math.floor(height / rows)));
 }
 
+/** Evenly spaced pass numbers for the axis, about `count` of them, on round numbers. */
+export function passTicks(first: number, last: number, count: number): number[] {
+  if (last <= first) return [first];
+  const raw = (last - first) / Math.max(1, count);
+  const magnitude = 10 ** Math.floor(Math.log10(raw));
+  const step = Math.max(1, [1, 2, 5, 10].map((f) => f * magnitude).find((s) => s >= raw) ?? 10 * magnitude); // whole passes
+  const ticks: number[] = [];
+  for (let t = Math.ceil(first / step) * step; t <= last; t += step) ticks.push(t);
+  return ticks.length > 0 ? ticks : [first];
+}
+
 // ---- Gradient flow ----------------------------------------------------------------------------
 
 /**
@@ -494,7 +505,8 @@ export function heatmapWords(run: TrainingRun, map: Heatmap): string {
   const size = `${run.series.length.toLocaleString('en-US')} ${run.series.length === 1 ? 'parameter' : 'parameters'} × ${passWord(run.passes.length)}`
     + (map.columns < run.passes.length ? ` in ${map.columns.toLocaleString('en-US')} columns (each the largest of its passes)` : '');
   const range = map.kinds.some((k) => k === CellKind.Value) ? `‖∇‖ from ${formatNumber(10 ** map.min)} to ${formatNumber(10 ** map.max)}` : 'no positive finite ‖∇‖';
-  return [size, range, bad > 0 ? `NaN/∞ in ${bad.toLocaleString('en-US')} cells` : '', zero > 0 ? `all-zero in ${zero.toLocaleString('en-US')} cells` : ''].filter(Boolean).join('; ');
+  const cells = (count: number) => `${count.toLocaleString('en-US')} ${count === 1 ? 'cell' : 'cells'}`;
+  return [size, range, bad > 0 ? `NaN/∞ in ${cells(bad)}` : '', zero > 0 ? `all-zero in ${cells(zero)}` : ''].filter(Boolean).join('; ');
 }
 
 /** The flow chart of a pass in words: which parameter has the largest and the smallest RMS gradient. */

@@ -6,7 +6,7 @@
  */
 import { formatNumber } from '../../protocol/query/format';
 import { viridis, ZERO_COLOR } from '../model/colors';
-import { CellKind, heatmapOf, heatPosition, labelEvery, rowHeightFor, type Heatmap, type TrainingRun } from '../model/training';
+import { CellKind, heatmapOf, heatPosition, labelEvery, passTicks, rowHeightFor, type Heatmap, type TrainingRun } from '../model/training';
 import { el } from './dom';
 import { safely } from './failures';
 import { cssVar } from './theme';
@@ -21,17 +21,6 @@ export interface HeatmapEvents {
   /** The pointer (client coordinates) is over the cell of `row` showing the pass at run position `position` (null: none). */
   onHover(cell: { row: number; position: number; text: string } | null, at: { x: number; y: number } | null): void;
   onClick(position: number): void;
-}
-
-/** Evenly spaced pass numbers for the axis, about `count` of them, on round numbers. */
-export function passTicks(first: number, last: number, count: number): number[] {
-  if (last <= first) return [first];
-  const raw = (last - first) / Math.max(1, count);
-  const magnitude = 10 ** Math.floor(Math.log10(raw));
-  const step = [1, 2, 5, 10].map((f) => f * magnitude).find((s) => s >= raw) ?? 10 * magnitude;
-  const ticks: number[] = [];
-  for (let t = Math.ceil(first / step) * step; t <= last; t += step) ticks.push(t);
-  return ticks.length > 0 ? ticks : [first];
 }
 
 function cellText(run: TrainingRun, map: Heatmap, row: number, column: number): string {
