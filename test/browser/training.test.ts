@@ -226,6 +226,23 @@ suite('the Training view in a browser', function () {
     await page.close();
   });
 
+  test('a deep sigmoid network: 242 parameters in the heatmap, labelled every few rows; which gradients vanished, from the first pass', async () => {
+    const trace = await capture(fixture('capture', 'deep-sigmoid.ts'), ['24', '120'], { seed: 2, maxTraceMb: 2 });
+    const page = await openPage(browser, watch, writePage('training-deep', trace));
+    await trainingShown(page);
+    const said = await page.locator('.training .findings p').allInnerTexts();
+    assert.equal(said[0], '0.weight\'s gradient was below 1e-7 in every pass, from pass #1.', said.join(' | '));
+    assert.match(said[said.length - 1]!, /^\d+ more parameters' gradients vanished \(the heatmap shows them\)\.$/);
+    assert.match((await page.locator('.training .heatmap').getAttribute('aria-label'))!, /^Heatmap of gradient norms: 242 parameters × 24 passes; /);
+    // 242 rows in at most 360 pixels (2 each, 484 in all) and the axis: the page stays scrollable, not endless.
+    const height = await page.locator('.training canvas.heatmap-canvas').evaluate((c: any) => c.clientHeight);
+    assert.equal(height, 242 * 2 + 30);
+    assert.equal(await page.locator('.training .uplot .u-legend').first().isVisible(), false, 'no legend of 242 names under the loss');
+    await page.locator('.summary-screen').evaluate((e) => { e.scrollTop = 560; });
+    await page.screenshot({ path: join(results, 'training-deep.png') });
+    await page.close();
+  });
+
   test('no page errors, dialogs, console errors or CSP violations along the way', () => {
     assert.deepEqual(watch.problems, []);
   });

@@ -9,7 +9,7 @@ import { passToKeep } from '../../protocol/query/training';
 import type { TraceNumber, Trace, VariableSummary } from '../../protocol/trace';
 import {
   CellKind, chartWords, findings, flowOf, flowRange, flowWords, hasTraining, heatmapOf, heatmapWords, heatPosition, labelEvery, layerGroups, layerOf,
-  lossSummary, nearestPosition, opensOnTraining, passTicks, phraseText, positionOfIndex, reduceToColumns, rmsGradient, rowHeightFor, runMarks,
+  decades, lossSummary, nearestPosition, opensOnTraining, passTicks, phraseText, positionOfIndex, reduceToColumns, rmsGradient, rowHeightFor, runMarks,
   seriesMarks, trainingRun, type TrainingRun,
 } from '../../webview/model/training';
 import { pickerChoices } from '../../webview/model/summary';
@@ -172,6 +172,13 @@ suite('inspector training: heatmap and flow', () => {
     assert.deepEqual(passTicks(1, 60, 8), [10, 20, 30, 40, 50, 60]);
     assert.deepEqual(passTicks(1, 3, 8), [1, 2, 3], 'whole passes only');
     assert.deepEqual(passTicks(1, 10_000, 5), [2000, 4000, 6000, 8000, 10_000]);
+  });
+
+  test('a log axis: powers of ten in its range, every few when they do not fit (down to float32\'s denormals)', () => {
+    assert.deepEqual(decades(0.5, 2000, 8), [1, 10, 100, 1000]);
+    assert.deepEqual(decades(3.9e-45, 2000, 8), [1e-42, 1e-36, 1e-30, 1e-24, 1e-18, 1e-12, 1e-6, 1]);
+    assert.deepEqual(decades(1e-7, 1e3, 20), [1e-7, 1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1, 1, 10, 100, 1000]);
+    assert.deepEqual([decades(0, 1, 5), decades(2, 1, 5), decades(1, Infinity, 5)], [[], [], []]);
   });
 
   test('RMS ∇ is √(mean² + std²) of the finite elements; bars in network order grouped by layer; an axis fixed over the run', () => {

@@ -341,6 +341,17 @@ export function passTicks(first: number, last: number, count: number): number[] 
   return ticks.length > 0 ? ticks : [first];
 }
 
+/** Powers of ten within [min, max], every k-th so that at most `room` of them are left. */
+export function decades(min: number, max: number, room: number): number[] {
+  if (!(min > 0) || !(max >= min) || !Number.isFinite(max)) return [];
+  const low = Math.ceil(Math.log10(min) - 1e-9);
+  const high = Math.floor(Math.log10(max) + 1e-9);
+  const every = Math.max(1, Math.ceil((high - low + 1) / room));
+  const out: number[] = [];
+  for (let d = Math.ceil(low / every) * every; d <= high; d += every) out.push(Number(`1e${d}`));
+  return out;
+}
+
 // ---- Gradient flow ----------------------------------------------------------------------------
 
 /**

@@ -5,6 +5,7 @@
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { formatNumber } from '../../protocol/query/format';
+import { decades } from '../model/training';
 
 function cssColor(name: string, fallback: string): string {
   return getComputedStyle(document.body).getPropertyValue(name).trim() || fallback;
@@ -66,23 +67,22 @@ export function histogramChart(container: HTMLElement, values: ArrayLike<number>
   }, [centres, counts], container);
 }
 
-const isPowerOfTen = (v: number) => v > 0 && Math.abs(Math.log10(v) - Math.round(Math.log10(v))) < 1e-9;
+/** Tick steps of a pass axis: whole passes only (1, 2, 5, 10, 20, 50, …). */
+const WHOLE_STEPS = Array.from({ length: 21 }, (_, i) => [1, 2, 5][i % 3]! * 10 ** Math.floor(i / 3));
 
 /**
- * A run chart's y axis. A log axis is labelled and gridded at powers of ten only (uPlot splits at
- * 1–9 × 10^k), every few of them when there are more than its height has room for.
+ * A run chart's y axis. A log axis is split, labelled and gridded at powers of ten only, every few
+ * of them when there are more than its height has room for (our own splits: uPlot's log splits
+ * loop without end on ranges that reach float32's denormals, 1e-45).
  */
 function yAxis(spec: RunChartSpec): uPlot.Axis {
   const style = axisStyle();
   const values = (_u: uPlot, splits: (number | null)[]) => splits.map((v) => (v === null ? '' : formatNumber(v, 3)));
   if (!spec.log) return { ...style, label: spec.yLabel, labelSize: 20, size: 56, values };
   const room = Math.max(2, Math.floor((spec.height - 60) / 18));
-  const filter = (_u: uPlot, splits: number[]) => {
-    const decades = splits.filter(isPowerOfTen);
-    const every = Math.ceil(decades.length / room);
-    return splits.map((v) => (isPowerOfTen(v) && Math.round(Math.log10(v)) % every === 0 ? v : null));
-  };
-  return { ...style, label: spec.yLabel, labelSize: 20, size: 56, values, filter, grid: { ...style.grid, filter }, ticks: { ...style.ticks, filter } };
+  const splits = (_u: uPlot, _axis: number, min: number, max: number) => decades(min, max, room);
+  const every = (_u: uPlot, all: number[]) => all; // uPlot's own log filter would drop some of ours
+  return { ...style, label: spec.yLabel, labelSize: 20, size: 56, values, splits, filter: every, grid: { ...style.grid, filter: every }, ticks: { ...style.ticks, filter: every } };
 }
 
 /** A horizontal line across a run chart: a threshold, a rule of thumb. */
@@ -90,6 +90,8 @@ export interface ChartLine {
   y: number;
   label: string;
   color: string;
+  /** Where its label goes along the line (two thresholds close on a wide log axis would overlap at one end). */
+  labelAt?: 'left' | 'right';
 }
 
 /** A pass marked on a run chart: a vertical line (run marks) or a triangle at the top (a series' mark). */
@@ -161,10 +163,19 @@ export function runChart(container: HTMLElement, spec: RunChartSpec): uPlot {
       ctx.moveTo(left, y);
       ctx.lineTo(left + w, y);
       ctx.stroke();
-      // The label at the right end, above the line (below it when the line is at the top).
-      ctx.textAlign = 'right';
+      // The label at one end, above the line (below it when the line is at the top).
+      const atLeft = line.labelAt === 'left';
+      ctx.textAlign = atLeft ? 'left' : 'right';
       ctx.textBaseline = y - 14 * ratio < top ? 'top' : 'bottom';
-      ctx.fillText(line.label, left + w - 4 * ratio, y + (y - 14 * ratio < top ? 3 : -3) * ratio);
+      const below = y - 14 * ratio < top;
+      const x = atLeft ? left + 4 * ratio : left + w - 4 * ratio;
+      const textY = y + (below ? 3 : -3) * ratio;
+      // On a patch of the background: the label stays legible over dense curves.
+      const textWidth = ctx.measureText(line.label).width;
+      ctx.fillStyle = cssColor('--gl-bg', '#ffffff');
+      ctx.fillRect(atLeft ? x - 2 * ratio : x - textWidth - 2 * ratio, below ? textY - ratio : textY - 12 * ratio, textWidth + 4 * ratio, 13 * ratio);
+      ctx.fillStyle = line.color;
+      ctx.fillText(line.label, x, textY);
     }
     ctx.setLineDash([]);
     for (const mark of spec.marks ?? []) {
@@ -197,7 +208,7 @@ export function runChart(container: HTMLElement, spec: RunChartSpec): uPlot {
       y: spec.log ? { distr: 3, log: 10, ...(range ? { range: () => range } : {}) } : { ...(range ? { range: () => range } : {}) },
     },
     axes: [
-      { ...axisStyle(), label: 'pass #', labelSize: 20 },
+      { ...axisStyle(), label: 'pass #', labelSize: 20, incrs: WHOLE_STEPS, values: (_u: uPlot, splits: number[]) => splits.map((v) => v.toLocaleString('en-US')) },
       yAxis(spec),
     ],
     series: [

@@ -5,6 +5,7 @@
  * NaN/∞ gradients are full bars in the error colour. Hover reads a bar.
  */
 import { formatNumber } from '../../protocol/query/format';
+import { ZERO_COLOR } from '../model/colors';
 import { flowOf, layerGroups, onLogAxis, type FlowBar, type TrainingRun } from '../model/training';
 import { el } from './dom';
 import { safely } from './failures';
@@ -12,7 +13,7 @@ import { cssVar } from './theme';
 
 const HEIGHT = 210;
 const AXIS_WIDTH = 56;
-const GROUP_HEIGHT = 34;
+const GROUP_HEIGHT = 38;
 const MAX_BAR = 36;
 
 export interface FlowEvents {
@@ -75,25 +76,37 @@ export function drawFlow(container: HTMLElement, run: TrainingRun, position: num
   const xOf = (i: number) => AXIS_WIDTH + i * slot + (slot - barWidth) / 2;
   bars.forEach((bar, i) => {
     const value = onLogAxis(bar.rms);
-    const top = bar.nonFinite ? plotTop : value === null ? plotBottom : Math.max(plotTop, yOf(Math.log10(value)));
+    if (!bar.nonFinite && value === null) {
+      // An all-zero gradient has no place on a log axis: a grey stub at the bottom, as in the heatmap.
+      if (bar.rms === 0) { ctx.fillStyle = ZERO_COLOR; ctx.fillRect(xOf(i), plotBottom - 3, barWidth, 3); }
+      return;
+    }
+    const top = bar.nonFinite ? plotTop : Math.max(plotTop, yOf(Math.log10(value!)));
     ctx.fillStyle = bar.nonFinite ? error : accent;
     ctx.fillRect(xOf(i), top, barWidth, plotBottom - top);
   });
-  // Blocks: a bracket under their bars and the block's name when it fits.
+  // Each bar's own name (after its block's) under it, when it fits; then its block under a bracket.
   ctx.textAlign = 'center';
   ctx.textBaseline = 'top';
+  bars.forEach((bar, i) => {
+    const own = bar.layer !== null && bar.name.startsWith(`${bar.layer}.`) ? bar.name.slice(bar.layer.length + 1) : bar.name;
+    if (bar.layer === null || ctx.measureText(own).width > slot - 2) return;
+    ctx.fillStyle = muted;
+    ctx.fillText(own, AXIS_WIDTH + (i + 0.5) * slot, plotBottom + 2);
+  });
+  // Blocks: a bracket under their bars and the block's name when it fits.
   for (const group of layerGroups(bars)) {
     const left = AXIS_WIDTH + group.first * slot + 1;
     const right = AXIS_WIDTH + (group.last + 1) * slot - 1;
     ctx.strokeStyle = muted;
     ctx.beginPath();
-    ctx.moveTo(left, plotBottom + 4);
-    ctx.lineTo(right, plotBottom + 4);
+    ctx.moveTo(left, plotBottom + 17);
+    ctx.lineTo(right, plotBottom + 17);
     ctx.stroke();
-    const label = group.layer ?? bars[group.first]!.name;
+    const label = group.layer !== null ? `layer ${group.layer}` : bars[group.first]!.name;
     if (ctx.measureText(label).width <= right - left) {
       ctx.fillStyle = fg;
-      ctx.fillText(label, (left + right) / 2, plotBottom + 8);
+      ctx.fillText(label, (left + right) / 2, plotBottom + 20);
     }
   }
   canvas.addEventListener('mousemove', safely('hovering the gradient flow', (event: MouseEvent) => {

@@ -80,12 +80,17 @@ export function drawHeatmap(container: HTMLElement, run: TrainingRun, events: He
   }
   ctx.textBaseline = 'middle';
   ctx.textAlign = 'right';
+  let lastLabel = -Infinity;
   for (let r = 0; r < map.rows; r += every) {
     ctx.fillStyle = fg;
     const name = run.series[r]!.name;
     let shown = name;
     while (shown.length > 1 && ctx.measureText(shown).width > labelWidth - 8) shown = shown.slice(0, -1);
-    ctx.fillText(shown === name ? name : `${shown.slice(0, -1)}…`, labelWidth - 5, r * rowHeight + Math.min(rowHeight, LABEL_HEIGHT) / 2);
+    // Centred on its row, but never cut by the top edge or the axis.
+    const y = Math.min(Math.max(r * rowHeight + rowHeight / 2, LABEL_HEIGHT / 2), map.rows * rowHeight - LABEL_HEIGHT / 2);
+    if (y - lastLabel < LABEL_HEIGHT) continue; // pushed down from the top edge onto the next label
+    lastLabel = y;
+    ctx.fillText(shown === name ? name : `${shown.slice(0, -1)}…`, labelWidth - 5, y);
   }
   // The x axis: pass numbers at round values.
   const top = map.rows * rowHeight;

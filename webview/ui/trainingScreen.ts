@@ -15,7 +15,7 @@ import {
   type Phrase, type RunPass, type RunSeries, type TrainingRun,
 } from '../model/training';
 import { keepCommand } from './banner';
-import { runChart, type ChartMark } from './charts';
+import { runChart, type ChartLine, type ChartMark } from './charts';
 import { el, link } from './dom';
 import { safely } from './failures';
 import { shownText } from './text';
@@ -91,7 +91,7 @@ export class TrainingScreen {
         this.curve('Gradient norm ‖∇‖ per parameter (log)', words.gradNorm, (box, readout) => this.seriesChart(box, readout, {
           values: gradNormCurve, log: true, yLabel: '‖∇‖', include: [thresholds.vanishing, thresholds.exploding], what: '‖∇‖',
           lines: [
-            { y: thresholds.vanishing, label: `vanishing < ${formatNumber(thresholds.vanishing)}`, color: cssVar('--gl-warning', '#b8860b') },
+            { y: thresholds.vanishing, label: `vanishing < ${formatNumber(thresholds.vanishing)}`, color: cssVar('--gl-warning', '#b8860b'), labelAt: 'left' },
             { y: thresholds.exploding, label: `exploding > ${formatNumber(thresholds.exploding)}`, color: cssVar('--gl-error', '#d13438') },
           ],
         })),
@@ -190,7 +190,7 @@ export class TrainingScreen {
 
   private seriesChart(box: HTMLElement, readout: HTMLElement, options: {
     values: (s: RunSeries) => (number | null)[]; log: boolean; yLabel: string; include: number[]; what: string; percent?: boolean;
-    lines: { y: number; label: string; color: string }[];
+    lines: ChartLine[];
   }): Chart {
     const run = this.run;
     const full = run.series.map(options.values);
