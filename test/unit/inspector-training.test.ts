@@ -8,10 +8,12 @@ import { DEFAULT_THRESHOLDS } from '../../protocol/messages';
 import { passToKeep } from '../../protocol/query/training';
 import type { TraceNumber, Trace, VariableSummary } from '../../protocol/trace';
 import {
-  CellKind, chartWords, findings, flowOf, flowRange, flowWords, hasTraining, heatmapOf, heatmapWords, heatPosition, labelEvery, layerGroups, layerOf,
-  decades, lossSummary, nearestPosition, opensOnTraining, passTicks, phraseText, positionOfIndex, reduceToColumns, rmsGradient, rowHeightFor, runMarks,
-  seriesMarks, trainingRun, type TrainingRun,
+  hasTraining, layerOf, nearestPosition, opensOnTraining, positionOfIndex, reduceToColumns, runMarks, seriesMarks, trainingRun, type TrainingRun,
 } from '../../webview/model/training';
+import {
+  CellKind, decades, flowOf, flowRange, heatmapOf, heatPosition, labelEvery, layerGroups, passTicks, rmsGradient, rowHeightFor,
+} from '../../webview/model/trainingCharts';
+import { chartWords, findings, flowWords, heatmapWords, lossSummary, phraseText } from '../../webview/model/trainingWords';
 import { pickerChoices } from '../../webview/model/summary';
 import { Derivation } from '../../webview/state/derive';
 import { reduce } from '../../webview/state/reduce';

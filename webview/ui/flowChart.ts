@@ -6,7 +6,8 @@
  */
 import { formatNumber } from '../../protocol/query/format';
 import { ZERO_COLOR } from '../model/colors';
-import { flowOf, layerGroups, onLogAxis, type FlowBar, type TrainingRun } from '../model/training';
+import { onLogAxis, type TrainingRun } from '../model/training';
+import { flowOf, layerGroups, type FlowBar } from '../model/trainingCharts';
 import { el } from './dom';
 import { safely } from './failures';
 import { cssVar } from './theme';

@@ -6,7 +6,8 @@
  */
 import { formatNumber } from '../../protocol/query/format';
 import { viridis, ZERO_COLOR } from '../model/colors';
-import { CellKind, heatmapOf, heatPosition, labelEvery, passTicks, rowHeightFor, type Heatmap, type TrainingRun } from '../model/training';
+import type { TrainingRun } from '../model/training';
+import { CellKind, heatmapOf, heatPosition, labelEvery, passTicks, rowHeightFor, type Heatmap } from '../model/trainingCharts';
 import { el } from './dom';
 import { safely } from './failures';
 import { cssVar } from './theme';

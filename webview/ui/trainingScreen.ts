@@ -10,10 +10,11 @@ import type { Thresholds } from '../../protocol/messages';
 import { formatNumber } from '../../protocol/query/format';
 import type { Trace } from '../../protocol/trace';
 import {
-  chartWords, findings, flowRange, flowWords, gradNormCurve, heatmapWords, lossCurve, lossSummary, nearestPosition, passNumbers,
-  reduceToColumns, runMarks, seriesMarks, updateRatioCurve, UPDATE_RATIO_RULE, zeroFractionCurve,
-  type Phrase, type RunPass, type RunSeries, type TrainingRun,
+  gradNormCurve, lossCurve, nearestPosition, passNumbers, reduceToColumns, runMarks, seriesMarks, updateRatioCurve, UPDATE_RATIO_RULE, zeroFractionCurve,
+  type RunPass, type RunSeries, type TrainingRun,
 } from '../model/training';
+import { flowRange } from '../model/trainingCharts';
+import { chartWords, findings, flowWords, heatmapWords, lossSummary, type Phrase } from '../model/trainingWords';
 import { keepCommand } from './banner';
 import { runChart, type ChartLine, type ChartMark } from './charts';
 import { el, link } from './dom';
