@@ -13,7 +13,7 @@ import {
 import {
   CellKind, decades, flowOf, flowRange, heatmapOf, heatPosition, labelEvery, layerGroups, passTicks, rmsGradient, rowHeightFor,
 } from '../../webview/model/trainingCharts';
-import { chartWords, findings, flowWords, heatmapWords, lossSummary, phraseText } from '../../webview/model/trainingWords';
+import { chartWords, findings, firstExploding, flowWords, heatmapWords, lossSummary, phraseText } from '../../webview/model/trainingWords';
 import { pickerChoices } from '../../webview/model/summary';
 import { Derivation } from '../../webview/state/derive';
 import { reduce } from '../../webview/state/reduce';
@@ -216,6 +216,21 @@ suite('inspector training: words', () => {
     assert.equal(lossSummary(run), 'loss 2.5 → 0.5 over 4 passes');
     const higher = findings(trace, run, { vanishing: 1e-10, exploding: 1e3 }).map(phraseText);
     assert.deepEqual(higher, ['The loss became NaN at pass #3.', 'No parameter\'s gradient vanished (‖∇‖ below 1e-10 to the end of the run).']);
+  });
+
+  test('a gradient that exploded: the first pass where a ‖∇‖ went above the threshold, and whose', () => {
+    const trace = runTrace([
+      { loss: 1, variables: [v(0, 0, 1), v(1, 2, 2)] },
+      { loss: 1, variables: [v(0, 0, 2000), v(1, 2, 5000)] },
+      { loss: 1, variables: [v(0, 0, 9000), v(1, 2, 1)] },
+    ]);
+    const run = trainingRun(trace);
+    assert.deepEqual(findings(trace, run, DEFAULT_THRESHOLDS).map(phraseText), [
+      'A gradient first exploded at pass #2: line 7\'s ‖∇‖ 5000 (above 1000).',
+      'No parameter\'s gradient vanished (‖∇‖ below 1e-7 to the end of the run), and the loss stayed finite.',
+    ]);
+    assert.equal(firstExploding(run, 1e4), null);
+    assert.deepEqual(firstExploding(run, 3000), { position: 1, series: run.series[1], value: 5000 });
   });
 
   test('nothing wrong says so; many vanished gradients: five named, the rest counted', () => {

@@ -37,6 +37,11 @@ export function findings(trace: Trace, run: TrainingRun, thresholds: Thresholds)
   if (nonFinite && positionOfIndex(run, nonFinite.index) >= 0) {
     phrases.push([`The loss became ${nonFiniteWord(nonFinite.value)} at pass `, { pass: byIndex(nonFinite.index) }, '.']);
   }
+  const exploded = firstExploding(run, thresholds.exploding);
+  if (exploded) {
+    phrases.push([`A gradient first exploded at pass `, { pass: run.passes[exploded.position]! },
+      `: ${exploded.series.name}'s ‖∇‖ ${formatNumber(exploded.value)} (above ${formatNumber(thresholds.exploding)}).`]);
+  }
   const threshold = formatNumber(thresholds.vanishing);
   const vanished = run.series.map((series) => ({ series, from: vanishedFrom(series.source, thresholds.vanishing) })).filter((v) => v.from !== null);
   for (const { series, from } of vanished.slice(0, NAMED_VANISHED)) {
@@ -50,6 +55,19 @@ export function findings(trace: Trace, run: TrainingRun, thresholds: Thresholds)
   }
   if (vanished.length === 0) phrases.push([`No parameter's gradient vanished (‖∇‖ below ${threshold} to the end of the run)${nonFinite ? '' : ', and the loss stayed finite'}.`]);
   return phrases;
+}
+
+/** The first pass where some series' ‖∇‖ is above `threshold`: that series (the largest there) and its norm. */
+export function firstExploding(run: TrainingRun, threshold: number): { position: number; series: RunSeries; value: number } | null {
+  for (let position = 0; position < run.passes.length; position++) {
+    let found: { position: number; series: RunSeries; value: number } | null = null;
+    for (const series of run.series) {
+      const norm = series.at[position]?.gradL2;
+      if (norm !== null && norm !== undefined && norm > threshold && (!found || norm > found.value)) found = { position, series, value: norm };
+    }
+    if (found) return found;
+  }
+  return null;
 }
 
 /** A phrase as plain text (#N for each pass), for an aria-label or a test. */

@@ -114,7 +114,9 @@ export function drawHeatmap(container: HTMLElement, run: TrainingRun, events: He
     ctx.moveTo(x, top);
     ctx.lineTo(x, top + 4);
     ctx.stroke();
-    ctx.fillText(`#${tick.toLocaleString('en-US')}`, x, top + 6);
+    const label = `#${tick.toLocaleString('en-US')}`;
+    const half = ctx.measureText(label).width / 2;
+    ctx.fillText(label, Math.min(Math.max(x, labelWidth + half), width - half), top + 6); // within the canvas
   }
   const cellAt = (event: MouseEvent) => {
     const box = canvas.getBoundingClientRect();

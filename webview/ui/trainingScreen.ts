@@ -100,7 +100,7 @@ export class TrainingScreen {
           values: updateRatioCurve, log: true, yLabel: '‖Δw‖/‖w‖', include: [UPDATE_RATIO_RULE], what: 'update ratio',
           lines: [{ y: UPDATE_RATIO_RULE, label: `${formatNumber(UPDATE_RATIO_RULE)}: rule of thumb`, color: cssVar('--gl-muted', '#6b6b6b') }],
         })),
-        this.curve('Exact-zero gradient elements (fraction; after a relu, the dead units)', words.zeros, (box, readout) => this.seriesChart(box, readout, {
+        this.curve('Exact-zero gradient elements, as a fraction', `the share of each parameter's gradient elements that are exactly 0 (for the weights after a relu layer, the dead units); ${words.zeros}`, (box, readout) => this.seriesChart(box, readout, {
           values: zeroFractionCurve, log: false, yLabel: 'fraction', include: [0, 1], what: 'exact zeros', percent: true, lines: [],
         }))),
       el('figure', { class: 'chart wide' },
@@ -197,6 +197,7 @@ export class TrainingScreen {
     const full = run.series.map(options.values);
     const reduced = reduceToColumns({ x: passNumbers(run), ys: full }, this.columns(box));
     const marks = seriesMarks(run);
+    const indexOf = new Map(run.series.map((s, i) => [s, i]));
     const chartMarks = [...this.runChartMarks(), ...marks.map((m) => ({ x: m.number, color: this.colorOf(m.series!), line: false }))];
     readout.textContent = ' ';
     const shown = (v: number) => (options.percent ? `${formatNumber(v * 100, 3)}%` : formatNumber(v));
@@ -206,10 +207,9 @@ export class TrainingScreen {
       include: options.include, lines: options.lines, marks: chartMarks,
       onHover: (at) => this.hover(at, readout, (position) => {
         const pass = run.passes[position]!;
-        const index = new Map(run.series.map((s, i) => [s, i]));
-        const nearest = nearestSeries(run, at!.y, (s) => full[index.get(s)!]![position] ?? null, options.log);
+        const nearest = nearestSeries(run, at!.y, (s) => full[indexOf.get(s)!]![position] ?? null, options.log);
         const bad = marks.filter((m) => m.number === pass.number).map((m) => m.label);
-        const value = nearest ? `${nearest.name} ${options.what} ${shown(full[index.get(nearest)!]![position]!)}` : `no ${options.what}`;
+        const value = nearest ? `${nearest.name} ${options.what} ${shown(full[indexOf.get(nearest)!]![position]!)}` : `no ${options.what}`;
         return `${number(pass)} · ${value}${run.series.length > 1 && nearest ? ' (the series nearest the pointer)' : ''}${bad.length > 0 ? ` · ${bad.slice(0, 2).join('; ')}` : ''}`;
       }),
       onClick: (x) => this.open(nearestPosition(run, x)),
