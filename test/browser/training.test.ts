@@ -12,7 +12,7 @@ import { formatNumber } from '../../protocol/query/format';
 import { decodeNumber, type Trace } from '../../protocol/trace';
 import { validateTrace } from '../../protocol/validate';
 import { distDir, repoRoot } from '../trace-helpers';
-import { launch, openPage, posted, results, screenOf, Watch, writePage } from './page-helpers';
+import { instrument, launch, openPage, posted, results, screenOf, Watch, writePage } from './page-helpers';
 
 const fixture = (...parts: string[]) => join(repoRoot, 'test', 'fixtures', ...parts);
 
@@ -223,6 +223,28 @@ suite('the Training view in a browser', function () {
     await page.locator('.training .findings').getByRole('button', { name: '#4' }).click();
     await page.waitForFunction(() => (globalThis as any).gradlens.app.state.selection?.kind === 'pass');
     assert.deepEqual(await selection(page), { kind: 'pass', id: 3 });
+    await page.close();
+    // A page opened as inspector.html?selection=training starts there.
+    const linked = await browser.newPage({ viewport: { width: 1400, height: 860 } });
+    watch.attach(linked, 'training-short?selection=training');
+    await instrument(linked);
+    await linked.goto(`file://${writePage('training-short-linked', trace)}?selection=training`);
+    await trainingShown(linked);
+    assert.deepEqual(await selection(linked), { kind: 'training' });
+    await linked.close();
+  });
+
+  test('names from the trace are text: a parameter called <img onerror> is a legend label and a heatmap row, never markup', async () => {
+    const hostile = JSON.parse(JSON.stringify(long)) as Trace;
+    const name = '<img src=x onerror="window.__pwned=1">';
+    for (const pass of hostile.backwardPasses) for (const v of pass.summary!.variables) if (v.param === '0.weight') v.param = name;
+    for (const node of hostile.nodes) if (node.param === '0.weight') node.param = name;
+    const page = await openPage(browser, watch, writePage('training-hostile', hostile));
+    await trainingShown(page);
+    const legend = await page.locator('.training .uplot').nth(1).locator('.u-legend .u-label').allInnerTexts();
+    assert.ok(legend.includes(name), legend.join(' | '));
+    assert.equal(await page.locator('.training img').count(), 0);
+    assert.equal(await page.evaluate(() => (globalThis as any).__pwned), undefined);
     await page.close();
   });
 
