@@ -4,7 +4,7 @@
  * with a reason (the receiver logs it and carries on). The host then checks that the ids a
  * message names exist in the trace it holds (refs.ts).
  */
-import type { HostToWebview, Selection, SourceRef, TextRef, Thresholds, WebviewToHost } from './messages';
+import type { GraphSelection, HostToWebview, Selection, SourceRef, TextRef, Thresholds, WebviewToHost } from './messages';
 import type { Trace } from './trace';
 
 export type Checked<T> = { ok: true; message: T } | { ok: false; problem: string };
@@ -32,8 +32,13 @@ function describeType(value: unknown): string {
   return typeof value.type === 'string' ? `"${value.type.slice(0, 40)}"` : 'a message without a type';
 }
 
-function checkSelection(value: unknown): value is Selection {
+function checkGraphSelection(value: unknown): value is GraphSelection {
   return isObject(value) && (value.kind === 'pass' || value.kind === 'recording') && isId(value.id);
+}
+
+/** A graph, or the Training view (which names nothing else). */
+function checkSelection(value: unknown): value is Selection {
+  return checkGraphSelection(value) || (isObject(value) && value.kind === 'training' && value.id === undefined);
 }
 
 function checkIds(value: unknown): value is number[] {
@@ -92,7 +97,7 @@ export function checkWebviewMessage(value: unknown): Checked<WebviewToHost> {
       return checkIds(value.nodeIds) ? ok({ type: 'node/selected', nodeIds: value.nodeIds }) : fail('node/selected: "nodeIds" is not a list of node ids');
     case 'step/changed': {
       const { selection, view, step, total, nodeIds } = value;
-      if (!checkSelection(selection)) return fail('step/changed: "selection" is not a pass or recording');
+      if (!checkGraphSelection(selection)) return fail('step/changed: "selection" is not a pass or recording');
       if (view !== 'backward' && view !== 'forward') return fail('step/changed: "view" is neither backward nor forward');
       if (!isCount(step) || !isCount(total) || step > total) return fail('step/changed: "step" and "total" are not counts with step ≤ total');
       if (!checkIds(nodeIds)) return fail('step/changed: "nodeIds" is not a list of node ids');
@@ -108,6 +113,8 @@ export function checkWebviewMessage(value: unknown): Checked<WebviewToHost> {
       if (encoding === 'base64' && !/^[A-Za-z0-9+/]*={0,2}$/.test(data)) return fail('export/save: "data" is not base64');
       return ok({ type: 'export/save', format, fileName, data, encoding: expected });
     }
+    case 'run/again-keeping':
+      return isId(value.pass) ? ok({ type: 'run/again-keeping', pass: value.pass }) : fail('run/again-keeping: "pass" is not a backward pass id');
     case 'webview/error':
       return typeof value.message === 'string'
         ? ok({ type: 'webview/error', message: value.message.slice(0, MAX_ERROR_TEXT) })
@@ -132,7 +139,7 @@ export function checkHostMessage(value: unknown): Checked<HostToWebview> {
   switch (value.type) {
     case 'trace/snapshot': {
       const { trace, selection, focusNode, thresholds } = value;
-      if (selection !== undefined && !checkSelection(selection)) return fail('trace/snapshot: "selection" is not a pass or recording');
+      if (selection !== undefined && !checkSelection(selection)) return fail('trace/snapshot: "selection" is not a pass, a recording or the Training view');
       if (focusNode !== undefined && !isId(focusNode)) return fail('trace/snapshot: "focusNode" is not a node id');
       if (thresholds !== undefined && !checkThresholds(thresholds)) return fail('trace/snapshot: "thresholds" are not two positive numbers');
       return ok({
@@ -148,7 +155,7 @@ export function checkHostMessage(value: unknown): Checked<HostToWebview> {
       return value.to === 'next' || value.to === 'previous' || value.to === 'first' || value.to === 'last'
         ? ok({ type: 'step/move', to: value.to }) : fail('step/move: "to" is not next, previous, first or last');
     case 'selection/set':
-      return checkSelection(value.selection) ? ok({ type: 'selection/set', selection: value.selection }) : fail('selection/set: "selection" is not a pass or recording');
+      return checkSelection(value.selection) ? ok({ type: 'selection/set', selection: value.selection }) : fail('selection/set: "selection" is not a pass, a recording or the Training view');
     case 'settings/thresholds':
       return checkThresholds(value.thresholds) ? ok({ type: 'settings/thresholds', thresholds: value.thresholds }) : fail('settings/thresholds: not two positive numbers');
     default:

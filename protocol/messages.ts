@@ -6,10 +6,16 @@
  */
 import type { Trace } from './trace';
 
-/** What the inspector shows: a recording's graph, or a backward pass (and the step in it). */
-export type Selection =
+/** A graph the inspector shows: a recording's, or a backward pass's (and the step in it). */
+export type GraphSelection =
   | { kind: 'recording'; id: number }
   | { kind: 'pass'; id: number };
+
+/**
+ * What the inspector shows: a graph, or the Training view (the run's passes as curves, from their
+ * summaries). The Training view names no id (`id?: never` lets code written for graphs read `.id`).
+ */
+export type Selection = GraphSelection | { kind: 'training'; id?: never };
 
 export type ColorMode = 'gradient' | 'value';
 
@@ -76,13 +82,18 @@ export type WebviewToHost =
   /** Open the file at the line of something in the trace (a source link). */
   | { type: 'source/reveal'; ref: SourceRef }
   /** The step shown changed, and its node (the host highlights that node's line in the editor). */
-  | { type: 'step/changed'; selection: Selection; view: 'backward' | 'forward'; step: number; total: number; nodeIds: number[] }
+  | { type: 'step/changed'; selection: GraphSelection; view: 'backward' | 'forward'; step: number; total: number; nodeIds: number[] }
   /** The user selected nodes in the graph (for selection sync with the editor and tree views). */
   | { type: 'node/selected'; nodeIds: number[] }
   /** Save exported bytes (PNG/SVG/DOT); the host asks where. */
   | { type: 'export/save'; format: 'png' | 'svg' | 'dot'; fileName: string; data: string; encoding: 'base64' | 'utf8' }
   /** Run the traced file again with numeric gradient checks (Check Gradients Numerically). */
   | { type: 'gradcheck/run' }
+  /**
+   * Trace the same program again (its file, arguments and seed) keeping the backward pass `pass`
+   * (its id) whole: the Training view asks when a pass the user opened was summarised.
+   */
+  | { type: 'run/again-keeping'; pass: number }
   /** Show the whole of a text the inspector cut short. */
   | { type: 'text/open'; ref: TextRef }
   /** Something the host should show the user (a malformed trace…). */

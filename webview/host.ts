@@ -91,13 +91,14 @@ function standaloneHost(readTrace: () => unknown, notify: (text: string) => void
 
 /**
  * A standalone page opened as `inspector.html?selection=pass:2&step=3&fold=0` starts there: links
- * to a particular moment of a trace can be shared.
+ * to a particular moment of a trace can be shared (`?selection=training`: the Training view).
  */
 export function stateFromAddress(search: string): Partial<UiState> | undefined {
   const params = new URLSearchParams(search);
   const state: Partial<UiState> = {};
   const selection = /^(pass|recording):(\d+)$/.exec(params.get('selection') ?? '');
   if (selection) state.selection = { kind: selection[1] as 'pass' | 'recording', id: Number(selection[2]) };
+  else if (params.get('selection') === 'training') state.selection = { kind: 'training' };
   const step = Number(params.get('step'));
   if (params.has('step') && Number.isInteger(step) && step >= 0) state.step = step;
   if (params.get('fold') === '0' || params.get('fold') === '1') state.folded = params.get('fold') === '1';

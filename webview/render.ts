@@ -21,6 +21,7 @@ import { errorScreen, FailureBar, shownProblems } from './ui/screens';
 import { sidePanels, stepPanel, type SideActions, type SideGraph } from './ui/sidePanels';
 import { Stepper } from './ui/stepper';
 import { summaryScreen, tooLargeScreen } from './ui/summaryScreen';
+import { TrainingScreen } from './ui/trainingScreen';
 import { cssVar, readTheme } from './ui/theme';
 import { Toolbar, type ToolbarCommands } from './ui/toolbar';
 import { Tooltip } from './ui/tooltip';
@@ -68,6 +69,7 @@ export class Renderer {
   private readonly summary = el('div', { class: 'summary-screen', hidden: '' });
   private readonly side = el('aside', { class: 'side', 'aria-label': 'step and node details' });
   private readonly banner = el('div', { class: 'banners' });
+  private training: TrainingScreen | null = null;
   private shown: Shown = { screen: null, trace: null, model: null, groupByFunction: false, decorations: null, marks: null, frame: null, ui: null };
 
   constructor(root: HTMLElement, private readonly host: Host, private readonly derive: Derivation, readonly timings: Timings,
@@ -123,7 +125,7 @@ export class Renderer {
       if (element) this.view!.reveal(element);
     }
     this.updateControls(state, screen, frame);
-    if (drawn && frame !== this.shown.frame) this.reportStep(state, frame);
+    if (drawn && frame !== this.shown.frame) this.reportStep(state, drawn, frame);
     if (state.ui !== this.shown.ui) this.host.setState({ ...state.ui });
     this.shown = {
       screen, trace, model: drawn?.model ?? null, groupByFunction: state.page.groupByFunction,
@@ -152,6 +154,7 @@ export class Renderer {
 
   setTheme(): void {
     this.view?.setTheme(readTheme());
+    this.training?.draw();
     this.drawMinimap();
   }
 
@@ -160,6 +163,8 @@ export class Renderer {
   private showScreen(screen: Screen, decorations: Decorations | null, state: InspectorState): void {
     this.summary.hidden = true;
     this.side.hidden = false;
+    this.training?.dispose();
+    this.training = null;
     if (screen.tag === 'graph') { this.showGraph(screen, decorations!, state); return; }
     this.clearGraph();
     this.empty.hidden = false;
@@ -180,6 +185,21 @@ export class Renderer {
         }));
         this.summary.scrollTop = 0;
         this.timings.summaryAt = performance.now();
+        this.frameDrawn();
+        break;
+      }
+      case 'training': {
+        this.empty.hidden = true;
+        this.side.hidden = true;
+        this.summary.hidden = false;
+        const keepAgain = this.host.kind === 'vscode' ? (pass: number) => this.host.post({ type: 'run/again-keeping', pass }) : undefined;
+        this.training = new TrainingScreen(screen.trace, screen.run, screen.thresholds, {
+          openPass: (id) => this.events.dispatch({ type: 'selection/set', selection: { kind: 'pass', id }, view: 'backward' }),
+          ...(keepAgain ? { keepAgain } : {}),
+        });
+        this.summary.replaceChildren(this.training.element);
+        this.summary.scrollTop = 0;
+        this.training.draw();
         this.frameDrawn();
         break;
       }
@@ -227,7 +247,7 @@ export class Renderer {
   /** All panels when the graph or its look changed; only the step panel when just the step did (the others keep their scroll). */
   private renderSide(state: InspectorState, trace: Trace | null, screen: Screen, frame: Frame | null, decorations: Decorations | null): void {
     if (!trace) { this.side.replaceChildren(); return; }
-    if (screen.tag === 'summary') return; // the side bar is hidden beside the summary
+    if (screen.tag === 'summary' || screen.tag === 'training') return; // the side bar is hidden beside these
     const graph = screen.tag === 'graph' ? screen : null;
     const side: SideGraph | null = graph ? {
       model: graph.model, pass: this.derive.pass(state), frame, folded: graph.folded, expanded: state.ui.expanded, selectedNode: state.ui.selectedNode,
@@ -248,6 +268,7 @@ export class Renderer {
       choices: this.derive.choices(state),
       selection: state.doc.kind === 'trace' ? state.ui.selection : null,
       summary: large && state.ui.selection === null,
+      graphControls: screen.tag !== 'training',
       view: state.ui.view,
       colorMode: state.ui.colorMode,
       folded: screen.tag === 'graph' || screen.tag === 'tooLarge' ? screen.folded : state.ui.folded ?? false,
@@ -262,9 +283,9 @@ export class Renderer {
   }
 
   /** Tells the host which node and line this step is at (VS Code highlights the line). */
-  private reportStep(state: InspectorState, frame: Frame | null): void {
-    const selection = state.ui.selection;
-    if (!selection || !frame) return;
+  private reportStep(state: InspectorState, drawn: GraphScreen, frame: Frame | null): void {
+    const selection = drawn.selection;
+    if (!frame) return;
     const node = currentNode(frame);
     this.host.post({ type: 'step/changed', selection, view: frame.kind, step: state.ui.step, total: frame.frame.total, nodeIds: node !== null ? [node] : [] });
   }

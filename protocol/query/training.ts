@@ -3,7 +3,7 @@
  * variable as a series over the passes, where its gradient vanished for good, and the first pass
  * whose loss was not finite. Pure: shared by the extension (Problems) and the inspector.
  */
-import { decodeNumber, type BackwardPass, type Trace, type VariableSummary } from '../trace';
+import { decodeNumber, isKept, type BackwardPass, type Trace, type VariableSummary } from '../trace';
 
 export interface SeriesPoint {
   pass: BackwardPass;
@@ -68,4 +68,13 @@ export function firstNonFiniteLoss(trace: Trace): { pass: BackwardPass; index: n
 export function lossRange(passes: readonly BackwardPass[]): { first: number; last: number } | null {
   const heads = passes.map((p) => p.summary?.head).filter((h) => h !== null && h !== undefined).map((h) => decodeNumber(h!));
   return heads.length === 0 ? null : { first: heads[0]!, last: heads[heads.length - 1]! };
+}
+
+/**
+ * The pass a `run/again-keeping` message names, checked against the trace the host holds: a
+ * summarised pass with that id, else null (no such pass, or one kept whole needs no new run).
+ */
+export function passToKeep(trace: Trace, id: number): BackwardPass | null {
+  const pass = Number.isSafeInteger(id) ? trace.backwardPasses.find((p) => p.id === id) : undefined;
+  return pass && !isKept(pass) ? pass : null;
 }

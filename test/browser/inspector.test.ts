@@ -217,6 +217,7 @@ suite('the inspector in a browser', function () {
     const loss = /loss -?\d[\d.e-]*$/;
     const trainNumbers = [1, 2, 3, 5, 6, 7, 9, 10, 11];
     assert.deepEqual(labels.map((l) => l.replace(/ · loss .*$/, ' · loss …')), [
+      'Training view',
       `[heading] backward · line ${train} · ×9`, ...trainNumbers.map((n) => `#${n} · backward · line ${train} · loss …`),
       `[heading] backward · line ${check} · ×3`, ...[4, 8, 12].map((n) => `#${n} · backward · line ${check} · loss …`),
       ...trace.recordings.map((r) => `record · line ${r.source?.line ?? '?'} · ${r.nodes.length} ops`),

@@ -71,6 +71,7 @@ suite('inspector summary', () => {
     t.backwardPasses[6]!.kind = 'grad';
     const shown = (choices: Choice[]) => choices.map((c) => (c.disabled ? `[${c.label}]` : `${c.value} ${c.label}`));
     assert.deepEqual(shown(pickerChoices(t, null, false)), [
+      'training Training view',
       '[backward · line 90 · ×4]',
       'pass:0 #1 · backward · line 90 · loss 2.274',
       'pass:1 #2 · backward · line 90 · loss 1.5',
@@ -92,7 +93,8 @@ suite('inspector summary', () => {
   test('picker, capped: the current pass under its line\'s heading, and the last ones under theirs', () => {
     const lines = Array.from({ length: 1_000 }, (_, i) => (i % 2 === 0 ? 90 : 95));
     const t = loopPassesTrace(lines, lines.map((_, i) => 3 - i / 1_000));
-    const choices = pickerChoices(t, { kind: 'pass', id: 598 }, false);
+    const [training, ...choices] = pickerChoices(t, { kind: 'pass', id: 598 }, false);
+    assert.deepEqual(training, { value: 'training', label: 'Training view' }, 'passes with summaries: the Training view first');
     const selectable = choices.filter((c) => !c.disabled);
     assert.equal(selectable.length, MAX_CHOICES, 'the first and last (a heading among them), and the current one');
     assert.equal(new Set(selectable.map((c) => c.value)).size, selectable.length, 'each entry once');
@@ -105,7 +107,7 @@ suite('inspector summary', () => {
     ], 'the current pass under its heading, then the last ones under theirs');
     assert.equal(choices[choices.length - 2]!.label, '#1,000 · backward · line 95 · loss 2.001');
     // The current one among those listed anyway: nothing is added.
-    const first = pickerChoices(t, { kind: 'pass', id: 2 }, false);
+    const first = pickerChoices(t, { kind: 'pass', id: 2 }, false).slice(1);
     assert.equal(first.filter((c) => !c.disabled).length, MAX_CHOICES - 1);
     assert.deepEqual(first.filter((c) => c.disabled).map((c) => c.label), ['backward · line 90 · ×500', '⋯ 602 more not listed (type a Pass #)', 'backward · line 95 · ×500']);
     // A recording as the current selection.

@@ -3,14 +3,15 @@
  * once: its backward passes and recordings with their sizes and lines, its anomalies and graph
  * breaks (the breaks of a loop grouped by kind and line). Linear in the trace; no graph is built.
  */
-import type { Selection } from '../../protocol/messages';
+import type { GraphSelection, Selection } from '../../protocol/messages';
 import { formatNumber } from '../../protocol/query/format';
 import { lossRange, passLineKey } from '../../protocol/query/training';
 import { isKept, type BackwardPass, type GraphBreak, type Recording, type Trace } from '../../protocol/trace';
 import { passNodes } from './stepper';
+import { hasTraining } from './training';
 
 export interface SelectionItem {
-  selection: Selection;
+  selection: GraphSelection;
   /** `backward · line 31`, `autograd.grad · line 12`, `record · line 15`. */
   title: string;
   /** Its size in words: `24 steps · 37 nodes`, `failed`, `12 ops`. */
@@ -94,6 +95,8 @@ export interface Choice {
 export const MAX_CHOICES = 400;
 
 export const SUMMARY_CHOICE = 'summary';
+/** The picker's entry of the Training view (a Selection of kind 'training'). */
+export const TRAINING_CHOICE = 'training';
 
 
 const passTitle = (pass: BackwardPass) => `${pass.kind === 'grad' ? 'autograd.grad' : 'backward'} · ${lineOf(pass.source)}`;
@@ -129,7 +132,7 @@ export function passesByLine(trace: Trace): { key: string; first: BackwardPass; 
 /**
  * The picker's entries: the passes grouped by line (a line that ran more than once headed by
  * `backward · line 90 · ×80`), then the recordings, after "Summary of the trace" for a trace
- * shown as a summary. When there are more than MAX_CHOICES, the first and the last, a note of
+ * shown as a summary — all after "Training view" when at least two passes have summaries. When there are more than MAX_CHOICES, the first and the last, a note of
  * how many are left out, and always the current one (under the heading of its line).
  */
 export function pickerChoices(trace: Trace, current: Selection | null, withSummary: boolean): Choice[] {
@@ -137,7 +140,7 @@ export function pickerChoices(trace: Trace, current: Selection | null, withSumma
   const entries: Choice[] = [];
   const headingOf: number[] = [];
   let currentAt = -1;
-  const isCurrent = (kind: Selection['kind'], id: number) => current !== null && current.kind === kind && current.id === id;
+  const isCurrent = (kind: GraphSelection['kind'], id: number) => current !== null && current.kind === kind && current.id === id;
   passesByLine(trace).forEach((group, g) => {
     let heading = -1;
     if (group.indexes.length > 1) {
@@ -158,7 +161,11 @@ export function pickerChoices(trace: Trace, current: Selection | null, withSumma
     headingOf.push(-1);
   }
   const choices = entries.length <= MAX_CHOICES ? entries : capped(entries, headingOf, currentAt);
-  return withSummary ? [{ value: SUMMARY_CHOICE, label: 'Summary of the trace' }, ...choices] : choices;
+  return [
+    ...(hasTraining(trace) ? [{ value: TRAINING_CHOICE, label: 'Training view' }] : []),
+    ...(withSummary ? [{ value: SUMMARY_CHOICE, label: 'Summary of the trace' }] : []),
+    ...choices,
+  ];
 }
 
 /**

@@ -9,7 +9,7 @@ import { visible } from '../../protocol/display';
 import { indexTrace } from '../../protocol/query/indexTrace';
 import { nodeNames } from '../../protocol/query/names';
 import { selectNodes } from '../../protocol/query/select';
-import type { ColorMode, Selection, Thresholds } from '../../protocol/messages';
+import type { ColorMode, GraphSelection, Selection, Thresholds } from '../../protocol/messages';
 import type { BackwardPass, Tensor, Trace } from '../../protocol/trace';
 import { contrastText, magnitudeScale, type MagnitudeScale } from '../model/colors';
 import { decorate, magnitudeOf, type Decorations } from '../model/decorate';
@@ -18,6 +18,7 @@ import { layeredLayout, type Positions } from '../model/layout';
 import { stepMarks, type Frame, type StepMarks } from '../model/marks';
 import { backwardFrame, forwardFrame, passGradients } from '../model/stepper';
 import { pickerChoices, summarize, type Choice, type TraceSummary } from '../model/summary';
+import { trainingRun, type TrainingRun } from '../model/training';
 import { memoLast } from './memo';
 import type { Facts } from './reduce';
 import { selectionKey, type InspectorState } from './state';
@@ -40,10 +41,12 @@ export type Screen =
   | { tag: 'empty'; message: string }
   | { tag: 'error'; title: string; problems: readonly string[] }
   | { tag: 'summary'; trace: Trace; summary: TraceSummary }
+  /** The Training view: the run's passes as curves and a heatmap, from their summaries. */
+  | { tag: 'training'; trace: Trace; run: TrainingRun; thresholds: Thresholds }
   /** A graph with more elements than the draw limit: how large it is and what to do. */
-  | { tag: 'tooLarge'; trace: Trace; selection: Selection; nodes: number; drawn: number; folded: boolean; canRefold: boolean; canSummary: boolean }
+  | { tag: 'tooLarge'; trace: Trace; selection: GraphSelection; nodes: number; drawn: number; folded: boolean; canRefold: boolean; canSummary: boolean }
   /** `byLayer`: gluon blocks fold into one node each; null when the program used no blocks. */
-  | { tag: 'graph'; trace: Trace; selection: Selection; model: GraphModel; layout: Positions; folded: boolean; byLayer: boolean | null };
+  | { tag: 'graph'; trace: Trace; selection: GraphSelection; model: GraphModel; layout: Positions; folded: boolean; byLayer: boolean | null };
 
 export type GraphScreen = Extract<Screen, { tag: 'graph' }>;
 
@@ -67,6 +70,7 @@ export class Derivation implements Facts {
     const { trace, large } = doc;
     const selection = state.ui.selection;
     if (!selection) return large ? this.summary(trace) : this.words(NOTHING_RECORDED);
+    if (selection.kind === 'training') return this.training(trace, this.runOf(trace), state.ui.thresholds);
     return this.graph(trace, selection, state.ui.folded, state.page.userFold, state.ui.expanded, large, this.limits.draw, state.page.groupByLayer);
   }
 
@@ -149,7 +153,11 @@ export class Derivation implements Facts {
 
   private readonly summary = memoLast((trace: Trace): Screen => ({ tag: 'summary', trace, summary: summarize(trace) }));
 
-  private readonly graph = memoLast((trace: Trace, selection: Selection, preferred: boolean | null, userFold: boolean | null,
+  private readonly runOf = memoLast((trace: Trace): TrainingRun => trainingRun(trace));
+
+  private readonly training = memoLast((trace: Trace, run: TrainingRun, thresholds: Thresholds): Screen => ({ tag: 'training', trace, run, thresholds }));
+
+  private readonly graph = memoLast((trace: Trace, selection: GraphSelection, preferred: boolean | null, userFold: boolean | null,
     expanded: readonly string[], large: boolean, drawLimit: number, byLayer: boolean | null): Screen => {
     try {
       return this.buildScreen(trace, selection, preferred, userFold, expanded, large, drawLimit, byLayer);
@@ -160,7 +168,7 @@ export class Derivation implements Facts {
     }
   });
 
-  private buildScreen(trace: Trace, selection: Selection, preferred: boolean | null, userFold: boolean | null,
+  private buildScreen(trace: Trace, selection: GraphSelection, preferred: boolean | null, userFold: boolean | null,
     expanded: readonly string[], large: boolean, drawLimit: number, byLayerPreferred: boolean | null): Screen {
     const count = selectNodes(trace, selection).length;
     // A program with gluon blocks opens a large graph folded by layer, unless the user said otherwise.

@@ -4,11 +4,12 @@
  * the current frame has, whether the graph shows a node) it asks `facts`, which the derivation
  * answers (derive.ts). Decisions live here; drawing them is the renderer's.
  */
-import type { Selection } from '../../protocol/messages';
+import type { GraphSelection, Selection } from '../../protocol/messages';
 import { indexTrace } from '../../protocol/query/indexTrace';
 import { selectNodes } from '../../protocol/query/select';
 import type { Trace } from '../../protocol/trace';
 import { passLineKey } from '../../protocol/query/training';
+import { hasTraining, opensOnTraining } from '../model/training';
 import { selectionKey, traceOf, type Action, type InspectorState, type StepTarget } from './state';
 
 /** What the reducer asks of the graph a state shows. */
@@ -27,7 +28,8 @@ export function reduce(state: InspectorState, action: Action, facts: Facts): Ins
     case 'selection/set': {
       const trace = traceOf(state);
       if (!trace || (action.selection && !exists(trace, action.selection))) return state;
-      return select(state, action.selection, action.keepStep ?? false);
+      const selected = select(state, action.selection, action.keepStep ?? false);
+      return action.view && action.selection?.kind === 'pass' ? { ...selected, ui: { ...selected.ui, view: action.view } } : selected;
     }
     case 'selection/step-same-line': {
       const selection = sameLine(state, action.direction);
@@ -72,10 +74,12 @@ function loaded(state: InspectorState, action: Extract<Action, { type: 'trace/lo
   const { trace, large } = action;
   const ui = action.thresholds ? { ...state.ui, thresholds: action.thresholds } : state.ui;
   const next: InspectorState = { ...state, doc: { kind: 'trace', trace, large }, ui };
-  // The same selection stays (with its step) when the new trace has it; a large trace opens as its summary.
-  const kept = !large && ui.selection && exists(trace, ui.selection) ? ui.selection : null;
+  // The same selection stays (with its step) when the new trace has it (the Training view too, in a
+  // large trace); a long run opens on the Training view, another large trace as its summary.
+  const kept = ui.selection && (!large || ui.selection.kind === 'training') && exists(trace, ui.selection) ? ui.selection : null;
   const wanted = action.selection && exists(trace, action.selection) ? action.selection : null;
-  const selected = select(next, wanted ?? kept ?? (large ? null : defaultSelection(trace)), kept !== null && !wanted);
+  const fallback: Selection | null = opensOnTraining(trace) ? { kind: 'training' } : large ? null : defaultSelection(trace);
+  const selected = select(next, wanted ?? kept ?? fallback, kept !== null && !wanted);
   return action.focusNode !== undefined ? focus(selected, [action.focusNode], facts) : selected;
 }
 
@@ -135,12 +139,13 @@ function stopped(state: InspectorState): InspectorState {
 }
 
 export function exists(trace: Trace, selection: Selection): boolean {
+  if (selection.kind === 'training') return hasTraining(trace);
   const index = indexTrace(trace);
   return selection.kind === 'pass' ? index.pass(selection.id) !== undefined : index.recording(selection.id) !== undefined;
 }
 
 /** The first pass that did not fail (else the first pass), else the first recording. */
-export function defaultSelection(trace: Trace): Selection | null {
+export function defaultSelection(trace: Trace): GraphSelection | null {
   const pass = trace.backwardPasses.find((p) => !p.error) ?? trace.backwardPasses[0];
   if (pass) return { kind: 'pass', id: pass.id };
   const recording = trace.recordings[0];
@@ -148,9 +153,9 @@ export function defaultSelection(trace: Trace): Selection | null {
 }
 
 /** The first pass, else the first recording, whose graph has one of the nodes (as an op or an input). */
-export function selectionShowing(trace: Trace, nodeIds: readonly number[]): Selection | null {
+export function selectionShowing(trace: Trace, nodeIds: readonly number[]): GraphSelection | null {
   const wanted = new Set(nodeIds);
-  const candidates: Selection[] = [
+  const candidates: GraphSelection[] = [
     ...trace.backwardPasses.filter((p) => !p.error).map((p) => ({ kind: 'pass' as const, id: p.id })),
     ...trace.recordings.map((r) => ({ kind: 'recording' as const, id: r.id })),
   ];

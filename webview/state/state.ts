@@ -42,8 +42,11 @@ export type Action =
   | { type: 'trace/loaded'; trace: Trace; large: boolean; selection?: Selection; focusNode?: number; thresholds?: Thresholds }
   | { type: 'trace/none'; message: string }
   | { type: 'trace/invalid'; title: string; problems: readonly string[] }
-  /** Show a recording or a pass (null: the summary of a large trace); `keepStep` keeps the step, expansion and fold when it is the same one. */
-  | { type: 'selection/set'; selection: Selection | null; keepStep?: boolean }
+  /**
+   * Show a recording, a pass or the Training view (null: the summary of a large trace); `keepStep`
+   * keeps the step, expansion and fold when it is the same one; `view` opens a pass going that way.
+   */
+  | { type: 'selection/set'; selection: Selection | null; keepStep?: boolean; view?: 'backward' | 'forward' }
   /** Open the previous or next backward pass of the open pass's source line (PageUp / PageDown). */
   | { type: 'selection/step-same-line'; direction: 'previous' | 'next' }
   /** Open the pass numbered `number` among all passes, from 1 (the toolbar's Pass # field). */
@@ -85,7 +88,7 @@ export function initialState(restored: Partial<UiState> | null | undefined): Ins
 }
 
 export function selectionKey(selection: Selection): string {
-  return `${selection.kind}:${selection.id}`;
+  return selection.kind === 'training' ? 'training' : `${selection.kind}:${selection.id}`;
 }
 
 /** The trace the state shows, if any. */

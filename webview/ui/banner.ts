@@ -1,7 +1,7 @@
 /** A strip above the graph for what the reader must know first: the trace was cut short, the pass shown was summarised. */
 import type { Selection } from '../../protocol/messages';
 import { droppedRecords } from '../../protocol/prune';
-import { isKept, type Trace } from '../../protocol/trace';
+import { isKept, type BackwardPass, type Trace } from '../../protocol/trace';
 import { el } from './dom';
 import { shownText } from './text';
 
@@ -21,6 +21,11 @@ function shellWord(text: string): string {
   return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
 }
 
+/** The command that traces the same run again (its file and seed) keeping `pass` whole. */
+export function keepCommand(trace: Trace, pass: BackwardPass): string {
+  return `gradlens trace ${shellWord(trace.run.file)} --seed ${trace.run.seed} --keep ${pass.id}`;
+}
+
 /** The open pass was summarised (only its statistics were kept): say so, and how to keep it. */
 export function summarisedBanner(trace: Trace, selection: Selection | null): HTMLElement | null {
   if (selection?.kind !== 'pass') return null;
@@ -28,7 +33,7 @@ export function summarisedBanner(trace: Trace, selection: Selection | null): HTM
   const pass = trace.backwardPasses[index];
   if (!pass || isKept(pass)) return null;
   const omitted = pass.omitted;
-  const command = `gradlens trace ${shellWord(trace.run.file)} --seed ${trace.run.seed} --keep ${pass.id}`;
+  const command = keepCommand(trace, pass);
   return el('div', { class: 'banner warning-banner', role: 'status' },
     el('b', {}, `Pass #${(index + 1).toLocaleString('en-US')} was summarised: `),
     `only its statistics were kept${omitted ? ` (its ${omitted.nodes.toLocaleString('en-US')} nodes and ${omitted.steps.toLocaleString('en-US')} steps were left out to keep the trace within its budget)` : ''}. `,

@@ -1,7 +1,7 @@
 /** The inspector's toolbar: what to show, direction, colour, folding, search, camera and export. */
 import type { Selection } from '../../protocol/messages';
 import type { Choice } from '../model/summary';
-import { passNumber, SUMMARY_CHOICE } from '../model/summary';
+import { passNumber, SUMMARY_CHOICE, TRAINING_CHOICE } from '../model/summary';
 import type { Action } from '../state/state';
 import { el } from './dom';
 import { button, checkbox, dropdown, textField } from './toolkit';
@@ -32,6 +32,8 @@ export interface ToolbarView {
   selection: Selection | null;
   /** The picker shows the summary choice (a large trace without a selection). */
   summary: boolean;
+  /** The graph's controls (direction, colour, folding, search, camera, export): not beside the Training view. */
+  graphControls: boolean;
   view: 'backward' | 'forward';
   colorMode: 'gradient' | 'value';
   folded: boolean;
@@ -41,6 +43,13 @@ export interface ToolbarView {
   searchInfo: string;
   /** How many backward passes the trace has (the Pass # field opens one of them; hidden without any). */
   passes: number;
+}
+
+/** The picker's value for what is shown: `pass:3`, `recording:0`, the Training view, the summary, or nothing. */
+function pickerValue(view: ToolbarView): string {
+  const { selection } = view;
+  if (!selection) return view.summary ? SUMMARY_CHOICE : '';
+  return selection.kind === 'training' ? TRAINING_CHOICE : `${selection.kind}:${selection.id}`;
 }
 
 export class Toolbar {
@@ -53,12 +62,14 @@ export class Toolbar {
   private readonly searchInfo: HTMLElement;
   private readonly passField: HTMLElement;
   private readonly passInfo: HTMLElement;
+  private readonly graphControls: HTMLElement[];
   private shown: ToolbarView | null = null;
 
   constructor(commands: ToolbarCommands) {
     const { dispatch } = commands;
     this.picker = dropdown('What to show', (value) => {
       if (value === SUMMARY_CHOICE) { dispatch({ type: 'selection/set', selection: null }); return; }
+      if (value === TRAINING_CHOICE) { dispatch({ type: 'selection/set', selection: { kind: 'training' } }); return; }
       const [kind, id] = value.split(':');
       if (kind === 'pass' || kind === 'recording') dispatch({ type: 'selection/set', selection: { kind, id: Number(id) } });
     });
@@ -84,20 +95,23 @@ export class Toolbar {
       exporter.set(EXPORT_CHOICES, '');
     });
     exporter.set(EXPORT_CHOICES, '');
+    this.graphControls = [
+      el('span', { class: 'graph-controls' }, this.viewPicker.element, this.colorPicker.element, this.fold.element, byFunction.element, this.byLayer.element, search, this.searchInfo),
+      el('span', { class: 'graph-controls' },
+        button({ icon: 'screen-full', title: 'Fit the graph', onClick: () => commands.fit() }),
+        button({ icon: 'zoom-out', title: 'Zoom out', onClick: () => commands.zoom(1 / 1.25) }),
+        button({ icon: 'zoom-in', title: 'Zoom in', onClick: () => commands.zoom(1.25) }),
+        exporter.element),
+    ];
     this.element = el('header', { class: 'toolbar' },
-      this.picker.element, this.passField, this.passInfo, this.viewPicker.element, this.colorPicker.element, this.fold.element, byFunction.element, this.byLayer.element, search, this.searchInfo,
-      el('span', { class: 'spacer' }),
-      button({ icon: 'screen-full', title: 'Fit the graph', onClick: () => commands.fit() }),
-      button({ icon: 'zoom-out', title: 'Zoom out', onClick: () => commands.zoom(1 / 1.25) }),
-      button({ icon: 'zoom-in', title: 'Zoom in', onClick: () => commands.zoom(1.25) }),
-      exporter.element);
+      this.picker.element, this.passField, this.passInfo, this.graphControls[0]!, el('span', { class: 'spacer' }), this.graphControls[1]!);
   }
 
   /** Shows the state; controls whose part did not change are left alone (a dropdown rebuilt loses its focus). */
   update(next: ToolbarView): void {
     const last = this.shown;
-    const selectionValue = next.selection ? `${next.selection.kind}:${next.selection.id}` : next.summary ? SUMMARY_CHOICE : '';
-    const lastValue = last ? (last.selection ? `${last.selection.kind}:${last.selection.id}` : last.summary ? SUMMARY_CHOICE : '') : null;
+    const selectionValue = pickerValue(next);
+    const lastValue = last ? pickerValue(last) : null;
     if (!last || last.choices !== next.choices || lastValue !== selectionValue) this.picker.set(next.choices, selectionValue);
     if (!last || last.view !== next.view) this.viewPicker.set(VIEW_CHOICES, next.view);
     if (!last || last.colorMode !== next.colorMode) this.colorPicker.set(COLOR_CHOICES, next.colorMode);
@@ -106,6 +120,7 @@ export class Toolbar {
       this.byLayer.element.hidden = next.byLayer === null;
       this.byLayer.set(next.byLayer === true);
     }
+    if (!last || last.graphControls !== next.graphControls) for (const controls of this.graphControls) controls.hidden = !next.graphControls;
     if (!last || last.searchInfo !== next.searchInfo) this.searchInfo.textContent = next.searchInfo;
     if (!last || last.passes !== next.passes) {
       this.passField.hidden = next.passes === 0;

@@ -1,0 +1,149 @@
+/**
+ * A training run in words: what went wrong first (the loss gone NaN, gradients that vanished and
+ * from which pass), and each chart of the Training view as a line of text (its text alternative).
+ * Pure (no DOM): tested in Node.
+ */
+import type { Thresholds } from '../../protocol/messages';
+import { formatNumber } from '../../protocol/query/format';
+import { firstNonFiniteLoss, vanishedFrom } from '../../protocol/query/training';
+import type { Trace, VariableSummary } from '../../protocol/trace';
+import { CellKind, flowOf, rmsGradient, type Heatmap } from './trainingCharts';
+import { nonFiniteWord, positionOfIndex, runMarks, UPDATE_RATIO_RULE, type RunPass, type RunSeries, type TrainingRun } from './training';
+
+/** A sentence of text and passes (the view makes each pass a button that opens it). */
+export type Phrase = (string | { pass: RunPass })[];
+
+const passWord = (count: number) => `${count.toLocaleString('en-US')} ${count === 1 ? 'pass' : 'passes'}`;
+
+/** `loss 2.302 → 0.4132 over 240 passes` (null: no pass has a loss). */
+export function lossSummary(run: TrainingRun): string | null {
+  const losses = run.passes.filter((p) => p.loss !== null);
+  if (losses.length === 0) return null;
+  return `loss ${formatNumber(losses[0]!.loss!)} → ${formatNumber(losses[losses.length - 1]!.loss!)} over ${passWord(run.passes.length)}`;
+}
+
+/** How many vanished series are named before "and N more". */
+const NAMED_VANISHED = 5;
+
+/**
+ * What went wrong, first: the first pass whose loss was NaN or ±∞, and each series whose gradient
+ * vanished (‖∇‖ below the threshold from some pass to the end), with that pass. One phrase when
+ * nothing did.
+ */
+export function findings(trace: Trace, run: TrainingRun, thresholds: Thresholds): Phrase[] {
+  const phrases: Phrase[] = [];
+  const byIndex = (index: number) => run.passes[positionOfIndex(run, index)]!;
+  const nonFinite = firstNonFiniteLoss(trace);
+  if (nonFinite && positionOfIndex(run, nonFinite.index) >= 0) {
+    phrases.push([`The loss became ${nonFiniteWord(nonFinite.value)} at pass `, { pass: byIndex(nonFinite.index) }, '.']);
+  }
+  const exploded = firstExploding(run, thresholds.exploding);
+  if (exploded) {
+    phrases.push([`A gradient first exploded at pass `, { pass: run.passes[exploded.position]! },
+      `: ${exploded.series.name}'s ‖∇‖ ${formatNumber(exploded.value)} (above ${formatNumber(thresholds.exploding)}).`]);
+  }
+  const threshold = formatNumber(thresholds.vanishing);
+  const vanished = run.series.map((series) => ({ series, from: vanishedFrom(series.source, thresholds.vanishing) })).filter((v) => v.from !== null);
+  for (const { series, from } of vanished.slice(0, NAMED_VANISHED)) {
+    phrases.push(from!.always
+      ? [`${series.name}'s gradient was below ${threshold} in every pass, from pass `, { pass: byIndex(from!.point.index) }, '.']
+      : [`${series.name}'s gradient vanished from pass `, { pass: byIndex(from!.point.index) }, ` (‖∇‖ below ${threshold} to the end).`]);
+  }
+  if (vanished.length > NAMED_VANISHED) {
+    const more = vanished.length - NAMED_VANISHED;
+    phrases.push([`${more.toLocaleString('en-US')} more parameter${more === 1 ? '\'s gradient' : 's\' gradients'} vanished (the heatmap shows them).`]);
+  }
+  if (vanished.length === 0) phrases.push([`No parameter's gradient vanished (‖∇‖ below ${threshold} to the end of the run)${nonFinite ? '' : ', and the loss stayed finite'}.`]);
+  return phrases;
+}
+
+/** The first pass where some series' ‖∇‖ is above `threshold`: that series (the largest there) and its norm. */
+export function firstExploding(run: TrainingRun, threshold: number): { position: number; series: RunSeries; value: number } | null {
+  for (let position = 0; position < run.passes.length; position++) {
+    let found: { position: number; series: RunSeries; value: number } | null = null;
+    for (const series of run.series) {
+      const norm = series.at[position]?.gradL2;
+      if (norm !== null && norm !== undefined && norm > threshold && (!found || norm > found.value)) found = { position, series, value: norm };
+    }
+    if (found) return found;
+  }
+  return null;
+}
+
+/** A phrase as plain text (#N for each pass), for an aria-label or a test. */
+export function phraseText(phrase: Phrase): string {
+  return phrase.map((part) => (typeof part === 'string' ? part : `#${part.pass.number.toLocaleString('en-US')}`)).join('');
+}
+
+const at = (run: TrainingRun, position: number) => `#${run.passes[position]!.number.toLocaleString('en-US')}`;
+
+/** The extremes of one value over the series at a pass: `largest net.0.weight 0.23 · smallest net.2.bias 0.0015`. */
+function extremes(run: TrainingRun, position: number, value: (v: VariableSummary) => number | null): string | null {
+  let low: [RunSeries, number] | null = null;
+  let high: [RunSeries, number] | null = null;
+  for (const series of run.series) {
+    const v = series.at[position];
+    const x = v ? value(v) : null;
+    if (x === null || !Number.isFinite(x)) continue;
+    if (!low || x < low[1]) low = [series, x];
+    if (!high || x > high[1]) high = [series, x];
+  }
+  if (!low || !high) return null;
+  return low[0] === high[0] ? `${high[0].name} ${formatNumber(high[1])}` : `largest ${high[0].name} ${formatNumber(high[1])}, smallest ${low[0].name} ${formatNumber(low[1])}`;
+}
+
+/** The last run position where some series has a value (the end of the run, for the charts' words). */
+function lastWith(run: TrainingRun, value: (v: VariableSummary) => number | null): number {
+  for (let p = run.passes.length - 1; p >= 0; p--) if (run.series.some((s) => { const v = s.at[p]; return v !== null && value(v) !== null; })) return p;
+  return -1;
+}
+
+/** Each chart in a line of words: its text alternative. */
+export function chartWords(run: TrainingRun, thresholds: Thresholds): { loss: string; gradNorm: string; updates: string; zeros: string } {
+  const marks = runMarks(run);
+  const finite = run.passes.filter((p) => p.loss !== null && Number.isFinite(p.loss));
+  const lowest = finite.reduce<RunPass | null>((best, p) => (!best || p.loss! < best.loss! ? p : best), null);
+  const loss = [lossSummary(run) ?? 'no pass has a scalar loss',
+    lowest ? `lowest ${formatNumber(lowest.loss!)} at #${lowest.number.toLocaleString('en-US')}` : '',
+    marks.length > 0 ? `marked: ${marks.slice(0, 3).map((m) => `#${m.number.toLocaleString('en-US')} ${m.label}`).join('; ')}${marks.length > 3 ? `; ${marks.length - 3} more` : ''}` : '',
+  ].filter(Boolean).join('; ');
+  const normAt = lastWith(run, (v) => v.gradL2);
+  const gradNorm = normAt < 0 ? 'no finite gradient norm' : `‖∇‖ at ${at(run, normAt)}: ${extremes(run, normAt, (v) => v.gradL2)}`
+    + `; vanishing below ${formatNumber(thresholds.vanishing)}, exploding above ${formatNumber(thresholds.exploding)}`;
+  const ratioAt = lastWith(run, (v) => v.updateRatio);
+  const below = ratioAt < 0 ? [] : run.series.filter((s) => { const r = s.at[ratioAt]?.updateRatio; return r !== null && r !== undefined && r < UPDATE_RATIO_RULE; });
+  const updates = ratioAt < 0 ? 'no update ratio (a series needs two passes)' : `‖Δw‖/‖w‖ at ${at(run, ratioAt)}: ${extremes(run, ratioAt, (v) => v.updateRatio)}`
+    + `; ${below.length === 0 ? 'none' : below.length.toLocaleString('en-US')} below the ${formatNumber(UPDATE_RATIO_RULE)} rule of thumb`;
+  let most: { series: RunSeries; position: number; value: number } | null = null;
+  for (const series of run.series) {
+    for (let position = 0; position < series.at.length; position++) {
+      const v = series.at[position];
+      if (v && (!most || v.zeroFraction > most.value)) most = { series, position, value: v.zeroFraction };
+    }
+  }
+  const zeros = !most || most.value === 0 ? 'no exact-zero gradient elements in any pass'
+    : `most exact-zero gradient elements: ${most.series.name}, ${formatNumber(most.value * 100, 3)}% at ${at(run, most.position)}`;
+  return { loss, gradNorm, updates, zeros };
+}
+
+/** The heatmap in words: its size, its range, and its NaN/∞ cells. */
+export function heatmapWords(run: TrainingRun, map: Heatmap): string {
+  let bad = 0;
+  let zero = 0;
+  for (const kind of map.kinds) { if (kind === CellKind.NonFinite) bad++; else if (kind === CellKind.Zero) zero++; }
+  const size = `${run.series.length.toLocaleString('en-US')} ${run.series.length === 1 ? 'parameter' : 'parameters'} × ${passWord(run.passes.length)}`
+    + (map.columns < run.passes.length ? ` in ${map.columns.toLocaleString('en-US')} columns (each the largest of its passes)` : '');
+  const range = map.kinds.some((k) => k === CellKind.Value) ? `‖∇‖ from ${formatNumber(10 ** map.min)} to ${formatNumber(10 ** map.max)}` : 'no positive finite ‖∇‖';
+  const cells = (count: number) => `${count.toLocaleString('en-US')} ${count === 1 ? 'cell' : 'cells'}`;
+  return [size, range, bad > 0 ? `NaN/∞ in ${cells(bad)}` : '', zero > 0 ? `all-zero in ${cells(zero)}` : ''].filter(Boolean).join('; ');
+}
+
+/** The flow chart of a pass in words: which parameter has the largest and the smallest RMS gradient. */
+export function flowWords(run: TrainingRun, position: number): string {
+  const bars = flowOf(run, position);
+  const pass = at(run, position);
+  if (bars.length === 0) return `pass ${pass}: no variable's gradient`;
+  const range = extremes(run, position, rmsGradient);
+  const bad = bars.filter((b) => b.nonFinite).map((b) => b.name);
+  return `pass ${pass}: RMS ∇ ${range ?? 'not finite'}${bad.length > 0 ? `; NaN/∞ in ${bad.slice(0, 3).join(', ')}${bad.length > 3 ? ` and ${bad.length - 3} more` : ''}` : ''}`;
+}
