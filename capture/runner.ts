@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { RunError, RunOutcome, Trace } from '../protocol/trace';
+import { DEFAULT_MAX_ELEMENTS, DEFAULT_MAX_TRACE_MB, type RunError, type RunOutcome, type Trace } from '../protocol/trace';
 import { assembleTrace, EMPTY_JOURNAL, SourceResolver, type Journal } from './assemble';
 import { bundleProgram, formatProblem, type BuildProblem } from './bundle';
 import { untilDone } from './cleanup';
@@ -76,8 +76,7 @@ export interface RunOptions {
   checkInputs?(inputs: readonly string[]): string | null;
 }
 
-/** The trace's size budget when none is given (`--max-trace-mb`). */
-export const DEFAULT_MAX_TRACE_MB = 64;
+export { DEFAULT_MAX_TRACE_MB } from '../protocol/trace';
 
 /** The defaults of a run's gradient checks: float64 central differences, at most 32 elements per variable. */
 export const GRADCHECK_DEFAULTS: GradcheckSettings = { eps: 1e-6, atol: 1e-5, rtol: 1e-3, elements: 32 };
@@ -185,7 +184,7 @@ export async function runProgram(options: RunOptions): Promise<RunResult> {
   const startedAt = new Date(started).toISOString();
   const file = resolve(options.cwd ?? process.cwd(), options.file);
   const args = [...(options.args ?? [])];
-  const maxElements = options.maxElements ?? 1024;
+  const maxElements = options.maxElements ?? DEFAULT_MAX_ELEMENTS;
   const timeoutMs = options.timeoutMs ?? 30_000;
   const seed = options.seed ?? Math.floor(Math.random() * 2 ** 31);
   const memoryMb = options.memoryMb ?? 4096;

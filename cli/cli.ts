@@ -35,7 +35,8 @@ const USAGE = `usage:
       --gradcheck[=N]          check every backward pass numerically before it runs (float64
                                central differences on the recorded graph; N elements per
                                variable at most, default 32)
-      --keep PASSES            backward passes to keep whole, by number from 0: 17,40-42
+      --keep PASSES            backward passes to keep whole, numbered from 1 as the
+                               inspector and Problems number them: 17,40-42
                                (the others of a long run may be summarised: statistics only)
       --max-trace-mb N         size budget of the trace (default 64): past it, passes are
                                summarised; the first, the last and --keep ones are still kept
@@ -72,6 +73,15 @@ interface Parsed {
 
 /** Options `run` takes too (the rest are `trace`'s). */
 const RUN_OPTIONS: readonly string[] = ['--max-memory-mb'];
+
+/**
+ * `--keep` numbers passes as the inspector, the summary and Problems show them (#1 is the first);
+ * the trace and the runner name them by id (from 0).
+ */
+function passIds(ranges: readonly PassRange[]): PassRange[] {
+  if (ranges.some(([first]) => first < 1)) throw new Error('passes are numbered from 1 (#1 is the first), as the inspector and Problems number them');
+  return ranges.map(([first, last]) => [first - 1, last - 1]);
+}
 
 function integer(flag: string, text: string | undefined, min: number): number {
   const value = Number(text);
@@ -110,7 +120,7 @@ export function parseArgs(argv: readonly string[]): Parsed | 'help' | 'version' 
           const text = value();
           if (!text) throw new UsageError('--keep needs pass numbers, like 17,40-42');
           try {
-            parsed.keep = [...(parsed.keep ?? []), ...parsePassRanges(text)];
+            parsed.keep = [...(parsed.keep ?? []), ...passIds(parsePassRanges(text))];
           } catch (error) {
             throw new UsageError(`--keep: ${(error as Error).message}`);
           }

@@ -6,6 +6,11 @@
 
 export const TRACE_FORMAT = 'gradlens-trace';
 export const TRACE_VERSION = 2;
+
+/** Tensor elements kept per value when none is given (`--max-elements`, `run.maxElements`). */
+export const DEFAULT_MAX_ELEMENTS = 1024;
+/** The trace's size budget when none is given (`--max-trace-mb`, `run.keep.maxTraceMb`). */
+export const DEFAULT_MAX_TRACE_MB = 64;
 /**
  * The versions this code reads. Version 1 (GradLens ≤ 0.2) had no `kept` and no `run.keep`: every
  * pass of it was kept whole (see isKept).

@@ -14,7 +14,8 @@ import type { Frame, StepMarks } from './model/marks';
 import { tooltipText } from './model/tooltip';
 import { currentNode, type Derivation, type GraphScreen, type Screen } from './state/derive';
 import type { InspectorState } from './state/state';
-import { summarisedBanner, truncationBanner } from './ui/banner';
+import { truncationBanner } from './ui/banner';
+import { summarisedScreen } from './ui/summarisedScreen';
 import { el } from './ui/dom';
 import { Minimap } from './ui/minimap';
 import { errorScreen, FailureBar, shownProblems } from './ui/screens';
@@ -95,8 +96,8 @@ export class Renderer {
     let screen = derive.screen(state);
     const trace = state.doc.kind === 'trace' ? state.doc.trace : null;
     if (trace !== this.shown.trace || state.ui.selection !== this.shown.ui?.selection) {
-      const banners = trace ? [truncationBanner(trace), summarisedBanner(trace, state.ui.selection)] : [];
-      this.banner.replaceChildren(...banners.filter((b): b is HTMLElement => b !== null));
+      const banner = trace ? truncationBanner(trace) : null;
+      this.banner.replaceChildren(...(banner ? [banner] : []));
     }
     const graph = screen.tag === 'graph' ? screen : null;
     const frame = graph ? derive.frame(state) : null;
@@ -188,6 +189,21 @@ export class Renderer {
         this.frameDrawn();
         break;
       }
+      case 'summarised': {
+        this.empty.hidden = true;
+        this.side.hidden = true;
+        this.summary.hidden = false;
+        const pass = screen.view.pass.id;
+        this.summary.replaceChildren(summarisedScreen(screen.trace, screen.view, {
+          ...this.panelActions(),
+          openPass: (id) => this.events.dispatch({ type: 'selection/set', selection: { kind: 'pass', id }, view: 'backward' }),
+          ...(screen.training ? { openTraining: () => this.events.dispatch({ type: 'selection/set', selection: { kind: 'training' } }) } : {}),
+          ...(this.host.kind === 'vscode' ? { keepAgain: () => this.host.post({ type: 'run/again-keeping', pass }) } : {}),
+        }));
+        this.summary.scrollTop = 0;
+        this.frameDrawn();
+        break;
+      }
       case 'training': {
         this.empty.hidden = true;
         this.side.hidden = true;
@@ -247,7 +263,7 @@ export class Renderer {
   /** All panels when the graph or its look changed; only the step panel when just the step did (the others keep their scroll). */
   private renderSide(state: InspectorState, trace: Trace | null, screen: Screen, frame: Frame | null, decorations: Decorations | null): void {
     if (!trace) { this.side.replaceChildren(); return; }
-    if (screen.tag === 'summary' || screen.tag === 'training') return; // the side bar is hidden beside these
+    if (screen.tag === 'summary' || screen.tag === 'training' || screen.tag === 'summarised') return; // the side bar is hidden beside these
     const graph = screen.tag === 'graph' ? screen : null;
     const side: SideGraph | null = graph ? {
       model: graph.model, pass: this.derive.pass(state), frame, folded: graph.folded, expanded: state.ui.expanded, selectedNode: state.ui.selectedNode,
@@ -268,7 +284,7 @@ export class Renderer {
       choices: this.derive.choices(state),
       selection: state.doc.kind === 'trace' ? state.ui.selection : null,
       summary: large && state.ui.selection === null,
-      graphControls: screen.tag !== 'training',
+      graphControls: screen.tag !== 'training' && screen.tag !== 'summarised',
       view: state.ui.view,
       colorMode: state.ui.colorMode,
       folded: screen.tag === 'graph' || screen.tag === 'tooLarge' ? screen.folded : state.ui.folded ?? false,
@@ -277,7 +293,7 @@ export class Renderer {
       passes: state.doc.kind === 'trace' ? state.doc.trace.backwardPasses.length : 0,
     });
     this.stepper.update({
-      kind: frame?.kind ?? null, step: state.ui.step, total: frame?.frame.total ?? 0,
+      kind: frame?.kind ?? null, stepping: graph !== null, step: state.ui.step, total: frame?.frame.total ?? 0,
       playing: state.page.playing, scale: graph ? this.derive.scale(state) : null, colorMode: state.ui.colorMode,
     });
   }

@@ -9,6 +9,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { syntheticTrace } from '../../bench/synthetic-trace';
 import { inspectorPage } from '../../capture/html';
 import { runProgram } from '../../capture/runner';
+import { formatNumber } from '../../protocol/query/format';
 import { formatTensorShort, formatTensorTiny } from '../../webview/model/tensor';
 import type { Trace } from '../../protocol/trace';
 import { distDir, repoRoot, seedFixture } from '../trace-helpers';
@@ -570,19 +571,32 @@ suite('the inspector in a browser', function () {
     await field.click();
     await page.keyboard.type(String(summarised + 1));
     await page.keyboard.press('Enter');
-    const banner = page.locator('.banner', { hasText: 'was summarised' });
-    await banner.waitFor({ timeout: 10_000 });
-    const text = await banner.innerText();
-    assert.match(text, new RegExp(`^Pass #${summarised + 1} was summarised: only its statistics were kept`));
-    assert.ok(text.endsWith(`gradlens trace ${file} --seed 7 --keep ${trace.backwardPasses[summarised]!.id}`), text);
+    const screen = page.locator('.summarised-pass');
+    await screen.waitFor({ timeout: 10_000 });
+    assert.equal(await screenOf(page), 'summarised pass');
+    const text = await screen.innerText();
+    assert.match(text, new RegExp(`^Pass #${summarised + 1} · loss [\\d.]+ · summarised\n`), text);
+    assert.match(text, /Backward at long-run\.ts:\d+\. Only its statistics were kept: its [\d,]+ nodes and [\d,]+ steps were left out to keep the trace within its budget \(1 MB\), so it has no graph to step through\./, text);
+    assert.equal(await screen.locator('code').innerText(), `gradlens trace ${file} --seed 7 --max-trace-mb 1 --keep ${summarised + 1} -- 12`);
+    // Its statistics, as the summary has them: a row per variable, the numbers of its gradient.
+    const pass = trace.backwardPasses[summarised]!;
+    const rows = await screen.locator('table.pass-statistics tbody tr').evaluateAll((trs) => trs.map((tr) => (tr.textContent ?? '')));
+    assert.equal(rows.length, pass.summary!.variables.length);
+    for (const variable of pass.summary!.variables) {
+      assert.ok(rows.some((row) => row.includes(formatNumber(variable.gradL2!)) && row.includes(formatNumber(variable.valueL2!))), `a row has ‖∇‖ ${variable.gradL2} and ‖w‖ ${variable.valueL2}: ${rows.join(' | ')}`);
+    }
+    assert.ok(rows[0]!.startsWith('0.'), `network order, the first layer first: ${rows.join(' | ')}`);
     await page.screenshot({ path: join(results, 'summarised-pass.png') });
-    await page.keyboard.press('Home');
-    await field.click();
-    await page.keyboard.press('Backspace');
-    await page.keyboard.press('Backspace');
-    await page.keyboard.type('1');
-    await page.keyboard.press('Enter');
-    await page.waitForFunction(() => (globalThis as any).document.querySelector('.banners')?.textContent === '', undefined, { timeout: 10_000 });
+    // No stepper beside it, nor the graph's controls; the nearest kept passes open.
+    assert.equal(await page.locator('.step-controls').isVisible(), false, 'no step controls without a graph');
+    assert.equal(await page.locator('vscode-button[title="Fit the graph"]').isVisible(), false);
+    assert.equal(await page.locator('.banners').innerText(), '', 'the screen says it; no banner besides');
+    let before = summarised - 1;
+    while (trace.backwardPasses[before]!.kept === false) before--;
+    await screen.locator(`vscode-button`, { hasText: `Open #${before + 1}` }).click();
+    await page.locator('.summarised-pass').waitFor({ state: 'hidden', timeout: 10_000 });
+    assert.equal(await screenOf(page), 'graph');
+    assert.equal(await page.locator('.step-controls').isVisible(), true, 'the step controls are back with the graph');
     await page.close();
   });
 

@@ -87,9 +87,10 @@ export async function within<T>(ms: number, what: string, work: Promise<T>): Pro
 }
 
 /** Which screen the inspector shows now. */
-export async function screenOf(page: Page): Promise<'graph' | 'error' | 'summary' | 'too large' | 'words'> {
+export async function screenOf(page: Page): Promise<'graph' | 'error' | 'summary' | 'summarised pass' | 'too large' | 'words'> {
   return page.evaluate(() => {
     const doc = (globalThis as any).document;
+    if (doc.querySelector('.summary-screen:not([hidden]) .summarised-pass')) return 'summarised pass';
     if (doc.querySelector('.summary-screen:not([hidden]) .summary')) return 'summary';
     const empty = doc.querySelector('.empty:not([hidden])');
     if (empty?.querySelector('.error-screen')) return 'error';

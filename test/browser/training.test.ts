@@ -164,7 +164,7 @@ suite('the Training view in a browser', function () {
     await note.waitFor();
     const text = await note.innerText();
     assert.ok(text.startsWith('Pass #30 was summarised: only its statistics were kept.'), text);
-    assert.equal(await note.locator('code').innerText(), `gradlens trace ${longFile} --seed 3 --keep ${pass.id}`);
+    assert.equal(await note.locator('code').innerText(), `gradlens trace ${longFile} --seed 3 --max-trace-mb 1 --keep 30 -- 60`);
     assert.deepEqual(await selection(page), { kind: 'training' }, 'no empty graph opened');
     await page.screenshot({ path: join(results, 'training-summarised.png') });
     await page.close();

@@ -70,6 +70,22 @@ suite('the gradlens command', function () {
     assert.equal(gradlens(['trace', fixture('recreated.ts'), '--verbose=yes']).code, 2, '--verbose takes no value');
   });
 
+  test('--keep numbers passes as the inspector does (#1 the first): --keep 12 keeps the twelfth; --keep 0 is refused', () => {
+    const output = join(work, 'long.json');
+    const result = gradlens(['trace', fixture('long-run.ts'), '-o', output, '--seed', '5', '--max-trace-mb', '1', '--keep', '12,30-31', '--', '40']);
+    assert.equal(result.code, 0, result.stderr);
+    const read = readTraceFile(output);
+    assert.ok(read.ok, read.ok ? '' : read.problems.join('; '));
+    const trace = read.trace;
+    const kept = trace.backwardPasses.map((p, index) => (p.kept ? index + 1 : 0)).filter((n) => n > 0);
+    for (const number of [12, 30, 31]) assert.ok(kept.includes(number), `#${number} kept (kept: ${kept.join(' ')})`);
+    assert.ok(!kept.includes(13) && !kept.includes(29), `its neighbours were summarised (kept: ${kept.join(' ')})`);
+    assert.deepEqual(trace.run.keep?.requested, [[11, 11], [29, 30]], 'the trace records ids (from 0)');
+    const zero = gradlens(['trace', fixture('long-run.ts'), '-o', output, '--keep', '0']);
+    assert.equal(zero.code, 2);
+    assert.match(zero.stderr, /--keep: passes are numbered from 1 \(#1 is the first\)/);
+  });
+
   test('trace options: -o, --max-elements, --timeout; the exit code of a timeout is 124', () => {
     const output = join(work, 'out.json');
     const result = gradlens(['trace', fixture('hangs.ts'), '-o', output, '--timeout', '1', '--max-elements', '1']);

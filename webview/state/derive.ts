@@ -10,7 +10,7 @@ import { indexTrace } from '../../protocol/query/indexTrace';
 import { nodeNames } from '../../protocol/query/names';
 import { selectNodes } from '../../protocol/query/select';
 import type { ColorMode, GraphSelection, Selection, Thresholds } from '../../protocol/messages';
-import type { BackwardPass, Tensor, Trace } from '../../protocol/trace';
+import { isKept, type BackwardPass, type Tensor, type Trace } from '../../protocol/trace';
 import { contrastText, magnitudeScale, type MagnitudeScale } from '../model/colors';
 import { decorate, magnitudeOf, type Decorations } from '../model/decorate';
 import { buildGraph, type GraphModel } from '../model/graph';
@@ -18,7 +18,8 @@ import { layeredLayout, type Positions } from '../model/layout';
 import { stepMarks, type Frame, type StepMarks } from '../model/marks';
 import { backwardFrame, forwardFrame, passGradients } from '../model/stepper';
 import { pickerChoices, summarize, type Choice, type TraceSummary } from '../model/summary';
-import { trainingRun, type TrainingRun } from '../model/training';
+import { summarisedPassView, type SummarisedPassView } from '../model/summarisedPass';
+import { hasTraining, trainingRun, type TrainingRun } from '../model/training';
 import { memoLast } from './memo';
 import type { Facts } from './reduce';
 import { selectionKey, type InspectorState } from './state';
@@ -41,6 +42,8 @@ export type Screen =
   | { tag: 'empty'; message: string }
   | { tag: 'error'; title: string; problems: readonly string[] }
   | { tag: 'summary'; trace: Trace; summary: TraceSummary }
+  /** A pass kept as its summary only: what the summary knows, and how to keep it. */
+  | { tag: 'summarised'; trace: Trace; view: SummarisedPassView; training: boolean }
   /** The Training view: the run's passes as curves and a heatmap, from their summaries. */
   | { tag: 'training'; trace: Trace; run: TrainingRun; thresholds: Thresholds }
   /** A graph with more elements than the draw limit: how large it is and what to do. */
@@ -71,6 +74,10 @@ export class Derivation implements Facts {
     const selection = state.ui.selection;
     if (!selection) return large ? this.summary(trace) : this.words(NOTHING_RECORDED);
     if (selection.kind === 'training') return this.training(trace, this.runOf(trace), state.ui.thresholds);
+    if (selection.kind === 'pass') {
+      const pass = indexTrace(trace).pass(selection.id);
+      if (pass && !isKept(pass)) return this.summarised(trace, trace.backwardPasses.indexOf(pass), state.ui.thresholds);
+    }
     return this.graph(trace, selection, state.ui.folded, state.page.userFold, state.ui.expanded, large, this.limits.draw, state.page.groupByLayer);
   }
 
@@ -154,6 +161,11 @@ export class Derivation implements Facts {
   private readonly summary = memoLast((trace: Trace): Screen => ({ tag: 'summary', trace, summary: summarize(trace) }));
 
   private readonly runOf = memoLast((trace: Trace): TrainingRun => trainingRun(trace));
+
+  private readonly summarised = memoLast((trace: Trace, index: number, thresholds: Thresholds): Screen => {
+    const run = hasTraining(trace) ? this.runOf(trace) : null;
+    return { tag: 'summarised', trace, view: summarisedPassView(trace, index, run, thresholds), training: run !== null };
+  });
 
   private readonly training = memoLast((trace: Trace, run: TrainingRun, thresholds: Thresholds): Screen => ({ tag: 'training', trace, run, thresholds }));
 

@@ -12,6 +12,8 @@ const SPEEDS = [0.5, 1, 2, 4, 8];
 export interface StepperView {
   /** The frame's direction, or null without a graph (the label is empty). */
   kind: 'backward' | 'forward' | null;
+  /** A graph is shown: the step controls are (beside the Training view or a summary only the thresholds are). */
+  stepping: boolean;
   step: number;
   total: number;
   playing: boolean;
@@ -25,6 +27,7 @@ export class Stepper {
   private readonly label: HTMLElement;
   private readonly play: HTMLElement;
   private readonly legend: HTMLElement;
+  private readonly controls: HTMLElement;
   private legendShown: { scale: MagnitudeScale | null; colorMode: string } | null = null;
 
   constructor(dispatch: (action: Action) => void, initial: { speed: number; thresholds: Thresholds }) {
@@ -53,17 +56,19 @@ export class Stepper {
       return field;
     };
     const move = (to: 'first' | 'previous' | 'next' | 'last') => dispatch({ type: 'step/move', to });
-    this.element = el('footer', { class: 'stepper' },
+    this.controls = el('span', { class: 'step-controls' },
       button({ icon: 'debug-step-back', title: 'First step (Home)', onClick: () => move('first') }),
       button({ icon: 'arrow-left', title: 'Previous step (←)', onClick: () => move('previous') }),
       this.play,
       button({ icon: 'arrow-right', title: 'Next step (→)', onClick: () => move('next') }),
       button({ icon: 'debug-step-over', title: 'Last step (End)', onClick: () => move('last') }),
-      speed.element, this.scrubber, this.label, this.legend,
+      speed.element, this.scrubber, this.label);
+    this.element = el('footer', { class: 'stepper' }, this.controls, this.legend,
       el('span', { class: 'thresholds' }, 'badges: vanishing ‖∇‖ <', threshold('vanishing', 'vanishing below'), 'exploding >', threshold('exploding', 'exploding above')));
   }
 
   update(view: StepperView): void {
+    this.controls.hidden = !view.stepping;
     this.scrubber.max = String(view.total);
     this.scrubber.value = String(view.step);
     this.label.textContent = view.kind ? `${view.kind} step ${view.step} / ${view.total}` : '';

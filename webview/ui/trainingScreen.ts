@@ -15,7 +15,7 @@ import {
 } from '../model/training';
 import { flowRange } from '../model/trainingCharts';
 import { chartWords, findings, flowWords, heatmapWords, lossSummary, type Phrase } from '../model/trainingWords';
-import { keepCommand } from './banner';
+import { keepCommand } from '../model/keepCommand';
 import { runChart, type ChartLine, type ChartMark } from './charts';
 import { el, link } from './dom';
 import { safely } from './failures';
