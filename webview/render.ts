@@ -211,6 +211,7 @@ export class Renderer {
         const keepAgain = this.host.kind === 'vscode' ? (pass: number) => this.host.post({ type: 'run/again-keeping', pass }) : undefined;
         this.training = new TrainingScreen(screen.trace, screen.run, screen.thresholds, {
           openPass: (id) => this.events.dispatch({ type: 'selection/set', selection: { kind: 'pass', id }, view: 'backward' }),
+          openNode: (id, node) => this.events.dispatch({ type: 'selection/set', selection: { kind: 'pass', id }, atNode: node }),
           ...(keepAgain ? { keepAgain } : {}),
         });
         this.summary.replaceChildren(this.training.element);

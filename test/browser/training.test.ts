@@ -218,9 +218,9 @@ suite('the Training view in a browser', function () {
     await trainingShown(page);
     assert.deepEqual(await page.locator('.training .findings p').allInnerTexts(), [
       'The loss became NaN at pass #5.',
-      'w\'s gradient vanished from pass #4 (‖∇‖ below 1e-7 to the end).',
+      'w\'s gradient vanished from pass #4 (‖∇‖ below 1e-7 to the end). In pass #4, kept whole, it shrinks most at dot (line 12), which multiplies the gradient by x, whose values are all 0: the gradient to w is ×0 of what reached it.',
     ]);
-    await page.locator('.training .findings').getByRole('button', { name: '#4' }).click();
+    await page.locator('.training .findings').getByRole('button', { name: '#4' }).first().click();
     await page.waitForFunction(() => (globalThis as any).gradlens.app.state.selection?.kind === 'pass');
     assert.deepEqual(await selection(page), { kind: 'pass', id: 3 });
     await page.close();
@@ -253,7 +253,8 @@ suite('the Training view in a browser', function () {
     const page = await openPage(browser, watch, writePage('training-deep', trace));
     await trainingShown(page);
     const said = await page.locator('.training .findings p').allInnerTexts();
-    assert.equal(said[0], '0.weight\'s gradient was below 1e-7 in every pass, from pass #1.', said.join(' | '));
+    // Which, from when, and why: the sigmoids it fades through, each ≤ 0.25.
+    assert.match(said[0]!, /^0\.weight's gradient was below 1e-7 in every pass, from pass #1\. In pass #1, kept whole, it fades through \d+ sigmoid ops on its way: each ×0\.2\d* on average \(RMS per element\), ×[\d.]+e-\d+ together; the derivative is at most 0\.25 anywhere — no one op shrinks it a tenth; all of them do\.$/, said.join(' | '));
     assert.match(said[said.length - 1]!, /^\d+ more parameters' gradients vanished \(the heatmap shows them\)\.$/);
     assert.match((await page.locator('.training .heatmap').getAttribute('aria-label'))!, /^Heatmap of gradient norms: 242 parameters × 24 passes; /);
     // 242 rows in at most 360 pixels (2 each, 484 in all) and the axis: the page stays scrollable, not endless.
@@ -262,6 +263,19 @@ suite('the Training view in a browser', function () {
     assert.equal(await page.locator('.training .uplot .u-legend').first().isVisible(), false, 'no legend of 242 names under the loss');
     await page.locator('.summary-screen').evaluate((e) => { e.scrollTop = 560; });
     await page.screenshot({ path: join(results, 'training-deep.png') });
+    // The mention opens pass #1 at the sigmoid nearest 0.weight, that step just run, the op selected.
+    await page.locator('.summary-screen').evaluate((e) => { e.scrollTop = 0; });
+    await page.locator('.training .findings p').first().locator('button.link', { hasText: /sigmoid ops$/ }).click();
+    await page.waitForFunction(() => (globalThis as any).gradlens.app.state.selection?.kind === 'pass', undefined, { timeout: 10_000 });
+    const ui = await page.evaluate(() => { const s = (globalThis as any).gradlens.app.state; return { selection: s.selection, step: s.step, view: s.view, node: s.selectedNode }; });
+    const first = trace.backwardPasses[0]!;
+    assert.deepEqual([ui.selection, ui.view], [{ kind: 'pass', id: first.id }, 'backward']);
+    assert.equal(first.steps[ui.step - 1]?.node, ui.node, 'the step just run is the op\'s');
+    assert.equal(trace.nodes.find((n) => n.id === ui.node)?.op, 'sigmoid');
+    const panel = page.locator('aside section', { hasText: 'Where the gradient shrinks most' });
+    await panel.waitFor({ timeout: 10_000 });
+    assert.match(await panel.innerText(), /In this pass, (at [a-z]+ \(line \d+\), which|it fades through \d+ [a-z]+ ops)/);
+    await page.screenshot({ path: join(results, 'training-deep-why.png') });
     await page.close();
   });
 

@@ -6,12 +6,16 @@
 import type { Thresholds } from '../../protocol/messages';
 import { formatNumber } from '../../protocol/query/format';
 import { firstNonFiniteLoss, vanishedFrom } from '../../protocol/query/training';
-import type { Trace, VariableSummary } from '../../protocol/trace';
+import { isKept, type NodeId, type Trace, type VariableSummary } from '../../protocol/trace';
+import { dropPredicate, dropSubject, fadePredicate, fadeSubject, gradientFade, largestDrop, nodeWord } from './gradientDrop';
 import { CellKind, flowOf, rmsGradient, type Heatmap } from './trainingCharts';
 import { nonFiniteWord, positionOfIndex, runMarks, UPDATE_RATIO_RULE, type RunPass, type RunSeries, type TrainingRun } from './training';
 
-/** A sentence of text and passes (the view makes each pass a button that opens it). */
-export type Phrase = (string | { pass: RunPass })[];
+/**
+ * A sentence of text and mentions: a pass (a button that opens it, `#17`), or a node of a kept
+ * pass (a button labelled `label` that opens the pass at that node's step).
+ */
+export type Phrase = (string | { pass: RunPass; node?: NodeId; label?: string })[];
 
 const passWord = (count: number) => `${count.toLocaleString('en-US')} ${count === 1 ? 'pass' : 'passes'}`;
 
@@ -45,9 +49,12 @@ export function findings(trace: Trace, run: TrainingRun, thresholds: Thresholds)
   const threshold = formatNumber(thresholds.vanishing);
   const vanished = run.series.map((series) => ({ series, from: vanishedFrom(series.source, thresholds.vanishing) })).filter((v) => v.from !== null);
   for (const { series, from } of vanished.slice(0, NAMED_VANISHED)) {
-    phrases.push(from!.always
+    const said: Phrase = from!.always
       ? [`${series.name}'s gradient was below ${threshold} in every pass, from pass `, { pass: byIndex(from!.point.index) }, '.']
-      : [`${series.name}'s gradient vanished from pass `, { pass: byIndex(from!.point.index) }, ` (‖∇‖ below ${threshold} to the end).`]);
+      : [`${series.name}'s gradient vanished from pass `, { pass: byIndex(from!.point.index) }, ` (‖∇‖ below ${threshold} to the end).`];
+    if (nonFinite && from!.point.index > nonFinite.index) said.push(` That was after the loss became ${nonFiniteWord(nonFinite.value)} (pass `, { pass: byIndex(nonFinite.index) }, ').');
+    else said.push(...whyVanished(trace, run, series, from!.point.index));
+    phrases.push(said);
   }
   if (vanished.length > NAMED_VANISHED) {
     const more = vanished.length - NAMED_VANISHED;
@@ -56,6 +63,35 @@ export function findings(trace: Trace, run: TrainingRun, thresholds: Thresholds)
   if (vanished.length === 0) phrases.push([`No parameter's gradient vanished (‖∇‖ below ${threshold} to the end of the run)${nonFinite ? '' : ', and the loss stayed finite'}.`]);
   return phrases;
 }
+
+/** How many kept passes from where a gradient vanished are looked at for the op that shrinks it. */
+const WHY_PASSES = 3;
+
+/**
+ * Why a series' gradient is small from pass `index` on: in the first kept pass there (or soon
+ * after) that reached it, the op on its way where the gradient shrinks most (gradientDrop.ts), as
+ * a mention that opens that pass at that op. Nothing when no kept pass shows a notable drop.
+ */
+export function whyVanished(trace: Trace, run: TrainingRun, series: RunSeries, index: number): Phrase {
+  const name = nodeWord(trace);
+  let looked = 0;
+  for (const point of series.source.points) {
+    if (point.index < index || !isKept(point.pass) || point.pass.error) continue;
+    const drop = largestDrop(trace, point.pass, point.variable.node);
+    const pass = byIndexOf(run, point.index);
+    if (drop) {
+      return [' In pass ', { pass }, ', kept whole, it shrinks most at ', { pass, node: drop.node, label: dropSubject(trace, drop) }, `, which ${dropPredicate(trace, drop, name)}`];
+    }
+    const fade = gradientFade(trace, point.pass, point.variable.node);
+    if (fade) {
+      return [' In pass ', { pass }, ', kept whole, it fades through ', { pass, node: fade.nearest, label: fadeSubject(fade) }, ` on its way: ${fadePredicate(fade)}`];
+    }
+    if (++looked >= WHY_PASSES) break;
+  }
+  return [];
+}
+
+const byIndexOf = (run: TrainingRun, index: number): RunPass => run.passes[positionOfIndex(run, index)]!;
 
 /** The first pass where some series' ‖∇‖ is above `threshold`: that series (the largest there) and its norm. */
 export function firstExploding(run: TrainingRun, threshold: number): { position: number; series: RunSeries; value: number } | null {
@@ -72,7 +108,7 @@ export function firstExploding(run: TrainingRun, threshold: number): { position:
 
 /** A phrase as plain text (#N for each pass), for an aria-label or a test. */
 export function phraseText(phrase: Phrase): string {
-  return phrase.map((part) => (typeof part === 'string' ? part : `#${part.pass.number.toLocaleString('en-US')}`)).join('');
+  return phrase.map((part) => (typeof part === 'string' ? part : part.label ?? `#${part.pass.number.toLocaleString('en-US')}`)).join('');
 }
 
 const at = (run: TrainingRun, position: number) => `#${run.passes[position]!.number.toLocaleString('en-US')}`;

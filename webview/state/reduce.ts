@@ -29,7 +29,13 @@ export function reduce(state: InspectorState, action: Action, facts: Facts): Ins
       const trace = traceOf(state);
       if (!trace || (action.selection && !exists(trace, action.selection))) return state;
       const selected = select(state, action.selection, action.keepStep ?? false);
-      return action.view && action.selection?.kind === 'pass' ? { ...selected, ui: { ...selected.ui, view: action.view } } : selected;
+      if (action.selection?.kind !== 'pass') return selected;
+      const view = action.atNode !== undefined ? 'backward' : action.view ?? selected.ui.view;
+      const at = action.atNode !== undefined ? indexTrace(trace).pass(action.selection.id)!.steps.findIndex((s) => s.node === action.atNode) : -1;
+      return {
+        ...selected,
+        ui: { ...selected.ui, view, ...(at >= 0 ? { step: at + 1, selectedNode: action.atNode! } : {}) },
+      };
     }
     case 'selection/step-same-line': {
       const selection = sameLine(state, action.direction);

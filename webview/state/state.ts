@@ -44,9 +44,10 @@ export type Action =
   | { type: 'trace/invalid'; title: string; problems: readonly string[] }
   /**
    * Show a recording, a pass or the Training view (null: the summary of a large trace); `keepStep`
-   * keeps the step, expansion and fold when it is the same one; `view` opens a pass going that way.
+   * keeps the step, expansion and fold when it is the same one; `view` opens a pass going that way;
+   * `atNode` opens a pass at that node's step (just run), the node selected.
    */
-  | { type: 'selection/set'; selection: Selection | null; keepStep?: boolean; view?: 'backward' | 'forward' }
+  | { type: 'selection/set'; selection: Selection | null; keepStep?: boolean; view?: 'backward' | 'forward'; atNode?: number }
   /** Open the previous or next backward pass of the open pass's source line (PageUp / PageDown). */
   | { type: 'selection/step-same-line'; direction: 'previous' | 'next' }
   /** Open the pass numbered `number` among all passes, from 1 (the toolbar's Pass # field). */

@@ -1,7 +1,7 @@
 /**
- * The side bar beside the graph: the step panel (what this step computes), the selected node's
- * details, the pass's function plot, how the run ended (when it did not end well), and the
- * anomalies and graph breaks. Each panel is guarded: one that fails says so in its place.
+ * The side bar beside the graph: the step panel (what this step computes), where the pass's
+ * gradient shrinks most, the selected node's details, the pass's function plot, how the run ended
+ * (when it did not end well), and the anomalies and graph breaks. Each panel is guarded: one that fails says so in its place.
  */
 import { endedWell } from '../../protocol/query/outcome';
 import { indexTrace } from '../../protocol/query/indexTrace';
@@ -12,6 +12,7 @@ import { functionPlot } from '../model/plots';
 import type { DetailsActions } from './detailsPanel';
 import { detailsPanel } from './detailsPanel';
 import { el } from './dom';
+import { dropPanel } from './dropPanel';
 import { guardedPanel } from './guard';
 import { issuesPanel } from './issuesPanel';
 import { plotPanel } from './plotPanel';
@@ -47,6 +48,10 @@ export function sidePanels(trace: Trace, graph: SideGraph | null, actions: SideA
   if (graph) {
     panels.push(stepPanel(trace, graph, actions));
     const { model, selectedNode: selected } = graph;
+    if (graph.pass && graph.frame?.kind === 'backward') {
+      const pass = graph.pass;
+      panels.push(guardedPanel('Where the gradient shrinks most', () => dropPanel(trace, pass, selected, actions)));
+    }
     const element = selected !== null ? elementIndex(model).nodes.get(model.elementOf.get(selected) ?? '') : undefined;
     const selectedIds = element ? element.members.slice(0, element.members.indexOf(selected!) + 1) : selected !== null ? [selected] : [];
     // A node of an opened group can fold it again.

@@ -29,6 +29,8 @@ import { Tooltip } from './tooltip';
 export interface TrainingActions {
   /** Open a kept pass's graph, going backward. */
   openPass(id: number): void;
+  /** Open a kept pass's graph at the step of one of its nodes, that node selected. */
+  openNode(id: number, node: number): void;
   /** Ask the host to trace the run again keeping the pass (VS Code); absent on the standalone page. */
   keepAgain?: (id: number) => void;
 }
@@ -147,8 +149,13 @@ export class TrainingScreen {
   // ---- Pieces --------------------------------------------------------------------------------
 
   private sentence(phrase: Phrase): HTMLElement {
-    return el('p', {}, ...phrase.map((part) => typeof part === 'string' ? part
-      : link(number(part.pass), `open pass ${number(part.pass)}`, () => this.open(this.run.passes.indexOf(part.pass)))));
+    return el('p', {}, ...phrase.map((part) => {
+      if (typeof part === 'string') return part;
+      const { pass, node } = part;
+      return node !== undefined
+        ? link(part.label ?? `node ${node}`, `open pass ${number(pass)} at this op's step`, () => this.actions.openNode(pass.id, node))
+        : link(number(pass), `open pass ${number(pass)}`, () => this.open(this.run.passes.indexOf(pass)));
+    }));
   }
 
   private curve(title: string, words: string, build: (box: HTMLElement, readout: HTMLElement) => Chart): HTMLElement {
