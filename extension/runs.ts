@@ -94,14 +94,14 @@ export class Runs extends Disposable {
     const settings = readSettings(uri);
     const file = uri.fsPath;
     const name = basename(file);
-    this.output.appendLine(safe.plain`▶ ${file}`);
+    this.output.appendLine(safe.plain`▶ ${[file, ...(options.args ?? [])].join(' ')}${options.keep?.length ? ` (keeping passes ${options.keep.map(([a, b]) => (a === b ? `${a}` : `${a}-${b}`)).join(',')})` : ''}`);
     this.status.text = safe.icons`$(sync~spin) GradLens: ${name}`;
     this.status.show();
     const abort = new AbortController();
     this.active = abort;
     try {
       const result = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: safe.notification`GradLens: ${options.gradcheck ? 'checking' : 'computing'} gradients of ${name}`, cancellable: true },
+        { location: vscode.ProgressLocation.Notification, title: options.progressTitle ?? safe.notification`GradLens: ${options.gradcheck ? 'checking' : 'computing'} gradients of ${name}`, cancellable: true },
         (progress, token) => {
           token.onCancellationRequested(() => abort.abort());
           progress.report({ message: 'running…' });
@@ -111,6 +111,10 @@ export class Runs extends Disposable {
             distDir: join(this.context.extensionPath, 'dist'),
             cwd: vscode.workspace.getWorkspaceFolder(uri)?.uri.fsPath ?? join(file, '..'),
             maxElements: settings.maxElements,
+            maxTraceMb: settings.maxTraceMb,
+            ...(options.args ? { args: options.args } : {}),
+            ...(options.seed !== undefined ? { seed: options.seed } : {}),
+            ...(options.keep ? { keep: options.keep } : {}),
             timeoutMs: settings.timeoutSeconds * 1000,
             signal: abort.signal,
             ...(settings.maxMemoryMb !== null ? { maxMemoryMb: settings.maxMemoryMb } : {}),
@@ -216,11 +220,18 @@ export class Runs extends Disposable {
   }
 }
 
-/** One line about a run: what it recorded, or how it failed. */
 /** How a run is asked for, beyond the file and the lens line. */
 export interface RunOptions {
   /** Also check every backward pass numerically. */
   gradcheck?: boolean;
+  /** The program's arguments (a run traced again with those of its trace). */
+  args?: readonly string[];
+  /** The engine's random seed (default: a new one). */
+  seed?: number;
+  /** Backward passes to keep whole whatever they cost, by id, as ranges [first, last]. */
+  keep?: readonly [number, number][];
+  /** The progress notification's title, built with `safe.notification` (default: "computing gradients of …"). */
+  progressTitle?: string;
   /** The program's output as it arrives (besides the output channel): the debugger's console. */
   onOutput?(text: string, category: 'stdout' | 'stderr'): void;
 }
@@ -241,6 +252,7 @@ export function endAllRuns(): void {
   runner?.endAllRuns();
 }
 
+/** One line about a run: what it recorded, or how it failed. */
 export function summary(record: RunRecord): string {
   const { trace, result } = record;
   const what = `${trace.recordings.length} recording${trace.recordings.length === 1 ? '' : 's'}, ${trace.backwardPasses.length} backward pass${trace.backwardPasses.length === 1 ? '' : 'es'}, ${trace.nodes.length} nodes`;
