@@ -156,10 +156,10 @@ export function activate(context: vscode.ExtensionContext): GradLensApi {
     'gradlens.previousStep': step('previous'),
     'gradlens.firstStep': step('first'),
     'gradlens.lastStep': step('last'),
-    // The last file run, at the same lens if a lens started it.
+    // The last file run, at the same lens if a lens started it, with the same arguments (a run traced again had its trace's).
     'gradlens.rerun': () => {
       const last = runs.lastRequested;
-      if (last) return runAndShow(last.uri, { line: last.line });
+      if (last) return runAndShow(last.uri, { line: last.line, ...(last.args ? { args: last.args } : {}) });
       void notify('info', 'GradLens has not run anything yet: use "Compute Gradients for Current File" or a "Compute gradient" lens.');
       return null;
     },

@@ -44,10 +44,17 @@ export interface LastTrace {
 
 const LAST_TRACE = 'gradlens.lastTrace';
 
+/** A run asked for: Re-run Last asks again (with a new seed, keeping what the budget keeps). */
+export interface LastRequest {
+  uri: vscode.Uri;
+  line: number | null;
+  args?: readonly string[];
+}
+
 export class Runs extends Disposable {
   private readonly byFile = new Map<string, RunRecord>();
   private latest: RunRecord | null = null;
-  private lastRequest: { uri: vscode.Uri; line: number | null } | null = null;
+  private lastRequest: LastRequest | null = null;
   private active: AbortController | null = null;
   private readonly changed = this.register(new vscode.EventEmitter<RunRecord>());
   /** Fires after every run, and when a trace file is opened. */
@@ -90,7 +97,7 @@ export class Runs extends Disposable {
     }
     const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
     if (document?.isDirty) await document.save();
-    this.lastRequest = { uri, line };
+    this.lastRequest = { uri, line, ...(options.args ? { args: options.args } : {}) };
     const settings = readSettings(uri);
     const file = uri.fsPath;
     const name = basename(file);
@@ -158,8 +165,8 @@ export class Runs extends Disposable {
     }
   }
 
-  /** The file and lens line of the last run asked for (Re-run Last runs it again); a refused run leaves none. */
-  get lastRequested(): { uri: vscode.Uri; line: number | null } | null {
+  /** The file, lens line and arguments of the last run asked for (Re-run Last runs it again); a refused run leaves none. */
+  get lastRequested(): LastRequest | null {
     return this.lastRequest;
   }
 
