@@ -4,7 +4,8 @@
  * trace read from a file runs nothing without the user's yes: runFromTrace.ts), traced again with
  * the same arguments and seed through the run path every command takes (progress, Problems, views,
  * lenses), and the inspector opens on the pass — or, when the new run did not keep it, on the
- * Training view, with a warning that says so (rerunKeeping.ts has the pure part).
+ * Training view, with a warning that says so (rerunKeeping.ts has the pure part). The budget is
+ * the setting's, as for any run: the pass asked for is kept whatever it costs.
  */
 import { basename } from 'node:path';
 import type * as vscode from 'vscode';

@@ -1,7 +1,7 @@
 /**
  * "Run the file, then open the inspector on its trace", the one way every command that runs a
  * program does it: Compute Gradients (palette, editor title), a lens, Re-run Last, Check Gradients
- * Numerically and a `gradlens` launch configuration. The run is Runs.run's (trust, one at a time,
+ * Numerically, the Training view's Run again keeping pass #N and a `gradlens` launch configuration. The run is Runs.run's (trust, one at a time,
  * saving, progress with Cancel, output, the error notification); then a run that was not cancelled
  * is shown — when the setting asks for it, or when the inspector is open already (it moves to the
  * new run) — at what the lens pointed at, if a lens started it; or, always, at what the caller
