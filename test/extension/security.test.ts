@@ -244,6 +244,7 @@ suite('GradLens security: a trace is data', () => {
     const from = api.notifications().length;
     await panel.handle({ type: 'run/again-keeping', pass: 1 });
     assert.ok(existsSync(marker), 'the confirmed program ran');
+    assert.ok(watch.progressTitles.includes('GradLens: tracing marker.ts again, keeping backward pass #2'), watch.progressTitles.join('\n'));
     const again = api.runs.last(record.file)!;
     assert.equal(again.origin, 'run');
     assert.deepEqual([again.trace.run.argv, again.trace.run.seed], [['--steps', `7${RLO}`], 4242]);
