@@ -1,12 +1,13 @@
 /**
  * "Compute gradient" above every `autograd.record(`, `.backward(` and `autograd.grad(` call of a
  * TS/JS file that imports gradlens. After a run the lens shows the result of its line ("x.grad =
- * [0, 4, 8, 12] · step through 2 steps", which opens the inspector there); once the file is edited
- * the lens says the result is stale and runs it again.
+ * [0, 4, 8, 12] · step through 2 steps", which opens the inspector there; over a training loop's
+ * backward, "80 passes · loss 2.3 → 0.41 · Training view" and "step through the last (9 steps)");
+ * once the file is edited the lens says the result is stale and runs it again.
  */
 import * as vscode from 'vscode';
 import { Disposable } from './dispose';
-import { lensResult } from './results';
+import { lensResults } from './results';
 import { isCurrent, type Runs } from './runs';
 import { findSites } from './sites';
 import { safe } from './untrusted';
@@ -47,10 +48,12 @@ export class GradientLenses extends Disposable implements vscode.CodeLensProvide
       if (seenLines.has(site.line)) continue; // y.backward() inside autograd.record(…) on one line: one lens
       seenLines.add(site.line);
       const range = new vscode.Range(site.line, site.column, site.line, site.column);
-      const result = fresh ? lensResult(record.trace, record.file, site.line + 1) : null;
-      if (result) {
-        const selection = result.pass !== null ? { kind: 'pass' as const, id: result.pass } : { kind: 'recording' as const, id: result.recording! };
-        lenses.push(new vscode.CodeLens(range, { title: safe.icons`$(graph) ${result.title}`, command: 'gradlens.openInspectorAt', arguments: [document.uri, selection], tooltip: 'Open the inspector on this' }));
+      const results = fresh ? lensResults(record.trace, record.file, site.line + 1) : [];
+      if (results.length > 0) {
+        results.forEach((result, i) => {
+          const icon = result.selection.kind === 'training' ? '$(graph-line)' : i === 0 ? '$(graph)' : '$(debug-step-into)';
+          lenses.push(new vscode.CodeLens(range, { title: `${icon} ${safe.icons`${result.title}`}`, command: 'gradlens.openInspectorAt', arguments: [document.uri, result.selection], tooltip: result.tooltip }));
+        });
         lenses.push(new vscode.CodeLens(range, { title: '$(refresh) Compute again', command: 'gradlens.computeGradient', arguments: [document.uri, site.line], tooltip: 'Run the file again with capture' }));
       } else {
         const title = record && !fresh ? 'Compute gradient (file changed)' : record && fresh ? 'Compute gradient (not reached in the last run)' : 'Compute gradient';

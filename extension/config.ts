@@ -18,6 +18,8 @@ export interface Settings {
   gradcheckElements: number;
   /** The budget of a program's arrays in MB; null: the runner's default (half the machine, at most 8 GB). */
   maxMemoryMb: number | null;
+  /** The budget of a trace's kept passes in MB: past it, passes are only summarised (the runner's `maxTraceMb`). */
+  maxTraceMb: number;
 }
 
 export function readSettings(scope?: vscode.ConfigurationScope): Settings {
@@ -34,6 +36,7 @@ export function readSettings(scope?: vscode.ConfigurationScope): Settings {
     },
     nodePath: config.get<string>('nodePath') ?? '',
     gradcheckElements: Math.floor(positive(config.get<number>('gradcheck.elements'), 32)),
+    maxTraceMb: (() => { const mb = config.get<number>('maxTraceMb'); return typeof mb === 'number' && Number.isFinite(mb) && mb >= 1 ? mb : 64; })(),
     maxMemoryMb: (() => { const mb = config.get<number>('maxMemoryMb'); return typeof mb === 'number' && Number.isFinite(mb) && mb >= 1 ? Math.floor(mb) : null; })(),
   };
 }

@@ -5,6 +5,7 @@
  * - runs.ts        runs the current file with capture (progress, cancel, output, status bar)
  * - runAndShow.ts  a run, then the inspector on its trace: what every command that runs a file does
  * - panel.ts       the inspector panel (webview/) beside the editor
+ * - keepAgain.ts   a run traced again keeping a pass it summarised (the Training view asks)
  * - codelens.ts    "Compute gradient" above autograd.record / backward / autograd.grad calls
  * - debug.ts       the `gradlens` launch configuration (F5): a run from the debugger
  * - typesOffer.ts  offers the engine's types where 'gradlens' does not resolve
@@ -13,9 +14,10 @@
  */
 import * as vscode from 'vscode';
 import { summarizeGradchecks } from '../protocol/query/gradcheck';
-import type { Selection, SourceRef } from '../protocol/messages';
+import { checkSelection } from '../protocol/checkMessages';
+import type { SourceRef } from '../protocol/messages';
 import { nodeNames } from '../protocol/query/names';
-import { sourceOf } from '../protocol/query/refs';
+import { hasSelection, sourceOf } from '../protocol/query/refs';
 import { readTraceFile } from '../capture/readTraceFile';
 import { writeTraceFile } from '../capture/traceFile';
 import { GradientLenses, isProgram, LENS_LANGUAGES } from './codelens';
@@ -23,6 +25,7 @@ import { GradientsDebugger } from './debug';
 import { Problems } from './diagnostics';
 import { installEngineTypes, resolvesGradlens } from './engineTypes';
 import { InlineValues } from './inlineValues';
+import { keepAgain } from './keepAgain';
 import { notify, shownMessages, type Shown } from './notify';
 import { INSPECTOR_VIEW_TYPE, InspectorPanel, type Focus, type PanelEvents } from './panel';
 import { revealSource } from './reveal';
@@ -31,7 +34,7 @@ import { programToRun } from './runFromTrace';
 import { TraceTexts } from './traceTexts';
 import { endAllRuns, Runs, type RunRecord } from './runs';
 import { TypesOffer } from './typesOffer';
-import { safe } from './untrusted';
+import { plainText, safe } from './untrusted';
 import { DebugViews } from './views';
 
 /** A Run and Debug view's item (what view/item/context menus pass to commands). */
@@ -74,6 +77,7 @@ export function activate(context: vscode.ExtensionContext): GradLensApi {
     onNodesSelected: (_record, nodeIds) => { if (nodeIds.length > 0) views.reveal(nodeIds[nodeIds.length - 1]!); },
     onCheckGradients: (record) => { void checkGradientsOf(record); },
     onOpenText: (name, text) => texts.show(name, text),
+    onKeepAgain: (record, pass) => keepAgain(record, pass, runAndShow, runs.output),
   };
   const show = (record: RunRecord, focus: Focus = {}) => InspectorPanel.show(context, runs, events, record, focus);
   const runAndShow = runAndShowWith(runs, show);
@@ -127,9 +131,14 @@ export function activate(context: vscode.ExtensionContext): GradLensApi {
       const record = lastOrSay();
       if (record) show(record);
     },
-    'gradlens.openInspectorAt': (uri: vscode.Uri, selection: Selection) => {
-      const record = runs.last(uri.fsPath);
-      if (record) show(record, { selection });
+    // From the lenses: a file and what to show of its last run. Arguments are data too: a selection
+    // that is not one, or that names nothing in the trace held for the file, is logged and dropped.
+    'gradlens.openInspectorAt': (uri: unknown, selection: unknown) => {
+      const record = uri instanceof vscode.Uri ? runs.last(uri.fsPath) : null;
+      if (!record) return null;
+      const valid = checkSelection(selection) && hasSelection(record.trace, selection);
+      if (!valid) runs.output.appendLine(`gradlens.openInspectorAt: ignored a selection that names nothing in the trace of ${plainText(record.file)}`);
+      return show(record, valid ? { selection } : {});
     },
     // From the views and the hovers: nodes by id (and, for a graph break without a node, a reference),
     // resolved against the trace held here — never a path from the arguments.
@@ -147,10 +156,10 @@ export function activate(context: vscode.ExtensionContext): GradLensApi {
     'gradlens.previousStep': step('previous'),
     'gradlens.firstStep': step('first'),
     'gradlens.lastStep': step('last'),
-    // The last file run, at the same lens if a lens started it.
+    // The last file run, at the same lens if a lens started it, with the same arguments (a run traced again had its trace's).
     'gradlens.rerun': () => {
       const last = runs.lastRequested;
-      if (last) return runAndShow(last.uri, { line: last.line });
+      if (last) return runAndShow(last.uri, { line: last.line, ...(last.args ? { args: last.args } : {}) });
       void notify('info', 'GradLens has not run anything yet: use "Compute Gradients for Current File" or a "Compute gradient" lens.');
       return null;
     },

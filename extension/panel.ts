@@ -2,7 +2,8 @@
  * The inspector panel beside the editor: the webview of webview/, one at a time. It answers the
  * webview's `webview/ready` with a complete snapshot of the current trace (a hidden webview is
  * destroyed and asks again when shown: the answer is always whole), reveals source lines the
- * inspector links to, follows the editor's cursor to the nodes of its line, and saves exports.
+ * inspector links to, follows the editor's cursor to the nodes of its line, saves exports, and
+ * passes on the wish to check gradients or to trace a run again keeping a summarised pass.
  * After a window reload VS Code revives it through the serializer; the webview restores its own UI
  * state and the host reads the last trace back from the extension's storage.
  */
@@ -13,6 +14,7 @@ import * as vscode from 'vscode';
 import { checkWebviewMessage } from '../protocol/checkMessages';
 import type { HostToWebview, Selection, TextRef, WebviewToHost } from '../protocol/messages';
 import { sourceOf, textOf } from '../protocol/query/refs';
+import { passToKeep } from '../protocol/query/training';
 import type { Source } from '../protocol/trace';
 import { readTraceFile } from '../capture/readTraceFile';
 import { readSettings } from './config';
@@ -39,6 +41,8 @@ export interface PanelEvents {
   onCheckGradients(record: RunRecord): void;
   /** The user asked for the whole of a text the inspector cut short. */
   onOpenText(name: string, text: string): Promise<unknown>;
+  /** The user asked to trace the shown trace's program again keeping `pass` (a summarised pass of it) whole. */
+  onKeepAgain(record: RunRecord, pass: number): Promise<unknown>;
 }
 
 /** A document name for a text of the trace: what it is, never the text itself. */
@@ -61,6 +65,7 @@ export class InspectorPanel extends Disposable {
   private static current: InspectorPanel | null = null;
   private ready = false;
   private position: StepPosition | null = null;
+  private asked: Selection | null = null;
   private readonly stepped = this.register(new vscode.EventEmitter<StepPosition>());
   /** The inspector moved to another step. */
   readonly onDidStep = this.stepped.event;
@@ -152,6 +157,14 @@ export class InspectorPanel extends Disposable {
     return this.position;
   }
 
+  /**
+   * What the host last asked the inspector to show (for commands and tests: the Training view, unlike
+   * a graph, reports no step back).
+   */
+  get requestedSelection(): Selection | null {
+    return this.asked;
+  }
+
   /** Whether the webview has answered the handshake since it was (re)loaded. */
   get isReady(): boolean {
     return this.ready;
@@ -192,6 +205,7 @@ export class InspectorPanel extends Disposable {
 
   private queueFocus(focus: Focus): void {
     this.pending = [];
+    this.asked = focus.selection ?? null;
     if (focus.selection) this.pending.push({ type: 'selection/set', selection: focus.selection });
     if (focus.nodeIds?.length) this.pending.push({ type: 'node/focus', nodeIds: focus.nodeIds });
   }
@@ -260,6 +274,13 @@ export class InspectorPanel extends Disposable {
       case 'gradcheck/run':
         if (this.record) this.events.onCheckGradients(this.record);
         break;
+      case 'run/again-keeping': {
+        // Only a pass of the trace shown that was summarised: anything else needs no new run.
+        const pass = this.record ? passToKeep(this.record.trace, message.pass) : null;
+        if (pass) await this.events.onKeepAgain(this.record!, pass.id);
+        else this.runs.output.appendLine(`inspector: ignored run/again-keeping of pass ${message.pass} (no summarised pass of the trace shown has that id)`);
+        break;
+      }
       case 'webview/error':
         this.runs.output.appendLine(`inspector: ${plainText(message.message, { multiline: true })}`);
         void notify('error', safe.notification`GradLens inspector: ${message.message}`);

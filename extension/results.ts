@@ -8,9 +8,9 @@ import { describeGradcheck, latestGradchecks } from '../protocol/query/gradcheck
 import { nodeNames } from '../protocol/query/names';
 import { indexTrace } from '../protocol/query/indexTrace';
 import { formatNumber, formatTensorShort, formatTensorTiny } from '../protocol/query/format';
-import { DEFAULT_THRESHOLDS } from '../protocol/messages';
-import { firstNonFiniteLoss, lossRange, seriesOf, vanishedFrom } from '../protocol/query/training';
-import type { BackwardPass, Source, Trace, TraceNode } from '../protocol/trace';
+import { DEFAULT_THRESHOLDS, type Selection } from '../protocol/messages';
+import { firstNonFiniteLoss, hasTraining, lossRange, seriesOf, vanishedFrom } from '../protocol/query/training';
+import { isKept, type BackwardPass, type Source, type Trace, type TraceNode } from '../protocol/trace';
 
 const onLine = (source: Source | null | undefined, file: string, line: number) => source != null && source.file === file && source.line === line;
 
@@ -27,19 +27,43 @@ function gradientsText(trace: Trace, pass: BackwardPass): string {
   return parts.length > 0 ? parts.join(', ') : 'no variable reached';
 }
 
-/** The result a lens shows above the call at `line` (1-based), or null when the trace has none there. */
-export function lensResult(trace: Trace, file: string, line: number): { title: string; pass: number | null; recording: number | null } | null {
+/** A lens's result: its words, and what it opens in the inspector. */
+export interface LensResult {
+  title: string;
+  selection: Selection;
+  tooltip: string;
+}
+
+const stepsText = (pass: BackwardPass) => `${pass.steps.length} step${pass.steps.length === 1 ? '' : 's'}`;
+
+/**
+ * The results lenses show above the call at `line` (1-based): none when the trace has nothing
+ * there. A loop's backward whose loss is known gets two: the passes and the loss first → last,
+ * opening the Training view, and the last pass to step through (the last kept, when the last was
+ * summarised).
+ */
+export function lensResults(trace: Trace, file: string, line: number): LensResult[] {
   const passes = passesAt(trace, file, line);
   if (passes.length > 0) {
     const last = passes[passes.length - 1]!;
     const times = passes.length > 1 ? `${passes.length} passes, the last: ` : '';
-    if (last.error) return { title: `${times}backward failed: ${last.error}`, pass: last.id, recording: null };
+    const onPass = (pass: BackwardPass, title: string): LensResult => ({ title, selection: { kind: 'pass', id: pass.id }, tooltip: 'Open the inspector on this backward pass' });
+    if (last.error) return [onPass(last, `${times}backward failed: ${last.error}`)];
     const loss = passes.length > 1 ? lossRange(passes) : null;
-    if (loss) {
-      const steps = `${last.steps.length} step${last.steps.length === 1 ? '' : 's'}`;
-      return { title: `${passes.length} passes · loss ${formatNumber(loss.first)} → ${formatNumber(loss.last)} · step through the last (${steps})`, pass: last.id, recording: null };
+    if (loss && hasTraining(trace)) {
+      const count = passes.length.toLocaleString('en-US');
+      const training: LensResult = {
+        title: `${count} passes · loss ${formatNumber(loss.first)} → ${formatNumber(loss.last)} · Training view`,
+        selection: { kind: 'training' },
+        tooltip: 'Open the Training view: the loss and every parameter\'s gradient over the passes',
+      };
+      const kept = [...passes].reverse().find(isKept);
+      if (!kept) return [training];
+      const which = kept === last ? 'the last' : `pass #${(kept.id + 1).toLocaleString('en-US')}, the last kept`;
+      return [training, onPass(kept, `step through ${which} (${stepsText(kept)})`)];
     }
-    return { title: `${times}${gradientsText(trace, last)} · step through ${last.steps.length} step${last.steps.length === 1 ? '' : 's'}`, pass: last.id, recording: null };
+    if (loss) return [onPass(last, `${passes.length} passes · loss ${formatNumber(loss.first)} → ${formatNumber(loss.last)} · step through the last (${stepsText(last)})`)];
+    return [onPass(last, `${times}${gradientsText(trace, last)} · step through ${stepsText(last)}`)];
   }
   const recordings = trace.recordings.filter((r) => onLine(r.source, file, line));
   if (recordings.length > 0) {
@@ -48,9 +72,9 @@ export function lensResult(trace: Trace, file: string, line: number): { title: s
     const output = last.outputs.map((id) => byId.get(id)).find((n): n is TraceNode => n !== undefined);
     const times = recordings.length > 1 ? `${recordings.length} recordings, the last: ` : '';
     const value = output ? ` → ${nodeNames(trace).get(output.id) ?? output.op} = ${formatTensorTiny(output.value)}` : '';
-    return { title: `${times}recorded ${last.nodes.length} op${last.nodes.length === 1 ? '' : 's'}${value}`, pass: null, recording: last.id };
+    return [{ title: `${times}recorded ${last.nodes.length} op${last.nodes.length === 1 ? '' : 's'}${value}`, selection: { kind: 'recording', id: last.id }, tooltip: 'Open the inspector on this recording' }];
   }
-  return null;
+  return [];
 }
 
 /** End-of-line text per line (1-based) of `file`: the value and gradient of the last node made there. */

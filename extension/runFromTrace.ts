@@ -13,8 +13,8 @@ import { plainText, safe } from './untrusted';
 
 export const RUN_CHOICE = 'Run It';
 
-/** The program to run for `record`, once allowed (and confirmed), or null. */
-export async function programToRun(record: RunRecord, purpose: string): Promise<vscode.Uri | null> {
+/** The program to run for `record`, once allowed (and confirmed, naming the arguments it will get), or null. */
+export async function programToRun(record: RunRecord, purpose: string, args: readonly string[] = []): Promise<vscode.Uri | null> {
   if (record.origin === 'run') return vscode.Uri.file(record.file);
   if (!vscode.workspace.isTrusted) {
     void notify('warning', 'GradLens does not run a program named by a trace file in Restricted Mode.');
@@ -39,7 +39,7 @@ export async function programToRun(record: RunRecord, purpose: string): Promise<
   const from = record.tracePath ? plainText(record.tracePath) : 'a file';
   const choice = await ask(
     safe.notification`Run ${vscode.workspace.asRelativePath(checked.path)}?`,
-    `${purpose} runs the program ${plainText(checked.path)}, which the trace read from ${from} names. Run it only if you trust that file.`,
+    `${purpose} runs the program ${plainText(checked.path)}${args.length > 0 ? ` with the arguments ${plainText(args.map((arg) => JSON.stringify(arg)).join(' '))}` : ''}, which the trace read from ${from} names. Run it only if you trust that file.`,
     RUN_CHOICE,
   );
   return choice === RUN_CHOICE ? vscode.Uri.file(checked.path) : null;

@@ -44,10 +44,17 @@ export interface LastTrace {
 
 const LAST_TRACE = 'gradlens.lastTrace';
 
+/** A run asked for: Re-run Last asks again (with a new seed, keeping what the budget keeps). */
+export interface LastRequest {
+  uri: vscode.Uri;
+  line: number | null;
+  args?: readonly string[];
+}
+
 export class Runs extends Disposable {
   private readonly byFile = new Map<string, RunRecord>();
   private latest: RunRecord | null = null;
-  private lastRequest: { uri: vscode.Uri; line: number | null } | null = null;
+  private lastRequest: LastRequest | null = null;
   private active: AbortController | null = null;
   private readonly changed = this.register(new vscode.EventEmitter<RunRecord>());
   /** Fires after every run, and when a trace file is opened. */
@@ -90,18 +97,18 @@ export class Runs extends Disposable {
     }
     const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
     if (document?.isDirty) await document.save();
-    this.lastRequest = { uri, line };
+    this.lastRequest = { uri, line, ...(options.args ? { args: options.args } : {}) };
     const settings = readSettings(uri);
     const file = uri.fsPath;
     const name = basename(file);
-    this.output.appendLine(safe.plain`▶ ${file}`);
+    this.output.appendLine(safe.plain`▶ ${[file, ...(options.args ?? [])].join(' ')}${options.keep?.length ? ` (keeping passes ${options.keep.map(([a, b]) => (a === b ? `${a}` : `${a}-${b}`)).join(',')})` : ''}`);
     this.status.text = safe.icons`$(sync~spin) GradLens: ${name}`;
     this.status.show();
     const abort = new AbortController();
     this.active = abort;
     try {
       const result = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: safe.notification`GradLens: ${options.gradcheck ? 'checking' : 'computing'} gradients of ${name}`, cancellable: true },
+        { location: vscode.ProgressLocation.Notification, title: options.progressTitle ?? safe.notification`GradLens: ${options.gradcheck ? 'checking' : 'computing'} gradients of ${name}`, cancellable: true },
         (progress, token) => {
           token.onCancellationRequested(() => abort.abort());
           progress.report({ message: 'running…' });
@@ -111,6 +118,10 @@ export class Runs extends Disposable {
             distDir: join(this.context.extensionPath, 'dist'),
             cwd: vscode.workspace.getWorkspaceFolder(uri)?.uri.fsPath ?? join(file, '..'),
             maxElements: settings.maxElements,
+            maxTraceMb: settings.maxTraceMb,
+            ...(options.args ? { args: options.args } : {}),
+            ...(options.seed !== undefined ? { seed: options.seed } : {}),
+            ...(options.keep ? { keep: options.keep } : {}),
             timeoutMs: settings.timeoutSeconds * 1000,
             signal: abort.signal,
             ...(settings.maxMemoryMb !== null ? { maxMemoryMb: settings.maxMemoryMb } : {}),
@@ -154,8 +165,8 @@ export class Runs extends Disposable {
     }
   }
 
-  /** The file and lens line of the last run asked for (Re-run Last runs it again); a refused run leaves none. */
-  get lastRequested(): { uri: vscode.Uri; line: number | null } | null {
+  /** The file, lens line and arguments of the last run asked for (Re-run Last runs it again); a refused run leaves none. */
+  get lastRequested(): LastRequest | null {
     return this.lastRequest;
   }
 
@@ -216,11 +227,18 @@ export class Runs extends Disposable {
   }
 }
 
-/** One line about a run: what it recorded, or how it failed. */
 /** How a run is asked for, beyond the file and the lens line. */
 export interface RunOptions {
   /** Also check every backward pass numerically. */
   gradcheck?: boolean;
+  /** The program's arguments (a run traced again with those of its trace). */
+  args?: readonly string[];
+  /** The engine's random seed (default: a new one). */
+  seed?: number;
+  /** Backward passes to keep whole whatever they cost, by id, as ranges [first, last]. */
+  keep?: readonly [number, number][];
+  /** The progress notification's title, built with `safe.notification` (default: "computing gradients of …"). */
+  progressTitle?: string;
   /** The program's output as it arrives (besides the output channel): the debugger's console. */
   onOutput?(text: string, category: 'stdout' | 'stderr'): void;
 }
@@ -241,6 +259,7 @@ export function endAllRuns(): void {
   runner?.endAllRuns();
 }
 
+/** One line about a run: what it recorded, or how it failed. */
 export function summary(record: RunRecord): string {
   const { trace, result } = record;
   const what = `${trace.recordings.length} recording${trace.recordings.length === 1 ? '' : 's'}, ${trace.backwardPasses.length} backward pass${trace.backwardPasses.length === 1 ? '' : 'es'}, ${trace.nodes.length} nodes`;

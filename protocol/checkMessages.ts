@@ -36,8 +36,8 @@ function checkGraphSelection(value: unknown): value is GraphSelection {
   return isObject(value) && (value.kind === 'pass' || value.kind === 'recording') && isId(value.id);
 }
 
-/** A graph, or the Training view (which names nothing else). */
-function checkSelection(value: unknown): value is Selection {
+/** A graph, or the Training view (which names nothing else): a message's, or a command's argument. */
+export function checkSelection(value: unknown): value is Selection {
   return checkGraphSelection(value) || (isObject(value) && value.kind === 'training' && value.id === undefined);
 }
 

@@ -3,9 +3,10 @@
  * break, anomaly or the run's error, and the whole text of a field the inspector showed cut short.
  * The host resolves ids against the trace it holds; an id that names nothing resolves to null.
  */
-import type { SourceRef, TextRef } from '../messages';
+import type { Selection, SourceRef, TextRef } from '../messages';
 import type { Source, Trace } from '../trace';
 import { indexTrace } from './indexTrace';
+import { hasTraining } from './training';
 
 /** The source line `ref` names in `trace`, or null (no such thing, or it has no line). */
 export function sourceOf(trace: Trace, ref: SourceRef): Source | null {
@@ -35,5 +36,14 @@ export function textOf(trace: Trace, ref: TextRef): string | null {
     case 'pass': return trace.backwardPasses.find((p) => p.id === ref.id)?.error ?? null;
     case 'error': return trace.run.error?.[ref.field] ?? null;
     case 'output': return trace.run[ref.field];
+  }
+}
+
+/** Whether `trace` has what `selection` names: the pass or recording with its id, or a Training view. */
+export function hasSelection(trace: Trace, selection: Selection): boolean {
+  switch (selection.kind) {
+    case 'pass': return indexTrace(trace).pass(selection.id) !== undefined;
+    case 'recording': return indexTrace(trace).recording(selection.id) !== undefined;
+    case 'training': return hasTraining(trace);
   }
 }

@@ -19,6 +19,16 @@ export interface Series {
   points: SeriesPoint[];
 }
 
+/** Passes with a summary a trace needs for a Training view. */
+export const TRAINING_MIN_PASSES = 2;
+
+/** Whether the trace has a Training view: at least two passes with summaries (the host checks a lens's selection, the inspector its own). */
+export function hasTraining(trace: Trace): boolean {
+  let summarised = 0;
+  for (const pass of trace.backwardPasses) if (pass.summary && ++summarised >= TRAINING_MIN_PASSES) return true;
+  return false;
+}
+
 /** Passes of the same kind at the same line of the same file: one line of a loop, however many times it ran. */
 export function passLineKey(pass: BackwardPass): string {
   return `${pass.kind}:${pass.source?.file ?? ''}:${pass.source?.line ?? '?'}`;

@@ -4,7 +4,7 @@
 // the loss first → last above the backward that ran in the loop.
 import { strict as assert } from 'node:assert';
 import { join } from 'node:path';
-import { lensResult, problemsOf } from '../../extension/results';
+import { lensResults, problemsOf } from '../../extension/results';
 import { seriesOf, vanishedFrom } from '../../protocol/query/training';
 import type { Trace } from '../../protocol/trace';
 import { repoRoot, trace } from '../trace-helpers';
@@ -44,9 +44,12 @@ suite('a training run in the editor', () => {
     assert.equal(vanishedFrom(w!, 1e9)?.always, true);
   });
 
-  test('the lens over the loop\'s backward: how many passes, the loss first → last', () => {
-    const result = lensResult(t, file, 13)!;
-    assert.match(result.title, /^6 passes · loss [\d.]+ → NaN · step through the last \(\d+ steps\)$/);
-    assert.equal(result.pass, t.backwardPasses.at(-1)!.id);
+  test('the lenses over the loop\'s backward: how many passes and the loss first → last (the Training view), the last pass', () => {
+    const [training, last, more] = lensResults(t, file, 13);
+    assert.match(training!.title, /^6 passes · loss [\d.]+ → NaN · Training view$/);
+    assert.deepEqual(training!.selection, { kind: 'training' });
+    assert.match(last!.title, /^step through the last \(\d+ steps\)$/);
+    assert.deepEqual(last!.selection, { kind: 'pass', id: t.backwardPasses.at(-1)!.id });
+    assert.equal(more, undefined);
   });
 });

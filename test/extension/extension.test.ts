@@ -3,13 +3,17 @@
 // talks to it, the Problems panel, the Run and Debug views, cancellation, programs that throw or
 // hang. The workspace is test/fixtures/workspace.
 import { strict as assert } from 'node:assert';
-import { join } from 'node:path';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import * as vscode from 'vscode';
 import type { GradLensApi } from '../../extension/extension';
+import type { InspectorPanel } from '../../extension/panel';
 import type { RunRecord } from '../../extension/runs';
 import { until } from './until';
 
 const EXTENSION_ID = 'gradlens.gradlens';
+/** The repository, seen from dist/test/extension/extension.test.js. */
+const repoRoot = resolve(__dirname, '..', '..', '..');
 
 function workspaceFile(name: string): vscode.Uri {
   const folder = vscode.workspace.workspaceFolders?.[0];
@@ -221,7 +225,13 @@ suite('GradLens in VS Code', () => {
     await vscode.window.showTextDocument(uri);
     const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri);
     const titles = lenses.map((l) => l.command?.title ?? '');
-    assert.ok(titles.some((t) => /^\$\(graph\) 6 passes · loss [\d.]+ → NaN · step through the last \(\d+ steps\)$/.test(t)), titles.join(' | '));
+    const training = lenses.find((l) => /^\$\(graph-line\) 6 passes · loss [\d.]+ → NaN · Training view$/.test(l.command?.title ?? ''));
+    assert.ok(training, titles.join(' | '));
+    assert.deepEqual(training.command!.arguments, [uri, { kind: 'training' }]);
+    const stepThrough = lenses.find((l) => /^\$\(debug-step-into\) step through the last \(\d+ steps\)$/.test(l.command?.title ?? ''));
+    assert.ok(stepThrough, titles.join(' | '));
+    assert.deepEqual(stepThrough.command!.arguments, [uri, { kind: 'pass', id: 5 }]);
+    assert.equal(training.range.start.line, stepThrough.range.start.line, 'both over the backward');
     // The Autograd Graph view holds the loop's six passes under their line; Gradients has one item per array.
     const roots = api.views.graph.getChildren();
     const loop = roots.find((item) => item.kind === 'line')!;
@@ -237,6 +247,116 @@ suite('GradLens in VS Code', () => {
     assert.equal(described.length, 2, JSON.stringify(described));
     assert.ok(described.some(([label, description]) => label.startsWith('w = ') && /^‖∇‖ [\d.]+ → 0 over 6 passes · \(2,\)/.test(description)), JSON.stringify(described));
     assert.ok(described.some(([label, description]) => label.startsWith('b = ') && /^‖∇‖ [\d.]+ → [\d.]+ over 6 passes/.test(description)), JSON.stringify(described));
+  });
+
+  test('a long run under a small budget (gradlens.maxTraceMb): its lens opens the Training view; "run again keeping" a summarised pass traces it again, the pass kept', async function () {
+    this.timeout(180_000);
+    const program = workspaceFile('long-run.ts');
+    copyFileSync(join(repoRoot, 'test', 'fixtures', 'capture', 'long-run.ts'), program.fsPath);
+    await configure('maxTraceMb', 1);
+    try {
+      await vscode.window.showTextDocument(program);
+      const backwardLine = readFileSync(program.fsPath, 'utf8').split('\n').findIndex((line) => line.includes('l.backward();'));
+      // The fixture's arguments: 36 passes (the command palette's runs pass none; a run traced again passes its own).
+      const record = await api.runs.run(program, backwardLine, { args: ['36'] });
+      assert.ok(record && record.result.exitCode === 0, JSON.stringify(record?.result));
+      const { backwardPasses: passes, run } = record.trace;
+      assert.equal(passes.length, 36);
+      assert.equal(run.keep?.maxTraceMb, 1, 'the setting reached the runner');
+      const summarised = passes.filter((p) => p.kept === false);
+      assert.ok(summarised.length > 0 && passes.at(-1)!.kept, `some passes summarised, the last kept (kept: ${passes.filter((p) => p.kept).map((p) => p.id).join(' ')})`);
+
+      // The lenses over `l.backward();`: the passes and the loss, and the last pass.
+      const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', program);
+      const titles = lenses.filter((l) => l.range.start.line === backwardLine).map((l) => l.command?.title ?? '');
+      assert.equal(titles.length, 3, lenses.map((l) => `${l.range.start.line}: ${l.command?.title}`).join(' | '));
+      assert.match(titles[0]!, /^\$\(graph-line\) 36 passes · loss \d\.\d+ → \d\.\d+ · Training view$/);
+      assert.match(titles[1]!, /^\$\(debug-step-into\) step through the last \(\d+ steps\)$/);
+      assert.equal(titles[2], '$(refresh) Compute again');
+      const training = lenses.find((l) => l.command?.title === titles[0])!.command!;
+      const panel = await vscode.commands.executeCommand<InspectorPanel | null>(training.command, ...training.arguments!);
+      assert.ok(panel && panel === api.panel() && panel.shown === record, 'the inspector on the run');
+      assert.deepEqual(panel.requestedSelection, { kind: 'training' });
+      await until('the ready handshake', () => panel.isReady);
+      // A selection the trace does not have, or that is none, is dropped (the command's arguments are data).
+      await vscode.commands.executeCommand(training.command, program, { kind: 'pass', id: 999 });
+      assert.equal(panel.requestedSelection, null);
+      await vscode.commands.executeCommand(training.command, program, { kind: 'training', id: 3 });
+      assert.equal(panel.requestedSelection, null);
+      await vscode.commands.executeCommand(training.command, ...training.arguments!);
+
+      // A kept pass needs no new run: the message is ignored.
+      await panel.handle({ type: 'run/again-keeping', pass: 0 });
+      assert.equal(api.runs.last(program.fsPath), record, 'no new run for a kept pass');
+      // A summarised pass, as the Training view asks for it: the same run again, keeping it.
+      const target = summarised[Math.floor(summarised.length / 2)]!;
+      const from = api.notifications().length;
+      await panel.handle({ type: 'run/again-keeping', pass: target.id });
+      const again = api.runs.last(program.fsPath)!;
+      assert.notEqual(again, record, 'a new run');
+      assert.deepEqual([again.trace.run.argv, again.trace.run.seed], [['36'], run.seed], 'the same arguments and seed');
+      assert.deepEqual(again.trace.run.keep?.requested, [[target.id, target.id]]);
+      const kept = again.trace.backwardPasses.find((p) => p.id === target.id)!;
+      assert.equal(kept.kept, true, `pass ${target.id} is kept in the new trace`);
+      assert.ok(kept.steps.length > 0 && kept.leafGrads.length === 4, 'whole: its steps and gradients');
+      assert.deepEqual(kept.summary!.head, target.summary!.head, 'the same loss: the engine\'s randomness is seeded');
+      const said = api.notifications().slice(from).map((n) => n.message);
+      assert.ok(!said.some((m) => /did not run the same way|still summarised|did not run backward pass/.test(m)), said.join('\n'));
+      // The inspector opens on the pass, backward: the webview says so when it draws its first step.
+      assert.equal(panel.shown, again);
+      assert.deepEqual(panel.requestedSelection, { kind: 'pass', id: target.id });
+      const position = await until('the inspector on the kept pass', () => panel.stepPosition?.selection.kind === 'pass' && panel.stepPosition.selection.id === target.id && panel.stepPosition);
+      assert.equal(position.view, 'backward');
+      assert.ok(position.total > 0, 'its steps are there to step through');
+    } finally {
+      await configure('maxTraceMb', undefined);
+    }
+  });
+
+  test('run again keeping a pass of a program that is not deterministic: a warning naming the pass, and the Training view', async function () {
+    this.timeout(120_000);
+    // The number of passes depends on Math.random, which the engine's seed does not reach.
+    const program = workspaceFile('random-run.ts');
+    writeFileSync(program.fsPath, [
+      "import { autograd, np } from 'gradlens';",
+      'const w = np.array([0.5, -0.25]);',
+      'w.attachGrad();',
+      'const passes = Math.random() < 0.5 ? 3 : 4;',
+      'for (let step = 0; step < passes; step++) {',
+      '  const l = autograd.record(() => np.dot(w, w).mul(Math.random()));',
+      '  l.backward();',
+      '}',
+      '',
+    ].join('\n'));
+    const first = await api.runs.run(program, 6);
+    assert.ok(first && first.result.exitCode === 0, JSON.stringify(first?.result));
+    // Summarise the second pass of the trace held, as a budget would have (the host checks the trace it holds).
+    const pass = first.trace.backwardPasses[1]!;
+    Object.assign(pass, { kept: false, heads: [], headGrads: [], implicitHeadGrads: [], steps: [], leafGrads: [], omitted: { firstNode: 0, lastNode: -1, nodes: 0, steps: 0 } });
+    pass.summary!.head = 1e6; // a loss no run of it makes
+    const panel = await vscode.commands.executeCommand<InspectorPanel | null>('gradlens.openInspectorAt', program, { kind: 'training' });
+    assert.ok(panel);
+    await until('the ready handshake', () => panel.isReady);
+    const from = api.notifications().length;
+    await panel.handle({ type: 'run/again-keeping', pass: 1 });
+    const again = api.runs.last(program.fsPath)!;
+    assert.notEqual(again, first, 'traced again');
+    assert.ok(again.trace.backwardPasses[1]?.kept, 'pass 1 kept this time');
+    const said = api.notifications().slice(from).filter((n) => n.level === 'warning').map((n) => n.message);
+    assert.equal(said.length, 1, said.join('\n'));
+    assert.match(said[0]!, /^GradLens: traced again, random-run\.ts did not run the same way: the loss of pass #2 was 1e\+?6, now [\d.]+\. The program may use randomness not seeded through the engine/);
+    assert.deepEqual(panel.requestedSelection, { kind: 'pass', id: 1 }, 'the new run\'s pass, shown');
+    // And a pass the new run did not make (pass #9 of a run of 3 or 4): said, and the Training view instead.
+    const held = api.runs.last(program.fsPath)!;
+    const ninth = { ...held.trace.backwardPasses[0]!, id: 8, kept: false, heads: [], headGrads: [], implicitHeadGrads: [], steps: [], leafGrads: [], omitted: { firstNode: 0, lastNode: -1, nodes: 0, steps: 0 } };
+    held.trace.backwardPasses.push(ninth);
+    const before = api.notifications().length;
+    await panel.handle({ type: 'run/again-keeping', pass: 8 });
+    assert.notEqual(api.runs.last(program.fsPath), held, 'traced again');
+    const missing = api.notifications().slice(before).filter((n) => n.level === 'warning').map((n) => n.message);
+    assert.equal(missing.length, 1, missing.join('\n'));
+    assert.match(missing[0]!, /^GradLens: traced again, random-run\.ts did not run backward pass #9 \(it made [34] backward passes this time\): the program did not run the same way \(is it deterministic\?\)\. The Training view shows the new run\.$/);
+    assert.deepEqual(panel.requestedSelection, { kind: 'training' });
   });
 
   test('a program that hangs is stopped at the timeout, and the next run works', async function () {

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { GradLensApi } from '../../extension/extension';
 import type { RunRecord } from '../../extension/runs';
+import type { Trace } from '../../protocol/trace';
 import { notificationLinks } from '../../extension/untrusted';
 import { COMMAND_LINK, openPaths, RLO, simpleTrace, watchWindow, workspaceFolder, writeTrace, type Watch } from './hostile';
 import { until } from './until';
@@ -208,6 +209,48 @@ suite('GradLens security: a trace is data', () => {
     assert.equal(watch.modals.length, 2);
     assert.ok(existsSync(marker), 'the confirmed program ran');
     assert.ok(checked.trace.backwardPasses[0]?.gradcheck, 'with numeric checks');
+    rmSync(marker, { force: true });
+  });
+
+  test('run again keeping a pass of a trace read from a file: only after the user says yes, naming the program and its arguments', async function () {
+    this.timeout(60_000);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    const marker = join(workspaceFolder(), 'marker.txt');
+    rmSync(marker, { force: true });
+    // A trace of marker.ts (version 2) whose second pass was summarised, with arguments to pass again.
+    const trace: Trace = simpleTrace();
+    trace.version = 2;
+    trace.run.file = join(workspaceFolder(), 'marker.ts');
+    trace.run.argv = ['--steps', `7${RLO}`];
+    trace.run.seed = 4242;
+    const first = trace.backwardPasses[0]!;
+    Object.assign(first, { kept: true, summary: { head: null, variables: [], nodeGradL2: [], anomalies: 0 } });
+    trace.backwardPasses.push({
+      ...first, id: 1, kept: false, heads: [], headGrads: [], implicitHeadGrads: [], steps: [], leafGrads: [],
+      summary: { head: 1.5, variables: [], nodeGradL2: [], anomalies: 0 }, omitted: { firstNode: 100, lastNode: 99, nodes: 0, steps: 0 },
+    });
+    const record = await vscode.commands.executeCommand<RunRecord | null>('gradlens.openTrace', writeTrace('keep.gradlens.json', trace));
+    assert.ok(record && record.origin === 'file', 'a well-formed trace opens');
+    const panel = await until('the inspector', () => api.panel());
+    watch.answer = undefined;
+    await panel.handle({ type: 'run/again-keeping', pass: 1 });
+    assert.equal(watch.modals.length, 1, 'the user is asked');
+    assert.match(watch.modals[0]!, /^Run marker\.ts\?\nRunning it again to keep backward pass #2 runs the program \S*marker\.ts with the arguments "--steps" "7\\u202E", which the trace read from \S*keep\.gradlens\.json names/);
+    assert.ok(!watch.modals[0]!.includes(RLO), 'the arguments shown as text');
+    assert.equal(existsSync(marker), false, 'dismissed: nothing ran');
+    assert.equal(api.runs.last(record.file), record);
+    // Yes: the program runs with the trace's arguments and seed.
+    watch.answer = 'Run It';
+    const from = api.notifications().length;
+    await panel.handle({ type: 'run/again-keeping', pass: 1 });
+    assert.ok(existsSync(marker), 'the confirmed program ran');
+    assert.ok(watch.progressTitles.includes('GradLens: tracing marker.ts again, keeping backward pass #2'), watch.progressTitles.join('\n'));
+    const again = api.runs.last(record.file)!;
+    assert.equal(again.origin, 'run');
+    assert.deepEqual([again.trace.run.argv, again.trace.run.seed], [['--steps', `7${RLO}`], 4242]);
+    // marker.ts makes one backward pass: pass #2 is not in the new run, and the warning says so, as text.
+    const said = assertNoLinks(api, from);
+    assert.ok(said.some((m) => /^GradLens: traced again, marker\.ts did not run backward pass #2 \(it made 1 backward pass this time\)/.test(m)), said.join('\n'));
     rmSync(marker, { force: true });
   });
 });

@@ -2,7 +2,7 @@
 // problems of the seed example's trace, and of a program that throws.
 import { strict as assert } from 'node:assert';
 import { join } from 'node:path';
-import { inlineValues, lensResult, problemsOf } from '../../extension/results';
+import { inlineValues, lensResults, problemsOf } from '../../extension/results';
 import { describeGradcheck, summarizeGradchecks } from '../../protocol/query/gradcheck';
 import type { Trace } from '../../protocol/trace';
 import { repoRoot } from '../trace-helpers';
@@ -15,21 +15,23 @@ suite('extension: results in the editor', () => {
   beforeSeed((trace) => { t = trace; });
 
   test('the lens over the first backward: x.grad and the steps to step through', () => {
-    const result = lensResult(t, FILE, 20)!;
-    assert.equal(result.title, 'x.grad = [0, 4, 8, 12] · step through 2 steps');
-    assert.equal(t.backwardPasses[result.pass!]!.source?.line, 20);
-    assert.equal(result.recording, null);
+    const [result, more] = lensResults(t, FILE, 20);
+    assert.equal(result!.title, 'x.grad = [0, 4, 8, 12] · step through 2 steps');
+    assert.equal(result!.selection.kind, 'pass');
+    assert.equal(t.backwardPasses[result!.selection.id!]!.source?.line, 20);
+    assert.equal(more, undefined, 'one lens');
   });
 
   test('the lens over a record: how many ops and what it returned', () => {
-    const result = lensResult(t, FILE, 17)!;
-    assert.match(result.title, /^recorded 2 ops → y = 28$/);
-    assert.equal(t.recordings[result.recording!]!.source?.line, 17);
+    const [result] = lensResults(t, FILE, 17);
+    assert.match(result!.title, /^recorded 2 ops → y = 28$/);
+    assert.equal(result!.selection.kind, 'recording');
+    assert.equal(t.recordings[result!.selection.id!]!.source?.line, 17);
   });
 
   test('no result where nothing ran', () => {
-    assert.equal(lensResult(t, FILE, 1), null);
-    assert.equal(lensResult(t, '/elsewhere.ts', 20), null);
+    assert.deepEqual(lensResults(t, FILE, 1), []);
+    assert.deepEqual(lensResults(t, '/elsewhere.ts', 20), []);
   });
 
   test('inline values: the value and gradient of the last node of each line, ×N for loops', () => {

@@ -7,23 +7,17 @@
  */
 import { indexTrace } from '../../protocol/query/indexTrace';
 import { nodeNames } from '../../protocol/query/names';
-import { seriesOf, type Series } from '../../protocol/query/training';
+import { hasTraining, seriesOf, type Series } from '../../protocol/query/training';
 import { decodeNumber, isKept, type Trace, type VariableSummary } from '../../protocol/trace';
 import { labelText } from './labels';
 
-/** Passes with a summary a trace needs for a Training view. */
-export const TRAINING_MIN_PASSES = 2;
+// The predicate lives in the protocol: the host checks a Training view exists before it asks for one.
+export { hasTraining, TRAINING_MIN_PASSES } from '../../protocol/query/training';
+
 /** A trace of this many passes opens on the Training view when no selection was asked for. */
 export const TRAINING_OPENS_AT = 20;
 /** The rule of thumb for ‖Δw‖ / ‖w‖ per step: far below it, a parameter barely learns. */
 export const UPDATE_RATIO_RULE = 1e-3;
-
-const summarised = (trace: Trace) => trace.backwardPasses.reduce((n, pass) => n + (pass.summary ? 1 : 0), 0);
-
-/** Whether the trace has a Training view: at least two passes with summaries. */
-export function hasTraining(trace: Trace): boolean {
-  return summarised(trace) >= TRAINING_MIN_PASSES;
-}
 
 /** Whether the trace opens on its Training view: a long run (TRAINING_OPENS_AT passes or more) with summaries. */
 export function opensOnTraining(trace: Trace): boolean {
