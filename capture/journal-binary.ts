@@ -21,7 +21,40 @@
 import type { NDArray } from 'gradlens';
 import type { NodeId, NodeKind, TensorStats, TraceDType, TraceNumber } from '../protocol/trace';
 import { everyField, type ContributionRecord, type JournalNode, type JournalStep, type NodeRecord, type StepRecord } from './records';
+import { perDtype, type TypedData } from './perDtype';
 import { encodeNumber, statsOf, type JournalTensor } from './tensor';
+
+/** statsOf of an array's data, compiled per element type (perDtype.ts). */
+const arrayStats = perDtype(statsOf);
+
+/**
+ * Whether any value is NaN or ±Infinity (per element type too): v·0 is 0 for a finite v and NaN
+ * otherwise, summed in four lanes without a branch — twice as fast as testing each value.
+ */
+const hasNonFinite = perDtype(function nonFinite(data: ArrayLike<number>): boolean {
+  const n = data.length;
+  let a = 0;
+  let b = 0;
+  let c = 0;
+  let d = 0;
+  let i = 0;
+  for (; i + 3 < n; i += 4) {
+    a += data[i]! * 0;
+    b += data[i + 1]! * 0;
+    c += data[i + 2]! * 0;
+    d += data[i + 3]! * 0;
+  }
+  for (; i < n; i++) a += data[i]! * 0;
+  return a + b + c + d !== 0;
+});
+
+/** Fills the stats `pending` left in `floats` (a batch as handed out, or a copy of it). */
+export function fillStats(floats: Float64Array, pending: readonly PendingStats[]): void {
+  for (const { at, data } of pending) {
+    const stats = arrayStats(data);
+    for (let k = 0; k < STAT_KEYS.length; k++) floats[at + k] = stats[STAT_KEYS[k]!] ?? NaN;
+  }
+}
 
 const NODE = 1;
 const STEP = 2;
@@ -61,9 +94,25 @@ export interface BatchCounts {
   nextNode: number;
 }
 
+/**
+ * A sampled tensor's 8 stats, not computed yet (the writer defers them): the float64 stream has
+ * placeholders at `at` (in the batch handed out), to be filled from `data` — a copy of the array's
+ * values, taken when it was encoded — by `fillStats` before the batch is written to the trace, or
+ * dropped with it when its pass is summarised (most passes of a long run: no stats computed).
+ */
+export interface PendingStats {
+  at: number;
+  data: TypedData;
+  /** The copy's size. */
+  bytes: number;
+}
+
 export interface BinaryOutput {
-  /** The new records' int32 and float64 data, in order (valid only during the call). */
-  write(ints: Int32Array, floats: Float64Array, counts: BatchCounts): void;
+  /**
+   * The new records' int32 and float64 data, in order (valid only during the call), and the stats
+   * left to fill in them (empty unless the writer defers stats).
+   */
+  write(ints: Int32Array, floats: Float64Array, counts: BatchCounts, pending: readonly PendingStats[]): void;
   /** Declares a name (an op, an attribute JSON text) before its first use. */
   name(id: number, text: string): void;
 }
@@ -75,8 +124,10 @@ export class BinaryJournalWriter {
   /** Whether the last tensor written had a NaN or an infinity. */
   lastNonFinite = false;
   private readonly counts: BatchCounts = { nodes: 0, steps: 0, nextNode: 0 };
+  private pending: PendingStats[] = [];
 
-  constructor(private readonly output: BinaryOutput, private readonly maxElements: number) {}
+  /** `deferStats`: a sampled tensor's stats are left to fill (PendingStats), its values copied. */
+  constructor(private readonly output: BinaryOutput, private readonly maxElements: number, private readonly deferStats = false) {}
 
   /** Bytes waiting to be written. */
   get pendingBytes(): number {
@@ -110,8 +161,14 @@ export class BinaryJournalWriter {
     const start = this.floats.length;
     floats.set(data.length === count ? data : data.subarray(0, count), start);
     this.floats.length = start + count;
-    if (sample) {
-      const stats = statsOf(data);
+    if (sample && this.deferStats) {
+      const values = data.slice();
+      const copy = { dtype: array.dtype, _data: values };
+      this.pending.push({ at: this.floats.length, data: copy, bytes: values.byteLength });
+      this.floats.length += STAT_KEYS.length; // filled by fillStats
+      this.lastNonFinite = hasNonFinite(copy);
+    } else if (sample) {
+      const stats = arrayStats(array);
       for (const key of STAT_KEYS) floats[this.floats.length++] = stats[key] ?? NaN;
       this.lastNonFinite = stats.nan > 0 || stats.inf > 0;
     } else {
@@ -180,7 +237,8 @@ export class BinaryJournalWriter {
 
   flush(): void {
     if (this.ints.length === 0) return;
-    this.output.write(this.ints.data.subarray(0, this.ints.length), this.floats.data.subarray(0, this.floats.length), this.counts);
+    this.output.write(this.ints.data.subarray(0, this.ints.length), this.floats.data.subarray(0, this.floats.length), this.counts, this.pending);
+    if (this.pending.length > 0) this.pending = [];
     this.ints.length = 0;
     this.floats.length = 0;
     this.counts.nodes = 0;

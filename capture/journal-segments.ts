@@ -7,11 +7,15 @@
  * pass ends: it is written whole after all when that pass has an anomaly, or uses its nodes, or at
  * the end of the run (the last pass).
  *
+ * The stats of a segment's sampled tensors are computed only when it is written (the encoder hands
+ * them over as PendingStats, with a copy of the values): a summarised pass costs no stats.
+ *
  * So the file only grows by what is kept, and what a kill loses is the unfinished segment and the
  * held pass's tensors (its summary is on disk). A segment that grows past SPILL_BYTES without a
  * pass ending (a long forward-only loop) is written out as it is: its pass is then kept.
  */
 import { journalLine, type JournalPass, type JournalRecord } from './journal';
+import { fillStats, type PendingStats } from './journal-binary';
 import { KeepPolicy, type KeepOptions, type PassFacts } from './keepPolicy';
 
 /** Bytes of the trace file per int32 and per float64 of the binary journal: a value is written as ~12 characters, and a step's upstream gradient twice (the step's and its node's grad); measured on an MLP's trace. */
@@ -19,6 +23,11 @@ export const TRACE_BYTES_PER_INT = 16;
 export const TRACE_BYTES_PER_FLOAT = 20;
 /** A segment larger than this (estimated trace bytes) is written before its pass ends. */
 const SPILL_BYTES = 48 * 2 ** 20;
+/**
+ * Copies of sampled tensors' values a segment holds for stats not yet computed (PendingStats); past
+ * this many bytes, its stats are computed at once and the copies let go.
+ */
+const DEFERRED_BYTES = 128 * 2 ** 20;
 
 /** Records that belong to the segment they were made in (they name its nodes). */
 const SEGMENT_RECORDS: ReadonlySet<JournalRecord['t']> = new Set(['recordingStart', 'recordingEnd', 'break', 'anomaly']);
@@ -32,6 +41,9 @@ class Segment {
   readonly text: string[] = [];
   readonly ints: Int32Array[] = [];
   readonly floats: Float64Array[] = [];
+  /** For each chunk of floats, the stats left to fill in it before it is written. */
+  readonly pending: (readonly PendingStats[])[] = [];
+  pendingBytes = 0;
   intCount = 0;
   floatCount = 0;
   nodes = 0;
@@ -95,10 +107,13 @@ export class PassSegments {
   }
 
   /** Binary records of the current segment (copied: the encoder reuses its buffers). */
-  binary(ints: Int32Array, floats: Float64Array, nodes: number, steps: number, nextNode: number): void {
+  binary(ints: Int32Array, floats: Float64Array, nodes: number, steps: number, nextNode: number, pending: readonly PendingStats[] = []): void {
     const segment = this.current;
     segment.ints.push(ints.slice());
     segment.floats.push(floats.slice());
+    segment.pending.push(pending);
+    for (const { bytes } of pending) segment.pendingBytes += bytes;
+    if (segment.pendingBytes > DEFERRED_BYTES) fillSegment(segment);
     segment.intCount += ints.length;
     segment.floatCount += floats.length;
     segment.nodes += nodes;
@@ -112,6 +127,8 @@ export class PassSegments {
     segment.text.length = 0;
     segment.ints.length = 0;
     segment.floats.length = 0;
+    segment.pending.length = 0;
+    segment.pendingBytes = 0;
     segment.intCount = 0;
     segment.floatCount = 0;
     segment.spilled = true;
@@ -195,6 +212,7 @@ export class PassSegments {
 
   private writeSegment(segment: Segment): void {
     if (segment.text.length > 0) this.output.text(segment.text.join(''));
+    fillSegment(segment);
     for (let i = 0; i < segment.ints.length; i++) this.output.binary(segment.ints[i]!, segment.floats[i]!);
   }
 
@@ -207,6 +225,16 @@ export class PassSegments {
     }
     if (segment.foreignEnds.length > 0) this.output.text(segment.foreignEnds.join(''));
   }
+}
+
+/** Computes the stats a segment's chunks left to fill, and lets go of the copies they were computed from. */
+function fillSegment(segment: Segment): void {
+  for (let i = 0; i < segment.pending.length; i++) {
+    if (segment.pending[i]!.length === 0) continue;
+    fillStats(segment.floats[i]!, segment.pending[i]!);
+    segment.pending[i] = [];
+  }
+  segment.pendingBytes = 0;
 }
 
 /** A pass's record as a summarised pass: its summary, and what it leaves out. */

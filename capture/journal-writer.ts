@@ -63,11 +63,12 @@ export class JournalWriter {
       binary: (ints, floats) => output.binary(ints, floats),
     }, keep);
     this.binaryWriter = new BinaryJournalWriter({
-      write: (ints, floats, counts) => this.segments.binary(ints, floats, counts.nodes, counts.steps, counts.nextNode),
+      write: (ints, floats, counts, pending) => this.segments.binary(ints, floats, counts.nodes, counts.steps, counts.nextNode, pending),
       // Declared in the middle of encoding a record: queued, never flushed from here (a flush now
       // would hand out the record's first half and then write its rest over the emptied buffer).
       name: (id, text) => this.direct(journalLine({ t: 'name', id, text })),
-    }, maxElements);
+      // Stats of sampled tensors are computed only for what is written (most passes of a long run are summarised).
+    }, maxElements, true);
   }
 
   /** Ids at or below this may be left out of the trace or held: ask `known` about them. */

@@ -10,6 +10,7 @@
  */
 import type { NDArray } from 'gradlens';
 import type { NodeId, PassSummary, TraceNumber, VariableSummary } from '../protocol/trace';
+import { perDtype } from './perDtype';
 import { encodeNumber, statsOf } from './tensor';
 
 type Values = NDArray['_data'];
@@ -30,6 +31,10 @@ function finiteL2(values: ArrayLike<number>): number | null {
   }
   return finite === 0 ? null : Math.sqrt(sum);
 }
+
+/** Over an array's data, compiled per element type (perDtype.ts): they run for every step. */
+const arrayL2 = perDtype(finiteL2);
+const arrayStats = perDtype(statsOf);
 
 /** ‖a − b‖₂ / ‖b‖₂ over the elements finite in both; null when ‖b‖ is 0 or nothing is finite. */
 function updateRatio(now: ArrayLike<number>, before: ArrayLike<number>): number | null {
@@ -66,7 +71,7 @@ export class PassSummarizer {
 
   /** A step of the pass propagated `upstream` from `node`. */
   step(node: NodeId, upstream: NDArray): void {
-    this.steps.push([node, finiteL2(upstream._data)]);
+    this.steps.push([node, arrayL2(upstream)]);
   }
 
   /** An anomaly (NaN/Inf) was found, in a forward op or a gradient rule. */
@@ -90,7 +95,7 @@ export class PassSummarizer {
       series = { id: this.nextSeries++, previous: null };
       this.series.set(array, series);
     }
-    const g = statsOf(grad._data);
+    const g = arrayStats(grad);
     const value = array._data;
     const ratio = series.previous !== null && series.previous.length === value.length ? updateRatio(value, series.previous) : null;
     series.previous = value.slice();
@@ -105,7 +110,7 @@ export class PassSummarizer {
       zeroFraction: grad.size === 0 ? 0 : g.zeros / grad.size,
       nan: g.nan,
       inf: g.inf,
-      valueL2: finiteL2(value),
+      valueL2: arrayL2(array),
       updateRatio: ratio,
     };
   }

@@ -379,32 +379,47 @@ export function decodeNumber(value: TraceNumber): number {
 
 /** Stats of values: over the finite ones, with NaN, ±Infinity and exact zeros counted. */
 export function statsOf(data: ArrayLike<number>): TensorStats {
+  // One pass, no unpredictable branch per element (this runs over every large tensor a traced
+  // program makes): the variance from sums of deviations from a shift — the first finite value,
+  // within √n·std of the mean, so Σd²/n − (Σd/n)² does not cancel as Σx²/n − mean² does when
+  // |mean| ≫ std.
+  const n = data.length;
+  let shift = 0;
+  for (let i = 0; i < n; i++) {
+    const v = data[i]!;
+    if (v - v === 0) { shift = v; break; }
+  }
   let nan = 0;
   let inf = 0;
   let zeros = 0;
-  let count = 0;
   let min = Infinity;
   let max = -Infinity;
+  let total = 0;
   let sum = 0;
   let sumSquares = 0;
-  for (let i = 0; i < data.length; i++) {
+  let squares = 0;
+  for (let i = 0; i < n; i++) {
     const v = data[i]!;
-    if (v !== v) { nan++; continue; }
-    if (v === Infinity || v === -Infinity) { inf++; continue; }
-    if (v === 0) zeros++;
-    count++;
-    if (v < min) min = v;
-    if (v > max) max = v;
-    sum += v;
-    sumSquares += v * v;
+    if (v - v !== 0) { // NaN or ±Infinity
+      if (v !== v) nan++;
+      else inf++;
+      continue;
+    }
+    zeros += v === 0 ? 1 : 0;
+    min = Math.min(min, v);
+    max = Math.max(max, v);
+    total += v;
+    const d = v - shift;
+    sum += d;
+    sumSquares += d * d;
+    squares += v * v;
   }
+  const count = n - nan - inf;
   if (count === 0) return { min: null, max: null, mean: null, std: null, l2: null, nan, inf, zeros };
-  const mean = sum / count;
-  // A second pass for the variance: Σx²/n − mean² cancels badly when |mean| ≫ std.
-  let squaredDeviations = 0;
-  for (let i = 0; i < data.length; i++) {
-    const v = data[i]!;
-    if (Number.isFinite(v)) squaredDeviations += (v - mean) * (v - mean);
-  }
-  return { min, max, mean, std: Math.sqrt(squaredDeviations / count), l2: Math.sqrt(sumSquares), nan, inf, zeros };
+  const offset = sum / count;
+  // −0 and +0 are one value to a reader of stats.
+  return {
+    min: min === 0 ? 0 : min, max: max === 0 ? 0 : max, mean: total / count,
+    std: Math.sqrt(Math.max(0, sumSquares / count - offset * offset)), l2: Math.sqrt(squares), nan, inf, zeros,
+  };
 }

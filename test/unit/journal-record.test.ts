@@ -103,6 +103,16 @@ suite('journal records', () => {
     assert.ok(Math.abs(std! - Math.sqrt(14.75 / 4)) < 1e-12 && Math.abs(l2! - Math.sqrt(71)) < 1e-12, `std ${std}, l2 ${l2}`);
   });
 
+  test('a sampled value\'s stats are of its values when it was recorded, though computed later and the array written since', () => {
+    const node = nullsAndSample();
+    const { nodes } = throughJournal((journal) => {
+      journal.node(node);
+      node.value._data.fill(-2); // an in-place write before the segment is written (and its stats computed)
+    });
+    const stats = (nodes[0]!.value as [number[], string, unknown[], TensorStats])[3];
+    assert.deepEqual([stats.min, stats.max, stats.mean, stats.nan, stats.inf], [1, 6, 3.75, 1, 1]);
+  });
+
   for (const [name, make] of [['every field set', everyField], ['nulls and a sample', nullsAndSample]] as const) {
     test(`${name}: a JSON line and the binary journal give the same record and the same trace tensor`, () => {
       const fromBinary = throughJournal((journal) => journal.node(make())).nodes[0]!;
