@@ -163,6 +163,9 @@ export function assembleTrace({ journal, resolver, run }: AssembleOptions): Trac
   const passAt = new Map<number, number>();
   let keepSettings: Extract<JournalRecord, { t: 'start' }>['keep'];
   let budgetReachedAt: number | null = null;
+  let spacing: number | undefined;
+  /** Spaced passes written whole and then summarised after all (keepPolicy.ts): their records are left out. */
+  const demoted: Extract<JournalRecord, { t: 'demote' }>[] = [];
 
   for (const record of journal.records) {
     switch (record.t) {
@@ -176,6 +179,10 @@ export function assembleTrace({ journal, resolver, run }: AssembleOptions): Trac
         break;
       case 'kept':
         budgetReachedAt = record.budgetReachedAt;
+        spacing = record.spacing;
+        break;
+      case 'demote':
+        demoted.push(record);
         break;
       case 'site':
         rawSites.set(record.id, { file: record.file, line: record.line, column: record.column, ...(record.fn ? { fn: record.fn } : {}) });
@@ -237,7 +244,9 @@ export function assembleTrace({ journal, resolver, run }: AssembleOptions): Trac
         break;
     }
   }
+  const leftOut = demote(trace, demoted, passAt);
   for (const record of journal.nodes) {
+    if (leftOut(record.id)) continue;
     const src = source(record.site);
     // Per position and op: a JavaScript number that an op turns into a constant shares its place.
     const key = `${src ? `${src.file}:${src.line}:${src.column}` : '?'}:${record.kind}:${record.op}`;
@@ -251,9 +260,41 @@ export function assembleTrace({ journal, resolver, run }: AssembleOptions): Trac
   attachGradients(trace.nodes, trace.backwardPasses);
   if (keepSettings && trace.backwardPasses.length > 0) {
     const kept = trace.backwardPasses.filter(isKept).length;
-    trace.run.keep = { ...keepSettings, kept, summarised: trace.backwardPasses.length - kept, budgetReachedAt };
+    trace.run.keep = { ...keepSettings, kept, summarised: trace.backwardPasses.length - kept, budgetReachedAt, ...(spacing !== undefined ? { spacing } : {}) };
   }
   return trace;
+}
+
+/**
+ * Demoted passes become summarised ones — no heads, steps or gradients; `omitted` says what they
+ * left out — and the recordings they started are dropped. Returns whether a node id is one of
+ * theirs (left out of the trace).
+ */
+function demote(trace: Trace, demoted: readonly Extract<JournalRecord, { t: 'demote' }>[], passAt: ReadonlyMap<number, number>): (id: NodeId) => boolean {
+  if (demoted.length === 0) return () => false;
+  const dropped = new Set(demoted.flatMap((d) => d.recordings));
+  trace.recordings = trace.recordings.filter((recording) => !dropped.has(recording.id));
+  for (const { pass: id, firstNode, lastNode, nodes, steps } of demoted) {
+    const at = passAt.get(id);
+    if (at === undefined) continue;
+    trace.backwardPasses[at] = {
+      ...trace.backwardPasses[at]!,
+      kept: false, heads: [], headGrads: [], implicitHeadGrads: [], steps: [], leafGrads: [],
+      omitted: { firstNode, lastNode, nodes, steps },
+    };
+  }
+  const ranges = demoted.map((d) => [d.firstNode, d.lastNode] as const).sort((a, b) => a[0] - b[0]);
+  return (id) => {
+    let [lo, hi] = [0, ranges.length - 1];
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const [first, last] = ranges[mid]!;
+      if (id < first) hi = mid - 1;
+      else if (id > last) lo = mid + 1;
+      else return true;
+    }
+    return false;
+  };
 }
 
 /**

@@ -77,6 +77,17 @@ export interface KeepReport {
   kept: number;
   summarised: number;
   budgetReachedAt: number | null;
+  spacing: number;
+}
+
+/** A spaced pass written whole, which a doubled stride may demote: where its records are. */
+interface SpacedSegment {
+  pass: number;
+  firstNode: number;
+  nextNode: number;
+  nodes: number;
+  steps: number;
+  recordings: number[];
 }
 
 export class PassSegments {
@@ -85,6 +96,8 @@ export class PassSegments {
   private held: Held | null = null;
   /** Ranges of node ids left out of the trace, in order. */
   private readonly omitted: [number, number][] = [];
+  /** The spaced passes written whole (by firstNode): a later use of their nodes pins them. */
+  private readonly spaced: SpacedSegment[] = [];
   /** Ids above this are neither omitted nor held: `touch` is asked only for ids at or below it. */
   floor = -1;
   private readonly breaksSeen = new Set<string>();
@@ -144,7 +157,26 @@ export class PassSegments {
       held.referenced = true;
       return true;
     }
+    const spaced = this.spacedHolding(id);
+    if (spaced) {
+      this.policy.pin(spaced.pass);
+      return true;
+    }
     return !this.isOmitted(id);
+  }
+
+  /** The spaced pass whose nodes include `id`, if any. */
+  private spacedHolding(id: number): SpacedSegment | undefined {
+    const list = this.spaced;
+    let [lo, hi] = [0, list.length - 1];
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const segment = list[mid]!;
+      if (id < segment.firstNode) hi = mid - 1;
+      else if (id >= segment.nextNode) lo = mid + 1;
+      else return segment;
+    }
+    return undefined;
   }
 
   isOmitted(id: number): boolean {
@@ -172,7 +204,7 @@ export class PassSegments {
       anomaly: anomalies > 0,
     };
     const held = this.held;
-    const verdict = segment.spilled ? { keep: true as const, alsoPrevious: false } : this.policy.decide(facts, held ? { bytes: held.segment.bytes } : null);
+    const verdict = segment.spilled ? { keep: true as const, alsoPrevious: false, spaced: false, demote: [] } : this.policy.decide(facts, held ? { bytes: held.segment.bytes } : null);
     this.current = new Segment(segment.nextNode);
     if (held) {
       if (verdict.keep && (verdict.alsoPrevious || held.segment.referenced)) {
@@ -181,8 +213,15 @@ export class PassSegments {
       } else this.drop(held.segment);
       this.held = null;
     }
+    for (const id of verdict.demote) this.demote(id);
     if (verdict.keep) {
       this.writeWhole({ segment, pass: { ...pass, kept: true } });
+      if (verdict.spaced) {
+        this.spaced.push({
+          pass: pass.id, firstNode: segment.firstNode, nextNode: segment.nextNode, nodes: segment.nodes, steps: segment.steps,
+          recordings: [...segment.recordingsStarted],
+        });
+      }
     } else {
       const line = journalLine({ t: 'pass', pass: summarised(pass, segment) });
       this.policy.spend(line.length);
@@ -201,7 +240,7 @@ export class PassSegments {
     }
     this.writeSegment(this.current);
     this.current = new Segment(this.current.nextNode);
-    return { kept: this.policy.kept, summarised: this.policy.summarised, budgetReachedAt: this.policy.budgetReachedAt };
+    return { kept: this.policy.kept, summarised: this.policy.summarised, budgetReachedAt: this.policy.budgetReachedAt, spacing: this.policy.spacing };
   }
 
   private writeWhole({ segment, pass }: Held): void {
@@ -216,13 +255,36 @@ export class PassSegments {
     for (let i = 0; i < segment.ints.length; i++) this.output.binary(segment.ints[i]!, segment.floats[i]!);
   }
 
+  /** A spaced pass written whole is summarised after all: the runner leaves its records out; later uses of its arrays make new leaves. */
+  private demote(id: number): void {
+    const at = this.spaced.findIndex((segment) => segment.pass === id);
+    if (at < 0) return;
+    const [segment] = this.spaced.splice(at, 1);
+    const { pass, firstNode, nextNode, nodes, steps, recordings } = segment!;
+    this.output.text(journalLine({ t: 'demote', pass, firstNode, lastNode: nextNode - 1, nodes, steps, recordings }));
+    if (nextNode > firstNode) this.omit(firstNode, nextNode - 1);
+  }
+
+  /** Adds a range of left-out ids, in order, joined with the ranges it touches. */
+  private omit(first: number, last: number): void {
+    const ranges = this.omitted;
+    let at = ranges.length;
+    while (at > 0 && ranges[at - 1]![0] > first) at--;
+    ranges.splice(at, 0, [first, last]);
+    if (at > 0 && ranges[at - 1]![1] + 1 >= first) {
+      ranges[at - 1]![1] = Math.max(ranges[at - 1]![1], last);
+      ranges.splice(at, 1);
+      at--;
+    }
+    while (at + 1 < ranges.length && ranges[at]![1] + 1 >= ranges[at + 1]![0]) {
+      ranges[at]![1] = Math.max(ranges[at]![1], ranges[at + 1]![1]);
+      ranges.splice(at + 1, 1);
+    }
+  }
+
   /** Left out: its nodes' ids are remembered (later uses of those arrays make new leaves); ends of older recordings are still written. */
   private drop(segment: Segment): void {
-    if (segment.nextNode > segment.firstNode) {
-      const last = this.omitted[this.omitted.length - 1];
-      if (last && last[1] === segment.firstNode - 1) last[1] = segment.nextNode - 1;
-      else this.omitted.push([segment.firstNode, segment.nextNode - 1]);
-    }
+    if (segment.nextNode > segment.firstNode) this.omit(segment.firstNode, segment.nextNode - 1);
     if (segment.foreignEnds.length > 0) this.output.text(segment.foreignEnds.join(''));
   }
 }

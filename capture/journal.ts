@@ -45,7 +45,13 @@ export interface MappedPosition {
 export type JournalRecord =
   | { t: 'start'; engineVersion: string; seed: number; maxElements: number; keep?: { maxTraceMb: number; requested: [number, number][] } }
   /** The end of the run's journal: how many passes were kept whole and summarised (keepPolicy.ts). */
-  | { t: 'kept'; kept: number; summarised: number; budgetReachedAt: number | null }
+  | { t: 'kept'; kept: number; summarised: number; budgetReachedAt: number | null; spacing?: number }
+  /**
+   * A pass written whole as one of the evenly spaced ones that a doubled stride leaves out: it is
+   * summarised after all — its nodes (`firstNode`…`lastNode`), steps and the recordings it started
+   * are left out of the trace (keepPolicy.ts).
+   */
+  | { t: 'demote'; pass: number; firstNode: number; lastNode: number; nodes: number; steps: number; recordings: number[] }
   /** A name used by the binary records (an op name, an attributes JSON text). */
   | { t: 'name'; id: number; text: string }
   | ({ t: 'site'; id: number } & RawSite)

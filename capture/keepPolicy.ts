@@ -8,10 +8,13 @@
  *     the run (the journal holds the latest pass in memory until the next one ends, and writes it
  *     whole at exit), and the first MAX_NOTABLE passes with something new to show (an anomaly, a
  *     graph break at a new place, a failed gradient check, an error) with the pass before an anomaly;
- *   - within the budget: passes at a stride that doubles as the budget's share for them is used —
- *     every pass until half of that share is spent, then each doubling of the stride may spend
- *     1/(2·STRIDE_LEVELS) of it, so each level covers twice the run of the one before: early passes
- *     are denser than late ones, every part of a run of millions of passes has some.
+ *   - within the budget: evenly spaced passes, every `stride`-th (ids that are multiples of it). The
+ *     stride starts at 1; when the passes it keeps would pass their share of the budget
+ *     (STRIDE_SHARE), it doubles and the kept passes that are no longer multiples of it are
+ *     *demoted* — summarised after all: the journal says so, and the runner leaves their nodes out
+ *     of the trace (journal-segments.ts). So at any point of the run, and at its end, the spaced
+ *     passes are every stride-th from the start, using between half and all of their share. A
+ *     spaced pass a later pass used (its nodes are that pass's inputs) is pinned: never demoted.
  * Sizes are the journal's estimate of the bytes a pass adds to the trace file (TRACE_BYTES_PER_*).
  */
 
@@ -23,8 +26,6 @@ const STRIDE_SHARE = 0.5;
 const NOTABLE_SHARE = 0.85;
 /** Passes with something new to show kept whatever they cost (an anomaly in every pass would otherwise keep them all). */
 export const MAX_NOTABLE = 10;
-/** How many doublings of the stride share the second half of the stride's budget. */
-const STRIDE_LEVELS = 16;
 
 export type PassRange = [first: number, last: number];
 
@@ -46,11 +47,18 @@ export interface PassFacts {
   anomaly: boolean;
 }
 
-export type Verdict =
-  /** Write it whole now. `alsoPrevious`: write the held previous pass whole too (before an anomaly). */
-  | { keep: true; alsoPrevious: boolean }
+export type Verdict = (
+  /**
+   * Write it whole now. `alsoPrevious`: write the held previous pass whole too (before an anomaly).
+   * `spaced`: kept as one of the evenly spaced passes (it may be demoted later).
+   */
+  | { keep: true; alsoPrevious: boolean; spaced: boolean }
   /** Write its summary now and hold its tensors until the next pass: it may be the last, or come before an anomaly. */
-  | { keep: false };
+  | { keep: false }
+) & {
+  /** Spaced passes kept earlier that the stride, doubled, leaves out: summarise them after all. */
+  demote: readonly number[];
+};
 
 /**
  * Parses `17,40-42` into ranges. Throws an Error whose message names the part that is wrong.
@@ -76,18 +84,22 @@ export function formatPassRanges(ranges: readonly PassRange[]): string {
 
 export class KeepPolicy {
   private spent = 0;
-  private strideSpent = 0;
   private stride = 1;
-  /** What the stride may spend before it doubles again. */
-  private strideLimit: number;
+  /** The spaced passes kept (id → bytes), and which of them a later pass used (never demoted). */
+  private readonly spaced = new Map<number, number>();
+  private readonly pinned = new Set<number>();
+  private spacedBytes = 0;
   private notableKept = 0;
   /** The first pass summarised for want of budget (null: none yet). */
   budgetReachedAt: number | null = null;
   kept = 0;
   summarised = 0;
 
-  constructor(private readonly options: KeepOptions) {
-    this.strideLimit = options.maxBytes * STRIDE_SHARE / 2;
+  constructor(private readonly options: KeepOptions) {}
+
+  /** Every `stride`-th pass is one of the evenly spaced ones (the stride doubles as the run goes). */
+  get spacing(): number {
+    return this.stride;
   }
 
   requested(id: number): boolean {
@@ -105,15 +117,27 @@ export class KeepPolicy {
       this.notableKept++;
       alsoPrevious = facts.anomaly && previousHeld !== null;
     }
+    let spaced = false;
+    const demote: number[] = [];
     if (!keep && facts.id % this.stride === 0) {
-      if (this.strideSpent + facts.bytes > this.strideLimit) {
-        // This level's share is used: from now on every other pass of the current stride.
-        this.strideLimit += maxBytes * STRIDE_SHARE / (2 * STRIDE_LEVELS);
+      const share = maxBytes * STRIDE_SHARE;
+      // Over its share: double the stride (leaving out the kept ones it skips) until this pass fits, or is skipped.
+      while (this.spacedBytes + facts.bytes > share && facts.id % this.stride === 0 && this.demotable() > 0) {
         this.stride *= 2;
+        for (const [id, bytes] of this.spaced) {
+          if (id % this.stride === 0 || this.pinned.has(id)) continue;
+          this.spaced.delete(id);
+          this.spacedBytes -= bytes;
+          this.spent -= bytes;
+          this.kept--;
+          this.summarised++;
+          demote.push(id);
+        }
       }
-      if (facts.id % this.stride === 0 && this.strideSpent + facts.bytes <= this.strideLimit && fits(facts.bytes, NOTABLE_SHARE)) {
-        keep = true;
-        this.strideSpent += facts.bytes;
+      if (facts.id % this.stride === 0 && this.spacedBytes + facts.bytes <= share && fits(facts.bytes, NOTABLE_SHARE)) {
+        keep = spaced = true;
+        this.spaced.set(facts.id, facts.bytes);
+        this.spacedBytes += facts.bytes;
       }
     }
     if (!keep && this.budgetReachedAt === null && !fits(facts.bytes, NOTABLE_SHARE)) this.budgetReachedAt = facts.id;
@@ -121,10 +145,20 @@ export class KeepPolicy {
       this.spent += facts.bytes + (alsoPrevious ? previousHeld!.bytes : 0);
       this.kept++;
       if (alsoPrevious) { this.kept++; this.summarised--; }
-      return { keep: true, alsoPrevious };
+      return { keep: true, alsoPrevious, spaced, demote };
     }
     this.summarised++;
-    return { keep: false };
+    return { keep: false, demote };
+  }
+
+  /** Spaced passes a doubling could leave out (not pinned). */
+  private demotable(): number {
+    return this.spaced.size - this.pinned.size;
+  }
+
+  /** A later pass used a node of spaced pass `id`: it stays (demoting it would leave that pass a dangling input). */
+  pin(id: number): void {
+    if (this.spaced.has(id)) this.pinned.add(id);
   }
 
   /** A summarised pass is written whole after all (the last of the run, or one a later pass used). */

@@ -64,12 +64,20 @@ export function summarizeTrace(trace: Trace, cwd = process.cwd(), { verbose = fa
   return lines.join('\n');
 }
 
-/** `, 6 kept whole (the others summarised: --keep N keeps pass N)` when some passes were only summarised. */
+/** `, 11 kept whole (every 8th, …; the others summarised: --keep N keeps pass #N)` when some passes were only summarised. */
 function keptNote(trace: Trace): string {
   const keep = trace.run.keep;
   if (!keep || keep.summarised === 0) return '';
-  const budget = keep.budgetReachedAt !== null ? `; the ${keep.maxTraceMb} MB budget was reached at pass ${keep.budgetReachedAt}` : '';
-  return `, ${keep.kept} kept whole (the others summarised: statistics only${budget}; --keep N keeps pass N)`;
+  const spacing = keep.spacing !== undefined && keep.spacing > 1 ? `every ${ordinal(keep.spacing)} pass, the first three and the last; ` : '';
+  const budget = keep.budgetReachedAt !== null ? `; the ${keep.maxTraceMb} MB budget was reached at pass #${keep.budgetReachedAt + 1}` : '';
+  return `, ${keep.kept} kept whole (${spacing}the others summarised: statistics only${budget}; --keep N keeps pass #N)`;
+}
+
+/** 2nd, 3rd, 8th, 21st, 112th. */
+function ordinal(n: number): string {
+  const teen = n % 100 >= 11 && n % 100 <= 13;
+  const suffix = teen ? 'th' : ({ 1: 'st', 2: 'nd', 3: 'rd' } as Record<number, string>)[n % 10] ?? 'th';
+  return `${n}${suffix}`;
 }
 
 /** One line per line of the program that ran backward, when some ran more than once: the count, the loss first → last. */

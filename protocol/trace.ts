@@ -270,6 +270,8 @@ export interface KeepSettings {
   summarised: number;
   /** When the budget ran out: the first pass summarised for it (null: it did not). */
   budgetReachedAt: number | null;
+  /** The evenly spaced passes kept: every `spacing`-th from the first (absent in traces written before it was recorded). */
+  spacing?: number;
 }
 
 export type GraphBreakKind = 'detach' | 'attachGrad' | 'coerce' | 'outsideRecord' | 'paused';

@@ -60,5 +60,6 @@ export function checkKeepSettings(p: Problems, value: unknown): void {
   }
   for (const key of ['kept', 'summarised'] as const) if (!isCount(value[key])) p.wrong(key, value[key], EXPECT.count);
   if (value.budgetReachedAt !== null && !isCount(value.budgetReachedAt)) p.wrong('budgetReachedAt', value.budgetReachedAt, 'a pass id or null');
+  if (value.spacing !== undefined && !(isCount(value.spacing) && value.spacing >= 1)) p.wrong('spacing', value.spacing, 'a stride of passes (≥ 1)');
   p.leave();
 }

@@ -75,3 +75,41 @@ suite('kept and summarised passes', () => {
     writeFileSync(file, '');
   });
 });
+
+suite('evenly spaced kept passes', () => {
+  let t: Trace;
+
+  suiteSetup(async function () {
+    this.timeout(60_000);
+    // 60 passes of ~0.4 MB against an 8 MB budget: the spaced passes' 4 MB holds ~10, so the spacing doubles to 4 or 8.
+    const result = await trace(fixture('long-run.ts'), { args: ['60'], maxTraceMb: 8 });
+    assert.equal(result.exitCode, 0, result.stderr);
+    t = result.trace;
+  });
+
+  test('besides the first three and the last: every spacing-th pass from the start, none between', () => {
+    const spacing = t.run.keep!.spacing!;
+    assert.ok(spacing >= 2, `the spacing doubled: ${JSON.stringify(t.run.keep)}`);
+    const spaced = keptIds(t).filter((id) => id >= 3 && id < 59);
+    const every = Array.from({ length: 59 }, (_, id) => id).filter((id) => id >= 3 && id % spacing === 0);
+    assert.deepEqual(spaced, every, `kept: ${keptIds(t).join(' ')}`);
+    assert.equal(t.run.keep!.kept, keptIds(t).length);
+  });
+
+  test('a demoted pass is a summarised pass: its nodes left out, nothing names them, the trace validates', () => {
+    const ids = new Set(t.nodes.map((n) => n.id));
+    const summarised = t.backwardPasses.filter((p) => !p.kept);
+    assert.ok(summarised.some((p) => p.id < 20 && p.id >= 3), 'early passes, kept at spacing 1, were demoted');
+    for (const pass of summarised) {
+      assert.deepEqual([pass.steps, pass.leafGrads], [[], []]);
+      for (let id = pass.omitted!.firstNode; id <= pass.omitted!.lastNode; id++) assert.ok(!ids.has(id), `node ${id} of pass ${pass.id} left out`);
+    }
+    for (const node of t.nodes) {
+      assert.ok(node.inputs.every((input) => ids.has(input)), `node ${node.id}'s inputs are in the trace`);
+      assert.ok(node.previous === undefined || ids.has(node.previous));
+    }
+    for (const recording of t.recordings) assert.ok(recording.nodes.every((id) => ids.has(id)) && recording.outputs.every((id) => ids.has(id)), `recording ${recording.id}`);
+    const ok = validateTrace(t);
+    assert.ok(ok.ok, ok.ok ? '' : ok.problems.slice(0, 5).join('\n'));
+  });
+});
