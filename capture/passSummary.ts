@@ -57,26 +57,31 @@ interface UnitLayout {
   inner: number;
 }
 
-/** Over a relu output's data in one pass: its exact zeros and its units that are 0 in every row and position. */
+/**
+ * Over a relu output's data in one pass: its exact zeros and its units that are 0 in every row and
+ * position. Counted without a branch per element (`+(v !== 0)`: a relu output is about half zeros,
+ * a branch on it mispredicts — five times slower on a conv output). NaN is not 0: not dead.
+ */
 function deadUnits(data: ArrayLike<number>, layout: UnitLayout): { zeros: number; dead: number } {
   const { rows, units, inner } = layout;
-  const alive = new Uint8Array(units);
-  let zeros = 0;
+  const nonzeros = new Int32Array(units);
   let i = 0;
-  for (let row = 0; row < rows; row++) {
-    for (let unit = 0; unit < units; unit++) {
-      let nonzero = 0;
-      for (let k = 0; k < inner; k++) {
-        const zero = data[i++] === 0 ? 1 : 0; // NaN is not 0: a NaN unit is not dead
-        zeros += zero;
-        nonzero |= 1 - zero;
+  if (inner === 1) {
+    for (let row = 0; row < rows; row++) for (let unit = 0; unit < units; unit++) nonzeros[unit] += +(data[i++]! !== 0);
+  } else {
+    for (let row = 0; row < rows; row++) {
+      for (let unit = 0; unit < units; unit++) {
+        let count = 0;
+        const end = i + inner;
+        for (; i < end; i++) count += +(data[i]! !== 0);
+        nonzeros[unit] += count;
       }
-      alive[unit] |= nonzero;
     }
   }
   let dead = 0;
-  for (let unit = 0; unit < units; unit++) dead += 1 - alive[unit]!;
-  return { zeros, dead: rows === 0 ? 0 : dead };
+  let nonzero = 0;
+  for (let unit = 0; unit < units; unit++) { dead += nonzeros[unit] === 0 ? 1 : 0; nonzero += nonzeros[unit]!; }
+  return { zeros: data.length - nonzero, dead: rows === 0 ? 0 : dead };
 }
 
 const arrayDeadUnits = perDtypeWith(deadUnits);
