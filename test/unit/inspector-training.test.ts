@@ -292,13 +292,13 @@ suite('inspector training: dead relu units', () => {
       'the relu at line 7: 59 % of its 512 units (32 calls) dead at pass #3 (0 for the whole batch).',
     ]);
     assert.equal(said[1]!.find((part) => typeof part !== 'string') && (said[1]!.find((part) => typeof part !== 'string') as { pass: { id: number } }).pass.id, 2, 'the mention opens pass #3');
-    assert.equal(deadWords(run), 'dead at the last pass: net.0 63 % of 256 units at #3, layer 1 0 % of 8 units at #3, relu at line 7 59 % of 512 units (32 calls) at #3; most dead: relu at line 7, 100 % at #1');
+    assert.equal(deadWords(run), 'dead at the last pass: net.0: 63 % of 256 units at #3, layer 1: 0 % of 8 units at #3, relu at line 7: 59 % of 512 units (32 calls) at #3; most dead: relu at line 7, 100 % at #1');
     assert.equal(chartWords(run, DEFAULT_THRESHOLDS).dead, deadWords(run));
     // Just below half: no sentence.
     const fine = runTrace([{ loss: 1, variables: [], activations: [relu('net.0', 1, 256, 127)] }, { loss: 1, variables: [], activations: [relu('net.0', 1, 256, 127)] }]);
     assert.equal(findings(fine, trainingRun(fine), DEFAULT_THRESHOLDS).length, 1);
     assert.equal(deadWords(trainingRun(runTrace([{ loss: 1, variables: [], activations: [relu('0', 1, 4, 0)] }, { loss: 1, variables: [] }]))),
-      'dead at the last pass: layer 0 0 % of 4 units at #1; no dead unit in any pass');
+      'dead at the last pass: layer 0: 0 % of 4 units at #1; no dead unit in any pass');
     assert.deepEqual([0, 0.001, 0.5, 0.999, 1].map(percentWord), ['0 %', '<1 %', '50 %', '>99 %', '100 %']);
   });
 });

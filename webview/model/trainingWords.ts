@@ -202,7 +202,7 @@ const NAMED_DEAD = 4;
 export function deadWords(run: TrainingRun): string {
   if (run.activations.length === 0) return 'no relu layer';
   const lasts = run.activations.map((series) => ({ series, last: lastActivation(series) })).filter((s) => s.last !== null);
-  const named = lasts.slice(0, NAMED_DEAD).map(({ series, last }) => `${series.name} ${percentWord(last!.dead / last!.units)} of ${unitWord(last!.units, last!.calls)} at ${at(run, last!.position)}`);
+  const named = lasts.slice(0, NAMED_DEAD).map(({ series, last }) => `${series.name}: ${percentWord(last!.dead / last!.units)} of ${unitWord(last!.units, last!.calls)} at ${at(run, last!.position)}`);
   let most: { series: ActivationSeries; position: number; share: number } | null = null;
   for (const series of run.activations) {
     series.at.forEach((a, position) => {

@@ -15,7 +15,7 @@ import {
   type PassMark, type RunPass, type RunSeries, type TrainingRun,
 } from '../model/training';
 import { flowRange } from '../model/trainingCharts';
-import { chartWords, findings, flowWords, heatmapWords, lossSummary, type Phrase } from '../model/trainingWords';
+import { chartWords, DEAD_FINDING, findings, flowWords, heatmapWords, lossSummary, percentWord, type Phrase } from '../model/trainingWords';
 import { keepCommand } from '../model/keepCommand';
 import { runChart, type ChartLine, type ChartMark } from './charts';
 import { el, link } from './dom';
@@ -134,7 +134,10 @@ export class TrainingScreen {
               const a = at[position]!;
               return `${name}: ${a.dead.toLocaleString('en-US')} of ${a.units.toLocaleString('en-US')} units dead (${formatNumber((a.dead / a.units) * 100, 3)}%)`;
             },
-          }, { log: false, yLabel: 'dead share', include: [0, 1], what: 'dead', percent: true, lines: [] })),
+          }, {
+            log: false, yLabel: 'dead share', include: [0, 1], what: 'dead', percent: true,
+            lines: [{ y: DEAD_FINDING, label: `${percentWord(DEAD_FINDING)}: named in the findings`, color: cssVar('--gl-muted', '#6b6b6b') }],
+          })),
         ])),
       el('figure', { class: 'chart wide' },
         el('h2', {}, 'Gradient norm by parameter and pass (heatmap)'),
