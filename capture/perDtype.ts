@@ -12,12 +12,13 @@
 import type { DType } from 'gradlens';
 
 type ElementLoop<R> = (data: ArrayLike<number>) => R;
+type ElementLoopWith<R, A> = (data: ArrayLike<number>, arg: A) => R;
 
 const DTYPES: readonly DType[] = ['float32', 'float64', 'int32', 'int64', 'bool'];
 
-function copyOf<R>(loop: ElementLoop<R>): ElementLoop<R> {
+function copyOf<L extends Function>(loop: L): L {
   // eslint-disable-next-line @typescript-eslint/no-implied-eval -- our own function's source, not input
-  return new Function(`return (${loop.toString()});`)() as ElementLoop<R>;
+  return new Function(`return (${loop.toString()});`)() as L;
 }
 
 /** An array's element type and data (an NDArray, or a copy of its data). */
@@ -30,4 +31,10 @@ export interface TypedData {
 export function perDtype<R>(loop: ElementLoop<R>): (array: TypedData) => R {
   const copies = new Map<DType, ElementLoop<R>>(DTYPES.map((dtype) => [dtype, copyOf(loop)]));
   return (array) => (copies.get(array.dtype) ?? loop)(array._data);
+}
+
+/** The same with one more argument for the loop (a shape, a buffer): not a rest parameter, which would cost the one-argument loops above. */
+export function perDtypeWith<R, A>(loop: ElementLoopWith<R, A>): (array: TypedData, arg: A) => R {
+  const copies = new Map<DType, ElementLoopWith<R, A>>(DTYPES.map((dtype) => [dtype, copyOf(loop)]));
+  return (array, arg) => (copies.get(array.dtype) ?? loop)(array._data, arg);
 }

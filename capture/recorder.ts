@@ -286,9 +286,12 @@ export class Recorder {
     node.gradReq = null;
     node.site = site;
     node.recordingId = this.recordingId;
-    node.layer = this.layers.length > 0 ? this.layers[this.layers.length - 1]! : null;
+    const layer = this.layers.length > 0 ? this.layers[this.layers.length - 1]! : null;
+    node.layer = layer;
     const id = this.addNode(output);
     node.layer = null;
+    // A relu layer's dead units, for the pass this forward feeds: by block (not the outermost model, whose forward is the user's own code), else by place.
+    if (event.op === 'relu') this.summaries.activation(layer ? layer : `site:${site ?? '?'}`, id, output);
     if (event.node !== null) {
       event.node.watchEpoch = this.epoch;
       event.node.watchId = id;

@@ -198,6 +198,31 @@ export interface VariableSummary {
   updateRatio: number | null;
 }
 
+/**
+ * One relu layer in the forward that fed a pass (the recorded ops since the previous pass ended):
+ * how many of its units were 0 for the whole batch. A series is one layer — or, outside gluon
+ * blocks, one place in the program — with every call of it in the segment summed (an RNN's relu,
+ * called once per time step, is one entry of `calls` × its units).
+ */
+export interface ActivationSummary {
+  /**
+   * The same key for the same relu in every pass: the gluon block's path (`net.0`, the nodes'
+   * `layer`) for a relu run inside a block other than the outermost model, else `site:N`, N the
+   * same for one place in the program (its nodes' `source` say which line).
+   */
+  series: string;
+  /** The node of its first call in the segment (a summarised pass leaves it out of `nodes`). */
+  node: NodeId;
+  /** How many relu ops the entry sums (1, or one per time step of a loop). */
+  calls: number;
+  /** Units, summed over the calls: the size of axis 1 of each output (features, channels) when it has two axes or more, else its elements. */
+  units: number;
+  /** The units whose value was 0 for every example and position of the batch, summed over the calls. */
+  dead: number;
+  /** Exact zeros among all the outputs' elements, as a fraction (0–1). */
+  zeroFraction: number;
+}
+
 /** What every pass records, whether or not its tensors are kept. */
 export interface PassSummary {
   /** The head's value when there is one head of one element (the loss), else null. */
@@ -208,6 +233,8 @@ export interface PassSummary {
   nodeGradL2: [NodeId, number | null][];
   /** NaN/Inf anomalies found since the previous pass ended (forward ops and this pass's rules). */
   anomalies: number;
+  /** Each relu layer of the forward that fed the pass, in order of first call (absent in traces written before: unknown). */
+  activations?: ActivationSummary[];
 }
 
 export interface BackwardPass {

@@ -1,6 +1,7 @@
 /**
  * A backward pass's `summary` checked against docs/trace-format.md ("Pass summaries"): the head's
- * value, the variables' statistics by series, each step's gradient norm, the anomaly count.
+ * value, the variables' statistics by series, each step's gradient norm, the anomaly count, the
+ * relu layers' dead units (optional).
  */
 import { eachOf, nodeRef, type Refs } from './validateRefs';
 import { EXPECT, isCount, isNumber, isObject } from './validateTensor';
@@ -27,6 +28,20 @@ function checkVariable(r: Refs, value: unknown, index: number): boolean {
   return ok;
 }
 
+function checkActivation(r: Refs, value: unknown, index: number): boolean {
+  const p = r.p;
+  if (!isObject(value)) return p.wrong(index, value, 'a relu layer\'s summary {series, node, calls, units, dead, zeroFraction}');
+  p.enter(index);
+  let ok = nodeRef(r, 'node', value.node);
+  if (typeof value.series !== 'string') ok = p.wrong('series', value.series, 'a series key (a string)');
+  if (!(isCount(value.calls) && value.calls >= 1)) ok = p.wrong('calls', value.calls, 'a count ≥ 1');
+  if (!isCount(value.units)) ok = p.wrong('units', value.units, EXPECT.count);
+  if (!(isCount(value.dead) && (!isCount(value.units) || value.dead <= value.units))) ok = p.wrong('dead', value.dead, 'a count of units, at most `units`');
+  if (!(isNumber(value.zeroFraction) && value.zeroFraction >= 0 && value.zeroFraction <= 1)) ok = p.wrong('zeroFraction', value.zeroFraction, 'a fraction from 0 to 1');
+  p.leave();
+  return ok;
+}
+
 function checkNodeNorm(r: Refs, value: unknown, index: number): boolean {
   if (!Array.isArray(value) || value.length !== 2) return r.p.wrong(index, value, 'a pair [node id, gradient norm or null]');
   r.p.enter(index);
@@ -44,5 +59,6 @@ export function checkSummary(r: Refs, value: unknown): void {
   eachOf(r, 'variables', value.variables, `${EXPECT.list} of variable summaries`, checkVariable);
   eachOf(r, 'nodeGradL2', value.nodeGradL2, `${EXPECT.list} of [node, norm] pairs`, checkNodeNorm);
   if (!isCount(value.anomalies)) p.wrong('anomalies', value.anomalies, EXPECT.count);
+  if (value.activations !== undefined) eachOf(r, 'activations', value.activations, `${EXPECT.list} of relu layers' summaries`, checkActivation);
   p.leave();
 }

@@ -11,6 +11,7 @@ import { runProgram } from '../../capture/runner';
 import { formatNumber } from '../../protocol/query/format';
 import { decodeNumber, type Trace } from '../../protocol/trace';
 import { validateTrace } from '../../protocol/validate';
+import { percentWord } from '../../webview/model/trainingWords';
 import { distDir, repoRoot } from '../trace-helpers';
 import { instrument, launch, openPage, posted, results, screenOf, Watch, writePage } from './page-helpers';
 
@@ -81,14 +82,25 @@ suite('the Training view in a browser', function () {
 
   suiteTeardown(async () => { await browser?.close(); });
 
-  test('a long run opens on it: loss, norms, update ratios and zeros by uPlot, the heatmap and the flow drawn, each with its words', async () => {
+  test('a long run opens on it: loss, norms, update ratios, zeros and dead relu units by uPlot, the heatmap and the flow drawn, each with its words', async () => {
     const passes = long.backwardPasses;
     assert.equal(passes.length, 60);
     assert.ok(passes.filter((p) => p.kept === false).length >= 50, `most passes summarised: ${JSON.stringify(long.run.keep)}`);
     const page = await openPage(browser, watch, writePage('training', long));
     await trainingShown(page);
     assert.deepEqual(await selection(page), { kind: 'training' });
-    assert.equal(await page.locator('.training .uplot').count(), 4, 'four curve charts');
+    assert.equal(await page.locator('.training .uplot').count(), 5, 'five curve charts: the run has a relu layer');
+    // The dead relu units: one curve for the Dense relu layer '0', its words from the last pass's summary.
+    const relu = passes[59]!.summary!.activations!;
+    assert.deepEqual(relu.map((a) => [a.series, a.units, a.calls]), [['0', 64, 1]]);
+    const dead = page.locator('.training .run-chart').nth(4);
+    const deadWords = (await dead.getAttribute('aria-label'))!;
+    assert.ok(deadWords.startsWith('Dead relu units (share of units that were 0 for the whole batch): '), deadWords);
+    assert.ok(deadWords.includes(`dead at the last pass: layer 0: ${percentWord(relu[0]!.dead / 64)} of 64 units at #60`), deadWords);
+    assert.deepEqual((await page.locator('.training .uplot').nth(4).locator('.u-legend .u-label').allInnerTexts()).filter((l) => l !== 'pass #'), ['layer 0']);
+    const deadCurve = await pixels(page, '.training .training-grid figure:nth-child(5) canvas', null);
+    assert.ok(deadCurve.opaque > 100, `the dead-units curve is drawn: ${JSON.stringify(deadCurve)}`);
+    assert.match(await page.locator('.training figure h2').nth(3).innerText(), /^Gradient elements exactly 0, per parameter/);
     const loss = (i: number) => decodeNumber(passes[i]!.summary!.head!);
     const lossWords = await page.locator('.training .run-chart').first().getAttribute('aria-label');
     assert.ok(lossWords!.startsWith(`Loss: loss ${formatNumber(loss(0))} → ${formatNumber(loss(59))} over 60 passes; lowest `), lossWords!);
@@ -107,6 +119,16 @@ suite('the Training view in a browser', function () {
     assert.match((await page.locator('.training .flow').getAttribute('aria-label'))!, /^Gradient flow: pass #60: RMS ∇ largest \S+ \S+, smallest \S+ \S+$/);
     // Graph-only controls are not offered beside it.
     assert.equal(await page.locator('vscode-checkbox', { hasText: 'Fold loops' }).isVisible(), false);
+    // Hover on the dead-units chart reads the layer's count at that pass.
+    await dead.scrollIntoViewIfNeeded();
+    const at40 = await pointOf(page, 4, 40, 1, 60);
+    await page.mouse.move(at40.x, at40.y);
+    const deadAt40 = passes[39]!.summary!.activations![0]!;
+    assert.equal(await page.locator('.training .readout').nth(4).innerText(),
+      `#40 · layer 0: ${deadAt40.dead} of 64 units dead (${formatNumber((deadAt40.dead / 64) * 100, 3)}%)`);
+    await dead.locator('xpath=..').screenshot({ path: join(results, 'training-dead-relu.png') });
+    await page.mouse.move(0, 0);
+    await page.locator('.summary-screen').evaluate((e) => { e.scrollTop = 0; });
     await page.screenshot({ path: join(results, 'training-view.png') });
     await page.locator('.summary-screen').evaluate((e) => { e.scrollTop = e.scrollHeight; });
     await page.screenshot({ path: join(results, 'training-view-heatmap.png') });

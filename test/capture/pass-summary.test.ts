@@ -117,3 +117,79 @@ suite('pass summaries', () => {
     assert.match(text, /summary.*nodeGradL2.*0.*999999.*not a node/, text);
   });
 });
+
+// The relu layers of each pass's forward (summary.activations), recomputed here from the relu
+// nodes' values in the trace (kept whole): grouped by gluon layer, else by line and column.
+suite('dead relu units', () => {
+  let t: Trace;
+  const summaryOf = (pass: BackwardPass) => {
+    assert.ok(pass.summary, `pass ${pass.id} has a summary`);
+    return pass.summary;
+  };
+
+  suiteSetup(async function () {
+    this.timeout(30_000);
+    const result = await trace(fixture('dead-relu.ts'));
+    assert.equal(result.exitCode, 0, result.stderr);
+    t = result.trace;
+  });
+
+  /** Units and dead units of one relu output, by the definition: axis 1 (else each element); 0 in every row and position. */
+  const recount = (node: TraceNode) => {
+    const data = values(node.value);
+    const shape = node.shape;
+    const units = shape.length < 2 ? (shape[0] ?? 1) : shape[1]!;
+    const inner = shape.slice(2).reduce((a, b) => a * b, 1);
+    const alive = new Set<number>();
+    data.forEach((v, i) => { if (v !== 0) alive.add(Math.floor(i / inner) % units); });
+    return { units, dead: units - alive.size, zeros: data.filter((v) => v === 0).length, elements: data.length };
+  };
+
+  test('one entry per relu layer of the pass\'s forward, its units and dead units as recounted from its nodes', () => {
+    assert.equal(t.backwardPasses.length, 2);
+    let previousLast = -1;
+    for (const pass of t.backwardPasses) {
+      const reluNodes = t.nodes.filter((n) => n.op === 'relu' && n.recording && n.id > previousLast && n.id <= pass.lastNode!);
+      previousLast = pass.lastNode!;
+      const expected = new Map<string, { node: number; calls: number; units: number; dead: number; zeros: number; elements: number }>();
+      for (const node of reluNodes) {
+        const key = node.layer ? `layer ${node.layer}` : `line ${node.source!.line}:${node.source!.column}`;
+        const counts = recount(node);
+        const entry = expected.get(key);
+        if (!entry) { expected.set(key, { node: node.id, calls: 1, ...counts }); continue; }
+        entry.calls++;
+        entry.units += counts.units;
+        entry.dead += counts.dead;
+        entry.zeros += counts.zeros;
+        entry.elements += counts.elements;
+      }
+      const activations = summaryOf(pass).activations;
+      assert.ok(activations, `pass ${pass.id} has activations`);
+      assert.deepEqual(activations.map((a) => ({ node: a.node, calls: a.calls, units: a.units, dead: a.dead, zeroFraction: a.zeroFraction })),
+        [...expected.values()].map((e) => ({ node: e.node, calls: e.calls, units: e.units, dead: e.dead, zeroFraction: e.zeros / e.elements })), `pass ${pass.id}`);
+      // What the fixture built: the three relus of one line summed; Dense units 0-2 dead; the conv's channel 1 dead.
+      assert.deepEqual(activations.map((a) => [a.calls, a.units, a.dead]), [[3, 9, 0], [1, 6, 3], [1, 2, 1]]);
+      assert.equal(activations[1]!.series, '0', 'a relu inside a block is the block\'s path (a top-level Sequential names its children 0, 1)');
+      assert.match(activations[0]!.series, /^site:\d+$/);
+      assert.match(activations[2]!.series, /^site:\d+$/, 'the outermost model\'s relu is its place in the program');
+      assert.notEqual(activations[0]!.series, activations[2]!.series);
+    }
+    const keys = t.backwardPasses.map((pass) => summaryOf(pass).activations!.map((a) => a.series));
+    assert.deepEqual(keys[1], keys[0], 'the same series in every pass');
+  });
+
+  test('leaky relus and relus outside record are not counted; a summary without activations (an older trace) is valid, a broken one is not', () => {
+    const counted = new Set(t.backwardPasses.flatMap((pass) => summaryOf(pass).activations!.map((a) => a.node)));
+    for (const node of t.nodes.filter((n) => n.op === 'leakyRelu')) assert.ok(!counted.has(node.id));
+    const copy = JSON.parse(JSON.stringify(t)) as Trace;
+    delete copy.backwardPasses[0]!.summary!.activations;
+    assert.ok(validateTrace(copy).ok, 'absent: unknown, as in traces written before');
+    copy.backwardPasses[1]!.summary!.activations![1]!.dead = 7;
+    copy.backwardPasses[1]!.summary!.activations![0]!.node = 999_999;
+    const result = validateTrace(copy);
+    assert.ok(!result.ok);
+    const text = result.problems.join('\n');
+    assert.match(text, /backwardPasses.*1.*summary.*activations.*1.*dead/, text);
+    assert.match(text, /summary.*activations.*0.*node.*999999.*not a node/, text);
+  });
+});

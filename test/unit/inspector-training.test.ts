@@ -6,14 +6,14 @@ import { strict as assert } from 'node:assert';
 import { checkHostMessage, checkWebviewMessage } from '../../protocol/checkMessages';
 import { DEFAULT_THRESHOLDS } from '../../protocol/messages';
 import { passToKeep } from '../../protocol/query/training';
-import type { TraceNumber, Trace, VariableSummary } from '../../protocol/trace';
+import type { ActivationSummary, TraceNumber, Trace, VariableSummary } from '../../protocol/trace';
 import {
-  hasTraining, layerOf, nearestPosition, opensOnTraining, positionOfIndex, reduceToColumns, runMarks, seriesMarks, trainingRun, type TrainingRun,
+  deadShareCurve, hasTraining, layerOf, nearestPosition, opensOnTraining, positionOfIndex, reduceToColumns, runMarks, seriesMarks, trainingRun, type TrainingRun,
 } from '../../webview/model/training';
 import {
   CellKind, decades, flowOf, flowRange, heatmapOf, heatPosition, labelEvery, layerGroups, passTicks, rmsGradient, rowHeightFor,
 } from '../../webview/model/trainingCharts';
-import { chartWords, findings, firstExploding, flowWords, heatmapWords, lossSummary, phraseText } from '../../webview/model/trainingWords';
+import { chartWords, deadWords, findings, firstExploding, flowWords, heatmapWords, lossSummary, percentWord, phraseText } from '../../webview/model/trainingWords';
 import { pickerChoices } from '../../webview/model/summary';
 import { Derivation } from '../../webview/state/derive';
 import { reduce } from '../../webview/state/reduce';
@@ -32,11 +32,12 @@ function v(series: number, node: number, gradL2: number | null, extra: Partial<V
  * A run of passes over loopPassesTrace's graph (x = node 0, `const x = …` at line 1; node 1 its
  * square), each pass with the loss and variables given, plus a leaf at line 7 that names nothing.
  */
-function runTrace(passes: { loss: TraceNumber | null; variables: VariableSummary[]; anomalies?: number }[]): Trace {
+function runTrace(passes: { loss: TraceNumber | null; variables: VariableSummary[]; anomalies?: number; activations?: ActivationSummary[] }[]): Trace {
   const trace = loopPassesTrace(passes.map(() => 4));
   trace.nodes.push(variable(2, 'array', [3], at(7, 'use(np.array([3]));')));
   trace.backwardPasses.forEach((pass, i) => {
-    pass.summary = { head: passes[i]!.loss, variables: passes[i]!.variables, nodeGradL2: [], anomalies: passes[i]!.anomalies ?? 0 };
+    const { activations } = passes[i]!;
+    pass.summary = { head: passes[i]!.loss, variables: passes[i]!.variables, nodeGradL2: [], anomalies: passes[i]!.anomalies ?? 0, ...(activations ? { activations } : {}) };
   });
   return trace;
 }
@@ -252,8 +253,53 @@ suite('inspector training: words', () => {
       gradNorm: '‖∇‖ at #3: largest net.0.bias 8, smallest net.0.weight 0.125; vanishing below 1e-7, exploding above 1000',
       updates: '‖Δw‖/‖w‖ at #3: largest net.0.bias 0.2, smallest net.0.weight 0.0005; 1 below the 0.001 rule of thumb',
       zeros: 'most exact-zero gradient elements: net.0.weight, 50% at #3',
+      dead: 'no relu layer',
     });
     assert.equal(heatmapWords(run, heatmapOf(run, 3)), '2 parameters × 3 passes; ‖∇‖ from 0.125 to 8; NaN/∞ in 1 cell');
+  });
+});
+
+suite('inspector training: dead relu units', () => {
+  /** A relu layer's summary at a pass: `dead` of `units` units, over `calls` calls. */
+  const relu = (series: string, node: number, units: number, dead: number, calls = 1): ActivationSummary => ({ series, node, calls, units, dead, zeroFraction: dead / units });
+  /** Three passes: layer net.0 (256 units) dying, layer 1 (a bare number) fine, a relu at line 7 outside blocks (node 2) called 32 times, absent at #2. */
+  const reluRun = () => runTrace([
+    { loss: 2, variables: [], activations: [relu('net.0', 10, 256, 10), relu('1', 11, 8, 0), relu('site:4', 2, 32 * 16, 32 * 16, 32)] },
+    { loss: 1.5, variables: [], activations: [relu('net.0', 20, 256, 100), relu('1', 21, 8, 1)] },
+    { loss: 1, variables: [], activations: [relu('net.0', 30, 256, 161), relu('1', 31, 8, 0), relu('site:4', 2, 32 * 16, 300, 32)] },
+  ]);
+
+  test('one series per relu key in order of first call, aligned with the passes; named by block path, else by line; the dead share curve', () => {
+    const run = trainingRun(reluRun());
+    assert.deepEqual(run.activations.map((a) => [a.key, a.name, a.subject, a.at.map((x) => x?.node ?? null)]), [
+      ['net.0', 'net.0', 'net.0\'s relu', [10, 20, 30]],
+      ['1', 'layer 1', 'layer 1\'s relu', [11, 21, 31]],
+      ['site:4', 'relu at line 7', 'the relu at line 7', [2, null, 2]],
+    ]);
+    assert.deepEqual(run.activations.map(deadShareCurve), [[10 / 256, 100 / 256, 161 / 256], [0, 1 / 8, 0], [1, null, 300 / 512]]);
+    const old = runTrace([{ loss: 1, variables: [] }, { loss: 1, variables: [] }]);
+    assert.deepEqual(trainingRun(old).activations, [], 'a trace written before activations has none (the chart is not shown)');
+    const hostile = trainingRun(runTrace([{ loss: 1, variables: [], activations: [relu('net.\u202e0<b>', 1, 4, 4)] }, { loss: 1, variables: [] }]));
+    assert.ok(!hostile.activations[0]!.name.includes('\u202e'), `a block path from the trace is text, its hidden characters shown: ${hostile.activations[0]!.name}`);
+  });
+
+  test('the findings name each relu layer at least half dead at its last pass, with that pass; the chart in words', () => {
+    const trace = reluRun();
+    const run = trainingRun(trace);
+    const said = findings(trace, run, DEFAULT_THRESHOLDS);
+    assert.deepEqual(said.map(phraseText).slice(1), [
+      'net.0\'s relu: 63 % of its 256 units dead at pass #3 (0 for the whole batch).',
+      'the relu at line 7: 59 % of its 512 units (32 calls) dead at pass #3 (0 for the whole batch).',
+    ]);
+    assert.equal(said[1]!.find((part) => typeof part !== 'string') && (said[1]!.find((part) => typeof part !== 'string') as { pass: { id: number } }).pass.id, 2, 'the mention opens pass #3');
+    assert.equal(deadWords(run), 'dead at the last pass: net.0: 63 % of 256 units at #3, layer 1: 0 % of 8 units at #3, relu at line 7: 59 % of 512 units (32 calls) at #3; most dead: relu at line 7, 100 % at #1');
+    assert.equal(chartWords(run, DEFAULT_THRESHOLDS).dead, deadWords(run));
+    // Just below half: no sentence.
+    const fine = runTrace([{ loss: 1, variables: [], activations: [relu('net.0', 1, 256, 127)] }, { loss: 1, variables: [], activations: [relu('net.0', 1, 256, 127)] }]);
+    assert.equal(findings(fine, trainingRun(fine), DEFAULT_THRESHOLDS).length, 1);
+    assert.equal(deadWords(trainingRun(runTrace([{ loss: 1, variables: [], activations: [relu('0', 1, 4, 0)] }, { loss: 1, variables: [] }]))),
+      'dead at the last pass: layer 0: 0 % of 4 units at #1; no dead unit in any pass');
+    assert.deepEqual([0, 0.001, 0.5, 0.999, 1].map(percentWord), ['0 %', '<1 %', '50 %', '>99 %', '100 %']);
   });
 });
 

@@ -3,7 +3,7 @@
 // where it runs (the copy is compiled with nothing else in scope).
 import { strict as assert } from 'node:assert';
 import { np } from 'gradlens';
-import { perDtype } from '../../capture/perDtype';
+import { perDtype, perDtypeWith } from '../../capture/perDtype';
 import { statsOf } from '../../protocol/trace';
 
 suite('loops per element type', () => {
@@ -17,6 +17,14 @@ suite('loops per element type', () => {
     for (const array of arrays) assert.deepEqual(stats(array), statsOf(array._data), array.dtype);
     // The variance of values far from 0 does not cancel (a shift by the first value).
     assert.ok(Math.abs(stats(arrays[1]!).std! - Math.sqrt(14 / 9)) < 1e-9, String(stats(arrays[1]!).std));
+  });
+
+  test('a loop with one more argument, per dtype, equals the loop', () => {
+    const above = (data: ArrayLike<number>, floor: number) => { let n = 0; for (let i = 0; i < data.length; i++) n += data[i]! > floor ? 1 : 0; return n; };
+    const counted = perDtypeWith(above);
+    for (const array of [np.array([0.5, 2, -1]), np.array([3, -4, 0], { dtype: 'int32' }), np.greater(np.array([1, 0, 1]), 0.5)]) {
+      assert.equal(counted(array, 0.25), above(array._data, 0.25), array.dtype);
+    }
   });
 
   test('a copy is its own function: one that uses names around it fails when it runs', () => {

@@ -8,7 +8,7 @@
 import { indexTrace } from '../../protocol/query/indexTrace';
 import { nodeNames } from '../../protocol/query/names';
 import { hasTraining, seriesOf, type Series } from '../../protocol/query/training';
-import { decodeNumber, isKept, type Trace, type VariableSummary } from '../../protocol/trace';
+import { decodeNumber, isKept, type ActivationSummary, type Trace, type VariableSummary } from '../../protocol/trace';
 import { labelText } from './labels';
 
 // The predicate lives in the protocol: the host checks a Training view exists before it asks for one.
@@ -50,10 +50,24 @@ export interface RunSeries {
   source: Series;
 }
 
+/** A relu layer over the run (summary.activations, by series key): its dead units at each pass. */
+export interface ActivationSeries {
+  /** The summaries' series key: a gluon block's path, or `site:N`. */
+  key: string;
+  /** What the view calls it: the block's path (`net.0`, `layer 0` for a bare number), else `relu at line 25`. */
+  name: string;
+  /** The subject of a sentence about it: `net.0's relu`, `the relu at line 25`. */
+  subject: string;
+  /** Its summary at each pass of the run (aligned with TrainingRun.passes), null where the pass's forward had none. */
+  at: (ActivationSummary | null)[];
+}
+
 export interface TrainingRun {
   passes: RunPass[];
   /** In network order: by the pass they first appear in, then by node id (leaves made in forward order). */
   series: RunSeries[];
+  /** The relu layers, in order of first call (empty when the run has none, or its trace predates them). */
+  activations: ActivationSeries[];
 }
 
 /** `net.0.weight` → `net.0`; null for a name without a block. */
@@ -77,6 +91,35 @@ function seriesName(trace: Trace, series: Series): string {
   return `variable ${series.id}`;
 }
 
+const SITE_KEY = 'site:';
+
+/** A relu series' name and subject: its block's path, else its line (from the first of its nodes the trace kept). */
+function activationNames(trace: Trace, key: string, at: readonly (ActivationSummary | null)[]): { name: string; subject: string } {
+  if (!key.startsWith(SITE_KEY)) {
+    const path = labelText(key, 48);
+    const name = /^\d+$/.test(key) ? `layer ${path}` : path;
+    return { name, subject: `${name}'s relu` };
+  }
+  const nodes = indexTrace(trace).nodes;
+  for (const a of at) {
+    const line = a ? nodes.get(a.node)?.source?.line : undefined;
+    if (line !== undefined) return { name: `relu at line ${line}`, subject: `the relu at line ${line}` };
+  }
+  return { name: 'relu', subject: 'a relu' };
+}
+
+function activationSeries(trace: Trace, summarised: readonly (ActivationSummary[] | undefined)[]): ActivationSeries[] {
+  const byKey = new Map<string, (ActivationSummary | null)[]>();
+  summarised.forEach((activations, position) => {
+    for (const a of activations ?? []) {
+      let at = byKey.get(a.series);
+      if (!at) byKey.set(a.series, at = new Array<ActivationSummary | null>(summarised.length).fill(null));
+      at[position] = a;
+    }
+  });
+  return [...byKey].map(([key, at]) => ({ key, ...activationNames(trace, key, at), at }));
+}
+
 export function trainingRun(trace: Trace): TrainingRun {
   const passes: RunPass[] = [];
   const positionOf = new Map<number, number>();
@@ -96,7 +139,8 @@ export function trainingRun(trace: Trace): TrainingRun {
   });
   const firstSeen = (s: RunSeries) => s.source.points[0]!;
   series.sort((a, b) => firstSeen(a).index - firstSeen(b).index || firstSeen(a).variable.node - firstSeen(b).variable.node);
-  return { passes, series };
+  const activations = activationSeries(trace, passes.map((p) => trace.backwardPasses[p.index]!.summary!.activations));
+  return { passes, series, activations };
 }
 
 /** The run position of the pass at `index` of `backwardPasses`, or -1. */
@@ -145,6 +189,9 @@ export const lossCurve = (run: TrainingRun): (number | null)[] => run.passes.map
 export const gradNormCurve = (series: RunSeries): (number | null)[] => series.at.map((v) => onLogAxis(v?.gradL2));
 
 export const updateRatioCurve = (series: RunSeries): (number | null)[] => series.at.map((v) => onLogAxis(v?.updateRatio));
+
+/** The share of a relu layer's units that were dead (0 for the whole batch) at each pass; null where it did not run or had no unit. */
+export const deadShareCurve = (series: ActivationSeries): (number | null)[] => series.at.map((a) => (a && a.units > 0 ? a.dead / a.units : null));
 
 export const zeroFractionCurve = (series: RunSeries): (number | null)[] => series.at.map((v) => (v ? v.zeroFraction : null));
 

@@ -9,7 +9,7 @@ import { firstNonFiniteLoss, vanishedFrom } from '../../protocol/query/training'
 import { isKept, type NodeId, type Trace, type VariableSummary } from '../../protocol/trace';
 import { dropPredicate, dropSubject, fadePredicate, fadeSubject, gradientFade, largestDrop, nodeWord } from './gradientDrop';
 import { CellKind, flowOf, rmsGradient, type Heatmap } from './trainingCharts';
-import { nonFiniteWord, positionOfIndex, runMarks, UPDATE_RATIO_RULE, type RunPass, type RunSeries, type TrainingRun } from './training';
+import { nonFiniteWord, positionOfIndex, runMarks, UPDATE_RATIO_RULE, type ActivationSeries, type RunPass, type RunSeries, type TrainingRun } from './training';
 
 /**
  * A sentence of text and mentions: a pass (a button that opens it, `#17`), or a node of a kept
@@ -61,6 +61,39 @@ export function findings(trace: Trace, run: TrainingRun, thresholds: Thresholds)
     phrases.push([`${more.toLocaleString('en-US')} more parameter${more === 1 ? '\'s gradient' : 's\' gradients'} vanished (the heatmap shows them).`]);
   }
   if (vanished.length === 0) phrases.push([`No parameter's gradient vanished (‖∇‖ below ${threshold} to the end of the run)${nonFinite ? '' : ', and the loss stayed finite'}.`]);
+  phrases.push(...deadFindings(run));
+  return phrases;
+}
+
+/** A relu layer is named in the findings when at least this share of its units is dead at its last pass. */
+export const DEAD_FINDING = 0.5;
+
+/** A share as a whole percentage, `63 %`, never 0 % or 100 % unless it is exactly that. */
+export function percentWord(share: number): string {
+  const rounded = Math.round(share * 100);
+  return `${share > 0 && rounded === 0 ? '<1' : share < 1 && rounded === 100 ? '>99' : rounded} %`;
+}
+
+/** A relu series' last pass with units: its run position and summary (null: none). */
+export function lastActivation(series: ActivationSeries): { position: number; units: number; dead: number; calls: number } | null {
+  for (let position = series.at.length - 1; position >= 0; position--) {
+    const a = series.at[position];
+    if (a && a.units > 0) return { position, units: a.units, dead: a.dead, calls: a.calls };
+  }
+  return null;
+}
+
+const unitWord = (units: number, calls: number) => `${units.toLocaleString('en-US')} ${units === 1 ? 'unit' : 'units'}${calls > 1 ? ` (${calls.toLocaleString('en-US')} calls)` : ''}`;
+
+/** `net.0's relu: 63 % of its 256 units dead at pass #240 (0 for the whole batch).` for each relu layer at least half dead at its last pass. */
+export function deadFindings(run: TrainingRun): Phrase[] {
+  const phrases: Phrase[] = [];
+  for (const series of run.activations) {
+    const last = lastActivation(series);
+    if (!last || last.dead / last.units < DEAD_FINDING) continue;
+    phrases.push([`${series.subject}: ${percentWord(last.dead / last.units)} of its ${unitWord(last.units, last.calls)} dead at pass `,
+      { pass: run.passes[last.position]! }, ' (0 for the whole batch).']);
+  }
   return phrases;
 }
 
@@ -135,7 +168,7 @@ function lastWith(run: TrainingRun, value: (v: VariableSummary) => number | null
 }
 
 /** Each chart in a line of words: its text alternative. */
-export function chartWords(run: TrainingRun, thresholds: Thresholds): { loss: string; gradNorm: string; updates: string; zeros: string } {
+export function chartWords(run: TrainingRun, thresholds: Thresholds): { loss: string; gradNorm: string; updates: string; zeros: string; dead: string } {
   const marks = runMarks(run);
   const finite = run.passes.filter((p) => p.loss !== null && Number.isFinite(p.loss));
   const lowest = finite.reduce<RunPass | null>((best, p) => (!best || p.loss! < best.loss! ? p : best), null);
@@ -159,7 +192,28 @@ export function chartWords(run: TrainingRun, thresholds: Thresholds): { loss: st
   }
   const zeros = !most || most.value === 0 ? 'no exact-zero gradient elements in any pass'
     : `most exact-zero gradient elements: ${most.series.name}, ${formatNumber(most.value * 100, 3)}% at ${at(run, most.position)}`;
-  return { loss, gradNorm, updates, zeros };
+  return { loss, gradNorm, updates, zeros, dead: deadWords(run) };
+}
+
+/** How many relu layers the dead-units chart's words name before "and N more". */
+const NAMED_DEAD = 4;
+
+/** The dead-units chart in words: each relu layer's dead share at its last pass, and the largest share any had. */
+export function deadWords(run: TrainingRun): string {
+  if (run.activations.length === 0) return 'no relu layer';
+  const lasts = run.activations.map((series) => ({ series, last: lastActivation(series) })).filter((s) => s.last !== null);
+  const named = lasts.slice(0, NAMED_DEAD).map(({ series, last }) => `${series.name}: ${percentWord(last!.dead / last!.units)} of ${unitWord(last!.units, last!.calls)} at ${at(run, last!.position)}`);
+  let most: { series: ActivationSeries; position: number; share: number } | null = null;
+  for (const series of run.activations) {
+    series.at.forEach((a, position) => {
+      const share = a && a.units > 0 ? a.dead / a.units : null;
+      if (share !== null && (!most || share > most.share)) most = { series, position, share };
+    });
+  }
+  const more = lasts.length - NAMED_DEAD;
+  const peak = most as { series: ActivationSeries; position: number; share: number } | null;
+  return [`dead at the last pass: ${named.join(', ')}${more > 0 ? ` and ${more} more` : ''}`,
+    !peak || peak.share === 0 ? 'no dead unit in any pass' : `most dead: ${peak.series.name}, ${percentWord(peak.share)} at ${at(run, peak.position)}`].join('; ');
 }
 
 /** The heatmap in words: its size, its range, and its NaN/∞ cells. */

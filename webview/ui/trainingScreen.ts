@@ -1,7 +1,8 @@
 /**
  * The Training view: a run of many backward passes read from their summaries — what went wrong
- * first (a vanished gradient, a loss gone NaN), the loss, per-parameter gradient norms, update
- * ratios and exact-zero fractions as curves over the passes, the layer × pass heatmap of norms,
+ * first (a vanished gradient, a loss gone NaN, a relu layer mostly dead), the loss, per-parameter
+ * gradient norms, update ratios, exact-zero gradient fractions and the relu layers' dead units as
+ * curves over the passes, the layer × pass heatmap of norms,
  * and the gradient flow of the pass under the pointer. A click opens that pass's graph, or, for a
  * summarised pass, says how to keep it. Built from model/training.ts; every name from the trace
  * goes in as text.
@@ -10,11 +11,11 @@ import type { Thresholds } from '../../protocol/messages';
 import { formatNumber } from '../../protocol/query/format';
 import type { Trace } from '../../protocol/trace';
 import {
-  gradNormCurve, lossCurve, nearestPosition, passNumbers, reduceToColumns, runMarks, seriesMarks, updateRatioCurve, UPDATE_RATIO_RULE, zeroFractionCurve,
-  type RunPass, type RunSeries, type TrainingRun,
+  deadShareCurve, gradNormCurve, lossCurve, nearestPosition, passNumbers, reduceToColumns, runMarks, seriesMarks, updateRatioCurve, UPDATE_RATIO_RULE, zeroFractionCurve,
+  type PassMark, type RunPass, type RunSeries, type TrainingRun,
 } from '../model/training';
 import { flowRange } from '../model/trainingCharts';
-import { chartWords, findings, flowWords, heatmapWords, lossSummary, type Phrase } from '../model/trainingWords';
+import { chartWords, DEAD_FINDING, findings, flowWords, heatmapWords, lossSummary, percentWord, type Phrase } from '../model/trainingWords';
 import { keepCommand } from '../model/keepCommand';
 import { runChart, type ChartLine, type ChartMark } from './charts';
 import { el, link } from './dom';
@@ -37,6 +38,16 @@ export interface TrainingActions {
 
 type Chart = ReturnType<typeof runChart>;
 
+/** How a curve chart draws its values: axis, what a value is called in the readout, lines across. */
+interface CurveOptions {
+  log: boolean;
+  yLabel: string;
+  include: number[];
+  what: string;
+  percent?: boolean;
+  lines: ChartLine[];
+}
+
 /** Above this many series the curve charts have no legend (the heatmap names every row). */
 const LEGEND_SERIES = 10;
 const CHART_HEIGHT = 220;
@@ -44,17 +55,27 @@ const SERIES_COLORS = 8;
 
 const number = (pass: RunPass) => `#${pass.number.toLocaleString('en-US')}`;
 
-/** A series' value in a readout: the nearest to the pointer's height when there are several. */
-function nearestSeries(run: TrainingRun, y: number, value: (s: RunSeries) => number | null, log: boolean): RunSeries | null {
-  let best: RunSeries | null = null;
+/** The curve whose value at `position` is nearest to the pointer's height `y` (-1: none has one there). */
+function nearestCurve(curves: readonly (number | null)[][], position: number, y: number, log: boolean): number {
+  let best = -1;
   let distance = Infinity;
-  for (const series of run.series) {
-    const v = value(series);
-    if (v === null) continue;
+  curves.forEach((curve, i) => {
+    const v = curve[position] ?? null;
+    if (v === null) return;
     const d = log ? Math.abs(Math.log10(v) - Math.log10(Math.max(y, Number.MIN_VALUE))) : Math.abs(v - y);
-    if (d < distance) { distance = d; best = series; }
-  }
+    if (d < distance) { distance = d; best = i; }
+  });
   return best;
+}
+
+/** What a curve chart of several series draws: a name and a value per pass for each, the marks of their own. */
+interface CurveSet {
+  names: string[];
+  full: (number | null)[][];
+  /** Marks of one curve (`series`: its position in `names`). */
+  marks: PassMark[];
+  /** The readout of curve `i` at run position `position` (default: its name, what a value is, the value). */
+  readout?: (i: number, position: number) => string;
 }
 
 export class TrainingScreen {
@@ -102,9 +123,22 @@ export class TrainingScreen {
           values: updateRatioCurve, log: true, yLabel: '‖Δw‖/‖w‖', include: [UPDATE_RATIO_RULE], what: 'update ratio',
           lines: [{ y: UPDATE_RATIO_RULE, label: `${formatNumber(UPDATE_RATIO_RULE)}: rule of thumb`, color: cssVar('--gl-muted', '#6b6b6b') }],
         })),
-        this.curve('Exact-zero gradient elements, as a fraction', `the share of each parameter's gradient elements that are exactly 0 (for the weights after a relu layer, the dead units); ${words.zeros}`, (box, readout) => this.seriesChart(box, readout, {
+        this.curve('Gradient elements exactly 0, per parameter (share of its gradient\'s elements)', `the share of each parameter's gradient elements that are exactly 0 (a gradient, not the units: the dead relu units are counted in their own chart when the run has relu layers); ${words.zeros}`, (box, readout) => this.seriesChart(box, readout, {
           values: zeroFractionCurve, log: false, yLabel: 'fraction', include: [0, 1], what: 'exact zeros', percent: true, lines: [],
-        }))),
+        })),
+        ...(run.activations.length === 0 ? [] : [
+          this.curve('Dead relu units (share of units that were 0 for the whole batch)', `each relu layer's units (features, channels) whose output was 0 for every example of the pass's batch, as a share of its units; ${words.dead}`, (box, readout) => this.curveChart(box, readout, {
+            names: run.activations.map((a) => a.name), full: run.activations.map(deadShareCurve), marks: [],
+            readout: (i, position) => {
+              const { name, at } = run.activations[i]!;
+              const a = at[position]!;
+              return `${name}: ${a.dead.toLocaleString('en-US')} of ${a.units.toLocaleString('en-US')} units dead (${formatNumber((a.dead / a.units) * 100, 3)}%)`;
+            },
+          }, {
+            log: false, yLabel: 'dead share', include: [0, 1], what: 'dead', percent: true,
+            lines: [{ y: DEAD_FINDING, label: `${percentWord(DEAD_FINDING)}: named in the findings`, color: cssVar('--gl-muted', '#6b6b6b') }],
+          })),
+        ])),
       el('figure', { class: 'chart wide' },
         el('h2', {}, 'Gradient norm by parameter and pass (heatmap)'),
         this.heatmapBox, this.heatmapKey, this.heatmapWords),
@@ -196,28 +230,30 @@ export class TrainingScreen {
     });
   }
 
-  private seriesChart(box: HTMLElement, readout: HTMLElement, options: {
-    values: (s: RunSeries) => (number | null)[]; log: boolean; yLabel: string; include: number[]; what: string; percent?: boolean;
-    lines: ChartLine[];
-  }): Chart {
+  /** A chart of the variables' series (one curve each, `values` of it). */
+  private seriesChart(box: HTMLElement, readout: HTMLElement, options: CurveOptions & { values: (s: RunSeries) => (number | null)[] }): Chart {
     const run = this.run;
-    const full = run.series.map(options.values);
+    return this.curveChart(box, readout, { names: run.series.map((s) => s.name), full: run.series.map(options.values), marks: seriesMarks(run) }, options);
+  }
+
+  private curveChart(box: HTMLElement, readout: HTMLElement, curves: CurveSet, options: CurveOptions): Chart {
+    const run = this.run;
+    const { names, full, marks } = curves;
     const reduced = reduceToColumns({ x: passNumbers(run), ys: full }, this.columns(box));
-    const marks = seriesMarks(run);
-    const indexOf = new Map(run.series.map((s, i) => [s, i]));
     const chartMarks = [...this.runChartMarks(), ...marks.map((m) => ({ x: m.number, color: this.colorOf(m.series!), line: false }))];
     readout.textContent = ' ';
     const shown = (v: number) => (options.percent ? `${formatNumber(v * 100, 3)}%` : formatNumber(v));
     return runChart(box, {
-      x: reduced.x, log: options.log, height: CHART_HEIGHT, legend: run.series.length <= LEGEND_SERIES, yLabel: options.yLabel,
-      series: run.series.map((s, i) => ({ label: s.name, values: reduced.ys[i]!, color: this.colorOf(i) })),
+      x: reduced.x, log: options.log, height: CHART_HEIGHT, legend: names.length <= LEGEND_SERIES, yLabel: options.yLabel,
+      series: names.map((name, i) => ({ label: name, values: reduced.ys[i]!, color: this.colorOf(i) })),
       include: options.include, lines: options.lines, marks: chartMarks,
       onHover: (at) => this.hover(at, readout, (position) => {
         const pass = run.passes[position]!;
-        const nearest = nearestSeries(run, at!.y, (s) => full[indexOf.get(s)!]![position] ?? null, options.log);
+        const nearest = nearestCurve(full, position, at!.y, options.log);
         const bad = marks.filter((m) => m.number === pass.number).map((m) => m.label);
-        const value = nearest ? `${nearest.name} ${options.what} ${shown(full[indexOf.get(nearest)!]![position]!)}` : `no ${options.what}`;
-        return `${number(pass)} · ${value}${run.series.length > 1 && nearest ? ' (the series nearest the pointer)' : ''}${bad.length > 0 ? ` · ${bad.slice(0, 2).join('; ')}` : ''}`;
+        const value = nearest < 0 ? `no ${options.what}`
+          : curves.readout ? curves.readout(nearest, position) : `${names[nearest]!} ${options.what} ${shown(full[nearest]![position]!)}`;
+        return `${number(pass)} · ${value}${names.length > 1 && nearest >= 0 ? ' (the series nearest the pointer)' : ''}${bad.length > 0 ? ` · ${bad.slice(0, 2).join('; ')}` : ''}`;
       }),
       onClick: (x) => this.open(nearestPosition(run, x)),
     });
