@@ -13,6 +13,7 @@ import { buildIndex } from '../protocol/query/nodeIndex';
 import { parseJournal, type JournalRecord, type MappedPosition, type RawSite } from './journal';
 import { readBinaryJournal } from './journal-binary';
 import type { FrameReading } from './journal-frame';
+import { inRanges } from './idRanges';
 import type { JournalNode, JournalStep } from './records';
 import { SourceMap, type RawSourceMap } from './sourcemap';
 import { expand } from './tensor';
@@ -284,17 +285,7 @@ function demote(trace: Trace, demoted: readonly Extract<JournalRecord, { t: 'dem
     };
   }
   const ranges = demoted.map((d) => [d.firstNode, d.lastNode] as const).sort((a, b) => a[0] - b[0]);
-  return (id) => {
-    let [lo, hi] = [0, ranges.length - 1];
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      const [first, last] = ranges[mid]!;
-      if (id < first) hi = mid - 1;
-      else if (id > last) lo = mid + 1;
-      else return true;
-    }
-    return false;
-  };
+  return (id) => inRanges(ranges, id);
 }
 
 /**

@@ -14,6 +14,7 @@
  * held pass's tensors (its summary is on disk). A segment that grows past SPILL_BYTES without a
  * pass ending (a long forward-only loop) is written out as it is: its pass is then kept.
  */
+import { inRanges } from './idRanges';
 import { journalLine, type JournalPass, type JournalRecord } from './journal';
 import { fillStats, type PendingStats } from './journal-binary';
 import { KeepPolicy, type KeepOptions, type PassFacts } from './keepPolicy';
@@ -180,16 +181,7 @@ export class PassSegments {
   }
 
   isOmitted(id: number): boolean {
-    const ranges = this.omitted;
-    let [lo, hi] = [0, ranges.length - 1];
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      const [first, last] = ranges[mid]!;
-      if (id < first) hi = mid - 1;
-      else if (id > last) lo = mid + 1;
-      else return true;
-    }
-    return false;
+    return inRanges(this.omitted, id);
   }
 
   /** A pass ended: its segment is written whole or summarised (see the file's comment). */
