@@ -1,6 +1,11 @@
-// The README's picture of the inspector, made the way a user makes the page: trace the chapter's
-// examples to a standalone HTML inspector, open it in headless Chromium, step through the first
-// backward pass and click x. Usage: npm run screenshot [-- OUT.png] (default docs/images/inspector.png).
+// The README's pictures of the inspector, made the way a user makes the page: trace a program to a
+// standalone HTML inspector and open it in headless Chromium.
+//   1. The chapter's examples: step through the first backward pass and click x.
+//   2. The Training view of the d2l MLP from scratch at the book's settings (10 epochs, 240 passes,
+//      at the default 64 MB budget most of them summarised), through the Training view's fixture
+//      test/fixtures/capture/d2l-train.ts; the whole view, no scrolling (≈ 20 s to trace).
+// Usage: npm run screenshot [-- INSPECTOR.png [TRAINING.png]]
+// (default docs/images/inspector.png and docs/images/training-view.png).
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,8 +15,10 @@ import { chromium } from 'playwright-core';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const out = resolve(process.argv[2] ?? join(root, 'docs', 'images', 'inspector.png'));
+const trainingOut = resolve(process.argv[3] ?? join(root, 'docs', 'images', 'training-view.png'));
 const work = mkdtempSync(join(tmpdir(), 'gradlens-screenshot-'));
 const page = join(work, 'inspector.html');
+const trainingPage = join(work, 'training.html');
 
 try {
   execFileSync(process.execPath, [join(root, 'dist', 'cli.js'), 'trace', join(root, 'examples', 'seed', 'autograd.ts'), '-o', join(work, 'trace.json'), '--seed', '1', '--html', page], { stdio: ['ignore', 'ignore', 'inherit'] });
@@ -29,6 +36,20 @@ try {
     mkdirSync(dirname(out), { recursive: true });
     await tab.screenshot({ path: out });
     console.log(`screenshot written to ${out}`);
+
+    execFileSync(process.execPath, [join(root, 'dist', 'cli.js'), 'trace', join(root, 'test', 'fixtures', 'capture', 'd2l-train.ts'),
+      '-o', join(work, 'training.json'), '--seed', '1', '--timeout', '600', '--html', trainingPage, '--', 'mlp-implementation', '10'], { stdio: ['ignore', 'ignore', 'inherit'] });
+    mkdirSync(dirname(trainingOut), { recursive: true });
+    const training = await browser.newPage({ viewport: { width: 1400, height: 900 }, deviceScaleFactor: 1 });
+    await training.goto(`file://${trainingPage}`);
+    // 240 passes open on the Training view; once its heatmap is drawn, the page is made as tall as the view.
+    await training.locator('.training canvas.heatmap-canvas').waitFor({ timeout: 60_000 });
+    const hidden = await training.locator('.summary-screen').evaluate((e) => e.scrollHeight - e.clientHeight);
+    await training.setViewportSize({ width: 1400, height: 900 + Math.max(0, hidden) });
+    await training.locator('.training canvas.heatmap-canvas').waitFor();
+    await training.waitForTimeout(500);
+    await training.screenshot({ path: trainingOut });
+    console.log(`screenshot written to ${trainingOut}`);
   } finally {
     await browser.close();
   }
