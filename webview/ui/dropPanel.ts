@@ -1,7 +1,8 @@
 /**
  * The side bar's "where the gradient shrinks most" for the open backward pass: on the way to the
  * selected variable (or anywhere in the pass), the op whose gradient to an input is smallest
- * against what reached it, with the why (gradientDrop.ts). A link selects that op.
+ * against what reached it, with the why (gradientDrop.ts), or the ops it fades through. A link
+ * selects that op. No panel when nothing shrinks it to a tenth.
  */
 import type { BackwardPass, NodeId, Trace } from '../../protocol/trace';
 import { dropPredicate, dropSubject, fadePredicate, fadeSubject, gradientFade, largestDrop, nodeWord } from '../model/gradientDrop';
@@ -13,7 +14,6 @@ export function dropPanel(trace: Trace, pass: BackwardPass, selected: NodeId | n
   const variable = selected !== null && pass.leafGrads.some((leaf) => leaf.node === selected) ? selected : undefined;
   const name = nodeWord(trace);
   const drop = largestDrop(trace, pass, variable);
-  const towards = variable !== undefined ? ` on its way to ${name(variable)}` : '';
   const title = 'Where the gradient shrinks most';
   const opening = variable !== undefined ? `On its way to ${name(variable)}` : 'In this pass';
   if (drop) {
@@ -26,6 +26,6 @@ export function dropPanel(trace: Trace, pass: BackwardPass, selected: NodeId | n
     return section(title,
       el('p', {}, `${opening}, it fades through `, link(fadeSubject(fade), 'select the one nearest the variable', () => actions.select(fade.nearest)), `: ${fadePredicate(fade)}`));
   }
-  return section(title, el('p', { class: 'muted' },
-    `No op${towards} shrinks the gradient it passes on to a tenth or less, alone or with the others of its kind (RMS per element; means, picks and slices shrink it by definition and are not counted).`));
+  // Nothing shrinks it much: no panel (a small graph has nothing to say here).
+  return null;
 }
