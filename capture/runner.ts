@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
-import { DEFAULT_MAX_ELEMENTS, DEFAULT_MAX_TRACE_MB, type RunError, type RunOutcome, type Trace } from '../protocol/trace';
+import { DEFAULT_MAX_ELEMENTS, DEFAULT_MAX_TRACE_MB, MAX_TRACE_MB, type RunError, type RunOutcome, type Trace } from '../protocol/trace';
 import { assembleTrace, EMPTY_JOURNAL, SourceResolver, type Journal } from './assemble';
 import { bundleProgram, formatProblem, type BuildProblem } from './bundle';
 import { untilDone } from './cleanup';
@@ -40,7 +40,7 @@ export interface RunOptions {
   gradcheck?: boolean | Partial<GradcheckSettings>;
   /** Backward passes to keep whole, by id, as ranges [first, last] (`--keep 17,40-42`). */
   keep?: readonly [number, number][];
-  /** The size budget of the trace in MB (default 64): past it, passes are only summarised. */
+  /** The size budget of the trace in MB (default 64, at most MAX_TRACE_MB): past it, passes are only summarised. */
   maxTraceMb?: number;
   /** Milliseconds before the program is stopped (default 30 000; 0 or Infinity: never). */
   timeoutMs?: number;
@@ -148,7 +148,7 @@ function captureConfig(options: RunOptions, key: Buffer, bundleFile: string, max
   return {
     journalFd: JOURNAL_FD, key: key.toString('hex'), bundle: bundleFile, maxElements,
     gradcheck: options.gradcheck ? gradcheckSettings(options.gradcheck) : null,
-    keep: { maxTraceMb: options.maxTraceMb ?? DEFAULT_MAX_TRACE_MB, requested: (options.keep ?? []).map(([first, last]) => [first, last]) },
+    keep: { maxTraceMb: Math.min(options.maxTraceMb ?? DEFAULT_MAX_TRACE_MB, MAX_TRACE_MB), requested: (options.keep ?? []).map(([first, last]) => [first, last]) },
   };
 }
 

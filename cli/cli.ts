@@ -14,6 +14,7 @@ import { endAllRuns } from '../capture/cleanup';
 import { exitStatus, signalNumber } from '../capture/outcome';
 import { runProgram, type RunResult } from '../capture/runner';
 import { parsePassRanges, type PassRange } from '../capture/keepPolicy';
+import { MAX_TRACE_MB } from '../protocol/trace';
 import { summarizeTrace } from '../capture/summary';
 import { describeRunEnd } from '../protocol/query/outcome';
 import { checkNotInputs, checkOutputs, type Output } from '../capture/outputChecks';
@@ -38,8 +39,9 @@ const USAGE = `usage:
       --keep PASSES            backward passes to keep whole, numbered from 1 as the
                                inspector and Problems number them: 17,40-42
                                (the others of a long run may be summarised: statistics only)
-      --max-trace-mb N         size budget of the trace (default 64): past it, passes are
-                               summarised; the first, the last and --keep ones are still kept
+      --max-trace-mb N         size budget of the trace (default 64, at most 400): past it,
+                               passes are summarised; the first, the last and --keep ones
+                               are still kept
       --max-memory-mb N        budget of the program's arrays: past it, an allocation throws
                                at your line (default: half the machine's memory, at most 8192)
       --verbose                print every gradient in full and every gradient check (the
@@ -115,7 +117,13 @@ export function parseArgs(argv: readonly string[]): Parsed | 'help' | 'version' 
         case '--seed': parsed.seed = integer(flag, value(), 0); continue;
         case '--gradcheck': parsed.gradcheck = inline === undefined ? true : integer(flag, inline, 1); continue;
         case '--max-memory-mb': parsed.maxMemoryMb = integer(flag, value(), 1); continue;
-        case '--max-trace-mb': parsed.maxTraceMb = integer(flag, value(), 1); continue;
+        case '--max-trace-mb': {
+          parsed.maxTraceMb = integer(flag, value(), 1);
+          if (parsed.maxTraceMb > MAX_TRACE_MB) {
+            throw new UsageError(`--max-trace-mb: at most ${MAX_TRACE_MB} (a trace is read in one piece, and JavaScript reads at most ≈ 512 MB of text at once)`);
+          }
+          continue;
+        }
         case '--keep': {
           const text = value();
           if (!text) throw new UsageError('--keep needs pass numbers, like 17,40-42');

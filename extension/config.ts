@@ -1,6 +1,7 @@
 /** The extension's settings (`gradlens.*`), read in one place with their defaults. */
 import * as vscode from 'vscode';
 import { DEFAULT_THRESHOLDS, type Thresholds } from '../protocol/messages';
+import { DEFAULT_MAX_TRACE_MB, MAX_TRACE_MB } from '../protocol/trace';
 
 export interface Settings {
   /** Tensor elements kept per value in a trace. */
@@ -36,7 +37,7 @@ export function readSettings(scope?: vscode.ConfigurationScope): Settings {
     },
     nodePath: config.get<string>('nodePath') ?? '',
     gradcheckElements: Math.floor(positive(config.get<number>('gradcheck.elements'), 32)),
-    maxTraceMb: (() => { const mb = config.get<number>('maxTraceMb'); return typeof mb === 'number' && Number.isFinite(mb) && mb >= 1 ? mb : 64; })(),
+    maxTraceMb: (() => { const mb = config.get<number>('maxTraceMb'); return typeof mb === 'number' && Number.isFinite(mb) && mb >= 1 ? Math.min(mb, MAX_TRACE_MB) : DEFAULT_MAX_TRACE_MB; })(),
     maxMemoryMb: (() => { const mb = config.get<number>('maxMemoryMb'); return typeof mb === 'number' && Number.isFinite(mb) && mb >= 1 ? Math.floor(mb) : null; })(),
   };
 }

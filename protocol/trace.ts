@@ -12,6 +12,11 @@ export const DEFAULT_MAX_ELEMENTS = 1024;
 /** The trace's size budget when none is given (`--max-trace-mb`, `run.keep.maxTraceMb`). */
 export const DEFAULT_MAX_TRACE_MB = 64;
 /**
+ * The largest budget a trace may be given: the readers (the inspector, VS Code, the CLI's own
+ * checks) read a trace file in one piece, which JavaScript caps near 512 MB of text.
+ */
+export const MAX_TRACE_MB = 400;
+/**
  * The versions this code reads. Version 1 (GradLens ≤ 0.2) had no `kept` and no `run.keep`: every
  * pass of it was kept whole (see isKept).
  */

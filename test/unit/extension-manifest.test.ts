@@ -3,7 +3,7 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEFAULT_MAX_TRACE_MB } from '../../capture/runner';
+import { DEFAULT_MAX_TRACE_MB, MAX_TRACE_MB } from '../../protocol/trace';
 import { panelHtml } from '../../extension/panelHtml';
 import { repoRoot } from '../trace-helpers';
 
@@ -54,11 +54,11 @@ suite('extension: manifest', () => {
     for (const key of read) assert.ok(key in manifest.contributes.configuration.properties, key);
   });
 
-  test('gradlens.maxTraceMb: the runner\'s default, at least 1 MB, and it says what the budget does', () => {
-    const setting = manifest.contributes.configuration.properties['gradlens.maxTraceMb'] as { type: string; default: number; minimum: number; markdownDescription: string };
-    assert.deepEqual([setting.type, setting.default, setting.minimum], ['number', DEFAULT_MAX_TRACE_MB, 1]);
+  test('gradlens.maxTraceMb: the runner\'s default, 1 to 400 MB, and it says what the budget does', () => {
+    const setting = manifest.contributes.configuration.properties['gradlens.maxTraceMb'] as { type: string; default: number; minimum: number; maximum: number; markdownDescription: string };
+    assert.deepEqual([setting.type, setting.default, setting.minimum, setting.maximum], ['number', DEFAULT_MAX_TRACE_MB, 1, MAX_TRACE_MB]);
     for (const says of [/summarised/, /first 3 passes, the last/, /NaN\/Inf anomaly/, /asked for are always kept/]) assert.match(setting.markdownDescription, says);
-    assert.match(source('config.ts'), /maxTraceMb: .*mb >= 1 \? mb : 64/, 'config.ts falls back to the same default');
+    assert.match(source('config.ts'), /maxTraceMb: .*mb >= 1 \? Math\.min\(mb, MAX_TRACE_MB\) : DEFAULT_MAX_TRACE_MB/, 'config.ts falls back to the same default, and caps it');
     assert.match(source('runs.ts'), /maxTraceMb: settings\.maxTraceMb/, 'and every run passes it to the runner');
   });
 
