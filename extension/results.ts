@@ -4,6 +4,7 @@
  * nodes, and the problems (a thrown error, NaN/Inf, graph breaks) for the Problems panel. Pure: no
  * VS Code, so it is tested in Node.
  */
+import { whyBrief, whyVanished } from '../protocol/query/gradientDrop';
 import { describeGradcheck, latestGradchecks } from '../protocol/query/gradcheck';
 import { nodeNames } from '../protocol/query/names';
 import { indexTrace } from '../protocol/query/indexTrace';
@@ -143,6 +144,7 @@ export function problemsOf(trace: Trace, thresholds = DEFAULT_THRESHOLDS): Probl
     const line = pass.source ? ` (the backward at line ${pass.source.line})` : '';
     at(variable.source, 'warning', `${names.get(variable.id) ?? 'this variable'}${line}: ${describeGradcheck(result).replace(/^✗ /, '')}`, 'gradcheck');
   }
+  const bad = firstNonFiniteLoss(trace);
   for (const series of seriesOf(trace)) {
     const found = series.points.length > 1 ? vanishedFrom(series, thresholds.vanishing) : null;
     // Its node in the first pass that kept it (a summarised pass's nodes are not in the trace).
@@ -150,9 +152,12 @@ export function problemsOf(trace: Trace, thresholds = DEFAULT_THRESHOLDS): Probl
     if (!found || !variable?.source) continue;
     const name = series.param ?? names.get(variable.id) ?? 'this variable';
     const when = found.always ? `in all ${series.points.length} passes` : `from pass ${(found.point.index + 1).toLocaleString('en-US')} on`;
-    at(variable.source, 'warning', `${name}'s gradient vanished ${when} (‖∇‖ < ${thresholds.vanishing})`, 'vanishing');
+    // Why, when a kept pass shows it (the loss gone NaN first says enough: that is its own problem).
+    const nanFirst = bad !== null && found.point.index > bad.index;
+    const why = nanFirst ? null : whyVanished(trace, series, found.point.index);
+    const because = why ? `: in pass ${(why.point.index + 1).toLocaleString('en-US')}, ${whyBrief(trace, why)}` : nanFirst ? ', after the loss became NaN' : '';
+    at(variable.source, 'warning', `${name}'s gradient vanished ${when} (‖∇‖ < ${thresholds.vanishing})${because}`, 'vanishing');
   }
-  const bad = firstNonFiniteLoss(trace);
   if (bad?.pass.source) {
     const first = trace.anomalies.find((a) => a.phase === 'forward' && (bad.pass.lastNode === undefined || a.node <= bad.pass.lastNode));
     const op = first ? byId.get(first.node)?.op : undefined;

@@ -24,7 +24,7 @@ suite('a training run in the editor', () => {
   test('a gradient that vanished for good: from which pass, at the line that made the variable', () => {
     const problems = problemsOf(t).filter((p) => p.code === 'vanishing');
     assert.deepEqual(problems.map((p) => [p.file, p.line, p.severity, p.message]), [
-      [file, 5, 'warning', "w's gradient vanished from pass 4 on (‖∇‖ < 1e-7)"],
+      [file, 5, 'warning', "w's gradient vanished from pass 4 on (‖∇‖ < 1e-7): in pass 4, dot (line 12) multiplies it by x, whose values are all 0 (×0)"],
     ], 'b keeps its gradient 2(w·x + b): only w');
     const stricter = problemsOf(t, { vanishing: 1e-30, exploding: 1e3 }).filter((p) => p.code === 'vanishing');
     assert.equal(stricter.length, 1, 'exact zeros are below any threshold');

@@ -218,7 +218,7 @@ suite('GradLens in VS Code', () => {
     });
     const byCode = new Map(warnings.map((d) => [d.code, d]));
     assert.equal(byCode.get('vanishing')!.range.start.line, 4, 'at the line that made w');
-    assert.equal(byCode.get('vanishing')!.message, "w's gradient vanished from pass 4 on (‖∇‖ < 1e-7)");
+    assert.equal(byCode.get('vanishing')!.message, "w's gradient vanished from pass 4 on (‖∇‖ < 1e-7): in pass 4, dot (line 12) multiplies it by x, whose values are all 0 (×0)");
     assert.equal(byCode.get('loss')!.range.start.line, 12, 'at the backward');
     assert.equal(byCode.get('loss')!.message, 'loss became NaN at pass 5: first NaN from log at line 12');
     assert.ok(warnings.every((d) => d.severity === vscode.DiagnosticSeverity.Warning && d.source === 'GradLens'));

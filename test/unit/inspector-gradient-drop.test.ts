@@ -3,7 +3,8 @@
 // mostly off, a small weight — the path to one variable, structural ops passed over, the words.
 import { strict as assert } from 'node:assert';
 import { nodeNames } from '../../protocol/query/names';
-import { dropWords, fadePredicate, fadeSubject, gradientDrops, gradientFade, largestDrop, nodeWord } from '../../webview/model/gradientDrop';
+import { dropWords, fadePredicate, fadeSubject, gradientDrops, gradientFade, largestDrop, nodeWord, whyBrief, type VanishingWhy } from '../../protocol/query/gradientDrop';
+import type { SeriesPoint } from '../../protocol/query/training';
 import { at, buildTrace, op, step, tensor, variable } from './trace-builder';
 
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
@@ -149,5 +150,20 @@ suite('inspector: a gradient that fades through many ops', () => {
     const { trace } = chain();
     const name = nodeWord(trace);
     assert.deepEqual([name(0), name(2)], ['a', 'the output of sigmoid (line 2)']);
+  });
+});
+
+suite('the why in a line of Problems', () => {
+  const point = (pass: SeriesPoint['pass']): SeriesPoint => ({ pass, index: 0, variable: { series: 0, node: 0, param: null, gradL2: 0, gradMaxAbs: 0, gradMean: 0, gradStd: 0, zeroFraction: 1, nan: 0, inf: 0, valueL2: 1, updateRatio: null } });
+
+  test('a drop: the op, what it does to the gradient, the gain; a fade: the ops and their gain each', () => {
+    const { trace } = saturated();
+    const pass = trace.backwardPasses[0]!;
+    const drop: VanishingWhy = { point: point(pass), drop: largestDrop(trace, pass, 0)! };
+    assert.match(whyBrief(trace, drop), /^sigmoid \(line 2\) is saturated at 100 % of its elements \(×0\.00\d+\)$/);
+    const off = mostlyOff();
+    assert.equal(whyBrief(off, { point: point(off.backwardPasses[0]!), drop: largestDrop(off, off.backwardPasses[0]!, 0)! }), 'relu (line 4) passes none of it at 99.5 % of its elements (×0.071)');
+    const small = smallWeight();
+    assert.equal(whyBrief(small, { point: point(small.backwardPasses[0]!), drop: largestDrop(small, small.backwardPasses[0]!, 0)! }), 'dot (line 3) multiplies it by W, whose values are small (RMS 0.001) (×0.002)');
   });
 });

@@ -6,8 +6,8 @@
 import type { Thresholds } from '../../protocol/messages';
 import { formatNumber } from '../../protocol/query/format';
 import { firstNonFiniteLoss, vanishedFrom } from '../../protocol/query/training';
-import { isKept, type NodeId, type Trace, type VariableSummary } from '../../protocol/trace';
-import { dropPredicate, dropSubject, fadePredicate, fadeSubject, gradientFade, largestDrop, nodeWord } from './gradientDrop';
+import { type NodeId, type Trace, type VariableSummary } from '../../protocol/trace';
+import { dropPredicate, dropSubject, fadePredicate, fadeSubject, nodeWord, whyVanished } from '../../protocol/query/gradientDrop';
 import { CellKind, flowOf, rmsGradient, type Heatmap } from './trainingCharts';
 import { nonFiniteWord, positionOfIndex, runMarks, UPDATE_RATIO_RULE, type ActivationSeries, type RunPass, type RunSeries, type TrainingRun } from './training';
 
@@ -53,7 +53,7 @@ export function findings(trace: Trace, run: TrainingRun, thresholds: Thresholds)
       ? [`${series.name}'s gradient was below ${threshold} in every pass, from pass `, { pass: byIndex(from!.point.index) }, '.']
       : [`${series.name}'s gradient vanished from pass `, { pass: byIndex(from!.point.index) }, ` (‖∇‖ below ${threshold} to the end).`];
     if (nonFinite && from!.point.index > nonFinite.index) said.push(` That was after the loss became ${nonFiniteWord(nonFinite.value)} (pass `, { pass: byIndex(nonFinite.index) }, ').');
-    else said.push(...whyVanished(trace, run, series, from!.point.index));
+    else said.push(...whyVanishedPhrase(trace, run, series, from!.point.index));
     phrases.push(said);
   }
   if (vanished.length > NAMED_VANISHED) {
@@ -97,31 +97,21 @@ export function deadFindings(run: TrainingRun): Phrase[] {
   return phrases;
 }
 
-/** How many kept passes from where a gradient vanished are looked at for the op that shrinks it. */
-const WHY_PASSES = 3;
-
 /**
- * Why a series' gradient is small from pass `index` on: in the first kept pass there (or soon
- * after) that reached it, the op on its way where the gradient shrinks most (gradientDrop.ts), as
- * a mention that opens that pass at that op. Nothing when no kept pass shows a notable drop.
+ * Why a series' gradient is small from pass `index` on (gradientDrop.ts), as mentions: the kept
+ * pass, and the op where it shrinks most (or the ops it fades through), which opens that pass at
+ * that op. Nothing when no kept pass shows either.
  */
-export function whyVanished(trace: Trace, run: TrainingRun, series: RunSeries, index: number): Phrase {
-  const name = nodeWord(trace);
-  let looked = 0;
-  for (const point of series.source.points) {
-    if (point.index < index || !isKept(point.pass) || point.pass.error) continue;
-    const drop = largestDrop(trace, point.pass, point.variable.node);
-    const pass = byIndexOf(run, point.index);
-    if (drop) {
-      return [' In pass ', { pass }, ', kept whole, it shrinks most at ', { pass, node: drop.node, label: dropSubject(trace, drop) }, `, which ${dropPredicate(trace, drop, name)}`];
-    }
-    const fade = gradientFade(trace, point.pass, point.variable.node);
-    if (fade) {
-      return [' In pass ', { pass }, ', kept whole, it fades through ', { pass, node: fade.nearest, label: fadeSubject(fade) }, ` on its way: ${fadePredicate(fade)}`];
-    }
-    if (++looked >= WHY_PASSES) break;
+export function whyVanishedPhrase(trace: Trace, run: TrainingRun, series: RunSeries, index: number): Phrase {
+  const why = whyVanished(trace, series.source, index);
+  if (!why) return [];
+  const pass = byIndexOf(run, why.point.index);
+  if (why.drop) {
+    const { drop } = why;
+    return [' In pass ', { pass }, ', kept whole, it shrinks most at ', { pass, node: drop.node, label: dropSubject(trace, drop) }, `, which ${dropPredicate(trace, drop, nodeWord(trace))}`];
   }
-  return [];
+  const { fade } = why;
+  return [' In pass ', { pass }, ', kept whole, it fades through ', { pass, node: fade.nearest, label: fadeSubject(fade) }, ` on its way: ${fadePredicate(fade)}`];
 }
 
 const byIndexOf = (run: TrainingRun, index: number): RunPass => run.passes[positionOfIndex(run, index)]!;

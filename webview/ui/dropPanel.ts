@@ -5,7 +5,7 @@
  * selects that op. No panel when nothing shrinks it to a tenth.
  */
 import type { BackwardPass, NodeId, Trace } from '../../protocol/trace';
-import { dropPredicate, dropSubject, fadePredicate, fadeSubject, gradientFade, largestDrop, nodeWord } from '../model/gradientDrop';
+import { dropPredicate, dropSubject, fadePredicate, fadeSubject, gradientFade, largestDrop, nodeWord } from '../../protocol/query/gradientDrop';
 import { el, link, section } from './dom';
 import type { PanelActions } from './stepPanel';
 

@@ -6,24 +6,19 @@
  * elements (a relu mostly off), or below 0.01 at most (a saturated sigmoid or tanh); a product whose
  * other operand is small (a small weight); else the op's local derivative. Ops that shrink a
  * gradient by their definition (a mean divides by n, a pick keeps one of k, an index or a slice)
- * are not candidates, nor are gradients about to underflow. Pure (no DOM): tested in Node.
+ * are not candidates (opKinds.ts), nor are gradients about to underflow. Pure: the inspector's
+ * Training view and side bar, and the extension's Problems, say it.
  */
-import { INDEXING_OPS } from '../../engine/ops/defs/indexing';
-import { LAYOUT_OPS } from '../../engine/ops/defs/layout';
-import { LINALG_OPS } from '../../engine/ops/defs/linalg';
-import { REDUCE_OPS } from '../../engine/ops/defs/reduce';
-import { formatNumber, knownValues, sizeOf } from '../../protocol/query/format';
-import { indexTrace } from '../../protocol/query/indexTrace';
-import { nodeNames } from '../../protocol/query/names';
-import type { BackwardPass, BackwardStep, Contribution, NodeId, Tensor, Trace, TraceNode } from '../../protocol/trace';
-import { labelText } from './labels';
+import { visible } from '../display';
+import type { BackwardPass, BackwardStep, Contribution, NodeId, Tensor, Trace, TraceNode } from '../trace';
+import { formatNumber, knownValues, sizeOf } from './format';
+import { indexTrace } from './indexTrace';
+import { nodeNames } from './names';
+import { PRODUCT_OPS as PRODUCTS, STRUCTURAL_OPS as STRUCTURAL } from './opKinds';
+import type { Series, SeriesPoint } from './training';
 
-/** Ops whose gradient to one operand is the upstream gradient times the other operand. */
-const PRODUCTS: ReadonlySet<string> = new Set([...Object.keys(LINALG_OPS), 'batchDot', 'mul', 'convolution', 'einsum']);
-/** Ops that shrink a gradient by what they are: reductions, indexing, moving elements about, picking. */
-const STRUCTURAL: ReadonlySet<string> = new Set([
-  ...Object.keys(REDUCE_OPS), ...Object.keys(INDEXING_OPS), ...Object.keys(LAYOUT_OPS), 'pick', 'sequenceMask', 'embedding',
-]);
+/** A name from the trace inside a sentence: short, hidden characters escaped (display.ts). */
+const labelText = (text: string, limit: number): string => visible(text, { limit });
 /** An elementwise derivative below this is saturated (σ′ < 0.01 where |a| > 4.6; tanh′ where |a| > 3). */
 export const SATURATED_BELOW = 0.01;
 /** An RMS gradient below this is about to underflow (float32's smallest normal is 1.2e-38). */
@@ -263,4 +258,44 @@ export function dropPredicate(trace: Trace, drop: GradientDrop, name: (node: Nod
 /** The drop in words: `sigmoid (line 9) is saturated: …`. */
 export function dropWords(trace: Trace, drop: GradientDrop, name: (node: NodeId) => string): string {
   return `${dropSubject(trace, drop)} ${dropPredicate(trace, drop, name)}`;
+}
+
+/** How many kept passes from where a gradient vanished are looked at for what shrinks it. */
+const WHY_PASSES = 3;
+
+/** Why a series' gradient is small from a pass on: a kept pass there and what it shows. */
+export type VanishingWhy = { point: SeriesPoint } & ({ drop: GradientDrop; fade?: never } | { fade: GradientFade; drop?: never });
+
+/**
+ * Why `series`' gradient is small from pass `index` (of backwardPasses) on: in the first kept pass
+ * there (or one of the next few) that reached it, the op on its way where it shrinks most, else
+ * the ops it fades through. Null when no kept pass shows either.
+ */
+export function whyVanished(trace: Trace, series: Series, index: number): VanishingWhy | null {
+  let looked = 0;
+  for (const point of series.points) {
+    if (point.index < index || point.pass.kept === false || point.pass.error) continue;
+    const drop = largestDrop(trace, point.pass, point.variable.node);
+    if (drop) return { point, drop };
+    const fade = gradientFade(trace, point.pass, point.variable.node);
+    if (fade) return { point, fade };
+    if (++looked >= WHY_PASSES) break;
+  }
+  return null;
+}
+
+/** The why in a few words, for a line of Problems: `dot (line 12) multiplies it by x, whose values are all 0 (×0)`. */
+export function whyBrief(trace: Trace, why: VanishingWhy): string {
+  const name = nodeWord(trace);
+  if (why.fade) return `it fades through ${fadeSubject(why.fade)}, ×${formatNumber(why.fade.each, 2)} each`;
+  const drop = why.drop;
+  const gain = `(×${formatNumber(drop.gain, 2)})`;
+  const subject = dropSubject(trace, drop);
+  const cause = drop.cause;
+  switch (cause.kind) {
+    case 'off': return `${subject} passes none of it at ${percent(cause.share)} of its elements ${gain}`;
+    case 'saturated': return `${subject} is saturated at ${percent(cause.share)} of its elements ${gain}`;
+    case 'small operand': return `${subject} multiplies it by ${name(cause.other)}, whose values are ${cause.rms === 0 ? 'all 0' : `small (RMS ${formatNumber(cause.rms, 2)})`} ${gain}`;
+    case 'local': return `${subject} scales it ${gain.slice(1, -1)}`;
+  }
 }
