@@ -203,9 +203,10 @@ export function assembleTrace({ journal, resolver, run }: AssembleOptions): Trac
         break;
       }
       case 'pass': {
-        const { site, headGrads, leafGrads, ...pass } = record.pass;
+        const { site, headGrads, leafGrads, omitted, ...pass } = record.pass;
         const assembled: BackwardPass = {
           ...pass,
+          ...(omitted ? { omitted: { ...omitted, recordings: omitted.recordings.map(({ site: at, count }) => ({ source: source(at), count })) } } : {}),
           kept: pass.kept ?? true,
           source: source(site),
           headGrads: headGrads.map(expand),
@@ -245,7 +246,7 @@ export function assembleTrace({ journal, resolver, run }: AssembleOptions): Trac
         break;
     }
   }
-  const leftOut = demote(trace, demoted, passAt);
+  const leftOut = demote(trace, demoted, passAt, source);
   for (const record of journal.nodes) {
     if (leftOut(record.id)) continue;
     const src = source(record.site);
@@ -271,17 +272,18 @@ export function assembleTrace({ journal, resolver, run }: AssembleOptions): Trac
  * left out — and the recordings they started are dropped. Returns whether a node id is one of
  * theirs (left out of the trace).
  */
-function demote(trace: Trace, demoted: readonly Extract<JournalRecord, { t: 'demote' }>[], passAt: ReadonlyMap<number, number>): (id: NodeId) => boolean {
+function demote(trace: Trace, demoted: readonly Extract<JournalRecord, { t: 'demote' }>[], passAt: ReadonlyMap<number, number>,
+  source: (site: number | null) => Source | null): (id: NodeId) => boolean {
   if (demoted.length === 0) return () => false;
   const dropped = new Set(demoted.flatMap((d) => d.recordings));
   trace.recordings = trace.recordings.filter((recording) => !dropped.has(recording.id));
-  for (const { pass: id, firstNode, lastNode, nodes, steps } of demoted) {
+  for (const { pass: id, firstNode, lastNode, nodes, steps, recordingSites } of demoted) {
     const at = passAt.get(id);
     if (at === undefined) continue;
     trace.backwardPasses[at] = {
       ...trace.backwardPasses[at]!,
       kept: false, heads: [], headGrads: [], implicitHeadGrads: [], steps: [], leafGrads: [],
-      omitted: { firstNode, lastNode, nodes, steps },
+      omitted: { firstNode, lastNode, nodes, steps, recordings: recordingSites.map(({ site, count }) => ({ source: source(site), count })) },
     };
   }
   const ranges = demoted.map((d) => [d.firstNode, d.lastNode] as const).sort((a, b) => a[0] - b[0]);

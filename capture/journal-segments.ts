@@ -15,7 +15,7 @@
  * pass ending (a long forward-only loop) is written out as it is: its pass is then kept.
  */
 import { inRanges } from './idRanges';
-import { journalLine, type JournalPass, type JournalRecord } from './journal';
+import { journalLine, type JournalOmittedRecordings, type JournalPass, type JournalRecord } from './journal';
 import { fillStats, type PendingStats } from './journal-binary';
 import { KeepPolicy, type KeepOptions, type PassFacts } from './keepPolicy';
 
@@ -52,6 +52,8 @@ class Segment {
   /** Ids of its nodes (they are consecutive): firstNode … nextNode − 1. */
   nextNode: number;
   readonly recordingsStarted = new Set<number>();
+  /** How many recordings began at each site in it. */
+  readonly recordingSites = new Map<number | null, number>();
   /** Recordings started before it and ended in it: their end is written even when it is summarised. */
   readonly foreignEnds: string[] = [];
   readonly breakKeys = new Set<string>();
@@ -89,6 +91,7 @@ interface SpacedSegment {
   nodes: number;
   steps: number;
   recordings: number[];
+  recordingSites: JournalOmittedRecordings[];
 }
 
 export class PassSegments {
@@ -114,7 +117,10 @@ export class PassSegments {
 
   text(record: JournalRecord, line: string): void {
     const segment = this.current;
-    if (record.t === 'recordingStart') segment.recordingsStarted.add(record.id);
+    if (record.t === 'recordingStart') {
+      segment.recordingsStarted.add(record.id);
+      segment.recordingSites.set(record.site, (segment.recordingSites.get(record.site) ?? 0) + 1);
+    }
     if (record.t === 'recordingEnd' && !segment.recordingsStarted.has(record.id)) segment.foreignEnds.push(line);
     if (record.t === 'break') segment.breakKeys.add(`${record.graphBreak.kind}:${record.graphBreak.site ?? '?'}`);
     segment.text.push(line);
@@ -211,7 +217,7 @@ export class PassSegments {
       if (verdict.spaced) {
         this.spaced.push({
           pass: pass.id, firstNode: segment.firstNode, nextNode: segment.nextNode, nodes: segment.nodes, steps: segment.steps,
-          recordings: [...segment.recordingsStarted],
+          recordings: [...segment.recordingsStarted], recordingSites: recordingSites(segment),
         });
       }
     } else {
@@ -252,8 +258,8 @@ export class PassSegments {
     const at = this.spaced.findIndex((segment) => segment.pass === id);
     if (at < 0) return;
     const [segment] = this.spaced.splice(at, 1);
-    const { pass, firstNode, nextNode, nodes, steps, recordings } = segment!;
-    this.output.text(journalLine({ t: 'demote', pass, firstNode, lastNode: nextNode - 1, nodes, steps, recordings }));
+    const { pass, firstNode, nextNode, nodes, steps, recordings, recordingSites: sites } = segment!;
+    this.output.text(journalLine({ t: 'demote', pass, firstNode, lastNode: nextNode - 1, nodes, steps, recordings, recordingSites: sites }));
     if (nextNode > firstNode) this.omit(firstNode, nextNode - 1);
   }
 
@@ -291,12 +297,17 @@ function fillSegment(segment: Segment): void {
   segment.pendingBytes = 0;
 }
 
+/** The recordings a segment began, counted by site. */
+function recordingSites(segment: Segment): JournalOmittedRecordings[] {
+  return [...segment.recordingSites].map(([site, count]) => ({ site, count }));
+}
+
 /** A pass's record as a summarised pass: its summary, and what it leaves out. */
 function summarised(pass: JournalPass, segment: Segment): JournalPass {
   return {
     ...pass,
     kept: false,
     heads: [], headGrads: [], implicitHeadGrads: [], leafGrads: [],
-    omitted: { firstNode: segment.firstNode, lastNode: segment.nextNode - 1, nodes: segment.nodes, steps: segment.steps },
+    omitted: { firstNode: segment.firstNode, lastNode: segment.nextNode - 1, nodes: segment.nodes, steps: segment.steps, recordings: recordingSites(segment) },
   };
 }

@@ -28,9 +28,15 @@ export type WithSite<T> = Omit<T, 'source'> & { site: number | null };
 
 export type JournalLeafGrad = Omit<LeafGrad, 'grad' | 'after'> & { grad: JournalTensor; after?: JournalTensor };
 /** A pass without its steps: they are journaled one by one as they happen (`step` records). */
-export type JournalPass = Omit<WithSite<BackwardPass>, 'steps' | 'headGrads' | 'leafGrads'> & {
+/** Recordings a summarised pass left out, by the site they began at (`site`: a site record's id). */
+export interface JournalOmittedRecordings {
+  site: number | null;
+  count: number;
+}
+export type JournalPass = Omit<WithSite<BackwardPass>, 'steps' | 'headGrads' | 'leafGrads' | 'omitted'> & {
   headGrads: JournalTensor[];
   leafGrads: JournalLeafGrad[];
+  omitted?: Omit<NonNullable<BackwardPass['omitted']>, 'recordings'> & { recordings: JournalOmittedRecordings[] };
 };
 export type JournalBreak = WithSite<GraphBreak>;
 export type JournalAnomaly = WithSite<Anomaly>;
@@ -51,7 +57,7 @@ export type JournalRecord =
    * summarised after all — its nodes (`firstNode`…`lastNode`), steps and the recordings it started
    * are left out of the trace (keepPolicy.ts).
    */
-  | { t: 'demote'; pass: number; firstNode: number; lastNode: number; nodes: number; steps: number; recordings: number[] }
+  | { t: 'demote'; pass: number; firstNode: number; lastNode: number; nodes: number; steps: number; recordings: number[]; recordingSites: JournalOmittedRecordings[] }
   /** A name used by the binary records (an op name, an attributes JSON text). */
   | { t: 'name'; id: number; text: string }
   | ({ t: 'site'; id: number } & RawSite)

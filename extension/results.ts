@@ -71,7 +71,11 @@ export function lensResults(trace: Trace, file: string, line: number): LensResul
     const last = recordings[recordings.length - 1]!;
     const byId = indexTrace(trace).nodes;
     const output = last.outputs.map((id) => byId.get(id)).find((n): n is TraceNode => n !== undefined);
-    const times = recordings.length > 1 ? `${recordings.length} recordings, the last: ` : '';
+    // Recordings of summarised passes are left out of the trace; their passes count them.
+    let omitted = 0;
+    for (const pass of trace.backwardPasses) for (const r of pass.omitted?.recordings ?? []) if (onLine(r.source, file, line)) omitted += r.count;
+    const count = recordings.length + omitted;
+    const times = count > 1 ? `${count.toLocaleString('en-US')} recordings, the last${omitted > 0 ? ' kept' : ''}: ` : '';
     const value = output ? ` → ${nodeNames(trace).get(output.id) ?? output.op} = ${formatTensorTiny(output.value)}` : '';
     return [{ title: `${times}recorded ${last.nodes.length} op${last.nodes.length === 1 ? '' : 's'}${value}`, selection: { kind: 'recording', id: last.id }, tooltip: 'Open the inspector on this recording' }];
   }

@@ -281,6 +281,17 @@ export interface OmittedPass {
   /** How many nodes and steps the pass had. */
   nodes: number;
   steps: number;
+  /**
+   * The recordings (autograd.record scopes) begun since the previous pass, left out with it: how
+   * many began at each place (a lens over a loop's `autograd.record` counts them). Absent in
+   * traces written before it was recorded.
+   */
+  recordings?: OmittedRecordings[];
+}
+
+export interface OmittedRecordings {
+  source: Source | null;
+  count: number;
 }
 
 /** Whether a pass's graph and tensors are in the trace (every pass of a version-1 trace is). */

@@ -5,7 +5,7 @@
  */
 import type { Problems } from './problems';
 import type { Refs } from './validateRefs';
-import { EXPECT, isCount, isObject, type Fields } from './validateTensor';
+import { checkSource, EXPECT, isCount, isObject, type Fields } from './validateTensor';
 
 const EMPTY_WHEN_SUMMARISED = ['heads', 'headGrads', 'implicitHeadGrads', 'steps', 'leafGrads'] as const;
 
@@ -36,6 +36,21 @@ export function checkKept(r: Refs, pass: Fields, version: number): Refs {
   const { firstNode, lastNode } = omitted;
   const range = isCount(firstNode) && Number.isSafeInteger(lastNode) && (lastNode as number) >= (firstNode as number) - 1;
   if (!range) p.wrong('firstNode', firstNode, 'a node id, with lastNode ≥ firstNode − 1');
+  const recordings = omitted.recordings;
+  if (recordings !== undefined) {
+    if (!Array.isArray(recordings)) p.wrong('recordings', recordings, `${EXPECT.list} of {source, count}`);
+    else {
+      p.enter('recordings');
+      recordings.forEach((entry, i) => {
+        if (!isObject(entry)) { p.wrong(i, entry, 'the recordings begun at a place {source, count}'); return; }
+        p.enter(i);
+        checkSource(p, 'source', entry.source);
+        if (!(isCount(entry.count) && entry.count >= 1)) p.wrong('count', entry.count, 'a count (≥ 1)');
+        p.leave();
+      });
+      p.leave();
+    }
+  }
   p.leave();
   if (!range) return r;
   const [first, last] = [firstNode as number, lastNode as number];

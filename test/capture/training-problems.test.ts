@@ -53,3 +53,29 @@ suite('a training run in the editor', () => {
     assert.equal(more, undefined);
   });
 });
+
+suite('a long run\'s recordings, most left out with their summarised passes', () => {
+  const file = join(repoRoot, 'test', 'fixtures', 'capture', 'long-run.ts');
+  let t: Trace;
+
+  suiteSetup(async function () {
+    this.timeout(60_000);
+    const result = await trace(file, { args: ['40'], maxTraceMb: 1 });
+    assert.equal(result.exitCode, 0, result.stderr);
+    t = result.trace;
+  });
+
+  test('each summarised pass counts the recordings it left out, by where they began; with those in the trace, one per step', () => {
+    const summarised = t.backwardPasses.filter((p) => p.kept === false);
+    assert.ok(summarised.length > 20);
+    for (const pass of summarised) assert.deepEqual(pass.omitted!.recordings!.map((r) => [r.source?.line, r.count]), [[15, 1]], `pass ${pass.id}`);
+    const left = summarised.reduce((n, p) => n + p.omitted!.recordings!.reduce((m, r) => m + r.count, 0), 0);
+    assert.equal(t.recordings.length + left, 40);
+  });
+
+  test('the lens over the loop\'s autograd.record counts every run, and shows the last one kept', () => {
+    const [lens] = lensResults(t, file, 15);
+    assert.match(lens!.title, /^40 recordings, the last kept: recorded \d+ ops → /);
+    assert.deepEqual(lens!.selection, { kind: 'recording', id: t.recordings.at(-1)!.id });
+  });
+});
