@@ -9,6 +9,7 @@ import {
   isKept, TRACE_FORMAT, TRACE_VERSION, type BackwardPass, type BackwardStep, type NodeId, type Recording, type RunInfo, type Source,
   type Trace, type TraceNode,
 } from '../protocol/trace';
+import { lastGradients } from '../protocol/query/lastGradients';
 import { buildIndex } from '../protocol/query/nodeIndex';
 import { parseJournal, type JournalRecord, type MappedPosition, type RawSite } from './journal';
 import { readBinaryJournal } from './journal-binary';
@@ -339,17 +340,11 @@ function traceStep(step: JournalStep, inputs: readonly NodeId[]): BackwardStep {
   };
 }
 
-/** Gives each node the gradient from the last backward pass that reached it (before the trace exists to be indexed). */
+/** Gives each node the gradient from the last backward pass that reached it (lastGradients.ts). */
 function attachGradients(nodes: TraceNode[], passes: readonly BackwardPass[]): void {
   const byId = buildIndex(nodes); // the list itself while ids are positions, as the capture numbers them
-  for (const pass of passes) {
-    for (const step of pass.steps) {
-      const node = byId.get(step.node);
-      if (node) node.grad = step.upstream;
-    }
-    for (const leaf of pass.leafGrads) {
-      const node = byId.get(leaf.node);
-      if (node) node.grad = leaf.after ?? leaf.grad;
-    }
+  for (const [id, grad] of lastGradients(passes)) {
+    const node = byId.get(id);
+    if (node) node.grad = grad;
   }
 }

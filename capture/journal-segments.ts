@@ -19,9 +19,13 @@ import { journalLine, type JournalOmittedRecordings, type JournalPass, type Jour
 import { fillStats, type PendingStats } from './journal-binary';
 import { KeepPolicy, type KeepOptions, type PassFacts } from './keepPolicy';
 
-/** Bytes of the trace file per int32 and per float64 of the binary journal: a value is written as ~12 characters, and a step's upstream gradient twice (the step's and its node's grad); measured on an MLP's trace. */
+/**
+ * Bytes of the trace file per int32 and per float64 of the binary journal: a value is written as
+ * ~12 characters with its separators (a node's gradient is not written again: it is its last
+ * step's); a little over what the d2l MLP and RNN traces measure, so the budget holds.
+ */
 export const TRACE_BYTES_PER_INT = 16;
-export const TRACE_BYTES_PER_FLOAT = 20;
+export const TRACE_BYTES_PER_FLOAT = 16;
 /** A segment larger than this (estimated trace bytes) is written before its pass ends. */
 const SPILL_BYTES = 48 * 2 ** 20;
 /**

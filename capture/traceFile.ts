@@ -6,6 +6,7 @@
  */
 import { accessSync, closeSync, constants, fchmodSync, fsyncSync, openSync, realpathSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { nodesForFile } from '../protocol/query/lastGradients';
 import { TRACE_FIELD_ORDER } from '../protocol/readTrace';
 import type { Trace } from '../protocol/trace';
 import { inspectorPageAround, type PageOptions } from './html';
@@ -126,14 +127,16 @@ function syncFolder(folder: string): void {
 
 /**
  * Streams a trace's JSON: `format`, `version`, `run`, then the lists (so a file cut short keeps the run
- * and the first nodes), then any other field. The text parses to the same value as `JSON.stringify(trace)`.
+ * and the first nodes), then any other field. The text parses to the value of `JSON.stringify(trace)`
+ * less the nodes' `grad` that are their last step's (validateTrace gives them back).
  *
  * @example
  *   let text = '';
  *   streamTraceJson(trace, (piece) => { text += piece; });
  */
 export function streamTraceJson(trace: Trace, out: TextSink): void {
-  streamJson(trace, out, TRACE_FIELD_ORDER);
+  // A node's gradient is its last step's (or leaf's) tensor: written once, there (readers give it back).
+  streamJson({ ...trace, nodes: nodesForFile(trace) }, out, TRACE_FIELD_ORDER);
 }
 
 /**

@@ -10,6 +10,7 @@ import { NodeIndexBuilder } from './query/nodeIndex';
 import { describeValue, Problems, withoutMarkup } from './problems';
 import { pruneLost } from './prune';
 import { rememberNodeIndex } from './query/indexTrace';
+import { fillGradients } from './query/lastGradients';
 import { READABLE_TRACE_VERSIONS, TRACE_FORMAT, type Trace, type TraceNode } from './trace';
 import { checkAnomaly, checkGraphBreak, checkNode, checkPass, checkRecording, checkRecordingRefs, checkRun, checkTruncation, type Refs } from './validateRecords';
 import { isObject, type Fields } from './validateTensor';
@@ -66,7 +67,13 @@ export function validateTrace(value: unknown): Validation {
   if (p.count > 0) return { ok: false, problems: p.list() };
 
   const trace = value as unknown as Trace;
-  if (refs.dangling > 0) return { ok: true, trace: pruneLost(trace) };
+  if (refs.dangling > 0) {
+    const pruned = pruneLost(trace);
+    fillGradients(pruned);
+    return { ok: true, trace: pruned };
+  }
+  // A file leaves out the nodes' gradients that are their last step's: they come back here.
+  fillGradients(trace);
   rememberNodeIndex(trace, byId.index());
   return { ok: true, trace };
 }

@@ -125,7 +125,7 @@ suite('the Training view on the d2l ports\' training runs', function () {
       const trace = traces.get(port)!;
       const passes = trace.backwardPasses;
       assert.equal(passes.length, epochs * passesPerEpoch);
-      assert.ok(passes.filter((p) => !isKept(p)).length > passes.length / 2, `most passes summarised: ${JSON.stringify(trace.run.keep)}`);
+      assert.ok(passes.filter((p) => !isKept(p)).length > passes.length / 3, `many passes summarised: ${JSON.stringify(trace.run.keep)}`);
       const page = await openPage(browser, watch, writePage(`training-d2l-${port}`, trace));
       await trainingShown(page);
       assert.deepEqual(await selection(page), { kind: 'training' }, 'a run of 20 passes or more opens on it');

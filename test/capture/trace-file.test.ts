@@ -10,6 +10,7 @@ import { inspectorPage, scriptSafeJson } from '../../capture/html';
 import { sameFile } from '../../capture/outputChecks';
 import { MAX_TRACE_FILE_BYTES, readTraceFile } from '../../capture/readTraceFile';
 import { streamTraceJson, TraceFileError, writeFileAtomically, writeInspectorPageFile, writeTraceFile } from '../../capture/traceFile';
+import { fillGradients, nodesForFile } from '../../protocol/query/lastGradients';
 import { readTraceText } from '../../protocol/readTrace';
 import { statsOf, type Trace, type TraceNode } from '../../protocol/trace';
 import { distDir, repoRoot, trace as traceProgram } from '../trace-helpers';
@@ -60,17 +61,22 @@ suite('trace files', function () {
   setup(() => { work = mkdtempSync(join(tmpdir(), 'gradlens-trace-file-test-')); });
   teardown(() => rmSync(work, { recursive: true, force: true }));
 
-  test('the seed traces are streamed to exactly the text JSON.stringify gives', async () => {
+  test('the seed traces are streamed to exactly the text JSON.stringify gives, less the nodes\' gradients their last step gives; read back whole', async () => {
     const seedDir = join(repoRoot, 'examples', 'seed');
     const files = readdirSync(seedDir).filter((name) => name.endsWith('.ts'));
     assert.ok(files.length >= 5, `seed examples: ${files.join(', ')}`);
     for (const name of files) {
       const { trace } = await traceProgram(join(seedDir, name));
       assert.ok(trace.nodes.length > 0, name);
-      assert.equal(streamed(trace), JSON.stringify(trace), name);
+      const fileText = JSON.stringify({ ...trace, nodes: nodesForFile(trace) });
+      assert.ok(trace.backwardPasses.length === 0 || fileText.length < JSON.stringify(trace).length, `${name}: gradients left out`);
+      assert.equal(streamed(trace), fileText, name);
       const path = join(work, `${name}.json`);
       writeTraceFile(trace, path);
-      assert.equal(readFileSync(path, 'utf8'), JSON.stringify(trace), name);
+      assert.equal(readFileSync(path, 'utf8'), fileText, name);
+      const read = readTraceFile(path);
+      assert.ok(read.ok, name);
+      assert.deepEqual(read.trace, JSON.parse(JSON.stringify(trace)), `${name}: the gradients come back`);
     }
   });
 
@@ -259,7 +265,9 @@ suite('trace files', function () {
     assert.ok(whole.ok && whole.truncated === undefined);
     assert.equal(whole.notice, 'whole.json.partial is the trace of an interrupted write of whole.json: complete, but never moved into place');
     writeFileSync(join(work, 'whole.json'), text);
-    assert.deepEqual(readTraceFile(join(work, 'whole.json')), { ok: true, trace: baseTrace() });
+    const expected = baseTrace();
+    fillGradients(expected); // the reader gives each node its last pass's gradient
+    assert.deepEqual(readTraceFile(join(work, 'whole.json')), { ok: true, trace: expected });
     assert.deepEqual(readTraceFile(join(work, 'none.json')), { ok: false, problems: [`no such file: ${join(work, 'none.json')}`] });
     assert.deepEqual(readTraceFile(work), { ok: false, problems: [`${work} is a folder, not a trace file`] });
     writeFileSync(join(work, 'page.html'), '<!doctype html>');

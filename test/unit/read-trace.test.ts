@@ -1,10 +1,12 @@
 // Reading a trace file's text back (protocol/readTrace.ts): a whole file as is, a file cut
 // at any byte repaired to a valid trace that says what is missing, anything else refused in words.
 import { strict as assert } from 'node:assert';
+import { streamTraceJson } from '../../capture/traceFile';
+import { fillGradients } from '../../protocol/query/lastGradients';
 import { readTraceText, TRACE_FIELD_ORDER, type TraceRead } from '../../protocol/readTrace';
 import { statsOf, type Trace } from '../../protocol/trace';
 import { validateTrace } from '../../protocol/validate';
-import { chapterTrace, diamondTrace, graphBreak, at, variable } from './trace-builder';
+import { chapterTrace, diamondTrace, graphBreak, at, tensor, variable } from './trace-builder';
 
 const LISTS = ['nodes', 'recordings', 'backwardPasses', 'graphBreaks', 'anomalies'] as const;
 
@@ -17,6 +19,7 @@ function fullTrace(): Trace {
   t.nodes[1]!.attrs = { axes: [[0], [1, { deep: [] }]], keepdims: false };
   t.graphBreaks.push(graphBreak('detach', 2, 1, at(3, odd), 'a detached copy'));
   t.anomalies.push({ kind: 'inf', phase: 'forward', node: 3, source: null, message: 'mul produced ±Infinity', inputs: [statsOf([1, Infinity])] });
+  fillGradients(t); // as the runner gives them: each node its last pass's gradient
   return t;
 }
 
@@ -55,6 +58,19 @@ function cutEverywhere(original: Trace, text: string): { repaired: number; refus
 }
 
 suite('reading a trace file back', () => {
+  test('a file leaves out the nodes\' gradients that are their last step\'s; reading gives them back, the same', () => {
+    const t = fullTrace();
+    t.nodes[2]!.grad = tensor([5], []); // not what any pass gives it: written
+    let text = '';
+    streamTraceJson(t, (piece) => { text += piece; });
+    const written = JSON.parse(text) as Trace;
+    assert.deepEqual(written.nodes.map((n) => n.grad !== undefined), t.nodes.map((n) => n.id === 2), 'only the gradient no step gives is in the file');
+    assert.ok(text.length < JSON.stringify(t).length);
+    const read = readTraceText(text);
+    assert.ok(read.ok);
+    assert.deepEqual(read.trace, JSON.parse(JSON.stringify(t)));
+  });
+
   test('a whole file is returned as is, without truncated', () => {
     const t = fullTrace();
     const read = readTraceText(JSON.stringify(t));
@@ -69,7 +85,9 @@ suite('reading a trace file back', () => {
   test('cut at every byte: a valid trace holding a prefix of the lists, with truncated set, or problems; never an exception', () => {
     const t = fullTrace();
     const compact = cutEverywhere(t, JSON.stringify(t));
-    const pretty = cutEverywhere(diamondTrace(), JSON.stringify(diamondTrace(), null, 2));
+    const diamond = diamondTrace();
+    fillGradients(diamond);
+    const pretty = cutEverywhere(diamond, JSON.stringify(diamond, null, 2));
     for (const { repaired, refused } of [compact, pretty]) {
       assert.ok(repaired > 1000 && refused > 100, `repaired ${repaired}, refused ${refused}`);
     }
