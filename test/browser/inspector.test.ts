@@ -580,12 +580,14 @@ suite('the inspector in a browser', function () {
     assert.equal(await screen.locator('code').innerText(), `gradlens trace ${file} --seed 7 --max-trace-mb 1 --keep ${summarised + 1} -- 12`);
     // Its statistics, as the summary has them: a row per variable, the numbers of its gradient.
     const pass = trace.backwardPasses[summarised]!;
-    const rows = await screen.locator('table.pass-statistics tbody tr').evaluateAll((trs) => trs.map((tr) => (tr.textContent ?? '')));
+    const rows = await screen.locator('table.pass-statistics').first().locator('tbody tr').evaluateAll((trs) => trs.map((tr) => (tr.textContent ?? '')));
     assert.equal(rows.length, pass.summary!.variables.length);
     for (const variable of pass.summary!.variables) {
       assert.ok(rows.some((row) => row.includes(formatNumber(variable.gradL2!)) && row.includes(formatNumber(variable.valueL2!))), `a row has ‖∇‖ ${variable.gradL2} and ‖w‖ ${variable.valueL2}: ${rows.join(' | ')}`);
     }
     assert.ok(rows[0]!.startsWith('0.'), `network order, the first layer first: ${rows.join(' | ')}`);
+    const relu = pass.summary!.activations![0]!;
+    assert.match(await screen.innerText(), new RegExp(`Its 1 relu layer\\n[^]*layer 0\\t${relu.units}\\t${relu.dead} \\(`), 'its relu layer\'s dead units');
     await page.screenshot({ path: join(results, 'summarised-pass.png') });
     // No stepper beside it, nor the graph's controls; the nearest kept passes open.
     assert.equal(await page.locator('.step-controls').isVisible(), false, 'no step controls without a graph');

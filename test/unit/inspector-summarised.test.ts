@@ -43,6 +43,9 @@ suite('inspector: a summarised pass', () => {
       ['net.3.weight', 'net.3', ['exploding']],
     ]);
     assert.deepEqual(summaryBadges(v(0, 1e-9), { vanishing: 1e-10, exploding: 1e3 }), [], 'the thresholds decide');
+    trace.backwardPasses[2]!.summary!.activations = [{ series: '0', node: 0, calls: 1, units: 8, dead: 2, zeroFraction: 0.5 }];
+    const withRelu = summarisedPassView(trace, 2, trainingRun(trace), DEFAULT_THRESHOLDS);
+    assert.deepEqual(withRelu.activations.map((a) => [a.name, a.activation.dead, a.activation.units]), [['layer 0', 2, 8]], 'its relu layers, named as the Training view names them');
     const nameless = summarisedPassView(trace, 2, null, DEFAULT_THRESHOLDS);
     assert.equal(nameless.rows[0]!.name, 'net.0.weight', 'without a run, its gluon name');
   });

@@ -4,7 +4,7 @@
  * the badges the graph would have given — and the nearest passes that were kept whole. Pure (no DOM): tested in Node.
  */
 import type { Thresholds } from '../../protocol/messages';
-import { decodeNumber, isKept, type BackwardPass, type TensorStats, type Trace, type VariableSummary } from '../../protocol/trace';
+import { decodeNumber, isKept, type ActivationSummary, type BackwardPass, type TensorStats, type Trace, type VariableSummary } from '../../protocol/trace';
 import { badges, type Badge } from './colors';
 import type { TrainingRun } from './training';
 
@@ -23,12 +23,20 @@ export interface KeptNeighbour {
   number: number;
 }
 
+/** A relu layer of the pass: its name as the Training view gives it, and its summary there. */
+export interface SummarisedActivation {
+  name: string;
+  activation: ActivationSummary;
+}
+
 export interface SummarisedPassView {
   pass: BackwardPass;
   number: number;
   /** The loss (a one-element head), NaN and ±∞ included; null without one. */
   loss: number | null;
   rows: SummarisedRow[];
+  /** Its relu layers' dead units (the summary's activations), named as the Training view names them. */
+  activations: SummarisedActivation[];
   /** The nearest passes before and after it that were kept whole (null: none that side). */
   before: KeptNeighbour | null;
   after: KeptNeighbour | null;
@@ -74,6 +82,10 @@ export function summarisedPassView(trace: Trace, index: number, run: TrainingRun
   return {
     pass, number: index + 1,
     loss: summary?.head === null || summary?.head === undefined ? null : decodeNumber(summary.head),
-    rows, before: neighbour(trace, index, -1), after: neighbour(trace, index, 1),
+    rows,
+    activations: (summary?.activations ?? []).map((activation) => ({
+      name: run?.activations.find((a) => a.key === activation.series)?.name ?? 'relu', activation,
+    })),
+    before: neighbour(trace, index, -1), after: neighbour(trace, index, 1),
   };
 }

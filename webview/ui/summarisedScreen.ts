@@ -1,7 +1,7 @@
 /**
  * The screen of a summarised pass (kept as statistics only, to stay within the trace's budget):
  * no empty graph and stepper, but what its summary knows — the loss, each variable's gradient
- * statistics with the badges the graph would give — how to keep it (a button in VS Code, the
+ * statistics with the badges the graph would give, its relu layers' dead units — how to keep it (a button in VS Code, the
  * command on the standalone page), and the nearest passes kept whole. Built from
  * model/summarisedPass.ts; every name from the trace is text.
  */
@@ -49,6 +49,18 @@ function statisticsTable(view: SummarisedPassView): HTMLElement {
     ...more);
 }
 
+function activationsTable(view: SummarisedPassView): HTMLElement | null {
+  if (view.activations.length === 0) return null;
+  const header = el('tr', {}, ...['relu', 'units', 'dead (0 for the whole batch)', 'zeros'].map((h) => el('th', { scope: 'col' }, h)));
+  const rows = view.activations.slice(0, MAX_ROWS).map(({ name, activation: a }) => el('tr', {},
+    el('th', { scope: 'row', title: attributeText(name) }, shownText(name, { limit: 80 })),
+    el('td', {}, count(a.units)),
+    el('td', {}, `${count(a.dead)} (${formatNumber(a.units === 0 ? 0 : (a.dead / a.units) * 100, 3)} %)`),
+    el('td', {}, `${formatNumber(a.zeroFraction * 100, 3)} %`)));
+  return section(`Its ${count(view.activations.length)} relu layer${view.activations.length === 1 ? '' : 's'}`,
+    el('table', { class: 'pass-statistics' }, el('thead', {}, header), el('tbody', {}, ...rows)));
+}
+
 export function summarisedScreen(trace: Trace, view: SummarisedPassView, actions: SummarisedActions): HTMLElement {
   const { pass, number } = view;
   const omitted = pass.omitted;
@@ -70,5 +82,6 @@ export function summarisedScreen(trace: Trace, view: SummarisedPassView, actions
         : ', so it has no graph to step through.'),
     keep,
     neighbours.length > 0 ? el('p', { class: 'neighbours' }, view.before || view.after ? 'Kept whole nearby: ' : '', ...neighbours) : '',
-    statisticsTable(view));
+    statisticsTable(view),
+    activationsTable(view) ?? '');
 }
