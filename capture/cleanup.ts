@@ -5,15 +5,16 @@
  * A SIGKILL of this process cannot be caught: then the program is left running (it is in a process
  * group of its own) and its folder under the temp directory stays behind.
  */
-const cleanups = new Set<() => void>();
-let installed = false;
+// One set per process, however many bundles hold a copy of this module (each test file is one):
+// one exit listener ends them all.
+const SHARED = Symbol.for('gradlens.capture.cleanups');
+const shared = globalThis as { [SHARED]?: Set<() => void> };
+const installed = shared[SHARED] !== undefined;
+const cleanups = (shared[SHARED] ??= new Set<() => void>());
+if (!installed) process.on('exit', () => endAllRuns());
 
 /** Registers `cleanup` (synchronous) until the returned function is called. */
 export function untilDone(cleanup: () => void): () => void {
-  if (!installed) {
-    installed = true;
-    process.on('exit', endAllRuns);
-  }
   cleanups.add(cleanup);
   return () => { cleanups.delete(cleanup); };
 }
