@@ -256,6 +256,9 @@ suite('inspector training: words', () => {
       dead: 'no relu layer',
     });
     assert.equal(heatmapWords(run, heatmapOf(run, 3)), '2 parameters × 3 passes; ‖∇‖ from 0.125 to 8; NaN/∞ in 1 cell');
+    // Two parameters with the same share lie on one curve: both named.
+    const tied = runTrace([{ loss: 1, variables: [v(0, 10, 1, { param: 'a', zeroFraction: 0.25 }), v(1, 11, 1, { param: 'b', zeroFraction: 0.25 })] }, { loss: 1, variables: [v(0, 20, 1, { param: 'a' }), v(1, 21, 1, { param: 'b' })] }]);
+    assert.equal(chartWords(trainingRun(tied), DEFAULT_THRESHOLDS).zeros, 'most exact-zero gradient elements: a, b (the same share: one curve), 25% at #1');
   });
 });
 

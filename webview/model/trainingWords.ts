@@ -180,8 +180,11 @@ export function chartWords(run: TrainingRun, thresholds: Thresholds): { loss: st
       if (v && (!most || v.zeroFraction > most.value)) most = { series, position, value: v.zeroFraction };
     }
   }
+  // Series with the same share there lie on one curve: name them all (the chart shows only the top one).
+  const tied = most ? run.series.filter((s) => s.at[most!.position]?.zeroFraction === most!.value).map((s) => s.name) : [];
+  const named = tied.length <= 3 ? tied.join(', ') : `${tied.slice(0, 3).join(', ')} and ${tied.length - 3} more`;
   const zeros = !most || most.value === 0 ? 'no exact-zero gradient elements in any pass'
-    : `most exact-zero gradient elements: ${most.series.name}, ${formatNumber(most.value * 100, 3)}% at ${at(run, most.position)}`;
+    : `most exact-zero gradient elements: ${named}${tied.length > 1 ? ' (the same share: one curve)' : ''}, ${formatNumber(most.value * 100, 3)}% at ${at(run, most.position)}`;
   return { loss, gradNorm, updates, zeros, dead: deadWords(run) };
 }
 
