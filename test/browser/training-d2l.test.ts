@@ -20,6 +20,7 @@ import { decodeNumber, isKept, type Trace } from '../../protocol/trace';
 import { validateTrace } from '../../protocol/validate';
 import { distDir, repoRoot } from '../trace-helpers';
 import { launch, openPage, results, screenOf, Watch, writePage } from './page-helpers';
+import { pixels, pointOf, selection, trainingShown } from './training-helpers';
 
 const program = join(repoRoot, 'test', 'fixtures', 'capture', 'd2l-train.ts');
 const SEED = 1;
@@ -35,34 +36,7 @@ async function capture(args: string[]): Promise<{ trace: Trace; ms: number }> {
   return { trace: result.trace!, ms };
 }
 
-async function trainingShown(page: Page): Promise<void> {
-  await page.locator('.training canvas.heatmap-canvas').waitFor({ timeout: 20_000 });
-}
-
-const selection = (page: Page) => page.evaluate(() => (globalThis as any).gradlens.app.state.selection);
 const picked = (page: Page) => page.locator('vscode-dropdown[title="What to show"]').evaluate((e: any) => e.value as string);
-
-/** The page position of pass number `n` on the loss chart (uPlot's x runs from the first pass number to the last). */
-async function pointOf(page: Page, n: number, last: number): Promise<{ x: number; y: number }> {
-  const box = (await page.locator('.training .run-chart .u-over').first().boundingBox())!;
-  return { x: box.x + ((n - 1) / (last - 1)) * box.width, y: box.y + box.height / 2 };
-}
-
-/** Opaque pixels of a canvas and how many colours they have. */
-async function pixels(page: Page, selector: string): Promise<{ opaque: number; colors: number }> {
-  return page.evaluate((sel) => {
-    const canvas = (globalThis as any).document.querySelector(sel);
-    const data: Uint8ClampedArray = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
-    let opaque = 0;
-    const seen = new Set<number>();
-    for (let i = 0; i < data.length; i += 4) {
-      if (data[i + 3]! < 250) continue;
-      opaque++;
-      seen.add((data[i]! << 16) | (data[i + 1]! << 8) | data[i + 2]!);
-    }
-    return { opaque, colors: seen.size };
-  }, selector);
-}
 
 /**
  * The parameters as the trace has them, in the order the view lists them (by the pass they first
@@ -143,7 +117,7 @@ suite('the Training view on the d2l ports\' training runs', function () {
         ['No parameter\'s gradient vanished (‖∇‖ below 1e-7 to the end of the run), and the loss stayed finite.']);
       assert.match((await page.locator('.training .heatmap').getAttribute('aria-label'))!,
         new RegExp(`^Heatmap of gradient norms: ${params.length} parameters × ${passes.length} passes; ‖∇‖ from \\S+ to \\S+$`));
-      const heat = await pixels(page, '.training canvas.heatmap-canvas');
+      const heat = await pixels(page, '.training canvas.heatmap-canvas', null);
       assert.ok(heat.opaque > 10_000 && heat.colors > 20, `the heatmap is drawn: ${JSON.stringify(heat)}`);
       // One row per parameter: the last column's cell of each row names it, with its ‖∇‖ at the last pass.
       const canvas = page.locator('.training canvas.heatmap-canvas');
@@ -173,7 +147,7 @@ suite('the Training view on the d2l ports\' training runs', function () {
       assert.equal(new Set(passes.map((p) => p.source?.line)).size, 1, 'one backward line (the trainer\'s)');
       const page = await openPage(browser, watch, writePage(`training-d2l-${port}-click`, trace));
       await trainingShown(page);
-      const at = await pointOf(page, k + 1, passes.length);
+      const at = await pointOf(page, 0, k + 1, 1, passes.length);
       await page.mouse.click(at.x, at.y);
       await page.waitForFunction(() => (globalThis as any).gradlens.app.state.selection?.kind === 'pass');
       assert.deepEqual(await selection(page), { kind: 'pass', id: passes[k]!.id });
@@ -206,7 +180,7 @@ suite('the Training view on the d2l ports\' training runs', function () {
       const mid = passes.findIndex((p, i) => i >= passes.length >> 1 && !isKept(p));
       const page = await openPage(browser, watch, writePage(`training-d2l-${port}-summarised`, trace));
       await trainingShown(page);
-      const at = await pointOf(page, mid + 1, passes.length);
+      const at = await pointOf(page, 0, mid + 1, 1, passes.length);
       await page.mouse.click(at.x, at.y);
       const note = page.locator('.training-note');
       await note.waitFor();
