@@ -47,7 +47,7 @@ export function summarizeTrace(trace: Trace, cwd = process.cwd(), { verbose = fa
   const ops = trace.nodes.filter((n) => n.kind === 'op').length;
   const leaves = trace.nodes.length - ops;
   const lines = [
-    `  recordings       ${trace.recordings.length}`,
+    `  recordings       ${recordingsLine(trace)}`,
     `  nodes            ${trace.nodes.length} (${ops} ops, ${leaves} leaves)`,
     `  backward passes  ${trace.backwardPasses.length}${trace.backwardPasses.some((p) => p.error) ? ` (${trace.backwardPasses.filter((p) => p.error).length} failed)` : ''}${keptNote(trace)}`,
     `  graph breaks     ${trace.graphBreaks.length}`,
@@ -62,6 +62,14 @@ export function summarizeTrace(trace: Trace, cwd = process.cwd(), { verbose = fa
   lines.push(...finalGradientLines(trace, cwd, verbose));
   lines.push(...gradcheckLines(trace, cwd, verbose));
   return lines.join('\n');
+}
+
+/** `96 (50 kept whole)`: with the recordings summarised passes left out (their `omitted.recordings`). */
+function recordingsLine(trace: Trace): string {
+  let omitted = 0;
+  for (const pass of trace.backwardPasses) for (const r of pass.omitted?.recordings ?? []) omitted += r.count;
+  const kept = trace.recordings.length;
+  return omitted === 0 ? `${kept}` : `${(kept + omitted).toLocaleString('en-US')} (${kept.toLocaleString('en-US')} kept whole)`;
 }
 
 /** `, 11 kept whole (every 8th, …; the others summarised: --keep N keeps pass #N)` when some passes were only summarised. */
