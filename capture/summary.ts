@@ -48,7 +48,7 @@ export function summarizeTrace(trace: Trace, cwd = process.cwd(), { verbose = fa
   const leaves = trace.nodes.length - ops;
   const lines = [
     `  recordings       ${recordingsLine(trace)}`,
-    `  nodes            ${trace.nodes.length} (${ops} ops, ${leaves} leaves)`,
+    `  nodes            ${trace.nodes.length} (${ops} ops, ${leaves} leaves)${leftOutNodes(trace)}`,
     `  backward passes  ${trace.backwardPasses.length}${trace.backwardPasses.some((p) => p.error) ? ` (${trace.backwardPasses.filter((p) => p.error).length} failed)` : ''}${keptNote(trace)}`,
     `  graph breaks     ${trace.graphBreaks.length}`,
     `  anomalies        ${trace.anomalies.length}`,
@@ -62,6 +62,12 @@ export function summarizeTrace(trace: Trace, cwd = process.cwd(), { verbose = fa
   lines.push(...finalGradientLines(trace, cwd, verbose));
   lines.push(...gradcheckLines(trace, cwd, verbose));
   return lines.join('\n');
+}
+
+/** `; 12,345 more of summarised passes left out`, when some were. */
+function leftOutNodes(trace: Trace): string {
+  const left = trace.backwardPasses.reduce((n, pass) => n + (pass.omitted?.nodes ?? 0), 0);
+  return left === 0 ? '' : `; ${left.toLocaleString('en-US')} more of summarised passes left out`;
 }
 
 /** `96 (50 kept whole)`: with the recordings summarised passes left out (their `omitted.recordings`). */
