@@ -2,10 +2,11 @@
  * The host's side of the Training view's "Run again keeping pass #N" (`run/again-keeping`): the
  * pass is checked against the trace the panel holds, the program is run like any a trace names (a
  * trace read from a file runs nothing without the user's yes: runFromTrace.ts), traced again with
- * the same arguments and seed through the run path every command takes (progress, Problems, views,
+ * the same arguments, seed and limits through the run path every command takes (progress, Problems, views,
  * lenses), and the inspector opens on the pass — or, when the new run did not keep it, on the
- * Training view, with a warning that says so (rerunKeeping.ts has the pure part). The budget is
- * the setting's, as for any run: the pass asked for is kept whatever it costs.
+ * Training view, with a warning that says so (rerunKeeping.ts has the pure part). The budget and
+ * tensor limit are the trace's own, so the other passes kept are the same; the pass asked for is
+ * kept whatever it costs.
  */
 import { basename } from 'node:path';
 import type * as vscode from 'vscode';
@@ -28,7 +29,8 @@ export async function keepAgain(record: RunRecord, id: number, runAndShow: RunAn
   const name = basename(uri.fsPath);
   const seen: { outcome?: KeepAgainOutcome } = {};
   const next = await runAndShow(uri, {
-    args: plan.args, seed: plan.seed, keep: plan.keep,
+    args: plan.args, seed: plan.seed, keep: plan.keep, maxElements: plan.maxElements,
+    ...(plan.maxTraceMb !== undefined ? { maxTraceMb: plan.maxTraceMb } : {}),
     progressTitle: safe.notification`GradLens: tracing ${name} again, keeping backward pass ${passNumber(id)}`,
     focus: (run) => {
       const outcome = seen.outcome = keepAgainOutcome(plan.pass, run.trace);

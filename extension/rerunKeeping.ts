@@ -1,11 +1,11 @@
 /**
  * Tracing a run again to keep one of its summarised passes whole (the Training view's "Run again
  * keeping pass #N", message `run/again-keeping`): the new run's options, read from the trace the
- * host holds — the same arguments and seed, the passes that run asked for and this one — and what
+ * host holds — the same arguments, seed and limits, the passes that run asked for and this one — and what
  * came of it: the pass kept (the same loss, or not: the program did not run the same way), or not
  * there at all. Pure: no VS Code, so it is tested in Node (keepAgain.ts runs it).
  *
- *   const plan = keepAgainPlan(trace, 57); // { pass, args: ['80'], seed: 1234, keep: [[57, 57]] }
+ *   const plan = keepAgainPlan(trace, 57); // { pass, args: ['80'], seed: 1234, keep: [[57, 57]], maxTraceMb: 64, maxElements: 1024 }
  */
 import type { Selection } from '../protocol/messages';
 import { formatNumber } from '../protocol/query/format';
@@ -23,6 +23,9 @@ export interface KeepAgainPlan {
   seed: number;
   /** The passes the run asked for, and this one. */
   keep: PassRange[];
+  /** The run's own limits (so that it keeps the same other passes): its budget (absent in version 1) and tensor elements. */
+  maxTraceMb?: number;
+  maxElements: number;
 }
 
 /** "#58": a pass as the user sees it numbered (ids count from 0, the inspector and views from 1). */
@@ -46,7 +49,11 @@ export function mergeRanges(ranges: readonly (readonly [number, number])[]): Pas
 export function keepAgainPlan(trace: Trace, id: number): KeepAgainPlan | null {
   const pass = passToKeep(trace, id);
   if (!pass) return null;
-  return { pass, args: [...trace.run.argv], seed: trace.run.seed, keep: mergeRanges([...(trace.run.keep?.requested ?? []), [pass.id, pass.id]]) };
+  const { run } = trace;
+  return {
+    pass, args: [...run.argv], seed: run.seed, keep: mergeRanges([...(run.keep?.requested ?? []), [pass.id, pass.id]]),
+    maxElements: run.maxElements, ...(run.keep ? { maxTraceMb: run.keep.maxTraceMb } : {}),
+  };
 }
 
 /** What came of the new run, and where the inspector opens on it. */

@@ -101,7 +101,7 @@ export class Runs extends Disposable {
     const settings = readSettings(uri);
     const file = uri.fsPath;
     const name = basename(file);
-    this.output.appendLine(safe.plain`▶ ${[file, ...(options.args ?? [])].join(' ')}${options.keep?.length ? ` (keeping passes ${options.keep.map(([a, b]) => (a === b ? `${a}` : `${a}-${b}`)).join(',')})` : ''}`);
+    this.output.appendLine(safe.plain`▶ ${[file, ...(options.args ?? [])].join(' ')}${options.keep?.length ? ` (keeping passes ${options.keep.map(([a, b]) => (a === b ? `#${a + 1}` : `#${a + 1}–#${b + 1}`)).join(', ')})` : ''}`);
     this.status.text = safe.icons`$(sync~spin) GradLens: ${name}`;
     this.status.show();
     const abort = new AbortController();
@@ -117,8 +117,8 @@ export class Runs extends Disposable {
             capture: true,
             distDir: join(this.context.extensionPath, 'dist'),
             cwd: vscode.workspace.getWorkspaceFolder(uri)?.uri.fsPath ?? join(file, '..'),
-            maxElements: settings.maxElements,
-            maxTraceMb: settings.maxTraceMb,
+            maxElements: options.maxElements ?? settings.maxElements,
+            maxTraceMb: options.maxTraceMb ?? settings.maxTraceMb,
             ...(options.args ? { args: options.args } : {}),
             ...(options.seed !== undefined ? { seed: options.seed } : {}),
             ...(options.keep ? { keep: options.keep } : {}),
@@ -237,6 +237,9 @@ export interface RunOptions {
   seed?: number;
   /** Backward passes to keep whole whatever they cost, by id, as ranges [first, last]. */
   keep?: readonly [number, number][];
+  /** Limits instead of the settings' (a run traced again with its trace's own). */
+  maxTraceMb?: number;
+  maxElements?: number;
   /** The progress notification's title, built with `safe.notification` (default: "computing gradients of …"). */
   progressTitle?: string;
   /** The program's output as it arrives (besides the output channel): the debugger's console. */

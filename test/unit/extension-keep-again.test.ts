@@ -95,10 +95,12 @@ suite('extension: run again keeping a pass', () => {
     const trace = loop(80, ids(3, 78));
     const plan = keepAgainPlan(trace, 57)!;
     assert.deepEqual([plan.pass.id, plan.args, plan.seed, plan.keep], [57, ['80', '--fast'], 1234, [[10, 12], [57, 57]]]);
+    assert.deepEqual([plan.maxTraceMb, plan.maxElements], [1, 1024], 'the run\'s own limits: the same other passes are kept');
     assert.notEqual(plan.args, trace.run.argv, 'a copy: the trace held is not changed');
     assert.deepEqual(keepAgainPlan(trace, 13)!.keep, [[10, 13]], 'next to a range asked for: one range');
     delete trace.run.keep;
     assert.deepEqual(keepAgainPlan(trace, 40)!.keep, [[40, 40]], 'a run that asked for none');
+    assert.equal(keepAgainPlan(trace, 40)!.maxTraceMb, undefined, 'no budget recorded: the setting\'s');
   });
 
   test('only a summarised pass of the trace held: a kept one, an unknown id or a hostile one plans nothing', () => {

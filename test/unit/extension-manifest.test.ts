@@ -59,7 +59,7 @@ suite('extension: manifest', () => {
     assert.deepEqual([setting.type, setting.default, setting.minimum, setting.maximum], ['number', DEFAULT_MAX_TRACE_MB, 1, MAX_TRACE_MB]);
     for (const says of [/summarised/, /first 3 passes, the last/, /NaN\/Inf anomaly/, /asked for are always kept/]) assert.match(setting.markdownDescription, says);
     assert.match(source('config.ts'), /maxTraceMb: .*mb >= 1 \? Math\.min\(mb, MAX_TRACE_MB\) : DEFAULT_MAX_TRACE_MB/, 'config.ts falls back to the same default, and caps it');
-    assert.match(source('runs.ts'), /maxTraceMb: settings\.maxTraceMb/, 'and every run passes it to the runner');
+    assert.match(source('runs.ts'), /maxTraceMb: options\.maxTraceMb \?\? settings\.maxTraceMb/, 'and every run passes it to the runner (a run traced again: its trace\'s own)');
   });
 
   test('the debugger: its type is the one the code registers, with an activation event; welcome content only for our views', () => {
