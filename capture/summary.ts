@@ -5,7 +5,7 @@ import { formatNumber, formatShape } from '../protocol/query/format';
 import { describeGradcheck } from '../protocol/query/gradcheck';
 import { indexTrace } from '../protocol/query/indexTrace';
 import { nameFromSource } from '../protocol/query/names';
-import { lossRange } from '../protocol/query/training';
+import { leftOutRecordings, lossRange } from '../protocol/query/training';
 import { decodeNumber, type BackwardPass, type Source, type Tensor, type Trace } from '../protocol/trace';
 
 export function describeSource(source: Source | null, cwd = process.cwd()): string {
@@ -72,8 +72,7 @@ function leftOutNodes(trace: Trace): string {
 
 /** `96 (50 kept whole)`: with the recordings summarised passes left out (their `omitted.recordings`). */
 function recordingsLine(trace: Trace): string {
-  let omitted = 0;
-  for (const pass of trace.backwardPasses) for (const r of pass.omitted?.recordings ?? []) omitted += r.count;
+  const omitted = leftOutRecordings(trace);
   const kept = trace.recordings.length;
   return omitted === 0 ? `${kept}` : `${(kept + omitted).toLocaleString('en-US')} (${kept.toLocaleString('en-US')} kept whole)`;
 }

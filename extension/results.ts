@@ -10,7 +10,7 @@ import { nodeNames } from '../protocol/query/names';
 import { indexTrace } from '../protocol/query/indexTrace';
 import { formatNumber, formatTensorShort, formatTensorTiny } from '../protocol/query/format';
 import { DEFAULT_THRESHOLDS, type Selection } from '../protocol/messages';
-import { firstNonFiniteLoss, hasTraining, lossRange, seriesOf, vanishedFrom } from '../protocol/query/training';
+import { firstNonFiniteLoss, hasTraining, leftOutRecordings, lossRange, seriesOf, vanishedFrom } from '../protocol/query/training';
 import { isKept, type BackwardPass, type Source, type Trace, type TraceNode } from '../protocol/trace';
 
 const onLine = (source: Source | null | undefined, file: string, line: number) => source != null && source.file === file && source.line === line;
@@ -72,8 +72,7 @@ export function lensResults(trace: Trace, file: string, line: number): LensResul
     const byId = indexTrace(trace).nodes;
     const output = last.outputs.map((id) => byId.get(id)).find((n): n is TraceNode => n !== undefined);
     // Recordings of summarised passes are left out of the trace; their passes count them.
-    let omitted = 0;
-    for (const pass of trace.backwardPasses) for (const r of pass.omitted?.recordings ?? []) if (onLine(r.source, file, line)) omitted += r.count;
+    const omitted = leftOutRecordings(trace, (source) => onLine(source, file, line));
     const count = recordings.length + omitted;
     const times = count > 1 ? `${count.toLocaleString('en-US')} recordings, the last${omitted > 0 ? ' kept' : ''}: ` : '';
     const value = output ? ` → ${nodeNames(trace).get(output.id) ?? output.op} = ${formatTensorTiny(output.value)}` : '';

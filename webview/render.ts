@@ -178,44 +178,31 @@ export class Renderer {
         break;
       }
       case 'summary': {
-        this.empty.hidden = true;
-        this.side.hidden = true;
-        this.summary.hidden = false;
-        this.summary.replaceChildren(summaryScreen(screen.trace, screen.summary, this.derive.limits.summary, {
+        this.showPage(summaryScreen(screen.trace, screen.summary, this.derive.limits.summary, {
           ...this.panelActions(), open: (selection) => this.events.dispatch({ type: 'selection/set', selection }),
         }));
-        this.summary.scrollTop = 0;
         this.timings.summaryAt = performance.now();
         this.frameDrawn();
         break;
       }
       case 'summarised': {
-        this.empty.hidden = true;
-        this.side.hidden = true;
-        this.summary.hidden = false;
-        const pass = screen.view.pass.id;
-        this.summary.replaceChildren(summarisedScreen(screen.trace, screen.view, {
-          ...this.panelActions(),
-          openPass: (id) => this.events.dispatch({ type: 'selection/set', selection: { kind: 'pass', id }, view: 'backward' }),
+        const { openPass, keepAgain } = this.passActions();
+        this.showPage(summarisedScreen(screen.trace, screen.view, {
+          ...this.panelActions(), openPass,
           ...(screen.training ? { openTraining: () => this.events.dispatch({ type: 'selection/set', selection: { kind: 'training' } }) } : {}),
-          ...(this.host.kind === 'vscode' ? { keepAgain: () => this.host.post({ type: 'run/again-keeping', pass }) } : {}),
+          ...(keepAgain ? { keepAgain } : {}),
         }));
-        this.summary.scrollTop = 0;
         this.frameDrawn();
         break;
       }
       case 'training': {
-        this.empty.hidden = true;
-        this.side.hidden = true;
-        this.summary.hidden = false;
-        const keepAgain = this.host.kind === 'vscode' ? (pass: number) => this.host.post({ type: 'run/again-keeping', pass }) : undefined;
+        const { openPass, keepAgain } = this.passActions();
         this.training = new TrainingScreen(screen.trace, screen.run, screen.thresholds, {
-          openPass: (id) => this.events.dispatch({ type: 'selection/set', selection: { kind: 'pass', id }, view: 'backward' }),
+          openPass,
           openNode: (id, node) => this.events.dispatch({ type: 'selection/set', selection: { kind: 'pass', id }, atNode: node }),
           ...(keepAgain ? { keepAgain } : {}),
         });
-        this.summary.replaceChildren(this.training.element);
-        this.summary.scrollTop = 0;
+        this.showPage(this.training.element);
         this.training.draw();
         this.frameDrawn();
         break;
@@ -297,6 +284,21 @@ export class Renderer {
       kind: frame?.kind ?? null, stepping: graph !== null, step: state.ui.step, total: frame?.frame.total ?? 0,
       playing: state.page.playing, scale: graph ? this.derive.scale(state) : null, colorMode: state.ui.colorMode,
     });
+  }
+
+  /** A page in the graph's place (the summary, a summarised pass, the Training view): no side bar. */
+  private showPage(element: HTMLElement): void {
+    this.empty.hidden = true;
+    this.side.hidden = true;
+    this.summary.hidden = false;
+    this.summary.replaceChildren(element);
+    this.summary.scrollTop = 0;
+  }
+
+  /** Opening a pass going backward; tracing the run again keeping a pass (VS Code only). */
+  private passActions(): { openPass(id: number): void; keepAgain?: (id: number) => void } {
+    const openPass = (id: number) => this.events.dispatch({ type: 'selection/set', selection: { kind: 'pass', id }, view: 'backward' });
+    return this.host.kind === 'vscode' ? { openPass, keepAgain: (pass) => this.host.post({ type: 'run/again-keeping', pass }) } : { openPass };
   }
 
   /** Tells the host which node and line this step is at (VS Code highlights the line). */

@@ -95,8 +95,18 @@ interface Edge {
   gain: number;
 }
 
-/** The candidate edges of `pass` on its way to `target` (all without one), smallest gain first. */
+const edgesSeen = new WeakMap<BackwardPass, Map<NodeId | undefined, Edge[]>>();
+
+/** The candidate edges of `pass` on its way to `target` (all without one), smallest gain first; remembered per pass and target (the drop and the fade read the same). */
 function edges(trace: Trace, pass: BackwardPass, target: NodeId | undefined): Edge[] {
+  let known = edgesSeen.get(pass);
+  if (!known) edgesSeen.set(pass, known = new Map());
+  let found = known.get(target);
+  if (!found) known.set(target, found = findEdges(trace, pass, target));
+  return found;
+}
+
+function findEdges(trace: Trace, pass: BackwardPass, target: NodeId | undefined): Edge[] {
   const nodes = indexTrace(trace).nodes;
   const onPath = target === undefined ? null : towards(pass, target);
   const found: Edge[] = [];
@@ -138,7 +148,7 @@ const asDrop = (trace: Trace, edge: Edge): GradientDrop =>
  * the gradient shrinks most. Structural ops and edges whose upstream gradient is zero are left out.
  */
 export function gradientDrops(trace: Trace, pass: BackwardPass, target?: NodeId): GradientDrop[] {
-  return edges(trace, pass, target).map((edge) => asDrop(trace, edge));
+  return findEdges(trace, pass, target).map((edge) => asDrop(trace, edge));
 }
 
 const largest = new WeakMap<BackwardPass, Map<NodeId | undefined, GradientDrop | null>>();

@@ -3,7 +3,7 @@
  * variable as a series over the passes, where its gradient vanished for good, and the first pass
  * whose loss was not finite. Pure: shared by the extension (Problems) and the inspector.
  */
-import { decodeNumber, isKept, type BackwardPass, type Trace, type VariableSummary } from '../trace';
+import { decodeNumber, isKept, type BackwardPass, type Source, type Trace, type VariableSummary } from '../trace';
 
 export interface SeriesPoint {
   pass: BackwardPass;
@@ -87,4 +87,14 @@ export function lossRange(passes: readonly BackwardPass[]): { first: number; las
 export function passToKeep(trace: Trace, id: number): BackwardPass | null {
   const pass = Number.isSafeInteger(id) ? trace.backwardPasses.find((p) => p.id === id) : undefined;
   return pass && !isKept(pass) ? pass : null;
+}
+
+/**
+ * How many recordings the summarised passes left out (their `omitted.recordings`), of those begun
+ * where `at` says (all without it): with the trace's own, every autograd.record that ran.
+ */
+export function leftOutRecordings(trace: Trace, at: (source: Source | null) => boolean = () => true): number {
+  let count = 0;
+  for (const pass of trace.backwardPasses) for (const r of pass.omitted?.recordings ?? []) if (at(r.source)) count += r.count;
+  return count;
 }
