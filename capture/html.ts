@@ -11,10 +11,32 @@ import { existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { visible } from '../protocol/display';
 import type { Trace } from '../protocol/trace';
+import { fileLayout, HEAD_FIELD_ORDER, SEGMENT_FIELD_ORDER } from '../protocol/traceLayout';
+import { streamJson, type TextSink } from './jsonStream';
 
 /** JSON inside <script>: no `<` can end the element or open a comment. */
 export function scriptSafeJson(value: unknown): string {
-  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  return scriptSafeText(JSON.stringify(value));
+}
+
+/** JSON text made safe inside <script>, as scriptSafeJson. */
+export const scriptSafeText = (json: string) => json.replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+
+/**
+ * The standalone page's script elements of a trace: the head (`gradlens-trace`) and one per segment
+ * (`gradlens-part-<i>`), each JSON made safe inside `<script>`; the page parses a segment when it
+ * shows that part.
+ */
+export function streamPageScripts(trace: Trace, out: TextSink): void {
+  const { head, segments } = fileLayout(trace);
+  out('<script id="gradlens-trace" type="application/json">');
+  streamJson(head, (piece) => out(scriptSafeText(piece)), HEAD_FIELD_ORDER);
+  out('</script>\n');
+  segments.forEach((segment, i) => {
+    out(`<script id="gradlens-part-${i}" type="application/json">`);
+    streamJson(segment, (piece) => out(scriptSafeText(piece)), SEGMENT_FIELD_ORDER);
+    out('</script>\n');
+  });
 }
 
 function escapeHtml(text: string): string {
@@ -27,16 +49,18 @@ export interface PageOptions {
 }
 
 export function inspectorPage(trace: Trace, distDir: string, options: PageOptions = {}): string {
-  return renderPage(trace, distDir, options, scriptSafeJson(trace));
+  let scripts = '';
+  streamPageScripts(trace, (piece) => { scripts += piece; });
+  return renderPage(trace, distDir, options, scripts);
 }
 
 /**
- * The page in two pieces, before and after the trace's JSON, for a writer that streams the trace
- * between them (traceFile.ts: a trace can be longer than any one string).
+ * The page in two pieces, before and after the trace's script elements, for a writer that streams
+ * them between (traceFile.ts: a trace can be longer than any one string).
  *
  * @example
  *   const { head, tail } = inspectorPageAround(trace, distDir);
- *   // head + scriptSafeJson(trace) + tail is the page inspectorPage gives (with another nonce)
+ *   // head + streamPageScripts(trace) + tail is the page inspectorPage gives (with another nonce)
  */
 export function inspectorPageAround(trace: Trace, distDir: string, options: PageOptions = {}): { head: string; tail: string } {
   const marker = `\u0000gradlens-trace-${randomBytes(12).toString('hex')}\u0000`;
@@ -45,8 +69,8 @@ export function inspectorPageAround(trace: Trace, distDir: string, options: Page
   return { head: page.slice(0, at), tail: page.slice(at + marker.length) };
 }
 
-/** `traceJson`: the trace as scriptSafeJson writes it (or a marker where it goes). */
-function renderPage(trace: Trace, distDir: string, options: PageOptions, traceJson: string): string {
+/** `traceScripts`: the trace's script elements (streamPageScripts), or a marker where they go. */
+function renderPage(trace: Trace, distDir: string, options: PageOptions, traceScripts: string): string {
   const script = join(distDir, 'webview.js');
   const style = join(distDir, 'webview.css');
   for (const asset of [script, style]) {
@@ -72,7 +96,7 @@ function renderPage(trace: Trace, distDir: string, options: PageOptions, traceJs
 </head>
 <body class="standalone${themeClass}">
 <div id="app"></div>
-<script id="gradlens-trace" type="application/json">${traceJson}</script>
+${traceScripts}
 <script nonce="${nonce}">${js}</script>
 </body>
 </html>

@@ -6,10 +6,9 @@
  */
 import { accessSync, closeSync, constants, fchmodSync, fsyncSync, openSync, realpathSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { nodesForFile } from '../protocol/query/lastGradients';
-import { TRACE_FIELD_ORDER } from '../protocol/readTrace';
 import type { Trace } from '../protocol/trace';
-import { inspectorPageAround, type PageOptions } from './html';
+import { fileLayout, HEAD_END, HEAD_FIELD_ORDER, INDEX_START, SEGMENT_FIELD_ORDER, type FileHead } from '../protocol/traceLayout';
+import { inspectorPageAround, streamPageScripts, type PageOptions } from './html';
 import { streamJson, type TextSink } from './jsonStream';
 
 /** Characters gathered before each write to the file. */
@@ -23,10 +22,9 @@ export class TraceFileError extends Error {
   }
 }
 
-/** Text to a file descriptor in chunks of about a megabyte, optionally escaped on the way. */
+/** Text to a file descriptor in chunks of about a megabyte. */
 export class ChunkedWriter {
   private pending = '';
-  private escape: ((text: string) => string) | null = null;
   /** Bytes written so far. */
   bytes = 0;
 
@@ -37,15 +35,14 @@ export class ChunkedWriter {
     if (this.pending.length >= CHUNK_CHARS) this.flush();
   };
 
-  /** Applies `escape` to everything written from now on (null: nothing). */
-  escaping(escape: ((text: string) => string) | null): void {
-    this.flush();
-    this.escape = escape;
+  /** Bytes written so far, counting what is gathered but not yet written. */
+  position(): number {
+    return this.bytes + Buffer.byteLength(this.pending, 'utf8');
   }
 
   flush(): void {
     if (this.pending === '') return;
-    const buffer = Buffer.from(this.escape ? this.escape(this.pending) : this.pending, 'utf8');
+    const buffer = Buffer.from(this.pending, 'utf8');
     this.pending = '';
     for (let offset = 0; offset < buffer.length;) offset += writeSync(this.fd, buffer, offset, buffer.length - offset);
     this.bytes += buffer.length;
@@ -126,17 +123,45 @@ function syncFolder(folder: string): void {
 }
 
 /**
- * Streams a trace's JSON: `format`, `version`, `run`, then the lists (so a file cut short keeps the run
- * and the first nodes), then any other field. The text parses to the value of `JSON.stringify(trace)`
- * less the nodes' `grad` that are their last step's (validateTrace gives them back).
+ * Streams a trace file's text (version 3, protocol/traceLayout.ts): the head on the first line —
+ * `format`, `version`, `run`, the lists, then the part table and structures — then one line per
+ * segment, then the segments' byte offsets. `position` gives the bytes written so far (for the
+ * offsets; without it they are counted from the text). The document parses, through readTraceText,
+ * to the trace.
  *
  * @example
  *   let text = '';
  *   streamTraceJson(trace, (piece) => { text += piece; });
  */
-export function streamTraceJson(trace: Trace, out: TextSink): void {
-  // A node's gradient is its last step's (or leaf's) tensor: written once, there (readers give it back).
-  streamJson({ ...trace, nodes: nodesForFile(trace) }, out, TRACE_FIELD_ORDER);
+export function streamTraceJson(trace: Trace, out: TextSink, position?: () => number): void {
+  let written = 0;
+  const sink: TextSink = position ? out : (piece) => { written += Buffer.byteLength(piece, 'utf8'); out(piece); };
+  const at = position ?? (() => written);
+  const { head, segments } = fileLayout(trace);
+  streamHead(head, sink);
+  const index: [number, number][] = [];
+  segments.forEach((segment, i) => {
+    if (i > 0) sink(',');
+    const start = at();
+    streamJson(segment, sink, SEGMENT_FIELD_ORDER);
+    index.push([start, at() - start]);
+    sink('\n');
+  });
+  sink(`${INDEX_START}${JSON.stringify(index)}}\n`);
+}
+
+
+/** The head's JSON, its closing brace replaced by the opening of the segments (traceLayout.ts's HEAD_END) and a newline. */
+function streamHead(head: FileHead, out: TextSink): void {
+  let last: string | null = null;
+  streamJson(head, (piece) => {
+    if (last !== null) out(last);
+    last = piece;
+  }, HEAD_FIELD_ORDER);
+  if (last === null || !(last as string).endsWith('}')) throw new Error('a trace head is a JSON object');
+  const closing = last as string;
+  out(closing.slice(0, -1));
+  out(`${HEAD_END}\n`);
 }
 
 /**
@@ -146,11 +171,8 @@ export function streamTraceJson(trace: Trace, out: TextSink): void {
  *   const bytes = writeTraceFile(result.trace, '/home/ana/demo/model.ts.gradlens.json');
  */
 export function writeTraceFile(trace: Trace, target: string): number {
-  return writeFileAtomically(target, (file) => streamTraceJson(trace, file.write));
+  return writeFileAtomically(target, (file) => streamTraceJson(trace, file.write, () => file.position()));
 }
-
-/** JSON inside `<script>`: no `<` can close the element or open a comment (as html.ts's scriptSafeJson). */
-export const scriptSafe = (json: string) => json.replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
 
 /**
  * Writes the standalone inspector page (html.ts's inspectorPage) with the trace streamed into it,
@@ -163,9 +185,7 @@ export function writeInspectorPageFile(trace: Trace, target: string, distDir: st
   const { head, tail } = inspectorPageAround(trace, distDir, options);
   return writeFileAtomically(target, (file) => {
     file.write(head);
-    file.escaping(scriptSafe);
-    streamTraceJson(trace, file.write);
-    file.escaping(null);
+    streamPageScripts(trace, file.write);
     file.write(tail);
   });
 }

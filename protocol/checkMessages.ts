@@ -5,7 +5,7 @@
  * message names exist in the trace it holds (refs.ts).
  */
 import type { GraphSelection, HostToWebview, Selection, SourceRef, TextRef, Thresholds, WebviewToHost } from './messages';
-import type { Trace } from './trace';
+import type { PartData, Trace } from './trace';
 
 export type Checked<T> = { ok: true; message: T } | { ok: false; problem: string };
 
@@ -15,6 +15,8 @@ export const MAX_ERROR_TEXT = 4000;
 export const MAX_EXPORT_CHARS = 256 * 1024 * 1024;
 /** How many node ids one message may carry. */
 export const MAX_NODE_IDS = 100_000;
+/** How many parts of a trace one message may ask for or carry. */
+export const MAX_PARTS = 100_000;
 
 type Fields = Record<string, unknown>;
 
@@ -113,6 +115,8 @@ export function checkWebviewMessage(value: unknown): Checked<WebviewToHost> {
       if (encoding === 'base64' && !/^[A-Za-z0-9+/]*={0,2}$/.test(data)) return fail('export/save: "data" is not base64');
       return ok({ type: 'export/save', format, fileName, data, encoding: expected });
     }
+    case 'parts/load':
+      return checkParts(value.parts) ? ok({ type: 'parts/load', parts: value.parts }) : fail('parts/load: "parts" is not a list of part numbers');
     case 'run/again-keeping':
       return isId(value.pass) ? ok({ type: 'run/again-keeping', pass: value.pass }) : fail('run/again-keeping: "pass" is not a backward pass id');
     case 'webview/error':
@@ -122,6 +126,10 @@ export function checkWebviewMessage(value: unknown): Checked<WebviewToHost> {
     default:
       return fail(`unknown message type ${describeType(value)}`);
   }
+}
+
+function checkParts(value: unknown): value is number[] {
+  return Array.isArray(value) && value.length > 0 && value.length <= MAX_PARTS && value.every(isId);
 }
 
 function checkThresholds(value: unknown): value is Thresholds {
@@ -158,6 +166,13 @@ export function checkHostMessage(value: unknown): Checked<HostToWebview> {
       return checkSelection(value.selection) ? ok({ type: 'selection/set', selection: value.selection }) : fail('selection/set: "selection" is not a pass, a recording or the Training view');
     case 'settings/thresholds':
       return checkThresholds(value.thresholds) ? ok({ type: 'settings/thresholds', thresholds: value.thresholds }) : fail('settings/thresholds: not two positive numbers');
+    case 'parts/data':
+      // Each part is checked against the trace the inspector holds when it arrives (validateParts.ts).
+      return Array.isArray(value.parts) && value.parts.length <= MAX_PARTS ? ok({ type: 'parts/data', parts: value.parts as PartData[] }) : fail('parts/data: "parts" is not a list');
+    case 'parts/failed':
+      return checkParts(value.parts) && typeof value.problem === 'string'
+        ? ok({ type: 'parts/failed', parts: value.parts, problem: value.problem.slice(0, MAX_ERROR_TEXT) })
+        : fail('parts/failed: "parts" is not a list of part numbers or "problem" is not text');
     default:
       return fail(`unknown message type ${describeType(value)}`);
   }

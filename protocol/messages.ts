@@ -1,10 +1,11 @@
 /**
  * The messages between the inspector (webview) and its host (the VS Code extension, or nothing in
  * the standalone page). Names are `area/verb`. The host answers `webview/ready` with a complete
- * snapshot, never a delta: a hidden webview keeps only the newest message. The webview persists
+ * snapshot, never a delta: a hidden webview keeps only the newest message. A big trace's snapshot
+ * is its head and the parts it needs first; the inspector asks for other parts as it shows them. The webview persists
  * UI state only (VS Code's setState), never trace data.
  */
-import type { Trace } from './trace';
+import type { PartData, Trace } from './trace';
 
 /** A graph the inspector shows: a recording's, or a backward pass's (and the step in it). */
 export type GraphSelection =
@@ -52,7 +53,14 @@ export type HostToWebview =
   /** Stepping from the host's commands and keybindings. */
   | { type: 'step/move'; to: 'next' | 'previous' | 'first' | 'last' }
   | { type: 'selection/set'; selection: Selection }
-  | { type: 'settings/thresholds'; thresholds: Thresholds };
+  | { type: 'settings/thresholds'; thresholds: Thresholds }
+  /**
+   * Parts of the trace shown (a trace in parts, protocol/traceParts.ts), in answer to `parts/load`:
+   * their content, checked by the inspector before they join the trace (validateParts.ts).
+   */
+  | { type: 'parts/data'; parts: PartData[] }
+  /** Parts asked for that cannot be given (the file changed, was removed, is malformed): why, in words. */
+  | { type: 'parts/failed'; parts: number[]; problem: string };
 
 /**
  * Something of the trace that has a source line, named by id: the host looks the line up in the
@@ -94,6 +102,11 @@ export type WebviewToHost =
    * (its id) whole: the Training view asks when a pass the user opened was summarised.
    */
   | { type: 'run/again-keeping'; pass: number }
+  /**
+   * The inspector needs these parts of the trace it shows (indices into `trace.parts.list`) to draw
+   * a graph: the host answers `parts/data` or `parts/failed`.
+   */
+  | { type: 'parts/load'; parts: number[] }
   /** Show the whole of a text the inspector cut short. */
   | { type: 'text/open'; ref: TextRef }
   /** Something the host should show the user (a malformed trace…). */

@@ -5,15 +5,19 @@
  * Pure (no Node, no DOM): the extension host and the webview both use it.
  */
 import { TRACE_FORMAT, type Trace, type TraceTruncation } from './trace';
+import { expandDocument, isLayout, SEGMENTS_KEY } from './traceLayout';
 import { validateTrace } from './validate';
 
 /** The top-level fields, in the order writers put them: a file cut short keeps the run and the first lists. */
 export const TRACE_FIELD_ORDER = ['format', 'version', 'run', 'nodes', 'recordings', 'backwardPasses', 'graphBreaks', 'anomalies'] as const;
 
 const LISTS = ['nodes', 'recordings', 'backwardPasses', 'graphBreaks', 'anomalies'] as const;
-type List = (typeof LISTS)[number];
+/** A version-3 file's lists: its nodes are in the segments (traceLayout.ts). */
+const LAYOUT_LISTS = ['recordings', 'backwardPasses', 'graphBreaks', 'anomalies', SEGMENTS_KEY] as const;
+type List = (typeof LISTS)[number] | (typeof LAYOUT_LISTS)[number];
 const NOUNS: Record<List, [one: string, many: string]> = {
   nodes: ['node', 'nodes'],
+  segments: ['kept pass with its nodes', 'kept passes with their nodes'],
   recordings: ['recording', 'recordings'],
   backwardPasses: ['backward pass', 'backward passes'],
   graphBreaks: ['graph break', 'graph breaks'],
@@ -40,6 +44,16 @@ export function readTraceText(text: string, options: { bytes?: number } = {}): T
     value = JSON.parse(body);
   } catch (error) {
     return repair(body, options.bytes ?? utf8Length(text), error);
+  }
+  return validateWhole(value);
+}
+
+/** A parsed document as one trace: a version-3 file's segments put in place, then checked. */
+function validateWhole(value: unknown, cut = false): TraceRead {
+  if (isObject(value) && isLayout(value)) {
+    const expanded = expandDocument(value, cut);
+    if (!expanded.ok) return { ok: false, problems: [expanded.problem] };
+    return validateTrace(expanded.value);
   }
   return validateTrace(value);
 }
@@ -209,27 +223,51 @@ function repair(text: string, bytes: number, parseError: unknown): TraceRead {
   if (!isObject(value) || value.format !== TRACE_FORMAT) return { ok: false, problems: ['the file is cut short, and what it holds is not a GradLens trace'] };
   const inside = cut.depth >= 2 ? cut.field : null;
   if (!has(value, 'run') || inside === 'run') return { ok: false, problems: ['the file is cut short before the end of its "run": there is nothing to show'] };
-  if (inside !== null && isList(inside)) {
+  const layout = isLayout(value);
+  const lists: readonly List[] = layout ? LAYOUT_LISTS : LISTS;
+  const isList = (field: string): field is List => (lists as readonly string[]).includes(field);
+  if (layout && inside === SEGMENTS_KEY && cut.depth >= 3 && Array.isArray(value[inside])) {
+    // Inside a segment: its whole nodes are kept (cutSegment), its passes are lost.
+    cutSegment(value[inside] as unknown[], cut.depth);
+  } else if (inside !== null && isList(inside)) {
     // The cut fell inside an element (a node, a pass): it is half-written.
     if (cut.depth >= 3 && Array.isArray(value[inside])) value[inside].pop();
   } else if (inside !== null) {
     delete value[inside];
   }
-  const missing = LISTS.filter((list) => !has(value, list));
+  const missing = lists.filter((list) => !has(value, list));
   for (const list of missing) value[list] = [];
   // Marked before it is validated: references into the part that was cut off are then dropped, not refused.
-  const truncated: TraceTruncation = { bytes, note: describeCut(value, cut, inside, missing) };
+  const truncated: TraceTruncation = { bytes, note: describeCut(value, cut, inside, missing, isList) };
   value.truncated = truncated;
-  const validation = validateTrace(value);
+  const validation = validateWhole(value, true);
   if (!validation.ok) return validation;
   return { ok: true, trace: validation.trace, truncated };
 }
 
+/**
+ * The last segment of a file cut inside it (traceLayout.ts's field order: the instances, then the
+ * passes): without its instances it goes; cut inside an instance (depth 5 or more: file, segments,
+ * segment, instances, instance), that instance goes; its passes, half-written or not, go. What is
+ * left is marked `cut`: decodeSegment then takes the first nodes of its structure.
+ */
+function cutSegment(segments: unknown[], depth: number): void {
+  const last = segments[segments.length - 1];
+  if (!isObject(last) || !Array.isArray(last.instances)) { segments.pop(); return; }
+  if (last.passes === undefined && depth >= 5) last.instances.pop();
+  delete last.passes;
+  last.cut = true;
+}
+
 /** "the file ends inside the nodes: 1,204 nodes were read; no recordings, … or anomalies were written" */
-function describeCut(value: Record<string, unknown>, cut: Cut, inside: string | null, missing: readonly List[]): string {
+function describeCut(value: Record<string, unknown>, cut: Cut, inside: string | null, missing: readonly List[], isList: (field: string) => field is List): string {
   let where: string;
   if (inside !== null) {
-    if (isList(inside)) {
+    if (inside === SEGMENTS_KEY) {
+      let nodes = 0;
+      for (const segment of value[inside] as unknown[]) if (isObject(segment) && Array.isArray(segment.instances)) nodes += segment.instances.length;
+      where = `the file ends inside the kept passes' nodes and tensors: ${thousands(nodes)} ${nodes === 1 ? 'node was' : 'nodes were'} read`;
+    } else if (isList(inside)) {
       const count = (value[inside] as unknown[]).length;
       const [one, many] = NOUNS[inside];
       where = `the file ends inside the ${many}: ${thousands(count)} ${count === 1 ? `${one} was` : `${many} were`} read`;
@@ -264,7 +302,6 @@ function positionOf(error: unknown): number | null {
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 const has = (object: object, key: string) => Object.prototype.hasOwnProperty.call(object, key);
-const isList = (field: string): field is List => (LISTS as readonly string[]).includes(field);
 const thousands = (count: number) => String(count).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 
 /** Bytes of the text in UTF-8 (a lone surrogate counts as the 3 bytes of U+FFFD). */

@@ -5,7 +5,7 @@
  */
 
 export const TRACE_FORMAT = 'gradlens-trace';
-export const TRACE_VERSION = 2;
+export const TRACE_VERSION = 3;
 
 /** Tensor elements kept per value when none is given (`--max-elements`, `run.maxElements`). */
 export const DEFAULT_MAX_ELEMENTS = 1024;
@@ -20,7 +20,7 @@ export const MAX_TRACE_MB = 400;
  * The versions this code reads. Version 1 (GradLens ≤ 0.2) had no `kept` and no `run.keep`: every
  * pass of it was kept whole (see isKept).
  */
-export const READABLE_TRACE_VERSIONS: readonly number[] = [1, 2];
+export const READABLE_TRACE_VERSIONS: readonly number[] = [1, 2, 3];
 
 export type NodeId = number;
 
@@ -415,6 +415,51 @@ export interface Trace {
   layers?: Record<string, string>;
   /** Only in a trace read back from a file that was cut short. */
   truncated?: TraceTruncation;
+  /**
+   * Only in memory, in a trace read in parts (a version-3 file, a big trace sent to the inspector):
+   * which parts are in `nodes` and the kept passes' lists. Absent: the trace is whole.
+   */
+  parts?: TraceParts;
+}
+
+/**
+ * A part of a trace: the nodes made from `firstNode` to `lastNode` (those the trace has) and the
+ * tensors of the kept passes that ran after them (`passes`: their head gradients, steps and leaf
+ * gradients). Parts follow the kept passes: a part ends with the last node made before its pass.
+ */
+export interface PartInfo {
+  firstNode: NodeId;
+  lastNode: NodeId;
+  /** How many nodes of the trace it holds. */
+  nodes: number;
+  /** The kept passes whose lists it holds (by id). */
+  passes: number[];
+  /** The earlier parts its nodes and passes name nodes of (an input, a parameter made before the loop). */
+  needs: number[];
+  /** About how many bytes its tensors take in a trace file (what loading it costs). */
+  bytes: number;
+}
+
+/** The parts of a trace read in parts, and which of them it holds (`loaded[i]` for `list[i]`). */
+export interface TraceParts {
+  list: PartInfo[];
+  loaded: boolean[];
+}
+
+/** The tensors of a kept pass, which its part holds. */
+export interface PassTensors {
+  id: number;
+  headGrads: Tensor[];
+  steps: BackwardStep[];
+  leafGrads: LeafGrad[];
+}
+
+/** One part's content, as a reader loads it. */
+export interface PartData {
+  /** Its index in `parts.list`. */
+  part: number;
+  nodes: TraceNode[];
+  passes: PassTensors[];
 }
 
 /** Reads a number written by `encodeNumber`. */

@@ -11,7 +11,8 @@ import { describeValue, Problems, withoutMarkup } from './problems';
 import { pruneLost } from './prune';
 import { rememberNodeIndex } from './query/indexTrace';
 import { fillGradients } from './query/lastGradients';
-import { READABLE_TRACE_VERSIONS, TRACE_FORMAT, type Trace, type TraceNode } from './trace';
+import { READABLE_TRACE_VERSIONS, TRACE_FORMAT, type Trace, type TraceNode, type TraceParts } from './trace';
+import { checkPartsTable } from './validateParts';
 import { checkAnomaly, checkGraphBreak, checkNode, checkPass, checkRecording, checkRecordingRefs, checkRun, checkTruncation, type Refs } from './validateRecords';
 import { isObject, type Fields } from './validateTensor';
 
@@ -25,7 +26,7 @@ export function validateTrace(value: unknown): Validation {
   if (!isObject(value)) return { ok: false, problems: ['the trace is not a JSON object'] };
   const p = new Problems();
   if (value.format !== TRACE_FORMAT) p.add(`"format" is ${describeValue(value.format)}, expected "${TRACE_FORMAT}" (is this a GradLens trace?)`);
-  if (!READABLE_TRACE_VERSIONS.includes(value.version as number)) p.add(`"version" is ${describeValue(value.version)}; this inspector reads versions ${READABLE_TRACE_VERSIONS.join(' and ')} (a newer GradLens wrote it?)`);
+  if (!READABLE_TRACE_VERSIONS.includes(value.version as number)) p.add(`"version" is ${describeValue(value.version)}; this inspector reads versions ${READABLE_TRACE_VERSIONS.slice(0, -1).join(', ')} and ${READABLE_TRACE_VERSIONS.at(-1)} (a newer GradLens wrote it?)`);
   for (const key of LISTS) if (!Array.isArray(value[key])) p.add(`"${key}" is missing or not a list`);
   if (!isObject(value.run)) p.add('"run" is missing or not an object');
   if (p.count > 0) return { ok: false, problems: p.list() };
@@ -34,7 +35,14 @@ export function validateTrace(value: unknown): Validation {
   if (tolerant) checkTruncation(p, value.truncated);
   const [nodes, recordings, passes, graphBreaks, anomalies] = LISTS.map((key) => value[key] as unknown[]) as [unknown[], unknown[], unknown[], unknown[], unknown[]];
   const byId = new NodeIndexBuilder(nodes);
-  const refs: Refs = { p, nodes: byId, passes: new Set<number>(), recordings: new Set<number>(), version: value.version as number, tolerant, dangling: 0 };
+  // A trace read in parts names nodes of the parts it does not hold yet.
+  const unloaded = value.parts === undefined ? null : checkPartsTable(p, value.parts);
+  if (value.parts !== undefined && unloaded === null) return { ok: false, problems: p.list() };
+  const held = unloaded ? { has: (id: number) => byId.has(id) || unloaded(id) } : byId;
+  const refs: Refs = {
+    p, nodes: held, passes: new Set<number>(), recordings: new Set<number>(), version: value.version as number, tolerant, dangling: 0,
+    ...(unloaded ? { awaiting: awaitedPasses(value.parts as TraceParts) } : {}),
+  };
 
   const recordingIds = refs.recordings as Set<number>;
   p.enter('recordings');
@@ -76,6 +84,13 @@ export function validateTrace(value: unknown): Validation {
   fillGradients(trace);
   rememberNodeIndex(trace, byId.index());
   return { ok: true, trace };
+}
+
+/** The kept passes whose tensors are in parts not loaded. */
+function awaitedPasses(parts: TraceParts): Set<number> {
+  const out = new Set<number>();
+  parts.list.forEach((part, i) => { if (!parts.loaded[i]) for (const id of part.passes) out.add(id); });
+  return out;
 }
 
 /** `layers`, when there: block paths to the text gluon prints for them. */

@@ -180,7 +180,8 @@ export function checkPass(r: Refs, index: number, value: unknown): number {
   nodeRefs(r, 'heads', heads);
   if (Array.isArray(heads)) {
     const count = heads.length;
-    if (eachOf(r, 'headGrads', headGrads, LIST_OF.tensors, tensorItem) && (headGrads as unknown[]).length !== count) {
+    const awaited = r.awaiting?.has(id) === true;
+    if (eachOf(r, 'headGrads', headGrads, LIST_OF.tensors, tensorItem) && (headGrads as unknown[]).length !== count && !(awaited && (headGrads as unknown[]).length === 0)) {
       p.say('headGrads', `has ${(headGrads as unknown[]).length} gradients for ${count} heads, expected one per head`);
     }
     if (!Array.isArray(implicitHeadGrads) || !implicitHeadGrads.every((flag) => typeof flag === 'boolean')) p.wrong('implicitHeadGrads', implicitHeadGrads, `${EXPECT.list} of true or false`);
@@ -198,6 +199,26 @@ export function checkPass(r: Refs, index: number, value: unknown): number {
   if (value.summary !== undefined) checkSummary(ownRefs, value.summary);
   p.leave();
   return id;
+}
+
+/**
+ * A kept pass's tensors as its part holds them (traceParts.ts): its head gradients (one per head
+ * of `heads`), steps and leaf gradients. Returns whether they can be used.
+ */
+export function checkPassTensors(r: Refs, index: number, value: unknown, heads: number): boolean {
+  const p = r.p;
+  if (!isObject(value)) return p.wrong(index, value, "a pass's tensors {id, headGrads, steps, leafGrads}");
+  p.enter(index);
+  let ok = isCount(value.id) || p.wrong('id', value.id, EXPECT.count);
+  if (!eachOf(r, 'headGrads', value.headGrads, LIST_OF.tensors, tensorItem)) ok = false;
+  else if ((value.headGrads as unknown[]).length !== heads) {
+    p.say('headGrads', `has ${(value.headGrads as unknown[]).length} gradients for ${heads} heads, expected one per head`);
+    ok = false;
+  }
+  if (!eachOf(r, 'steps', value.steps, LIST_OF.steps, checkStep)) ok = false;
+  if (!eachOf(r, 'leafGrads', value.leafGrads, LIST_OF.leafGrads, checkLeafGrad)) ok = false;
+  p.leave();
+  return ok;
 }
 
 export function checkGraphBreak(r: Refs, index: number, value: unknown): void {

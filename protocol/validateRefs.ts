@@ -15,6 +15,8 @@ export interface Refs {
   /** A trace cut short (`truncated`): references to what it lost are counted, not problems. */
   readonly tolerant: boolean;
   dangling: number;
+  /** In a trace read in parts: the kept passes whose tensors are in a part not loaded (their lists are empty). */
+  readonly awaiting?: ReadonlySet<number>;
 }
 
 /** A reference to a node of the trace. */

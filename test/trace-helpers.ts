@@ -7,6 +7,8 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
 import schema from '../protocol/trace.schema.json';
+import { readTraceFile } from '../capture/readTraceFile';
+import { readTraceText } from '../protocol/readTrace';
 import { runProgram, type RunOptions, type RunResult } from '../capture/runner';
 import type { Trace, TraceNode } from '../protocol/trace';
 
@@ -20,6 +22,36 @@ const validate = new Ajv2020({ allErrors: true, strict: true, strictRequired: fa
 export function assertValidTrace(trace: unknown): asserts trace is Trace {
   const ok = validate(trace);
   assert.ok(ok, `the trace does not match protocol/trace.schema.json:\n${JSON.stringify(validate.errors, null, 2)}`);
+}
+
+/**
+ * A trace file as readers give it (readTraceFile: a version-3 file's parts put together), its text
+ * first checked against the JSON Schema.
+ */
+export function readWritten(path: string): Trace {
+  assertValidTrace(JSON.parse(readFileSync(path, 'utf8')));
+  const read = readTraceFile(path);
+  assert.ok(read.ok, read.ok ? '' : read.problems.join('; '));
+  return read.trace;
+}
+
+/**
+ * The trace a standalone page embeds: its head (`gradlens-trace`) and parts (`gradlens-part-<i>`)
+ * as one version-3 document (checked against the schema), and that document read.
+ */
+export function pageTrace(html: string): { document: Record<string, unknown>; trace: Trace } {
+  const head = /<script id="gradlens-trace" type="application\/json">([\s\S]*?)<\/script>/.exec(html);
+  assert.ok(head, 'the trace is embedded');
+  const segments: unknown[] = [];
+  for (const match of html.matchAll(/<script id="gradlens-part-(\d+)" type="application\/json">([\s\S]*?)<\/script>/g)) {
+    assert.equal(Number(match[1]), segments.length, 'the parts come in order');
+    segments.push(JSON.parse(match[2]!));
+  }
+  const document: Record<string, unknown> = { ...(JSON.parse(head[1]!) as Record<string, unknown>), segments, index: segments.map(() => [0, 0]) };
+  assertValidTrace(document);
+  const read = readTraceText(JSON.stringify(document));
+  assert.ok(read.ok, read.ok ? '' : read.problems.join('; '));
+  return { document, trace: read.trace };
 }
 
 /** Runs a program with capture (quietly) and checks its trace against the schema. */

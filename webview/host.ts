@@ -8,6 +8,7 @@ import { visible } from '../protocol/display';
 import type { HostToWebview, SourceRef, UiState, WebviewToHost } from '../protocol/messages';
 import { sourceOf } from '../protocol/query/refs';
 import type { Trace } from '../protocol/trace';
+import { expandDocument, isLayout } from '../protocol/traceLayout';
 
 export interface Host {
   readonly kind: 'vscode' | 'standalone';
@@ -107,11 +108,24 @@ export function stateFromAddress(search: string): Partial<UiState> | undefined {
   return Object.keys(state).length > 0 ? state : undefined;
 }
 
+/** The trace the standalone page embeds, whole (capture/html.ts: its head, then a script element per part). */
+export function readEmbeddedTrace(): unknown {
+  const element = document.getElementById('gradlens-trace');
+  if (!element) throw new Error('this page has no embedded trace');
+  const head = JSON.parse(element.textContent ?? '') as unknown;
+  if (typeof head !== 'object' || head === null || Array.isArray(head) || !isLayout(head as Record<string, unknown>)) return head;
+  const segments: unknown[] = [];
+  for (let i = 0; ; i++) {
+    const part = document.getElementById(`gradlens-part-${i}`);
+    if (!part) break;
+    segments.push(JSON.parse(part.textContent ?? ''));
+  }
+  const expanded = expandDocument({ ...(head as Record<string, unknown>), segments });
+  if (!expanded.ok) throw new Error(expanded.problem);
+  return expanded.value;
+}
+
 export function connectHost(notify: (text: string) => void): Host {
   if (typeof acquireVsCodeApi === 'function') return vscodeHost(acquireVsCodeApi());
-  return standaloneHost(() => {
-    const element = document.getElementById('gradlens-trace');
-    if (!element) throw new Error('this page has no embedded trace');
-    return JSON.parse(element.textContent ?? '');
-  }, notify);
+  return standaloneHost(readEmbeddedTrace, notify);
 }

@@ -3,7 +3,7 @@ const scriptStartedAt = performance.now();
 import '@vscode/codicons/dist/codicon.css';
 import './styles.css';
 import { InspectorApp } from './app';
-import { connectHost } from './host';
+import { connectHost, readEmbeddedTrace } from './host';
 import type { HostToWebview } from '../protocol/messages';
 import { errorText } from './ui/failures';
 
@@ -38,6 +38,6 @@ if (root) {
   };
   host.onMessage(deliver);
   host.post({ type: 'webview/ready' });
-  // For tests and benchmarks: the app, and the path host messages take.
-  (window as unknown as { gradlens?: unknown }).gradlens = { app, deliver };
+  // For tests and benchmarks: the app, the path host messages take, and a standalone page's trace.
+  (window as unknown as { gradlens?: unknown }).gradlens = { app, deliver, embeddedTrace: readEmbeddedTrace };
 }

@@ -150,7 +150,7 @@ suite('the inspector with hostile traces', function () {
     // Built in the page (sending 200 MB through the test driver would take longer than the test).
     await within(60_000, 'a trace with long texts', page.evaluate(() => {
       const w = globalThis as any;
-      const trace = JSON.parse(w.document.getElementById('gradlens-trace').textContent);
+      const trace = w.gradlens.embeddedTrace();
       trace.nodes[0].source.text = `let x = np.arange(4); // ${'a'.repeat(100_000_000)}`;
       for (const node of trace.nodes) node.op = `${node.op}${'o'.repeat(25_000_000)}`;
       trace.graphBreaks = [{ kind: 'coerce', node: 3, source: null, message: `gradient stops here: ${'m'.repeat(3_000)}` }];

@@ -3,17 +3,16 @@
 // trace — with no uncaught exception, dialog or Content-Security-Policy violation on any page.
 // Screenshots of the main states go to test-results/inspector/ for people to look at.
 import { strict as assert } from 'node:assert';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { syntheticTrace } from '../../bench/synthetic-trace';
-import { inspectorPage } from '../../capture/html';
 import { runProgram } from '../../capture/runner';
 import { formatNumber } from '../../protocol/query/format';
 import { formatTensorShort, formatTensorTiny } from '../../webview/model/tensor';
 import type { Trace } from '../../protocol/trace';
 import { distDir, repoRoot, seedFixture } from '../trace-helpers';
-import { instrument, screenOf, Watch } from './page-helpers';
+import { instrument, screenOf, Watch, writePage, writeRawPage } from './page-helpers';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const results = join(repoRoot, 'test-results', 'inspector');
@@ -26,11 +25,6 @@ async function traceOf(example: string, options: { gradcheck?: boolean } = {}): 
   return result.trace!;
 }
 
-function writePage(name: string, trace: unknown, theme: 'light' | 'dark' = 'light'): string {
-  const file = join(pages, `${name}.html`);
-  writeFileSync(file, inspectorPage(trace as Trace, distDir, { theme }));
-  return file;
-}
 
 /** What the inspector shows, read from its live state (the graph and its step layer are canvases). */
 interface Shown {
@@ -603,12 +597,12 @@ suite('the inspector in a browser', function () {
   });
 
   test('a malformed trace gets an error screen that says what is wrong', async () => {
-    const page = await open(writePage('malformed', { format: seed.format, version: 99, nodes: 'no' }));
+    const page = await open(writeRawPage('malformed', { format: seed.format, version: 99, nodes: 'no' }));
     const screen = page.locator('.error-screen');
     await screen.waitFor();
     const text = await screen.innerText();
     assert.match(text, /This trace cannot be shown/);
-    assert.ok(text.includes(`"version" is 99; this inspector reads versions 1 and ${seed.version} (a newer GradLens wrote it?)`), text);
+    assert.ok(text.includes(`"version" is 99; this inspector reads versions 1, 2 and ${seed.version} (a newer GradLens wrote it?)`), text);
     assert.match(text, /"nodes" is missing or not a list/);
     await page.screenshot({ path: join(results, 'malformed.png') });
     await page.close();

@@ -9,7 +9,8 @@ import { strict as assert } from 'node:assert';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { inspectorPage } from '../../capture/html';
+import { inspectorPage, scriptSafeJson } from '../../capture/html';
+import type { Trace } from '../../protocol/trace';
 import { distDir, repoRoot } from '../trace-helpers';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -26,9 +27,19 @@ export async function launch(): Promise<Browser> {
   });
 }
 
-export function writePage(name: string, trace: unknown, theme: 'light' | 'dark' = 'light'): string {
+export function writePage(name: string, trace: Trace, theme: 'light' | 'dark' = 'light'): string {
   const file = join(pages, `${name}.html`);
-  writeFileSync(file, inspectorPage(trace as never, distDir, { theme }));
+  writeFileSync(file, inspectorPage(trace, distDir, { theme }));
+  return file;
+}
+
+/** A page whose embedded trace is `value` as it is (a malformed trace), in place of a trace's head and parts. */
+export function writeRawPage(name: string, value: unknown): string {
+  const file = join(pages, `${name}.html`);
+  const empty = { format: 'gradlens-trace', version: 3, run: { file: 'raw.ts' }, nodes: [], recordings: [], backwardPasses: [], graphBreaks: [], anomalies: [] } as unknown as Trace;
+  const page = inspectorPage(empty, distDir).replace(/<script id="gradlens-trace" type="application\/json">[\s\S]*?<\/script>\n(<script id="gradlens-part-\d+" type="application\/json">[\s\S]*?<\/script>\n)*/,
+    () => `<script id="gradlens-trace" type="application/json">${scriptSafeJson(value)}</script>\n`);
+  writeFileSync(file, page);
   return file;
 }
 

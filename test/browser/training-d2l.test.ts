@@ -8,7 +8,7 @@
 // follows. Screenshots go to test-results/inspector/.
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -18,7 +18,7 @@ import { nodeNames } from '../../protocol/query/names';
 import { seriesOf } from '../../protocol/query/training';
 import { decodeNumber, isKept, type Trace } from '../../protocol/trace';
 import { validateTrace } from '../../protocol/validate';
-import { distDir, repoRoot } from '../trace-helpers';
+import { distDir, readWritten, repoRoot } from '../trace-helpers';
 import { launch, openPage, results, screenOf, Watch, writePage } from './page-helpers';
 import { pixels, pointOf, selection, trainingShown } from './training-helpers';
 
@@ -198,7 +198,7 @@ suite('the Training view on the d2l ports\' training runs', function () {
       const cli = [join(distDir, 'cli.js'), ...words.slice(1, dash), '-o', out, '--timeout', '240', ...words.slice(dash)];
       const ran = spawnSync(process.execPath, cli, { encoding: 'utf8', timeout: 300_000 });
       assert.equal(ran.status, 0, ran.stderr);
-      const again = JSON.parse(readFileSync(out, 'utf8')) as Trace;
+      const again = readWritten(out);
       assert.equal(again.backwardPasses.length, passes.length);
       assert.equal(isKept(again.backwardPasses[mid]!), true, `pass #${mid + 1} kept: ${JSON.stringify(again.run.keep)}`);
       assert.ok(again.backwardPasses[mid]!.steps.length > 0, 'with its steps');

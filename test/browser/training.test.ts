@@ -163,7 +163,7 @@ suite('the Training view in a browser', function () {
     const vscode = await openPage(browser, watch, writePage('training-summarised-vscode', long), { vscode: true, name: 'training-summarised-vscode' });
     await vscode.evaluate(() => { // the host's snapshot, as VS Code would send it
       const w = globalThis as any;
-      w.postMessage({ type: 'trace/snapshot', trace: JSON.parse(w.document.getElementById('gradlens-trace').textContent) }, '*');
+      w.postMessage({ type: 'trace/snapshot', trace: w.gradlens.embeddedTrace() }, '*');
     });
     await trainingShown(vscode);
     const again = await pointOf(vscode, 0, 30, 1, 60);

@@ -3,11 +3,10 @@
 // checks how the run ended, what the trace says, and that no process of the run is left, by pid.
 import { strict as assert } from 'node:assert';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { Trace } from '../../protocol/trace';
-import { assertValidTrace, distDir, repoRoot, trace } from '../trace-helpers';
+import { distDir, readWritten, repoRoot, trace } from '../trace-helpers';
 import { killAll, printedPids, survivors } from './processes';
 
 const hostile = (name: string) => resolve(repoRoot, 'test', 'fixtures', 'hostile', name);
@@ -105,8 +104,7 @@ suite('hostile programs', function () {
       await assertGone(pids);
       assert.equal(code, status, stderr);
       assert.deepEqual(readdirSync(tmp), [], 'the run\'s temp folder is removed');
-      const written = JSON.parse(readFileSync(output, 'utf8')) as Trace;
-      assertValidTrace(written);
+      const written = readWritten(output);
       assert.deepEqual(written.run.outcome, { kind: 'cancelled', by: signal });
       assert.match(written.run.stdout, /^\{"pids":/);
       assert.match(stderr, new RegExp(`gradlens: the run was cancelled \\(gradlens received ${signal} \\(\\d+\\)\\) and the program was stopped`));
@@ -134,7 +132,7 @@ suite('hostile programs', function () {
     const { code, stderr } = await run.exited;
     await assertGone(pids);
     assert.equal(code, 1, stderr);
-    const written = JSON.parse(readFileSync(output, 'utf8')) as Trace;
+    const written = readWritten(output);
     assert.deepEqual(written.run.outcome, { kind: 'out-of-memory', what: 'arrays', limitMb: 64 });
     const error = written.run.error!;
     assert.match(error.message, /^out of memory for arrays: an array of 1,000,000 float32 elements \(3\.8 MB\) would take the arrays past the budget of 64 MB \(\d+(\.\d)? MB in use\)\. Raise it with --max-memory-mb or free arrays you no longer need\.$/);

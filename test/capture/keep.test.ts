@@ -22,7 +22,7 @@ suite('kept and summarised passes', () => {
   });
 
   test('every pass has its summary; kept: the first three, --keep 20-21, the anomaly and the one before, the last', () => {
-    assert.equal(t.version, 2);
+    assert.equal(t.version, 3);
     assert.equal(t.backwardPasses.length, 60);
     assert.ok(t.backwardPasses.every((p) => p.summary !== undefined && typeof p.kept === 'boolean'));
     const kept = keptIds(t);

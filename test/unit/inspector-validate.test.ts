@@ -82,7 +82,7 @@ suite('inspector validate', () => {
   });
 
   test('another version says which one this inspector reads: the golden trace\'s', () => {
-    const reads = `this inspector reads versions 1 and ${version} (a newer GradLens wrote it?)`;
+    const reads = `this inspector reads versions 1, 2 and ${version} (a newer GradLens wrote it?)`;
     assert.deepEqual(problemsAfter((t) => { t.version = version + 1; }), [`"version" is ${version + 1}; ${reads}`]);
     assert.deepEqual(problemsAfter((t) => { t.version = String(version); }), [`"version" is "${version}"; ${reads}`]);
   });

@@ -346,3 +346,11 @@ export function seedIndex(t: Trace) {
       t.nodes.filter((n) => n.source?.line === line && (opName === undefined || n.op === opName) && (kind === undefined || n.kind === kind)),
   };
 }
+
+/** A trace as a file written now reads back: JSON-plain, version 3, every pass saying whether it was kept. */
+export function asWritten(t: Trace): Trace {
+  const out = JSON.parse(JSON.stringify(t)) as Trace;
+  out.version = 3;
+  for (const pass of out.backwardPasses) pass.kept ??= true;
+  return out;
+}
