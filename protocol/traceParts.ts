@@ -292,3 +292,8 @@ export function gradientsGivenBack(trace: Trace, list: readonly PartInfo[]): Set
   }
   return out;
 }
+
+/** How many steps a pass ran: its steps, or for one whose part is not loaded (or summarised) its summary's. */
+export function stepCount(pass: BackwardPass): number {
+  return pass.steps.length > 0 || !pass.summary ? pass.steps.length : pass.summary.nodeGradL2.length;
+}

@@ -6,7 +6,9 @@
  */
 import type { HostToWebview } from '../protocol/messages';
 import type { Trace } from '../protocol/trace';
+import { withParts } from '../protocol/traceParts';
 import { validateTrace } from '../protocol/validate';
+import { checkPartData } from '../protocol/validateParts';
 import type { Host } from './host';
 import { elementIndex, type GraphModel } from './model/graph';
 import { exportFileName } from './model/exportName';
@@ -53,6 +55,8 @@ export class InspectorApp {
   private readonly derive = new Derivation(this.limits);
   private readonly renderer: Renderer;
   private timer: { handle: ReturnType<typeof setInterval>; speed: number } | null = null;
+  /** The parts asked of the host for the trace in parts on screen (each once). */
+  private asked = new Set<number>();
 
   constructor(root: HTMLElement, private readonly host: Host) {
     registerToolkit();
@@ -104,6 +108,33 @@ export class InspectorApp {
     this.current = next;
     this.renderer.render(next);
     this.syncTimer();
+    this.askForParts();
+  }
+
+  /** A graph whose parts are not in yet, or the Training view's names and whys: ask the host for them, once each. */
+  private askForParts(): void {
+    const screen = this.derive.screen(this.current);
+    const parts = screen.tag === 'loading' && screen.problem === null ? screen.parts : screen.tag === 'training' ? screen.wants : [];
+    const wanted = parts.filter((part) => !this.asked.has(part));
+    if (wanted.length === 0) return;
+    for (const part of wanted) this.asked.add(part);
+    this.host.post({ type: 'parts/load', parts: wanted });
+  }
+
+  /** Parts arrived: checked against the trace on screen, then in; a part that is wrong says why in its graph's place. */
+  private partsArrived(parts: readonly unknown[]): void {
+    const trace = this.trace;
+    if (!trace?.parts) return;
+    const checked = checkPartData(trace, parts.filter((part) => {
+      const index = (part as { part?: unknown } | null)?.part;
+      return typeof index !== 'number' || trace.parts!.loaded[index] !== true; // sent twice: the first one is in
+    }));
+    if (!checked.ok) {
+      const numbers = parts.map((part) => (part as { part?: unknown } | null)?.part).filter((n): n is number => typeof n === 'number');
+      this.dispatch({ type: 'parts/failed', parts: numbers, problem: `the trace's part is malformed: ${checked.problems.join('; ')}` });
+      return;
+    }
+    if (checked.parts.length > 0) this.dispatch({ type: 'trace/grown', trace: withParts(trace, checked.parts) });
   }
 
   receive(message: HostToWebview): void {
@@ -114,6 +145,7 @@ export class InspectorApp {
         this.timings.validate = performance.now() - this.timings.receivedAt;
         if (!validation.ok) { this.dispatch({ type: 'trace/invalid', title: 'This trace cannot be shown', problems: validation.problems }); return; }
         const { trace } = validation;
+        this.asked = new Set();
         this.dispatch({
           type: 'trace/loaded', trace, large: trace.nodes.length > this.limits.summary,
           ...(message.selection ? { selection: message.selection } : {}), ...(message.thresholds ? { thresholds: message.thresholds } : {}),
@@ -130,6 +162,8 @@ export class InspectorApp {
       case 'step/move': this.dispatch({ type: 'step/move', to: message.to }); break;
       case 'selection/set': this.dispatch({ type: 'selection/set', selection: message.selection }); break;
       case 'settings/thresholds': this.dispatch({ type: 'thresholds/set', thresholds: message.thresholds }); break;
+      case 'parts/data': this.partsArrived(message.parts); break;
+      case 'parts/failed': this.dispatch({ type: 'parts/failed', parts: message.parts, problem: message.problem }); break;
     }
   }
 

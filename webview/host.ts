@@ -1,14 +1,15 @@
 /**
  * The inspector's host: VS Code (messages through acquireVsCodeApi, UI state through setState) or
- * the standalone page (the trace embedded in the page answers the ready handshake; exports are
- * downloads; revealing a source line is not possible and says so).
+ * the standalone page (the trace embedded in the page answers the ready handshake and the asks for
+ * its parts; exports are downloads; revealing a source line is not possible and says so).
  */
 import { checkHostMessage } from '../protocol/checkMessages';
 import { visible } from '../protocol/display';
 import type { HostToWebview, SourceRef, UiState, WebviewToHost } from '../protocol/messages';
 import { sourceOf } from '../protocol/query/refs';
-import type { Trace } from '../protocol/trace';
-import { expandDocument, isLayout } from '../protocol/traceLayout';
+import type { PartData, Trace } from '../protocol/trace';
+import { decodeSegment, expandDocument, isLayout, traceOfHead } from '../protocol/traceLayout';
+import { SEND_WHOLE_BELOW_BYTES } from '../protocol/traceParts';
 
 export interface Host {
   readonly kind: 'vscode' | 'standalone';
@@ -50,10 +51,15 @@ function download(fileName: string, data: string, encoding: 'base64' | 'utf8', t
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
-/** The page's own host: its embedded trace (read lazily, so a malformed one is reported by the app). */
-function standaloneHost(readTrace: () => unknown, notify: (text: string) => void): Host {
+/**
+ * The page's own host: its embedded trace (read lazily, so a malformed one is reported by the app).
+ * A big trace in parts goes to the app as its head; each part is parsed from its script element
+ * when the app asks for it (`?parts=on-demand` does so for any trace: for tests and benchmarks).
+ */
+function standaloneHost(notify: (text: string) => void): Host {
   const handlers: ((message: HostToWebview) => void)[] = [];
   let delivered: unknown = null;
+  let structures: readonly unknown[] = [];
   /** Where a source link points, from the trace the page holds (the app has validated it before any link is shown). */
   const describeSource = (ref: SourceRef): string | null => {
     try {
@@ -64,6 +70,21 @@ function standaloneHost(readTrace: () => unknown, notify: (text: string) => void
     }
   };
   const deliver = (message: HostToWebview) => { for (const handler of handlers) handler(message); };
+  const readParts = (parts: readonly number[]) => {
+    try {
+      const out: PartData[] = [];
+      for (const part of parts) {
+        const element = document.getElementById(`gradlens-part-${part}`);
+        if (!element) throw new Error(`this page has no part ${part} of its trace`);
+        const decoded = decodeSegment(JSON.parse(element.textContent ?? ''), structures);
+        if (!decoded.ok) throw new Error(decoded.problem);
+        out.push(decoded.value);
+      }
+      deliver({ type: 'parts/data', parts: out });
+    } catch (error) {
+      deliver({ type: 'parts/failed', parts: [...parts], problem: error instanceof Error ? error.message : String(error) });
+    }
+  };
   return {
     kind: 'standalone',
     post: (message) => {
@@ -71,13 +92,18 @@ function standaloneHost(readTrace: () => unknown, notify: (text: string) => void
         queueMicrotask(() => {
           let trace: unknown;
           try {
-            trace = readTrace();
+            const embedded = readEmbedded(new URLSearchParams(location.search).get('parts') === 'on-demand');
+            trace = embedded.trace;
+            structures = embedded.structures;
           } catch (error) {
             trace = { unreadable: error instanceof Error ? error.message : String(error) }; // validateTrace explains
           }
           delivered = trace;
           deliver({ type: 'trace/snapshot', trace: trace as Trace });
         });
+      } else if (message.type === 'parts/load') {
+        // After a frame: the page says "Loading…" while a big part is parsed.
+        setTimeout(() => readParts(message.parts), 0);
       } else if (message.type === 'export/save') {
         download(message.fileName, message.data, message.encoding, message.format === 'png' ? 'image/png' : message.format === 'svg' ? 'image/svg+xml' : 'text/vnd.graphviz');
       } else if (message.type === 'source/reveal') {
@@ -88,6 +114,22 @@ function standaloneHost(readTrace: () => unknown, notify: (text: string) => void
     getState: () => stateFromAddress(location.search),
     setState: () => {},
   };
+}
+
+/**
+ * The embedded trace: whole, or (a trace in parts bigger than SEND_WHOLE_BELOW_BYTES, or `onDemand`)
+ * its head, with the structures its parts are decoded with.
+ */
+function readEmbedded(onDemand: boolean): { trace: unknown; structures: readonly unknown[] } {
+  const element = document.getElementById('gradlens-trace');
+  if (!element) throw new Error('this page has no embedded trace');
+  const head = JSON.parse(element.textContent ?? '') as unknown;
+  if (typeof head !== 'object' || head === null || Array.isArray(head) || !isLayout(head as Record<string, unknown>)) return { trace: head, structures: [] };
+  const fields = head as Record<string, unknown>;
+  const list = Array.isArray(fields.parts) ? fields.parts as { bytes?: unknown }[] : [];
+  const bytes = list.reduce((sum, part) => sum + (typeof part?.bytes === 'number' ? part.bytes : 0), 0);
+  if (!onDemand && bytes <= SEND_WHOLE_BELOW_BYTES) return { trace: readEmbeddedTrace(), structures: [] };
+  return { trace: traceOfHead(fields), structures: Array.isArray(fields.structures) ? fields.structures : [] };
 }
 
 /**
@@ -127,5 +169,5 @@ export function readEmbeddedTrace(): unknown {
 
 export function connectHost(notify: (text: string) => void): Host {
   if (typeof acquireVsCodeApi === 'function') return vscodeHost(acquireVsCodeApi());
-  return standaloneHost(readEmbeddedTrace, notify);
+  return standaloneHost(notify);
 }

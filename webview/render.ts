@@ -18,7 +18,7 @@ import { truncationBanner } from './ui/banner';
 import { summarisedScreen } from './ui/summarisedScreen';
 import { el } from './ui/dom';
 import { Minimap } from './ui/minimap';
-import { errorScreen, FailureBar, shownProblems } from './ui/screens';
+import { errorScreen, FailureBar, loadingScreen, shownProblems } from './ui/screens';
 import { sidePanels, stepPanel, type SideActions, type SideGraph } from './ui/sidePanels';
 import { Stepper } from './ui/stepper';
 import { summaryScreen, tooLargeScreen } from './ui/summaryScreen';
@@ -204,6 +204,14 @@ export class Renderer {
         });
         this.showPage(this.training.element);
         this.training.draw();
+        this.frameDrawn();
+        break;
+      }
+      case 'loading': {
+        const what = screen.selection.kind === 'pass'
+          ? `pass #${screen.trace.backwardPasses.findIndex((p) => p.id === screen.selection.id) + 1}`
+          : `the recording at line ${screen.trace.recordings.find((r) => r.id === screen.selection.id)?.source?.line ?? '?'}`;
+        this.empty.replaceChildren(loadingScreen(what, screen.bytes, screen.problem));
         this.frameDrawn();
         break;
       }

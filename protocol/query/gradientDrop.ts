@@ -282,16 +282,24 @@ export type VanishingWhy = { point: SeriesPoint } & ({ drop: GradientDrop; fade?
  * the ops it fades through. Null when no kept pass shows either.
  */
 export function whyVanished(trace: Trace, series: Series, index: number): VanishingWhy | null {
-  let looked = 0;
-  for (const point of series.points) {
-    if (point.index < index || point.pass.kept === false || point.pass.error) continue;
+  for (const point of pointsToExplain(series, index)) {
     const drop = largestDrop(trace, point.pass, point.variable.node);
     if (drop) return { point, drop };
     const fade = gradientFade(trace, point.pass, point.variable.node);
     if (fade) return { point, fade };
-    if (++looked >= WHY_PASSES) break;
   }
   return null;
+}
+
+/** The points of the kept passes whyVanished reads for `series` vanished from pass `index` (a trace in parts loads their parts). */
+export function pointsToExplain(series: Series, index: number): SeriesPoint[] {
+  const out: SeriesPoint[] = [];
+  for (const point of series.points) {
+    if (point.index < index || point.pass.kept === false || point.pass.error) continue;
+    out.push(point);
+    if (out.length >= WHY_PASSES) break;
+  }
+  return out;
 }
 
 /** The why in a few words, for a line of Problems: `dot (line 12) multiplies it by x, whose values are all 0 (×0)`. */

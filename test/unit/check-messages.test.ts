@@ -28,6 +28,7 @@ suite('checked messages', () => {
     assert.deepEqual(accepted({ type: 'text/open', ref: { kind: 'node', id: 1, field: 'sourceText' } }), { type: 'text/open', ref: { kind: 'node', id: 1, field: 'sourceText' } });
     assert.equal((accepted({ type: 'webview/error', message: 'x'.repeat(MAX_ERROR_TEXT * 2) }) as { message: string }).message.length, MAX_ERROR_TEXT);
     assert.deepEqual(accepted({ type: 'export/save', format: 'png', fileName: 'autograd-pass0.png', data: 'iVBORw0KGgo=', encoding: 'base64' }).type, 'export/save');
+    assert.deepEqual(accepted({ type: 'parts/load', parts: [0, 3], path: '/etc/passwd' }), { type: 'parts/load', parts: [0, 3] });
   });
 
   test('webview → host: anything else is refused with a reason', () => {
@@ -48,6 +49,7 @@ suite('checked messages', () => {
     assert.match(refused({ type: 'export/save', format: 'png', fileName: 'a.png', data: 'not base64!', encoding: 'base64' }), /base64/);
     assert.match(refused({ type: 'export/save', format: 'png', fileName: 'a.png', data: 'AAAA', encoding: 'utf8' }), /base64/);
     assert.match(refused({ type: 'webview/error', message: { toString: 'x' } }), /message/);
+    for (const parts of [[], [-1], [1.5], ['0'], 'all', new Array(200_000).fill(0)]) assert.match(refused({ type: 'parts/load', parts }), /parts\/load: "parts" is not a list of part numbers/);
   });
 
   test('export file names: one plain name with the format\'s extension', () => {
@@ -61,8 +63,12 @@ suite('checked messages', () => {
     assert.ok(checkHostMessage({ type: 'trace/snapshot', trace: {}, selection: { kind: 'pass', id: 1 }, thresholds: { vanishing: 1e-7, exploding: 1e3 } }).ok);
     assert.ok(checkHostMessage({ type: 'step/move', to: 'next' }).ok);
     assert.ok(checkHostMessage({ type: 'node/focus', nodeIds: [1] }).ok);
+    assert.ok(checkHostMessage({ type: 'parts/data', parts: [{}] }).ok, 'each part is checked against the trace on arrival (validateParts.ts)');
+    const failed = checkHostMessage({ type: 'parts/failed', parts: [2], problem: 'x'.repeat(MAX_ERROR_TEXT * 2) });
+    assert.ok(failed.ok && failed.message.type === 'parts/failed' && failed.message.problem.length === MAX_ERROR_TEXT);
     for (const bad of [{ type: 'step/move', to: 'sideways' }, { type: 'node/focus', nodeIds: 'all' }, { type: 'settings/thresholds', thresholds: { vanishing: -1, exploding: 1 } },
-      { type: 'trace/snapshot', trace: {}, focusNode: 'x' }, { type: 'eval', code: 'alert(1)' }, [], 'trace/none']) {
+      { type: 'trace/snapshot', trace: {}, focusNode: 'x' }, { type: 'eval', code: 'alert(1)' }, [], 'trace/none',
+      { type: 'parts/data', parts: {} }, { type: 'parts/failed', parts: [1], problem: 7 }, { type: 'parts/failed', parts: [], problem: 'x' }]) {
       assert.equal(checkHostMessage(bad).ok, false, JSON.stringify(bad));
     }
   });

@@ -7,7 +7,8 @@ import type { Trace } from '../../protocol/trace';
 import { currentNode, Derivation, FOLD_THRESHOLD } from '../../webview/state/derive';
 import { reduce } from '../../webview/state/reduce';
 import { initialState, type Action, type InspectorState } from '../../webview/state/state';
-import { buildTrace, chapterTrace, diamondTrace, variable } from './trace-builder';
+import { splitTrace, withParts } from '../../protocol/traceParts';
+import { buildTrace, chapterTrace, diamondTrace, step, variable } from './trace-builder';
 
 function setup(limits = { draw: 10_000, summary: 200_000 }) {
   const derive = new Derivation(limits);
@@ -146,5 +147,49 @@ suite('inspector state: group by layer', () => {
     assert.ok(on.tag === 'graph' && on.byLayer === true && on.model.nodes.some((n) => n.foldKey === 'layer:lin1'));
     const plain = derive.screen(open(syntheticTrace(50)));
     assert.ok(plain.tag === 'graph' && plain.byLayer === null);
+  });
+});
+
+suite('inspector state: a trace in parts', () => {
+  /** Three passes of a loop, each reading the parameter the previous update wrote. */
+  function loop(): Trace {
+    const nodes = [0, 1, 2].flatMap((i) => [
+      { ...variable(2 * i, 'array', [1, 2]), iteration: i, ...(i > 0 ? { previous: 2 * i - 2 } : {}) },
+      { ...variable(2 * i + 1, 'mul', [1, 4]), kind: 'op' as const, inputs: [2 * i, 2 * i], recording: true, iteration: i },
+    ]);
+    const t = buildTrace({
+      nodes,
+      passes: [0, 1, 2].map((i) => ({ heads: [2 * i + 1], steps: [step(2 * i + 1, [1, 1], [[2 * i, 0, [1, 2]], [2 * i, 1, [1, 2]]])], leafGrads: [[2 * i, [2, 4]]] })),
+      recordings: [],
+    });
+    t.backwardPasses.forEach((pass, i) => { pass.lastNode = 2 * i + 1; pass.kept = true; });
+    return t;
+  }
+
+  test('a pass whose parts are not in: the loading screen with its parts; in, its graph; a part that failed says why', () => {
+    const { derive, run, open } = setup();
+    const t = loop();
+    const { head, parts } = splitTrace(t);
+    let state = run(open(head), { type: 'selection/set', selection: { kind: 'pass', id: 2 } });
+    const screen = derive.screen(state);
+    assert.equal(screen.tag, 'loading');
+    assert.deepEqual(screen.tag === 'loading' && [screen.parts, screen.problem], [[0, 1, 2], null]);
+    assert.ok(screen.tag === 'loading' && screen.bytes > 0);
+    state = run(state, { type: 'parts/failed', parts: [1], problem: 'the file changed' });
+    const failed = derive.screen(state);
+    assert.equal(failed.tag === 'loading' && failed.problem, 'the file changed');
+    state = run(state, { type: 'trace/grown', trace: withParts(head, parts) });
+    assert.equal(derive.screen(state).tag, 'graph');
+    assert.equal(derive.stepCount(state), 1);
+    assert.deepEqual(state.ui.selection, { kind: 'pass', id: 2 }, 'the view stays where it was');
+  });
+
+  test('a pass opened at a node\'s step before its part is in goes to that step when it arrives', () => {
+    const { run, open } = setup();
+    const { head, parts } = splitTrace(loop());
+    let state = run(open(head), { type: 'selection/set', selection: { kind: 'pass', id: 1 }, atNode: 3 });
+    assert.deepEqual([state.ui.step, state.page.pendingAt], [0, { pass: 1, node: 3 }]);
+    state = run(state, { type: 'trace/grown', trace: withParts(head, parts.slice(0, 2)) });
+    assert.deepEqual([state.ui.step, state.ui.selectedNode, state.page.pendingAt], [1, 3, null]);
   });
 });

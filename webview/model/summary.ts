@@ -7,6 +7,7 @@ import type { GraphSelection, Selection } from '../../protocol/messages';
 import { formatNumber } from '../../protocol/query/format';
 import { lossRange, passLineKey } from '../../protocol/query/training';
 import { isKept, type BackwardPass, type GraphBreak, type Recording, type Trace } from '../../protocol/trace';
+import { stepCount } from '../../protocol/traceParts';
 import { passNodes } from './stepper';
 import { hasTraining } from './training';
 
@@ -27,7 +28,7 @@ export function passItem(pass: BackwardPass, index: number): SelectionItem {
   return {
     selection: { kind: 'pass', id: pass.id },
     title: `#${(index + 1).toLocaleString('en-US')} · ${passTitle(pass)}`,
-    size: pass.error ? 'failed' : `${loss !== null ? `loss ${formatNumber(loss)} · ` : ''}${plural(pass.steps.length, 'step')} · ${plural(passNodes(pass).size, 'node')}`,
+    size: pass.error ? 'failed' : `${loss !== null ? `loss ${formatNumber(loss)} · ` : ''}${plural(stepCount(pass), 'step')} · ${plural(passNodes(pass).size, 'node')}`,
   };
 }
 
@@ -113,7 +114,7 @@ export function passLabel(pass: BackwardPass, index: number): string {
   if (loss !== null) parts.push(`loss ${formatNumber(loss)}`);
   if (pass.error) parts.push('failed');
   else if (!isKept(pass)) parts.push('summarised');
-  else if (loss === null) parts.push(plural(pass.steps.length, 'step'));
+  else if (loss === null) parts.push(plural(stepCount(pass), 'step'));
   return parts.join(' · ');
 }
 

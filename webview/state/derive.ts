@@ -11,6 +11,7 @@ import { nodeNames } from '../../protocol/query/names';
 import { selectNodes } from '../../protocol/query/select';
 import type { ColorMode, GraphSelection, Selection, Thresholds } from '../../protocol/messages';
 import { isKept, type BackwardPass, type Tensor, type Trace } from '../../protocol/trace';
+import { missingParts } from '../../protocol/traceParts';
 import { contrastText, magnitudeScale, type MagnitudeScale } from '../model/colors';
 import { decorate, magnitudeOf, type Decorations } from '../model/decorate';
 import { buildGraph, type GraphModel } from '../model/graph';
@@ -20,6 +21,7 @@ import { backwardFrame, forwardFrame, passGradients } from '../model/stepper';
 import { pickerChoices, summarize, type Choice, type TraceSummary } from '../model/summary';
 import { summarisedPassView, type SummarisedPassView } from '../model/summarisedPass';
 import { hasTraining, trainingRun, type TrainingRun } from '../model/training';
+import { trainingParts } from '../model/trainingParts';
 import { memoLast } from './memo';
 import type { Facts } from './reduce';
 import { selectionKey, type InspectorState } from './state';
@@ -44,8 +46,13 @@ export type Screen =
   | { tag: 'summary'; trace: Trace; summary: TraceSummary }
   /** A pass kept as its summary only: what the summary knows, and how to keep it. */
   | { tag: 'summarised'; trace: Trace; view: SummarisedPassView; training: boolean }
-  /** The Training view: the run's passes as curves and a heatmap, from their summaries. */
-  | { tag: 'training'; trace: Trace; run: TrainingRun; thresholds: Thresholds }
+  /** The Training view: the run's passes as curves and a heatmap, from their summaries; `wants`: parts of a trace in parts it would read (names, the why). */
+  | { tag: 'training'; trace: Trace; run: TrainingRun; thresholds: Thresholds; wants: readonly number[] }
+  /**
+   * A graph of a trace in parts whose parts are not in yet: which (the app asks the host for them),
+   * about how many bytes, and why they cannot come when the host said so.
+   */
+  | { tag: 'loading'; trace: Trace; selection: GraphSelection; parts: readonly number[]; bytes: number; problem: string | null }
   /** A graph with more elements than the draw limit: how large it is and what to do. */
   | { tag: 'tooLarge'; trace: Trace; selection: GraphSelection; nodes: number; drawn: number; folded: boolean; canRefold: boolean; canSummary: boolean }
   /** `byLayer`: gluon blocks fold into one node each; null when the program used no blocks. */
@@ -78,6 +85,8 @@ export class Derivation implements Facts {
       const pass = indexTrace(trace).pass(selection.id);
       if (pass && !isKept(pass)) return this.summarised(trace, trace.backwardPasses.indexOf(pass), state.ui.thresholds);
     }
+    const missing = this.missingOf(trace, selection);
+    if (missing.length > 0) return this.loading(trace, selection, missing, doc.unloadable ?? null);
     return this.graph(trace, selection, state.ui.folded, state.page.userFold, state.ui.expanded, large, this.limits.draw, state.page.groupByLayer);
   }
 
@@ -167,7 +176,17 @@ export class Derivation implements Facts {
     return { tag: 'summarised', trace, view: summarisedPassView(trace, index, run, thresholds), training: run !== null };
   });
 
-  private readonly training = memoLast((trace: Trace, run: TrainingRun, thresholds: Thresholds): Screen => ({ tag: 'training', trace, run, thresholds }));
+  private readonly missingOf = memoLast((trace: Trace, selection: GraphSelection): readonly number[] => missingParts(trace, selection));
+
+  private readonly loading = memoLast((trace: Trace, selection: GraphSelection, parts: readonly number[], unloadable: { parts: readonly number[]; problem: string } | null): Screen => {
+    const failed = unloadable !== null && parts.some((part) => unloadable.parts.includes(part));
+    const bytes = parts.reduce((sum, part) => sum + (trace.parts?.list[part]?.bytes ?? 0), 0);
+    return { tag: 'loading', trace, selection, parts, bytes, problem: failed ? unloadable.problem : null };
+  });
+
+  private readonly training = memoLast((trace: Trace, run: TrainingRun, thresholds: Thresholds): Screen => ({
+    tag: 'training', trace, run, thresholds, wants: trainingParts(trace, run, thresholds),
+  }));
 
   private readonly graph = memoLast((trace: Trace, selection: GraphSelection, preferred: boolean | null, userFold: boolean | null,
     expanded: readonly string[], large: boolean, drawLimit: number, byLayer: boolean | null): Screen => {

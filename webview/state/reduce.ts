@@ -9,6 +9,7 @@ import { indexTrace } from '../../protocol/query/indexTrace';
 import { selectNodes } from '../../protocol/query/select';
 import type { Trace } from '../../protocol/trace';
 import { passLineKey } from '../../protocol/query/training';
+import { missingParts } from '../../protocol/traceParts';
 import { hasTraining, opensOnTraining } from '../model/training';
 import { selectionKey, traceOf, type Action, type InspectorState, type StepTarget } from './state';
 
@@ -24,6 +25,13 @@ export function reduce(state: InspectorState, action: Action, facts: Facts): Ins
   switch (action.type) {
     case 'trace/loaded': return loaded(state, action, facts);
     case 'trace/none': return stopped({ ...state, doc: { kind: 'none', message: action.message } });
+    case 'trace/grown': {
+      // The same trace with more of its parts: everything on screen stays as it was.
+      if (state.doc.kind !== 'trace') return state;
+      return arrived({ ...state, doc: { ...state.doc, trace: action.trace } });
+    }
+    case 'parts/failed':
+      return state.doc.kind === 'trace' ? { ...state, doc: { ...state.doc, unloadable: { parts: action.parts, problem: action.problem } } } : state;
     case 'trace/invalid': return stopped({ ...state, doc: { kind: 'invalid', title: action.title, problems: action.problems } });
     case 'selection/set': {
       const trace = traceOf(state);
@@ -32,9 +40,12 @@ export function reduce(state: InspectorState, action: Action, facts: Facts): Ins
       if (action.selection?.kind !== 'pass') return selected;
       const view = action.atNode !== undefined ? 'backward' : action.view ?? selected.ui.view;
       const at = action.atNode !== undefined ? indexTrace(trace).pass(action.selection.id)!.steps.findIndex((s) => s.node === action.atNode) : -1;
+      // A pass whose part is still to load goes to its node's step once it is in (arrived).
+      const later = action.atNode !== undefined && at < 0 && missingParts(trace, action.selection).length > 0;
       return {
         ...selected,
         ui: { ...selected.ui, view, ...(at >= 0 ? { step: at + 1, selectedNode: action.atNode! } : {}) },
+        page: { ...selected.page, pendingAt: later ? { pass: action.selection.id, node: action.atNode! } : null },
       };
     }
     case 'selection/step-same-line': {
@@ -89,12 +100,22 @@ function loaded(state: InspectorState, action: Extract<Action, { type: 'trace/lo
   return action.focusNode !== undefined ? focus(selected, [action.focusNode], facts) : selected;
 }
 
+/** A pass opened at a node's step before its part was in: now that it is, at that step. */
+function arrived(state: InspectorState): InspectorState {
+  const pending = state.page.pendingAt;
+  const trace = traceOf(state);
+  if (!pending || !trace || state.ui.selection?.kind !== 'pass' || state.ui.selection.id !== pending.pass) return state;
+  const at = indexTrace(trace).pass(pending.pass)?.steps.findIndex((s) => s.node === pending.node) ?? -1;
+  if (at < 0) return state;
+  return { ...state, ui: { ...state.ui, step: at + 1, selectedNode: pending.node }, page: { ...state.page, pendingAt: null } };
+}
+
 /** Show `selection`: a different one starts at step 0, unexpanded, with the page's initial fold. */
 function select(state: InspectorState, selection: Selection | null, keepStep: boolean): InspectorState {
   const previous = state.ui.selection;
   const changed = !previous || !selection || selectionKey(previous) !== selectionKey(selection);
   let ui = { ...state.ui, selection };
-  let page = { ...state.page, playing: false };
+  let page = { ...state.page, playing: false, pendingAt: null };
   if (changed || !keepStep) {
     ui = { ...ui, step: 0, expanded: [], folded: page.initialFold };
     page = { ...page, initialFold: null, cutPoints: [] };

@@ -11,8 +11,11 @@ export type DocState =
   | { kind: 'waiting' }
   | { kind: 'none'; message: string }
   | { kind: 'invalid'; title: string; problems: readonly string[] }
-  /** `large`: above the summary threshold, the trace opens as its summary, one graph at a time from there. */
-  | { kind: 'trace'; trace: Trace; large: boolean };
+  /**
+   * `large`: above the summary threshold, the trace opens as its summary, one graph at a time from there.
+   * `unloadable`: parts of a trace in parts the host could not give, and why (their graphs say so).
+   */
+  | { kind: 'trace'; trace: Trace; large: boolean; unloadable?: { parts: readonly number[]; problem: string } };
 
 export interface PageState {
   groupByFunction: boolean;
@@ -27,6 +30,8 @@ export interface PageState {
   /** A fold preference the page was opened with (`?fold=0`): applies to the first graph shown. */
   initialFold: boolean | null;
   playing: boolean;
+  /** A pass opened at a node's step while its part was still loading (the step is set when it arrives). */
+  pendingAt: { pass: number; node: number } | null;
 }
 
 export interface InspectorState {
@@ -41,6 +46,10 @@ export type Action =
   /** A validated trace arrived; the host may ask for a selection, a node and thresholds with it. */
   | { type: 'trace/loaded'; trace: Trace; large: boolean; selection?: Selection; focusNode?: number; thresholds?: Thresholds }
   | { type: 'trace/none'; message: string }
+  /** Parts of the trace arrived (a trace in parts): the same trace with them in, the view where it was. */
+  | { type: 'trace/grown'; trace: Trace }
+  /** Parts asked for could not be given: their graphs say why. */
+  | { type: 'parts/failed'; parts: readonly number[]; problem: string }
   | { type: 'trace/invalid'; title: string; problems: readonly string[] }
   /**
    * Show a recording, a pass or the Training view (null: the summary of a large trace); `keepStep`
@@ -84,7 +93,7 @@ export function initialState(restored: Partial<UiState> | null | undefined): Ins
   return {
     doc: { kind: 'waiting' },
     ui,
-    page: { groupByFunction: false, groupByLayer: null, search: '', cutPoints: [], userFold: null, initialFold: ui.folded, playing: false },
+    page: { groupByFunction: false, groupByLayer: null, search: '', cutPoints: [], userFold: null, initialFold: ui.folded, playing: false, pendingAt: null },
   };
 }
 

@@ -27,3 +27,23 @@ export class FailureBar {
     this.element.hidden = false;
   }
 }
+
+/** `12.3 MB`, `840 KB`: about how much loading a part costs. */
+function aboutBytes(bytes: number): string {
+  return bytes >= 2 ** 20 ? `${(bytes / 2 ** 20).toFixed(1)} MB` : `${Math.max(1, Math.round(bytes / 1024)).toLocaleString('en-US')} KB`;
+}
+
+/**
+ * A graph of a trace in parts whose parts are on their way (the host reads them from the file), or
+ * could not come and why. `what`: the graph, in words (`pass #17 · backward · line 90`).
+ */
+export function loadingScreen(what: string, bytes: number, problem: string | null): HTMLElement {
+  if (problem !== null) {
+    return el('div', { class: 'error-screen loading-screen', role: 'alert' },
+      el('h1', {}, `The graph of ${visible(what, { limit: 200 })} could not be loaded`),
+      el('ul', {}, el('li', {}, visible(problem, { limit: 1000 }))),
+      el('p', {}, 'The other passes and the Training view are still here; open the trace again to load it.'));
+  }
+  return el('div', { class: 'loading-screen', role: 'status' },
+    el('p', {}, `Loading ${visible(what, { limit: 200 })} (about ${aboutBytes(bytes)} of the trace)…`));
+}
