@@ -12,10 +12,12 @@ export const DEFAULT_MAX_ELEMENTS = 1024;
 /** The trace's size budget when none is given (`--max-trace-mb`, `run.keep.maxTraceMb`). */
 export const DEFAULT_MAX_TRACE_MB = 64;
 /**
- * The largest budget a trace may be given: the readers (the inspector, VS Code, the CLI's own
- * checks) read a trace file in one piece, which JavaScript caps near 512 MB of text.
+ * The largest budget a trace may be given. A trace file is read in parts (its head, then a kept
+ * pass's part when it is shown: protocol/traceLayout.ts), so its size is not bound by the ≈ 512 MB
+ * JavaScript reads at once; the runner still holds the kept passes' tensors in memory to write
+ * them (measured: a 1 GB RNN trace takes ≈ 2.5 GB of the runner's heap).
  */
-export const MAX_TRACE_MB = 400;
+export const MAX_TRACE_MB = 4096;
 /**
  * The versions this code reads. Version 1 (GradLens ≤ 0.2) had no `kept` and no `run.keep`: every
  * pass of it was kept whole (see isKept).

@@ -7,7 +7,8 @@
  * Parts follow the kept passes: part i holds the nodes made after the previous kept pass began
  * (ids from its `firstNode` to its `lastNode`, the last node made before pass i ran) and the
  * tensors of the passes that ran then; one more part holds the nodes made after the last kept
- * pass. A part `needs` the earlier parts its nodes and passes name nodes of.
+ * pass. A part `needs` the earlier parts whose nodes its graphs read (an input, a parameter made
+ * before the loop); a node's `previous` may name a node of a part not loaded.
  * Pure (no Node, no DOM).
  *
  * @example
@@ -142,15 +143,17 @@ function split_(trace: Trace): { head: Trace; parts: PartData[] } {
   return { head, parts };
 }
 
-/** The earlier parts a part's nodes and passes name nodes of (graph breaks it holds the start of included). */
+/**
+ * The earlier parts a part's nodes and passes name nodes of (graph breaks it holds the start of
+ * included). A node's `previous` (the array before an in-place write, in the part before) is not a
+ * need: every pass of a training loop would then need every earlier one. Readers take it as a
+ * reference that may name a node not loaded.
+ */
 function needsOf(trace: Trace, list: readonly PartInfo[], data: PartData, own: number): number[] {
   const needs = new Set<number>();
   const first = list[own]!.firstNode;
   const need = (id: number) => { if (id < first) needs.add(partOfNode(list, id)); };
-  for (const node of data.nodes) {
-    for (const input of node.inputs) need(input);
-    if (node.previous !== undefined) need(node.previous);
-  }
+  for (const node of data.nodes) for (const input of node.inputs) need(input);
   const passes = new Set(data.passes.map((p) => p.id));
   for (const pass of trace.backwardPasses) {
     if (!passes.has(pass.id)) continue;

@@ -2,7 +2,8 @@
  * Checking a trace in parts (traceParts.ts): its `parts` table, and each part's content when it
  * arrives (from a file, the host, the page) before it joins the trace. A head names nodes of parts
  * not loaded yet: those references are accepted as far as the table says the node ids are the
- * part's; a part's own nodes and passes must resolve to nodes the trace holds once it is added.
+ * part's; a part's own nodes and passes must resolve to nodes the trace holds once it is added,
+ * but for a node's `previous`, which may name a node of a part not loaded.
  */
 import type { Problems } from './problems';
 import { Problems as ProblemList } from './problems';
@@ -73,8 +74,11 @@ export function checkPartData(trace: Trace, values: readonly unknown[]): PartsCh
   if (!table) return { ok: false, problems: ['the trace is whole: it has no parts to add'] };
   const held = indexTrace(trace).nodes;
   const arriving = new Set<number>();
+  const unloaded = checkPartsTable(new ProblemList(), table);
   const refs: Refs = {
     p, nodes: { has: (id) => held.has(id) || arriving.has(id) },
+    // `previous` may name a node of a part not loaded (traceParts.ts's needsOf).
+    known: { has: (id) => held.has(id) || arriving.has(id) || (unloaded?.(id) ?? false) },
     passes: new Set(trace.backwardPasses.map((pass) => pass.id)), recordings: new Set(trace.recordings.map((r) => r.id)),
     version: trace.version, tolerant: false, dangling: 0,
   };

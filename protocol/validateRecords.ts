@@ -78,7 +78,7 @@ export function checkNode(r: Refs, index: number, value: unknown, previousId: nu
   if (value.param !== undefined && (typeof value.param !== 'string' || value.param === '')) p.wrong('param', value.param, 'a parameter name such as "net.0.weight"');
   if (value.previous !== undefined) {
     if (!isCount(value.previous) || value.previous >= usable) p.wrong('previous', value.previous, 'the id of an earlier node (the same array before an in-place write)');
-    else nodeRef(r, 'previous', value.previous);
+    else if (!r.known?.has(value.previous)) nodeRef(r, 'previous', value.previous);
   }
   p.leave();
   return usable;

@@ -17,6 +17,8 @@ export interface Refs {
   dangling: number;
   /** In a trace read in parts: the kept passes whose tensors are in a part not loaded (their lists are empty). */
   readonly awaiting?: ReadonlySet<number>;
+  /** In a trace read in parts: the node ids a node's `previous` may name (those of parts not loaded too). */
+  readonly known?: { has(id: number): boolean };
 }
 
 /** A reference to a node of the trace. */

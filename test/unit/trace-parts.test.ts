@@ -72,13 +72,13 @@ suite('a trace in parts', () => {
     }
   });
 
-  test('the parts follow the kept passes: one part a pass, and one for what came after; each names the earlier parts it reads', () => {
+  test('the parts follow the kept passes: one part a pass; the parameter an update wrote (`previous`) is no need: no part needs the one before', () => {
     const t = trainingLoop(4);
     const { head } = splitTrace(t);
     const list = head.parts!.list;
     assert.deepEqual(list.map((part) => [part.firstNode, part.lastNode, part.nodes, part.passes]), [[0, 1, 2, [0]], [2, 3, 2, [1]], [4, 5, 2, [2]], [6, 7, 2, [3]]]);
-    // Pass k's parameter is the previous one updated in place: its `previous` is in part k−1.
-    assert.deepEqual(list.map((part) => part.needs), [[], [0], [1], [2]]);
+    // Pass k's parameter is the previous one updated in place: its `previous` is in part k−1, which a graph does not read.
+    assert.deepEqual(list.map((part) => part.needs), [[], [], [], []]);
     assert.ok(list.every((part) => part.bytes > 0));
   });
 
@@ -87,9 +87,10 @@ suite('a trace in parts', () => {
     const { head, parts } = splitTrace(t);
     const checked = validateTrace(plain(head));
     assert.ok(checked.ok, checked.ok ? '' : checked.problems.join('\n'));
-    assert.deepEqual(missingParts(head, { kind: 'pass', id: 2 }), [0, 1, 2], 'its part and the ones whose arrays it reads');
-    const some = withParts(head, [parts[0]!, parts[1]!, parts[2]!]);
+    assert.deepEqual(missingParts(head, { kind: 'pass', id: 2 }), [2], 'its own part: the loop\'s passes are loaded one at a time');
+    const some = withParts(head, [parts[0]!, parts[2]!]);
     assert.deepEqual(missingParts(some, { kind: 'pass', id: 2 }), []);
+    assert.deepEqual(missingParts(some, { kind: 'pass', id: 1 }), [1]);
     assert.deepEqual(missingParts(some, { kind: 'pass', id: 3 }), [3]);
     assert.equal(some.backwardPasses[2]!.steps.length, 1);
     assert.equal(some.backwardPasses[3]!.steps.length, 0, 'a pass not loaded has no steps yet');
@@ -101,9 +102,14 @@ suite('a trace in parts', () => {
     const { head, parts } = splitTrace(t);
     const part = (i: number) => plain(parts[i]) as unknown as Record<string, unknown>;
     assert.ok(checkPartData(head, [part(0)]).ok);
-    assert.ok(checkPartData(head, [part(1), part(0)]).ok, 'in any order, with what it needs');
+    assert.ok(checkPartData(head, [part(2), part(0)]).ok, 'in any order');
+    assert.ok(checkPartData(head, [part(1)]).ok, 'a `previous` may name a node of a part not loaded');
     const problems = (values: unknown[]) => { const r = checkPartData(head, values); assert.ok(!r.ok); return r.problems.join('\n'); };
-    assert.match(problems([part(1)]), /previous is 0, which is not a node of the trace/, 'what it needs must be there');
+    const reading = part(1);
+    (reading.nodes as { inputs: number[] }[])[1]!.inputs = [0, 2];
+    assert.match(problems([reading]), /inputs\[0\] is 0, which is not a node of the trace/, 'an input must be there: in the trace, or arriving with it');
+    assert.ok(checkPartData(head, [reading, part(0)]).ok);
+    assert.match(problems([{ ...part(1), nodes: [...(part(1).nodes as unknown[]).slice(0, 1), { ...(part(1).nodes as Record<string, unknown>[])[1]!, previous: 77 }] }]), /previous is 77, expected the id of an earlier node/, 'a `previous` is an earlier node still');
     assert.match(problems([{ ...part(0), part: 9 }]), /a part of the trace .*part one of 0–2/);
     const wrongId = part(0);
     (wrongId.nodes as { id: number }[])[1]!.id = 7;
