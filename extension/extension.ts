@@ -5,6 +5,8 @@
  * - runs.ts        runs the current file with capture (progress, cancel, output, status bar)
  * - runAndShow.ts  a run, then the inspector on its trace: what every command that runs a file does
  * - panel.ts       the inspector panel (webview/) beside the editor
+ * - openTrace.ts   a trace file opened (a big one in parts: its head and its last pass)
+ * - partServer.ts  a big trace sent to the inspector in parts, and the parts it asks for
  * - keepAgain.ts   a run traced again keeping a pass it summarised (the Training view asks)
  * - codelens.ts    "Compute gradient" above autograd.record / backward / autograd.grad calls
  * - debug.ts       the `gradlens` launch configuration (F5): a run from the debugger
@@ -18,7 +20,7 @@ import { checkSelection } from '../protocol/checkMessages';
 import type { SourceRef } from '../protocol/messages';
 import { nodeNames } from '../protocol/query/names';
 import { hasSelection, sourceOf } from '../protocol/query/refs';
-import { readTraceFile } from '../capture/readTraceFile';
+import type { TraceFileParts } from '../capture/readTraceFile';
 import { writeTraceFile } from '../capture/traceFile';
 import { GradientLenses, isProgram, LENS_LANGUAGES } from './codelens';
 import { GradientsDebugger } from './debug';
@@ -27,7 +29,9 @@ import { installEngineTypes, resolvesGradlens } from './engineTypes';
 import { InlineValues } from './inlineValues';
 import { keepAgain } from './keepAgain';
 import { notify, shownMessages, type Shown } from './notify';
+import { openTrace } from './openTrace';
 import { INSPECTOR_VIEW_TYPE, InspectorPanel, type Focus, type PanelEvents } from './panel';
+import { partSizes } from './partServer';
 import { revealSource } from './reveal';
 import { runAndShowWith } from './runAndShow';
 import { programToRun } from './runFromTrace';
@@ -55,6 +59,8 @@ export interface GradLensApi {
   typesOffer: TypesOffer;
   /** The notifications shown since activation (the exact text VS Code got). */
   notifications(): readonly Shown[];
+  /** The sizes above which traces go in parts (the tests lower them to see small traces go so). */
+  partSizes: typeof partSizes;
   /** How long activate() took, in ms. */
   activationMs: number;
   /** From the bundle's evaluation to the end of activate(), in ms. */
@@ -148,8 +154,9 @@ export function activate(context: vscode.ExtensionContext): GradLensApi {
       const ids = Array.isArray(nodeIds) ? nodeIds.filter((id): id is number => Number.isSafeInteger(id)) : [];
       const panel = InspectorPanel.active ?? show(record);
       panel.focusNodes(ids);
-      const target: SourceRef | null = ids.length > 0 ? { kind: 'node', id: ids[ids.length - 1]! } : ref ?? null;
-      const source = target ? sourceOf(record.trace, target) : null;
+      // The node's line, else (a node of a part not loaded) the line of what the item names.
+      const targets: SourceRef[] = [...(ids.length > 0 ? [{ kind: 'node' as const, id: ids[ids.length - 1]! }] : []), ...(ref ? [ref] : [])];
+      const source = targets.map((target) => sourceOf(record.trace, target)).find((found) => found !== null) ?? null;
       if (source) void revealSource(record, source, true);
     },
     'gradlens.nextStep': step('next'),
@@ -181,13 +188,13 @@ export function activate(context: vscode.ExtensionContext): GradLensApi {
         : (await vscode.window.showOpenDialog({ canSelectMany: false, filters: { 'GradLens traces': ['json', 'partial'] }, title: 'Open a GradLens trace' }))?.[0];
       if (!picked) return null;
       const name = vscode.workspace.asRelativePath(picked);
-      const read = readTraceFile(picked.fsPath);
+      const read = openTrace(picked.fsPath);
       if (!read.ok) {
         void notify('error', safe.notification`GradLens: ${name} is not a trace GradLens can show: ${read.problems.slice(0, 3).join('; ')}`);
         return null;
       }
       if (read.notice) void notify('warning', safe.notification`GradLens: ${read.notice}`);
-      const record = runs.adopt(read.trace, picked.fsPath);
+      const record = runs.adopt(read.trace, picked.fsPath, 'file', read.fileParts);
       show(record);
       return record;
     },
@@ -199,8 +206,10 @@ export function activate(context: vscode.ExtensionContext): GradLensApi {
       const target = await vscode.window.showSaveDialog({ ...(folder ? { defaultUri: vscode.Uri.joinPath(folder, name) } : {}), filters: { 'GradLens traces': ['json'] }, title: 'Export the trace' });
       if (!target) return;
       try {
+        // A trace opened in parts is its file (the record holds only some parts): a copy of it, unchanged since.
+        if (record.fileParts && record.tracePath) await copyTraceFile(record.fileParts, record.tracePath, target);
         // On disk through the safe writer (never one string: a big trace would not fit); elsewhere through VS Code.
-        if (target.scheme === 'file') writeTraceFile(record.trace, target.fsPath);
+        else if (target.scheme === 'file') writeTraceFile(record.trace, target.fsPath);
         else await vscode.workspace.fs.writeFile(target, Buffer.from(JSON.stringify(record.trace)));
       } catch (error) {
         void notify('error', safe.notification`GradLens could not write ${vscode.workspace.asRelativePath(target)}: ${error instanceof Error ? error.message : String(error)}`);
@@ -238,7 +247,15 @@ export function activate(context: vscode.ExtensionContext): GradLensApi {
   const activationMs = Date.now() - started;
   const loadAndActivationMs = Date.now() - moduleStarted;
   runs.output.appendLine(`GradLens activated in ${activationMs} ms (${loadAndActivationMs} ms since its code was loaded)`);
-  return { runs, views, problems, lenses, typesOffer, panel: () => InspectorPanel.active, notifications: shownMessages, activationMs, loadAndActivationMs };
+  return { runs, views, problems, lenses, typesOffer, panel: () => InspectorPanel.active, notifications: shownMessages, partSizes, activationMs, loadAndActivationMs };
+}
+
+/** Copies the file a trace was opened from in parts to `target`, if it has not changed since (else throws why). */
+async function copyTraceFile(parts: TraceFileParts, path: string, target: vscode.Uri): Promise<void> {
+  // Reading no part checks only that the file is the one opened.
+  const same = parts.read([]);
+  if (!same.ok) throw new Error(same.problem);
+  await vscode.workspace.fs.copy(vscode.Uri.file(path), target, { overwrite: true });
 }
 
 export function deactivate(): void {

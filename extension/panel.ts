@@ -3,7 +3,9 @@
  * webview's `webview/ready` with a complete snapshot of the current trace (a hidden webview is
  * destroyed and asks again when shown: the answer is always whole), reveals source lines the
  * inspector links to, follows the editor's cursor to the nodes of its line, saves exports, and
- * passes on the wish to check gradients or to trace a run again keeping a summarised pass.
+ * passes on the wish to check gradients or to trace a run again keeping a summarised pass. A big
+ * trace goes in parts (partServer.ts): the snapshot holds its head and the first graph's parts, and
+ * the inspector asks for others (`parts/load`) as it opens them.
  * After a window reload VS Code revives it through the serializer; the webview restores its own UI
  * state and the host reads the last trace back from the extension's storage.
  */
@@ -12,15 +14,16 @@ import { writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import { checkWebviewMessage } from '../protocol/checkMessages';
-import type { HostToWebview, Selection, TextRef, WebviewToHost } from '../protocol/messages';
+import type { HostToWebview, Selection, SourceRef, TextRef, WebviewToHost } from '../protocol/messages';
 import { sourceOf, textOf } from '../protocol/query/refs';
 import { passToKeep } from '../protocol/query/training';
-import type { Source } from '../protocol/trace';
-import { readTraceFile } from '../capture/readTraceFile';
+import type { Source, Trace } from '../protocol/trace';
 import { readSettings } from './config';
 import { Disposable } from './dispose';
 import { notify } from './notify';
+import { openTrace } from './openTrace';
 import { panelHtml } from './panelHtml';
+import { PartServer } from './partServer';
 import { revealSource } from './reveal';
 import type { RunRecord, Runs } from './runs';
 import { plainText, safe } from './untrusted';
@@ -66,6 +69,8 @@ export class InspectorPanel extends Disposable {
   private ready = false;
   private position: StepPosition | null = null;
   private asked: Selection | null = null;
+  /** The parts of the last snapshot sent, and what the inspector holds of them (null: none sent since the record changed). */
+  private parts: PartServer | null = null;
   private readonly stepped = this.register(new vscode.EventEmitter<StepPosition>());
   /** The inspector moved to another step. */
   readonly onDidStep = this.stepped.event;
@@ -109,8 +114,8 @@ export class InspectorPanel extends Disposable {
     let record = runs.last();
     const saved = runs.lastSaved();
     if (!record && saved) {
-      const read = readTraceFile(saved.path); // a trace that is gone or unreadable: the panel says so below
-      if (read.ok) record = runs.adopt(read.trace, saved.path, saved.origin);
+      const read = openTrace(saved.path); // a trace that is gone or unreadable: the panel says so below
+      if (read.ok) record = runs.adopt(read.trace, saved.path, saved.origin, read.fileParts);
     }
     return new InspectorPanel(panel, context, runs, events, record, {});
   }
@@ -165,6 +170,11 @@ export class InspectorPanel extends Disposable {
     return this.asked;
   }
 
+  /** The trace as the inspector holds it: the last snapshot and the parts it loaded since (for tests). */
+  get heldTrace(): Trace | null {
+    return this.parts?.held ?? null;
+  }
+
   /** Whether the webview has answered the handshake since it was (re)loaded. */
   get isReady(): boolean {
     return this.ready;
@@ -172,6 +182,7 @@ export class InspectorPanel extends Disposable {
 
   setRecord(record: RunRecord, focus: Focus = {}): void {
     this.record = record;
+    this.parts = null;
     this.setTitle();
     this.queueFocus(focus);
     if (this.ready) this.sendSnapshot();
@@ -220,8 +231,9 @@ export class InspectorPanel extends Disposable {
     const focusNode = this.pending.find((m): m is Extract<HostToWebview, { type: 'node/focus' }> => m.type === 'node/focus')?.nodeIds.at(-1);
     const rest = this.pending.filter((m) => m.type !== 'selection/set' && m.type !== 'node/focus');
     this.pending = [];
+    this.parts = PartServer.forSnapshot(this.record, { ...(selection ? { selection } : {}), ...(focusNode !== undefined ? { focusNode } : {}) });
     void this.panel.webview.postMessage({
-      type: 'trace/snapshot', trace: this.record.trace, thresholds: readSettings().thresholds,
+      type: 'trace/snapshot', trace: this.parts.held, thresholds: readSettings().thresholds,
       ...(selection ? { selection } : {}), ...(focusNode !== undefined ? { focusNode } : {}),
     } satisfies HostToWebview);
     for (const message of rest) void this.panel.webview.postMessage(message);
@@ -246,11 +258,11 @@ export class InspectorPanel extends Disposable {
         this.position = position;
         this.stepped.fire(position);
         const node = position.nodeIds[0];
-        this.showStepLine(this.record && node !== undefined ? sourceOf(this.record.trace, { kind: 'node', id: node }) : null);
+        this.showStepLine(node !== undefined ? this.sourceOf({ kind: 'node', id: node }) : null);
         break;
       }
       case 'source/reveal': {
-        const source = this.record ? sourceOf(this.record.trace, message.ref) : null;
+        const source = this.sourceOf(message.ref);
         if (source) await revealSource(this.record!, source, false, this.highlight);
         else this.runs.output.appendLine(`inspector: ignored source/reveal of ${JSON.stringify(message.ref)} (not in the trace shown)`);
         break;
@@ -258,13 +270,13 @@ export class InspectorPanel extends Disposable {
       case 'node/selected': {
         if (!this.record) break;
         const last = message.nodeIds.at(-1);
-        const source = last !== undefined ? sourceOf(this.record.trace, { kind: 'node', id: last }) : null;
+        const source = last !== undefined ? this.sourceOf({ kind: 'node', id: last }) : null;
         this.events.onNodesSelected(this.record, message.nodeIds);
         if (source) await revealSource(this.record, source, true, this.highlight);
         break;
       }
       case 'text/open': {
-        const text = this.record ? textOf(this.record.trace, message.ref) : null;
+        const text = this.lookUp((trace) => textOf(trace, message.ref));
         if (text !== null) await this.events.onOpenText(textName(message.ref), text);
         break;
       }
@@ -281,11 +293,37 @@ export class InspectorPanel extends Disposable {
         else this.runs.output.appendLine(`inspector: ignored run/again-keeping of pass ${message.pass} (no summarised pass of the trace shown has that id)`);
         break;
       }
+      case 'parts/load':
+        this.loadParts(message.parts);
+        break;
       case 'webview/error':
         this.runs.output.appendLine(`inspector: ${plainText(message.message, { multiline: true })}`);
         void notify('error', safe.notification`GradLens inspector: ${message.message}`);
         break;
     }
+  }
+
+  /** Answers `parts/load` with the parts of the snapshot shown, or why they cannot be given. */
+  private loadParts(indices: number[]): void {
+    const answer = this.parts?.load(indices) ?? { kind: 'ignored' as const, why: 'no trace was sent' };
+    const named = `${indices.slice(0, 5).join(', ')}${indices.length > 5 ? '…' : ''}`;
+    if (answer.kind === 'ignored') this.runs.output.appendLine(`inspector: ignored parts/load of ${named} (${answer.why})`);
+    else if (this.ready) void this.panel.webview.postMessage(answer.message satisfies HostToWebview);
+    if (answer.kind === 'reply' && answer.message.type === 'parts/failed') this.runs.output.appendLine(`inspector: parts ${named} could not be loaded: ${plainText(answer.message.problem)}`);
+  }
+
+  /**
+   * Something the inspector names, found in the trace it holds (which may have parts the record
+   * has not loaded), else in the record's.
+   */
+  private lookUp<T>(find: (trace: Trace) => T | null): T | null {
+    const held = this.parts?.held;
+    const found = held ? find(held) : null;
+    return found ?? (this.record ? find(this.record.trace) : null);
+  }
+
+  private sourceOf(ref: SourceRef): Source | null {
+    return this.lookUp((trace) => sourceOf(trace, ref));
   }
 
   /** Highlights the line of the step's node in the editors that show its file (focus stays put). */
@@ -305,7 +343,9 @@ export class InspectorPanel extends Disposable {
     const line = event.selections[0]!.active.line + 1;
     if (this.cursorTimer) clearTimeout(this.cursorTimer);
     this.cursorTimer = setTimeout(() => {
-      const nodeIds = record.trace.nodes.filter((n) => n.source?.file === record.file && n.source.line === line).map((n) => n.id);
+      // The nodes the inspector holds: those it can show.
+      const nodes = this.parts?.held.nodes ?? record.trace.nodes;
+      const nodeIds = nodes.filter((n) => n.source?.file === record.file && n.source.line === line).map((n) => n.id);
       this.focusNodes(nodeIds);
       // The Run and Debug views follow too (a node clicked in the inspector does the same).
       if (nodeIds.length > 0) this.events.onNodesSelected(record, nodeIds);

@@ -12,6 +12,7 @@ import { formatNumber, formatTensorShort, formatTensorTiny } from '../protocol/q
 import { DEFAULT_THRESHOLDS, type Selection } from '../protocol/messages';
 import { firstNonFiniteLoss, hasTraining, leftOutRecordings, lossRange, seriesOf, vanishedFrom } from '../protocol/query/training';
 import { isKept, type BackwardPass, type Source, type Trace, type TraceNode } from '../protocol/trace';
+import { holdsGraph, holdsPass, NOT_LOADED, stepCount } from './heldParts';
 
 const onLine = (source: Source | null | undefined, file: string, line: number) => source != null && source.file === file && source.line === line;
 
@@ -22,6 +23,8 @@ export function passesAt(trace: Trace, file: string, line: number): BackwardPass
 
 /** "x.grad = [0, 4, 8, 12]", for a pass's variables (the first two, then how many more). */
 function gradientsText(trace: Trace, pass: BackwardPass): string {
+  // A trace opened in parts holds the gradients of its last graph only.
+  if (!holdsPass(trace, pass)) return `gradients ${NOT_LOADED}`;
   const names = nodeNames(trace);
   const parts = pass.leafGrads.slice(0, 2).map((leaf) => `${names.get(leaf.node) ?? `node ${leaf.node}`}.grad ${leaf.gradReq === 'add' ? '+=' : '='} ${formatTensorTiny(leaf.grad)}`);
   if (pass.leafGrads.length > 2) parts.push(`+${pass.leafGrads.length - 2} more`);
@@ -35,7 +38,10 @@ export interface LensResult {
   tooltip: string;
 }
 
-const stepsText = (pass: BackwardPass) => `${pass.steps.length} step${pass.steps.length === 1 ? '' : 's'}`;
+function stepsText(trace: Trace, pass: BackwardPass): string {
+  const count = stepCount(trace, pass);
+  return `${count} step${count === 1 ? '' : 's'}`;
+}
 
 /**
  * The results lenses show above the call at `line` (1-based): none when the trace has nothing
@@ -61,10 +67,10 @@ export function lensResults(trace: Trace, file: string, line: number): LensResul
       const kept = [...passes].reverse().find(isKept);
       if (!kept) return [training];
       const which = kept === last ? 'the last' : `pass #${(kept.id + 1).toLocaleString('en-US')}, the last kept`;
-      return [training, onPass(kept, `step through ${which} (${stepsText(kept)})`)];
+      return [training, onPass(kept, `step through ${which} (${stepsText(trace, kept)})`)];
     }
-    if (loss) return [onPass(last, `${passes.length} passes · loss ${formatNumber(loss.first)} → ${formatNumber(loss.last)} · step through the last (${stepsText(last)})`)];
-    return [onPass(last, `${times}${gradientsText(trace, last)} · step through ${stepsText(last)}`)];
+    if (loss) return [onPass(last, `${passes.length} passes · loss ${formatNumber(loss.first)} → ${formatNumber(loss.last)} · step through the last (${stepsText(trace, last)})`)];
+    return [onPass(last, `${times}${gradientsText(trace, last)} · step through ${stepsText(trace, last)}`)];
   }
   const recordings = trace.recordings.filter((r) => onLine(r.source, file, line));
   if (recordings.length > 0) {
@@ -75,7 +81,9 @@ export function lensResults(trace: Trace, file: string, line: number): LensResul
     const omitted = leftOutRecordings(trace, (source) => onLine(source, file, line));
     const count = recordings.length + omitted;
     const times = count > 1 ? `${count.toLocaleString('en-US')} recordings, the last${omitted > 0 ? ' kept' : ''}: ` : '';
-    const value = output ? ` → ${nodeNames(trace).get(output.id) ?? output.op} = ${formatTensorTiny(output.value)}` : '';
+    // A recording of a trace opened in parts may be in a part not loaded: say so rather than nothing.
+    const unloaded = !output && last.outputs.length > 0 && !holdsGraph(trace, { kind: 'recording', id: last.id });
+    const value = output ? ` → ${nodeNames(trace).get(output.id) ?? output.op} = ${formatTensorTiny(output.value)}` : unloaded ? ` · values ${NOT_LOADED}` : '';
     return [{ title: `${times}recorded ${last.nodes.length} op${last.nodes.length === 1 ? '' : 's'}${value}`, selection: { kind: 'recording', id: last.id }, tooltip: 'Open the inspector on this recording' }];
   }
   return [];
@@ -157,7 +165,9 @@ export function problemsOf(trace: Trace, thresholds = DEFAULT_THRESHOLDS): Probl
     const when = found.always ? `in all ${series.points.length} passes` : `from pass ${(found.point.index + 1).toLocaleString('en-US')} on`;
     // Why, when a kept pass shows it (the loss gone NaN first says enough: that is its own problem).
     const nanFirst = bad !== null && found.point.index > bad.index;
-    const why = nanFirst ? null : whyVanished(trace, series, found.point.index);
+    // Only passes whose tensors the trace holds can show why (a trace opened in parts holds its last).
+    const held = { ...series, points: series.points.filter((point) => holdsPass(trace, point.pass)) };
+    const why = nanFirst ? null : whyVanished(trace, held, found.point.index);
     const because = why ? `: in pass ${(why.point.index + 1).toLocaleString('en-US')}, ${whyBrief(trace, why)}` : nanFirst ? ', after the loss became NaN' : '';
     at(variable.source, 'warning', `${name}'s gradient vanished ${when} (‖∇‖ < ${thresholds.vanishing})${because}`, 'vanishing');
   }

@@ -12,9 +12,11 @@ import { describeRunEnd } from '../protocol/query/outcome';
 import type { Trace } from '../protocol/trace';
 import type * as Runner from '../capture/runner';
 import type { RunResult } from '../capture/runner';
+import type { TraceFileParts } from '../capture/readTraceFile';
 import { writeTraceFile } from '../capture/traceFile';
 import { readSettings } from './config';
 import { Disposable } from './dispose';
+import { nodeCount } from './heldParts';
 import { notify } from './notify';
 import { plainText, safe } from './untrusted';
 
@@ -23,7 +25,13 @@ export interface RunRecord {
   file: string;
   /** The version of its open document when it ran (lenses and inline values go stale after an edit). */
   documentVersion: number | null;
+  /**
+   * The trace: whole, or — opened from a big file in parts (openTrace.ts) — its head with the
+   * parts of its last graph (the other passes' nodes and tensors are not in it, their summaries are).
+   */
   trace: Trace;
+  /** The reader of the other parts of a trace opened in parts (the inspector loads them through it). */
+  fileParts?: TraceFileParts;
   result: Pick<RunResult, 'exitCode' | 'timedOut' | 'cancelled' | 'durationMs' | 'error'>;
   /** Where the trace was saved. */
   tracePath: string | null;
@@ -175,10 +183,13 @@ export class Runs extends Disposable {
     this.active?.abort();
   }
 
-  /** Adopts a trace read from a file (Open Trace File…), or the last one again after a window reload. */
-  adopt(trace: Trace, tracePath: string, origin: RunRecord['origin'] = 'file'): RunRecord {
+  /**
+   * Adopts a trace read from a file (Open Trace File…), or the last one again after a window reload;
+   * `fileParts`: the reader of the file's other parts, when it was opened in parts.
+   */
+  adopt(trace: Trace, tracePath: string, origin: RunRecord['origin'] = 'file', fileParts?: TraceFileParts): RunRecord {
     const record: RunRecord = {
-      file: trace.run.file, documentVersion: null, trace, tracePath, focus: null, origin,
+      file: trace.run.file, documentVersion: null, trace, tracePath, focus: null, origin, ...(fileParts ? { fileParts } : {}),
       result: { exitCode: trace.run.exitCode, timedOut: trace.run.timedOut, cancelled: false, durationMs: trace.run.durationMs, ...(trace.run.error ? { error: trace.run.error } : {}) },
     };
     this.remember(record);
@@ -265,7 +276,7 @@ export function endAllRuns(): void {
 /** One line about a run: what it recorded, or how it failed. */
 export function summary(record: RunRecord): string {
   const { trace, result } = record;
-  const what = `${trace.recordings.length} recording${trace.recordings.length === 1 ? '' : 's'}, ${trace.backwardPasses.length} backward pass${trace.backwardPasses.length === 1 ? '' : 'es'}, ${trace.nodes.length} nodes`;
+  const what = `${trace.recordings.length} recording${trace.recordings.length === 1 ? '' : 's'}, ${trace.backwardPasses.length} backward pass${trace.backwardPasses.length === 1 ? '' : 'es'}, ${nodeCount(trace)} nodes`;
   const ended = describeRunEnd(trace.run);
   const how = result.error && trace.run.error?.origin === 'program' ? `${ended}: ${result.error.message}` : ended;
   const checks = trace.backwardPasses.flatMap((p) => p.gradcheck?.results ?? []);

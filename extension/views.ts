@@ -12,14 +12,16 @@ import { nodeNames } from '../protocol/query/names';
 import { indexTrace } from '../protocol/query/indexTrace';
 import { selectNodes } from '../protocol/query/select';
 import { formatNumber, formatShape, formatTensorShort } from '../protocol/query/format';
-import type { Selection, SourceRef } from '../protocol/messages';
+import type { GraphSelection, Selection, SourceRef } from '../protocol/messages';
 import { lossRange, passLineKey, seriesOf } from '../protocol/query/training';
-import type { BackwardPass, Source, Trace, TraceNode } from '../protocol/trace';
+import { isKept, type BackwardPass, type Source, type Trace, type TraceNode } from '../protocol/trace';
 import { Disposable } from './dispose';
+import { holdsGraph, NOT_LOADED, stepCount } from './heldParts';
 
 /** A pass's steps, and its loss when it has one. */
-function passDescription(pass: BackwardPass): string {
-  const steps = `${pass.steps.length} step${pass.steps.length === 1 ? '' : 's'}`;
+function passDescription(trace: Trace, pass: BackwardPass): string {
+  const count = stepCount(trace, pass);
+  const steps = `${count} step${count === 1 ? '' : 's'}`;
   const loss = lossRange([pass]);
   return loss ? `loss ${formatNumber(loss.first)} · ${steps}` : steps;
 }
@@ -39,6 +41,8 @@ export type Item =
   /** `history`: a variable followed over a run (one array across its passes), ‖∇‖ first → last. */
   | { kind: 'node'; node: TraceNode; parent: Item | null; history?: string }
   | { kind: 'issue'; label: string; detail: string; nodeId: number | null; ref: SourceRef; severity: 'anomaly' | 'break' }
+  /** Something of a graph whose part is not loaded (a trace opened in parts): the inspector loads it. `key`: unique in its view. */
+  | { kind: 'unloaded'; key: string; label: string; selection: GraphSelection; parent: Item | null }
   | { kind: 'empty'; label: string };
 
 function nodeIcon(node: TraceNode, trace: Trace): vscode.ThemeIcon {
@@ -62,7 +66,7 @@ abstract class TraceTree extends Disposable implements vscode.TreeDataProvider<I
   abstract getChildren(element?: Item): Item[];
 
   getParent(element: Item): Item | null {
-    return element.kind === 'node' || element.kind === 'group' ? element.parent : null;
+    return element.kind === 'node' || element.kind === 'group' || element.kind === 'unloaded' ? element.parent : null;
   }
 
   getTreeItem(element: Item): vscode.TreeItem {
@@ -96,6 +100,13 @@ abstract class TraceTree extends Disposable implements vscode.TreeDataProvider<I
         item.iconPath = nodeIcon(node, trace!);
         item.command = { title: 'Show the node', command: 'gradlens.focusNodes', arguments: [this.record!.file, [node.id]] };
         item.contextValue = node.kind;
+        return item;
+      }
+      case 'unloaded': {
+        const item = new vscode.TreeItem(plainText(element.label));
+        item.id = `unloaded:${element.key}`;
+        item.iconPath = new vscode.ThemeIcon('cloud-download');
+        item.command = { title: 'Open in the inspector', command: 'gradlens.openInspectorAt', arguments: [vscode.Uri.file(this.record!.file), element.selection] };
         return item;
       }
       case 'issue': {
@@ -138,7 +149,7 @@ export class GraphTree extends TraceTree {
           const number = passIndex.get(p.id)! + 1;
           const group: Item = {
             kind: 'group', selection: { kind: 'pass', id: p.id }, label: parent ? `#${number}` : title(p),
-            description: p.error ? 'failed' : passDescription(p), nodeIds: selectNodes(trace, { kind: 'pass', id: p.id }), parent,
+            description: p.error ? 'failed' : passDescription(trace, p), nodeIds: selectNodes(trace, { kind: 'pass', id: p.id }), parent,
           };
           this.groups.push(group);
           if (parent?.kind === 'line') parent.passes.push(group);
@@ -159,17 +170,19 @@ export class GraphTree extends TraceTree {
     if (element.kind === 'line') return element.passes;
     if (element.kind !== 'group') return [];
     const byId = indexTrace(trace).nodes;
-    return element.nodeIds.map((id) => byId.get(id)).filter((n): n is TraceNode => n !== undefined).map((node) => ({ kind: 'node', node, parent: element }));
+    const nodes: Item[] = element.nodeIds.map((id) => byId.get(id)).filter((n): n is TraceNode => n !== undefined).map((node) => ({ kind: 'node', node, parent: element }));
+    // A trace opened in parts holds its last graph: the others' nodes come when the inspector opens them.
+    const selection = element.selection;
+    if (selection.kind !== 'training' && !holdsGraph(trace, selection)) nodes.push({ kind: 'unloaded', key: `${selection.kind}${selection.id}`, label: NOT_LOADED, selection, parent: element });
+    return nodes;
   }
 
   /** The item of a node in the first group that has it (to reveal a node selected in the inspector). */
   itemOf(nodeId: number): Item | null {
     if (this.groups.length === 0) this.getChildren();
     for (const group of this.groups) {
-      if (group.kind === 'group' && group.nodeIds.includes(nodeId)) {
-        const node = indexTrace(this.record!.trace).node(nodeId)!;
-        return { kind: 'node', node, parent: group };
-      }
+      const node = group.kind === 'group' && group.nodeIds.includes(nodeId) ? indexTrace(this.record!.trace).node(nodeId) : undefined;
+      if (node) return { kind: 'node', node, parent: group };
     }
     return null;
   }
@@ -210,11 +223,18 @@ export class GradientsTree extends TraceTree {
     const items: Item[] = [];
     for (const series of seriesOf(trace)) {
       for (const point of series.points) followed.add(point.variable.node);
-      const last = byId.get(series.points[series.points.length - 1]!.variable.node);
-      if (!last) continue;
+      // Its latest node the trace holds (a trace opened in parts may not hold the last pass that reached it).
+      const last = series.points.map((point) => byId.get(point.variable.node)).reverse().find((node) => node !== undefined);
       const norms = series.points.map((p) => p.variable.gradL2);
       const f = (v: number | null) => (v === null ? '–' : formatNumber(v, 3));
       const history = series.points.length > 1 ? `‖∇‖ ${f(norms[0]!)} → ${f(norms[norms.length - 1]!)} over ${series.points.length} passes` : undefined;
+      if (!last) {
+        // None of its passes is loaded: what the summaries say, and the way to the inspector.
+        const point = [...series.points].reverse().find((p) => isKept(p.pass));
+        const name = point?.variable.param ?? `the variable of backward pass #${(point?.index ?? 0) + 1}`;
+        if (point) items.push({ kind: 'unloaded', key: `series${series.id}`, label: `${name}: ${history ?? `‖∇‖ ${f(norms[0]!)}`} · ${NOT_LOADED}`, selection: { kind: 'pass', id: point.pass.id }, parent: null });
+        continue;
+      }
       items.push({ kind: 'node', node: last, parent: null, ...(history ? { history } : {}) });
     }
     // Versions of a followed array that no pass reached (made by an in-place write after the last pass) are not listed again.

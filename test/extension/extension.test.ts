@@ -3,12 +3,14 @@
 // talks to it, the Problems panel, the Run and Debug views, cancellation, programs that throw or
 // hang. The workspace is test/fixtures/workspace.
 import { strict as assert } from 'node:assert';
-import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import * as vscode from 'vscode';
 import type { GradLensApi } from '../../extension/extension';
 import type { InspectorPanel } from '../../extension/panel';
 import type { RunRecord } from '../../extension/runs';
+import type { HostToWebview } from '../../protocol/messages';
+import { missingParts } from '../../protocol/traceParts';
 import { until } from './until';
 
 const EXTENSION_ID = 'gradlens.gradlens';
@@ -357,6 +359,94 @@ suite('GradLens in VS Code', () => {
     assert.equal(missing.length, 1, missing.join('\n'));
     assert.match(missing[0]!, /^GradLens: traced again, random-run\.ts did not run backward pass #9 \(it made [34] backward passes this time\): the program did not run the same way \(is it deterministic\?\)\. The Training view shows the new run\.$/);
     assert.deepEqual(panel.requestedSelection, { kind: 'training' });
+  });
+
+  test('a big trace in parts: a file opened as its head and last pass, parts/load answered from the file; a big run sent as its head and the pass asked for', async function () {
+    this.timeout(120_000);
+    // Four passes, each over an array of its own: no part needs another (a parameter updated in place would chain them).
+    const program = workspaceFile('batches.ts');
+    writeFileSync(program.fsPath, [
+      "import { autograd, np } from 'gradlens';",
+      'for (let step = 0; step < 4; step++) {',
+      '  const w = np.array([step, step + 1]);',
+      '  w.attachGrad();',
+      '  const l = autograd.record(() => np.dot(w, w));',
+      '  l.backward();',
+      '}',
+      '',
+    ].join('\n'));
+    const sizes = { ...api.partSizes };
+    // Every trace goes in parts, however small (the sizes are no setting: the extension's API lowers them).
+    Object.assign(api.partSizes, { readWholeBelow: 0, sendWholeBelow: 0 });
+    try {
+      // A run of it: its trace is whole in the record, the inspector gets its head and the pass the lens asked for.
+      const run = await vscode.commands.executeCommand<RunRecord | null>('gradlens.computeGradient', program, 5);
+      assert.ok(run && run.result.exitCode === 0 && run.tracePath, JSON.stringify(run?.result));
+      assert.equal(run.trace.parts, undefined);
+      assert.deepEqual(run.focus, { kind: 'pass', id: 0 }, 'the lens opens the first pass made at its line');
+      const panel = await until('the inspector on the run', () => { const p = api.panel(); return p?.shown === run && p.isReady && p.heldTrace && p; });
+      const sent = panel.heldTrace!;
+      assert.ok(sent.parts, 'sent in parts');
+      assert.deepEqual(missingParts(sent, { kind: 'pass', id: 0 }), [], 'the pass shown first needs no round trip');
+      assert.ok(missingParts(sent, { kind: 'pass', id: 3 }).length > 0, 'another is loaded when opened');
+
+      // The trace file the run saved, opened: the record holds its head and its last pass.
+      const record = await vscode.commands.executeCommand<RunRecord | null>('gradlens.openTrace', vscode.Uri.file(run.tracePath));
+      assert.ok(record && record.fileParts && record.trace.parts, 'opened in parts');
+      assert.deepEqual(missingParts(record.trace, { kind: 'pass', id: 3 }), [], 'the last pass is loaded');
+      const firstParts = missingParts(record.trace, { kind: 'pass', id: 0 });
+      assert.ok(firstParts.length > 0, 'the first is not');
+      // The views say so of a pass not loaded, and still count its steps.
+      const groups = api.views.graph.getChildren();
+      const line = groups.find((item) => item.kind === 'line')!;
+      const [first, , , last] = api.views.graph.getChildren(line);
+      const stepsOf = (item: typeof first) => String(api.views.graph.getTreeItem(item!).description).split(' · ').at(-1);
+      const steps = record.trace.backwardPasses[3]!.steps.length;
+      assert.ok(steps > 0);
+      assert.equal(stepsOf(first), stepsOf(last), 'a pass not loaded counts its steps from its summary');
+      assert.equal(stepsOf(last), `${steps} step${steps === 1 ? '' : 's'}`);
+      const inside = api.views.graph.getChildren(first!);
+      assert.deepEqual(inside.map((item) => item.kind), ['unloaded']);
+      const unloaded = api.views.graph.getTreeItem(inside[0]!);
+      assert.equal(unloaded.label, 'not loaded — open it in the inspector');
+      assert.deepEqual(unloaded.command?.arguments?.[1], { kind: 'pass', id: 0 });
+      const lastNodes = api.views.graph.getChildren(last!);
+      assert.ok(lastNodes.length > 0 && lastNodes.every((item) => item.kind === 'node'), 'the last pass\'s nodes are there');
+      // Gradients: the last pass's w as a node; the others' from their summaries, said to be not loaded.
+      const variables = api.views.gradients.getChildren();
+      assert.deepEqual(variables.map((item) => item.kind), ['unloaded', 'unloaded', 'unloaded', 'node']);
+      assert.equal(api.views.gradients.getTreeItem(variables[0]!).label, 'the variable of backward pass #1: ‖∇‖ 2 · not loaded — open it in the inspector');
+      assert.match(String(api.views.gradients.getTreeItem(variables[3]!).description), /^\(2,\) · \[3, 4\] · ∇ \[6, 8\]$/, 'the last iteration\'s values');
+
+      // The inspector shows it as it is held, and asks for the first pass's parts.
+      const shown = await until('the inspector on the file', () => panel.shown === record && panel.isReady && panel.heldTrace);
+      assert.deepEqual(shown.parts!.loaded, record.trace.parts.loaded);
+      const posted: HostToWebview[] = [];
+      const webview = panel.panel.webview as { postMessage(message: unknown): Thenable<boolean> };
+      const post = webview.postMessage.bind(webview);
+      webview.postMessage = (message: unknown) => { posted.push(message as HostToWebview); return post(message); };
+      try {
+        await panel.handle({ type: 'parts/load', parts: firstParts });
+        const data = posted.find((m): m is Extract<HostToWebview, { type: 'parts/data' }> => m.type === 'parts/data');
+        assert.ok(data, posted.map((m) => m.type).join(', '));
+        assert.deepEqual(data.parts.map((part) => part.part), firstParts);
+        assert.deepEqual(missingParts(panel.heldTrace!, { kind: 'pass', id: 0 }), [], 'the host counts them as the inspector\'s');
+        // A part the trace does not have is ignored; a file changed since it was opened is said to be.
+        posted.length = 0;
+        await panel.handle({ type: 'parts/load', parts: [999] });
+        assert.deepEqual(posted, []);
+        const later = new Date(Date.now() + 60_000);
+        utimesSync(run.tracePath, later, later);
+        const secondParts = missingParts(panel.heldTrace!, { kind: 'pass', id: 1 });
+        assert.ok(secondParts.length > 0);
+        await panel.handle({ type: 'parts/load', parts: secondParts });
+        assert.deepEqual(posted, [{ type: 'parts/failed', parts: secondParts, problem: 'batches.ts.gradlens.json changed since it was opened: open it again' }]);
+      } finally {
+        webview.postMessage = post;
+      }
+    } finally {
+      Object.assign(api.partSizes, sizes);
+    }
   });
 
   test('a program that hangs is stopped at the timeout, and the next run works', async function () {
