@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { visible } from '../protocol/display';
-import type { Trace } from '../protocol/trace';
+import type { PartInfo, Trace } from '../protocol/trace';
 import { fileLayout, HEAD_FIELD_ORDER, SEGMENT_FIELD_ORDER } from '../protocol/traceLayout';
 import { streamJson, type TextSink } from './jsonStream';
 
@@ -23,20 +23,41 @@ export function scriptSafeJson(value: unknown): string {
 export const scriptSafeText = (json: string) => json.replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
 
 /**
- * The standalone page's script elements of a trace: the head (`gradlens-trace`) and one per segment
- * (`gradlens-part-<i>`), each JSON made safe inside `<script>`; the page parses a segment when it
- * shows that part.
+ * The standalone page's script elements of a trace: the head (`gradlens-trace`), which comes before
+ * the inspector's script, and one per segment (`gradlens-part-<i>`), after it — so that the page
+ * starts on the head while the browser still reads the parts of a big trace (those most likely
+ * shown first come first: pageOrder). Each is JSON made safe
+ * inside `<script>`; the page parses a segment when it shows that part.
  */
-export function streamPageScripts(trace: Trace, out: TextSink): void {
+export function pageScripts(trace: Trace): { head(out: TextSink): void; parts(out: TextSink): void } {
   const { head, segments } = fileLayout(trace);
-  out('<script id="gradlens-trace" type="application/json">');
-  streamJson(head, (piece) => out(scriptSafeText(piece)), HEAD_FIELD_ORDER);
-  out('</script>\n');
-  segments.forEach((segment, i) => {
-    out(`<script id="gradlens-part-${i}" type="application/json">`);
-    streamJson(segment, (piece) => out(scriptSafeText(piece)), SEGMENT_FIELD_ORDER);
-    out('</script>\n');
-  });
+  return {
+    head(out) {
+      out('<script id="gradlens-trace" type="application/json">');
+      streamJson(head, (piece) => out(scriptSafeText(piece)), HEAD_FIELD_ORDER);
+      out('</script>\n');
+    },
+    parts(out) {
+      for (const i of pageOrder(head.parts)) {
+        out(`<script id="gradlens-part-${i}" type="application/json">`);
+        streamJson(segments[i], (piece) => out(scriptSafeText(piece)), SEGMENT_FIELD_ORDER);
+        out('</script>\n');
+      }
+    },
+  };
+}
+
+/**
+ * The order of the parts in the page: the browser reads a 1 GB page for seconds, and a part can be
+ * shown once it is read. First the first kept pass's (the Training view's names), then the last
+ * kept pass's (the one people step through), then the others in order.
+ */
+function pageOrder(parts: readonly PartInfo[]): number[] {
+  const withPasses = parts.map((part, i) => (part.passes.length > 0 ? i : -1)).filter((i) => i >= 0);
+  const first = withPasses[0];
+  const last = withPasses[withPasses.length - 1];
+  const early = [...new Set([first, last].filter((i): i is number => i !== undefined))];
+  return [...early, ...parts.map((_, i) => i).filter((i) => !early.includes(i))];
 }
 
 function escapeHtml(text: string): string {
@@ -49,28 +70,33 @@ export interface PageOptions {
 }
 
 export function inspectorPage(trace: Trace, distDir: string, options: PageOptions = {}): string {
-  let scripts = '';
-  streamPageScripts(trace, (piece) => { scripts += piece; });
-  return renderPage(trace, distDir, options, scripts);
+  const scripts = pageScripts(trace);
+  let head = '';
+  let parts = '';
+  scripts.head((piece) => { head += piece; });
+  scripts.parts((piece) => { parts += piece; });
+  return renderPage(trace, distDir, options, head, parts);
 }
 
 /**
- * The page in two pieces, before and after the trace's script elements, for a writer that streams
- * them between (traceFile.ts: a trace can be longer than any one string).
+ * The page in three pieces, around the trace's head script and its part scripts, for a writer
+ * that streams those between (traceFile.ts: a trace can be longer than any one string).
  *
  * @example
- *   const { head, tail } = inspectorPageAround(trace, distDir);
- *   // head + streamPageScripts(trace) + tail is the page inspectorPage gives (with another nonce)
+ *   const { start, middle, end } = inspectorPageAround(trace, distDir);
+ *   // start + head + middle + parts + end (pageScripts) is the page inspectorPage gives (with another nonce)
  */
-export function inspectorPageAround(trace: Trace, distDir: string, options: PageOptions = {}): { head: string; tail: string } {
-  const marker = `\u0000gradlens-trace-${randomBytes(12).toString('hex')}\u0000`;
-  const page = renderPage(trace, distDir, options, marker);
-  const at = page.indexOf(marker);
-  return { head: page.slice(0, at), tail: page.slice(at + marker.length) };
+export function inspectorPageAround(trace: Trace, distDir: string, options: PageOptions = {}): { start: string; middle: string; end: string } {
+  const marker = (what: string) => `\u0000gradlens-${what}-${randomBytes(12).toString('hex')}\u0000`;
+  const [headMarker, partsMarker] = [marker('head'), marker('parts')];
+  const page = renderPage(trace, distDir, options, headMarker, partsMarker);
+  const at = page.indexOf(headMarker);
+  const then = page.indexOf(partsMarker);
+  return { start: page.slice(0, at), middle: page.slice(at + headMarker.length, then), end: page.slice(then + partsMarker.length) };
 }
 
-/** `traceScripts`: the trace's script elements (streamPageScripts), or a marker where they go. */
-function renderPage(trace: Trace, distDir: string, options: PageOptions, traceScripts: string): string {
+/** `headScript`, `partScripts`: the trace's script elements (pageScripts), or markers where they go. */
+function renderPage(trace: Trace, distDir: string, options: PageOptions, headScript: string, partScripts: string): string {
   const script = join(distDir, 'webview.js');
   const style = join(distDir, 'webview.css');
   for (const asset of [script, style]) {
@@ -96,8 +122,8 @@ function renderPage(trace: Trace, distDir: string, options: PageOptions, traceSc
 </head>
 <body class="standalone${themeClass}">
 <div id="app"></div>
-${traceScripts}
-<script nonce="${nonce}">${js}</script>
+${headScript}<script nonce="${nonce}">${js}</script>
+${partScripts}
 </body>
 </html>
 `;

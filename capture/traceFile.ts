@@ -8,7 +8,7 @@ import { accessSync, closeSync, constants, fchmodSync, fsyncSync, openSync, real
 import { dirname } from 'node:path';
 import type { Trace } from '../protocol/trace';
 import { fileLayout, HEAD_END, HEAD_FIELD_ORDER, INDEX_START, SEGMENT_FIELD_ORDER, type FileHead } from '../protocol/traceLayout';
-import { inspectorPageAround, streamPageScripts, type PageOptions } from './html';
+import { inspectorPageAround, pageScripts, type PageOptions } from './html';
 import { streamJson, type TextSink } from './jsonStream';
 
 /** Characters gathered before each write to the file. */
@@ -182,10 +182,13 @@ export function writeTraceFile(trace: Trace, target: string): number {
  *   writeInspectorPageFile(trace, 'inspector.html', distDir);
  */
 export function writeInspectorPageFile(trace: Trace, target: string, distDir: string, options: PageOptions = {}): number {
-  const { head, tail } = inspectorPageAround(trace, distDir, options);
+  const { start, middle, end } = inspectorPageAround(trace, distDir, options);
+  const scripts = pageScripts(trace);
   return writeFileAtomically(target, (file) => {
-    file.write(head);
-    streamPageScripts(trace, file.write);
-    file.write(tail);
+    file.write(start);
+    scripts.head(file.write);
+    file.write(middle);
+    scripts.parts(file.write);
+    file.write(end);
   });
 }

@@ -39,7 +39,7 @@ const USAGE = `usage:
       --keep PASSES            backward passes to keep whole, numbered from 1 as the
                                inspector and Problems number them: 17,40-42
                                (the others of a long run may be summarised: statistics only)
-      --max-trace-mb N         size budget of the trace (default 64, at most 400): past it,
+      --max-trace-mb N         size budget of the trace (default 64, at most 4096): past it,
                                passes are summarised; the first, the last and --keep ones
                                are still kept
       --max-memory-mb N        budget of the program's arrays: past it, an allocation throws
@@ -120,7 +120,7 @@ export function parseArgs(argv: readonly string[]): Parsed | 'help' | 'version' 
         case '--max-trace-mb': {
           parsed.maxTraceMb = integer(flag, value(), 1);
           if (parsed.maxTraceMb > MAX_TRACE_MB) {
-            throw new UsageError(`--max-trace-mb: at most ${MAX_TRACE_MB} (a trace is read in one piece, and JavaScript reads at most ≈ 512 MB of text at once)`);
+            throw new UsageError(`--max-trace-mb: at most ${MAX_TRACE_MB} (the run holds the kept passes' tensors in memory until it writes them)`);
           }
           continue;
         }

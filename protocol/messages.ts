@@ -104,7 +104,10 @@ export type WebviewToHost =
   | { type: 'run/again-keeping'; pass: number }
   /**
    * The inspector needs these parts of the trace it shows (indices into `trace.parts.list`) to draw
-   * a graph: the host answers `parts/data` or `parts/failed`.
+   * a graph: the host answers `parts/data` or `parts/failed`. No trace is named: the host answers
+   * from the trace it sent last, and messages arrive in the order they were posted, so an answer
+   * always follows the snapshot it belongs to (a late ask of an earlier trace is answered from the
+   * new one, after its snapshot).
    */
   | { type: 'parts/load'; parts: number[] }
   /** Show the whole of a text the inspector cut short. */

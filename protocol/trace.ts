@@ -15,7 +15,7 @@ export const DEFAULT_MAX_TRACE_MB = 64;
  * The largest budget a trace may be given. A trace file is read in parts (its head, then a kept
  * pass's part when it is shown: protocol/traceLayout.ts), so its size is not bound by the ≈ 512 MB
  * JavaScript reads at once; the runner still holds the kept passes' tensors in memory to write
- * them (measured: a 1 GB RNN trace takes ≈ 2.5 GB of the runner's heap).
+ * them (measured: tracing a 1.1 GB RNN run took 2.6 GB resident, 3.9 GB with --html; bench/README.md).
  */
 export const MAX_TRACE_MB = 4096;
 /**

@@ -44,9 +44,11 @@ export function pageTrace(html: string): { document: Record<string, unknown>; tr
   assert.ok(head, 'the trace is embedded');
   const segments: unknown[] = [];
   for (const match of html.matchAll(/<script id="gradlens-part-(\d+)" type="application\/json">([\s\S]*?)<\/script>/g)) {
-    assert.equal(Number(match[1]), segments.length, 'the parts come in order');
-    segments.push(JSON.parse(match[2]!));
+    const index = Number(match[1]);
+    assert.equal(segments[index], undefined, `part ${index} comes once`);
+    segments[index] = JSON.parse(match[2]!);
   }
+  assert.ok(Array.from(segments, (segment) => segment !== undefined).every(Boolean), 'every part is there');
   const document: Record<string, unknown> = { ...(JSON.parse(head[1]!) as Record<string, unknown>), segments, index: segments.map(() => [0, 0]) };
   assertValidTrace(document);
   const read = readTraceText(JSON.stringify(document));

@@ -89,10 +89,10 @@ function standaloneHost(notify: (text: string) => void): Host {
     kind: 'standalone',
     post: (message) => {
       if (message.type === 'webview/ready') {
-        queueMicrotask(() => {
+        void (async () => {
           let trace: unknown;
           try {
-            const embedded = readEmbedded(new URLSearchParams(location.search).get('parts') === 'on-demand');
+            const embedded = await readEmbedded(new URLSearchParams(location.search).get('parts') === 'on-demand');
             trace = embedded.trace;
             structures = embedded.structures;
           } catch (error) {
@@ -100,10 +100,11 @@ function standaloneHost(notify: (text: string) => void): Host {
           }
           delivered = trace;
           deliver({ type: 'trace/snapshot', trace: trace as Trace });
-        });
+        })();
       } else if (message.type === 'parts/load') {
-        // After a frame: the page says "Loading…" while a big part is parsed.
-        setTimeout(() => readParts(message.parts), 0);
+        // After a frame (the page says "Loading…" while a big part is parsed), and once the
+        // browser has read the parts' elements: they come after the inspector's script.
+        setTimeout(() => { void Promise.all(message.parts.map(partRead)).then(() => readParts(message.parts)); }, 0);
       } else if (message.type === 'export/save') {
         download(message.fileName, message.data, message.encoding, message.format === 'png' ? 'image/png' : message.format === 'svg' ? 'image/svg+xml' : 'text/vnd.graphviz');
       } else if (message.type === 'source/reveal') {
@@ -120,7 +121,7 @@ function standaloneHost(notify: (text: string) => void): Host {
  * The embedded trace: whole, or (a trace in parts bigger than SEND_WHOLE_BELOW_BYTES, or `onDemand`)
  * its head, with the structures its parts are decoded with.
  */
-function readEmbedded(onDemand: boolean): { trace: unknown; structures: readonly unknown[] } {
+async function readEmbedded(onDemand: boolean): Promise<{ trace: unknown; structures: readonly unknown[] }> {
   const element = document.getElementById('gradlens-trace');
   if (!element) throw new Error('this page has no embedded trace');
   const head = JSON.parse(element.textContent ?? '') as unknown;
@@ -128,7 +129,10 @@ function readEmbedded(onDemand: boolean): { trace: unknown; structures: readonly
   const fields = head as Record<string, unknown>;
   const list = Array.isArray(fields.parts) ? fields.parts as { bytes?: unknown }[] : [];
   const bytes = list.reduce((sum, part) => sum + (typeof part?.bytes === 'number' ? part.bytes : 0), 0);
-  if (!onDemand && bytes <= SEND_WHOLE_BELOW_BYTES) return { trace: readEmbeddedTrace(), structures: [] };
+  if (!onDemand && bytes <= SEND_WHOLE_BELOW_BYTES) {
+    await partsParsed();
+    return { trace: readEmbeddedTrace(), structures: [] };
+  }
   return { trace: traceOfHead(fields), structures: Array.isArray(fields.structures) ? fields.structures : [] };
 }
 
@@ -148,6 +152,30 @@ export function stateFromAddress(search: string): Partial<UiState> | undefined {
   const view = params.get('view');
   if (view === 'forward' || view === 'backward') state.view = view;
   return Object.keys(state).length > 0 ? state : undefined;
+}
+
+/**
+ * Once the browser has read the whole page: the trace's parts come after the inspector's script
+ * (capture/html.ts), so that a big trace's page starts on its head while they are still read.
+ */
+function partsParsed(): Promise<void> {
+  if (document.readyState !== 'loading') return Promise.resolve();
+  return new Promise((done) => document.addEventListener('DOMContentLoaded', () => done(), { once: true }));
+}
+
+/**
+ * Once the browser has read part `index`'s element (it is closed when the parser has gone past it),
+ * or the whole page: a big page shows a part read early without waiting for the rest.
+ */
+function partRead(index: number): Promise<void> {
+  const done = () => {
+    const element = document.getElementById(`gradlens-part-${index}`);
+    return document.readyState !== 'loading' || (element !== null && element.nextSibling !== null);
+  };
+  if (done()) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setInterval(() => { if (done()) { clearInterval(timer); resolve(); } }, 50);
+  });
 }
 
 /** The trace the standalone page embeds, whole (capture/html.ts: its head, then a script element per part). */

@@ -37,8 +37,9 @@ export function writePage(name: string, trace: Trace, theme: 'light' | 'dark' = 
 export function writeRawPage(name: string, value: unknown): string {
   const file = join(pages, `${name}.html`);
   const empty = { format: 'gradlens-trace', version: 3, run: { file: 'raw.ts' }, nodes: [], recordings: [], backwardPasses: [], graphBreaks: [], anomalies: [] } as unknown as Trace;
-  const page = inspectorPage(empty, distDir).replace(/<script id="gradlens-trace" type="application\/json">[\s\S]*?<\/script>\n(<script id="gradlens-part-\d+" type="application\/json">[\s\S]*?<\/script>\n)*/,
-    () => `<script id="gradlens-trace" type="application/json">${scriptSafeJson(value)}</script>\n`);
+  const page = inspectorPage(empty, distDir)
+    .replace(/<script id="gradlens-trace" type="application\/json">[\s\S]*?<\/script>\n/, () => `<script id="gradlens-trace" type="application/json">${scriptSafeJson(value)}</script>\n`)
+    .replace(/<script id="gradlens-part-\d+" type="application\/json">[\s\S]*?<\/script>\n/g, '');
   writeFileSync(file, page);
   return file;
 }

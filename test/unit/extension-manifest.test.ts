@@ -54,7 +54,7 @@ suite('extension: manifest', () => {
     for (const key of read) assert.ok(key in manifest.contributes.configuration.properties, key);
   });
 
-  test('gradlens.maxTraceMb: the runner\'s default, 1 to 400 MB, and it says what the budget does', () => {
+  test('gradlens.maxTraceMb: the runner\'s default, 1 to 4096 MB, and it says what the budget does', () => {
     const setting = manifest.contributes.configuration.properties['gradlens.maxTraceMb'] as { type: string; default: number; minimum: number; maximum: number; markdownDescription: string };
     assert.deepEqual([setting.type, setting.default, setting.minimum, setting.maximum], ['number', DEFAULT_MAX_TRACE_MB, 1, MAX_TRACE_MB]);
     for (const says of [/summarised/, /first 3 passes, the last/, /NaN\/Inf anomaly/, /asked for are always kept/]) assert.match(setting.markdownDescription, says);

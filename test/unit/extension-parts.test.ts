@@ -23,23 +23,24 @@ const BACKWARD_LINE = 9;
 /**
  * A training loop of `passes` passes at line 9: pass i reads its w and makes y = w·w; w's value is
  * [i + 1, i + 2], so the last pass's values are told apart from the others'. One part a pass;
- * `chained`: w is the one of the pass before updated in place (its `previous`), and part i needs
- * part i − 1 — else each pass's w is its own (a batch) and the parts need none other.
+ * `shared`: y also reads the first pass's w (as a batch reads data made before the loop), so
+ * every part needs part 0 — else each pass reads only its own w and the parts need none other.
+ * Each w is the one before updated in place (its `previous`), which is no need.
  */
-function trainingLoop(passes: number, chained = false): Trace {
+function trainingLoop(passes: number, shared = false): Trace {
   const t = loopPassesTrace(Array.from({ length: passes }, () => BACKWARD_LINE), Array.from({ length: passes }, (_, i) => 1 / (i + 1)));
   const [w0, y0] = t.nodes as [Trace['nodes'][number], Trace['nodes'][number]];
   t.nodes = [];
   t.backwardPasses.forEach((pass, i) => {
     const values = [i + 1, i + 2];
-    const w = { ...w0, id: 2 * i, iteration: i, value: { ...w0.value, data: values }, ...(chained && i > 0 ? { previous: 2 * (i - 1) } : {}) };
-    const y = { ...y0, id: 2 * i + 1, inputs: [2 * i, 2 * i], iteration: i, value: { ...y0.value, data: values.map((v) => v * v) } };
+    const w = { ...w0, id: 2 * i, iteration: i, value: { ...w0.value, data: values }, ...(i > 0 ? { previous: 2 * (i - 1) } : {}) };
+    const y = { ...y0, id: 2 * i + 1, inputs: [2 * i, shared ? 0 : 2 * i], iteration: i, value: { ...y0.value, data: values.map((v) => v * v) } };
     delete w.grad;
     delete y.grad;
     t.nodes.push(w, y);
     pass.heads = [y.id];
     pass.lastNode = y.id;
-    pass.steps = pass.steps.map((s) => ({ ...s, node: y.id, contributions: s.contributions.map((c) => ({ ...c, input: w.id })) }));
+    pass.steps = pass.steps.map((s) => ({ ...s, node: y.id, contributions: s.contributions.map((c) => ({ ...c, input: c.index === 1 && shared ? 0 : w.id })) }));
     pass.leafGrads = pass.leafGrads.map((leaf) => ({ ...leaf, node: w.id }));
     pass.summary = { ...pass.summary!, nodeGradL2: [[y.id, Math.SQRT2]] };
   });
@@ -82,7 +83,7 @@ suite('extension: a big trace served to the inspector in parts', () => {
     const held = server.held;
     assert.notEqual(held, trace);
     assert.equal(server.partCount, 4);
-    assert.deepEqual(held.parts!.loaded, [true, true, true, false], 'pass 2\'s part and the parts of the arrays it reads');
+    assert.deepEqual(held.parts!.loaded, [true, false, true, false], 'pass 2\'s part and the part of the array it reads');
     assert.deepEqual(missingParts(held, { kind: 'pass', id: 2 }), [], 'the first graph needs no round trip');
     assert.equal(held.backwardPasses[2]!.steps.length, 1);
     assert.equal(held.backwardPasses[3]!.steps.length, 0);
@@ -90,6 +91,8 @@ suite('extension: a big trace served to the inspector in parts', () => {
     const served = partsOf(server.load([3]));
     assert.deepEqual(served.map((part) => part.part), [3]);
     assert.equal(served[0], splitTrace(trace).parts[3], 'the part itself, not a copy');
+    assert.deepEqual(server.held.parts!.loaded, [true, false, true, true]);
+    assert.deepEqual(partsOf(server.load([1])).map((part) => part.part), [1]);
     assert.equal(server.held.parts, undefined, 'with every part in, the inspector holds the trace whole');
     assert.equal(server.held.nodes.length, trace.nodes.length);
     // A part asked for again is sent again (the inspector knows what it lacks); one the trace has not is refused.
