@@ -77,7 +77,7 @@ function tensorsOf(pass: BackwardPass): PassTensors {
 /**
  * Splits a whole trace into its head (no nodes, the kept passes' lists empty, `parts` all
  * unloaded) and its parts. The parts share the trace's objects (nothing is copied). A node keeps
- * its `grad`; a writer may leave out those its own part's passes give back (see ownPartGradients).
+ * its `grad`; a writer may leave out those its own part's passes give back (gradientsGivenBack).
  */
 export function splitTrace(trace: Trace): { head: Trace; parts: PartData[] } {
   let split = splits.get(trace);
@@ -132,7 +132,13 @@ function split_(trace: Trace): { head: Trace; parts: PartData[] } {
   if (n < nodes.length || list.length === 0) open(Math.max(lastId, first - 1));
   // The last part reaches every id after it: later nodes (none) cannot fall outside the parts.
   list[list.length - 1]!.lastNode = Math.max(list[list.length - 1]!.lastNode, lastId);
-  for (let i = 0; i < parts.length; i++) list[i]!.needs = needsOf(trace, list, parts[i]!, i);
+  const byId = new Map(trace.backwardPasses.map((pass) => [pass.id, pass]));
+  // Graph breaks that start in a part: the node they cut off is drawn with its graphs (select.ts).
+  const cutOff = list.map((): number[] => []);
+  for (const graphBreak of trace.graphBreaks) {
+    if (graphBreak.from !== undefined && graphBreak.node !== undefined) cutOff[partOfNode(list, graphBreak.from)]!.push(graphBreak.node);
+  }
+  for (let i = 0; i < parts.length; i++) list[i]!.needs = needsOf(byId, list, parts[i]!, i, cutOff[i]!);
   const emptied = new Set(bounds.map((b) => b.pass.id));
   const head: Trace = {
     ...trace,
@@ -149,14 +155,13 @@ function split_(trace: Trace): { head: Trace; parts: PartData[] } {
  * need: every pass of a training loop would then need every earlier one. Readers take it as a
  * reference that may name a node not loaded.
  */
-function needsOf(trace: Trace, list: readonly PartInfo[], data: PartData, own: number): number[] {
+function needsOf(passes: ReadonlyMap<number, BackwardPass>, list: readonly PartInfo[], data: PartData, own: number, cutOff: readonly number[]): number[] {
   const needs = new Set<number>();
   const first = list[own]!.firstNode;
   const need = (id: number) => { if (id < first) needs.add(partOfNode(list, id)); };
   for (const node of data.nodes) for (const input of node.inputs) need(input);
-  const passes = new Set(data.passes.map((p) => p.id));
-  for (const pass of trace.backwardPasses) {
-    if (!passes.has(pass.id)) continue;
+  for (const { id } of data.passes) {
+    const pass = passes.get(id)!;
     for (const id of pass.heads) need(id);
     for (const step of pass.steps) {
       need(step.node);
@@ -164,10 +169,7 @@ function needsOf(trace: Trace, list: readonly PartInfo[], data: PartData, own: n
     }
     for (const leaf of pass.leafGrads) need(leaf.node);
   }
-  const last = list[own]!.lastNode;
-  for (const graphBreak of trace.graphBreaks) {
-    if (graphBreak.from !== undefined && graphBreak.from >= first && graphBreak.from <= last && graphBreak.node !== undefined) need(graphBreak.node);
-  }
+  for (const id of cutOff) need(id);
   needs.delete(own);
   return [...needs].sort((a, b) => a - b);
 }

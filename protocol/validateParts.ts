@@ -8,7 +8,7 @@
 import type { Problems } from './problems';
 import { Problems as ProblemList } from './problems';
 import { indexTrace } from './query/indexTrace';
-import type { PartData, PartInfo, Trace, TraceNode, TraceParts } from './trace';
+import type { PartData, PartInfo, Trace, TraceParts } from './trace';
 import { isKept } from './trace';
 import { checkNode, checkPassTensors } from './validateRecords';
 import type { Refs } from './validateRefs';
@@ -113,7 +113,6 @@ function checkNodes(refs: Refs, info: PartInfo, value: unknown, arriving: Set<nu
     previous = id;
   }
   p.leave();
-  void (value as TraceNode[]);
 }
 
 function checkPasses(refs: Refs, info: PartInfo, value: unknown, passes: ReadonlyMap<number, { heads: number[]; kept?: boolean }>): void {

@@ -1,8 +1,8 @@
 /**
  * The gradient a node shows after a run: from the last backward pass that reached it, its upstream
  * gradient at its step, or for a variable its `.grad` after the pass (leafGrads' `after`, else
- * `grad`). The runner gives each node that (`grad`); a trace file leaves it out where it is this
- * (the same tensor is the step's), and readers give it back (validate.ts).
+ * `grad`). The runner gives each node that (`grad`); a trace file leaves it out where its own
+ * part's pass gives it (protocol/traceLayout.ts), and readers give it back (validate.ts, traceParts.ts).
  */
 import type { BackwardPass, NodeId, Tensor, Trace } from '../trace';
 
@@ -26,14 +26,4 @@ export function fillGradients(trace: Trace): void {
     const grad = grads.get(node.id);
     if (grad) node.grad = grad;
   }
-}
-
-/** The trace's nodes as a file holds them: without the `grad` a reader gives back (the same tensor as its last step's). */
-export function nodesForFile(trace: Trace): Trace['nodes'] {
-  const grads = lastGradients(trace.backwardPasses);
-  return trace.nodes.map((node) => {
-    if (node.grad === undefined || grads.get(node.id) !== node.grad) return node;
-    const { grad: _derived, ...rest } = node;
-    return rest;
-  });
 }

@@ -14,42 +14,10 @@ import { PartServer, partSizes, type PartSource } from '../../extension/partServ
 import { inlineValues, lensResults, problemsOf } from '../../extension/results';
 import type { PartData, Trace } from '../../protocol/trace';
 import { missingParts, splitTrace } from '../../protocol/traceParts';
-import { validateTrace } from '../../protocol/validate';
-import { FILE, loopPassesTrace } from './trace-builder';
+import { FILE, inPlaceLoopTrace as trainingLoop } from './trace-builder';
 
 const plain = (value: unknown) => JSON.parse(JSON.stringify(value)) as Trace;
 const BACKWARD_LINE = 9;
-
-/**
- * A training loop of `passes` passes at line 9: pass i reads its w and makes y = w·w; w's value is
- * [i + 1, i + 2], so the last pass's values are told apart from the others'. One part a pass;
- * `shared`: y also reads the first pass's w (as a batch reads data made before the loop), so
- * every part needs part 0 — else each pass reads only its own w and the parts need none other.
- * Each w is the one before updated in place (its `previous`), which is no need.
- */
-function trainingLoop(passes: number, shared = false): Trace {
-  const t = loopPassesTrace(Array.from({ length: passes }, () => BACKWARD_LINE), Array.from({ length: passes }, (_, i) => 1 / (i + 1)));
-  const [w0, y0] = t.nodes as [Trace['nodes'][number], Trace['nodes'][number]];
-  t.nodes = [];
-  t.backwardPasses.forEach((pass, i) => {
-    const values = [i + 1, i + 2];
-    const w = { ...w0, id: 2 * i, iteration: i, value: { ...w0.value, data: values }, ...(i > 0 ? { previous: 2 * (i - 1) } : {}) };
-    const y = { ...y0, id: 2 * i + 1, inputs: [2 * i, shared ? 0 : 2 * i], iteration: i, value: { ...y0.value, data: values.map((v) => v * v) } };
-    delete w.grad;
-    delete y.grad;
-    t.nodes.push(w, y);
-    pass.heads = [y.id];
-    pass.lastNode = y.id;
-    pass.steps = pass.steps.map((s) => ({ ...s, node: y.id, contributions: s.contributions.map((c) => ({ ...c, input: c.index === 1 && shared ? 0 : w.id })) }));
-    pass.leafGrads = pass.leafGrads.map((leaf) => ({ ...leaf, node: w.id }));
-    pass.summary = { ...pass.summary!, nodeGradL2: [[y.id, Math.SQRT2]] };
-  });
-  t.recordings = [];
-  for (const n of t.nodes) n.recordingId = null;
-  const checked = validateTrace(plain(t));
-  assert.ok(checked.ok, checked.ok ? '' : checked.problems.join('\n'));
-  return checked.trace;
-}
 
 /** Runs `body` with the part sizes lowered to 0 bytes: every trace goes in parts. */
 function inParts<T>(body: () => T): T {

@@ -9,7 +9,7 @@ import { decodeSegment, fileLayout, HEAD_END, INDEX_START, traceOfHead } from '.
 import { isWhole, missingParts, splitTrace, withParts } from '../../protocol/traceParts';
 import { validateTrace } from '../../protocol/validate';
 import { checkPartData } from '../../protocol/validateParts';
-import { asWritten, chapterTrace, diamondTrace, loopPassesTrace, seedTrace } from './trace-builder';
+import { asWritten, chapterTrace, diamondTrace, inPlaceLoopTrace as trainingLoop, seedTrace } from './trace-builder';
 
 const plain = (value: unknown) => JSON.parse(JSON.stringify(value)) as Trace;
 
@@ -18,30 +18,6 @@ function read(t: Trace): Trace {
   const checked = validateTrace(plain(t));
   assert.ok(checked.ok, checked.ok ? '' : checked.problems.join('\n'));
   return asWritten(checked.trace);
-}
-
-/** A training loop's trace: each pass reads the parameter the previous update wrote (`previous`), made since that pass. */
-function trainingLoop(passes: number): Trace {
-  const t = loopPassesTrace(Array.from({ length: passes }, () => 9), Array.from({ length: passes }, (_, i) => 1 / (i + 1)));
-  const nodes: Trace['nodes'] = [];
-  const [w0, y0] = t.nodes as [Trace['nodes'][number], Trace['nodes'][number]];
-  t.backwardPasses.forEach((pass, i) => {
-    const w = { ...w0, id: 2 * i, iteration: i, ...(i > 0 ? { previous: 2 * (i - 1) } : {}) };
-    const y = { ...y0, id: 2 * i + 1, inputs: [2 * i, 2 * i], iteration: i };
-    nodes.push(w, y);
-    pass.heads = [y.id];
-    pass.lastNode = y.id;
-    pass.steps = pass.steps.map((s) => ({ ...s, node: y.id, contributions: s.contributions.map((c) => ({ ...c, input: w.id })) }));
-    pass.leafGrads = pass.leafGrads.map((leaf) => ({ ...leaf, node: w.id }));
-    pass.summary = { ...pass.summary!, nodeGradL2: [[y.id, Math.SQRT2]] };
-  });
-  t.nodes = nodes;
-  for (const n of t.nodes) delete n.grad; // validateTrace gives each the one its pass gives (the same tensor)
-  t.recordings = [];
-  for (const n of t.nodes) n.recordingId = null;
-  const checked = validateTrace(plain(t));
-  assert.ok(checked.ok, checked.ok ? '' : checked.problems.join('\n'));
-  return checked.trace;
 }
 
 function fileText(t: Trace): string {
