@@ -10,6 +10,7 @@
  * ```
  */
 import { allocate, isFloat, type DType, type TypedArray } from './dtype';
+import { DEBUG_DESCRIPTION, debugDescription } from './debugDescription';
 import { engineError, engineTypeError, formatShape } from './errors';
 import { formatArray } from './format';
 import { observer } from './observer';
@@ -195,6 +196,9 @@ export class NDArray {
 
   [inspectSymbol](): string { return formatArray(this); }
 
+  /** The summary line VS Code's debugger shows in Variables, Watch and hover (debugDescription.ts). */
+  [DEBUG_DESCRIPTION](): string { return debugDescription(this); }
+
   toJSON(): { shape: number[]; dtype: DType; data: NestedArray } {
     return { shape: [...this.shape], dtype: this.dtype, data: this.toArray() };
   }
@@ -299,7 +303,7 @@ export function makeArray(data: TypedArray, shape: Shape, dtype: DType): NDArray
 }
 
 /** Called by JavaScript itself with arguments of its own (JSON.stringify passes a key): not checked. */
-type CalledByJavaScript = 'toString' | 'valueOf' | 'toJSON' | typeof Symbol.iterator | typeof Symbol.toPrimitive | typeof inspectSymbol;
+type CalledByJavaScript = 'toString' | 'valueOf' | 'toJSON' | typeof Symbol.iterator | typeof Symbol.toPrimitive | typeof inspectSymbol | typeof DEBUG_DESCRIPTION;
 
 /** How many arguments each method takes (strict.ts: more is an error, never ignored). */
 export const METHOD_ARGUMENTS: Omit<ArgumentCounts<NDArray>, CalledByJavaScript> = {

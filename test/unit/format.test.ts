@@ -73,3 +73,27 @@ suite('printing arrays like MXNet', () => {
     assert.deepEqual(JSON.parse(JSON.stringify(np.array([[1], [2]]))), { shape: [2, 1], dtype: 'float32', data: [[1], [2]] });
   });
 });
+
+suite('an array in the debugger (debug.description)', () => {
+  const describe = (a: NDArray) => (a as unknown as Record<symbol, () => string>)[Symbol.for('debug.description')]!.call(a);
+
+  test('dtype and shape first, then mean, std (population), the finite range and the NaN count, recomputed here', () => {
+    const values = [[0.5, -3.125, 2], [1e-4, 4, 0.25]];
+    const a = np.array(values, { dtype: 'float64' });
+    const flat = values.flat();
+    const mean = flat.reduce((s, v) => s + v, 0) / flat.length;
+    const std = Math.sqrt(flat.reduce((s, v) => s + (v - mean) ** 2, 0) / flat.length);
+    assert.equal(describe(a), `float64 (2, 3) ≈${Number(mean.toPrecision(2))} ±${Number(std.toPrecision(2))} [\u22123.1, 4] nan:0`);
+    assert.equal(describe(np.array([1, 2, 3])), 'float32 (3,) ≈2 ±0.82 [1, 3] nan:0');
+  });
+
+  test('NaN and ±∞ are counted, not averaged; empty, all-NaN, integer and bool arrays say what they hold', () => {
+    assert.equal(describe(np.array([1, NaN, 3, Infinity, -Infinity])), 'float32 (5,) ≈2 ±1 [1, 3] nan:1 inf:2');
+    assert.equal(describe(np.array([NaN, NaN])), 'float32 (2,) no finite values nan:2');
+    assert.equal(describe(np.zeros([0, 3])), 'float32 (0, 3) empty');
+    assert.equal(describe(np.array([1, 2], { dtype: 'int32' })), 'int32 (2,) ≈1.5 ±0.5 [1, 2] nan:0');
+    assert.equal(describe(np.array([1, 2, 3]).greater(1)), 'bool (3,) true:2');
+    assert.equal(describe(np.array(120000)), 'float32 () ≈1.2e+5 ±0 [1.2e+5, 1.2e+5] nan:0');
+    assert.equal(describe(np.array([-0.00012])), 'float32 (1,) ≈\u22121.2e\u22124 ±0 [\u22121.2e\u22124, \u22121.2e\u22124] nan:0');
+  });
+});
