@@ -245,6 +245,8 @@ export function assembleTrace({ journal, resolver, run }: AssembleOptions): Trac
           origin: 'program',
         };
         break;
+      case 'exit': // how the process ended is the run's, not the trace's (prepare.ts)
+        break;
     }
   }
   const leftOut = demote(trace, demoted, passAt, source);

@@ -4,7 +4,7 @@
  * engine the program imports, seeds the random generator, sets the memory budget of arrays, and
  * journals an uncaught error before the process ends.
  */
-import { readFileSync, unlinkSync } from 'node:fs';
+import { constants, openSync, readFileSync, unlinkSync } from 'node:fs';
 import { dirname, join, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
@@ -131,6 +131,20 @@ function fullCollection(): () => void {
   };
 }
 
+/**
+ * The journal's fd: inherited, or opened by its path now, before the program's first line could
+ * look for it — appended to, never created (the runner made it, 0600). Null: it cannot be written.
+ */
+function journalOf(journal: NonNullable<ChildConfig['capture']>['journal']): number | null {
+  if ('fd' in journal) return journal.fd;
+  try {
+    return openSync(journal.path, constants.O_WRONLY | constants.O_APPEND);
+  } catch (error) {
+    process.stderr.write(`gradlens: no trace: its journal could not be opened (${error instanceof Error ? error.message : String(error)})\n`);
+    return null;
+  }
+}
+
 function start(): void {
   blockingOutput();
   const config = takeConfig();
@@ -150,7 +164,9 @@ function start(): void {
     return;
   }
 
-  const journal = new JournalWriter(frameOutput(capture.journalFd, Buffer.from(capture.key, 'hex'), (error) => {
+  const journalFd = journalOf(capture.journal);
+  if (journalFd === null) return;
+  const journal = new JournalWriter(frameOutput(journalFd, Buffer.from(capture.key, 'hex'), (error) => {
     process.stderr.write(`gradlens: the trace ends here: its journal could not be written (${error instanceof Error ? error.message : String(error)})\n`);
   }), capture.maxElements, { maxBytes: capture.keep.maxTraceMb * 2 ** 20, requested: capture.keep.requested });
   journal.write({ t: 'start', engineVersion: engine.version, seed: config.seed, maxElements: capture.maxElements, keep: capture.keep });
@@ -190,7 +206,10 @@ function start(): void {
   };
   process.on('uncaughtException', (error) => { fail(error); process.exit(1); });
   process.on('unhandledRejection', (reason) => { fail(reason); process.exit(1); });
-  process.on('exit', () => journal.close());
+  process.on('exit', (code) => {
+    journal.write({ t: 'exit', code });
+    journal.close();
+  });
 }
 
 start();

@@ -29,8 +29,12 @@ export interface ChildConfig {
   memoryAdvice: string;
   /** Absent for `gradlens run` (no capture). */
   capture?: {
-    /** The journal: an fd the runner opened and the child inherited; frames MACed with `key` (hex). */
-    journalFd: number;
+    /**
+     * The journal, its frames MACed with `key` (hex): an fd the runner opened and the child
+     * inherited, or — a debugger started the process, and cannot pass it an fd — the path of the
+     * file the runner created, which the preload opens before the program runs.
+     */
+    journal: { fd: number } | { path: string };
     key: string;
     /** The bundled program, whose frames are the user's. */
     bundle: string;

@@ -1,7 +1,8 @@
 /**
  * The journal file of a run: created by the runner, appended to by the program's process through
- * an fd it inherits, and read back by the runner through an fd of its own — the program may unlink
- * or replace the file by its path, and may fill it without end.
+ * an fd it inherits or one the preload opens by the path before the program runs (a debugger
+ * starts the process: env.ts), and read back by the runner through an fd of its own — the program
+ * may unlink or replace the file by its path, and may fill it without end.
  */
 import { fstatSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,10 +12,10 @@ import { readFrames } from './journal-frame';
 /** The most of a journal that is read. */
 const MAX_JOURNAL_BYTES = 2 ** 31 - 1;
 
-export function openJournal(workDir: string): { writeFd: number; readFd: number } {
+export function openJournal(workDir: string): { path: string; writeFd: number; readFd: number } {
   const path = join(workDir, 'journal');
   const writeFd = openSync(path, 'ax', 0o600);
-  return { writeFd, readFd: openSync(path, 'r') };
+  return { path, writeFd, readFd: openSync(path, 'r') };
 }
 
 function readAll(fd: number): { data: Buffer; cut: boolean } {

@@ -73,7 +73,9 @@ export type JournalRecord =
    * `statement`: the statement being run (instrument.ts), for when no such frame is there;
    * `outOfArrayMemory`: it is the engine's memory budget refusing an allocation.
    */
-  | { t: 'error'; message: string; stack: string; position: MappedPosition | null; statement?: number | null; outOfArrayMemory?: true };
+  | { t: 'error'; message: string; stack: string; position: MappedPosition | null; statement?: number | null; outOfArrayMemory?: true }
+  /** The process's exit code, as it exits: how a run a debugger started ended (prepare.ts; a signal leaves none). */
+  | { t: 'exit'; code: number };
 
 export type { Recording };
 

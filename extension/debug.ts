@@ -1,10 +1,11 @@
 /**
  * GradLens from the debugger: a `gradlens` launch configuration (F5, the Run and Debug view, a
- * launch.json entry) runs the program with capture, its output in the Debug Console, and opens the
- * inspector on its gradients when it ends (runAndShow.ts, as every command does); the Stop button
- * cancels the run. The debug adapter is
- * inline (this process) and small: GradLens records a program rather than pausing it, so the
- * session answers breakpoint requests by saying so and ends when the run ends.
+ * launch.json entry) runs the program with capture under VS Code's own JavaScript debugger —
+ * breakpoints, stepping, Watch, the Debug Console (debugRuns.ts) — and, when its session ends,
+ * opens the inspector on its gradients as every run does. With `"pause": false` it runs to the end
+ * through the small inline adapter here: output in the Debug Console, the inspector when it ends
+ * (runAndShow.ts), the Stop button cancels the run, and breakpoint requests are answered by saying
+ * that this session does not pause.
  */
 import { isAbsolute, join } from 'node:path';
 import * as vscode from 'vscode';
@@ -12,7 +13,8 @@ import { isProgram } from './codelens';
 import { Disposable } from './dispose';
 import { notify } from './notify';
 import { plainText, safe } from './untrusted';
-import type { RunAndShow } from './runAndShow';
+import { DebugRuns } from './debugRuns';
+import type { RunAndShow, ShowRun } from './runAndShow';
 import type { Runs } from './runs';
 import { summary } from './runs';
 
@@ -24,6 +26,13 @@ export interface GradLensLaunch extends vscode.DebugConfiguration {
   program: string;
   /** Also check every backward pass numerically (Check Gradients Numerically). */
   gradcheck?: boolean;
+  /** false: run to the end without pausing (the inline adapter); otherwise under js-debug. */
+  pause?: boolean;
+  args?: string[];
+  cwd?: string;
+  env?: Record<string, string>;
+  seed?: number;
+  stopOnEntry?: boolean;
 }
 
 /** The configuration F5 uses on the active file when there is no launch.json. */
@@ -105,6 +114,8 @@ export class GradientsAdapter implements vscode.DebugAdapter {
     this.output(`${safe.plain`GradLens: computing the gradients of ${file}`}${launch.gradcheck ? ', with numeric checks' : ''}\n`, 'console');
     const record = await this.runAndShow(vscode.Uri.file(file), {
       gradcheck: launch.gradcheck === true,
+      ...(Array.isArray(launch.args) && launch.args.every((arg) => typeof arg === 'string') ? { args: launch.args } : {}),
+      ...(Number.isInteger(launch.seed) ? { seed: launch.seed! } : {}),
       onOutput: (text, category) => this.output(text, category),
     });
     if (!record) return this.end('GradLens did not run the program (see the notification).\n', 1);
@@ -143,6 +154,8 @@ export class GradientsAdapter implements vscode.DebugAdapter {
 
 /** Launch configurations: the initial launch.json entry, F5 without one, and the file in view. */
 class Configurations implements vscode.DebugConfigurationProvider {
+  constructor(private readonly debugRuns: DebugRuns) {}
+
   provideDebugConfigurations(): vscode.DebugConfiguration[] {
     return [currentFileLaunch()];
   }
@@ -163,13 +176,19 @@ class Configurations implements vscode.DebugConfigurationProvider {
     }
     return config;
   }
+
+  /** A launch that pauses becomes js-debug's (debugRuns.ts); `"pause": false` stays this adapter's. */
+  resolveDebugConfigurationWithSubstitutedVariables(folder: vscode.WorkspaceFolder | undefined, config: vscode.DebugConfiguration): vscode.ProviderResult<vscode.DebugConfiguration> {
+    if (config.type !== DEBUG_TYPE || config.pause === false) return config;
+    return this.debugRuns.resolve(folder, config);
+  }
 }
 
 /** The debugger entry point, registered; a session's run goes through `runAndShow` (runAndShow.ts). */
 export class GradientsDebugger extends Disposable {
-  constructor(runs: Runs, runAndShow: RunAndShow) {
+  constructor(runs: Runs, runAndShow: RunAndShow, showRun: ShowRun, distDir: string) {
     super();
-    const configurations = new Configurations();
+    const configurations = new Configurations(this.register(new DebugRuns(runs, showRun, distDir)));
     this.register(vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, configurations));
     this.register(vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, {
       provideDebugConfigurations: () => {

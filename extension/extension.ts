@@ -33,7 +33,7 @@ import { openTrace } from './openTrace';
 import { INSPECTOR_VIEW_TYPE, InspectorPanel, type Focus, type PanelEvents } from './panel';
 import { partSizes } from './partServer';
 import { revealSource } from './reveal';
-import { runAndShowWith } from './runAndShow';
+import { runAndShowWith, showRunWith } from './runAndShow';
 import { programToRun } from './runFromTrace';
 import { TraceTexts } from './traceTexts';
 import { endAllRuns, Runs, type RunRecord } from './runs';
@@ -86,9 +86,10 @@ export function activate(context: vscode.ExtensionContext): GradLensApi {
     onKeepAgain: (record, pass) => keepAgain(record, pass, runAndShow, runs.output),
   };
   const show = (record: RunRecord, focus: Focus = {}) => InspectorPanel.show(context, runs, events, record, focus);
-  const runAndShow = runAndShowWith(runs, show);
+  const showRun = showRunWith(show);
+  const runAndShow = runAndShowWith(runs, showRun);
   // F5 / Run and Debug with a `gradlens` launch configuration: the inspector opens when the run ends.
-  context.subscriptions.push(new GradientsDebugger(runs, runAndShow));
+  context.subscriptions.push(new GradientsDebugger(runs, runAndShow, showRun, vscode.Uri.joinPath(context.extensionUri, 'dist').fsPath));
   context.subscriptions.push(vscode.window.registerWebviewPanelSerializer(INSPECTOR_VIEW_TYPE, {
     deserializeWebviewPanel: async (panel) => { InspectorPanel.revive(panel, context, runs, events); },
   }));

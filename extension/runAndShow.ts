@@ -7,10 +7,10 @@
  * new run) — at what the lens pointed at, if a lens started it; or, always, at what the caller
  * asks for (a run traced again to keep a pass opens on that pass).
  *
- *   const runAndShow = runAndShowWith(runs, show);
+ *   const runAndShow = runAndShowWith(runs, showRunWith(show));
  *   await runAndShow(uri, { line: 6 }); // the pass made at line 7, in the inspector
  */
-import type * as vscode from 'vscode';
+import * as vscode from 'vscode';
 import { readSettings } from './config';
 import { InspectorPanel, type Focus } from './panel';
 import type { RunOptions, RunRecord, Runs } from './runs';
@@ -28,13 +28,22 @@ export interface RunAndShowOptions extends RunOptions {
 /** Runs `file` and shows its trace; resolves with the record, or null when it did not run. */
 export type RunAndShow = (file: vscode.Uri, options?: RunAndShowOptions) => Promise<RunRecord | null>;
 
+/** Shows a run's record as every run is shown (a debugger's run, once its session ended, too). */
+export type ShowRun = (record: RunRecord, focus?: RunAndShowOptions['focus']) => void;
+
 /** `show` opens (or moves) the inspector panel on a record. */
-export function runAndShowWith(runs: Runs, show: (record: RunRecord, focus: Focus) => unknown): RunAndShow {
+export function showRunWith(show: (record: RunRecord, focus: Focus) => unknown): ShowRun {
+  return (record, focus) => {
+    if (record.result.cancelled) return;
+    if (focus) show(record, focus(record));
+    else if (readSettings(vscode.Uri.file(record.file)).openInspector || InspectorPanel.active) show(record, record.focus ? { selection: record.focus } : {});
+  };
+}
+
+export function runAndShowWith(runs: Runs, showRun: ShowRun): RunAndShow {
   return async (file, { line = null, focus, ...options } = {}) => {
     const record = await runs.run(file, line, options);
-    if (!record || record.result.cancelled) return record;
-    if (focus) show(record, focus(record));
-    else if (readSettings(file).openInspector || InspectorPanel.active) show(record, record.focus ? { selection: record.focus } : {});
+    if (record) showRun(record, focus);
     return record;
   };
 }

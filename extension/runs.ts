@@ -91,27 +91,16 @@ export class Runs extends Disposable {
    * Resolves with the record, or null when it did not run.
    */
   async run(uri: vscode.Uri, line: number | null = null, options: RunOptions = {}): Promise<RunRecord | null> {
-    if (!vscode.workspace.isTrusted) {
-      // Say why and offer the way out, without keeping the command waiting for an answer.
-      const manage = 'Manage Workspace Trust';
-      void notify('warning', 'GradLens runs your program, which is not allowed in Restricted Mode. Trust this workspace to compute gradients.', manage).then((choice) => {
-        if (choice === manage) void vscode.commands.executeCommand('workbench.trust.manage');
-      });
-      return null;
-    }
+    if (refusedUntrusted()) return null;
     if (this.active) {
       void notify('info', 'GradLens is already running a program: cancel it first (the progress notification) or wait.');
       return null;
     }
-    const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
-    if (document?.isDirty) await document.save();
+    const document = await savedDocument(uri);
     this.lastRequest = { uri, line, ...(options.args ? { args: options.args } : {}) };
-    const settings = readSettings(uri);
     const file = uri.fsPath;
     const name = basename(file);
-    this.output.appendLine(safe.plain`▶ ${[file, ...(options.args ?? [])].join(' ')}${options.keep?.length ? ` (keeping passes ${options.keep.map(([a, b]) => (a === b ? `#${a + 1}` : `#${a + 1}–#${b + 1}`)).join(', ')})` : ''}`);
-    this.status.text = safe.icons`$(sync~spin) GradLens: ${name}`;
-    this.status.show();
+    this.starting(uri, options);
     const abort = new AbortController();
     this.active = abort;
     try {
@@ -121,56 +110,117 @@ export class Runs extends Disposable {
           token.onCancellationRequested(() => abort.abort());
           progress.report({ message: 'running…' });
           return loadRunner().runProgram({
-            file,
-            capture: true,
-            distDir: join(this.context.extensionPath, 'dist'),
-            cwd: vscode.workspace.getWorkspaceFolder(uri)?.uri.fsPath ?? join(file, '..'),
-            maxElements: options.maxElements ?? settings.maxElements,
-            maxTraceMb: options.maxTraceMb ?? settings.maxTraceMb,
-            ...(options.args ? { args: options.args } : {}),
-            ...(options.seed !== undefined ? { seed: options.seed } : {}),
-            ...(options.keep ? { keep: options.keep } : {}),
-            timeoutMs: settings.timeoutSeconds * 1000,
+            ...this.runnerOptions(uri, options),
+            timeoutMs: readSettings(uri).timeoutSeconds * 1000,
             signal: abort.signal,
-            ...(settings.maxMemoryMb !== null ? { maxMemoryMb: settings.maxMemoryMb } : {}),
-            memoryAdvice: 'Raise it with the gradlens.maxMemoryMb setting, or free arrays you no longer need.',
-            ...(settings.nodePath ? { nodePath: settings.nodePath } : {}),
-            ...(options.gradcheck ? { gradcheck: { elements: settings.gradcheckElements } } : {}),
             onStdout: (chunk) => { this.output.append(chunk); options.onOutput?.(chunk, 'stdout'); },
             onStderr: (chunk) => { this.output.append(chunk); options.onOutput?.(chunk, 'stderr'); },
           });
         },
       );
-      const trace = result.trace!;
-      const record: RunRecord = {
-        file,
-        documentVersion: document?.version ?? vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString())?.version ?? null,
-        trace,
-        result: { exitCode: result.exitCode, timedOut: result.timedOut, cancelled: result.cancelled, durationMs: result.durationMs, ...(result.error ? { error: result.error } : {}) },
-        tracePath: this.save(trace, name),
-        focus: line === null ? null : focusAt(trace, file, line),
-        origin: 'run',
-      };
-      for (const warning of result.warnings) this.output.appendLine(`⚠ ${plainText(warning)}`);
-      this.output.appendLine(`■ ${plainText(summary(record), { multiline: true })}`);
-      this.remember(record);
-      if (result.error && !result.cancelled) {
-        const where = result.error.source ? ` (${basename(result.error.source.file)}:${result.error.source.line})` : '';
-        const verb = result.timedOut ? 'timed out' : 'failed';
-        void notify('error', safe.notification`GradLens: ${name} ${verb}${where}: ${result.error.message}`, 'Show Output').then((choice) => {
-          if (choice) this.output.show(true);
-        });
-      }
-      return record;
+      return this.recordResult(uri, document, line, result);
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      this.output.appendLine(`✗ ${plainText(message, { multiline: true })}`);
-      this.status.text = safe.icons`$(error) GradLens: ${name}`;
-      void notify('error', safe.notification`GradLens could not run ${name}: ${message}`);
+      this.couldNotRun(name, error);
       return null;
     } finally {
       this.active = null;
     }
+  }
+
+  /**
+   * Prepares the file for a debugger to run (extension/debug.ts): bundled, configured, its journal
+   * created — trusted workspace and saved file first, as for `run` — and, once the debugger's
+   * process ended, `finish` records its result as every run's. Resolves with null when it cannot
+   * run (said in a notification), or with the result of a run that ended before it started (a build error).
+   */
+  async prepareDebug(uri: vscode.Uri, options: RunOptions & { cwd?: string }): Promise<DebugRun | RunRecord | null> {
+    if (refusedUntrusted()) return null;
+    const document = await savedDocument(uri);
+    this.lastRequest = { uri, line: null, ...(options.args ? { args: options.args } : {}) };
+    const name = basename(uri.fsPath);
+    this.starting(uri, options);
+    try {
+      const prepared = await loadRunner().prepareRun({
+        ...this.runnerOptions(uri, options),
+        ...(options.cwd ? { cwd: options.cwd } : {}),
+        onStderr: (chunk) => { this.output.append(chunk); options.onOutput?.(chunk, 'stderr'); },
+      }, 'path');
+      if (!prepared.ok) return this.recordResult(uri, document, null, prepared.result);
+      const { run } = prepared;
+      return {
+        launch: run.launch,
+        seed: run.seed,
+        output: (text, category) => { this.output.append(text); (category === 'stdout' ? run.stdout(text) : run.stderr(text)); },
+        finish: () => this.recordResult(uri, document, null, run.finish()),
+        discard: () => run.discard(),
+      };
+    } catch (error) {
+      this.couldNotRun(name, error);
+      return null;
+    }
+  }
+
+  /** What every run of `uri` gives the runner: the settings, and what the caller asked for. */
+  private runnerOptions(uri: vscode.Uri, options: RunOptions): Runner.RunOptions {
+    const settings = readSettings(uri);
+    const file = uri.fsPath;
+    return {
+      file,
+      capture: true,
+      distDir: join(this.context.extensionPath, 'dist'),
+      cwd: vscode.workspace.getWorkspaceFolder(uri)?.uri.fsPath ?? join(file, '..'),
+      maxElements: options.maxElements ?? settings.maxElements,
+      maxTraceMb: options.maxTraceMb ?? settings.maxTraceMb,
+      ...(options.args ? { args: options.args } : {}),
+      ...(options.seed !== undefined ? { seed: options.seed } : {}),
+      ...(options.keep ? { keep: options.keep } : {}),
+      ...(settings.maxMemoryMb !== null ? { maxMemoryMb: settings.maxMemoryMb } : {}),
+      memoryAdvice: 'Raise it with the gradlens.maxMemoryMb setting, or free arrays you no longer need.',
+      ...(settings.nodePath ? { nodePath: settings.nodePath } : {}),
+      ...(options.gradcheck ? { gradcheck: { elements: settings.gradcheckElements } } : {}),
+    };
+  }
+
+  /** A run begins: its line in the output channel, the spinning status. */
+  private starting(uri: vscode.Uri, options: RunOptions): void {
+    const file = uri.fsPath;
+    this.output.appendLine(safe.plain`▶ ${[file, ...(options.args ?? [])].join(' ')}${options.keep?.length ? ` (keeping passes ${options.keep.map(([a, b]) => (a === b ? `#${a + 1}` : `#${a + 1}–#${b + 1}`)).join(', ')})` : ''}`);
+    this.status.text = safe.icons`$(sync~spin) GradLens: ${basename(file)}`;
+    this.status.show();
+  }
+
+  private couldNotRun(name: string, error: unknown): void {
+    const message = error instanceof Error ? error.message : String(error);
+    this.output.appendLine(`✗ ${plainText(message, { multiline: true })}`);
+    this.status.text = safe.icons`$(error) GradLens: ${name}`;
+    void notify('error', safe.notification`GradLens could not run ${name}: ${message}`);
+  }
+
+  /** A run's result becomes its record: saved, remembered (views, lenses, Problems), its failure notified. */
+  private recordResult(uri: vscode.Uri, document: vscode.TextDocument | undefined, line: number | null, result: RunResult): RunRecord {
+    const file = uri.fsPath;
+    const name = basename(file);
+    const trace = result.trace!;
+    const record: RunRecord = {
+      file,
+      documentVersion: document?.version ?? vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString())?.version ?? null,
+      trace,
+      result: { exitCode: result.exitCode, timedOut: result.timedOut, cancelled: result.cancelled, durationMs: result.durationMs, ...(result.error ? { error: result.error } : {}) },
+      tracePath: this.save(trace, name),
+      focus: line === null ? null : focusAt(trace, file, line),
+      origin: 'run',
+    };
+    for (const warning of result.warnings) this.output.appendLine(`⚠ ${plainText(warning)}`);
+    this.output.appendLine(`■ ${plainText(summary(record), { multiline: true })}`);
+    this.remember(record);
+    if (result.error && !result.cancelled) {
+      const where = result.error.source ? ` (${basename(result.error.source.file)}:${result.error.source.line})` : '';
+      const verb = result.timedOut ? 'timed out' : 'failed';
+      void notify('error', safe.notification`GradLens: ${name} ${verb}${where}: ${result.error.message}`, 'Show Output').then((choice) => {
+        if (choice) this.output.show(true);
+      });
+    }
+    return record;
   }
 
   /** The file, lens line and arguments of the last run asked for (Re-run Last runs it again); a refused run leaves none. */
@@ -236,6 +286,35 @@ export class Runs extends Disposable {
       return null;
     }
   }
+}
+
+/** A run a debugger starts: what its Node launch is, its output as the debugger sees it, and its end. */
+export interface DebugRun {
+  launch: Runner.NodeLaunch;
+  seed: number;
+  /** The program's output, from the debugger's output events: kept in the trace and the output channel. */
+  output(text: string, category: 'stdout' | 'stderr'): void;
+  /** After the debugger's process ended: the run recorded as every run is. */
+  finish(): RunRecord;
+  /** The debugger did not start it: its files removed. */
+  discard(): void;
+}
+
+/** In Restricted Mode a run is refused: says why and offers the way out, without keeping the caller waiting. */
+function refusedUntrusted(): boolean {
+  if (vscode.workspace.isTrusted) return false;
+  const manage = 'Manage Workspace Trust';
+  void notify('warning', 'GradLens runs your program, which is not allowed in Restricted Mode. Trust this workspace to compute gradients.', manage).then((choice) => {
+    if (choice === manage) void vscode.commands.executeCommand('workbench.trust.manage');
+  });
+  return true;
+}
+
+/** The file's open document, saved first: the run reads what the editor shows. */
+async function savedDocument(uri: vscode.Uri): Promise<vscode.TextDocument | undefined> {
+  const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+  if (document?.isDirty) await document.save();
+  return document;
 }
 
 /** How a run is asked for, beyond the file and the lens line. */

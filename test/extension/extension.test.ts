@@ -139,7 +139,58 @@ suite('GradLens in VS Code', () => {
     assert.equal(vscode.languages.getDiagnostics(uri).filter((d) => d.code === 'gradcheck').length, 0, 'no problem when it agrees');
   });
 
-  test('the debugger: a gradlens launch configuration runs the file, its output in the Debug Console, the inspector on its gradients', async function () {
+  test('the debugger pauses: a breakpoint in the recorded function stops js-debug at its line; continued, the run is recorded with the numbers of a run without the debugger', async function () {
+    this.timeout(90_000);
+    const uri = workspaceFile('paused.ts');
+    const folder = vscode.workspace.workspaceFolders![0]!;
+    const stops: { session: vscode.DebugSession; threadId: number }[] = [];
+    const tracker = vscode.debug.registerDebugAdapterTrackerFactory('*', {
+      createDebugAdapterTracker: (session) => ({
+        onDidSendMessage: (message: { type: string; event?: string; body?: { threadId?: number } }) => {
+          if (message.type === 'event' && message.event === 'stopped') stops.push({ session, threadId: message.body?.threadId ?? 0 });
+        },
+      }),
+    });
+    // paused.ts line 9 (0-based 8): `return squares.sum().mul(2);`, inside the function autograd.record calls.
+    const breakpoint = new vscode.SourceBreakpoint(new vscode.Location(uri, new vscode.Position(8, 0)));
+    vscode.debug.addBreakpoints([breakpoint]);
+    try {
+      const before = api.runs.last(uri.fsPath);
+      const recorded = new Promise<RunRecord>((resolve) => { const listener = api.runs.onDidRun((r) => { if (r.file === uri.fsPath) { listener.dispose(); resolve(r); } }); });
+      const types: string[] = [];
+      const started = vscode.debug.onDidStartDebugSession((session) => types.push(session.type));
+      try {
+        assert.ok(await vscode.debug.startDebugging(folder, { type: 'gradlens', request: 'launch', name: 'GradLens pauses', program: 'paused.ts', seed: 7 }), 'the session started');
+        const stop = await until('the breakpoint to stop the program', () => stops[0], 60_000);
+        assert.ok(types.includes('pwa-node'), `a js-debug session: ${types.join(', ')}`);
+        const { stackFrames } = await stop.session.customRequest('stackTrace', { threadId: stop.threadId, startFrame: 0, levels: 1 }) as { stackFrames: { line: number; source?: { path?: string } }[] };
+        assert.equal(stackFrames[0]?.line, 9, JSON.stringify(stackFrames));
+        // In code-server the client names the file by its remote URI (vscode-remote://host/path).
+        const framePath = stackFrames[0]?.source?.path ?? '';
+        assert.equal(framePath.includes('://') ? vscode.Uri.parse(framePath).path : framePath, uri.path, 'the user\'s file, through the bundle\'s source map');
+        assert.equal(api.runs.last(uri.fsPath), before, 'nothing recorded while paused');
+        await stop.session.customRequest('continue', { threadId: stop.threadId });
+      } finally {
+        started.dispose();
+      }
+      const record = await recorded;
+      assert.equal(stops.length, 1, 'it stopped once: the breakpoint runs once');
+      assert.equal(record.result.exitCode, 0);
+      assert.equal(record.trace.run.seed, 7);
+      assert.equal(record.trace.backwardPasses.length, 1);
+      assert.match(record.trace.run.stdout, /array\(\[ *0\., +36\., +72\., +108\.\]\)/, `the program's output, through the debugger: ${JSON.stringify(record.trace.run.stdout)} ${JSON.stringify(record.trace.run.stderr)}`);
+      const direct = await api.runs.run(uri, null, { seed: 7 });
+      assert.ok(direct);
+      assert.deepEqual(record.trace.backwardPasses, direct.trace.backwardPasses, 'the same backward pass, gradients and all');
+      assert.deepEqual(record.trace.nodes, direct.trace.nodes);
+      assert.equal(record.trace.run.stdout, direct.trace.run.stdout);
+    } finally {
+      vscode.debug.removeBreakpoints([breakpoint]);
+      tracker.dispose();
+    }
+  });
+
+  test('the debugger with "pause": false: a gradlens launch configuration runs the file, its output in the Debug Console, the inspector on its gradients', async function () {
     this.timeout(60_000);
     const uri = workspaceFile('simple.ts');
     const output: string[] = [];
@@ -153,7 +204,7 @@ suite('GradLens in VS Code', () => {
     try {
       const before = api.runs.last(uri.fsPath);
       const ended = new Promise<void>((resolve) => { const listener = vscode.debug.onDidTerminateDebugSession(() => { listener.dispose(); resolve(); }); });
-      const started = await vscode.debug.startDebugging(vscode.workspace.workspaceFolders![0], { type: 'gradlens', request: 'launch', name: 'GradLens test', program: 'simple.ts' });
+      const started = await vscode.debug.startDebugging(vscode.workspace.workspaceFolders![0], { type: 'gradlens', request: 'launch', name: 'GradLens test', program: 'simple.ts', pause: false });
       assert.ok(started, 'the session started');
       await ended;
       const record = api.runs.last(uri.fsPath);
@@ -169,11 +220,11 @@ suite('GradLens in VS Code', () => {
     }
   });
 
-  test('the debugger\'s Stop cancels the run and kills the program', async function () {
+  test('the debugger\'s Stop ("pause": false) cancels the run and kills the program', async function () {
     this.timeout(60_000);
     const session = new Promise<vscode.DebugSession>((resolve) => { const listener = vscode.debug.onDidStartDebugSession((s) => { listener.dispose(); resolve(s); }); });
     const ended = new Promise<void>((resolve) => { const listener = vscode.debug.onDidTerminateDebugSession(() => { listener.dispose(); resolve(); }); });
-    assert.ok(await vscode.debug.startDebugging(vscode.workspace.workspaceFolders![0], { type: 'gradlens', request: 'launch', name: 'GradLens hangs', program: 'hangs.ts' }));
+    assert.ok(await vscode.debug.startDebugging(vscode.workspace.workspaceFolders![0], { type: 'gradlens', request: 'launch', name: 'GradLens hangs', program: 'hangs.ts', pause: false }));
     await until('the run to start', () => api.runs.running);
     await new Promise((resolve) => setTimeout(resolve, 1000));
     const record = new Promise<RunRecord>((resolve) => { const listener = api.runs.onDidRun((r) => { listener.dispose(); resolve(r); }); });
