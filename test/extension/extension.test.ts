@@ -203,7 +203,10 @@ suite('GradLens in VS Code', () => {
     });
     try {
       const before = api.runs.last(uri.fsPath);
-      const ended = new Promise<void>((resolve) => { const listener = vscode.debug.onDidTerminateDebugSession(() => { listener.dispose(); resolve(); }); });
+      // Its own session's end (a session of the test before, js-debug's, may end late).
+      const ended = new Promise<void>((resolve) => {
+        const listener = vscode.debug.onDidTerminateDebugSession((session) => { if (session.name === 'GradLens test' && session.type === 'gradlens') { listener.dispose(); resolve(); } });
+      });
       const started = await vscode.debug.startDebugging(vscode.workspace.workspaceFolders![0], { type: 'gradlens', request: 'launch', name: 'GradLens test', program: 'simple.ts', pause: false });
       assert.ok(started, 'the session started');
       await ended;
@@ -222,8 +225,10 @@ suite('GradLens in VS Code', () => {
 
   test('the debugger\'s Stop ("pause": false) cancels the run and kills the program', async function () {
     this.timeout(60_000);
-    const session = new Promise<vscode.DebugSession>((resolve) => { const listener = vscode.debug.onDidStartDebugSession((s) => { listener.dispose(); resolve(s); }); });
-    const ended = new Promise<void>((resolve) => { const listener = vscode.debug.onDidTerminateDebugSession(() => { listener.dispose(); resolve(); }); });
+    // Its own session (one of the tests before, js-debug's, may start or end late).
+    const ours = (s: vscode.DebugSession) => s.name === 'GradLens hangs' && s.type === 'gradlens';
+    const session = new Promise<vscode.DebugSession>((resolve) => { const listener = vscode.debug.onDidStartDebugSession((s) => { if (ours(s)) { listener.dispose(); resolve(s); } }); });
+    const ended = new Promise<void>((resolve) => { const listener = vscode.debug.onDidTerminateDebugSession((s) => { if (ours(s)) { listener.dispose(); resolve(); } }); });
     assert.ok(await vscode.debug.startDebugging(vscode.workspace.workspaceFolders![0], { type: 'gradlens', request: 'launch', name: 'GradLens hangs', program: 'hangs.ts', pause: false }));
     await until('the run to start', () => api.runs.running);
     await new Promise((resolve) => setTimeout(resolve, 1000));
