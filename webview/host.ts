@@ -122,18 +122,37 @@ function standaloneHost(notify: (text: string) => void): Host {
  * its head, with the structures its parts are decoded with.
  */
 async function readEmbedded(onDemand: boolean): Promise<{ trace: unknown; structures: readonly unknown[] }> {
-  const element = document.getElementById('gradlens-trace');
-  if (!element) throw new Error('this page has no embedded trace');
-  const head = JSON.parse(element.textContent ?? '') as unknown;
-  if (typeof head !== 'object' || head === null || Array.isArray(head) || !isLayout(head as Record<string, unknown>)) return { trace: head, structures: [] };
-  const fields = head as Record<string, unknown>;
-  const list = Array.isArray(fields.parts) ? fields.parts as { bytes?: unknown }[] : [];
+  const { head, layout } = embeddedHead();
+  if (!layout) return { trace: head, structures: [] };
+  const list = Array.isArray(layout.parts) ? layout.parts as { bytes?: unknown }[] : [];
   const bytes = list.reduce((sum, part) => sum + (typeof part?.bytes === 'number' ? part.bytes : 0), 0);
   if (!onDemand && bytes <= SEND_WHOLE_BELOW_BYTES) {
     await partsParsed();
-    return { trace: readEmbeddedTrace(), structures: [] };
+    return { trace: wholeOf(layout), structures: [] };
   }
-  return { trace: traceOfHead(fields), structures: Array.isArray(fields.structures) ? fields.structures : [] };
+  return { trace: traceOfHead(layout), structures: Array.isArray(layout.structures) ? layout.structures : [] };
+}
+
+/** The page's `gradlens-trace` element, parsed; `layout` when it is the head of a trace in parts. */
+function embeddedHead(): { head: unknown; layout: Record<string, unknown> | null } {
+  const element = document.getElementById('gradlens-trace');
+  if (!element) throw new Error('this page has no embedded trace');
+  const head = JSON.parse(element.textContent ?? '') as unknown;
+  const layout = typeof head === 'object' && head !== null && !Array.isArray(head) && isLayout(head as Record<string, unknown>) ? head as Record<string, unknown> : null;
+  return { head, layout };
+}
+
+/** A head with every part's script element put in: the trace whole. */
+function wholeOf(layout: Record<string, unknown>): unknown {
+  const segments: unknown[] = [];
+  for (let i = 0; ; i++) {
+    const part = document.getElementById(`gradlens-part-${i}`);
+    if (!part) break;
+    segments.push(JSON.parse(part.textContent ?? ''));
+  }
+  const expanded = expandDocument({ ...layout, segments });
+  if (!expanded.ok) throw new Error(expanded.problem);
+  return expanded.value;
 }
 
 /**
@@ -180,19 +199,8 @@ function partRead(index: number): Promise<void> {
 
 /** The trace the standalone page embeds, whole (capture/html.ts: its head, then a script element per part). */
 export function readEmbeddedTrace(): unknown {
-  const element = document.getElementById('gradlens-trace');
-  if (!element) throw new Error('this page has no embedded trace');
-  const head = JSON.parse(element.textContent ?? '') as unknown;
-  if (typeof head !== 'object' || head === null || Array.isArray(head) || !isLayout(head as Record<string, unknown>)) return head;
-  const segments: unknown[] = [];
-  for (let i = 0; ; i++) {
-    const part = document.getElementById(`gradlens-part-${i}`);
-    if (!part) break;
-    segments.push(JSON.parse(part.textContent ?? ''));
-  }
-  const expanded = expandDocument({ ...(head as Record<string, unknown>), segments });
-  if (!expanded.ok) throw new Error(expanded.problem);
-  return expanded.value;
+  const { head, layout } = embeddedHead();
+  return layout ? wholeOf(layout) : head;
 }
 
 export function connectHost(notify: (text: string) => void): Host {
