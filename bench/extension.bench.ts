@@ -11,18 +11,27 @@
  *      N` times (default 5): at the workbench's start, then after window reloads;
  *   3. reference, in the same run: `node dist/cli.js trace` of the same file (bundle, run,
  *      assemble, write), with this process's Node and with the extension host's, one after each
- *      click run.
+ *      click run;
+ *   4. the debugger's stop: a `gradlens` launch paused at a breakpoint under js-debug, from its
+ *      `stopped` event to the views holding the trace so far, against the debugger's own stop (the
+ *      same event to the adapter's Variables response) — inside the extension host, through
+ *      scripts/vscode/run-extension-tests.mjs and bench/debug-stop/host.ts, after parts 1–3
+ *      (`--stops-only`: this part alone; `--stop-rounds N`, default 5).
  *
  * Run with `npm run bench:extension`. It prints tables and never fails on timings. See bench/README.md.
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { CODE_SERVER_VERSION, ensureCodeServer } from '../scripts/vscode/code-server.mjs';
 import { inspector, lensAbove, openFile, openWorkbench, packageVsix, repoRoot, runCommand, type Workbench } from '../test/e2e/workbench';
 import { formatTable } from './harness';
+import type { StopSample } from './debug-stop/host';
+
+/** Targets of part 4 (issue 14): from the stop to the updated views. */
+const STOP_TARGETS: Record<string, number> = { seed: 300, thousand: 1000 };
 
 const CLICK_TARGET_MS = 1500;
 const ACTIVATION_TARGET_MS = 50;
@@ -156,7 +165,44 @@ async function readActivation(page: Page): Promise<Activation> {
   return { activateMs: Number(match[1]), sinceLoadMs: Number(match[2]), vscodeMs: vscode ? Number(vscode[1]) : null };
 }
 
+/** Part 4: the debugger's stop, in code-server's extension host (bench/debug-stop/host.ts); prints its table. */
+function debuggerStops(scratch: string): void {
+  const rounds = Math.max(1, option('--stop-rounds', 5));
+  const folder = join(scratch, 'stops');
+  cpSync(join(repoRoot, 'examples', 'seed', 'autograd.ts'), join(folder, 'seed.ts'));
+  cpSync(join(repoRoot, 'bench', 'debug-stop', 'thousand-nodes.ts'), join(folder, 'thousand-nodes.ts'));
+  const results = join(scratch, 'stops.json');
+  log(`the debugger's stop: ${rounds} sessions per workload in code-server…`);
+  const run = spawnSync(process.execPath, [join(repoRoot, 'scripts', 'vscode', 'run-extension-tests.mjs'), '--extension', repoRoot,
+    '--tests', join(repoRoot, 'dist', 'bench', 'debug-stop', 'host.js'), '--workspace', folder, '--results', results, '--timeout-ms', String(20 * 60_000)],
+  { stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, GRADLENS_BENCH_ROUNDS: String(rounds) } });
+  if (run.status !== 0) throw new Error(`the debugger's stop could not be measured (exit ${run.status})`);
+  const samples = JSON.parse(readFileSync(results, 'utf8')) as StopSample[];
+  const rows: string[][] = [['stop → shown', 'nodes, steps', 'debugger (stopped → Variables)', 'GradLens (stopped → views)', 'ratio', 'target']];
+  for (const workload of [...new Set(samples.map((s) => s.workload))]) {
+    const of = samples.filter((s) => s.workload === workload);
+    const ours = median(of.map((s) => s.gradlensMs));
+    const theirs = median(of.map((s) => s.debuggerMs));
+    const limit = workload.startsWith('seed') ? STOP_TARGETS.seed! : STOP_TARGETS.thousand!;
+    rows.push([workload, `${of[0]!.nodes}, ${of[0]!.steps}`, `${ms(theirs)} (${of.map((s) => s.debuggerMs).join(', ')})`, `${ms(ours)} (${of.map((s) => s.gradlensMs).join(', ')})`,
+      `${(ours / theirs).toFixed(2)}×`, `≤ ${ms(limit)}: ${ours <= limit ? 'yes' : 'NO'}`]);
+  }
+  console.log(formatTable(rows, new Set([4])));
+  console.log(`the debugger's stop: medians of ${rounds} sessions per workload (a warm-up session first, not counted), each from the same js-debug \`stopped\` event (Date.now() in the extension host): to the adapter's first Variables response (asked at once: stackTrace, scopes, variables), and to GradLens's views holding the trace so far. ratio: GradLens ÷ the debugger.`);
+}
+
 async function main(): Promise<void> {
+  const scratchStops = mkdtempSync(join(os.tmpdir(), 'gradlens-stop-bench-'));
+  try {
+    if (process.argv.includes('--stops-only')) { debuggerStops(scratchStops); return; }
+    await clicksAndActivation();
+    debuggerStops(scratchStops);
+  } finally {
+    rmSync(scratchStops, { recursive: true, force: true });
+  }
+}
+
+async function clicksAndActivation(): Promise<void> {
   const runs = Math.max(1, option('--runs', 5));
   const reloads = Math.max(1, option('--activations', 5)) - 1;
   const scratch = mkdtempSync(join(os.tmpdir(), 'gradlens-extension-bench-'));

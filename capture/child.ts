@@ -4,14 +4,14 @@
  * engine the program imports, seeds the random generator, sets the memory budget of arrays, and
  * journals an uncaught error before the process ends.
  */
-import { constants, openSync, readFileSync, unlinkSync } from 'node:fs';
+import { closeSync, constants, openSync, readFileSync, unlinkSync } from 'node:fs';
 import { dirname, join, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import type * as Engine from 'gradlens';
 import { SiteLocator } from './callsite';
-import { ENV, PRIVATE_PREFIX, SITES_SYMBOL, type ChildConfig } from './env';
+import { ENV, PAUSE_SYMBOL, PRIVATE_PREFIX, SITES_SYMBOL, type ChildConfig } from './env';
 import type { MappedPosition } from './journal';
 import { frameOutput, JournalWriter } from './journal-writer';
 import { Recorder } from './recorder';
@@ -145,6 +145,32 @@ function journalOf(journal: NonNullable<ChildConfig['capture']>['journal']): num
   }
 }
 
+/**
+ * What a debugger calls at each stop (env.ts PAUSE_SYMBOL): the journal flushed, what it holds in
+ * memory written to the peek file — opened, emptied and closed each time, never created (the
+ * runner made it). A symbol-keyed, non-enumerable property: the program does not meet it by chance.
+ */
+function answerPauses(journal: JournalWriter, peekPath: string, key: Buffer): void {
+  Object.defineProperty(globalThis, Symbol.for(PAUSE_SYMBOL), {
+    enumerable: false,
+    value: (): number => {
+      let fd: number;
+      try {
+        fd = openSync(peekPath, constants.O_WRONLY | constants.O_TRUNC);
+      } catch {
+        journal.flush();
+        return -2; // the peek file is gone: the host shows what the journal holds
+      }
+      try {
+        const held = journal.peek(frameOutput(fd, key, () => {}));
+        return held ?? -1;
+      } finally {
+        closeSync(fd);
+      }
+    },
+  });
+}
+
 function start(): void {
   blockingOutput();
   const config = takeConfig();
@@ -171,6 +197,7 @@ function start(): void {
   }), capture.maxElements, { maxBytes: capture.keep.maxTraceMb * 2 ** 20, requested: capture.keep.requested });
   journal.write({ t: 'start', engineVersion: engine.version, seed: config.seed, maxElements: capture.maxElements, keep: capture.keep });
   journal.flush(); // a program stopped in its first 100 ms still leaves its seed and engine version
+  if (capture.peek) answerPauses(journal, capture.peek, Buffer.from(capture.key, 'hex'));
   // The statement markers of the instrumented program write here (bundle.ts, instrument.ts).
   const markers = Int32Array.of(-1, 0);
   (globalThis as Record<symbol, unknown>)[Symbol.for(SITES_SYMBOL)] = markers;

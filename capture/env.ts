@@ -43,8 +43,24 @@ export interface ChildConfig {
     gradcheck: GradcheckSettings | null;
     /** Which passes to keep whole (keepPolicy.ts): the trace's budget in MB and the passes asked for. */
     keep: { maxTraceMb: number; requested: [number, number][] };
+    /**
+     * A run a debugger starts: the file (the runner made it, 0600) where the preload writes, at
+     * each stop, what its journal still holds in memory (PAUSE_SYMBOL).
+     */
+    peek?: string;
   };
 }
 
 /** The shared Int32Array the instrumented program's statement markers write to (instrument.ts). */
 export const SITES_SYMBOL = 'gradlens.sites';
+
+/**
+ * A debugger paused in the program calls `globalThis[Symbol.for(PAUSE_SYMBOL)]()` (a DAP
+ * `evaluate` in the paused frame): the journal is flushed, what it holds in memory is written to
+ * the peek file in frames MACed as the journal's, and the call returns the id of the pass whose
+ * summary that replaces, or -1 (capture/liveJournal.ts reads both).
+ */
+export const PAUSE_SYMBOL = 'gradlens.pause';
+
+/** What a debugger evaluates in the paused frame: -3 when the process has no GradLens capture (not the run's own). */
+export const PAUSE_EXPRESSION = `globalThis[Symbol.for(${JSON.stringify(PAUSE_SYMBOL)})]?.() ?? -3`;

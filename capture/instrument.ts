@@ -9,6 +9,7 @@
  * The markers change no line breaks, only columns; the source map is shifted to match.
  */
 import { parse } from 'acorn';
+import type { LineInsertion } from './sourcemap';
 
 /** Text inserted at a byte offset of the original code (never containing a line break). */
 export interface Insertion {
@@ -115,9 +116,13 @@ export function applyInsertions(code: string, insertions: readonly Insertion[]):
   return parts.join('');
 }
 
-/** Per generated line (0-based), the column shifts: [column, length] sorted by column. */
-export function lineShifts(code: string, insertions: readonly Insertion[]): Map<number, [number, number][]> {
-  const shifts = new Map<number, [number, number][]>();
+/**
+ * Per generated line (0-based), the insertions: [column, length, unmapped, leading] sorted by column. A
+ * marker (an opener) maps nowhere, so that a debugger does not stop on it as a statement of its
+ * own; the closers (`)`, `}`) belong to the code they close.
+ */
+export function lineShifts(code: string, insertions: readonly Insertion[]): Map<number, LineInsertion[]> {
+  const shifts = new Map<number, LineInsertion[]>();
   let line = 0;
   let lineStart = 0;
   let scanned = 0;
@@ -126,7 +131,8 @@ export function lineShifts(code: string, insertions: readonly Insertion[]): Map<
       if (code.charCodeAt(scanned) === 10) { line++; lineStart = scanned + 1; }
     }
     const list = shifts.get(line) ?? [];
-    list.push([insertion.offset - lineStart, insertion.text.length]);
+    const marker = insertion.statement !== undefined;
+    list.push([insertion.offset - lineStart, insertion.text.length, marker, marker && code.slice(lineStart, insertion.offset).trim() === '']);
     shifts.set(line, list);
   }
   return shifts;

@@ -4,7 +4,7 @@
  * starts the process: env.ts), and read back by the runner through an fd of its own — the program
  * may unlink or replace the file by its path, and may fill it without end.
  */
-import { fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { readJournal, type Journal } from './assemble';
 import { readFrames } from './journal-frame';
@@ -16,6 +16,21 @@ export function openJournal(workDir: string): { path: string; writeFd: number; r
   const path = join(workDir, 'journal');
   const writeFd = openSync(path, 'ax', 0o600);
   return { path, writeFd, readFd: openSync(path, 'r') };
+}
+
+/**
+ * The peek file of a run a debugger starts (env.ts): the preload rewrites it at each stop; the
+ * runner reads it through its own fd, so a program that replaces the path only hides its own peek.
+ */
+export function openPeek(workDir: string): { path: string; readFd: number } {
+  const path = join(workDir, 'peek');
+  closeSync(openSync(path, 'ax', 0o600));
+  return { path, readFd: openSync(path, 'r') };
+}
+
+/** The whole of what `fd` holds now, up to MAX_JOURNAL_BYTES. */
+export function readWhole(fd: number): Buffer {
+  return readAll(fd).data;
 }
 
 function readAll(fd: number): { data: Buffer; cut: boolean } {

@@ -112,7 +112,7 @@ function countRecords(bytes: Buffer): number {
 }
 
 /** The payloads joined in a fresh buffer (typed arrays need their element alignment). */
-function joined(parts: readonly Buffer[]): ArrayBuffer {
+export function joined(parts: readonly Buffer[]): ArrayBuffer {
   const buffer = new ArrayBuffer(parts.reduce((n, part) => n + part.length, 0));
   const bytes = new Uint8Array(buffer);
   let at = 0;
@@ -121,6 +121,23 @@ function joined(parts: readonly Buffer[]): ArrayBuffer {
     at += part.length;
   }
   return buffer;
+}
+
+/**
+ * The frames at the start of `data` that verify in sequence from `expected`, as a journal that is
+ * still growing is read (liveJournal.ts): `end` is where they stop, and `clean` says whether what
+ * follows is only the start of a frame still being written — else the journal holds bytes that are
+ * not GradLens's, and only readFrames can sort them out.
+ */
+export function framesInSequence(data: Buffer, key: Buffer, expected: number): { payloads: { stream: StreamId; payload: Buffer }[]; end: number; clean: boolean } {
+  const payloads: { stream: StreamId; payload: Buffer }[] = [];
+  let at = 0;
+  for (let frame = frameAt(data, at, key); frame && frame.sequence === expected + payloads.length; frame = frameAt(data, at, key)) {
+    payloads.push({ stream: frame.stream as StreamId, payload: frame.payload });
+    at = frame.end;
+  }
+  const rest = data.subarray(at);
+  return { payloads, end: at, clean: rest.length === 0 || isCutFrame(rest) };
 }
 
 /** Reads the frames of a journal, accepting only those that verify, in sequence. */

@@ -245,6 +245,22 @@ export class PassSegments {
     return { kept: this.policy.kept, summarised: this.policy.summarised, budgetReachedAt: this.policy.budgetReachedAt, spacing: this.policy.spacing };
   }
 
+  /**
+   * What the file would gain if the run ended now — the held pass written whole, then the open
+   * segment — written to `output` instead, for a debugger's stop (the live graph while paused);
+   * nothing here changes (stats are computed, as writing them would). Returns the id of the held
+   * pass, whose summary is in the file already: the whole pass here replaces it.
+   */
+  peek(output: SegmentOutput): number | null {
+    const held = this.held;
+    if (held) {
+      writeSegmentTo(output, held.segment);
+      output.text(journalLine({ t: 'pass', pass: held.pass }));
+    }
+    writeSegmentTo(output, this.current);
+    return held ? held.pass.id : null;
+  }
+
   private writeWhole({ segment, pass }: Held): void {
     this.writeSegment(segment);
     for (const key of segment.breakKeys) this.breaksSeen.add(key);
@@ -252,9 +268,7 @@ export class PassSegments {
   }
 
   private writeSegment(segment: Segment): void {
-    if (segment.text.length > 0) this.output.text(segment.text.join(''));
-    fillSegment(segment);
-    for (let i = 0; i < segment.ints.length; i++) this.output.binary(segment.ints[i]!, segment.floats[i]!);
+    writeSegmentTo(this.output, segment);
   }
 
   /** A spaced pass written whole is summarised after all: the runner leaves its records out; later uses of its arrays make new leaves. */
@@ -289,6 +303,13 @@ export class PassSegments {
     if (segment.nextNode > segment.firstNode) this.omit(segment.firstNode, segment.nextNode - 1);
     if (segment.foreignEnds.length > 0) this.output.text(segment.foreignEnds.join(''));
   }
+}
+
+/** A segment's records: its text, then its binary chunks (their stats filled). */
+function writeSegmentTo(output: SegmentOutput, segment: Segment): void {
+  if (segment.text.length > 0) output.text(segment.text.join(''));
+  fillSegment(segment);
+  for (let i = 0; i < segment.ints.length; i++) output.binary(segment.ints[i]!, segment.floats[i]!);
 }
 
 /** Computes the stats a segment's chunks left to fill, and lets go of the copies they were computed from. */

@@ -138,6 +138,16 @@ export class JournalWriter {
     this.lastFlush = Date.now();
   }
 
+  /**
+   * A debugger stopped the program: everything is flushed to the journal, and what is still held
+   * in memory (the open segment, the summarised pass waiting) goes to `output` (see
+   * PassSegments.peek). Returns the id of the pass whose summary `output` replaces, or null.
+   */
+  peek(output: JournalOutput): number | null {
+    this.flush();
+    return this.segments.peek({ text: (chunk) => output.text(chunk), binary: (ints, floats) => output.binary(ints, floats) });
+  }
+
   /** The end of the run: the held pass and the open segment are written, then what was kept. */
   close(): void {
     if (this.closed) return;

@@ -12,12 +12,13 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { DEFAULT_MAX_ELEMENTS, DEFAULT_MAX_TRACE_MB, MAX_TRACE_MB, type RunError, type Trace } from '../protocol/trace';
+import { DEFAULT_MAX_ELEMENTS, DEFAULT_MAX_TRACE_MB, MAX_TRACE_MB, type RunError, type Source, type Trace } from '../protocol/trace';
 import { assembleTrace, EMPTY_JOURNAL, SourceResolver, type Journal } from './assemble';
 import { bundleProgram, formatProblem, type BuildProblem } from './bundle';
 import { untilDone } from './cleanup';
-import { ENV, type ChildConfig } from './env';
-import { openJournal, readJournalFile } from './journal-file';
+import { ENV, PAUSE_EXPRESSION, type ChildConfig } from './env';
+import { openJournal, openPeek, readJournalFile, readWhole } from './journal-file';
+import { LiveJournal } from './liveJournal';
 import { outcomeOf, processError } from './outcome';
 import { defaultMaxMemoryMb, gradcheckSettings, type RunOptions, type RunResult } from './runOptions';
 import { cancelledBy, type Supervision } from './supervise';
@@ -45,6 +46,11 @@ export interface NodeLaunch {
   journalFd: number | null;
   /** The run tag in every process of the run (processTree.ts). */
   tag: string;
+  /**
+   * What a debugger evaluates in the paused frame at each stop for the trace so far (env.ts
+   * PAUSE_SYMBOL; then PreparedRun.pausedTrace), or null: this run cannot be asked.
+   */
+  pauseExpression: string | null;
 }
 
 export type Prepared = { ok: true; run: PreparedRun } | { ok: false; result: RunResult };
@@ -77,9 +83,9 @@ function buildError(problems: readonly BuildProblem[], cwd: string): RunError {
   };
 }
 
-function captureConfig(options: RunOptions, key: Buffer, bundleFile: string, maxElements: number, journal: NonNullable<ChildConfig['capture']>['journal']): NonNullable<ChildConfig['capture']> {
+function captureConfig(options: RunOptions, key: Buffer, bundleFile: string, maxElements: number, journal: NonNullable<ChildConfig['capture']>['journal'], peek: string | null): NonNullable<ChildConfig['capture']> {
   return {
-    journal, key: key.toString('hex'), bundle: bundleFile, maxElements,
+    journal, key: key.toString('hex'), bundle: bundleFile, maxElements, ...(peek ? { peek } : {}),
     gradcheck: options.gradcheck ? gradcheckSettings(options.gradcheck) : null,
     keep: { maxTraceMb: Math.min(options.maxTraceMb ?? DEFAULT_MAX_TRACE_MB, MAX_TRACE_MB), requested: (options.keep ?? []).map(([first, last]) => [first, last]) },
   };
@@ -152,14 +158,43 @@ class RunState {
 export class PreparedRun {
   private ended = false;
   private endProcesses = (): void => {};
+  private live: LiveJournal | null = null;
 
   constructor(
     private readonly state: RunState,
     readonly launch: NodeLaunch,
     private readonly resolver: SourceResolver,
-    private readonly journal: { readFd: number; key: Buffer } | null,
+    private readonly journal: { readFd: number; key: Buffer; peekFd: number | null } | null,
     private readonly done: () => void,
   ) {}
+
+  /** Whether a debugger can ask the paused program for its trace so far (a run started by path, with capture). */
+  get pausable(): boolean {
+    return this.journal !== null && this.journal.peekFd !== null;
+  }
+
+  /**
+   * The trace so far of the paused program, once it answered the debugger (env.ts PAUSE_SYMBOL:
+   * `held` is what the call returned): the journal read since the last stop, then the peek.
+   * `at`: the paused line. Null when the run has no capture.
+   */
+  pausedTrace(answer: number, at: Source | null): { trace: Trace; warnings: string[] } | null {
+    const { journal, state } = this;
+    if (!journal || this.ended) return null;
+    this.live ??= new LiveJournal(journal.readFd, journal.key);
+    // -2: the preload could not open its peek file (the program removed it): the journal alone.
+    const peek = answer >= -1 && journal.peekFd !== null ? readWhole(journal.peekFd) : null;
+    const { journal: read, warnings } = this.live.read(peek);
+    const trace = state.trace(read, this.resolver, null, false);
+    if (!trace) return null;
+    Object.assign(trace.run, {
+      durationMs: Date.now() - state.started, stdout: state.stdout.text, stderr: state.stderr.text,
+      ...(state.stdout.truncated ? { stdoutTruncated: true } : {}),
+      ...(state.stderr.truncated ? { stderrTruncated: true } : {}),
+      paused: { source: at },
+    });
+    return { trace, warnings };
+  }
 
   get seed(): number {
     return this.state.seed;
@@ -222,6 +257,7 @@ export class PreparedRun {
     this.ended = true;
     if (this.launch.journalFd !== null) closeSync(this.launch.journalFd);
     if (this.journal) closeSync(this.journal.readFd);
+    if (this.journal?.peekFd != null) closeSync(this.journal.peekFd);
     this.done();
     rmSync(this.launch.workDir, { recursive: true, force: true });
   }
@@ -287,9 +323,11 @@ export async function prepareRun(options: RunOptions, access: JournalAccess): Pr
     const journal = options.capture ? openJournal(workDir) : null;
     // Read by path, the journal is the preload's to open: this end of it is not needed.
     if (journal && access === 'path') closeSync(journal.writeFd);
+    // A run a debugger starts can be paused: at each stop the preload writes what it holds in memory here.
+    const peek = journal && access === 'path' ? openPeek(workDir) : null;
     const config: ChildConfig = {
       engine: enginePath, seed: state.seed, maxArrayBytes: maxMemoryMb(options) * 2 ** 20, memoryAdvice: options.memoryAdvice ?? MEMORY_ADVICE,
-      ...(journal ? { capture: captureConfig(options, key, bundle.outfile, state.maxElements, access === 'path' ? { path: journal.path } : { fd: JOURNAL_FD }) } : {}),
+      ...(journal ? { capture: captureConfig(options, key, bundle.outfile, state.maxElements, access === 'path' ? { path: journal.path } : { fd: JOURNAL_FD }, peek?.path ?? null) } : {}),
     };
     const configPath = join(workDir, 'config.json');
     writeFileSync(configPath, JSON.stringify(config), { mode: 0o600, flag: 'wx' });
@@ -309,8 +347,9 @@ export async function prepareRun(options: RunOptions, access: JournalAccess): Pr
       workDir,
       journalFd: journal && access === 'inherited' ? journal.writeFd : null,
       tag,
+      pauseExpression: peek ? PAUSE_EXPRESSION : null,
     };
-    run = new PreparedRun(state, launch, resolver, journal ? { readFd: journal.readFd, key } : null, done);
+    run = new PreparedRun(state, launch, resolver, journal ? { readFd: journal.readFd, key, peekFd: peek?.readFd ?? null } : null, done);
     return { ok: true, run };
   } catch (error) {
     if (run) run.discard();

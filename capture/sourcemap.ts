@@ -98,27 +98,71 @@ function encodeVlq(value: number): string {
 }
 
 /**
+ * One inserted text on a generated line: its column (before insertions), its length, whether its
+ * columns map nowhere, and whether only blanks come before it on its line.
+ */
+export type LineInsertion = readonly [column: number, length: number, unmapped?: boolean, leading?: boolean];
+
+/**
  * The same source map for code into which text was inserted within lines (no line breaks): each
  * generated column moves right by the length inserted at or before it on its line. `shifts` gives,
- * per 0-based generated line, [column, length] pairs sorted by column.
+ * per 0-based generated line, the insertions sorted by column (and, at one column, in the order
+ * inserted). An `unmapped` insertion's own columns map to no original position: a debugger steps
+ * through them (js-debug's smart stepping) rather than stopping twice on one line, and the code
+ * after it maps as before. Before a `leading` one, the line's segments map only its indentation:
+ * they are dropped, so that a breakpoint on the line binds to the code after the insertion.
  */
-export function shiftSourceMap<M extends RawSourceMap>(map: M, shifts: ReadonlyMap<number, readonly (readonly [number, number])[]>): M {
-  const lines = map.mappings.split(';').map((text, line) => {
-    const lineShifts = shifts.get(line);
-    if (!lineShifts || text.length === 0) return text;
-    let previousOld = 0;
-    let previousNew = 0;
-    return text.split(',').map((segment) => {
-      if (segment.length === 0) return segment;
+export function shiftSourceMap<M extends RawSourceMap>(map: M, shifts: ReadonlyMap<number, readonly LineInsertion[]>): M {
+  // Absolute segments: [generatedColumn] (unmapped) or [generatedColumn, source, line, column, name?].
+  const lines: number[][][] = [];
+  const state = [0, 0, 0, 0];
+  for (const text of map.mappings.split(';')) {
+    const segments: number[][] = [];
+    let column = 0;
+    for (const segment of text.split(',')) {
+      if (segment.length === 0) continue;
       const fields = decodeVlq(segment);
-      const column = previousOld + fields[0]!;
-      let shifted = column;
-      for (const [at, length] of lineShifts) if (at <= column) shifted += length;
-      const encoded = encodeVlq(shifted - previousNew) + fields.slice(1).map(encodeVlq).join('');
-      previousOld = column;
-      previousNew = shifted;
-      return encoded;
+      column += fields[0]!;
+      if (fields.length < 4) { segments.push([column]); continue; }
+      for (let k = 1; k < fields.length; k++) state[k - 1]! += fields[k]!;
+      segments.push([column, state[0]!, state[1]!, state[2]!, ...(fields.length >= 5 ? [state[3]!] : [])]);
+    }
+    lines.push(segments);
+  }
+  for (const [line, inserted] of shifts) {
+    const segments = lines[line];
+    if (!segments || inserted.length === 0) continue;
+    const leadingAt = inserted.find(([, , unmapped, leading]) => unmapped && leading)?.[0] ?? -1;
+    const moved = segments.filter((segment) => segment[0]! >= leadingAt).map((segment) => {
+      let column = segment[0]!;
+      for (const [at, length] of inserted) if (at <= segment[0]!) column += length;
+      return [column, ...segment.slice(1)];
+    });
+    let before = 0;
+    for (const [at, length, unmapped] of inserted) {
+      const start = at + before;
+      before += length;
+      if (!unmapped) continue;
+      moved.push([start]);
+      // The code after it keeps the mapping it had: the segment it was in, when none begins right there.
+      if (segments.some((segment) => segment[0] === at)) continue;
+      const covering = segments.filter((segment) => segment[0]! < at).at(-1);
+      if (covering && covering.length >= 4) moved.push([start + length, ...covering.slice(1)]);
+    }
+    lines[line] = moved.sort((a, b) => a[0]! - b[0]!);
+  }
+  const previous = [0, 0, 0, 0];
+  const mappings = lines.map((segments) => {
+    let column = 0;
+    return segments.map((segment) => {
+      let text = encodeVlq(segment[0]! - column);
+      column = segment[0]!;
+      for (let k = 1; k < segment.length; k++) {
+        text += encodeVlq(segment[k]! - previous[k - 1]!);
+        previous[k - 1] = segment[k]!;
+      }
+      return text;
     }).join(',');
-  });
-  return { ...map, mappings: lines.join(';') };
+  }).join(';');
+  return { ...map, mappings };
 }

@@ -14,6 +14,7 @@ import { Disposable } from './dispose';
 import { notify } from './notify';
 import { plainText, safe } from './untrusted';
 import { DebugRuns } from './debugRuns';
+import type { ShowPaused } from './pausedGraph';
 import type { RunAndShow, ShowRun } from './runAndShow';
 import type { Runs } from './runs';
 import { summary } from './runs';
@@ -186,9 +187,13 @@ class Configurations implements vscode.DebugConfigurationProvider {
 
 /** The debugger entry point, registered; a session's run goes through `runAndShow` (runAndShow.ts). */
 export class GradientsDebugger extends Disposable {
-  constructor(runs: Runs, runAndShow: RunAndShow, showRun: ShowRun, distDir: string) {
+  /** The launches that pause under js-debug (their stops: `debugRuns.onDidShowPaused`). */
+  readonly debugRuns: DebugRuns;
+
+  constructor(runs: Runs, runAndShow: RunAndShow, showRun: ShowRun, showPaused: ShowPaused, distDir: string) {
     super();
-    const configurations = new Configurations(this.register(new DebugRuns(runs, showRun, distDir)));
+    this.debugRuns = this.register(new DebugRuns(runs, showRun, showPaused, distDir));
+    const configurations = new Configurations(this.debugRuns);
     this.register(vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, configurations));
     this.register(vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, {
       provideDebugConfigurations: () => {

@@ -68,3 +68,10 @@ export function launchProblem(config: Record<string, unknown>): string | null {
   }
   return null;
 }
+
+/** The program's answer, checked: a pass id, -1 (nothing held), -2 (no peek file), -3 (no capture), or null (not an answer). */
+export function pauseAnswer(result: unknown): number | null {
+  if (typeof result !== 'string' || !/^-?\d{1,10}$/.test(result.trim())) return null;
+  const answer = Number(result.trim());
+  return answer >= -3 && answer < 2 ** 31 ? answer : null;
+}

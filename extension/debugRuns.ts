@@ -3,13 +3,15 @@
  * journal ready), VS Code's JavaScript debugger starts and drives the program — breakpoints in the
  * user's file, stepping, the call stack, Watch, the Debug Console — and when its session ends the
  * journal becomes the run's trace, recorded and shown as every run's (the inspector, the views,
- * Problems). The program's output reaches the trace through the debugger's output events.
+ * Problems). The program's output reaches the trace through the debugger's output events. At each
+ * stop the views and the inspector show the trace so far (pausedGraph.ts).
  */
 import { isAbsolute, join } from 'node:path';
 import * as vscode from 'vscode';
 import { JS_DEBUG_TYPE, launchProblem, nodeDebugConfiguration, RUN_ATTRIBUTE } from './debugLaunch';
 import { Disposable } from './dispose';
 import { notify } from './notify';
+import { PausedGraph, type PausedShown, type ShowPaused } from './pausedGraph';
 import type { ShowRun } from './runAndShow';
 import type { DebugRun, Runs } from './runs';
 import { summary } from './runs';
@@ -32,24 +34,35 @@ function contributesDebugger(extension: vscode.Extension<unknown>, type: string)
 
 export class DebugRuns extends Disposable {
   private readonly pending = new Map<string, DebugRun>();
+  private readonly graphs = new Map<string, PausedGraph>();
   private nextId = 1;
+  private readonly shown = this.register(new vscode.EventEmitter<PausedShown>());
+  /** A stop's trace so far was shown (tests, bench:extension). */
+  readonly onDidShowPaused = this.shown.event;
 
-  constructor(private readonly runs: Runs, private readonly showRun: ShowRun, private readonly distDir: string) {
+  constructor(private readonly runs: Runs, private readonly showRun: ShowRun, private readonly showPaused: ShowPaused, private readonly distDir: string) {
     super();
     // Runs whose session never came (the debugger could not start them): their files go with the extension.
-    this.register({ dispose: () => { for (const run of this.pending.values()) run.discard(); this.pending.clear(); } });
+    this.register({ dispose: () => { for (const run of this.pending.values()) run.discard(); this.pending.clear(); this.graphs.clear(); } });
     this.register(vscode.debug.onDidTerminateDebugSession((session) => {
       const id = (session.configuration as Record<string, unknown>)[RUN_ATTRIBUTE];
       if (typeof id === 'string') this.finish(id);
     }));
-    // What the program writes arrives as the debugger's output events, in whichever of its sessions.
+    // What the program writes arrives as the debugger's output events, in whichever of its sessions;
+    // its stops as `stopped` events of the session that runs its thread.
     this.register(vscode.debug.registerDebugAdapterTrackerFactory('*', {
       createDebugAdapterTracker: (session) => {
         const id = runIdOf(session);
         if (id === null || !this.pending.has(id)) return undefined;
         return {
-          onDidSendMessage: (message: { type?: string; event?: string; body?: { category?: string; output?: unknown } }) => {
-            if (message.type !== 'event' || message.event !== 'output' || typeof message.body?.output !== 'string') return;
+          onDidSendMessage: (message: { type?: string; event?: string; body?: { category?: string; output?: unknown; threadId?: unknown } }) => {
+            if (message.type !== 'event') return;
+            if (message.event === 'stopped') {
+              const threadId = message.body?.threadId;
+              if (typeof threadId === 'number' && Number.isSafeInteger(threadId)) this.graphs.get(id)?.stopped(session, threadId);
+              return;
+            }
+            if (message.event !== 'output' || typeof message.body?.output !== 'string') return;
             const { category, output } = message.body;
             if (category === 'stdout' || category === 'stderr') this.pending.get(id)?.output(output, category);
           },
@@ -93,6 +106,7 @@ export class DebugRuns extends Disposable {
     }
     const id = `run-${this.nextId++}`;
     this.pending.set(id, prepared);
+    this.graphs.set(id, new PausedGraph(prepared, this.showPaused, (shown) => this.shown.fire(shown)));
     return nodeDebugConfiguration(prepared.launch, {
       name: String(config.name),
       ...(config.env ? { env: config.env as Record<string, string> } : {}),
@@ -105,6 +119,8 @@ export class DebugRuns extends Disposable {
     const run = this.pending.get(id);
     if (!run) return;
     this.pending.delete(id);
+    this.graphs.get(id)?.end();
+    this.graphs.delete(id);
     try {
       const record = run.finish();
       vscode.debug.activeDebugConsole.appendLine(plainText(summary(record), { multiline: true }));

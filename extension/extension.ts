@@ -33,6 +33,8 @@ import { openTrace } from './openTrace';
 import { INSPECTOR_VIEW_TYPE, InspectorPanel, type Focus, type PanelEvents } from './panel';
 import { partSizes } from './partServer';
 import { revealSource } from './reveal';
+import { readSettings } from './config';
+import type { PausedShown, ShowPaused } from './pausedGraph';
 import { runAndShowWith, showRunWith } from './runAndShow';
 import { programToRun } from './runFromTrace';
 import { TraceTexts } from './traceTexts';
@@ -61,6 +63,8 @@ export interface GradLensApi {
   notifications(): readonly Shown[];
   /** The sizes above which traces go in parts (the tests lower them to see small traces go so). */
   partSizes: typeof partSizes;
+  /** A paused launch's trace so far was shown (at each stop of the debugger). */
+  onDidShowPaused: vscode.Event<PausedShown>;
   /** How long activate() took, in ms. */
   activationMs: number;
   /** From the bundle's evaluation to the end of activate(), in ms. */
@@ -88,8 +92,15 @@ export function activate(context: vscode.ExtensionContext): GradLensApi {
   const show = (record: RunRecord, focus: Focus = {}) => InspectorPanel.show(context, runs, events, record, focus);
   const showRun = showRunWith(show);
   const runAndShow = runAndShowWith(runs, showRun);
+  // A paused launch's trace so far: in the views (its newest node selected), and in the inspector as a run's would be.
+  const showPaused: ShowPaused = (record, focus) => {
+    if (readSettings(vscode.Uri.file(record.file)).openInspector || InspectorPanel.active) show(record, focus);
+    const newest = focus.nodeIds?.at(-1);
+    if (newest !== undefined) views.reveal(newest);
+  };
   // F5 / Run and Debug with a `gradlens` launch configuration: the inspector opens when the run ends.
-  context.subscriptions.push(new GradientsDebugger(runs, runAndShow, showRun, vscode.Uri.joinPath(context.extensionUri, 'dist').fsPath));
+  const debuggers = new GradientsDebugger(runs, runAndShow, showRun, showPaused, vscode.Uri.joinPath(context.extensionUri, 'dist').fsPath);
+  context.subscriptions.push(debuggers);
   context.subscriptions.push(vscode.window.registerWebviewPanelSerializer(INSPECTOR_VIEW_TYPE, {
     deserializeWebviewPanel: async (panel) => { InspectorPanel.revive(panel, context, runs, events); },
   }));
@@ -248,7 +259,7 @@ export function activate(context: vscode.ExtensionContext): GradLensApi {
   const activationMs = Date.now() - started;
   const loadAndActivationMs = Date.now() - moduleStarted;
   runs.output.appendLine(`GradLens activated in ${activationMs} ms (${loadAndActivationMs} ms since its code was loaded)`);
-  return { runs, views, problems, lenses, typesOffer, panel: () => InspectorPanel.active, notifications: shownMessages, partSizes, activationMs, loadAndActivationMs };
+  return { runs, views, problems, lenses, typesOffer, panel: () => InspectorPanel.active, notifications: shownMessages, partSizes, onDidShowPaused: debuggers.debugRuns.onDidShowPaused, activationMs, loadAndActivationMs };
 }
 
 /** Copies the file a trace was opened from in parts to `target`, if it has not changed since (else throws why). */

@@ -222,7 +222,7 @@ export class InspectorPanel extends Disposable {
   }
 
   private setTitle(): void {
-    this.panel.title = this.record ? safe.plain`GradLens: ${basename(this.record.file)}` : 'GradLens';
+    this.panel.title = this.record ? safe.plain`GradLens: ${basename(this.record.file)}${this.record.trace.run.paused ? ' (paused)' : ''}` : 'GradLens';
   }
 
   private sendSnapshot(): void {

@@ -9,7 +9,7 @@ import { basename, dirname, join } from 'node:path';
 import * as vscode from 'vscode';
 import type { Selection } from '../protocol/messages';
 import { describeRunEnd } from '../protocol/query/outcome';
-import type { Trace } from '../protocol/trace';
+import type { Source, Trace } from '../protocol/trace';
 import type * as Runner from '../capture/runner';
 import type { RunResult } from '../capture/runner';
 import type { TraceFileParts } from '../capture/readTraceFile';
@@ -151,6 +151,8 @@ export class Runs extends Disposable {
         launch: run.launch,
         seed: run.seed,
         output: (text, category) => { this.output.append(text); (category === 'stdout' ? run.stdout(text) : run.stderr(text)); },
+        paused: (answer, at) => this.recordPaused(uri, document, run, answer, at),
+        note: (text) => this.output.appendLine(`⚠ ${plainText(text)}`),
         finish: () => this.recordResult(uri, document, null, run.finish()),
         discard: () => run.discard(),
       };
@@ -220,6 +222,34 @@ export class Runs extends Disposable {
         if (choice) this.output.show(true);
       });
     }
+    return record;
+  }
+
+  /**
+   * The trace so far of a paused debug run becomes the file's record — the views, lenses, inline
+   * values and the inspector show it — but it is not saved, nor kept as the trace to show after a
+   * reload: the run's end replaces it.
+   */
+  private recordPaused(uri: vscode.Uri, document: vscode.TextDocument | undefined, run: Runner.PreparedRun, answer: number, at: Source | null): RunRecord | null {
+    const read = run.pausedTrace(answer, at);
+    if (!read) return null;
+    for (const warning of read.warnings) this.output.appendLine(`⚠ ${plainText(warning)}`);
+    const { trace } = read;
+    const record: RunRecord = {
+      file: uri.fsPath,
+      documentVersion: document?.version ?? vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString())?.version ?? null,
+      trace,
+      result: { exitCode: null, timedOut: false, cancelled: false, durationMs: trace.run.durationMs },
+      tracePath: null,
+      focus: null,
+      origin: 'run',
+    };
+    this.byFile.set(record.file, record);
+    this.latest = record;
+    this.status.text = safe.icons`$(debug-pause) GradLens: ${basename(record.file)}`;
+    this.status.tooltip = plainText(summary(record), { multiline: true });
+    this.status.show();
+    this.changed.fire(record);
     return record;
   }
 
@@ -294,6 +324,13 @@ export interface DebugRun {
   seed: number;
   /** The program's output, from the debugger's output events: kept in the trace and the output channel. */
   output(text: string, category: 'stdout' | 'stderr'): void;
+  /**
+   * The program is paused and answered the debugger (`answer`: env.ts PAUSE_SYMBOL) at `at`: its
+   * trace so far, shown as the file's record until the next stop or the end. Null: none to show.
+   */
+  paused(answer: number, at: Source | null): RunRecord | null;
+  /** Something GradLens noticed about the run, for its output channel. */
+  note(text: string): void;
   /** After the debugger's process ended: the run recorded as every run is. */
   finish(): RunRecord;
   /** The debugger did not start it: its files removed. */

@@ -160,7 +160,7 @@ export class GraphTree extends TraceTree {
       for (const r of trace.recordings) {
         const group: Item = {
           kind: 'group', selection: { kind: 'recording', id: r.id }, label: `record · ${line(r.source)}`,
-          description: `${r.nodes.length} ops`, nodeIds: selectNodes(trace, { kind: 'recording', id: r.id }), parent: null,
+          description: `${r.nodes.length} ops${!r.closed && trace.run.paused ? ' so far (recording)' : ''}`, nodeIds: selectNodes(trace, { kind: 'recording', id: r.id }), parent: null,
         };
         this.groups.push(group);
         this.roots.push(group);

@@ -389,8 +389,13 @@ export interface RunInfo {
   stderrTruncated?: boolean;
   maxElements: number;
   error?: RunError;
-  /** How the run ended (absent in traces written before GradLens 0.2). */
+  /** How the run ended (absent in traces written before GradLens 0.2, and while it is paused). */
   outcome?: RunOutcome;
+  /**
+   * The run has not ended: a debugger paused it here (`source`: the paused line, null when it is
+   * not one of the program's), and this is its trace so far (extension/debugRuns.ts).
+   */
+  paused?: { source: Source | null };
   /** Which passes were kept whole (version 2; absent when no pass ran, and in version 1). */
   keep?: KeepSettings;
   /**

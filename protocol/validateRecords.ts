@@ -298,6 +298,14 @@ export function checkRun(p: Problems, run: Fields): void {
   if (!isCount(run.maxElements)) p.wrong('maxElements', run.maxElements, EXPECT.count);
   if (run.error !== undefined) checkRunError(p, run.error);
   if (run.outcome !== undefined) checkOutcome(p, run.outcome);
+  if (run.paused !== undefined) {
+    if (!isObject(run.paused)) p.wrong('paused', run.paused, 'where a debugger paused the run {source}');
+    else {
+      p.enter('paused');
+      checkSource(p, 'source', run.paused.source);
+      p.leave();
+    }
+  }
   checkKeepSettings(p, run.keep);
   p.leave();
 }

@@ -109,6 +109,8 @@ const targets = {
     // tfjs (a reference in the engine benchmark) must come from its ES-module build: through the
     // CommonJS entry, register_all_gradients registers gradients in a second copy of tfjs-core.
     await build({ ...nodeProgram, entryPoints: findFiles('bench', '.bench.ts'), mainFields: ['module', 'main'], external: ['esbuild', 'playwright-core'] });
+    // The debugger's stop is measured inside VS Code's extension host (bench:extension, part 4).
+    await build({ ...nodeProgram, entryPoints: ['bench/debug-stop/host.ts'], external: ['vscode'] });
     // The reference page of the inspector benchmark runs in the browser.
     await build({ entryPoints: ['bench/dagre-page.ts'], outfile: 'dist/bench/dagre-page.js', bundle: true, platform: 'browser', format: 'iife', target: 'es2020', minify: true, logLevel: 'warning' });
   },

@@ -160,7 +160,8 @@ export class InspectorApp {
         this.renderer.fitNodes(message.nodeIds);
         break;
       case 'step/move': this.dispatch({ type: 'step/move', to: message.to }); break;
-      case 'selection/set': this.dispatch({ type: 'selection/set', selection: message.selection }); break;
+      // The host asks for a pass to show its backward steps, whatever view a recording left open.
+      case 'selection/set': this.dispatch({ type: 'selection/set', selection: message.selection, ...(message.selection?.kind === 'pass' ? { view: 'backward' as const } : {}) }); break;
       case 'settings/thresholds': this.dispatch({ type: 'thresholds/set', thresholds: message.thresholds }); break;
       case 'parts/data': this.partsArrived(message.parts); break;
       case 'parts/failed': this.dispatch({ type: 'parts/failed', parts: message.parts, problem: message.problem }); break;

@@ -40,6 +40,10 @@ export function describeOutcome(outcome: RunOutcome): string {
 
 /** How the run ended, in words, whatever version of GradLens wrote the trace. */
 export function describeRunEnd(run: RunInfo): string {
+  if (run.paused) {
+    const at = run.paused.source;
+    return `paused${at ? ` at ${visible(at.file.split(/[\\/]/).pop() ?? '', { limit: 80 })}:${at.line}` : ''} in the debugger: the graph so far`;
+  }
   if (run.outcome) return describeOutcome(run.outcome);
   if (run.timedOut) return 'timed out';
   if (run.signal) return `killed by ${visible(run.signal, { limit: 24 })}`;
@@ -50,6 +54,7 @@ export function describeRunEnd(run: RunInfo): string {
 /** Whether the run ended as a program should: on its own, with exit code 0, no uncaught error. */
 export function endedWell(run: RunInfo): boolean {
   if (run.error) return false;
+  if (run.paused) return true; // not ended, and nothing went wrong so far
   if (run.outcome) return run.outcome.kind === 'exited' && run.outcome.code === 0;
   return !run.timedOut && !run.signal && run.exitCode === 0;
 }

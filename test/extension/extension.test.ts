@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import * as vscode from 'vscode';
 import type { GradLensApi } from '../../extension/extension';
 import type { InspectorPanel } from '../../extension/panel';
+import type { PausedShown } from '../../extension/pausedGraph';
 import type { RunRecord } from '../../extension/runs';
 import type { HostToWebview } from '../../protocol/messages';
 import { missingParts } from '../../protocol/traceParts';
@@ -139,8 +140,8 @@ suite('GradLens in VS Code', () => {
     assert.equal(vscode.languages.getDiagnostics(uri).filter((d) => d.code === 'gradcheck').length, 0, 'no problem when it agrees');
   });
 
-  test('the debugger pauses: a breakpoint in the recorded function stops js-debug at its line; continued, the run is recorded with the numbers of a run without the debugger', async function () {
-    this.timeout(90_000);
+  test('the debugger pauses: breakpoints stop js-debug at their lines, and at each stop the views and the inspector show the graph so far — step over a line, its node appears; step over backward(), its steps and gradients; continued, the run is recorded with the numbers of a run without the debugger', async function () {
+    this.timeout(120_000);
     const uri = workspaceFile('paused.ts');
     const folder = vscode.workspace.workspaceFolders![0]!;
     const stops: { session: vscode.DebugSession; threadId: number }[] = [];
@@ -151,32 +152,89 @@ suite('GradLens in VS Code', () => {
         },
       }),
     });
-    // paused.ts line 9 (0-based 8): `return squares.sum().mul(2);`, inside the function autograd.record calls.
-    const breakpoint = new vscode.SourceBreakpoint(new vscode.Location(uri, new vscode.Position(8, 0)));
-    vscode.debug.addBreakpoints([breakpoint]);
+    const shown: PausedShown[] = [];
+    const shownListener = api.onDidShowPaused((paused) => shown.push(paused));
+    // paused.ts line 8 (0-based 7): `const squares = tripled.mul(tripled);`, inside the function autograd.record calls;
+    // line 11 (0-based 10): `y.backward();`.
+    const breakpoints = [7, 10].map((line) => new vscode.SourceBreakpoint(new vscode.Location(uri, new vscode.Position(line, 0))));
+    vscode.debug.addBreakpoints(breakpoints);
+    /** The stop after `count` stops, with its trace so far shown. */
+    const stopNumber = async (count: number) => {
+      const stop = await until(`stop ${count}`, () => stops[count - 1], 60_000);
+      const paused = await until(`the graph of stop ${count}`, () => shown[count - 1], 30_000);
+      const { stackFrames } = await stop.session.customRequest('stackTrace', { threadId: stop.threadId, startFrame: 0, levels: 1 }) as { stackFrames: { line: number; source?: { path?: string } }[] };
+      return { stop, paused, line: stackFrames[0]?.line, framePath: stackFrames[0]?.source?.path ?? '' };
+    };
+    const graphOps = () => {
+      const groups = api.views.graph.getChildren();
+      return groups.map((group) => [group.kind === 'group' ? group.selection.kind : group.kind, api.views.graph.getChildren(group).map((item) => (item.kind === 'node' ? item.node.op : item.kind))]);
+    };
     try {
-      const before = api.runs.last(uri.fsPath);
-      const recorded = new Promise<RunRecord>((resolve) => { const listener = api.runs.onDidRun((r) => { if (r.file === uri.fsPath) { listener.dispose(); resolve(r); } }); });
+      const recorded = new Promise<RunRecord>((resolve) => { const listener = api.runs.onDidRun((r) => { if (r.file === uri.fsPath && !r.trace.run.paused) { listener.dispose(); resolve(r); } }); });
       const types: string[] = [];
       const started = vscode.debug.onDidStartDebugSession((session) => types.push(session.type));
       try {
         assert.ok(await vscode.debug.startDebugging(folder, { type: 'gradlens', request: 'launch', name: 'GradLens pauses', program: 'paused.ts', seed: 7 }), 'the session started');
-        const stop = await until('the breakpoint to stop the program', () => stops[0], 60_000);
+        const first = await stopNumber(1);
         assert.ok(types.includes('pwa-node'), `a js-debug session: ${types.join(', ')}`);
-        const { stackFrames } = await stop.session.customRequest('stackTrace', { threadId: stop.threadId, startFrame: 0, levels: 1 }) as { stackFrames: { line: number; source?: { path?: string } }[] };
-        assert.equal(stackFrames[0]?.line, 9, JSON.stringify(stackFrames));
+        assert.equal(first.line, 8);
         // In code-server the client names the file by its remote URI (vscode-remote://host/path).
-        const framePath = stackFrames[0]?.source?.path ?? '';
-        assert.equal(framePath.includes('://') ? vscode.Uri.parse(framePath).path : framePath, uri.path, 'the user\'s file, through the bundle\'s source map');
-        assert.equal(api.runs.last(uri.fsPath), before, 'nothing recorded while paused');
-        await stop.session.customRequest('continue', { threadId: stop.threadId });
+        assert.equal(first.framePath.includes('://') ? vscode.Uri.parse(first.framePath).path : first.framePath, uri.path, 'the user\'s file, through the bundle\'s source map');
+        // Stop 1: `x.mul(3)` ran, nothing after it. The recording is open; its one op is selected.
+        const one = first.paused.record.trace;
+        assert.deepEqual(one.run.paused?.source?.line, 8);
+        assert.deepEqual(one.nodes.map((n) => n.op), ['arange', 'constant', 'mul']);
+        assert.deepEqual(one.recordings.map((r) => [r.closed, r.nodes.length]), [[false, 1]]);
+        assert.equal(api.runs.last(uri.fsPath), first.paused.record, 'the file\'s record is the trace so far');
+        const [group] = api.views.graph.getChildren();
+        assert.equal(api.views.graph.getTreeItem(group!).description, '1 ops so far (recording)');
+        assert.deepEqual(graphOps().map(([, ops]) => (ops as string[]).filter((op) => op === 'mul').length), [1], JSON.stringify(graphOps()));
+        const panel = await until('the inspector', () => api.panel());
+        await until('the inspector on the trace so far', () => panel.panel.title === 'GradLens: paused.ts (paused)');
+        // The debugger's own Variables: an NDArray reads as its summary line, shape first.
+        const frameId = ((await first.stop.session.customRequest('stackTrace', { threadId: first.stop.threadId, startFrame: 0, levels: 1 })) as { stackFrames: { id: number }[] }).stackFrames[0]!.id;
+        const { scopes } = await first.stop.session.customRequest('scopes', { frameId }) as { scopes: { name: string; variablesReference: number }[] };
+        const variables = (await Promise.all(scopes.filter((scope) => scope.variablesReference > 0).slice(0, 3)
+          .map((scope) => first.stop.session.customRequest('variables', { variablesReference: scope.variablesReference }) as Promise<{ variables: { name: string; value: string }[] }>)))
+          .flatMap((answer) => answer.variables);
+        const tripled = variables.find((variable) => variable.name === 'tripled');
+        assert.match(tripled?.value ?? '', /^float32 \(4,\) ≈4\.5 ±3\.4 \[0, 9\] nan:0$/, JSON.stringify(variables.map((v) => [v.name, v.value])));
+
+        // Step over line 8: its product appears, and only it is new.
+        await first.stop.session.customRequest('next', { threadId: first.stop.threadId });
+        const second = await stopNumber(2);
+        assert.equal(second.line, 9);
+        assert.deepEqual(second.paused.record.trace.nodes.map((n) => n.op), ['arange', 'constant', 'mul', 'mul']);
+        assert.deepEqual(second.paused.fresh, [second.paused.record.trace.nodes[3]!.id], 'the new node is the one selected');
+
+        // On to `y.backward();`: the recording is closed, no pass yet.
+        await second.stop.session.customRequest('continue', { threadId: second.stop.threadId });
+        const third = await stopNumber(3);
+        assert.equal(third.line, 11);
+        const before = third.paused.record.trace;
+        assert.deepEqual(before.recordings.map((r) => r.closed), [true]);
+        assert.equal(before.backwardPasses.length, 0);
+        assert.equal(before.nodes[0]!.grad, undefined, 'no gradient yet');
+
+        // Step over backward(): its steps and x.grad = 36x arrive; the inspector goes to the pass.
+        await third.stop.session.customRequest('next', { threadId: third.stop.threadId });
+        const fourth = await stopNumber(4);
+        assert.equal(fourth.line, 12);
+        const after = fourth.paused.record.trace;
+        assert.equal(after.backwardPasses.length, 1);
+        assert.equal(after.backwardPasses[0]!.steps.length, 4, 'mul, sum, mul, mul');
+        assert.deepEqual(after.nodes[0]!.grad?.data, [0, 36, 72, 108]);
+        assert.deepEqual(graphOps()[0]![0], 'pass', 'the views list the pass first');
+        await until('the inspector on the pass\'s backward steps', () => panel.stepPosition?.selection.kind === 'pass' && panel.stepPosition.view === 'backward' && panel.stepPosition.total === 4);
+        await fourth.stop.session.customRequest('continue', { threadId: fourth.stop.threadId });
       } finally {
         started.dispose();
       }
       const record = await recorded;
-      assert.equal(stops.length, 1, 'it stopped once: the breakpoint runs once');
+      assert.equal(stops.length, 4, 'two breakpoints and two steps');
       assert.equal(record.result.exitCode, 0);
       assert.equal(record.trace.run.seed, 7);
+      assert.equal(record.trace.run.paused, undefined);
       assert.equal(record.trace.backwardPasses.length, 1);
       assert.match(record.trace.run.stdout, /array\(\[ *0\., +36\., +72\., +108\.\]\)/, `the program's output, through the debugger: ${JSON.stringify(record.trace.run.stdout)} ${JSON.stringify(record.trace.run.stderr)}`);
       const direct = await api.runs.run(uri, null, { seed: 7 });
@@ -184,9 +242,12 @@ suite('GradLens in VS Code', () => {
       assert.deepEqual(record.trace.backwardPasses, direct.trace.backwardPasses, 'the same backward pass, gradients and all');
       assert.deepEqual(record.trace.nodes, direct.trace.nodes);
       assert.equal(record.trace.run.stdout, direct.trace.run.stdout);
+      const timings = shown.map((s) => s.shownAt - s.stoppedAt);
+      assert.ok(timings.every((t) => t >= 0), timings.join(', '));
     } finally {
-      vscode.debug.removeBreakpoints([breakpoint]);
+      vscode.debug.removeBreakpoints(breakpoints);
       tracker.dispose();
+      shownListener.dispose();
     }
   });
 
@@ -239,6 +300,32 @@ suite('GradLens in VS Code', () => {
     assert.equal(stopped.result.cancelled, true);
     assertGone(stopped);
     await until('the run to end', () => !api.runs.running);
+  });
+
+  test('the debugger\'s Stop while paused ends the program (its process gone), the run recorded as cancelled with its trace up to there', async function () {
+    this.timeout(90_000);
+    const uri = workspaceFile('hangs.ts');
+    const ours = (s: vscode.DebugSession) => s.name === 'GradLens hangs paused' && s.type === 'pwa-node';
+    const session = new Promise<vscode.DebugSession>((resolve) => { const listener = vscode.debug.onDidStartDebugSession((s) => { if (ours(s)) { listener.dispose(); resolve(s); } }); });
+    const paused = new Promise<PausedShown>((resolve) => { const listener = api.onDidShowPaused((shown) => { if (shown.record.file === uri.fsPath) { listener.dispose(); resolve(shown); } }); });
+    // hangs.ts line 6 (0-based 5): the loop that never ends.
+    const breakpoint = new vscode.SourceBreakpoint(new vscode.Location(uri, new vscode.Position(5, 0)));
+    vscode.debug.addBreakpoints([breakpoint]);
+    try {
+      const recorded = new Promise<RunRecord>((resolve) => { const listener = api.runs.onDidRun((r) => { if (r.file === uri.fsPath && !r.trace.run.paused) { listener.dispose(); resolve(r); } }); });
+      assert.ok(await vscode.debug.startDebugging(vscode.workspace.workspaceFolders![0], { type: 'gradlens', request: 'launch', name: 'GradLens hangs paused', program: 'hangs.ts' }));
+      const shown = await paused;
+      assert.equal(shown.record.trace.run.paused?.source?.line, 6);
+      assert.match(shown.record.trace.run.stdout, /pid \d+/, 'the output so far is in the trace so far');
+      await vscode.debug.stopDebugging(await session);
+      const record = await recorded;
+      assert.equal(record.result.cancelled, true);
+      assert.equal(record.trace.run.paused, undefined);
+      assert.match(record.trace.run.stdout, /pid \d+/, 'its output up to the stop');
+      assertGone(record);
+    } finally {
+      vscode.debug.removeBreakpoints([breakpoint]);
+    }
   });
 
   test('a program that throws: its error in the Problems panel at its line, the trace kept', async function () {

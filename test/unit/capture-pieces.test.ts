@@ -9,8 +9,8 @@ import { np } from 'gradlens';
 import { BinaryJournalWriter, readBinaryJournal } from '../../capture/journal-binary';
 import type { NodeRecord } from '../../capture/records';
 import { SourceResolver } from '../../capture/assemble';
-import { applyInsertions, siteMarkers, statementTable } from '../../capture/instrument';
-import { SourceMap } from '../../capture/sourcemap';
+import { applyInsertions, lineShifts, siteMarkers, statementTable } from '../../capture/instrument';
+import { shiftSourceMap, SourceMap } from '../../capture/sourcemap';
 import { encodeNumber, statsOf, summarise } from '../../capture/tensor';
 import { nameFromSource } from '../../protocol/query/names';
 import { decodeNumber, type TraceNumber } from '../../protocol/trace';
@@ -158,7 +158,64 @@ suite('statement markers', () => {
     ]);
     for (let n = 0; n < 5; n++) assert.match(before(n), new RegExp(`M\\[0\\]=${n},M\\[1\\]\\+\\+[;,]$`), `statement ${n} follows its own marker`);
   });
+
+  test('the markers map nowhere (a debugger steps through them), and the code after them maps where it did: a line\'s first mapped column is its statement', () => {
+    const source = ['const a = 1;', 'function f(v: number) {', '  const b = v * 2;', '  if (b) g(b);', '  return b;', '}', 'const h = (x: number) => x + a;', 'function g(_: number) {}', 'f(h(1));'].join('\n');
+    const result = buildSync({ stdin: { contents: source, loader: 'ts', sourcefile: 'input.ts' }, sourcemap: 'external', write: false, outfile: 'out.js', format: 'esm' });
+    const code = result.outputFiles.find((f) => f.path.endsWith('.js'))!.text;
+    const raw = JSON.parse(result.outputFiles.find((f) => f.path.endsWith('.map'))!.text) as { version: number; sources: string[]; mappings: string };
+    const insertions = siteMarkers(code, 'M');
+    const instrumented = applyInsertions(code, insertions);
+    const shifted = shiftSourceMap(raw, lineShifts(code, insertions));
+    const before = new SourceMap(raw);
+    const after = new SourceMap(shifted);
+    const segments = decodeMappings(shifted.mappings);
+    const codeLines = code.split('\n');
+    instrumented.split('\n').forEach((line, index) => {
+      const lineSegments = segments[index] ?? [];
+      for (const match of line.matchAll(/M\[0\]=\d+,M\[1\]\+\+[;,]/g)) {
+        // The last segment at or before each of its columns is an unmapped one.
+        for (let column = match.index; column < match.index + match[0].length; column++) {
+          const covering = lineSegments.filter((segment) => segment[0]! <= column).at(-1);
+          assert.equal(covering?.length, 1, `line ${index + 1} column ${column}: ${line}`);
+        }
+        // What follows it maps to where the same code mapped before the markers.
+        const rest = line.slice(match.index + match[0].length);
+        const original = codeLines[index]!.indexOf(rest.replace(/M\[0\]=\d+,M\[1\]\+\+[;,]/g, ''));
+        if (original < 0) continue;
+        assert.deepEqual(after.originalPosition(index + 1, match.index + match[0].length + 1), before.originalPosition(index + 1, original + 1), `line ${index + 1}: ${rest}`);
+      }
+      // An indented statement: nothing before its marker is mapped (a breakpoint binds past the marker).
+      const indented = /^(\s+)M\[0\]/.exec(line);
+      if (indented) assert.ok(lineSegments.every((segment) => segment.length === 1 || segment[0]! > indented[1]!.length), `line ${index + 1}: ${line}`);
+    });
+    assert.ok(insertions.length >= 6);
+  });
 });
+
+/** A source map's mappings, absolute per line: [generatedColumn] or [generatedColumn, source, line, column, …]. */
+function decodeMappings(mappings: string): number[][][] {
+  const digits = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+  const state = [0, 0, 0, 0];
+  return mappings.split(';').map((line) => {
+    let column = 0;
+    return line.split(',').filter((segment) => segment.length > 0).map((segment) => {
+      const fields: number[] = [];
+      let value = 0;
+      let shift = 0;
+      for (const char of segment) {
+        const digit = digits.indexOf(char);
+        value += (digit & 31) << shift;
+        if (digit & 32) shift += 5;
+        else { fields.push(value & 1 ? -(value >>> 1) : value >>> 1); value = 0; shift = 0; }
+      }
+      column += fields[0]!;
+      if (fields.length === 1) return [column];
+      for (let k = 1; k < fields.length; k++) state[k - 1]! += fields[k]!;
+      return [column, ...state.slice(0, fields.length - 1)];
+    });
+  });
+}
 
 suite('source lines of a trace', () => {
   const folder = mkdtempSync(join(tmpdir(), 'gradlens-sources-'));

@@ -3,7 +3,7 @@
 // launch attributes checked before anything runs.
 import { strict as assert } from 'node:assert';
 import type { NodeLaunch } from '../../capture/runner';
-import { JS_DEBUG_TYPE, launchProblem, nodeDebugConfiguration, RUN_ATTRIBUTE } from '../../extension/debugLaunch';
+import { JS_DEBUG_TYPE, launchProblem, nodeDebugConfiguration, pauseAnswer, RUN_ATTRIBUTE } from '../../extension/debugLaunch';
 
 const launch: NodeLaunch = {
   runtimeExecutable: '/usr/bin/node',
@@ -16,6 +16,7 @@ const launch: NodeLaunch = {
   workDir: '/tmp/gradlens-abc',
   journalFd: null,
   tag: 'f00d',
+  pauseExpression: 'globalThis[Symbol.for("gradlens.pause")]?.() ?? -3',
 };
 
 suite('extension: the debugger\'s Node launch', () => {
@@ -61,5 +62,11 @@ suite('extension: the debugger\'s Node launch', () => {
     assert.equal(launchProblem({ seed: 2 ** 31 }), '"seed" must be a whole number from 0 to 2147483647');
     assert.equal(launchProblem({ pause: 'no' }), '"pause" must be true or false');
     assert.equal(launchProblem({ stopOnEntry: 1 }), '"stopOnEntry" must be true or false');
+  });
+
+  test('the paused program\'s answer is data: a pass id or -1, -2, -3 as evaluate prints it, anything else none', () => {
+    assert.deepEqual(['3', '-1', '-2', '-3', ' 12 ', '0'].map(pauseAnswer), [3, -1, -2, -3, 12, 0]);
+    for (const bad of ['-4', '2147483648', '1.5', '"3"', '3; alert(1)', '', 'undefined', 'NaN', '1e3', '12345678901']) assert.equal(pauseAnswer(bad), null, bad);
+    for (const bad of [3, null, undefined, {}, ['3']]) assert.equal(pauseAnswer(bad), null, String(bad));
   });
 });

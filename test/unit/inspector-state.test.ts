@@ -191,6 +191,17 @@ suite('inspector state: the reducer', () => {
     assert.equal(run(state, { type: 'groupByFunction/set', on: true }).page.groupByFunction, true);
   });
 
+  test('a pass the host asks for opens on its backward steps, whatever view a recording left open (a debugger stepping over backward())', () => {
+    const onRecording = loaded(twoPasses(), { selection: { kind: 'recording', id: 0 } });
+    assert.equal(onRecording.ui.view, 'forward');
+    // The trace so far of the next stop, with the pass that ran since.
+    const next = run(onRecording, { type: 'trace/loaded', trace: twoPasses(), large: false, selection: { kind: 'pass', id: 1 } });
+    assert.deepEqual([next.ui.selection, next.ui.view], [{ kind: 'pass', id: 1 }, 'backward']);
+    // The same trace kept (no wish): the user's view stays.
+    const forward = run(next, { type: 'view/set', view: 'forward' }, { type: 'trace/loaded', trace: twoPasses(), large: false });
+    assert.deepEqual([forward.ui.selection, forward.ui.view], [{ kind: 'pass', id: 1 }, 'forward']);
+  });
+
   test('no trace, or a refused one: the doc says which; playing stops', () => {
     const playing = run(loaded(chapterTrace()), { type: 'play/toggle' });
     const none = run(playing, { type: 'trace/none', message: 'The trace file was deleted.' });

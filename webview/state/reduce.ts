@@ -96,7 +96,9 @@ function loaded(state: InspectorState, action: Extract<Action, { type: 'trace/lo
   const kept = ui.selection && (!large || ui.selection.kind === 'training') && exists(trace, ui.selection) ? ui.selection : null;
   const wanted = action.selection && exists(trace, action.selection) ? action.selection : null;
   const fallback: Selection | null = opensOnTraining(trace) ? { kind: 'training' } : large ? null : defaultSelection(trace);
-  const selected = select(next, wanted ?? kept ?? fallback, kept !== null && !wanted);
+  const chosen = select(next, wanted ?? kept ?? fallback, kept !== null && !wanted);
+  // The host asks for a pass to show its backward steps (a lens on `backward()`, a debugger's step over it).
+  const selected = wanted?.kind === 'pass' ? { ...chosen, ui: { ...chosen.ui, view: 'backward' as const } } : chosen;
   return action.focusNode !== undefined ? focus(selected, [action.focusNode], facts) : selected;
 }
 
