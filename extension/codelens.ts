@@ -56,7 +56,8 @@ export class GradientLenses extends Disposable implements vscode.CodeLensProvide
         });
         lenses.push(new vscode.CodeLens(range, { title: '$(refresh) Compute again', command: 'gradlens.computeGradient', arguments: [document.uri, site.line], tooltip: 'Run the file again with capture' }));
       } else {
-        const title = record && !fresh ? 'Compute gradient (file changed)' : record && fresh ? 'Compute gradient (not reached in the last run)' : 'Compute gradient';
+        const title = record && !fresh ? 'Compute gradient (file changed)'
+          : record && fresh ? (record.trace.run.paused ? 'Compute gradient (not reached yet: paused)' : 'Compute gradient (not reached in the last run)') : 'Compute gradient';
         lenses.push(new vscode.CodeLens(range, { title: `$(play) ${title}`, command: 'gradlens.computeGradient', arguments: [document.uri, site.line], tooltip: 'Run this file with capture and open the inspector here' }));
       }
     }

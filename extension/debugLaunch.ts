@@ -75,3 +75,8 @@ export function pauseAnswer(result: unknown): number | null {
   const answer = Number(result.trim());
   return answer >= -3 && answer < 2 ** 31 ? answer : null;
 }
+
+/** Whether a file's text imports the engine (`import … from 'gradlens'`, `require('gradlens')`, a bare or dynamic import). */
+export function importsGradlens(text: string): boolean {
+  return /(?:\bfrom\s*|\bimport\s*|\brequire\s*\(\s*|\bimport\s*\(\s*)(['"])gradlens\1/.test(text);
+}

@@ -10,6 +10,8 @@
  * - keepAgain.ts   a run traced again keeping a pass it summarised (the Training view asks)
  * - codelens.ts    "Compute gradient" above autograd.record / backward / autograd.grad calls
  * - debug.ts       the `gradlens` launch configuration (F5): a run from the debugger
+ * - debugRuns.ts, pausedGraph.ts  a launch that pauses under js-debug, the graph so far at each stop
+ * - debugKey.ts    F5 in a GradLens program with no launch.json picks GradLens
  * - typesOffer.ts  offers the engine's types where 'gradlens' does not resolve
  * - inlineValues.ts, diagnostics.ts, views.ts: the run's results in the editor, the Problems panel
  *                  and Run and Debug
@@ -24,6 +26,7 @@ import type { TraceFileParts } from '../capture/readTraceFile';
 import { writeTraceFile } from '../capture/traceFile';
 import { GradientLenses, isProgram, LENS_LANGUAGES } from './codelens';
 import { GradientsDebugger } from './debug';
+import { DebugKey } from './debugKey';
 import { Problems } from './diagnostics';
 import { installEngineTypes, resolvesGradlens } from './engineTypes';
 import { InlineValues } from './inlineValues';
@@ -63,6 +66,8 @@ export interface GradLensApi {
   notifications(): readonly Shown[];
   /** The sizes above which traces go in parts (the tests lower them to see small traces go so). */
   partSizes: typeof partSizes;
+  /** Whether F5 in the active editor starts GradLens's launch (the keybinding's context key). */
+  debugKey: DebugKey;
   /** A paused launch's trace so far was shown (at each stop of the debugger). */
   onDidShowPaused: vscode.Event<PausedShown>;
   /** How long activate() took, in ms. */
@@ -100,7 +105,9 @@ export function activate(context: vscode.ExtensionContext): GradLensApi {
   };
   // F5 / Run and Debug with a `gradlens` launch configuration: the inspector opens when the run ends.
   const debuggers = new GradientsDebugger(runs, runAndShow, showRun, showPaused, vscode.Uri.joinPath(context.extensionUri, 'dist').fsPath);
-  context.subscriptions.push(debuggers);
+  // F5 in a GradLens program with no launch.json: GradLens's launch, without VS Code's debugger picker.
+  const debugKey = new DebugKey();
+  context.subscriptions.push(debuggers, debugKey);
   context.subscriptions.push(vscode.window.registerWebviewPanelSerializer(INSPECTOR_VIEW_TYPE, {
     deserializeWebviewPanel: async (panel) => { InspectorPanel.revive(panel, context, runs, events); },
   }));
@@ -145,6 +152,8 @@ export function activate(context: vscode.ExtensionContext): GradLensApi {
     // From the editor's title bar VS Code passes the file; from the palette, nothing (the active editor).
     'gradlens.computeGradients': (uri?: vscode.Uri) => compute(uri instanceof vscode.Uri ? uri : undefined, null),
     'gradlens.computeGradient': (uri: vscode.Uri, line: number) => compute(uri, typeof line === 'number' ? line : null),
+    // F5 in a GradLens program (debugKey.ts), the palette, or with the file: a launch that pauses at breakpoints.
+    'gradlens.debugFile': (uri?: unknown) => debugKey.debug(uri instanceof vscode.Uri ? uri : undefined),
     'gradlens.openInspector': () => {
       const record = lastOrSay();
       if (record) show(record);
@@ -259,7 +268,7 @@ export function activate(context: vscode.ExtensionContext): GradLensApi {
   const activationMs = Date.now() - started;
   const loadAndActivationMs = Date.now() - moduleStarted;
   runs.output.appendLine(`GradLens activated in ${activationMs} ms (${loadAndActivationMs} ms since its code was loaded)`);
-  return { runs, views, problems, lenses, typesOffer, panel: () => InspectorPanel.active, notifications: shownMessages, partSizes, onDidShowPaused: debuggers.debugRuns.onDidShowPaused, activationMs, loadAndActivationMs };
+  return { runs, views, problems, lenses, typesOffer, panel: () => InspectorPanel.active, notifications: shownMessages, partSizes, onDidShowPaused: debuggers.debugRuns.onDidShowPaused, debugKey, activationMs, loadAndActivationMs };
 }
 
 /** Copies the file a trace was opened from in parts to `target`, if it has not changed since (else throws why). */

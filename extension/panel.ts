@@ -34,6 +34,8 @@ export const INSPECTOR_VIEW_TYPE = 'gradlens.inspector';
 export interface Focus {
   selection?: Selection;
   nodeIds?: number[];
+  /** Where the stepper goes on it: the last step (a paused recording: every op so far computed). */
+  step?: 'last';
 }
 
 /** What the panel reports to the rest of the extension. */
@@ -219,6 +221,7 @@ export class InspectorPanel extends Disposable {
     this.asked = focus.selection ?? null;
     if (focus.selection) this.pending.push({ type: 'selection/set', selection: focus.selection });
     if (focus.nodeIds?.length) this.pending.push({ type: 'node/focus', nodeIds: focus.nodeIds });
+    if (focus.step) this.pending.push({ type: 'step/move', to: focus.step });
   }
 
   private setTitle(): void {

@@ -58,7 +58,8 @@ function focusOf(trace: Trace, fresh: readonly NodeId[], passesBefore: number): 
   const node = fresh.length > 0 ? trace.nodes.find((n) => n.id === fresh.at(-1)) : undefined;
   const selection: Selection | undefined = newest ? { kind: 'pass', id: newest.id }
     : node?.recordingId !== null && node?.recordingId !== undefined ? { kind: 'recording', id: node.recordingId } : undefined;
-  return { ...(selection ? { selection } : {}), ...(fresh.length > 0 ? { nodeIds: [...fresh] } : {}) };
+  // A recording so far opens at its last forward step (every op up to the paused line computed); a pass at its first backward step.
+  return { ...(selection ? { selection } : {}), ...(fresh.length > 0 ? { nodeIds: [...fresh] } : {}), ...(selection?.kind === 'recording' ? { step: 'last' as const } : {}) };
 }
 
 export class PausedGraph {

@@ -338,7 +338,7 @@ export interface DebugRun {
 }
 
 /** In Restricted Mode a run is refused: says why and offers the way out, without keeping the caller waiting. */
-function refusedUntrusted(): boolean {
+export function refusedUntrusted(): boolean {
   if (vscode.workspace.isTrusted) return false;
   const manage = 'Manage Workspace Trust';
   void notify('warning', 'GradLens runs your program, which is not allowed in Restricted Mode. Trust this workspace to compute gradients.', manage).then((choice) => {

@@ -1,6 +1,7 @@
 // End to end, like a person: the packaged .vsix installed in a real VS Code (code-server), the
 // chapter's examples opened, the engine's types added, "Compute gradient" clicked, the inspector
-// stepped to the end with the keyboard, a node clicked — and what each shows checked on screen.
+// stepped to the end with the keyboard, a node clicked, a breakpoint set in the gutter and F5
+// pressed — and what each shows checked on screen.
 // Screenshots of each stage go to test-results/e2e/ (the README's pictures come from there).
 import { strict as assert } from 'node:assert';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -165,6 +166,49 @@ suite('end to end: the packaged extension in VS Code', function () {
     await graph.locator('.monaco-list-row.selected', { hasText: 'y = mul' }).waitFor({ timeout: 20_000 });
     await inspector(page).locator('section.panel h2', { hasText: 'y = mul' }).waitFor({ timeout: 10_000 });
     await page.screenshot({ path: join(results, '7-run-and-debug.png') });
+  });
+
+  test('from the debugger: a breakpoint set by clicking the gutter, F5, the inspector and the Autograd Graph view show the graph so far; F10 over y.backward() brings its steps and x.grad = 4x', async () => {
+    const { page } = workbench;
+    await page.locator('.tabs-container .tab', { hasText: 'autograd.ts' }).first().click();
+    // The gutter (glyph margin) beside line 20, `y.backward();`: a click sets a breakpoint there.
+    const line = page.locator('.monaco-editor .view-line', { hasText: /^y\.backward\(\);$/ }).first();
+    await line.click(); // the editor has the focus (and the cursor is on line 20)
+    const box = (await line.boundingBox())!;
+    const margin = (await page.locator('.monaco-editor .glyph-margin').first().boundingBox())!;
+    await page.mouse.click(margin.x + margin.width / 2, box.y + box.height / 2);
+    await page.locator('.monaco-editor .codicon-debug-breakpoint').first().waitFor({ timeout: 10_000 });
+    await page.keyboard.press('F5'); // no launch.json: GradLens's launch, without the debugger picker
+    const tab = page.locator('.tabs-container .tab', { hasText: 'GradLens: autograd.ts (paused)' });
+    await tab.waitFor({ timeout: 90_000 });
+    // Paused at line 20: the recording of line 17 is in, no backward pass yet.
+    const graph = page.locator('.pane', { has: page.locator('.pane-header', { hasText: 'Autograd Graph' }) });
+    await graph.locator('.monaco-list-row', { hasText: /^record · line 17/ }).waitFor({ timeout: 20_000 });
+    assert.deepEqual(await graph.locator('.monaco-list-row', { hasText: /^backward/ }).count(), 0, 'backward has not run');
+    const before = await inspectorState(page);
+    assert.ok(before.firstFrameAt > 0, 'the inspector drew the graph so far');
+    // The recording so far at its last forward step: every op up to the paused line computed.
+    await inspector(page).locator('.step-label', { hasText: 'forward step 2 / 2' }).waitFor({ timeout: 10_000 });
+    // The lenses follow the trace so far: line 17's recording is in, line 20's backward is not yet.
+    await lensAbove(page, 'Compute gradient (not reached yet: paused)', 'y.backward();');
+    await lensAbove(page, 'recorded 2 ops → y = 28', 'let y = autograd.record(() => np.dot(x, x).mul(2));');
+    await page.screenshot({ path: join(results, '8-paused.png') });
+    // Step over y.backward(): its two steps arrive, the inspector opens on them.
+    await page.keyboard.press('F10');
+    await inspector(page).locator('.step-label', { hasText: 'backward step 0 / 2' }).waitFor({ timeout: 30_000 });
+    await graph.locator('.monaco-list-row', { hasText: /^backward · line 20/ }).waitFor({ timeout: 20_000 });
+    await lensAbove(page, 'x.grad = [0, 4, 8, 12] · step through 2 steps', 'y.backward();');
+    await page.screenshot({ path: join(results, '9-stepped-over-backward.png') });
+    await inspector(page).locator('.step-label').click();
+    for (let k = 1; k <= 2; k++) {
+      await page.keyboard.press('Control+Alt+ArrowRight');
+      await inspector(page).locator('.step-label', { hasText: `backward step ${k} / 2` }).waitFor({ timeout: 10_000 });
+    }
+    assert.match(await inspector(page).locator('aside.side').innerText(), /x \(arange\)\.grad = \[0, 4, 8, 12\]/);
+    // Continue (F5 while debugging is VS Code's): the run ends, the inspector holds the whole trace.
+    await page.locator('.tabs-container .tab', { hasText: 'autograd.ts' }).first().click();
+    await page.keyboard.press('F5');
+    await page.locator('.tabs-container .tab', { hasText: 'GradLens: autograd.ts' }).filter({ hasNotText: 'paused' }).waitFor({ timeout: 60_000 });
   });
 
   test('the inspector logged no error on the way, not even a Content Security Policy refusal', () => {

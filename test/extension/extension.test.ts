@@ -251,6 +251,38 @@ suite('GradLens in VS Code', () => {
     }
   });
 
+  test('F5 in a file that imports gradlens, with no launch.json, is GradLens\'s: Debug Current File launches it under js-debug; elsewhere, or with launch configurations, F5 stays VS Code\'s', async function () {
+    this.timeout(90_000);
+    const uri = workspaceFile('simple.ts');
+    await vscode.window.showTextDocument(uri);
+    await until('F5 to be GradLens\'s in simple.ts', () => api.debugKey.f5Debugs);
+    await vscode.window.showTextDocument(workspaceFile('plain.ts'));
+    await until('F5 to be VS Code\'s in a file without gradlens', () => !api.debugKey.f5Debugs);
+    await vscode.window.showTextDocument(uri);
+    await until('F5 to be GradLens\'s again', () => api.debugKey.f5Debugs);
+    const launch = vscode.workspace.getConfiguration('launch', uri);
+    await launch.update('configurations', [{ type: 'node', request: 'launch', name: 'mine', program: '${file}' }], vscode.ConfigurationTarget.Workspace);
+    try {
+      await until('F5 to be VS Code\'s with a launch configuration', () => !api.debugKey.f5Debugs);
+    } finally {
+      await launch.update('configurations', undefined, vscode.ConfigurationTarget.Workspace);
+    }
+    await until('F5 to be GradLens\'s without it', () => api.debugKey.f5Debugs);
+    // What F5 runs: a launch that pauses (js-debug), run to its end here (no breakpoints), then recorded.
+    const types: string[] = [];
+    const started = vscode.debug.onDidStartDebugSession((session) => types.push(session.type));
+    const recorded = new Promise<RunRecord>((resolve) => { const listener = api.runs.onDidRun((r) => { if (r.file === uri.fsPath && !r.trace.run.paused) { listener.dispose(); resolve(r); } }); });
+    try {
+      assert.equal(await vscode.commands.executeCommand('gradlens.debugFile'), true);
+      const record = await recorded;
+      assert.equal(record.result.exitCode, 0);
+      assert.equal(record.trace.backwardPasses.length, 1);
+      assert.ok(types.includes('pwa-node'), types.join(', '));
+    } finally {
+      started.dispose();
+    }
+  });
+
   test('the debugger with "pause": false: a gradlens launch configuration runs the file, its output in the Debug Console, the inspector on its gradients', async function () {
     this.timeout(60_000);
     const uri = workspaceFile('simple.ts');

@@ -100,6 +100,21 @@ suite('GradLens in Restricted Mode', () => {
     assertNothingRan(uri);
   });
 
+  test('Debug Current File (F5 in a GradLens program) refuses the same way: no debug session starts', async function () {
+    this.timeout(30_000);
+    const uri = workspaceFile('paused.ts');
+    await vscode.window.showTextDocument(uri);
+    const started: string[] = [];
+    const listener = vscode.debug.onDidStartDebugSession((session) => started.push(session.type));
+    try {
+      assert.equal(await refused(api, 'gradlens.debugFile', uri), false);
+    } finally {
+      listener.dispose();
+    }
+    assert.deepEqual(started, [], 'no debug session');
+    assertNothingRan(uri);
+  });
+
   test('Re-run Last runs nothing: the refused runs left nothing to run again', async function () {
     this.timeout(30_000);
     assert.equal(await refused(api, 'gradlens.rerun'), null);
