@@ -11,7 +11,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import type * as Engine from 'gradlens';
 import { SiteLocator } from './callsite';
-import { ENV, PAUSE_SYMBOL, PRIVATE_PREFIX, SITES_SYMBOL, type ChildConfig } from './env';
+import { ENV, NODE_OF_SYMBOL, PAUSE_SYMBOL, PRIVATE_PREFIX, SITES_SYMBOL, type ChildConfig } from './env';
 import type { MappedPosition } from './journal';
 import { frameOutput, JournalWriter } from './journal-writer';
 import { Recorder } from './recorder';
@@ -171,6 +171,24 @@ function answerPauses(journal: JournalWriter, peekPath: string, key: Buffer): vo
   });
 }
 
+/**
+ * The first NaN/Inf pauses the program under the debugger (`pauseFile`: pause.ts built); later
+ * ones are journaled as always. A pause file that cannot be loaded pauses nothing.
+ */
+function breakOnce(pauseFile: string): (message: string) => void {
+  let paused = false;
+  return (message) => {
+    if (paused) return;
+    paused = true;
+    try {
+      const { pauseOnNonFinite } = require(pauseFile) as typeof import('./pause');
+      pauseOnNonFinite(message);
+    } catch {
+      // no pause file: the anomaly is in the trace, the program goes on
+    }
+  };
+}
+
 function start(): void {
   blockingOutput();
   const config = takeConfig();
@@ -208,6 +226,7 @@ function start(): void {
     locate: (kind) => locator.locate(kind),
     journal,
     flush: () => journal.flush(),
+    ...(capture.breakOnNaN ? { onAnomaly: breakOnce(capture.breakOnNaN) } : {}),
     ...(gradcheck ? {
       gradcheck: {
         settings: gradcheck,
@@ -216,6 +235,8 @@ function start(): void {
     } : {}),
   });
   engine.setEngineObserver(recorder.observer);
+  // A debugger's "Show in GradLens Inspector" on a variable asks which node its array is.
+  if (capture.peek) Object.defineProperty(globalThis, Symbol.for(NODE_OF_SYMBOL), { enumerable: false, value: (value: unknown) => recorder.nodeOf(value) });
 
   const fail = (error: unknown): void => {
     engine.setEngineObserver(null);

@@ -48,6 +48,11 @@ export interface ChildConfig {
      * each stop, what its journal still holds in memory (PAUSE_SYMBOL).
      */
     peek?: string;
+    /**
+     * A run a debugger starts with "breakOnNaN": the built pause.ts (dist/capture-pause.js), which
+     * the first op that produces NaN or ±∞ calls to pause the program.
+     */
+    breakOnNaN?: string;
   };
 }
 
@@ -64,3 +69,11 @@ export const PAUSE_SYMBOL = 'gradlens.pause';
 
 /** What a debugger evaluates in the paused frame: -3 when the process has no GradLens capture (not the run's own). */
 export const PAUSE_EXPRESSION = `globalThis[Symbol.for(${JSON.stringify(PAUSE_SYMBOL)})]?.() ?? -3`;
+
+/** `globalThis[Symbol.for(NODE_OF_SYMBOL)](value)`: the trace's node id of an array the program holds, or -1. */
+export const NODE_OF_SYMBOL = 'gradlens.nodeOf';
+
+/** What a debugger evaluates for the node of the value of `expression` (a variable's evaluateName): -3 without capture. */
+export function nodeOfExpression(expression: string): string {
+  return `globalThis[Symbol.for(${JSON.stringify(NODE_OF_SYMBOL)})]?.((${expression})) ?? -3`;
+}

@@ -16,7 +16,7 @@ import { DEFAULT_MAX_ELEMENTS, DEFAULT_MAX_TRACE_MB, MAX_TRACE_MB, type RunError
 import { assembleTrace, EMPTY_JOURNAL, SourceResolver, type Journal } from './assemble';
 import { bundleProgram, formatProblem, type BuildProblem } from './bundle';
 import { untilDone } from './cleanup';
-import { ENV, PAUSE_EXPRESSION, type ChildConfig } from './env';
+import { ENV, nodeOfExpression, PAUSE_EXPRESSION, type ChildConfig } from './env';
 import { openJournal, openPeek, readJournalFile, readWhole } from './journal-file';
 import { LiveJournal } from './liveJournal';
 import { outcomeOf, processError } from './outcome';
@@ -85,7 +85,7 @@ function buildError(problems: readonly BuildProblem[], cwd: string): RunError {
 
 function captureConfig(options: RunOptions, key: Buffer, bundleFile: string, maxElements: number, journal: NonNullable<ChildConfig['capture']>['journal'], peek: string | null): NonNullable<ChildConfig['capture']> {
   return {
-    journal, key: key.toString('hex'), bundle: bundleFile, maxElements, ...(peek ? { peek } : {}),
+    journal, key: key.toString('hex'), bundle: bundleFile, maxElements, ...(peek ? { peek } : {}), ...(peek && options.breakOnNaN ? { breakOnNaN: join(options.distDir, 'capture-pause.js') } : {}),
     gradcheck: options.gradcheck ? gradcheckSettings(options.gradcheck) : null,
     keep: { maxTraceMb: Math.min(options.maxTraceMb ?? DEFAULT_MAX_TRACE_MB, MAX_TRACE_MB), requested: (options.keep ?? []).map(([first, last]) => [first, last]) },
   };
@@ -171,6 +171,11 @@ export class PreparedRun {
   /** Whether a debugger can ask the paused program for its trace so far (a run started by path, with capture). */
   get pausable(): boolean {
     return this.journal !== null && this.journal.peekFd !== null;
+  }
+
+  /** What a debugger evaluates in the paused frame for the node of the value of `expression`, or null (the run cannot be asked). */
+  nodeOfExpression(expression: string): string | null {
+    return this.pausable ? nodeOfExpression(expression) : null;
   }
 
   /**
@@ -290,7 +295,7 @@ export async function prepareRun(options: RunOptions, access: JournalAccess): Pr
   const enginePath = join(options.distDir, 'engine.js');
   const preload = join(options.distDir, 'capture-child.js');
   if (!existsSync(file) || !statSync(file).isFile()) return { ok: false, result: state.notStarted('not-found', 2, processError(`no such file: ${file}`)) };
-  for (const asset of [enginePath, preload]) {
+  for (const asset of [enginePath, preload, ...(options.breakOnNaN ? [join(options.distDir, 'capture-pause.js')] : [])]) {
     if (!existsSync(asset)) throw new Error(`GradLens is not built: ${asset} is missing (run \`npm run build\`)`);
   }
 

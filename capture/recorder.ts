@@ -25,6 +25,8 @@ export interface RecorderOptions {
   journal: Pick<JournalWriter, 'write' | 'node' | 'step' | 'pass' | 'lastNonFinite' | 'floor' | 'known'>;
   /** Called at natural boundaries (end of a recording, of a backward pass). */
   flush(): void;
+  /** An op produced NaN or ±∞ (the anomaly is journaled first): a debugger may pause here. */
+  onAnomaly?(message: string): void;
   /** When the run asked for numeric gradient checks: each pass's graph is checked before it runs. */
   gradcheck?: {
     settings: GradcheckSettings;
@@ -164,6 +166,15 @@ export class Recorder {
     if (id === undefined || this.inTrace(id)) return id;
     array._watchId = -1; // its node was of a pass that was summarised (left out): it is new to the trace
     return undefined;
+  }
+
+  /**
+   * The node id of `value` if it is an array this recorder gave one, else -1 — asked by a debugger
+   * ("Show in GradLens Inspector" on a variable, env.ts NODE_OF_SYMBOL); nothing is marked used.
+   */
+  nodeOf(value: unknown): number {
+    if (typeof value !== 'object' || value === null || !('_watchEpoch' in value) || !('_watchId' in value)) return -1;
+    return this.ownId(value as NDArray) ?? -1;
   }
 
   /** The id this recorder wrote on an array, whether or not its node is still in the trace. */
@@ -313,6 +324,7 @@ export class Recorder {
       ? `'${op}' produced ${what} from finite inputs`
       : `the gradient rule of '${op}' produced ${what} from a finite upstream gradient`;
     this.journal.write({ t: 'anomaly', anomaly: { kind, phase, node, site, message, inputs, ...(phase === 'backward' && this.pass ? { pass: this.pass.id } : {}) } });
+    this.options.onAnomaly?.(message);
   }
 
   private onScopeEnter(event: ScopeEvent): void {

@@ -22,6 +22,8 @@ export interface RunOptions {
    * variable moved by ±eps): `true` for the defaults, or some of the settings.
    */
   gradcheck?: boolean | Partial<GradcheckSettings>;
+  /** A run a debugger starts (prepareRun 'path'): the first op that produces NaN or ±∞ pauses the program. */
+  breakOnNaN?: boolean;
   /** Backward passes to keep whole, by id, as ranges [first, last] (`--keep 17,40-42`). */
   keep?: readonly [number, number][];
   /** The size budget of the trace in MB (default 64, at most MAX_TRACE_MB): past it, passes are only summarised. */

@@ -10,6 +10,10 @@ import { formatShape } from './errors';
 
 /** The key js-debug looks a description method up by (VS Code's own API objects use it too). */
 export const DEBUG_DESCRIPTION = Symbol.for('debug.description');
+/** The key js-debug (VS Code 1.110 and later) looks the properties to show an object with up by. */
+export const DEBUG_PROPERTIES = Symbol.for('debug.properties');
+/** The most values an array shows when expanded in the debugger (the first ones, in row-major order). */
+export const DEBUG_VALUES = 100;
 
 /** What the line reads of an array (structural: no import cycle with ndarray.ts). */
 interface Described {
@@ -17,6 +21,36 @@ interface Described {
   readonly dtype: DType;
   readonly size: number;
   readonly _data: TypedArray;
+}
+
+/** What expanding an array in Variables, Watch or a hover shows (its own fields stay under `…`). */
+export interface DebugProperties {
+  shape: number[];
+  dtype: DType;
+  /** Nested once per dimension when the array has at most DEBUG_VALUES elements; else the first ones, flat. */
+  values: unknown;
+  grad: unknown;
+  gradReq: string;
+  /** Made by a recorded op (it is part of a graph backward can go through). */
+  recorded: boolean;
+}
+
+/**
+ * The properties an array shows when expanded: its values (the first DEBUG_VALUES of a big
+ * one, under a key that says so), its gradient buffer (itself an array: one line, expandable),
+ * gradReq and whether it was recorded.
+ */
+export function debugProperties(array: Described & { readonly grad: unknown; readonly gradReq: string; readonly _node: unknown; toArray(): unknown }): Record<string, unknown> {
+  const whole = array.size <= DEBUG_VALUES;
+  const first = Array.from(array._data.subarray(0, DEBUG_VALUES), (v) => (array.dtype === 'bool' ? v !== 0 : Number(v)));
+  return {
+    shape: [...array.shape],
+    dtype: array.dtype,
+    [whole ? 'values' : `values (first ${DEBUG_VALUES} of ${array.size})`]: whole ? array.toArray() : first,
+    grad: array.grad,
+    gradReq: array.gradReq,
+    recorded: array._node !== null,
+  };
 }
 
 /** Two significant digits, with a true minus sign: `0.013`, `−3.1`, `1.2e+5`. */

@@ -10,7 +10,7 @@
  * ```
  */
 import { allocate, isFloat, type DType, type TypedArray } from './dtype';
-import { DEBUG_DESCRIPTION, debugDescription } from './debugDescription';
+import { DEBUG_DESCRIPTION, DEBUG_PROPERTIES, debugDescription, debugProperties } from './debugDescription';
 import { engineError, engineTypeError, formatShape } from './errors';
 import { formatArray } from './format';
 import { observer } from './observer';
@@ -198,6 +198,8 @@ export class NDArray {
 
   /** The summary line VS Code's debugger shows in Variables, Watch and hover (debugDescription.ts). */
   [DEBUG_DESCRIPTION](): string { return debugDescription(this); }
+  /** What the debugger shows when the array is expanded: values (a slice of a big one), grad, gradReq, recorded. */
+  [DEBUG_PROPERTIES](): Record<string, unknown> { return debugProperties(this); }
 
   toJSON(): { shape: number[]; dtype: DType; data: NestedArray } {
     return { shape: [...this.shape], dtype: this.dtype, data: this.toArray() };
@@ -303,7 +305,7 @@ export function makeArray(data: TypedArray, shape: Shape, dtype: DType): NDArray
 }
 
 /** Called by JavaScript itself with arguments of its own (JSON.stringify passes a key): not checked. */
-type CalledByJavaScript = 'toString' | 'valueOf' | 'toJSON' | typeof Symbol.iterator | typeof Symbol.toPrimitive | typeof inspectSymbol | typeof DEBUG_DESCRIPTION;
+type CalledByJavaScript = 'toString' | 'valueOf' | 'toJSON' | typeof Symbol.iterator | typeof Symbol.toPrimitive | typeof inspectSymbol | typeof DEBUG_DESCRIPTION | typeof DEBUG_PROPERTIES;
 
 /** How many arguments each method takes (strict.ts: more is an error, never ignored). */
 export const METHOD_ARGUMENTS: Omit<ArgumentCounts<NDArray>, CalledByJavaScript> = {

@@ -44,8 +44,9 @@ export function nodeDebugConfiguration(launch: NodeLaunch, asked: PausingLaunch,
     // The bundle and its map live in the run's private folder, outside the workspace js-debug looks in by default.
     outFiles: [launch.program],
     resolveSourceMapLocations: [`${launch.workDir}/**`],
-    // Stepping goes through the user's code, not through Node's, the preload's or the engine's.
-    skipFiles: ['<node_internals>/**', `${distDir}/**`],
+    // Stepping goes through the user's code, not through Node's, the preload's or the engine's
+    // (dist/capture-pause.js is not skipped: it is where "breakOnNaN" pauses, capture/pause.ts).
+    skipFiles: ['<node_internals>/**', `${distDir}/engine.js`, `${distDir}/capture-child.js`],
     console: 'internalConsole',
     // The process's own stdout and stderr, byte for byte, as a run without the debugger keeps them in its trace.
     outputCapture: 'std',
@@ -56,14 +57,14 @@ export function nodeDebugConfiguration(launch: NodeLaunch, asked: PausingLaunch,
 
 /** The launch attributes GradLens reads, checked: the first that is not what it should be, in words, or null. */
 export function launchProblem(config: Record<string, unknown>): string | null {
-  const { args, cwd, env, seed, gradcheck, stopOnEntry, pause } = config;
+  const { args, cwd, env, seed, gradcheck, stopOnEntry, pause, breakOnNaN } = config;
   if (args !== undefined && !(Array.isArray(args) && args.every((arg) => typeof arg === 'string'))) return '"args" must be a list of strings';
   if (cwd !== undefined && typeof cwd !== 'string') return '"cwd" must be a folder\'s path';
   if (env !== undefined && !(typeof env === 'object' && env !== null && !Array.isArray(env) && Object.values(env).every((value) => typeof value === 'string'))) {
     return '"env" must map names to strings';
   }
   if (seed !== undefined && !(Number.isInteger(seed) && (seed as number) >= 0 && (seed as number) < 2 ** 31)) return '"seed" must be a whole number from 0 to 2147483647';
-  for (const [name, value] of Object.entries({ gradcheck, stopOnEntry, pause })) {
+  for (const [name, value] of Object.entries({ gradcheck, stopOnEntry, pause, breakOnNaN })) {
     if (value !== undefined && typeof value !== 'boolean') return `"${name}" must be true or false`;
   }
   return null;
@@ -79,4 +80,12 @@ export function pauseAnswer(result: unknown): number | null {
 /** Whether a file's text imports the engine (`import … from 'gradlens'`, `require('gradlens')`, a bare or dynamic import). */
 export function importsGradlens(text: string): boolean {
   return /(?:\bfrom\s*|\bimport\s*|\brequire\s*\(\s*|\bimport\s*\(\s*)(['"])gradlens\1/.test(text);
+}
+
+/** The file a program paused on NaN/Inf is stopped in (capture/pause.ts, built beside the preload). */
+export const NAN_PAUSE_FILE = 'capture-pause.js';
+
+/** Whether a paused frame's source path is the NaN/Inf pause (a remote client names it by URI). */
+export function isNanPause(path: unknown): boolean {
+  return typeof path === 'string' && /[\\/]capture-pause\.js$/.test(path);
 }

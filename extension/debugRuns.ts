@@ -8,7 +8,7 @@
  */
 import { isAbsolute, join } from 'node:path';
 import * as vscode from 'vscode';
-import { JS_DEBUG_TYPE, launchProblem, nodeDebugConfiguration, RUN_ATTRIBUTE } from './debugLaunch';
+import { JS_DEBUG_TYPE, launchProblem, nodeDebugConfiguration, pauseAnswer, RUN_ATTRIBUTE } from './debugLaunch';
 import { Disposable } from './dispose';
 import { notify } from './notify';
 import { PausedGraph, type PausedShown, type ShowPaused } from './pausedGraph';
@@ -97,6 +97,7 @@ export class DebugRuns extends Disposable {
       ...(Array.isArray(config.args) ? { args: config.args as string[] } : {}),
       ...(typeof config.seed === 'number' ? { seed: config.seed } : {}),
       ...(config.gradcheck === true ? { gradcheck: true } : {}),
+      ...(config.breakOnNaN === true ? { breakOnNaN: true } : {}),
       ...(cwd ? { cwd } : {}),
     });
     if (prepared === null) return undefined;
@@ -107,11 +108,56 @@ export class DebugRuns extends Disposable {
     const id = `run-${this.nextId++}`;
     this.pending.set(id, prepared);
     this.graphs.set(id, new PausedGraph(prepared, this.showPaused, (shown) => this.shown.fire(shown)));
+    this.debugging();
     return nodeDebugConfiguration(prepared.launch, {
       name: String(config.name),
       ...(config.env ? { env: config.env as Record<string, string> } : {}),
       stopOnEntry: config.stopOnEntry === true,
     }, id, this.distDir) as vscode.DebugConfiguration;
+  }
+
+  /**
+   * "Show in GradLens Inspector" on a variable of the Variables view (its context menu passes
+   * `{ container, variable }`): the paused frame is asked which node the variable's array is, and
+   * the inspector selects it, as a node clicked in the views is. Everything in `context` is the
+   * debugger's data: only the variable's `evaluateName` (text) is used, in the frame it came from.
+   */
+  async showVariable(context: unknown): Promise<boolean> {
+    const variable = (context as { variable?: { evaluateName?: unknown; name?: unknown } } | null)?.variable;
+    const expression = typeof variable?.evaluateName === 'string' && variable.evaluateName.length <= 2000 ? variable.evaluateName : null;
+    const item = vscode.debug.activeStackItem;
+    const id = item instanceof vscode.DebugStackFrame ? runIdOf(item.session) : null;
+    const run = id === null ? undefined : this.pending.get(id);
+    if (!run || !(item instanceof vscode.DebugStackFrame)) {
+      void notify('info', 'GradLens: pause a GradLens launch (a breakpoint in a program that imports gradlens) to show its variables in the inspector.');
+      return false;
+    }
+    const asked = expression === null ? null : run.nodeOfExpression(expression);
+    if (asked === null) {
+      void notify('info', 'GradLens: this variable cannot be looked up (the debugger gives no expression for it).');
+      return false;
+    }
+    let answer: number | null = null;
+    try {
+      const evaluated = await item.session.customRequest('evaluate', { expression: asked, frameId: item.frameId, context: 'watch' }) as { result?: unknown } | undefined;
+      answer = pauseAnswer(evaluated?.result);
+    } catch (error) {
+      void notify('error', safe.notification`GradLens could not ask the paused program about ${String(variable?.name ?? expression)}: ${error instanceof Error ? error.message : String(error)}`);
+      return false;
+    }
+    const record = this.runs.last(run.file);
+    const node = answer !== null && answer >= 0 && record ? record.trace.nodes.find((n) => n.id === answer) : undefined;
+    if (!record || !node) {
+      void notify('info', safe.notification`GradLens: ${String(variable?.name ?? expression)} is not in the graph so far (it is not an array, or it was made outside autograd.record and used by nothing recorded, or its pass was summarised).`);
+      return false;
+    }
+    await vscode.commands.executeCommand('gradlens.focusNodes', record.file, [node.id]);
+    return true;
+  }
+
+  /** `gradlens:debugging`: a GradLens launch is under the debugger (the Variables view's menu entry shows). */
+  private debugging(): void {
+    void vscode.commands.executeCommand('setContext', 'gradlens:debugging', this.pending.size > 0);
   }
 
   /** The session of run `id` ended: its journal becomes the run's trace, shown as every run's. */
@@ -121,6 +167,7 @@ export class DebugRuns extends Disposable {
     this.pending.delete(id);
     this.graphs.get(id)?.end();
     this.graphs.delete(id);
+    this.debugging();
     try {
       const record = run.finish();
       vscode.debug.activeDebugConsole.appendLine(plainText(summary(record), { multiline: true }));

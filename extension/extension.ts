@@ -154,6 +154,8 @@ export function activate(context: vscode.ExtensionContext): GradLensApi {
     'gradlens.computeGradient': (uri: vscode.Uri, line: number) => compute(uri, typeof line === 'number' ? line : null),
     // F5 in a GradLens program (debugKey.ts), the palette, or with the file: a launch that pauses at breakpoints.
     'gradlens.debugFile': (uri?: unknown) => debugKey.debug(uri instanceof vscode.Uri ? uri : undefined),
+    // The Variables view's context menu while a GradLens launch is paused: the variable's array in the inspector.
+    'gradlens.showVariable': (context?: unknown) => debuggers.debugRuns.showVariable(context),
     'gradlens.openInspector': () => {
       const record = lastOrSay();
       if (record) show(record);

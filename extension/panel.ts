@@ -73,6 +73,9 @@ export class InspectorPanel extends Disposable {
   private asked: Selection | null = null;
   /** The parts of the last snapshot sent, and what the inspector holds of them (null: none sent since the record changed). */
   private parts: PartServer | null = null;
+  private readonly focused = this.register(new vscode.EventEmitter<number[]>());
+  /** The host asked the inspector to select nodes (tests). */
+  readonly onDidFocusNodes = this.focused.event;
   private readonly stepped = this.register(new vscode.EventEmitter<StepPosition>());
   /** The inspector moved to another step. */
   readonly onDidStep = this.stepped.event;
@@ -197,7 +200,9 @@ export class InspectorPanel extends Disposable {
 
   /** Selects nodes in the inspector (a tree item or the editor's cursor asked). */
   focusNodes(nodeIds: number[]): void {
-    if (nodeIds.length > 0) this.post({ type: 'node/focus', nodeIds });
+    if (nodeIds.length === 0) return;
+    this.post({ type: 'node/focus', nodeIds });
+    this.focused.fire(nodeIds);
   }
 
   reveal(): void {

@@ -13,7 +13,8 @@ import * as vscode from 'vscode';
 import type { Selection } from '../protocol/messages';
 import type { NodeId, Source, Trace } from '../protocol/trace';
 import type { Focus } from './panel';
-import { pauseAnswer } from './debugLaunch';
+import { isNanPause, pauseAnswer } from './debugLaunch';
+import { plainText } from './untrusted';
 import type { DebugRun, RunRecord } from './runs';
 
 /** How long a stop took to show, for the tests and bench:extension. */
@@ -24,6 +25,8 @@ export interface PausedShown {
   shownAt: number;
   /** Nodes made since the last stop (selected). */
   fresh: NodeId[];
+  /** Paused on NaN/Inf ("breakOnNaN"): the explanation, as the Debug Console shows it. */
+  nonFinite?: string;
 }
 
 /** Shows a paused run's trace so far: the views always, the inspector as a finished run's is shown. */
@@ -34,6 +37,7 @@ interface StackFrame {
   line: number;
   column: number;
   source?: { path?: string };
+  presentationHint?: string;
 }
 
 interface Stop {
@@ -102,21 +106,36 @@ export class PausedGraph {
   }
 
   private async readStop({ session, threadId, stoppedAt }: Stop): Promise<void> {
-    const stack = await session.customRequest('stackTrace', { threadId, startFrame: 0, levels: 1 }) as { stackFrames?: StackFrame[] } | undefined;
-    const frame = stack?.stackFrames?.[0];
+    const stack = await session.customRequest('stackTrace', { threadId, startFrame: 0, levels: 40 }) as { stackFrames?: StackFrame[] } | undefined;
+    const frames = stack?.stackFrames ?? [];
+    const frame = frames[0];
     const expression = this.run.launch.pauseExpression;
     if (!frame || !Number.isSafeInteger(frame.id) || expression === null) return;
+    // The NaN/Inf pause (capture/pause.ts) is GradLens's frame on top: the paused line is the user's below it, past the engine's.
+    const nan = isNanPause(frame.source?.path);
+    const userFrame = nan ? frames.find((f) => f.presentationHint !== 'deemphasize' && f.presentationHint !== 'label' && typeof f.source?.path === 'string' && !isNanPause(f.source.path)) : frame;
     const evaluated = await session.customRequest('evaluate', { expression, frameId: frame.id, context: 'repl' }) as { result?: unknown } | undefined;
     const answer = pauseAnswer(evaluated?.result);
     if (answer === null || answer === -3 || this.ended) return;
-    const record = this.run.paused(answer, sourceOfFrame(frame));
+    const record = this.run.paused(answer, sourceOfFrame(userFrame ?? frame));
     if (!record) return;
     const { trace } = record;
     const fresh = trace.nodes.filter((node) => !this.shown.has(node.id)).map((node) => node.id);
-    const focus = focusOf(trace, fresh, this.passes);
+    let focus = focusOf(trace, fresh, this.passes);
     this.shown = new Set(trace.nodes.map((node) => node.id));
     this.passes = trace.backwardPasses.length;
+    const anomaly = nan ? trace.anomalies.at(-1) : undefined;
+    let nonFinite: string | undefined;
+    if (anomaly) {
+      const where = anomaly.source ? ` at ${anomaly.source.file.split(/[\\/]/).pop()}:${anomaly.source.line}` : '';
+      nonFinite = `GradLens: paused on ${anomaly.kind === 'nan' ? 'NaN' : '±∞'} (${anomaly.phase}): ${anomaly.message}${where}.`;
+      vscode.debug.activeDebugConsole.appendLine(plainText(nonFinite, { multiline: true }));
+      const selection: Selection | undefined = anomaly.phase === 'backward' && anomaly.pass !== undefined ? { kind: 'pass', id: anomaly.pass } : focus.selection;
+      focus = { ...(selection ? { selection } : {}), nodeIds: [anomaly.node] };
+    }
     this.show(record, focus);
-    this.onShown({ record, stoppedAt, shownAt: Date.now(), fresh });
+    // Paused on NaN/Inf: the editor goes to the op's line too (the debugger's own frame is GradLens's pause).
+    if (anomaly) void vscode.commands.executeCommand('gradlens.focusNodes', record.file, [anomaly.node]);
+    this.onShown({ record, stoppedAt, shownAt: Date.now(), fresh, ...(nonFinite ? { nonFinite } : {}) });
   }
 }

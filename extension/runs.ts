@@ -148,10 +148,12 @@ export class Runs extends Disposable {
       if (!prepared.ok) return this.recordResult(uri, document, null, prepared.result);
       const { run } = prepared;
       return {
+        file: uri.fsPath,
         launch: run.launch,
         seed: run.seed,
         output: (text, category) => { this.output.append(text); (category === 'stdout' ? run.stdout(text) : run.stderr(text)); },
         paused: (answer, at) => this.recordPaused(uri, document, run, answer, at),
+        nodeOfExpression: (expression) => run.nodeOfExpression(expression),
         note: (text) => this.output.appendLine(`⚠ ${plainText(text)}`),
         finish: () => this.recordResult(uri, document, null, run.finish()),
         discard: () => run.discard(),
@@ -175,6 +177,7 @@ export class Runs extends Disposable {
       maxTraceMb: options.maxTraceMb ?? settings.maxTraceMb,
       ...(options.args ? { args: options.args } : {}),
       ...(options.seed !== undefined ? { seed: options.seed } : {}),
+      ...(options.breakOnNaN ? { breakOnNaN: true } : {}),
       ...(options.keep ? { keep: options.keep } : {}),
       ...(settings.maxMemoryMb !== null ? { maxMemoryMb: settings.maxMemoryMb } : {}),
       memoryAdvice: 'Raise it with the gradlens.maxMemoryMb setting, or free arrays you no longer need.',
@@ -320,6 +323,8 @@ export class Runs extends Disposable {
 
 /** A run a debugger starts: what its Node launch is, its output as the debugger sees it, and its end. */
 export interface DebugRun {
+  /** The program's file (fsPath). */
+  file: string;
   launch: Runner.NodeLaunch;
   seed: number;
   /** The program's output, from the debugger's output events: kept in the trace and the output channel. */
@@ -329,6 +334,8 @@ export interface DebugRun {
    * trace so far, shown as the file's record until the next stop or the end. Null: none to show.
    */
   paused(answer: number, at: Source | null): RunRecord | null;
+  /** What to evaluate in the paused frame for the node id of the value of `expression`, or null. */
+  nodeOfExpression(expression: string): string | null;
   /** Something GradLens noticed about the run, for its output channel. */
   note(text: string): void;
   /** After the debugger's process ended: the run recorded as every run is. */
@@ -362,6 +369,8 @@ export interface RunOptions {
   args?: readonly string[];
   /** The engine's random seed (default: a new one). */
   seed?: number;
+  /** A run the debugger starts: pause at the first op that produces NaN or ±∞. */
+  breakOnNaN?: boolean;
   /** Backward passes to keep whole whatever they cost, by id, as ranges [first, last]. */
   keep?: readonly [number, number][];
   /** Limits instead of the settings' (a run traced again with its trace's own). */

@@ -58,6 +58,8 @@ const targets = {
     const common = { ...nodeProgram, outbase: undefined, outdir: undefined, plugins: [engineBeside], external: ['esbuild'] };
     await build({ ...common, entryPoints: ['cli/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } });
     await build({ ...common, entryPoints: ['capture/child.ts'], outfile: 'dist/capture-child.js' });
+    // The debugger's stop on NaN/Inf, in a file of its own (the debugger skips the preload's).
+    await build({ ...common, entryPoints: ['capture/pause.ts'], outfile: 'dist/capture-pause.js' });
     chmodSync('dist/cli.js', 0o755);
   },
   /** The inspector, for browsers: one script and one stylesheet (fonts inlined). */

@@ -96,4 +96,5 @@ export const BUILT_BESIDE: Readonly<Record<string, { source: string; why: string
 /** import() or require() of a computed name, where the name is known at run time only. */
 export const COMPUTED: readonly { file: string; expression: string; why: string }[] = [
   { file: 'capture/child.ts', expression: 'config.engine', why: 'the child loads the engine build the runner names, the one the program\'s bundle imports' },
+  { file: 'capture/child.ts', expression: 'pauseFile', why: 'a debugged run with "breakOnNaN" loads the built pause (capture/pause.ts) the runner names, a file the debugger does not skip' },
 ];

@@ -197,8 +197,17 @@ suite('GradLens in VS Code', () => {
         const variables = (await Promise.all(scopes.filter((scope) => scope.variablesReference > 0).slice(0, 3)
           .map((scope) => first.stop.session.customRequest('variables', { variablesReference: scope.variablesReference }) as Promise<{ variables: { name: string; value: string }[] }>)))
           .flatMap((answer) => answer.variables);
-        const tripled = variables.find((variable) => variable.name === 'tripled');
+        const tripled = variables.find((variable) => variable.name === 'tripled') as { name: string; value: string; variablesReference: number; evaluateName?: string } | undefined;
         assert.match(tripled?.value ?? '', /^float32 \(4,\) ≈4\.5 ±3\.4 \[0, 9\] nan:0$/, JSON.stringify(variables.map((v) => [v.name, v.value])));
+        // Expanded: its values, gradient, gradReq and whether it was recorded (debug.properties).
+        const expanded = (await first.stop.session.customRequest('variables', { variablesReference: tripled!.variablesReference }) as { variables: { name: string; value: string }[] }).variables;
+        const shown = Object.fromEntries(expanded.map((v) => [v.name, v.value]));
+        assert.deepEqual([shown.dtype, shown.gradReq, shown.recorded, shown.grad], ["'float32'", "'null'", 'true', 'null'], JSON.stringify(expanded));
+        assert.match(shown.values ?? '', /0, 3, 6, 9/, JSON.stringify(expanded));
+        // "Show in GradLens Inspector" on it (the Variables view's context menu): its node, selected in the inspector.
+        const focused = new Promise<number[]>((resolve) => { const listener = panel.onDidFocusNodes((ids) => { listener.dispose(); resolve(ids); }); });
+        await vscode.commands.executeCommand('gradlens.showVariable', { container: {}, variable: tripled });
+        assert.deepEqual(await focused, [one.nodes.find((n) => n.op === 'mul')!.id]);
 
         // Step over line 8: its product appears, and only it is new.
         await first.stop.session.customRequest('next', { threadId: first.stop.threadId });
@@ -357,6 +366,45 @@ suite('GradLens in VS Code', () => {
       assertGone(record);
     } finally {
       vscode.debug.removeBreakpoints([breakpoint]);
+    }
+  });
+
+  test('"breakOnNaN": the program pauses at the line of the op that first produced ±∞, the explanation said, the anomaly\'s node selected; continued, it runs to its end', async function () {
+    this.timeout(90_000);
+    const uri = workspaceFile('nan.ts');
+    const paused = new Promise<PausedShown>((resolve) => { const listener = api.onDidShowPaused((shown) => { if (shown.record.file === uri.fsPath) { listener.dispose(); resolve(shown); } }); });
+    const recorded = new Promise<RunRecord>((resolve) => { const listener = api.runs.onDidRun((r) => { if (r.file === uri.fsPath && !r.trace.run.paused) { listener.dispose(); resolve(r); } }); });
+    const stops: { session: vscode.DebugSession; threadId: number }[] = [];
+    const tracker = vscode.debug.registerDebugAdapterTrackerFactory('*', {
+      createDebugAdapterTracker: (session) => ({
+        onDidSendMessage: (message: { type: string; event?: string; body?: { threadId?: number } }) => {
+          if (message.type === 'event' && message.event === 'stopped') stops.push({ session, threadId: message.body?.threadId ?? 0 });
+        },
+      }),
+    });
+    try {
+      assert.ok(await vscode.debug.startDebugging(vscode.workspace.workspaceFolders![0], { type: 'gradlens', request: 'launch', name: 'GradLens NaN', program: 'nan.ts', breakOnNaN: true }));
+      const shown = await paused;
+      // nan.ts line 7: `const l = np.log(x);` — log(0) is −∞.
+      assert.equal(shown.record.trace.run.paused?.source?.line, 7, JSON.stringify(shown.record.trace.run.paused));
+      assert.match(shown.nonFinite ?? '', /^GradLens: paused on ±∞ \(forward\): 'log' produced .* from finite inputs at nan\.ts:7\.$/, shown.nonFinite);
+      const anomaly = shown.record.trace.anomalies[0]!;
+      assert.equal(shown.record.trace.nodes.find((n) => n.id === anomaly.node)?.op, 'log');
+      const stop = stops.at(-1)!;
+      const { stackFrames } = await stop.session.customRequest('stackTrace', { threadId: stop.threadId, startFrame: 0, levels: 40 }) as { stackFrames: { name: string; line: number; presentationHint?: string; source?: { path?: string } }[] };
+      assert.equal(stackFrames[0]?.name, 'pauseOnNonFinite', 'GradLens\'s pause on top');
+      const user = stackFrames.find((f) => f.presentationHint !== 'deemphasize' && f.name !== 'pauseOnNonFinite' && f.source?.path);
+      assert.deepEqual([user?.source?.path?.endsWith('/nan.ts'), user?.line], [true, 7], 'below it, past the engine\'s skipped frames, the user\'s line');
+      const editor = await until('the editor on the op\'s line', () => vscode.window.activeTextEditor?.document.uri.fsPath === uri.fsPath && vscode.window.activeTextEditor);
+      assert.equal(editor.selection.active.line, 6);
+      await stop.session.customRequest('continue', { threadId: stop.threadId });
+      const record = await recorded;
+      assert.equal(record.result.exitCode, 0);
+      // log's gradient at 0 is ∞ too: journaled as always, but only the first pauses.
+      assert.deepEqual(record.trace.anomalies.map((a) => a.phase), ['forward', 'backward']);
+      assert.equal(stops.length, 1, 'one pause: the first NaN/Inf');
+    } finally {
+      tracker.dispose();
     }
   });
 

@@ -3,7 +3,7 @@
 // launch attributes checked before anything runs.
 import { strict as assert } from 'node:assert';
 import type { NodeLaunch } from '../../capture/runner';
-import { importsGradlens, JS_DEBUG_TYPE, launchProblem, nodeDebugConfiguration, pauseAnswer, RUN_ATTRIBUTE } from '../../extension/debugLaunch';
+import { importsGradlens, isNanPause, JS_DEBUG_TYPE, launchProblem, nodeDebugConfiguration, pauseAnswer, RUN_ATTRIBUTE } from '../../extension/debugLaunch';
 
 const launch: NodeLaunch = {
   runtimeExecutable: '/usr/bin/node',
@@ -36,7 +36,7 @@ suite('extension: the debugger\'s Node launch', () => {
       pauseForSourceMap: true,
       outFiles: ['/tmp/gradlens-abc/program.mjs'],
       resolveSourceMapLocations: ['/tmp/gradlens-abc/**'],
-      skipFiles: ['<node_internals>/**', '/ext/dist/**'],
+      skipFiles: ['<node_internals>/**', '/ext/dist/engine.js', '/ext/dist/capture-child.js'],
       console: 'internalConsole',
       outputCapture: 'std',
       stopOnEntry: true,
@@ -73,5 +73,10 @@ suite('extension: the debugger\'s Node launch', () => {
   test('F5 is GradLens\'s in a file that imports the engine, however it imports it', () => {
     for (const text of ["import { np } from 'gradlens';", 'import {np} from"gradlens"', "import 'gradlens';", "const { np } = require('gradlens');", "const g = await import('gradlens');", "export { np } from 'gradlens';"]) assert.equal(importsGradlens(text), true, text);
     for (const text of ["import { np } from 'gradlens-extra';", "import x from './gradlens';", "// gradlens", "const s = 'from gradlens';", "import { np } from '@gradlens/engine';"]) assert.equal(importsGradlens(text), false, text);
+  });
+
+  test('the NaN/Inf pause is told by its file, whatever names the path', () => {
+    for (const path of ['/ext/dist/capture-pause.js', 'vscode-remote://host/ext/dist/capture-pause.js', 'C:\\ext\\dist\\capture-pause.js']) assert.equal(isNanPause(path), true, path);
+    for (const path of ['/ext/dist/capture-child.js', '/work/capture-pause.ts', 'capture-pause.js.map', undefined, 3]) assert.equal(isNanPause(path), false, String(path));
   });
 });

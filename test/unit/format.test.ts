@@ -4,7 +4,7 @@
 // NumPy leaves out on Linux, where int64 is its default integer).
 import { strict as assert } from 'node:assert';
 import { inspect } from 'node:util';
-import { np, NDArray } from 'gradlens';
+import { autograd, np, NDArray } from 'gradlens';
 import { expectError } from '../helpers';
 
 const cases: [string, () => NDArray, string][] = [
@@ -95,5 +95,25 @@ suite('an array in the debugger (debug.description)', () => {
     assert.equal(describe(np.array([1, 2, 3]).greater(1)), 'bool (3,) true:2');
     assert.equal(describe(np.array(120000)), 'float32 () ≈1.2e+5 ±0 [1.2e+5, 1.2e+5] nan:0');
     assert.equal(describe(np.array([-0.00012])), 'float32 (1,) ≈\u22121.2e\u22124 ±0 [\u22121.2e\u22124, \u22121.2e\u22124] nan:0');
+  });
+
+  test('expanded (debug.properties): shape, dtype, the values — the first 100 of a big array — its gradient, gradReq and whether it was recorded', () => {
+    const properties = (a: NDArray) => (a as unknown as Record<symbol, () => Record<string, unknown>>)[Symbol.for('debug.properties')]!.call(a);
+    const x = np.array([[1, 2], [3, 4]]);
+    x.attachGrad();
+    const y = autograd.record(() => x.mul(x));
+    y.backward();
+    const shown = properties(x);
+    assert.deepEqual(Object.keys(shown), ['shape', 'dtype', 'values', 'grad', 'gradReq', 'recorded']);
+    assert.deepEqual([shown.shape, shown.dtype, shown.values, shown.gradReq, shown.recorded], [[2, 2], 'float32', [[1, 2], [3, 4]], 'write', false]);
+    assert.equal(shown.grad, x.grad, 'the gradient buffer, itself an array the debugger describes in one line');
+    assert.deepEqual((x.grad as NDArray).toArray(), [[2, 4], [6, 8]]);
+    const made = properties(y);
+    assert.deepEqual([made.recorded, made.grad, made.gradReq], [true, null, 'null']);
+    const big = np.arange(1000).reshape([10, 100]);
+    const many = properties(big);
+    assert.deepEqual(Object.keys(many)[2], 'values (first 100 of 1000)');
+    assert.deepEqual(many['values (first 100 of 1000)'], Array.from({ length: 100 }, (_, i) => i));
+    assert.deepEqual(properties(np.array([1, 2, 3]).greater(1)).values, [false, true, true]);
   });
 });
