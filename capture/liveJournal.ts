@@ -51,8 +51,9 @@ export class LiveJournal {
     const frames = readFrames(peek, this.key);
     if (frames.foreign > 0 || frames.stopped) warnings.push('what the paused program holds in memory could not all be read: the graph shows what its journal holds');
     const records = parseJournal(frames.text);
-    const names = new Map(this.names);
-    for (const record of base.records) if (record.t === 'name') names.set(record.id, record.text);
+    // The names read so far (a journal read whole, foreign bytes and all, has its own), then the peek's.
+    const names = new Map(this.foreign ? [] : this.names);
+    if (this.foreign) for (const record of base.records) if (record.t === 'name') names.set(record.id, record.text);
     for (const record of records) if (record.t === 'name') names.set(record.id, record.text);
     const held = readBinaryJournal(frames.ints, frames.floats, names);
     return {

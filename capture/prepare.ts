@@ -118,15 +118,23 @@ class RunState {
     if (trace) {
       Object.assign(trace.run, {
         durationMs, exitCode: result.exitCode, signal: result.signal, timedOut: result.timedOut,
-        stdout: stdout.text, stderr: stderr.text,
-        ...(stdout.truncated ? { stdoutTruncated: true } : {}),
-        ...(stderr.truncated ? { stderrTruncated: true } : {}),
+        ...this.output(),
         outcome: result.outcome,
         ...(warnings.length > 0 ? { warnings } : {}),
       });
       if (!trace.run.error && result.error) trace.run.error = result.error;
     }
     return { ...result, durationMs, stdout: stdout.text, stderr: stderr.text, warnings, ...(trace ? { trace } : {}) };
+  }
+
+  /** The program's output so far, as a trace's run keeps it. */
+  output(): Pick<Trace['run'], 'stdout' | 'stderr' | 'stdoutTruncated' | 'stderrTruncated'> {
+    const { stdout, stderr } = this;
+    return {
+      stdout: stdout.text, stderr: stderr.text,
+      ...(stdout.truncated ? { stdoutTruncated: true } : {}),
+      ...(stderr.truncated ? { stderrTruncated: true } : {}),
+    };
   }
 
   trace(journal: Journal, resolver: SourceResolver, exitCode: number | null, timedOut: boolean): Trace | undefined {
@@ -192,12 +200,7 @@ export class PreparedRun {
     const { journal: read, warnings } = this.live.read(peek);
     const trace = state.trace(read, this.resolver, null, false);
     if (!trace) return null;
-    Object.assign(trace.run, {
-      durationMs: Date.now() - state.started, stdout: state.stdout.text, stderr: state.stderr.text,
-      ...(state.stdout.truncated ? { stdoutTruncated: true } : {}),
-      ...(state.stderr.truncated ? { stderrTruncated: true } : {}),
-      paused: { source: at },
-    });
+    Object.assign(trace.run, { durationMs: Date.now() - state.started, ...state.output(), paused: { source: at } });
     return { trace, warnings };
   }
 

@@ -208,7 +208,7 @@ export class Runs extends Disposable {
     const trace = result.trace!;
     const record: RunRecord = {
       file,
-      documentVersion: document?.version ?? vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString())?.version ?? null,
+      documentVersion: versionOf(uri, document),
       trace,
       result: { exitCode: result.exitCode, timedOut: result.timedOut, cancelled: result.cancelled, durationMs: result.durationMs, ...(result.error ? { error: result.error } : {}) },
       tracePath: this.save(trace, name),
@@ -240,7 +240,7 @@ export class Runs extends Disposable {
     const { trace } = read;
     const record: RunRecord = {
       file: uri.fsPath,
-      documentVersion: document?.version ?? vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString())?.version ?? null,
+      documentVersion: versionOf(uri, document),
       trace,
       result: { exitCode: null, timedOut: false, cancelled: false, durationMs: trace.run.durationMs },
       tracePath: null,
@@ -352,6 +352,11 @@ export function refusedUntrusted(): boolean {
     if (choice === manage) void vscode.commands.executeCommand('workbench.trust.manage');
   });
   return true;
+}
+
+/** The version of the file's open document when it ran (null: not open). */
+function versionOf(uri: vscode.Uri, document: vscode.TextDocument | undefined): number | null {
+  return document?.version ?? vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString())?.version ?? null;
 }
 
 /** The file's open document, saved first: the run reads what the editor shows. */
