@@ -1,25 +1,13 @@
 // The `gradlens` command as a user runs it: dist/cli.js in a child process.
 import { strict as assert } from 'node:assert';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, linkSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { setPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readTraceFile } from '../../capture/readTraceFile';
 import type { BackwardPass, TraceNode } from '../../protocol/trace';
 import { distDir, fixture, pageTrace, readWritten } from '../trace-helpers';
-
-function gradlens(args: string[], cwd = process.cwd(), env: NodeJS.ProcessEnv = process.env) {
-  const result = spawnSync(process.execPath, [join(distDir, 'cli.js'), ...args], { cwd, env, encoding: 'utf8', timeout: 30_000 });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-
-/** A program (main.ts, importing ./model) that leaves a file named `ran` when it runs. */
-function markingProgram(folder: string): { main: string; model: string; ran: string } {
-  const [main, model, ran] = [join(folder, 'main.ts'), join(folder, 'model.ts'), join(folder, 'ran')];
-  writeFileSync(model, 'export const scale = 2;\n');
-  writeFileSync(main, `import { writeFileSync } from 'node:fs';\nimport { np } from 'gradlens';\nimport { scale } from './model';\nwriteFileSync(${JSON.stringify(ran)}, 'yes');\nconsole.log(np.array([1]).mul(scale).item());\n`);
-  return { main, model, ran };
-}
+import { gradlens, markingProgram } from './cli-helpers';
 
 /** Resolves once `check` holds (polled every few ms), or with false after `ms`. */
 async function until(check: () => boolean, ms: number): Promise<boolean> {
