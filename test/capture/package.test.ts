@@ -1,82 +1,147 @@
-// `npm run package` (scripts/package.mjs): the .vsix for this machine, and one for another platform
-// with that platform's esbuild binary — read back as a zip and checked file by file.
+// `npm run package` (scripts/package.mjs): the .vsix for this machine, and with --all one per
+// platform VS Code publishes for, each with that platform's esbuild binary — read back as a zip and
+// checked file by file, the binary by its executable header.
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { inflateRawSync } from 'node:zlib';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { repoRoot } from '../trace-helpers';
+import { executableHeader, readZip, type ZipEntry } from './vsix';
 
-/** The entries of a zip file (name → uncompressed bytes), from its central directory. */
-function readZip(file: string): Map<string, Buffer> {
-  const zip = readFileSync(file);
-  const end = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
-  assert.ok(end >= 0, `${file} is not a zip file`);
-  const count = zip.readUInt16LE(end + 10);
-  let at = zip.readUInt32LE(end + 16);
-  const entries = new Map<string, Buffer>();
-  for (let i = 0; i < count; i++) {
-    const method = zip.readUInt16LE(at + 10);
-    const compressed = zip.readUInt32LE(at + 20);
-    const [nameLength, extraLength, commentLength] = [zip.readUInt16LE(at + 28), zip.readUInt16LE(at + 30), zip.readUInt16LE(at + 32)];
-    const local = zip.readUInt32LE(at + 42);
-    const name = zip.toString('utf8', at + 46, at + 46 + nameLength);
-    const dataStart = local + 30 + zip.readUInt16LE(local + 26) + zip.readUInt16LE(local + 28);
-    const data = zip.subarray(dataStart, dataStart + compressed);
-    entries.set(name, method === 8 ? inflateRawSync(data) : Buffer.from(data));
-    at += 46 + nameLength + extraLength + commentLength;
-  }
-  return entries;
+const script = join(repoRoot, 'scripts', 'package.mjs');
+const { version } = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string };
+
+/** Per target: where its esbuild binary is in the package, and what the binary's header must say. */
+const TARGETS = {
+  'win32-x64': { binary: '@esbuild/win32-x64/esbuild.exe', header: 'PE32+ x86-64' },
+  'win32-arm64': { binary: '@esbuild/win32-arm64/esbuild.exe', header: 'PE32+ arm64' },
+  'linux-x64': { binary: '@esbuild/linux-x64/bin/esbuild', header: 'ELF64 x86-64' },
+  'linux-arm64': { binary: '@esbuild/linux-arm64/bin/esbuild', header: 'ELF64 aarch64' },
+  'linux-armhf': { binary: '@esbuild/linux-arm/bin/esbuild', header: 'ELF32 ARM' },
+  'alpine-x64': { binary: '@esbuild/linux-x64/bin/esbuild', header: 'ELF64 x86-64' },
+  'alpine-arm64': { binary: '@esbuild/linux-arm64/bin/esbuild', header: 'ELF64 aarch64' },
+  'darwin-x64': { binary: '@esbuild/darwin-x64/bin/esbuild', header: 'Mach-O 64 x86-64' },
+  'darwin-arm64': { binary: '@esbuild/darwin-arm64/bin/esbuild', header: 'Mach-O 64 arm64' },
+} as const;
+type Target = keyof typeof TARGETS;
+
+/** This machine's target as VS Code names it (musl: a Linux whose Node runs on no glibc). */
+const musl = process.platform === 'linux' && !(process.report.getReport() as { header: { glibcVersionRuntime?: string } }).header.glibcVersionRuntime;
+const hostTarget = `${musl ? 'alpine' : process.platform}-${process.platform === 'linux' && process.arch === 'arm' ? 'armhf' : process.arch}` as Target;
+
+function packageVsix(args: string[]): string {
+  const result = spawnSync(process.execPath, [script, ...args], { cwd: repoRoot, encoding: 'utf8', timeout: 600_000 });
+  assert.equal(result.status, 0, `${result.stdout}\n${result.stderr}`);
+  return result.stdout;
 }
 
-function packageVsix(args: string[]): void {
-  const result = spawnSync(process.execPath, [join(repoRoot, 'scripts', 'package.mjs'), ...args], { cwd: repoRoot, encoding: 'utf8', timeout: 120_000 });
-  assert.equal(result.status, 0, `${result.stdout}\n${result.stderr}`);
+/** What every package holds, and what none does. */
+function assertExtensionFiles(files: string[]): void {
+  for (const file of ['extension/package.json', 'extension/dist/extension.js', 'extension/dist/capture-runner.js', 'extension/dist/capture-child.js',
+    'extension/dist/engine.js', 'extension/dist/webview.js', 'extension/dist/webview.css', 'extension/dist/types/engine/index.d.ts',
+    'extension/node_modules/esbuild/lib/main.js', 'extension/media/gradlens.png', 'extension/LICENSE.txt']) {
+    assert.ok(files.includes(file), `${file} is in the package`);
+  }
+  for (const file of files) {
+    assert.doesNotMatch(file, /\.map$|\.html$|\.ts$(?<!\.d\.ts)|^extension\/(engine|webview|test|bench|scripts|examples)\/|^extension\/dist\/(test|bench|examples)\//, `${file} stays out of the package`);
+  }
+}
+
+/** The package is `target`'s: the manifest says so, and its one esbuild binary is that platform's. */
+function assertPackageFor(zip: Map<string, ZipEntry>, target: Target): void {
+  const files = [...zip.keys()];
+  assertExtensionFiles(files);
+  assert.match(zip.get('extension.vsixmanifest')!.data.toString('utf8'), new RegExp(`<Identity [^>]*TargetPlatform="${target}"`));
+  const manifest = JSON.parse(zip.get('extension/package.json')!.data.toString('utf8')) as { dependencies: Record<string, string>; main: string };
+  assert.deepEqual(Object.keys(manifest.dependencies), ['esbuild']);
+  assert.equal(manifest.main, './dist/extension.js');
+  // One binary, in the one @esbuild package there is: no stray copy of this machine's.
+  const expected = `extension/node_modules/${TARGETS[target].binary}`;
+  assert.deepEqual(files.filter((file) => /(^|\/)esbuild(\.exe)?$/.test(file)), [expected]);
+  const esbuildPackage = expected.split('/').slice(0, 4).join('/');
+  assert.deepEqual(files.filter((file) => file.startsWith('extension/node_modules/@esbuild/')).sort(), [expected, `${esbuildPackage}/package.json`].sort());
+  const binary = zip.get(expected)!;
+  assert.equal(executableHeader(binary.data), TARGETS[target].header, `${target}: ${expected}`);
+  // VS Code gives an installed file the mode recorded in the zip: Unix binaries must stay executable.
+  if (!target.startsWith('win32')) assert.equal(binary.mode & 0o111, 0o111, `${expected} is executable (mode ${binary.mode.toString(8)})`);
 }
 
 suite('packaging the extension', function () {
-  this.timeout(180_000);
+  this.timeout(600_000);
   let work: string;
   suiteSetup(() => { work = mkdtempSync(join(tmpdir(), 'gradlens-package-test-')); });
   suiteTeardown(() => rmSync(work, { recursive: true, force: true }));
 
-  const common = (files: string[]) => {
-    for (const file of ['extension/package.json', 'extension/dist/extension.js', 'extension/dist/capture-runner.js', 'extension/dist/capture-child.js',
-      'extension/dist/engine.js', 'extension/dist/webview.js', 'extension/dist/webview.css', 'extension/dist/types/engine/index.d.ts',
-      'extension/node_modules/esbuild/lib/main.js', 'extension/media/gradlens.png', 'extension/LICENSE.txt']) {
-      assert.ok(files.includes(file), `${file} is in the package`);
-    }
-    for (const file of files) {
-      assert.doesNotMatch(file, /\.map$|\.html$|\.ts$(?<!\.d\.ts)|^extension\/(engine|webview|test|bench|scripts|examples)\//, `${file} stays out of the package`);
-    }
-  };
-
-  test('for this machine: the extension, its esbuild binary, no sources, tests or maps', () => {
+  test('for this machine: its target in the manifest, its esbuild binary, which runs once installed', () => {
     const out = join(work, 'here.vsix');
     packageVsix(['--out', out]);
-    const files = [...readZip(out).keys()];
-    common(files);
-    const binaries = files.filter((f) => f.startsWith('extension/node_modules/@esbuild/'));
-    assert.ok(binaries.some((f) => f.startsWith(`extension/node_modules/@esbuild/${process.platform}-${process.arch}/`)), binaries.join(', '));
-  });
-
-  test('for another platform (--target win32-x64): that platform\'s esbuild only, and the target in the manifest', () => {
-    const out = join(work, 'windows.vsix');
-    packageVsix(['--target', 'win32-x64', '--out', out]);
     const zip = readZip(out);
-    const files = [...zip.keys()];
-    common(files);
-    assert.deepEqual(files.filter((f) => f.startsWith('extension/node_modules/@esbuild/') && !f.endsWith('.json') && !f.endsWith('.md')), ['extension/node_modules/@esbuild/win32-x64/esbuild.exe']);
-    assert.match(zip.get('extension.vsixmanifest')!.toString('utf8'), /TargetPlatform="win32-x64"/);
-    const manifest = JSON.parse(zip.get('extension/package.json')!.toString('utf8')) as { dependencies: Record<string, string>; main: string };
-    assert.deepEqual(Object.keys(manifest.dependencies), ['esbuild']);
-    assert.equal(manifest.main, './dist/extension.js');
+    assertPackageFor(zip, hostTarget);
+    const binary = `extension/node_modules/${TARGETS[hostTarget].binary}`;
+    assert.ok(zip.get(binary)!.data.equals(readFileSync(join(repoRoot, 'node_modules', TARGETS[hostTarget].binary))), `${binary} is node_modules' own`);
+    // Unpacked as VS Code installs it, esbuild's API finds the binary beside it and bundles TypeScript.
+    const installed = join(work, 'installed');
+    for (const [name, entry] of zip) {
+      if (!name.startsWith('extension/node_modules/')) continue;
+      mkdirSync(dirname(join(installed, name)), { recursive: true });
+      writeFileSync(join(installed, name), entry.data);
+      if (entry.mode) chmodSync(join(installed, name), entry.mode & 0o777);
+    }
+    const esbuild = join(installed, 'extension', 'node_modules', 'esbuild');
+    const env = { ...process.env };
+    delete env.ESBUILD_BINARY_PATH;
+    const result = spawnSync(process.execPath, ['-e', `process.stdout.write(require(${JSON.stringify(esbuild)}).transformSync('let x: number = 1', { loader: 'ts' }).code)`],
+      { encoding: 'utf8', env });
+    assert.equal(result.status, 0, result.stderr);
+    assert.equal(result.stdout, 'let x = 1;\n');
   });
 
-  test('an unknown target is refused with the list of targets', () => {
-    const result = spawnSync(process.execPath, [join(repoRoot, 'scripts', 'package.mjs'), '--target', 'plan9-x64'], { cwd: repoRoot, encoding: 'utf8' });
-    assert.equal(result.status, 1);
-    assert.match(result.stderr, /unknown target 'plan9-x64': one of win32-x64, win32-arm64, linux-x64/);
+  suite('--all: every target VS Code publishes for', () => {
+    let outDir: string;
+    let output: string;
+    suiteSetup(function () {
+      this.timeout(600_000);
+      outDir = join(work, 'all');
+      output = packageVsix(['--all', '--out-dir', outDir]);
+    });
+
+    test('one gradlens-<target>-<version>.vsix per target, and the dist built once', () => {
+      assert.deepEqual(readdirSync(outDir).sort(), Object.keys(TARGETS).map((target) => `gradlens-${target}-${version}.vsix`).sort());
+      assert.equal(output.match(/^build extension:/gm)?.length, 1, output);
+    });
+
+    for (const target of Object.keys(TARGETS) as Target[]) {
+      test(`${target}: ${TARGETS[target].header} esbuild, the target in the manifest`, () => {
+        assertPackageFor(readZip(join(outDir, `gradlens-${target}-${version}.vsix`)), target);
+      });
+    }
+
+    test('Alpine carries the very Linux binary of its architecture (esbuild\'s are static)', () => {
+      for (const arch of ['x64', 'arm64']) {
+        const binary = (os: string) => readZip(join(outDir, `gradlens-${os}-${arch}-${version}.vsix`)).get(`extension/node_modules/@esbuild/linux-${arch}/bin/esbuild`)!.data;
+        assert.ok(binary('alpine').equals(binary('linux')), arch);
+      }
+    });
+  });
+
+  test('Node\'s platform and architecture map to VS Code\'s target names', () => {
+    const cases = [['win32', 'x64', false], ['win32', 'arm64', false], ['linux', 'x64', false], ['linux', 'arm64', false], ['linux', 'arm', false],
+      ['linux', 'x64', true], ['linux', 'arm64', true], ['darwin', 'x64', false], ['darwin', 'arm64', false], ['linux', 'ia32', false], ['freebsd', 'x64', false]];
+    const program = `import(${JSON.stringify(pathToFileURL(script).href)}).then(({ vsceTarget }) => console.log(JSON.stringify(${JSON.stringify(cases)}.map((c) => vsceTarget(...c)))))`;
+    const result = spawnSync(process.execPath, ['-e', program], { encoding: 'utf8' });
+    assert.equal(result.status, 0, result.stderr);
+    assert.deepEqual(JSON.parse(result.stdout), ['win32-x64', 'win32-arm64', 'linux-x64', 'linux-arm64', 'linux-armhf', 'alpine-x64', 'alpine-arm64', 'darwin-x64', 'darwin-arm64', null, null]);
+  });
+
+  test('an unknown target, or --all with one file, is refused before anything is built', () => {
+    const unknown = spawnSync(process.execPath, [script, '--target', 'plan9-x64'], { cwd: repoRoot, encoding: 'utf8' });
+    assert.equal(unknown.status, 1);
+    assert.match(unknown.stderr, /unknown target 'plan9-x64': one of win32-x64, win32-arm64, linux-x64, linux-arm64, linux-armhf, alpine-x64, alpine-arm64, darwin-x64, darwin-arm64/);
+    const all = spawnSync(process.execPath, [script, '--all', '--out', 'one.vsix'], { cwd: repoRoot, encoding: 'utf8' });
+    assert.equal(all.status, 1);
+    assert.match(all.stderr, /--all makes one file per target/);
+    assert.equal(all.stdout, '', 'nothing built');
   });
 });
