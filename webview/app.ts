@@ -11,9 +11,11 @@ import { validateTrace } from '../protocol/validate';
 import { checkPartData } from '../protocol/validateParts';
 import type { Host } from './host';
 import { elementIndex, type GraphModel } from './model/graph';
+import { entryFocus, focusedElement, moveFocus, representative, type FocusMove, type GraphFocus } from './model/graphNav';
+import { noMoveWords } from './model/spoken';
 import { exportFileName } from './model/exportName';
 import { Renderer, type Timings } from './render';
-import { Derivation, type Limits } from './state/derive';
+import { currentNode, Derivation, type Limits } from './state/derive';
 import { reduce } from './state/reduce';
 import { initialState, traceOf, type Action, type InspectorState } from './state/state';
 import { exportGraph } from './ui/exportGraph';
@@ -35,6 +37,18 @@ export const DRAW_LIMIT = 10_000;
  * 2.7 s — and every later rebuild (another pass, a fold, an opened group) costs as much again.
  */
 export const SUMMARY_THRESHOLD = 200_000;
+
+/**
+ * The graph's own keys, while it has the focus: the arrows follow its edges (Shift+← / → still step,
+ * as do Home, End, Space, PageUp and PageDown); Enter opens the node's details; Escape leaves.
+ */
+const GRAPH_MOVES: Record<string, FocusMove> = { ArrowLeft: 'input', ArrowRight: 'consumer', ArrowUp: 'previous', ArrowDown: 'next' };
+
+/**
+ * The accessible view's key: Alt+Shift+V (by the key's place, so that macOS's Option+Shift+V, which
+ * types ◊, is the same key). Alt+F2, VS Code's own accessible view, is the workbench's.
+ */
+const isListingKey = (event: KeyboardEvent) => event.altKey && event.shiftKey && !event.ctrlKey && !event.metaKey && event.code === 'KeyV';
 
 /** Keys that step without a modifier (with one, the key is VS Code's: Ctrl+Alt+→ steps through the host). */
 const STEP_KEYS: Record<string, Action> = {
@@ -72,6 +86,13 @@ export class InspectorApp {
     }, this.current);
     onFailure((where, error) => this.renderer.showFailure(where, error));
     document.addEventListener('keydown', safely('a key press', (event: KeyboardEvent) => this.onKey(event)));
+    // Focus changes come during a render too (the accessible view gives the focus back): acted on after it.
+    const graph = this.renderer.graphContainer;
+    graph.addEventListener('focus', safely('the graph taking the focus', () => {
+      const fromKeyboard = graph.matches(':focus-visible');
+      queueMicrotask(safely('the graph taking the focus', () => { if (fromKeyboard) this.enterGraph(); }));
+    }));
+    graph.addEventListener('blur', safely('the graph losing the focus', () => queueMicrotask(safely('the graph losing the focus', () => this.dispatch({ type: 'graph/blur' })))));
     window.addEventListener('resize', safely('resizing', () => this.renderer.drawMinimap())); // the graph view follows its own size
     // VS Code switches themes under an open panel: redraw the graph in the new colours.
     watchTheme(safely('changing the theme', () => this.renderer.setTheme()));
@@ -184,6 +205,11 @@ export class InspectorApp {
   private onGraphSelect(elementId: string | null): void {
     const model = this.model;
     const element = elementId && model ? elementIndex(model).nodes.get(elementId) : undefined;
+    // A click while the keyboard is in the graph moves the keyboard there too.
+    const page = this.current.page;
+    if (element && model && page.graphActive && focusedElement(model, page.graphFocus)?.id !== element.id) {
+      this.dispatch({ type: 'graph/focus', focus: { node: representative(element), via: null } });
+    }
     // Clicking a folded group opens it.
     if (element?.kind === 'group' && element.foldKey) { this.dispatch({ type: 'group/expand', key: element.foldKey, firstMember: element.members[0] ?? null }); return; }
     this.dispatch({ type: 'node/select', nodeId: element ? element.members[element.members.length - 1]! : null });
@@ -191,11 +217,55 @@ export class InspectorApp {
   }
 
   private onKey(event: KeyboardEvent): void {
+    if (this.current.page.listing) return; // the accessible view is modal: it handles its own keys
     const target = event.target as HTMLElement | null;
     if (target && /^(INPUT|TEXTAREA|VSCODE-TEXT-FIELD|SELECT|VSCODE-DROPDOWN)$/.test(target.tagName)) return;
+    if (isListingKey(event)) {
+      if (this.renderer.graph) { event.preventDefault(); this.dispatch({ type: 'listing/set', open: true }); }
+      return;
+    }
+    if (target === this.renderer.graphContainer && this.onGraphKey(event)) { event.preventDefault(); return; }
     if (event.ctrlKey || event.altKey || event.metaKey) return;
     const action = STEP_KEYS[event.key];
     if (action) { event.preventDefault(); this.dispatch(action); }
+  }
+
+  /** Where the keyboard comes into the graph: the node it was on, else the selected node, the step's, the first head. */
+  private entry(): GraphFocus | null {
+    const graph = this.renderer.graph;
+    if (!graph) return null;
+    const kept = this.current.page.graphFocus;
+    if (kept && focusedElement(graph.model, kept)) return kept;
+    return entryFocus(graph.model, [this.current.ui.selectedNode, currentNode(this.derive.frame(this.current))]);
+  }
+
+  /** Tab brought the focus to the graph (a click did not: the pointer has its own way, and the first arrow key starts). */
+  private enterGraph(): void {
+    const entry = this.entry();
+    if (entry && this.renderer.graphContainer === document.activeElement) this.dispatch({ type: 'graph/focus', focus: entry });
+  }
+
+  /** A key while the graph has the focus; false when it is not one of the graph's (it then does what it does on the page). */
+  private onGraphKey(event: KeyboardEvent): boolean {
+    const graph = this.renderer.graph;
+    if (!graph || event.ctrlKey || event.altKey || event.metaKey) return false;
+    const move = event.shiftKey ? undefined : GRAPH_MOVES[event.key];
+    if (!move && event.key !== 'Enter' && event.key !== 'Escape') return false;
+    if (event.key === 'Escape') { this.renderer.focusStepper(); return true; }
+    const page = this.current.page;
+    const at = page.graphActive && focusedElement(graph.model, page.graphFocus) ? page.graphFocus! : null;
+    if (!at) {
+      // The first key after a click: the keyboard starts where Tab would have.
+      const entry = this.entry();
+      if (entry) this.dispatch({ type: 'graph/focus', focus: entry });
+      return true;
+    }
+    const element = focusedElement(graph.model, at)!;
+    if (event.key === 'Enter') { this.onGraphSelect(element.id); return true; }
+    const next = moveFocus(graph.model, graph.layout, at, move!);
+    if (next) this.dispatch({ type: 'graph/focus', focus: next });
+    else this.renderer.sayAboutNode(noMoveWords(graph.trace, element, move === 'input' || move === 'consumer' ? move : 'sibling'));
+    return true;
   }
 
   /** The play timer runs while the state says playing, at the state's speed. */

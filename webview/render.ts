@@ -14,6 +14,8 @@ import type { Frame, StepMarks } from './model/marks';
 import { tooltipText } from './model/tooltip';
 import { currentNode, type Derivation, type GraphScreen, type Screen } from './state/derive';
 import type { InspectorState } from './state/state';
+import { AccessibleView } from './ui/accessibleView';
+import { LiveRegion } from './ui/announce';
 import { truncationBanner } from './ui/banner';
 import { summarisedScreen } from './ui/summarisedScreen';
 import { el } from './ui/dom';
@@ -27,6 +29,10 @@ import { cssVar, readTheme } from './ui/theme';
 import { Toolbar, type ToolbarCommands } from './ui/toolbar';
 import { Tooltip } from './ui/tooltip';
 import { GraphView } from './view/graphView';
+
+/** The graph's keys, as its description says them (app.ts handles them; docs/extension.md lists them). */
+const GRAPH_KEYS = 'Left arrow: to an input of the node. Right arrow: to a consumer. Up and down arrows: the other inputs or consumers of the node you came from (before a move, the nodes of the same column). '
+  + 'Enter: the node\'s details. Escape: leave the graph. Shift with left or right arrow: previous or next step. Alt+Shift+V: the accessible view, the pass as a table.';
 
 /** Milliseconds of the last graph shown, and when frames were drawn (for benchmarks). */
 export interface Timings {
@@ -65,7 +71,26 @@ export class Renderer {
   private readonly tooltip = new Tooltip();
   private readonly failure = new FailureBar();
   private readonly minimap: Minimap;
-  private readonly graphElement = el('div', { class: 'graph', id: 'graph' });
+  /**
+   * The graph: a canvas, so an application to assistive technology (its keys are ours: graph keys in
+   * app.ts), named by what it shows and described by its keys. Its nodes have no DOM element, so no
+   * aria-activedescendant: the node the keyboard is on is said by a live region (`nodeLive`), one
+   * sentence per move — a hidden mirror of every node (10⁴ of them) would cost more than the
+   * graph and be read as a list, not a graph.
+   */
+  private readonly graphElement = el('div', {
+    class: 'graph', id: 'graph', role: 'application', 'aria-roledescription': 'autograd graph', 'aria-label': 'Autograd graph: none shown',
+    'aria-describedby': 'graph-keys', tabindex: '-1', 'aria-hidden': 'true',
+  });
+  private readonly graphKeys = el('p', { id: 'graph-keys', class: 'sr-only' }, GRAPH_KEYS);
+  /** The node the keyboard is on, said as it moves. */
+  private readonly nodeLive = new LiveRegion('node-live', 120);
+  /** The chain rule of the step, said when the step changes (stepping fast: the last one). */
+  private readonly stepLive = new LiveRegion('step-live', 400);
+  private readonly accessible: AccessibleView;
+  private shownAccess: { label: string | null; element: string | null; words: string | null } = { label: null, element: null, words: null };
+  /** The name of the last graph shown, whatever was shown since (the Training view, a summary). */
+  private lastGraphLabel: string | null = null;
   private readonly empty = el('div', { class: 'empty' }, 'Waiting for a trace…');
   private readonly summary = el('div', { class: 'summary-screen', hidden: '' });
   private readonly side = el('aside', { class: 'side', 'aria-label': 'step and node details' });
@@ -79,7 +104,27 @@ export class Renderer {
     this.stepper = new Stepper(events.dispatch, initial.ui);
     this.minimap = new Minimap((x, y) => this.view?.panTo(x, y));
     const canvas = el('div', { class: 'canvas' }, this.graphElement, this.tooltip.element, this.empty, this.summary, this.failure.element, this.minimap.element);
-    root.replaceChildren(this.toolbar.element, this.banner, el('main', { class: 'body' }, canvas, this.side), this.stepper.element);
+    const main = el('main', { class: 'body' }, canvas, this.side);
+    const page = [this.toolbar.element, this.banner, main, this.stepper.element];
+    this.accessible = new AccessibleView(() => events.dispatch({ type: 'listing/set', open: false }),
+      (on) => { for (const part of page) part.inert = on; }, () => (this.graphElement.tabIndex === 0 ? this.graphElement : null));
+    // The live regions stay outside what the accessible view makes inert: they are read while it is open too.
+    root.replaceChildren(...page, this.graphKeys, this.nodeLive.element, this.stepLive.element, this.accessible.element);
+  }
+
+  /** The graph's element (it takes the keyboard's focus). */
+  get graphContainer(): HTMLElement {
+    return this.graphElement;
+  }
+
+  /** Says `text` where the node the keyboard is on is said (a move that goes nowhere says why). */
+  sayAboutNode(text: string): void {
+    this.nodeLive.say(text);
+  }
+
+  /** The focus to the step buttons (Escape leaves the graph there: ← and → step again). */
+  focusStepper(): void {
+    this.stepper.focus();
   }
 
   /** The graph on screen, if one is. */
@@ -126,6 +171,7 @@ export class Renderer {
       if (element) this.view!.reveal(element);
     }
     this.updateControls(state, screen, frame);
+    this.updateAccess(state, drawn, frame, newGraph);
     if (drawn && frame !== this.shown.frame) this.reportStep(state, drawn, frame);
     if (state.ui !== this.shown.ui) this.host.setState({ ...state.ui });
     this.shown = {
@@ -292,6 +338,38 @@ export class Renderer {
       kind: frame?.kind ?? null, stepping: graph !== null, step: state.ui.step, total: frame?.frame.total ?? 0,
       playing: state.page.playing, scale: graph ? this.derive.scale(state) : null, colorMode: state.ui.colorMode,
     });
+  }
+
+  /**
+   * What assistive technology gets of the graph: its name (what it shows, the step), the node the
+   * keyboard is on (marked, panned to, said), the step's chain rule (said when the step changes
+   * within a graph; the first graph says nothing, another one its name), and the accessible view.
+   */
+  private updateAccess(state: InspectorState, drawn: GraphScreen | null, frame: Frame | null, newGraph: boolean): void {
+    const label = drawn ? this.derive.graphLabel(state) : null;
+    const previous = this.shownAccess.label;
+    if (label !== previous) {
+      this.graphElement.setAttribute('aria-label', label ?? 'Autograd graph: none shown');
+      this.graphElement.tabIndex = label ? 0 : -1;
+      if (label) this.graphElement.removeAttribute('aria-hidden'); else this.graphElement.setAttribute('aria-hidden', 'true');
+    }
+    const focus = drawn ? this.derive.focus(state) : null;
+    const element = focus?.element.id ?? null;
+    if (this.view && (newGraph || element !== this.shownAccess.element)) this.view.setKeyboardFocus(element);
+    if (focus && focus.words !== this.shownAccess.words) this.nodeLive.say(focus.words);
+    this.shownAccess = { label, element, words: focus?.words ?? null };
+    if (!drawn || newGraph) {
+      this.stepLive.cancel();
+      // Another graph than the one before (PageDown, the picker, the host): say which; the first one is the page's, said by nothing.
+      if (label && this.lastGraphLabel !== null && label !== this.lastGraphLabel) this.stepLive.say(label);
+    } else if (frame !== this.shown.frame && drawn.model === this.shown.model) {
+      const words = this.derive.stepWords(state);
+      if (words) this.stepLive.say(words);
+    }
+    if (label) this.lastGraphLabel = label;
+    const listing = state.page.listing ? this.derive.listing(state) : null;
+    if (listing) this.accessible.show(listing, state.ui.step);
+    else this.accessible.hide();
   }
 
   /** A page in the graph's place (the summary, a summarised pass, the Training view): no side bar. */

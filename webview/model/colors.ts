@@ -56,6 +56,12 @@ export function luminance(color: string): number {
   return 0.2126 * linear[0]! + 0.7152 * linear[1]! + 0.0722 * linear[2]!;
 }
 
+/** WCAG contrast ratio of two '#rrggbb' colours: 1 (the same) … 21 (black on white); text wants 4.5. */
+export function contrastRatio(a: string, b: string): number {
+  const [la, lb] = [luminance(a), luminance(b)];
+  return (Math.max(la, lb) + 0.05) / (Math.min(la, lb) + 0.05);
+}
+
 /**
  * The label colour with the higher WCAG contrast on `color` ('#rrggbb' or '#rgb'); black for a
  * colour it cannot read.

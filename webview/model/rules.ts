@@ -149,3 +149,16 @@ export function localRule(op: string, attrs: Record<string, unknown>, inputCount
   const found = build(attrs ?? {}, inputCount);
   return { ...found, partials: fitPartials(found.partials, inputCount) };
 }
+
+/**
+ * The chain rule for one input, as the step panel and the step announcement write it: a local
+ * derivative (`∂out/∂a = b`) is multiplied by the upstream gradient; a rule already written for
+ * the upstream gradient g (`∂L/∂a = g · bᵀ`) is shown as is.
+ */
+export function chainText(partial: string): string {
+  const local = /^∂out\/∂\S+\s*=\s*(.+)$/.exec(partial);
+  if (local) return `∂L/∂in = ∂L/∂out · ${local[1]}`;
+  const direct = /^∂L\/∂\S+\s*=\s*(.+)$/.exec(partial);
+  if (direct) return `∂L/∂in = ${direct[1]}   (g = ∂L/∂out)`;
+  return partial || '∂L/∂in';
+}

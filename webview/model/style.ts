@@ -18,8 +18,32 @@ export interface GraphTheme {
   error: string;
   warning: string;
   edge: string;
+  /** The mark of the node the keyboard is on. */
+  focus: string;
   fontFamily: string;
+  /** How much of the background covers what the step has not reached (0…1; less in high contrast, where labels keep 4.5:1). */
+  veil: number;
 }
+
+/** The colours of a theme, each read from a --gl-* variable of styles.css, with the value used when the page has none. */
+export const THEME_COLORS: Readonly<Record<Exclude<keyof GraphTheme, 'fontFamily' | 'veil'>, readonly [variable: string, fallback: string]>> = {
+  foreground: ['--gl-fg', '#1f1f1f'],
+  mutedForeground: ['--gl-muted', '#6b6b6b'],
+  background: ['--gl-bg', '#ffffff'],
+  nodeBackground: ['--gl-node-bg', '#f3f3f3'],
+  variableBackground: ['--gl-variable-bg', '#e8f0fe'],
+  constantBackground: ['--gl-constant-bg', '#fafafa'],
+  border: ['--gl-node-border', '#8a8a8a'],
+  accent: ['--gl-accent', '#0078d4'],
+  highlight: ['--gl-step', '#c2620a'],
+  error: ['--gl-error', '#d13438'],
+  warning: ['--gl-warning', '#b8860b'],
+  edge: ['--gl-edge', '#9a9a9a'],
+  focus: ['--gl-focus', '#0067b8'],
+};
+
+/** The veil's opacity when the page sets none (--gl-veil). */
+export const DEFAULT_VEIL = 0.65;
 
 /** A stylesheet entry as Cytoscape takes it. */
 export interface StyleRule {
@@ -76,6 +100,8 @@ export function graphStylesheet(theme: GraphTheme): StyleRule[] {
     { selector: 'node.selected', style: { 'overlay-color': theme.accent, 'overlay-opacity': 0.18, 'overlay-padding': 6 } },
     { selector: 'node.match', style: { 'underlay-color': theme.accent, 'underlay-opacity': 0.45, 'underlay-padding': 8 } },
     { selector: 'node.cut-point', style: { 'underlay-color': theme.error, 'underlay-opacity': 0.4, 'underlay-padding': 8 } },
+    // The keyboard's node: a double ring outside the node, clear of the borders that carry meaning and of the step's ring.
+    { selector: 'node.keyboard-focus', style: { 'outline-width': 6, 'outline-style': 'double', 'outline-color': theme.focus, 'outline-offset': 5, 'outline-opacity': 1 } },
     { selector: ':parent', style: { 'background-opacity': 0.06, 'border-width': 1, 'border-color': theme.border, 'border-style': 'dotted', 'text-valign': 'top', 'text-halign': 'center', label: 'data(label)', color: theme.mutedForeground, 'font-family': theme.fontFamily, 'font-size': 11 } },
   ];
 }

@@ -14,7 +14,10 @@ import { isKept, type BackwardPass, type Tensor, type Trace } from '../../protoc
 import { missingParts } from '../../protocol/traceParts';
 import { contrastText, magnitudeScale, type MagnitudeScale } from '../model/colors';
 import { decorate, magnitudeOf, type Decorations } from '../model/decorate';
-import { buildGraph, type GraphModel } from '../model/graph';
+import { buildGraph, type GraphModel, type GraphNode } from '../model/graph';
+import { arrivalEdge, edgesOf, focusedElement, type GraphFocus } from '../model/graphNav';
+import { forwardListing, passListing, type Listing } from '../model/listing';
+import { graphLabel, nodeWords, stepWords } from '../model/spoken';
 import { layeredLayout, type Positions } from '../model/layout';
 import { stepMarks, type Frame, type StepMarks } from '../model/marks';
 import { backwardFrame, forwardFrame, passGradients } from '../model/stepper';
@@ -150,6 +153,35 @@ export class Derivation implements Facts {
     return this.choicesOf(state.doc.kind === 'trace' ? state.doc : null, state.ui.selection);
   }
 
+  // ---- Words for assistive technology (model/spoken.ts) ----------------------------------------
+
+  /** The drawn element the keyboard is on, with what a screen reader says of it; null when it is on none. */
+  focus(state: InspectorState): { element: GraphNode; words: string } | null {
+    const graph = this.graphOf(state);
+    return graph && state.page.graphActive ? this.focusOf(graph.trace, graph.selection, graph.model, state.page.graphFocus, this.gradients(state), state.ui.thresholds) : null;
+  }
+
+  /** The graph's accessible name (what it shows, the step), or null without a graph. */
+  graphLabel(state: InspectorState): string | null {
+    const graph = this.graphOf(state);
+    return graph ? this.labelOf(graph.trace, graph.selection, graph.model, this.frame(state)) : null;
+  }
+
+  /** The step on screen as a sentence (the chain rule with its numbers), or null without a graph. */
+  stepWords(state: InspectorState): string | null {
+    const graph = this.graphOf(state);
+    const frame = this.frame(state);
+    return graph && frame ? this.stepWordsOf(graph.trace, frame, frame.kind === 'backward' ? this.pass(state) : null) : null;
+  }
+
+  /** The accessible view's tables: the pass step by step, or the recording op by op. */
+  listing(state: InspectorState): Listing | null {
+    const graph = this.graphOf(state);
+    if (!graph) return null;
+    const pass = state.ui.view === 'backward' ? this.pass(state) : null;
+    return this.listingOf(graph.trace, graph.model, pass, graph.selection);
+  }
+
   // ---- Facts the reducer asks ----------------------------------------------------------------
 
   stepCount(state: InspectorState): number {
@@ -274,6 +306,29 @@ export class Derivation implements Facts {
 
   private readonly marksOf = memoLast((trace: Trace, model: GraphModel, frame: Frame | null, thresholds: Thresholds) =>
     stepMarks({ trace, model, frame, thresholds }));
+
+  private readonly focusOf = memoLast((trace: Trace, selection: GraphSelection, model: GraphModel, focus: GraphFocus | null, gradients: ReadonlyMap<number, Tensor> | null, thresholds: Thresholds) => {
+    const element = focusedElement(model, focus);
+    if (!element || !focus) return null;
+    const arrived = arrivalEdge(model, focus);
+    const arrival = arrived ? { from: arrived.from, toward: focus.via!.toward, index: focus.via!.index, count: arrived.edges.length, cut: arrived.edge.cut !== null } : null;
+    const words = nodeWords({
+      trace, shows: selection.kind, element, inputs: edgesOf(model, element.id, 'input').length, consumers: edgesOf(model, element.id, 'consumer').length, arrival, gradients, thresholds,
+    });
+    return { element, words };
+  });
+
+  private readonly labelOf = memoLast((trace: Trace, selection: GraphSelection, model: GraphModel, frame: Frame | null) =>
+    graphLabel({ trace, selection, nodes: model.nodes.length, frame }));
+
+  private readonly stepWordsOf = memoLast((trace: Trace, frame: Frame, pass: BackwardPass | null) => stepWords(trace, frame, pass ?? undefined));
+
+  private readonly listingOf = memoLast((trace: Trace, model: GraphModel, pass: BackwardPass | null, selection: GraphSelection): Listing => {
+    if (pass) return passListing(trace, pass);
+    const line = selection.kind === 'recording' ? indexTrace(trace).recording(selection.id)?.source?.line : indexTrace(trace).pass(selection.id)?.source?.line;
+    const what = selection.kind === 'recording' ? 'Recording' : 'The graph of the pass, going forward';
+    return forwardListing(trace, model.traceNodes, `${what}${line !== undefined ? ` at line ${line}` : ''}`);
+  });
 
   private readonly choicesOf = memoLast((doc: { trace: Trace; large: boolean } | null, selection: Selection | null): Choice[] =>
     doc ? pickerChoices(doc.trace, selection, doc.large) : []);

@@ -84,6 +84,9 @@ export function reduce(state: InspectorState, action: Action, facts: Facts): Ins
     case 'thresholds/set': return { ...state, ui: { ...state.ui, thresholds: action.thresholds } };
     case 'speed/set': return { ...state, ui: { ...state.ui, speed: action.speed } };
     case 'cuts/show': return { ...state, page: { ...state.page, cutPoints: [...action.nodeIds] } };
+    case 'graph/focus': return { ...state, page: { ...state.page, graphFocus: action.focus, graphActive: true } };
+    case 'graph/blur': return state.page.graphActive ? { ...state, page: { ...state.page, graphActive: false } } : state;
+    case 'listing/set': return state.page.listing === action.open ? state : { ...state, page: { ...state.page, listing: action.open } };
   }
 }
 
@@ -117,7 +120,8 @@ function select(state: InspectorState, selection: Selection | null, keepStep: bo
   const previous = state.ui.selection;
   const changed = !previous || !selection || selectionKey(previous) !== selectionKey(selection);
   let ui = { ...state.ui, selection };
-  let page = { ...state.page, playing: false, pendingAt: null };
+  // The accessible view follows a pass or recording to another; it has nothing to list beside the summary or the Training view.
+  let page = { ...state.page, playing: false, pendingAt: null, listing: state.page.listing && selection !== null && selection.kind !== 'training' };
   if (changed || !keepStep) {
     ui = { ...ui, step: 0, expanded: [], folded: page.initialFold };
     page = { ...page, initialFold: null, cutPoints: [] };

@@ -5,6 +5,7 @@
  */
 import { DEFAULT_THRESHOLDS, type ColorMode, type Selection, type Thresholds, type UiState } from '../../protocol/messages';
 import type { Trace } from '../../protocol/trace';
+import type { GraphFocus } from '../model/graphNav';
 
 /** What the inspector holds to show: nothing yet, a message instead of a trace, a refused trace, or a trace. */
 export type DocState =
@@ -32,6 +33,12 @@ export interface PageState {
   playing: boolean;
   /** A pass opened at a node's step while its part was still loading (the step is set when it arrives). */
   pendingAt: { pass: number; node: number } | null;
+  /** The node the keyboard is on in the graph (kept while the focus is elsewhere: Tab comes back to it). */
+  graphFocus: GraphFocus | null;
+  /** The graph has the keyboard's focus: its node is marked and said. */
+  graphActive: boolean;
+  /** The accessible view (the graph as tables of text) is open. */
+  listing: boolean;
 }
 
 export interface InspectorState {
@@ -82,7 +89,12 @@ export type Action =
   | { type: 'view/set'; view: 'backward' | 'forward' }
   | { type: 'thresholds/set'; thresholds: Thresholds }
   | { type: 'speed/set'; speed: number }
-  | { type: 'cuts/show'; nodeIds: readonly number[] };
+  | { type: 'cuts/show'; nodeIds: readonly number[] }
+  /** The keyboard is on a node of the graph (it came in, or moved: graphNav.ts). */
+  | { type: 'graph/focus'; focus: GraphFocus }
+  /** The keyboard left the graph. */
+  | { type: 'graph/blur' }
+  | { type: 'listing/set'; open: boolean };
 
 /** The state a page starts in: what it persisted (if anything); its fold (`?fold=0`) applies to the first graph. */
 export function initialState(restored: Partial<UiState> | null | undefined): InspectorState {
@@ -93,7 +105,7 @@ export function initialState(restored: Partial<UiState> | null | undefined): Ins
   return {
     doc: { kind: 'waiting' },
     ui,
-    page: { groupByFunction: false, groupByLayer: null, search: '', cutPoints: [], userFold: null, initialFold: ui.folded, playing: false, pendingAt: null },
+    page: { groupByFunction: false, groupByLayer: null, search: '', cutPoints: [], userFold: null, initialFold: ui.folded, playing: false, pendingAt: null, graphFocus: null, graphActive: false, listing: false },
   };
 }
 

@@ -10,7 +10,7 @@ import { indexTrace } from '../../protocol/query/indexTrace';
 import type { BackwardPass, Source, Trace, TraceNode } from '../../protocol/trace';
 import { nodeNames } from '../model/graph';
 import { labelText } from '../model/labels';
-import { localRule } from '../model/rules';
+import { chainText, localRule } from '../model/rules';
 import type { BackwardFrame, ForwardFrame } from '../model/stepper';
 import { headAndTail } from '../model/summary';
 import { formatTensorShort } from '../model/tensor';
@@ -55,18 +55,6 @@ function capped<T>(items: readonly T[], item: (value: T) => HTMLElement): HTMLEl
 
 /** Rule texts carry attribute values from the trace: escaped and cut like any other. */
 const ruleText = (text: string): string => visible(text, { limit: 500 });
-
-/**
- * The chain rule for one input: a local derivative (`∂out/∂a = b`) is multiplied by the upstream
- * gradient; a rule already written for the upstream gradient g (`∂L/∂a = g · bᵀ`) is shown as is.
- */
-function chainText(partial: string): string {
-  const local = /^∂out\/∂\S+\s*=\s*(.+)$/.exec(partial);
-  if (local) return `∂L/∂in = ∂L/∂out · ${local[1]}`;
-  const direct = /^∂L\/∂\S+\s*=\s*(.+)$/.exec(partial);
-  if (direct) return `∂L/∂in = ${direct[1]}   (g = ∂L/∂out)`;
-  return partial || '∂L/∂in';
-}
 
 export function backwardStepPanel(trace: Trace, pass: BackwardPass, frame: BackwardFrame, actions: PanelActions): HTMLElement {
   names = nodeNames(trace);

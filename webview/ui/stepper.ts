@@ -28,6 +28,7 @@ export class Stepper {
   private readonly play: HTMLElement;
   private readonly legend: HTMLElement;
   private readonly controls: HTMLElement;
+  private readonly next: HTMLElement;
   private legendShown: { scale: MagnitudeScale | null; colorMode: string } | null = null;
 
   constructor(dispatch: (action: Action) => void, initial: { speed: number; thresholds: Thresholds }) {
@@ -56,15 +57,21 @@ export class Stepper {
       return field;
     };
     const move = (to: 'first' | 'previous' | 'next' | 'last') => dispatch({ type: 'step/move', to });
+    this.next = button({ icon: 'arrow-right', title: 'Next step (→)', onClick: () => move('next') });
     this.controls = el('span', { class: 'step-controls' },
       button({ icon: 'debug-step-back', title: 'First step (Home)', onClick: () => move('first') }),
       button({ icon: 'arrow-left', title: 'Previous step (←)', onClick: () => move('previous') }),
       this.play,
-      button({ icon: 'arrow-right', title: 'Next step (→)', onClick: () => move('next') }),
+      this.next,
       button({ icon: 'debug-step-over', title: 'Last step (End)', onClick: () => move('last') }),
       speed.element, this.scrubber, this.label);
     this.element = el('footer', { class: 'stepper' }, this.controls, this.legend,
       el('span', { class: 'thresholds' }, 'badges: vanishing ‖∇‖ <', threshold('vanishing', 'vanishing below'), 'exploding >', threshold('exploding', 'exploding above')));
+  }
+
+  /** The focus to the Next step button. */
+  focus(): void {
+    this.next.focus();
   }
 
   update(view: StepperView): void {

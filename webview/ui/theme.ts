@@ -5,7 +5,7 @@
  * because the canvas layers and Cytoscape take plain colours. A theme switch in VS Code (classes on
  * <body>, variables on <html>) is reported so the graph can be redrawn.
  */
-import type { GraphTheme } from '../model/style';
+import { DEFAULT_VEIL, THEME_COLORS, type GraphTheme } from '../model/style';
 
 export function cssVar(name: string, fallback: string): string {
   return getComputedStyle(document.body).getPropertyValue(name).trim() || fallback;
@@ -35,22 +35,10 @@ export function readTheme(): GraphTheme {
     const canvas = document.createElement('canvas');
     canvas.width = canvas.height = 1;
     const pixel = canvas.getContext('2d', { willReadFrequently: true });
-    const color = (name: string, fallback: string) => resolveColor(probe, pixel, `var(${name}, ${fallback})`, fallback);
-    return {
-      foreground: color('--gl-fg', '#1f1f1f'),
-      mutedForeground: color('--gl-muted', '#6b6b6b'),
-      background: color('--gl-bg', '#ffffff'),
-      nodeBackground: color('--gl-node-bg', '#f3f3f3'),
-      variableBackground: color('--gl-variable-bg', '#e8f0fe'),
-      constantBackground: color('--gl-constant-bg', '#fafafa'),
-      border: color('--gl-node-border', '#8a8a8a'),
-      accent: color('--gl-accent', '#0078d4'),
-      highlight: color('--gl-step', '#c2620a'),
-      error: color('--gl-error', '#d13438'),
-      warning: color('--gl-warning', '#b8860b'),
-      edge: color('--gl-edge', '#9a9a9a'),
-      fontFamily: cssVar('--gl-font', 'system-ui, sans-serif'),
-    };
+    const colors = Object.fromEntries(Object.entries(THEME_COLORS).map(([key, [name, fallback]]) =>
+      [key, resolveColor(probe, pixel, `var(${name}, ${fallback})`, fallback)])) as Record<keyof typeof THEME_COLORS, string>;
+    const veil = Number.parseFloat(cssVar('--gl-veil', String(DEFAULT_VEIL)));
+    return { ...colors, fontFamily: cssVar('--gl-font', 'system-ui, sans-serif'), veil: Number.isFinite(veil) ? Math.min(1, Math.max(0, veil)) : DEFAULT_VEIL };
   } finally {
     probe.remove();
   }

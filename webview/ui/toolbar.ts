@@ -101,6 +101,7 @@ export class Toolbar {
         button({ icon: 'screen-full', title: 'Fit the graph', onClick: () => commands.fit() }),
         button({ icon: 'zoom-out', title: 'Zoom out', onClick: () => commands.zoom(1 / 1.25) }),
         button({ icon: 'zoom-in', title: 'Zoom in', onClick: () => commands.zoom(1.25) }),
+        button({ icon: 'table', title: 'Accessible view: the graph as a table (Alt+Shift+V)', onClick: () => dispatch({ type: 'listing/set', open: true }) }),
         exporter.element),
     ];
     this.element = el('header', { class: 'toolbar' },

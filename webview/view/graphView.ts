@@ -41,6 +41,8 @@ const LABEL_ZOOM = 0.7;
  * a dozen layers is read, not seen as a strip of coloured boxes. Bigger graphs open whole.
  */
 const OPEN_READABLE_SPAN = 2.5;
+/** The class of the node the keyboard is on (style.ts draws it). */
+const KEYBOARD_FOCUS = 'keyboard-focus';
 /** How long the viewport must rest before the level of detail follows it. */
 const DETAIL_DELAY_MS = 90;
 
@@ -61,6 +63,8 @@ export class GraphView {
   /** What the view follows on resize: the opening view, the whole graph, or nothing (the user moved it). */
   private autoFit: 'opening' | 'whole' | false = 'opening';
   private readonly resizeObserver: ResizeObserver;
+  /** The element the keyboard is on (the `keyboard-focus` class), if any. */
+  private keyboardFocus: string | null = null;
 
   constructor(container: HTMLElement, private theme: GraphTheme, events: GraphViewEvents) {
     this.cy = cytoscape({
@@ -146,6 +150,7 @@ export class GraphView {
     });
     this.applied = decorations;
     this.appliedMarks = NO_MARKS;
+    this.keyboardFocus = null;
     // A reveal still animating toward a node of the graph shown before would carry the camera off this one.
     this.cy.stop(true, false);
     this.cy.viewport(viewport);
@@ -159,6 +164,7 @@ export class GraphView {
     this.boxes.clear();
     this.paths = new Map();
     this.detailed = new Set();
+    this.keyboardFocus = null;
     this.cy.elements().remove();
     this.applied = { classes: new Map(), data: new Map() };
     this.appliedMarks = NO_MARKS;
@@ -212,7 +218,7 @@ export class GraphView {
         if (element.empty()) continue;
         const before = previous.classes.get(id) ?? [];
         const after = next.classes.get(id) ?? [];
-        if (before.join(' ') !== after.join(' ')) element.classes(this.detailed.has(id) ? [...after, 'detail'] : after);
+        if (before.join(' ') !== after.join(' ')) element.classes([...after, ...(this.detailed.has(id) ? ['detail'] : []), ...(id === this.keyboardFocus ? [KEYBOARD_FOCUS] : [])]);
         const oldData = previous.data.get(id);
         const newData = next.data.get(id);
         if (oldData !== newData && JSON.stringify(oldData) !== JSON.stringify(newData)) {
@@ -224,6 +230,21 @@ export class GraphView {
       }
     });
     this.applied = next;
+  }
+
+  /** Marks the element the keyboard is on (null: none) and pans to it if it is off screen. */
+  setKeyboardFocus(elementId: string | null): void {
+    if (elementId === this.keyboardFocus) return;
+    if (this.keyboardFocus !== null) this.cy.getElementById(this.keyboardFocus).removeClass(KEYBOARD_FOCUS);
+    this.keyboardFocus = elementId !== null && this.boxes.has(elementId) ? elementId : null;
+    if (this.keyboardFocus === null) return;
+    this.cy.getElementById(this.keyboardFocus).addClass(KEYBOARD_FOCUS);
+    this.reveal(this.keyboardFocus);
+  }
+
+  /** The element marked as the keyboard's (for tests). */
+  get focused(): string | null {
+    return this.keyboardFocus;
   }
 
   /** Fits the whole graph, or the given elements (no closer than readable). */
@@ -283,8 +304,8 @@ export class GraphView {
     const scale = 2;
     const margin = 20;
     const background = getComputedStyle(this.cy.container()!).backgroundColor;
-    // The picture has every detail, whatever the zoom on screen.
-    this.cy.batch(() => this.cy.nodes().addClass('detail'));
+    // The picture has every detail, whatever the zoom on screen, and not the keyboard's mark.
+    this.cy.batch(() => this.cy.nodes().addClass('detail').removeClass(KEYBOARD_FOCUS));
     try {
       const nodes = this.cy.png({ full: true, scale, output: 'base64uri' }) as string;
       const nodesBox = this.cy.elements().boundingBox();
@@ -313,6 +334,7 @@ export class GraphView {
       this.cy.batch(() => {
         this.cy.nodes().removeClass('detail');
         for (const id of this.detailed) this.cy.getElementById(id).addClass('detail');
+        if (this.keyboardFocus !== null) this.cy.getElementById(this.keyboardFocus).addClass(KEYBOARD_FOCUS);
       });
     }
   }

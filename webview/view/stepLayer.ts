@@ -31,10 +31,10 @@ export interface LayerColors {
   foreground: string;
   highlight: string;
   fontFamily: string;
+  /** The opacity of the veil over what is not reached yet. */
+  veil: number;
 }
 
-/** Pending elements keep this much of their own colour (like an opacity of 0.35). */
-const VEIL_ALPHA = 0.65;
 /** Below this zoom node notes would be unreadable: only the current node's is drawn. */
 const NOTE_MIN_ZOOM = 0.55;
 /** Below this zoom edges are hairlines: only nodes are veiled (level of detail). */
@@ -70,7 +70,7 @@ export class StepLayer {
     const atLeast = (units: number, px: number) => Math.max(units, px / zoom);
 
     // 1. The veil over what is not reached yet: edges, then nodes.
-    ctx.globalAlpha = VEIL_ALPHA;
+    ctx.globalAlpha = colors.veil;
     ctx.strokeStyle = colors.background;
     ctx.fillStyle = colors.background;
     ctx.lineWidth = atLeast(7, 2);
@@ -98,7 +98,7 @@ export class StepLayer {
       ctx.fill();
     }
     ctx.globalCompositeOperation = 'source-over';
-    ctx.globalAlpha = VEIL_ALPHA;
+    ctx.globalAlpha = colors.veil;
     ctx.beginPath();
     for (const id of marks.pending) {
       const box = geometry.node(id);
