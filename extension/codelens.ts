@@ -24,6 +24,28 @@ export function isProgram(document: vscode.TextDocument): boolean {
   return vscode.languages.match(LENS_LANGUAGES, document) > 0;
 }
 
+/** `gradlens.codeLens.enabled`: whether the lenses show (per folder: a resource setting). */
+export const LENS_SETTING = 'gradlens.codeLens.enabled';
+
+export function lensesEnabled(scope?: vscode.Uri): boolean {
+  return vscode.workspace.getConfiguration('gradlens', scope).get<boolean>('codeLens.enabled') ?? true;
+}
+
+/**
+ * GradLens: Toggle "Compute gradient" Lenses — flips the setting where it is set: the workspace's
+ * value if the workspace sets one, else the user's.
+ */
+export async function toggleLenses(): Promise<boolean> {
+  const scope = vscode.window.activeTextEditor?.document.uri;
+  const config = vscode.workspace.getConfiguration('gradlens', scope);
+  const inspected = config.inspect<boolean>('codeLens.enabled');
+  const next = !lensesEnabled(scope);
+  const target = inspected?.workspaceFolderValue !== undefined ? vscode.ConfigurationTarget.WorkspaceFolder
+    : inspected?.workspaceValue !== undefined ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
+  await config.update('codeLens.enabled', next, target);
+  return next;
+}
+
 export class GradientLenses extends Disposable implements vscode.CodeLensProvider {
   private readonly changed = this.register(new vscode.EventEmitter<void>());
   readonly onDidChangeCodeLenses = this.changed.event;
@@ -31,6 +53,7 @@ export class GradientLenses extends Disposable implements vscode.CodeLensProvide
   constructor(private readonly runs: Runs) {
     super();
     this.register(runs.onDidRun(() => this.changed.fire()));
+    this.register(vscode.workspace.onDidChangeConfiguration((event) => { if (event.affectsConfiguration(LENS_SETTING)) this.changed.fire(); }));
     // A lens over an edited file goes stale: ask again once the edit is made.
     this.register(vscode.workspace.onDidChangeTextDocument((event) => {
       if (runs.last(event.document.uri.fsPath)) this.changed.fire();
@@ -38,6 +61,7 @@ export class GradientLenses extends Disposable implements vscode.CodeLensProvide
   }
 
   provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
+    if (!lensesEnabled(document.uri)) return [];
     const sites = findSites(document.getText());
     if (sites.length === 0) return [];
     const record = this.runs.last(document.uri.fsPath);

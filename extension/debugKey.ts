@@ -9,7 +9,7 @@ import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import { isProgram } from './codelens';
 import { Disposable } from './dispose';
-import { importsGradlens } from './debugLaunch';
+import { importsGradlens } from './sites';
 import { notify } from './notify';
 import { refusedUntrusted } from './runs';
 

@@ -77,11 +77,6 @@ export function pauseAnswer(result: unknown): number | null {
   return answer >= -3 && answer < 2 ** 31 ? answer : null;
 }
 
-/** Whether a file's text imports the engine (`import … from 'gradlens'`, `require('gradlens')`, a bare or dynamic import). */
-export function importsGradlens(text: string): boolean {
-  return /(?:\bfrom\s*|\bimport\s*|\brequire\s*\(\s*|\bimport\s*\(\s*)(['"])gradlens\1/.test(text);
-}
-
 /** The file a program paused on NaN/Inf is stopped in (capture/pause.ts, built beside the preload). */
 export const NAN_PAUSE_FILE = 'capture-pause.js';
 

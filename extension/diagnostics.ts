@@ -28,7 +28,7 @@ export class Problems extends Disposable {
       for (const uri of this.filesOf.get(record.file) ?? []) this.collection.delete(uri);
       const byFile = new Map<string, vscode.Diagnostic[]>();
       const policy = pathPolicyOf(record);
-      for (const problem of problemsOf(record.trace, readSettings().thresholds)) {
+      for (const problem of problemsOf(record.trace, readSettings(vscode.Uri.file(record.file)).thresholds)) {
         // A trace read from a file does not put problems on files outside the workspace and its folder.
         if (!checkTracePath(problem.file, policy).ok) continue;
         const line = Math.max(0, problem.line - 1);

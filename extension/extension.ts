@@ -13,6 +13,9 @@
  * - debugRuns.ts, pausedGraph.ts  a launch that pauses under js-debug, the graph so far at each stop
  * - debugKey.ts    F5 in a GradLens program with no launch.json picks GradLens
  * - typesOffer.ts  offers the engine's types where 'gradlens' does not resolve
+ * - traceEditor.ts *.gradlens.json opens in the inspector, as a read-only document
+ * - newExample.ts  GradLens: New Example… writes a first program (examples.ts) into the workspace
+ * - contextKeys.ts where GradLens applies, for `when` clauses; walkthrough.ts: Getting Started's steps
  * - inlineValues.ts, diagnostics.ts, views.ts: the run's results in the editor, the Problems panel
  *                  and Run and Debug
  */
@@ -24,11 +27,11 @@ import { nodeNames } from '../protocol/query/names';
 import { hasSelection, sourceOf } from '../protocol/query/refs';
 import type { TraceFileParts } from '../capture/readTraceFile';
 import { writeTraceFile } from '../capture/traceFile';
-import { GradientLenses, isProgram, LENS_LANGUAGES } from './codelens';
+import { GradientLenses, isProgram, LENS_LANGUAGES, toggleLenses } from './codelens';
+import { WorkspaceContext } from './contextKeys';
 import { GradientsDebugger } from './debug';
 import { DebugKey } from './debugKey';
 import { Problems } from './diagnostics';
-import { installEngineTypes, resolvesGradlens } from './engineTypes';
 import { InlineValues } from './inlineValues';
 import { keepAgain } from './keepAgain';
 import { notify, shownMessages, type Shown } from './notify';
@@ -42,7 +45,10 @@ import { runAndShowWith, showRunWith } from './runAndShow';
 import { programToRun } from './runFromTrace';
 import { TraceTexts } from './traceTexts';
 import { endAllRuns, Runs, type RunRecord } from './runs';
-import { TypesOffer } from './typesOffer';
+import { newExample } from './newExample';
+import { TraceEditors } from './traceEditor';
+import { addEngineTypes, TypesOffer } from './typesOffer';
+import { Walkthrough } from './walkthrough';
 import { plainText, safe } from './untrusted';
 import { DebugViews } from './views';
 
@@ -68,6 +74,10 @@ export interface GradLensApi {
   partSizes: typeof partSizes;
   /** Whether F5 in the active editor starts GradLens's launch (the keybinding's context key). */
   debugKey: DebugKey;
+  /** Where GradLens applies: the context keys of the manifest's `when` clauses. */
+  workspace: WorkspaceContext;
+  /** The Getting Started walkthrough's events seen. */
+  walkthrough: Walkthrough;
   /** A paused launch's trace so far was shown (at each stop of the debugger). */
   onDidShowPaused: vscode.Event<PausedShown>;
   /** How long activate() took, in ms. */
@@ -85,7 +95,10 @@ export function activate(context: vscode.ExtensionContext): GradLensApi {
   const inline = new InlineValues(runs);
   const typesOffer = new TypesOffer(context);
   const texts = new TraceTexts();
-  context.subscriptions.push(runs, views, problems, lenses, inline, typesOffer, texts);
+  // Where GradLens applies (context keys for the manifest's `when` clauses), and the walkthrough's progress.
+  const workspace = new WorkspaceContext(runs);
+  const walkthrough = new Walkthrough(runs);
+  context.subscriptions.push(runs, views, problems, lenses, inline, typesOffer, texts, workspace, walkthrough);
   context.subscriptions.push(vscode.languages.registerCodeLensProvider(LENS_LANGUAGES, lenses));
 
   const events: PanelEvents = {
@@ -93,6 +106,7 @@ export function activate(context: vscode.ExtensionContext): GradLensApi {
     onCheckGradients: (record) => { void checkGradientsOf(record); },
     onOpenText: (name, text) => texts.show(name, text),
     onKeepAgain: (record, pass) => keepAgain(record, pass, runAndShow, runs.output),
+    onStep: (previous, position) => walkthrough.stepReported(previous, position),
   };
   const show = (record: RunRecord, focus: Focus = {}) => InspectorPanel.show(context, runs, events, record, focus);
   const showRun = showRunWith(show);
@@ -107,14 +121,17 @@ export function activate(context: vscode.ExtensionContext): GradLensApi {
   const debuggers = new GradientsDebugger(runs, runAndShow, showRun, showPaused, vscode.Uri.joinPath(context.extensionUri, 'dist').fsPath);
   // F5 in a GradLens program with no launch.json: GradLens's launch, without VS Code's debugger picker.
   const debugKey = new DebugKey();
-  context.subscriptions.push(debuggers, debugKey);
+  // *.gradlens.json opens in the inspector (also in Restricted Mode: reading a trace runs nothing).
+  const traceEditors = new TraceEditors(context, runs, events);
+  context.subscriptions.push(debuggers, debugKey, traceEditors);
   context.subscriptions.push(vscode.window.registerWebviewPanelSerializer(INSPECTOR_VIEW_TYPE, {
     deserializeWebviewPanel: async (panel) => { InspectorPanel.revive(panel, context, runs, events); },
   }));
 
   /** Runs a file (the given one, or the active editor's) and shows what the lens pointed at. */
   const compute = async (uri: vscode.Uri | undefined, line: number | null) => {
-    const target = uri ?? vscode.window.activeTextEditor?.document.uri;
+    // No file given and no text editor active (a walkthrough's button, the inspector focused): the program last in an editor.
+    const target = uri ?? vscode.window.activeTextEditor?.document.uri ?? workspace.lastProgram() ?? undefined;
     if (!target || target.scheme !== 'file') {
       void notify('info', 'GradLens: open a TypeScript or JavaScript file that imports gradlens first.');
       return null;
@@ -132,6 +149,12 @@ export function activate(context: vscode.ExtensionContext): GradLensApi {
     else void notify('info', 'GradLens: open the inspector to step through a backward pass.');
   };
 
+  const focusInspector = (where: 'graph' | 'accessibleView') => {
+    const panel = InspectorPanel.active;
+    if (panel) panel.focus(where);
+    else void notify('info', 'GradLens: open the inspector first (GradLens: Open Inspector, or a "Compute gradient" lens).');
+  };
+
   /** Runs `uri` with numeric gradient checks and reports them (Gradients view, Problems, a notification). */
   const checkGradients = async (uri: vscode.Uri): Promise<RunRecord | null> => {
     const record = await runAndShow(uri, { gradcheck: true });
@@ -140,6 +163,7 @@ export function activate(context: vscode.ExtensionContext): GradLensApi {
     const names = nodeNames(record.trace);
     const report = summarizeGradchecks(record.trace.backwardPasses, (id) => names.get(id) ?? `node ${id}`);
     void notify(report.failed.length > 0 ? 'warning' : 'info', safe.notification`GradLens: ${report.text}`);
+    walkthrough.checked(record);
     return record;
   };
   /** The same for the program a trace names: a trace read from a file only with the user's yes (runFromTrace.ts). */
@@ -182,6 +206,9 @@ export function activate(context: vscode.ExtensionContext): GradLensApi {
       const source = targets.map((target) => sourceOf(record.trace, target)).find((found) => found !== null) ?? null;
       if (source) void revealSource(record, source, true);
     },
+    // For the keyboard and screen readers: the inspector's graph, or the shown graph as tables.
+    'gradlens.focusGraph': () => focusInspector('graph'),
+    'gradlens.showGraphAsText': () => focusInspector('accessibleView'),
     'gradlens.nextStep': step('next'),
     'gradlens.previousStep': step('previous'),
     'gradlens.firstStep': step('first'),
@@ -242,35 +269,17 @@ export function activate(context: vscode.ExtensionContext): GradLensApi {
     },
     'gradlens.showOutput': () => runs.output.show(true),
     // From the palette: the active editor's folder; from the offer (typesOffer.ts): the folder it names.
-    'gradlens.addEngineTypes': async (target?: vscode.Uri) => {
-      const editor = vscode.window.activeTextEditor;
-      const folder = target instanceof vscode.Uri ? vscode.workspace.getWorkspaceFolder(target)
-        : editor ? vscode.workspace.getWorkspaceFolder(editor.document.uri) : vscode.workspace.workspaceFolders?.[0];
-      if (!folder) {
-        void notify('info', 'GradLens: open a folder first; the types go into its node_modules/@types/gradlens.');
-        return;
-      }
-      if (resolvesGradlens(folder.uri.fsPath)) {
-        void notify('info', safe.notification`GradLens: 'gradlens' already resolves in ${folder.name}.`);
-        return;
-      }
-      try {
-        const path = installEngineTypes(context.extensionPath, folder.uri.fsPath);
-        // The TypeScript server may have cached "cannot find module 'gradlens'": let it look again.
-        const commands = await vscode.commands.getCommands(true);
-        if (commands.includes('typescript.restartTsServer')) await vscode.commands.executeCommand('typescript.restartTsServer');
-        void notify('info', safe.notification`GradLens: the engine's types are in ${vscode.workspace.asRelativePath(path)}; \`import { np, autograd } from 'gradlens'\` now type-checks.`);
-      } catch (error) {
-        void notify('error', safe.notification`GradLens could not add the types: ${error instanceof Error ? error.message : String(error)}`);
-      }
-    },
+    'gradlens.addEngineTypes': (target?: unknown) => addEngineTypes(context.extensionPath, target instanceof vscode.Uri ? target : undefined),
+    // From the palette or the walkthrough (its link names the example): a first program, written and opened.
+    'gradlens.newExample': (id?: unknown) => newExample(context.extensionPath, id),
+    'gradlens.toggleCodeLens': () => toggleLenses(),
   };
   for (const [id, handler] of Object.entries(commands)) context.subscriptions.push(vscode.commands.registerCommand(id, handler as (...args: unknown[]) => unknown));
 
   const activationMs = Date.now() - started;
   const loadAndActivationMs = Date.now() - moduleStarted;
   runs.output.appendLine(`GradLens activated in ${activationMs} ms (${loadAndActivationMs} ms since its code was loaded)`);
-  return { runs, views, problems, lenses, typesOffer, panel: () => InspectorPanel.active, notifications: shownMessages, partSizes, onDidShowPaused: debuggers.debugRuns.onDidShowPaused, debugKey, activationMs, loadAndActivationMs };
+  return { runs, views, problems, lenses, typesOffer, panel: () => InspectorPanel.active, notifications: shownMessages, partSizes, onDidShowPaused: debuggers.debugRuns.onDidShowPaused, debugKey, workspace, walkthrough, activationMs, loadAndActivationMs };
 }
 
 /** Copies the file a trace was opened from in parts to `target`, if it has not changed since (else throws why). */

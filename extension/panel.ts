@@ -29,6 +29,14 @@ import type { RunRecord, Runs } from './runs';
 import { plainText, safe } from './untrusted';
 
 export const INSPECTOR_VIEW_TYPE = 'gradlens.inspector';
+/** Context key: an inspector is open (the step keys' `when`). */
+export const INSPECTOR_OPEN = 'gradlens:inspectorOpen';
+
+/** The panel's tab icon, drawn for light and for dark themes (a `currentColor` SVG would draw black on dark tabs). */
+export const PANEL_ICONS = (extensionUri: vscode.Uri) => ({
+  light: vscode.Uri.joinPath(extensionUri, 'media', 'gradlens-light.svg'),
+  dark: vscode.Uri.joinPath(extensionUri, 'media', 'gradlens-dark.svg'),
+});
 
 /** Where the inspector should go when it shows a trace. */
 export interface Focus {
@@ -48,6 +56,8 @@ export interface PanelEvents {
   onOpenText(name: string, text: string): Promise<unknown>;
   /** The user asked to trace the shown trace's program again keeping `pass` (a summarised pass of it) whole. */
   onKeepAgain(record: RunRecord, pass: number): Promise<unknown>;
+  /** The inspector reported where its stepper is (`previous`: its report before, null after a new snapshot). */
+  onStep(previous: StepPosition | null, position: StepPosition): void;
 }
 
 /** A document name for a text of the trace: what it is, never the text itself. */
@@ -70,6 +80,8 @@ export class InspectorPanel extends Disposable {
   private static current: InspectorPanel | null = null;
   private ready = false;
   private position: StepPosition | null = null;
+  /** The step last reported since the last snapshot sent (null: none yet, the next report is where it opened). */
+  private sinceSnapshot: StepPosition | null = null;
   private asked: Selection | null = null;
   /** The parts of the last snapshot sent, and what the inspector holds of them (null: none sent since the record changed). */
   private parts: PartServer | null = null;
@@ -93,9 +105,19 @@ export class InspectorPanel extends Disposable {
     overviewRulerColor: new vscode.ThemeColor('editorOverviewRuler.rangeHighlightForeground'),
   }));
 
-  /** The open panel, if any (for commands and tests). */
+  /** Every inspector open (the panel and trace files' editors): `gradlens:inspectorOpen` says whether there is one. */
+  private static readonly open = new Set<InspectorPanel>();
+
+  private static countOpen(): void {
+    void vscode.commands.executeCommand('setContext', INSPECTOR_OPEN, InspectorPanel.open.size > 0);
+  }
+
+  /** The panel a trace file's editor opened last or focused last (trace files open as documents: traceEditor.ts). */
+  private static focusedDocument: InspectorPanel | null = null;
+
+  /** The inspector the user works in (for commands and tests): the one focused last of the panel and the trace files' editors. */
   static get active(): InspectorPanel | null {
-    return InspectorPanel.current;
+    return InspectorPanel.focusedDocument ?? InspectorPanel.current;
   }
 
   /** Shows the panel (creating it beside the editor) on `record`, going to `focus`. */
@@ -125,6 +147,15 @@ export class InspectorPanel extends Disposable {
     return new InspectorPanel(panel, context, runs, events, record, {});
   }
 
+  /**
+   * The inspector in the editor VS Code opened for a trace file (traceEditor.ts): it shows that
+   * file's trace and no other (runs do not replace it), in a tab VS Code names after the file;
+   * `unreadable`: why there is no trace to show.
+   */
+  static forDocument(panel: vscode.WebviewPanel, context: vscode.ExtensionContext, runs: Runs, events: PanelEvents, record: RunRecord | null, unreadable?: string): InspectorPanel {
+    return new InspectorPanel(panel, context, runs, events, record, {}, { unreadable: unreadable ?? null });
+  }
+
   private constructor(
     readonly panel: vscode.WebviewPanel,
     context: vscode.ExtensionContext,
@@ -132,13 +163,18 @@ export class InspectorPanel extends Disposable {
     private readonly events: PanelEvents,
     private record: RunRecord | null,
     focus: Focus,
+    /** Set for the editor of a trace file: its trace only, or why it has none. */
+    private readonly document: { unreadable: string | null } | null = null,
   ) {
     super();
-    InspectorPanel.current = this;
+    if (document) InspectorPanel.focusedDocument = this;
+    else InspectorPanel.current = this;
+    InspectorPanel.open.add(this);
+    InspectorPanel.countOpen();
     this.queueFocus(focus);
     const webview = panel.webview;
     webview.options = { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(context.extensionUri, 'dist')] };
-    panel.iconPath = vscode.Uri.joinPath(context.extensionUri, 'media', 'gradlens.svg');
+    if (!document) panel.iconPath = PANEL_ICONS(context.extensionUri);
     this.setTitle();
     webview.html = panelHtml({
       cspSource: webview.cspSource,
@@ -149,12 +185,27 @@ export class InspectorPanel extends Disposable {
     });
     this.register(webview.onDidReceiveMessage((value: unknown) => this.handle(value)));
     this.register(panel.onDidDispose(() => this.dispose()));
-    this.register(panel.onDidChangeViewState(() => { if (!panel.visible) this.ready = false; }));
-    this.register(vscode.window.onDidChangeTextEditorSelection((event) => this.followCursor(event)));
-    this.register(runs.onDidRun((next) => { if (next !== this.record) this.setRecord(next, next.focus ? { selection: next.focus } : {}); }));
-    this.register(vscode.workspace.onDidChangeConfiguration((event) => {
-      if (event.affectsConfiguration('gradlens.thresholds')) this.post({ type: 'settings/thresholds', thresholds: readSettings().thresholds });
+    this.register(panel.onDidChangeViewState(() => {
+      if (!panel.visible) this.ready = false;
+      // The trace file's editor the user is in is the inspector commands act on; the panel otherwise.
+      if (document && panel.active) InspectorPanel.focusedDocument = this;
+      else if (!document && panel.active) InspectorPanel.focusedDocument = null;
     }));
+    this.register(vscode.window.onDidChangeTextEditorSelection((event) => this.followCursor(event)));
+    if (!document) this.register(runs.onDidRun((next) => { if (next !== this.record) this.setRecord(next, next.focus ? { selection: next.focus } : {}); }));
+    this.register(vscode.workspace.onDidChangeConfiguration((event) => {
+      if (event.affectsConfiguration('gradlens.thresholds')) this.post({ type: 'settings/thresholds', thresholds: this.thresholds() });
+    }));
+  }
+
+  /** Whether this is a trace file's editor (else the panel beside the editor). */
+  get isDocument(): boolean {
+    return this.document !== null;
+  }
+
+  /** Why a trace file's editor has no trace to show (null: it has one, or this is the panel). */
+  get problem(): string | null {
+    return this.document?.unreadable ?? null;
   }
 
   /** The trace shown. */
@@ -198,6 +249,12 @@ export class InspectorPanel extends Disposable {
     this.post({ type: 'step/move', to });
   }
 
+  /** The keyboard goes to the inspector: into its graph, or into its accessible view (the shown graph as tables). */
+  focus(where: 'graph' | 'accessibleView'): void {
+    this.panel.reveal(undefined, false);
+    this.post(where === 'graph' ? { type: 'graph/focus' } : { type: 'view/accessible' });
+  }
+
   /** Selects nodes in the inspector (a tree item or the editor's cursor asked). */
   focusNodes(nodeIds: number[]): void {
     if (nodeIds.length === 0) return;
@@ -211,6 +268,8 @@ export class InspectorPanel extends Disposable {
 
   override dispose(): void {
     if (InspectorPanel.current === this) InspectorPanel.current = null;
+    if (InspectorPanel.focusedDocument === this) InspectorPanel.focusedDocument = null;
+    if (InspectorPanel.open.delete(this)) InspectorPanel.countOpen();
     if (this.cursorTimer) clearTimeout(this.cursorTimer);
     super.dispose();
     this.panel.dispose();
@@ -230,6 +289,7 @@ export class InspectorPanel extends Disposable {
   }
 
   private setTitle(): void {
+    if (this.document) return; // VS Code names a file's editor after the file
     this.panel.title = this.record ? safe.plain`GradLens: ${basename(this.record.file)}${this.record.trace.run.paused ? ' (paused)' : ''}` : 'GradLens';
   }
 
@@ -239,12 +299,18 @@ export class InspectorPanel extends Disposable {
     const focusNode = this.pending.find((m): m is Extract<HostToWebview, { type: 'node/focus' }> => m.type === 'node/focus')?.nodeIds.at(-1);
     const rest = this.pending.filter((m) => m.type !== 'selection/set' && m.type !== 'node/focus');
     this.pending = [];
+    this.sinceSnapshot = null;
     this.parts = PartServer.forSnapshot(this.record, { ...(selection ? { selection } : {}), ...(focusNode !== undefined ? { focusNode } : {}) });
     void this.panel.webview.postMessage({
-      type: 'trace/snapshot', trace: this.parts.held, thresholds: readSettings().thresholds,
+      type: 'trace/snapshot', trace: this.parts.held, thresholds: this.thresholds(),
       ...(selection ? { selection } : {}), ...(focusNode !== undefined ? { focusNode } : {}),
     } satisfies HostToWebview);
     for (const message of rest) void this.panel.webview.postMessage(message);
+  }
+
+  /** The badges' thresholds where the shown trace's program is (a folder may set its own). */
+  private thresholds() {
+    return readSettings(this.record ? vscode.Uri.file(this.record.file) : undefined).thresholds;
   }
 
   /** A message from the webview: checked, then acted on; anything else is logged and ignored. */
@@ -259,11 +325,14 @@ export class InspectorPanel extends Disposable {
       case 'webview/ready':
         this.ready = true;
         if (this.record) this.sendSnapshot();
+        else if (this.document?.unreadable) void this.panel.webview.postMessage({ type: 'trace/none', message: this.document.unreadable } satisfies HostToWebview);
         else void this.panel.webview.postMessage({ type: 'trace/none', message: 'No trace to show: run "GradLens: Compute Gradients for Current File" or click a "Compute gradient" lens above an autograd.record or backward call.' } satisfies HostToWebview);
         break;
       case 'step/changed': {
         const { type: _type, ...position } = message;
-        this.position = position;
+        const previous = this.sinceSnapshot;
+        this.position = this.sinceSnapshot = position;
+        this.events.onStep(previous, position);
         this.stepped.fire(position);
         const node = position.nodeIds[0];
         this.showStepLine(node !== undefined ? this.sourceOf({ kind: 'node', id: node }) : null);

@@ -13,9 +13,9 @@ export interface Site {
   column: number;
 }
 
-const IMPORTS_GRADLENS = /(?:\bfrom\s*|\bimport\s*|\brequire\s*\(\s*)(['"])gradlens\1/;
+const IMPORTS_GRADLENS = /(?:\bfrom\s*|\bimport\s*|\brequire\s*\(\s*|\bimport\s*\(\s*)(['"])gradlens\1/;
 
-/** Whether the file imports the engine (`import … from 'gradlens'`, `require('gradlens')`). */
+/** Whether the file imports the engine (`import … from 'gradlens'`, `require('gradlens')`, `import('gradlens')`). */
 export function importsGradlens(text: string): boolean {
   return IMPORTS_GRADLENS.test(text);
 }

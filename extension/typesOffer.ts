@@ -7,7 +7,7 @@
 import * as vscode from 'vscode';
 import { isProgram } from './codelens';
 import { Disposable } from './dispose';
-import { resolvesGradlens } from './engineTypes';
+import { installEngineTypes, resolvesGradlens } from './engineTypes';
 import { notify } from './notify';
 import { importsGradlens } from './sites';
 import { safe } from './untrusted';
@@ -43,4 +43,32 @@ export class TypesOffer extends Disposable {
       if (choice === ADD_TYPES) void vscode.commands.executeCommand('gradlens.addEngineTypes', folder.uri);
     });
   }
+}
+
+/** Add Engine Types to Workspace: into `target`'s folder (the offer names it), else the active editor's, else the first. */
+export async function addEngineTypes(extensionPath: string, target: vscode.Uri | undefined): Promise<void> {
+  const editor = vscode.window.activeTextEditor;
+  const folder = target ? vscode.workspace.getWorkspaceFolder(target)
+    : editor ? vscode.workspace.getWorkspaceFolder(editor.document.uri) : vscode.workspace.workspaceFolders?.[0];
+  if (!folder) {
+    void notify('info', 'GradLens: open a folder first; the types go into its node_modules/@types/gradlens.');
+    return;
+  }
+  if (resolvesGradlens(folder.uri.fsPath)) {
+    void notify('info', safe.notification`GradLens: 'gradlens' already resolves in ${folder.name}.`);
+    return;
+  }
+  try {
+    const path = installEngineTypes(extensionPath, folder.uri.fsPath);
+    await restartTypeScript();
+    void notify('info', safe.notification`GradLens: the engine's types are in ${vscode.workspace.asRelativePath(path)}; \`import { np, autograd } from 'gradlens'\` now type-checks.`);
+  } catch (error) {
+    void notify('error', safe.notification`GradLens could not add the types: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+/** The TypeScript server may have cached "cannot find module 'gradlens'": let it look again. */
+export async function restartTypeScript(): Promise<void> {
+  const commands = await vscode.commands.getCommands(true);
+  if (commands.includes('typescript.restartTsServer')) await vscode.commands.executeCommand('typescript.restartTsServer');
 }

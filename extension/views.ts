@@ -279,6 +279,11 @@ export class DebugViews extends Disposable {
     this.register(vscode.window.createTreeView('gradlens.issues', { treeDataProvider: this.issues }));
   }
 
+  /** Whether the Autograd Graph view is on screen (for tests). */
+  get graphVisible(): boolean {
+    return this.graphView.visible;
+  }
+
   reveal(nodeId: number): void {
     if (!this.graphView.visible) return;
     const item = this.graph.itemOf(nodeId);

@@ -164,6 +164,10 @@ export function checkHostMessage(value: unknown): Checked<HostToWebview> {
         ? ok({ type: 'step/move', to: value.to }) : fail('step/move: "to" is not next, previous, first or last');
     case 'selection/set':
       return checkSelection(value.selection) ? ok({ type: 'selection/set', selection: value.selection }) : fail('selection/set: "selection" is not a pass, a recording or the Training view');
+    case 'view/accessible':
+      return ok({ type: 'view/accessible' });
+    case 'graph/focus':
+      return ok({ type: 'graph/focus' });
     case 'settings/thresholds':
       return checkThresholds(value.thresholds) ? ok({ type: 'settings/thresholds', thresholds: value.thresholds }) : fail('settings/thresholds: not two positive numbers');
     case 'parts/data':

@@ -54,6 +54,9 @@ export type HostToWebview =
   | { type: 'step/move'; to: 'next' | 'previous' | 'first' | 'last' }
   | { type: 'selection/set'; selection: Selection }
   | { type: 'settings/thresholds'; thresholds: Thresholds }
+  /** From the host's commands: open the accessible view (the shown graph as tables), or put the keyboard in the graph. */
+  | { type: 'view/accessible' }
+  | { type: 'graph/focus' }
   /**
    * Parts of the trace shown (a trace in parts, protocol/traceParts.ts), in answer to `parts/load`:
    * their content, checked by the inspector before they join the trace (validateParts.ts).

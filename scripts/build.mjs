@@ -3,7 +3,7 @@
 // Type checking is separate (`npm run typecheck`); esbuild only strips types and bundles.
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
-import { chmodSync, readdirSync, statSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -84,6 +84,16 @@ const targets = {
     // (extension/runs.ts requires ./capture-runner.js): activation loads a small bundle.
     await build({ ...nodeProgram, outbase: undefined, outdir: undefined, entryPoints: ['extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode', 'esbuild', './capture-runner.js'], minify });
     await build({ ...nodeProgram, outbase: undefined, outdir: undefined, entryPoints: ['capture/runner.ts'], outfile: 'dist/capture-runner.js', external: ['esbuild'], minify });
+    // GradLens: New Example… writes these sources into the user's workspace (extension/examples.ts).
+    rmSync(join('dist', 'starter'), { recursive: true, force: true });
+    for (const folder of ['seed', 'd2l']) {
+      mkdirSync(join('dist', 'starter', folder), { recursive: true });
+      for (const file of readdirSync(join('examples', folder)).filter((name) => name.endsWith('.ts') || name === 'LICENSE-SAMPLECODE')) {
+        copyFileSync(join('examples', folder, file), join('dist', 'starter', folder, file));
+      }
+    }
+    // The trace's JSON schema, for editors that open a trace as text (the manifest's jsonValidation).
+    copyFileSync(join('protocol', 'trace.schema.json'), join('dist', 'trace.schema.json'));
   },
   /** The suite that runs inside a real VS Code (test/extension): mocha bundled in, `vscode` the host's. */
   async 'vscode-tests'() {

@@ -17,7 +17,14 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const vsce = join(root, 'node_modules', '@vscode', 'vsce', 'vsce');
-const common = ['--allow-missing-repository', '--readme-path', 'docs/extension.md'];
+// The Marketplace README is docs/extension.md; its pictures are relative paths (images/…) that ship
+// in the package beside it (README_IMAGES), so vsce must leave them relative.
+const common = ['--readme-path', 'docs/extension.md', '--changelog-path', 'CHANGELOG.md', '--no-rewrite-relative-links'];
+
+/** The pictures docs/extension.md shows (`![…](images/name.png)`; alt texts may hold brackets), from docs/images. */
+export function readmeImages(markdown) {
+  return [...new Set([...markdown.matchAll(/\]\((images\/[A-Za-z0-9._-]+\.png)\)/g)].map((match) => match[1]))];
+}
 
 /** vsce's target names (every platform VS Code publishes for) → the npm package with esbuild's binary for it. */
 export const ESBUILD_PACKAGES = {
@@ -133,8 +140,14 @@ const unpackaged = /^dist[\\/](test|bench|examples)([\\/]|$)|\.map$/;
 
 /** The package of `target` assembled in `stage`: the files .vscodeignore lets through, and the target's esbuild binary. */
 function stageFor(stage, target, binaryFolder, esbuildVersion) {
-  for (const path of ['LICENSE', '.vscodeignore', 'media', 'dist', join('docs', 'extension.md')]) {
+  for (const path of ['LICENSE', 'CHANGELOG.md', '.vscodeignore', 'media', 'dist', join('docs', 'extension.md')]) {
     cpSync(join(root, path), join(stage, path), { recursive: true, filter: (source) => !unpackaged.test(relative(root, source)) });
+  }
+  // The README's pictures, where its relative links find them once it is the package's readme.md.
+  for (const image of readmeImages(readFileSync(join(root, 'docs', 'extension.md'), 'utf8'))) {
+    const source = join(root, 'docs', image);
+    if (!existsSync(source)) throw new Error(`docs/extension.md shows ${image}, which is not in docs/images`);
+    cpSync(source, join(stage, image));
   }
   // The one run-time dependency left outside dist/ is esbuild (the others are bundled in).
   const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));

@@ -184,6 +184,9 @@ export class InspectorApp {
       // The host asks for a pass to show its backward steps, whatever view a recording left open.
       case 'selection/set': this.dispatch({ type: 'selection/set', selection: message.selection, ...(message.selection?.kind === 'pass' ? { view: 'backward' as const } : {}) }); break;
       case 'settings/thresholds': this.dispatch({ type: 'thresholds/set', thresholds: message.thresholds }); break;
+      // GradLens: Show the Graph as Text / Focus the Graph, from VS Code's palette or keys.
+      case 'view/accessible': if (this.renderer.graph) this.dispatch({ type: 'listing/set', open: true }); break;
+      case 'graph/focus': this.renderer.graphContainer.focus(); break;
       case 'parts/data': this.partsArrived(message.parts); break;
       case 'parts/failed': this.dispatch({ type: 'parts/failed', parts: message.parts, problem: message.problem }); break;
     }

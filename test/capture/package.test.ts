@@ -41,11 +41,27 @@ function packageVsix(args: string[]): string {
 function assertExtensionFiles(files: string[]): void {
   for (const file of ['extension/package.json', 'extension/dist/extension.js', 'extension/dist/capture-runner.js', 'extension/dist/capture-child.js',
     'extension/dist/engine.js', 'extension/dist/webview.js', 'extension/dist/webview.css', 'extension/dist/types/engine/index.d.ts',
-    'extension/node_modules/esbuild/lib/main.js', 'extension/media/gradlens.png', 'extension/LICENSE.txt']) {
+    'extension/node_modules/esbuild/lib/main.js', 'extension/media/gradlens.png', 'extension/LICENSE.txt',
+    // The trace's schema (jsonValidation), New Example…'s sources, the walkthrough's pictures, the tab icons, the changelog.
+    'extension/dist/trace.schema.json', 'extension/dist/starter/seed/autograd.ts', 'extension/dist/starter/d2l/mlp-implementation.ts',
+    'extension/dist/starter/d2l/d2l.ts', 'extension/dist/starter/d2l/LICENSE-SAMPLECODE', 'extension/media/walkthrough/example.png',
+    'extension/media/gradlens-light.svg', 'extension/media/gradlens-dark.svg', 'extension/changelog.md', 'extension/readme.md']) {
     assert.ok(files.includes(file), `${file} is in the package`);
   }
   for (const file of files) {
-    assert.doesNotMatch(file, /\.map$|\.html$|\.ts$(?<!\.d\.ts)|^extension\/(engine|webview|test|bench|scripts|examples)\/|^extension\/dist\/(test|bench|examples)\//, `${file} stays out of the package`);
+    assert.doesNotMatch(file, /\.map$|\.html$|\.ts$(?<!\.d\.ts)(?<!^extension\/dist\/starter\/.*)|^extension\/(engine|webview|test|bench|scripts|examples)\/|^extension\/dist\/(test|bench|examples)\//, `${file} stays out of the package`);
+  }
+}
+
+/** The Marketplace README's pictures are relative paths to files the package holds (VS Code shows them from there). */
+function assertReadmePictures(zip: Map<string, ZipEntry>): void {
+  const readme = zip.get('extension/readme.md')!.data.toString('utf8');
+  const pictures = [...readme.matchAll(/\]\(([^)\s]+\.(?:png|jpe?g|gif|svg))\)/g)].map((m) => m[1]!);
+  assert.ok(pictures.length >= 3, readme.slice(0, 200));
+  for (const picture of pictures) {
+    assert.match(picture, /^images\/[\w.-]+\.png$/, 'relative, not rewritten to a URL');
+    assert.ok(zip.has(`extension/${picture}`), `${picture} ships`);
+    assert.ok(zip.get(`extension/${picture}`)!.data.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])), `${picture} is a PNG`);
   }
 }
 
@@ -53,6 +69,7 @@ function assertExtensionFiles(files: string[]): void {
 function assertPackageFor(zip: Map<string, ZipEntry>, target: Target): void {
   const files = [...zip.keys()];
   assertExtensionFiles(files);
+  assertReadmePictures(zip);
   assert.match(zip.get('extension.vsixmanifest')!.data.toString('utf8'), new RegExp(`<Identity [^>]*TargetPlatform="${target}"`));
   const manifest = JSON.parse(zip.get('extension/package.json')!.data.toString('utf8')) as { dependencies: Record<string, string>; main: string };
   assert.deepEqual(Object.keys(manifest.dependencies), ['esbuild']);

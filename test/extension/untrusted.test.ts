@@ -3,6 +3,7 @@
 // runs it with workspace trust on (`run-extension-tests.mjs --trust --grep 'Restricted Mode'`, the
 // `vscode-untrusted` suite of scripts/test.mjs), and the trusted runs leave it out (`--invert`).
 import { strict as assert } from 'node:assert';
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { GradLensApi } from '../../extension/extension';
@@ -148,6 +149,34 @@ suite('GradLens in Restricted Mode', () => {
       assert.ok(said.some((m) => /does not run a program named by a trace file in Restricted Mode/.test(m)), said.join('\n'));
     } finally {
       watch.restore();
+    }
+  });
+  test('a trace file opens as a document in the inspector (*.gradlens.json\'s default editor): reading it runs nothing', async function () {
+    this.timeout(30_000);
+    const trace = simpleTrace();
+    const uri = writeTrace('restricted-document.gradlens.json', trace);
+    await vscode.commands.executeCommand('vscode.open', uri);
+    await until('the GradLens Inspector editor', () => { const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input; return input instanceof vscode.TabInputCustom && input.viewType === 'gradlens.traceFile'; });
+    const panel = await until('its inspector, ready', () => { const p = api.panel(); return p?.isDocument && p.isReady ? p : null; });
+    assert.equal(panel.heldTrace?.nodes.length, trace.nodes.length);
+    await until('its stepper', () => panel.stepPosition);
+    assert.equal(api.runs.running, false);
+    assert.deepEqual(messages.filter((m) => REFUSAL.test(m)), [], 'nothing was refused: nothing asked to run');
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  test('New Example… writes the example and opens it, but adds no types (that would write into node_modules of an untrusted folder)', async function () {
+    this.timeout(30_000);
+    const target = workspaceFile('exercise6-chain-rule.ts').fsPath;
+    try {
+      const opened = await vscode.commands.executeCommand<vscode.Uri | null>('gradlens.newExample', 'seed/exercise6-chain-rule');
+      assert.equal(opened?.fsPath, target);
+      assert.ok(existsSync(target));
+      assert.ok(!existsSync(join(workspaceFile('node_modules').fsPath, '@types', 'gradlens')), 'no types written');
+      assert.equal(api.runs.running, false);
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      rmSync(target, { force: true });
     }
   });
 });

@@ -62,6 +62,8 @@ suite('checked messages', () => {
   test('host → webview: known messages with their fields; the trace itself is validated apart', () => {
     assert.ok(checkHostMessage({ type: 'trace/snapshot', trace: {}, selection: { kind: 'pass', id: 1 }, thresholds: { vanishing: 1e-7, exploding: 1e3 } }).ok);
     assert.ok(checkHostMessage({ type: 'step/move', to: 'next' }).ok);
+    assert.deepEqual(checkHostMessage({ type: 'view/accessible', extra: '<script>' }), { ok: true, message: { type: 'view/accessible' } }, 'only the type is kept');
+    assert.deepEqual(checkHostMessage({ type: 'graph/focus' }), { ok: true, message: { type: 'graph/focus' } });
     assert.ok(checkHostMessage({ type: 'node/focus', nodeIds: [1] }).ok);
     assert.ok(checkHostMessage({ type: 'parts/data', parts: [{}] }).ok, 'each part is checked against the trace on arrival (validateParts.ts)');
     const failed = checkHostMessage({ type: 'parts/failed', parts: [2], problem: 'x'.repeat(MAX_ERROR_TEXT * 2) });

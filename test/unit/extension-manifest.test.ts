@@ -40,7 +40,7 @@ suite('extension: manifest', () => {
     ];
     assert.ok(used.length > 10);
     for (const id of used) assert.ok(contributed.has(id), `${id} is not a contributed command`);
-    for (const k of manifest.contributes.keybindings.filter((k) => /Step$/.test(k.command))) assert.match(k.when, /activeWebviewPanelId == 'gradlens\.inspector'/);
+    for (const k of manifest.contributes.keybindings.filter((k) => /Step$/.test(k.command))) assert.match(k.when, /^gradlens:inspectorOpen && !terminalFocus/, k.command);
   });
 
   test('the views the code creates are contributed in Run and Debug', () => {

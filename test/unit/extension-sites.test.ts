@@ -16,6 +16,11 @@ suite('extension: call sites', () => {
     assert.ok(!importsGradlens(`import { autograd } from './autograd';`));
   });
 
+  test('a file imports gradlens however it imports it (lenses, F5, the context keys); lookalikes do not', () => {
+    for (const text of ["import { np } from 'gradlens';", 'import {np} from"gradlens"', "import 'gradlens';", "const { np } = require('gradlens');", "const g = await import('gradlens');", "export { np } from 'gradlens';"]) assert.equal(importsGradlens(text), true, text);
+    for (const text of ["import { np } from 'gradlens-extra';", "import x from './gradlens';", "// gradlens", "const s = 'from gradlens';", "import { np } from '@gradlens/engine';"]) assert.equal(importsGradlens(text), false, text);
+  });
+
   test('sites in order with 0-based lines and the column of the call\'s name', () => {
     const text = [
       "import { np, autograd } from 'gradlens';",
