@@ -4,13 +4,13 @@
  *
  *   1. MLP training step (784-256-10, batch 256, ReLU, softmax cross-entropy), forward + backward;
  *   2. a graph of 10,000 scalar ops (micrograd style), forward + backward, in µs per op;
- *   3. a 512×512 matrix product, in GFLOP/s;
+ *   3. a 512×512 matrix product, in GFLOP/s, and every transpose combination at 512 and 1024;
  *   4. elementwise ops and reductions over 1M float32 elements.
  *
  * plus a small measurement behind engine/kernels/specialize.ts (per-dtype kernel copies).
  *
  * Run with `npm run bench:engine` (builds, then runs under `node --expose-gc`); arguments after
- * `npm run bench:engine --` pass through: `--only mlp,scalar,matmul,elementwise,specialize` runs
+ * `npm run bench:engine --` pass through: `--only mlp,lenet,scalar,matmul,transposes,elementwise,specialize` runs
  * some workloads, `--rounds N` changes the number of timed rounds, `--samples` prints every sample.
  * It prints a table and never fails on timings: it is a measurement, not a test. See bench/README.md.
  */
@@ -21,6 +21,8 @@ import {
   normalArray, plainAdd, plainAddRow, plainExp, plainMatmulIKJ, plainMax, plainMul, plainSum, plainSumAxis0,
   plainSumAxis1, plainTanh, seededUniform, uniformArray, Value,
 } from './plain';
+import { useKernels } from '../engine/kernels/kernelPath';
+import { PEAK_PROBE_FLOPS, simdPeakProbe } from '../engine/kernels/wasmGemm';
 import { initTfjs, tf, useBackend, type TfBackend } from './tfjs';
 import {
   flat, LENET, lenetData, MLP, mlpData, ndarray, oursLenet, oursLenetGluon, oursMlp, oursScalar, SCALAR, SCALAR_OPS, scalarLeaves,
@@ -30,7 +32,7 @@ import {
 // ---------------------------------------------------------------------------------------------
 // Command line.
 
-const WORKLOADS = ['mlp', 'lenet', 'scalar', 'matmul', 'elementwise', 'specialize'] as const;
+const WORKLOADS = ['mlp', 'lenet', 'scalar', 'matmul', 'transposes', 'elementwise', 'specialize'] as const;
 type WorkloadName = (typeof WORKLOADS)[number];
 
 function parseArgs(argv: readonly string[]): { only: Set<WorkloadName>; rounds: number | null; samples: boolean } {
@@ -110,6 +112,8 @@ function ratio(x: number): string {
 }
 
 const OURS = 'ours';
+/** Ours on the plain-JS kernels (GRADLENS_KERNELS=js): the reference the WebAssembly kernels replace. */
+const OURS_JS = 'ours (JS kernels)';
 
 interface TargetOutcome { workload: string; text: string; holds: boolean; detail: string }
 
@@ -224,7 +228,8 @@ async function benchMlp(options: MeasureOptions): Promise<WorkloadResult> {
   }
 
   const contenders: Contender[] = [
-    { name: OURS, run: () => ours().loss },
+    { name: OURS, setup: () => useKernels('wasm'), run: () => ours().loss },
+    { name: OURS_JS, setup: () => useKernels('js'), run: () => ours().loss },
     { name: 'tfjs-cpu', setup: () => useBackend('cpu'), run: () => cpu().loss },
     { name: 'tfjs-wasm', setup: () => useBackend('wasm'), run: () => wasm().loss },
   ];
@@ -232,7 +237,7 @@ async function benchMlp(options: MeasureOptions): Promise<WorkloadResult> {
     group: 'mlp',
     title: 'MLP step 784-256-10, batch 256 (fwd+bwd)',
     unit: { kind: 'ms' },
-    results: await measure(contenders, options),
+    results: await measureThenWasm(contenders, options),
     earlier: { 'tfjs-cpu': '266 ms', 'tfjs-wasm': '55 ms' },
     target: { text: 'faster than tfjs-cpu', holds: (ours, by) => ours.medianMs < by.get('tfjs-cpu')!.medianMs },
   };
@@ -503,6 +508,15 @@ async function benchScalar(options: MeasureOptions): Promise<WorkloadResult> {
 
 const MATMUL_N = 512;
 
+/** Measures, then leaves the engine on its WebAssembly kernels for the workloads after. */
+async function measureThenWasm(contenders: Contender[], options: MeasureOptions): Promise<Measurement[]> {
+  try {
+    return await measure(contenders, options);
+  } finally {
+    useKernels('wasm');
+  }
+}
+
 /** tfjs ops compute eagerly: the product exists when matMul returns; then its memory is freed. */
 function disposeAfter(result: tf.Tensor): number {
   result.dispose();
@@ -531,8 +545,16 @@ async function benchMatmul(options: MeasureOptions): Promise<WorkloadResult> {
   await useBackend('wasm');
   check('matmul, tfjs-wasm vs plain i-k-j loop', relDiff([tfMatmul(wasmA, wasmB)], [expected]), 1e-5);
 
+  useKernels('js');
+  check('matmul, ours (JS kernels) vs plain i-k-j loop', relDiff([flat(np.matmul(A, B))], [expected]), 1e-5);
+  useKernels('wasm');
   const contenders: Contender[] = [
-    { name: OURS, run: () => np.matmul(A, B) },
+    { name: OURS, setup: () => useKernels('wasm'), run: () => np.matmul(A, B) },
+    { name: OURS_JS, setup: () => useKernels('js'), run: () => np.matmul(A, B) },
+    // The same number of floating-point operations as the product, as the kernel's SIMD multiplies
+    // and adds in registers only: this machine's one-core WebAssembly SIMD peak (ours/ref: the
+    // fraction of it the product reaches is 1 ÷ that ratio).
+    { name: 'WebAssembly SIMD peak', run: () => simdPeakProbe((2 * n * n * n) / PEAK_PROBE_FLOPS) },
     { name: 'tfjs-cpu', setup: () => useBackend('cpu'), run: () => disposeAfter(tf.matMul(cpuA, cpuB)) },
     { name: 'tfjs-wasm', setup: () => useBackend('wasm'), run: () => disposeAfter(tf.matMul(wasmA, wasmB)) },
     { name: 'plain i-k-j', run: () => plainMatmulIKJ(a, b, n) },
@@ -541,9 +563,50 @@ async function benchMatmul(options: MeasureOptions): Promise<WorkloadResult> {
     group: 'matmul',
     title: 'matmul 512×512 · 512×512',
     unit: { kind: 'gflops', flops: 2 * n * n * n },
-    results: await measure(contenders, options),
+    results: await measureThenWasm(contenders, options),
     earlier: { 'tfjs-cpu': '0.93 GFLOP/s', 'tfjs-wasm': '28 GFLOP/s' },
   };
+}
+
+// ---------------------------------------------------------------------------------------------
+// 3b. Every transpose combination at 512 and 1024 (issue 16's target rows): ours as a program writes
+// it (np.dot of a.T and b.T, the transpose included), tfjs-wasm's matMul with its transpose flags.
+// The target: at least tfjs-wasm's A·B rate at that size, in the same run.
+
+async function benchTransposes(options: MeasureOptions): Promise<WorkloadResult[]> {
+  const out: WorkloadResult[] = [];
+  for (const n of [512, 1024]) {
+    const random = seededUniform(5 + n);
+    const a = normalArray(n * n, 1, random);
+    const b = normalArray(n * n, 1, random);
+    const A = ndarray(a, [n, n]);
+    const B = ndarray(b, [n, n]);
+    await useBackend('wasm');
+    const [tA, tB] = [tf.tensor2d(a, [n, n]), tf.tensor2d(b, [n, n])];
+    let tfjsPlainMs = Number.NaN; // tfjs-wasm's A·B at this size: the target's reference
+    for (const [transposeA, transposeB] of [[false, false], [true, false], [false, true], [true, true]] as const) {
+      const name = `${transposeA ? 'Aᵀ' : 'A'}·${transposeB ? 'Bᵀ' : 'B'}`;
+      const ours = () => np.dot(transposeA ? A.T : A, transposeB ? B.T : B);
+      const theirs = () => tf.tidy(() => tf.matMul(tA, tB, transposeA, transposeB).dataSync());
+      check(`matmul ${n} ${name}, ours vs tfjs-wasm`, relDiff([flat(ours())], [theirs()]), 1e-4);
+      const results = await measureThenWasm([
+        { name: OURS, setup: () => useKernels('wasm'), run: ours },
+        { name: 'tfjs-wasm', setup: () => useBackend('wasm'), run: () => disposeAfter(tf.matMul(tA, tB, transposeA, transposeB)) },
+      ], options);
+      if (!transposeA && !transposeB) tfjsPlainMs = results.find((r) => r.name === 'tfjs-wasm')!.medianMs;
+      const reference = tfjsPlainMs;
+      out.push({
+        group: 'transposes',
+        title: `matmul ${n}×${n}, ${name}`,
+        unit: { kind: 'gflops', flops: 2 * n * n * n },
+        results,
+        target: { text: 'at least tfjs-wasm\'s A·B rate', holds: (o) => o.medianMs <= reference },
+      });
+    }
+    tA.dispose();
+    tB.dispose();
+  }
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -675,6 +738,10 @@ async function main(): Promise<void> {
   if (only.has('matmul')) {
     progress('matmul…');
     workloads.push(await benchMatmul({ rounds: r(7), sampleMs: 100, warmupMs: 400, minWarmupCalls: 2 }));
+  }
+  if (only.has('transposes')) {
+    progress('matmul, every transpose, 512 and 1024…');
+    workloads.push(...await benchTransposes({ rounds: r(5), sampleMs: 100, warmupMs: 300, minWarmupCalls: 2 }));
   }
   if (only.has('elementwise')) {
     progress('elementwise and reductions…');

@@ -3,7 +3,7 @@
 // Type checking is separate (`npm run typecheck`); esbuild only strips types and bundles.
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -21,8 +21,30 @@ function findFiles(dir, suffix) {
   return out;
 }
 
+/**
+ * The engine's WebAssembly kernels (engine/wasm/*.wat) are assembled by wabt (an npm package) and
+ * bundled as base64 text (`import text from './gemm.wat'`, decoded by engine/kernels/wasmBytes.ts):
+ * one file runs in Node, the extension host and a browser, and nothing is fetched.
+ */
+const wat = {
+  name: 'wat',
+  setup(b) {
+    b.onLoad({ filter: /\.wat$/ }, async (args) => {
+      const wabt = await (await import('wabt')).default();
+      const module = wabt.parseWat(args.path, readFileSync(args.path, 'utf8'), { simd: true });
+      try {
+        module.validate();
+        return { contents: module.toBinary({}).buffer, loader: 'base64' };
+      } finally {
+        module.destroy();
+      }
+    });
+  },
+};
+
 // Programs of ours that import 'gradlens' get the engine through tsconfig `paths`.
 const nodeProgram = {
+  plugins: [wat],
   bundle: true,
   platform: 'node',
   format: 'cjs',
@@ -38,6 +60,7 @@ const targets = {
     await build({
       entryPoints: ['engine/index.ts'],
       outfile: 'dist/engine.js',
+      plugins: [wat],
       bundle: true,
       platform: 'node', // only for the CommonJS export annotation Node's ESM loader reads: the engine imports nothing
       format: 'cjs',
@@ -55,7 +78,7 @@ const targets = {
       name: 'engine-beside',
       setup(b) { b.onResolve({ filter: /^gradlens$/ }, () => ({ path: './engine.js', external: true })); },
     };
-    const common = { ...nodeProgram, outbase: undefined, outdir: undefined, plugins: [engineBeside], external: ['esbuild'] };
+    const common = { ...nodeProgram, outbase: undefined, outdir: undefined, plugins: [engineBeside, wat], external: ['esbuild'] };
     await build({ ...common, entryPoints: ['cli/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } });
     await build({ ...common, entryPoints: ['capture/child.ts'], outfile: 'dist/capture-child.js' });
     // The debugger's stop on NaN/Inf, in a file of its own (the debugger skips the preload's).
@@ -67,6 +90,7 @@ const targets = {
     await build({
       entryPoints: ['webview/main.ts'],
       outfile: 'dist/webview.js',
+      plugins: [wat],
       bundle: true,
       platform: 'browser',
       format: 'iife',

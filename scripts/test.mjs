@@ -33,6 +33,9 @@ function vscodeSuite(name, args) {
 const suites = [
   // The engine and every pure module, in one process.
   { name: 'unit', command: [process.execPath, '--enable-source-maps', '--expose-gc', ...mocha, 'dist/test/unit/**/*.test.js'] },
+  // The same on the plain-JS kernels (engine/kernels/kernelPath.ts): every gradcheck and tfjs/NumPy
+  // comparison holds on both paths; the WebAssembly kernels' own tests check them against JS.
+  { name: 'unit-js-kernels', env: { GRADLENS_KERNELS: 'js' }, command: [process.execPath, '--enable-source-maps', '--expose-gc', ...mocha, 'dist/test/unit/**/*.test.js'] },
   // The capture and the CLI: real programs run in child processes.
   { name: 'capture', command: [process.execPath, '--enable-source-maps', ...mocha, 'dist/test/capture/**/*.test.js'] },
   // The inspector in headless Chromium (Debian's chromium, driven by playwright-core).
@@ -54,7 +57,7 @@ for (const suite of suites) {
   const prepared = suite.prepare?.() ?? { args: [], cleanup: () => {} };
   let result;
   try {
-    result = spawnSync(suite.command[0], [...suite.command.slice(1), ...prepared.args], { cwd: root, stdio: 'inherit' });
+    result = spawnSync(suite.command[0], [...suite.command.slice(1), ...prepared.args], { cwd: root, stdio: 'inherit', env: { ...process.env, ...suite.env } });
   } finally {
     prepared.cleanup();
   }

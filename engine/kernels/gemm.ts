@@ -7,7 +7,9 @@
  */
 import type { DType, TypedArray } from '../dtype';
 import { allocate } from '../dtype';
+import { kernelPath } from './kernelPath';
 import { specialize } from './specialize';
+import { SMALL_PRODUCT, wasmGemm, wasmGemmTransposedB } from './wasmGemm';
 
 type GemmLoop = (
   a: TypedArray, aOffset: number, bt: TypedArray, out: TypedArray, outOffset: number,
@@ -76,6 +78,9 @@ export function runGemm(
   dtype: DType, a: TypedArray, aOffsets: readonly number[], b: TypedArray, bOffsets: readonly number[],
   out: TypedArray, m: number, k: number, n: number,
 ): void {
+  // float32 products big enough to pay for the copies: the WebAssembly SIMD kernel (wasmGemm.ts).
+  if (dtype === 'float32' && m * k * n >= SMALL_PRODUCT && kernelPath() === 'wasm'
+    && wasmGemm(a as Float32Array, aOffsets, b as Float32Array, bOffsets, out as Float32Array, m, k, n)) return;
   const loop = specialize(gemmTiled, dtype);
   const pack = specialize(transposeInto, dtype);
   const bt = allocate(dtype, k * n);
@@ -99,6 +104,8 @@ export function runGemmTransposedB(
   dtype: DType, a: TypedArray, aOffset: number, bt: TypedArray, out: TypedArray, outOffset: number,
   m: number, k: number, n: number,
 ): void {
+  if (dtype === 'float32' && m * k * n >= SMALL_PRODUCT && kernelPath() === 'wasm'
+    && wasmGemmTransposedB(a as Float32Array, aOffset, bt as Float32Array, out as Float32Array, outOffset, m, k, n)) return;
   specialize(gemmTiled, dtype)(a, aOffset, bt, out, outOffset, m, k, n);
 }
 

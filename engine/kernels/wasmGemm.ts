@@ -1,0 +1,160 @@
+/**
+ * float32 matrix products on the WebAssembly SIMD kernel (engine/wasm/gemm.wat).
+ *
+ * The kernel reads A row-major with its rows padded to a multiple of 4 and B packed in panels of 8
+ * columns, both in its own memory; this module copies A there, packs B (once per distinct B of a
+ * batch), runs the kernel and copies the result out. The copies cost O(mk + kn + mn) against the
+ * product's O(mkn): products too small to pay for them (SMALL_PRODUCT) stay on the JS kernel.
+ * Where WebAssembly or its SIMD is missing, or compiling it is refused (a Content Security Policy
+ * without 'wasm-unsafe-eval'), `wasmGemm` returns false and the caller runs the JS kernel.
+ */
+/// <reference path="../wasm/wat.d.ts" />
+import gemmText from '../wasm/gemm.wat';
+import { decodeBase64 } from './wasmBytes';
+
+interface GemmKernel {
+  memory: WebAssembly.Memory;
+  gemm_f32(a: number, b: number, c: number, m: number, n: number, k: number): void;
+  /** 48 · iterations floating-point operations in registers: the one-core SIMD peak (benchmarks). */
+  peak_f32(iterations: number, x: number, y: number): number;
+}
+
+/** Below this many multiply-adds the copies in and out cost more than the kernel saves (bench/README.md). */
+export const SMALL_PRODUCT = 16 * 16 * 16;
+
+const PAGE = 65536;
+/** The kernel addresses its memory with 32-bit offsets; V8 gives a module at most 4 GB (65,536 pages). */
+const MAX_PAGES = 65536;
+
+let kernel: GemmKernel | null | undefined; // undefined: not loaded yet
+
+function load(): GemmKernel | null {
+  if (kernel !== undefined) return kernel;
+  kernel = null;
+  try {
+    const bytes = decodeBase64(gemmText);
+    if (typeof WebAssembly === 'object' && WebAssembly.validate(bytes)) {
+      const exports = new WebAssembly.Instance(new WebAssembly.Module(bytes), {}).exports;
+      kernel = { memory: exports.memory as WebAssembly.Memory, gemm_f32: exports.gemm_f32 as GemmKernel['gemm_f32'], peak_f32: exports.peak_f32 as GemmKernel['peak_f32'] };
+    }
+  } catch {
+    kernel = null; // no SIMD, or compiling refused: the JS kernels run
+  }
+  return kernel;
+}
+
+/** Whether the WebAssembly kernel runs here. */
+export function wasmAvailable(): boolean {
+  return load() !== null;
+}
+
+/** Floating-point operations per iteration of the peak probe. */
+export const PEAK_PROBE_FLOPS = 48;
+
+/**
+ * The kernel's own mix of SIMD multiplies and adds at their throughput, `iterations` ×
+ * PEAK_PROBE_FLOPS floating-point operations in registers: the benchmark's measure of this
+ * machine's one-core WebAssembly SIMD peak. Null where the kernel does not load.
+ */
+export function simdPeakProbe(iterations: number): number | null {
+  const instance = load();
+  return instance ? instance.peak_f32(Math.round(iterations), 1, 0) : null;
+}
+
+/** The kernel's memory, grown to hold `bytes`; null when it cannot grow that far. */
+function heapFor(instance: GemmKernel, bytes: number): Float32Array | null {
+  const pages = Math.ceil(bytes / PAGE);
+  const have = instance.memory.buffer.byteLength / PAGE;
+  if (pages > MAX_PAGES) return null;
+  if (pages > have) {
+    try {
+      instance.memory.grow(pages - have);
+    } catch {
+      return null;
+    }
+  }
+  return new Float32Array(instance.memory.buffer);
+}
+
+const roundUp = (value: number, to: number) => Math.ceil(value / to) * to;
+
+/**
+ * B (k × n) into panels of 8 columns at `heap[at]`, zeros past column n; B's element (p, j) is
+ * b[bOffset + p·rowStride + j·colStride] (row-major B: n, 1; B given transposed, n × k: 1, k).
+ */
+function packPanels(b: Float32Array, bOffset: number, rowStride: number, colStride: number, heap: Float32Array, at: number, k: number, n: number): void {
+  const panels = roundUp(n, 8) / 8;
+  let to = at;
+  for (let q = 0; q < panels; q++) {
+    const first = q * 8;
+    const width = Math.min(8, n - first);
+    for (let p = 0; p < k; p++) {
+      const row = bOffset + p * rowStride + first * colStride;
+      let j = 0;
+      for (; j < width; j++) heap[to + j] = b[row + j * colStride]!;
+      for (; j < 8; j++) heap[to + j] = 0;
+      to += 8;
+    }
+  }
+}
+
+/** The kernel, its memory laid out for an m × k by k × n product: where A, the packed B and C go (in floats). */
+function layout(instance: GemmKernel, m: number, k: number, n: number) {
+  const mp = roundUp(m, 4);
+  const np = roundUp(n, 8);
+  const aAt = 0;
+  const bAt = aAt + mp * k;
+  const cAt = bAt + k * np;
+  const heap = heapFor(instance, (cAt + mp * np) * 4);
+  if (heap === null) return null;
+  heap.fill(0, aAt + m * k, bAt); // the padding rows of A
+  return { heap, mp, np, aAt, bAt, cAt };
+}
+
+type Layout = NonNullable<ReturnType<typeof layout>>;
+
+/** A (m × k, row-major from `aOffset`) in, the product run, C (m × n) out to `out[outOffset]`. */
+function multiply(instance: GemmKernel, at: Layout, a: Float32Array, aOffset: number, out: Float32Array, outOffset: number, m: number, k: number, n: number): void {
+  const { heap, mp, np, aAt, bAt, cAt } = at;
+  heap.set(a.subarray(aOffset, aOffset + m * k), aAt);
+  instance.gemm_f32(aAt * 4, bAt * 4, cAt * 4, mp, np, k);
+  if (np === n) out.set(heap.subarray(cAt, cAt + m * n), outOffset);
+  else for (let i = 0; i < m; i++) out.set(heap.subarray(cAt + i * np, cAt + i * np + n), outOffset + i * n);
+}
+
+/**
+ * Independent products out[t] (m×n) = A[t] (m×k) · B[t] (k×n), A[t] from `aOffsets[t]` of `a` and
+ * B[t] from `bOffsets[t]` of `b`, as runGemm takes them. False when the WebAssembly kernel is not
+ * here or its memory cannot hold the operands: nothing was written, the caller computes.
+ */
+export function wasmGemm(
+  a: Float32Array, aOffsets: readonly number[], b: Float32Array, bOffsets: readonly number[],
+  out: Float32Array, m: number, k: number, n: number,
+): boolean {
+  const instance = load();
+  const at = instance && layout(instance, m, k, n);
+  if (!instance || !at) return false;
+  let packed = -1;
+  for (let t = 0; t < aOffsets.length; t++) {
+    const bOffset = bOffsets[t]!;
+    if (bOffset !== packed) {
+      packPanels(b, bOffset, n, 1, at.heap, at.bAt, k, n);
+      packed = bOffset;
+    }
+    multiply(instance, at, a, aOffsets[t]!, out, t * m * n, m, k, n);
+  }
+  return true;
+}
+
+/**
+ * out (m×n, from `outOffset`) = A (m×k, from `aOffset`) · Bᵀ for B given transposed as `bt` (n×k,
+ * from element 0), as runGemmTransposedB takes it (the convolution's products). False as wasmGemm.
+ */
+export function wasmGemmTransposedB(a: Float32Array, aOffset: number, bt: Float32Array, out: Float32Array, outOffset: number, m: number, k: number, n: number): boolean {
+  const instance = load();
+  const at = instance && layout(instance, m, k, n);
+  if (!instance || !at) return false;
+  packPanels(bt, 0, 1, k, at.heap, at.bAt, k, n);
+  multiply(instance, at, a, aOffset, out, outOffset, m, k, n);
+  return true;
+}
