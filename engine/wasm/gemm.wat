@@ -7,14 +7,15 @@
 ;; m is a multiple of 4 and n of 8 (the caller pads with zero rows and columns). Each step of the
 ;; inner loop reads 8 values of a panel (two vectors) and one value of each of 4 rows of a
 ;; (load32_splat), and adds their 4 × 8 products to 8 vector accumulators that stay in registers;
-;; the 4 × 8 block of c is written once, at the end of the k loop.
+;; the 4 × 8 block of c is written once per block of k. Loops, outside in: blocks of 256 along k,
+;; blocks of 64 rows, panels, blocks of 4 rows, k.
 ;; Memory (exported) is owned by the caller: it grows it to fit the three matrices.
 (module
   (memory (export "memory") 1)
 
   (func (export "gemm_f32")
     (param $a i32) (param $b i32) (param $c i32) (param $m i32) (param $n i32) (param $k i32)
-    (local $i i32) (local $q i32) (local $p i32) (local $kb i32) (local $kc i32)
+    (local $i i32) (local $q i32) (local $p i32) (local $kb i32) (local $kc i32) (local $ib i32) (local $iEnd i32)
     (local $rowBytes i32) (local $cRowBytes i32) (local $panelBytes i32)
     (local $a0 i32) (local $a1 i32) (local $a2 i32) (local $a3 i32) (local $bp i32) (local $cp i32)
     (local $x v128) (local $y0 v128) (local $y1 v128)
@@ -30,16 +31,24 @@
         (br_if $kBlocksDone (i32.and (i32.ge_u (local.get $kb) (local.get $k)) (i32.ne (local.get $kb) (i32.const 0))))
         (local.set $kc (select (i32.sub (local.get $k) (local.get $kb)) (i32.const 256)
           (i32.lt_u (i32.sub (local.get $k) (local.get $kb)) (i32.const 256))))
+    ;; for each block of MC = 64 rows of a (its slice along k, 64 KB at most, stays in the
+    ;; second-level cache while every panel of b goes by)
+    (local.set $ib (i32.const 0))
+    (block $rowBlocksDone
+      (loop $rowBlocks
+        (br_if $rowBlocksDone (i32.ge_u (local.get $ib) (local.get $m)))
+        (local.set $iEnd (select (local.get $m) (i32.add (local.get $ib) (i32.const 64))
+          (i32.lt_u (i32.sub (local.get $m) (local.get $ib)) (i32.const 64))))
     ;; for each panel of 8 columns of b (its slice stays in the first-level cache while the rows go by)
     (local.set $q (i32.const 0))
     (block $panelsDone
       (loop $panels
         (br_if $panelsDone (i32.ge_u (i32.shl (local.get $q) (i32.const 3)) (local.get $n)))
-        ;; for each block of 4 rows of a
-        (local.set $i (i32.const 0))
+        ;; for each block of 4 rows of a, in this block of rows
+        (local.set $i (local.get $ib))
         (block $rowsDone
           (loop $rows
-            (br_if $rowsDone (i32.ge_u (local.get $i) (local.get $m)))
+            (br_if $rowsDone (i32.ge_u (local.get $i) (local.get $iEnd)))
             (local.set $a0 (i32.add (i32.add (local.get $a) (i32.mul (local.get $i) (local.get $rowBytes))) (i32.shl (local.get $kb) (i32.const 2))))
             (local.set $a1 (i32.add (local.get $a0) (local.get $rowBytes)))
             (local.set $a2 (i32.add (local.get $a1) (local.get $rowBytes)))
@@ -104,6 +113,8 @@
             (br $rows)))
         (local.set $q (i32.add (local.get $q) (i32.const 1)))
         (br $panels)))
+        (local.set $ib (i32.add (local.get $ib) (i32.const 64)))
+        (br $rowBlocks)))
         (local.set $kb (i32.add (local.get $kb) (i32.const 256)))
         (br_if $kBlocks (i32.lt_u (local.get $kb) (local.get $k))))))
   ;; The machine's one-core WebAssembly SIMD peak, for the benchmark (bench/engine.bench.ts): the

@@ -67,8 +67,8 @@ suite('engine: the WebAssembly SIMD matrix product', () => {
     assert.throws(() => decodeBase64('AB$C'), /not base64 at character 2/);
   });
 
-  test('every edge of its 4 × 8 blocks: rows and columns left over, k of 1, a single row or column', () => {
-    const shapes: [number, number, number][] = [[4, 1, 8], [1, 7, 3], [3, 1, 1], [5, 17, 53], [37, 53, 29], [64, 64, 64], [1, 512, 9], [130, 3, 67], [8, 300, 8], [2, 2, 2]];
+  test('every edge of its blocks (4 × 8, 64 rows, 256 along k): rows and columns left over, k of 1, a single row or column', () => {
+    const shapes: [number, number, number][] = [[4, 1, 8], [1, 7, 3], [3, 1, 1], [5, 17, 53], [37, 53, 29], [64, 64, 64], [1, 512, 9], [130, 3, 67], [8, 300, 8], [2, 2, 2], [70, 300, 20], [131, 513, 17]];
     for (const [m, k, n] of shapes) {
       const a = randoms(m * k + 5, m * 1000 + k);
       const b = randoms(k * n + 3, n * 1000 + k + 7);
