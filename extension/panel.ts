@@ -122,6 +122,8 @@ export class InspectorPanel extends Disposable {
 
   /** Shows the panel (creating it beside the editor) on `record`, going to `focus`. */
   static show(context: vscode.ExtensionContext, runs: Runs, events: PanelEvents, record: RunRecord, focus: Focus = {}): InspectorPanel {
+    // The panel shown is the inspector commands act on from now (not a trace file's editor seen before).
+    InspectorPanel.focusedDocument = null;
     const existing = InspectorPanel.current;
     if (existing) {
       existing.panel.reveal(undefined, true);

@@ -144,6 +144,13 @@ suite('GradLens as a VS Code citizen', () => {
     const empty = await until('the broken file\'s inspector', () => { const p = api.panel(); return p?.isDocument && p.problem && p.isReady ? p : null; });
     assert.match(empty.problem!, /^broken\.gradlens\.json is not a trace GradLens can show: .+ Reopen it with the Text Editor/);
     assert.equal(api.runs.last()?.tracePath, uri.fsPath, 'the broken file did not replace the trace');
+    // The panel shown after a trace file's editor is the one the step commands act on.
+    await vscode.commands.executeCommand('gradlens.openInspector');
+    const shown = await until('the inspector panel beside the editor', () => { const p = api.panel(); return p && !p.isDocument ? p : null; });
+    await until('its handshake', () => shown.isReady && shown.stepPosition);
+    const before = shown.stepPosition!.step;
+    await vscode.commands.executeCommand('gradlens.nextStep');
+    await until('the panel stepped, not the file\'s editor', () => shown.stepPosition!.step === before + 1);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     rmSync(broken.fsPath);
   });
