@@ -66,6 +66,9 @@ export type { TapeNode } from './tape';
 // a cap on the bytes the engine's arrays hold, past which an allocation throws ArrayMemoryError.
 export { setMemoryBudget, memoryBudget, ArrayMemoryError, type MemoryBudget } from './memory';
 export type { OpName, OpAttrs } from './ops/attrs';
+// Which kernels run (WebAssembly SIMD or plain JS, how many threads), and choosing them.
+export { kernelInfo, type KernelInfo } from './kernels/info';
+export { useKernels, useThreads, type KernelPath } from './kernels/kernelPath';
 
 /** The engine's version, recorded in traces. */
 export const version = '0.1.0';

@@ -23,21 +23,38 @@ function findFiles(dir, suffix) {
 
 /**
  * The engine's WebAssembly kernels (engine/wasm/*.wat) are assembled by wabt (an npm package) and
- * bundled as base64 text (`import text from './gemm.wat'`, decoded by engine/kernels/wasmBytes.ts):
- * one file runs in Node, the extension host and a browser, and nothing is fetched.
+ * bundled as base64 text (`import kernel from './gemm.wat'`, decoded by engine/kernels/wasmBytes.ts):
+ * one file runs in Node, the extension host and a browser, and nothing is fetched. Each kernel
+ * imports the engine's memory as `shared` (threads); the build also assembles it without `shared`,
+ * for where shared memory is refused (a browser page that is not cross-origin isolated).
  */
+async function assembleWat(path, text) {
+  const wabt = await (await import('wabt')).default();
+  const module = wabt.parseWat(path, text, { simd: true, threads: true });
+  try {
+    const bytes = module.toBinary({}).buffer;
+    // wabt.js's validate() ignores the threads feature (it refuses every shared memory): V8 checks.
+    try {
+      new WebAssembly.Module(bytes);
+    } catch (error) {
+      throw new Error(`${path}: ${error.message}`);
+    }
+    return Buffer.from(bytes).toString('base64');
+  } finally {
+    module.destroy();
+  }
+}
+
 const wat = {
   name: 'wat',
   setup(b) {
     b.onLoad({ filter: /\.wat$/ }, async (args) => {
-      const wabt = await (await import('wabt')).default();
-      const module = wabt.parseWat(args.path, readFileSync(args.path, 'utf8'), { simd: true });
-      try {
-        module.validate();
-        return { contents: module.toBinary({}).buffer, loader: 'base64' };
-      } finally {
-        module.destroy();
-      }
+      const text = readFileSync(args.path, 'utf8');
+      const sharedImport = /\(memory (\d+) (\d+) shared\)/;
+      if (!sharedImport.test(text)) throw new Error(`${args.path}: its memory import must read (memory MIN MAX shared)`);
+      const shared = await assembleWat(args.path, text);
+      const plain = await assembleWat(args.path, text.replace(sharedImport, '(memory $1 $2)'));
+      return { contents: `export default ${JSON.stringify({ shared, plain })};`, loader: 'js' };
     });
   },
 };

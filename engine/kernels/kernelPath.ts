@@ -25,3 +25,42 @@ export function kernelPath(): KernelPath {
 export function useKernels(path: KernelPath): void {
   wanted = path;
 }
+
+/** At most this many threads share a product (the kernels' memory bandwidth levels off beyond). */
+const MAX_THREADS = 4;
+
+function cores(): number {
+  const proc = (globalThis as { process?: { getBuiltinModule?: (name: string) => unknown } }).process;
+  try {
+    const os = proc?.getBuiltinModule?.('node:os') as { availableParallelism?: () => number } | undefined;
+    return os?.availableParallelism?.() ?? 1;
+  } catch {
+    return 1;
+  }
+}
+
+function threadsFromEnvironment(): number | null {
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
+  const value = Number(env?.GRADLENS_THREADS);
+  return Number.isInteger(value) && value >= 1 ? value : null;
+}
+
+let threads: number | null = threadsFromEnvironment();
+
+/**
+ * How many threads a big float32 product may use, the calling one included (gemmThreads.ts):
+ * `GRADLENS_THREADS` or `useThreads(n)`, else this machine's cores, at most MAX_THREADS.
+ */
+export function kernelThreads(): number {
+  threads ??= Math.max(1, Math.min(MAX_THREADS, cores()));
+  return threads;
+}
+
+/**
+ * Sets how many threads a big product may use (1: the calling thread only). Benchmarks report
+ * one-thread and all-thread rows side by side with it.
+ */
+export function useThreads(count: number): void {
+  if (!Number.isInteger(count) || count < 1) throw new RangeError(`useThreads needs a whole number ≥ 1, got ${count}`);
+  threads = count;
+}

@@ -10,11 +10,12 @@
  */
 /// <reference path="../wasm/wat.d.ts" />
 import gemmText from '../wasm/gemm.wat';
-import { decodeBase64 } from './wasmBytes';
+import { threadedGemm, type GemmEntry } from './gemmThreads';
+import { heapFloats, loadKernel, SCRATCH_BYTES, type LoadedKernel } from './wasmMemory';
 
 interface GemmKernel {
-  memory: WebAssembly.Memory;
-  gemm_f32(a: number, b: number, c: number, m: number, n: number, k: number): void;
+  loaded: LoadedKernel;
+  gemm_f32: GemmEntry;
   /** 48 · iterations floating-point operations in registers: the one-core SIMD peak (benchmarks). */
   peak_f32(iterations: number, x: number, y: number): number;
 }
@@ -22,24 +23,16 @@ interface GemmKernel {
 /** Below this many multiply-adds the copies in and out cost more than the kernel saves (bench/README.md). */
 export const SMALL_PRODUCT = 16 * 16 * 16;
 
-const PAGE = 65536;
-/** The kernel addresses its memory with 32-bit offsets; V8 gives a module at most 4 GB (65,536 pages). */
-const MAX_PAGES = 65536;
-
 let kernel: GemmKernel | null | undefined; // undefined: not loaded yet
 
 function load(): GemmKernel | null {
   if (kernel !== undefined) return kernel;
-  kernel = null;
-  try {
-    const bytes = decodeBase64(gemmText);
-    if (typeof WebAssembly === 'object' && WebAssembly.validate(bytes)) {
-      const exports = new WebAssembly.Instance(new WebAssembly.Module(bytes), {}).exports;
-      kernel = { memory: exports.memory as WebAssembly.Memory, gemm_f32: exports.gemm_f32 as GemmKernel['gemm_f32'], peak_f32: exports.peak_f32 as GemmKernel['peak_f32'] };
-    }
-  } catch {
-    kernel = null; // no SIMD, or compiling refused: the JS kernels run
-  }
+  const loaded = loadKernel(gemmText);
+  kernel = loaded && {
+    loaded,
+    gemm_f32: loaded.exports.gemm_f32 as GemmEntry,
+    peak_f32: loaded.exports.peak_f32 as GemmKernel['peak_f32'],
+  };
   return kernel;
 }
 
@@ -59,21 +52,6 @@ export const PEAK_PROBE_FLOPS = 48;
 export function simdPeakProbe(iterations: number): number | null {
   const instance = load();
   return instance ? instance.peak_f32(Math.round(iterations), 1, 0) : null;
-}
-
-/** The kernel's memory, grown to hold `bytes`; null when it cannot grow that far. */
-function heapFor(instance: GemmKernel, bytes: number): Float32Array | null {
-  const pages = Math.ceil(bytes / PAGE);
-  const have = instance.memory.buffer.byteLength / PAGE;
-  if (pages > MAX_PAGES) return null;
-  if (pages > have) {
-    try {
-      instance.memory.grow(pages - have);
-    } catch {
-      return null;
-    }
-  }
-  return new Float32Array(instance.memory.buffer);
 }
 
 const roundUp = (value: number, to: number) => Math.ceil(value / to) * to;
@@ -99,13 +77,13 @@ function packPanels(b: Float32Array, bOffset: number, rowStride: number, colStri
 }
 
 /** The kernel, its memory laid out for an m × k by k × n product: where A, the packed B and C go (in floats). */
-function layout(instance: GemmKernel, m: number, k: number, n: number) {
+function layout(m: number, k: number, n: number) {
   const mp = roundUp(m, 4);
   const np = roundUp(n, 8);
-  const aAt = 0;
+  const aAt = SCRATCH_BYTES / 4;
   const bAt = aAt + mp * k;
   const cAt = bAt + k * np;
-  const heap = heapFor(instance, (cAt + mp * np) * 4);
+  const heap = heapFloats((cAt + mp * np) * 4);
   if (heap === null) return null;
   heap.fill(0, aAt + m * k, bAt); // the padding rows of A
   return { heap, mp, np, aAt, bAt, cAt };
@@ -117,7 +95,7 @@ type Layout = NonNullable<ReturnType<typeof layout>>;
 function multiply(instance: GemmKernel, at: Layout, a: Float32Array, aOffset: number, out: Float32Array, outOffset: number, m: number, k: number, n: number): void {
   const { heap, mp, np, aAt, bAt, cAt } = at;
   heap.set(a.subarray(aOffset, aOffset + m * k), aAt);
-  instance.gemm_f32(aAt * 4, bAt * 4, cAt * 4, mp, np, k);
+  threadedGemm(instance.loaded, instance.gemm_f32, aAt * 4, bAt * 4, cAt * 4, mp, np, k, np);
   if (np === n) out.set(heap.subarray(cAt, cAt + m * n), outOffset);
   else for (let i = 0; i < m; i++) out.set(heap.subarray(cAt + i * np, cAt + i * np + n), outOffset + i * n);
 }
@@ -132,7 +110,7 @@ export function wasmGemm(
   out: Float32Array, m: number, k: number, n: number,
 ): boolean {
   const instance = load();
-  const at = instance && layout(instance, m, k, n);
+  const at = instance && layout(m, k, n);
   if (!instance || !at) return false;
   let packed = -1;
   for (let t = 0; t < aOffsets.length; t++) {
@@ -152,7 +130,7 @@ export function wasmGemm(
  */
 export function wasmGemmTransposedB(a: Float32Array, aOffset: number, bt: Float32Array, out: Float32Array, outOffset: number, m: number, k: number, n: number): boolean {
   const instance = load();
-  const at = instance && layout(instance, m, k, n);
+  const at = instance && layout(m, k, n);
   if (!instance || !at) return false;
   packPanels(bt, 0, 1, k, at.heap, at.bAt, k, n);
   multiply(instance, at, a, aOffset, out, outOffset, m, k, n);

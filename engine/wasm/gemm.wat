@@ -1,20 +1,23 @@
 ;; Matrix multiply in WebAssembly SIMD (128-bit: four float32 lanes), the engine's fast path for
 ;; float32 products (engine/kernels/wasmGemm.ts packs the operands and calls it).
 ;;
-;;   c (m × n, row-major) = a (m × k, row-major) · b, with b packed in panels of 8 columns:
-;;   panel q holds, for p = 0 … k−1, the 8 values b[p][8q … 8q+7] one after the other.
+;;   c (m × n, rows ldc floats apart) = a (m × k, row-major) · b, with b packed in panels of 8
+;;   columns: panel q holds, for p = 0 … k−1, the 8 values b[p][8q … 8q+7] one after the other.
 ;;
-;; m is a multiple of 4 and n of 8 (the caller pads with zero rows and columns). Each step of the
+;; m is a multiple of 4 and n of 8 (the caller pads with zero rows and columns); ldc ≥ n lets a
+;; caller compute a block of columns of a wider c (engine/kernels/gemmThreads.ts splits a product
+;; into such blocks across threads). Each step of the
 ;; inner loop reads 8 values of a panel (two vectors) and one value of each of 4 rows of a
 ;; (load32_splat), and adds their 4 × 8 products to 8 vector accumulators that stay in registers;
 ;; the 4 × 8 block of c is written once per block of k. Loops, outside in: blocks of 256 along k,
 ;; blocks of 64 rows, panels, blocks of 4 rows, k.
-;; Memory (exported) is owned by the caller: it grows it to fit the three matrices.
+;; The memory is the engine's kernel memory (engine/kernels/wasmMemory.ts), imported, shared
+;; between threads where the platform allows it (the build also makes a variant without `shared`).
 (module
-  (memory (export "memory") 1)
+  (import "env" "memory" (memory 1 65536 shared))
 
   (func (export "gemm_f32")
-    (param $a i32) (param $b i32) (param $c i32) (param $m i32) (param $n i32) (param $k i32)
+    (param $a i32) (param $b i32) (param $c i32) (param $m i32) (param $n i32) (param $k i32) (param $ldc i32)
     (local $i i32) (local $q i32) (local $p i32) (local $kb i32) (local $kc i32) (local $ib i32) (local $iEnd i32)
     (local $rowBytes i32) (local $cRowBytes i32) (local $panelBytes i32)
     (local $a0 i32) (local $a1 i32) (local $a2 i32) (local $a3 i32) (local $bp i32) (local $cp i32)
@@ -22,7 +25,7 @@
     (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128)
     (local $c20 v128) (local $c21 v128) (local $c30 v128) (local $c31 v128)
     (local.set $rowBytes (i32.shl (local.get $k) (i32.const 2)))
-    (local.set $cRowBytes (i32.shl (local.get $n) (i32.const 2)))
+    (local.set $cRowBytes (i32.shl (local.get $ldc) (i32.const 2)))
     (local.set $panelBytes (i32.shl (local.get $k) (i32.const 5)))
     ;; for each block of KC = 256 of the k axis (a's rows and b's panel slices then stay in the caches)
     (local.set $kb (i32.const 0))

@@ -10,7 +10,14 @@ declare namespace WebAssembly {
     constructor(module: Module, imports: Record<string, Record<string, unknown>>);
     readonly exports: Record<string, unknown>;
   }
+  interface MemoryDescriptor {
+    initial: number;
+    maximum?: number;
+    shared?: boolean;
+  }
   class Memory {
+    constructor(descriptor: MemoryDescriptor);
+    /** An ArrayBuffer, or a SharedArrayBuffer for a shared memory. */
     readonly buffer: ArrayBuffer;
     grow(pages: number): number;
   }
