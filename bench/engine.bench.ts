@@ -19,7 +19,7 @@ import { autograd, np, type NDArray } from 'gradlens';
 import { formatTable, gcExposed, measure, type Contender, type Measurement, type MeasureOptions } from './harness';
 import {
   normalArray, plainAdd, plainAddRow, plainExp, plainMatmulIKJ, plainMax, plainMul, plainSum, plainSumAxis0,
-  plainSumAxis1, plainTanh, seededUniform, uniformArray, Value,
+  plainSumAxis1, plainTanh, plainLog, seededUniform, uniformArray, Value,
 } from './plain';
 import { useKernels } from '../engine/kernels/kernelPath';
 import { PEAK_PROBE_FLOPS, simdPeakProbe } from '../engine/kernels/wasmGemm';
@@ -623,11 +623,14 @@ async function benchElementwise(options: MeasureOptions): Promise<WorkloadResult
   const A = ndarray(a, [ROWS, COLS]);
   const B = ndarray(b, [ROWS, COLS]);
   const R = ndarray(row, [COLS]);
+  const absA = a.map(Math.abs);
+  const AbsA = ndarray(absA, [ROWS, COLS]);
   const cases: { title: string; ours: () => NDArray; plain: () => Float32Array }[] = [
     { title: 'add [1000,1000] + [1000,1000]', ours: () => np.add(A, B), plain: () => plainAdd(a, b) },
     { title: 'mul [1000,1000] · [1000,1000]', ours: () => np.multiply(A, B), plain: () => plainMul(a, b) },
     { title: 'exp [1000,1000]', ours: () => np.exp(A), plain: () => plainExp(a) },
     { title: 'tanh [1000,1000]', ours: () => np.tanh(A), plain: () => plainTanh(a) },
+    { title: 'log [1000,1000] (of |a|)', ours: () => np.log(AbsA), plain: () => plainLog(absA) },
     { title: 'add [1000,1000] + [1000] (broadcast)', ours: () => np.add(A, R), plain: () => plainAddRow(a, row, ROWS, COLS) },
     { title: 'sum [1000,1000], all', ours: () => np.sum(A), plain: () => plainSum(a) },
     { title: 'sum [1000,1000], axis 0', ours: () => np.sum(A, 0), plain: () => plainSumAxis0(a, ROWS, COLS) },
@@ -645,8 +648,14 @@ async function benchElementwise(options: MeasureOptions): Promise<WorkloadResult
       group: 'elementwise',
       title: c.title,
       unit: { kind: 'ms' },
-      results: await measure([{ name: OURS, run: c.ours }, { name: 'plain loop', run: c.plain }], options),
-      target: { text: '≤ 1.5× plain', holds: (ours, by) => ours.medianMs <= 1.5 * by.get('plain loop')!.medianMs },
+      results: await measureThenWasm([
+        { name: OURS, setup: () => useKernels('wasm'), run: c.ours },
+        { name: OURS_JS, setup: () => useKernels('js'), run: c.ours },
+        { name: 'plain loop', run: c.plain },
+      ], options),
+      // Issue 16: half the time of the JS kernels (today's). The earlier target, ≤ 1.5× the plain
+      // loop, is what the JS kernels row shows against the plain one.
+      target: { text: '≤ 0.5× JS kernels', holds: (ours, by) => ours.medianMs <= 0.5 * by.get(OURS_JS)!.medianMs },
     });
   }
   return out;

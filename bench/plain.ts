@@ -25,6 +25,12 @@ export function plainExp(a: Float32Array): Float32Array {
   return out;
 }
 
+export function plainLog(a: Float32Array): Float32Array {
+  const out = new Float32Array(a.length);
+  for (let i = 0; i < a.length; i++) out[i] = Math.log(a[i]!);
+  return out;
+}
+
 export function plainTanh(a: Float32Array): Float32Array {
   const out = new Float32Array(a.length);
   for (let i = 0; i < a.length; i++) out[i] = Math.tanh(a[i]!);

@@ -4,6 +4,7 @@
  */
 import type { DType, TypedArray } from '../dtype';
 import { specialize } from './specialize';
+import { wasmReduce } from './wasmElementwise';
 
 export type ReduceLoop = (a: TypedArray, out: TypedArray, outer: number, reduced: number, inner: number) => void;
 
@@ -165,5 +166,8 @@ export function runReduce(
     else if (axis <= last) reduced *= dim;
     else inner *= dim;
   });
+  // float32 sums, maxima and minima on the WebAssembly kernel when it pays (kernels/wasmElementwise.ts).
+  if (dtype === 'float32' && (kernel === 'sum' || kernel === 'max' || kernel === 'min') && out instanceof Float32Array
+    && wasmReduce(kernel, a as Float32Array, out, outer, reduced, inner)) return;
   specialize(reduceLoops[kernel], dtype)(a, out, outer, reduced, inner);
 }

@@ -5,8 +5,10 @@
  */
 import { allocate, arithmeticType, floatResult, wholeInt64 } from '../dtype';
 import { specialize } from '../kernels/specialize';
+import { wasmMap } from '../kernels/wasmElementwise';
 import { NDArray } from '../ndarray';
 import { emit } from '../tape';
+import type { UnaryDefinition } from './defs/types';
 import { UNARY_OPS, type UnaryOpName } from './defs/unary';
 import { checkArray, dataAs } from './operand';
 
@@ -24,7 +26,12 @@ function run(name: UnaryOpName, a: NDArray): NDArray {
   const x = checkArray(name, a);
   const dtype = definition.result === 'float' ? floatResult(x.dtype) : arithmeticType(x.dtype);
   const out = new NDArray(allocate(dtype, x.size), x.shape, dtype);
-  specialize(definition.loop, dtype)(dataAs(x, dtype), out._data, out._data.length);
+  const data = dataAs(x, dtype);
+  const wasm = (definition as UnaryDefinition).wasm;
+  // float32 maps with a WebAssembly kernel run there when it pays (kernels/wasmElementwise.ts).
+  if (!(wasm !== undefined && dtype === 'float32' && wasmMap(wasm, data as Float32Array, out._data as Float32Array))) {
+    specialize(definition.loop, dtype)(data, out._data, out._data.length);
+  }
   if (dtype === 'int64') wholeInt64(out._data); // int64 is stored in float64: −0 and fractions made whole
   return emit(name, [x], NO_ATTRS, out);
 }

@@ -65,6 +65,11 @@ export interface UnaryDefinition {
   result: 'arithmetic' | 'float';
   /** out[i] = f(a[i]) for i < n; refers to nothing outside itself. */
   loop: UnaryLoop;
+  /**
+   * The WebAssembly SIMD kernel that computes the same for float32 arrays, when there is one
+   * (engine/wasm/elementwise.wat, run by kernels/wasmElementwise.ts); `loop` stays the reference.
+   */
+  wasm?: 'exp' | 'log' | 'tanh' | 'sigmoid';
   /** ∂L/∂a from the upstream gradient g = ∂L/∂out, the input a and the output out. */
   grad(g: NDArray, values: { a: NDArray; out: NDArray }, op: GradOps): NDArray;
   words: UnaryWords;

@@ -41,6 +41,7 @@ export const UNARY_OPS = {
   exp: {
     api: { np: 'exp', method: 'exp' }, result: 'float',
     loop: (a, o, n) => { for (let i = 0; i < n; i++) o[i] = Math.exp(a[i]); },
+    wasm: 'exp',
     // out = eᵃ: ∂a = g·out
     grad: (g, { out }, op) => op.mul(g, out),
     words: {
@@ -74,6 +75,7 @@ export const UNARY_OPS = {
   log: {
     api: { np: 'log', method: 'log' }, result: 'float',
     loop: (a, o, n) => { for (let i = 0; i < n; i++) o[i] = Math.log(a[i]); },
+    wasm: 'log',
     // out = ln a: ∂a = g/a
     grad: (g, { a }, op) => op.div(g, a),
     words: {
@@ -211,6 +213,7 @@ export const UNARY_OPS = {
   tanh: {
     api: { np: 'tanh', method: 'tanh' }, result: 'float',
     loop: (a, o, n) => { for (let i = 0; i < n; i++) o[i] = Math.tanh(a[i]); },
+    wasm: 'tanh',
     // out = tanh a: ∂a = g·(1 − out²), one fused op (tanhGrad) that is itself differentiable
     grad: (g, { out }, op) => op.tanhGrad(g, out),
     words: {
@@ -259,6 +262,7 @@ export const UNARY_OPS = {
   sigmoid: {
     api: { npx: 'sigmoid' }, result: 'float',
     loop: (a, o, n) => { for (let i = 0; i < n; i++) o[i] = 1 / (1 + Math.exp(-a[i])); },
+    wasm: 'sigmoid',
     // out = σ(a): ∂a = g·out·(1 − out) (one fused op, sigmoidGrad)
     grad: (g, { out }, op) => op.sigmoidGrad(g, out),
     words: {
