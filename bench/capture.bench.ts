@@ -9,7 +9,8 @@
  *      `node -e 0`, both as child processes;
  *   4. d2l chapters: the training cells of examples/d2l's MLP (10 epochs) and RNN ports at their
  *      own settings, timed inside the program untraced and traced, and the size of the trace
- *      (what the training-runs issue bounds: ≤ 1.3× and ≤ 1.5×, within --max-trace-mb);
+ *      (what the training-runs issue bounds: ≤ 1.3× and ≤ 1.5×, within --max-trace-mb); then both
+ *      again on the plain-JS kernels (GRADLENS_KERNELS=js): the WebAssembly kernels' gain;
  *   5. a long run: 10,000 SGD steps of a tiny gluon MLP, timed inside the program untraced and
  *      traced, and the size of its trace at the default budget (the training-runs issue: 10,000
  *      passes stay within the budget), with how many passes were kept and summarised.
@@ -187,22 +188,44 @@ console.log(JSON.stringify([performance.now() - t0]));
 `;
 }
 
-/** The d2l ports' training cells untraced and traced (one round each: they take seconds), and the trace's size. */
+/** Runs `fn` with GRADLENS_KERNELS set (the preload applies it to the program's engine), then restores it. */
+async function withKernels<T>(kernels: 'wasm' | 'js', fn: () => Promise<T>): Promise<T> {
+  const saved = process.env.GRADLENS_KERNELS;
+  process.env.GRADLENS_KERNELS = kernels;
+  try {
+    return await fn();
+  } finally {
+    if (saved === undefined) delete process.env.GRADLENS_KERNELS;
+    else process.env.GRADLENS_KERNELS = saved;
+  }
+}
+
+/**
+ * The d2l ports' training cells untraced and traced (one round each: they take seconds), and the
+ * trace's size; then the same on the plain-JS kernels (GRADLENS_KERNELS=js): the WebAssembly
+ * kernels' gain, before and after, in one run (issue 16).
+ */
 async function chapters(): Promise<void> {
   for (const [port, title, bound] of [['mlp-implementation', 'd2l MLP chapter, 10 epochs (240 passes)', 1.3], ['rnn-scratch', 'd2l RNN chapter (160 passes)', 1.5]] as const) {
     const file = join(work, `${port}.ts`);
     writeFileSync(file, chapterProgram(port));
-    const times = { untraced: [] as number[], traced: [] as number[] };
+    const times = { untraced: [] as number[], traced: [] as number[], jsUntraced: [] as number[], jsTraced: [] as number[] };
     let bytes = 0;
-    for (const capture of [false, true]) {
-      const result = await runProgram({ file, capture, distDir, seed: 1, timeoutMs: 900_000 });
-      if (result.exitCode !== 0) throw new Error(`${port} failed: ${result.stderr}`);
-      (capture ? times.traced : times.untraced).push(...(JSON.parse(result.stdout) as number[]));
-      if (capture && result.trace) bytes = writeTraceFile(result.trace, join(work, `${port}.gradlens.json`));
+    for (const kernels of ['wasm', 'js'] as const) {
+      for (const capture of [false, true]) {
+        const result = await withKernels(kernels, () => runProgram({ file, capture, distDir, seed: 1, timeoutMs: 900_000 }));
+        if (result.exitCode !== 0) throw new Error(`${port} failed: ${result.stderr}`);
+        const into = kernels === 'wasm' ? (capture ? times.traced : times.untraced) : (capture ? times.jsTraced : times.jsUntraced);
+        into.push(...(JSON.parse(result.stdout) as number[]));
+        if (kernels === 'wasm' && capture && result.trace) bytes = writeTraceFile(result.trace, join(work, `${port}.gradlens.json`));
+      }
     }
     const ratio = median(times.traced) / median(times.untraced);
-    rows.push([title, 'untraced', `${sig(median(times.untraced))} ms`, '', '', '']);
+    const gain = (ours: number[], js: number[]) => `${(median(ours) / median(js)).toFixed(2)}× JS`;
+    rows.push([title, 'untraced', `${sig(median(times.untraced))} ms`, '', gain(times.untraced, times.jsUntraced), '']);
     rows.push(['', 'traced', `${sig(median(times.traced))} ms`, '', `${ratio.toFixed(2)}×`, target(`${port} traced ≤ ${bound}× untraced`, ratio <= bound, `${ratio.toFixed(2)}×`)]);
+    rows.push(['', 'untraced, JS kernels', `${sig(median(times.jsUntraced))} ms`, '', '', '']);
+    rows.push(['', 'traced, JS kernels', `${sig(median(times.jsTraced))} ms`, '', gain(times.traced, times.jsTraced), '']);
     rows.push(['', 'trace size', `${sig(bytes / 1024 / 1024)} MB`, '', '', target(`${port} trace ≤ 64 MB`, bytes <= 64 * 1024 * 1024, `${sig(bytes / 1024 / 1024)} MB`)]);
   }
 }
@@ -258,20 +281,23 @@ async function main(): Promise<void> {
   console.log('GradLens capture benchmark');
   console.log(`machine: ${cpus[0]?.model.trim() ?? 'unknown'}, ${cpus.length} cores; Node.js ${process.version}; ${new Date().toISOString()}`);
   try {
-    process.stderr.write('overhead…\n');
-    await overhead();
-    rows.push([]);
-    process.stderr.write('sizes…\n');
-    await sizes();
-    rows.push([]);
-    process.stderr.write('end to end…\n');
-    endToEnd();
-    rows.push([]);
-    process.stderr.write(`${SMALL_STEPS.toLocaleString('en-US')} passes of a small model…\n`);
-    await longRun();
-    if (!process.argv.includes('--no-chapters')) {
+    const chaptersOnly = process.argv.includes('--chapters-only');
+    if (!chaptersOnly) {
+      process.stderr.write('overhead…\n');
+      await overhead();
       rows.push([]);
-      process.stderr.write('d2l chapters (a minute or two)…\n');
+      process.stderr.write('sizes…\n');
+      await sizes();
+      rows.push([]);
+      process.stderr.write('end to end…\n');
+      endToEnd();
+      rows.push([]);
+      process.stderr.write(`${SMALL_STEPS.toLocaleString('en-US')} passes of a small model…\n`);
+      await longRun();
+      rows.push([]);
+    }
+    if (!process.argv.includes('--no-chapters')) {
+      process.stderr.write('d2l chapters, on our WebAssembly kernels and on the JS ones (a few minutes)…\n');
       await chapters();
     }
   } finally {
@@ -279,7 +305,8 @@ async function main(): Promise<void> {
   }
   console.log(formatTable(rows, new Set([2, 3, 4])));
   console.log('');
-  console.log('median/min over interleaved rounds; ratio: traced ÷ untraced (overhead, long run), bytes per node (size), gradlens trace ÷ node -e 0 (end to end).');
+  console.log('median/min over interleaved rounds; ratio: traced ÷ untraced (overhead, long run, chapters), bytes per node (size), gradlens trace ÷ node -e 0 (end to end);');
+  console.log('  "× JS" (chapters): the time on our WebAssembly kernels ÷ the time on the JS kernels (GRADLENS_KERNELS=js), the same run.');
   const held = outcomes.filter((o) => o.holds).length;
   console.log(`targets: ${held} of ${outcomes.length} hold${held < outcomes.length ? `; missed: ${outcomes.filter((o) => !o.holds).map((o) => `${o.name} (${o.value})`).join(', ')}` : ''}`);
 }

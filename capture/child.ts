@@ -95,6 +95,20 @@ function blockingOutput(): void {
   }
 }
 
+/**
+ * The engine's own settings from the environment (GRADLENS_KERNELS=js, GRADLENS_THREADS=N), read
+ * before the variables are removed (the engine is loaded after that) and applied to the engine
+ * the program imports: a traced run computes as an untraced `node` run of the same program would.
+ */
+function takeKernelSettings(): (engine: typeof Engine) => void {
+  const kernels = process.env.GRADLENS_KERNELS;
+  const threads = Number(process.env.GRADLENS_THREADS);
+  return (engine) => {
+    if (kernels === 'js') engine.useKernels('js');
+    if (Number.isInteger(threads) && threads >= 1) engine.useThreads(threads);
+  };
+}
+
 /** The run's configuration, read once: the file is deleted and the variables removed before the program runs. */
 function takeConfig(): ChildConfig | null {
   const path = process.env[ENV.config];
@@ -191,9 +205,11 @@ function breakOnce(pauseFile: string): (message: string) => void {
 
 function start(): void {
   blockingOutput();
+  const kernelSettings = takeKernelSettings();
   const config = takeConfig();
   if (!config) return;
   const engine = require(config.engine) as typeof Engine;
+  kernelSettings(engine);
   engine.np.random.seed(config.seed);
   engine.setMemoryBudget({
     maxBytes: config.maxArrayBytes,

@@ -2,8 +2,8 @@
  * float32 matrix products on the WebAssembly SIMD kernel (engine/wasm/gemm.wat).
  *
  * The kernel reads A row-major with its rows padded to a multiple of 4 and B packed in panels of 8
- * columns, both in its own memory; this module copies A there, packs B (once per distinct B of a
- * batch), runs the kernel and copies the result out. The copies cost O(mk + kn + mn) against the
+ * columns, both in its own memory; this module copies A there, copies B there and has the kernel
+ * pack it (once per distinct B of a batch), runs the kernel and copies the result out. The copies cost O(mk + kn + mn) against the
  * product's O(mkn): products too small to pay for them (SMALL_PRODUCT) stay on the JS kernel.
  * Where WebAssembly or its SIMD is missing, or compiling it is refused (a Content Security Policy
  * without 'wasm-unsafe-eval'), `wasmGemm` returns false and the caller runs the JS kernel.
@@ -16,6 +16,7 @@ import { heapFloats, loadKernel, SCRATCH_BYTES, type LoadedKernel } from './wasm
 interface GemmKernel {
   loaded: LoadedKernel;
   gemm_f32: GemmEntry;
+  pack_b(src: number, rowStride: number, colStride: number, dst: number, k: number, n: number): void;
   /** 48 · iterations floating-point operations in registers: the one-core SIMD peak (benchmarks). */
   peak_f32(iterations: number, x: number, y: number): number;
 }
@@ -31,6 +32,7 @@ function load(): GemmKernel | null {
   kernel = loaded && {
     loaded,
     gemm_f32: loaded.exports.gemm_f32 as GemmEntry,
+    pack_b: loaded.exports.pack_b as GemmKernel['pack_b'],
     peak_f32: loaded.exports.peak_f32 as GemmKernel['peak_f32'],
   };
   return kernel;
@@ -57,23 +59,14 @@ export function simdPeakProbe(iterations: number): number | null {
 const roundUp = (value: number, to: number) => Math.ceil(value / to) * to;
 
 /**
- * B (k × n) into panels of 8 columns at `heap[at]`, zeros past column n; B's element (p, j) is
- * b[bOffset + p·rowStride + j·colStride] (row-major B: n, 1; B given transposed, n × k: 1, k).
+ * B (k × n) into panels of 8 columns at `at.bAt`, zeros past column n: B's elements are copied as
+ * they lie (`count` floats from `b[from]`) to the staging area, and the kernel's pack_b lays them
+ * out; element (p, j) is at p·rowStride + j·colStride of the copy (row-major B: n, 1; B given
+ * transposed, n × k: 1, k).
  */
-function packPanels(b: Float32Array, bOffset: number, rowStride: number, colStride: number, heap: Float32Array, at: number, k: number, n: number): void {
-  const panels = roundUp(n, 8) / 8;
-  let to = at;
-  for (let q = 0; q < panels; q++) {
-    const first = q * 8;
-    const width = Math.min(8, n - first);
-    for (let p = 0; p < k; p++) {
-      const row = bOffset + p * rowStride + first * colStride;
-      let j = 0;
-      for (; j < width; j++) heap[to + j] = b[row + j * colStride]!;
-      for (; j < 8; j++) heap[to + j] = 0;
-      to += 8;
-    }
-  }
+function packPanels(instance: GemmKernel, at: Layout, b: Float32Array, from: number, count: number, rowStride: number, colStride: number, k: number, n: number): void {
+  at.heap.set(b.subarray(from, from + count), at.rawAt);
+  instance.pack_b(at.rawAt * 4, rowStride, colStride, at.bAt * 4, k, n);
 }
 
 /** The kernel, its memory laid out for an m × k by k × n product: where A, the packed B and C go (in floats). */
@@ -83,10 +76,11 @@ function layout(m: number, k: number, n: number) {
   const aAt = SCRATCH_BYTES / 4;
   const bAt = aAt + mp * k;
   const cAt = bAt + k * np;
-  const heap = heapFloats((cAt + mp * np) * 4);
+  const rawAt = cAt + mp * np; // B as it lies, before pack_b
+  const heap = heapFloats((rawAt + k * n) * 4);
   if (heap === null) return null;
   heap.fill(0, aAt + m * k, bAt); // the padding rows of A
-  return { heap, mp, np, aAt, bAt, cAt };
+  return { heap, mp, np, aAt, bAt, cAt, rawAt };
 }
 
 type Layout = NonNullable<ReturnType<typeof layout>>;
@@ -116,7 +110,7 @@ export function wasmGemm(
   for (let t = 0; t < aOffsets.length; t++) {
     const bOffset = bOffsets[t]!;
     if (bOffset !== packed) {
-      packPanels(b, bOffset, n, 1, at.heap, at.bAt, k, n);
+      packPanels(instance, at, b, bOffset, k * n, n, 1, k, n);
       packed = bOffset;
     }
     multiply(instance, at, a, aOffsets[t]!, out, t * m * n, m, k, n);
@@ -132,7 +126,7 @@ export function wasmGemmTransposedB(a: Float32Array, aOffset: number, bt: Float3
   const instance = load();
   const at = instance && layout(m, k, n);
   if (!instance || !at) return false;
-  packPanels(bt, 0, 1, k, at.heap, at.bAt, k, n);
+  packPanels(instance, at, bt, 0, n * k, 1, k, k, n);
   multiply(instance, at, a, aOffset, out, outOffset, m, k, n);
   return true;
 }

@@ -120,6 +120,49 @@
         (br $rowBlocks)))
         (local.set $kb (i32.add (local.get $kb) (i32.const 256)))
         (br_if $kBlocks (i32.lt_u (local.get $kb) (local.get $k))))))
+  ;; b (k × n, element (p, j) at src + 4·(p·rowStride + j·colStride)) into the panels gemm_f32
+  ;; reads at dst (zeros past column n): 8 floats of a row of b a step, two vectors, where b's rows
+  ;; are contiguous (colStride 1) and the panel is full; one float at a time otherwise (b given
+  ;; transposed, and the last panel).
+  (func (export "pack_b") (param $src i32) (param $rowStride i32) (param $colStride i32) (param $dst i32) (param $k i32) (param $n i32)
+    (local $first i32) (local $width i32) (local $p i32) (local $j i32) (local $row i32) (local $rowBytes i32)
+    (local.set $rowBytes (i32.shl (local.get $rowStride) (i32.const 2)))
+    (block $panelsDone
+      (loop $panels
+        (br_if $panelsDone (i32.ge_u (local.get $first) (local.get $n)))
+        (local.set $width (select (i32.const 8) (i32.sub (local.get $n) (local.get $first))
+          (i32.ge_u (i32.sub (local.get $n) (local.get $first)) (i32.const 8))))
+        (local.set $row (i32.add (local.get $src) (i32.shl (i32.mul (local.get $first) (local.get $colStride)) (i32.const 2))))
+        (local.set $p (i32.const 0))
+        (if (i32.and (i32.eq (local.get $colStride) (i32.const 1)) (i32.eq (local.get $width) (i32.const 8)))
+          (then
+            (block $rowsDone (loop $rows
+              (br_if $rowsDone (i32.ge_u (local.get $p) (local.get $k)))
+              (v128.store (local.get $dst) (v128.load (local.get $row)))
+              (v128.store offset=16 (local.get $dst) (v128.load offset=16 (local.get $row)))
+              (local.set $row (i32.add (local.get $row) (local.get $rowBytes)))
+              (local.set $dst (i32.add (local.get $dst) (i32.const 32)))
+              (local.set $p (i32.add (local.get $p) (i32.const 1)))
+              (br $rows))))
+          (else
+            (block $rowsDone (loop $rows
+              (br_if $rowsDone (i32.ge_u (local.get $p) (local.get $k)))
+              (v128.store (local.get $dst) (v128.const i32x4 0 0 0 0))
+              (v128.store offset=16 (local.get $dst) (v128.const i32x4 0 0 0 0))
+              (local.set $j (i32.const 0))
+              (block $colsDone (loop $cols
+                (br_if $colsDone (i32.ge_u (local.get $j) (local.get $width)))
+                (f32.store (i32.add (local.get $dst) (i32.shl (local.get $j) (i32.const 2)))
+                  (f32.load (i32.add (local.get $row) (i32.shl (i32.mul (local.get $j) (local.get $colStride)) (i32.const 2)))))
+                (local.set $j (i32.add (local.get $j) (i32.const 1)))
+                (br $cols)))
+              (local.set $row (i32.add (local.get $row) (local.get $rowBytes)))
+              (local.set $dst (i32.add (local.get $dst) (i32.const 32)))
+              (local.set $p (i32.add (local.get $p) (i32.const 1)))
+              (br $rows)))))
+        (local.set $first (i32.add (local.get $first) (i32.const 8)))
+        (br $panels))))
+
   ;; The machine's one-core WebAssembly SIMD peak, for the benchmark (bench/engine.bench.ts): the
   ;; kernel's instruction mix, f32x4.mul and f32x4.add one for one, at their throughput rather than
   ;; their latency — six chains of multiplies and six of adds, independent of each other, in
