@@ -41,6 +41,12 @@ export const arrayBytes = {
 
 let budget: MemoryBudget | null = null;
 
+/**
+ * Bytes of the WebAssembly kernels' memory (kernels/wasmMemory.ts), counted with the arrays': a
+ * host's liveBytes (process.memoryUsage().arrayBuffers) does not see it, and it never shrinks.
+ */
+let kernelBytes = 0;
+
 /** Sets (or, with null, removes) the budget of array bytes; the count starts from `liveBytes()`. */
 export function setMemoryBudget(next: MemoryBudget | null): void {
   if (next !== null && !(typeof next.maxBytes === 'number' && next.maxBytes >= 0)) {
@@ -48,7 +54,33 @@ export function setMemoryBudget(next: MemoryBudget | null): void {
   }
   budget = next === null ? null : { ...next };
   arrayBytes.limit = next === null ? Infinity : next.maxBytes;
-  arrayBytes.charged = next?.liveBytes?.() ?? 0;
+  arrayBytes.charged = (next?.liveBytes?.() ?? 0) + kernelBytes;
+}
+
+/**
+ * Whether the kernels' memory may grow to `total` bytes within the budget (counted from then on);
+ * false leaves it as it is: the kernels then run in JavaScript, on the arrays' own memory.
+ * `whatever`: counted without asking (the memory's first page, made before any growth).
+ */
+export function reserveKernelMemory(total: number, whatever = false): boolean {
+  const more = total - kernelBytes;
+  if (more <= 0) return true;
+  const current = budget;
+  if (!whatever && current !== null && arrayBytes.charged + more > arrayBytes.limit) {
+    let live = arrayBytes.charged;
+    if (current.liveBytes) {
+      live = current.liveBytes() + kernelBytes;
+      if (live + more > current.maxBytes && current.collect) {
+        current.collect();
+        live = current.liveBytes() + kernelBytes;
+      }
+    }
+    arrayBytes.charged = live;
+    if (live + more > current.maxBytes) return false;
+  }
+  arrayBytes.charged += more;
+  kernelBytes = total;
+  return true;
 }
 
 /** The budget in force, or null. */
@@ -91,10 +123,10 @@ export function overBudget(bytes: number, elements: number, dtype: string): void
   if (current === null) return;
   let live = arrayBytes.charged - bytes;
   if (current.liveBytes) {
-    live = current.liveBytes();
+    live = current.liveBytes() + kernelBytes;
     if (live + bytes > current.maxBytes && current.collect) {
       current.collect();
-      live = current.liveBytes();
+      live = current.liveBytes() + kernelBytes;
     }
   }
   if (live + bytes <= current.maxBytes) {

@@ -9,7 +9,7 @@
  */
 import { threadStats } from './gemmThreads';
 import { kernelPath, kernelThreads, type KernelPath } from './kernelPath';
-import { kernelMemory } from './wasmMemory';
+import { kernelMemory, kernelMemoryBytes } from './wasmMemory';
 import { wasmAvailable } from './wasmGemm';
 
 export interface KernelInfo {
@@ -25,6 +25,11 @@ export interface KernelInfo {
   workersReady: number;
   /** Blocks of products the workers have computed so far. */
   blocksByWorkers: number;
+  /**
+   * Bytes of the kernels' memory: it grows to hold the largest operands so far and does not
+   * shrink; a memory budget (setMemoryBudget) counts it with the arrays.
+   */
+  memoryBytes: number;
 }
 
 export function kernelInfo(): KernelInfo {
@@ -37,5 +42,6 @@ export function kernelInfo(): KernelInfo {
     threads: kernelThreads(),
     workersReady: stats.readyWorkers,
     blocksByWorkers: stats.blocksByWorkers,
+    memoryBytes: kernelMemoryBytes(),
   };
 }

@@ -9,6 +9,7 @@
  * threads' control block, then the operands of the kernel call in progress (one at a time: the
  * engine is synchronous), from SCRATCH_BYTES on.
  */
+import { reserveKernelMemory } from '../memory';
 import { decodeBase64 } from './wasmBytes';
 
 /** A kernel module as the build bundles it (engine/wasm/wat.d.ts). */
@@ -48,7 +49,10 @@ function makeMemory(): KernelMemory | null {
 
 /** The kernels' memory, made on first use; null where WebAssembly is missing. */
 export function kernelMemory(): KernelMemory | null {
-  if (heap === undefined) heap = makeMemory();
+  if (heap === undefined) {
+    heap = makeMemory();
+    if (heap) reserveKernelMemory(heap.memory.buffer.byteLength, true); // its first page, counted whatever the budget says
+  }
   return heap;
 }
 
@@ -84,9 +88,14 @@ export function loadKernel(text: KernelText): LoadedKernel | null {
   return result;
 }
 
+/** The kernels' memory's size in bytes (0 before it is made). */
+export function kernelMemoryBytes(): number {
+  return heap ? heap.memory.buffer.byteLength : 0;
+}
+
 /**
  * The kernels' memory as floats, grown to hold `bytes` from its start; null when it cannot grow
- * that far. The view is made anew each call: an ordinary memory's buffer is replaced when it grows.
+ * that far, or the arrays' memory budget (memory.ts, which counts it) has no room for it. The view is made anew each call: an ordinary memory's buffer is replaced when it grows.
  */
 export function heapFloats(bytes: number): Float32Array | null {
   const memory = kernelMemory();
@@ -95,6 +104,7 @@ export function heapFloats(bytes: number): Float32Array | null {
   const have = memory.memory.buffer.byteLength / PAGE;
   if (pages > MAX_PAGES) return null;
   if (pages > have) {
+    if (!reserveKernelMemory(pages * PAGE)) return null; // past the arrays' budget (memory.ts): JS kernels
     try {
       memory.memory.grow(pages - have);
     } catch {

@@ -1,7 +1,8 @@
 // The memory budget of arrays: counted on every allocation, measured only past the budget, collected
 // before refusing, and refused with a message that names the allocation at the user's line.
 import { strict as assert } from 'node:assert';
-import { ArrayMemoryError, GradLensError, memoryBudget, np, setMemoryBudget } from 'gradlens';
+import { ArrayMemoryError, GradLensError, kernelInfo, memoryBudget, np, setMemoryBudget } from 'gradlens';
+import { kernelPath } from '../../engine/kernels/kernelPath';
 
 const MB = 2 ** 20;
 
@@ -76,5 +77,28 @@ suite('memory budget of arrays', () => {
 
   test('a budget that is not a number is refused', () => {
     assert.throws(() => setMemoryBudget({ maxBytes: Number.NaN }), /setMemoryBudget: maxBytes must be a number ≥ 0, got NaN/);
+  });
+
+  test('the WebAssembly kernels\' memory counts with the arrays: past the budget it does not grow, and the JS kernels compute', () => {
+    // 8 M floats: 32 MB in, 32 MB out, and a kernel memory of 64 MB to run exp there.
+    const n = 8 * MB;
+    const x = np.random.uniform(-5, 5, [n]);
+    const before = kernelInfo().memoryBytes;
+    assert.ok(before < 2 * n * 4, `the kernels' memory is not that big yet (${before} bytes)`);
+    const live = { bytes: 100 * MB };
+    fakeBudget(100 * MB + n * 4 + MB, live); // room for the result, not for the kernels' memory
+    const tight = np.exp(x)._data as Float32Array;
+    assert.equal(kernelInfo().memoryBytes, before, 'not grown past the budget');
+    const data = x._data as Float32Array;
+    for (let i = 0; i < n; i += 9973) assert.equal(tight[i], Math.fround(Math.exp(data[i]!)), 'the JS loop computed it');
+    setMemoryBudget(null);
+    const free = np.exp(x)._data as Float32Array;
+    if (kernelPath() === 'wasm') assert.ok(kernelInfo().memoryBytes >= 2 * n * 4, 'without a budget it grows');
+    for (let i = 0; i < n; i += 9973) assert.ok(Math.abs(free[i]! - tight[i]!) <= 4 * 2 ** -23 * Math.abs(tight[i]!));
+    // No array bytes live, room for 2 MB beside the kernels' memory: 4 MB more is refused.
+    const kernels = kernelInfo().memoryBytes;
+    fakeBudget(kernels + 2 * MB, { bytes: 0 });
+    assert.throws(() => np.zeros([MB]), (error: unknown) => error instanceof ArrayMemoryError && error.liveBytes === kernels,
+      'the kernels\' memory is counted as live');
   });
 });
