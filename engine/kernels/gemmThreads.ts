@@ -81,7 +81,7 @@ interface WorkerLike {
   unref(): void;
   on(event: 'error' | 'exit', listener: () => void): void;
 }
-type WorkerConstructor = new (source: string, options: { eval: true; workerData: unknown }) => WorkerLike;
+type WorkerConstructor = new (source: string, options: { eval: true; name: string; workerData: unknown }) => WorkerLike;
 
 interface Pool {
   workers: WorkerLike[];
@@ -113,7 +113,8 @@ function startPool(kernel: LoadedKernel, threads: number): Pool | null {
   const started: Pool = { workers: [], claim: new Function('ctrl', 'gemm', 'byWorker', CHUNK_LOOP) as Pool['claim'], broken: false };
   try {
     for (let i = 1; i < threads; i++) {
-      const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { module: kernel.module, memory: memory.memory } });
+      // Named: a debugger (VS Code's js-debug attaches to workers) lists it as what it is.
+      const worker = new Worker(WORKER_SOURCE, { eval: true, name: 'GradLens kernels', workerData: { module: kernel.module, memory: memory.memory } });
       worker.unref(); // a program ends when its own work does
       const broken = () => { started.broken = true; };
       worker.on('error', broken);
