@@ -21,7 +21,9 @@
 import type { DType, TypedArray } from '../dtype';
 import { allocate } from '../dtype';
 import { runGemmTransposedB, runTranspose } from './gemm';
+import { kernelPath } from './kernelPath';
 import { specialize } from './specialize';
+import { wasmConvBackwardData, wasmConvBackwardWeight, wasmConvForward, type ConvShape } from './wasmConv';
 
 /** One convolution's sizes; spatial lists have one entry per spatial axis ([W] or [H, W]). */
 export interface ConvGeometry {
@@ -99,6 +101,12 @@ function planeOf(g: ConvGeometry): Plane {
   const [dh, dw] = two ? g.dilate : [1, g.dilate[0]!];
   const [oh, ow] = two ? g.output : [1, g.output[0]!];
   return { h: h!, w: w!, kh: kh!, kw: kw!, sh: sh!, sw: sw!, ph: ph!, pw: pw!, dh: dh!, dw: dw!, oh: oh!, ow: ow! };
+}
+
+/** float32 on the WebAssembly path: the sizes for its kernels (wasmConv.ts); else null, the JS kernels run. */
+function wasmShape(dtype: DType, g: ConvGeometry): ConvShape | null {
+  if (dtype !== 'float32' || kernelPath() !== 'wasm') return null;
+  return { batch: g.batch, channels: g.channels, filters: g.filters, groups: g.groups, ...planeOf(g) };
 }
 
 /** Sizes shared by the kernels: per group, a patch has `patch` entries and there are `positions` of them. */
@@ -194,6 +202,9 @@ const sumPerChannelLoop = (a: TypedArray, out: TypedArray, outer: number, channe
  * (N, O, …output). Per batch item and group: Y_γ (O/G × P) = W_γ (O/G × K) · patches (K × P).
  */
 export function convForward(dtype: DType, x: TypedArray, weight: TypedArray, bias: TypedArray | null, g: ConvGeometry): TypedArray {
+  const shape = wasmShape(dtype, g);
+  const viaWasm = shape && wasmConvForward(x as Float32Array, weight as Float32Array, bias as Float32Array | null, shape);
+  if (viaWasm) return viaWasm;
   const { plane, groupChannels, groupFilters, patch, positions, inputArea } = sizesOf(g);
   const out = allocate(dtype, g.batch * g.filters * positions);
   // One row per output position (P × K), the transposed operand the multiply reads without packing.
@@ -215,6 +226,9 @@ export function convForward(dtype: DType, x: TypedArray, weight: TypedArray, bia
  * patches (K × P) = W_γᵀ (K × O/G) · dY_γ (O/G × P), folded back onto x (overlaps add up).
  */
 export function convBackwardData(dtype: DType, dy: TypedArray, weight: TypedArray, g: ConvGeometry): TypedArray {
+  const shape = wasmShape(dtype, g);
+  const viaWasm = shape && wasmConvBackwardData(dy as Float32Array, weight as Float32Array, shape);
+  if (viaWasm) return viaWasm;
   const { plane, groupChannels, groupFilters, patch, positions, inputArea } = sizesOf(g);
   const dx = allocate(dtype, g.batch * g.channels * inputArea);
   const weightT = allocate(dtype, g.groups * patch * groupFilters); // W_γᵀ (K × O/G) per group
@@ -239,6 +253,9 @@ export function convBackwardData(dtype: DType, dy: TypedArray, weight: TypedArra
  * Per group: dW_γ (O/G × K) = Σ_n dY_{n,γ} (O/G × P) · patches_{n,γ}ᵀ (P × K).
  */
 export function convBackwardWeight(dtype: DType, x: TypedArray, dy: TypedArray, g: ConvGeometry): TypedArray {
+  const shape = wasmShape(dtype, g);
+  const viaWasm = shape && wasmConvBackwardWeight(x as Float32Array, dy as Float32Array, shape);
+  if (viaWasm) return viaWasm;
   const { plane, groupChannels, groupFilters, patch, positions, inputArea } = sizesOf(g);
   const dw = allocate(dtype, g.filters * patch);
   const cols = allocate(dtype, patch * positions); // K × P: the transposed operand of this product

@@ -17,7 +17,9 @@
  */
 import type { DType, TypedArray } from '../dtype';
 import { allocate } from '../dtype';
+import { kernelPath } from './kernelPath';
 import { specialize } from './specialize';
+import { wasmAvgPool, wasmMaxPool, wasmMaxPoolBackward, type PoolShape } from './wasmPool';
 
 /** One pooling's sizes; spatial lists have one entry per spatial axis ([W] or [H, W]). */
 export interface PoolGeometry {
@@ -75,6 +77,12 @@ function planeOf(g: PoolGeometry): Plane {
   const [ph, pw] = two ? g.pad : [0, g.pad[0]!];
   const [oh, ow] = two ? g.output : [1, g.output[0]!];
   return { h: h!, w: w!, kh: kh!, kw: kw!, sh: sh!, sw: sw!, ph: ph!, pw: pw!, oh: oh!, ow: ow! };
+}
+
+/** float32 on the WebAssembly path: the sizes for its kernels (wasmPool.ts); else null, the JS kernels run. */
+function wasmShape(dtype: DType, g: PoolGeometry): PoolShape | null {
+  if (dtype !== 'float32' || kernelPath() !== 'wasm') return null;
+  return { planes: g.batch * g.channels, ...planeOf(g) };
 }
 
 /** out[t] = the window's max, argmax[t] = its flat index into x (the first max; NaN wins). */
@@ -172,6 +180,9 @@ const inputSize = (g: PoolGeometry): number => g.batch * g.channels * g.input.re
  * flat index into x of each window's maximum.
  */
 export function maxPoolForward(dtype: DType, x: TypedArray, g: PoolGeometry): { out: TypedArray; argmax: Int32Array } {
+  const shape = wasmShape(dtype, g);
+  const viaWasm = shape && wasmMaxPool(x as Float32Array, shape);
+  if (viaWasm) return viaWasm;
   const out = allocate(dtype, outputSize(g));
   const argmax = allocate('int32', out.length) as Int32Array;
   specialize(maxPoolLoop, dtype)(x, out, argmax, g.batch * g.channels, planeOf(g));
@@ -180,6 +191,8 @@ export function maxPoolForward(dtype: DType, x: TypedArray, g: PoolGeometry): { 
 
 /** ∂L/∂x of max pooling (N, C, …input): each window's dy goes to its argmax; overlaps add up. */
 export function maxPoolBackward(dtype: DType, dy: TypedArray, argmax: Int32Array, g: PoolGeometry): TypedArray {
+  const viaWasm = wasmShape(dtype, g) && wasmMaxPoolBackward(dy as Float32Array, argmax, inputSize(g));
+  if (viaWasm) return viaWasm;
   const dx = allocate(dtype, inputSize(g));
   specialize(scatterAtLoop, dtype)(dy, dx, argmax);
   return dx;
@@ -187,6 +200,9 @@ export function maxPoolBackward(dtype: DType, dy: TypedArray, argmax: Int32Array
 
 /** Average pooling of x (N, C, …input): (N, C, …output), each window divided by its full area. */
 export function avgPoolForward(dtype: DType, x: TypedArray, g: PoolGeometry): TypedArray {
+  const shape = wasmShape(dtype, g);
+  const viaWasm = shape && wasmAvgPool(x as Float32Array, shape, false);
+  if (viaWasm) return viaWasm;
   const out = allocate(dtype, outputSize(g));
   specialize(avgPoolLoop, dtype)(x, out, g.batch * g.channels, planeOf(g));
   return out;
@@ -194,6 +210,9 @@ export function avgPoolForward(dtype: DType, x: TypedArray, g: PoolGeometry): Ty
 
 /** ∂L/∂x of average pooling (N, C, …input): dy / area spread over each window's cells of x. */
 export function avgPoolBackward(dtype: DType, dy: TypedArray, g: PoolGeometry): TypedArray {
+  const shape = wasmShape(dtype, g);
+  const viaWasm = shape && wasmAvgPool(dy as Float32Array, shape, true);
+  if (viaWasm) return viaWasm;
   const dx = allocate(dtype, inputSize(g));
   specialize(avgPoolBackwardLoop, dtype)(dy, dx, g.batch * g.channels, planeOf(g));
   return dx;

@@ -130,3 +130,16 @@ export function wasmGemmTransposedB(a: Float32Array, aOffset: number, bt: Float3
   multiply(instance, at, a, aOffset, out, outOffset, m, k, n);
   return true;
 }
+
+/**
+ * c (m × n, rows ldc floats apart) = a (m × k, row-major) · b (packed in panels of 8 columns) on
+ * operands a kernel of ours has already laid out in the kernel memory (byte offsets; m a multiple
+ * of 4, n of 8), over the threads when the product is big enough: the convolution's products on the
+ * patches it unfolds there (wasmConv.ts). False when the kernel is not here.
+ */
+export function gemmInKernelMemory(a: number, b: number, c: number, m: number, n: number, k: number, ldc: number): boolean {
+  const instance = load();
+  if (!instance) return false;
+  threadedGemm(instance.loaded, instance.gemm_f32, a, b, c, m, n, k, ldc);
+  return true;
+}
