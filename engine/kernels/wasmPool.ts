@@ -17,14 +17,14 @@ export interface PoolShape {
 
 type Entry = (...args: number[]) => void;
 
-interface PoolKernel { maxPool: Entry; maxPoolBackward: Entry; avgPool: Entry }
+interface PoolKernel { pool: Entry; maxPoolBackward: Entry; avgPoolBackward: Entry }
 
 let kernel: PoolKernel | null | undefined; // undefined: not loaded yet
 
 function load(): PoolKernel | null {
   if (kernel !== undefined) return kernel;
   const e = loadKernel(poolText)?.exports as Record<string, Entry> | undefined;
-  kernel = e ? { maxPool: e['max_pool']!, maxPoolBackward: e['max_pool_backward']!, avgPool: e['avg_pool']! } : null;
+  kernel = e ? { pool: e['pool']!, maxPoolBackward: e['max_pool_backward']!, avgPoolBackward: e['avg_pool_backward']! } : null;
   return kernel;
 }
 
@@ -50,7 +50,7 @@ export function wasmMaxPool(x: Float32Array, s: PoolShape): { out: Float32Array;
   const heap = k && heapFloats(argmaxAt + aligned(count));
   if (!k || !heap) return null;
   heap.set(x, xAt / 4);
-  k.maxPool(xAt, outAt, argmaxAt, ...windows(s));
+  k.pool(xAt, outAt, argmaxAt, 0, ...windows(s));
   const out = copyOut(heap, outAt, count);
   const argmax = allocate('int32', count) as Int32Array;
   argmax.set(new Int32Array(heap.buffer, argmaxAt, count));
@@ -81,6 +81,10 @@ export function wasmAvgPool(input: Float32Array, s: PoolShape, backward: boolean
   const heap = k && heapFloats(yAt + aligned(count));
   if (!k || !heap) return null;
   heap.set(input, (backward ? yAt : xAt) / 4);
-  k.avgPool(xAt, yAt, backward ? 1 : 0, cells, ...windows(s));
-  return backward ? copyOut(heap, xAt, cells) : copyOut(heap, yAt, count);
+  if (backward) {
+    k.avgPoolBackward(xAt, yAt, cells, ...windows(s));
+    return copyOut(heap, xAt, cells);
+  }
+  k.pool(xAt, yAt, 0, 1, ...windows(s));
+  return copyOut(heap, yAt, count);
 }

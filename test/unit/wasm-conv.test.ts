@@ -10,6 +10,9 @@
 // we allow 2 · (t + 1) · 2⁻²⁴ · Σ|terms|, as test/unit/wasm-gemm.test.ts does, per element. The JS
 // kernel is within the same bound, so the two differ by at most twice it.
 import { strict as assert } from 'node:assert';
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { autograd, np, npx } from '../../engine';
 import {
   convBackwardData, convBackwardWeight, convForward, convGeometry, convOutputShape, type ConvGeometry,
@@ -189,9 +192,9 @@ suite('engine: the WebAssembly SIMD convolution', () => {
   }
 
   test('a batch larger than a chunk of unfolded patches: several products, the weight gradient summed over them', () => {
-    const c: Case = { name: 'chunks', data: [5, 2, 190, 190], weight: [3, 2, 3, 3], pad: [1, 1], bias: true };
+    const c: Case = { name: 'chunks', data: [5, 2, 70, 70], weight: [3, 2, 3, 3], pad: [1, 1], bias: true };
     const g = geometryOf(c);
-    const imagesPerChunk = Math.floor(CHUNK_FLOATS / (Math.ceil((2 * 3 * 3) / 4) * 4 * 190 * 190));
+    const imagesPerChunk = Math.max(1, Math.floor(CHUNK_FLOATS / (Math.ceil((2 * 3 * 3) / 4) * 4 * 70 * 70)));
     assert.ok(imagesPerChunk >= 1 && 5 > 2 * imagesPerChunk, `three chunks or more (${imagesPerChunk} images each)`);
     const { x, w, bias, dy } = inputsOf(c, g);
     const exact = reference(g, x, w, bias, dy);
@@ -239,5 +242,29 @@ suite('engine: the WebAssembly SIMD convolution', () => {
     const wasm64 = run('float64');
     useKernels('js');
     assert.deepEqual(run('float64'), wasm64, 'float64: the JS kernels on both paths');
+  });
+
+  test('where WebAssembly is missing (node --noexpose-wasm), the JS kernels run: the same bits as the js path here', () => {
+    const engine = join(__dirname, '..', '..', 'engine.js');
+    assert.ok(existsSync(engine), `${engine} is missing: build with \`node scripts/build.mjs engine\``);
+    // A LeNet-like layer, forward and backward, in float32; the program prints its results.
+    const program = `
+      const { autograd, kernelInfo, np, npx } = require(${JSON.stringify(engine)});
+      const values = (n, seed) => Array.from({ length: n }, (_, i) => Math.sin(seed * 1000 + i));
+      const x = np.array(values(2 * 3 * 9 * 9, 1), { dtype: 'float32' }).reshape([2, 3, 9, 9]);
+      const w = np.array(values(4 * 3 * 3 * 3, 2), { dtype: 'float32' }).reshape([4, 3, 3, 3]);
+      const b = np.array(values(4, 3), { dtype: 'float32' });
+      for (const leaf of [x, w, b]) leaf.attachGrad();
+      const loss = autograd.record(() => {
+        const y = npx.pooling(npx.convolution(x, w, b, { kernel: [3, 3], pad: 1 }), { kernel: 2, poolType: 'max' });
+        return np.sum(npx.pooling(y, { kernel: 2, stride: 1, poolType: 'avg' }));
+      });
+      loss.backward();
+      console.log(JSON.stringify({ webAssembly: kernelInfo().webAssembly, loss: loss.item(), grads: [x, w, b].map((a) => a.grad.toFlatArray()) }));`;
+    const child = JSON.parse(execFileSync(process.execPath, ['--noexpose-wasm', '-e', program], { encoding: 'utf8' }));
+    assert.equal(child.webAssembly, false, 'no WebAssembly in the child');
+    const here = JSON.parse(execFileSync(process.execPath, ['-e', `process.env.GRADLENS_KERNELS = 'js'; ${program}`], { encoding: 'utf8' }));
+    assert.equal(here.webAssembly, true);
+    assert.deepEqual({ loss: child.loss, grads: child.grads }, { loss: here.loss, grads: here.grads });
   });
 });

@@ -4,7 +4,8 @@
 // a reference computed here from the definitions (max: exactly; average: within the rounding of a
 // float32 result, 2⁻²⁴ relative, and for its gradient within a float32 sum of the shares in any
 // order, 2·(t + 1)·2⁻²⁴·Σ|terms|). Edges: padding, overlapping and gapped windows, strides, odd
-// sizes, batch 1, channels not multiples of 4, 1-D, global pooling, ties, NaN and −∞.
+// sizes, batch 1, channels not multiples of 4, 1-D, global pooling, ties, NaN and −∞, and the
+// four-window vector path (pool.wat) on each stride it reads differently (1, 2, other).
 import { strict as assert } from 'node:assert';
 import { autograd, np, npx } from '../../engine';
 import { kernelPath, useKernels } from '../../engine/kernels/kernelPath';
@@ -27,7 +28,11 @@ function randoms(count: number, seed: number, step = 0): Float32Array {
 
 const sizeOf = (shape: readonly number[]): number => shape.reduce((n, d) => n * d, 1);
 
-interface Case { name: string; data: number[]; kernel?: number[]; stride?: number[]; pad?: number[]; global?: boolean; step?: number }
+interface Case {
+  name: string; data: number[]; kernel?: number[]; stride?: number[]; pad?: number[]; global?: boolean; step?: number;
+  /** Every 7th input NaN and every 11th −∞. */
+  specials?: boolean;
+}
 
 function geometryOf(c: Case): PoolGeometry {
   const kernel = c.kernel ?? c.data.slice(2).map(() => 1);
@@ -70,6 +75,10 @@ const cases: Case[] = [
   { name: '3×3, stride 1, pad 1 (overlapping windows), ties', data: [2, 3, 5, 6], kernel: [3, 3], stride: [1, 1], pad: [1, 1], step: 0.25 },
   { name: '3×3, stride 2, pad 1, odd sizes', data: [1, 5, 7, 9], kernel: [3, 3], stride: [2, 2], pad: [1, 1] },
   { name: '2×3 windows, stride [1, 3] (gaps between windows)', data: [2, 2, 5, 11], kernel: [2, 3], stride: [1, 4] },
+  { name: 'stride [2, 3], pad 1, 43 wide (vector lanes from every third cell; a last group that overlaps the one before)', data: [2, 3, 4, 43], kernel: [2, 3], stride: [2, 3], pad: [1, 1] },
+  { name: 'stride 1, 23 wide, ties (vector lanes side by side)', data: [1, 2, 3, 23], kernel: [2, 2], stride: [1, 1], step: 0.5 },
+  { name: 'NaN and −∞ among the inputs, 2×2 stride 2', data: [2, 3, 12, 17], kernel: [2, 2], specials: true },
+  { name: 'NaN and −∞, 3×3 stride 1 pad 1', data: [1, 2, 9, 13], kernel: [3, 3], stride: [1, 1], pad: [1, 1], specials: true },
   { name: 'batch 1, one channel, one window', data: [1, 1, 3, 3], kernel: [3, 3] },
   { name: 'global pooling of 7 channels', data: [2, 7, 5, 4], global: true, step: 0.5 },
   { name: '1-D: kernel 3, stride 2, pad 1', data: [2, 3, 10], kernel: [3], stride: [2], pad: [1] },
@@ -87,6 +96,7 @@ suite('engine: WebAssembly pooling', () => {
       const g = geometryOf(c);
       const s = shapeOf(g);
       const x = randoms(sizeOf(c.data), sizeOf(c.data) + c.name.length, c.step);
+      if (c.specials) x.forEach((_, i) => { if (i % 7 === 3) x[i] = Number.NaN; else if (i % 11 === 5) x[i] = Number.NEGATIVE_INFINITY; });
       const { cells, area } = windowsOf(s);
       const dy = randoms(cells.length, cells.length + 5);
       const max = wasmMaxPool(x, s);
@@ -106,11 +116,13 @@ suite('engine: WebAssembly pooling', () => {
       const dxMagnitude = new Float64Array(x.length);
       const dxTerms = new Float64Array(x.length);
       cells.forEach((window, t) => {
-        const first = window.reduce((best, at) => (x[at]! > x[best]! ? at : best), window[0]!);
+        const wins = (v: number, best: number) => v > best || (Number.isNaN(v) && !Number.isNaN(best));
+        const first = window.reduce((best, at) => (wins(x[at]!, x[best]!) ? at : best), window[0]!);
         assert.equal(max.argmax[t], first, `window ${t}: argmax`);
-        assert.equal(max.out[t], x[first], `window ${t}: max`);
+        assert.ok(Object.is(max.out[t], x[first]), `window ${t}: max`);
         const mean = window.reduce((sum, at) => sum + x[at]!, 0) / area;
-        assert.ok(Math.abs(avg[t]! - mean) <= 2 ** -24 * Math.abs(mean) + 1e-45, `window ${t}: average ${avg[t]}, exactly ${mean}`);
+        if (!Number.isFinite(mean)) assert.ok(Object.is(avg[t], mean), `window ${t}: average ${avg[t]}, exactly ${mean}`);
+        else assert.ok(Math.abs(avg[t]! - mean) <= 2 ** -24 * Math.abs(mean) + 1e-45, `window ${t}: average ${avg[t]}, exactly ${mean}`);
         for (const at of window) { dxSum[at] += dy[t]! / area; dxMagnitude[at] += Math.abs(dy[t]! / area); dxTerms[at]! += 1; }
       });
       for (let i = 0; i < x.length; i++) {
