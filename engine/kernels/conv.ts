@@ -17,6 +17,9 @@
  *
  * The geometry is trusted (the op layer checks it): every output size is at least 1 and the channel
  * counts divide by the groups.
+ *
+ * float32 runs on WebAssembly SIMD where it loads (wasmConv.ts: the same products, one per chunk
+ * of images, within float32 rounding of these); these loops are the reference and the fallback.
  */
 import type { DType, TypedArray } from '../dtype';
 import { allocate } from '../dtype';

@@ -14,6 +14,9 @@
  * The geometry is trusted (the op layer checks it): output sizes are at least 1 and pad < kernel,
  * so that every window holds at least one cell of x (a window of padding only would give −∞ and no
  * argmax, −1, whose gradient is dropped).
+ *
+ * float32 runs on WebAssembly where it loads (wasmPool.ts, bit for bit these loops' results);
+ * these loops are the reference and the fallback.
  */
 import type { DType, TypedArray } from '../dtype';
 import { allocate } from '../dtype';
