@@ -109,6 +109,11 @@ function planeOf(g: ConvGeometry): Plane {
 /** float32 on the WebAssembly path: the sizes for its kernels (wasmConv.ts); else null, the JS kernels run. */
 function wasmShape(dtype: DType, g: ConvGeometry): ConvShape | null {
   if (dtype !== 'float32' || kernelPath() !== 'wasm') return null;
+  return convShapeOf(g);
+}
+
+/** The sizes the WebAssembly kernels take (wasmConv.ts) for a convolution's geometry. */
+export function convShapeOf(g: ConvGeometry): ConvShape {
   return { batch: g.batch, channels: g.channels, filters: g.filters, groups: g.groups, ...planeOf(g) };
 }
 

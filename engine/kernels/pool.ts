@@ -85,6 +85,11 @@ function planeOf(g: PoolGeometry): Plane {
 /** float32 on the WebAssembly path: the sizes for its kernels (wasmPool.ts); else null, the JS kernels run. */
 function wasmShape(dtype: DType, g: PoolGeometry): PoolShape | null {
   if (dtype !== 'float32' || kernelPath() !== 'wasm') return null;
+  return poolShapeOf(g);
+}
+
+/** The sizes the WebAssembly kernels take (wasmPool.ts) for a pooling's geometry. */
+export function poolShapeOf(g: PoolGeometry): PoolShape {
   return { planes: g.batch * g.channels, ...planeOf(g) };
 }
 

@@ -22,6 +22,7 @@ import {
   poolOutputShape, type PoolGeometry,
 } from '../../engine/kernels/pool';
 import { seededUniform } from '../../bench/plain';
+import { geometryOf, type ConvCase } from './conv-cases';
 
 // ---------------------------------------------------------------------------------------------
 // Inputs and comparisons
@@ -127,23 +128,6 @@ function tfConv(g: ConvGeometry, x: tf.Tensor, w: tf.Tensor, bias: tf.Tensor | n
     : tf.conv1d(tf.pad(xg, [[0, 0], [g.pad[0]!, g.pad[0]!], [0, 0]]) as tf.Tensor3D, fs[i] as tf.Tensor3D, g.stride[0]!, 'valid')));
   const y = tf.transpose(ys.length === 1 ? ys[0]! : tf.concat(ys, -1), twoD ? [0, 3, 1, 2] : [0, 2, 1]);
   return bias === null ? y : tf.add(y, tf.reshape(bias, [1, g.filters, ...g.output.map(() => 1)]));
-}
-
-interface ConvCase {
-  name: string;
-  data: number[];
-  weight: number[];
-  stride?: number[];
-  pad?: number[];
-  dilate?: number[];
-  groups?: number;
-  bias?: boolean;
-}
-
-function geometryOf(c: ConvCase): ConvGeometry {
-  const spatial = c.data.length - 2;
-  const fill = (v: number[] | undefined, d: number) => v ?? Array.from({ length: spatial }, () => d);
-  return convGeometry(c.data, c.weight, { stride: fill(c.stride, 1), pad: fill(c.pad, 0), dilate: fill(c.dilate, 1), groups: c.groups ?? 1 });
 }
 
 const convCases: ConvCase[] = [

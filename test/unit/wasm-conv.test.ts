@@ -15,21 +15,12 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { autograd, np, npx } from '../../engine';
 import {
-  convBackwardData, convBackwardWeight, convForward, convGeometry, convOutputShape, type ConvGeometry,
+  convBackwardData, convBackwardWeight, convForward, convOutputShape, convShapeOf, type ConvGeometry,
 } from '../../engine/kernels/conv';
 import { kernelPath, useKernels } from '../../engine/kernels/kernelPath';
-import { CHUNK_FLOATS, wasmConvBackwardData, wasmConvBackwardWeight, wasmConvForward, type ConvShape } from '../../engine/kernels/wasmConv';
-
-/** A seeded uniform stream in [−1, 1) (xorshift32), so that failures repeat. */
-function randoms(count: number, seed: number): Float32Array {
-  const out = new Float32Array(count);
-  let s = seed >>> 0 || 1;
-  for (let i = 0; i < count; i++) {
-    s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0;
-    out[i] = (s / 2 ** 31) - 1;
-  }
-  return out;
-}
+import { CHUNK_FLOATS, wasmConvBackwardData, wasmConvBackwardWeight, wasmConvForward } from '../../engine/kernels/wasmConv';
+import { geometryOf, type ConvCase } from './conv-cases';
+import { randoms } from './seeded';
 
 const sizeOf = (shape: readonly number[]): number => shape.reduce((n, d) => n * d, 1);
 
@@ -98,37 +89,7 @@ function assertWithin(got: ArrayLike<number>, sums: Sums, what: string): void {
   }
 }
 
-interface Case {
-  name: string;
-  data: number[];
-  weight: number[];
-  stride?: number[];
-  pad?: number[];
-  dilate?: number[];
-  groups?: number;
-  bias?: boolean;
-}
-
-function geometryOf(c: Case): ConvGeometry {
-  const spatial = c.data.length - 2;
-  const each = (v: number[] | undefined, d: number) => v ?? Array.from({ length: spatial }, () => d);
-  return convGeometry(c.data, c.weight, { stride: each(c.stride, 1), pad: each(c.pad, 0), dilate: each(c.dilate, 1), groups: c.groups ?? 1 });
-}
-
-/** The sizes wasmConv.ts takes, as conv.ts hands them over. */
-function shapeOf(g: ConvGeometry): ConvShape {
-  const two = g.input.length === 2;
-  const pick = (list: readonly number[], flat: number): [number, number] => (two ? [list[0]!, list[1]!] : [flat, list[0]!]);
-  const [h, w] = pick(g.input, 1);
-  const [kh, kw] = pick(g.kernel, 1);
-  const [sh, sw] = pick(g.stride, 1);
-  const [ph, pw] = pick(g.pad, 0);
-  const [dh, dw] = pick(g.dilate, 1);
-  const [oh, ow] = pick(g.output, 1);
-  return { batch: g.batch, channels: g.channels, filters: g.filters, groups: g.groups, h, w, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow };
-}
-
-const cases: Case[] = [
+const cases: ConvCase[] = [
   { name: "LeNet's first layer, batch 3: 6@5×5 pad 2 on 1×28×28", data: [3, 1, 28, 28], weight: [6, 1, 5, 5], pad: [2, 2], bias: true },
   { name: "LeNet's second layer: 16@5×5 on 6×14×14", data: [2, 6, 14, 14], weight: [16, 6, 5, 5], bias: true },
   { name: 'batch 1, 1 → 1 channel, 1×2 kernel (one position short of a panel)', data: [1, 1, 6, 8], weight: [1, 1, 1, 2] },
@@ -150,7 +111,7 @@ const cases: Case[] = [
 ];
 
 /** Inputs of a case, seeded by its name's length and sizes. */
-function inputsOf(c: Case, g: ConvGeometry) {
+function inputsOf(c: ConvCase, g: ConvGeometry) {
   const seed = c.name.length * 7919 + sizeOf(c.data);
   return {
     x: randoms(sizeOf(c.data), seed),
@@ -171,7 +132,7 @@ suite('engine: the WebAssembly SIMD convolution', () => {
       const g = geometryOf(c);
       const { x, w, bias, dy } = inputsOf(c, g);
       const exact = reference(g, x, w, bias, dy);
-      const shape = shapeOf(g);
+      const shape = convShapeOf(g);
       const y = wasmConvForward(x, w, bias, shape);
       const dx = wasmConvBackwardData(dy, w, shape);
       const dw = wasmConvBackwardWeight(x, dy, shape);
@@ -192,13 +153,13 @@ suite('engine: the WebAssembly SIMD convolution', () => {
   }
 
   test('a batch larger than a chunk of unfolded patches: several products, the weight gradient summed over them', () => {
-    const c: Case = { name: 'chunks', data: [5, 2, 70, 70], weight: [3, 2, 3, 3], pad: [1, 1], bias: true };
+    const c: ConvCase = { name: 'chunks', data: [5, 2, 70, 70], weight: [3, 2, 3, 3], pad: [1, 1], bias: true };
     const g = geometryOf(c);
     const imagesPerChunk = Math.max(1, Math.floor(CHUNK_FLOATS / (Math.ceil((2 * 3 * 3) / 4) * 4 * 70 * 70)));
     assert.ok(imagesPerChunk >= 1 && 5 > 2 * imagesPerChunk, `three chunks or more (${imagesPerChunk} images each)`);
     const { x, w, bias, dy } = inputsOf(c, g);
     const exact = reference(g, x, w, bias, dy);
-    const shape = shapeOf(g);
+    const shape = convShapeOf(g);
     assertWithin(wasmConvForward(x, w, bias, shape)!, exact.y, 'forward');
     assertWithin(wasmConvBackwardData(dy, w, shape)!, exact.dx, 'data gradient');
     // Partial sums per chunk, then added: another order of the same terms, within the same bound.
@@ -210,12 +171,12 @@ suite('engine: the WebAssembly SIMD convolution', () => {
     const x = new Float32Array(16).fill(1);
     x[0] = Number.NaN;
     x[15] = Number.POSITIVE_INFINITY;
-    const y = wasmConvForward(x, new Float32Array([1, 1, 1, 1]), null, shapeOf(g))!;
+    const y = wasmConvForward(x, new Float32Array([1, 1, 1, 1]), null, convShapeOf(g))!;
     assert.deepEqual(Array.from(y), [Number.NaN, 4, 4, 4, 4, 4, 4, 4, Number.POSITIVE_INFINITY]);
   });
 
   test('npx.convolution and its gradients on both paths agree with the exact sums; float64 runs the JS kernels on both, exactly', () => {
-    const c: Case = { name: 'op', data: [2, 3, 9, 8], weight: [5, 3, 3, 3], pad: [1, 1], stride: [2, 1], bias: true };
+    const c: ConvCase = { name: 'op', data: [2, 3, 9, 8], weight: [5, 3, 3, 3], pad: [1, 1], stride: [2, 1], bias: true };
     const g = geometryOf(c);
     const { x, w, bias, dy } = inputsOf(c, g);
     const exact = reference(g, x, w, bias, dy);

@@ -9,17 +9,7 @@ import { runGemm } from '../../engine/kernels/gemm';
 import { kernelPath, useKernels } from '../../engine/kernels/kernelPath';
 import { decodeBase64 } from '../../engine/kernels/wasmBytes';
 import { SMALL_PRODUCT, wasmAvailable, wasmGemm, wasmGemmTransposedB } from '../../engine/kernels/wasmGemm';
-
-/** A seeded uniform stream in [−1, 1) (xorshift32), so that failures repeat. */
-function randoms(count: number, seed: number): Float32Array {
-  const out = new Float32Array(count);
-  let s = seed >>> 0 || 1;
-  for (let i = 0; i < count; i++) {
-    s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0;
-    out[i] = (s / 2 ** 31) - 1;
-  }
-  return out;
-}
+import { randoms } from './seeded';
 
 /** out (m×n) = A·B in float64, and the bound of a float32 sum in any order for each element. */
 function reference(a: Float32Array, aOffset: number, b: Float32Array, bOffset: number, m: number, k: number, n: number): { exact: Float64Array; bound: Float64Array } {

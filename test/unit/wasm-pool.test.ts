@@ -10,21 +10,10 @@ import { strict as assert } from 'node:assert';
 import { autograd, np, npx } from '../../engine';
 import { kernelPath, useKernels } from '../../engine/kernels/kernelPath';
 import {
-  avgPoolBackward, avgPoolForward, maxPoolBackward, maxPoolForward, poolGeometry, type PoolGeometry,
+  avgPoolBackward, avgPoolForward, maxPoolBackward, maxPoolForward, poolGeometry, poolShapeOf, type PoolGeometry,
 } from '../../engine/kernels/pool';
 import { wasmAvgPool, wasmMaxPool, wasmMaxPoolBackward, type PoolShape } from '../../engine/kernels/wasmPool';
-
-/** A seeded uniform stream in [−1, 1) (xorshift32); `step` rounds to a grid, for ties. */
-function randoms(count: number, seed: number, step = 0): Float32Array {
-  const out = new Float32Array(count);
-  let s = seed >>> 0 || 1;
-  for (let i = 0; i < count; i++) {
-    s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0;
-    const v = (s / 2 ** 31) - 1;
-    out[i] = step > 0 ? Math.round(v / step) * step : v;
-  }
-  return out;
-}
+import { randoms } from './seeded';
 
 const sizeOf = (shape: readonly number[]): number => shape.reduce((n, d) => n * d, 1);
 
@@ -39,16 +28,6 @@ function geometryOf(c: Case): PoolGeometry {
   return poolGeometry(c.data, { kernel, stride: c.stride ?? kernel, pad: c.pad ?? kernel.map(() => 0), globalPool: c.global ?? false });
 }
 
-function shapeOf(g: PoolGeometry): PoolShape {
-  const two = g.input.length === 2;
-  const pick = (list: readonly number[], flat: number): [number, number] => (two ? [list[0]!, list[1]!] : [flat, list[0]!]);
-  const [h, w] = pick(g.input, 1);
-  const [kh, kw] = pick(g.kernel, 1);
-  const [sh, sw] = pick(g.stride, 1);
-  const [ph, pw] = pick(g.pad, 0);
-  const [oh, ow] = pick(g.output, 1);
-  return { planes: g.batch * g.channels, h, w, kh, kw, sh, sw, ph, pw, oh, ow };
-}
 
 /** Every window's cells of x (flat, row-major), straight from the definition; its area kh·kw. */
 function windowsOf(s: PoolShape): { cells: number[][]; area: number } {
@@ -94,7 +73,7 @@ suite('engine: WebAssembly pooling', () => {
   for (const c of cases) {
     test(`${c.name}: max and average, forward and backward, bit for bit the JS kernels', and the definitions'`, () => {
       const g = geometryOf(c);
-      const s = shapeOf(g);
+      const s = poolShapeOf(g);
       const x = randoms(sizeOf(c.data), sizeOf(c.data) + c.name.length, c.step);
       if (c.specials) x.forEach((_, i) => { if (i % 7 === 3) x[i] = Number.NaN; else if (i % 11 === 5) x[i] = Number.NEGATIVE_INFINITY; });
       const { cells, area } = windowsOf(s);
@@ -139,7 +118,7 @@ suite('engine: WebAssembly pooling', () => {
       Number.NaN, 0, Number.NEGATIVE_INFINITY, Number.NEGATIVE_INFINITY,
       5, 5, Number.NEGATIVE_INFINITY, Number.NEGATIVE_INFINITY,
     ]);
-    const s = shapeOf(g);
+    const s = poolShapeOf(g);
     const max = wasmMaxPool(x, s)!;
     assert.deepEqual(Array.from(max.out), [Number.NaN, Number.NaN, 2, Number.NaN, 5, Number.NEGATIVE_INFINITY]);
     assert.deepEqual(Array.from(max.argmax), [1, 1, 2, 4, 9, 6]);

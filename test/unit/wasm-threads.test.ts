@@ -10,18 +10,9 @@ import { join, resolve } from 'node:path';
 import { kernelInfo, np, useThreads } from '../../engine';
 import { THREADED_PRODUCT } from '../../engine/kernels/gemmThreads';
 import { kernelPath, kernelThreads } from '../../engine/kernels/kernelPath';
+import { randoms } from './seeded';
 
 const root = resolve(__dirname, '..', '..', '..');
-
-function randoms(count: number, seed: number): Float32Array {
-  const out = new Float32Array(count);
-  let s = seed >>> 0 || 1;
-  for (let i = 0; i < count; i++) {
-    s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0;
-    out[i] = (s / 2 ** 31) - 1;
-  }
-  return out;
-}
 
 function product(m: number, k: number, n: number, seed: number) {
   const a = randoms(m * k, seed);
