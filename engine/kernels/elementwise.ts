@@ -7,6 +7,7 @@
 import type { DType, TypedArray } from '../dtype';
 import { stridesOf, type Shape } from '../shape';
 import { specialize } from './specialize';
+import { wasmBinary } from './wasmElementwise';
 
 export type BinaryLoop = (
   a: TypedArray, ia: number, sa: number,
@@ -63,6 +64,9 @@ export function runBinary(
   const loop = specialize(binaryLoops[kernel], dtype);
   const size = out.length;
   if (size === 0) return;
+  // relu's gradient branches on the data in JS: float32 operands of one size run on WebAssembly (wasmElementwise.ts).
+  if (kernel === 'reluGrad' && dtype === 'float32' && a.length === size && b.length === size
+    && wasmBinary(kernel, a as Float32Array, b as Float32Array, out as Float32Array)) return;
   if (a.length === size && b.length === size) { loop(a, 0, 1, b, 0, 1, out, 0, size); return; }
   if (a.length === size && b.length === 1) { loop(a, 0, 1, b, 0, 0, out, 0, size); return; }
   if (a.length === 1 && b.length === size) { loop(a, 0, 0, b, 0, 1, out, 0, size); return; }

@@ -4,9 +4,10 @@
  * Each call copies its operand into the kernels' memory (wasmMemory.ts), runs, and copies the result
  * out: the copies run at memory speed, so this pays where the kernel saves much more than they
  * cost — the transcendental maps (exp, log, tanh, sigmoid: 10–20 ns an element in JavaScript's
- * float64 Math, about one in SIMD) and the reductions (the JS loops add one element at a time,
- * each add waiting for the last; the kernel keeps eight sums going). Plain arithmetic (add, mul)
- * stays in JavaScript, where a copy would cost what the kernel saves.
+ * float64 Math, about one in SIMD), the reductions (the JS loops add one element at a time,
+ * each add waiting for the last; the kernel keeps eight sums going), and relu and its gradient
+ * (the JS loops branch on the sign, which mispredicts on mixed data; the kernel masks). Plain
+ * arithmetic (add, mul) stays in JavaScript, where a copy would cost what the kernel saves.
  *
  * Accuracy: the maps are within MAP_ULPS units in the last place of the correctly rounded result
  * (JavaScript's, computed in float64 and rounded once, is within ½); sums are in float64 in
@@ -18,7 +19,7 @@ import elementwiseText from '../wasm/elementwise.wat';
 import { kernelPath } from './kernelPath';
 import { heapFloats, loadKernel, SCRATCH_BYTES } from './wasmMemory';
 
-export type WasmMap = 'exp' | 'log' | 'tanh' | 'sigmoid';
+export type WasmMap = 'exp' | 'log' | 'tanh' | 'sigmoid' | 'relu';
 
 /** The bound, in units in the last place, that the test holds the maps to (test/unit/wasm-elementwise.test.ts). */
 export const MAP_ULPS = 4;
@@ -31,6 +32,7 @@ type ColumnEntry = (x: number, out: number, acc: number, outer: number, reduced:
 
 interface ElementwiseKernel {
   maps: Record<WasmMap, MapEntry>;
+  reluGrad: (g: number, x: number, out: number, n: number) => void;
   sumLanes: LaneEntry;
   sumColumns: ColumnEntry;
   maxLanes: LaneEntry;
@@ -44,7 +46,8 @@ function load(): ElementwiseKernel | null {
   const loaded = loadKernel(elementwiseText);
   const e = loaded?.exports as Record<string, never> | undefined;
   kernel = e === undefined ? null : {
-    maps: { exp: e.exp_f32, log: e.log_f32, tanh: e.tanh_f32, sigmoid: e.sigmoid_f32 },
+    maps: { exp: e.exp_f32, log: e.log_f32, tanh: e.tanh_f32, sigmoid: e.sigmoid_f32, relu: e.relu_f32 },
+    reluGrad: e.relu_grad_f32,
     sumLanes: e.sum_lanes_f32,
     sumColumns: e.sum_columns_f32,
     maxLanes: e.max_lanes_f32,
@@ -73,6 +76,29 @@ export function wasmMap(map: WasmMap, x: Float32Array, out: Float32Array): boole
   const outAt = START + padded;
   heap.set(x, START);
   instance.maps[map](START * 4, outAt * 4, padded);
+  out.set(heap.subarray(outAt, outAt + n));
+  return true;
+}
+
+/** The binary loops (kernels/elementwise.ts) with a WebAssembly kernel: those whose JS loop branches on the data. */
+export type WasmBinary = 'reluGrad';
+
+/**
+ * out[i] = f(a[i], b[i]) for operands of one size (no broadcasting) on the kernel; false as
+ * wasmMap. reluGrad is bit for bit its JS loop.
+ */
+export function wasmBinary(kernel: WasmBinary, a: Float32Array, b: Float32Array, out: Float32Array): boolean {
+  const n = out.length;
+  const instance = ready(n);
+  if (!instance || a.length !== n || b.length !== n) return false;
+  const padded = roundUp4(n);
+  const heap = heapFloats((START + 3 * padded) * 4);
+  if (!heap) return false;
+  const bAt = START + padded;
+  const outAt = bAt + padded;
+  heap.set(a, START);
+  heap.set(b, bAt);
+  instance[kernel](START * 4, bAt * 4, outAt * 4, padded);
   out.set(heap.subarray(outAt, outAt + n));
   return true;
 }

@@ -140,6 +140,32 @@
       (local.set $out (i32.add (local.get $out) (i32.const 16)))
       (br $next))))
 
+  ;; relu: x where x > 0 or x is NaN (so that anomaly detection sees where a NaN came from), else +0
+  ;; — a mask, no branch on the data (the JS loop's branch mispredicts on mixed signs).
+  (func (export "relu_f32") (param $x i32) (param $out i32) (param $n i32)
+    (local $end i32) (local $v v128)
+    (local.set $end (i32.add (local.get $x) (i32.shl (local.get $n) (i32.const 2))))
+    (block $done (loop $next
+      (br_if $done (i32.ge_u (local.get $x) (local.get $end)))
+      (local.set $v (v128.load (local.get $x)))
+      (v128.store (local.get $out) (v128.and (local.get $v)
+        (v128.or (f32x4.gt (local.get $v) (v128.const f32x4 0 0 0 0)) (f32x4.ne (local.get $v) (local.get $v)))))
+      (local.set $x (i32.add (local.get $x) (i32.const 16)))
+      (local.set $out (i32.add (local.get $out) (i32.const 16)))
+      (br $next))))
+
+  ;; relu's gradient: out = g where x > 0, else +0 (x NaN: 0), as the JS loop reluGrad.
+  (func (export "relu_grad_f32") (param $g i32) (param $x i32) (param $out i32) (param $n i32)
+    (local $end i32)
+    (local.set $end (i32.add (local.get $g) (i32.shl (local.get $n) (i32.const 2))))
+    (block $done (loop $next
+      (br_if $done (i32.ge_u (local.get $g) (local.get $end)))
+      (v128.store (local.get $out) (v128.and (v128.load (local.get $g)) (f32x4.gt (v128.load (local.get $x)) (v128.const f32x4 0 0 0 0))))
+      (local.set $g (i32.add (local.get $g) (i32.const 16)))
+      (local.set $x (i32.add (local.get $x) (i32.const 16)))
+      (local.set $out (i32.add (local.get $out) (i32.const 16)))
+      (br $next))))
+
   ;; out[p] = Σ x[p·reduced + r] for p < outer, summed in float64 (four float64 pairs, eight floats
   ;; a step), rounded to float32 once.
   (func (export "sum_lanes_f32") (param $x i32) (param $out i32) (param $outer i32) (param $reduced i32)

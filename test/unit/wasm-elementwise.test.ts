@@ -6,9 +6,9 @@
 // the exact sum rounded once, and of the JS kernel's; max and min the same elements as the JS
 // kernels, NaN propagating from any position; sizes that are not multiples of the four lanes.
 import { strict as assert } from 'node:assert';
-import { np, npx, type NDArray } from '../../engine';
+import { autograd, np, npx, type NDArray } from '../../engine';
 import { kernelPath, useKernels } from '../../engine/kernels/kernelPath';
-import { MAP_ULPS, WASM_ELEMENTS, wasmMap, wasmReduce, type WasmMap } from '../../engine/kernels/wasmElementwise';
+import { MAP_ULPS, WASM_ELEMENTS, wasmBinary, wasmMap, wasmReduce, type WasmMap } from '../../engine/kernels/wasmElementwise';
 
 const f32 = Math.fround;
 
@@ -28,7 +28,7 @@ function ulps(got: number, want: number): number {
   return Math.abs(got - want) / ulpAt(want);
 }
 
-const EXACT: Record<WasmMap, (x: number) => number> = {
+const EXACT: Record<Exclude<WasmMap, 'relu'>, (x: number) => number> = {
   exp: Math.exp,
   log: Math.log,
   tanh: Math.tanh,
@@ -53,7 +53,7 @@ function inputs(): Float32Array {
   return Float32Array.from(out);
 }
 
-const apply = (map: WasmMap, x: NDArray): NDArray => (map === 'sigmoid' ? npx.sigmoid(x) : np[map](x));
+const apply = (map: Exclude<WasmMap, 'relu'>, x: NDArray): NDArray => (map === 'sigmoid' ? npx.sigmoid(x) : np[map](x));
 
 suite('engine: the WebAssembly SIMD maps and reductions', () => {
   const initial = kernelPath();
@@ -85,6 +85,38 @@ suite('engine: the WebAssembly SIMD maps and reductions', () => {
       }
     });
   }
+
+  test('relu and its gradient: bit for bit the JS loops (NaN kept by relu, −0 and NaN give +0), through the op and autograd', () => {
+    const x = inputs();
+    for (let i = 0; i < x.length; i += 5) x[i] = -x[i]!; // both signs throughout
+    const g = inputs().reverse();
+    const reluJs = (v: number) => (v > 0 || v !== v ? v : 0);
+    const gradJs = (gi: number, xi: number) => (xi > 0 ? gi : 0);
+    const direct = new Float32Array(x.length);
+    assert.equal(wasmMap('relu', x, direct), initial === 'wasm');
+    const directGrad = new Float32Array(x.length);
+    assert.equal(wasmBinary('reluGrad', g, x, directGrad), initial === 'wasm');
+    for (const path of ['wasm', 'js'] as const) {
+      useKernels(path);
+      const input = np.array(x, { dtype: 'float32' });
+      input.attachGrad();
+      const upstream = np.array(g, { dtype: 'float32' });
+      const y = autograd.record(() => npx.relu(input));
+      y.backward(upstream);
+      const out = y._data as Float32Array;
+      const grad = input.grad!._data as Float32Array;
+      for (let i = 0; i < x.length; i++) {
+        assert.ok(Object.is(out[i], f32(reluJs(x[i]!))), `${path} relu(${x[i]}) = ${out[i]}`);
+        assert.ok(Object.is(grad[i], f32(gradJs(g[i]!, x[i]!))), `${path} reluGrad(${g[i]}, ${x[i]}) = ${grad[i]}`);
+        if (initial === 'wasm') {
+          assert.ok(Object.is(direct[i], out[i]));
+          assert.ok(Object.is(directGrad[i], grad[i]));
+        }
+      }
+    }
+    useKernels(initial);
+    assert.equal(wasmBinary('reluGrad', g, x.subarray(1), new Float32Array(g.length)), false, 'operands of different sizes: the JS loop broadcasts');
+  });
 
   test('sizes that are not a multiple of four, and small arrays left to the JS loop', () => {
     for (const n of [WASM_ELEMENTS, WASM_ELEMENTS + 1, WASM_ELEMENTS + 3, 1023]) {

@@ -69,7 +69,7 @@ export interface UnaryDefinition {
    * The WebAssembly SIMD kernel that computes the same for float32 arrays, when there is one
    * (engine/wasm/elementwise.wat, run by kernels/wasmElementwise.ts); `loop` stays the reference.
    */
-  wasm?: 'exp' | 'log' | 'tanh' | 'sigmoid';
+  wasm?: 'exp' | 'log' | 'tanh' | 'sigmoid' | 'relu';
   /** ∂L/∂a from the upstream gradient g = ∂L/∂out, the input a and the output out. */
   grad(g: NDArray, values: { a: NDArray; out: NDArray }, op: GradOps): NDArray;
   words: UnaryWords;

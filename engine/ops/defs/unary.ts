@@ -251,6 +251,7 @@ export const UNARY_OPS = {
     api: { npx: 'relu' }, result: 'arithmetic',
     // NaN stays NaN (rather than becoming 0) so that anomaly detection sees where it came from.
     loop: (a, o, n) => { for (let i = 0; i < n; i++) { const x = a[i]; o[i] = x > 0 || x !== x ? x : 0; } },
+    wasm: 'relu',
     // out = max(a, 0): ∂a = g where a > 0, else 0 (one fused op, reluGrad)
     grad: (g, { a }, op) => op.reluGrad(g, a),
     words: {
