@@ -1,10 +1,13 @@
 /**
- * The standalone inspector: one self-contained HTML file (scripts, styles, fonts and the trace
- * inlined) that opens in any browser, under a Content-Security-Policy that allows no network
- * access and no inline code but what carries this page's nonce — styles included: the page's
- * stylesheet has the nonce, Cytoscape's one injected rule is carried by a placeholder element of
- * its id (Cytoscape then injects nothing), and the toolkit (FAST) reads the nonce from
- * `<meta property="csp-nonce">` for the style element it probes with (as extension/panelHtml.ts).
+ * The standalone inspector: one self-contained HTML file (scripts, styles and the trace inlined)
+ * that opens in any browser, under a Content-Security-Policy that allows no network access and no
+ * inline code but what carries this page's nonce — styles included: the page's stylesheet has the
+ * nonce, Cytoscape's one injected rule is carried by a placeholder element of its id (Cytoscape
+ * then injects nothing), and the toolkit (FAST) reads the nonce from `<meta property="csp-nonce">`
+ * for the style element it probes with (as extension/panelHtml.ts). The inspector's second script
+ * (what the first frame does not need, webview/lazy.ts) is text in the element right after the
+ * first, `<script type="text/plain">`: not parsed as code until the first frame is drawn, when the
+ * first script runs it under the nonce.
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
@@ -60,6 +63,9 @@ function pageOrder(parts: readonly PartInfo[]): number[] {
   return [...early, ...parts.map((_, i) => i).filter((i) => !early.includes(i))];
 }
 
+/** A built script inside `<script>`: no `</script` ends the element early (`<\/` means `</` wherever JavaScript can hold it). */
+const scriptText = (js: string) => js.replace(/<\/script/gi, '<\\/script');
+
 function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
@@ -98,12 +104,14 @@ export function inspectorPageAround(trace: Trace, distDir: string, options: Page
 /** `headScript`, `partScripts`: the trace's script elements (pageScripts), or markers where they go. */
 function renderPage(trace: Trace, distDir: string, options: PageOptions, headScript: string, partScripts: string): string {
   const script = join(distDir, 'webview.js');
+  const later = join(distDir, 'webview-later.js');
   const style = join(distDir, 'webview.css');
-  for (const asset of [script, style]) {
+  for (const asset of [script, later, style]) {
     if (!existsSync(asset)) throw new Error(`the inspector is not built: ${asset} is missing (run \`npm run build\`)`);
   }
   const nonce = randomBytes(16).toString('base64');
-  const js = readFileSync(script, 'utf8').replace(/<\/script/gi, '<\\/script');
+  const js = scriptText(readFileSync(script, 'utf8'));
+  const laterJs = scriptText(readFileSync(later, 'utf8'));
   const css = readFileSync(style, 'utf8').replace(/<\/style/gi, '<\\/style');
   const file = (trace as Partial<Trace>).run?.file;
   // The tab's title shows the program's name: hidden characters as escapes, like every label.
@@ -123,6 +131,7 @@ function renderPage(trace: Trace, distDir: string, options: PageOptions, headScr
 <body class="standalone${themeClass}">
 <div id="app"></div>
 ${headScript}<script nonce="${nonce}">${js}</script>
+<script id="gradlens-later" type="text/plain">${laterJs}</script>
 ${partScripts}
 </body>
 </html>

@@ -181,6 +181,7 @@ export class InspectorPanel extends Disposable {
     webview.html = panelHtml({
       cspSource: webview.cspSource,
       scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(context.extensionUri, 'dist', 'webview.js')).toString(),
+      laterUri: webview.asWebviewUri(vscode.Uri.joinPath(context.extensionUri, 'dist', 'webview-later.js')).toString(),
       styleUri: webview.asWebviewUri(vscode.Uri.joinPath(context.extensionUri, 'dist', 'webview.css')).toString(),
       nonce: randomBytes(16).toString('base64'),
       title: 'GradLens',

@@ -1,15 +1,20 @@
 /**
- * The inspector panel's page in VS Code: the built webview script and stylesheet from the
- * extension's dist/ folder, under a strict Content Security Policy — nothing but those two files
- * and inline content carrying this page's nonce. Cytoscape would inject its one stylesheet rule
- * at start-up (refused by this policy): the page carries it, under its id, so Cytoscape finds it.
- * The toolkit (FAST) probes the browser with a style element of its own, which carries the nonce it
- * reads from `<meta property="csp-nonce">`.
+ * The inspector panel's page in VS Code: the built webview scripts and stylesheet from the
+ * extension's dist/ folder (webview URIs under the panel's localResourceRoots: files, so V8's code
+ * cache applies), under a strict Content Security Policy — nothing but those files and inline
+ * content carrying this page's nonce. The first script names the second (what the first frame does
+ * not need, webview/lazy.ts) by its URI in `data-later`, and adds it once the first frame is drawn,
+ * with the nonce. Cytoscape would inject its one stylesheet rule at start-up (refused by this
+ * policy): the page carries it, under its id, so Cytoscape finds it. The toolkit (FAST) probes the
+ * browser with a style element of its own, which carries the nonce it reads from
+ * `<meta property="csp-nonce">`.
  */
 export interface PanelPage {
   /** The webview's `cspSource` (where its resources may come from). */
   cspSource: string;
   scriptUri: string;
+  /** The second script's (webview-later.js). */
+  laterUri: string;
   styleUri: string;
   /** A fresh random value per page. */
   nonce: string;
@@ -39,7 +44,7 @@ export function panelHtml(page: PanelPage): string {
 </head>
 <body>
 <div id="app"></div>
-<script nonce="${escape(page.nonce)}" src="${escape(page.scriptUri)}"></script>
+<script nonce="${escape(page.nonce)}" src="${escape(page.scriptUri)}" data-later="${escape(page.laterUri)}"></script>
 </body>
 </html>
 `;

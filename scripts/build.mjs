@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, copyFileSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildWebview } from './build-webview.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 process.chdir(root);
@@ -102,21 +103,9 @@ const targets = {
     await build({ ...common, entryPoints: ['capture/pause.ts'], outfile: 'dist/capture-pause.js' });
     chmodSync('dist/cli.js', 0o755);
   },
-  /** The inspector, for browsers: one script and one stylesheet (fonts inlined). */
+  /** The inspector, for browsers: the script of its first frame, the one loaded after it, a stylesheet (scripts/build-webview.mjs). */
   async webview() {
-    await build({
-      entryPoints: ['webview/main.ts'],
-      outfile: 'dist/webview.js',
-      plugins: [wat],
-      bundle: true,
-      platform: 'browser',
-      format: 'iife',
-      target: 'es2020',
-      minify: process.env.GRADLENS_MINIFY !== '0',
-      sourcemap: 'linked',
-      loader: { '.ttf': 'dataurl' },
-      logLevel: 'warning',
-    });
+    await buildWebview({ plugins: [wat], minify: process.env.GRADLENS_MINIFY !== '0' });
   },
   /** The VS Code extension (Node, in the extension host): `vscode` is the host's; esbuild is native. */
   async extension() {

@@ -26,7 +26,7 @@ try {
   try {
     const tab = await browser.newPage({ viewport: { width: 1280, height: 720 }, deviceScaleFactor: 1 });
     await tab.goto(`file://${page}`);
-    await tab.waitForFunction(() => globalThis.gradlens?.app?.view !== undefined);
+    await tab.waitForFunction(() => (globalThis.gradlens?.app?.timings?.completeAt ?? 0) > 0); // the side bar and the controls are in
     // The first backward pass (y = 2·xᵀx), both steps: dot sends x two contributions that add up.
     await tab.keyboard.press('End');
     const x = await tab.evaluate(() => globalThis.gradlens.app.model.nodes.find((n) => n.label.startsWith('x =')).members[0]);

@@ -18,9 +18,9 @@ import { Renderer, type Timings } from './render';
 import { currentNode, Derivation, type Limits } from './state/derive';
 import { reduce } from './state/reduce';
 import { initialState, traceOf, type Action, type InspectorState } from './state/state';
-import { exportGraph } from './ui/exportGraph';
+import { loadLater } from './lazy';
+import type { Later } from './later';
 import { onFailure, safely } from './ui/failures';
-import { registerToolkit } from './ui/toolkit';
 import { watchTheme } from './ui/theme';
 import type { ExportFormat } from './ui/toolbar';
 import type { GraphView } from './view/graphView';
@@ -64,16 +64,17 @@ const STEP_KEYS: Record<string, Action> = {
 export class InspectorApp {
   /** The limits in force (benchmarks raise them to measure past them). */
   readonly limits: Limits = { draw: DRAW_LIMIT, summary: SUMMARY_THRESHOLD };
-  readonly timings: Timings = { scriptStartedAt: 0, constructedAt: 0, receivedAt: 0, validate: 0, model: 0, layout: 0, show: 0, firstFrameAt: 0, summaryAt: 0 };
+  readonly timings: Timings = { scriptStartedAt: 0, constructedAt: 0, receivedAt: 0, validate: 0, model: 0, layout: 0, show: 0, firstFrameAt: 0, summaryAt: 0, completeAt: 0 };
   private current: InspectorState;
   private readonly derive = new Derivation(this.limits);
   private readonly renderer: Renderer;
   private timer: { handle: ReturnType<typeof setInterval>; speed: number } | null = null;
   /** The parts asked of the host for the trace in parts on screen (each once). */
   private asked = new Set<number>();
+  /** The second script (lazy.ts), once asked for. */
+  private later: Promise<Later> | null = null;
 
   constructor(root: HTMLElement, private readonly host: Host) {
-    registerToolkit();
     this.current = initialState(host.getState());
     const dispatch = (action: Action) => this.dispatch(action);
     this.renderer = new Renderer(root, host, this.derive, this.timings, {
@@ -83,6 +84,7 @@ export class InspectorApp {
       zoom: (factor) => this.view?.zoom(factor),
       fitMatches: () => this.renderer.fitNodes(this.derive.matches(this.current)),
       exportAs: (format) => this.exportAs(format),
+      needLater: () => { void this.loadLater(); },
     }, this.current);
     onFailure((where, error) => this.renderer.showFailure(where, error));
     document.addEventListener('keydown', safely('a key press', (event: KeyboardEvent) => this.onKey(event)));
@@ -197,12 +199,31 @@ export class InspectorApp {
     this.dispatch({ type: 'trace/invalid', title, problems });
   }
 
+  /**
+   * The second script (after the first frame, or at once for a screen it draws): the toolkit's
+   * components defined, then what waited for it drawn.
+   */
+  loadLater(): Promise<Later> {
+    if (this.later) return this.later;
+    this.later = loadLater().then((later) => {
+      safely('setting up the controls', () => later.registerToolkit())();
+      this.renderer.laterArrived(later);
+      this.renderer.render(this.current);
+      requestAnimationFrame(() => { this.timings.completeAt = performance.now(); });
+      return later;
+    });
+    this.later.catch((error: unknown) => this.renderer.showFailure('loading the inspector\'s panels', error));
+    return this.later;
+  }
+
   exportAs(format: ExportFormat): void {
-    const graph = this.renderer.graph;
-    const decorations = this.renderer.decorations;
-    if (!graph || !this.view || !decorations) return;
-    const fileName = exportFileName(graph.trace.run.file, graph.selection, format);
-    exportGraph(format, { model: graph.model, layout: graph.layout, view: this.view, decorations, fileName }, (message) => this.host.post(message));
+    void this.loadLater().then(safely(`exporting ${format}`, (later: Later) => {
+      const graph = this.renderer.graph;
+      const decorations = this.renderer.decorations;
+      if (!graph || !this.view || !decorations) return;
+      const fileName = exportFileName(graph.trace.run.file, graph.selection, format);
+      later.exportGraph(format, { model: graph.model, layout: graph.layout, view: this.view, decorations, fileName }, (message) => this.host.post(message));
+    }), () => {}); // a second script that did not come is reported once, by loadLater
   }
 
   private onGraphSelect(elementId: string | null): void {

@@ -1,6 +1,7 @@
 /** The inspector's entry point, in a VS Code webview or a standalone page. */
 const scriptStartedAt = performance.now();
-import '@vscode/codicons/dist/codicon.css';
+// Every stylesheet is the first script's (dist/webview.css): uPlot's is for the charts of the second.
+import 'uplot/dist/uPlot.min.css';
 import './styles.css';
 import { InspectorApp } from './app';
 import { connectHost, readEmbeddedTrace } from './host';

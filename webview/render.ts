@@ -2,7 +2,9 @@
  * Puts a state on screen. `render(state)` derives what the state shows (state/derive.ts) and
  * applies what is not already there: each derived piece is compared by identity with the one on
  * screen, so a step redraws the step layer and the step panel, a colour change the decorations,
- * a new selection the graph — and no caller chooses among them.
+ * a new selection the graph — and no caller chooses among them. The side bar's panels, the
+ * Training view, a summarised pass and the minimap come with the script loaded after the first
+ * frame (lazy.ts): the first render asks for it, and until it is in they wait.
  */
 import { visible } from '../protocol/display';
 import type { SourceRef, TextRef, UiState } from '../protocol/messages';
@@ -14,17 +16,17 @@ import type { Frame, StepMarks } from './model/marks';
 import { tooltipText } from './model/tooltip';
 import { currentNode, type Derivation, type GraphScreen, type Screen } from './state/derive';
 import type { InspectorState } from './state/state';
+import type { Later } from './later';
 import { AccessibleView } from './ui/accessibleView';
 import { LiveRegion } from './ui/announce';
 import { truncationBanner } from './ui/banner';
-import { summarisedScreen } from './ui/summarisedScreen';
 import { el } from './ui/dom';
-import { Minimap } from './ui/minimap';
+import type { Minimap } from './ui/minimap';
 import { errorScreen, FailureBar, loadingScreen, shownProblems } from './ui/screens';
-import { sidePanels, stepPanel, type SideActions, type SideGraph } from './ui/sidePanels';
+import type { SideActions, SideGraph } from './ui/sidePanels';
 import { Stepper } from './ui/stepper';
 import { summaryScreen, tooLargeScreen } from './ui/summaryScreen';
-import { TrainingScreen } from './ui/trainingScreen';
+import type { TrainingScreen } from './ui/trainingScreen';
 import { cssVar, readTheme } from './ui/theme';
 import { Toolbar, type ToolbarCommands } from './ui/toolbar';
 import { Tooltip } from './ui/tooltip';
@@ -45,11 +47,15 @@ export interface Timings {
   show: number;
   firstFrameAt: number;
   summaryAt: number;
+  /** The frame after the second script came in and drew what waited for it (the side bar, the controls). */
+  completeAt: number;
 }
 
 export interface RendererEvents extends ToolbarCommands {
   /** A graph element was clicked (null: the background). */
   onGraphSelect(elementId: string | null): void;
+  /** The script loaded after the first frame is wanted (once the first frame is drawn, or now for a screen it draws). */
+  needLater(): void;
 }
 
 /** What is on screen, to compare the next derivation with. */
@@ -70,7 +76,17 @@ export class Renderer {
   private readonly stepper: Stepper;
   private readonly tooltip = new Tooltip();
   private readonly failure = new FailureBar();
-  private readonly minimap: Minimap;
+  /** The graph's overview (from the second script). */
+  private minimap: Minimap | null = null;
+  /** What the second script holds, once it has run. */
+  private later: Later | null = null;
+  /** The first render asked for the second script. */
+  private laterAsked = false;
+  /** The side bar is not drawn for what is shown (its panels are the second script's). */
+  private sideStale = true;
+  /** The screen shown waits for the second script (the Training view, a summarised pass). */
+  private screenWaits = false;
+  private readonly canvas: HTMLElement;
   /**
    * The graph: a canvas, so an application to assistive technology (its keys are ours: graph keys in
    * app.ts), named by what it shows and described by its keys. Its nodes have no DOM element, so no
@@ -93,7 +109,8 @@ export class Renderer {
   private lastGraphLabel: string | null = null;
   private readonly empty = el('div', { class: 'empty' }, 'Waiting for a trace…');
   private readonly summary = el('div', { class: 'summary-screen', hidden: '' });
-  private readonly side = el('aside', { class: 'side', 'aria-label': 'step and node details' });
+  /** Busy until the second script has drawn its panels (a narrow page keeps their room: styles.css). */
+  private readonly side = el('aside', { class: 'side', 'aria-label': 'step and node details', 'aria-busy': 'true' });
   private readonly banner = el('div', { class: 'banners' });
   private training: TrainingScreen | null = null;
   private shown: Shown = { screen: null, trace: null, model: null, groupByFunction: false, decorations: null, marks: null, frame: null, ui: null };
@@ -102,9 +119,8 @@ export class Renderer {
     private readonly events: RendererEvents, initial: InspectorState) {
     this.toolbar = new Toolbar(events);
     this.stepper = new Stepper(events.dispatch, initial.ui);
-    this.minimap = new Minimap((x, y) => this.view?.panTo(x, y));
-    const canvas = el('div', { class: 'canvas' }, this.graphElement, this.tooltip.element, this.empty, this.summary, this.failure.element, this.minimap.element);
-    const main = el('main', { class: 'body' }, canvas, this.side);
+    this.canvas = el('div', { class: 'canvas' }, this.graphElement, this.tooltip.element, this.empty, this.summary, this.failure.element);
+    const main = el('main', { class: 'body' }, this.canvas, this.side);
     const page = [this.toolbar.element, this.banner, main, this.stepper.element];
     this.accessible = new AccessibleView(() => events.dispatch({ type: 'listing/set', open: false }),
       (on) => { for (const part of page) part.inert = on; }, () => (this.graphElement.tabIndex === 0 ? this.graphElement : null));
@@ -178,6 +194,34 @@ export class Renderer {
       screen, trace, model: drawn?.model ?? null, groupByFunction: state.page.groupByFunction,
       decorations: drawn ? decorations : null, marks: drawn ? marks : null, frame: drawn ? frame : null, ui: state.ui,
     };
+    // The second script once this is on screen (not words saying what is on the way): after the
+    // frame that shows it (a task queued in a frame runs after its paint).
+    if (!this.laterAsked && screen.tag !== 'waiting' && screen.tag !== 'loading') {
+      this.laterAsked = true;
+      requestAnimationFrame(() => setTimeout(() => this.events.needLater(), 0));
+    }
+  }
+
+  /**
+   * The second script has run: the minimap goes in, and the next render draws what waited for it
+   * (the side bar, a screen of its).
+   */
+  laterArrived(later: Later): void {
+    this.later = later;
+    this.minimap = new later.Minimap((x, y) => this.view?.panTo(x, y));
+    this.canvas.append(this.minimap.element);
+    const graph = this.graph;
+    if (graph && this.view) {
+      this.minimap.setLayout(graph.layout);
+      this.drawMinimap();
+    } else {
+      this.minimap.element.hidden = true;
+    }
+    this.sideStale = true;
+    if (this.screenWaits) {
+      this.screenWaits = false;
+      this.shown = { ...this.shown, screen: null };
+    }
   }
 
   /** A handler failed (failures.ts): say so above the graph, tell the host, and carry on. */
@@ -195,7 +239,7 @@ export class Renderer {
   }
 
   drawMinimap(): void {
-    if (!this.view) return;
+    if (!this.view || !this.minimap) return;
     this.minimap.draw(this.view.viewport(), { node: cssVar('--gl-muted', '#888'), frame: cssVar('--gl-accent', '#0078d4') });
   }
 
@@ -232,8 +276,9 @@ export class Renderer {
         break;
       }
       case 'summarised': {
+        if (!this.later) { this.waitForLater(); break; }
         const { openPass, keepAgain } = this.passActions();
-        this.showPage(summarisedScreen(screen.trace, screen.view, {
+        this.showPage(this.later.summarisedScreen(screen.trace, screen.view, {
           ...this.panelActions(), openPass,
           ...(screen.training ? { openTraining: () => this.events.dispatch({ type: 'selection/set', selection: { kind: 'training' } }) } : {}),
           ...(keepAgain ? { keepAgain } : {}),
@@ -242,8 +287,9 @@ export class Renderer {
         break;
       }
       case 'training': {
+        if (!this.later) { this.waitForLater(); break; }
         const { openPass, keepAgain } = this.passActions();
-        this.training = new TrainingScreen(screen.trace, screen.run, screen.thresholds, {
+        this.training = new this.later.TrainingScreen(screen.trace, screen.run, screen.thresholds, {
           openPass,
           openNode: (id, node) => this.events.dispatch({ type: 'selection/set', selection: { kind: 'pass', id }, atNode: node }),
           ...(keepAgain ? { keepAgain } : {}),
@@ -274,10 +320,17 @@ export class Renderer {
     }
   }
 
+  /** A screen the second script draws, before it has run: nothing yet, and the script asked for now. */
+  private waitForLater(): void {
+    this.screenWaits = true;
+    this.empty.textContent = '';
+    this.events.needLater();
+  }
+
   private showGraph(screen: GraphScreen, decorations: Decorations, state: InspectorState): void {
     this.empty.hidden = true;
     const started = performance.now();
-    this.minimap.setLayout(screen.layout);
+    this.minimap?.setLayout(screen.layout);
     this.view ??= new GraphView(this.graphElement, readTheme(), {
       onSelect: (elementId) => this.events.onGraphSelect(elementId),
       onViewport: () => { this.drawMinimap(); this.hover(null, null); },
@@ -293,7 +346,7 @@ export class Renderer {
   private clearGraph(): void {
     this.view?.clear();
     this.tooltip.hide();
-    this.minimap.element.hidden = true;
+    if (this.minimap) this.minimap.element.hidden = true;
   }
 
   private frameDrawn(): void {
@@ -302,20 +355,27 @@ export class Renderer {
 
   // ---- Side bar, controls, host --------------------------------------------------------------
 
-  /** All panels when the graph or its look changed; only the step panel when just the step did (the others keep their scroll). */
+  /**
+   * All panels when the graph or its look changed; only the step panel when just the step did (the
+   * others keep their scroll). The panels are the second script's: until it has run, none.
+   */
   private renderSide(state: InspectorState, trace: Trace | null, screen: Screen, frame: Frame | null, decorations: Decorations | null): void {
     if (!trace) { this.side.replaceChildren(); return; }
+    const later = this.later;
+    if (!later) return;
     if (screen.tag === 'summary' || screen.tag === 'training' || screen.tag === 'summarised') return; // the side bar is hidden beside these
     const graph = screen.tag === 'graph' ? screen : null;
     const side: SideGraph | null = graph ? {
       model: graph.model, pass: this.derive.pass(state), frame, folded: graph.folded, expanded: state.ui.expanded, selectedNode: state.ui.selectedNode,
     } : null;
-    const sameLook = trace === this.shown.trace && screen === this.shown.screen && decorations === this.shown.decorations
+    const sameLook = !this.sideStale && trace === this.shown.trace && screen === this.shown.screen && decorations === this.shown.decorations
       && state.page.groupByFunction === this.shown.groupByFunction;
     const current = this.side.querySelector(':scope > .step-panel');
     if (sameLook && (!side || frame === this.shown.frame)) return;
-    if (sameLook && side && current) { current.replaceWith(stepPanel(trace, side, this.panelActions())); return; }
-    this.side.replaceChildren(...sidePanels(trace, side, this.sideActions()));
+    if (sameLook && side && current) { current.replaceWith(later.stepPanel(trace, side, this.panelActions())); return; }
+    this.side.replaceChildren(...later.sidePanels(trace, side, this.sideActions()));
+    this.side.removeAttribute('aria-busy');
+    this.sideStale = false;
   }
 
   private updateControls(state: InspectorState, screen: Screen, frame: Frame | null): void {

@@ -30,6 +30,20 @@ export function formatNumber(value: number, digits = 4): string {
 }
 
 /**
+ * A count as en-US writes it, thousands apart: 12,345. Without Intl: a page's first
+ * toLocaleString builds ICU's number format, 20–40 ms of the inspector's first frame.
+ *
+ * @example formatCount(1234567) // '1,234,567'
+ */
+export function formatCount(value: number): string {
+  if (!Number.isSafeInteger(value)) return value.toLocaleString('en-US');
+  const digits = String(Math.abs(value));
+  let grouped = digits.slice(0, digits.length % 3 || 3);
+  for (let i = grouped.length; i < digits.length; i += 3) grouped += `,${digits.slice(i, i + 3)}`;
+  return value < 0 ? `-${grouped}` : grouped;
+}
+
+/**
  * `(2, 3)`, `(4,)`, `scalar`: a shape as the inspector, the editor and the views show it (the one
  * shape formatter outside the engine). `dim` writes each dimension: the rule texts pass their own,
  * since a shape attribute in a trace can hold anything.

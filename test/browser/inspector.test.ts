@@ -12,7 +12,7 @@ import { formatNumber } from '../../protocol/query/format';
 import { formatTensorShort, formatTensorTiny } from '../../webview/model/tensor';
 import type { Trace } from '../../protocol/trace';
 import { distDir, repoRoot, seedFixture } from '../trace-helpers';
-import { instrument, screenOf, Watch, writePage, writeRawPage } from './page-helpers';
+import { complete, instrument, screenOf, Watch, writePage, writeRawPage } from './page-helpers';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const results = join(repoRoot, 'test-results', 'inspector');
@@ -122,6 +122,7 @@ suite('the inspector in a browser', function () {
     await instrument(page);
     await page.goto(`file://${file}`);
     await page.waitForFunction(() => (globalThis as any).gradlens?.app?.view !== undefined || (globalThis as any).document.querySelector('.error-screen') !== null);
+    await complete(page);
     return page;
   }
 

@@ -76,7 +76,11 @@ export async function instrument(page: Page, options: { vscode?: boolean } = {})
   }, options.vscode ?? false);
 }
 
-/** Opens `file` and waits until the inspector has drawn something (a graph, a screen of words). */
+/**
+ * Opens `file` and waits until the inspector has drawn what it shows, with its second script in
+ * (complete): a standalone page shows its embedded trace. A page posing as VS Code waits for its
+ * host: only the inspector's start is waited for.
+ */
 export async function openPage(browser: Browser, watch: Watch, file: string, options: { vscode?: boolean; name?: string } = {}): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
   const name = options.name ?? file.split('/').pop()!;
@@ -84,7 +88,17 @@ export async function openPage(browser: Browser, watch: Watch, file: string, opt
   await instrument(page, options);
   await page.goto(`file://${file}`);
   await page.waitForFunction(() => (globalThis as any).gradlens?.app !== undefined);
+  if (!options.vscode) await complete(page);
   return page;
+}
+
+/**
+ * Once the inspector's second script (webview/lazy.ts: the side bar's panels, the Training view,
+ * exports, the minimap, the toolkit's components) has come in after the first frame and drawn what
+ * waited for it.
+ */
+export async function complete(page: Page, timeout = 30_000): Promise<void> {
+  await page.waitForFunction(() => ((globalThis as any).gradlens?.app?.timings?.completeAt ?? 0) > 0, undefined, { timeout });
 }
 
 /** `work` done in the page within `ms`, or a failure naming `what` (a hung page answers nothing). */

@@ -40,7 +40,7 @@ function packageVsix(args: string[]): string {
 /** What every package holds, and what none does. */
 function assertExtensionFiles(files: string[]): void {
   for (const file of ['extension/package.json', 'extension/dist/extension.js', 'extension/dist/capture-runner.js', 'extension/dist/capture-child.js',
-    'extension/dist/engine.js', 'extension/dist/webview.js', 'extension/dist/webview.css', 'extension/dist/types/engine/index.d.ts',
+    'extension/dist/engine.js', 'extension/dist/webview.js', 'extension/dist/webview-later.js', 'extension/dist/webview.css', 'extension/dist/types/engine/index.d.ts',
     'extension/node_modules/esbuild/lib/main.js', 'extension/media/gradlens.png', 'extension/LICENSE.txt',
     // The trace's schema (jsonValidation), New Example…'s sources, the walkthrough's pictures, the tab icons, the changelog.
     'extension/dist/trace.schema.json', 'extension/dist/starter/seed/autograd.ts', 'extension/dist/starter/d2l/mlp-implementation.ts',

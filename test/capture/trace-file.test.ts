@@ -282,6 +282,26 @@ suite('trace files', function () {
     assert.equal(existsSync(`${path}.partial`), false);
   });
 
+  test('the page\'s scripts: the trace\'s head, the inspector\'s script (the one that runs, with the nonce), its second script as text right after it, then the parts', () => {
+    const t = baseTrace();
+    // Trace text that looks like the inspector's second script: it stays JSON inside its own element.
+    t.run.stdout = '</script><script id="gradlens-later" type="text/plain">alert(1)</script><script>alert(2)</script>';
+    const page = inspectorPage(t, distDir);
+    const scripts = [...page.matchAll(/<script\b([^>]*)>/g)].map((m) => m[1]!.trim());
+    const nonce = /script-src 'nonce-([^']+)'/.exec(page)![1]!;
+    assert.deepEqual(scripts.map((attributes) => attributes.replace(/gradlens-part-\d+/, 'gradlens-part-N')), [
+      'id="gradlens-trace" type="application/json"',
+      `nonce="${nonce}"`,
+      'id="gradlens-later" type="text/plain"',
+      ...scripts.slice(3).map(() => 'id="gradlens-part-N" type="application/json"'),
+    ]);
+    assert.ok(scripts.length > 3, 'the trace has parts');
+    const later = /<script id="gradlens-later" type="text\/plain">([\s\S]*?)<\/script>/.exec(page)![1]!;
+    assert.equal(later, readFileSync(join(distDir, 'webview-later.js'), 'utf8').replace(/<\/script/gi, '<\\/script'), 'the built second script, whole');
+    assert.equal(page.split('id="gradlens-later"').length, 2, 'once: the trace\'s text holds no element');
+    assert.ok(page.indexOf('id="gradlens-later"') < page.indexOf('id="gradlens-part-'), 'before the parts: it is read early in a big page');
+  });
+
   test('sameFile: one file by any name (relative, through .., a hard link); files not there yet by folder and name', () => {
     const file = join(work, 'model.ts');
     writeFileSync(file, 'x');

@@ -90,6 +90,18 @@ suite('end to end: the packaged extension in VS Code', function () {
     const state = await inspectorState(page);
     assert.equal(state.total, 2);
     assert.ok(state.firstFrameAt > 0, 'the graph is drawn');
+    // Its two scripts are files of the extension's dist/ by their webview URIs (V8 caches their
+    // code); the second came after the first frame, with the nonce, and drew the side bar.
+    await frame.locator('aside.side .step-panel').waitFor({ timeout: 30_000 });
+    const scripts = (await frame.locator('script').evaluateAll((elements) => elements.map((e) => ({ src: e.getAttribute('src'), nonce: (e as unknown as { nonce: string }).nonce !== '' }))))
+      .filter((script) => script.src?.includes('/dist/')); // VS Code's own, if it adds one, aside
+    assert.deepEqual(scripts.map((script) => script.src?.replace(/^.*\/dist\//, 'dist/')), ['dist/webview.js', 'dist/webview-later.js'], JSON.stringify(scripts));
+    const origins = new Set(scripts.map((script) => new URL(script.src!).origin));
+    assert.equal(origins.size, 1, `one origin, the webview's resources: ${[...origins].join(', ')}`);
+    assert.ok(scripts.every((script) => script.nonce && /^https?:/.test(script.src!)), JSON.stringify(scripts));
+    const csp = await frame.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
+    assert.match(csp ?? '', /script-src 'nonce-[^']+'(;|$)/);
+    assert.doesNotMatch(csp ?? '', /unsafe-eval|unsafe-inline/);
     await page.screenshot({ path: join(results, '3-inspector.png') });
   });
 

@@ -87,6 +87,7 @@ suite('extension: the inspector panel\'s page', () => {
   const page = panelHtml({
     cspSource: 'https://file+.vscode-resource.vscode-cdn.net', nonce: 'bm9uY2Uh"<', title: 'GradLens: <x>.ts',
     scriptUri: 'https://file+.vscode-resource.vscode-cdn.net/ext/dist/webview.js', styleUri: 'https://file+.vscode-resource.vscode-cdn.net/ext/dist/webview.css',
+    laterUri: 'https://file+.vscode-resource.vscode-cdn.net/ext/dist/webview-later.js',
   });
 
   test('a strict policy: nothing by default, scripts and inline styles only with the nonce', () => {
@@ -99,11 +100,20 @@ suite('extension: the inspector panel\'s page', () => {
   });
 
   test('the built script and stylesheet, and Cytoscape\'s one rule under its id, all with the nonce', () => {
-    assert.match(page, /<script nonce="bm9uY2Uh&#34;&#60;" src="https:\/\/file\+\.vscode-resource\.vscode-cdn\.net\/ext\/dist\/webview\.js"><\/script>/);
+    assert.match(page, /<script nonce="bm9uY2Uh&#34;&#60;" src="https:\/\/file\+\.vscode-resource\.vscode-cdn\.net\/ext\/dist\/webview\.js" data-later="https:\/\/file\+\.vscode-resource\.vscode-cdn\.net\/ext\/dist\/webview-later\.js"><\/script>/,
+      'the first script names the second by its webview URI (webview/lazy.ts adds it after the first frame, with the nonce)');
     assert.match(page, /<link rel="stylesheet" href="[^"]+webview\.css" nonce="/);
     assert.match(page, /<style id="__________cytoscape_stylesheet" nonce="[^"]+">\.__________cytoscape_container \{ position: relative; \}<\/style>/);
     assert.match(page, /<meta property="csp-nonce" content="bm9uY2Uh&#34;&#60;">/, 'the toolkit reads the nonce for its style probe here');
     assert.match(page, /<title>GradLens: &#60;x&#62;\.ts<\/title>/);
     assert.equal((page.match(/<script/g) ?? []).length, 1);
+  });
+
+  test('the panel names its files by webview URIs of dist/, the one folder its webviews may load from (files: V8 caches their code)', () => {
+    const panel = source('panel.ts');
+    assert.equal((panel.match(/localResourceRoots: \[vscode\.Uri\.joinPath\(context\.extensionUri, 'dist'\)\]/g) ?? []).length, 2, 'a new panel and a restored one');
+    for (const [field, file] of [['scriptUri', 'webview.js'], ['laterUri', 'webview-later.js'], ['styleUri', 'webview.css']]) {
+      assert.match(panel, new RegExp(`${field}: webview\\.asWebviewUri\\(vscode\\.Uri\\.joinPath\\(context\\.extensionUri, 'dist', '${file.replace('.', '\\.')}'\\)\\)\\.toString\\(\\)`));
+    }
   });
 });

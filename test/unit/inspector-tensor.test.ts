@@ -2,8 +2,19 @@
 // tensor texts, and sums of gradient terms (float32 rounding, NaN/∞, samples that cannot be summed).
 import { strict as assert } from 'node:assert';
 import { formatNumber, formatShape, formatTensorShort, formatTensorTiny, knownValues, sizeOf, sumTensors, values } from '../../webview/model/tensor';
+import { formatCount } from '../../protocol/query/format';
 import { statsOf } from '../../protocol/trace';
 import { scalar, tensor, truncated } from './trace-builder';
+
+suite('inspector tensor: formatCount', () => {
+  test('counts as en-US writes them, without Intl (its first use costs the page 20–40 ms)', () => {
+    for (const n of [0, 7, 999, 1000, 12_345, 999_999, 1_000_000, 1_234_567_890, -1, -1234, 2 ** 53 - 1]) {
+      assert.equal(formatCount(n), n.toLocaleString('en-US'), String(n));
+    }
+    assert.equal(formatCount(-0), '0');
+    assert.equal(formatCount(1234.5), '1,234.5', 'a fraction as toLocaleString writes it');
+  });
+});
 
 suite('inspector tensor: formatNumber', () => {
   test('at most 4 significant digits, without float noise', () => {

@@ -14,6 +14,7 @@ import { labelText } from './labels';
 import type { Frame } from './marks';
 import { chainText, localRule } from './rules';
 import { formatShape, formatTensorShort, sizeOf } from './tensor';
+import { formatCount } from '../../protocol/query/format';
 
 /** Items read out of a list (what a step sends to 10⁵ inputs is in the step panel and the accessible view). */
 const SPOKEN_ITEMS = 4;
@@ -21,7 +22,7 @@ const SPOKEN_ITEMS = 4;
 /** Badges as words (the graph shows them as borders, the step layer as ⚠NaN…). */
 const BADGE_WORDS: Record<Badge, string> = { nan: 'has NaN', inf: 'has infinities', zero: 'all zero', vanishing: 'vanishing', exploding: 'exploding' };
 
-const plural = (count: number, one: string, many = `${one}s`) => `${count.toLocaleString('en-US')} ${count === 1 ? one : many}`;
+const plural = (count: number, one: string, many = `${one}s`) => `${formatCount(count)} ${count === 1 ? one : many}`;
 
 /** A node in a sentence: `y = mul`, or the op alone; short and escaped. */
 export function spokenName(names: ReadonlyMap<number, string>, node: TraceNode | undefined): string {

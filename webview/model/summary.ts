@@ -4,7 +4,7 @@
  * breaks (the breaks of a loop grouped by kind and line). Linear in the trace; no graph is built.
  */
 import type { GraphSelection, Selection } from '../../protocol/messages';
-import { formatNumber } from '../../protocol/query/format';
+import { formatCount, formatNumber } from '../../protocol/query/format';
 import { lossRange, passLineKey } from '../../protocol/query/training';
 import { isKept, type BackwardPass, type GraphBreak, type Recording, type Trace } from '../../protocol/trace';
 import { stepCount } from '../../protocol/traceParts';
@@ -19,7 +19,7 @@ export interface SelectionItem {
   size: string;
 }
 
-const plural = (count: number, word: string, many = `${word}s`) => `${count.toLocaleString('en-US')} ${count === 1 ? word : many}`;
+const plural = (count: number, word: string, many = `${word}s`) => `${formatCount(count)} ${count === 1 ? word : many}`;
 const lineOf = (source: { line: number } | null) => `line ${source?.line ?? '?'}`;
 
 /** A pass in the summary's list: its number among all passes (from 1), its line; its loss, steps and nodes. */
@@ -27,7 +27,7 @@ export function passItem(pass: BackwardPass, index: number): SelectionItem {
   const loss = passLoss(pass);
   return {
     selection: { kind: 'pass', id: pass.id },
-    title: `#${(index + 1).toLocaleString('en-US')} · ${passTitle(pass)}`,
+    title: `#${formatCount(index + 1)} · ${passTitle(pass)}`,
     size: pass.error ? 'failed' : `${loss !== null ? `loss ${formatNumber(loss)} · ` : ''}${plural(stepCount(pass), 'step')} · ${plural(passNodes(pass).size, 'node')}`,
   };
 }
@@ -110,7 +110,7 @@ export function passLoss(pass: BackwardPass): number | null {
 /** `#17 · backward · line 90 · loss 2.274`: its number among all passes (from 1), its line, its loss (else its steps), failed. */
 export function passLabel(pass: BackwardPass, index: number): string {
   const loss = passLoss(pass);
-  const parts = [`#${(index + 1).toLocaleString('en-US')}`, passTitle(pass)];
+  const parts = [`#${formatCount(index + 1)}`, passTitle(pass)];
   if (loss !== null) parts.push(`loss ${formatNumber(loss)}`);
   if (pass.error) parts.push('failed');
   else if (!isKept(pass)) parts.push('summarised');
@@ -146,7 +146,7 @@ export function pickerChoices(trace: Trace, current: Selection | null, withSumma
     let heading = -1;
     if (group.indexes.length > 1) {
       heading = entries.length;
-      entries.push({ value: `line:${g}`, label: `${passTitle(group.first)} · ×${group.indexes.length.toLocaleString('en-US')}`, disabled: true });
+      entries.push({ value: `line:${g}`, label: `${passTitle(group.first)} · ×${formatCount(group.indexes.length)}`, disabled: true });
       headingOf.push(-1);
     }
     for (const index of group.indexes) {
@@ -158,7 +158,7 @@ export function pickerChoices(trace: Trace, current: Selection | null, withSumma
   });
   for (const r of trace.recordings) {
     if (isCurrent('recording', r.id)) currentAt = entries.length;
-    entries.push({ value: `recording:${r.id}`, label: `record · ${lineOf(r.source)} · ${r.nodes.length.toLocaleString('en-US')} ops` });
+    entries.push({ value: `recording:${r.id}`, label: `record · ${lineOf(r.source)} · ${formatCount(r.nodes.length)} ops` });
     headingOf.push(-1);
   }
   const choices = entries.length <= MAX_CHOICES ? entries : capped(entries, headingOf, currentAt);
@@ -181,7 +181,7 @@ function capped(entries: readonly Choice[], headingOf: readonly number[], curren
   const middle: Choice[] = [];
   let omitted = 0;
   for (let i = half; i < tailStart; i++) if (!entries[i]!.disabled && i !== currentAt) omitted++;
-  middle.push({ value: 'omitted', label: `⋯ ${omitted.toLocaleString('en-US')} more not listed (type a Pass #)`, disabled: true });
+  middle.push({ value: 'omitted', label: `⋯ ${formatCount(omitted)} more not listed (type a Pass #)`, disabled: true });
   let lastHeading = -1;
   if (currentAt >= half && currentAt < tailStart) {
     const heading = headingOf[currentAt]!;
@@ -197,10 +197,10 @@ function capped(entries: readonly Choice[], headingOf: readonly number[], curren
 /** What the Pass # field says of what was typed: the number of the pass to open, or why not. */
 export function passNumber(text: string, passes: number): { number: number } | { problem: string } {
   const typed = text.trim().replace(/^#/, '');
-  const range = passes === 1 ? 'there is one pass, #1' : `passes are #1 to #${passes.toLocaleString('en-US')}`;
+  const range = passes === 1 ? 'there is one pass, #1' : `passes are #1 to #${formatCount(passes)}`;
   if (passes === 0) return { problem: 'this trace has no backward passes' };
   if (!/^\d+$/.test(typed)) return { problem: `not a pass number: ${range}` };
   const number = Number(typed);
-  if (number < 1 || number > passes) return { problem: `no pass #${number.toLocaleString('en-US')}: ${range}` };
+  if (number < 1 || number > passes) return { problem: `no pass #${formatCount(number)}: ${range}` };
   return { number };
 }

@@ -4,7 +4,7 @@
  * Pure (no DOM): tested in Node.
  */
 import type { Thresholds } from '../../protocol/messages';
-import { formatNumber } from '../../protocol/query/format';
+import { formatCount, formatNumber } from '../../protocol/query/format';
 import { firstNonFiniteLoss, vanishedFrom } from '../../protocol/query/training';
 import { type NodeId, type Trace, type VariableSummary } from '../../protocol/trace';
 import { dropPredicate, dropSubject, fadePredicate, fadeSubject, nodeWord, whyVanished } from '../../protocol/query/gradientDrop';
@@ -17,7 +17,7 @@ import { nonFiniteWord, positionOfIndex, runMarks, UPDATE_RATIO_RULE, type Activ
  */
 export type Phrase = (string | { pass: RunPass; node?: NodeId; label?: string })[];
 
-const passWord = (count: number) => `${count.toLocaleString('en-US')} ${count === 1 ? 'pass' : 'passes'}`;
+const passWord = (count: number) => `${formatCount(count)} ${count === 1 ? 'pass' : 'passes'}`;
 
 /** `loss 2.302 → 0.4132 over 240 passes` (null: no pass has a loss). */
 export function lossSummary(run: TrainingRun): string | null {
@@ -58,7 +58,7 @@ export function findings(trace: Trace, run: TrainingRun, thresholds: Thresholds)
   }
   if (vanished.length > NAMED_VANISHED) {
     const more = vanished.length - NAMED_VANISHED;
-    phrases.push([`${more.toLocaleString('en-US')} more parameter${more === 1 ? '\'s gradient' : 's\' gradients'} vanished (the heatmap shows them).`]);
+    phrases.push([`${formatCount(more)} more parameter${more === 1 ? '\'s gradient' : 's\' gradients'} vanished (the heatmap shows them).`]);
   }
   if (vanished.length === 0) phrases.push([`No parameter's gradient vanished (‖∇‖ below ${threshold} to the end of the run)${nonFinite ? '' : ', and the loss stayed finite'}.`]);
   phrases.push(...deadFindings(run));
@@ -83,7 +83,7 @@ export function lastActivation(series: ActivationSeries): { position: number; un
   return null;
 }
 
-const unitWord = (units: number, calls: number) => `${units.toLocaleString('en-US')} ${units === 1 ? 'unit' : 'units'}${calls > 1 ? ` (${calls.toLocaleString('en-US')} calls)` : ''}`;
+const unitWord = (units: number, calls: number) => `${formatCount(units)} ${units === 1 ? 'unit' : 'units'}${calls > 1 ? ` (${formatCount(calls)} calls)` : ''}`;
 
 /** `net.0's relu: 63 % of its 256 units dead at pass #240 (0 for the whole batch).` for each relu layer at least half dead at its last pass. */
 export function deadFindings(run: TrainingRun): Phrase[] {
@@ -131,10 +131,10 @@ export function firstExploding(run: TrainingRun, threshold: number): { position:
 
 /** A phrase as plain text (#N for each pass), for an aria-label or a test. */
 export function phraseText(phrase: Phrase): string {
-  return phrase.map((part) => (typeof part === 'string' ? part : part.label ?? `#${part.pass.number.toLocaleString('en-US')}`)).join('');
+  return phrase.map((part) => (typeof part === 'string' ? part : part.label ?? `#${formatCount(part.pass.number)}`)).join('');
 }
 
-const at = (run: TrainingRun, position: number) => `#${run.passes[position]!.number.toLocaleString('en-US')}`;
+const at = (run: TrainingRun, position: number) => `#${formatCount(run.passes[position]!.number)}`;
 
 /** The extremes of one value over the series at a pass: `largest net.0.weight 0.23 · smallest net.2.bias 0.0015`. */
 function extremes(run: TrainingRun, position: number, value: (v: VariableSummary) => number | null): string | null {
@@ -163,8 +163,8 @@ export function chartWords(run: TrainingRun, thresholds: Thresholds): { loss: st
   const finite = run.passes.filter((p) => p.loss !== null && Number.isFinite(p.loss));
   const lowest = finite.reduce<RunPass | null>((best, p) => (!best || p.loss! < best.loss! ? p : best), null);
   const loss = [lossSummary(run) ?? 'no pass has a scalar loss',
-    lowest ? `lowest ${formatNumber(lowest.loss!)} at #${lowest.number.toLocaleString('en-US')}` : '',
-    marks.length > 0 ? `marked: ${marks.slice(0, 3).map((m) => `#${m.number.toLocaleString('en-US')} ${m.label}`).join('; ')}${marks.length > 3 ? `; ${marks.length - 3} more` : ''}` : '',
+    lowest ? `lowest ${formatNumber(lowest.loss!)} at #${formatCount(lowest.number)}` : '',
+    marks.length > 0 ? `marked: ${marks.slice(0, 3).map((m) => `#${formatCount(m.number)} ${m.label}`).join('; ')}${marks.length > 3 ? `; ${marks.length - 3} more` : ''}` : '',
   ].filter(Boolean).join('; ');
   const normAt = lastWith(run, (v) => v.gradL2);
   const gradNorm = normAt < 0 ? 'no finite gradient norm' : `‖∇‖ at ${at(run, normAt)}: ${extremes(run, normAt, (v) => v.gradL2)}`
@@ -172,7 +172,7 @@ export function chartWords(run: TrainingRun, thresholds: Thresholds): { loss: st
   const ratioAt = lastWith(run, (v) => v.updateRatio);
   const below = ratioAt < 0 ? [] : run.series.filter((s) => { const r = s.at[ratioAt]?.updateRatio; return r !== null && r !== undefined && r < UPDATE_RATIO_RULE; });
   const updates = ratioAt < 0 ? 'no update ratio (a series needs two passes)' : `‖Δw‖/‖w‖ at ${at(run, ratioAt)}: ${extremes(run, ratioAt, (v) => v.updateRatio)}`
-    + `; ${below.length === 0 ? 'none' : below.length.toLocaleString('en-US')} below the ${formatNumber(UPDATE_RATIO_RULE)} rule of thumb`;
+    + `; ${below.length === 0 ? 'none' : formatCount(below.length)} below the ${formatNumber(UPDATE_RATIO_RULE)} rule of thumb`;
   let most: { series: RunSeries; position: number; value: number } | null = null;
   for (const series of run.series) {
     for (let position = 0; position < series.at.length; position++) {
@@ -214,10 +214,10 @@ export function heatmapWords(run: TrainingRun, map: Heatmap): string {
   let bad = 0;
   let zero = 0;
   for (const kind of map.kinds) { if (kind === CellKind.NonFinite) bad++; else if (kind === CellKind.Zero) zero++; }
-  const size = `${run.series.length.toLocaleString('en-US')} ${run.series.length === 1 ? 'parameter' : 'parameters'} × ${passWord(run.passes.length)}`
-    + (map.columns < run.passes.length ? ` in ${map.columns.toLocaleString('en-US')} columns (each the largest of its passes)` : '');
+  const size = `${formatCount(run.series.length)} ${run.series.length === 1 ? 'parameter' : 'parameters'} × ${passWord(run.passes.length)}`
+    + (map.columns < run.passes.length ? ` in ${formatCount(map.columns)} columns (each the largest of its passes)` : '');
   const range = map.kinds.some((k) => k === CellKind.Value) ? `‖∇‖ from ${formatNumber(10 ** map.min)} to ${formatNumber(10 ** map.max)}` : 'no positive finite ‖∇‖';
-  const cells = (count: number) => `${count.toLocaleString('en-US')} ${count === 1 ? 'cell' : 'cells'}`;
+  const cells = (count: number) => `${formatCount(count)} ${count === 1 ? 'cell' : 'cells'}`;
   return [size, range, bad > 0 ? `NaN/∞ in ${cells(bad)}` : '', zero > 0 ? `all-zero in ${cells(zero)}` : ''].filter(Boolean).join('; ');
 }
 

@@ -9,6 +9,7 @@ import type { Listing, ListingRow, ListingTable } from '../model/listing';
 import { el } from './dom';
 import { safely } from './failures';
 import { button } from './toolkit';
+import { formatCount } from '../../protocol/query/format';
 
 export class AccessibleView {
   readonly element: HTMLElement;
@@ -81,7 +82,7 @@ function tableOf(table: ListingTable, index: number, step: number): HTMLElement 
       el('td', {}, `#${row.node}`), el('td', {}, row.name || '—'), el('td', {}, row.op), el('td', {}, row.shape), el('td', { class: 'tensor' }, row.tensor));
   };
   const omitted = table.omitted > 0
-    ? [el('tr', {}, el('td', { colspan: String(headings.length), class: 'muted' }, `… ${table.omitted.toLocaleString('en-US')} more rows …`))]
+    ? [el('tr', {}, el('td', { colspan: String(headings.length), class: 'muted' }, `… ${formatCount(table.omitted)} more rows …`))]
     : [];
   return el('section', {},
     el('h3', { id }, table.title),

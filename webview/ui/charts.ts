@@ -3,8 +3,7 @@
  * pass, and histograms of a tensor's values. The only module that imports uPlot.
  */
 import uPlot from 'uplot';
-import 'uplot/dist/uPlot.min.css';
-import { formatNumber } from '../../protocol/query/format';
+import { formatCount, formatNumber } from '../../protocol/query/format';
 import { decades } from '../model/trainingCharts';
 
 function cssColor(name: string, fallback: string): string {
@@ -208,7 +207,7 @@ export function runChart(container: HTMLElement, spec: RunChartSpec): uPlot {
       y: spec.log ? { distr: 3, log: 10, ...(range ? { range: () => range } : {}) } : { ...(range ? { range: () => range } : {}) },
     },
     axes: [
-      { ...axisStyle(), label: 'pass #', labelSize: 20, incrs: WHOLE_STEPS, values: (_u: uPlot, splits: number[]) => splits.map((v) => v.toLocaleString('en-US')) },
+      { ...axisStyle(), label: 'pass #', labelSize: 20, incrs: WHOLE_STEPS, values: (_u: uPlot, splits: number[]) => splits.map((v) => formatCount(v)) },
       yAxis(spec),
     ],
     series: [

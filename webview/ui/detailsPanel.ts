@@ -14,6 +14,7 @@ import { el, link, section } from './dom';
 import type { PanelActions } from './stepPanel';
 import { tensorView } from './tensorView';
 import { attributeText, baseName, shownText } from './text';
+import { formatCount } from '../../protocol/query/format';
 
 export interface DetailsActions extends PanelActions {
   /** Highlight these nodes as the cut points of a "why" answer. */
@@ -57,7 +58,7 @@ export function detailsPanel(trace: Trace, nodeIds: readonly number[], actions: 
     ['kind', node.kind === 'op' ? 'result of an op' : node.kind === 'variable' ? `variable (attachGrad, gradReq '${node.gradReq ?? 'write'}')` : 'constant'],
     ['op', shownText(node.op, { ref: { kind: 'node', id: node.id, field: 'op' }, open })],
     ['attributes', attrs.cut
-      ? el('span', {}, `${visible(attrs.text.slice(0, DISPLAY_LIMIT))}… (${Object.keys(node.attrs).length.toLocaleString('en-US')} attributes)`, ...(open ? [' ', link('show all', 'open all the attributes in an editor', () => open({ kind: 'node', id: node.id, field: 'attrs' }))] : []))
+      ? el('span', {}, `${visible(attrs.text.slice(0, DISPLAY_LIMIT))}… (${formatCount(Object.keys(node.attrs).length)} attributes)`, ...(open ? [' ', link('show all', 'open all the attributes in an editor', () => open({ kind: 'node', id: node.id, field: 'attrs' }))] : []))
       : visible(attrs.text)],
     ['mode', `${node.trainMode ? 'training' : 'prediction'}${node.recording ? ', recording' : ', not recording'}${node.inGraph ? '' : ' (not differentiable)'}`],
   ];
@@ -75,7 +76,7 @@ export function detailsPanel(trace: Trace, nodeIds: readonly number[], actions: 
   const source = node.source;
   const sourceRow = source
     ? el('span', {}, link(`${visible(baseName(source.file), { limit: 200 })}:${source.line}:${source.column}`, attributeText(`open ${source.file} at line ${source.line}`), () => actions.reveal({ kind: 'node', id: node.id })),
-      ...(source.file.length > DISPLAY_LIMIT && open ? [' ', link('show the whole path', `open the whole path (${source.file.length.toLocaleString('en-US')} characters) in an editor`, () => open({ kind: 'node', id: node.id, field: 'sourceFile' }))] : []))
+      ...(source.file.length > DISPLAY_LIMIT && open ? [' ', link('show the whole path', `open the whole path (${formatCount(source.file.length)} characters) in an editor`, () => open({ kind: 'node', id: node.id, field: 'sourceFile' }))] : []))
     : 'unknown';
   const table = el('table', { class: 'facts' }, ...rows.map(([key, value]) => el('tr', {}, el('th', {}, key), el('td', {}, value))),
     el('tr', {}, el('th', {}, 'source'), el('td', {}, sourceRow)));
@@ -87,7 +88,7 @@ export function detailsPanel(trace: Trace, nodeIds: readonly number[], actions: 
   for (const index of breaks.slice(0, MAX_BREAKS)) {
     parts.push(el('p', { class: 'warning' }, shownText(trace.graphBreaks[index]!.message, { ref: { kind: 'break', index, field: 'message' }, open })));
   }
-  if (breaks.length > MAX_BREAKS) parts.push(el('p', { class: 'muted' }, `… and ${(breaks.length - MAX_BREAKS).toLocaleString('en-US')} more graph breaks here`));
+  if (breaks.length > MAX_BREAKS) parts.push(el('p', { class: 'muted' }, `… and ${formatCount(breaks.length - MAX_BREAKS)} more graph breaks here`));
   parts.push(tensorView(node.value, 'value'));
   const explanation = explainGradient(trace, node.id);
   if (node.grad) parts.push(tensorView(node.grad, 'gradient'));

@@ -4,7 +4,7 @@
  * NaN/∞ cells in the error colour, all-zero ones grey. Rows shrink to fit hundreds; their labels
  * then go every few rows. Hover reads a cell, a click opens its pass.
  */
-import { formatNumber } from '../../protocol/query/format';
+import { formatCount, formatNumber } from '../../protocol/query/format';
 import { viridis, ZERO_COLOR } from '../model/colors';
 import type { TrainingRun } from '../model/training';
 import { CellKind, heatmapOf, heatPosition, labelEvery, passTicks, rowHeightFor, type Heatmap } from '../model/trainingCharts';
@@ -29,10 +29,10 @@ function cellText(run: TrainingRun, map: Heatmap, row: number, column: number): 
   const cell = row * map.columns + column;
   const first = run.passes[map.firstOf[column]!]!;
   const last = run.passes[map.lastOf[column]!]!;
-  const passes = first === last ? `pass #${first.number.toLocaleString('en-US')}` : `passes #${first.number.toLocaleString('en-US')}–#${last.number.toLocaleString('en-US')}`;
+  const passes = first === last ? `pass #${formatCount(first.number)}` : `passes #${formatCount(first.number)}–#${formatCount(last.number)}`;
   const shown = map.passAt[cell]!;
   const v = shown >= 0 ? series.at[shown] : null;
-  const at = first === last || shown < 0 ? '' : ` (at #${run.passes[shown]!.number.toLocaleString('en-US')})`;
+  const at = first === last || shown < 0 ? '' : ` (at #${formatCount(run.passes[shown]!.number)})`;
   let what: string;
   switch (map.kinds[cell]) {
     case CellKind.NonFinite: what = `∇ has ${v!.nan > 0 ? `${v!.nan} NaN` : ''}${v!.nan > 0 && v!.inf > 0 ? ' and ' : ''}${v!.inf > 0 ? `${v!.inf} ±∞` : ''}${at}`; break;
@@ -114,7 +114,7 @@ export function drawHeatmap(container: HTMLElement, run: TrainingRun, events: He
     ctx.moveTo(x, top);
     ctx.lineTo(x, top + 4);
     ctx.stroke();
-    const label = `#${tick.toLocaleString('en-US')}`;
+    const label = `#${formatCount(tick)}`;
     const half = ctx.measureText(label).width / 2;
     ctx.fillText(label, Math.min(Math.max(x, labelWidth + half), width - half), top + 6); // within the canvas
   }

@@ -4,6 +4,7 @@ import { groupBreaks, headAndTail, type BreakGroup } from '../model/summary';
 import { el, section } from './dom';
 import type { PanelActions } from './stepPanel';
 import { shownText, textLink } from './text';
+import { formatCount } from '../../protocol/query/format';
 
 const BREAK_NAMES: Record<string, string> = {
   detach: 'detach', attachGrad: 'attachGrad on a result', coerce: 'turned into a number', outsideRecord: 'computed outside record', paused: 'computed under pause',
@@ -15,7 +16,7 @@ const MAX_ITEMS = 100;
 /** The first and last items, and a line saying how many are left out between them. */
 function capped<T>(items: readonly T[], what: string, item: (value: T) => HTMLElement): HTMLElement[] {
   const { head, tail, omitted } = headAndTail(items, MAX_ITEMS);
-  const middle = omitted > 0 ? [el('li', { class: 'muted' }, `… ${omitted.toLocaleString('en-US')} more ${what} …`)] : [];
+  const middle = omitted > 0 ? [el('li', { class: 'muted' }, `… ${formatCount(omitted)} more ${what} …`)] : [];
   return [...head.map(item), ...middle, ...tail.map(item)];
 }
 
@@ -33,9 +34,9 @@ export function issuesPanel(trace: Trace, actions: PanelActions): HTMLElement | 
       first.node !== undefined
         ? textLink(first.message.replace(/^gradient stops here: /, ''), 'select this node', () => actions.select(first.node!), { ref, open: actions.openText })
         : shownText(first.message, { ref, open: actions.openText }),
-      first.source ? el('span', { class: 'muted' }, ` line ${first.source.line}${count > 1 ? ` ×${count.toLocaleString('en-US')}` : ''}`) : '');
+      first.source ? el('span', { class: 'muted' }, ` line ${first.source.line}${count > 1 ? ` ×${formatCount(count)}` : ''}`) : '');
   });
-  return section(`Anomalies (${trace.anomalies.length.toLocaleString('en-US')}) and graph breaks (${trace.graphBreaks.length.toLocaleString('en-US')})`,
+  return section(`Anomalies (${formatCount(trace.anomalies.length)}) and graph breaks (${formatCount(trace.graphBreaks.length)})`,
     anomalies.length > 0 ? el('ul', { class: 'issues' }, ...anomalies) : null,
     breaks.length > 0 ? el('ul', { class: 'issues' }, ...breaks) : null);
 }

@@ -8,6 +8,7 @@ import type { RunInfo } from '../../protocol/trace';
 import { describeDuration, describeRunEnd } from '../../protocol/query/outcome';
 import { el, link, section } from './dom';
 import { attributeText, baseName, shownText, type OpenText } from './text';
+import { formatCount } from '../../protocol/query/format';
 
 export interface RunActions {
   reveal(ref: SourceRef): void;
@@ -22,7 +23,7 @@ function output(run: RunInfo, field: 'stdout' | 'stderr', actions: RunActions): 
   const cut = field === 'stdout' ? run.stdoutTruncated : run.stderrTruncated;
   const lines = text.split('\n', 10_001).length - (text.endsWith('\n') ? 1 : 0);
   return el('details', { class: 'output' },
-    el('summary', {}, `${field} (${lines > 10_000 ? 'over 10,000 lines' : `${lines.toLocaleString('en-US')} line${lines === 1 ? '' : 's'}`}${cut ? ', cut by the capture' : ''})`),
+    el('summary', {}, `${field} (${lines > 10_000 ? 'over 10,000 lines' : `${formatCount(lines)} line${lines === 1 ? '' : 's'}`}${cut ? ', cut by the capture' : ''})`),
     el('pre', {}, shownText(text, { multiline: true, ref: { kind: 'output', field }, open: actions.openText })));
 }
 

@@ -2,6 +2,7 @@
 import { visible } from '../../protocol/display';
 import { el } from './dom';
 import { button } from './toolkit';
+import { formatCount } from '../../protocol/query/format';
 
 /** At most this many problems are listed. */
 const SHOWN_PROBLEMS = 12;
@@ -30,7 +31,7 @@ export class FailureBar {
 
 /** `12.3 MB`, `840 KB`: about how much loading a part costs. */
 function aboutBytes(bytes: number): string {
-  return bytes >= 2 ** 20 ? `${(bytes / 2 ** 20).toFixed(1)} MB` : `${Math.max(1, Math.round(bytes / 1024)).toLocaleString('en-US')} KB`;
+  return bytes >= 2 ** 20 ? `${(bytes / 2 ** 20).toFixed(1)} MB` : `${formatCount(Math.max(1, Math.round(bytes / 1024)))} KB`;
 }
 
 /**

@@ -16,6 +16,7 @@ import { headAndTail } from '../model/summary';
 import { formatTensorShort } from '../model/tensor';
 import { el, link, section } from './dom';
 import { attributeText, baseName, shownText } from './text';
+import { formatCount } from '../../protocol/query/format';
 
 export interface PanelActions {
   /** Open the line of something in the trace (the host resolves the reference). */
@@ -50,7 +51,7 @@ export function sourceLink(source: Source | null, ref: SourceRef, actions: Panel
 /** The first and last items of a long list, and a line saying how many are between. */
 function capped<T>(items: readonly T[], item: (value: T) => HTMLElement): HTMLElement[] {
   const { head, tail, omitted } = headAndTail(items, MAX_ITEMS);
-  return [...head.map(item), ...(omitted > 0 ? [el('li', { class: 'muted' }, `… ${omitted.toLocaleString('en-US')} more …`)] : []), ...tail.map(item)];
+  return [...head.map(item), ...(omitted > 0 ? [el('li', { class: 'muted' }, `… ${formatCount(omitted)} more …`)] : []), ...tail.map(item)];
 }
 
 /** Rule texts carry attribute values from the trace: escaped and cut like any other. */

@@ -4,6 +4,7 @@ import type { MagnitudeScale } from '../model/colors';
 import type { Action } from '../state/state';
 import { el } from './dom';
 import { safely } from './failures';
+import { setIcon } from './icons';
 import { button, dropdown, textField } from './toolkit';
 
 const SPEEDS = [0.5, 1, 2, 4, 8];
@@ -80,7 +81,9 @@ export class Stepper {
     this.scrubber.value = String(view.step);
     this.label.textContent = view.kind ? `${view.kind} step ${view.step} / ${view.total}` : '';
     this.play.title = view.playing ? 'Pause (Space)' : 'Play (Space)';
-    this.play.querySelector('.codicon')!.className = `codicon codicon-${view.playing ? 'debug-pause' : 'play'}`;
+    const playIcon = this.play.querySelector<SVGSVGElement>('svg.icon')!;
+    const shape = view.playing ? 'debug-pause' : 'play';
+    if (playIcon.dataset.icon !== shape) setIcon(playIcon, shape);
     const legend = this.legendShown;
     if (!legend || legend.scale !== view.scale || legend.colorMode !== view.colorMode) {
       this.legend.replaceChildren(...legendItems(view.scale, view.colorMode));

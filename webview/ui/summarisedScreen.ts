@@ -5,7 +5,7 @@
  * command on the standalone page), and the nearest passes kept whole. Built from
  * model/summarisedPass.ts; every name from the trace is text.
  */
-import { formatNumber } from '../../protocol/query/format';
+import { formatCount, formatNumber } from '../../protocol/query/format';
 import type { Trace } from '../../protocol/trace';
 import { BADGE_TEXT } from '../model/marks';
 import type { SummarisedPassView } from '../model/summarisedPass';
@@ -26,7 +26,7 @@ export interface SummarisedActions extends PanelActions {
 /** Rows listed at most (a model can have thousands of parameters; the Training view's heatmap shows them all). */
 const MAX_ROWS = 300;
 
-const count = (n: number) => n.toLocaleString('en-US');
+const count = (n: number) => formatCount(n);
 const maybe = (value: number | null) => (value === null ? '—' : formatNumber(value));
 
 function statisticsTable(view: SummarisedPassView): HTMLElement {

@@ -10,6 +10,7 @@ import { el, link, section } from './dom';
 import { issuesPanel } from './issuesPanel';
 import { runPanel } from './runPanel';
 import type { PanelActions } from './stepPanel';
+import { formatCount } from '../../protocol/query/format';
 
 export interface SummaryActions extends PanelActions {
   open(selection: Selection): void;
@@ -22,14 +23,14 @@ function selectionList(title: string, items: readonly SelectionItem[], actions: 
   const { head, tail, omitted } = headAndTail(items, MAX_LISTED);
   const item = (entry: SelectionItem) => el('li', {},
     link(entry.title, 'draw this graph, folded by source line', () => actions.open(entry.selection)), el('span', { class: 'muted' }, ` · ${entry.size}`));
-  const rows = [...head.map(item), ...(omitted > 0 ? [el('li', { class: 'muted' }, `… ${omitted.toLocaleString('en-US')} more (the picker above lists them) …`)] : []), ...tail.map(item)];
-  return section(`${title} (${items.length.toLocaleString('en-US')})`, rows.length > 0 ? el('ul', { class: 'selections' }, ...rows) : el('p', { class: 'muted' }, empty));
+  const rows = [...head.map(item), ...(omitted > 0 ? [el('li', { class: 'muted' }, `… ${formatCount(omitted)} more (the picker above lists them) …`)] : []), ...tail.map(item)];
+  return section(`${title} (${formatCount(items.length)})`, rows.length > 0 ? el('ul', { class: 'selections' }, ...rows) : el('p', { class: 'muted' }, empty));
 }
 
 export function summaryScreen(trace: Trace, summary: TraceSummary, limit: number, actions: SummaryActions): HTMLElement {
   return el('div', { class: 'summary', role: 'region', 'aria-label': 'summary of a large trace' },
-    el('h1', {}, `A large trace: ${summary.nodes.toLocaleString('en-US')} nodes`),
-    el('p', {}, `More nodes than this inspector opens as graphs at once (${limit.toLocaleString('en-US')}), so the trace opens as this summary. `
+    el('h1', {}, `A large trace: ${formatCount(summary.nodes)} nodes`),
+    el('p', {}, `More nodes than this inspector opens as graphs at once (${formatCount(limit)}), so the trace opens as this summary. `
       + 'Open a backward pass or a recording below to see its graph, folded by source line.'),
     runPanel(trace.run, { reveal: actions.reveal, openText: actions.openText }),
     selectionList('Backward passes', summary.passes, actions, 'No backward pass ran.'),
@@ -43,11 +44,11 @@ export function summaryScreen(trace: Trace, summary: TraceSummary, limit: number
  */
 export function tooLargeScreen(what: string, nodes: number, drawn: number, folded: boolean, limit: number, actions: { fold?: () => void; summary?: () => void }): HTMLElement {
   const size = folded
-    ? `${what} has ${nodes.toLocaleString('en-US')} nodes; folded by source line it still has ${drawn.toLocaleString('en-US')}`
-    : `${what} has ${nodes.toLocaleString('en-US')} nodes`;
+    ? `${what} has ${formatCount(nodes)} nodes; folded by source line it still has ${formatCount(drawn)}`
+    : `${what} has ${formatCount(nodes)} nodes`;
   return el('div', { class: 'too-large', role: 'status' },
     el('h1', {}, 'This graph is too large to draw'),
-    el('p', {}, `${size}: more than the ${limit.toLocaleString('en-US')} this inspector draws at once.`),
+    el('p', {}, `${size}: more than the ${formatCount(limit)} this inspector draws at once.`),
     el('p', {}, folded
       ? 'Trace a smaller run (fewer iterations, a smaller batch or model), or put autograd.record() around the part you want to see.'
       : 'Fold loops to draw one node per source line, or trace a smaller run.'),

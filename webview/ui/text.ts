@@ -7,6 +7,7 @@
 import { DISPLAY_LIMIT, visible } from '../../protocol/display';
 import type { TextRef } from '../../protocol/messages';
 import { el, link } from './dom';
+import { formatCount } from '../../protocol/query/format';
 
 /** Opens the whole of a text the inspector cut short; absent where no host can (the standalone page). */
 export type OpenText = ((ref: TextRef) => void) | undefined;
@@ -21,7 +22,7 @@ export interface TextOptions {
 }
 
 function showAll(text: string, ref: TextRef, open: (ref: TextRef) => void): HTMLElement {
-  const element = link('show all', `open all ${text.length.toLocaleString('en-US')} characters in an editor`, () => open(ref));
+  const element = link('show all', `open all ${formatCount(text.length)} characters in an editor`, () => open(ref));
   element.classList.add('show-all');
   return element;
 }

@@ -1,25 +1,48 @@
 /**
  * The controls of the inspector, from @vscode/webview-ui-toolkit (as the design card asks). The
  * toolkit is archived upstream: it is used only here, behind small factories, so that another set
- * of components (or plain elements) can replace it by changing this one file.
+ * of components (or plain elements) can replace it by changing this file and toolkitComponents.ts.
+ *
+ * The factories make the toolkit's elements without its code: the components are defined after
+ * the first frame (toolkitComponents.ts, in the script loaded then: registering them and drawing
+ * their shadow trees costs a tenth of a second), and upgrade the elements in place. Until then the
+ * elements are hidden (styles.css) and what is set on them waits (`setProperty`).
  */
-import {
-  provideVSCodeDesignSystem, vsCodeButton, vsCodeCheckbox, vsCodeDivider, vsCodeDropdown, vsCodeOption, vsCodeTextField,
-} from '@vscode/webview-ui-toolkit';
+import { icon, type IconName } from './icons';
 import { safely } from './failures';
 
-let registered = false;
+/** Properties set on an element before its component was defined, applied once it is. */
+const pending = new WeakMap<HTMLElement, Record<string, unknown>>();
 
-export function registerToolkit(): void {
-  if (registered) return;
-  registered = true;
-  provideVSCodeDesignSystem().register(vsCodeButton(), vsCodeCheckbox(), vsCodeDivider(), vsCodeDropdown(), vsCodeOption(), vsCodeTextField());
+/**
+ * `element[name] = value`, once the element is its component: a property set on the element before
+ * would hide the component's own (the upgrade keeps an instance's properties).
+ */
+function setProperty(element: HTMLElement, name: string, value: unknown): void {
+  const tag = element.localName;
+  if (customElements.get(tag)) {
+    delete pending.get(element)?.[name];
+    (element as unknown as Record<string, unknown>)[name] = value;
+    return;
+  }
+  let waiting = pending.get(element);
+  if (!waiting) {
+    const properties: Record<string, unknown> = {};
+    waiting = properties;
+    pending.set(element, properties);
+    void customElements.whenDefined(tag).then(safely(`setting up a ${tag}`, () => {
+      customElements.upgrade(element); // one not in the page yet is not upgraded by the definition
+      pending.delete(element);
+      for (const [key, later] of Object.entries(properties)) (element as unknown as Record<string, unknown>)[key] = later;
+    }));
+  }
+  waiting[name] = value;
 }
 
 export interface ButtonOptions {
   label?: string;
-  /** A codicon name (`debug-step-over`…). */
-  icon?: string;
+  /** A codicon (icons.ts). */
+  icon?: IconName;
   title: string;
   onClick: () => void;
   appearance?: 'primary' | 'secondary' | 'icon';
@@ -31,10 +54,9 @@ export function button(options: ButtonOptions): HTMLElement {
   element.setAttribute('title', options.title);
   element.setAttribute('aria-label', options.title);
   if (options.icon) {
-    const icon = document.createElement('span');
-    icon.className = `codicon codicon-${options.icon}`;
-    if (options.label) icon.setAttribute('slot', 'start');
-    element.append(icon);
+    const image = icon(options.icon);
+    if (options.label) image.setAttribute('slot', 'start');
+    element.append(image);
   }
   if (options.label) element.append(document.createTextNode(options.label));
   element.addEventListener('click', safely(options.title, () => options.onClick()));
@@ -64,7 +86,9 @@ export function dropdown(title: string, onChange: (value: string) => void): { el
         if (choice.disabled) { option.setAttribute('disabled', ''); option.classList.add('heading'); }
         return option;
       }));
-      (element as unknown as { value: string }).value = value;
+      setProperty(element, 'value', value);
+      // Before its component is defined, the element is as wide as the choice it will show (styles.css).
+      if (!customElements.get(element.localName)) element.dataset.shown = choices.find((choice) => choice.value === value)?.label ?? choices[0]?.label ?? '';
     },
   };
 }
@@ -72,10 +96,16 @@ export function dropdown(title: string, onChange: (value: string) => void): { el
 export function checkbox(label: string, checked: boolean, onChange: (checked: boolean) => void): { element: HTMLElement; set(checked: boolean): void } {
   const element = document.createElement('vscode-checkbox');
   element.textContent = label;
-  const state = element as unknown as { checked: boolean };
-  state.checked = checked;
-  element.addEventListener('change', safely(label, () => onChange(state.checked)));
-  return { element, set: (value) => { state.checked = value; } };
+  // FAST's checkbox says `change` when the program sets it too: only a change from what was set is the user's.
+  let set = checked;
+  setProperty(element, 'checked', checked);
+  element.addEventListener('change', safely(label, () => {
+    const now = (element as unknown as { checked: boolean }).checked;
+    if (now === set) return;
+    set = now;
+    onChange(now);
+  }));
+  return { element, set: (value) => { set = value; setProperty(element, 'checked', value); } };
 }
 
 export function textField(placeholder: string, onInput: (value: string) => void, onEnter: (value: string) => void): HTMLElement {

@@ -8,7 +8,7 @@
  * goes in as text.
  */
 import type { Thresholds } from '../../protocol/messages';
-import { formatNumber } from '../../protocol/query/format';
+import { formatCount, formatNumber } from '../../protocol/query/format';
 import type { Trace } from '../../protocol/trace';
 import {
   deadShareCurve, gradNormCurve, lossCurve, nearestPosition, passNumbers, reduceToColumns, runMarks, seriesMarks, updateRatioCurve, UPDATE_RATIO_RULE, zeroFractionCurve,
@@ -53,7 +53,7 @@ const LEGEND_SERIES = 10;
 const CHART_HEIGHT = 220;
 const SERIES_COLORS = 8;
 
-const number = (pass: RunPass) => `#${pass.number.toLocaleString('en-US')}`;
+const number = (pass: RunPass) => `#${formatCount(pass.number)}`;
 
 /** The curve whose value at `position` is nearest to the pointer's height `y` (-1: none has one there). */
 function nearestCurve(curves: readonly (number | null)[][], position: number, y: number, log: boolean): number {
@@ -102,12 +102,12 @@ export class TrainingScreen {
     this.range = flowRange(run);
     const words = chartWords(run, thresholds);
     const summarisedCount = run.passes.filter((p) => !p.kept).length;
-    const parameters = `${run.series.length.toLocaleString('en-US')} ${run.series.length === 1 ? 'variable' : 'variables'}`;
+    const parameters = `${formatCount(run.series.length)} ${run.series.length === 1 ? 'variable' : 'variables'}`;
     this.element = el('div', { class: 'training', role: 'region', 'aria-label': 'Training view' },
-      el('h1', {}, `Training: ${run.passes.length.toLocaleString('en-US')} passes · ${parameters}`),
+      el('h1', {}, `Training: ${formatCount(run.passes.length)} passes · ${parameters}`),
       el('div', { class: 'findings' }, ...findings(trace, run, thresholds).map((phrase) => this.sentence(phrase))),
       el('p', { class: 'muted' }, [lossSummary(run) ?? 'no pass has a scalar loss',
-        summarisedCount > 0 ? `${summarisedCount.toLocaleString('en-US')} of them summarised (statistics only; a click on one says how to keep it)` : 'every pass kept whole',
+        summarisedCount > 0 ? `${formatCount(summarisedCount)} of them summarised (statistics only; a click on one says how to keep it)` : 'every pass kept whole',
         'click a point or a cell to open that pass'].join(' · ')),
       this.note,
       el('div', { class: 'training-grid' },
@@ -132,7 +132,7 @@ export class TrainingScreen {
             readout: (i, position) => {
               const { name, at } = run.activations[i]!;
               const a = at[position]!;
-              return `${name}: ${a.dead.toLocaleString('en-US')} of ${a.units.toLocaleString('en-US')} units dead (${formatNumber((a.dead / a.units) * 100, 3)}%)`;
+              return `${name}: ${formatCount(a.dead)} of ${formatCount(a.units)} units dead (${formatNumber((a.dead / a.units) * 100, 3)}%)`;
             },
           }, {
             log: false, yLabel: 'dead share', include: [0, 1], what: 'dead', percent: true,
@@ -294,7 +294,7 @@ export class TrainingScreen {
     const keepAgain = this.actions.keepAgain;
     this.note.replaceChildren(
       el('p', {}, el('b', {}, `Pass ${number(pass)} was summarised: only its statistics were kept.`),
-        omitted ? ` Its ${omitted.nodes.toLocaleString('en-US')} nodes and ${omitted.steps.toLocaleString('en-US')} steps were left out to keep the trace within its budget; the charts here are from its summary.` : ''),
+        omitted ? ` Its ${formatCount(omitted.nodes)} nodes and ${formatCount(omitted.steps)} steps were left out to keep the trace within its budget; the charts here are from its summary.` : ''),
       keepAgain
         ? button({ label: `Run again keeping pass ${number(pass)}`, title: `Run again keeping pass ${number(pass)}`, appearance: 'primary', onClick: () => keepAgain(pass.id) })
         : el('p', {}, 'To see its graph, trace the same run again keeping it: ', el('code', { class: 'keep-command' }, shownText(keepCommand(this.trace, backward), { limit: 2000 }))));
