@@ -204,7 +204,17 @@ function seedTrace(): Trace {
 const ms = (value: number) => (value >= 1000 ? `${(value / 1000).toFixed(2)} s` : `${value.toFixed(value < 10 ? 1 : 0)} ms`);
 const times = (value: number, blank: number) => `${(value / blank).toFixed(1)}×`;
 
-/** The profile table's row of one traced load. */
+/** Traced loads per profile row (tracing is noisier than the timings): the row gives each figure's median. */
+const PROFILE_RUNS = 3;
+
+/** The median of each figure over PROFILE_RUNS traced loads of `url`. */
+async function profiled(browser: Browser, url: string, frame: (page: Page) => Promise<number>): Promise<LoadProfile> {
+  const runs: LoadProfile[] = [];
+  for (let i = 0; i < PROFILE_RUNS; i++) runs.push(await profileLoad(browser, url, frame));
+  return Object.fromEntries(Object.keys(runs[0]!).map((key) => [key, median(runs.map((run) => run[key as keyof LoadProfile]))])) as unknown as LoadProfile;
+}
+
+/** The profile table's row of a page's traced loads. */
 function profileRow(name: string, p: LoadProfile): string[] {
   const cell = (value: number) => `${value.toFixed(0)}`;
   return [name, ms(p.windowMs), cell(p.cpu), cell(p.program), cell(p.parseHtml), cell(p.compile), cell(p.script), cell(p.style), cell(p.layout), cell(p.paint), cell(p.gc), cell(p.other), cell(p.idle)];
@@ -217,7 +227,7 @@ async function main(): Promise<void> {
   });
   const rows: string[][] = [['trace', 'contender', 'first frame', '× blank', 'complete', 'layout', 'step → frame', 'in next frame', 'step (sync)', 'heap', 'drawn nodes', 'target']];
   const outcomes: { name: string; holds: boolean }[] = [];
-  const profiles: string[][] = [['page (one traced load)', 'first frame', 'main CPU', '(program)', 'parse HTML', 'compile', 'script', 'style', 'layout', 'paint', 'GC', 'other', 'idle']];
+  const profiles: string[][] = [[`page (median of ${PROFILE_RUNS} traced loads)`, 'first frame', 'main CPU', '(program)', 'parse HTML', 'compile', 'script', 'style', 'layout', 'paint', 'GC', 'other', 'idle']];
   try {
     console.log('GradLens inspector benchmark');
     console.log(`machine: ${os.cpus()[0]?.model.trim()}, ${os.cpus().length} cores, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}; Chromium ${browser.version()} (headless, software rendering); ${new Date().toISOString()}`);
@@ -234,8 +244,8 @@ async function main(): Promise<void> {
     rows.push(['seed example', 'ours, as opened', ms(seed.firstFrameMs), times(seed.firstFrameMs, base), ms(seed.completeMs), '', '', '', '', '', '',
       `≤ ${TARGETS.seedRatio}× blank: ${seedHolds ? 'yes' : 'NO'}; DOMContentLoaded ${ms(seed.domContentLoadedMs)}; runs ${seed.runs.map(ms).join(', ')}`]);
     rows.push([]);
-    profiles.push(profileRow('blank page', await profileLoad(browser, `file://${blankFile}`, blankFrame)));
-    profiles.push(profileRow('seed example', await profileLoad(browser, `file://${seedFile}`, inspectorFrame)));
+    profiles.push(profileRow('blank page', await profiled(browser, `file://${blankFile}`, blankFrame)));
+    profiles.push(profileRow('seed example', await profiled(browser, `file://${seedFile}`, inspectorFrame)));
     for (const size of SIZES) {
       const trace = syntheticTrace(size);
       const file = join(work, `trace-${size}.html`);
@@ -262,8 +272,8 @@ async function main(): Promise<void> {
         reference ? `ours/dagre: ${(unfolded.firstFrameMs / reference.firstFrameMs).toFixed(2)}×` : 'ours/dagre: < ' + (unfolded.firstFrameMs / DAGRE_TIMEOUT_MS).toFixed(2) + '×']);
       rows.push([]);
       if (size === 1000 || size === 10000) {
-        profiles.push(profileRow(`${label}, unfolded`, await profileLoad(browser, caseUrl(file, false), inspectorFrame)));
-        profiles.push(profileRow(`${label}, as opened (folded)`, await profileLoad(browser, caseUrl(file, null), inspectorFrame)));
+        profiles.push(profileRow(`${label}, unfolded`, await profiled(browser, caseUrl(file, false), inspectorFrame)));
+        profiles.push(profileRow(`${label}, as opened (folded)`, await profiled(browser, caseUrl(file, null), inspectorFrame)));
       }
     }
   } finally {
@@ -276,7 +286,7 @@ async function main(): Promise<void> {
   console.log('step → frame: from a step\'s start at a frame to the frame that shows it (60 Hz: 16.7 ms = the next frame); step (sync): the update\'s own work.');
   console.log('');
   console.log(formatTable(profiles, new Set([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12])));
-  console.log('The main thread before the first frame of one traced load (tracing slows it down), ms: main CPU its thread time; (program) the CPU profile\'s native time');
+  console.log('The main thread before the first frame of a traced load (tracing slows it down; medians), ms: main CPU its thread time; (program) the CPU profile\'s native time');
   console.log('outside JavaScript (parsing, compiling, styles); then its wall time by kind: parsing the HTML, compiling scripts, running them, styles (sheets parsed, recalculated), layout, paint, GC, the rest, and idle (waiting for a frame, other threads or the CPU).');
   const held = outcomes.filter((o) => o.holds).length;
   console.log(`targets: ${held} of ${outcomes.length} hold${held < outcomes.length ? `; missed: ${outcomes.filter((o) => !o.holds).map((o) => o.name).join(', ')}` : ''}`);
