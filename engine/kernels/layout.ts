@@ -4,6 +4,7 @@
  */
 import type { DType, TypedArray } from '../dtype';
 import { specialize } from './specialize';
+import { wasmTranspose } from './wasmElementwise';
 
 /** out (row-major, shape `outShape`) = a read through `srcStrides` (a's strides, permuted). */
 const permuteLoop = (a: TypedArray, out: TypedArray, outShape: number[], srcStrides: number[]): void => {
@@ -71,7 +72,29 @@ export function runPermute(dtype: DType, a: TypedArray, out: TypedArray, outShap
   const ndim = outShape.length;
   const transposes = ndim >= 2 && srcStrides[ndim - 2] === 1 && srcStrides[ndim - 1] !== 1
     && outShape[ndim - 2]! >= TILE && outShape[ndim - 1]! >= TILE;
+  if (transposes && dtype === 'float32' && transposeOnWasm(a as Float32Array, out as Float32Array, outShape, srcStrides)) return;
   specialize(transposes ? transposeTilesLoop : permuteLoop, dtype)(a, out, outShape, srcStrides);
+}
+
+/** float32 transposes on WebAssembly SIMD (wasmElementwise.ts): each matrix's first element in `a`, as transposeTilesLoop walks them. */
+function transposeOnWasm(a: Float32Array, out: Float32Array, outShape: number[], srcStrides: number[]): boolean {
+  const ndim = outShape.length;
+  const rows = outShape[ndim - 2]!;
+  const cols = outShape[ndim - 1]!;
+  const count = out.length / (rows * cols);
+  const bases = new Array<number>(count);
+  const index = new Array<number>(Math.max(ndim - 2, 0)).fill(0);
+  let base = 0;
+  for (let t = 0; t < count; t++) {
+    bases[t] = base;
+    for (let axis = ndim - 3; axis >= 0; axis--) {
+      base += srcStrides[axis]!;
+      if (++index[axis]! < outShape[axis]!) break;
+      base -= srcStrides[axis]! * outShape[axis]!;
+      index[axis] = 0;
+    }
+  }
+  return wasmTranspose(a, out, rows, cols, srcStrides[ndim - 1]!, bases);
 }
 
 /**

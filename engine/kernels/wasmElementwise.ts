@@ -33,6 +33,7 @@ type ColumnEntry = (x: number, out: number, acc: number, outer: number, reduced:
 interface ElementwiseKernel {
   maps: Record<WasmMap, MapEntry>;
   reluGrad: (g: number, x: number, out: number, n: number) => void;
+  transpose: (src: number, dst: number, rows: number, cols: number, stride: number) => void;
   sumLanes: LaneEntry;
   sumColumns: ColumnEntry;
   maxLanes: LaneEntry;
@@ -48,6 +49,7 @@ function load(): ElementwiseKernel | null {
   kernel = e === undefined ? null : {
     maps: { exp: e.exp_f32, log: e.log_f32, tanh: e.tanh_f32, sigmoid: e.sigmoid_f32, relu: e.relu_f32 },
     reluGrad: e.relu_grad_f32,
+    transpose: e.transpose_f32,
     sumLanes: e.sum_lanes_f32,
     sumColumns: e.sum_columns_f32,
     maxLanes: e.max_lanes_f32,
@@ -100,6 +102,24 @@ export function wasmBinary(kernel: WasmBinary, a: Float32Array, b: Float32Array,
   heap.set(b, bAt);
   instance[kernel](START * 4, bAt * 4, outAt * 4, padded);
   out.set(heap.subarray(outAt, outAt + n));
+  return true;
+}
+
+/**
+ * The transposing permutations of kernels/layout.ts on the kernel: out's matrix t (rows × cols)
+ * is a read from `bases[t]` with rows 1 and columns `stride` apart. A copy in, vector 4 × 4
+ * transposes, a copy out: the JS tiles take 3–7 ms for a 1024² matrix. False as wasmMap.
+ */
+export function wasmTranspose(a: Float32Array, out: Float32Array, rows: number, cols: number, stride: number, bases: readonly number[]): boolean {
+  const instance = ready(out.length);
+  if (!instance) return false;
+  const outAt = START + roundUp4(a.length) + 4; // 16 bytes of slack: a vector load reads up to 3 past a column
+  const heap = heapFloats((outAt + out.length) * 4);
+  if (!heap) return false;
+  heap.set(a, START);
+  const matrix = rows * cols;
+  for (let t = 0; t < bases.length; t++) instance.transpose((START + bases[t]!) * 4, (outAt + t * matrix) * 4, rows, cols, stride);
+  out.set(heap.subarray(outAt, outAt + out.length));
   return true;
 }
 

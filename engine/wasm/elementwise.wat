@@ -166,6 +166,70 @@
       (local.set $out (i32.add (local.get $out) (i32.const 16)))
       (br $next))))
 
+  ;; A transpose: out[r·cols + c] = src[r + c·stride] for r < rows, c < cols (a matrix read by
+  ;; columns: what kernels/layout.ts's permutations that transpose do). Blocks of 4 × 4 (four vector
+  ;; loads of four rows each, eight shuffles, four stores) inside tiles of 32 × 32, so that the
+  ;; lines read stay in the first-level cache; the rows and columns left over one by one.
+  (func (export "transpose_f32") (param $src i32) (param $dst i32) (param $rows i32) (param $cols i32) (param $stride i32)
+    (local $rows4 i32) (local $cols4 i32) (local $r0 i32) (local $c0 i32) (local $r1 i32) (local $c1 i32) (local $r i32) (local $c i32)
+    (local $at i32) (local $strideBytes i32) (local $v0 v128) (local $v1 v128) (local $v2 v128) (local $v3 v128) (local $t0 v128) (local $t1 v128) (local $t2 v128) (local $t3 v128) (local $to i32)
+    (local.set $rows4 (i32.and (local.get $rows) (i32.const -4)))
+    (local.set $cols4 (i32.and (local.get $cols) (i32.const -4)))
+    (local.set $strideBytes (i32.shl (local.get $stride) (i32.const 2)))
+    (block $tilesDone (loop $tileRows
+      (br_if $tilesDone (i32.ge_u (local.get $r0) (local.get $rows4)))
+      (local.set $r1 (select (local.get $rows4) (i32.add (local.get $r0) (i32.const 32)) (i32.lt_u (i32.sub (local.get $rows4) (local.get $r0)) (i32.const 32))))
+      (local.set $c0 (i32.const 0))
+      (block $colsDone (loop $tileCols
+        (br_if $colsDone (i32.ge_u (local.get $c0) (local.get $cols4)))
+        (local.set $c1 (select (local.get $cols4) (i32.add (local.get $c0) (i32.const 32)) (i32.lt_u (i32.sub (local.get $cols4) (local.get $c0)) (i32.const 32))))
+        (local.set $r (local.get $r0))
+        (block $rDone (loop $rLoop
+          (br_if $rDone (i32.ge_u (local.get $r) (local.get $r1)))
+          (local.set $c (local.get $c0))
+          (block $cDone (loop $cLoop
+            (br_if $cDone (i32.ge_u (local.get $c) (local.get $c1)))
+            ;; v_j = src[r … r+3, column c + j]: element (r + i, c + j) in lane i
+            (local.set $at (i32.add (local.get $src) (i32.shl (i32.add (local.get $r) (i32.mul (local.get $c) (local.get $stride))) (i32.const 2))))
+            (local.set $v0 (v128.load (local.get $at)))
+            (local.set $v1 (v128.load (i32.add (local.get $at) (local.get $strideBytes))))
+            (local.set $v2 (v128.load (i32.add (local.get $at) (i32.shl (local.get $strideBytes) (i32.const 1)))))
+            (local.set $v3 (v128.load (i32.add (local.get $at) (i32.mul (local.get $strideBytes) (i32.const 3)))))
+            (local.set $t0 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $v0) (local.get $v1)))
+            (local.set $t1 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $v0) (local.get $v1)))
+            (local.set $t2 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $v2) (local.get $v3)))
+            (local.set $t3 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $v2) (local.get $v3)))
+            ;; row r + i of out, columns c … c+3
+            (local.set $to (i32.add (local.get $dst) (i32.shl (i32.add (i32.mul (local.get $r) (local.get $cols)) (local.get $c)) (i32.const 2))))
+            (v128.store (local.get $to) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t0) (local.get $t2)))
+            (local.set $to (i32.add (local.get $to) (i32.shl (local.get $cols) (i32.const 2))))
+            (v128.store (local.get $to) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t0) (local.get $t2)))
+            (local.set $to (i32.add (local.get $to) (i32.shl (local.get $cols) (i32.const 2))))
+            (v128.store (local.get $to) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t1) (local.get $t3)))
+            (local.set $to (i32.add (local.get $to) (i32.shl (local.get $cols) (i32.const 2))))
+            (v128.store (local.get $to) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t1) (local.get $t3)))
+            (local.set $c (i32.add (local.get $c) (i32.const 4)))
+            (br $cLoop)))
+          (local.set $r (i32.add (local.get $r) (i32.const 4)))
+          (br $rLoop)))
+        (local.set $c0 (local.get $c1))
+        (br $tileCols)))
+      (local.set $r0 (local.get $r1))
+      (br $tileRows)))
+    ;; the columns left over (every row), then the rows left over (the other columns)
+    (local.set $r (i32.const 0))
+    (block $rightDone (loop $right
+      (br_if $rightDone (i32.ge_u (local.get $r) (local.get $rows)))
+      (local.set $c (select (local.get $cols4) (i32.const 0) (i32.lt_u (local.get $r) (local.get $rows4))))
+      (block $restDone (loop $rest
+        (br_if $restDone (i32.ge_u (local.get $c) (local.get $cols)))
+        (f32.store (i32.add (local.get $dst) (i32.shl (i32.add (i32.mul (local.get $r) (local.get $cols)) (local.get $c)) (i32.const 2)))
+          (f32.load (i32.add (local.get $src) (i32.shl (i32.add (local.get $r) (i32.mul (local.get $c) (local.get $stride))) (i32.const 2)))))
+        (local.set $c (i32.add (local.get $c) (i32.const 1)))
+        (br $rest)))
+      (local.set $r (i32.add (local.get $r) (i32.const 1)))
+      (br $right))))
+
   ;; out[p] = Σ x[p·reduced + r] for p < outer, summed in float64 (four float64 pairs, eight floats
   ;; a step), rounded to float32 once.
   (func (export "sum_lanes_f32") (param $x i32) (param $out i32) (param $outer i32) (param $reduced i32)

@@ -8,7 +8,7 @@
 import { strict as assert } from 'node:assert';
 import { autograd, np, npx, type NDArray } from '../../engine';
 import { kernelPath, useKernels } from '../../engine/kernels/kernelPath';
-import { MAP_ULPS, WASM_ELEMENTS, wasmBinary, wasmMap, wasmReduce, type WasmMap } from '../../engine/kernels/wasmElementwise';
+import { MAP_ULPS, WASM_ELEMENTS, wasmBinary, wasmMap, wasmReduce, wasmTranspose, type WasmMap } from '../../engine/kernels/wasmElementwise';
 
 const f32 = Math.fround;
 
@@ -116,6 +116,29 @@ suite('engine: the WebAssembly SIMD maps and reductions', () => {
     }
     useKernels(initial);
     assert.equal(wasmBinary('reluGrad', g, x.subarray(1), new Float32Array(g.length)), false, 'operands of different sizes: the JS loop broadcasts');
+  });
+
+  test('transposes: the same elements as the JS tiles, every size left over by the 4 × 4 blocks and 32 × 32 tiles, batched', () => {
+    const cases: [number[], number[]][] = [[[32, 32], [1, 0]], [[33, 35], [1, 0]], [[70, 129], [1, 0]], [[1024, 40], [1, 0]], [[3, 37, 50], [0, 2, 1]], [[2, 3, 40, 33], [1, 0, 3, 2]]];
+    for (const [shape, axes] of cases) {
+      const size = shape.reduce((a, b) => a * b, 1);
+      const data = Float32Array.from({ length: size }, (_, i) => (i % 7 === 0 ? -0 : i % 11 === 0 ? NaN : i * 0.5 - 3));
+      const x = np.array(data, { dtype: 'float32' }).reshape(shape);
+      useKernels('wasm');
+      const viaWasm = np.transpose(x, axes)._data as Float32Array;
+      useKernels('js');
+      const viaJs = np.transpose(x, axes)._data as Float32Array;
+      useKernels(initial);
+      assert.equal(viaWasm.length, size);
+      for (let i = 0; i < size; i++) if (!Object.is(viaWasm[i], viaJs[i])) assert.fail(`${shape} → ${axes}: element ${i} is ${viaWasm[i]}, not ${viaJs[i]}`);
+      // and against the definition: out[..., r, c] = x[..., c, r] on the last two axes swapped
+      if (axes.length === 2) {
+        const [m, n] = shape as [number, number];
+        for (let r = 0; r < n; r += 3) for (let c = 0; c < m; c += 5) assert.ok(Object.is(viaWasm[r * m + c], data[c * n + r]));
+      }
+    }
+    const direct = new Float32Array(64 * 64);
+    assert.equal(wasmTranspose(new Float32Array(64 * 64), direct, 64, 64, 64, [0]), initial === 'wasm');
   });
 
   test('sizes that are not a multiple of four, and small arrays left to the JS loop', () => {
