@@ -17,6 +17,7 @@
  * `useThreads(1)`) keeps every product on the calling thread.
  */
 import { kernelThreads } from './kernelPath';
+import { nodeBuiltin } from './nodeBuiltin';
 import { CONTROL_BYTES, kernelMemory, type LoadedKernel } from './wasmMemory';
 
 export type GemmEntry = (a: number, b: number, c: number, m: number, n: number, k: number, ldc: number) => void;
@@ -93,14 +94,8 @@ interface Pool {
 let pool: Pool | null | undefined; // undefined: not tried yet
 
 function workerConstructor(): WorkerConstructor | null {
-  const proc = (globalThis as { process?: { getBuiltinModule?: (name: string) => unknown } }).process;
-  if (typeof proc?.getBuiltinModule !== 'function') return null;
-  try {
-    const threads = proc.getBuiltinModule('node:worker_threads') as { Worker?: WorkerConstructor; isMainThread?: boolean } | undefined;
-    return typeof threads?.Worker === 'function' ? threads.Worker : null;
-  } catch {
-    return null;
-  }
+  const Worker = nodeBuiltin<{ Worker?: WorkerConstructor }>('node:worker_threads')?.Worker;
+  return typeof Worker === 'function' ? Worker : null;
 }
 
 /** The workers, started on the first product big enough (they take a few milliseconds to be ready). */
@@ -144,14 +139,13 @@ export function threadedGemm(kernel: LoadedKernel, gemm: GemmEntry, a: number, b
   const ctrl = new Int32Array(memory.memory.buffer, 0, CONTROL_BYTES / 4);
   if (Atomics.load(ctrl, READY) === 0) return gemm(a, b, c, m, n, k, ldc); // still starting: alone this time
   // Blocks: the kernel's 64 rows when there are enough of them, else columns in multiples of 8.
-  const rowChunks = Math.max(1, Math.floor(m / BLOCK_ROWS));
-  const rows = rowChunks === 1 ? m : BLOCK_ROWS;
+  const rows = m < 2 * BLOCK_ROWS ? m : BLOCK_ROWS;
+  const rowChunks = Math.ceil(m / rows);
   const wanted = 4 * threads;
   const colChunks = rowChunks >= wanted ? 1 : Math.min(n / 8, Math.ceil(wanted / rowChunks));
   const cols = Math.ceil(n / 8 / colChunks) * 8;
-  const chunks = Math.ceil(m / rows) * Math.ceil(n / cols);
-  const fullRowChunks = Math.ceil(m / rows);
-  const params = [a, b, c, k, ldc, fullRowChunks, rows, cols, m, n];
+  const chunks = rowChunks * Math.ceil(n / cols);
+  const params = [a, b, c, k, ldc, rowChunks, rows, cols, m, n];
   for (let i = 0; i < params.length; i++) Atomics.store(ctrl, 8 + i, params[i]!);
   Atomics.store(ctrl, 3, chunks);
   Atomics.store(ctrl, FINISHED, 0);

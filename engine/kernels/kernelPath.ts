@@ -4,6 +4,8 @@
  * plain-JS ones, which stay the reference. `GRADLENS_KERNELS=js` in the environment (or
  * `useKernels('js')`) forces the JS path: the test suite runs the engine's tests on both.
  */
+import { nodeBuiltin } from './nodeBuiltin';
+
 export type KernelPath = 'wasm' | 'js';
 
 function fromEnvironment(): KernelPath {
@@ -30,13 +32,7 @@ export function useKernels(path: KernelPath): void {
 const MAX_THREADS = 4;
 
 function cores(): number {
-  const proc = (globalThis as { process?: { getBuiltinModule?: (name: string) => unknown } }).process;
-  try {
-    const os = proc?.getBuiltinModule?.('node:os') as { availableParallelism?: () => number } | undefined;
-    return os?.availableParallelism?.() ?? 1;
-  } catch {
-    return 1;
-  }
+  return nodeBuiltin<{ availableParallelism?: () => number }>('node:os')?.availableParallelism?.() ?? 1;
 }
 
 function threadsFromEnvironment(): number | null {

@@ -33,21 +33,15 @@ const permuteLoop = (a: TypedArray, out: TypedArray, outShape: number[], srcStri
  * tiles of TILE × TILE, so that the strided side of each tile stays in the cache — a plain copy
  * reads or writes with a stride of a whole row and misses the cache on every element once the
  * matrix outgrows it (1024 × 1024 float32: 4× slower, bench "transposes").
- * out[…, r, c] = a[base + r + c·stride] for r < rows, c < cols: rows and cols are out's last two.
+ * out's matrix t: out[t, r, c] = a[bases[t] + r + c·stride] for r < rows, c < cols.
  * (The tile's 32 is written out in the loop: a kernel refers to nothing outside itself, specialize.ts.)
  */
 const TILE = 32;
-const transposeTilesLoop = (a: TypedArray, out: TypedArray, outShape: number[], srcStrides: number[]): void => {
-  const ndim = outShape.length;
-  const rows = outShape[ndim - 2];
-  const cols = outShape[ndim - 1];
-  const stride = srcStrides[ndim - 1];
+const transposeTilesLoop = (a: TypedArray, out: TypedArray, rows: number, cols: number, stride: number, bases: number[]): void => {
   const matrix = rows * cols;
-  const batches = matrix === 0 ? 0 : out.length / matrix;
-  const index = new Array(Math.max(ndim - 2, 0)).fill(0);
-  let base = 0;
-  for (let t = 0; t < batches; t++) {
+  for (let t = 0; t < bases.length; t++) {
     const dst = t * matrix;
+    const base = bases[t];
     for (let r0 = 0; r0 < rows; r0 += 32) {
       const r1 = Math.min(rows, r0 + 32);
       for (let c0 = 0; c0 < cols; c0 += 32) {
@@ -59,31 +53,15 @@ const transposeTilesLoop = (a: TypedArray, out: TypedArray, outShape: number[], 
         }
       }
     }
-    for (let axis = ndim - 3; axis >= 0; axis--) {
-      base += srcStrides[axis];
-      if (++index[axis] < outShape[axis]) break;
-      base -= srcStrides[axis] * outShape[axis];
-      index[axis] = 0;
-    }
   }
 };
 
-export function runPermute(dtype: DType, a: TypedArray, out: TypedArray, outShape: number[], srcStrides: number[]): void {
+/** Where each matrix of a transposing permutation starts in its source: the batch axes' odometer. */
+function matrixBases(out: TypedArray, outShape: number[], srcStrides: number[]): number[] {
   const ndim = outShape.length;
-  const transposes = ndim >= 2 && srcStrides[ndim - 2] === 1 && srcStrides[ndim - 1] !== 1
-    && outShape[ndim - 2]! >= TILE && outShape[ndim - 1]! >= TILE;
-  if (transposes && dtype === 'float32' && transposeOnWasm(a as Float32Array, out as Float32Array, outShape, srcStrides)) return;
-  specialize(transposes ? transposeTilesLoop : permuteLoop, dtype)(a, out, outShape, srcStrides);
-}
-
-/** float32 transposes on WebAssembly SIMD (wasmElementwise.ts): each matrix's first element in `a`, as transposeTilesLoop walks them. */
-function transposeOnWasm(a: Float32Array, out: Float32Array, outShape: number[], srcStrides: number[]): boolean {
-  const ndim = outShape.length;
-  const rows = outShape[ndim - 2]!;
-  const cols = outShape[ndim - 1]!;
-  const count = out.length / (rows * cols);
+  const count = out.length / (outShape[ndim - 2]! * outShape[ndim - 1]!);
   const bases = new Array<number>(count);
-  const index = new Array<number>(Math.max(ndim - 2, 0)).fill(0);
+  const index = new Array<number>(ndim - 2).fill(0);
   let base = 0;
   for (let t = 0; t < count; t++) {
     bases[t] = base;
@@ -94,7 +72,22 @@ function transposeOnWasm(a: Float32Array, out: Float32Array, outShape: number[],
       index[axis] = 0;
     }
   }
-  return wasmTranspose(a, out, rows, cols, srcStrides[ndim - 1]!, bases);
+  return bases;
+}
+
+export function runPermute(dtype: DType, a: TypedArray, out: TypedArray, outShape: number[], srcStrides: number[]): void {
+  const ndim = outShape.length;
+  const transposes = ndim >= 2 && srcStrides[ndim - 2] === 1 && srcStrides[ndim - 1] !== 1
+    && outShape[ndim - 2]! >= TILE && outShape[ndim - 1]! >= TILE;
+  if (!transposes) {
+    specialize(permuteLoop, dtype)(a, out, outShape, srcStrides);
+    return;
+  }
+  const [rows, cols, stride] = [outShape[ndim - 2]!, outShape[ndim - 1]!, srcStrides[ndim - 1]!];
+  const bases = matrixBases(out, outShape, srcStrides);
+  // float32 on WebAssembly SIMD (wasmElementwise.ts) when it runs here, else the JS tiles.
+  if (dtype === 'float32' && wasmTranspose(a as Float32Array, out as Float32Array, rows, cols, stride, bases)) return;
+  specialize(transposeTilesLoop, dtype)(a, out, rows, cols, stride, bases);
 }
 
 /**

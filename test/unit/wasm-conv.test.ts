@@ -51,13 +51,7 @@ class Sums {
  * over the windows' cells inside x.
  */
 function reference(g: ConvGeometry, x: Float32Array, w: Float32Array, bias: Float32Array | null, dy: Float32Array) {
-  const two = g.input.length === 2;
-  const [h, wd] = two ? g.input : [1, g.input[0]!];
-  const [kh, kw] = two ? g.kernel : [1, g.kernel[0]!];
-  const [sh, sw] = two ? g.stride : [1, g.stride[0]!];
-  const [ph, pw] = two ? g.pad : [0, g.pad[0]!];
-  const [dh, dw] = two ? g.dilate : [1, g.dilate[0]!];
-  const [oh, ow] = two ? g.output : [1, g.output[0]!];
+  const { h, w: wd, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow } = convShapeOf(g); // a 1-D convolution as 2-D of height 1
   const channelsPerGroup = g.channels / g.groups;
   const filtersPerGroup = g.filters / g.groups;
   const y = new Sums(sizeOf(convOutputShape(g)));
