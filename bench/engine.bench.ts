@@ -15,7 +15,7 @@
  * It prints a table and never fails on timings: it is a measurement, not a test. See bench/README.md.
  */
 import * as os from 'node:os';
-import { autograd, kernelInfo, np, type NDArray } from 'gradlens';
+import { autograd, kernelInfo, np, npx, type NDArray } from 'gradlens';
 import { formatTable, gcExposed, measure, type Contender, type Measurement, type MeasureOptions } from './harness';
 import {
   normalArray, plainAdd, plainAddRow, plainExp, plainMatmulIKJ, plainMax, plainMul, plainSum, plainSumAxis0,
@@ -576,9 +576,11 @@ async function benchMatmul(options: MeasureOptions): Promise<WorkloadResult> {
 }
 
 // ---------------------------------------------------------------------------------------------
-// 3b. Every transpose combination at 512 and 1024 (issue 16's target rows): ours as a program writes
-// it (np.dot of a.T and b.T, the transpose included), tfjs-wasm's matMul with its transpose flags.
-// The target: at least tfjs-wasm's A·B rate at that size, in the same run.
+// 3b. Every transpose combination at 512 and 1024 (issue 16's target rows): ours with the transpose
+// flags, npx.batchDot(a, b, { transposeA, transposeB }) on a batch of one (what backward's products
+// run), against tfjs-wasm's matMul with its flags; and, informative, np.dot of a.T and b.T as a
+// program may write it (each .T a new array: MXNet's transpose copies). The target: at least
+// tfjs-wasm's A·B rate at that size, in the same run.
 
 async function benchTransposes(options: MeasureOptions): Promise<WorkloadResult[]> {
   const out: WorkloadResult[] = [];
@@ -588,17 +590,22 @@ async function benchTransposes(options: MeasureOptions): Promise<WorkloadResult[
     const b = normalArray(n * n, 1, random);
     const A = ndarray(a, [n, n]);
     const B = ndarray(b, [n, n]);
+    const [A3, B3] = [A.reshape([1, n, n]), B.reshape([1, n, n])];
     await useBackend('wasm');
     const [tA, tB] = [tf.tensor2d(a, [n, n]), tf.tensor2d(b, [n, n])];
     let tfjsPlainMs = Number.NaN; // tfjs-wasm's A·B at this size: the target's reference
     for (const [transposeA, transposeB] of [[false, false], [true, false], [false, true], [true, true]] as const) {
       const name = `${transposeA ? 'Aᵀ' : 'A'}·${transposeB ? 'Bᵀ' : 'B'}`;
-      const ours = () => np.dot(transposeA ? A.T : A, transposeB ? B.T : B);
+      const ours = () => npx.batchDot(A3, B3, { transposeA, transposeB });
+      const copied = () => np.dot(transposeA ? A.T : A, transposeB ? B.T : B);
       const theirs = () => tf.tidy(() => tf.matMul(tA, tB, transposeA, transposeB).dataSync());
       check(`matmul ${n} ${name}, ours vs tfjs-wasm`, relDiff([flat(ours())], [theirs()]), 1e-4);
+      check(`matmul ${n} ${name}, np.dot of .T vs tfjs-wasm`, relDiff([flat(copied())], [theirs()]), 1e-4);
+      const withThreads = () => { useKernels('wasm'); useThreads(THREADS); };
       const results = await measureThenWasm([
-        { name: OURS, setup: () => { useKernels('wasm'); useThreads(THREADS); }, run: ours },
+        { name: OURS, setup: withThreads, run: ours },
         { name: OURS_ONE, setup: () => { useKernels('wasm'); useThreads(1); }, run: ours },
+        ...(transposeA || transposeB ? [{ name: 'ours, np.dot of .T (copies)', setup: withThreads, run: copied }] : []),
         { name: 'tfjs-wasm', setup: () => useBackend('wasm'), run: () => disposeAfter(tf.matMul(tA, tB, transposeA, transposeB)) },
       ], options);
       if (!transposeA && !transposeB) tfjsPlainMs = results.find((r) => r.name === 'tfjs-wasm')!.medianMs;

@@ -9,7 +9,7 @@ import type { DType, TypedArray } from '../dtype';
 import { allocate } from '../dtype';
 import { kernelPath } from './kernelPath';
 import { specialize } from './specialize';
-import { SMALL_PRODUCT, wasmGemm, wasmGemmTransposedB } from './wasmGemm';
+import { SMALL_PRODUCT, wasmGemm } from './wasmGemm';
 
 type GemmLoop = (
   a: TypedArray, aOffset: number, bt: TypedArray, out: TypedArray, outOffset: number,
@@ -70,28 +70,51 @@ const transposeInto = (b: TypedArray, bOffset: number, bt: TypedArray, k: number
   }
 };
 
+/** How runGemm reads its operands and where it writes: A or B given transposed, the result's first element. */
+export interface GemmLayout {
+  /** Each A[t] is stored k × m (the product reads its transpose). */
+  transposedA?: boolean;
+  /** Each B[t] is stored n × k (the product reads its transpose). */
+  transposedB?: boolean;
+  /** Where out[0] of the first product is (default 0); product t follows at outOffset + t·m·n. */
+  outOffset?: number;
+}
+
+const ROW_MAJOR: GemmLayout = {};
+
 /**
  * Independent products out[t] (m×n) = A[t] (m×k) · B[t] (k×n), where A[t] starts at element
- * `aOffsets[t]` of `a` and B[t] at `bOffsets[t]` of `b` (repeated offsets broadcast one matrix).
+ * `aOffsets[t]` of `a` and B[t] at `bOffsets[t]` of `b` (repeated offsets broadcast one matrix);
+ * either may be given transposed (`layout`), as backward's products and npx.batchDot read them:
+ * nothing is transposed into a new array for B, and for A only a copy of the kernel's own.
  */
 export function runGemm(
   dtype: DType, a: TypedArray, aOffsets: readonly number[], b: TypedArray, bOffsets: readonly number[],
-  out: TypedArray, m: number, k: number, n: number,
+  out: TypedArray, m: number, k: number, n: number, layout: GemmLayout = ROW_MAJOR,
 ): void {
+  const { transposedA = false, transposedB = false, outOffset = 0 } = layout;
   // float32 products big enough to pay for the copies: the WebAssembly SIMD kernel (wasmGemm.ts).
   if (dtype === 'float32' && m * k * n >= SMALL_PRODUCT && kernelPath() === 'wasm'
-    && wasmGemm(a as Float32Array, aOffsets, b as Float32Array, bOffsets, out as Float32Array, m, k, n)) return;
+    && wasmGemm(a as Float32Array, aOffsets, transposedA, b as Float32Array, bOffsets, transposedB, out as Float32Array, outOffset, m, k, n)) return;
   const loop = specialize(gemmTiled, dtype);
   const pack = specialize(transposeInto, dtype);
-  const bt = allocate(dtype, k * n);
+  // The JS loop reads A row-major and B transposed (n × k): a B given so is read as it lies.
+  const bt = transposedB ? null : allocate(dtype, k * n);
+  const rows = transposedA ? allocate(dtype, m * k) : null;
   let packedOffset = -1;
   for (let t = 0; t < aOffsets.length; t++) {
     const bOffset = bOffsets[t]!;
-    if (bOffset !== packedOffset) {
+    if (bt !== null && bOffset !== packedOffset) {
       pack(b, bOffset, bt, k, n);
       packedOffset = bOffset;
     }
-    loop(a, aOffsets[t]!, bt, out, t * m * n, m, k, n);
+    const panel = bt ?? b.subarray(bOffset, bOffset + n * k);
+    if (rows !== null) {
+      pack(a, aOffsets[t]!, rows, k, m); // A (m × k) from its transpose (k × m)
+      loop(rows, 0, panel, out, outOffset + t * m * n, m, k, n);
+    } else {
+      loop(a, aOffsets[t]!, panel, out, outOffset + t * m * n, m, k, n);
+    }
   }
 }
 
@@ -104,9 +127,7 @@ export function runGemmTransposedB(
   dtype: DType, a: TypedArray, aOffset: number, bt: TypedArray, out: TypedArray, outOffset: number,
   m: number, k: number, n: number,
 ): void {
-  if (dtype === 'float32' && m * k * n >= SMALL_PRODUCT && kernelPath() === 'wasm'
-    && wasmGemmTransposedB(a as Float32Array, aOffset, bt as Float32Array, out as Float32Array, outOffset, m, k, n)) return;
-  specialize(gemmTiled, dtype)(a, aOffset, bt, out, outOffset, m, k, n);
+  runGemm(dtype, a, [aOffset], bt, [0], out, m, k, n, { transposedB: true, outOffset });
 }
 
 /** bt (n×k, from element 0) = the k×n matrix at `b[bOffset]`, transposed. */

@@ -123,6 +123,22 @@ export function wasmTranspose(a: Float32Array, out: Float32Array, rows: number, 
   return true;
 }
 
+/** Whether the transposes' kernel loads here (whatever the kernel path: its callers chose it). */
+export function transposeAvailable(): boolean {
+  return load() !== null;
+}
+
+/**
+ * The transposes' kernel on a matrix already in the kernel memory (byte offsets): dst (rows × cols,
+ * row-major) = the matrix read from `src` with rows 1 and columns `stride` floats apart; up to 3
+ * floats past its last column are read (and ignored). The products' A given transposed (wasmGemm.ts).
+ */
+export function transposeInKernelMemory(src: number, dst: number, rows: number, cols: number, stride: number): void {
+  const instance = load();
+  if (!instance) throw new Error('transposeInKernelMemory: the kernel is not loaded (check transposeAvailable first)');
+  instance.transpose(src, dst, rows, cols, stride);
+}
+
 export type WasmReduction = 'sum' | 'max' | 'min';
 
 /**

@@ -2,8 +2,10 @@
  * float32 matrix products on the WebAssembly SIMD kernel (engine/wasm/gemm.wat).
  *
  * The kernel reads A row-major with its rows padded to a multiple of 4 and B packed in panels of 8
- * columns, both in its own memory; this module copies A there, copies B there and has the kernel
- * pack it (once per distinct B of a batch), runs the kernel and copies the result out. The copies cost O(mk + kn + mn) against the
+ * columns, both in its own memory; this module copies A there (an A given transposed is copied as
+ * it lies and transposed there by the transposes' kernel), copies B there and has the kernel pack
+ * it (once per distinct B of a batch; a B given transposed is packed by shuffles, no copy of its
+ * transpose), runs the kernel and copies the result out. The copies cost O(mk + kn + mn) against the
  * product's O(mkn): products too small to pay for them (SMALL_PRODUCT) stay on the JS kernel.
  * Where WebAssembly or its SIMD is missing, or compiling it is refused (a Content Security Policy
  * without 'wasm-unsafe-eval'), `wasmGemm` returns false and the caller runs the JS kernel.
@@ -11,6 +13,7 @@
 /// <reference path="../wasm/wat.d.ts" />
 import gemmText from '../wasm/gemm.wat';
 import { threadedGemm, type GemmEntry } from './gemmThreads';
+import { transposeAvailable, transposeInKernelMemory } from './wasmElementwise';
 import { heapFloats, loadKernel, SCRATCH_BYTES, type LoadedKernel } from './wasmMemory';
 
 interface GemmKernel {
@@ -60,74 +63,78 @@ const roundUp = (value: number, to: number) => Math.ceil(value / to) * to;
 
 /**
  * B (k × n) into panels of 8 columns at `at.bAt`, zeros past column n: B's elements are copied as
- * they lie (`count` floats from `b[from]`) to the staging area, and the kernel's pack_b lays them
- * out; element (p, j) is at p·rowStride + j·colStride of the copy (row-major B: n, 1; B given
- * transposed, n × k: 1, k).
+ * they lie (`k · n` floats from `b[from]`) to the staging area, and the kernel's pack_b lays them
+ * out (B row-major: rows n apart; B given transposed, n × k: columns k apart).
  */
-function packPanels(instance: GemmKernel, at: Layout, b: Float32Array, from: number, count: number, rowStride: number, colStride: number, k: number, n: number): void {
-  at.heap.set(b.subarray(from, from + count), at.rawAt);
-  instance.pack_b(at.rawAt * 4, rowStride, colStride, at.bAt * 4, k, n);
+function packPanels(instance: GemmKernel, at: Layout, b: Float32Array, from: number, transposed: boolean, k: number, n: number): void {
+  at.heap.set(b.subarray(from, from + k * n), at.rawAt);
+  if (transposed) instance.pack_b(at.rawAt * 4, 1, k, at.bAt * 4, k, n);
+  else instance.pack_b(at.rawAt * 4, n, 1, at.bAt * 4, k, n);
 }
 
-/** The kernel, its memory laid out for an m × k by k × n product: where A, the packed B and C go (in floats). */
-function layout(m: number, k: number, n: number) {
+/**
+ * The kernel, its memory laid out for an m × k by k × n product: where A, the packed B and C go,
+ * B as it lies before pack_b and, for A given transposed, A as it lies (in floats).
+ */
+function layout(m: number, k: number, n: number, transposedA: boolean) {
   const mp = roundUp(m, 4);
   const np = roundUp(n, 8);
   const aAt = SCRATCH_BYTES / 4;
   const bAt = aAt + mp * k;
   const cAt = bAt + k * np;
-  const rawAt = cAt + mp * np; // B as it lies, before pack_b
-  const heap = heapFloats((rawAt + k * n) * 4);
+  const rawAt = cAt + mp * np;
+  const rawAAt = rawAt + roundUp(k * n, 4);
+  // The transpose reads vectors down A's columns: up to 3 floats past the last one.
+  const heap = heapFloats((rawAAt + (transposedA ? m * k + 4 : 0)) * 4);
   if (heap === null) return null;
   heap.fill(0, aAt + m * k, bAt); // the padding rows of A
-  return { heap, mp, np, aAt, bAt, cAt, rawAt };
+  return { heap, mp, np, aAt, bAt, cAt, rawAt, rawAAt };
 }
 
 type Layout = NonNullable<ReturnType<typeof layout>>;
 
-/** A (m × k, row-major from `aOffset`) in, the product run, C (m × n) out to `out[outOffset]`. */
-function multiply(instance: GemmKernel, at: Layout, a: Float32Array, aOffset: number, out: Float32Array, outOffset: number, m: number, k: number, n: number): void {
-  const { heap, mp, np, aAt, bAt, cAt } = at;
-  heap.set(a.subarray(aOffset, aOffset + m * k), aAt);
+/**
+ * A (m × k from `aOffset`: row-major, or given transposed as k × m) in, the product run, C (m × n)
+ * out to `out[outOffset]`.
+ */
+function multiply(instance: GemmKernel, at: Layout, a: Float32Array, aOffset: number, transposedA: boolean, out: Float32Array, outOffset: number, m: number, k: number, n: number): void {
+  const { heap, mp, np, aAt, bAt, cAt, rawAAt } = at;
+  if (transposedA) {
+    heap.set(a.subarray(aOffset, aOffset + m * k), rawAAt);
+    transposeInKernelMemory(rawAAt * 4, aAt * 4, m, k, m);
+  } else {
+    heap.set(a.subarray(aOffset, aOffset + m * k), aAt);
+  }
   threadedGemm(instance.loaded, instance.gemm_f32, aAt * 4, bAt * 4, cAt * 4, mp, np, k, np);
   if (np === n) out.set(heap.subarray(cAt, cAt + m * n), outOffset);
   else for (let i = 0; i < m; i++) out.set(heap.subarray(cAt + i * np, cAt + i * np + n), outOffset + i * n);
 }
 
 /**
- * Independent products out[t] (m×n) = A[t] (m×k) · B[t] (k×n), A[t] from `aOffsets[t]` of `a` and
- * B[t] from `bOffsets[t]` of `b`, as runGemm takes them. False when the WebAssembly kernel is not
- * here or its memory cannot hold the operands: nothing was written, the caller computes.
+ * Independent products out[outOffset + t·m·n] (m×n) = A[t] · B[t], as runGemm takes them: A[t]
+ * from `aOffsets[t]` of `a`, m × k (or k × m, transposed, with `transposedA`), B[t] from
+ * `bOffsets[t]` of `b`, k × n (or n × k with `transposedB`); a repeated B offset is packed once.
+ * False when the WebAssembly kernels are not here or their memory cannot hold the operands:
+ * nothing was written, the caller computes.
  */
 export function wasmGemm(
-  a: Float32Array, aOffsets: readonly number[], b: Float32Array, bOffsets: readonly number[],
-  out: Float32Array, m: number, k: number, n: number,
+  a: Float32Array, aOffsets: readonly number[], transposedA: boolean,
+  b: Float32Array, bOffsets: readonly number[], transposedB: boolean,
+  out: Float32Array, outOffset: number, m: number, k: number, n: number,
 ): boolean {
   const instance = load();
-  const at = instance && layout(m, k, n);
-  if (!instance || !at) return false;
+  if (!instance || (transposedA && !transposeAvailable())) return false;
+  const at = layout(m, k, n, transposedA);
+  if (!at) return false;
   let packed = -1;
   for (let t = 0; t < aOffsets.length; t++) {
     const bOffset = bOffsets[t]!;
     if (bOffset !== packed) {
-      packPanels(instance, at, b, bOffset, k * n, n, 1, k, n);
+      packPanels(instance, at, b, bOffset, transposedB, k, n);
       packed = bOffset;
     }
-    multiply(instance, at, a, aOffsets[t]!, out, t * m * n, m, k, n);
+    multiply(instance, at, a, aOffsets[t]!, transposedA, out, outOffset + t * m * n, m, k, n);
   }
-  return true;
-}
-
-/**
- * out (m×n, from `outOffset`) = A (m×k, from `aOffset`) · Bᵀ for B given transposed as `bt` (n×k,
- * from element 0), as runGemmTransposedB takes it (the convolution's products). False as wasmGemm.
- */
-export function wasmGemmTransposedB(a: Float32Array, aOffset: number, bt: Float32Array, out: Float32Array, outOffset: number, m: number, k: number, n: number): boolean {
-  const instance = load();
-  const at = instance && layout(m, k, n);
-  if (!instance || !at) return false;
-  packPanels(instance, at, bt, 0, n * k, 1, k, k, n);
-  multiply(instance, at, a, aOffset, out, outOffset, m, k, n);
   return true;
 }
 

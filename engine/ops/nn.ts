@@ -5,8 +5,7 @@
  */
 import { allocate, arithmeticType, floatResult, isFloat, promoteTypes } from '../dtype';
 import { engineError, formatShape } from '../errors';
-import { runGemm, runGemmTransposedB } from '../kernels/gemm';
-import { runPermute } from '../kernels/layout';
+import { runGemm } from '../kernels/gemm';
 import { channelAffine, channelMoments, runLayerNorm, runLeakyRelu, runMaskedSoftmax, runSoftmax } from '../kernels/nn';
 import { NDArray } from '../ndarray';
 import { uniformDouble } from '../random';
@@ -288,21 +287,9 @@ export function batchDot(a: NDArray, b: NDArray, options: BatchDotOptions = {}):
   }
   const dtype = arithmeticType(promoteTypes(x.dtype, y.dtype));
   const count = sizeOf(batch);
-  let aData = dataAs(x, dtype);
-  if (transposeA) {
-    // Each (K, M) matrix of a laid out as (M, K).
-    const moved = allocate(dtype, x.size);
-    runPermute(dtype, aData, moved, [count, m, k], [m * k, 1, m]);
-    aData = moved;
-  }
-  const bData = dataAs(y, dtype);
   const out = allocate(dtype, count * m * n);
-  if (transposeB) {
-    // b's (N, K) matrices are already what the product reads as Bᵀ.
-    for (let t = 0; t < count; t++) runGemmTransposedB(dtype, aData, t * m * k, bData.subarray(t * n * k, (t + 1) * n * k), out, t * m * n, m, k, n);
-  } else {
-    const offsets = (size: number) => Array.from({ length: count }, (_, t) => t * size);
-    runGemm(dtype, aData, offsets(m * k), bData, offsets(k * n), out, m, k, n);
-  }
+  const offsets = (size: number) => Array.from({ length: count }, (_, t) => t * size);
+  // The kernel reads each matrix as it lies, transposed or not (kernels/gemm.ts): no copy here.
+  runGemm(dtype, dataAs(x, dtype), offsets(m * k), dataAs(y, dtype), offsets(k * n), out, m, k, n, { transposedA: transposeA, transposedB: transposeB });
   return emit(op, [x, y], { transposeA, transposeB }, new NDArray(out, [...batch, m, n], dtype));
 }

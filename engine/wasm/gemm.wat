@@ -121,12 +121,19 @@
         (local.set $kb (i32.add (local.get $kb) (i32.const 256)))
         (br_if $kBlocks (i32.lt_u (local.get $kb) (local.get $k))))))
   ;; b (k × n, element (p, j) at src + 4·(p·rowStride + j·colStride)) into the panels gemm_f32
-  ;; reads at dst (zeros past column n): 8 floats of a row of b a step, two vectors, where b's rows
-  ;; are contiguous (colStride 1) and the panel is full; one float at a time otherwise (b given
-  ;; transposed, and the last panel).
+  ;; reads at dst (zeros past column n), for a full panel:
+  ;;   - b's rows contiguous (colStride 1): 8 floats of a row of b a step, two vectors;
+  ;;   - b given transposed (rowStride 1: its columns contiguous, colStride apart): four steps at a
+  ;;     time, one vector from each of the panel's 8 columns, two 4 × 4 transposes by shuffles;
+  ;; one float at a time otherwise (the last panel, steps left over, other strides).
   (func (export "pack_b") (param $src i32) (param $rowStride i32) (param $colStride i32) (param $dst i32) (param $k i32) (param $n i32)
     (local $first i32) (local $width i32) (local $p i32) (local $j i32) (local $row i32) (local $rowBytes i32)
+    (local $colBytes i32) (local $k4 i32)
+    (local $v0 v128) (local $v1 v128) (local $v2 v128) (local $v3 v128) (local $v4 v128) (local $v5 v128) (local $v6 v128) (local $v7 v128)
+    (local $t0 v128) (local $t1 v128) (local $t2 v128) (local $t3 v128) (local $u0 v128) (local $u1 v128) (local $u2 v128) (local $u3 v128)
     (local.set $rowBytes (i32.shl (local.get $rowStride) (i32.const 2)))
+    (local.set $colBytes (i32.shl (local.get $colStride) (i32.const 2)))
+    (local.set $k4 (i32.and (local.get $k) (i32.const -4)))
     (block $panelsDone
       (loop $panels
         (br_if $panelsDone (i32.ge_u (local.get $first) (local.get $n)))
@@ -145,6 +152,41 @@
               (local.set $p (i32.add (local.get $p) (i32.const 1)))
               (br $rows))))
           (else
+        (if (i32.and (i32.eq (local.get $rowStride) (i32.const 1)) (i32.eq (local.get $width) (i32.const 8)))
+          (then
+            ;; v_r = column first + r of b, steps p … p+3; transposed, lane s of t_r / u_r is step p + s
+            (block $stepsDone (loop $steps
+              (br_if $stepsDone (i32.ge_u (local.get $p) (local.get $k4)))
+              (local.set $v0 (v128.load (local.get $row)))
+              (local.set $v1 (v128.load (i32.add (local.get $row) (local.get $colBytes))))
+              (local.set $v2 (v128.load (i32.add (local.get $row) (i32.shl (local.get $colBytes) (i32.const 1)))))
+              (local.set $v3 (v128.load (i32.add (local.get $row) (i32.mul (local.get $colBytes) (i32.const 3)))))
+              (local.set $v4 (v128.load (i32.add (local.get $row) (i32.shl (local.get $colBytes) (i32.const 2)))))
+              (local.set $v5 (v128.load (i32.add (local.get $row) (i32.mul (local.get $colBytes) (i32.const 5)))))
+              (local.set $v6 (v128.load (i32.add (local.get $row) (i32.mul (local.get $colBytes) (i32.const 6)))))
+              (local.set $v7 (v128.load (i32.add (local.get $row) (i32.mul (local.get $colBytes) (i32.const 7)))))
+              (local.set $t0 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $v0) (local.get $v1)))
+              (local.set $t1 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $v0) (local.get $v1)))
+              (local.set $t2 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $v2) (local.get $v3)))
+              (local.set $t3 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $v2) (local.get $v3)))
+              (local.set $u0 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $v4) (local.get $v5)))
+              (local.set $u1 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $v4) (local.get $v5)))
+              (local.set $u2 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $v6) (local.get $v7)))
+              (local.set $u3 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $v6) (local.get $v7)))
+              ;; step p + s of the panel: columns 0–3 then 4–7
+              (v128.store (local.get $dst) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t0) (local.get $t2)))
+              (v128.store offset=16 (local.get $dst) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $u0) (local.get $u2)))
+              (v128.store offset=32 (local.get $dst) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t0) (local.get $t2)))
+              (v128.store offset=48 (local.get $dst) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $u0) (local.get $u2)))
+              (v128.store offset=64 (local.get $dst) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t1) (local.get $t3)))
+              (v128.store offset=80 (local.get $dst) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $u1) (local.get $u3)))
+              (v128.store offset=96 (local.get $dst) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t1) (local.get $t3)))
+              (v128.store offset=112 (local.get $dst) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $u1) (local.get $u3)))
+              (local.set $row (i32.add (local.get $row) (i32.const 16)))
+              (local.set $dst (i32.add (local.get $dst) (i32.const 128)))
+              (local.set $p (i32.add (local.get $p) (i32.const 4)))
+              (br $steps)))))
+            ;; the rest one float at a time (from step p: all of it, or the steps left over)
             (block $rowsDone (loop $rows
               (br_if $rowsDone (i32.ge_u (local.get $p) (local.get $k)))
               (v128.store (local.get $dst) (v128.const i32x4 0 0 0 0))

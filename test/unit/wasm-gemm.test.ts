@@ -8,7 +8,7 @@ import { np } from '../../engine';
 import { runGemm } from '../../engine/kernels/gemm';
 import { kernelPath, useKernels } from '../../engine/kernels/kernelPath';
 import { decodeBase64 } from '../../engine/kernels/wasmBytes';
-import { SMALL_PRODUCT, wasmAvailable, wasmGemm, wasmGemmTransposedB } from '../../engine/kernels/wasmGemm';
+import { SMALL_PRODUCT, wasmAvailable, wasmGemm } from '../../engine/kernels/wasmGemm';
 import { randoms } from './seeded';
 
 /** out (m×n) = A·B in float64, and the bound of a float32 sum in any order for each element. */
@@ -63,7 +63,7 @@ suite('engine: the WebAssembly SIMD matrix product', () => {
       const a = randoms(m * k + 5, m * 1000 + k);
       const b = randoms(k * n + 3, n * 1000 + k + 7);
       const out = new Float32Array(m * n).fill(Number.NaN);
-      assert.equal(wasmGemm(a, [5], b, [3], out, m, k, n), true, `${m}×${k}·${k}×${n}`);
+      assert.equal(wasmGemm(a, [5], false, b, [3], false, out, 0, m, k, n), true, `${m}×${k}·${k}×${n}`);
       assertClose(out, 0, reference(a, 5, b, 3, m, k, n), `${m}×${k}·${k}×${n}`);
     }
   });
@@ -75,7 +75,7 @@ suite('engine: the WebAssembly SIMD matrix product', () => {
       const b = new Float32Array(k * n); // B itself, for the reference
       for (let j = 0; j < n; j++) for (let p = 0; p < k; p++) b[p * n + j] = bt[j * k + p]!;
       const out = new Float32Array(7 + m * n).fill(Number.NaN);
-      assert.ok(wasmGemmTransposedB(a, 2, bt, out, 7, m, k, n));
+      assert.ok(wasmGemm(a, [2], false, bt, [0], true, out, 7, m, k, n));
       assert.ok(out.subarray(0, 7).every(Number.isNaN), 'nothing written before the offset');
       assertClose(out, 7, reference(a, 2, b, 0, m, k, n), `${m}×${k}·(${n}×${k})ᵀ`);
     }
@@ -88,8 +88,45 @@ suite('engine: the WebAssembly SIMD matrix product', () => {
     const aOffsets = [0, m * k, 2 * m * k];
     for (const bOffsets of [[0, 0, 0], [0, k * n, 2 * k * n]]) {
       const out = new Float32Array(count * m * n);
-      assert.ok(wasmGemm(a, aOffsets, b, bOffsets, out, m, k, n));
+      assert.ok(wasmGemm(a, aOffsets, false, b, bOffsets, false, out, 0, m, k, n));
       for (let t = 0; t < count; t++) assertClose(out, t * m * n, reference(a, aOffsets[t]!, b, bOffsets[t]!, m, k, n), `product ${t} of [${bOffsets}]`);
+    }
+  });
+
+  test('every transpose combination, on both kernels: each edge of the blocks and of the transposing packs (4 steps, 8 columns), batched, at offsets', () => {
+    /** `x` (rows × cols, from `offset`) stored transposed: cols × rows. */
+    const stored = (x: Float32Array, offset: number, rows: number, cols: number, transposed: boolean, pad: number): Float32Array => {
+      const s = new Float32Array(pad + rows * cols).fill(Number.NaN);
+      for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) s[pad + (transposed ? j * rows + i : i * cols + j)] = x[offset + i * cols + j]!;
+      return s;
+    };
+    const shapes: [number, number, number][] = [[4, 4, 8], [5, 3, 9], [1, 1, 1], [37, 53, 29], [64, 9, 16], [13, 300, 17], [130, 7, 67], [8, 257, 8], [48, 64, 40]];
+    for (const [m, k, n] of shapes) {
+      for (const [transposedA, transposedB] of [[false, false], [true, false], [false, true], [true, true]] as const) {
+        const count = 2;
+        const a = randoms(count * m * k, m * 31 + k);
+        const b = randoms(count * k * n, n * 17 + k);
+        const what = `${m}×${k}·${k}×${n}${transposedA ? ', A transposed' : ''}${transposedB ? ', B transposed' : ''}`;
+        // Stored as the kernel is told, 3 floats in; product t at 3 + t·size.
+        const aStored = new Float32Array(3 + count * m * k);
+        const bStored = new Float32Array(3 + count * k * n);
+        for (let t = 0; t < count; t++) {
+          aStored.set(stored(a, t * m * k, m, k, transposedA, 0), 3 + t * m * k);
+          bStored.set(stored(b, t * k * n, k, n, transposedB, 0), 3 + t * k * n);
+        }
+        const aOffsets = [3, 3 + m * k];
+        const bOffsets = [3, 3 + k * n];
+        const viaWasm = new Float32Array(5 + count * m * n).fill(Number.NaN);
+        assert.ok(wasmGemm(aStored, aOffsets, transposedA, bStored, bOffsets, transposedB, viaWasm, 5, m, k, n), what);
+        const viaJs = new Float32Array(5 + count * m * n).fill(Number.NaN);
+        useKernels('js');
+        runGemm('float32', aStored, aOffsets, bStored, bOffsets, viaJs, m, k, n, { transposedA, transposedB, outOffset: 5 });
+        useKernels(initial);
+        for (const [got, kernel] of [[viaWasm, 'wasm'], [viaJs, 'js']] as const) {
+          assert.ok(got.subarray(0, 5).every(Number.isNaN), `${what} (${kernel}): nothing written before the offset`);
+          for (let t = 0; t < count; t++) assertClose(got, 5 + t * m * n, reference(a, t * m * k, b, t * k * n, m, k, n), `${what} (${kernel}), product ${t}`);
+        }
+      }
     }
   });
 

@@ -29,6 +29,19 @@ function swapLastAxes(op: EngineOps, x: NDArray): NDArray {
   return op.transpose(x, axes);
 }
 
+const sameShape = (x: readonly number[], y: readonly number[]): boolean => x.length === y.length && x.every((d, i) => d === y[i]);
+
+/**
+ * x′ · y′ for matrices batched over the same leading axes (x′ = xᵀ with `transposeA`, y′ likewise):
+ * npx.batchDot, whose kernel reads a transposed operand as it lies, so that backward's products
+ * transpose nothing into a new array. 2-D operands go through a batch of one.
+ */
+function transposedProduct(op: EngineOps, x: NDArray, y: NDArray, transposeA: boolean, transposeB: boolean): NDArray {
+  if (x.ndim > 2) return op.batchDot(x, y, { transposeA, transposeB });
+  const product = op.batchDot(op.reshape(x, [1, ...x.shape]), op.reshape(y, [1, ...y.shape]), { transposeA, transposeB });
+  return op.reshape(product, product.shape.slice(1));
+}
+
 export const LINALG_OPS: OpDefinitions<LinalgAttrs> = {
   dot: {
     api: { np: 'dot', method: 'dot' }, inputs: ['a', 'b'], flags: PRODUCT,
@@ -47,9 +60,9 @@ export const LINALG_OPS: OpDefinitions<LinalgAttrs> = {
       const aMatrix = op.reshape(a!, [m, k]);
       const bMatrix = op.reshape(bContractedFirst, [k, n]);
       const upstream = op.reshape(g, [m, n]);
-      const da = needsGrad[0] ? op.reshape(op.matmul(upstream, op.transpose(bMatrix)), a!.shape) : null; // g·bᵀ
+      const da = needsGrad[0] ? op.reshape(transposedProduct(op, upstream, bMatrix, false, true), a!.shape) : null; // g·bᵀ
       if (!needsGrad[1]) return [da, null];
-      const db = op.reshape(op.matmul(op.transpose(aMatrix), upstream), bContractedFirst.shape); // aᵀ·g
+      const db = op.reshape(transposedProduct(op, aMatrix, upstream, true, false), bContractedFirst.shape); // aᵀ·g
       return [da, b!.ndim <= 2 ? op.reshape(db, b!.shape) : op.transpose(db, order.map((_, i) => order.indexOf(i)))];
     },
     replay: ([a, b], _attrs, op) => op.dot(a!, b!),
@@ -68,9 +81,16 @@ export const LINALG_OPS: OpDefinitions<LinalgAttrs> = {
       const n = bMatrix.shape[bMatrix.ndim - 1]!;
       const batch = g.shape.slice(0, g.ndim - (a!.ndim === 1 ? 0 : 1) - (b!.ndim === 1 ? 0 : 1));
       const upstream = op.reshape(g, [...batch, m, n]);
+      // An operand with the result's batch axes: a transposed product (batchDot); one broadcast over them: matmul.
+      const da = (): NDArray => sameShape(bMatrix.shape.slice(0, -2), batch)
+        ? transposedProduct(op, upstream, bMatrix, false, true)
+        : op.matmul(upstream, swapLastAxes(op, bMatrix));
+      const db = (): NDArray => sameShape(aMatrix.shape.slice(0, -2), batch)
+        ? transposedProduct(op, aMatrix, upstream, true, false)
+        : op.matmul(swapLastAxes(op, aMatrix), upstream);
       return [
-        needsGrad[0] ? op.reshape(op.sumToShape(op.matmul(upstream, swapLastAxes(op, bMatrix)), aMatrix.shape), a!.shape) : null,
-        needsGrad[1] ? op.reshape(op.sumToShape(op.matmul(swapLastAxes(op, aMatrix), upstream), bMatrix.shape), b!.shape) : null,
+        needsGrad[0] ? op.reshape(op.sumToShape(da(), aMatrix.shape), a!.shape) : null,
+        needsGrad[1] ? op.reshape(op.sumToShape(db(), bMatrix.shape), b!.shape) : null,
       ];
     },
     replay: ([a, b], _attrs, op) => op.matmul(a!, b!),
