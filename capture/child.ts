@@ -16,6 +16,7 @@ import type { MappedPosition } from './journal';
 import { frameOutput, JournalWriter } from './journal-writer';
 import { Recorder } from './recorder';
 import { restoreNames } from './restoreNames';
+import { useSummaryKernels } from './valueStats';
 
 /** GradLens's own code, as stack frames name it: built files, and the sources their maps point to. */
 export interface OwnCode {
@@ -222,6 +223,10 @@ function start(): void {
   if (!capture) { // `gradlens run`
     printUncaught(own);
     return;
+  }
+  // The recorder's loops over every large array on the program's engine's kernels (valueStats.ts).
+  if (typeof engine.valueSums === 'function') {
+    useSummaryKernels({ valueSums: engine.valueSums, anyNonFinite: engine.anyNonFinite, updateSums: engine.updateSums });
   }
 
   const journalFd = journalOf(capture.journal);

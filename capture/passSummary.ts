@@ -11,8 +11,9 @@
  */
 import type { NDArray } from 'gradlens';
 import type { ActivationSummary, NodeId, PassSummary, TraceNumber, VariableSummary } from '../protocol/trace';
-import { perDtype, perDtypeWith } from './perDtype';
-import { encodeNumber, statsOf } from './tensor';
+import { perDtypeWith } from './perDtype';
+import { encodeNumber } from './tensor';
+import { arrayL2, arrayStats, updateRatio } from './valueStats';
 
 type Values = NDArray['_data'];
 
@@ -20,34 +21,6 @@ interface Series {
   id: number;
   /** The value at the series' previous pass. */
   previous: Values | null;
-}
-
-/** ‖x‖₂ over the finite elements, null when there is none. */
-function finiteL2(values: ArrayLike<number>): number | null {
-  let sum = 0;
-  let finite = 0;
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i]!;
-    if (v - v === 0) { sum += v * v; finite++; } // finite: NaN − NaN and ∞ − ∞ are NaN
-  }
-  return finite === 0 ? null : Math.sqrt(sum);
-}
-
-/** Over an array's data, compiled per element type (perDtype.ts): they run for every step. */
-const arrayL2 = perDtype(finiteL2);
-const arrayStats = perDtype(statsOf);
-
-/** ‖a − b‖₂ / ‖b‖₂ over the elements finite in both; null when ‖b‖ is 0 or nothing is finite. */
-function updateRatio(now: ArrayLike<number>, before: ArrayLike<number>): number | null {
-  let delta = 0;
-  let base = 0;
-  for (let i = 0; i < now.length; i++) {
-    const [a, b] = [now[i]!, before[i]!];
-    if (a - a !== 0 || b - b !== 0) continue;
-    delta += (a - b) * (a - b);
-    base += b * b;
-  }
-  return base === 0 ? null : Math.sqrt(delta / base);
 }
 
 /** A relu output's layout: `rows` examples of `units` units of `inner` elements each (row-major). */
@@ -170,8 +143,12 @@ export class PassSummarizer {
     }
     const g = arrayStats(grad);
     const value = array._data;
-    const ratio = series.previous !== null && series.previous.length === value.length ? updateRatio(value, series.previous) : null;
-    series.previous = value.slice();
+    const previous = series.previous;
+    const same = previous !== null && previous.length === value.length && previous.constructor === value.constructor;
+    const ratio = same ? updateRatio(array, { dtype: array.dtype, _data: previous }) : null;
+    // The value as it is now, for the next pass: in the copy the series has when it fits.
+    if (same) previous.set(value);
+    else series.previous = value.slice();
     return {
       series: series.id,
       node,

@@ -16,6 +16,7 @@ import type { JournalWriter } from './journal-writer';
 import { PassSummarizer } from './passSummary';
 import type { ContributionRecord, NodeRecord, StepRecord } from './records';
 import { compact, encodeNumber, statsOf, type JournalTensor } from './tensor';
+import { arrayStats } from './valueStats';
 
 export interface RecorderOptions {
   maxElements: number;
@@ -135,7 +136,7 @@ export class Recorder {
 
   /** The journal's picture of an array (the rare records: head gradients, leaf gradients). */
   private tensor(array: NDArray): JournalTensor {
-    return compact(array, this.options.maxElements);
+    return compact(array, this.options.maxElements, arrayStats);
   }
 
   /** Journals the node filled in `nodeRecord` (every field but id and value) with its value `array`. */

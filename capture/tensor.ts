@@ -52,16 +52,18 @@ export type JournalTensor =
   | [shape: number[], dtype: TraceDType, data: TraceNumber[]]
   | [shape: number[], dtype: TraceDType, sample: TraceNumber[], stats: TensorStats];
 
-/** The journal's picture of an array (for the JSON records; nodes and steps go binary). */
-export function compact(array: NDArray, maxElements: number): JournalTensor {
+/**
+ * The journal's picture of an array (for the JSON records; nodes and steps go binary); `stats` of
+ * a sampled one (the traced program's: on the engine's kernels, capture/valueStats.ts).
+ */
+export function compact(array: NDArray, maxElements: number, stats: (array: NDArray) => TensorStats = (a) => statsOf(a._data)): JournalTensor {
   const data = array._data;
   const shape = array.shape.length === 0 ? [] : [...array.shape];
   if (data.length > maxElements) {
-    const stats = statsOf(data);
     const encode = array.dtype === 'float32' ? encodeFloat32 : encodeNumber;
     const sample = new Array<TraceNumber>(maxElements);
     for (let i = 0; i < maxElements; i++) sample[i] = encode(data[i]!);
-    return [shape, array.dtype, sample, stats];
+    return [shape, array.dtype, sample, stats(array)];
   }
   const encode = array.dtype === 'float32' ? encodeFloat32 : encodeNumber;
   const values = new Array<TraceNumber>(data.length);

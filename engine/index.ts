@@ -65,6 +65,9 @@ export type { TapeNode } from './tape';
 // For hosts that run programs they do not control (GradLens capture sets it in a traced program):
 // a cap on the bytes the engine's arrays hold, past which an allocation throws ArrayMemoryError.
 export { setMemoryBudget, memoryBudget, ArrayMemoryError, type MemoryBudget } from './memory';
+// For tools that summarise every array a program makes (GradLens capture): sums over its values on
+// the kernels, or null where the tool's own loop runs.
+export { valueSums, anyNonFinite, updateSums, type ValueSums } from './kernels/summaries';
 export type { OpName, OpAttrs } from './ops/attrs';
 // Which kernels run (WebAssembly SIMD or plain JS, how many threads), and choosing them.
 export { kernelInfo, type KernelInfo } from './kernels/info';

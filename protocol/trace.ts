@@ -474,8 +474,41 @@ export function decodeNumber(value: TraceNumber): number {
   return typeof value === 'number' ? value : value === 'NaN' ? NaN : value === 'Infinity' ? Infinity : -Infinity;
 }
 
-/** Stats of values: over the finite ones, with NaN, ±Infinity and exact zeros counted. */
-export function statsOf(data: ArrayLike<number>): TensorStats {
+/**
+ * What stats are made of, over values: counts of NaN, ±Infinity and exact zeros, then over the
+ * finite values their extremes (±Infinity when there is none), Σv, Σd and Σd² for d = v − shift,
+ * and Σv². A tool that adds them up another way (the engine's kernels) hands them to statsFromSums.
+ */
+export interface StatsSums {
+  nan: number;
+  inf: number;
+  zeros: number;
+  min: number;
+  max: number;
+  total: number;
+  shifted: number;
+  shiftedSquares: number;
+  squares: number;
+}
+
+/** Stats of `n` values from their sums (statsOf's, or another tool's). */
+export function statsFromSums(n: number, sums: StatsSums): TensorStats {
+  const { nan, inf, zeros } = sums;
+  const count = n - nan - inf;
+  if (count === 0) return { min: null, max: null, mean: null, std: null, l2: null, nan, inf, zeros };
+  const offset = sums.shifted / count;
+  // −0 and +0 are one value to a reader of stats.
+  return {
+    min: sums.min === 0 ? 0 : sums.min, max: sums.max === 0 ? 0 : sums.max, mean: sums.total / count,
+    std: Math.sqrt(Math.max(0, sums.shiftedSquares / count - offset * offset)), l2: Math.sqrt(sums.squares), nan, inf, zeros,
+  };
+}
+
+/**
+ * The sums stats are made of, in one loop over the values. Self-contained (it names nothing
+ * outside itself), so that a tool can compile a copy of it per element type (capture/perDtype.ts).
+ */
+export function sumsOf(data: ArrayLike<number>): StatsSums {
   // One pass, no unpredictable branch per element (this runs over every large tensor a traced
   // program makes): the variance from sums of deviations from a shift — the first finite value,
   // within √n·std of the mean, so Σd²/n − (Σd/n)² does not cancel as Σx²/n − mean² does when
@@ -511,12 +544,10 @@ export function statsOf(data: ArrayLike<number>): TensorStats {
     sumSquares += d * d;
     squares += v * v;
   }
-  const count = n - nan - inf;
-  if (count === 0) return { min: null, max: null, mean: null, std: null, l2: null, nan, inf, zeros };
-  const offset = sum / count;
-  // −0 and +0 are one value to a reader of stats.
-  return {
-    min: min === 0 ? 0 : min, max: max === 0 ? 0 : max, mean: total / count,
-    std: Math.sqrt(Math.max(0, sumSquares / count - offset * offset)), l2: Math.sqrt(squares), nan, inf, zeros,
-  };
+  return { nan, inf, zeros, min, max, total, shifted: sum, shiftedSquares: sumSquares, squares };
+}
+
+/** Stats of values: over the finite ones, with NaN, ±Infinity and exact zeros counted. */
+export function statsOf(data: ArrayLike<number>): TensorStats {
+  return statsFromSums(data.length, sumsOf(data));
 }

@@ -4,11 +4,12 @@
 import { strict as assert } from 'node:assert';
 import { np } from 'gradlens';
 import { perDtype, perDtypeWith } from '../../capture/perDtype';
-import { statsOf } from '../../protocol/trace';
+import { statsFromSums, statsOf, sumsOf } from '../../protocol/trace';
 
 suite('loops per element type', () => {
-  test('statsOf per dtype equals statsOf, for each dtype', () => {
-    const stats = perDtype(statsOf);
+  test('statsOf\'s loop (sumsOf) per dtype equals statsOf, for each dtype', () => {
+    const sums = perDtype(sumsOf);
+    const stats = (array: Parameters<typeof sums>[0]) => statsFromSums(array._data.length, sums(array));
     const arrays = [
       np.array([0.5, NaN, -Infinity, 3, 0, -2.25]), np.array([1e8 + 1, 1e8 + 2, 1e8 + 4], { dtype: 'float64' }),
       np.array([3, -4, 0], { dtype: 'int32' }), np.array([2 ** 40, -3], { dtype: 'int64' }), np.greater(np.array([1, 0, 1]), 0.5),

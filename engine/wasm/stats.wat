@@ -1,0 +1,163 @@
+;; Statistics of float32 values in WebAssembly SIMD, for tools that summarise every array a program
+;; makes (GradLens capture: a trace's tensor stats, a pass's norms and update ratios), through
+;; engine/kernels/wasmStats.ts. Four floats a step; sums in float64 (two lanes each, the four
+;; floats' halves added first), so they agree with a float64 loop to float64 rounding in another
+;; order. Non-finite values (NaN, ±Infinity) are counted and left out of everything else.
+;; The memory is the engine's kernel memory (engine/kernels/wasmMemory.ts), imported.
+(module
+  (import "env" "memory" (memory 1 65536 shared))
+
+  ;; Over x[0 … n−1], written as float64 from out: [0] NaNs, [1] ±Infinities, [2] exact zeros
+  ;; (±0), [3] min and [4] max of the finite values (+∞ / −∞ when there is none), [5] Σv, then with
+  ;; d = v − shift: [6] Σd, [7] Σd², and [8] Σv² — each over the finite values.
+  (func (export "stats_f32") (param $x i32) (param $n i32) (param $shift f64) (param $out i32)
+    (local $end i32) (local $end4 i32) (local $v v128) (local $fin v128) (local $vf v128)
+    (local $lo v128) (local $hi v128) (local $dlo v128) (local $dhi v128) (local $s v128)
+    (local $nans v128) (local $finite v128) (local $zeros v128) (local $mn v128) (local $mx v128)
+    (local $total v128) (local $sum v128) (local $sumsq v128) (local $sq v128)
+    (local $f f32) (local $fd f64) (local $d f64)
+    (local $nanS i32) (local $infS i32) (local $zeroS i32) (local $finS i32) (local $minS f32) (local $maxS f32)
+    (local $totalS f64) (local $sumS f64) (local $sumsqS f64) (local $sqS f64) (local $steps i32)
+    (local.set $s (f64x2.splat (local.get $shift)))
+    (local.set $mn (v128.const f32x4 inf inf inf inf))
+    (local.set $mx (v128.const f32x4 -inf -inf -inf -inf))
+    (local.set $minS (f32.const inf))
+    (local.set $maxS (f32.const -inf))
+    (local.set $end (i32.add (local.get $x) (i32.shl (local.get $n) (i32.const 2))))
+    (local.set $end4 (i32.add (local.get $x) (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 2))))
+    (block $done (loop $next
+      (br_if $done (i32.ge_u (local.get $x) (local.get $end4)))
+      (local.set $v (v128.load (local.get $x)))
+      ;; finite: v − v is 0 (NaN − NaN and ∞ − ∞ are NaN); masks are −1 where true
+      (local.set $fin (f32x4.eq (f32x4.sub (local.get $v) (local.get $v)) (v128.const f32x4 0 0 0 0)))
+      (local.set $finite (i32x4.sub (local.get $finite) (local.get $fin)))
+      (local.set $nans (i32x4.sub (local.get $nans) (f32x4.ne (local.get $v) (local.get $v))))
+      (local.set $zeros (i32x4.sub (local.get $zeros) (f32x4.eq (local.get $v) (v128.const f32x4 0 0 0 0))))
+      (local.set $mn (f32x4.min (local.get $mn) (v128.bitselect (local.get $v) (v128.const f32x4 inf inf inf inf) (local.get $fin))))
+      (local.set $mx (f32x4.max (local.get $mx) (v128.bitselect (local.get $v) (v128.const f32x4 -inf -inf -inf -inf) (local.get $fin))))
+      (local.set $vf (v128.and (local.get $v) (local.get $fin)))
+      (local.set $lo (f64x2.promote_low_f32x4 (local.get $vf)))
+      (local.set $hi (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $vf) (local.get $vf))))
+      (local.set $total (f64x2.add (local.get $total) (f64x2.add (local.get $lo) (local.get $hi))))
+      (local.set $dlo (v128.and (f64x2.sub (local.get $lo) (local.get $s)) (i64x2.extend_low_i32x4_s (local.get $fin))))
+      (local.set $dhi (v128.and (f64x2.sub (local.get $hi) (local.get $s)) (i64x2.extend_high_i32x4_s (local.get $fin))))
+      (local.set $sum (f64x2.add (local.get $sum) (f64x2.add (local.get $dlo) (local.get $dhi))))
+      (local.set $sumsq (f64x2.add (local.get $sumsq)
+        (f64x2.add (f64x2.mul (local.get $dlo) (local.get $dlo)) (f64x2.mul (local.get $dhi) (local.get $dhi)))))
+      (local.set $sq (f64x2.add (local.get $sq)
+        (f64x2.add (f64x2.mul (local.get $lo) (local.get $lo)) (f64x2.mul (local.get $hi) (local.get $hi)))))
+      (local.set $x (i32.add (local.get $x) (i32.const 16)))
+      (local.set $steps (i32.add (local.get $steps) (i32.const 1)))
+      (br $next)))
+    ;; the values left over, one at a time
+    (block $tailDone (loop $tail
+      (br_if $tailDone (i32.ge_u (local.get $x) (local.get $end)))
+      (local.set $f (f32.load (local.get $x)))
+      (if (f32.eq (f32.sub (local.get $f) (local.get $f)) (f32.const 0))
+        (then
+          (local.set $finS (i32.add (local.get $finS) (i32.const 1)))
+          (local.set $zeroS (i32.add (local.get $zeroS) (f32.eq (local.get $f) (f32.const 0))))
+          (local.set $minS (f32.min (local.get $minS) (local.get $f)))
+          (local.set $maxS (f32.max (local.get $maxS) (local.get $f)))
+          (local.set $fd (f64.promote_f32 (local.get $f)))
+          (local.set $totalS (f64.add (local.get $totalS) (local.get $fd)))
+          (local.set $d (f64.sub (local.get $fd) (local.get $shift)))
+          (local.set $sumS (f64.add (local.get $sumS) (local.get $d)))
+          (local.set $sumsqS (f64.add (local.get $sumsqS) (f64.mul (local.get $d) (local.get $d))))
+          (local.set $sqS (f64.add (local.get $sqS) (f64.mul (local.get $fd) (local.get $fd)))))
+        (else
+          (if (f32.ne (local.get $f) (local.get $f))
+            (then (local.set $nanS (i32.add (local.get $nanS) (i32.const 1))))
+            (else (local.set $infS (i32.add (local.get $infS) (i32.const 1)))))))
+      (local.set $x (i32.add (local.get $x) (i32.const 4)))
+      (br $tail)))
+    ;; the lanes together: counts, then the extremes and the sums
+    (local.set $nanS (i32.add (local.get $nanS) (call $laneSum (local.get $nans))))
+    (local.set $finS (i32.add (local.get $finS) (call $laneSum (local.get $finite))))
+    (local.set $zeroS (i32.add (local.get $zeroS) (call $laneSum (local.get $zeros))))
+    (f64.store (local.get $out) (f64.convert_i32_u (local.get $nanS)))
+    (f64.store offset=8 (local.get $out) (f64.convert_i32_u (i32.sub (i32.sub (local.get $n) (local.get $finS)) (local.get $nanS))))
+    (f64.store offset=16 (local.get $out) (f64.convert_i32_u (local.get $zeroS)))
+    (f64.store offset=24 (local.get $out) (f64.promote_f32 (f32.min (local.get $minS)
+      (f32.min (f32.min (f32x4.extract_lane 0 (local.get $mn)) (f32x4.extract_lane 1 (local.get $mn)))
+               (f32.min (f32x4.extract_lane 2 (local.get $mn)) (f32x4.extract_lane 3 (local.get $mn)))))))
+    (f64.store offset=32 (local.get $out) (f64.promote_f32 (f32.max (local.get $maxS)
+      (f32.max (f32.max (f32x4.extract_lane 0 (local.get $mx)) (f32x4.extract_lane 1 (local.get $mx)))
+               (f32.max (f32x4.extract_lane 2 (local.get $mx)) (f32x4.extract_lane 3 (local.get $mx)))))))
+    (f64.store offset=40 (local.get $out) (f64.add (call $pairSum (local.get $total)) (local.get $totalS)))
+    (f64.store offset=48 (local.get $out) (f64.add (call $pairSum (local.get $sum)) (local.get $sumS)))
+    (f64.store offset=56 (local.get $out) (f64.add (call $pairSum (local.get $sumsq)) (local.get $sumsqS)))
+    (f64.store offset=64 (local.get $out) (f64.add (call $pairSum (local.get $sq)) (local.get $sqS))))
+
+  ;; Whether any of x[0 … n−1] is NaN or ±Infinity: v − v is not 0 for those, or-ed over the lanes.
+  (func (export "any_nonfinite_f32") (param $x i32) (param $n i32) (result i32)
+    (local $end i32) (local $end4 i32) (local $v v128) (local $bad v128) (local $f f32)
+    (local.set $end (i32.add (local.get $x) (i32.shl (local.get $n) (i32.const 2))))
+    (local.set $end4 (i32.add (local.get $x) (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 2))))
+    (block $done (loop $next
+      (br_if $done (i32.ge_u (local.get $x) (local.get $end4)))
+      (local.set $v (v128.load (local.get $x)))
+      (local.set $bad (v128.or (local.get $bad) (f32x4.ne (f32x4.sub (local.get $v) (local.get $v)) (v128.const f32x4 0 0 0 0))))
+      (local.set $x (i32.add (local.get $x) (i32.const 16)))
+      (br $next)))
+    (if (v128.any_true (local.get $bad)) (then (return (i32.const 1))))
+    (block $tailDone (loop $tail
+      (br_if $tailDone (i32.ge_u (local.get $x) (local.get $end)))
+      (local.set $f (f32.load (local.get $x)))
+      (if (f32.ne (f32.sub (local.get $f) (local.get $f)) (f32.const 0)) (then (return (i32.const 1))))
+      (local.set $x (i32.add (local.get $x) (i32.const 4)))
+      (br $tail)))
+    (i32.const 0))
+
+  ;; Over the positions where a[i] and b[i] are both finite, written as float64 from out:
+  ;; [0] Σ(a − b)², [1] Σb² (a pass's ‖Δw‖ and ‖w‖ before it, for the update ratio).
+  (func (export "update_sums_f32") (param $a i32) (param $b i32) (param $n i32) (param $out i32)
+    (local $end i32) (local $end4 i32) (local $va v128) (local $vb v128) (local $fin v128)
+    (local $alo v128) (local $ahi v128) (local $blo v128) (local $bhi v128) (local $dlo v128) (local $dhi v128)
+    (local $delta v128) (local $base v128) (local $fa f32) (local $fb f32) (local $d f64) (local $deltaS f64) (local $baseS f64)
+    (local.set $end (i32.add (local.get $a) (i32.shl (local.get $n) (i32.const 2))))
+    (local.set $end4 (i32.add (local.get $a) (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 2))))
+    (block $done (loop $next
+      (br_if $done (i32.ge_u (local.get $a) (local.get $end4)))
+      (local.set $va (v128.load (local.get $a)))
+      (local.set $vb (v128.load (local.get $b)))
+      (local.set $fin (v128.and
+        (f32x4.eq (f32x4.sub (local.get $va) (local.get $va)) (v128.const f32x4 0 0 0 0))
+        (f32x4.eq (f32x4.sub (local.get $vb) (local.get $vb)) (v128.const f32x4 0 0 0 0))))
+      (local.set $va (v128.and (local.get $va) (local.get $fin)))
+      (local.set $vb (v128.and (local.get $vb) (local.get $fin)))
+      (local.set $alo (f64x2.promote_low_f32x4 (local.get $va)))
+      (local.set $ahi (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $va) (local.get $va))))
+      (local.set $blo (f64x2.promote_low_f32x4 (local.get $vb)))
+      (local.set $bhi (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $vb) (local.get $vb))))
+      (local.set $dlo (f64x2.sub (local.get $alo) (local.get $blo)))
+      (local.set $dhi (f64x2.sub (local.get $ahi) (local.get $bhi)))
+      (local.set $delta (f64x2.add (local.get $delta)
+        (f64x2.add (f64x2.mul (local.get $dlo) (local.get $dlo)) (f64x2.mul (local.get $dhi) (local.get $dhi)))))
+      (local.set $base (f64x2.add (local.get $base)
+        (f64x2.add (f64x2.mul (local.get $blo) (local.get $blo)) (f64x2.mul (local.get $bhi) (local.get $bhi)))))
+      (local.set $a (i32.add (local.get $a) (i32.const 16)))
+      (local.set $b (i32.add (local.get $b) (i32.const 16)))
+      (br $next)))
+    (block $tailDone (loop $tail
+      (br_if $tailDone (i32.ge_u (local.get $a) (local.get $end)))
+      (local.set $fa (f32.load (local.get $a)))
+      (local.set $fb (f32.load (local.get $b)))
+      (if (i32.and (f32.eq (f32.sub (local.get $fa) (local.get $fa)) (f32.const 0)) (f32.eq (f32.sub (local.get $fb) (local.get $fb)) (f32.const 0)))
+        (then
+          (local.set $d (f64.sub (f64.promote_f32 (local.get $fa)) (f64.promote_f32 (local.get $fb))))
+          (local.set $deltaS (f64.add (local.get $deltaS) (f64.mul (local.get $d) (local.get $d))))
+          (local.set $baseS (f64.add (local.get $baseS) (f64.mul (f64.promote_f32 (local.get $fb)) (f64.promote_f32 (local.get $fb)))))))
+      (local.set $a (i32.add (local.get $a) (i32.const 4)))
+      (local.set $b (i32.add (local.get $b) (i32.const 4)))
+      (br $tail)))
+    (f64.store (local.get $out) (f64.add (call $pairSum (local.get $delta)) (local.get $deltaS)))
+    (f64.store offset=8 (local.get $out) (f64.add (call $pairSum (local.get $base)) (local.get $baseS))))
+
+  (func $laneSum (param $v v128) (result i32)
+    (i32.add (i32.add (i32x4.extract_lane 0 (local.get $v)) (i32x4.extract_lane 1 (local.get $v)))
+             (i32.add (i32x4.extract_lane 2 (local.get $v)) (i32x4.extract_lane 3 (local.get $v)))))
+
+  (func $pairSum (param $v v128) (result f64)
+    (f64.add (f64x2.extract_lane 0 (local.get $v)) (f64x2.extract_lane 1 (local.get $v))))
+)
