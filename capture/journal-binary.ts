@@ -23,7 +23,7 @@ import type { NodeId, NodeKind, TensorStats, TraceDType, TraceNumber } from '../
 import { everyField, type ContributionRecord, type JournalNode, type JournalStep, type NodeRecord, type StepRecord } from './records';
 import type { TypedData } from './perDtype';
 import { encodeNumber, type JournalTensor } from './tensor';
-import { arrayStats, hasNonFinite } from './valueStats';
+import { arrayStats, hasNonFinite, kernelStats } from './valueStats';
 
 /** Fills the stats `pending` left in `floats` (a batch as handed out, or a copy of it). */
 export function fillStats(floats: Float64Array, pending: readonly PendingStats[]): void {
@@ -103,7 +103,10 @@ export class BinaryJournalWriter {
   private readonly counts: BatchCounts = { nodes: 0, steps: 0, nextNode: 0 };
   private pending: PendingStats[] = [];
 
-  /** `deferStats`: a sampled tensor's stats are left to fill (PendingStats), its values copied. */
+  /**
+   * `deferStats`: a sampled tensor's stats are left to fill (PendingStats), its values copied — except
+   * where the engine's kernels compute them (valueStats.ts), as fast as the copy: then at once.
+   */
   constructor(private readonly output: BinaryOutput, private readonly maxElements: number, private readonly deferStats = false) {}
 
   /** Bytes waiting to be written. */
@@ -138,7 +141,12 @@ export class BinaryJournalWriter {
     const start = this.floats.length;
     floats.set(data.length === count ? data : data.subarray(0, count), start);
     this.floats.length = start + count;
-    if (sample && this.deferStats) {
+    const now = sample && this.deferStats ? kernelStats(array) : null;
+    if (now !== null) {
+      // On the kernels, stats cost what the copy for later would: computed now.
+      for (const key of STAT_KEYS) floats[this.floats.length++] = now[key] ?? NaN;
+      this.lastNonFinite = now.nan > 0 || now.inf > 0;
+    } else if (sample && this.deferStats) {
       const values = data.slice();
       const copy = { dtype: array.dtype, _data: values };
       this.pending.push({ at: this.floats.length, data: copy, bytes: values.byteLength });

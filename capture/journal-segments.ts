@@ -8,7 +8,8 @@
  * the end of the run (the last pass).
  *
  * The stats of a segment's sampled tensors are computed only when it is written (the encoder hands
- * them over as PendingStats, with a copy of the values): a summarised pass costs no stats.
+ * them over as PendingStats, with a copy of the values): a summarised pass costs no stats. On the
+ * engine's kernels the encoder computes them at once instead: there they cost what the copy would.
  *
  * So the file only grows by what is kept, and what a kill loses is the unfinished segment and the
  * held pass's tensors (its summary is on disk). A segment that grows past SPILL_BYTES without a

@@ -77,6 +77,15 @@ export function arrayStats(array: TypedData): TensorStats {
   return statsFromSums(data.length, kernels?.valueSums(data) ?? loopSums(array));
 }
 
+/**
+ * Stats of an array's values on the engine's kernels, or null where they do not run: as cheap as
+ * copying the values, so a caller that would copy them to compute stats later computes them now.
+ */
+export function kernelStats(array: TypedData): TensorStats | null {
+  const sums = kernels?.valueSums(array._data) ?? null;
+  return sums === null ? null : statsFromSums(array._data.length, sums);
+}
+
 /** Whether an array has a NaN or ±Infinity. */
 export function hasNonFinite(array: TypedData): boolean {
   return kernels?.anyNonFinite(array._data) ?? loopNonFinite(array);

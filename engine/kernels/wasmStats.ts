@@ -9,6 +9,7 @@ import { heapFloats, loadKernel, SCRATCH_BYTES } from './wasmMemory';
 
 interface StatsKernel {
   stats: (x: number, n: number, shift: number, out: number) => void;
+  statsFinite: (x: number, n: number, shift: number, out: number) => number;
   anyNonFinite: (x: number, n: number) => number;
   updateSums: (a: number, b: number, n: number, out: number) => void;
 }
@@ -18,7 +19,7 @@ let kernel: StatsKernel | null | undefined;
 function load(): StatsKernel | null {
   if (kernel !== undefined) return kernel;
   const e = loadKernel(statsText)?.exports as Record<string, never> | undefined;
-  kernel = e === undefined ? null : { stats: e.stats_f32, anyNonFinite: e.any_nonfinite_f32, updateSums: e.update_sums_f32 };
+  kernel = e === undefined ? null : { stats: e.stats_f32, statsFinite: e.stats_finite_f32, anyNonFinite: e.any_nonfinite_f32, updateSums: e.update_sums_f32 };
   return kernel;
 }
 
@@ -40,7 +41,8 @@ export function wasmStats(x: Float32Array, shift: number): Float64Array | null {
   const heap = instance && heapFloats(out + STATS_RESULTS * 8);
   if (!instance || !heap) return null;
   heap.set(x, START);
-  instance.stats(START * 4, x.length, shift, out);
+  // Most arrays are all finite: the kernel without masks first, the one with them when it finds otherwise.
+  if (instance.statsFinite(START * 4, x.length, shift, out) === 0) instance.stats(START * 4, x.length, shift, out);
   return new Float64Array(heap.buffer, out, STATS_RESULTS).slice();
 }
 

@@ -58,6 +58,21 @@ suite('capture: value statistics on the engine\'s kernels', () => {
         assert.equal(hasNonFinite(f32(data)), true, `${n}: NaN/Inf`);
       }
     }
+    // All finite (the kernel without masks): zeros, −0, values far from 0, every length left over.
+    for (const n of [1024, 1025, 1026, 1027, 65_539]) {
+      for (const offset of [0, -3e3]) {
+        const data = randoms(n, 7 * n, offset === 0 ? 0 : 0.125).map((v) => v + offset);
+        data[2] = 0; data[n - 1] = -0;
+        assertStatsClose(arrayStats(f32(data)), statsOf(data), `${n} finite values around ${offset}`);
+        assert.equal(hasNonFinite(f32(data)), false, `${n}: finite`);
+      }
+      // One bad value in the values left over, or in the last step of four: the masked kernel takes over.
+      for (const at of [n - 1, (n & ~3) - 1]) {
+        const one = randoms(n, n);
+        one[at] = Infinity;
+        assertStatsClose(arrayStats(f32(one)), statsOf(one), `${n} values, Infinity at ${at}`);
+      }
+    }
     // Extremes at the very ends, where the steps of four and the values left over meet.
     const data = randoms(1027, 5);
     data[0] = -7; data[1026] = 9;
