@@ -49,7 +49,7 @@ async function open(page: Page, limits: { draw?: number; summary?: number }, sel
     const doc = (globalThis as any).document;
     return {
       firstFrameMs: app.timings.firstFrameAt - started,
-      drawn: app.view?.core.nodes().length ?? 0,
+      drawn: app.view?.elements().length ?? 0,
       screen: doc.querySelector('.summary-screen:not([hidden]) .summary') ? 'summary' : doc.querySelector('.empty:not([hidden]) .too-large') ? 'too large'
         : doc.querySelector('.empty:not([hidden]) .error-screen') ? 'error' : 'graph',
     };

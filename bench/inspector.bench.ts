@@ -170,7 +170,7 @@ async function ours(browser: Browser, file: string, fold: boolean | null): Promi
     return {
       firstFrameMs: timings.firstFrameAt, layoutMs: timings.layout, modelMs: timings.model, showMs: timings.show,
       stepMs: median(times), stepSyncMs: median(sync), inOneFrame, heapMb: (memory?.usedJSHeapSize ?? 0) / 2 ** 20,
-      shownNodes: app.view.core.nodes().length,
+      shownNodes: app.view.elements().length,
     };
   }, STEPS_MEASURED);
   await page.close();

@@ -125,7 +125,6 @@ function renderPage(trace: Trace, distDir: string, options: PageOptions, headScr
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src data: blob:; font-src data:; style-src 'nonce-${nonce}'; script-src 'nonce-${nonce}';">
 <meta property="csp-nonce" content="${nonce}">
 <title>${escapeHtml(title)}</title>
-<style id="__________cytoscape_stylesheet" nonce="${nonce}">.__________cytoscape_container { position: relative; }</style>
 <style nonce="${nonce}">${css}</style>
 </head>
 <body class="standalone${themeClass}">

@@ -40,7 +40,6 @@ export function panelHtml(page: PanelPage): string {
 <meta property="csp-nonce" content="${escape(page.nonce)}">
 <title>${escape(page.title)}</title>
 <link rel="stylesheet" href="${escape(page.styleUri)}" nonce="${escape(page.nonce)}">
-<style id="__________cytoscape_stylesheet" nonce="${escape(page.nonce)}">.__________cytoscape_container { position: relative; }</style>
 </head>
 <body>
 <div id="app"></div>

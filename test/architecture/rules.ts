@@ -61,11 +61,11 @@ export const RULES: readonly FolderRule[] = [
   {
     folder: 'webview/',
     why: 'the inspector runs in a browser and knows the host only through protocol messages',
-    may: ['webview/', 'protocol/', 'cytoscape', 'uplot', '@vscode/webview-ui-toolkit', '@vscode/codicons'],
+    may: ['webview/', 'protocol/', 'uplot', '@vscode/webview-ui-toolkit', '@vscode/codicons'],
   },
   {
     folder: 'webview/model/',
-    why: 'the inspector\'s models are pure (tested in Node): no DOM, no Cytoscape, no screen state',
+    why: 'the inspector\'s models are pure (tested in Node): no DOM, no screen state',
     may: ['webview/model/', 'protocol/', { target: 'engine/ops/defs/', why: 'the step panel says what each op\'s definition says of it (plain data: the defs import no engine code)' }],
   },
   {

@@ -103,11 +103,12 @@ suite('the inspector from the keyboard and to a screen reader', function () {
     let state = await focusedOn(page, `n${head}`, said(head!));
     assert.match(state.nodeLive, /Head of the pass\./);
     const mark = await page.evaluate(() => {
-      const cy = (globalThis as any).gradlens.app.view.core;
-      return cy.nodes('.keyboard-focus').map((n: any) => ({ id: n.id(), width: n.style('outline-width'), color: n.style('outline-color') }));
+      const view = (globalThis as any).gradlens.app.view;
+      return view.elements('keyboard-focus').map((n: any) => ({ id: n.id, width: view.lookOf(n.id).outline?.width, color: view.lookOf(n.id).outline?.color }));
     });
     assert.deepEqual(mark.map((m: { id: string }) => m.id), [`n${head}`], 'one node is marked: the keyboard\'s');
-    assert.equal(mark[0].width, '6px');
+    assert.equal(mark[0].width, 6);
+    assert.equal(mark[0].color, await page.evaluate(() => (globalThis as any).gradlens.app.view.colors.focus), 'in the theme\'s focus colour');
     await page.screenshot({ path: join(results, 'keyboard-focus.png') });
 
     // ← goes to the head's first input, ↓ / ↑ through its inputs (input positions as the trace has them).
@@ -278,10 +279,10 @@ suite('the inspector from the keyboard and to a screen reader', function () {
     await page.waitForTimeout(300);
     const inView = () => page.evaluate(() => {
       const view = (globalThis as any).gradlens.app.view;
-      const cy = view.core;
-      const box = cy.getElementById(view.focused).renderedBoundingBox({ includeLabels: false, includeOutlines: false });
-      const offScreen = cy.nodes().filter((n: any) => { const b = n.renderedBoundingBox(); return b.x2 < 0 || b.x1 > cy.width(); }).length;
-      return { inside: box.x1 >= 0 && box.y1 >= 0 && box.x2 <= cy.width() && box.y2 <= cy.height(), offScreen, node: view.focused };
+      const { width, height } = view.viewState;
+      const box = view.renderedBox(view.focused);
+      const offScreen = view.elements().filter((n: any) => { const b = view.renderedBox(n.id); return b.x2 < 0 || b.x1 > width; }).length;
+      return { inside: box.x1 >= 0 && box.y1 >= 0 && box.x2 <= width && box.y2 <= height, offScreen, node: view.focused };
     });
     assert.ok((await inView()).offScreen >= 3, 'zoomed in, nodes are off screen');
     // Step after step down the chain (each mul's input 0 is the mul before it).

@@ -73,10 +73,10 @@ suite('the inspector\'s first frame, and what comes after it', function () {
     // They work: the step button steps (the step panel follows), zooming in shows the minimap, the plot of a pass draws.
     await page.locator('vscode-button[title="Next step (→)"]').click();
     await page.waitForFunction(() => /Step 1 of 2/.test((globalThis as any).document.querySelector('aside.side').innerText));
-    const zoom = () => page.evaluate(() => (globalThis as any).gradlens.app.view.core.zoom() as number);
+    const zoom = () => page.evaluate(() => (globalThis as any).gradlens.app.view.viewState.zoom as number);
     const before = await zoom();
     for (let i = 0; i < 5; i++) await page.locator('vscode-button[title="Zoom in"]').click();
-    await page.waitForFunction((at) => (globalThis as any).gradlens.app.view.core.zoom() > at * 2, before);
+    await page.waitForFunction((at) => (globalThis as any).gradlens.app.view.viewState.zoom > at * 2, before);
     await page.waitForFunction(() => !(globalThis as any).document.querySelector('canvas.minimap').hidden);
     await page.screenshot({ path: join(results, 'first-frame-complete.png') });
     await page.close();
@@ -155,6 +155,89 @@ suite('the inspector\'s first frame, and what comes after it', function () {
     assert.equal(seen.added[0].src, `file://${join(distDir, 'webview-later.js')}`);
     assert.ok(seen.added[0].nonce && seen.added[0].at >= seen.firstFrameAt);
     assert.match(await page.locator('aside.side').innerText(), /Step 0 of 2/);
+    await page.close();
+  });
+
+  test('before the second script: the node layer draws every node where the view has it; a click selects, the wheel zooms, → steps', async () => {
+    // Posing as VS Code, the second script comes from a URL held back until the test lets it through.
+    const nonce = 'aGVsZC1iYWNrLW5vbmNl';
+    const html = panelHtml({
+      cspSource: 'file:', nonce, title: 'GradLens',
+      scriptUri: `file://${join(distDir, 'webview.js')}`, laterUri: 'http://gradlens.test/webview-later.js', styleUri: `file://${join(distDir, 'webview.css')}`,
+    });
+    const file = join(work, 'held-back.html');
+    writeFileSync(file, html);
+    const page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
+    watch.attach(page, 'held-back');
+    await instrument(page, { vscode: true });
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => { release = resolve; });
+    await page.route('http://gradlens.test/webview-later.js', async (route) => {
+      await released;
+      await route.fulfill({ contentType: 'text/javascript', body: readFileSync(join(distDir, 'webview-later.js'), 'utf8') });
+    });
+    await page.goto(`file://${file}`);
+    await page.waitForFunction(() => (globalThis as any).gradlens?.app !== undefined);
+    await postFromHost(page, { type: 'trace/snapshot', trace: JSON.parse(JSON.stringify(seed)) });
+    await page.waitForFunction(() => (globalThis as any).gradlens.app.timings.firstFrameAt > 0);
+    const later = () => page.evaluate(() => (globalThis as any).gradlens.app.timings.completeAt as number);
+    assert.equal(await later(), 0, 'the second script is held back');
+
+    // Each node's fill on the node layer, at its box's left (clear of the label), as the view places it;
+    // nothing of the node layer between them.
+    const drawn = await page.evaluate(() => {
+      const w = globalThis as any;
+      const view = w.gradlens.app.view;
+      const layer = w.document.querySelector('#graph > canvas.node-layer');
+      const scale = layer.width / layer.clientWidth;
+      const pixel = (x: number, y: number) => [...layer.getContext('2d').getImageData(Math.round(x * scale), Math.round(y * scale), 1, 1).data];
+      const probe = w.document.createElement('canvas').getContext('2d');
+      const rgb = (color: string) => { probe.clearRect(0, 0, 1, 1); probe.fillStyle = color; probe.fillRect(0, 0, 1, 1); return [...probe.getImageData(0, 0, 1, 1).data]; };
+      const nodes = view.elements().map((n: any) => {
+        const box = view.renderedBox(n.id);
+        return { id: n.id, at: pixel(box.x1 + 8, (box.y1 + box.y2) / 2), fill: rgb(view.lookOf(n.id).fill) };
+      });
+      const boxes = view.elements().map((n: any) => view.renderedBox(n.id));
+      const right = Math.max(...boxes.map((b: any) => b.x2));
+      return { nodes, outside: pixel(right + 40, boxes[0].y1), cytoscape: w.document.querySelectorAll('[data-id^="layer"], .__________cytoscape_container').length };
+    });
+    assert.ok(drawn.nodes.length >= 4, JSON.stringify(drawn));
+    for (const node of drawn.nodes) {
+      assert.ok(node.at[3] === 255 && node.at.slice(0, 3).every((c: number, i: number) => Math.abs(c - node.fill[i]) <= 2), `${node.id} is drawn in its fill ${node.fill} where the view has it: ${node.at}`);
+    }
+    assert.equal(drawn.outside[3], 0, 'beside the graph the node layer is clear');
+    assert.equal(drawn.cytoscape, 0, 'no Cytoscape on the page');
+
+    // → steps: the step layer marks the next step's node.
+    const current = () => page.evaluate(() => (globalThis as any).gradlens.app.view.marks.current as string | null);
+    const before = await current();
+    await page.keyboard.press('ArrowRight');
+    await page.waitForFunction((at) => (globalThis as any).gradlens.app.view.marks.current !== at, before);
+    // The wheel over the graph zooms it.
+    const zoom = () => page.evaluate(() => (globalThis as any).gradlens.app.view.viewState.zoom as number);
+    const zoomBefore = await zoom();
+    await page.mouse.move(700, 400);
+    await page.mouse.wheel(0, -300);
+    await page.waitForFunction((at) => (globalThis as any).gradlens.app.view.viewState.zoom > at * 1.1, zoomBefore);
+    // A click on x selects it.
+    const target = await page.evaluate(() => {
+      const w = globalThis as any;
+      const view = w.gradlens.app.view;
+      const x = view.elements().find((n: any) => n.label.startsWith('x ='));
+      const box = view.renderedBox(x.id);
+      const graph = w.document.getElementById('graph').getBoundingClientRect();
+      return { id: x.id, x: graph.left + (box.x1 + box.x2) / 2, y: graph.top + (box.y1 + box.y2) / 2 };
+    });
+    await page.mouse.click(target.x, target.y);
+    assert.equal(await page.evaluate(() => (globalThis as any).gradlens.app.state.selectedNode), Number(target.id.slice(1)));
+    assert.equal(await later(), 0, 'all of that before the second script');
+
+    // The second script in: its side bar shows what was done before it came.
+    release();
+    await complete(page);
+    await page.locator('section.panel h2', { hasText: 'x = arange' }).waitFor();
+    assert.match(await page.locator('aside.side').innerText(), /Step 1 of 2/);
+    await page.screenshot({ path: join(results, 'held-back-then-complete.png') });
     await page.close();
   });
 

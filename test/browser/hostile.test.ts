@@ -88,15 +88,14 @@ suite('the inspector with hostile traces', function () {
   test('bidi and zero-width characters are visible escapes in labels, tooltip, panels, picker, title and exports', async () => {
     const trace = hostileTrace();
     const page = await openPage(browser, watch, writePage('bidi', trace));
-    const labels = await page.evaluate(() => (globalThis as any).gradlens.app.view.core.nodes().map((n: any) => n.data('label')));
+    const labels = await page.evaluate(() => (globalThis as any).gradlens.app.view.elements().map((n: any) => n.label));
     assert.deepEqual(labels, ['x = gnp\\u202E.exe\n(2,)', 'y = mul\\u200B\n(2,)']);
     assert.equal(await page.title(), 'GradLens — model\\u202Egnp.ts');
     // The tooltip, read from the DOM after hovering the node.
     const point = await page.evaluate(() => {
-      const cy = (globalThis as any).gradlens.app.view.core;
-      const position = cy.getElementById('n1').renderedPosition();
-      const box = cy.container().getBoundingClientRect();
-      return { x: box.left + position.x, y: box.top + position.y };
+      const node = (globalThis as any).gradlens.app.view.renderedBox('n1');
+      const box = (globalThis as any).document.getElementById('graph').getBoundingClientRect();
+      return { x: box.left + (node.x1 + node.x2) / 2, y: box.top + (node.y1 + node.y2) / 2 };
     });
     await page.mouse.move(point.x, point.y);
     const tooltip = page.locator('.graph-tooltip');
@@ -168,7 +167,7 @@ suite('the inspector with hostile traces', function () {
     assert.match(text, /let x = np\.arange\(4\); \/\/ a+… \(100,000,0\d\d characters\) show all/);
     assert.match(text, /arangeo+… \(25,000,006 characters\) show all/);
     assert.ok(await longestText(page) < 5_000, 'no long text reaches the DOM');
-    const labels: string[] = await page.evaluate(() => (globalThis as any).gradlens.app.view.core.nodes().map((n: any) => n.data('label')));
+    const labels: string[] = await page.evaluate(() => (globalThis as any).gradlens.app.view.elements().map((n: any) => n.label));
     for (const label of labels) assert.ok(label.length < 100, `a cut label: ${label.slice(0, 120)}`);
     // "show all" posts text/open with the field's reference; the host opens the whole text.
     await side.locator('pre.source-line').getByRole('button', { name: 'show all' }).click();
@@ -252,7 +251,7 @@ suite('the inspector with hostile traces', function () {
     await page.locator('.too-large').getByRole('button', { name: 'Fold loops' }).click();
     await page.waitForFunction(() => (globalThis as any).gradlens.app.model !== null);
     assert.equal(await screenOf(page), 'graph');
-    assert.ok(await page.evaluate(() => (globalThis as any).gradlens.app.view.core.nodes('.group').length) > 0, 'drawn folded');
+    assert.ok(await page.evaluate(() => (globalThis as any).gradlens.app.view.elements('group').length) > 0, 'drawn folded');
     await page.close();
   });
 

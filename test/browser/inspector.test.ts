@@ -83,11 +83,9 @@ async function sideText(page: Page): Promise<string> {
 
 async function clickNode(page: Page, elementId: string): Promise<void> {
   const point = await page.evaluate((id) => {
-    const cy = (globalThis as any).gradlens.app.view.core;
-    const node = cy.getElementById(id);
-    const position = node.renderedPosition();
-    const box = cy.container().getBoundingClientRect();
-    return { x: box.left + position.x, y: box.top + position.y };
+    const node = (globalThis as any).gradlens.app.view.renderedBox(id);
+    const box = (globalThis as any).document.getElementById('graph').getBoundingClientRect();
+    return { x: box.left + (node.x1 + node.x2) / 2, y: box.top + (node.y1 + node.y2) / 2 };
   }, elementId);
   await page.mouse.click(point.x, point.y);
 }
@@ -162,8 +160,8 @@ suite('the inspector in a browser', function () {
     // (in view: switching passes stops a reveal still animating toward the previous pass's node).
     const ring = await page.evaluate(() => {
       const app = (globalThis as any).gradlens.app;
-      const node = app.view.core.getElementById(app.view.marks.current);
-      const box = node.renderedBoundingBox({ includeLabels: false, includeOverlays: false });
+      const rendered = app.view.renderedBox(app.view.marks.current);
+      const box = { ...rendered, w: rendered.x2 - rendered.x1, h: rendered.y2 - rendered.y1 };
       const page = globalThis as any;
       const layer = page.document.querySelector('canvas.step-layer');
       const scale = layer.width / layer.clientWidth;
@@ -172,7 +170,7 @@ suite('the inspector in a browser', function () {
       const pixels: Uint8ClampedArray = layer.getContext('2d').getImageData(x, y, Math.ceil((box.w + 24) * scale), Math.ceil((box.h + 24) * scale)).data;
       let ringPixels = 0;
       for (let i = 0; i < pixels.length; i += 4) if (pixels[i + 3]! > 200) ringPixels++;
-      return { ringPixels, where: JSON.stringify({ node: app.view.marks.current, box, canvas: [layer.width, layer.height], zoom: app.view.core.zoom(), pan: app.view.core.pan() }) };
+      return { ringPixels, where: JSON.stringify({ node: app.view.marks.current, box, canvas: [layer.width, layer.height], view: app.view.viewState }) };
     });
     assert.ok(ring.ringPixels > 50, `the current node's ring is drawn (${ring.ringPixels} opaque pixels around it; ${ring.where})`);
     await page.close();
@@ -305,17 +303,17 @@ suite('the inspector in a browser', function () {
     const page = await open(writePage('seed-fold', seed));
     await send(page, { type: 'selection/set', selection: { kind: 'pass', id: 9 } });
     await page.locator('vscode-checkbox', { hasText: 'Fold loops' }).click();
-    const groups = await page.evaluate(() => (globalThis as any).gradlens.app.view.core.nodes('.group').map((n: any) => [n.id(), n.data('label')]));
+    const groups = await page.evaluate(() => (globalThis as any).gradlens.app.view.elements('group').map((n: any) => [n.id, n.label]));
     const loop = groups.find(([, label]: [string, string]) => label.includes('mul ×9'));
     assert.ok(loop, `a group of the nine loop iterations: ${JSON.stringify(groups)}`);
     await page.screenshot({ path: join(results, 'folded-loop.png') });
     await clickNode(page, loop[0]);
-    const after = await page.evaluate(() => (globalThis as any).gradlens.app.view.core.nodes('.group').length);
+    const after = await page.evaluate(() => (globalThis as any).gradlens.app.view.elements('group').length);
     assert.equal(after, groups.length - 1, 'the clicked group opened');
     // The opened iterations fold again from a member's details.
     const refold = page.locator('button.link', { hasText: /^fold line \d+ again$/ });
     await refold.click();
-    const again = await page.evaluate(() => (globalThis as any).gradlens.app.view.core.nodes('.group').map((n: any) => n.data('label')));
+    const again = await page.evaluate(() => (globalThis as any).gradlens.app.view.elements('group').map((n: any) => n.label));
     assert.equal(again.length, groups.length, 'folded again');
     assert.ok(again.some((label: string) => label.includes('mul ×9')));
     await page.close();
@@ -329,7 +327,7 @@ suite('the inspector in a browser', function () {
     const toggle = page.locator('vscode-checkbox', { hasText: 'Group by layer' });
     assert.ok(await toggle.isVisible(), 'the checkbox is offered for a program with blocks');
     await toggle.click();
-    const groups = async () => page.evaluate(() => (globalThis as any).gradlens.app.view.core.nodes('.group').map((n: any) => [n.id(), n.data('label')]));
+    const groups = async () => page.evaluate(() => (globalThis as any).gradlens.app.view.elements('group').map((n: any) => [n.id, n.label]));
     const closed = await groups();
     assert.equal(closed.length, 1, JSON.stringify(closed));
     assert.match(closed[0][1], /^net · Sequential\n→ \(3, 2\) · \d+ nodes$/);
@@ -354,7 +352,7 @@ suite('the inspector in a browser', function () {
     const page = await open(writePage('gluon-lenet', result.trace!));
     await send(page, { type: 'selection/set', selection: { kind: 'pass', id: 0 } });
     await page.locator('vscode-checkbox', { hasText: 'Group by layer' }).click();
-    const groups: [string, string][] = await page.evaluate(() => (globalThis as any).gradlens.app.view.core.nodes('.group').map((n: any) => [n.id(), n.data('label')]));
+    const groups: [string, string][] = await page.evaluate(() => (globalThis as any).gradlens.app.view.elements('group').map((n: any) => [n.id, n.label]));
     const firstLines = groups.map(([, label]) => label.split('\n')[0]!);
     for (const [i, kind] of ['Conv2D', 'AvgPool2D', 'Conv2D', 'AvgPool2D', 'Dense', 'Dense', 'Dense'].entries()) {
       assert.ok(firstLines.some((line) => line.startsWith(`${i} · ${kind}(`)), `layer ${i} (${kind}): ${firstLines.join(' | ')}`);
@@ -363,9 +361,8 @@ suite('the inspector in a browser', function () {
     // A row of a dozen layers opens with its labels drawn (not as a strip of coloured boxes), on the head's side.
     const opening: { zoom: number; detailed: string[]; inView: string[] } = await page.evaluate(() => {
       const view = (globalThis as any).gradlens.app.view;
-      const extent = view.core.extent();
-      const inView = view.core.nodes('.group').filter((n: any) => { const p = n.position(); return p.x >= extent.x1 && p.x <= extent.x2; }).map((n: any) => n.data('label').split('\n')[0]);
-      return { zoom: view.core.zoom(), detailed: [...view.detail], inView };
+      const inView = view.elements('group').filter((n: any) => { const b = view.renderedBox(n.id); return (b.x1 + b.x2) / 2 >= 0 && (b.x1 + b.x2) / 2 <= view.viewState.width; }).map((n: any) => n.label.split('\n')[0]);
+      return { zoom: view.viewState.zoom, detailed: [...view.detail], inView };
     });
     assert.ok(opening.zoom >= 0.7, `opens at a zoom where labels are drawn, got ${opening.zoom}`);
     assert.ok(opening.inView.some((label) => label.startsWith('6 · Dense(')), `the output layer is in view: ${opening.inView.join(' | ')}`);
@@ -397,7 +394,7 @@ suite('the inspector in a browser', function () {
     assert.match(text, /No backward pass reached y/);
     assert.match(text, /attachGrad\(\) \(line 67\)/);
     await page.locator('button.link', { hasText: 'show on the graph' }).click();
-    const cuts = await page.evaluate(() => (globalThis as any).gradlens.app.view.core.nodes('.cut-point').length);
+    const cuts = await page.evaluate(() => (globalThis as any).gradlens.app.view.elements('cut-point').length);
     assert.ok(cuts >= 1, 'the cut points are marked');
     await page.screenshot({ path: join(results, 'why-zero.png') });
 
@@ -422,22 +419,24 @@ suite('the inspector in a browser', function () {
     const page = await open(`${writePage('synthetic-1000', syntheticTrace(1000))}?fold=0`);
     const detail = () => page.evaluate(() => {
       const app = (globalThis as any).gradlens.app;
-      return { zoom: app.view.core.zoom() as number, detailed: app.view.core.nodes('.detail').length as number, all: app.view.core.nodes().length as number };
+      return { zoom: app.view.viewState.zoom as number, detailed: app.view.detail.size as number, all: app.view.elements().length as number };
     });
     const fitted = await detail();
     assert.ok(fitted.zoom < 0.25, `a large graph opens zoomed out (${fitted.zoom})`);
     assert.equal(fitted.detailed, 0);
     // Zoom in on the head (the last node), where backward starts.
     await page.evaluate(() => {
-      const cy = (globalThis as any).gradlens.app.view.core;
-      cy.zoom({ level: 1, position: cy.nodes().last().position() });
+      const view = (globalThis as any).gradlens.app.view;
+      const last = view.renderedBox(view.elements().at(-1).id);
+      const { zoom, pan } = view.viewState;
+      view.zoomTo(1, { x: ((last.x1 + last.x2) / 2 - pan.x) / zoom, y: ((last.y1 + last.y2) / 2 - pan.y) / zoom });
     });
-    await page.waitForFunction(() => (globalThis as any).gradlens.app.view.core.nodes('.detail').length > 0);
+    await page.waitForFunction(() => (globalThis as any).gradlens.app.view.detail.size > 0);
     const zoomed = await detail();
     assert.ok(zoomed.detailed > 0 && zoomed.detailed < zoomed.all / 4, `only the nodes near the view (${zoomed.detailed} of ${zoomed.all})`);
     await page.screenshot({ path: join(results, 'synthetic-zoomed.png') });
     await page.evaluate(() => (globalThis as any).gradlens.app.view.fit());
-    await page.waitForFunction(() => (globalThis as any).gradlens.app.view.core.nodes('.detail').length === 0);
+    await page.waitForFunction(() => (globalThis as any).gradlens.app.view.detail.size === 0);
     await page.screenshot({ path: join(results, 'synthetic-fitted.png') });
     await page.close();
   });

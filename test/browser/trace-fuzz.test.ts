@@ -118,7 +118,7 @@ suite('trace fuzzer (browser)', function () {
     await page.locator('.summary').getByRole('button', { name: 'backward · line 31' }).click();
     await within(120_000, 'the pass folded', page.waitForFunction(() => (globalThis as any).gradlens.app.model !== null, undefined, { timeout: 120_000 }));
     assert.equal(await screenOf(page), 'graph');
-    const groups = await page.evaluate(() => (globalThis as any).gradlens.app.view.core.nodes('.group').length);
+    const groups = await page.evaluate(() => (globalThis as any).gradlens.app.view.elements('group').length);
     assert.ok(groups >= 5, `folded into groups by line (${groups})`);
     await page.screenshot({ path: join(results, 'million-pass-folded.png') });
     await page.close();

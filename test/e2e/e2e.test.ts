@@ -136,9 +136,10 @@ suite('end to end: the packaged extension in VS Code', function () {
     const { page } = workbench;
     const frame = inspector(page);
     const at = await frame.locator('#graph').evaluate(() => {
-      const cy = (globalThis as unknown as { gradlens: { app: { view: { core: { nodes(): { filter(f: (n: { data(k: string): string }) => boolean): { renderedPosition(): { x: number; y: number } }[] } } } } } }).gradlens.app.view.core;
-      const x = cy.nodes().filter((n) => String(n.data('label')).startsWith('x ='))[0]!;
-      return x.renderedPosition();
+      type Box = { x1: number; y1: number; x2: number; y2: number };
+      const view = (globalThis as unknown as { gradlens: { app: { view: { elements(): { id: string; label: string }[]; renderedBox(id: string): Box } } } }).gradlens.app.view;
+      const x = view.renderedBox(view.elements().find((n) => n.label.startsWith('x ='))!.id);
+      return { x: (x.x1 + x.x2) / 2, y: (x.y1 + x.y2) / 2 };
     });
     await frame.locator('#graph').click({ position: at });
     await frame.locator('section.panel h2', { hasText: 'x = arange' }).waitFor({ timeout: 10_000 });

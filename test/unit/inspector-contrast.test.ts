@@ -10,7 +10,7 @@ import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { COLOR_STEPS, contrastRatio, contrastText, viridis, ZERO_COLOR } from '../../webview/model/colors';
-import { graphStylesheet, THEME_COLORS, type GraphTheme } from '../../webview/model/style';
+import { nodeLook, parentLook, THEME_COLORS, type GraphTheme } from '../../webview/model/style';
 import { repoRoot } from '../trace-helpers';
 
 /** VS Code's Dark High Contrast (hc-black): the variables the inspector reads. */
@@ -214,20 +214,7 @@ function ratio(text: string, background: string, page: string): number {
   return contrastRatio(hex(over(parseColor(text), under)), hex(under));
 }
 
-// ---- The graph's stylesheet: which colour each kind of node's label takes, on which fill ------------
-
-/** The last value of `property` among the rules of `sheet` that apply to a node with `classes` (Cytoscape: later rules win). */
-function styleOf(sheet: ReturnType<typeof graphStylesheet>, classes: readonly string[], property: string): string | number | undefined {
-  let value: string | number | undefined;
-  for (const rule of sheet) {
-    const applies = rule.selector.split(',').some((s) => {
-      const match = /^node((?:\.[\w-]+)*)$/.exec(s.trim());
-      return match !== null && match[1]!.split('.').filter(Boolean).every((c) => classes.includes(c));
-    });
-    if (applies && rule.style[property] !== undefined) value = rule.style[property];
-  }
-  return value;
-}
+// ---- The graph's node looks: which colour each kind of node's label takes, on which fill ------------
 
 const styles = parseCss(readFileSync(join(repoRoot, 'webview', 'styles.css'), 'utf8'));
 
@@ -243,20 +230,20 @@ suite('inspector: text contrast in VS Code\'s high-contrast themes', () => {
     /** [what, text, background] for every text the inspector draws. */
     function pairs(): [string, string, string][] {
       const out: [string, string, string][] = [['the page\'s text', theme.foreground, page], ['muted text', theme.mutedForeground, page]];
-      const sheet = graphStylesheet(theme);
       for (const kind of ['op', 'variable', 'constant', 'group']) {
-        const fill = String(styleOf(sheet, [kind, 'detail'], 'background-color'));
-        const label = String(styleOf(sheet, [kind, 'detail'], 'color'));
+        const look = nodeLook([kind], undefined, true, theme);
+        const fill = look.fill;
+        const label = look.text!;
+        assert.ok(label, `a${kind === 'op' ? 'n' : ''} ${kind} node's label is drawn in detail`);
         out.push([`the label of a${kind === 'op' ? 'n' : ''} ${kind} node`, label, fill]);
         // Not reached yet: the step layer veils node and label with the background.
         const veiled = (c: string) => { const [r, g, b] = over([...parseColor(page).slice(0, 3), veil] as Rgba, parseColor(c)); return `rgb(${r}, ${g}, ${b})`; };
         out.push([`the label of a${kind === 'op' ? 'n' : ''} ${kind} node not reached yet`, veiled(label), veiled(fill)]);
       }
-      const parent = sheet.find((r) => r.selector === ':parent')!;
-      out.push(['a function box\'s label', String(parent.style.color), page]);
-      const focus = styleOf(sheet, ['op', 'keyboard-focus'], 'outline-color');
-      assert.ok(focus !== undefined, 'the stylesheet marks the keyboard\'s node');
-      out.push(['the keyboard\'s focus mark', String(focus), page]);
+      out.push(['a function box\'s label', parentLook(theme).text, page]);
+      const focus = nodeLook(['op', 'keyboard-focus'], undefined, true, theme).outline?.color;
+      assert.ok(focus !== undefined, 'the node looks mark the keyboard\'s node');
+      out.push(['the keyboard\'s focus mark', focus, page]);
       out.push(['the graph\'s focus ring', color('var(--gl-focus)'), page]);
       out.push(['a step note and a contribution (step layer)', theme.foreground, page]);
       out.push(['a folded edge\'s ×N (edge layer)', theme.foreground, page]);

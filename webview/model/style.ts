@@ -1,8 +1,8 @@
 /**
- * The graph's Cytoscape stylesheet for its nodes: selectors and classes only (kinds, heads,
- * badges, breaks…); per-node values come through data fields (`label`, `color`), never
- * per-element styles. What changes at every step is not here: the step layer draws it (view/stepLayer.ts).
- * Colours come from the theme (VS Code's --vscode-* variables, or the standalone page's).
+ * How the graph's nodes look: rules over classes only (kinds, heads, badges, breaks…), applied in
+ * order like a stylesheet; per-node values come through data fields (`color`, `textColor`), never
+ * per-node styles. What changes at every step is not here: the step layer draws it (view/stepLayer.ts).
+ * Colours come from the theme (VS Code's --vscode-* variables, or the standalone page's). Pure.
  */
 
 export interface GraphTheme {
@@ -45,63 +45,103 @@ export const THEME_COLORS: Readonly<Record<Exclude<keyof GraphTheme, 'fontFamily
 /** The veil's opacity when the page sets none (--gl-veil). */
 export const DEFAULT_VEIL = 0.65;
 
-/** A stylesheet entry as Cytoscape takes it. */
-export interface StyleRule {
-  selector: string;
-  style: Record<string, string | number>;
-}
-
 export const NODE_WIDTH = 150;
 export const NODE_HEIGHT = 44;
 export const CONSTANT_HEIGHT = 32;
+/** Node labels: their size in model units, where they wrap, and the zoom below which they are not drawn (7 px on screen). */
+export const LABEL_FONT_SIZE = 11;
+export const LABEL_MAX_WIDTH = NODE_WIDTH - 12;
+export const LABEL_MIN_ZOOM = 7 / LABEL_FONT_SIZE;
+/** How far a function's box reaches around its nodes. */
+export const PARENT_PADDING = 10;
 
 /**
- * Level of detail. Cytoscape's cost grows with elements × style properties, so every node gets
- * only what is visible from afar — its shape, size and fill — and the nodes near the viewport, at a
- * zoom where more could be seen, get the `detail` class: borders and labels (graphView.ts keeps
- * that class on what is in view). Rare classes (heads, breaks, badges, selection…) apply at any
- * zoom: they are what to find from afar. Edges are not Cytoscape elements (view/edgeLayer.ts).
+ * Level of detail. Every node gets only what is visible from afar — its shape, size and fill —
+ * and, at a zoom where more could be seen (this one on), borders and labels: the `detail` rules.
+ * Rare classes (heads, breaks, badges, selection…) apply at any zoom: they are what to find from
+ * afar. Edges are drawn by view/edgeLayer.ts, what changes at a step by view/stepLayer.ts.
  */
 export const DETAIL_MIN_ZOOM = 0.25;
 
-export function graphStylesheet(theme: GraphTheme): StyleRule[] {
-  return [
-    { selector: 'node', style: { shape: 'round-rectangle', width: NODE_WIDTH, height: NODE_HEIGHT, 'background-color': theme.nodeBackground } },
-    { selector: 'node.variable', style: { 'background-color': theme.variableBackground, shape: 'round-tag' } },
-    { selector: 'node.constant', style: { 'background-color': theme.constantBackground, height: CONSTANT_HEIGHT, shape: 'rectangle' } },
-    { selector: 'node.colored', style: { 'background-color': 'data(color)' } },
-    {
-      selector: 'node.detail',
-      style: {
-        'border-width': 1,
-        'border-color': theme.border,
-        label: 'data(label)',
-        color: theme.foreground,
-        'font-family': theme.fontFamily,
-        'font-size': 11,
-        'text-wrap': 'wrap',
-        'text-max-width': `${NODE_WIDTH - 12}px`,
-        'text-valign': 'center',
-        'text-halign': 'center',
-        // Labels vanish when they would be unreadable anyway.
-        'min-zoomed-font-size': 7,
-      },
-    },
-    { selector: 'node.variable.detail', style: { 'border-width': 2, 'border-color': theme.accent } },
-    { selector: 'node.constant.detail', style: { 'border-style': 'dashed', color: theme.mutedForeground } },
-    { selector: 'node.colored.detail', style: { color: 'data(textColor)' } },
-    { selector: 'node.group', style: { 'border-width': 4, 'border-style': 'double', 'border-color': theme.border } },
-    { selector: 'node.head', style: { 'border-width': 3, 'border-color': theme.highlight } },
-    { selector: 'node.broken', style: { 'border-color': theme.warning, 'border-style': 'dashed', 'border-width': 2 } },
-    { selector: 'node.nonfinite', style: { 'border-color': theme.error, 'border-width': 3 } },
-    { selector: 'node.badge-zero', style: { 'border-style': 'dotted', 'border-width': 2, 'border-color': theme.border } },
-    { selector: 'node.badge-vanishing', style: { 'border-color': theme.accent, 'border-style': 'dotted', 'border-width': 3 } },
-    { selector: 'node.badge-exploding, node.badge-nan, node.badge-inf', style: { 'border-color': theme.error, 'border-width': 3 } },
-    { selector: 'node.selected', style: { 'overlay-color': theme.accent, 'overlay-opacity': 0.18, 'overlay-padding': 6 } },
-    { selector: 'node.match', style: { 'underlay-color': theme.accent, 'underlay-opacity': 0.45, 'underlay-padding': 8 } },
-    { selector: 'node.cut-point', style: { 'underlay-color': theme.error, 'underlay-opacity': 0.4, 'underlay-padding': 8 } },
-    // The keyboard's node: a double ring outside the node, clear of the borders that carry meaning and of the step's ring.
-    { selector: 'node.keyboard-focus', style: { 'outline-width': 6, 'outline-style': 'double', 'outline-color': theme.focus, 'outline-offset': 5, 'outline-opacity': 1 } },
-    { selector: ':parent', style: { 'background-opacity': 0.06, 'border-width': 1, 'border-color': theme.border, 'border-style': 'dotted', 'text-valign': 'top', 'text-halign': 'center', label: 'data(label)', color: theme.mutedForeground, 'font-family': theme.fontFamily, 'font-size': 11 } },
-  ];
+export type NodeShape = 'round-rectangle' | 'round-tag' | 'rectangle';
+export type LineStyle = 'solid' | 'dashed' | 'dotted' | 'double';
+
+/** A ring around a node: a border on its outline, an outline outside it. */
+export interface Ring { width: number; color: string; style: LineStyle }
+/** A translucent box over (overlay) or under (underlay) a node, `padding` beyond it. */
+export interface Halo { color: string; opacity: number; padding: number }
+
+/** How one node is drawn (view/nodeLayer.ts), resolved from its classes by `nodeLook`. */
+export interface NodeLook {
+  shape: NodeShape;
+  height: number;
+  fill: string;
+  border: Ring | null;
+  /** The label's colour; null: no label. */
+  text: string | null;
+  overlay: Halo | null;
+  underlay: Halo | null;
+  outline: (Ring & { offset: number }) | null;
+}
+
+interface Resolving {
+  shape: NodeShape;
+  height: number;
+  fill: string;
+  borderWidth: number;
+  borderColor: string;
+  borderStyle: LineStyle;
+  text: string | null;
+  overlay: Halo | null;
+  underlay: Halo | null;
+  outline: (Ring & { offset: number }) | null;
+}
+
+/** A node's data fields that its look reads (decorate.ts: the magnitude colour and the text colour on it). */
+export interface LookData { color?: string; textColor?: string }
+
+/**
+ * The node rules, in order: a rule applies to a node that has all its classes (`detail` among
+ * them when the level of detail gives it), and later rules win — a stylesheet's cascade.
+ */
+type NodeRule = readonly [classes: readonly string[], set: (theme: GraphTheme, data: LookData) => Partial<Resolving>];
+const NODE_RULES: readonly NodeRule[] = [
+  [['variable'], (t) => ({ fill: t.variableBackground, shape: 'round-tag' })],
+  [['constant'], (t) => ({ fill: t.constantBackground, height: CONSTANT_HEIGHT, shape: 'rectangle' })],
+  [['colored'], (_, d) => (d.color ? { fill: d.color } : {})],
+  [['detail'], (t) => ({ borderWidth: 1, borderColor: t.border, text: t.foreground })],
+  [['variable', 'detail'], (t) => ({ borderWidth: 2, borderColor: t.accent })],
+  [['constant', 'detail'], (t) => ({ borderStyle: 'dashed', text: t.mutedForeground })],
+  [['colored', 'detail'], (_, d) => (d.textColor ? { text: d.textColor } : {})],
+  [['group'], (t) => ({ borderWidth: 4, borderStyle: 'double', borderColor: t.border })],
+  [['head'], (t) => ({ borderWidth: 3, borderColor: t.highlight })],
+  [['broken'], (t) => ({ borderColor: t.warning, borderStyle: 'dashed', borderWidth: 2 })],
+  [['nonfinite'], (t) => ({ borderColor: t.error, borderWidth: 3 })],
+  [['badge-zero'], (t) => ({ borderStyle: 'dotted', borderWidth: 2, borderColor: t.border })],
+  [['badge-vanishing'], (t) => ({ borderColor: t.accent, borderStyle: 'dotted', borderWidth: 3 })],
+  [['badge-exploding'], (t) => ({ borderColor: t.error, borderWidth: 3 })],
+  [['badge-nan'], (t) => ({ borderColor: t.error, borderWidth: 3 })],
+  [['badge-inf'], (t) => ({ borderColor: t.error, borderWidth: 3 })],
+  [['selected'], (t) => ({ overlay: { color: t.accent, opacity: 0.18, padding: 6 } })],
+  [['match'], (t) => ({ underlay: { color: t.accent, opacity: 0.45, padding: 8 } })],
+  [['cut-point'], (t) => ({ underlay: { color: t.error, opacity: 0.4, padding: 8 } })],
+  // The keyboard's node: a double ring outside the node, clear of the borders that carry meaning and of the step's ring.
+  [['keyboard-focus'], (t) => ({ outline: { width: 6, style: 'double', color: t.focus, offset: 5 } })],
+];
+
+/** How a node with these classes (and `detail` if the level of detail gives it) and data is drawn. */
+export function nodeLook(classes: readonly string[], data: LookData | undefined, detail: boolean, theme: GraphTheme): NodeLook {
+  const has = (c: string) => (c === 'detail' ? detail : classes.includes(c));
+  let look: Resolving = {
+    shape: 'round-rectangle', height: NODE_HEIGHT, fill: theme.nodeBackground, borderWidth: 0, borderColor: theme.border, borderStyle: 'solid',
+    text: null, overlay: null, underlay: null, outline: null,
+  };
+  for (const [when, set] of NODE_RULES) if (when.every(has)) look = { ...look, ...set(theme, data ?? {}) };
+  const { borderWidth, borderColor, borderStyle, ...rest } = look;
+  return { ...rest, border: borderWidth > 0 ? { width: borderWidth, color: borderColor, style: borderStyle } : null };
+}
+
+/** How a function's box is drawn (grouping by function): a faint fill, a dotted border, its name above it. */
+export function parentLook(theme: GraphTheme): { fill: string; fillOpacity: number; border: Ring; text: string } {
+  return { fill: theme.nodeBackground, fillOpacity: 0.06, border: { width: 1, color: theme.border, style: 'dotted' }, text: theme.mutedForeground };
 }

@@ -1,18 +1,20 @@
 /**
- * The one module that touches the live Cytoscape instance. Three layers draw the graph: the edge
- * layer (under), Cytoscape's nodes at precomputed positions, and the step layer (over). Cytoscape
- * gets decorations (classes and data) when they change, only what changed and in one batch, and
- * the `detail` class on the nodes in view (level of detail, see style.ts). A step redraws the step
- * layer only: it touches no Cytoscape element, so Cytoscape's cached textures survive it.
+ * The graph on screen, drawn by three canvas layers of ours in one viewport (camera.ts): the edge
+ * layer (under), the node layer, and the step layer (over); the pointer pans, zooms, taps and
+ * hovers (pointerInput.ts). Decorations (classes and data per node) and the keyboard's node change
+ * the node layer; a step redraws the step layer only. A viewport change redraws the layers in the
+ * next frame, once however many events came in it.
  */
-import cytoscape, { type Core, type ElementDefinition } from 'cytoscape';
 import type { Decorations } from '../model/decorate';
 import { elementIndex, type GraphModel, type NodeKind } from '../model/graph';
 import type { Positions } from '../model/layout';
 import { NO_MARKS, type StepMarks } from '../model/marks';
-import { CONSTANT_HEIGHT, DETAIL_MIN_ZOOM, graphStylesheet, NODE_HEIGHT, NODE_WIDTH, type GraphTheme } from '../model/style';
+import { CONSTANT_HEIGHT, DETAIL_MIN_ZOOM, LABEL_FONT_SIZE, NODE_HEIGHT, NODE_WIDTH, PARENT_PADDING, type GraphTheme, type LookData, type NodeLook } from '../model/style';
+import { Camera, clampZoom, MIN_ZOOM } from './camera';
 import { distanceToPath, edgePaths, type EdgePath, type NodeBox, type Point } from './edgeGeometry';
 import { EdgeLayer } from './edgeLayer';
+import { NodeLayer, type DrawnNode, type NodeScene, type ParentBox } from './nodeLayer';
+import { PointerInput } from './pointerInput';
 import { StepLayer, type LayerGeometry } from './stepLayer';
 import { safely } from '../ui/failures';
 
@@ -43,141 +45,123 @@ const LABEL_ZOOM = 0.7;
 const OPEN_READABLE_SPAN = 2.5;
 /** The class of the node the keyboard is on (style.ts draws it). */
 const KEYBOARD_FOCUS = 'keyboard-focus';
-/** How long the viewport must rest before the level of detail follows it. */
-const DETAIL_DELAY_MS = 90;
+/** How long a pan to a node off screen glides. */
+const REVEAL_MS = 150;
+/** The pointer within this many screen pixels of a graph break is over it. */
+const EDGE_HOVER_PX = 5;
 
 export class GraphView {
-  private readonly cy: Core;
+  private readonly container: HTMLElement;
+  private readonly camera: Camera;
+  private readonly input: PointerInput;
   private applied: Decorations = { classes: new Map(), data: new Map() };
   private appliedMarks: StepMarks = NO_MARKS;
-  private readonly layer: StepLayer;
   private model: GraphModel | null = null;
   private readonly edgeLayer: EdgeLayer;
+  private readonly nodeLayer: NodeLayer;
+  private readonly layer: StepLayer;
+  private nodes: DrawnNode[] = [];
+  private parents: ParentBox[] = [];
   private readonly boxes = new Map<string, NodeBox>();
   private paths = new Map<string, EdgePath>();
   private readonly geometry: LayerGeometry;
-  /** Elements with the `detail` class. */
-  private detailed = new Set<string>();
-  private detailTimer: ReturnType<typeof setTimeout> | null = null;
-  /** The view is the automatic fit (no pan or zoom by the user yet): a resize fits again. */
+  private readonly scene: NodeScene;
+  /** The frame that redraws the layers after the viewport moved, if one is asked for. */
+  private frame: number | null = null;
   /** What the view follows on resize: the opening view, the whole graph, or nothing (the user moved it). */
   private autoFit: 'opening' | 'whole' | false = 'opening';
   private readonly resizeObserver: ResizeObserver;
   /** The element the keyboard is on (the `keyboard-focus` class), if any. */
   private keyboardFocus: string | null = null;
+  /** The element under the pointer (a node, or a graph break), if any. */
+  private hovered: string | null = null;
 
-  constructor(container: HTMLElement, private theme: GraphTheme, events: GraphViewEvents) {
-    this.cy = cytoscape({
-      container,
-      style: graphStylesheet(theme) as unknown as cytoscape.StylesheetJson,
-      layout: { name: 'preset' },
-      // "Fit" shows the whole graph, however large (a chain of 10,000 nodes is ~1.2M px long).
-      minZoom: 0.0005,
-      maxZoom: 4,
-      boxSelectionEnabled: false,
-      autoungrabify: true,
-      // Speed for large graphs: a cached bitmap while panning/zooming, no motion blur.
-      textureOnViewport: true,
-      motionBlur: false,
-      pixelRatio: 1,
-    });
-    // Every handler reports a failure instead of throwing out of Cytoscape's event loop (failures.ts).
-    this.cy.on('tap', 'node', safely('selecting a node', (event: cytoscape.EventObject) => events.onSelect(event.target.id())));
-    this.cy.on('tap', safely('a click on the graph', (event: cytoscape.EventObject) => { if (event.target === this.cy) events.onSelect(null); }));
-    this.cy.on('viewport', safely('moving the view', () => {
-      this.drawLayers();
-      this.scheduleDetail();
-      events.onViewport?.();
-    }));
-    this.cy.on('mouseover', 'node', safely('hovering a node', (event: cytoscape.EventObject) => events.onHover?.(event.target.id(), event.renderedPosition ?? null)));
-    this.cy.on('mouseout', 'node', safely('hovering a node', () => events.onHover?.(null, null)));
-    // Edges are not Cytoscape elements: the pointer over a graph break is found here.
-    let hovered: string | null = null;
-    this.cy.on('mousemove', safely('hovering the graph', (event: cytoscape.EventObject) => {
-      if (event.target !== this.cy) return;
-      const edge = this.cutEdgeAt(event.position);
-      if (edge === null && hovered === null) return;
-      hovered = edge;
-      events.onHover?.(edge, edge ? event.renderedPosition : null);
-    }));
-    // Cytoscape builds its layered texture cache synchronously the first time it draws, and in
-    // idle frames after that. Drawing the empty graph once, now, keeps that build off the first
-    // frame of a real graph (for 1,000 nodes fitted, a 7,000 × 2,000 px layer before anything shows).
-    const renderTo = (this.cy as unknown as { renderTo?: (cxt: CanvasRenderingContext2D, zoom: number, pan: Point, pxRatio: number) => void }).renderTo;
-    const scratch = document.createElement('canvas').getContext('2d');
-    if (typeof renderTo === 'function' && scratch) renderTo.call(this.cy, scratch, 1, { x: 0, y: 0 }, 1);
-    // The user moving the view ends the automatic fit.
-    this.cy.on('dragpan scrollzoom pinchzoom', () => { this.autoFit = false; });
-    this.resizeObserver = new ResizeObserver(safely('resizing the graph', () => this.resize()));
-    this.resizeObserver.observe(container);
+  constructor(container: HTMLElement, private theme: GraphTheme, private readonly events: GraphViewEvents) {
+    this.container = container;
+    this.camera = new Camera(() => this.moved());
     this.edgeLayer = new EdgeLayer(container);
+    this.nodeLayer = new NodeLayer(container, this.edgeLayer.canvas.nextSibling);
     this.layer = new StepLayer(container);
     this.geometry = { node: (id) => this.boxes.get(id), nodes: () => this.boxes, edge: (id) => this.paths.get(id) };
+    this.scene = {
+      nodes: [], parents: [],
+      classes: (id) => this.classesOf(id),
+      data: (id) => this.applied.data.get(id) as LookData | undefined,
+    };
+    // Every handler reports a failure instead of throwing out of an event listener (failures.ts).
+    this.input = new PointerInput(container, {
+      pan: safely('moving the view', (dx: number, dy: number) => { this.autoFit = false; this.camera.panBy(dx, dy); }),
+      zoom: safely('zooming the view', (factor: number, at: Point) => { this.autoFit = false; this.camera.zoomAt(this.camera.zoom * factor, at); }),
+      tap: safely('a click on the graph', (at: Point) => events.onSelect(this.nodeAt(at))),
+      hover: safely('hovering the graph', (at: Point | null) => this.hoverAt(at)),
+    });
+    this.resizeObserver = new ResizeObserver(safely('resizing the graph', () => this.resize()));
+    this.resizeObserver.observe(container);
+    this.measure();
   }
 
   /** Replaces the drawn graph, fitted to the view. */
   show(model: GraphModel, layout: Positions, decorations: Decorations, options: { groupByFunction?: boolean } = {}): void {
     this.model = model;
-    this.cy.resize(); // the container may have changed size since Cytoscape last looked
+    this.measure(); // the container may have changed size since the last look
     this.boxes.clear();
+    this.nodes = [];
+    const members = new Map<string, { label: string; boxes: NodeBox[] }>();
     for (const node of model.nodes) {
       const at = layout.positions.get(node.id) ?? { x: 0, y: 0 };
-      this.boxes.set(node.id, { x: at.x, y: at.y, w: NODE_WIDTH, h: nodeHeight(node.kind) });
-    }
-    this.paths = edgePaths(model.edges, this.boxes);
-    // The viewport first, from the layout: the elements then come with their level of detail.
-    const viewport = this.openingViewport();
-    this.detailed = this.detailFor(viewport);
-    const classes = (id: string) => [...(decorations.classes.get(id) ?? []), ...(this.detailed.has(id) ? ['detail'] : [])].join(' ');
-    const elements: ElementDefinition[] = [];
-    const parents = new Set<string>();
-    for (const node of model.nodes) {
-      const parent = options.groupByFunction && node.fn ? `fn:${node.fn}` : undefined;
-      if (parent && !parents.has(parent)) {
-        parents.add(parent);
-        elements.push({ group: 'nodes', data: { id: parent, label: `${node.fn}()` }, classes: 'function' });
+      const box = { x: at.x, y: at.y, w: NODE_WIDTH, h: nodeHeight(node.kind) };
+      this.boxes.set(node.id, box);
+      this.nodes.push({ id: node.id, box, label: node.label });
+      if (options.groupByFunction && node.fn) {
+        const parent = members.get(node.fn) ?? { label: `${node.fn}()`, boxes: [] };
+        parent.boxes.push(box);
+        members.set(node.fn, parent);
       }
-      elements.push({
-        group: 'nodes',
-        data: { id: node.id, label: node.label, ...(parent ? { parent } : {}), ...(decorations.data.get(node.id) ?? {}) },
-        position: { ...(layout.positions.get(node.id) ?? { x: 0, y: 0 }) },
-        classes: classes(node.id),
-      });
     }
-    this.cy.batch(() => {
-      this.cy.elements().remove();
-      this.cy.add(elements);
+    this.parents = [...members].map(([fn, { label, boxes }]) => {
+      const { x1, y1, x2, y2 } = bounds(boxes);
+      return { id: `fn:${fn}`, label, x1: x1 - PARENT_PADDING, y1: y1 - PARENT_PADDING, x2: x2 + PARENT_PADDING, y2: y2 + PARENT_PADDING };
     });
+    Object.assign(this.scene, { nodes: this.nodes, parents: this.parents });
+    this.paths = edgePaths(model.edges, this.boxes);
     this.applied = decorations;
     this.appliedMarks = NO_MARKS;
     this.keyboardFocus = null;
-    // A reveal still animating toward a node of the graph shown before would carry the camera off this one.
-    this.cy.stop(true, false);
-    this.cy.viewport(viewport);
+    this.hovered = null;
+    // A reveal still gliding toward a node of the graph shown before would carry the camera off this one.
+    this.camera.set(this.openingViewport());
     this.autoFit = 'opening';
-    this.drawLayers();
+    this.drawNow();
   }
 
   /** Draws nothing (the page shows a summary or a description instead). */
   clear(): void {
     this.model = null;
     this.boxes.clear();
+    this.nodes = [];
+    this.parents = [];
+    Object.assign(this.scene, { nodes: this.nodes, parents: this.parents });
     this.paths = new Map();
-    this.detailed = new Set();
     this.keyboardFocus = null;
-    this.cy.elements().remove();
+    this.hovered = null;
     this.applied = { classes: new Map(), data: new Map() };
     this.appliedMarks = NO_MARKS;
-    this.drawLayers();
+    this.drawNow();
   }
 
   /** Where an edge's label sits on screen, in the container's pixels (for tests). */
   renderedMidpoint(edgeId: string): Point | null {
     const path = this.paths.get(edgeId);
-    if (!path) return null;
-    const zoom = this.cy.zoom();
-    const pan = this.cy.pan();
-    return { x: path.mid.x * zoom + pan.x, y: path.mid.y * zoom + pan.y };
+    return path ? this.toScreen(path.mid) : null;
+  }
+
+  /** A node's box on screen, in the container's pixels (for tests). */
+  renderedBox(elementId: string): { x1: number; y1: number; x2: number; y2: number } | null {
+    const box = this.boxes.get(elementId);
+    if (!box) return null;
+    const a = this.toScreen({ x: box.x - box.w / 2, y: box.y - box.h / 2 });
+    const b = this.toScreen({ x: box.x + box.w / 2, y: box.y + box.h / 2 });
+    return { x1: a.x, y1: a.y, x2: b.x, y2: b.y };
   }
 
   /** The source and target element of an edge (for tests: edges are drawn, not Cytoscape elements). */
@@ -186,10 +170,25 @@ export class GraphView {
     return edge ? { source: edge.source, target: edge.target } : null;
   }
 
+  /** The drawn nodes (those with `className`, if given), with their labels (for tests and the benchmark). */
+  elements(className?: string): { id: string; label: string }[] {
+    return this.nodes.filter((node) => className === undefined || this.classesOf(node.id).includes(className)).map(({ id, label }) => ({ id, label }));
+  }
+
+  /** The functions' boxes drawn (grouping by function), with their labels (for tests). */
+  get functionBoxes(): readonly { id: string; label: string }[] {
+    return this.parents.map(({ id, label }) => ({ id, label }));
+  }
+
+  /** How a node is drawn now, at the level of detail of the view (for tests). */
+  lookOf(elementId: string): NodeLook | null {
+    return this.boxes.has(elementId) ? this.nodeLayer.look(this.scene, elementId, this.camera.zoom >= DETAIL_MIN_ZOOM, this.theme) : null;
+  }
+
   /** Shows the marks of a step (what is pending, current, receiving, carried) on the step layer. */
   mark(marks: StepMarks): void {
     this.appliedMarks = marks;
-    this.drawLayer();
+    this.layer.draw(this.appliedMarks, this.geometry, this.camera.view, this.theme);
   }
 
   /** The marks shown (for tests). */
@@ -204,42 +203,22 @@ export class GraphView {
 
   setTheme(theme: GraphTheme): void {
     this.theme = theme;
-    this.cy.style(graphStylesheet(theme) as unknown as cytoscape.StylesheetJson);
-    this.drawLayers();
+    this.drawNow();
   }
 
-  /** Applies new decorations, touching only the elements whose classes or data changed. */
+  /** Applies new decorations: the node layer is drawn again. */
   decorate(next: Decorations): void {
-    const previous = this.applied;
-    this.cy.batch(() => {
-      const ids = new Set([...previous.classes.keys(), ...next.classes.keys(), ...previous.data.keys(), ...next.data.keys()]);
-      for (const id of ids) {
-        const element = this.cy.getElementById(id);
-        if (element.empty()) continue;
-        const before = previous.classes.get(id) ?? [];
-        const after = next.classes.get(id) ?? [];
-        if (before.join(' ') !== after.join(' ')) element.classes([...after, ...(this.detailed.has(id) ? ['detail'] : []), ...(id === this.keyboardFocus ? [KEYBOARD_FOCUS] : [])]);
-        const oldData = previous.data.get(id);
-        const newData = next.data.get(id);
-        if (oldData !== newData && JSON.stringify(oldData) !== JSON.stringify(newData)) {
-          // Keys that disappear are cleared (removing data fields is not possible; empty values hide labels).
-          const cleared: Record<string, string> = {};
-          for (const key of Object.keys(oldData ?? {})) cleared[key] = '';
-          element.data({ ...cleared, ...(newData ?? {}) });
-        }
-      }
-    });
+    if (next === this.applied) return;
     this.applied = next;
+    this.drawNodes();
   }
 
   /** Marks the element the keyboard is on (null: none) and pans to it if it is off screen. */
   setKeyboardFocus(elementId: string | null): void {
     if (elementId === this.keyboardFocus) return;
-    if (this.keyboardFocus !== null) this.cy.getElementById(this.keyboardFocus).removeClass(KEYBOARD_FOCUS);
     this.keyboardFocus = elementId !== null && this.boxes.has(elementId) ? elementId : null;
-    if (this.keyboardFocus === null) return;
-    this.cy.getElementById(this.keyboardFocus).addClass(KEYBOARD_FOCUS);
-    this.reveal(this.keyboardFocus);
+    this.drawNodes();
+    if (this.keyboardFocus !== null) this.reveal(this.keyboardFocus);
   }
 
   /** The element marked as the keyboard's (for tests). */
@@ -249,9 +228,8 @@ export class GraphView {
 
   /** Fits the whole graph, or the given elements (no closer than readable). */
   fit(elementIds?: readonly string[]): void {
-    this.cy.stop(true, false); // an animation under way would move the camera after the fit
     if (!elementIds || elementIds.length === 0) {
-      this.cy.viewport(this.fitViewport(this.boxes.values(), FIT_PADDING));
+      this.camera.set(this.fitViewport(this.boxes.values(), FIT_PADDING));
       this.autoFit = 'whole';
       return;
     }
@@ -262,145 +240,177 @@ export class GraphView {
     const whole = this.fitViewport(this.boxes.values(), FIT_PADDING);
     const focused = this.fitViewport(boxes, 80);
     if (whole.zoom >= Math.min(focused.zoom, READABLE_ZOOM)) {
-      this.cy.viewport(whole);
+      this.camera.set(whole);
       this.autoFit = 'whole';
       return;
     }
     this.autoFit = false;
-    this.cy.viewport(focused);
+    this.camera.set(focused);
   }
 
   /** Pans so that the element is visible, without changing the zoom, if it is off screen. */
   reveal(elementId: string): void {
-    const box = this.boxes.get(elementId);
+    const box = this.renderedBox(elementId);
     if (!box) return;
-    const zoom = this.cy.zoom();
-    const pan = this.cy.pan();
-    const [x1, y1] = [(box.x - box.w / 2) * zoom + pan.x, (box.y - box.h / 2) * zoom + pan.y];
-    const [x2, y2] = [(box.x + box.w / 2) * zoom + pan.x, (box.y + box.h / 2) * zoom + pan.y];
-    if (x1 >= 0 && y1 >= 0 && x2 <= this.cy.width() && y2 <= this.cy.height()) return;
-    this.cy.animate({ center: { eles: this.cy.getElementById(elementId) }, duration: 150 });
+    const { width, height } = this.camera.view;
+    if (box.x1 >= 0 && box.y1 >= 0 && box.x2 <= width && box.y2 <= height) return;
+    this.camera.centreOn(this.boxes.get(elementId)!, REVEAL_MS);
   }
 
   zoom(factor: number): void {
     this.autoFit = false;
-    this.cy.zoom({ level: this.cy.zoom() * factor, renderedPosition: { x: this.cy.width() / 2, y: this.cy.height() / 2 } });
+    const { width, height } = this.camera.view;
+    this.camera.zoomAt(this.camera.zoom * factor, { x: width / 2, y: height / 2 });
+  }
+
+  /** The zoom, pan and size of the view now (for tests and the minimap's frame). */
+  get viewState(): Readonly<{ zoom: number; pan: Point; width: number; height: number }> {
+    return this.camera.view;
+  }
+
+  /** Sets the zoom about a model point kept where it is on screen, as a user would (for tests). */
+  zoomTo(level: number, at: Point): void {
+    this.autoFit = false;
+    this.camera.zoomAt(level, this.toScreen(at));
   }
 
   /** The visible part of the graph, in model coordinates (for the minimap). */
   viewport(): { x1: number; y1: number; x2: number; y2: number } {
-    const extent = this.cy.extent();
-    return { x1: extent.x1, y1: extent.y1, x2: extent.x2, y2: extent.y2 };
+    return this.camera.extent();
   }
 
   panTo(x: number, y: number): void {
     this.autoFit = false;
-    const zoom = this.cy.zoom();
-    this.cy.pan({ x: this.cy.width() / 2 - x * zoom, y: this.cy.height() / 2 - y * zoom });
+    const { zoom, width, height } = this.camera.view;
+    this.camera.set({ zoom, pan: { x: width / 2 - x * zoom, y: height / 2 - y * zoom } });
   }
 
   /** The whole graph with the marks of the step shown, as a PNG (base64, no data: prefix). */
   async png(): Promise<string> {
     const scale = 2;
     const margin = 20;
-    const background = getComputedStyle(this.cy.container()!).backgroundColor;
+    const background = getComputedStyle(this.container).backgroundColor;
+    let { x1, y1, x2, y2 } = bounds(this.boxes.values());
+    for (const p of this.parents) [x1, y1, x2, y2] = [Math.min(x1, p.x1), Math.min(y1, p.y1 - 2 * LABEL_FONT_SIZE), Math.max(x2, p.x2), Math.max(y2, p.y2)];
+    for (const path of this.paths.values()) [x1, y1, x2, y2] = [Math.min(x1, path.box.x1), Math.min(y1, path.box.y1), Math.max(x2, path.box.x2), Math.max(y2, path.box.y2)];
+    if (!Number.isFinite(x1)) [x1, y1, x2, y2] = [0, 0, 0, 0];
+    [x1, y1, x2, y2] = [x1 - margin, y1 - margin, x2 + margin, y2 + margin];
+    const canvas = document.createElement('canvas');
+    canvas.width = Math.ceil((x2 - x1) * scale);
+    canvas.height = Math.ceil((y2 - y1) * scale);
+    const ctx = canvas.getContext('2d')!;
+    ctx.fillStyle = background && background !== 'rgba(0, 0, 0, 0)' ? background : this.theme.background;
+    ctx.fillRect(0, 0, canvas.width, canvas.height);
+    const view = { zoom: scale, pan: { x: -x1 * scale, y: -y1 * scale }, width: canvas.width, height: canvas.height };
+    this.edgeLayer.draw(this.model?.edges ?? [], this.paths, view, this.theme, ctx);
     // The picture has every detail, whatever the zoom on screen, and not the keyboard's mark.
-    this.cy.batch(() => this.cy.nodes().addClass('detail').removeClass(KEYBOARD_FOCUS));
+    const focus = this.keyboardFocus;
+    this.keyboardFocus = null;
     try {
-      const nodes = this.cy.png({ full: true, scale, output: 'base64uri' }) as string;
-      const nodesBox = this.cy.elements().boundingBox();
-      let [x1, y1, x2, y2] = [nodesBox.x1, nodesBox.y1, nodesBox.x2, nodesBox.y2];
-      for (const path of this.paths.values()) {
-        [x1, y1, x2, y2] = [Math.min(x1, path.box.x1), Math.min(y1, path.box.y1), Math.max(x2, path.box.x2), Math.max(y2, path.box.y2)];
-      }
-      [x1, y1, x2, y2] = [x1 - margin, y1 - margin, x2 + margin, y2 + margin];
-      const image = new Image();
-      image.src = nodes;
-      await image.decode();
-      const canvas = document.createElement('canvas');
-      canvas.width = Math.ceil((x2 - x1) * scale);
-      canvas.height = Math.ceil((y2 - y1) * scale);
-      const ctx = canvas.getContext('2d')!;
-      ctx.fillStyle = background && background !== 'rgba(0, 0, 0, 0)' ? background : this.theme.background;
-      ctx.fillRect(0, 0, canvas.width, canvas.height);
-      const view = { zoom: scale, pan: { x: -x1 * scale, y: -y1 * scale }, width: canvas.width, height: canvas.height };
-      this.edgeLayer.draw(this.model?.edges ?? [], this.paths, view, this.theme, ctx);
-      ctx.setTransform(1, 0, 0, 1, 0, 0);
-      ctx.drawImage(image, (nodesBox.x1 - x1) * scale, (nodesBox.y1 - y1) * scale);
-      this.layer.draw(this.appliedMarks, this.geometry, view, this.theme, ctx);
-      const uri = canvas.toDataURL('image/png');
-      return uri.slice(uri.indexOf(',') + 1);
+      this.nodeLayer.draw(this.scene, view, this.theme, { context: ctx, detail: 'all' });
     } finally {
-      this.cy.batch(() => {
-        this.cy.nodes().removeClass('detail');
-        for (const id of this.detailed) this.cy.getElementById(id).addClass('detail');
-        if (this.keyboardFocus !== null) this.cy.getElementById(this.keyboardFocus).addClass(KEYBOARD_FOCUS);
-      });
+      this.keyboardFocus = focus;
     }
+    this.layer.draw(this.appliedMarks, this.geometry, view, this.theme, ctx);
+    const uri = canvas.toDataURL('image/png');
+    return uri.slice(uri.indexOf(',') + 1);
   }
 
-  /** The container changed size: Cytoscape measures again, and an automatic fit is redone. */
+  /** The container changed size: the view is measured again, and an automatic fit is redone. */
   resize(): void {
-    this.cy.resize();
+    this.measure();
     if (this.autoFit !== false && this.model) {
-      this.cy.viewport(this.autoFit === 'opening' ? this.openingViewport() : this.fitViewport(this.boxes.values(), FIT_PADDING));
+      this.camera.set(this.autoFit === 'opening' ? this.openingViewport() : this.fitViewport(this.boxes.values(), FIT_PADDING));
     }
-    this.drawLayers();
-    this.scheduleDetail();
+    this.drawNow();
   }
 
-  /** Elements with the `detail` class now (for tests). */
+  /** The nodes drawn with their details (borders, labels) now: those in view, once the zoom shows them (for tests). */
   get detail(): ReadonlySet<string> {
-    return this.detailed;
-  }
-
-  /** For tests and the benchmark: the instance. */
-  get core(): Core {
-    return this.cy;
-  }
-
-  destroy(): void {
-    if (this.detailTimer) clearTimeout(this.detailTimer);
-    this.resizeObserver.disconnect();
-    this.cy.destroy();
-    this.layer.canvas.remove();
-    this.edgeLayer.canvas.remove();
-  }
-
-  // ---- Level of detail -------------------------------------------------------------------------
-
-  private scheduleDetail(): void {
-    if (this.detailTimer) clearTimeout(this.detailTimer);
-    this.detailTimer = setTimeout(safely('showing labels', () => { this.detailTimer = null; this.updateDetail(); }), DETAIL_DELAY_MS);
-  }
-
-  /** Moves the `detail` class to what is in view now, changing only the elements that differ. */
-  private updateDetail(): void {
-    if (!this.model) return;
-    const next = this.detailFor({ zoom: this.cy.zoom(), pan: this.cy.pan() });
-    const added = [...next].filter((id) => !this.detailed.has(id));
-    const removed = [...this.detailed].filter((id) => !next.has(id));
-    if (added.length === 0 && removed.length === 0) return;
-    this.cy.batch(() => {
-      for (const id of added) this.cy.getElementById(id).addClass('detail');
-      for (const id of removed) this.cy.getElementById(id).removeClass('detail');
-    });
-    this.detailed = next;
-  }
-
-  /** The nodes in (or near) the view at this viewport; none when zoomed far out. */
-  private detailFor(viewport: Viewport): Set<string> {
     const detailed = new Set<string>();
-    if (!this.model || viewport.zoom < DETAIL_MIN_ZOOM) return detailed;
-    const { zoom, pan } = viewport;
-    const [w, h] = [this.cy.width() / zoom, this.cy.height() / zoom];
-    const [x1, y1] = [-pan.x / zoom - w / 4, -pan.y / zoom - h / 4];
-    const [x2, y2] = [x1 + w * 1.5, y1 + h * 1.5];
-    for (const [id, box] of this.boxes) {
-      if (box.x + box.w / 2 >= x1 && box.x - box.w / 2 <= x2 && box.y + box.h / 2 >= y1 && box.y - box.h / 2 <= y2) detailed.add(id);
+    if (this.camera.zoom < DETAIL_MIN_ZOOM) return detailed;
+    const { x1, y1, x2, y2 } = this.camera.extent();
+    for (const [id, b] of this.boxes) {
+      if (b.x + b.w / 2 >= x1 && b.x - b.w / 2 <= x2 && b.y + b.h / 2 >= y1 && b.y - b.h / 2 <= y2) detailed.add(id);
     }
     return detailed;
   }
+
+  destroy(): void {
+    if (this.frame !== null) cancelAnimationFrame(this.frame);
+    this.camera.stop();
+    this.input.dispose();
+    this.resizeObserver.disconnect();
+    this.layer.canvas.remove();
+    this.nodeLayer.canvas.remove();
+    this.edgeLayer.canvas.remove();
+  }
+
+  // ---- Drawing -------------------------------------------------------------------------------
+
+  private classesOf(id: string): readonly string[] {
+    const classes = this.applied.classes.get(id) ?? [];
+    return id === this.keyboardFocus ? [...classes, KEYBOARD_FOCUS] : classes;
+  }
+
+  /** The viewport moved: the layers follow in the next frame, the hovered element is left. */
+  private moved(): void {
+    this.frame ??= requestAnimationFrame(safely('moving the view', () => {
+      this.frame = null;
+      this.hovered = null; // the renderer hides the tooltip on a move: the next pointer move shows it again
+      this.drawNow();
+      this.events.onViewport?.();
+    }));
+  }
+
+  private drawNow(): void {
+    if (this.frame !== null) { cancelAnimationFrame(this.frame); this.frame = null; }
+    const view = this.camera.view;
+    this.edgeLayer.draw(this.model?.edges ?? [], this.paths, view, this.theme);
+    this.nodeLayer.draw(this.scene, view, this.theme);
+    this.layer.draw(this.appliedMarks, this.geometry, view, this.theme);
+  }
+
+  private drawNodes(): void {
+    this.nodeLayer.draw(this.scene, this.camera.view, this.theme);
+  }
+
+  private measure(): void {
+    this.camera.setSize(this.container.clientWidth, this.container.clientHeight);
+  }
+
+  private toScreen(p: Point): Point {
+    const { zoom, pan } = this.camera.view;
+    return { x: p.x * zoom + pan.x, y: p.y * zoom + pan.y };
+  }
+
+  private toModel(p: Point): Point {
+    const { zoom, pan } = this.camera.view;
+    return { x: (p.x - pan.x) / zoom, y: (p.y - pan.y) / zoom };
+  }
+
+  // ---- Pointer -------------------------------------------------------------------------------
+
+  /** The node under a point of the container, if any. */
+  private nodeAt(at: Point): string | null {
+    const p = this.toModel(at);
+    for (const node of this.nodes) {
+      const b = node.box;
+      if (Math.abs(p.x - b.x) <= b.w / 2 && Math.abs(p.y - b.y) <= b.h / 2) return node.id;
+    }
+    return null;
+  }
+
+  /** The pointer moved to `at` (null: it left): the node or graph break under it is told when it changes. */
+  private hoverAt(at: Point | null): void {
+    const next = at === null ? null : this.nodeAt(at) ?? this.cutEdgeAt(this.toModel(at));
+    if (next === this.hovered) return;
+    if (this.hovered !== null) this.events.onHover?.(null, null);
+    this.hovered = next;
+    if (next !== null) this.events.onHover?.(next, at);
+  }
+
+  // ---- Viewports -----------------------------------------------------------------------------
 
   /**
    * The first view of a graph: the whole graph fitted, unless that hides the labels of a graph
@@ -411,7 +421,7 @@ export class GraphView {
     const whole = this.fitViewport(this.boxes.values(), FIT_PADDING);
     if (whole.zoom >= LABEL_ZOOM || whole.zoom * OPEN_READABLE_SPAN < LABEL_ZOOM) return whole;
     const { x1, y1, x2, y2 } = bounds(this.boxes.values());
-    const [w, h] = [this.cy.width(), this.cy.height()];
+    const { width: w, height: h } = this.camera.view;
     const zoom = LABEL_ZOOM;
     // Across the rows: centred if it fits, else from the top. Along: the right edge in view.
     const panX = (x2 - x1) * zoom <= w - 2 * FIT_PADDING ? w / 2 - zoom * (x1 + x2) / 2 : w - FIT_PADDING - zoom * x2;
@@ -422,28 +432,16 @@ export class GraphView {
   /** The zoom and pan that show these boxes with `padding` screen pixels around, no closer than readable. */
   private fitViewport(boxes: Iterable<NodeBox>, padding: number): Viewport {
     const { x1, y1, x2, y2 } = bounds(boxes);
-    const [w, h] = [this.cy.width(), this.cy.height()];
+    const { width: w, height: h } = this.camera.view;
     if (!Number.isFinite(x1) || w <= 0 || h <= 0) return { zoom: 1, pan: { x: w / 2, y: h / 2 } };
     const fitted = Math.min((w - 2 * padding) / Math.max(1, x2 - x1), (h - 2 * padding) / Math.max(1, y2 - y1));
-    const zoom = Math.max(this.cy.minZoom(), Math.min(FIT_MAX_ZOOM, fitted));
+    const zoom = clampZoom(Math.min(FIT_MAX_ZOOM, Math.max(MIN_ZOOM, fitted)));
     return { zoom, pan: { x: w / 2 - zoom * (x1 + x2) / 2, y: h / 2 - zoom * (y1 + y2) / 2 } };
   }
 
-  // ---- Edge and step layers ------------------------------------------------------------------
-
-  private drawLayers(): void {
-    const view = { zoom: this.cy.zoom(), pan: this.cy.pan(), width: this.cy.width(), height: this.cy.height() };
-    this.edgeLayer.draw(this.model?.edges ?? [], this.paths, view, this.theme);
-    this.layer.draw(this.appliedMarks, this.geometry, view, this.theme);
-  }
-
-  private drawLayer(): void {
-    this.layer.draw(this.appliedMarks, this.geometry, { zoom: this.cy.zoom(), pan: this.cy.pan(), width: this.cy.width(), height: this.cy.height() }, this.theme);
-  }
-
-  /** The graph break under the pointer (within a few screen pixels), if any. */
+  /** The graph break near a model point (within a few screen pixels), if any. */
   private cutEdgeAt(at: Point): string | null {
-    const tolerance = 5 / this.cy.zoom();
+    const tolerance = EDGE_HOVER_PX / this.camera.zoom;
     for (const edge of this.model?.edges ?? []) {
       if (!edge.cut) continue;
       const path = this.paths.get(edge.id);
