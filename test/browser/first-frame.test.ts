@@ -208,11 +208,6 @@ suite('the inspector\'s first frame, and what comes after it', function () {
     assert.equal(drawn.outside[3], 0, 'beside the graph the node layer is clear');
     assert.equal(drawn.cytoscape, 0, 'no Cytoscape on the page');
 
-    // → steps: the step layer marks the next step's node.
-    const current = () => page.evaluate(() => (globalThis as any).gradlens.app.view.marks.current as string | null);
-    const before = await current();
-    await page.keyboard.press('ArrowRight');
-    await page.waitForFunction((at) => (globalThis as any).gradlens.app.view.marks.current !== at, before);
     // The wheel over the graph zooms it.
     const zoom = () => page.evaluate(() => (globalThis as any).gradlens.app.view.viewState.zoom as number);
     const zoomBefore = await zoom();
@@ -230,6 +225,25 @@ suite('the inspector\'s first frame, and what comes after it', function () {
     });
     await page.mouse.click(target.x, target.y);
     assert.equal(await page.evaluate(() => (globalThis as any).gradlens.app.state.selectedNode), Number(target.id.slice(1)));
+    // → steps, the click having taken no focus (the keyboard comes into the graph by Tab): the step layer marks the next step's node.
+    assert.ok(await page.evaluate(() => (globalThis as any).document.activeElement === (globalThis as any).document.body), 'the click left the focus on the page');
+    const current = () => page.evaluate(() => (globalThis as any).gradlens.app.view.marks.current as string | null);
+    const before = await current();
+    await page.keyboard.press('ArrowRight');
+    await page.waitForFunction((at) => (globalThis as any).gradlens.app.view.marks.current !== at, before);
+    assert.equal(await page.evaluate(() => (globalThis as any).gradlens.app.state.step), 1);
+    // A drag from the background pans by as much, and is no click there (which would clear the selection).
+    const pan = () => page.evaluate(() => ({ ...(globalThis as any).gradlens.app.view.viewState.pan }) as { x: number; y: number });
+    const panBefore = await pan();
+    const corner = await page.evaluate(() => { const box = (globalThis as any).document.getElementById('graph').getBoundingClientRect(); return { x: box.left + 20, y: box.top + 20 }; });
+    await page.mouse.move(corner.x, corner.y);
+    await page.mouse.down();
+    await page.mouse.move(corner.x + 60, corner.y + 30, { steps: 5 });
+    await page.mouse.up();
+    await page.waitForFunction((at) => (globalThis as any).gradlens.app.view.viewState.pan.x !== at.x, panBefore);
+    const panAfter = await pan();
+    assert.deepEqual([Math.round(panAfter.x - panBefore.x), Math.round(panAfter.y - panBefore.y)], [60, 30]);
+    assert.equal(await page.evaluate(() => (globalThis as any).gradlens.app.state.selectedNode), Number(target.id.slice(1)), 'still selected');
     assert.equal(await later(), 0, 'all of that before the second script');
 
     // The second script in: its side bar shows what was done before it came.

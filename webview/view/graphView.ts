@@ -15,7 +15,7 @@ import { distanceToPath, edgePaths, type EdgePath, type NodeBox, type Point } fr
 import { EdgeLayer } from './edgeLayer';
 import { NodeLayer, type DrawnNode, type NodeScene, type ParentBox } from './nodeLayer';
 import { PointerInput } from './pointerInput';
-import { StepLayer, type LayerGeometry } from './stepLayer';
+import { StepLayer, type LayerGeometry, type Viewport as StepViewport } from './stepLayer';
 import { safely } from '../ui/failures';
 
 export type { Decorations };
@@ -75,6 +75,10 @@ export class GraphView {
   private keyboardFocus: string | null = null;
   /** The element under the pointer (a node, or a graph break), if any. */
   private hovered: string | null = null;
+  /** The viewport moved since the layers were last drawn. */
+  private viewportMoved = false;
+  /** What the step layer shows. */
+  private stepDrawn: { marks: StepMarks | null; view: StepViewport | null } = { marks: null, view: null };
 
   constructor(container: HTMLElement, private theme: GraphTheme, private readonly events: GraphViewEvents) {
     this.container = container;
@@ -97,7 +101,6 @@ export class GraphView {
     });
     this.resizeObserver = new ResizeObserver(safely('resizing the graph', () => this.resize()));
     this.resizeObserver.observe(container);
-    this.measure();
   }
 
   /** Replaces the drawn graph, fitted to the view. */
@@ -131,7 +134,7 @@ export class GraphView {
     // A reveal still gliding toward a node of the graph shown before would carry the camera off this one.
     this.camera.set(this.openingViewport());
     this.autoFit = 'opening';
-    this.drawNow();
+    this.drawSoon();
   }
 
   /** Draws nothing (the page shows a summary or a description instead). */
@@ -188,7 +191,7 @@ export class GraphView {
   /** Shows the marks of a step (what is pending, current, receiving, carried) on the step layer. */
   mark(marks: StepMarks): void {
     this.appliedMarks = marks;
-    this.layer.draw(this.appliedMarks, this.geometry, this.camera.view, this.theme);
+    if (this.frame === null) this.drawStep();
   }
 
   /** The marks shown (for tests). */
@@ -203,6 +206,7 @@ export class GraphView {
 
   setTheme(theme: GraphTheme): void {
     this.theme = theme;
+    this.stepDrawn = { marks: null, view: null };
     this.drawNow();
   }
 
@@ -316,13 +320,9 @@ export class GraphView {
     return uri.slice(uri.indexOf(',') + 1);
   }
 
-  /** The container changed size: the view is measured again, and an automatic fit is redone. */
+  /** The container changed size (told after layout, before paint): measured again, fitted again if the view follows the fit, drawn now. */
   resize(): void {
-    this.measure();
-    if (this.autoFit !== false && this.model) {
-      this.camera.set(this.autoFit === 'opening' ? this.openingViewport() : this.fitViewport(this.boxes.values(), FIT_PADDING));
-    }
-    this.drawNow();
+    if (this.fitSize()) this.drawNow();
   }
 
   /** The nodes drawn with their details (borders, labels) now: those in view, once the zoom shows them (for tests). */
@@ -353,13 +353,23 @@ export class GraphView {
     return id === this.keyboardFocus ? [...classes, KEYBOARD_FOCUS] : classes;
   }
 
-  /** The viewport moved: the layers follow in the next frame, the hovered element is left. */
+  /** The viewport moved: the layers follow in the next frame (and the minimap, told then). */
   private moved(): void {
-    this.frame ??= requestAnimationFrame(safely('moving the view', () => {
+    this.viewportMoved = true;
+    this.drawSoon();
+  }
+
+  /**
+   * Draws every layer in the next frame, once however many changes come before it. A graph just
+   * shown is drawn there too: by then the page around it is laid out (the bars filled in the same
+   * task), so it is measured, fitted and drawn once, at the size it is painted at.
+   */
+  private drawSoon(): void {
+    if (this.frame !== null) return;
+    this.frame = requestAnimationFrame(safely('drawing the graph', () => {
+      this.fitSize(); // may move the camera: moved() finds this frame still asked for
       this.frame = null;
-      this.hovered = null; // the renderer hides the tooltip on a move: the next pointer move shows it again
       this.drawNow();
-      this.events.onViewport?.();
     }));
   }
 
@@ -368,11 +378,36 @@ export class GraphView {
     const view = this.camera.view;
     this.edgeLayer.draw(this.model?.edges ?? [], this.paths, view, this.theme);
     this.nodeLayer.draw(this.scene, view, this.theme);
-    this.layer.draw(this.appliedMarks, this.geometry, view, this.theme);
+    this.drawStep();
+    if (this.viewportMoved) {
+      this.viewportMoved = false;
+      this.hovered = null; // the renderer hides the tooltip on a move: the next pointer move shows it again
+      this.events.onViewport?.();
+    }
   }
 
+  /** The node layer now, unless a frame that draws every layer is on its way. */
   private drawNodes(): void {
-    this.nodeLayer.draw(this.scene, this.camera.view, this.theme);
+    if (this.frame === null) this.nodeLayer.draw(this.scene, this.camera.view, this.theme);
+  }
+
+  /** The step layer, unless it shows these marks in this viewport already. */
+  private drawStep(): void {
+    const view = this.camera.view;
+    if (this.stepDrawn.marks === this.appliedMarks && this.stepDrawn.view === view) return;
+    this.layer.draw(this.appliedMarks, this.geometry, view, this.theme);
+    this.stepDrawn = { marks: this.appliedMarks, view };
+  }
+
+  /** Measures the container; a size that changed is fitted again while the view follows the automatic fit. */
+  private fitSize(): boolean {
+    const { width, height } = this.camera.view;
+    this.measure();
+    if (this.camera.view.width === width && this.camera.view.height === height) return false;
+    if (this.autoFit !== false && this.model) {
+      this.camera.set(this.autoFit === 'opening' ? this.openingViewport() : this.fitViewport(this.boxes.values(), FIT_PADDING));
+    }
+    return true;
   }
 
   private measure(): void {

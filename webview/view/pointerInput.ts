@@ -1,8 +1,9 @@
 /**
  * The pointer on the graph: a drag pans, the wheel and a pinch zoom about the pointer, a press
  * that does not move (4 px with a mouse, 8 with a finger) taps, and a pointer moving with no
- * button pressed hovers. Positions are in the container's CSS pixels. All listeners go with
- * `dispose`.
+ * button pressed hovers. A press takes no focus and leaves none where it was (the page's keys
+ * step on after a click: the keyboard comes into the graph by Tab), and opens no context menu.
+ * Positions are in the container's CSS pixels. All listeners go with `dispose`.
  */
 import type { Point } from './edgeGeometry';
 
@@ -38,6 +39,12 @@ export class PointerInput {
     element.addEventListener('pointercancel', (event) => this.cancel(event), options);
     element.addEventListener('pointerleave', (event) => { if (!this.presses.has(event.pointerId)) handlers.hover(null); }, options);
     element.addEventListener('wheel', (event) => this.wheel(event), { ...options, passive: false });
+    element.addEventListener('mousedown', (event) => {
+      event.preventDefault();
+      const active = document.activeElement;
+      if (active instanceof HTMLElement && active !== document.body) active.blur();
+    }, options);
+    element.addEventListener('contextmenu', (event) => event.preventDefault(), options);
   }
 
   dispose(): void {
@@ -55,7 +62,6 @@ export class PointerInput {
     const at = this.at(event);
     this.presses.set(event.pointerId, { start: at, last: at, moved: false, touch: event.pointerType !== 'mouse' });
     this.element.setPointerCapture?.(event.pointerId);
-    this.handlers.hover(null);
     this.pinch = null;
   }
 
