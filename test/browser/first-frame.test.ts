@@ -158,7 +158,7 @@ suite('the inspector\'s first frame, and what comes after it', function () {
     await page.close();
   });
 
-  test('before the second script: the node layer draws every node where the view has it; a click selects, the wheel zooms, → steps', async () => {
+  test('before the second script: the graph\'s canvas draws every node where the view has it; a click selects, the wheel zooms, → steps', async () => {
     // Posing as VS Code, the second script comes from a URL held back until the test lets it through.
     const nonce = 'aGVsZC1iYWNrLW5vbmNl';
     const html = panelHtml({
@@ -183,12 +183,12 @@ suite('the inspector\'s first frame, and what comes after it', function () {
     const later = () => page.evaluate(() => (globalThis as any).gradlens.app.timings.completeAt as number);
     assert.equal(await later(), 0, 'the second script is held back');
 
-    // Each node's fill on the node layer, at its box's left (clear of the label), as the view places it;
-    // nothing of the node layer between them.
+    // Each node's fill on the graph's canvas, at its box's left (clear of the label), as the view places it;
+    // nothing of it beside the graph.
     const drawn = await page.evaluate(() => {
       const w = globalThis as any;
       const view = w.gradlens.app.view;
-      const layer = w.document.querySelector('#graph > canvas.node-layer');
+      const layer = w.document.querySelector('#graph > canvas.graph-layer');
       const scale = layer.width / layer.clientWidth;
       const pixel = (x: number, y: number) => [...layer.getContext('2d').getImageData(Math.round(x * scale), Math.round(y * scale), 1, 1).data];
       const probe = w.document.createElement('canvas').getContext('2d');
@@ -205,7 +205,7 @@ suite('the inspector\'s first frame, and what comes after it', function () {
     for (const node of drawn.nodes) {
       assert.ok(node.at[3] === 255 && node.at.slice(0, 3).every((c: number, i: number) => Math.abs(c - node.fill[i]) <= 2), `${node.id} is drawn in its fill ${node.fill} where the view has it: ${node.at}`);
     }
-    assert.equal(drawn.outside[3], 0, 'beside the graph the node layer is clear');
+    assert.equal(drawn.outside[3], 0, 'beside the graph the canvas is clear');
     assert.equal(drawn.cytoscape, 0, 'no Cytoscape on the page');
 
     // The wheel over the graph zooms it.

@@ -1,11 +1,14 @@
-/** Canvas drawing shared by the edge layer and the step layer. */
+/** Canvas drawing shared by the graph's layers. */
 import type { EdgePath, NodeBox, Point } from './edgeGeometry';
+
+/** Where a layer draws: a 2D context and its device pixels per CSS pixel. */
+export interface LayerTarget { ctx: CanvasRenderingContext2D; dpr: number }
 
 /**
  * Sizes a layer's canvas to the view in device pixels (at most 2 per CSS pixel), clears it, and
  * returns its context with the pixel ratio; null if the browser gives no 2D context.
  */
-export function beginLayer(canvas: HTMLCanvasElement, view: { width: number; height: number }): { ctx: CanvasRenderingContext2D; dpr: number } | null {
+export function beginLayer(canvas: HTMLCanvasElement, view: { width: number; height: number }): LayerTarget | null {
   const dpr = Math.max(1, Math.min(2, globalThis.devicePixelRatio || 1));
   const width = Math.max(1, Math.round(view.width * dpr));
   const height = Math.max(1, Math.round(view.height * dpr));

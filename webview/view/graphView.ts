@@ -1,9 +1,9 @@
 /**
- * The graph on screen, drawn by three canvas layers of ours in one viewport (camera.ts): the edge
- * layer (under), the node layer, and the step layer (over); the pointer pans, zooms, taps and
- * hovers (pointerInput.ts). Decorations (classes and data per node) and the keyboard's node change
- * the node layer; a step redraws the step layer only. A viewport change redraws the layers in the
- * next frame, once however many events came in it.
+ * The graph on screen, drawn by layers of ours in one viewport (camera.ts) on two canvases: the
+ * graph's (the edge layer, the node layer over it) and the step layer's over it; the pointer pans,
+ * zooms, taps and hovers (pointerInput.ts). Decorations (classes and data per node) and the
+ * keyboard's node redraw the graph's canvas; a step redraws the step layer only. A viewport change
+ * redraws both in the next frame, once however many events came in it.
  */
 import type { Decorations } from '../model/decorate';
 import { elementIndex, type GraphModel, type NodeKind } from '../model/graph';
@@ -12,7 +12,8 @@ import { NO_MARKS, type StepMarks } from '../model/marks';
 import { CONSTANT_HEIGHT, DETAIL_MIN_ZOOM, LABEL_FONT_SIZE, NODE_HEIGHT, NODE_WIDTH, PARENT_PADDING, type GraphTheme, type LookData, type NodeLook } from '../model/style';
 import { Camera, clampZoom, MIN_ZOOM } from './camera';
 import { distanceToPath, edgePaths, type EdgePath, type NodeBox, type Point } from './edgeGeometry';
-import { EdgeLayer } from './edgeLayer';
+import { beginLayer } from './draw';
+import { drawEdges } from './edgeLayer';
 import { NodeLayer, type DrawnNode, type NodeScene, type ParentBox } from './nodeLayer';
 import { PointerInput } from './pointerInput';
 import { StepLayer, type LayerGeometry, type Viewport as StepViewport } from './stepLayer';
@@ -57,8 +58,9 @@ export class GraphView {
   private applied: Decorations = { classes: new Map(), data: new Map() };
   private appliedMarks: StepMarks = NO_MARKS;
   private model: GraphModel | null = null;
-  private readonly edgeLayer: EdgeLayer;
-  private readonly nodeLayer: NodeLayer;
+  /** The edges and nodes: one canvas (one to size, clear and composite), redrawn together. */
+  private readonly canvas: HTMLCanvasElement;
+  private readonly nodeLayer = new NodeLayer();
   private readonly layer: StepLayer;
   private nodes: DrawnNode[] = [];
   private parents: ParentBox[] = [];
@@ -83,8 +85,10 @@ export class GraphView {
   constructor(container: HTMLElement, private theme: GraphTheme, private readonly events: GraphViewEvents) {
     this.container = container;
     this.camera = new Camera(() => this.moved());
-    this.edgeLayer = new EdgeLayer(container);
-    this.nodeLayer = new NodeLayer(container, this.edgeLayer.canvas.nextSibling);
+    this.canvas = document.createElement('canvas');
+    this.canvas.className = 'graph-layer';
+    this.canvas.setAttribute('aria-hidden', 'true');
+    container.prepend(this.canvas);
     this.layer = new StepLayer(container);
     this.geometry = { node: (id) => this.boxes.get(id), nodes: () => this.boxes, edge: (id) => this.paths.get(id) };
     this.scene = {
@@ -306,12 +310,12 @@ export class GraphView {
     ctx.fillStyle = background && background !== 'rgba(0, 0, 0, 0)' ? background : this.theme.background;
     ctx.fillRect(0, 0, canvas.width, canvas.height);
     const view = { zoom: scale, pan: { x: -x1 * scale, y: -y1 * scale }, width: canvas.width, height: canvas.height };
-    this.edgeLayer.draw(this.model?.edges ?? [], this.paths, view, this.theme, ctx);
+    drawEdges(this.model?.edges ?? [], this.paths, view, this.theme, { ctx, dpr: 1 });
     // The picture has every detail, whatever the zoom on screen, and not the keyboard's mark.
     const focus = this.keyboardFocus;
     this.keyboardFocus = null;
     try {
-      this.nodeLayer.draw(this.scene, view, this.theme, { context: ctx, detail: 'all' });
+      this.nodeLayer.draw(this.scene, view, this.theme, { ctx, dpr: 1 }, { detail: 'all' });
     } finally {
       this.keyboardFocus = focus;
     }
@@ -342,8 +346,7 @@ export class GraphView {
     this.input.dispose();
     this.resizeObserver.disconnect();
     this.layer.canvas.remove();
-    this.nodeLayer.canvas.remove();
-    this.edgeLayer.canvas.remove();
+    this.canvas.remove();
   }
 
   // ---- Drawing -------------------------------------------------------------------------------
@@ -375,9 +378,7 @@ export class GraphView {
 
   private drawNow(): void {
     if (this.frame !== null) { cancelAnimationFrame(this.frame); this.frame = null; }
-    const view = this.camera.view;
-    this.edgeLayer.draw(this.model?.edges ?? [], this.paths, view, this.theme);
-    this.nodeLayer.draw(this.scene, view, this.theme);
+    this.drawGraph();
     this.drawStep();
     if (this.viewportMoved) {
       this.viewportMoved = false;
@@ -386,9 +387,18 @@ export class GraphView {
     }
   }
 
-  /** The node layer now, unless a frame that draws every layer is on its way. */
+  /** The graph's canvas now, unless a frame that draws every layer is on its way. */
   private drawNodes(): void {
-    if (this.frame === null) this.nodeLayer.draw(this.scene, this.camera.view, this.theme);
+    if (this.frame === null) this.drawGraph();
+  }
+
+  /** Edges, then nodes over them, on the graph's canvas. */
+  private drawGraph(): void {
+    const view = this.camera.view;
+    const target = beginLayer(this.canvas, view);
+    if (!target) return;
+    drawEdges(this.model?.edges ?? [], this.paths, view, this.theme, target);
+    this.nodeLayer.draw(this.scene, view, this.theme, target);
   }
 
   /** The step layer, unless it shows these marks in this viewport already. */

@@ -1,12 +1,12 @@
 /**
- * The node layer: a canvas between the edge layer and the step layer that draws every node as its
- * look says (model/style.ts: shape, size, fill; borders and labels at the level of detail; halos
+ * The node layer, drawn on the graph's canvas over the edges (the step layer's canvas is over
+ * both): every node as its look says (model/style.ts: shape, size, fill; borders and labels at the level of detail; halos
  * for selection and matches; the keyboard's ring) and the functions' boxes when grouping by
  * function. Only what is in view is drawn; nodes that look alike are filled and stroked as one
  * path, so 10,000 nodes are a few dozen canvas calls and their labels only once legible.
  */
 import { DETAIL_MIN_ZOOM, LABEL_FONT_SIZE, LABEL_MAX_WIDTH, LABEL_MIN_ZOOM, nodeLook, parentLook, type GraphTheme, type LineStyle, type LookData, type NodeLook, type NodeShape, type Ring } from '../model/style';
-import { beginLayer } from './draw';
+import type { LayerTarget } from './draw';
 import type { NodeBox } from './edgeGeometry';
 import { wrapLabel } from './labelWrap';
 import type { Viewport } from './stepLayer';
@@ -30,17 +30,9 @@ const REACH = 20;
 const PLAIN_BELOW_PX = 3;
 
 export class NodeLayer {
-  readonly canvas: HTMLCanvasElement;
   private readonly looks = new Map<string, NodeLook>();
   private readonly lines = new Map<string, string[]>();
   private theme: GraphTheme | null = null;
-
-  constructor(container: HTMLElement, before: Node | null) {
-    this.canvas = document.createElement('canvas');
-    this.canvas.className = 'node-layer';
-    this.canvas.setAttribute('aria-hidden', 'true');
-    container.insertBefore(this.canvas, before);
-  }
 
   /** How node `id` looks now (cached per classes and data). */
   look(scene: NodeScene, id: string, detail: boolean, theme: GraphTheme): NodeLook {
@@ -56,13 +48,8 @@ export class NodeLayer {
     return look;
   }
 
-  /**
-   * Redraws the nodes in view; with `context`, draws onto it instead (an export) at 1 device pixel
-   * per CSS pixel, with every detail (`detail: 'all'`).
-   */
-  draw(scene: NodeScene, view: Viewport, theme: GraphTheme, options: { context?: CanvasRenderingContext2D; detail?: 'all' } = {}): void {
-    const target = options.context ? { ctx: options.context, dpr: 1 } : beginLayer(this.canvas, view);
-    if (!target) return;
+  /** Draws the nodes in view onto `target`; an export's with every detail (`detail: 'all'`). */
+  draw(scene: NodeScene, view: Viewport, theme: GraphTheme, target: LayerTarget, options: { detail?: 'all' } = {}): void {
     const { ctx, dpr } = target;
     const { zoom, pan } = view;
     ctx.setTransform(new DOMMatrix([dpr, 0, 0, dpr, 0, 0]).translate(pan.x, pan.y).scale(zoom));
