@@ -158,7 +158,7 @@ suite('the inspector\'s first frame, and what comes after it', function () {
     await page.close();
   });
 
-  test('before the second script: the graph\'s canvas draws every node where the view has it; a click selects, the wheel zooms, → steps', async () => {
+  test('before the second script: the graph\'s canvas draws every node where the view has it; the wheel zooms, hovering tells, a click selects, → steps, a drag pans', async () => {
     // Posing as VS Code, the second script comes from a URL held back until the test lets it through.
     const nonce = 'aGVsZC1iYWNrLW5vbmNl';
     const html = panelHtml({
@@ -223,6 +223,9 @@ suite('the inspector\'s first frame, and what comes after it', function () {
       const graph = w.document.getElementById('graph').getBoundingClientRect();
       return { id: x.id, x: graph.left + (box.x1 + box.x2) / 2, y: graph.top + (box.y1 + box.y2) / 2 };
     });
+    await page.mouse.move(target.x, target.y);
+    await page.locator('.graph-tooltip').waitFor({ state: 'visible' });
+    assert.match(await page.locator('.graph-tooltip').innerText(), /^x = arange/, 'hovering x tells of it');
     await page.mouse.click(target.x, target.y);
     assert.equal(await page.evaluate(() => (globalThis as any).gradlens.app.state.selectedNode), Number(target.id.slice(1)));
     // → steps, the click having taken no focus (the keyboard comes into the graph by Tab): the step layer marks the next step's node.
