@@ -110,7 +110,6 @@ export class GraphView {
   /** Replaces the drawn graph, fitted to the view. */
   show(model: GraphModel, layout: Positions, decorations: Decorations, options: { groupByFunction?: boolean } = {}): void {
     this.model = model;
-    this.measure(); // the container may have changed size since the last look
     this.boxes.clear();
     this.nodes = [];
     const members = new Map<string, { label: string; boxes: NodeBox[] }>();
@@ -135,7 +134,9 @@ export class GraphView {
     this.appliedMarks = NO_MARKS;
     this.keyboardFocus = null;
     this.hovered = null;
-    // A reveal still gliding toward a node of the graph shown before would carry the camera off this one.
+    // Fitted to the size last measured (a reveal still gliding toward a node of the graph before
+    // ends); the frame that draws it measures again, with the page laid out, and fits it again if
+    // that changed (a first graph: always) — one layout, not one here and one there.
     this.camera.set(this.openingViewport());
     this.autoFit = 'opening';
     this.drawSoon();
