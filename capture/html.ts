@@ -2,8 +2,7 @@
  * The standalone inspector: one self-contained HTML file (scripts, styles and the trace inlined)
  * that opens in any browser, under a Content-Security-Policy that allows no network access and no
  * inline code but what carries this page's nonce — styles included: the page's stylesheet has the
- * nonce, Cytoscape's one injected rule is carried by a placeholder element of its id (Cytoscape
- * then injects nothing), and the toolkit (FAST) reads the nonce from `<meta property="csp-nonce">`
+ * nonce, and the toolkit (FAST) reads the nonce from `<meta property="csp-nonce">`
  * for the style element it probes with (as extension/panelHtml.ts). The inspector's second script
  * (what the first frame does not need, webview/lazy.ts) is text in the element right after the
  * first, `<script type="text/plain">`: not parsed as code until the first frame is drawn, when the

@@ -4,8 +4,7 @@
  * cache applies), under a strict Content Security Policy — nothing but those files and inline
  * content carrying this page's nonce. The first script names the second (what the first frame does
  * not need, webview/lazy.ts) by its URI in `data-later`, and adds it once the first frame is drawn,
- * with the nonce. Cytoscape would inject its one stylesheet rule at start-up (refused by this
- * policy): the page carries it, under its id, so Cytoscape finds it. The toolkit (FAST) probes the
+ * with the nonce. The toolkit (FAST) probes the
  * browser with a style element of its own, which carries the nonce it reads from
  * `<meta property="csp-nonce">`.
  */

@@ -3,7 +3,7 @@
 // browser would for VS Code's high-contrast dark (hc-black) and light (hc-light) themes — VS Code
 // sets its --vscode-* variables on <html> and a theme class on <body>; the values below are the
 // themes' own (src/vs/platform/theme/common/colors/*.ts, extensions/theme-defaults). From them: the
-// graph's theme (style.ts THEME_COLORS, as ui/theme.ts reads it) and its Cytoscape stylesheet, the
+// graph's theme (style.ts THEME_COLORS, as ui/theme.ts reads it) and its node looks (nodeLook), the
 // step layer's and edge layer's text, the keyboard's focus mark, and every rule of styles.css that
 // sets a text or background colour.
 import { strict as assert } from 'node:assert';

@@ -103,8 +103,8 @@ function exponentLabels(values: readonly number[]): string[] {
  */
 /**
  * How many colours the magnitude scale has: about as many as the eye tells apart on it, and nodes
- * of one colour share one cached texture in Cytoscape (a thousand distinct colours would be a
- * thousand textures to draw on the first frame).
+ * of one colour are one fill on the node layer (view/nodeLayer.ts: a thousand distinct colours
+ * would be a thousand fills a frame).
  */
 export const COLOR_STEPS = 64;
 

@@ -1,8 +1,8 @@
 /**
  * The graph model: from a trace and a selection (a recording, or a backward pass) to the nodes
  * and edges the inspector draws, with names read from the source lines, kinds, graph breaks as cut
- * edges, and folding of nodes that one source line made many times (loops). Pure: no DOM, no
- * Cytoscape; tested in Node.
+ * edges, and folding of nodes that one source line made many times (loops). Pure: no DOM; tested
+ * in Node.
  */
 import type { Selection } from '../../protocol/messages';
 import { formatShape } from '../../protocol/query/format';

@@ -1,7 +1,7 @@
 /**
  * Text from a trace in the small places of a drawing — a node's label, a parent box, a key — cut
  * to a few characters before anything measures or lays it out (a 25 MB op name would otherwise
- * reach Cytoscape's text measurement), with hidden characters as visible escapes (display.ts).
+ * reach the node layer's text measurement), with hidden characters as visible escapes (display.ts).
  * The details panel shows the rest, with its length.
  */
 import { visible } from '../../protocol/display';

@@ -2,7 +2,7 @@
  * Where each edge of the graph runs, from the node boxes alone: a straight line from border to
  * border; parallel edges (dot(x, x) feeds x twice) bent apart; a folded loop feeding its own group
  * as a loop over the node's top. The edge layer draws these paths and the step layer highlights
- * them, so both always agree. Pure: no DOM, no Cytoscape.
+ * them, so both always agree. Pure: no DOM.
  */
 import { parallelEdges, type GraphEdge } from '../model/graph';
 

@@ -36,7 +36,7 @@ const FIT_PADDING = 30;
 const FIT_MAX_ZOOM = 1.2;
 /** The zoom at which node labels read comfortably: a whole-graph fit at least this close is kept. */
 const READABLE_ZOOM = 0.8;
-/** Labels are drawn from this zoom on (their 11 px at Cytoscape's min-zoomed-font-size of 7). */
+/** Labels read from this zoom on (style.ts draws them from LABEL_MIN_ZOOM, 7 px on screen). */
 const LABEL_ZOOM = 0.7;
 /**
  * A graph whose whole-graph fit would hide its labels, but that is at most this many times
@@ -172,7 +172,7 @@ export class GraphView {
     return { x1: a.x, y1: a.y, x2: b.x, y2: b.y };
   }
 
-  /** The source and target element of an edge (for tests: edges are drawn, not Cytoscape elements). */
+  /** The source and target element of an edge (for tests). */
   edgeEnds(edgeId: string): { source: string; target: string } | null {
     const edge = this.model ? elementIndex(this.model).edges.get(edgeId) : undefined;
     return edge ? { source: edge.source, target: edge.target } : null;

@@ -2,11 +2,11 @@
  * The step layer: a canvas over the graph that draws what changes at every step (marks.ts) — the
  * veil over elements not reached yet, the current node, the nodes receiving gradient, the edges
  * carrying it with their contributions, and each node's gradient so far. Stepping redraws this
- * layer only: the graph under it (Cytoscape, with its cached textures) is left alone, which keeps a
- * step within one frame on graphs of thousands of elements.
+ * layer only: the graph's canvas under it (edges and nodes) is left alone, which keeps a step
+ * within one frame on graphs of thousands of elements.
  *
- * It knows nothing of Cytoscape: the graph view gives it the geometry of the drawn elements and the
- * viewport. Text is drawn at screen size, so contributions stay readable when zoomed out.
+ * The graph view gives it the geometry of the drawn elements and the viewport. Text is drawn at
+ * screen size, so contributions stay readable when zoomed out.
  */
 import type { StepMarks } from '../model/marks';
 import { arrowhead, beginLayer, roundRect, tracePath } from './draw';
