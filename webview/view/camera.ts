@@ -5,11 +5,16 @@
  * nodes and the step's marks always line up.
  */
 import type { Point } from './edgeGeometry';
-import type { Viewport } from './stepLayer';
+import { clampZoom } from './fit';
 
-/** "Fit" shows the whole graph, however large (a chain of 10,000 nodes is ~1.2M px long). */
-export const MIN_ZOOM = 0.0005;
-export const MAX_ZOOM = 4;
+export { clampZoom, MAX_ZOOM, MIN_ZOOM } from './fit';
+
+/** The viewport every layer draws in (stepLayer.ts's Viewport): zoom, pan, and the view's size in CSS pixels. */
+export interface Viewport { zoom: number; pan: Point; width: number; height: number }
+
+/** The browser's frames, reached when a glide starts (this module is also tested in Node, which has none). */
+interface Frames { requestAnimationFrame(tick: (now: number) => void): number; cancelAnimationFrame(id: number): void }
+const frames = (): Frames => globalThis as unknown as Frames;
 
 export class Camera {
   private current: Viewport = { zoom: 1, pan: { x: 0, y: 0 }, width: 0, height: 0 };
@@ -63,14 +68,14 @@ export class Camera {
     const tick = (now: number) => {
       const t = Math.min(1, (now - started) / ms);
       this.apply({ zoom, pan: { x: from.x + (to.x - from.x) * t, y: from.y + (to.y - from.y) * t } });
-      this.glide = t < 1 ? requestAnimationFrame(tick) : null;
+      this.glide = t < 1 ? frames().requestAnimationFrame(tick) : null;
     };
-    this.glide = requestAnimationFrame(tick);
+    this.glide = frames().requestAnimationFrame(tick);
   }
 
   /** Ends a glide under way where it is. */
   stop(): void {
-    if (this.glide !== null) cancelAnimationFrame(this.glide);
+    if (this.glide !== null) frames().cancelAnimationFrame(this.glide);
     this.glide = null;
   }
 
@@ -86,8 +91,4 @@ export class Camera {
     this.current = { ...this.current, zoom, pan: { x: viewport.pan.x, y: viewport.pan.y } };
     this.moved();
   }
-}
-
-export function clampZoom(zoom: number): number {
-  return Math.max(MIN_ZOOM, Math.min(MAX_ZOOM, zoom));
 }

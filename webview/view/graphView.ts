@@ -10,7 +10,8 @@ import { elementIndex, type GraphModel, type NodeKind } from '../model/graph';
 import type { Positions } from '../model/layout';
 import { NO_MARKS, type StepMarks } from '../model/marks';
 import { CONSTANT_HEIGHT, DETAIL_MIN_ZOOM, LABEL_FONT_SIZE, NODE_HEIGHT, NODE_WIDTH, PARENT_PADDING, type GraphTheme, type LookData, type NodeLook } from '../model/style';
-import { Camera, clampZoom, MIN_ZOOM } from './camera';
+import { Camera } from './camera';
+import { bounds, FIT_PADDING, fitViewport, openingViewport, READABLE_ZOOM } from './fit';
 import { distanceToPath, edgePaths, type EdgePath, type NodeBox, type Point } from './edgeGeometry';
 import { beginLayer } from './draw';
 import { drawEdges } from './edgeLayer';
@@ -28,22 +29,7 @@ export interface GraphViewEvents {
   onHover?(elementId: string | null, at: Point | null): void;
 }
 
-interface Viewport { zoom: number; pan: Point }
 
-/** Padding around the graph when it is fitted, in screen pixels. */
-const FIT_PADDING = 30;
-/** No closer than this when fitting: labels are readable at 1. */
-const FIT_MAX_ZOOM = 1.2;
-/** The zoom at which node labels read comfortably: a whole-graph fit at least this close is kept. */
-const READABLE_ZOOM = 0.8;
-/** Labels read from this zoom on (style.ts draws them from LABEL_MIN_ZOOM, 7 px on screen). */
-const LABEL_ZOOM = 0.7;
-/**
- * A graph whose whole-graph fit would hide its labels, but that is at most this many times
- * wider or taller than the view at LABEL_ZOOM, opens at LABEL_ZOOM on its heads instead: a row of
- * a dozen layers is read, not seen as a strip of coloured boxes. Bigger graphs open whole.
- */
-const OPEN_READABLE_SPAN = 2.5;
 /** The class of the node the keyboard is on (style.ts draws it). */
 const KEYBOARD_FOCUS = 'keyboard-focus';
 /** How long a pan to a node off screen glides. */
@@ -137,7 +123,7 @@ export class GraphView {
     // Fitted to the size last measured (a reveal still gliding toward a node of the graph before
     // ends); the frame that draws it measures again, with the page laid out, and fits it again if
     // that changed (a first graph: always) — one layout, not one here and one there.
-    this.camera.set(this.openingViewport());
+    this.camera.set(openingViewport(this.boxes.values(), this.camera.view));
     this.autoFit = 'opening';
     this.drawSoon();
   }
@@ -238,7 +224,7 @@ export class GraphView {
   /** Fits the whole graph, or the given elements (no closer than readable). */
   fit(elementIds?: readonly string[]): void {
     if (!elementIds || elementIds.length === 0) {
-      this.camera.set(this.fitViewport(this.boxes.values(), FIT_PADDING));
+      this.camera.set(fitViewport(this.boxes.values(), this.camera.view, FIT_PADDING));
       this.autoFit = 'whole';
       return;
     }
@@ -246,8 +232,8 @@ export class GraphView {
     if (boxes.length === 0) return;
     // A graph that fits whole at a readable zoom stays whole (the elements are highlighted in it):
     // zooming in on one node would push its neighbours, the context of its gradient, out of view.
-    const whole = this.fitViewport(this.boxes.values(), FIT_PADDING);
-    const focused = this.fitViewport(boxes, 80);
+    const whole = fitViewport(this.boxes.values(), this.camera.view, FIT_PADDING);
+    const focused = fitViewport(boxes, this.camera.view, 80);
     if (whole.zoom >= Math.min(focused.zoom, READABLE_ZOOM)) {
       this.camera.set(whole);
       this.autoFit = 'whole';
@@ -416,7 +402,7 @@ export class GraphView {
     this.measure();
     if (this.camera.view.width === width && this.camera.view.height === height) return false;
     if (this.autoFit !== false && this.model) {
-      this.camera.set(this.autoFit === 'opening' ? this.openingViewport() : this.fitViewport(this.boxes.values(), FIT_PADDING));
+      this.camera.set(this.autoFit === 'opening' ? openingViewport(this.boxes.values(), this.camera.view) : fitViewport(this.boxes.values(), this.camera.view, FIT_PADDING));
     }
     return true;
   }
@@ -456,35 +442,6 @@ export class GraphView {
     if (next !== null) this.events.onHover?.(next, at);
   }
 
-  // ---- Viewports -----------------------------------------------------------------------------
-
-  /**
-   * The first view of a graph: the whole graph fitted, unless that hides the labels of a graph
-   * only a little too big (OPEN_READABLE_SPAN): then LABEL_ZOOM, with the heads (the right
-   * edge, where backward starts) in view and the graph centred across.
-   */
-  private openingViewport(): Viewport {
-    const whole = this.fitViewport(this.boxes.values(), FIT_PADDING);
-    if (whole.zoom >= LABEL_ZOOM || whole.zoom * OPEN_READABLE_SPAN < LABEL_ZOOM) return whole;
-    const { x1, y1, x2, y2 } = bounds(this.boxes.values());
-    const { width: w, height: h } = this.camera.view;
-    const zoom = LABEL_ZOOM;
-    // Across the rows: centred if it fits, else from the top. Along: the right edge in view.
-    const panX = (x2 - x1) * zoom <= w - 2 * FIT_PADDING ? w / 2 - zoom * (x1 + x2) / 2 : w - FIT_PADDING - zoom * x2;
-    const panY = (y2 - y1) * zoom <= h - 2 * FIT_PADDING ? h / 2 - zoom * (y1 + y2) / 2 : FIT_PADDING - zoom * y1;
-    return { zoom, pan: { x: panX, y: panY } };
-  }
-
-  /** The zoom and pan that show these boxes with `padding` screen pixels around, no closer than readable. */
-  private fitViewport(boxes: Iterable<NodeBox>, padding: number): Viewport {
-    const { x1, y1, x2, y2 } = bounds(boxes);
-    const { width: w, height: h } = this.camera.view;
-    if (!Number.isFinite(x1) || w <= 0 || h <= 0) return { zoom: 1, pan: { x: w / 2, y: h / 2 } };
-    const fitted = Math.min((w - 2 * padding) / Math.max(1, x2 - x1), (h - 2 * padding) / Math.max(1, y2 - y1));
-    const zoom = clampZoom(Math.min(FIT_MAX_ZOOM, Math.max(MIN_ZOOM, fitted)));
-    return { zoom, pan: { x: w / 2 - zoom * (x1 + x2) / 2, y: h / 2 - zoom * (y1 + y2) / 2 } };
-  }
-
   /** The graph break near a model point (within a few screen pixels), if any. */
   private cutEdgeAt(at: Point): string | null {
     const tolerance = EDGE_HOVER_PX / this.camera.zoom;
@@ -496,18 +453,6 @@ export class GraphView {
     }
     return null;
   }
-}
-
-/** The rectangle around boxes (infinite extents for none). */
-function bounds(boxes: Iterable<NodeBox>): { x1: number; y1: number; x2: number; y2: number } {
-  let [x1, y1, x2, y2] = [Infinity, Infinity, -Infinity, -Infinity];
-  for (const b of boxes) {
-    x1 = Math.min(x1, b.x - b.w / 2);
-    y1 = Math.min(y1, b.y - b.h / 2);
-    x2 = Math.max(x2, b.x + b.w / 2);
-    y2 = Math.max(y2, b.y + b.h / 2);
-  }
-  return { x1, y1, x2, y2 };
 }
 
 function nodeHeight(kind: NodeKind): number {
