@@ -319,6 +319,45 @@ suite('the inspector in a browser', function () {
     await page.close();
   });
 
+  test('group by function: a box around the nodes of each function, named, drawn under them; a click in it and off its nodes selects nothing', async () => {
+    const trace = seedFixture();
+    const pass = trace.backwardPasses[0]!;
+    const inPass = new Set(pass.steps.map((s) => s.node));
+    for (const node of trace.nodes) if (inPass.has(node.id) && node.source) node.source = { ...node.source, function: 'model' };
+    const page = await open(writePage('group-by-function', trace));
+    await page.locator('vscode-checkbox', { hasText: 'Group by function' }).click();
+    await page.waitForFunction(() => (globalThis as any).gradlens.app.view.functionBoxes.length > 0);
+    const drawn = await page.evaluate((ids) => {
+      const w = globalThis as any;
+      const view = w.gradlens.app.view;
+      const [box] = view.functionBoxes;
+      const members = ids.map((id: number) => view.renderedBox(`n${id}`)).filter((b: any) => b !== null);
+      const layer = w.document.querySelector('#graph > canvas.graph-layer');
+      const scale = layer.width / layer.clientWidth;
+      const alpha = (x: number, y: number) => layer.getContext('2d').getImageData(Math.round(x * scale), Math.round(y * scale), 1, 1).data[3];
+      // Its dotted border on the left side, half way down, and the inside next to it (faint fill).
+      const mid = (box.y1 + box.y2) / 2;
+      const border = Math.max(...[-1, 0, 1, 2, 3].map((dy) => alpha(box.x1, mid + dy)));
+      const inside = members.every((m: any) => m.x1 >= box.x1 && m.x2 <= box.x2 && m.y1 >= box.y1 && m.y2 <= box.y2);
+      return { boxes: view.functionBoxes.length, label: box.label, border, inside, members: members.length, gap: { x: box.x1 + 4, y: box.y1 + 4 }, graph: w.document.getElementById('graph').getBoundingClientRect().toJSON() };
+    }, [...inPass]);
+    assert.equal(drawn.boxes, 1);
+    assert.equal(drawn.label, 'model()');
+    assert.ok(drawn.members > 0 && drawn.inside, `the box holds the function's nodes: ${JSON.stringify(drawn)}`);
+    assert.ok(drawn.border > 0, 'its border is drawn');
+    await page.screenshot({ path: join(results, 'group-by-function.png') });
+    // Select a node, then click in the box's corner, off every node: the selection is cleared.
+    const first = [...inPass][0]!;
+    await clickNode(page, `n${first}`);
+    assert.equal(await page.evaluate(() => (globalThis as any).gradlens.app.state.selectedNode), first);
+    await page.mouse.click(drawn.graph.x + drawn.gap.x, drawn.graph.y + drawn.gap.y);
+    assert.equal(await page.evaluate(() => (globalThis as any).gradlens.app.state.selectedNode), null);
+    // Off again: no box.
+    await page.locator('vscode-checkbox', { hasText: 'Group by function' }).click();
+    await page.waitForFunction(() => (globalThis as any).gradlens.app.view.functionBoxes.length === 0);
+    await page.close();
+  });
+
   test('group by layer: a gluon model folds block by block, named as gluon prints them, and opens on click', async () => {
     const result = await runProgram({ file: join(repoRoot, 'test', 'fixtures', 'capture', 'gluon-mlp.ts'), capture: true, distDir, seed: 1 });
     assert.equal(result.exitCode, 0, result.stderr);

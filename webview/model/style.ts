@@ -52,8 +52,8 @@ export const CONSTANT_HEIGHT = 32;
 export const LABEL_FONT_SIZE = 11;
 export const LABEL_MAX_WIDTH = NODE_WIDTH - 12;
 export const LABEL_MIN_ZOOM = 7 / LABEL_FONT_SIZE;
-/** How far a function's box reaches around its nodes. */
-export const PARENT_PADDING = 10;
+/** How far a function's box reaches around its nodes' boxes: 10, and the half of a thick border (a head's) that lies outside them. */
+export const PARENT_PADDING = 11.5;
 
 /**
  * Level of detail. Every node gets only what is visible from afar — its shape, size and fill —

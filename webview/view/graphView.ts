@@ -169,9 +169,13 @@ export class GraphView {
     return this.nodes.filter((node) => className === undefined || this.classesOf(node.id).includes(className)).map(({ id, label }) => ({ id, label }));
   }
 
-  /** The functions' boxes drawn (grouping by function), with their labels (for tests). */
-  get functionBoxes(): readonly { id: string; label: string }[] {
-    return this.parents.map(({ id, label }) => ({ id, label }));
+  /** The functions' boxes drawn (grouping by function), with their labels and where they are on screen (for tests). */
+  get functionBoxes(): readonly { id: string; label: string; x1: number; y1: number; x2: number; y2: number }[] {
+    return this.parents.map(({ id, label, x1, y1, x2, y2 }) => {
+      const a = this.toScreen({ x: x1, y: y1 });
+      const b = this.toScreen({ x: x2, y: y2 });
+      return { id, label, x1: a.x, y1: a.y, x2: b.x, y2: b.y };
+    });
   }
 
   /** How a node is drawn now, at the level of detail of the view (for tests). */
