@@ -13,16 +13,6 @@ export function encodeNumber(value: number): TraceNumber {
   return Number.isNaN(value) ? 'NaN' : value > 0 ? 'Infinity' : '-Infinity';
 }
 
-/**
- * float32 values as the traced program writes them: 9 significant digits always identify a
- * float32, at the cost of one conversion (this runs for every traced value). The runner then
- * shortens them (`shortestFloat32`).
- */
-function encodeFloat32(value: number): TraceNumber {
-  if (!Number.isFinite(value)) return encodeNumber(value);
-  return Number.isInteger(value) ? value : Number(value.toPrecision(9));
-}
-
 const TRIAL_DIGITS = [6, 7, 8] as const;
 
 /**
@@ -54,20 +44,20 @@ export type JournalTensor =
 
 /**
  * The journal's picture of an array (for the JSON records; nodes and steps go binary); `stats` of
- * a sampled one (the traced program's: on the engine's kernels, capture/valueStats.ts).
+ * a sampled one (the traced program's: on the engine's kernels, capture/valueStats.ts). float32
+ * values go as they are (their exact float64 image): the runner shortens them (shortestFloat32),
+ * so the traced program's thread does no digit work.
  */
 export function compact(array: NDArray, maxElements: number, stats: (array: NDArray) => TensorStats = (a) => statsOf(a._data)): JournalTensor {
   const data = array._data;
   const shape = array.shape.length === 0 ? [] : [...array.shape];
   if (data.length > maxElements) {
-    const encode = array.dtype === 'float32' ? encodeFloat32 : encodeNumber;
     const sample = new Array<TraceNumber>(maxElements);
-    for (let i = 0; i < maxElements; i++) sample[i] = encode(data[i]!);
+    for (let i = 0; i < maxElements; i++) sample[i] = encodeNumber(data[i]!);
     return [shape, array.dtype, sample, stats(array)];
   }
-  const encode = array.dtype === 'float32' ? encodeFloat32 : encodeNumber;
   const values = new Array<TraceNumber>(data.length);
-  for (let i = 0; i < data.length; i++) values[i] = encode(data[i]!);
+  for (let i = 0; i < data.length; i++) values[i] = encodeNumber(data[i]!);
   return [shape, array.dtype, values];
 }
 
