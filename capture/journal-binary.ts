@@ -100,6 +100,10 @@ export class BinaryJournalWriter {
   private readonly names = new Map<string, number>();
   /** Whether the last tensor written had a NaN or an infinity. */
   lastNonFinite = false;
+  /** The stats of the last tensor written, when they were computed as it was (null: left for later, or none). */
+  private lastStats: TensorStats | null = null;
+  /** ‖upstream‖₂ of the last step written, when its stats were computed then (undefined: not known here). */
+  upstreamL2: number | null | undefined = undefined;
   private readonly counts: BatchCounts = { nodes: 0, steps: 0, nextNode: 0 };
   private pending: PendingStats[] = [];
 
@@ -146,16 +150,19 @@ export class BinaryJournalWriter {
       // On the kernels, stats cost what the copy for later would: computed now.
       for (const key of STAT_KEYS) floats[this.floats.length++] = now[key] ?? NaN;
       this.lastNonFinite = now.nan > 0 || now.inf > 0;
+      this.lastStats = now;
     } else if (sample && this.deferStats) {
       const values = data.slice();
       const copy = { dtype: array.dtype, _data: values };
       this.pending.push({ at: this.floats.length, data: copy, bytes: values.byteLength });
+      this.lastStats = null;
       this.floats.length += STAT_KEYS.length; // filled by fillStats
       this.lastNonFinite = hasNonFinite(copy);
     } else if (sample) {
       const stats = arrayStats(array);
       for (const key of STAT_KEYS) floats[this.floats.length++] = stats[key] ?? NaN;
       this.lastNonFinite = stats.nan > 0 || stats.inf > 0;
+      this.lastStats = stats;
     } else {
       let nonFinite = false;
       for (let i = start; i < start + count; i++) {
@@ -163,6 +170,7 @@ export class BinaryJournalWriter {
         if (v - v !== 0) { nonFinite = true; break; }
       }
       this.lastNonFinite = nonFinite;
+      this.lastStats = null;
     }
   }
 
@@ -209,6 +217,7 @@ export class BinaryJournalWriter {
     head[this.ints.length++] = step.node;
     this.tensor(step.upstream);
     const upstreamNonFinite = this.lastNonFinite;
+    this.upstreamL2 = this.lastStats === null ? undefined : this.lastStats.l2;
     this.ints.reserve(1)[this.ints.length++] = contributions.length;
     let produced: NDArray | null = null;
     for (let k = 0; k < contributions.length; k++) {

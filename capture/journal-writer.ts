@@ -92,6 +92,11 @@ export class JournalWriter {
     return this.binaryWriter.lastNonFinite;
   }
 
+  /** ‖upstream‖₂ of the last step, when the encoder computed its stats (undefined: not known here). */
+  get upstreamL2(): number | null | undefined {
+    return this.binaryWriter.upstreamL2;
+  }
+
   write(record: JournalRecord): void {
     const line = journalLine(record);
     if (this.segments.owns(record)) this.segments.text(record, line);

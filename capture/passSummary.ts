@@ -96,9 +96,9 @@ export class PassSummarizer {
     this.steps = [];
   }
 
-  /** A step of the pass propagated `upstream` from `node`. */
-  step(node: NodeId, upstream: NDArray): void {
-    this.steps.push([node, arrayL2(upstream)]);
+  /** A step of the pass propagated `upstream` from `node` (`l2`: its norm, when the caller has it). */
+  step(node: NodeId, upstream: NDArray, l2?: number | null): void {
+    this.steps.push([node, l2 === undefined ? arrayL2(upstream) : l2]);
   }
 
   /** An anomaly (NaN/Inf) was found, in a forward op or a gradient rule. */

@@ -23,7 +23,7 @@ export interface RecorderOptions {
   /** The site id of the user's current line (see SiteLocator); `kind` names the event. */
   locate(kind: string): number | null;
   /** The journal (nodes and steps go to its binary part, the rest as JSON lines). */
-  journal: Pick<JournalWriter, 'write' | 'node' | 'step' | 'pass' | 'lastNonFinite' | 'floor' | 'known'>;
+  journal: Pick<JournalWriter, 'write' | 'node' | 'step' | 'pass' | 'lastNonFinite' | 'upstreamL2' | 'floor' | 'known'>;
   /** Called at natural boundaries (end of a recording, of a backward pass). */
   flush(): void;
   /** An op produced NaN or ±∞ (the anomaly is journaled first): a debugger may pause here. */
@@ -438,7 +438,7 @@ export class Recorder {
     const produced = this.journal.step(step as StepRecord<NDArray>); // its arrays are set just above
     step.upstream = null;
     step.contributions = NO_CONTRIBUTIONS;
-    this.summaries.step(id, event.upstream);
+    this.summaries.step(id, event.upstream, this.journal.upstreamL2); // its norm from the stats just taken, when they were
     if (produced !== null) {
       this.anomaly('backward', id, this.nodeSites[id] ?? null, produced._data, [statsOf(event.upstream._data)], event.node.op);
     }
